@@ -1,0 +1,5 @@
+"""``python -m cpft_tracker``."""
+
+from cpft_tracker.cli import main
+
+main()

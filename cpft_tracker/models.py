@@ -1,0 +1,88 @@
+"""Statuses and the BRAG rules. Pure: no database, no terminal.
+
+BRAG is derived from an action's data, never typed, so it cannot go stale:
+
+- **blue**: complete (evidence recorded);
+- **red**: off track: past its due date and not complete, or blocked;
+- **amber**: at risk: due between today and today + the warning window (both
+  included), or with no owner or no due date yet;
+- **green**: on track.
+
+Retired actions are no longer tracked: they have no BRAG rating (``None``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+STATUSES: tuple[str, ...] = ("not-started", "in-progress", "blocked", "complete")
+RAGS: tuple[str, ...] = ("blue", "green", "amber", "red")
+DEFAULT_WINDOW_DAYS = 14
+KEYWORDS: tuple[str, ...] = ("must", "needs", "should")
+
+
+def normalise_status(text: str) -> str | None:
+    """The canonical status a user meant ("In progress", "in_progress", "done"), or None."""
+    value = "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+    aliases = {"done": "complete", "completed": "complete", "started": "in-progress", "open": "not-started"}
+    value = aliases.get(value, value)
+    return value if value in STATUSES else None
+
+
+def rag(
+    *,
+    status: str,
+    due: str | None,
+    owner: str | None,
+    today: dt.date,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    retired: str | None = None,
+) -> str | None:
+    """The BRAG rating of one action on ``today``, by the rules in this module's docstring."""
+    if retired:
+        return None
+    if status == "complete":
+        return "blue"
+    if status == "blocked":
+        return "red"
+    due_date = dt.date.fromisoformat(due) if due else None
+    if due_date is not None and due_date < today:
+        return "red"
+    if owner is None or owner == "" or due_date is None:
+        return "amber"
+    if due_date <= today + dt.timedelta(days=window_days):
+        return "amber"
+    return "green"
+
+
+def rag_of(action: Mapping[str, Any], today: dt.date, window_days: int = DEFAULT_WINDOW_DAYS) -> str | None:
+    """``rag`` for an action row (a mapping with status, due, owner, retired)."""
+    return rag(
+        status=action["status"],
+        due=action.get("due"),
+        owner=action.get("owner"),
+        today=today,
+        window_days=window_days,
+        retired=action.get("retired"),
+    )
+
+
+def is_overdue(action: Mapping[str, Any], today: dt.date) -> bool:
+    """Past its due date, not complete and still tracked."""
+    due = action.get("due")
+    return bool(
+        due
+        and action["status"] != "complete"
+        and not action.get("retired")
+        and dt.date.fromisoformat(due) < today
+    )
+
+
+def days_overdue(action: Mapping[str, Any], today: dt.date) -> int | None:
+    """Days past due (positive), days left (negative or zero), or None without a due date."""
+    due = action.get("due")
+    if not due:
+        return None
+    return (today - dt.date.fromisoformat(due)).days

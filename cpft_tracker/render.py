@@ -1,0 +1,309 @@
+"""The one place that renders output: rich tables for people, JSON and CSV for scripts.
+
+Data goes to stdout, messages to stderr. Colour only on a terminal and never when
+``NO_COLOR`` is set (rich honours both). ``rich`` is imported only when a table is
+drawn, so machine formats and writes start fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from cpft_tracker.models import DEFAULT_WINDOW_DAYS, rag_of
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+EXPORT_SCHEMA_VERSION = 1
+
+# The documented export fields, in order (README "JSON for scripts").
+EXPORT_FIELDS: tuple[str, ...] = (
+    "ref",
+    "report",
+    "requirement",
+    "title",
+    "context",
+    "section",
+    "keyword",
+    "quality_statement",
+    "owner",
+    "owner_email",
+    "due",
+    "status",
+    "rag",
+    "evidence",
+    "retired",
+    "in_source",
+    "created_at",
+    "updated_at",
+)
+
+RAG_STYLE = {"blue": "bold blue", "green": "green", "amber": "bold yellow", "red": "bold red"}
+RAG_LABEL = {"blue": "Blue", "green": "Green", "amber": "Amber", "red": "Red", None: "Retired"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A rich console for stdout (or stderr) that honours NO_COLOR, pipes and COLUMNS."""
+    from rich.console import Console
+
+    return Console(
+        stderr=stderr,
+        no_color=bool(os.environ.get("NO_COLOR")) or None,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def message(text: str) -> None:
+    """A message for the person at the terminal: always stderr, never mixed with data."""
+    print(text, file=sys.stderr)
+
+
+def utc_now_iso() -> str:
+    """Now in UTC, ISO 8601 with a Z, to the second."""
+    from cpft_tracker.store import now_utc
+
+    return now_utc().split(".")[0] + "Z"
+
+
+# -- machine formats ----------------------------------------------------------
+
+
+def export_record(action: Mapping[str, Any], today: dt.date, window: int = DEFAULT_WINDOW_DAYS) -> dict[str, Any]:
+    """One action as the documented export object."""
+    record = {name: action.get(name) for name in EXPORT_FIELDS}
+    record["rag"] = rag_of(action, today, window)
+    record["in_source"] = bool(action.get("in_source", True))
+    return record
+
+
+def actions_json(
+    actions: Iterable[Mapping[str, Any]],
+    *,
+    today: dt.date,
+    window: int = DEFAULT_WINDOW_DAYS,
+    as_of: str | None = None,
+) -> str:
+    """The versioned JSON export: ``{"schema_version", "generated_at", "as_of", "actions": [...]}``."""
+    doc = {
+        "schema_version": EXPORT_SCHEMA_VERSION,
+        "generated_at": utc_now_iso(),
+        "as_of": as_of or today.isoformat(),
+        "actions": [export_record(a, today, window) for a in actions],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def neutralise_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will show as text, never run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> str:
+    """CSV that opens cleanly in Excel: UTF-8 with BOM, CRLF rows, formula prefixes neutralised."""
+    buf = io.StringIO()
+    if bom:
+        buf.write("\ufeff")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def actions_csv(
+    actions: Iterable[Mapping[str, Any]], *, today: dt.date, window: int = DEFAULT_WINDOW_DAYS
+) -> str:
+    """One row per action with the export fields."""
+    records = (export_record(a, today, window) for a in actions)
+    return csv_text(EXPORT_FIELDS, ([r[f] for f in EXPORT_FIELDS] for r in records))
+
+
+def write_stdout(text: str) -> None:
+    """Write data to stdout as UTF-8 whatever the locale says."""
+    out = sys.stdout
+    try:
+        out.write(text)
+    except UnicodeEncodeError:
+        out.flush()
+        out.buffer.write(text.encode("utf-8"))
+    out.flush()
+
+
+# -- tables for people ----------------------------------------------------------
+
+
+def truncate(text: str, width: int) -> str:
+    """Cut text to ``width`` characters with an ellipsis; the full text is in ``show``."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: max(0, width - 1)].rstrip() + "…"
+
+
+def rag_text(value: str | None) -> Any:
+    """A BRAG label, coloured on a terminal."""
+    from rich.text import Text
+
+    return Text(RAG_LABEL.get(value, str(value)), style=RAG_STYLE.get(value or "", "dim"))
+
+
+def print_actions_table(
+    actions: Sequence[Mapping[str, Any]], *, today: dt.date, window: int = DEFAULT_WINDOW_DAYS
+) -> None:
+    """The action list as a table: one line per action, titles truncated to the width."""
+    from rich.table import Table
+
+    out = console()
+    rows = []
+    for a in actions:
+        title = a["title"]
+        if a.get("retired"):
+            title = f"[retired] {title}"
+        elif not a.get("in_source", True):
+            title = f"[not in latest report] {title}"
+        rows.append((a["ref"], rag_of(a, today, window), a["status"], a.get("due") or "-",
+                     a.get("owner") or "(unassigned)", title))
+    ref_w = max([3] + [len(r[0]) for r in rows])
+    owner_w = min(24, max([5] + [len(r[4]) for r in rows]))
+    fixed = ref_w + 7 + 11 + 10 + owner_w + 2 * 5
+    title_w = max(20, out.width - fixed)
+    table = Table(box=None, pad_edge=False, header_style="bold", expand=False)
+    table.add_column("Ref", no_wrap=True, min_width=ref_w)
+    table.add_column("BRAG", no_wrap=True, min_width=7)
+    table.add_column("Status", no_wrap=True, min_width=11)
+    table.add_column("Due", no_wrap=True, min_width=10)
+    table.add_column("Owner", no_wrap=True, width=owner_w)
+    table.add_column("Title", no_wrap=True, width=title_w)
+    for ref, rating, status, due, owner, title in rows:
+        table.add_row(ref, rag_text(rating), status, due, truncate(owner, owner_w), truncate(title, title_w))
+    out.print(table)
+
+
+def print_action(action: Mapping[str, Any], history: Sequence[Mapping[str, Any]], *, today: dt.date,
+                 window: int = DEFAULT_WINDOW_DAYS) -> None:
+    """Everything about one action: the requirement verbatim, its source, its state and its history."""
+    from rich.markup import escape
+
+    out = console()
+    rating = rag_of(action, today, window)
+    out.print(f"[bold]{escape(action['ref'])}[/bold]  {escape(action['title'])}")
+    out.print()
+    out.print("[bold]Requirement[/bold] (as the report words it):")
+    out.print(f"  {escape(action['requirement'])}", soft_wrap=True)
+    out.print()
+    out.print("[bold]In context[/bold]:")
+    out.print(f"  {escape(action['context'])}", soft_wrap=True)
+    out.print()
+    rows = [
+        ("Report", action["report"]),
+        ("Section", action.get("section") or "-"),
+        ("Line", str(action.get("line") or "-")),
+        ("Keyword", action["keyword"]),
+        ("Quality statement", action.get("quality_statement") or "(none)"),
+        ("Owner", (action.get("owner") or "(unassigned)")
+         + (f" <{action['owner_email']}>" if action.get("owner_email") else "")),
+        ("Due", action.get("due") or "(no due date)"),
+        ("Status", action["status"]),
+        ("Evidence", action.get("evidence") or "(none recorded)"),
+    ]
+    if action.get("retired"):
+        rows.append(("Retired", action["retired"]))
+    if not action.get("in_source", True):
+        rows.append(("Source", "no longer in the latest import of its report"))
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        out.print(f"{key + ':':<{width + 2}}{escape(str(value))}", soft_wrap=True)
+    label = RAG_LABEL.get(rating, "-")
+    style = RAG_STYLE.get(rating or "", "dim")
+    out.print(f"{'BRAG:':<{width + 2}}[{style}]{label}[/{style}]")
+    out.print()
+    out.print("[bold]History[/bold] (newest first):")
+    print_history(history, show_ref=False)
+
+
+def describe_event(event: Mapping[str, Any]) -> str:
+    """An audit event in plain words."""
+    field, old, new = event["field"], event.get("old"), event.get("new")
+    if field == "note":
+        return f"note: {new}"
+    if field == "created":
+        return f"created {new}" + (f" ({event['note']})" if event.get("note") else "")
+    if field == "in_source":
+        return "no longer in the report" if new == "0" else "back in the report"
+    if field in ("report imported", "report re-imported", "owner added"):
+        return f"{field}: {new}"
+    label = field.replace("_", " ")
+    if old is None:
+        return f"{label} set to {new}"
+    if new is None:
+        return f"{label} cleared (was {old})"
+    return f"{label}: {old} -> {new}"
+
+
+def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True) -> None:
+    """Audit events as a table, newest first."""
+    from rich.table import Table
+
+    out = console()
+    if not events:
+        out.print("  (no history)")
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("When (UTC)", no_wrap=True)
+    table.add_column("Who", no_wrap=True, max_width=20, overflow="ellipsis")
+    if show_ref:
+        table.add_column("Ref", no_wrap=True)
+    table.add_column("What", overflow="fold")
+    for e in events:
+        what = describe_event(e)
+        if e.get("note") and e["field"] not in ("note", "created"):
+            what += f" (note: {e['note']})"
+        when = e["at"].replace("T", " ")[:19]
+        cells = [when, e["by"]]
+        if show_ref:
+            cells.append(e.get("ref") or e.get("subject") or "")
+        cells.append(what)
+        table.add_row(*cells)
+    out.print(table)
+
+
+def print_import_preview(result: Any) -> None:
+    """What an import would do: each candidate with its keyword highlighted and its fate."""
+    from rich.markup import escape
+
+    out = console()
+    groups = [
+        ("new", "would be added as", result.added),
+        ("kept", "already there as", result.already_there),
+        ("back", "back in the report:", result.back_in_source),
+        ("gone", "no longer in the report (kept, flagged):", result.no_longer_in_source),
+    ]
+    for _, verb, items in groups:
+        for item in items:
+            sentence = escape(item["requirement"])
+            matched = item.get("matched") or ""
+            if matched and matched in item["requirement"]:
+                start = item["requirement"].index(matched)
+                end = start + len(matched)
+                raw = item["requirement"]
+                sentence = (
+                    escape(raw[:start]) + "[bold reverse]" + escape(raw[start:end]) + "[/bold reverse]"
+                    + escape(raw[end:])
+                )
+            keyword = item.get("keyword")
+            label = f" ({keyword})" if keyword else ""
+            out.print(f"[bold]{escape(item['ref'])}[/bold] {verb}{label}: {sentence}", soft_wrap=True)
