@@ -561,7 +561,7 @@ class Store:
             result = ImportResult(report=name, report_created=report is None)
             if report is None:
                 chosen_prefix = self._free_prefix(prefix or derive_prefix(name))
-                if dry_run:
+                if dry_run or not requirements:  # nothing to track: do not create an empty report
                     report_id = None
                 else:
                     cur = self.conn.execute(

@@ -1,0 +1,37 @@
+# Two commands for a newcomer:  make demo   and   make test
+# Both create a virtual environment in .venv on first use (only Python 3.11+ needed).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_DB ?= demo.db
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+## Import the bundled CQC report into demo.db and print the progress table.
+demo: $(BIN)/.installed
+	$(BIN)/cpft-tracker --db $(DEMO_DB) import --example
+	$(BIN)/cpft-tracker --db $(DEMO_DB) progress
+
+## Run the whole test suite.
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest -q
+
+## Style and types.
+lint: $(BIN)/.installed
+	$(BIN)/ruff check cpft_tracker tests bench
+	$(BIN)/ruff format --check cpft_tracker tests bench
+	$(BIN)/mypy cpft_tracker
+
+## The benchmark (see bench/README.md); writes bench/RESULTS.md.
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm build *.egg-info
