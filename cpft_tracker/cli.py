@@ -11,6 +11,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,13 +26,24 @@ from cpft_tracker.errors import TrackerError, UsageProblem
 class TrackerGroup(TyperGroup):
     """Runs a command and turns every failure into one plain line on stderr and an exit code."""
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         """Run the command line; never show a traceback for a user's mistake."""
         code = run_safely(
             lambda: super(TrackerGroup, self).main(
-                args=args, prog_name=prog_name or "cpft-tracker", complete_var=complete_var,
-                standalone_mode=False, **extra
+                args=args,
+                prog_name=prog_name or "cpft-tracker",
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
             )
         )
         if standalone_mode:
@@ -112,10 +124,20 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    db: Annotated[str | None, typer.Option(
-        "--db", metavar="PATH", help="The database file. Default: $CPFT_TRACKER_DB, else your user data folder.")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="The database file. Default: $CPFT_TRACKER_DB, else your user data folder.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Track the improvement actions a CQC report requires.
 
@@ -205,25 +227,64 @@ def report_changes(changes: list[Any], nothing: str) -> None:
         say(f"{c.ref}: {describe_event({'field': c.field, 'old': c.old, 'new': c.new})}")
 
 
-By = Annotated[str | None, typer.Option(
-    "--by", metavar="NAME", help="Who is making the change (default: $CPFT_TRACKER_USER, else your login name).")]
-Note = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note to keep with the change.")]
-Refs = Annotated[list[str], typer.Argument(metavar="REF...", help="One or more action references, e.g. CPFT-01.")]
-Format = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.")]
+By = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="NAME",
+        help="Who is making the change (default: $CPFT_TRACKER_USER, else your login name).",
+    ),
+]
+Note = Annotated[
+    str | None, typer.Option("--note", metavar="TEXT", help="A note to keep with the change.")
+]
+Refs = Annotated[
+    list[str], typer.Argument(metavar="REF...", help="One or more action references, e.g. CPFT-01.")
+]
+Format = Annotated[
+    str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.")
+]
 
-StatusFilter = Annotated[list[str] | None, typer.Option(
-    "--status", metavar="STATUS", help="Only actions with this status (repeat for several).")]
-OwnerFilter = Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Only this owner's actions.")]
+StatusFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status", metavar="STATUS", help="Only actions with this status (repeat for several)."
+    ),
+]
+OwnerFilter = Annotated[
+    str | None, typer.Option("--owner", metavar="NAME", help="Only this owner's actions.")
+]
 UnassignedFilter = Annotated[bool, typer.Option("--unassigned", help="Only actions with no owner.")]
-OverdueFilter = Annotated[bool, typer.Option("--overdue", help="Only actions past their due date and not complete.")]
-DueBeforeFilter = Annotated[str | None, typer.Option(
-    "--due-before", metavar="DATE", help="Only actions due before this date.")]
-ReportFilter = Annotated[str | None, typer.Option(
-    "--report", metavar="NAME", help="Only actions from this report (name or reference prefix).")]
-QualityStatementFilter = Annotated[str | None, typer.Option(
-    "--quality-statement", "--qs", metavar="NAME", help="Only actions under this CQC quality statement.")]
-Window = Annotated[int | None, typer.Option(
-    "--window", metavar="DAYS", help="Amber warning window in days (default: the 'window' setting, else 14).")]
+OverdueFilter = Annotated[
+    bool, typer.Option("--overdue", help="Only actions past their due date and not complete.")
+]
+DueBeforeFilter = Annotated[
+    str | None,
+    typer.Option("--due-before", metavar="DATE", help="Only actions due before this date."),
+]
+ReportFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--report", metavar="NAME", help="Only actions from this report (name or reference prefix)."
+    ),
+]
+QualityStatementFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--quality-statement",
+        "--qs",
+        metavar="NAME",
+        help="Only actions under this CQC quality statement.",
+    ),
+]
+Window = Annotated[
+    int | None,
+    typer.Option(
+        "--window",
+        metavar="DAYS",
+        help="Amber warning window in days (default: the 'window' setting, else 14).",
+    ),
+]
 
 
 def build_filters(
@@ -274,7 +335,9 @@ def write_output(text: str, output: str | None) -> None:
         tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise TrackerError(f"Cannot write {target}: {exc.strerror}. Choose a folder you can write to.") from None
+        raise TrackerError(
+            f"Cannot write {target}: {exc.strerror}. Choose a folder you can write to."
+        ) from None
     say(f"Wrote {target}.")
 
 
@@ -326,17 +389,42 @@ def bundled_report() -> Path:
 
 @app.command("import")
 def import_(
-    files: Annotated[list[Path] | None, typer.Argument(
-        metavar="FILE...", help="Report files: .txt, .html or .pdf.", show_default=False)] = None,
-    report: Annotated[str | None, typer.Option(
-        "--report", metavar="NAME", help="Name of the report (default: its title, else the file name).")] = None,
-    prefix: Annotated[str | None, typer.Option(
-        "--prefix", metavar="LETTERS", help="Reference prefix for new reports, e.g. WL gives WL-01.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added; change nothing.")] = False,
-    include_should: Annotated[bool, typer.Option(
-        "--include-should", help="Also import advisory 'should' recommendations.")] = False,
-    example: Annotated[bool, typer.Option(
-        "--example", help="Import the bundled example: CQC's 17 July 2025 well-led report on CPFT.")] = False,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="FILE...", help="Report files: .txt, .html or .pdf.", show_default=False
+        ),
+    ] = None,
+    report: Annotated[
+        str | None,
+        typer.Option(
+            "--report",
+            metavar="NAME",
+            help="Name of the report (default: its title, else the file name).",
+        ),
+    ] = None,
+    prefix: Annotated[
+        str | None,
+        typer.Option(
+            "--prefix",
+            metavar="LETTERS",
+            help="Reference prefix for new reports, e.g. WL gives WL-01.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be added; change nothing.")
+    ] = False,
+    include_should: Annotated[
+        bool,
+        typer.Option("--include-should", help="Also import advisory 'should' recommendations."),
+    ] = False,
+    example: Annotated[
+        bool,
+        typer.Option(
+            "--example",
+            help="Import the bundled example: CQC's 17 July 2025 well-led report on CPFT.",
+        ),
+    ] = False,
     by: By = None,
 ) -> None:
     """Extract every must/needs requirement from CQC report files and add each as an action.
@@ -354,12 +442,18 @@ def import_(
     if example:
         paths.insert(0, bundled_report())
     if not paths:
-        raise UsageProblem("Give a report file to import, e.g. cpft-tracker import report.txt (or --example).")
+        raise UsageProblem(
+            "Give a report file to import, e.g. cpft-tracker import report.txt (or --example)."
+        )
     if report and len(paths) > 1:
         raise UsageProblem("--report names one report: import one file at a time when you use it.")
     if prefix is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,7}", prefix):
-        raise UsageProblem("--prefix takes 1 to 8 letters or digits starting with a letter, e.g. --prefix WL.")
-    documents = [read_document(Path(p)) for p in paths]  # read them all first: a bad file changes nothing
+        raise UsageProblem(
+            "--prefix takes 1 to 8 letters or digits starting with a letter, e.g. --prefix WL."
+        )
+    documents = [
+        read_document(Path(p)) for p in paths
+    ]  # read them all first: a bad file changes nothing
     store = None if dry_run and not db_path().exists() else open_store(create=not dry_run)
     added_any = False
     for doc in documents:
@@ -371,14 +465,27 @@ def import_(
 
             result = ImportResult(report=name, report_created=True)
             for i, req in enumerate(requirements, start=1):
-                result.added.append({"ref": f"{prefix or derive_prefix(name)}-{i:02d}", "requirement": req.text,
-                                     "keyword": req.keyword, "matched": req.matched, "title": req.title,
-                                     "section": req.section, "quality_statement": req.quality_statement,
-                                     "line": req.line})
+                result.added.append(
+                    {
+                        "ref": f"{prefix or derive_prefix(name)}-{i:02d}",
+                        "requirement": req.text,
+                        "keyword": req.keyword,
+                        "matched": req.matched,
+                        "title": req.title,
+                        "section": req.section,
+                        "quality_statement": req.quality_statement,
+                        "line": req.line,
+                    }
+                )
         else:
             result = store.import_report(
-                name=name, requirements=requirements, source_file=doc.path.name, source_sha256=sha,
-                by=who(by), prefix=prefix, dry_run=dry_run,
+                name=name,
+                requirements=requirements,
+                source_file=doc.path.name,
+                source_sha256=sha,
+                by=who(by),
+                prefix=prefix,
+                dry_run=dry_run,
             )
         added_any = added_any or bool(result.added)
         if dry_run:
@@ -392,14 +499,20 @@ def import_(
         if result.back_in_source:
             summary += f", {len(result.back_in_source)} back in the report"
         if result.no_longer_in_source:
-            summary += f", {len(result.no_longer_in_source)} no longer in the report (kept, flagged)"
+            summary += (
+                f", {len(result.no_longer_in_source)} no longer in the report (kept, flagged)"
+            )
         say(summary + ".")
         if not requirements:
-            say("No must/needs requirements were found in this file. Check it is the full text of a CQC report.")
+            say(
+                "No must/needs requirements were found in this file. Check it is the full text of a CQC report."
+            )
     if dry_run:
         say("Dry run: nothing was changed.")
     elif store is not None and added_any:
-        say("Next: give each action an owner (cpft-tracker assign REF... OWNER) and a due date (cpft-tracker due REF... DATE).")
+        say(
+            "Next: give each action an owner (cpft-tracker assign REF... OWNER) and a due date (cpft-tracker due REF... DATE)."
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -425,8 +538,16 @@ def list_(
     fmt = check_format(fmt, ("table", "json", "csv"))
     store = open_store(readonly=True)
     today = today_date()
-    filters = build_filters(status=status, owner=owner, unassigned=unassigned, overdue=overdue,
-                            due_before=due_before, report=report, quality_statement=quality_statement, today=today)
+    filters = build_filters(
+        status=status,
+        owner=owner,
+        unassigned=unassigned,
+        overdue=overdue,
+        due_before=due_before,
+        report=report,
+        quality_statement=quality_statement,
+        today=today,
+    )
     win = window_days(store, window)
     actions = store.actions(filters)
     if fmt == "json":
@@ -442,20 +563,28 @@ def list_(
 
 
 @app.command()
-def show(ref: Annotated[str, typer.Argument(metavar="REF", help="The action reference, e.g. CPFT-01.")],
-         window: Window = None) -> None:
+def show(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action reference, e.g. CPFT-01.")],
+    window: Window = None,
+) -> None:
     """Show one action in full: the requirement verbatim, where it came from, its state and history."""
     from cpft_tracker import render
 
     store = open_store(readonly=True)
     action = store.action(ref)
-    render.print_action(action, store.history(ref), today=today_date(), window=window_days(store, window))
+    render.print_action(
+        action, store.history(ref), today=today_date(), window=window_days(store, window)
+    )
 
 
 @app.command()
 def history(
-    ref: Annotated[str | None, typer.Argument(metavar="[REF]", help="One action; leave out for all.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", metavar="N", help="Show the newest N events.")] = None,
+    ref: Annotated[
+        str | None, typer.Argument(metavar="[REF]", help="One action; leave out for all.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", metavar="N", help="Show the newest N events.")
+    ] = None,
     fmt: Format = "table",
 ) -> None:
     """Show the audit trail, newest first: who changed what and when."""
@@ -467,7 +596,9 @@ def history(
     store = open_store(readonly=True)
     events = store.history(ref, limit=limit)
     if fmt == "json":
-        render.write_stdout(json.dumps({"schema_version": 1, "events": events}, ensure_ascii=False, indent=2) + "\n")
+        render.write_stdout(
+            json.dumps({"schema_version": 1, "events": events}, ensure_ascii=False, indent=2) + "\n"
+        )
         return
     render.print_history(events)
 
@@ -494,7 +625,9 @@ def reports() -> None:
         say("No reports yet. Import one with: cpft-tracker import REPORT.txt")
         return
     for row in rows:
-        print(f"{row['prefix']}: {row['name']} ({row['actions']} actions, from {row['source_file']})")
+        print(
+            f"{row['prefix']}: {row['name']} ({row['actions']} actions, from {row['source_file']})"
+        )
 
 
 @app.command("quality-statements")
@@ -514,8 +647,16 @@ def quality_statements() -> None:
 @app.command()
 def assign(
     refs: Refs,
-    owner: Annotated[str, typer.Argument(metavar="OWNER", help="The owner: a person or post, e.g. 'Director of Nursing'.")],
-    email: Annotated[str | None, typer.Option("--email", metavar="ADDRESS", help="The owner's email, for reminders.")] = None,
+    owner: Annotated[
+        str,
+        typer.Argument(
+            metavar="OWNER", help="The owner: a person or post, e.g. 'Director of Nursing'."
+        ),
+    ],
+    email: Annotated[
+        str | None,
+        typer.Option("--email", metavar="ADDRESS", help="The owner's email, for reminders."),
+    ] = None,
     note: Note = None,
     by: By = None,
 ) -> None:
@@ -533,14 +674,21 @@ def unassign(refs: Refs, note: Note = None, by: By = None) -> None:
     from cpft_tracker.store import who
 
     store = open_store()
-    report_changes(store.unassign(refs, note=note, by=who(by)), "No change: those actions had no owner.")
+    report_changes(
+        store.unassign(refs, note=note, by=who(by)), "No change: those actions had no owner."
+    )
 
 
 @app.command()
 def due(
     refs: Refs,
-    date: Annotated[str, typer.Argument(
-        metavar="DATE", help="31/03/2026, 2026-03-31, '31 March 2026', '31 Mar 26', +30d, +6w, +3m, or 'none' to clear.")],
+    date: Annotated[
+        str,
+        typer.Argument(
+            metavar="DATE",
+            help="31/03/2026, 2026-03-31, '31 March 2026', '31 Mar 26', +30d, +6w, +3m, or 'none' to clear.",
+        ),
+    ],
     note: Note = None,
     by: By = None,
 ) -> None:
@@ -550,17 +698,24 @@ def due(
 
     value = None if date.strip().lower() in ("none", "clear") else parse_date(date).isoformat()
     store = open_store()
-    report_changes(store.set_due(refs, value, note=note, by=who(by)), "No change: already due then.")
+    report_changes(
+        store.set_due(refs, value, note=note, by=who(by)), "No change: already due then."
+    )
 
 
 @app.command()
 def status(
     refs: Refs,
-    new_status: Annotated[str, typer.Argument(
-        metavar="STATUS", help="not-started, in-progress, blocked or complete.")],
+    new_status: Annotated[
+        str, typer.Argument(metavar="STATUS", help="not-started, in-progress, blocked or complete.")
+    ],
     note: Note = None,
-    evidence: Annotated[str | None, typer.Option(
-        "--evidence", metavar="TEXT", help="What shows it is done (needed for complete).")] = None,
+    evidence: Annotated[
+        str | None,
+        typer.Option(
+            "--evidence", metavar="TEXT", help="What shows it is done (needed for complete)."
+        ),
+    ] = None,
     by: By = None,
 ) -> None:
     """Move one or many actions to a status. 'complete' needs evidence, given now or recorded earlier."""
@@ -589,7 +744,12 @@ def note(
 @app.command()
 def evidence(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action reference.")],
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="What shows the action is done, e.g. a paper and date.")],
+    text: Annotated[
+        str,
+        typer.Argument(
+            metavar="TEXT", help="What shows the action is done, e.g. a paper and date."
+        ),
+    ],
     by: By = None,
 ) -> None:
     """Record evidence of completion for an action (added to any evidence already there)."""
@@ -611,14 +771,22 @@ def retitle(
 
     value = clean_name(title, "title")
     store = open_store()
-    report_changes(store.set_text_field([ref], "title", value, by=who(by)), "No change: that is already the title.")
+    report_changes(
+        store.set_text_field([ref], "title", value, by=who(by)),
+        "No change: that is already the title.",
+    )
 
 
 @app.command()
 def classify(
     refs: Refs,
-    statement: Annotated[str, typer.Argument(
-        metavar="QUALITY_STATEMENT", help="A CQC well-led quality statement (see 'quality-statements'), or 'none'.")],
+    statement: Annotated[
+        str,
+        typer.Argument(
+            metavar="QUALITY_STATEMENT",
+            help="A CQC well-led quality statement (see 'quality-statements'), or 'none'.",
+        ),
+    ],
     by: By = None,
 ) -> None:
     """Correct the CQC quality statement one or many actions fall under."""
@@ -626,14 +794,18 @@ def classify(
 
     value = parse_quality_statement(statement)
     store = open_store()
-    report_changes(store.set_text_field(refs, "quality_statement", value, by=who(by)),
-                   "No change: already under that quality statement.")
+    report_changes(
+        store.set_text_field(refs, "quality_statement", value, by=who(by)),
+        "No change: already under that quality statement.",
+    )
 
 
 @app.command()
 def retire(
     refs: Refs,
-    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it is no longer tracked.")],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="Why it is no longer tracked.")
+    ],
     by: By = None,
 ) -> None:
     """Stop tracking actions, with a reason. They stay in history and exports; nothing is deleted."""
@@ -649,7 +821,9 @@ def reinstate(refs: Refs, note: Note = None, by: By = None) -> None:
     from cpft_tracker.store import who
 
     store = open_store()
-    report_changes(store.reinstate(refs, note=note, by=who(by)), "No change: those actions were not retired.")
+    report_changes(
+        store.reinstate(refs, note=note, by=who(by)), "No change: those actions were not retired."
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -659,8 +833,13 @@ def reinstate(refs: Refs, note: Note = None, by: By = None) -> None:
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="json or csv.")] = "json",
-    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write to a file, not stdout.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="json or csv.")
+    ] = "json",
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to a file, not stdout."),
+    ] = None,
     status: StatusFilter = None,
     owner: OwnerFilter = None,
     unassigned: UnassignedFilter = False,
@@ -676,8 +855,16 @@ def export(
     fmt = check_format(fmt, ("json", "csv"))
     store = open_store(readonly=True)
     today = today_date()
-    filters = build_filters(status=status, owner=owner, unassigned=unassigned, overdue=overdue,
-                            due_before=due_before, report=report, quality_statement=quality_statement, today=today)
+    filters = build_filters(
+        status=status,
+        owner=owner,
+        unassigned=unassigned,
+        overdue=overdue,
+        due_before=due_before,
+        report=report,
+        quality_statement=quality_statement,
+        today=today,
+    )
     win = window_days(store, window)
     actions = store.actions(filters)
     if fmt == "json":
@@ -685,6 +872,9 @@ def export(
     else:
         text = render.actions_csv(actions, today=today, window=win)
     write_output(text, output)
+
+
+import cpft_tracker.cli_maintenance  # noqa: E402,F401  (registers backup, check)
 
 
 def main() -> None:

@@ -26,7 +26,12 @@ KEYWORDS: tuple[str, ...] = ("must", "needs", "should")
 def normalise_status(text: str) -> str | None:
     """The canonical status a user meant ("In progress", "in_progress", "done"), or None."""
     value = "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
-    aliases = {"done": "complete", "completed": "complete", "started": "in-progress", "open": "not-started"}
+    aliases = {
+        "done": "complete",
+        "completed": "complete",
+        "started": "in-progress",
+        "open": "not-started",
+    }
     value = aliases.get(value, value)
     return value if value in STATUSES else None
 
@@ -57,7 +62,9 @@ def rag(
     return "green"
 
 
-def rag_of(action: Mapping[str, Any], today: dt.date, window_days: int = DEFAULT_WINDOW_DAYS) -> str | None:
+def rag_of(
+    action: Mapping[str, Any], today: dt.date, window_days: int = DEFAULT_WINDOW_DAYS
+) -> str | None:
     """``rag`` for an action row (a mapping with status, due, owner, retired)."""
     return rag(
         status=action["status"],

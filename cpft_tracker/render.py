@@ -77,7 +77,9 @@ def utc_now_iso() -> str:
 # -- machine formats ----------------------------------------------------------
 
 
-def export_record(action: Mapping[str, Any], today: dt.date, window: int = DEFAULT_WINDOW_DAYS) -> dict[str, Any]:
+def export_record(
+    action: Mapping[str, Any], today: dt.date, window: int = DEFAULT_WINDOW_DAYS
+) -> dict[str, Any]:
     """One action as the documented export object."""
     record = {name: action.get(name) for name in EXPORT_FIELDS}
     record["rag"] = rag_of(action, today, window)
@@ -175,8 +177,16 @@ def print_actions_table(
             title = f"[retired] {title}"
         elif not a.get("in_source", True):
             title = f"[not in latest report] {title}"
-        rows.append((a["ref"], rag_of(a, today, window), a["status"], a.get("due") or "-",
-                     a.get("owner") or "(unassigned)", title))
+        rows.append(
+            (
+                a["ref"],
+                rag_of(a, today, window),
+                a["status"],
+                a.get("due") or "-",
+                a.get("owner") or "(unassigned)",
+                title,
+            )
+        )
     ref_w = max([3] + [len(r[0]) for r in rows])
     owner_w = min(24, max([5] + [len(r[4]) for r in rows]))
     fixed = ref_w + 7 + 11 + 10 + owner_w + 2 * 5
@@ -189,12 +199,19 @@ def print_actions_table(
     table.add_column("Owner", no_wrap=True, width=owner_w)
     table.add_column("Title", no_wrap=True, width=title_w)
     for ref, rating, status, due, owner, title in rows:
-        table.add_row(ref, rag_text(rating), status, due, truncate(owner, owner_w), truncate(title, title_w))
+        table.add_row(
+            ref, rag_text(rating), status, due, truncate(owner, owner_w), truncate(title, title_w)
+        )
     out.print(table)
 
 
-def print_action(action: Mapping[str, Any], history: Sequence[Mapping[str, Any]], *, today: dt.date,
-                 window: int = DEFAULT_WINDOW_DAYS) -> None:
+def print_action(
+    action: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    *,
+    today: dt.date,
+    window: int = DEFAULT_WINDOW_DAYS,
+) -> None:
     """Everything about one action: the requirement verbatim, its source, its state and its history."""
     from rich.markup import escape
 
@@ -214,8 +231,11 @@ def print_action(action: Mapping[str, Any], history: Sequence[Mapping[str, Any]]
         ("Line", str(action.get("line") or "-")),
         ("Keyword", action["keyword"]),
         ("Quality statement", action.get("quality_statement") or "(none)"),
-        ("Owner", (action.get("owner") or "(unassigned)")
-         + (f" <{action['owner_email']}>" if action.get("owner_email") else "")),
+        (
+            "Owner",
+            (action.get("owner") or "(unassigned)")
+            + (f" <{action['owner_email']}>" if action.get("owner_email") else ""),
+        ),
         ("Due", action.get("due") or "(no due date)"),
         ("Status", action["status"]),
         ("Evidence", action.get("evidence") or "(none recorded)"),
@@ -301,9 +321,14 @@ def print_import_preview(result: Any) -> None:
                 end = start + len(matched)
                 raw = item["requirement"]
                 sentence = (
-                    escape(raw[:start]) + "[bold reverse]" + escape(raw[start:end]) + "[/bold reverse]"
+                    escape(raw[:start])
+                    + "[bold reverse]"
+                    + escape(raw[start:end])
+                    + "[/bold reverse]"
                     + escape(raw[end:])
                 )
             keyword = item.get("keyword")
             label = f" ({keyword})" if keyword else ""
-            out.print(f"[bold]{escape(item['ref'])}[/bold] {verb}{label}: {sentence}", soft_wrap=True)
+            out.print(
+                f"[bold]{escape(item['ref'])}[/bold] {verb}{label}: {sentence}", soft_wrap=True
+            )

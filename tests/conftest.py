@@ -25,7 +25,10 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
     for name in list(os.environ):
-        if name.startswith("CPFT_TRACKER_SMTP") or name in ("CPFT_TRACKER_TODAY", "CPFT_TRACKER_NOW"):
+        if name.startswith("CPFT_TRACKER_SMTP") or name in (
+            "CPFT_TRACKER_TODAY",
+            "CPFT_TRACKER_NOW",
+        ):
             monkeypatch.delenv(name, raising=False)
     yield db
 
@@ -45,8 +48,9 @@ def runner() -> CliRunner:
         return CliRunner()
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, input: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run cpft-tracker as a real subprocess, the way cron and scripts do."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(

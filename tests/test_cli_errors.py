@@ -21,7 +21,9 @@ def loaded(runner: CliRunner, db_path: Path) -> list[str]:
     return [a["ref"] for a in json_actions(runner)]
 
 
-def check_refused(runner: CliRunner, db_path: Path, args: list[str], code: int, *phrases: str) -> str:
+def check_refused(
+    runner: CliRunner, db_path: Path, args: list[str], code: int, *phrases: str
+) -> str:
     before = db_snapshot(db_path)
     result = runner.invoke(app, args)
     assert result.exit_code == code, (result.stdout, result.stderr)
@@ -35,7 +37,9 @@ def check_refused(runner: CliRunner, db_path: Path, args: list[str], code: int, 
     return err
 
 
-def test_unknown_option_is_a_usage_error(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
+def test_unknown_option_is_a_usage_error(
+    runner: CliRunner, db_path: Path, loaded: list[str]
+) -> None:
     check_refused(runner, db_path, ["list", "--colour"], 2, "--colour", "cpft-tracker list --help")
 
 
@@ -57,7 +61,9 @@ def test_binary_file(runner: CliRunner, db_path: Path, loaded: list[str], tmp_pa
     check_refused(runner, db_path, ["import", str(binary)], 1, "report.txt")
 
 
-def test_file_of_another_kind(runner: CliRunner, db_path: Path, loaded: list[str], tmp_path: Path) -> None:
+def test_file_of_another_kind(
+    runner: CliRunner, db_path: Path, loaded: list[str], tmp_path: Path
+) -> None:
     docx = tmp_path / "report.docx"
     docx.write_bytes(b"PK\x03\x04 not really a word file")
     check_refused(runner, db_path, ["import", str(docx)], 1, "report.docx")
@@ -68,17 +74,23 @@ def test_one_bad_file_among_good_ones_imports_nothing(
 ) -> None:
     good = tmp_path / "good.txt"
     good.write_text("Report\n\nThe provider must fix the roof.\n", encoding="utf-8")
-    check_refused(runner, db_path, ["import", str(good), str(tmp_path / "missing.txt")], 1, "missing.txt")
+    check_refused(
+        runner, db_path, ["import", str(good), str(tmp_path / "missing.txt")], 1, "missing.txt"
+    )
 
 
 def test_unknown_reference(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
-    check_refused(runner, db_path, ["status", "ZZ-99", "in-progress"], 1, "ZZ-99", "cpft-tracker list")
+    check_refused(
+        runner, db_path, ["status", "ZZ-99", "in-progress"], 1, "ZZ-99", "cpft-tracker list"
+    )
 
 
 def test_one_unknown_reference_in_a_bulk_change_changes_nothing(
     runner: CliRunner, db_path: Path, loaded: list[str]
 ) -> None:
-    check_refused(runner, db_path, ["status", loaded[0], loaded[1], "ZZ-99", "in-progress"], 1, "ZZ-99")
+    check_refused(
+        runner, db_path, ["status", loaded[0], loaded[1], "ZZ-99", "in-progress"], 1, "ZZ-99"
+    )
 
 
 @pytest.mark.parametrize("bad", ["31/02/2026", "tomorrowish", "2026-13-01"])
@@ -91,7 +103,13 @@ def test_bad_date_in_a_filter(runner: CliRunner, db_path: Path, loaded: list[str
 
 
 def test_unknown_status(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
-    check_refused(runner, db_path, ["status", loaded[0], "done-ish"], 2, "not-started, in-progress, blocked, complete")
+    check_refused(
+        runner,
+        db_path,
+        ["status", loaded[0], "done-ish"],
+        2,
+        "not-started, in-progress, blocked, complete",
+    )
 
 
 def test_unknown_status_filter(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
@@ -103,13 +121,21 @@ def test_completing_without_evidence(runner: CliRunner, db_path: Path, loaded: l
 
 
 def test_completing_with_evidence_recorded_earlier(runner: CliRunner, loaded: list[str]) -> None:
-    assert runner.invoke(app, ["evidence", loaded[0], "QI programme report, May 2026"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["evidence", loaded[0], "QI programme report, May 2026"]).exit_code == 0
+    )
     result = runner.invoke(app, ["status", loaded[0], "complete"])
     assert result.exit_code == 0, result.stderr
 
 
 def test_bad_email(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
-    check_refused(runner, db_path, ["assign", loaded[0], "Bob", "--email", "bob@nhs.net\nBcc: x@evil.com"], 2, "email")
+    check_refused(
+        runner,
+        db_path,
+        ["assign", loaded[0], "Bob", "--email", "bob@nhs.net\nBcc: x@evil.com"],
+        2,
+        "email",
+    )
 
 
 def test_bad_format(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
@@ -117,7 +143,9 @@ def test_bad_format(runner: CliRunner, db_path: Path, loaded: list[str]) -> None
 
 
 def test_read_command_on_a_missing_database(runner: CliRunner, db_path: Path) -> None:
-    err = check_refused(runner, db_path, ["list"], 1, "No action plan database", "cpft-tracker init")
+    err = check_refused(
+        runner, db_path, ["list"], 1, "No action plan database", "cpft-tracker init"
+    )
     assert str(db_path) in err
     assert not db_path.exists()
 
@@ -148,7 +176,9 @@ def test_database_from_a_newer_version(runner: CliRunner, db_path: Path, loaded:
     check_refused(runner, db_path, ["status", loaded[0], "in-progress"], 1, "newer version")
 
 
-def test_read_only_database(runner: CliRunner, db_path: Path, loaded: list[str], tmp_path: Path) -> None:
+def test_read_only_database(
+    runner: CliRunner, db_path: Path, loaded: list[str], tmp_path: Path
+) -> None:
     # Tests may run as root, where file permissions do not stop writes; open the file read-only
     # the way SQLite does for a read-only mount, through a URI the store accepts for this test.
     before = db_snapshot(db_path)
@@ -158,8 +188,10 @@ def test_read_only_database(runner: CliRunner, db_path: Path, loaded: list[str],
     import os
 
     if os.geteuid() == 0:
-        pytest.skip("running as root: file permissions cannot make the database read-only here "
-                    "(tests/test_robustness_files.py covers read-only files as a non-root user)")
+        pytest.skip(
+            "running as root: file permissions cannot make the database read-only here "
+            "(tests/test_robustness_files.py covers read-only files as a non-root user)"
+        )
     db_path.chmod(0o444)
     try:
         result = runner.invoke(app, ["status", loaded[0], "in-progress"])

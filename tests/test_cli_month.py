@@ -25,7 +25,9 @@ def test_a_governance_leads_month(runner: CliRunner, db_path: Path) -> None:
     assert expected, "the bundled report has requirements"
 
     # Week 1: load the report.
-    result = invoke(runner, "import", str(BUNDLED_REPORT), env={"CPFT_TRACKER_NOW": "2026-01-05T09:00:00Z"})
+    result = invoke(
+        runner, "import", str(BUNDLED_REPORT), env={"CPFT_TRACKER_NOW": "2026-01-05T09:00:00Z"}
+    )
     assert result.exit_code == 0, result.stderr
     assert f"{len(expected)} added, 0 already there" in result.stderr
     actions = json_actions(runner)
@@ -34,11 +36,23 @@ def test_a_governance_leads_month(runner: CliRunner, db_path: Path) -> None:
     first, second, third = (a["ref"] for a in actions[:3])
 
     # Give owners and due dates, by reference in any case.
-    result = invoke(runner, "assign", first.lower(), second, "Director of Nursing", "--email", "dn@example.nhs.uk",
-                    "--by", "Governance Lead", env={"CPFT_TRACKER_NOW": "2026-01-06T09:00:00Z"})
+    result = invoke(
+        runner,
+        "assign",
+        first.lower(),
+        second,
+        "Director of Nursing",
+        "--email",
+        "dn@example.nhs.uk",
+        "--by",
+        "Governance Lead",
+        env={"CPFT_TRACKER_NOW": "2026-01-06T09:00:00Z"},
+    )
     assert result.exit_code == 0, result.stderr
     assert f"{first}: owner set to Director of Nursing" in result.stderr
-    result = invoke(runner, "due", first, second, "31/03/2026", env={"CPFT_TRACKER_NOW": "2026-01-06T09:05:00Z"})
+    result = invoke(
+        runner, "due", first, second, "31/03/2026", env={"CPFT_TRACKER_NOW": "2026-01-06T09:05:00Z"}
+    )
     assert result.exit_code == 0, result.stderr
     result = invoke(runner, "assign", third, "Chief Executive")
     assert result.exit_code == 0
@@ -46,7 +60,12 @@ def test_a_governance_leads_month(runner: CliRunner, db_path: Path) -> None:
     assert result.exit_code == 0
 
     # Week 2: work starts; a note; one is blocked.
-    assert invoke(runner, "status", first, "in-progress", "--note", "Board development programme agreed").exit_code == 0
+    assert (
+        invoke(
+            runner, "status", first, "in-progress", "--note", "Board development programme agreed"
+        ).exit_code
+        == 0
+    )
     assert invoke(runner, "note", second, "Coaching provider shortlisted").exit_code == 0
     assert invoke(runner, "status", third, "blocked", "--note", "Waiting for ICB").exit_code == 0
 
@@ -58,8 +77,16 @@ def test_a_governance_leads_month(runner: CliRunner, db_path: Path) -> None:
     assert db_snapshot(db_path) == before
 
     # Week 4: complete with evidence.
-    result = invoke(runner, "status", first, "complete", "--evidence", "Board minutes 3 March 2026, item 7",
-                    "--by", "Governance Lead")
+    result = invoke(
+        runner,
+        "status",
+        first,
+        "complete",
+        "--evidence",
+        "Board minutes 3 March 2026, item 7",
+        "--by",
+        "Governance Lead",
+    )
     assert result.exit_code == 0, result.stderr
 
     by_ref = {a["ref"]: a for a in json_actions(runner)}
@@ -92,10 +119,16 @@ def test_a_governance_leads_month(runner: CliRunner, db_path: Path) -> None:
     assert owner_event["at"] == "2026-01-06T09:00:00.000000Z"
 
     # Filters.
-    assert [a["ref"] for a in json_actions(runner, "--owner", "director of nursing")] == [first, second]
+    assert [a["ref"] for a in json_actions(runner, "--owner", "director of nursing")] == [
+        first,
+        second,
+    ]
     assert [a["ref"] for a in json_actions(runner, "--status", "blocked")] == [third]
     assert len(json_actions(runner, "--unassigned")) == len(expected) - 3
-    assert [a["ref"] for a in json_actions(runner, "--due-before", "1 April 2026")] == [first, second]
+    assert [a["ref"] for a in json_actions(runner, "--due-before", "1 April 2026")] == [
+        first,
+        second,
+    ]
 
     # Re-import keeps everything.
     result = invoke(runner, "import", str(BUNDLED_REPORT))
@@ -112,9 +145,24 @@ def test_a_governance_leads_month(runner: CliRunner, db_path: Path) -> None:
     assert doc["schema_version"] == 1
     assert len(doc["actions"]) == len(expected)
     assert set(doc["actions"][0]) >= {
-        "ref", "report", "requirement", "title", "context", "section", "keyword", "quality_statement",
-        "owner", "owner_email", "due", "status", "rag", "evidence", "retired", "in_source",
-        "created_at", "updated_at",
+        "ref",
+        "report",
+        "requirement",
+        "title",
+        "context",
+        "section",
+        "keyword",
+        "quality_statement",
+        "owner",
+        "owner_email",
+        "due",
+        "status",
+        "rag",
+        "evidence",
+        "retired",
+        "in_source",
+        "created_at",
+        "updated_at",
     }
 
 
@@ -131,7 +179,10 @@ def test_retired_actions_stay_visible_with_their_reason(runner: CliRunner, db_pa
     assert invoke(runner, "reinstate", ref).exit_code == 0
     assert {a["ref"]: a for a in json_actions(runner)}[ref]["retired"] is None
     # nothing was deleted: the action and both events are there
-    fields = [e["field"] for e in json.loads(invoke(runner, "history", ref, "--format", "json").stdout)["events"]]
+    fields = [
+        e["field"]
+        for e in json.loads(invoke(runner, "history", ref, "--format", "json").stdout)["events"]
+    ]
     assert fields.count("retired") == 2
 
 
@@ -148,7 +199,9 @@ def test_titles_and_quality_statements_can_be_corrected(runner: CliRunner) -> No
     assert "Shared direction and culture" in result.stderr
 
 
-def test_dry_run_import_changes_nothing_and_shows_candidates(runner: CliRunner, db_path: Path) -> None:
+def test_dry_run_import_changes_nothing_and_shows_candidates(
+    runner: CliRunner, db_path: Path
+) -> None:
     result = invoke(runner, "import", "--dry-run", str(BUNDLED_REPORT))
     assert result.exit_code == 0
     assert "would be added" in result.stdout
@@ -161,7 +214,9 @@ def test_dry_run_import_changes_nothing_and_shows_candidates(runner: CliRunner, 
     assert db_snapshot(db_path) == before
 
 
-def test_revised_report_adds_new_and_flags_missing_requirements(runner: CliRunner, tmp_path: Path) -> None:
+def test_revised_report_adds_new_and_flags_missing_requirements(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     v1 = tmp_path / "report.txt"
     v1.write_text(
         "Inspection report\n\nThe trust must review its complaints process.\n\n"
@@ -183,7 +238,10 @@ def test_revised_report_adds_new_and_flags_missing_requirements(runner: CliRunne
     assert result.exit_code == 0
     assert "1 added, 1 already there, 1 no longer in the report" in result.stderr
     after = {a["requirement"]: a for a in json_actions(runner)}
-    assert after["The trust must review its complaints process."]["owner"] == "Head of Patient Experience"
+    assert (
+        after["The trust must review its complaints process."]["owner"]
+        == "Head of Patient Experience"
+    )
     assert after["Leaders must publish a workforce plan."]["in_source"] is False
     assert after["The trust must appoint a Freedom to Speak Up guardian."]["in_source"] is True
 

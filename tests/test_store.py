@@ -13,8 +13,17 @@ from cpft_tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, derive_prefix
 
 
 def req(text: str, position: int = 1) -> Requirement:
-    return Requirement(text=text, context=text, section=None, line=position, position=position,
-                       keyword="must", matched="must", title=text[:80], quality_statement=None)
+    return Requirement(
+        text=text,
+        context=text,
+        section=None,
+        line=position,
+        position=position,
+        keyword="must",
+        matched="must",
+        title=text[:80],
+        quality_statement=None,
+    )
 
 
 def test_migrations_from_blank(db_path: Path) -> None:
@@ -45,8 +54,14 @@ def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
 
 def test_audit_trail_is_append_only_and_actions_are_never_deleted(db_path: Path) -> None:
     store = Store.open(db_path, create=True)
-    store.import_report(name="R", prefix="R", requirements=[req("The trust must act.")], source_file="r.txt",
-                        source_sha256="x", by="Lead")
+    store.import_report(
+        name="R",
+        prefix="R",
+        requirements=[req("The trust must act.")],
+        source_file="r.txt",
+        source_sha256="x",
+        by="Lead",
+    )
     with pytest.raises(sqlite3.DatabaseError, match="audit trail cannot be changed"):
         store.conn.execute("DELETE FROM events")
     with pytest.raises(sqlite3.DatabaseError, match="audit trail cannot be changed"):
@@ -57,8 +72,14 @@ def test_audit_trail_is_append_only_and_actions_are_never_deleted(db_path: Path)
 
 def test_a_failed_bulk_change_leaves_no_partial_change(db_path: Path) -> None:
     store = Store.open(db_path, create=True)
-    store.import_report(name="R", prefix="R", requirements=[req("The trust must act.", 1), req("Leaders must lead.", 2)],
-                        source_file="r.txt", source_sha256="x", by="Lead")
+    store.import_report(
+        name="R",
+        prefix="R",
+        requirements=[req("The trust must act.", 1), req("Leaders must lead.", 2)],
+        source_file="r.txt",
+        source_sha256="x",
+        by="Lead",
+    )
     store.add_evidence("R-01", "minutes", by="Lead")
     events_before = store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
     with pytest.raises(RuleBroken):
@@ -67,18 +88,34 @@ def test_a_failed_bulk_change_leaves_no_partial_change(db_path: Path) -> None:
     assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == events_before
 
 
-def test_every_change_is_an_event_with_who_when_old_and_new(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_change_is_an_event_with_who_when_old_and_new(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = Store.open(db_path, create=True)
-    store.import_report(name="R", prefix="R", requirements=[req("The trust must act.")], source_file="r.txt",
-                        source_sha256="x", by="Lead")
+    store.import_report(
+        name="R",
+        prefix="R",
+        requirements=[req("The trust must act.")],
+        source_file="r.txt",
+        source_sha256="x",
+        by="Lead",
+    )
     monkeypatch.setenv("CPFT_TRACKER_NOW", "2026-02-01T10:00:00Z")
     store.set_due(["r-01"], "2026-03-31", by="Ann", note="agreed at QSC")
     store.set_due(["R-01"], "2026-04-30", by="Ben")
     events = store.history("R-01")
     assert (events[0]["field"], events[0]["old"], events[0]["new"], events[0]["by"]) == (
-        "due", "2026-03-31", "2026-04-30", "Ben")
+        "due",
+        "2026-03-31",
+        "2026-04-30",
+        "Ben",
+    )
     assert (events[1]["old"], events[1]["new"], events[1]["note"], events[1]["at"]) == (
-        None, "2026-03-31", "agreed at QSC", "2026-02-01T10:00:00.000000Z")
+        None,
+        "2026-03-31",
+        "agreed at QSC",
+        "2026-02-01T10:00:00.000000Z",
+    )
     # setting the same value again records nothing
     assert store.set_due(["R-01"], "2026-04-30", by="Ben") == []
     assert len(store.history("R-01")) == len(events)
@@ -86,14 +123,19 @@ def test_every_change_is_an_event_with_who_when_old_and_new(db_path: Path, monke
 
 def test_importing_a_file_without_requirements_creates_no_report(db_path: Path) -> None:
     store = Store.open(db_path, create=True)
-    result = store.import_report(name="Empty", requirements=[], source_file="e.txt", source_sha256="x", by="L")
+    result = store.import_report(
+        name="Empty", requirements=[], source_file="e.txt", source_sha256="x", by="L"
+    )
     assert result.added == [] and store.reports() == []
 
 
 @pytest.mark.parametrize(
     ("name", "prefix"),
     [
-        ("Cambridgeshire and Peterborough NHS Foundation Trust — Report from 17 July 2025 assessment", "CPFT"),
+        (
+            "Cambridgeshire and Peterborough NHS Foundation Trust — Report from 17 July 2025 assessment",
+            "CPFT",
+        ),
         ("Sunnyside Care Home", "SCH"),
         ("acute wards 2026", "AW"),
         ("x", "ACT"),
@@ -106,6 +148,11 @@ def test_reference_prefixes(name: str, prefix: str) -> None:
 def test_prefixes_stay_unique_across_reports(db_path: Path) -> None:
     store = Store.open(db_path, create=True)
     for name in ("Sunnyside Care Home", "Sunnyside Care House"):
-        store.import_report(name=name, requirements=[req("The home must act.")], source_file="r.txt",
-                            source_sha256=name, by="L")
+        store.import_report(
+            name=name,
+            requirements=[req("The home must act.")],
+            source_file="r.txt",
+            source_sha256=name,
+            by="L",
+        )
     assert [a["ref"] for a in store.actions()] == ["SCH-01", "SCH2-01"]
