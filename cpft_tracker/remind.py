@@ -1,0 +1,728 @@
+"""Reminders: who is overdue or due soon, grouped by owner; the messages; the record of what was sent.
+
+Pure where it can be: ``select`` and the ``compose_*`` / ``*_text`` functions take plain
+data and return plain data or text (no typer, no rich, no SQL). ``actions_as_of`` and the
+``already_sent`` / ``record_sent`` helpers are the only parts that read or write the store;
+SMTP delivery lives in ``mailer.py``.
+
+Safety: owner names, email addresses and titles come from people. Nothing they type reaches
+a mail header except as an encoded display name (``email.headerregistry.Address``) after
+``one_line`` has removed line breaks and control characters; subjects hold counts only;
+addresses are re-checked with ``store.check_email`` before a message is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cpft_tracker.models import days_overdue
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    from cpft_tracker.store import Store
+
+JSON_SCHEMA_VERSION = 1
+DEFAULT_WITHIN_DAYS = 7
+UNASSIGNED = "unassigned"
+KIND_OWNER = "owner"
+KIND_ESCALATION = "escalation"
+
+
+# ---------------------------------------------------------------------------
+# Selection
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One action that needs chasing, as of a date."""
+
+    action_id: int
+    ref: str
+    title: str
+    due: dt.date
+    status: str
+    days: int  # days past due: positive = overdue, 0 = due today, negative = days left
+    report: str | None = None
+
+    @property
+    def overdue(self) -> bool:
+        """Past its due date."""
+        return self.days > 0
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until due (0 = today), or None when overdue."""
+        return None if self.overdue else -self.days
+
+
+@dataclass
+class Group:
+    """One owner's actions (owner None = the unassigned group), most overdue first."""
+
+    owner: str | None
+    email: str | None
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> list[Item]:
+        """The overdue items."""
+        return [i for i in self.items if i.overdue]
+
+    @property
+    def due_soon(self) -> list[Item]:
+        """The items not yet overdue."""
+        return [i for i in self.items if not i.overdue]
+
+
+@dataclass
+class Selection:
+    """Everything ``remind`` reports on one date."""
+
+    as_of: dt.date
+    within: int
+    groups: list[Group]  # owners, most overdue first; the unassigned group (if any) last
+
+    @property
+    def items(self) -> list[Item]:
+        """Every selected item."""
+        return [i for g in self.groups for i in g.items]
+
+    @property
+    def overdue_count(self) -> int:
+        """How many selected actions are overdue."""
+        return sum(1 for i in self.items if i.overdue)
+
+    @property
+    def due_soon_count(self) -> int:
+        """How many selected actions are due within the window but not overdue."""
+        return sum(1 for i in self.items if not i.overdue)
+
+    def owner_groups(self) -> list[Group]:
+        """The groups that have an owner."""
+        return [g for g in self.groups if g.owner is not None]
+
+    def unassigned(self) -> Group | None:
+        """The unassigned group, if any."""
+        return next((g for g in self.groups if g.owner is None), None)
+
+    def escalations(self, after_days: int) -> list[Group]:
+        """Per owner, the actions overdue by more than ``after_days`` (for the governance lead)."""
+        out = []
+        for g in self.groups:
+            items = [i for i in g.items if i.days > after_days]
+            if items:
+                out.append(Group(g.owner, g.email, items))
+        return out
+
+
+def select(
+    actions: Iterable[Mapping[str, Any]], *, as_of: dt.date, within: int = DEFAULT_WITHIN_DAYS
+) -> Selection:
+    """Tracked, not complete actions overdue on ``as_of`` or due within ``within`` days of it.
+
+    Actions without a due date are left out (``list --unassigned`` / BRAG amber shows them).
+    """
+    by_owner: dict[str | None, Group] = {}
+    for a in actions:
+        if a.get("retired") or a.get("status") == "complete" or not a.get("due"):
+            continue
+        days = days_overdue(a, as_of)
+        if days is None or days < -within:
+            continue
+        owner = a.get("owner") or None
+        key = owner.casefold() if owner else None
+        group = by_owner.setdefault(key, Group(owner, a.get("owner_email") or None))
+        group.items.append(
+            Item(
+                action_id=int(a["id"]),
+                ref=str(a["ref"]),
+                title=str(a.get("title") or ""),
+                due=dt.date.fromisoformat(str(a["due"])),
+                status=str(a["status"]),
+                days=days,
+                report=a.get("report"),
+            )
+        )
+    for g in by_owner.values():
+        g.items.sort(key=lambda i: (-i.days, i.ref.casefold()))
+    owned = sorted(
+        (g for k, g in by_owner.items() if k is not None),
+        key=lambda g: (-g.items[0].days, (g.owner or "").casefold()),
+    )
+    groups = owned + ([by_owner[None]] if None in by_owner else [])
+    return Selection(as_of=as_of, within=within, groups=groups)
+
+
+# ---------------------------------------------------------------------------
+# As of a past date: the seam to asof.py
+# ---------------------------------------------------------------------------
+
+
+def actions_as_of(store: Store, day: dt.date | None) -> list[dict[str, Any]]:
+    """The tracked (not retired) actions now, or as they stood at the end of ``day``.
+
+    The one seam to ``cpft_tracker.asof``: ``--as-of`` means what it means for ``list``,
+    ``export`` and ``progress`` (the audit trail rewound to the end of that local date).
+    """
+    from cpft_tracker.asof import plan_actions
+    from cpft_tracker.store import Filters
+
+    return plan_actions(store, Filters(include_retired=False), as_of=day)
+
+
+# ---------------------------------------------------------------------------
+# Words and dates
+# ---------------------------------------------------------------------------
+
+
+def one_line(text: str | None) -> str:
+    """Text from a person on one line: line breaks, tabs and other control characters become spaces."""
+    if not text:
+        return ""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
+
+
+def uk_date(day: dt.date) -> str:
+    """24 Feb 2026."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def long_date(day: dt.date) -> str:
+    """Tuesday 24 February 2026."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def plural(n: int, word: str) -> str:
+    """``1 action``, ``2 actions``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def when_text(item: Item) -> str:
+    """``14 days overdue``, ``due today``, ``3 days left``."""
+    if item.overdue:
+        return f"{plural(item.days, 'day')} overdue"
+    if item.days == 0:
+        return "due today"
+    return f"{plural(-item.days, 'day')} left"
+
+
+def _next_time(every: int) -> str:
+    return "tomorrow" if every == 1 else f"in {plural(every, 'day')}"
+
+
+def _counts_text(items: Sequence[Item], within: int) -> str:
+    overdue = sum(1 for i in items if i.overdue)
+    soon = len(items) - overdue
+    parts = []
+    if overdue:
+        parts.append(f"{overdue} overdue")
+    if soon:
+        parts.append(f"{soon} due within {plural(within, 'day')}")
+    return ", ".join(parts) or "none"
+
+
+def _item_lines(item: Item, indent: str = "  ") -> list[str]:
+    return [
+        f"{indent}{item.ref}  {when_text(item)} (due {uk_date(item.due)}), {item.status}",
+        f"{indent}  {one_line(item.title)}",
+    ]
+
+
+def _owner_heading(group: Group) -> str:
+    if group.owner is None:
+        return "Unassigned (no owner yet)"
+    name = one_line(group.owner)
+    return f"{name} <{group.email}>" if group.email else f"{name} (no email address)"
+
+
+# ---------------------------------------------------------------------------
+# The digest (stdout, for cron's MAILTO) and JSON
+# ---------------------------------------------------------------------------
+
+
+def digest_text(
+    selection: Selection, *, escalate_after: int | None = None, escalate_to: str | None = None
+) -> str:
+    """The plain-text digest: empty string when there is nothing to report."""
+    if not selection.groups:
+        return ""
+    lines = [
+        f"CQC improvement actions overdue or due within {plural(selection.within, 'day')}, "
+        f"as of {long_date(selection.as_of)}",
+        f"{selection.overdue_count} overdue, {selection.due_soon_count} due soon, "
+        f"{plural(len(selection.owner_groups()), 'owner')}"
+        + (f", {len(selection.unassigned().items)} unassigned" if selection.unassigned() else ""),  # type: ignore[union-attr]
+    ]
+    for group in selection.groups:
+        lines += ["", _owner_heading(group)]
+        for item in group.items:
+            lines += _item_lines(item)
+    if escalate_after is not None and escalate_to:
+        escalated = sum(len(g.items) for g in selection.escalations(escalate_after))
+        if escalated:
+            lines += [
+                "",
+                f"{plural(escalated, 'action')} overdue by more than "
+                f"{plural(escalate_after, 'day')}: escalated to {escalate_to}.",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def _item_json(item: Item) -> dict[str, Any]:
+    return {
+        "ref": item.ref,
+        "title": item.title,
+        "report": item.report,
+        "due": item.due.isoformat(),
+        "status": item.status,
+        "overdue": item.overdue,
+        "days_overdue": item.days if item.overdue else None,
+        "days_left": item.days_left,
+    }
+
+
+def _group_json(group: Group) -> dict[str, Any]:
+    return {
+        "owner": group.owner,
+        "email": group.email,
+        "actions": [_item_json(i) for i in group.items],
+    }
+
+
+def selection_json(
+    selection: Selection,
+    *,
+    generated_at: str,
+    escalate_after: int | None = None,
+    escalate_to: str | None = None,
+    delivery: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The documented JSON document (docs/remind-json.md)."""
+    unassigned = selection.unassigned()
+    escalation = None
+    if escalate_after is not None and escalate_to:
+        escalation = {
+            "after_days": escalate_after,
+            "to": escalate_to,
+            "owners": [
+                _group_json(g) for g in selection.escalations(escalate_after) if g.owner is not None
+            ],
+            "unassigned": [
+                _item_json(i)
+                for g in selection.escalations(escalate_after)
+                if g.owner is None
+                for i in g.items
+            ],
+        }
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "generated_at": generated_at,
+        "as_of": selection.as_of.isoformat(),
+        "within_days": selection.within,
+        "counts": {
+            "overdue": selection.overdue_count,
+            "due_soon": selection.due_soon_count,
+            "owners": len(selection.owner_groups()),
+            "unassigned": len(unassigned.items) if unassigned else 0,
+        },
+        "owners": [_group_json(g) for g in selection.owner_groups()],
+        "unassigned": [_item_json(i) for i in unassigned.items] if unassigned else [],
+        "escalation": escalation,
+        "delivery": delivery,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Messages
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Outgoing:
+    """One email to send: to whom, why, and which actions it covers."""
+
+    kind: str  # KIND_OWNER or KIND_ESCALATION
+    recipient: str  # a checked plain address
+    name: str | None  # display name (owner), or None
+    groups: list[Group]  # one group for an owner; several for an escalation
+    action_ids: list[int]
+
+    @property
+    def refs(self) -> list[str]:
+        """The references the message covers."""
+        return [i.ref for g in self.groups for i in g.items]
+
+
+def owner_subject(group: Group, within: int) -> str:
+    """Counts only: never a name or a title in a header."""
+    return f"CQC improvement actions: {_counts_text(group.items, within)}"
+
+
+def escalation_subject(groups: Sequence[Group], after_days: int) -> str:
+    """Counts only."""
+    n = sum(len(g.items) for g in groups)
+    return (
+        f"Escalation: {plural(n, 'CQC improvement action')} overdue by more than "
+        f"{plural(after_days, 'day')}"
+    )
+
+
+def owner_text(group: Group, *, as_of: dt.date, within: int, every: int) -> str:
+    """The plain-text body an owner receives."""
+    lines = [
+        f"Dear {one_line(group.owner) or 'colleague'},",
+        "",
+        "These CQC improvement actions are assigned to you and need attention",
+        f"(as of {long_date(as_of)}).",
+    ]
+    for heading, items in (
+        ("Overdue", group.overdue),
+        (f"Due within {plural(within, 'day')}", group.due_soon),
+    ):
+        if items:
+            lines += ["", f"{heading}:"]
+            for item in items:
+                lines += _item_lines(item)
+    lines += [
+        "",
+        "When an action is done, send the evidence to the governance team so it can be closed.",
+        "If the due date or the owner is wrong, tell the governance team.",
+        "",
+        f"You will be reminded again {_next_time(every)} while these stay open.",
+        "Sent by cpft-tracker for the governance team.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def escalation_text(groups: Sequence[Group], *, as_of: dt.date, after_days: int) -> str:
+    """The plain-text summary the governance lead receives, grouped by owner."""
+    n = sum(len(g.items) for g in groups)
+    lines = [
+        f"{plural(n, 'CQC improvement action')} overdue by more than {plural(after_days, 'day')} "
+        f"as of {long_date(as_of)}, by owner, furthest behind first.",
+    ]
+    for group in groups:
+        lines += ["", _owner_heading(group)]
+        for item in group.items:
+            lines += _item_lines(item)
+    lines += ["", "Sent by cpft-tracker."]
+    return "\n".join(lines) + "\n"
+
+
+def _html_items(items: Sequence[Item]) -> str:
+    rows = "".join(
+        "<tr>"
+        f'<td style="padding:2px 8px">{html.escape(i.ref)}</td>'
+        f'<td style="padding:2px 8px">{html.escape(when_text(i))}</td>'
+        f'<td style="padding:2px 8px">{html.escape(uk_date(i.due))}</td>'
+        f'<td style="padding:2px 8px">{html.escape(i.status)}</td>'
+        f'<td style="padding:2px 8px">{html.escape(one_line(i.title))}</td>'
+        "</tr>"
+        for i in items
+    )
+    head = "".join(
+        f'<th align="left" style="padding:2px 8px">{h}</th>'
+        for h in ("Ref", "When", "Due", "Status", "Action")
+    )
+    return f"<table><tr>{head}</tr>{rows}</table>"
+
+
+def _html_page(parts: Sequence[str]) -> str:
+    return (
+        '<!DOCTYPE html>\n<html><body style="font-family:sans-serif">\n'
+        + "\n".join(parts)
+        + "\n</body></html>\n"
+    )
+
+
+def owner_html(group: Group, *, as_of: dt.date, within: int, every: int) -> str:
+    """The HTML alternative of ``owner_text``; every value escaped."""
+    parts = [
+        f"<p>Dear {html.escape(one_line(group.owner) or 'colleague')},</p>",
+        "<p>These CQC improvement actions are assigned to you and need attention "
+        f"(as of {html.escape(long_date(as_of))}).</p>",
+    ]
+    for heading, items in (
+        ("Overdue", group.overdue),
+        (f"Due within {plural(within, 'day')}", group.due_soon),
+    ):
+        if items:
+            parts += [f"<h3>{html.escape(heading)}</h3>", _html_items(items)]
+    parts += [
+        "<p>When an action is done, send the evidence to the governance team so it can be closed. "
+        "If the due date or the owner is wrong, tell the governance team.</p>",
+        f"<p>You will be reminded again {html.escape(_next_time(every))} while these stay open.<br>"
+        "Sent by cpft-tracker for the governance team.</p>",
+    ]
+    return _html_page(parts)
+
+
+def escalation_html(groups: Sequence[Group], *, as_of: dt.date, after_days: int) -> str:
+    """The HTML alternative of ``escalation_text``."""
+    n = sum(len(g.items) for g in groups)
+    parts = [
+        f"<p>{html.escape(plural(n, 'CQC improvement action'))} overdue by more than "
+        f"{html.escape(plural(after_days, 'day'))} as of {html.escape(long_date(as_of))}, "
+        "by owner, furthest behind first.</p>"
+    ]
+    for group in groups:
+        parts += [f"<h3>{html.escape(_owner_heading(group))}</h3>", _html_items(group.items)]
+    parts.append("<p>Sent by cpft-tracker.</p>")
+    return _html_page(parts)
+
+
+def build_message(
+    outgoing: Outgoing,
+    *,
+    sender: str,
+    sender_name: str | None,
+    as_of: dt.date,
+    within: int,
+    every: int,
+    after_days: int | None = None,
+) -> EmailMessage:
+    """An EmailMessage (policy SMTP): plain text with an HTML alternative. Header-safe by construction."""
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import format_datetime, make_msgid
+
+    from cpft_tracker.store import check_email, now_utc
+
+    recipient = check_email(outgoing.recipient)
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = _address(Address, sender_name, check_email(sender))
+    msg["To"] = _address(Address, outgoing.name, recipient)
+    if outgoing.kind == KIND_ESCALATION:
+        assert after_days is not None
+        subject = escalation_subject(outgoing.groups, after_days)
+        text = escalation_text(outgoing.groups, as_of=as_of, after_days=after_days)
+        body_html = escalation_html(outgoing.groups, as_of=as_of, after_days=after_days)
+    else:
+        group = outgoing.groups[0]
+        subject = owner_subject(group, within)
+        text = owner_text(group, as_of=as_of, within=within, every=every)
+        body_html = owner_html(group, as_of=as_of, within=within, every=every)
+    msg["Subject"] = one_line(subject)
+    msg["Date"] = format_datetime(dt.datetime.fromisoformat(now_utc().replace("Z", "+00:00")))
+    msg["Message-ID"] = make_msgid(domain=check_email(sender).rsplit("@", 1)[1])
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(text)
+    msg.add_alternative(body_html, subtype="html")
+    return msg
+
+
+def _address(cls: Any, name: str | None, addr: str) -> Any:
+    username, domain = addr.rsplit("@", 1)
+    display = one_line(name)
+    return cls(display_name=display, username=username, domain=domain)
+
+
+def dry_run_text(msg: EmailMessage) -> str:
+    """How ``--dry-run`` shows a message: the address, the subject and the plain-text part.
+
+    Only the address is shown on the To line (the name is in the greeting), so no text a
+    person typed ever appears on a header-like line of the preview.
+    """
+    body = msg.get_body(preferencelist=("plain",))
+    content = body.get_content() if body is not None else ""
+    to = ", ".join(a.addr_spec for a in msg["To"].addresses)
+    return f"To: {to}\nSubject: {msg['Subject']}\n\n{content.rstrip()}\n"
+
+
+# ---------------------------------------------------------------------------
+# Planning and recording (the reminders table)
+# ---------------------------------------------------------------------------
+
+
+def already_sent(
+    store: Store, recipient: str, kind: str, *, today: dt.date, every: int
+) -> set[int]:
+    """Action ids reminded to ``recipient`` (this kind) less than ``every`` days before ``today``."""
+    since = (today - dt.timedelta(days=every - 1)).isoformat()
+    rows = store.conn.execute(
+        "SELECT DISTINCT action_id FROM reminders WHERE recipient = ? COLLATE NOCASE AND kind = ?"
+        " AND sent_on >= ? AND sent_on <= ?",
+        [recipient, kind, since, today.isoformat()],
+    ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
+def pending(outgoing: Outgoing, sent: set[int]) -> Outgoing | None:
+    """``outgoing`` without the actions in ``sent``; None when nothing is left."""
+    groups = []
+    for g in outgoing.groups:
+        items = [i for i in g.items if i.action_id not in sent]
+        if items:
+            groups.append(Group(g.owner, g.email, items))
+    if not groups:
+        return None
+    return Outgoing(
+        outgoing.kind,
+        outgoing.recipient,
+        outgoing.name,
+        groups,
+        [i.action_id for g in groups for i in g.items],
+    )
+
+
+def record_sent(store: Store, outgoing: Outgoing, *, today: dt.date, at: str) -> None:
+    """Record one reminder row per action in a sent message (call inside ``store.write()``)."""
+    store.conn.executemany(
+        "INSERT INTO reminders (action_id, recipient, kind, sent_on, sent_at) VALUES (?, ?, ?, ?, ?)",
+        [
+            (aid, outgoing.recipient, outgoing.kind, today.isoformat(), at)
+            for aid in outgoing.action_ids
+        ],
+    )
+
+
+def plan(
+    selection: Selection, *, escalate_after: int | None, escalate_to: str | None
+) -> tuple[list[Outgoing], list[Group], list[tuple[Group, str]]]:
+    """The messages the selection calls for, the owner groups with no address, and those with a bad one.
+
+    Addresses are re-checked here: one that fails the check is never used.
+    """
+    from cpft_tracker.errors import TrackerError
+    from cpft_tracker.store import check_email
+
+    messages: list[Outgoing] = []
+    no_address: list[Group] = []
+    bad_address: list[tuple[Group, str]] = []
+    for group in selection.owner_groups():
+        if not group.email:
+            no_address.append(group)
+            continue
+        try:
+            address = check_email(group.email)
+        except TrackerError:
+            bad_address.append((group, group.email))
+            continue
+        messages.append(
+            Outgoing(KIND_OWNER, address, group.owner, [group], [i.action_id for i in group.items])
+        )
+    if escalate_after is not None and escalate_to:
+        groups = selection.escalations(escalate_after)
+        if groups:
+            messages.append(
+                Outgoing(
+                    KIND_ESCALATION,
+                    check_email(escalate_to),
+                    None,
+                    groups,
+                    [i.action_id for g in groups for i in g.items],
+                )
+            )
+    return messages, no_address, bad_address
+
+
+# ---------------------------------------------------------------------------
+# Delivery: check, send, record, one message at a time
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Delivery:
+    """What happened to one planned message."""
+
+    outgoing: Outgoing
+    status: str  # "sent", "failed", "would-send" (dry run) or "already-sent" (nothing new for them)
+    reason: str | None = None
+    preview: str | None = None  # the dry-run text
+
+    def as_json(self) -> dict[str, Any]:
+        """For the ``delivery`` list of the JSON document."""
+        return {
+            "recipient": self.outgoing.recipient,
+            "kind": self.outgoing.kind,
+            "owner": self.outgoing.name,
+            "refs": self.outgoing.refs,
+            "status": self.status,
+            "reason": self.reason,
+        }
+
+
+def deliver(
+    store: Store,
+    messages: Sequence[Outgoing],
+    *,
+    mailer: Any,
+    sender: str,
+    sender_name: str | None,
+    today: dt.date,
+    within: int,
+    every: int,
+    after_days: int | None,
+    dry_run: bool = False,
+) -> tuple[list[Delivery], str | None]:
+    """Send each message that still has actions due a reminder; return what happened and any fatal error.
+
+    Each message is checked, sent and recorded inside one write transaction (BEGIN IMMEDIATE):
+    a second run waits for the first and then finds the actions already recorded, so it never
+    sends them again. A failed send rolls the transaction back, so nothing is recorded and the
+    next run tries again. A crash after the server accepted a message but before the commit
+    loses the record, so that message may be sent twice (at-least-once: a repeated reminder is
+    better than a missing one).
+    """
+    from cpft_tracker.errors import DeliveryFailed
+    from cpft_tracker.mailer import SendFailed
+    from cpft_tracker.store import now_utc
+
+    def compose(o: Outgoing) -> EmailMessage:
+        return build_message(
+            o,
+            sender=sender,
+            sender_name=sender_name,
+            as_of=today,
+            within=within,
+            every=every,
+            after_days=after_days,
+        )
+
+    results: list[Delivery] = []
+    fatal: str | None = None
+    for outgoing in messages:
+        if fatal is not None:
+            results.append(
+                Delivery(outgoing, "failed", "the mail server could not be used (see below)")
+            )
+            continue
+        if dry_run:
+            todo = pending(
+                outgoing,
+                already_sent(store, outgoing.recipient, outgoing.kind, today=today, every=every),
+            )
+            if todo is None:
+                results.append(Delivery(outgoing, "already-sent"))
+            else:
+                results.append(Delivery(todo, "would-send", preview=dry_run_text(compose(todo))))
+            continue
+        try:
+            with store.write():
+                todo = pending(
+                    outgoing,
+                    already_sent(
+                        store, outgoing.recipient, outgoing.kind, today=today, every=every
+                    ),
+                )
+                if todo is None:
+                    results.append(Delivery(outgoing, "already-sent"))
+                    continue
+                mailer.send(compose(todo), sender=sender, recipient=todo.recipient)
+                record_sent(store, todo, today=today, at=now_utc())
+            results.append(Delivery(todo, "sent"))
+        except SendFailed as exc:
+            results.append(Delivery(outgoing, "failed", exc.reason))
+        except DeliveryFailed as exc:
+            fatal = exc.message
+            results.append(
+                Delivery(outgoing, "failed", "the mail server could not be used (see below)")
+            )
+    return results, fatal
