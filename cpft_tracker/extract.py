@@ -6,14 +6,31 @@ INTERFACE CONTRACT (used by store.py / cli.py; keep these names and fields):
     document_title(text: str) -> str | None
     fingerprint(requirement_text: str) -> str
 
-Placeholder implementation: to be replaced by the real extractor (issue 3).
+How it works (issue 3):
+
+1. ``split_units`` turns the text into *units*: headings, and sentences of paragraphs
+   and bullets. Hard-wrapped lines (PDF copies) are joined, page numbers and repeated
+   running headers are dropped, bullets start new blocks, and sentences are split on
+   full stops (also "assessed.These") but not after "e.g.", "Dr.", "No. 3", decimals...
+   A bullet under a must/should lead-in ("Action the trust MUST take to improve",
+   "The provider must:") is one unit, flagged with the lead-in's keyword.
+2. ``_find_trigger`` decides, with the word tables below, whether a unit states
+   something the provider must do / needs to do (or, advisory, should do).
+3. ``_make_title`` turns the unit into a short action title; quality_statements.classify
+   picks the quality statement.
+
+All linguistic rules live in the commented tables below: extend those rather than code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
+
+from cpft_tracker.quality_statements import classify
 
 
 @dataclass(frozen=True)
@@ -39,37 +56,1224 @@ def fingerprint(requirement_text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
 
 
-def document_title(text: str) -> str | None:
-    """The report's title, for naming the report when --report is not given."""
-    for line in text.splitlines():
-        line = line.strip().lstrip("-•* ").strip()
-        if line:
-            return line[:120]
+# ===========================================================================
+# Word tables. All entries are lower case.
+# ===========================================================================
+
+# --- Who is speaking / who needs ------------------------------------------
+
+# The regulator's own plans are never requirements: "we need to carry out an inspection",
+# "CQC needs to see", "we must".
+REGULATOR_SUBJECTS = frozenset(
+    "we us our ourselves cqc commission inspector inspectors inspectorate regulator we'll we’ll"
+    " we'd we’d".split()
+)
+
+# What people using the service needed is not a requirement on the provider:
+# "patients needed…", "people who needed support", "when they needed it".
+# Note: "staff" and "leaders" are deliberately absent ("Staff needed more training" is one).
+PEOPLE_SUBJECTS = frozenset(
+    """people person persons patient patients resident residents client clients user users
+    relative relatives carer carers family families child children baby babies mother mothers
+    woman women man men adult adults individual individuals tenant tenants visitor visitors
+    public population those anyone everyone someone somebody anybody who whom whoever
+    he she i you they them he'd she'd they'd i'd""".split()
+)
+
+# Words skipped when looking back from "need(s)"/"must" for its subject:
+# "this approach still needs", "we will need", "leaders also needed".
+SKIP_BEFORE_KEYWORD = frozenset(
+    """will would shall may might could can also still further urgently really clearly now
+    therefore then only just already previously both all did does do had has have often
+    always sometimes even particularly especially definitely certainly probably possibly
+    perhaps likely immediately currently ultimately genuinely equally again ever""".split()
+)
+
+# A "need" in a clause opened by one of these is circumstance, not a requirement:
+# "where needed", "if needed", "when they needed it", "what was needed",
+# "so they know where improvements are needed", "more than was needed".
+SUBORDINATORS = frozenset(
+    "where wherever when whenever if unless until what whatever whether how why than".split()
+)
+# "as" only counts when it is close to the keyword ("as needed", "as they needed");
+# "such as" / "as well as" never count.
+AS_WINDOW = 3
+
+# "needing"/"in need of" is about people when a people word is this close before it:
+# "people with complex needs needing two staff", "children in need of protection".
+NEEDING_WINDOW = 5
+
+# Clause boundaries when looking back for a subject.
+BOUNDARY_WORDS = frozenset(
+    """and but or nor so because whilst while although though however yet""".split()
+)
+
+# Negation right before the keyword: "did not need to", "there was no need".
+NEGATIONS = frozenset("not never no n't didn't don't doesn't didn’t don’t doesn’t".split())
+
+# --- Noun "needs" vs verb "needs" ---------------------------------------------
+
+# Determiners and possessives: after these, "need(s)" is a noun ("their needs",
+# "the needs of the population", "a need to improve", "people's needs").
+# Words ending in 's / ’s / s’ are treated the same way.
+NOUN_DETERMINERS = frozenset(
+    """a an the their his her its our your my whose any every each no these those
+    such own""".split()
+)
+
+# Modifiers that make "needs" a noun: "support needs", "care needs", "complex needs",
+# "communication needs". (Words ending in -ing/-ed before "needs" are treated as
+# adjectives too: "changing needs", "assessed needs".)
+NOUN_MODIFIERS = frozenset(
+    """support care health healthcare medical clinical nursing mental physical emotional
+    psychological behavioural behavioral communication sensory dietary nutrition nutritional
+    hydration cultural religious spiritual social learning educational language access
+    accessibility mobility personal continence pain wellbeing well-being development
+    training individual specific particular specialist special additional extra different
+    diverse varied complex multiple high higher low basic daily ongoing current future
+    immediate unmet identified assessed changing holistic practical financial housing
+    equality protected disability cognitive sexual end-of-life palliative safety security
+    many various all some""".split()
+)
+
+# After "need(s)/needed" (not followed by "to"), these show that it is NOT a verb with an
+# object: "needs of the population", "needs were met", "as needed by", "needs and wishes".
+NOUN_FOLLOWERS = frozenset(
+    """of and or were are was is had have has could would will can may might should must
+    been being met assessment assessments analysis led based related arising including
+    such within in at on for by from with through across throughout which that who when
+    where as than effectively appropriately safely well""".split()
+)
+
+# "needs/needed X" is a verb with an object when X starts like one of these:
+# "The trust needs an engagement plan", "leaders needed the capacity",
+# "Staff needed more training". Any word ending in -ing also counts ("needs reviewing").
+OBJECT_STARTERS = frozenset(
+    """a an the more further additional extra better greater improved clear clearer
+    stronger strengthened robust sufficient enough urgent some its their his her this these
+    appropriate dedicated specific specialist consistent effective regular formal timely
+    proper new continued increased focused targeted full wider much significant considerable
+    closer tailored ongoing specialised specialized refresher""".split()
+)
+# Nouns that can start an object directly: "needs improvement", "needed training".
+OBJECT_NOUNS = frozenset(
+    """improvement improvements attention work investment refurbishment redecoration repair
+    repairs action oversight support training supervision assurance time resources capacity
+    leadership staff staffing guidance review development input help clarity funding
+    strengthening""".split()
+)
+
+# "X needed to <verb>" where X is one of these and the verb is not "be" is a participle
+# ("the support needed to improve care", "the skills needed to do the job"): not a
+# requirement. "Support needed to be given" still is.
+RESOURCE_NOUNS = frozenset(
+    """support help resources resource skills skill information equipment time tools
+    knowledge clarity capacity funding care treatment guidance confidence training staff
+    experience competence""".split()
+)
+
+# --- Boilerplate -------------------------------------------------------------
+
+# Sentences CQC prints in (almost) every report that are procedure, not an improvement
+# action. Case-insensitive regexes searched in the sentence.
+BOILERPLATE = (
+    # "The provider must send CQC a report that says what action they are going to take…"
+    r"\bmust\s+send\s+(?:cqc|us|the\s+commission)\b",
+    # "We told the trust that it must take action to bring services into line with legal
+    # requirements." (a summary: the actual requirements are listed after it)
+    r"\bmust\s+take\s+(?:action|steps)\s+to\s+(?:bring|comply|meet)\b.*\b(?:legal\s+requirements?|"
+    r"regulations?|requirement\s+notices?)\b",
+)
+_BOILERPLATE_RE = re.compile("|".join(BOILERPLATE), re.I)
+
+# --- Lead-ins ------------------------------------------------------------------
+# A heading containing MUST / SHOULD ("Action the trust MUST take to improve",
+# "Areas where the provider should make improvements") or a paragraph ending in ":"
+# ("We found that the provider must:", "The trust should:") opens a list whose bullets
+# are each one requirement. The scope ends at the next heading or non-bullet paragraph.
+_LEADIN_MUST = re.compile(r"\bmust\b", re.I)
+_LEADIN_SHOULD = re.compile(r"\bshould\b", re.I)
+_LEADIN_NEEDS = re.compile(r"\bneeds?\s+to\b", re.I)
+
+# --- Sentence splitting ----------------------------------------------------------
+
+# A full stop after these is not the end of a sentence ("Dr. Patel", "No. 3", "e.g. The").
+ABBREVIATIONS = frozenset(
+    """dr mr mrs ms mx prof st no nos vs cllr rev sr jr fig figs ref para paras vol approx
+    dept est inc jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e eg ie a.m p.m
+    cf al op mt""".split()
+)
+
+# Function words that a title should not end on after being cut.
+TITLE_TRAILING = frozenset(
+    """and or the a an of to for in on at by with must be that which is are was were their
+    its this these from as but so than""".split()
+)
+
+# Participles -> base verbs, for turning "X needed to be reviewed and strengthened" into
+# "Review and strengthen X". Irregular or ambiguous forms are listed; regular ones are
+# handled by PARTICIPLE_SUFFIXES. An unknown participle falls back to the report wording.
+IRREGULAR_PARTICIPLES = {
+    "done": "do",
+    "made": "make",
+    "taken": "take",
+    "undertaken": "undertake",
+    "given": "give",
+    "put": "put",
+    "kept": "keep",
+    "met": "meet",
+    "set": "set",
+    "reset": "reset",
+    "shown": "show",
+    "seen": "see",
+    "written": "write",
+    "rewritten": "rewrite",
+    "brought": "bring",
+    "built": "build",
+    "rebuilt": "rebuild",
+    "held": "hold",
+    "led": "lead",
+    "sought": "seek",
+    "understood": "understand",
+    "embedded": "embed",
+    "added": "add",
+    "planned": "plan",
+    "monitored": "monitor",
+    "controlled": "control",
+    "tailored": "tailor",
+    "explored": "explore",
+    "restored": "restore",
+    "stored": "store",
+    "used": "use",
+    "focused": "focus",
+    "focussed": "focus",
+    "included": "include",
+    "provided": "provide",
+    "recorded": "record",
+    "communicated": "communicate",
+    "prioritised": "prioritise",
+    "prioritized": "prioritize",
+    "addressed": "address",
+    "shared": "share",
+    "prepared": "prepare",
+    "compared": "compare",
+    "stopped": "stop",
+    "developed": "develop",
+    "enabled": "enable",
+    "scheduled": "schedule",
+    "handled": "handle",
+    "tackled": "tackle",
+    "resolved": "resolve",
+    "revised": "revise",
+    "raised": "raise",
+    "increased": "increase",
+    "released": "release",
+    "closed": "close",
+    "agreed": "agree",
+    "freed": "free",
+    "sustained": "sustain",
+    "refreshed": "refresh",
+    "escalated": "escalate",
+    "updated": "update",
+    "completed": "complete",
+    "deleted": "delete",
+    "reviewed": "review",
+    "followed": "follow",
+    "renewed": "renew",
+    "checked": "check",
+    "tracked": "track",
+    "linked": "link",
+    "embraced": "embrace",
+    "extended": "extend",
+    "strengthened": "strengthen",
+    "widened": "widen",
+    "learned": "learn",
+    "learnt": "learn",
+    "informed": "inform",
+    "performed": "perform",
+    "reformed": "reform",
+    "transformed": "transform",
+    "implemented": "implement",
+    "documented": "document",
+    "adopted": "adopt",
+    "supported": "support",
+    "reported": "report",
+    "protected": "protect",
+    "collected": "collect",
+    "conducted": "conduct",
+    "adjusted": "adjust",
+    "tested": "test",
+    "established": "establish",
+    "published": "publish",
+    "finished": "finish",
+    "delivered": "deliver",
+    "considered": "consider",
+    "registered": "register",
+    "maintained": "maintain",
+    "trained": "train",
+    "aligned": "align",
+    "designed": "design",
+    "redesigned": "redesign",
+    "defined": "define",
+    "refined": "refine",
+    "determined": "determine",
+    "examined": "examine",
+    "combined": "combine",
+    "ensured": "ensure",
+    "measured": "measure",
+    "captured": "capture",
+    "secured": "secure",
+    "structured": "structure",
+    "assured": "assure",
+    "reduced": "reduce",
+    "introduced": "introduce",
+    "enforced": "enforce",
+    "managed": "manage",
+    "changed": "change",
+    "engaged": "engage",
+    "improved": "improve",
+    "involved": "involve",
+    "moved": "move",
+    "approved": "approve",
+    "removed": "remove",
+    "achieved": "achieve",
+    "received": "receive",
+    "evaluated": "evaluate",
+    "integrated": "integrate",
+    "investigated": "investigate",
+    "mitigated": "mitigate",
+    "identified": "identify",
+    "clarified": "clarify",
+    "simplified": "simplify",
+    "carried": "carry",
+    "audited": "audit",
+    "expanded": "expand",
+    "rolled": "roll",
+    "filled": "fill",
+    "recruited": "recruit",
+    "accessed": "access",
+    "discussed": "discuss",
+    "progressed": "progress",
+    "assessed": "assess",
+    "refurbished": "refurbish",
+    "replaced": "replace",
+    "repaired": "repair",
+    "cleaned": "clean",
+    "redecorated": "redecorate",
+    "signed": "sign",
+    "acted": "act",
+}
+PARTICIPLE_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("ised", "ise"),
+    ("ized", "ize"),
+    ("ated", "ate"),
+    ("ied", "y"),
+    ("ssed", "ss"),
+    ("ened", "en"),
+    ("ured", "ure"),
+    ("nted", "nt"),
+    ("cted", "ct"),
+    ("ained", "ain"),
+    ("ored", "or"),
+)
+
+# ===========================================================================
+# Text units
+# ===========================================================================
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A heading, or a sentence (or lead-in bullet) with where it sits in the document."""
+
+    text: str  # whitespace collapsed
+    context: str  # the block (paragraph / bullet) it belongs to, whitespace collapsed
+    section: str | None  # nearest heading above
+    line: int  # 1-based source line of the first character
+    kind: str  # "heading", "sentence", "leadin" (the lead-in itself) or "bullet" (under one)
+    scope: str | None = None  # for kind "bullet": the lead-in's keyword, "must"/"needs"/"should"
+
+
+_BULLET_RE = re.compile(
+    r"^(?:[-•*–·▪◦●○■□►‣⁃]|\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)]|\([a-z]\)|"
+    r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii)\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s+",
+)
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I
+)
+_TERMINAL_RE = re.compile(r"[.!?:;…][\"'”’)\]]*$")
+_MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
+_KEYWORD_WORD_RE = re.compile(r"\b(?:must|should|needs?|needed|needing)\b", re.I)
+_HEADING_END_WORDS = frozenset(
+    "and or the of to a an in for with by that which on at from as is are was were".split()
+)
+
+
+def _collapse(s: str) -> str:
+    """Whitespace collapsed to single spaces, stripped."""
+    return " ".join(s.split())
+
+
+def _is_terminal(line: str) -> bool:
+    return bool(_TERMINAL_RE.search(line))
+
+
+def _starts_lower(line: str) -> bool:
+    for ch in line:
+        if ch.isalpha():
+            return ch.islower()
+        if not (ch in "\"'“‘(" or ch.isspace()):
+            return False
+    return False
+
+
+def _heading_candidate(line: str) -> bool:
+    """A short line without a final full stop, starting with a capital: a heading shape."""
+    if len(line) > 100 or _TERMINAL_RE.search(line) and not line.endswith("?"):
+        return False
+    if line.endswith(","):
+        return False
+    words = line.split()
+    if not words or len(words) > 14:
+        return False
+    if line.endswith("?") and len(words) > 10:
+        return False
+    first = next((c for c in line if c.isalnum()), "")
+    if not first or (first.isalpha() and not first.isupper()):
+        return False
+    if words[-1].lower().strip("\"'“”‘’") in _HEADING_END_WORDS:
+        return False
+    return any(c.isalpha() for c in line)
+
+
+def _furniture_lines(lines: list[str]) -> set[int]:
+    """Indexes of page numbers and repeated running headers/footers (PDF copies)."""
+    drop: set[int] = set()
+    for i, s in enumerate(lines):
+        if s and _PAGE_NUMBER_RE.match(s):
+            drop.add(i)
+    keys: dict[int, str] = {}
+    counts: Counter[str] = Counter()
+    for i, s in enumerate(lines):
+        if s and i not in drop and len(s) <= 120 and not _KEYWORD_WORD_RE.search(s):
+            if s.endswith("?") or _BULLET_RE.match(s):
+                continue
+            key = re.sub(r"\d+", "#", s.lower())
+            keys[i] = key
+            counts[key] += 1
+    repeated = {k for k, n in counts.items() if n >= 2}
+    if not repeated:
+        return drop
+
+    def neighbour(i: int, step: int) -> int | None:
+        j = i + step
+        while 0 <= j < len(lines):
+            if lines[j] and j not in drop and keys.get(j) not in repeated:
+                return j
+            j += step
+        return None
+
+    evidence: Counter[str] = Counter()
+    for i, key in keys.items():
+        if key not in repeated:
+            continue
+        prev, nxt = neighbour(i, -1), neighbour(i, 1)
+        interrupts = (
+            prev is not None
+            and nxt is not None
+            and not _is_terminal(lines[prev])
+            and _starts_lower(lines[nxt])
+        )
+        near_page = any(
+            0 <= j < len(lines) and j in drop and _PAGE_NUMBER_RE.match(lines[j] or "x")
+            for j in (i - 2, i - 1, i + 1, i + 2)
+        )
+        if interrupts or near_page or "#" in key:
+            evidence[key] += 1
+    for i, key in keys.items():
+        if key in repeated and (evidence[key] >= 1 and counts[key] >= 3 or evidence[key] >= 2):
+            drop.add(i)
+    return drop
+
+
+@dataclass
+class _Block:
+    kind: str  # "heading", "para", "bullet"
+    parts: list[tuple[int, str]]  # (0-based line index, collapsed line text)
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Group lines into headings, paragraphs and bullets (joining hard-wrapped lines)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    raw = text.split("\n")
+    lines = [_collapse(line) for line in raw]
+    drop = _furniture_lines(lines)
+    kept = [s for i, s in enumerate(lines) if s and i not in drop]
+    lengths = sorted(len(s) for s in kept)
+    width = lengths[int(len(lengths) * 0.9)] if lengths else 0
+    long_lines = [i for i, s in enumerate(lines) if len(s) >= 40 and i not in drop]
+    breaks = sum(1 for i in long_lines if not _is_terminal(lines[i]))
+    wrapped = width <= 130 and breaks >= max(2, len(long_lines) // 4)
+
+    blocks: list[_Block] = []
+    cur: _Block | None = None
+    prev_line = ""
+    for i, s in enumerate(lines):
+        if i in drop:
+            continue
+        if not s:
+            cur = None
+            continue
+        bullet = _BULLET_RE.match(s)
+        md = _MARKDOWN_HEADING_RE.match(s)
+        continuing = False
+        if cur is not None and cur.kind != "heading":
+            open_end = not _is_terminal(prev_line)
+            last = prev_line.rsplit(" ", 1)[-1].lower()
+            if wrapped:
+                # a hard-wrapped copy: a line continues the block unless the block's last
+                # line ended a sentence well short of the margin
+                continuing = (open_end or (len(prev_line) >= 0.8 * width and not bullet)) and not (
+                    open_end and len(prev_line) < 0.5 * width and _heading_candidate(s)
+                )
+            else:
+                # one paragraph per line: only an obviously broken line continues
+                continuing = open_end and (_starts_lower(s) or last in _HEADING_END_WORDS)
+        if md:
+            cur = _Block("heading", [(i, md.group(1))])
+            blocks.append(cur)
+            cur = None
+        elif bullet and not (continuing and s[: bullet.end()].strip()[:1].isdigit()):
+            body = s[bullet.end() :].strip()
+            cur = _Block("bullet", [(i, body)] if body else [])
+            blocks.append(cur)
+        elif continuing and cur is not None:
+            cur.parts.append((i, s))
+        elif _heading_candidate(s) and not _next_starts_lower(lines, drop, i):
+            blocks.append(_Block("heading", [(i, s)]))
+            cur = None
+        else:
+            cur = _Block("para", [(i, s)])
+            blocks.append(cur)
+        prev_line = s
+    return [b for b in blocks if b.parts]
+
+
+def _next_starts_lower(lines: list[str], drop: set[int], i: int) -> bool:
+    for j in range(i + 1, min(len(lines), i + 6)):
+        if j in drop:
+            continue
+        if not lines[j]:
+            return False
+        return _starts_lower(lines[j])
+    return False
+
+
+# A run of terminators (taken whole, so a line of 20,000 dots is linear) before a space,
+# or a lone full stop glued to the next sentence ("we assessed.These areas").
+_SENTENCE_END_RE = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?= )|(?<=[a-z]{2})\.(?=[A-Z][a-z])")
+
+
+def _sentence_spans(s: str) -> list[tuple[int, int]]:
+    """Start/end offsets of the sentences in a whitespace-collapsed block."""
+    cuts: list[int] = []
+    for m in _SENTENCE_END_RE.finditer(s):
+        end = m.end()
+        if m.group(0)[0] == "." and len(m.group(0)) == 1:
+            # the word before the full stop
+            j = m.start()
+            k = j
+            while k > 0 and not s[k - 1].isspace() and s[k - 1] not in '("“‘':
+                k -= 1
+            word = s[k:j].lower()
+            if word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS:
+                continue
+            if len(word) == 1 and word.isalpha() and s[k].isupper():
+                continue  # an initial: "J. Smith"
+            if "." in word and len(word) <= 5 and s[end : end + 1] == " ":
+                continue  # "U.K. " / "a.m. " abbreviations with inner dots
+        if end < len(s) and s[end] == " ":
+            nxt = s[end + 1 : end + 2]
+            if not nxt or nxt.islower() or nxt in ",;:)":
+                continue
+            cuts.append(end)
+        else:
+            cuts.append(end)
+    spans = []
+    start = 0
+    for c in cuts:
+        if c > start:
+            spans.append((start, c))
+        start = c
+    spans.append((start, len(s)))
+    out = []
+    for a, b in spans:
+        while a < b and s[a] == " ":
+            a += 1
+        while b > a and s[b - 1] == " ":
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def _leadin_keyword(text: str, heading: bool) -> str | None:
+    """The keyword a lead-in opens a list with, or None if the block is not a lead-in."""
+    if not heading:
+        if not text.endswith(":"):
+            return None
+        spans = _sentence_spans(text)
+        text = text[spans[-1][0] :] if spans else text
+    if _LEADIN_MUST.search(text):
+        return "must"
+    if _LEADIN_NEEDS.search(text):
+        return "needs"
+    if _LEADIN_SHOULD.search(text):
+        return "should"
     return None
 
 
-_MUST = re.compile(r"\b(must|needs? to|needed to)\b", re.IGNORECASE)
+def split_units(text: str) -> list[Unit]:
+    """The document as headings, sentences and lead-in bullets, in order."""
+    units: list[Unit] = []
+    section: str | None = None
+    scope: str | None = None
+    for block in _blocks(text):
+        starts: list[int] = []
+        pieces: list[str] = []
+        pos = 0
+        for _, part in block.parts:
+            starts.append(pos)
+            pieces.append(part)
+            pos += len(part) + 1
+        joined = " ".join(pieces)
+        line_of = [idx + 1 for idx, _ in block.parts]
+        if block.kind == "heading":
+            section = joined
+            scope = _leadin_keyword(joined, heading=True)
+            units.append(Unit(joined, joined, section, line_of[0], "heading"))
+            continue
+        if block.kind == "para":
+            scope = _leadin_keyword(joined, heading=False)
+            if scope:
+                units.append(Unit(joined, joined, section, line_of[0], "leadin"))
+                continue
+        elif scope and not joined.endswith(":"):
+            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope))
+            continue
+        for a, b in _sentence_spans(joined):
+            line = line_of[bisect_right(starts, a) - 1]
+            units.append(Unit(joined[a:b], joined, section, line, "sentence"))
+    return units
+
+
+# ===========================================================================
+# Requirement detection
+# ===========================================================================
+
+_TOKEN_RE = re.compile(r"[\w’'\-]+|[^\w\s]")
+_TRIGGER_RE = re.compile(
+    r"\b(?:(?P<must>must)|(?P<should>should)|(?P<need>needs|needed|need|needing))\b", re.I
+)
+_THERE_NEED_RE = re.compile(
+    r"\bthere\s+(?:is|was|are|were|remains|remained|will\s+be|continues\s+to\s+be)\s+"
+    r"(?:still\s+)?(?:an?\s+)?(?!no\b|little\b)(?:\w+\s+)?need\s+(?:for|to)\b",
+    re.I,
+)
+# Keyword words looked at per sentence (guards against pathological input).
+MAX_TRIGGERS_PER_SENTENCE = 40
+
+# When a sentence has several "need" triggers, the one that makes the clearest title wins.
+NEED_KIND_RANK = (
+    "to_active",
+    "to_passive",
+    "verb_object",
+    "be_needed",
+    "needing",
+    "in_need_of",
+    "there",
+)
+_BE_WORDS = frozenset("is are was were be been being remains remained".split())
+_ADVERBISH = frozenset("still also further urgently clearly now therefore really".split())
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    keyword: str  # must / needs / should
+    kind: str  # must, should, to_active, to_passive, be_needed, verb_object, needing, there
+    start: int  # span of matched in the sentence
+    end: int
+    key_start: int  # where the keyword word itself starts
+    key_end: int
+
+
+def _tokens_before(s: str, end: int, limit: int = 30) -> list[tuple[str, int, int]]:
+    """Up to ``limit`` tokens (lower-cased text, start, end) before offset ``end``."""
+    lo = max(0, end - 300)
+    toks = [
+        (m.group(0).lower(), m.start() + lo, m.end() + lo) for m in _TOKEN_RE.finditer(s, lo, end)
+    ]
+    if lo > 0 and toks:
+        toks = toks[1:]
+    return toks[-limit:]
+
+
+def _tokens_after(s: str, start: int, limit: int = 6) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _TOKEN_RE.finditer(s, start, min(len(s), start + 200)):
+        out.append((m.group(0).lower(), m.start(), m.end()))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _norm_tok(t: str) -> str:
+    return t.replace("’", "'")
+
+
+def _is_possessive(t: str) -> bool:
+    t = _norm_tok(t)
+    return t.endswith("'s") or t.endswith("s'")
+
+
+def _clause_before(toks: list[tuple[str, int, int]]) -> list[str]:
+    """Tokens of the clause before the keyword (back to punctuation or a conjunction)."""
+    out: list[str] = []
+    for t, _, _ in reversed(toks):
+        if not (t[0].isalnum() or t[0] == "'" or t[0] == "’") or t in BOUNDARY_WORDS:
+            break
+        out.append(t)
+    out.reverse()
+    return out
+
+
+def _head(clause: list[str]) -> str | None:
+    """The word right before the keyword, skipping auxiliaries and adverbs."""
+    for t in reversed(clause):
+        if t in SKIP_BEFORE_KEYWORD:
+            continue
+        return _norm_tok(t)
+    return None
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+_QUOTE_CHARS_RE = re.compile(r"[“”\"‘’()]")
+
+
+def _quoted_spans(s: str) -> list[tuple[int, int]]:
+    """Spans of quoted speech and parentheses ("requirements (actions … must comply with)")."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    straight: int | None = None
+    single: int | None = None
+    depth_start: int | None = None
+    depth = 0
+    for qm in _QUOTE_CHARS_RE.finditer(s):
+        i, ch = qm.start(), qm.group(0)
+        if ch == "“" and open_at is None:
+            open_at = i
+        elif ch == "”" and open_at is not None:
+            spans.append((open_at, i + 1))
+            open_at = None
+        elif ch == '"':
+            if straight is None:
+                straight = i
+            else:
+                spans.append((straight, i + 1))
+                straight = None
+        elif ch == "‘" and (i == 0 or not s[i - 1].isalnum()) and single is None:
+            single = i
+        elif ch == "’" and single is not None and (i + 1 == len(s) or not s[i + 1].isalnum()):
+            if not (s[i - 1 : i] == "s" and i + 1 < len(s) and s[i + 1] == " " and i - single < 4):
+                spans.append((single, i + 1))
+                single = None
+        elif ch == "(":
+            if depth == 0:
+                depth_start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0 and depth_start is not None:
+                spans.append((depth_start, i + 1))
+    if open_at is not None:
+        spans.append((open_at, len(s)))  # a quote running to the end of the paragraph
+    return spans
+
+
+def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bool:
+    """True when the subject is the regulator (or, for need, the people using services)."""
+    if head in REGULATOR_SUBJECTS:
+        return True
+    if people and head in PEOPLE_SUBJECTS:
+        return True
+    if people:
+        for idx, t in enumerate(clause):
+            if t in SUBORDINATORS:
+                return True
+            if t == "as" and len(clause) - idx <= AS_WINDOW:
+                before = clause[idx - 1] if idx else ""
+                if before not in ("such", "well"):
+                    return True
+    if head is not None and (head in NEGATIONS or head.endswith("n't")):
+        return True
+    return False
+
+
+def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
+    """Is this need/needs/needed/needing a requirement? Returns the trigger or None."""
+    word = m.group("need").lower()
+    ks, ke = m.start(), m.end()
+    before = _tokens_before(s, ks)
+    after = _tokens_after(s, ke)
+    clause = _clause_before(before)
+    head = _head(clause)
+    prev = clause[-1] if clause else None
+    nxt = after[0][0] if after else None
+    if nxt == "-" or (before and before[-1][0] == "-"):
+        return None  # "needs-led", "high-needs"
+
+    if word == "needing":
+        # "people with complex needs needing two staff": who is needing is nearby
+        if any(t in PEOPLE_SUBJECTS for t in clause[-NEEDING_WINDOW:]):
+            return None
+        if _subject_blocked(clause, head, people=True):
+            return None
+        return _Trigger("needs", "needing", ks, ke, ks, ke)
+
+    if word == "need" and prev == "in" and nxt == "of":
+        # "the laundry room was in need of repair" (but not "children in need of protection")
+        if any(t in PEOPLE_SUBJECTS for t in clause[-NEEDING_WINDOW:]):
+            return None
+        if _subject_blocked(clause[:-1], _head(clause[:-1]), people=True):
+            return None
+        return _Trigger("needs", "in_need_of", before[-1][1], after[0][2], ks, ke)
+
+    if nxt == "to" and word != "needing":
+        verb = after[1][0] if len(after) > 1 else None
+        if verb is None or not verb[0].isalpha():
+            return None
+        if prev is not None and (prev in NOUN_DETERMINERS or _is_possessive(prev)):
+            return None  # "the need to improve", "their need to"
+        if word == "needed" and prev in RESOURCE_NOUNS and verb != "be":
+            return None  # "the support needed to improve care"
+        if _subject_blocked(clause, head, people=True):
+            return None
+        kind = "to_passive" if verb == "be" else "to_active"
+        return _Trigger("needs", kind, ks, after[0][2], ks, ke)
+
+    if (
+        word == "needed"
+        and prev in _BE_WORDS
+        or (word == "needed" and prev in _ADVERBISH and len(clause) > 1 and clause[-2] in _BE_WORDS)
+    ):
+        if _subject_blocked(clause, None, people=True):
+            return None
+        be_at = len(clause) - 1 if prev in _BE_WORDS else len(clause) - 2
+        be_tok = before[len(before) - (len(clause) - be_at)]
+        return _Trigger("needs", "be_needed", be_tok[1], ke, ks, ke)
+
+    # bare verb with an object: "The trust needs an engagement plan"
+    if nxt is None or nxt in NOUN_FOLLOWERS:
+        return None
+    if not (nxt in OBJECT_STARTERS or nxt in OBJECT_NOUNS or nxt.endswith("ing")):
+        return None
+    if prev is None:
+        return None  # sentence-initial "Needs …" is a noun
+    if prev in NOUN_DETERMINERS or _is_possessive(prev) or prev in NOUN_MODIFIERS:
+        return None
+    if word in ("need", "needs") and (prev.endswith("ing") or prev.endswith("ed")):
+        return None  # "changing needs", "assessed needs"
+    if word == "needed" and prev in NOUN_DETERMINERS:
+        return None
+    if _subject_blocked(clause, head, people=True):
+        return None
+    return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+
+
+def _find_trigger(s: str) -> _Trigger | None:
+    """The strongest requirement trigger in a sentence (must > needs > should), or None."""
+    if _BOILERPLATE_RE.search(s):
+        return None
+    quoted = _quoted_spans(s)
+    found: dict[str, _Trigger] = {}
+    for count, m in enumerate(_TRIGGER_RE.finditer(s)):
+        if "must" in found or count >= MAX_TRIGGERS_PER_SENTENCE:
+            break  # nothing outranks must; a "sentence" of hundreds of needs is not prose
+        if _in_spans(m.start(), quoted):
+            continue
+        if m.group("must"):
+            if "must" in found:
+                continue
+            clause = _clause_before(_tokens_before(s, m.start()))
+            head = _head(clause)
+            if _subject_blocked(clause, head, people=False):
+                continue
+            after = _tokens_after(s, m.end(), 4)
+            end = m.end()
+            if after and after[0][0] == "not":
+                end = after[0][2]
+                after = after[1:]
+            if after[:3] and [t for t, _, _ in after[:3]] == ["be", "able", "to"]:
+                end = after[2][2]
+            elif after and after[0][0].isalpha() and s[after[0][1]].islower():
+                end = after[0][2]
+            found["must"] = _Trigger("must", "must", m.start(), end, m.start(), m.end())
+        elif m.group("should"):
+            if "should" in found:
+                continue
+            clause = _clause_before(_tokens_before(s, m.start()))
+            head = _head(clause)
+            after = _tokens_after(s, m.end(), 2)
+            if head in REGULATOR_SUBJECTS or any(t in SUBORDINATORS for t in clause):
+                continue
+            if any(t == "as" for t in clause[-AS_WINDOW:]) or (prev_is_wh(clause)):
+                continue
+            if after and (after[0][0] in PEOPLE_SUBJECTS or after[0][0] in ("it", "there")):
+                continue  # "Should they need help" (conditional)
+            end = m.end()
+            if after and after[0][0].isalpha() and s[after[0][1]].islower():
+                end = after[0][2]
+            found["should"] = _Trigger("should", "should", m.start(), end, m.start(), m.end())
+        elif "needs" not in found or found["needs"].kind != NEED_KIND_RANK[0]:
+            trig = _classify_need(s, m)
+            if trig is not None and (
+                "needs" not in found
+                or NEED_KIND_RANK.index(trig.kind) < NEED_KIND_RANK.index(found["needs"].kind)
+            ):
+                found["needs"] = trig
+    if "needs" not in found:
+        tm = _THERE_NEED_RE.search(s)
+        if tm and not _in_spans(tm.start(), quoted):
+            found["needs"] = _Trigger("needs", "there", tm.start(), tm.end(), tm.start(), tm.end())
+    for key in ("must", "needs", "should"):
+        if key in found:
+            return found[key]
+    return None
+
+
+def prev_is_wh(clause: list[str]) -> bool:
+    """True for embedded questions: "staff knew who they should contact"."""
+    return any(t in ("who", "whom", "which") for t in clause[-3:])
+
+
+# ===========================================================================
+# Titles
+# ===========================================================================
+
+
+def _finish_title(t: str) -> str:
+    """Capitalise, trim trailing punctuation, keep to 80 characters at a word boundary."""
+    t = _collapse(t).strip(" .;:,")
+    if not t:
+        return ""
+    if t[0].islower():
+        t = t[0].upper() + t[1:]
+    if len(t) <= 80:
+        return t
+    for sep in (", ", "; ", " – ", " — ", " - "):
+        k = t.find(sep, 35, 81)
+        if k != -1 and not re.match(r"(?:including|such as|e\.g\.|for example)\b", t[k + 2 :]):
+            return t[:k].rstrip(" ,;")
+    cut = t[:79]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    words = cut.split(" ")
+    while len(words) > 3 and words[-1].lower().strip(",;:") in TITLE_TRAILING:
+        words.pop()
+    return " ".join(words).rstrip(" ,;:.–-") + "…"
+
+
+def _base_verb(word: str) -> str | None:
+    w = word.lower()
+    if w in IRREGULAR_PARTICIPLES:
+        return IRREGULAR_PARTICIPLES[w]
+    for suffix, repl in PARTICIPLE_SUFFIXES:
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            return w[: -len(suffix)] + repl
+    return None
+
+
+def _subject_np(s: str, end: int) -> tuple[int, int] | None:
+    """Span of the noun phrase right before offset ``end`` ("the success of these interventions")."""
+    toks = _tokens_before(s, end, 14)
+    while toks and toks[-1][0] in SKIP_BEFORE_KEYWORD:
+        toks.pop()
+    stop_words = (
+        BOUNDARY_WORDS
+        | _BE_WORDS
+        | SUBORDINATORS
+        | {
+            "that",
+            "which",
+            "who",
+            "had",
+            "has",
+            "have",
+            "did",
+            "does",
+            "do",
+            "will",
+            "would",
+            "should",
+            "must",
+            "can",
+            "could",
+            "as",
+        }
+    )
+    preps = {
+        "of",
+        "for",
+        "in",
+        "across",
+        "from",
+        "within",
+        "at",
+        "on",
+        "to",
+        "between",
+        "by",
+        "with",
+    }
+    taken: list[tuple[str, int, int]] = []
+    i = len(toks) - 1
+    while i >= 0:
+        t = toks[i][0]
+        if not t[0].isalnum() or t in stop_words:
+            break
+        taken.append(toks[i])
+        if t in NOUN_DETERMINERS or t in ("this", "these", "those", "that", "some", "more", "all"):
+            if i > 0 and toks[i - 1][0] in preps:
+                i -= 1
+                continue
+            break
+        i -= 1
+        if len(taken) > 10:
+            return None
+    if not taken:
+        return None
+    return taken[-1][1], taken[0][2]
+
+
+def _sentence_subject(s: str) -> tuple[int, int] | None:
+    """The sentence's opening noun phrase, up to its first auxiliary ("Succession planning")."""
+    toks = _tokens_after(s, 0, 14)
+    for idx, (t, _, _) in enumerate(toks):
+        if t in _BE_WORDS or t in ("had", "has", "have", "did", "does", "do", "will", "would"):
+            if idx == 0:
+                return None
+            return toks[0][1], toks[idx - 1][2]
+        if not t[0].isalnum():
+            return None
+    return None
+
+
+def _lower_first(phrase: str, at_sentence_start: bool) -> str:
+    if at_sentence_start and phrase[:1].isupper() and phrase[1:2].islower():
+        return phrase[0].lower() + phrase[1:]
+    return phrase
+
+
+def _clause_from(s: str, pos: int) -> str:
+    """The sentence from the start of the clause containing ``pos``."""
+    best = 0
+    for m in re.finditer(r"[,;:]\s+|\b(?:but|whilst|while|although|however)\s+", s[:pos], re.I):
+        best = m.end()
+    return s[best:]
+
+
+def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
+    """ "X needs to be reviewed and strengthened" -> "Review and strengthen X"."""
+    after = _tokens_after(s, rest_from, 12)
+    if not after or after[0][0] != "be":
+        return None
+    verbs: list[str] = []
+    i = 1
+    end = after[0][2]
+    while i < len(after):
+        t, a, b = after[i]
+        adverb = ""
+        if t.endswith("ly") and i + 1 < len(after):
+            adverb = t + " "
+            i += 1
+            t, a, b = after[i]
+        base = _base_verb(t)
+        if base is None:
+            break
+        verbs.append(adverb + base)
+        end = b
+        i += 1
+        if i < len(after) and after[i][0] in ("and", ",") and i + 1 < len(after):
+            i += 1
+            continue
+        break
+    if not verbs:
+        return None
+    remainder = s[end:].strip()
+    if verbs == ["do"] and remainder.lower().startswith("to "):
+        return remainder[3:]
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        span = _sentence_subject(s)
+        if span is None:
+            return None
+    subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
+    head = subject.split()[-1].lower() if subject.split() else ""
+    if subject.lower() in ("more", "this", "it", "that") or head in REGULATOR_SUBJECTS:
+        return None
+    return " and ".join(verbs) + " " + subject + (" " + remainder if remainder else "")
+
+
+def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
+    """A short action title for a requirement sentence."""
+    title: str | None = None
+    if trig is None:
+        title = s  # a verb-first bullet under a lead-in: it already reads as an action
+    elif trig.kind in ("must", "should"):
+        rest = s[trig.key_end :].lstrip()
+        low = rest.lower()
+        if low.startswith("not "):
+            title = "Do not " + rest[4:]
+        elif low.startswith("be ") and not low.startswith("be able"):
+            title = _passive_title(s, trig, trig.key_end)
+            if title is None:
+                span = _subject_np(s, trig.key_start)
+                title = s[span[0] :] if span else _clause_from(s, trig.key_start)
+        else:
+            title = rest
+    elif trig.kind == "to_active":
+        title = s[trig.end :]
+    elif trig.kind == "to_passive":
+        title = _passive_title(s, trig, trig.end)
+        if title is None:
+            title = _clause_from(s, trig.key_start)
+    elif trig.kind == "verb_object":
+        span = _subject_np(s, trig.key_start)
+        obj = s[trig.key_end :].strip()
+        first = obj.split(" ", 1)[0].lower() if obj else ""
+        if span and first in OBJECT_STARTERS:
+            subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
+            head = subject.split()[-1].lower()
+            plural = head in ("staff", "they", "teams") or (
+                head.endswith("s") and not head.endswith("ss")
+            )
+            title = f"Ensure {subject} {'have' if plural else 'has'} {obj}"
+        else:
+            title = _clause_from(s, trig.key_start)
+    else:
+        title = _clause_from(s, trig.key_start)
+    out = _finish_title(title or s)
+    return out or _finish_title(s) or s[:80]
+
+
+# Only this much of a (pathologically long) sentence or paragraph is used to classify it.
+CLASSIFY_CHARS = 2000
+
+# ===========================================================================
+# Public functions
+# ===========================================================================
 
 
 def extract_requirements(text: str, *, include_should: bool = False) -> list[Requirement]:
-    """Every must/needs requirement in the text, in document order."""
+    """Every must/needs requirement in the text, in document order.
+
+    With ``include_should`` the advisory "should" findings (and bullets under a "should"
+    lead-in) are returned too, with keyword "should".
+    """
     out: list[Requirement] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        for sentence in re.split(r"(?<=[.!?])\s+", line.strip().lstrip("-•* ")):
-            m = _MUST.search(sentence)
-            if m:
-                kw = "must" if m.group(1).lower() == "must" else "needs"
-                out.append(
-                    Requirement(
-                        text=sentence.strip(),
-                        context=line.strip(),
-                        section=None,
-                        line=lineno,
-                        position=len(out) + 1,
-                        keyword=kw,
-                        matched=m.group(0),
-                        title=sentence.strip()[:80],
-                        quality_statement=None,
-                    )
-                )
+    for unit in split_units(text):
+        if unit.kind in ("heading", "leadin"):
+            continue
+        s = unit.text
+        trig = _find_trigger(s)
+        if unit.kind == "bullet":
+            keyword = unit.scope or "must"
+            if trig is not None and trig.keyword != keyword:
+                trig = None
+            matched = s[trig.start : trig.end] if trig else ""
+        else:
+            if trig is None:
+                continue
+            keyword = trig.keyword
+            matched = s[trig.start : trig.end]
+        if keyword == "should" and not include_should:
+            continue
+        out.append(
+            Requirement(
+                text=s,
+                context=unit.context,
+                section=unit.section,
+                line=unit.line,
+                position=len(out) + 1,
+                keyword=keyword,
+                matched=matched,
+                title=_make_title(s, trig, unit.kind == "bullet"),
+                quality_statement=classify(s[:CLASSIFY_CHARS], unit.context[:CLASSIFY_CHARS]),
+            )
+        )
     return out
+
+
+# Lines at the top of a CQC report that are labels, not the report's name.
+TITLE_BOILERPLATE = (
+    r"^[A-Z][A-Z &/,'’-]{2,40}$",  # "SERVICE PROVIDER", "CARE HOME" (case-sensitive)
+    r"(?i:^this is an? \w+)",  # "This is an organisation that runs the … services we inspect"
+    r"(?i:^(?:skip to|cookies?\b|menu$|search$|home$|print$|share$|back to))",
+    r"(?i:^(?:care quality commission|cqc)$)",
+    r"(?i:^we are the independent regulator)",
+    r"(?i:^(?:ratings?|overall rating)\b)",
+)
+_TITLE_BOILERPLATE_RE = re.compile("|".join(TITLE_BOILERPLATE))
+_REPORT_LINE_RE = re.compile(
+    r"\b(?:report|inspection|inspected|assessment|assessed|published|visit)\b.*"
+    r"(?:\b\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b)",
+    re.I,
+)
+
+
+def document_title(text: str) -> str | None:
+    """The report's title, for naming the report when --report is not given.
+
+    The first substantial line that is not a label ("- SERVICE PROVIDER") or boilerplate,
+    followed by the report/assessment date line if one comes right after it:
+    "Cambridgeshire and Peterborough NHS Foundation Trust — Report from 17 July 2025 assessment".
+    """
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = text.split("\n")
+    furniture = _furniture_lines([_collapse(x) for x in raw_lines])
+    candidates: list[str] = []
+    for i, raw in enumerate(raw_lines[:200]):
+        if i in furniture:
+            continue
+        line = _collapse(raw)
+        md = _MARKDOWN_HEADING_RE.match(line)
+        if md:
+            line = md.group(1)
+        bullet = _BULLET_RE.match(line)
+        if bullet:
+            line = line[bullet.end() :]
+        line = line.strip(" -–—•*")
+        if not line or _PAGE_NUMBER_RE.match(line) or not any(c.isalpha() for c in line):
+            continue
+        if _TITLE_BOILERPLATE_RE.search(line):
+            continue
+        candidates.append(line)
+        if len(candidates) >= 5:
+            break
+    if not candidates:
+        return None
+    name = candidates[0]
+    title = name
+    if not _REPORT_LINE_RE.search(name):
+        for other in candidates[1:4]:
+            if len(other) <= 80 and _REPORT_LINE_RE.search(other):
+                title = f"{name} — {other}"
+                break
+    if len(title) > 120:
+        cut = title[:119]
+        cut = cut[: cut.rfind(" ")] if " " in cut else cut
+        title = cut.rstrip(" ,;:—-") + "…"
+    return title

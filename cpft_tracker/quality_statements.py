@@ -1,10 +1,13 @@
 """The CQC well-led quality statements, as data.
 
 NAMES is the list a user may choose from (``cpft-tracker qs``, ``retitle``/``classify``);
-the extractor classifies each requirement into one of them or None.
+the extractor classifies each requirement into one of them or None using KEYWORDS below.
 """
 
 from __future__ import annotations
+
+import re
+from functools import lru_cache
 
 NAMES: tuple[str, ...] = (
     "Shared direction and culture",
@@ -16,6 +19,183 @@ NAMES: tuple[str, ...] = (
     "Learning, improvement and innovation",
     "Environmental sustainability – sustainable development",
 )
+
+# Classification keywords, per quality statement.
+#
+# Each entry is a lower-case word stem or phrase, matched at the start of a word
+# ("risk" also matches "risks"; "partner" matches "partnership"). A requirement scores
+# one point per keyword it contains and two points for a multi-word phrase (phrases are
+# more specific). The statement with the highest score wins; ties go to the statement
+# listed first in PRIORITY. No hits at all -> None.
+#
+# To extend: add a stem to the right tuple. Avoid stems that are common in unrelated
+# findings (e.g. "community" alone matches "community mental health services", so only
+# "communities" and "local community" are listed).
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "Freedom to speak up": (
+        "speak up",
+        "speaking up",
+        "speak-up",
+        "freedom to speak",
+        "ftsu",
+        "whistleblow",
+        "guardian",
+        "raise concerns",
+        "raising concerns",
+        "raised concerns",
+    ),
+    "Workforce equality, diversity and inclusion": (
+        "equality",
+        "diversity",
+        "discriminat",
+        "racism",
+        "racial",
+        "inclusion",
+        "inclusive",
+        "protected characteristic",
+        "wres",
+        "wdes",
+        "disability",
+        "reasonable adjustment",
+    ),
+    "Environmental sustainability – sustainable development": (
+        "environmental",
+        "sustainability",
+        "sustainable development",
+        "green plan",
+        "carbon",
+        "net zero",
+        "climate",
+    ),
+    "Capable, compassionate and inclusive leaders": (
+        "leadership team",
+        "executive",
+        "non-executive",
+        "succession",
+        "visible",
+        "visibility",
+        "board development",
+        "fit and proper",
+        "in their roles",
+        "leadership skills",
+        "leadership capacity",
+        "leadership development",
+        "stability of the leadership",
+        "leaders",
+        "leadership",
+    ),
+    "Shared direction and culture": (
+        "strategy",
+        "strategic",
+        "vision",
+        "culture",
+        "values",
+        "engagement plan",
+        "staff engagement",
+        "direction",
+        "priorities",
+        "closed culture",
+        "bullying",
+        "harassment",
+    ),
+    "Governance, management and sustainability": (
+        "governance",
+        "risk",
+        "assurance",
+        "assured",
+        "data",
+        "performance",
+        "complaint",
+        "finance",
+        "financial",
+        "audit",
+        "oversight",
+        "record",
+        "policy",
+        "policies",
+        "compliance",
+        "regulation",
+        "information",
+        "corporate services",
+        "mandatory training",
+        "staffing",
+    ),
+    "Partnerships and communities": (
+        "partner",
+        "stakeholder",
+        "system working",
+        "the system",
+        "wider system",
+        "integrated care",
+        "co-produc",
+        "coproduc",
+        "co-design",
+        "communities",
+        "local community",
+        "healthwatch",
+        "collaborat",
+        "people who use services and carers",
+    ),
+    "Learning, improvement and innovation": (
+        "quality improvement",
+        "learning",
+        "lessons",
+        "innovation",
+        "innovative",
+        "research",
+        "improvement methodology",
+        "improvement projects",
+    ),
+}
+
+# Tie-break order (first wins).
+PRIORITY: tuple[str, ...] = (
+    "Freedom to speak up",
+    "Workforce equality, diversity and inclusion",
+    "Environmental sustainability – sustainable development",
+    "Learning, improvement and innovation",
+    "Partnerships and communities",
+    "Capable, compassionate and inclusive leaders",
+    "Shared direction and culture",
+    "Governance, management and sustainability",
+)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    """One regex for the single words and one for the phrases of each statement."""
+    out = []
+    for name in PRIORITY:
+        words = [k for k in KEYWORDS[name] if " " not in k]
+        phrases = [k for k in KEYWORDS[name] if " " in k]
+
+        def alt(items: list[str]) -> re.Pattern[str]:
+            if not items:
+                return re.compile(r"(?!x)x")
+            return re.compile(r"\b(?:" + "|".join(re.escape(i) for i in items) + ")", re.I)
+
+        out.append((name, alt(words), alt(phrases)))
+    return tuple(out)
+
+
+def classify(text: str, context: str = "") -> str | None:
+    """The quality statement a requirement belongs to, by keyword score; None if nothing fits.
+
+    The requirement sentence is scored first; when it has no keyword at all, the
+    paragraph or bullet around it (``context``) is scored instead.
+    """
+    for source in (text, context):
+        if not source:
+            continue
+        best: str | None = None
+        best_score = 0
+        for name, words, phrases in _patterns():
+            score = len(words.findall(source)) + 2 * len(phrases.findall(source))
+            if score > best_score:
+                best, best_score = name, score
+        if best is not None:
+            return best
+    return None
 
 
 def match_name(text: str) -> str | None:

@@ -1,0 +1,260 @@
+"""The extractor against hand-annotated CQC reports (tests/corpus/*.annotations.tsv).
+
+Each annotation lists, sentence by sentence, every heading and every sentence containing
+must/need/needs/needed/should, labelled REQ (with its keyword) or NOT (with a reason).
+The tests demand 100% precision and recall against them.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+
+import pytest
+
+from cpft_tracker.documents import read_document
+from cpft_tracker.extract import (
+    document_title,
+    extract_requirements,
+    fingerprint,
+    split_units,
+)
+from cpft_tracker.quality_statements import NAMES
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+BUNDLED = ROOT / "data" / "cqc-cpft-well-led-assessment-2025-07-17.txt"
+PRESS = ROOT / "data" / "cqc-cpft-press-release-2025.txt"
+
+DOCUMENTS = {
+    "cqc-cpft-well-led-assessment-2025-07-17": BUNDLED,
+    "cqc-cpft-press-release-2025": PRESS,
+    "old-style-trust-report": CORPUS / "old-style-trust-report.txt",
+    "care-home-report": CORPUS / "care-home-report.txt",
+    "gp-practice-report": CORPUS / "gp-practice-report.md",
+    "pdf-copy-hard-wrapped": CORPUS / "pdf-copy-hard-wrapped.txt",
+    "saved-web-page": CORPUS / "saved-web-page.html",
+}
+KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
+
+
+def collapse(s: str) -> str:
+    return " ".join(s.split())
+
+
+def annotations(name: str) -> list[tuple[str, str, str]]:
+    """(label, keyword, sentence) rows of a document's hand annotation."""
+    path = CORPUS / f"{name}.annotations.tsv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return [(r["label"], r["keyword"] or "", collapse(r["sentence"])) for r in rows]
+
+
+def has_keyword(sentence: str) -> bool:
+    words = {w.strip(".,;:()“”\"'‘’*").lower() for w in sentence.split()}
+    return any(k in words for k in KEYWORD_WORDS)
+
+
+@pytest.fixture(scope="module", params=sorted(DOCUMENTS))
+def annotated(request: pytest.FixtureRequest) -> tuple[str, str, list[tuple[str, str, str]]]:
+    name = request.param
+    return name, read_document(DOCUMENTS[name]).text, annotations(name)
+
+
+def test_precision_and_recall_are_100_percent(annotated) -> None:
+    name, text, rows = annotated
+    expected = {s: kw for label, kw, s in rows if label == "REQ"}
+    found = {r.text: r.keyword for r in extract_requirements(text, include_should=True)}
+    missed = {s: kw for s, kw in expected.items() if found.get(s) != kw}
+    extra = {s: kw for s, kw in found.items() if expected.get(s) != kw}
+    assert not missed, f"{name}: requirements not found (or wrong keyword): {missed}"
+    assert not extra, f"{name}: found but not annotated as requirements: {extra}"
+
+
+def test_should_items_only_with_include_should(annotated) -> None:
+    name, text, rows = annotated
+    expected = {s for label, kw, s in rows if label == "REQ" and kw != "should"}
+    found = [r for r in extract_requirements(text)]
+    assert {r.text for r in found} == expected
+    assert all(r.keyword in ("must", "needs") for r in found)
+    assert [r.position for r in found] == list(range(1, len(found) + 1))
+
+
+def test_every_keyword_sentence_and_heading_is_annotated(annotated) -> None:
+    """The annotation is complete: no sentence with a keyword escaped the hand review."""
+    name, text, rows = annotated
+    annotated_sentences = {s for _, _, s in rows}
+    units = split_units(text)
+    for unit in units:
+        if unit.kind == "heading" or has_keyword(unit.text) or unit.kind == "bullet":
+            assert unit.text in annotated_sentences, f"{name}: not annotated: {unit.text!r}"
+    unit_texts = {u.text for u in units}
+    for _, _, sentence in rows:
+        assert sentence in unit_texts, (
+            f"{name}: annotation not a sentence of the text: {sentence!r}"
+        )
+
+
+# --- The bundled report ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled() -> list:
+    return extract_requirements(BUNDLED.read_text(encoding="utf-8"))
+
+
+def test_bundled_report_requirements_read_as_in_the_report(bundled) -> None:
+    assert len(bundled) == 14
+    first = bundled[0]
+    assert first.text.startswith("Moving forwards the trust must ensure the stability")
+    assert first.matched == "must ensure"
+    assert first.title == "Ensure the stability of the leadership team"
+    assert first.section == "Our view of the service"
+    assert first.line == 14
+    assert first.context.startswith("The inspection took place at a time of ongoing instability")
+    last = bundled[-1]
+    assert last.section == "People's experience of this service"
+    assert last.matched == "was needed"
+    assert last.line == 43
+
+
+def test_bundled_titles_read_as_actions(bundled) -> None:
+    titles = {r.title for r in bundled}
+    assert "Review and strengthen assurance processes across the directorates" in titles
+    assert "Monitor the success of these interventions" in titles
+    assert "Prioritise succession planning" in titles
+    assert "Extend and embed this approach" in titles
+    assert "Embed this in the organisation" in titles
+    for r in bundled:
+        assert 0 < len(r.title) <= 80
+        assert r.title[0].isupper()
+
+
+def test_bundled_invariants_and_quality_statements(bundled) -> None:
+    for r in bundled:
+        assert r.matched and r.matched in r.text
+        assert r.text in r.context
+        assert r.quality_statement in NAMES
+    fsu = next(r for r in bundled if "Freedom to Speak Up" in r.text)
+    assert fsu.quality_statement == "Freedom to speak up"
+    assert fsu.keyword == "must"
+    env = next(r for r in bundled if "more needed to be done" in r.text)
+    assert env.quality_statement == "Environmental sustainability – sustainable development"
+    qi = next(r for r in bundled if "this approach needs to be extended" in r.text)
+    assert qi.quality_statement == "Learning, improvement and innovation"
+    strategy = next(r for r in bundled if "clinical strategy" in r.text)
+    assert strategy.quality_statement == "Shared direction and culture"
+
+
+def test_bundled_document_titles() -> None:
+    assert document_title(BUNDLED.read_text(encoding="utf-8")) == (
+        "Cambridgeshire and Peterborough NHS Foundation Trust — Report from 17 July 2025 assessment"
+    )
+    assert document_title(PRESS.read_text(encoding="utf-8")) == (
+        "CQC publishes report on leadership at Cambridgeshire and Peterborough NHS Foundation Trust"
+    )
+    assert document_title("") is None
+    assert document_title("\n - \n 12 \n") is None
+
+
+def test_press_release_gives_nothing_even_without_its_quotation_marks() -> None:
+    """Not only because it is quoted speech: 'where needed', 'CQC needs to see' and
+    'the support needed to improve care' are excluded by their own rules."""
+    text = PRESS.read_text(encoding="utf-8")
+    assert extract_requirements(text, include_should=True) == []
+    for mark in '“”"':
+        text = text.replace(mark, "")
+    assert extract_requirements(text, include_should=True) == []
+
+
+# --- Text as it arrives -------------------------------------------------------------
+
+
+def test_same_requirements_from_crlf_bom_and_hard_wrapped_copies() -> None:
+    text = BUNDLED.read_text(encoding="utf-8")
+    plain = [(r.text, r.line) for r in extract_requirements(text)]
+    crlf = [(r.text, r.line) for r in extract_requirements("\ufeff" + text.replace("\n", "\r\n"))]
+    assert crlf == plain
+
+
+def test_sentences_split_on_missing_space_but_not_after_abbreviations() -> None:
+    units = [u.text for u in split_units(read_document(DOCUMENTS["pdf-copy-hard-wrapped"]).text)]
+    assert any(u.endswith("and we assessed.") for u in units)
+    assert "These areas were rated requires improvement." in units
+    assert any(
+        u.startswith("We visited all six wards") and "e.g. risk assessments" in u for u in units
+    )
+    assert "Dr. Shah, the clinical director, met with us on the first day." in units
+    assert any("Ward No. 3 told us" in u for u in units)
+    assert any("fallen to 3.5% on the acute wards." in u for u in units)
+    assert any("at www.cqc.org.uk lists" in u for u in units)
+
+
+def test_page_furniture_does_not_glue_into_sentences() -> None:
+    text = read_document(DOCUMENTS["pdf-copy-hard-wrapped"]).text
+    reqs = extract_requirements(text)
+    glued = next(r for r in reqs if "leaders needed a clearer plan" in r.text)
+    assert glued.text.startswith("However, the use of bank and agency staff remained high")
+    assert "Inspection report" not in glued.context
+    assert all("Inspection report" not in u.text for u in split_units(text) if u.kind != "heading")
+    assert glued.line == 23
+    assert glued.section == "Overall summary"
+
+
+def test_lead_in_bullets_are_requirements_until_the_next_heading() -> None:
+    text = read_document(DOCUMENTS["old-style-trust-report"]).text
+    reqs = extract_requirements(text, include_should=True)
+    audit = next(r for r in reqs if r.text.startswith("undertake infection control audits"))
+    assert (audit.keyword, audit.matched) == ("must", "")
+    assert audit.title == "Undertake infection control audits on the community wards every month"
+    assert audit.section == "Action the trust MUST take to improve"
+    numbered = next(r for r in reqs if r.text.startswith("Review ligature"))
+    assert (
+        numbered.text
+        == "Review ligature risk assessments on all inpatient wards after building work."
+    )
+    assert numbered.line == 37
+    outstanding = next(r for r in reqs if "falls prevention" in r.text)
+    assert outstanding.keyword == "should"  # the SHOULD lead-in ended at "Outstanding practice"
+    assert not any(r.text.startswith("We also found") for r in reqs)
+
+
+def test_one_sentence_with_two_requirements_is_one_requirement(bundled) -> None:
+    fsu = [r for r in bundled if "Freedom to Speak Up" in r.text]
+    assert len(fsu) == 1
+    assert fsu[0].text.count("must") == 2
+
+
+def test_must_not_title_and_verb_with_object_title() -> None:
+    text = read_document(DOCUMENTS["pdf-copy-hard-wrapped"]).text
+    titles = {r.title for r in extract_requirements(text)}
+    assert "Do not use this room for seclusion until the required works are complete" in titles
+    assert "Ensure leaders have a clearer plan to recruit and retain registered nurses" in titles
+
+
+def test_fingerprint_is_stable_across_wrapping_case_and_quotes() -> None:
+    a = fingerprint("The trust’s leaders  must\nensure “this”.")
+    assert a == fingerprint('the trust\'s leaders must ensure "this".')
+    assert a != fingerprint("The trust's leaders must ensure that.")
+    assert len(a) == 16
+
+
+def test_a_megabyte_of_report_extracts_in_well_under_two_seconds() -> None:
+    text = BUNDLED.read_text(encoding="utf-8")
+    big = (text + "\n\n") * (1_000_000 // len(text) + 1)
+    assert len(big) >= 1_000_000
+    started = time.perf_counter()
+    reqs = extract_requirements(big)
+    elapsed = time.perf_counter() - started
+    assert len(reqs) >= 14 * (1_000_000 // len(text))
+    assert elapsed < 1.5, f"took {elapsed:.2f}s"
+
+
+def test_one_huge_paragraph_is_not_quadratic() -> None:
+    text = ("The trust must ensure staff are trained and this needed to be reviewed " * 20000) + "."
+    started = time.perf_counter()
+    reqs = extract_requirements(text)
+    assert time.perf_counter() - started < 1.5
+    assert len(reqs) == 1
+    assert len(reqs[0].title) <= 80

@@ -1,0 +1,115 @@
+"""Property tests: the extractor never crashes and its output always holds together."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cpft_tracker.extract import document_title, extract_requirements, fingerprint
+from cpft_tracker.quality_statements import NAMES
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Report-like fragments, so that generated texts actually contain requirements.
+FRAGMENTS = [
+    "The trust must ensure",
+    "staff needed more training",
+    "needs to be reviewed",
+    "people's needs",
+    "as needed",
+    "Action the trust MUST take to improve",
+    "The provider should:",
+    "- Ensure that",
+    "1. ",
+    "a) ",
+    "(i) ",
+    "“we need more staff”",
+    "(actions the home must comply with)",
+    "assessed.These",
+    "e.g.",
+    "Dr.",
+    "No. 3",
+    "3.5",
+    "www.cqc.org.uk",
+    "\n",
+    "\n\n",
+    "\r\n",
+    " ",
+    ".",
+    ":",
+    "# Heading",
+    "Page 2",
+    "\ufeff",
+    "\x00",
+    "\x0c",
+    "\u2028",
+    "needing",
+    "in need of",
+    "there was a need for",
+    "must not",
+    "We will need to",
+]
+report_like = st.lists(
+    st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max_size=40
+).map("".join)
+any_text = st.one_of(
+    st.text(max_size=400),
+    st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=400),
+    st.text(alphabet=".,;:!?()[]“”\"'‘’-•*#", max_size=200),
+    report_like,
+)
+
+
+def collapse(s: str) -> str:
+    return " ".join(s.split())
+
+
+@FAST
+@given(any_text, st.booleans())
+def test_any_text_extracts_and_the_output_holds_together(text: str, include_should: bool) -> None:
+    reqs = extract_requirements(text, include_should=include_should)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for n, r in enumerate(reqs, start=1):
+        assert r.position == n
+        assert r.text and r.text == collapse(r.text)
+        assert r.text in collapse(r.context)
+        assert r.matched in r.text
+        assert r.matched or r.keyword in ("must", "should")  # "" only for lead-in bullets
+        assert r.keyword in (("must", "needs", "should") if include_should else ("must", "needs"))
+        assert 0 < len(r.title) <= 80
+        assert r.quality_statement is None or r.quality_statement in NAMES
+        assert 1 <= r.line <= len(lines)
+        assert r.section is None or r.section.strip()
+
+
+@FAST
+@given(any_text)
+def test_extraction_is_deterministic(text: str) -> None:
+    assert extract_requirements(text, include_should=True) == extract_requirements(
+        text, include_should=True
+    )
+
+
+@FAST
+@given(any_text)
+def test_should_flag_only_adds_should_items(text: str) -> None:
+    without = [(r.text, r.keyword) for r in extract_requirements(text)]
+    with_should = [(r.text, r.keyword) for r in extract_requirements(text, include_should=True)]
+    assert [x for x in with_should if x[1] != "should"] == without
+
+
+@FAST
+@given(any_text)
+def test_document_title_and_fingerprint_never_fail(text: str) -> None:
+    title = document_title(text)
+    assert title is None or (title.strip() and len(title) <= 120)
+    assert len(fingerprint(text)) == 16
+    assert fingerprint(text) == fingerprint(" " + text + "\n")  # whitespace never matters
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(min_value=2000, max_value=20000), st.sampled_from(["x", ".", " must ", "é"]))
+def test_very_long_lines(n: int, piece: str) -> None:
+    reqs = extract_requirements(piece * n)
+    for r in reqs:
+        assert len(r.title) <= 80
