@@ -1,0 +1,170 @@
+"""The plan as it stood at the end of a date, rebuilt from the audit trail, and the shared filters.
+
+``--as-of DATE`` means one thing everywhere (``list``, ``export``, ``progress``, ``remind``):
+the plan as it stood at the END of that local date, with that date as "today" for BRAG
+and overdue. Every command gets its rows through :func:`plan_actions`, so current and
+past views are filtered by the same Python code.
+
+How the rebuild works (one pass, no query per action): read every action as it is now
+(one query), read the events recorded at or after the UTC instant the local date ended
+(one query), and undo them newest first:
+
+- ``created`` after the cut-off: the action did not exist yet (so is left out);
+- ``owner``, ``due``, ``status``, ``evidence``, ``retired``, ``title``,
+  ``quality_statement``: the field goes back to the event's ``old`` value;
+- ``in_source``: back to ``old`` (``'1'``/``'0'``);
+- ``owner_email`` (events with no action): the owner's address goes back to ``old``;
+- ``note`` and anything else: no state to undo.
+
+``updated_at`` of a rebuilt action is its last event before the cut-off. Settings (the
+BRAG warning window) are not rebuilt: the current setting, or ``--window``, applies.
+Events are undone in the order they were written (id); the audit trail's clock is UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from cpft_tracker.errors import UsageProblem
+
+if TYPE_CHECKING:
+    from cpft_tracker.store import Filters, Store
+
+# Action fields whose events carry the value in force before the change in ``old``.
+UNDOABLE_FIELDS = frozenset(
+    {"owner", "due", "status", "evidence", "retired", "title", "quality_statement"}
+)
+
+
+def cutoff_utc(day: dt.date) -> str:
+    """The UTC instant the local ``day`` ends (local midnight that starts the next day), as event text.
+
+    Events strictly before it are in force at the end of ``day``. Uses the machine's local
+    time zone, so British Summer Time is handled (end of 1 July 2025 = 2025-07-01T23:00:00Z).
+    """
+    next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0))
+    return next_midnight.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_as_of(text: str | None, *, today: dt.date, option: str = "--as-of") -> dt.date | None:
+    """Read an ``--as-of`` value (UK date forms); None when not given. Refuses future dates."""
+    if text is None or not text.strip():
+        return None
+    from cpft_tracker.dates import parse_date
+
+    day = parse_date(text, base=today)
+    if day > today:
+        raise UsageProblem(
+            f"{option} {text} is in the future ({day.isoformat()}): the plan can only be shown as it stood on "
+            f"a date up to today ({today.isoformat()}). To look ahead, use --window DAYS."
+        )
+    return day
+
+
+def actions_as_of(store: Store, day: dt.date) -> list[dict[str, Any]]:
+    """Every action as it stood at the end of local ``day``, in report then document order.
+
+    Rows have the same keys as ``Store.actions()``. Actions created later are left out.
+    """
+    cutoff = cutoff_utc(day)
+    rows = store.actions()
+    events = store.events_to_undo(cutoff)  # newest first
+    if not events:
+        return [r for r in rows if r["created_at"] < cutoff]
+    by_id = {r["id"]: r for r in rows}
+    emails = store.owner_emails()  # casefolded name -> email now
+    gone: set[int] = set()
+    touched: set[int] = set()
+    for _eid, action_id, subject, field, old in events:
+        if action_id is None:
+            if field == "owner_email" and subject:
+                emails[subject.casefold()] = old
+            continue
+        row = by_id.get(action_id)
+        if row is None:
+            continue
+        touched.add(action_id)
+        if field == "created":
+            gone.add(action_id)
+        elif field in UNDOABLE_FIELDS:
+            row[field] = old
+        elif field == "in_source":
+            row["in_source"] = old != "0"
+    # events are appended in time order, so "before the cut-off" = before the oldest undone event
+    last_change = store.last_event_at_before(events[-1][0]) if touched else {}
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        if r["id"] in gone or r["created_at"] >= cutoff:
+            continue
+        if r["id"] in touched:
+            owner = r["owner"]
+            r["owner_email"] = emails.get(owner.casefold()) if owner else None
+            r["updated_at"] = last_change.get(r["id"], r["created_at"])
+        elif r["owner"]:
+            # the owner's email may have changed since even if the action did not
+            r["owner_email"] = emails.get(r["owner"].casefold(), r["owner_email"])
+        out.append(r)
+    return out
+
+
+def matches(action: Mapping[str, Any], f: Filters, prefixes: Mapping[int, str]) -> bool:
+    """Whether one action row passes the shared ``list``/``export`` filters.
+
+    The same rules as the SQL they replace: owner and report compared without regard to
+    case; ``due_before`` is exclusive and leaves out actions with no due date; overdue
+    means due before that day, not complete and not retired.
+    """
+    if f.status and action["status"] not in f.status:
+        return False
+    owner = action.get("owner")
+    if f.owner is not None and (owner is None or owner.casefold() != f.owner.casefold()):
+        return False
+    if f.unassigned and owner is not None:
+        return False
+    due = action.get("due")
+    if f.overdue_on and not (
+        due and due < f.overdue_on and action["status"] != "complete" and not action.get("retired")
+    ):
+        return False
+    if f.due_before and not (due and due < f.due_before):
+        return False
+    if f.report is not None:
+        wanted = f.report.casefold()
+        prefix = prefixes.get(action["report_id"], "")
+        if action["report"].casefold() != wanted and prefix.casefold() != wanted:
+            return False
+    if f.quality_statement is not None and action.get("quality_statement") != f.quality_statement:
+        return False
+    return f.include_retired or not action.get("retired")
+
+
+def filter_actions(
+    rows: Iterable[dict[str, Any]], filters: Filters | None, prefixes: Mapping[int, str]
+) -> list[dict[str, Any]]:
+    """The rows that pass ``filters`` (all of them when ``filters`` is None), order kept."""
+    if filters is None:
+        return list(rows)
+    return [r for r in rows if matches(r, filters, prefixes)]
+
+
+def plan_actions(
+    store: Store, filters: Filters | None = None, as_of: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """THE entry point for every view of the plan: the actions now, or at the end of ``as_of``, filtered.
+
+    ``list``, ``export``, ``progress`` and ``remind --as-of`` call this, so a filter or an
+    as-of date means the same everywhere. Pair it with ``today = as_of or dates.today()``
+    for BRAG and overdue.
+    """
+    rows = actions_as_of(store, as_of) if as_of is not None else store.actions()
+    if filters is None:
+        return rows
+    prefixes = {r["id"]: r["prefix"] for r in store.reports()} if filters.report is not None else {}
+    return filter_actions(rows, filters, prefixes)
+
+
+def describe_as_of(day: dt.date) -> str:
+    """'the end of 31 March 2026', for headings and messages."""
+    return f"the end of {day.day} {day:%B %Y}"

@@ -1,0 +1,255 @@
+"""--as-of: the plan rebuilt from the audit trail as it stood at the end of a date, one mechanism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cpft_tracker.asof import actions_as_of, cutoff_utc, plan_actions
+from cpft_tracker.cli import app
+from cpft_tracker.store import Filters, Store
+from tests.board_helpers import FTSU, GOV, LEARN, add_report, as_json, at, open_store
+
+
+@pytest.fixture
+def local_tz(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Set the machine's local time zone for one test (TZ + tzset), restored afterwards."""
+
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    use("UTC")
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def history(db_path: Path, monkeypatch: pytest.MonkeyPatch, local_tz: Any) -> Store:
+    """A plan built step by step, each step at a known time (UTC machine clock)."""
+    store = open_store(db_path)
+    at(monkeypatch, "2026-01-10T09:00:00Z")
+    add_report(
+        store,
+        "A",
+        [
+            ("Stabilise the leadership team", GOV),
+            ("Speak-up guardian", FTSU),
+            ("Board assurance framework", GOV),
+        ],
+    )
+    at(monkeypatch, "2026-01-15T10:00:00Z")
+    store.assign(["A-01"], "Alice Smith", email="alice@nhs.net", by="Gov Lead")
+    at(monkeypatch, "2026-01-20T10:00:00Z")
+    store.set_due(["A-01"], "2026-02-28", by="Gov Lead")
+    store.set_due(["A-02"], "2026-03-15", by="Gov Lead")
+    at(monkeypatch, "2026-02-01T10:00:00Z")
+    store.set_status(["A-01"], "in-progress", note="kick-off held", by="Alice Smith")
+    at(monkeypatch, "2026-02-10T10:00:00Z")
+    store.assign(["A-01"], "Bob Jones", by="Gov Lead")
+    store.assign(["A-02"], "Alice Smith", email="alice.smith@nhs.net", by="Gov Lead")
+    at(monkeypatch, "2026-02-20T10:00:00Z")
+    add_report(store, "B", [("Quality improvement programme", LEARN)])
+    at(monkeypatch, "2026-03-01T10:00:00Z")
+    store.set_due(["A-01"], "2026-04-30", note="extended by committee", by="Gov Lead")
+    store.retire(["A-03"], "merged into A-01", by="Gov Lead")
+    store.set_text_field(["A-02"], "title", "Speak-up guardian in post", by="Gov Lead")
+    store.set_text_field(["A-02"], "quality_statement", LEARN, by="Gov Lead")
+    at(monkeypatch, "2026-03-05T10:00:00Z")
+    store.set_status(["A-01"], "complete", evidence="Board minutes 3 March", by="Bob Jones")
+    at(monkeypatch, "2026-03-10T10:00:00Z")
+    store.add_note("A-02", "Guardian interviews held", by="Alice Smith")
+    at(monkeypatch, "2026-03-18T10:00:00Z")
+    store.set_due(["A-02"], "2026-06-30", by="Gov Lead")
+    monkeypatch.delenv("CPFT_TRACKER_NOW")
+    monkeypatch.setenv("CPFT_TRACKER_TODAY", "2026-03-20")
+    return store
+
+
+def state(store: Store, day: str) -> dict[str, dict[str, Any]]:
+    return {a["ref"]: a for a in actions_as_of(store, dt.date.fromisoformat(day))}
+
+
+def test_before_the_first_import_there_is_nothing(history: Store) -> None:
+    assert state(history, "2026-01-09") == {}
+
+
+def test_just_imported_actions_are_as_created(history: Store) -> None:
+    plan = state(history, "2026-01-10")
+    assert list(plan) == ["A-01", "A-02", "A-03"]
+    a1 = plan["A-01"]
+    assert (a1["owner"], a1["owner_email"], a1["due"], a1["status"]) == (
+        None,
+        None,
+        None,
+        "not-started",
+    )
+    assert a1["updated_at"] == "2026-01-10T09:00:00.000000Z"
+
+
+def test_owner_and_email_in_force_then(history: Store) -> None:
+    jan = state(history, "2026-01-15")["A-01"]
+    assert (jan["owner"], jan["owner_email"]) == ("Alice Smith", "alice@nhs.net")
+    feb = state(history, "2026-02-10")
+    assert feb["A-01"]["owner"] == "Bob Jones"
+    assert (feb["A-02"]["owner"], feb["A-02"]["owner_email"]) == (
+        "Alice Smith",
+        "alice.smith@nhs.net",
+    )
+
+
+def test_status_due_and_updated_at_step_by_step(history: Store) -> None:
+    a1 = state(history, "2026-02-09")["A-01"]
+    assert (a1["owner"], a1["due"], a1["status"], a1["evidence"]) == (
+        "Alice Smith",
+        "2026-02-28",
+        "in-progress",
+        None,
+    )
+    assert a1["updated_at"] == "2026-02-01T10:00:00.000000Z"
+    assert state(history, "2026-03-01")["A-01"]["due"] == "2026-04-30"
+    assert state(history, "2026-03-04")["A-01"]["status"] == "in-progress"
+    done = state(history, "2026-03-05")["A-01"]
+    assert (done["status"], done["evidence"]) == ("complete", "Board minutes 3 March")
+
+
+def test_later_reports_title_statement_and_retirement(history: Store) -> None:
+    feb = state(history, "2026-02-28")
+    assert "B-01" in feb
+    assert (feb["A-02"]["title"], feb["A-02"]["quality_statement"]) == ("Speak-up guardian", FTSU)
+    assert feb["A-03"]["retired"] is None
+    assert "B-01" not in state(history, "2026-02-19")
+    mar = state(history, "2026-03-01")
+    assert (mar["A-02"]["title"], mar["A-02"]["quality_statement"]) == (
+        "Speak-up guardian in post",
+        LEARN,
+    )
+    assert mar["A-03"]["retired"] == "merged into A-01"
+
+
+def test_in_source_flag_in_force_then(history: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    at(monkeypatch, "2026-03-19T10:00:00Z")
+    add_report(history, "B", [("Something else entirely", None)], name="Report B")  # B-01 dropped
+    assert history.action("B-01")["in_source"] is False
+    assert state(history, "2026-03-18")["B-01"]["in_source"] is True
+    assert state(history, "2026-03-19")["B-01"]["in_source"] is False
+
+
+def test_rebuilding_today_gives_the_plan_as_it_is(history: Store) -> None:
+    assert actions_as_of(history, dt.date(2026, 3, 20)) == history.actions()
+
+
+def test_end_of_day_is_local_time_summer_and_winter(local_tz: Any) -> None:
+    local_tz("Europe/London")
+    assert (
+        cutoff_utc(dt.date(2025, 7, 1)) == "2025-07-01T23:00:00.000000Z"
+    )  # BST: midnight is 23:00 UTC
+    assert cutoff_utc(dt.date(2026, 1, 15)) == "2026-01-16T00:00:00.000000Z"  # GMT
+
+
+def test_a_change_just_after_local_midnight_belongs_to_the_next_day(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, local_tz: Any
+) -> None:
+    local_tz("Europe/London")
+    store = open_store(db_path)
+    at(monkeypatch, "2025-07-01T08:00:00Z")
+    add_report(store, "S", [("Summer action", GOV)])
+    at(monkeypatch, "2025-07-01T22:59:59Z")  # 23:59:59 BST on 1 July
+    store.assign(["S-01"], "Late Owner", by="x")
+    at(monkeypatch, "2025-07-01T23:00:00Z")  # 00:00 BST on 2 July
+    store.set_due(["S-01"], "2025-08-01", by="x")
+    july1 = state(store, "2025-07-01")["S-01"]
+    assert (july1["owner"], july1["due"]) == ("Late Owner", None)
+    assert state(store, "2025-07-02")["S-01"]["due"] == "2025-08-01"
+
+
+def test_list_as_of_uses_that_date_as_today(history: Store, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["list", "--as-of", "28/02/2026", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = as_json(result.stdout)
+    assert doc["as_of"] == "2026-02-28"
+    rags = {a["ref"]: (a["rag"], a["owner"], a["due"]) for a in doc["actions"]}
+    assert rags == {
+        "A-01": ("amber", "Bob Jones", "2026-02-28"),  # due that very day
+        "A-02": ("green", "Alice Smith", "2026-03-15"),  # 15 days on: outside the 14-day window
+        "A-03": ("amber", None, None),  # no owner
+        "B-01": ("amber", None, None),
+    }
+
+
+def test_filters_apply_to_the_rebuilt_plan(history: Store, runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["list", "--as-of", "2026-02-09", "--owner", "alice smith", "-f", "json"]
+    )
+    assert [a["ref"] for a in as_json(result.stdout)["actions"]] == ["A-01"]  # Bob's now
+    late = runner.invoke(app, ["list", "--as-of", "2026-03-16", "--overdue", "-f", "json"])
+    assert [a["ref"] for a in as_json(late.stdout)["actions"]] == ["A-02"]  # due moved on 18 March
+    now = runner.invoke(app, ["list", "--overdue", "-f", "json"])
+    assert as_json(now.stdout)["actions"] == []
+
+
+def test_list_table_says_which_date(history: Store, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["list", "--as-of", "2026-01-15"])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Ref   BRAG     Status       Due         Owner         Title                                         \n"
+        "A-01  Amber    not-started  -           Alice Smith   Stabilise the leadership team                 \n"
+        "A-02  Amber    not-started  -           (unassigned)  Speak-up guardian                             \n"
+        "A-03  Amber    not-started  -           (unassigned)  Board assurance framework                     \n"
+    )
+    assert result.stderr == "3 actions as the plan stood at the end of 15 January 2026.\n"
+    empty = runner.invoke(app, ["list", "--as-of", "2026-01-01"])
+    assert empty.stderr == "No actions match as the plan stood at the end of 1 January 2026.\n"
+
+
+def test_export_and_progress_take_as_of(history: Store, runner: CliRunner) -> None:
+    exported = as_json(runner.invoke(app, ["export", "--as-of", "2026-02-15"]).stdout)
+    assert exported["as_of"] == "2026-02-15"
+    assert [a["ref"] for a in exported["actions"]] == ["A-01", "A-02", "A-03"]
+    figures = as_json(
+        runner.invoke(app, ["progress", "--as-of", "2026-03-05", "-f", "json"]).stdout
+    )
+    assert (figures["as_of"], figures["total"], figures["complete"], figures["retired"]) == (
+        "2026-03-05",
+        3,
+        1,
+        1,
+    )
+
+
+def test_as_of_in_the_future_is_refused(history: Store, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["list", "--as-of", "2026-03-21"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --as-of 2026-03-21 is in the future (2026-03-21): the plan can only be shown as it "
+        "stood on a date up to today (2026-03-20). To look ahead, use --window DAYS.\n"
+    )
+    bad = runner.invoke(app, ["export", "--as-of", "last tuesday"])
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("Error: Cannot read 'last tuesday' as a date.")
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(status=["in-progress", "blocked"]),
+        Filters(owner="ALICE SMITH"),
+        Filters(unassigned=True),
+        Filters(overdue_on="2026-07-01"),
+        Filters(due_before="2026-05-01"),
+        Filters(report="b"),
+        Filters(report="Report A"),
+        Filters(quality_statement=LEARN),
+        Filters(include_retired=False),
+    ],
+)
+def test_python_filters_match_the_sql_ones(history: Store, filters: Filters) -> None:
+    assert plan_actions(history, filters) == history.actions(filters)
