@@ -218,3 +218,12 @@ def test_json_output_is_data_only(runner: CliRunner, loaded: list[str]) -> None:
     json.loads(result.stdout)  # nothing but JSON on stdout
     result = runner.invoke(app, ["list", "--format", "csv"])
     assert result.stdout.startswith("\ufeffref,report,requirement")
+
+
+def test_text_starting_with_a_dash_gets_a_way_through(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
+    err = check_refused(runner, db_path, ["note", loaded[0], "-2 weeks slippage"], 2, "put -- before it")
+    assert "cpft-tracker note REF --" in err
+    result = runner.invoke(app, ["note", loaded[0], "--", "-2 weeks slippage"])
+    assert result.exit_code == 0, result.stderr
+    history = runner.invoke(app, ["history", loaded[0], "--format", "json"]).stdout
+    assert json.loads(history)["events"][0]["new"] == "-2 weeks slippage"
