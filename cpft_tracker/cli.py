@@ -7,7 +7,6 @@ that cannot be read (unknown option, a date or status that cannot be read);
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import sys
@@ -16,6 +15,20 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import click
+
+# Start-up (issue 7, measured in bench/RESULTS.md): typer 0.16 imports rich, rich.pretty
+# (attrs), rich.markdown (markdown_it, pygments) and rich.traceback at import time when rich
+# is installed, only to format help and errors, which this app does not use
+# (rich_markup_mode=None, pretty_exceptions_enable=False). That costs ~60 ms on every
+# command. Hide rich while typer is imported, so typer takes its "no rich" path; rich is then
+# importable again and render.py imports it only when a table is drawn. Side effect: option
+# help shows "[default: table]" as click prints it, not rich's escaped "\[default: table]".
+if "rich" not in sys.modules:
+    sys.modules["rich"] = None  # type: ignore[assignment]  # `import rich` raises ImportError
+    try:
+        import typer
+    finally:
+        del sys.modules["rich"]
 import typer
 from typer.core import TyperGroup
 
@@ -67,6 +80,14 @@ def run_safely(call: Any) -> int:
         text = exc.format_message().replace("\n", " ").strip()
         if not text.endswith("."):
             text += "."
+        option = getattr(exc, "option_name", None)
+        if isinstance(exc, click.NoSuchOption) and option and not option.startswith("--"):
+            # e.g. a note "- chased again" or an owner "-2+3": text, not an option
+            fail(
+                f"{text} If '{option}' is text rather than an option, put -- before it, "
+                f"e.g. {where} REF -- \"{option} ...\"."
+            )
+            return 2
         fail(f"{text} Run '{where} --help' to see how to use it.")
         return 2
     except click.ClickException as exc:
@@ -285,6 +306,24 @@ Window = Annotated[
         help="Amber warning window in days (default: the 'window' setting, else 14).",
     ),
 ]
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="The plan as it stood at the end of this date, rebuilt from the audit trail "
+        "(that date counts as today).",
+    ),
+]
+
+
+def resolve_as_of(as_of: str | None) -> tuple[Any, Any]:
+    """(the --as-of date or None, the date that counts as today): the one reading of --as-of."""
+    from cpft_tracker.asof import parse_as_of
+
+    real_today = today_date()
+    day = parse_as_of(as_of, today=real_today)
+    return day, day or real_today
 
 
 def build_filters(
@@ -432,6 +471,7 @@ def import_(
     Importing the same file again adds nothing and keeps owners, dates, statuses and notes;
     a revised report adds only its new requirements and flags the ones it no longer has.
     """
+    import hashlib  # here, not at the top: only import needs it (start-up, issue 7)
     import re
 
     from cpft_tracker.documents import read_document
@@ -530,14 +570,16 @@ def list_(
     report: ReportFilter = None,
     quality_statement: QualityStatementFilter = None,
     window: Window = None,
+    as_of: AsOf = None,
     fmt: Format = "table",
 ) -> None:
     """List actions with their BRAG rating, status, due date and owner."""
     from cpft_tracker import render
+    from cpft_tracker.asof import describe_as_of, plan_actions
 
     fmt = check_format(fmt, ("table", "json", "csv"))
     store = open_store(readonly=True)
-    today = today_date()
+    as_of_day, today = resolve_as_of(as_of)
     filters = build_filters(
         status=status,
         owner=owner,
@@ -549,17 +591,21 @@ def list_(
         today=today,
     )
     win = window_days(store, window)
-    actions = store.actions(filters)
+    actions = plan_actions(store, filters, as_of_day)
     if fmt == "json":
         render.write_stdout(render.actions_json(actions, today=today, window=win))
     elif fmt == "csv":
         render.write_stdout(render.actions_csv(actions, today=today, window=win))
     else:
+        if not actions and as_of_day:
+            say(f"No actions match as the plan stood at {describe_as_of(as_of_day)}.")
+            return
         if not actions:
             say("No actions match. Run 'cpft-tracker list' without filters to see them all.")
             return
         render.print_actions_table(actions, today=today, window=win)
-        say(f"{len(actions)} action{'s' if len(actions) != 1 else ''}.")
+        at = f" as the plan stood at {describe_as_of(as_of_day)}" if as_of_day else ""
+        say(f"{len(actions)} action{'s' if len(actions) != 1 else ''}{at}.")
 
 
 @app.command()
@@ -834,7 +880,13 @@ def reinstate(refs: Refs, note: Note = None, by: By = None) -> None:
 @app.command()
 def export(
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="json or csv.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="json, csv, markdown (a board-paper section) or html (a board report).",
+        ),
     ] = "json",
     output: Annotated[
         str | None,
@@ -848,13 +900,20 @@ def export(
     report: ReportFilter = None,
     quality_statement: QualityStatementFilter = None,
     window: Window = None,
+    as_of: AsOf = None,
 ) -> None:
-    """Export actions for scripts and board papers (the same filters as 'list')."""
-    from cpft_tracker import render
+    """Export actions for scripts and board papers (the same filters as 'list').
 
-    fmt = check_format(fmt, ("json", "csv"))
+    json and csv are for scripts and spreadsheets; markdown is a board-paper section and
+    html a self-contained report for a browser (summary, BRAG chart, a table per quality
+    statement, overdue actions first).
+    """
+    from cpft_tracker import render
+    from cpft_tracker.asof import plan_actions
+
+    fmt = check_format(fmt, ("json", "csv", "markdown", "md", "html"))
     store = open_store(readonly=True)
-    today = today_date()
+    as_of_day, today = resolve_as_of(as_of)
     filters = build_filters(
         status=status,
         owner=owner,
@@ -866,15 +925,27 @@ def export(
         today=today,
     )
     win = window_days(store, window)
-    actions = store.actions(filters)
+    actions = plan_actions(store, filters, as_of_day)
     if fmt == "json":
         text = render.actions_json(actions, today=today, window=win)
-    else:
+    elif fmt == "csv":
         text = render.actions_csv(actions, today=today, window=win)
+    else:
+        from cpft_tracker import board
+        from cpft_tracker.progress import summarise
+
+        generated_at = render.utc_now_iso()
+        figures = summarise(actions, today=today, window=win, generated_at=generated_at)
+        make = board.html_report if fmt == "html" else board.markdown_report
+        text = make(
+            actions, figures, today=today, window=win, generated_at=generated_at, as_of=as_of_day
+        )
     write_output(text, output)
 
 
+import cpft_tracker.cli_board  # noqa: E402,F401  (registers progress, settings, plan)
 import cpft_tracker.cli_maintenance  # noqa: E402,F401  (registers backup, check)
+from cpft_tracker import cli_remind  # noqa: E402,F401  (registers commands)
 
 
 def main() -> None:

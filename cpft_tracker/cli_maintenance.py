@@ -1,0 +1,126 @@
+"""Commands that look after the database file: ``backup`` and ``check``.
+
+Registered on :data:`cpft_tracker.cli.app` when ``cli.py`` imports this module. The work
+is done in :mod:`cpft_tracker.maintenance`; here we parse, call it and report.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cpft_tracker.cli import app, check_format, db_path, open_store, say
+from cpft_tracker.errors import DatabaseMissing, DatabaseProblem, TrackerError
+
+
+@app.command()
+def backup(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PATH",
+            help="The backup file to create (or a folder: a dated file is made inside it).",
+            show_default=False,
+        ),
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace PATH if it already exists.")
+    ] = False,
+) -> None:
+    """Copy the database to PATH, safely, even while others are making changes.
+
+    Uses SQLite's online backup, so the copy is consistent. The copy is readable by you
+    only. To restore, stop using the tracker and copy the backup over the database file.
+    """
+    from cpft_tracker.maintenance import backup as make_backup
+
+    store = open_store(readonly=True)
+    try:
+        result = make_backup(store, path, force=force)
+    finally:
+        store.close()
+    verb = "Replaced" if result.replaced else "Wrote"
+    say(
+        f"{verb} backup {result.path} ({result.actions} actions, {result.events} audit events, "
+        f"{_size(result.size)}) of {store.path}."
+    )
+
+
+@app.command()
+def check(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")
+    ] = "table",
+) -> None:
+    """Check the database: integrity, foreign keys, schema version and audit-trail protection.
+
+    Exits 1 with advice if anything is wrong (e.g. restore from your latest backup).
+    """
+    from cpft_tracker.maintenance import CheckReport, Finding
+    from cpft_tracker.maintenance import check as run_check
+
+    fmt = check_format(fmt, ("table", "json"))
+    path = db_path()
+    try:
+        store = open_store(readonly=True)
+    except DatabaseMissing:
+        raise
+    except DatabaseProblem as exc:
+        report = CheckReport(path=path, findings=[Finding("open", False, exc.message)])
+        _print_report(report, fmt)
+        advice = ". ".join(
+            part for part in exc.message.rstrip(".").split(". ") if "cpft-tracker check" not in part
+        )
+        if not any(w in exc.message for w in ("newer version", "read-only", "permission")):
+            advice += (
+                ". If this is your action plan, restore it from your latest backup "
+                "(copy the backup over this file) and keep the damaged file for investigation"
+            )
+        raise TrackerError(f"{path} failed its check: {advice}.") from None
+    try:
+        report = run_check(store)
+    finally:
+        store.close()
+    _print_report(report, fmt)
+    for warning in report.warnings:
+        say(f"Warning: {warning}")
+    if report.ok:
+        return
+    names = ", ".join(f.name for f in report.problems)
+    if [f.name for f in report.problems] == ["schema"]:
+        advice = report.problems[0].detail.split(": ")[-1]
+        raise TrackerError(
+            f"{path} failed its check (schema: {report.problems[0].detail}). "
+            f"To fix it, {advice}; the database was not changed."
+        )
+    raise TrackerError(
+        f"{path} failed its check ({names}). Stop making changes, restore the database from "
+        "your latest backup (copy it over this file), and keep the damaged file for investigation."
+    )
+
+
+def _print_report(report: object, fmt: str) -> None:
+    from cpft_tracker.maintenance import CheckReport
+
+    assert isinstance(report, CheckReport)
+    if fmt == "json":
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    labels = [("Database", str(report.path))]
+    for f in report.findings:
+        labels.append((f.name.capitalize(), f.detail if f.ok else f"PROBLEM: {f.detail}"))
+    labels.append(("Result", "OK" if report.ok else "PROBLEMS FOUND"))
+    width = max(len(k) for k, _ in labels) + 2
+    for key, value in labels:
+        print(f"{key + ':':<{width}}{value}")
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / (1024 * 1024):.1f} MB"
