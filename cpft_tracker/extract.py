@@ -103,6 +103,12 @@ AS_WINDOW = 3
 # "people with complex needs needing two staff", "children in need of protection".
 NEEDING_WINDOW = 5
 
+# After a people word, these show it heads the subject: "People who stayed in their rooms
+# needed…", "Patients on the ward needed…" (but "Patient records needed…" is not people).
+PEOPLE_POSTMODIFIERS = frozenset(
+    "who whose with using living at in on receiving from awaiting waiting".split()
+)
+
 # Clause boundaries when looking back for a subject.
 BOUNDARY_WORDS = frozenset(
     """and but or nor so because whilst while although though however yet""".split()
@@ -163,6 +169,27 @@ OBJECT_NOUNS = frozenset(
     strengthening""".split()
 )
 
+# For titles: an object noun that names an action, as the verb to lead the title with.
+# "Governance arrangements needed strengthening" -> "Strengthen governance arrangements";
+# "Improvements were needed in how staff were deployed" -> "Improve how staff were deployed".
+ACTION_NOUN_VERBS = {
+    "development": "develop",
+    "improvement": "improve",
+    "improvements": "improve",
+    "strengthening": "strengthen",
+    "review": "review",
+    "reviewing": "review",
+    "refurbishment": "refurbish",
+    "redecoration": "redecorate",
+    "repair": "repair",
+    "repairs": "repair",
+    "updating": "update",
+    "embedding": "embed",
+    "clarification": "clarify",
+    "investment": "invest in",
+    "work": "work on",
+}
+
 # "X needed to <verb>" where X is one of these and the verb is not "be" is a participle
 # ("the support needed to improve care", "the skills needed to do the job"): not a
 # requirement. "Support needed to be given" still is.
@@ -183,6 +210,26 @@ BOILERPLATE = (
     # requirements." (a summary: the actual requirements are listed after it)
     r"\bmust\s+take\s+(?:action|steps)\s+to\s+(?:bring|comply|meet)\b.*\b(?:legal\s+requirements?|"
     r"regulations?|requirement\s+notices?)\b",
+    # Counts in a summary: "We found areas for improvement including 10 breaches of legal
+    # requirements that the trust must put right", "We found 14 things that the trust
+    # should improve to comply with a minimum legal requirement" (listed further on).
+    r"\bbreach(?:es)?\s+of\s+(?:the\s+)?legal\s+requirements?\b.*\bmust\s+put\s+right\b",
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)"
+    r"\s+(?:things|areas|breaches|actions)\s+(?:that|which)\s+the\s+\w+\s+(?:must|should)\b",
+    # The words of the regulations themselves, quoted in requirement notices: the statute,
+    # not a finding about this provider (HSCA 2008 (Regulated Activities) Regulations 2014).
+    r"\bensure\s+compliance\s+with\s+the\s+requirements\s+(?:in|of)\s+this\s+part\b",
+    r"\bin\s+order\s+to\s+meet\s+the\s+requirements\s+of\s+this\s+part\b",
+    r"^care\s+and\s+treatment\s+(?:of\s+service\s+users\s+)?must\s+(?:only\s+)?be\s+provided\b",
+    r"^service\s+users\s+must\s+be\s+(?:treated|protected)\b",
+    r"^the\s+nutritional\s+and\s+hydration\s+needs\s+of\s+service\s+users\s+must\b",
+    r"^all\s+premises\s+and\s+equipment\s+used\s+by\s+the\s+service\s+provider\s+must\b",
+    r"^any\s+complaint\s+received\s+must\s+be\s+investigated\b",
+    r"^persons\s+employed\s+for\s+the\s+purposes\s+of\s+carrying\s+on\s+a\s+regulated\s+activity"
+    r"\s+must\b",
+    # The definitions printed before the lists in 2019+ reports: "Action the trust MUST take
+    # is necessary to comply with its legal obligations. Action a trust SHOULD take is to…"
+    r"^action\s+(?:the|a|an)\s+(?:\w+\s+){1,3}?(?:must|should)\s+take\s+is\b",
 )
 _BOILERPLATE_RE = re.compile("|".join(BOILERPLATE), re.I)
 
@@ -190,10 +237,54 @@ _BOILERPLATE_RE = re.compile("|".join(BOILERPLATE), re.I)
 # A heading containing MUST / SHOULD ("Action the trust MUST take to improve",
 # "Areas where the provider should make improvements") or a paragraph ending in ":"
 # ("We found that the provider must:", "The trust should:") opens a list whose bullets
-# are each one requirement. The scope ends at the next heading or non-bullet paragraph.
+# are each one requirement. The scope runs across service sub-headings and ends as
+# described at MAJOR_HEADINGS below.
 _LEADIN_MUST = re.compile(r"\bmust\b", re.I)
 _LEADIN_SHOULD = re.compile(r"\bshould\b", re.I)
 _LEADIN_NEEDS = re.compile(r"\bneeds?\s+to\b", re.I)
+
+# A lead-in's list runs on across service sub-headings ("Acute wards for adults of working
+# age", "Maternity", "Trust-wide") until one of these ends it: another lead-in, a major
+# section heading below, a heading ending in "?" ("Is the service safe?"), an all-capitals
+# heading, a markdown heading as high as the lead-in's own, or ordinary prose after the
+# list has started. Full-line, case-insensitive regexes.
+MAJOR_HEADINGS = (
+    r"outstanding practice.*",
+    r"(?:notable|good|innovative) practice.*",
+    r"areas? for improvement.*",
+    r"background(?: to .*)?",
+    r"(?:our|detailed|key|overall) findings.*",
+    r"summary of (?:findings|this inspection|the inspection).*",
+    r"overall summary.*",
+    r"requirement notices?.*",
+    r"enforcement actions?.*",
+    r"regulatory action.*",
+    r"this section is primarily information for the provider.*",
+    r"action we have (?:told the provider to take|taken).*",
+    r"what happens next.*",
+    r"our inspection team.*",
+    r"(?:why|how) we (?:carried out|have taken|took|undertook) this (?:inspection|action|assessment).*",
+    r"information about (?:the|this) (?:service|provider|trust|location|practice).*",
+    r"(?:our view of|people'?s experience of|people’s experience of) (?:the|this) service.*",
+    r"the (?:five|5) questions we ask.*",
+    r"the (?:six|6) population groups.*",
+    r"letter from the chief inspector.*",
+    r"(?:our )?ratings?(?: for .*)?",
+    r"regulated activit(?:y|ies).*",
+    r"(?:facts|key facts) and (?:data|figures).*",
+    r"(?:safe|effective|caring|responsive|well-led)",
+)
+_MAJOR_HEADING_RE = re.compile(r"^(?:" + "|".join(MAJOR_HEADINGS) + r")$", re.I)
+
+# Verbs that open a list item written as an instruction ("Ensure that…", "Review…").
+# Under a lead-in, a paragraph opening with one of these is a list item whose bullet mark
+# was lost in copying (PDF text often drops "•").
+IMPERATIVE_VERBS = frozenset(
+    """ensure review introduce implement continue consider improve undertake make take
+    develop monitor provide complete establish maintain record assess carry put embed
+    strengthen increase reduce address audit check update train recruit identify seek
+    share support act follow use keep display store""".split()
+)
 
 # --- Sentence splitting ----------------------------------------------------------
 
@@ -487,6 +578,11 @@ def _furniture_lines(lines: list[str]) -> set[int]:
         near_page = any(
             0 <= j < len(lines) and j in drop and _PAGE_NUMBER_RE.match(lines[j] or "x")
             for j in (i - 2, i - 1, i + 1, i + 2)
+        ) or any(
+            # a running header next to a page footer ("12 X NHS Trust Inspection report
+            # 02/03/2018" / "Summary of findings")
+            0 <= j < len(lines) and keys.get(j) in repeated and "#" in keys[j] and j != i
+            for j in (i - 2, i - 1, i + 1, i + 2)
         )
         if interrupts or near_page or "#" in key:
             evidence[key] += 1
@@ -500,6 +596,26 @@ def _furniture_lines(lines: list[str]) -> set[int]:
 class _Block:
     kind: str  # "heading", "para", "bullet"
     parts: list[tuple[int, str]]  # (0-based line index, collapsed line text)
+    level: int = 0  # markdown heading level ("## X" -> 2); 0 when unknown
+
+
+# A row of a table flattened to text ("Regulated activity | Regulation"): a block of its own.
+_TABLE_ROW_RE = re.compile(r"\s\|(?:\s|$)|^\|")
+# A closing parenthetical after a sentence end ("… incidents. (Regulation 12)"): the line
+# still ends the sentence.
+_TRAILING_PAREN_RE = re.compile(r"(?:^|[.!?:;…][\"'”’]*\s*)\([^()]{1,80}\)$")
+
+
+def _ends_block(prev_line: str, block: _Block) -> bool:
+    """True when the block's text so far ends a sentence (also "…. (Regulation 12)")."""
+    if _is_terminal(prev_line):
+        return True
+    if prev_line.endswith(")"):
+        tail = " ".join(p for _, p in block.parts[-2:])
+        m = _TRAILING_PAREN_RE.search(tail)
+        if m and (m.start() > 0 or len(block.parts) < 2 or _is_terminal(block.parts[-2][1])):
+            return True
+    return False
 
 
 def _blocks(text: str) -> list[_Block]:
@@ -526,9 +642,10 @@ def _blocks(text: str) -> list[_Block]:
             continue
         bullet = _BULLET_RE.match(s)
         md = _MARKDOWN_HEADING_RE.match(s)
+        table_row = bool(_TABLE_ROW_RE.search(s))
         continuing = False
-        if cur is not None and cur.kind != "heading":
-            open_end = not _is_terminal(prev_line)
+        if cur is not None and cur.kind != "heading" and not table_row:
+            open_end = not _ends_block(prev_line, cur)
             last = prev_line.rsplit(" ", 1)[-1].lower()
             if wrapped:
                 # a hard-wrapped copy: a line continues the block unless the block's last
@@ -536,12 +653,25 @@ def _blocks(text: str) -> list[_Block]:
                 continuing = (open_end or (len(prev_line) >= 0.8 * width and not bullet)) and not (
                     open_end and len(prev_line) < 0.5 * width and _heading_candidate(s)
                 )
+                # a short heading-shaped line after a sentence end is a (sub-)heading, even
+                # when the sentence happened to reach the margin: "…department." / "Maternity"
+                if (
+                    continuing
+                    and not open_end
+                    and len(s) < 0.6 * width
+                    and _heading_candidate(s)
+                    and not _next_starts_lower(lines, drop, i)
+                ):
+                    continuing = False
             else:
                 # one paragraph per line: only an obviously broken line continues
                 continuing = open_end and (_starts_lower(s) or last in _HEADING_END_WORDS)
         if md:
-            cur = _Block("heading", [(i, md.group(1))])
-            blocks.append(cur)
+            level = len(s) - len(s.lstrip("#"))
+            blocks.append(_Block("heading", [(i, md.group(1))], level))
+            cur = None
+        elif table_row:
+            blocks.append(_Block("para", [(i, s)]))
             cur = None
         elif bullet and not (continuing and s[: bullet.end()].strip()[:1].isdigit()):
             body = s[bullet.end() :].strip()
@@ -633,11 +763,28 @@ def _leadin_keyword(text: str, heading: bool) -> str | None:
     return None
 
 
+def _ends_scope(heading: str, level: int, scope_level: int) -> bool:
+    """Does this (non-lead-in) heading end a lead-in's list, or is it a service sub-heading?"""
+    if _MAJOR_HEADING_RE.match(heading.strip(" :")) or heading.endswith("?"):
+        return True
+    letters = [c for c in heading if c.isalpha()]
+    if len(letters) >= 4 and all(c.isupper() for c in letters):
+        return True  # "AREAS FOR IMPROVEMENT"
+    return bool(level and scope_level and level <= scope_level)
+
+
+def _first_word(text: str) -> str:
+    m = re.match(r"[\W_]*([A-Za-z]+)", text)
+    return m.group(1).lower() if m else ""
+
+
 def split_units(text: str) -> list[Unit]:
     """The document as headings, sentences and lead-in bullets, in order."""
     units: list[Unit] = []
     section: str | None = None
     scope: str | None = None
+    scope_level = 0  # markdown level of the lead-in heading (0: not markdown / a paragraph)
+    items = 0  # list items seen under the current lead-in
     for block in _blocks(text):
         starts: list[int] = []
         pieces: list[str] = []
@@ -650,15 +797,32 @@ def split_units(text: str) -> list[Unit]:
         line_of = [idx + 1 for idx, _ in block.parts]
         if block.kind == "heading":
             section = joined
-            scope = _leadin_keyword(joined, heading=True)
+            keyword = _leadin_keyword(joined, heading=True)
+            if keyword:
+                scope, scope_level, items = keyword, block.level, 0
+            elif scope and _ends_scope(joined, block.level, scope_level):
+                scope = None
             units.append(Unit(joined, joined, section, line_of[0], "heading"))
             continue
         if block.kind == "para":
-            scope = _leadin_keyword(joined, heading=False)
-            if scope:
+            keyword = _leadin_keyword(joined, heading=False)
+            if keyword:
+                scope, scope_level, items = keyword, 0, 0
                 units.append(Unit(joined, joined, section, line_of[0], "leadin"))
                 continue
+            if scope and not joined.endswith(":") and _first_word(joined) in IMPERATIVE_VERBS:
+                # a list item whose bullet mark was lost in copying
+                items += 1
+                units.append(Unit(joined, joined, section, line_of[0], "bullet", scope))
+                continue
+            if scope and items:
+                trig = _find_trigger(joined[:CLASSIFY_CHARS])
+                if trig is not None and trig.keyword in (scope, "must"):
+                    items += 1  # "The trust must ensure…" written without a bullet mark
+                else:
+                    scope = None  # ordinary prose after the list: the list has ended
         elif scope and not joined.endswith(":"):
+            items += 1
             units.append(Unit(joined, joined, section, line_of[0], "bullet", scope))
             continue
         for a, b in _sentence_spans(joined):
@@ -803,11 +967,23 @@ def _quoted_spans(s: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _people_head_of(clause: list[str]) -> bool:
+    """The clause opens with a people noun phrase: "(Some) people who …", "Patients on …"."""
+    i = 0
+    while i < len(clause) and (clause[i] in NOUN_DETERMINERS or clause[i] in NOUN_MODIFIERS):
+        i += 1
+    if i >= len(clause) or clause[i] not in PEOPLE_SUBJECTS or clause[i] in ("who", "whom"):
+        return False
+    return i + 1 < len(clause) and clause[i + 1] in PEOPLE_POSTMODIFIERS
+
+
 def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bool:
     """True when the subject is the regulator (or, for need, the people using services)."""
     if head in REGULATOR_SUBJECTS:
         return True
     if people and head in PEOPLE_SUBJECTS:
+        return True
+    if people and _people_head_of(clause):
         return True
     if people:
         for idx, t in enumerate(clause):
@@ -881,7 +1057,18 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     if not (nxt in OBJECT_STARTERS or nxt in OBJECT_NOUNS or nxt.endswith("ing")):
         return None
     if prev is None:
-        return None  # sentence-initial "Needs …" is a noun
+        # "The arrangements were new and needed further development": the subject is
+        # shared with the clause before "and"/"but", which must have a verb of its own
+        # (so "people's wishes and needs more…" stays a noun).
+        if not before or before[-1][0] not in ("and", "but"):
+            return None  # sentence-initial "Needs …" is a noun
+        earlier = _clause_before(before[:-1])
+        if not any(t in _BE_WORDS or t in ("had", "has", "have") for t in earlier):
+            return None
+        lead = [t for t in earlier if t not in NOUN_DETERMINERS and t not in NOUN_MODIFIERS]
+        if _subject_blocked(earlier, None, people=True) or (lead and lead[0] in PEOPLE_SUBJECTS):
+            return None  # "The patients we spoke with were positive and needed more time"
+        return _Trigger("needs", "verb_object", ks, ke, ks, ke)
     if prev in NOUN_DETERMINERS or _is_possessive(prev) or prev in NOUN_MODIFIERS:
         return None
     if word in ("need", "needs") and (prev.endswith("ing") or prev.endswith("ed")):
@@ -946,6 +1133,9 @@ def _find_trigger(s: str) -> _Trigger | None:
                 found["needs"] = trig
     if "needs" not in found:
         tm = _THERE_NEED_RE.search(s)
+        lead = _tokens_before(s, tm.start(), 1) if tm else []
+        if lead and lead[0][0] in SUBORDINATORS:
+            tm = None  # "shows why there is a need for…", "where there was a need"
         if tm and not _in_spans(tm.start(), quoted):
             found["needs"] = _Trigger("needs", "there", tm.start(), tm.end(), tm.start(), tm.end())
     for key in ("must", "needs", "should"):
@@ -964,6 +1154,9 @@ def prev_is_wh(clause: list[str]) -> bool:
 # ===========================================================================
 
 
+_LIST_TAIL_RE = re.compile(r"[\w’'-]+(?:, [\w’'-]+)*,? (?:and|or) ")
+
+
 def _finish_title(t: str) -> str:
     """Capitalise, trim trailing punctuation, keep to 80 characters at a word boundary."""
     t = _collapse(t).strip(" .;:,")
@@ -975,6 +1168,8 @@ def _finish_title(t: str) -> str:
         return t
     for sep in (", ", "; ", " – ", " — ", " - "):
         k = t.find(sep, 35, 81)
+        if k != -1 and sep == ", " and _LIST_TAIL_RE.match(t[k + 2 :]):
+            continue  # a comma inside "suitably qualified, competent, skilled and experienced"
         if k != -1 and not re.match(r"(?:including|such as|e\.g\.|for example)\b", t[k + 2 :]):
             return t[:k].rstrip(" ,;")
     cut = t[:79]
@@ -1127,6 +1322,48 @@ def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
     return " and ".join(verbs) + " " + subject + (" " + remainder if remainder else "")
 
 
+def _plural(subject: str) -> bool:
+    head = subject.split()[-1].lower() if subject.split() else ""
+    return head in ("staff", "they", "teams", "people") or (
+        head.endswith("s") and not head.endswith("ss")
+    )
+
+
+def _action_title(s: str, span: tuple[int, int], obj_from: int) -> str | None:
+    """ "X needed (further) development / strengthening" -> "(Further) develop / Strengthen X"."""
+    after = _tokens_after(s, obj_from, 3)
+    modifier = ""
+    if after and after[0][0] in ("further", "more", "urgent", "some", "significant"):
+        modifier = {
+            "further": "further ",
+            "urgent": "urgently ",
+            "significant": "significantly ",
+        }.get(after[0][0], "")
+        after = after[1:]
+    if not after or after[0][0] not in ACTION_NOUN_VERBS:
+        return None
+    verb = ACTION_NOUN_VERBS[after[0][0]]
+    subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
+    rest = s[after[0][2] :]
+    tail = rest if re.match(r"\s+(?:to|so|in|on|of|for|across|with|by)\b", rest) else ""
+    return f"{modifier}{verb} {subject}{tail}"
+
+
+def _improve_in_title(s: str, trig: _Trigger) -> str | None:
+    """ "Improvements were needed in how staff were deployed" -> "Improve how staff were deployed"."""
+    span = _subject_np(s, trig.start)
+    if not span:
+        return None
+    words = s[span[0] : span[1]].split()
+    verb = ACTION_NOUN_VERBS.get(words[-1].lower()) if words else None
+    if not verb or len(words) > 3:
+        return None
+    m = re.match(r"\s*(?:in|to|with|around|across|on)\s+(.+)", s[trig.key_end :])
+    if not m:
+        return None
+    return f"{verb} {m.group(1)}"
+
+
 def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
     """A short action title for a requirement sentence."""
     title: str | None = None
@@ -1137,6 +1374,9 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         low = rest.lower()
         if low.startswith("not "):
             title = "Do not " + rest[4:]
+        elif low.startswith("be able to ") and (able := _subject_np(s, trig.key_start)):
+            subject = _lower_first(s[able[0] : able[1]], able[0] == 0)
+            title = f"Ensure {subject} {'are' if _plural(subject) else 'is'} {rest[3:]}"
         elif low.startswith("be ") and not low.startswith("be able"):
             title = _passive_title(s, trig, trig.key_end)
             if title is None:
@@ -1151,20 +1391,28 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         if title is None:
             title = _clause_from(s, trig.key_start)
     elif trig.kind == "verb_object":
-        span = _subject_np(s, trig.key_start)
+        span = _subject_np(s, trig.key_start) or _sentence_subject(s)
         obj = s[trig.key_end :].strip()
         first = obj.split(" ", 1)[0].lower() if obj else ""
-        if span and first in OBJECT_STARTERS:
+        action = _action_title(s, span, trig.key_end) if span else None
+        if action:
+            title = action
+        elif span and first in OBJECT_STARTERS:
             subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
-            head = subject.split()[-1].lower()
-            plural = head in ("staff", "they", "teams") or (
-                head.endswith("s") and not head.endswith("ss")
-            )
-            title = f"Ensure {subject} {'have' if plural else 'has'} {obj}"
+            title = f"Ensure {subject} {'have' if _plural(subject) else 'has'} {obj}"
         else:
             title = _clause_from(s, trig.key_start)
+    elif trig.kind == "be_needed":
+        title = _improve_in_title(s, trig) or _clause_from(s, trig.key_start)
     else:
         title = _clause_from(s, trig.key_start)
+    if title and re.fullmatch(r"\w+ (?:it|them)\W*", title.strip()):
+        # "more needed to be done to improve it": say what "it" is when the sentence opens
+        # with it ("Patient feedback on telephone access was below the local average…")
+        span = _sentence_subject(s)
+        if span:
+            verb = title.strip().split(" ", 1)[0]
+            title = f"{verb} {_lower_first(s[span[0] : span[1]], True)}"
     out = _finish_title(title or s)
     return out or _finish_title(s) or s[:80]
 

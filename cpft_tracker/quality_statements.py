@@ -119,6 +119,14 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "corporate services",
         "mandatory training",
         "staffing",
+        "governance process",
+        "governance arrangement",
+        "governance system",
+        "governance framework",
+        "board assurance",
+        "recruit",
+        "retention",
+        "retain",
     ),
     "Partnerships and communities": (
         "partner",
@@ -135,6 +143,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "healthwatch",
         "collaborat",
         "people who use services and carers",
+        "patient participation",
+        "patient panel",
     ),
     "Learning, improvement and innovation": (
         "quality improvement",
@@ -145,6 +155,9 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "research",
         "improvement methodology",
         "improvement projects",
+        "learn from",
+        "learned from",
+        "learnt from",
     ),
 }
 

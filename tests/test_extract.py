@@ -35,6 +35,11 @@ DOCUMENTS = {
     "gp-practice-report": CORPUS / "gp-practice-report.md",
     "pdf-copy-hard-wrapped": CORPUS / "pdf-copy-hard-wrapped.txt",
     "saved-web-page": CORPUS / "saved-web-page.html",
+    # written blind (annotated before the extractor was run on them), see issue 3
+    "trust-core-services-pdf": CORPUS / "trust-core-services-pdf.txt",
+    "requirement-notices-annex": CORPUS / "requirement-notices-annex.txt",
+    "saf-care-home-2024": CORPUS / "saf-care-home-2024.txt",
+    "gp-practice-2016": CORPUS / "gp-practice-2016.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
@@ -258,3 +263,71 @@ def test_one_huge_paragraph_is_not_quadratic() -> None:
     assert time.perf_counter() - started < 1.5
     assert len(reqs) == 1
     assert len(reqs[0].title) <= 80
+
+
+# --- Lead-in scope across service sub-headings --------------------------------------
+
+
+def test_must_scope_runs_across_service_sub_headings_and_page_breaks() -> None:
+    text = read_document(DOCUMENTS["trust-core-services-pdf"]).text
+    reqs = extract_requirements(text, include_should=True)
+    waiting = next(r for r in reqs if r.text.startswith("Ensure that all patients on the waiting"))
+    assert (waiting.keyword, waiting.matched) == ("must", "")
+    assert waiting.section == "Community-based mental health services for adults of working age"
+    consider = next(r for r in reqs if r.text.startswith("Consider how staff"))
+    assert consider.keyword == "should"
+    titles = {r.title for r in reqs}
+    assert "Ensure staff are able to access emergency equipment in the crisis house" in titles
+    assert any(t.startswith("Further develop the trust’s governance processes") for t in titles)
+
+
+def test_lead_in_scope_ends_at_major_heading_prose_and_keeps_lost_bullet_marks() -> None:
+    text = (
+        "Action the hospital MUST take to improve\n"
+        "Importantly, the trust must:\n"
+        "Ensure that there are enough nurses on the medical wards.\n"
+        "Maternity\n"
+        "Review the storage of medicines in theatres.\n"
+        "The wards were clean and tidy.\n"
+        "Surgery\n"
+        "- Staff were kind.\n"
+        "Action the trust SHOULD take to improve\n"
+        "Medical care\n"
+        "- Improve the recording of fluid balance.\n"
+        "Outstanding practice\n"
+        "- The stroke unit ran a family support group.\n"
+    )
+    found = {r.text: r.keyword for r in extract_requirements(text, include_should=True)}
+    assert found == {
+        "Ensure that there are enough nurses on the medical wards.": "must",
+        "Review the storage of medicines in theatres.": "must",
+        "Improve the recording of fluid balance.": "should",
+    }
+
+
+def test_running_header_at_a_page_break_does_not_end_the_must_list() -> None:
+    footer = "{} Westford Hospitals NHS Trust Inspection report 12/04/2019"
+    text = (
+        "Summary of findings\nAction the trust MUST take to improve\nUrgent and emergency care\n"
+        "• The trust must ensure that patients are triaged within 15 minutes of arrival.\n\n"
+        f"{footer.format(22)}\nSummary of findings\n"
+        "• Ensure that resuscitation equipment is checked daily.\n\n"
+        f"{footer.format(23)}\nSummary of findings\nOur inspection team\n"
+        "The inspection was overseen by a head of hospital inspection.\n"
+        f"{footer.format(24)}\n"
+    )
+    assert [r.text for r in extract_requirements(text)] == [
+        "The trust must ensure that patients are triaged within 15 minutes of arrival.",
+        "Ensure that resuscitation equipment is checked daily.",
+    ]
+
+
+def test_definitions_and_statute_quoted_in_reports_are_not_requirements() -> None:
+    text = (
+        "Action the trust MUST take is necessary to comply with its legal obligations. Action a "
+        "trust SHOULD take is to comply with a minimum requirement that if not done could lead "
+        "to a breach of legal requirements.\n\n"
+        "Care and treatment must be provided in a safe way for service users.\n\n"
+        "The table below shows why there is a need for significant improvements.\n"
+    )
+    assert extract_requirements(text, include_should=True) == []
