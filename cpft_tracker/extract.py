@@ -199,6 +199,37 @@ RESOURCE_NOUNS = frozenset(
     experience competence""".split()
 )
 
+# Tokens after which a resource noun starts a clause as its subject ("…, but staff needed
+# to record…"). "and"/"or" are left out: "the time and support needed to do the job".
+CLAUSE_OPENERS = frozenset(", ; : but whilst while although though however so".split())
+
+# After "need(ed) to", these show "to" is a preposition, not the start of a verb:
+# "Improvements are needed to the environment", "changes needed to its policies". The
+# sentence is then read without the "to" ("are needed" still makes it a requirement).
+NOT_INFINITIVE = frozenset(
+    """the a an its their his her our this these that those some all any each every
+    both several many""".split()
+)
+
+# "the information it needed to challenge performance", "the resources they need to…": a
+# relative clause with its "that" left out (determiner, up to 2 words, pronoun, need)
+# describes a thing, not a requirement. These are the pronouns it applies to.
+CONTACT_PRONOUNS = frozenset("it they he she".split())
+
+# Verbs of saying and knowing. Two uses:
+# - "We told the trust it needed to…", "The trust said it needed to…": after one of these
+#   the pronoun starts a reported clause, not a "that"-less relative clause;
+# - "The provider told us they need to recruit…", "The registered manager said she needed
+#   to…": the pronoun is whoever reported, so the requirement stands, unless the reporter is
+#   the people using the service or the regulator ("People told us they needed…").
+REPORTING_VERBS = frozenset(
+    """told tells tell said says say explained explains stated states confirmed confirms
+    acknowledged acknowledges recognised recognises recognized recognizes agreed agrees
+    accepted accepts felt feels knew knows understood understands realised realized
+    believed believes thought decided identified advised informed reminded warned asked
+    reported reports""".split()
+)
+
 # --- Boilerplate -------------------------------------------------------------
 
 # Sentences CQC prints in (almost) every report that are procedure, not an improvement
@@ -300,6 +331,10 @@ TITLE_TRAILING = frozenset(
     """and or the a an of to for in on at by with must be that which is are was were their
     its this these from as but so than""".split()
 )
+
+# Subjects that say nothing on their own in a title ("Improve this"): the finding before
+# them is used instead.
+TITLE_PRONOUNS = frozenset("this it that these those they".split())
 
 # Participles -> base verbs, for turning "X needed to be reviewed and strengthened" into
 # "Review and strengthen X". Irregular or ambiguous forms are listed; regular ones are
@@ -977,10 +1012,59 @@ def _people_head_of(clause: list[str]) -> bool:
     return i + 1 < len(clause) and clause[i + 1] in PEOPLE_POSTMODIFIERS
 
 
+def _reporter(clause: list[str]) -> str | None:
+    """For "<reporter> told us (that) they need…", the reporter's head word, else None.
+
+    None too when the reporter's words include the people using the service or the
+    regulator ("People we spoke with told us they needed…"): the pronoun stays theirs.
+    """
+    if not clause or clause[-1] not in CONTACT_PRONOUNS:
+        return None
+    i = len(clause) - 2
+    if i >= 0 and clause[i] == "that":
+        i -= 1
+    if i >= 0 and clause[i] in ("us", "me", "inspectors"):
+        i -= 1
+    if i < 1 or clause[i] not in REPORTING_VERBS:
+        return None
+    lead = clause[:i]
+    while lead and lead[-1] in SKIP_BEFORE_KEYWORD:
+        lead = lead[:-1]
+    if not lead or any(t in PEOPLE_SUBJECTS or t in REGULATOR_SUBJECTS for t in lead):
+        return None
+    return _norm_tok(lead[-1])
+
+
+def _contact_relative(clause: list[str]) -> bool:
+    """ "the information it needed", "the support they need": a "that"-less relative clause."""
+    toks = list(clause)
+    while toks and toks[-1] in SKIP_BEFORE_KEYWORD:
+        toks.pop()
+    if len(toks) < 3 or toks[-1] not in CONTACT_PRONOUNS:
+        return False
+    for n in (1, 2):
+        if len(toks) < n + 2:
+            break
+        det = toks[-2 - n]
+        words = toks[-1 - n : -1]
+        if det not in NOUN_DETERMINERS or det in ("no",):
+            continue
+        if any(w in REPORTING_VERBS or w in _BE_WORDS or not w[0].isalpha() for w in words):
+            continue
+        if len(toks) > n + 2 and toks[-3 - n] in REPORTING_VERBS:
+            continue  # "We told the trust it needed to…"
+        return True
+    return False
+
+
 def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bool:
     """True when the subject is the regulator (or, for need, the people using services)."""
     if head in REGULATOR_SUBJECTS:
         return True
+    if people and head in CONTACT_PRONOUNS:
+        if _contact_relative(clause):
+            return True
+        head = _reporter(clause) or head
     if people and head in PEOPLE_SUBJECTS:
         return True
     if people and _people_head_of(clause):
@@ -1015,6 +1099,10 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         # "people with complex needs needing two staff": who is needing is nearby
         if any(t in PEOPLE_SUBJECTS for t in clause[-NEEDING_WINDOW:]):
             return None
+        if len(clause) == len(before) and not any(
+            t in _BE_WORDS or t in ("had", "has", "have") for t in clause
+        ):
+            return None  # in the opening noun phrase: "Managers needing advice did not…"
         if _subject_blocked(clause, head, people=True):
             return None
         return _Trigger("needs", "needing", ks, ke, ks, ke)
@@ -1027,14 +1115,22 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None
         return _Trigger("needs", "in_need_of", before[-1][1], after[0][2], ks, ke)
 
-    if nxt == "to" and word != "needing":
-        verb = after[1][0] if len(after) > 1 else None
-        if verb is None or not verb[0].isalpha():
-            return None
-        if prev is not None and (prev in NOUN_DETERMINERS or _is_possessive(prev)):
-            return None  # "the need to improve", "their need to"
+    verb = after[1][0] if nxt == "to" and len(after) > 1 else None
+    if nxt == "to" and (verb is None or not verb[0].isalpha()):
+        return None
+    if nxt == "to" and verb not in NOT_INFINITIVE:
+        if (
+            word != "needed"
+            and prev is not None
+            and (prev in NOUN_DETERMINERS or _is_possessive(prev))
+        ):
+            return None  # "the need to improve", "their need to" (but "these needed to be…")
         if word == "needed" and prev in RESOURCE_NOUNS and verb != "be":
-            return None  # "the support needed to improve care"
+            # "the support needed to improve care"; but a resource noun opening a sentence or
+            # a clause is the subject: "…, but staff needed to record observations"
+            opener = len(before) < 2 or before[-2][0] in CLAUSE_OPENERS
+            if not opener:
+                return None
         if _subject_blocked(clause, head, people=True):
             return None
         kind = "to_passive" if verb == "be" else "to_active"
@@ -1349,6 +1445,30 @@ def _action_title(s: str, span: tuple[int, int], obj_from: int) -> str | None:
     return f"{modifier}{verb} {subject}{tail}"
 
 
+def _pronoun_title(s: str, trig: _Trigger) -> str | None:
+    """ "Staff did not always complete X, and this needed improvement" -> "Improve: staff
+    did not always complete X" (the finding before the pronoun, led by the action)."""
+    after = _tokens_after(s, trig.key_end, 2)
+    modifier = ""
+    if after and after[0][0] == "further":
+        modifier, after = "further ", after[1:]
+    if not after or after[0][0] not in ACTION_NOUN_VERBS or after[0][0] == "work":
+        return None
+    found = None
+    for m in re.finditer(r"\b(?:this|it|these)\b", s[: trig.key_start], re.I):
+        found = m
+    if found is None:
+        return None
+    finding = s[: found.start()].rstrip(" ,;")
+    tail = re.search(r"\b(?:and|but|although|however|which|so)$", finding, re.I)
+    if tail:
+        finding = finding[: tail.start()].rstrip(" ,;")
+    if len(finding.split()) < 3:
+        return None
+    verb = modifier + ACTION_NOUN_VERBS[after[0][0]]
+    return f"{verb}: {_lower_first(finding, True)}"
+
+
 def _improve_in_title(s: str, trig: _Trigger) -> str | None:
     """ "Improvements were needed in how staff were deployed" -> "Improve how staff were deployed"."""
     span = _subject_np(s, trig.start)
@@ -1391,17 +1511,24 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         if title is None:
             title = _clause_from(s, trig.key_start)
     elif trig.kind == "verb_object":
-        span = _subject_np(s, trig.key_start) or _sentence_subject(s)
+        span = _subject_np(s, trig.key_start)
+        pronoun = _pronoun_title(s, trig) if span is None else None
+        if span is None and pronoun is None:
+            span = _sentence_subject(s)  # "X was new and needed further development"
+        if span and s[span[0] : span[1]].lower() in TITLE_PRONOUNS:
+            span, pronoun = None, _pronoun_title(s, trig)  # "… and this needed improvement"
         obj = s[trig.key_end :].strip()
         first = obj.split(" ", 1)[0].lower() if obj else ""
-        action = _action_title(s, span, trig.key_end) if span else None
+        action = _action_title(s, span, trig.key_end) if span else pronoun
         if action:
             title = action
-        elif span and first in OBJECT_STARTERS:
+        elif span and (first in OBJECT_STARTERS or first in OBJECT_NOUNS):
             subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
             title = f"Ensure {subject} {'have' if _plural(subject) else 'has'} {obj}"
         else:
             title = _clause_from(s, trig.key_start)
+    elif trig.kind == "there" and s[: trig.end].lower().endswith("to"):
+        title = s[trig.end :]  # "There was a need to strengthen X" -> "Strengthen X"
     elif trig.kind == "be_needed":
         title = _improve_in_title(s, trig) or _clause_from(s, trig.key_start)
     else:

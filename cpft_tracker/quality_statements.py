@@ -57,6 +57,11 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "wdes",
         "disability",
         "reasonable adjustment",
+        "ethnic minorit",
+        "minority ethnic",
+        "global majority",
+        "bame",
+        "career progression",
     ),
     "Environmental sustainability – sustainable development": (
         "environmental",

@@ -40,6 +40,12 @@ DOCUMENTS = {
     "requirement-notices-annex": CORPUS / "requirement-notices-annex.txt",
     "saf-care-home-2024": CORPUS / "saf-care-home-2024.txt",
     "gp-practice-2016": CORPUS / "gp-practice-2016.txt",
+    # a third round, written and annotated blind: single assessment framework pages as
+    # copied from CQC's website (well-led trust, acute core service, home care, GP)
+    "saf-trust-well-led-2024": CORPUS / "saf-trust-well-led-2024.txt",
+    "saf-acute-uec-2024": CORPUS / "saf-acute-uec-2024.txt",
+    "saf-home-care-2025": CORPUS / "saf-home-care-2025.txt",
+    "saf-gp-practice-2024": CORPUS / "saf-gp-practice-2024.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
@@ -331,3 +337,49 @@ def test_definitions_and_statute_quoted_in_reports_are_not_requirements() -> Non
         "The table below shows why there is a need for significant improvements.\n"
     )
     assert extract_requirements(text, include_should=True) == []
+
+
+# Generalisation snippets, written after the third blind round and run untuned (two of the
+# rules below came from them). Each sentence alone: expected keyword, or None.
+SNIPPET_SENTENCES = [
+    ("Ward managers recognised they needed to review the activity timetable.", "needs"),
+    ("Patients told us they needed more activities at weekends.", None),
+    ("The provider told us they need to recruit more drivers to cover rural calls.", "needs"),
+    ("The registered manager said they needed more support from the provider.", "needs"),
+    ("Some people we spoke with told us they needed more help at night.", None),
+    ("We told the trust it needed to make significant improvements.", "needs"),
+    ("The board did not always receive the information it needed to challenge performance.", None),
+    ("The provider did not have the data it needed to monitor the quality of care.", None),
+    ("Managers needing advice on reasonable adjustments did not know where to find it.", None),
+    ("This is an area needing further development.", "needs"),
+    ("Records were monitored, but staff needed to record observations more consistently.", "needs"),
+    ("Frontline teams often lacked the clarity or support needed to improve care.", None),
+    ("Plans did not reflect their mobility needs, and these needed to be reviewed.", "needs"),
+    ("Improvements are needed to the environment used for these patients.", "needs"),
+    ("There was a need to strengthen the oversight of restrictive practice.", "needs"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "keyword"), SNIPPET_SENTENCES)
+def test_snippet_sentences(sentence: str, keyword: str | None) -> None:
+    found = extract_requirements(sentence, include_should=True)
+    assert [r.keyword for r in found] == ([keyword] if keyword else [])
+
+
+def test_titles_name_the_action_not_a_pronoun() -> None:
+    def title(s: str) -> str:
+        return extract_requirements(s)[0].title
+
+    assert title(
+        "Staff did not always complete risk assessments for patients waiting in corridors and "
+        "this needed improvement."
+    ).startswith("Improve: staff did not always complete risk assessments")
+    assert title("Improvements are needed to the environment used for these patients.") == (
+        "Improve the environment used for these patients"
+    )
+    assert title("There was a need to strengthen the oversight of restrictive practice.") == (
+        "Strengthen the oversight of restrictive practice"
+    )
+    assert title("The board needs assurance that actions are completed.") == (
+        "Ensure the board has assurance that actions are completed"
+    )
