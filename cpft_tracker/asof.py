@@ -3,11 +3,13 @@
 ``--as-of DATE`` means one thing everywhere (``list``, ``export``, ``progress``, ``remind``):
 the plan as it stood at the END of that local date, with that date as "today" for BRAG
 and overdue. Every command gets its rows through :func:`plan_actions`, so current and
-past views are filtered by the same Python code.
+past views are filtered by the same rules (in SQL for the plan now, in Python for a rebuilt
+one: :func:`matches` and ``Store.actions`` are kept in step by a test).
 
-How the rebuild works (one pass, no query per action): read every action as it is now
-(one query), read the events recorded at or after the UTC instant the local date ended
-(one query), and undo them newest first:
+How the rebuild works (no query per action): read every action as it is now (one query);
+of the events recorded at or after the UTC instant the local date ended, read for each
+(action, field) the oldest only (one grouped query: its ``old`` is the value at the cut-off,
+which is where undoing all of them newest first would end); and put those values back:
 
 - ``created`` after the cut-off: the action did not exist yet (so is left out);
 - ``owner``, ``due``, ``status``, ``evidence``, ``retired``, ``title``,
@@ -70,15 +72,17 @@ def actions_as_of(store: Store, day: dt.date) -> list[dict[str, Any]]:
     """
     cutoff = cutoff_utc(day)
     rows = store.actions()
-    events = store.events_to_undo(cutoff)  # newest first
-    if not events:
+    first_id, changes = store.first_changes_after(cutoff)
+    if first_id is None:
         return [r for r in rows if r["created_at"] < cutoff]
     by_id = {r["id"]: r for r in rows}
     emails = store.owner_emails()  # casefolded name -> email now
     gone: set[int] = set()
     touched: set[int] = set()
-    for _eid, action_id, subject, field, old in events:
-        if action_id is None:
+    # Per (action, field) only the oldest event after the cut-off is given: its ``old``
+    # is the value then (undoing every later event newest first ends at the same value).
+    for action_id, field, old, subject in changes:
+        if action_id is None:  # newest first: the oldest change of an owner's email wins
             if field == "owner_email" and subject:
                 emails[subject.casefold()] = old
             continue
@@ -93,7 +97,7 @@ def actions_as_of(store: Store, day: dt.date) -> list[dict[str, Any]]:
         elif field == "in_source":
             row["in_source"] = old != "0"
     # events are appended in time order, so "before the cut-off" = before the oldest undone event
-    last_change = store.last_event_at_before(events[-1][0]) if touched else {}
+    last_change = store.last_event_at_before(first_id) if touched else {}
     out: list[dict[str, Any]] = []
     for r in rows:
         if r["id"] in gone or r["created_at"] >= cutoff:
@@ -157,8 +161,14 @@ def plan_actions(
     ``list``, ``export``, ``progress`` and ``remind --as-of`` call this, so a filter or an
     as-of date means the same everywhere. Pair it with ``today = as_of or dates.today()``
     for BRAG and overdue.
+
+    The plan now is filtered in SQL (``Store.actions(filters)``: only the matching rows
+    are read); a rebuilt plan can only be filtered after the rebuild, with :func:`matches`.
+    The two mean the same (``tests/test_asof.py`` checks every filter against both).
     """
-    rows = actions_as_of(store, as_of) if as_of is not None else store.actions()
+    if as_of is None:
+        return store.actions(filters)
+    rows = actions_as_of(store, as_of)
     if filters is None:
         return rows
     prefixes = {r["id"]: r["prefix"] for r in store.reports()} if filters.report is not None else {}

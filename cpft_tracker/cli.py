@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -85,7 +85,7 @@ def run_safely(call: Any) -> int:
             # e.g. a note "- chased again" or an owner "-2+3": text, not an option
             fail(
                 f"{text} If '{option}' is text rather than an option, put -- before it, "
-                f"e.g. {where} REF -- \"{option} ...\"."
+                f'e.g. {where} REF -- "{option} ...".'
             )
             return 2
         fail(f"{text} Run '{where} --help' to see how to use it.")
@@ -360,23 +360,38 @@ def check_format(value: str, allowed: tuple[str, ...]) -> str:
     return fmt
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Data to stdout, or to a file with -o (written whole, then moved into place)."""
-    from cpft_tracker.render import write_stdout
+def write_output(text: str | Iterable[str], output: str | None) -> None:
+    """Data to stdout, or to a file with -o (written whole, then moved into place).
+
+    ``text`` may be the pieces of the data as they are produced (an export): they are
+    written as they come, so the whole document is never held at once.
+    """
+    from cpft_tracker.render import write_stdout, write_stdout_chunks
 
     if output is None or output == "-":
-        write_stdout(text)
+        if isinstance(text, str):
+            write_stdout(text)
+        else:
+            write_stdout_chunks(text)
         return
     target = Path(output)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_text(text, encoding="utf-8", newline="")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                for piece in text:
+                    fh.write(piece)
         tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise TrackerError(
             f"Cannot write {target}: {exc.strerror}. Choose a folder you can write to."
         ) from None
+    except BaseException:  # e.g. Ctrl-C while writing: no half-written temporary file left
+        tmp.unlink(missing_ok=True)
+        raise
     say(f"Wrote {target}.")
 
 
@@ -593,9 +608,9 @@ def list_(
     win = window_days(store, window)
     actions = plan_actions(store, filters, as_of_day)
     if fmt == "json":
-        render.write_stdout(render.actions_json(actions, today=today, window=win))
+        render.write_stdout_chunks(render.actions_json_chunks(actions, today=today, window=win))
     elif fmt == "csv":
-        render.write_stdout(render.actions_csv(actions, today=today, window=win))
+        render.write_stdout_chunks(render.actions_csv_lines(actions, today=today, window=win))
     else:
         if not actions and as_of_day:
             say(f"No actions match as the plan stood at {describe_as_of(as_of_day)}.")
@@ -926,10 +941,11 @@ def export(
     )
     win = window_days(store, window)
     actions = plan_actions(store, filters, as_of_day)
+    text: str | Iterable[str]
     if fmt == "json":
-        text = render.actions_json(actions, today=today, window=win)
+        text = render.actions_json_chunks(actions, today=today, window=win)
     elif fmt == "csv":
-        text = render.actions_csv(actions, today=today, window=win)
+        text = render.actions_csv_lines(actions, today=today, window=win)
     else:
         from cpft_tracker import board
         from cpft_tracker.progress import summarise

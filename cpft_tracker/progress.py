@@ -43,30 +43,51 @@ def _empty_rag() -> dict[str, int]:
     return {name: 0 for name in RAGS}
 
 
+# (rating, overdue) of one action, computed once per action by ``_rate``.
+Rated = tuple[str | None, bool]
+
+
+def _rate(rows: Sequence[Mapping[str, Any]], today: dt.date, window: int) -> list[Rated]:
+    """Each row's BRAG rating and overdue flag, in row order, by the rules in ``models``.
+
+    Speed (issue 7): both depend only on (retired, status, due, has an owner), and a plan has
+    a few hundred distinct combinations for thousands of actions, so ``rag_of`` and
+    ``is_overdue`` (which parse the due date) run once per combination, not per action and
+    per table.
+    """
+    seen: dict[tuple[Any, ...], Rated] = {}
+    out: list[Rated] = []
+    for r in rows:
+        key = (not r.get("retired"), r["status"], r.get("due"), not r.get("owner"))
+        rated = seen.get(key)
+        if rated is None:
+            rated = seen[key] = (rag_of(r, today, window), is_overdue(r, today))
+        out.append(rated)
+    return out
+
+
 def _group(
     rows: Sequence[Mapping[str, Any]],
     key: Callable[[Mapping[str, Any]], Any],
-    today: dt.date,
-    window: int,
+    rated: Sequence[Rated],
 ) -> dict[Any, dict[str, Any]]:
+    """Totals, complete, overdue and BRAG counts per ``key(row)``; ``rated`` from ``_rate``."""
     groups: dict[Any, dict[str, Any]] = {}
-    for r in rows:
+    for r, (rating, overdue) in zip(rows, rated, strict=True):
         name = key(r)
-        g = groups.setdefault(
-            name,
-            {
+        g = groups.get(name)
+        if g is None:
+            g = groups[name] = {
                 "name": name,
                 "total": 0,
                 "complete": 0,
                 "percent_complete": 0.0,
                 "overdue": 0,
                 "rag": _empty_rag(),
-            },
-        )
+            }
         g["total"] += 1
         g["complete"] += r["status"] == "complete"
-        g["overdue"] += is_overdue(r, today)
-        rating = rag_of(r, today, window)
+        g["overdue"] += overdue
         if rating:
             g["rag"][rating] += 1
     for g in groups.values():
@@ -75,10 +96,15 @@ def _group(
 
 
 def by_quality_statement(
-    rows: Sequence[Mapping[str, Any]], today: dt.date, window: int
+    rows: Sequence[Mapping[str, Any]],
+    today: dt.date,
+    window: int,
+    rated: Sequence[Rated] | None = None,
 ) -> list[dict[str, Any]]:
     """One entry per quality statement that has actions, in CQC order; none-classified last (name null)."""
-    groups = _group(rows, lambda r: r.get("quality_statement"), today, window)
+    if rated is None:
+        rated = _rate(rows, today, window)
+    groups = _group(rows, lambda r: r.get("quality_statement"), rated)
     order = {name: i for i, name in enumerate(NAMES)}
     return sorted(
         groups.values(),
@@ -87,18 +113,28 @@ def by_quality_statement(
 
 
 def by_owner(
-    rows: Sequence[Mapping[str, Any]], today: dt.date, window: int
+    rows: Sequence[Mapping[str, Any]],
+    today: dt.date,
+    window: int,
+    rated: Sequence[Rated] | None = None,
 ) -> list[dict[str, Any]]:
     """One entry per owner, by name (case ignored); unassigned actions last (name null)."""
-    groups = _group(rows, lambda r: r.get("owner"), today, window)
+    if rated is None:
+        rated = _rate(rows, today, window)
+    groups = _group(rows, lambda r: r.get("owner"), rated)
     return sorted(groups.values(), key=lambda g: (g["name"] is None, (g["name"] or "").casefold()))
 
 
 def by_status(
-    rows: Sequence[Mapping[str, Any]], today: dt.date, window: int
+    rows: Sequence[Mapping[str, Any]],
+    today: dt.date,
+    window: int,
+    rated: Sequence[Rated] | None = None,
 ) -> list[dict[str, Any]]:
     """One entry per status, every status listed (zero counts included), in workflow order."""
-    groups = _group(rows, lambda r: r["status"], today, window)
+    if rated is None:
+        rated = _rate(rows, today, window)
+    groups = _group(rows, lambda r: r["status"], rated)
     out = []
     for status in STATUSES:
         out.append(
@@ -122,39 +158,48 @@ def summarise(
     window: int,
     generated_at: str | None = None,
 ) -> dict[str, Any]:
-    """The progress figures (the documented ``progress --format json`` object, without ``since``)."""
+    """The progress figures (the documented ``progress --format json`` object, without ``since``).
+
+    Each action is rated (BRAG, overdue) once, and every total and table is counted from that.
+    """
     all_rows = list(rows)
     live = tracked(all_rows)
+    rated = _rate(live, today, window)
     total = len(live)
-    complete = sum(1 for r in live if r["status"] == "complete")
+    complete = 0
+    overdue = 0
+    unassigned = 0
+    due_soon = 0
     rag_counts = _empty_rag()
-    for r in live:
-        rating = rag_of(r, today, window)
+    today_iso = today.isoformat()
+    soon_iso = (today + dt.timedelta(days=DUE_SOON_DAYS)).isoformat()
+    for r, (rating, late) in zip(live, rated, strict=True):
+        done = r["status"] == "complete"
+        complete += done
+        overdue += late
         if rating:
             rag_counts[rating] += 1
-    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+        if not r.get("owner"):
+            unassigned += 1
+        due = r.get("due")
+        if not done and due and today_iso <= due <= soon_iso:
+            due_soon += 1
     return {
         "schema_version": PROGRESS_SCHEMA_VERSION,
         "generated_at": generated_at,
-        "as_of": today.isoformat(),
+        "as_of": today_iso,
         "window_days": window,
         "total": total,
         "complete": complete,
         "percent_complete": percent(complete, total),
         "rag": rag_counts,
-        "overdue": sum(1 for r in live if is_overdue(r, today)),
-        "unassigned": sum(1 for r in live if not r.get("owner")),
-        "due_next_30_days": sum(
-            1
-            for r in live
-            if r["status"] != "complete"
-            and r.get("due")
-            and today.isoformat() <= r["due"] <= soon.isoformat()
-        ),
+        "overdue": overdue,
+        "unassigned": unassigned,
+        "due_next_30_days": due_soon,
         "retired": len(all_rows) - total,
-        "by_quality_statement": by_quality_statement(live, today, window),
-        "by_owner": by_owner(live, today, window),
-        "by_status": by_status(live, today, window),
+        "by_quality_statement": by_quality_statement(live, today, window, rated),
+        "by_owner": by_owner(live, today, window, rated),
+        "by_status": by_status(live, today, window, rated),
     }
 
 

@@ -444,7 +444,13 @@ class Store:
         }
 
     def actions(self, filters: Filters | None = None) -> list[dict[str, Any]]:
-        """Actions matching ``filters``, in report then document order."""
+        """Actions matching ``filters``, in report then document order.
+
+        The filters mean exactly what ``asof.matches`` means for a rebuilt row (tested in
+        ``tests/test_asof.py``): owner and report names are compared with Python's
+        ``str.casefold`` (SQLite's NOCASE folds ASCII only, so "SIÂN" would miss "Siân"); the
+        few matching owner and report ids are found first, then one ``SELECT`` filters by id.
+        """
         f = filters or Filters()
         where: list[str] = []
         params: list[Any] = []
@@ -452,8 +458,14 @@ class Store:
             where.append(f"a.status IN ({_in_clause(f.status)})")
             params.extend(f.status)
         if f.owner is not None:
-            where.append("o.name = ? COLLATE NOCASE")
-            params.append(f.owner)
+            wanted = f.owner.casefold()
+            ids = [
+                i
+                for i, name in self.conn.execute("SELECT id, name FROM owners")
+                if name.casefold() == wanted
+            ]
+            where.append("a.owner_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(ids))
         if f.unassigned:
             where.append("a.owner_id IS NULL")
         if f.overdue_on:
@@ -463,8 +475,14 @@ class Store:
             where.append("a.due < ?")
             params.append(f.due_before)
         if f.report is not None:
-            where.append("(r.name = ? COLLATE NOCASE OR r.prefix = ? COLLATE NOCASE)")
-            params.extend([f.report, f.report])
+            wanted = f.report.casefold()
+            ids = [
+                i
+                for i, name, prefix in self.conn.execute("SELECT id, name, prefix FROM reports")
+                if wanted in (name.casefold(), prefix.casefold())
+            ]
+            where.append("a.report_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(ids))
         if f.quality_statement is not None:
             where.append("a.quality_statement = ?")
             params.append(f.quality_statement)
@@ -1021,6 +1039,36 @@ class Store:
             "SELECT id, action_id, subject, field, old FROM events WHERE at >= ? ORDER BY id DESC",
             [cutoff],
         ).fetchall()
+
+    def first_changes_after(self, cutoff: str) -> tuple[int | None, list[tuple[Any, ...]]]:
+        """What the plan's rebuild at UTC ``cutoff`` needs from the events recorded at or after it.
+
+        Returns ``(first_id, changes)``: the id of the oldest such event (None when there are
+        none), and for each (action, field) changed since, its OLDEST such event only, as
+        ``(action_id, field, old)``: its ``old`` is the value in force at the cut-off, so the
+        later events of that field need not be undone one by one. Events with no action
+        (``owner_email`` and others) come as ``(None, field, old, subject)``, every one, newest
+        first. One pass over the events table: with a cut-off months back, half the trail
+        is after it, and reading it in rowid order beats an index walk that fetches each row.
+        """
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        first = cur.execute("SELECT min(id) FROM events WHERE at >= ?", [cutoff]).fetchone()[0]
+        if first is None:
+            return None, []
+        # A bare column next to min() takes its value from the row holding the minimum
+        # (SQLite documents this). NOT INDEXED: scan the table, not an index (see above).
+        changes = cur.execute(
+            "SELECT action_id, field, old, min(id) FROM events NOT INDEXED"
+            " WHERE at >= ? AND action_id IS NOT NULL GROUP BY action_id, field",
+            [cutoff],
+        ).fetchall()
+        others = cur.execute(
+            "SELECT NULL, field, old, subject FROM events"
+            " WHERE at >= ? AND action_id IS NULL AND id >= ? ORDER BY id DESC",
+            [cutoff, first],
+        ).fetchall()
+        return int(first), changes + others
 
     def action_events_between(
         self, start: str, end: str, fields: Sequence[str]

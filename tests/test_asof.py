@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from cpft_tracker.asof import actions_as_of, cutoff_utc, plan_actions
+from cpft_tracker.asof import actions_as_of, cutoff_utc, filter_actions, plan_actions
 from cpft_tracker.cli import app
 from cpft_tracker.store import Filters, Store
 from tests.board_helpers import FTSU, GOV, LEARN, add_report, as_json, at, open_store
@@ -252,4 +252,159 @@ def test_as_of_in_the_future_is_refused(history: Store, runner: CliRunner) -> No
     ],
 )
 def test_python_filters_match_the_sql_ones(history: Store, filters: Filters) -> None:
-    assert plan_actions(history, filters) == history.actions(filters)
+    prefixes = {r["id"]: r["prefix"] for r in history.reports()}
+    in_python = filter_actions(history.actions(), filters, prefixes)
+    assert in_python == history.actions(filters) == plan_actions(history, filters)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(owner="SIÂN JONES"),
+        Filters(owner="siân jones"),
+        Filters(owner="ZOË STRASSE"),  # casefold: ß = ss
+        Filters(owner="zoë straße"),
+        Filters(report="élan"),
+        Filters(report="RAPPORT ÉLAN"),
+        Filters(report="nobody"),
+        Filters(owner="nobody"),
+    ],
+)
+def test_python_and_sql_filters_agree_beyond_ascii(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, filters: Filters
+) -> None:
+    """SQLite's NOCASE folds ASCII only; the filters fold case like Python, in both places."""
+    store = open_store(db_path)
+    at(monkeypatch, "2026-01-10T09:00:00Z")
+    add_report(store, "ÉLAN", [("One", GOV), ("Two", GOV), ("Three", None)], name="Rapport Élan")
+    add_report(store, "B", [("Four", GOV)])
+    store.assign(["ÉLAN-01"], "Siân Jones", by="x")
+    store.assign(["ÉLAN-02"], "SIÂN JONES", by="x")  # a different owner for SQLite's NOCASE
+    store.assign(["B-01"], "Zoë Straße", by="x")
+    prefixes = {r["id"]: r["prefix"] for r in store.reports()}
+    in_python = filter_actions(store.actions(), filters, prefixes)
+    assert in_python == store.actions(filters) == plan_actions(store, filters)
+    if filters.owner != "nobody" and filters.report != "nobody":
+        assert in_python
+
+
+# -- the grouped rebuild gives what undoing every event one by one gave ------------------
+
+
+def undo_every_event(store: Store, day: dt.date) -> list[dict[str, Any]]:
+    """The rebuild as first written (the reference): undo EVERY event after the cut-off, newest first."""
+    from cpft_tracker.asof import UNDOABLE_FIELDS
+
+    cutoff = cutoff_utc(day)
+    rows = store.actions()
+    events = store.events_to_undo(cutoff)  # newest first
+    if not events:
+        return [r for r in rows if r["created_at"] < cutoff]
+    by_id = {r["id"]: r for r in rows}
+    emails = store.owner_emails()
+    gone: set[int] = set()
+    touched: set[int] = set()
+    for _eid, action_id, subject, field, old in events:
+        if action_id is None:
+            if field == "owner_email" and subject:
+                emails[subject.casefold()] = old
+            continue
+        row = by_id.get(action_id)
+        if row is None:
+            continue
+        touched.add(action_id)
+        if field == "created":
+            gone.add(action_id)
+        elif field in UNDOABLE_FIELDS:
+            row[field] = old
+        elif field == "in_source":
+            row["in_source"] = old != "0"
+    last_change = store.last_event_at_before(events[-1][0]) if touched else {}
+    out = []
+    for r in rows:
+        if r["id"] in gone or r["created_at"] >= cutoff:
+            continue
+        if r["id"] in touched:
+            owner = r["owner"]
+            r["owner_email"] = emails.get(owner.casefold()) if owner else None
+            r["updated_at"] = last_change.get(r["id"], r["created_at"])
+        elif r["owner"]:
+            r["owner_email"] = emails.get(r["owner"].casefold(), r["owner_email"])
+        out.append(r)
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+def test_grouped_rebuild_equals_undoing_every_event(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, local_tz: Any, seed: int
+) -> None:
+    """A random history (owners and their emails, due dates, statuses with evidence, notes,
+    retire/reinstate, titles and statements, requirements leaving and coming back to a
+    re-imported report, reports added later; now and then the clock steps back, as the
+    benchmark's builder does): the plan at every day equals the step-by-step undo."""
+    import random
+
+    from cpft_tracker.asof import UNDOABLE_FIELDS
+    from cpft_tracker.errors import RuleBroken
+
+    rnd = random.Random(seed)
+    store = open_store(db_path)
+    clock = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
+
+    def tick() -> None:
+        nonlocal clock
+        clock += dt.timedelta(hours=rnd.choice([1, 5, 20, 30, 50]))
+        if rnd.random() < 0.05:
+            clock -= dt.timedelta(days=rnd.randint(1, 4))  # a clock that went back
+        at(monkeypatch, clock.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    owners = ["Alice Smith", "Bob Jones", "Siân Evans", "SIÂN EVANS"]
+    statements = [GOV, FTSU, LEARN, None]
+    items = {p: [(f"{p} action {i}", rnd.choice(statements)) for i in range(6)] for p in "ABC"}
+    tick()
+    add_report(store, "A", items["A"])
+    refs = [f"A-0{i}" for i in range(1, 7)]
+    for _ in range(160):
+        tick()
+        ref = rnd.choice(refs)
+        op = rnd.randrange(13)
+        try:
+            if op == 0:
+                email = rnd.choice([None, "a@nhs.net", "b@nhs.net", "c@nhs.net"])
+                store.assign([ref], rnd.choice(owners), email=email, by="t")
+            elif op == 1:
+                store.unassign([ref], by="t")
+            elif op in (2, 3):
+                due = rnd.choice([None, "2026-02-01", "2026-03-15", "2026-06-30"])
+                store.set_due([ref], due, by="t")
+            elif op == 4:
+                store.set_status([ref], rnd.choice(["in-progress", "blocked"]), by="t")
+            elif op == 5:
+                store.set_status([ref], "complete", evidence=f"minutes {rnd.random():.3f}", by="t")
+            elif op == 6:
+                store.add_note(ref, "a note", by="t")
+            elif op == 7:
+                store.retire([ref], "merged", by="t")
+            elif op == 8:
+                store.reinstate([ref], by="t")
+            elif op == 9:
+                store.set_text_field([ref], "title", f"Title {rnd.randrange(5)}", by="t")
+            elif op == 10:
+                store.set_text_field([ref], "quality_statement", rnd.choice(statements), by="t")
+            elif op == 11:  # re-import a report with some requirements missing (in_source)
+                prefix = rnd.choice([p for p in "ABC" if any(r.startswith(p) for r in refs)])
+                kept = [item for item in items[prefix] if rnd.random() < 0.7]
+                add_report(store, prefix, kept)
+            elif op == 12 and len(refs) < 18:  # a report imported later
+                prefix = "B" if len(refs) < 12 else "C"
+                refs += add_report(store, prefix, items[prefix])
+        except RuleBroken:
+            pass
+    fields = {f for (f,) in store.conn.execute("SELECT DISTINCT field FROM events")}
+    assert set(UNDOABLE_FIELDS) | {"created", "in_source", "owner_email", "note"} <= fields
+    first = dt.date(2025, 12, 31)
+    last = clock.date() + dt.timedelta(days=2)
+    day = first
+    while day <= last:
+        assert actions_as_of(store, day) == undo_every_event(store, day), day
+        day += dt.timedelta(days=1)

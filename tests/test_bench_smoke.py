@@ -218,3 +218,48 @@ def test_fast_csv_matches_csv_writer() -> None:
             for row in row_set:
                 writer.writerow([render.neutralise_cell(v) for v in row])
             assert render.csv_text(header, row_set) == buf.getvalue()
+
+
+def test_streamed_exports_write_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Exports are written piece by piece as produced (memory); the bytes are json.dumps's and csv's."""
+    from cpft_tracker.cli import write_output
+
+    monkeypatch.setattr(render, "utc_now_iso", lambda: "2026-03-31T12:00:00Z")
+    today = dt.date(2026, 3, 31)
+    odd = {**_actions()[0], "title": 'control \x01 \u2028 "quote" \\ emoji \U0001f600'}
+    for actions in ([], _actions()[:1], [*_actions(), odd]):
+        doc = {
+            "schema_version": render.EXPORT_SCHEMA_VERSION,
+            "generated_at": "2026-03-31T12:00:00Z",
+            "as_of": today.isoformat(),
+            "actions": [render.export_record(a, today, 14) for a in actions],
+        }
+        pieces = list(render.actions_json_chunks(actions, today=today, window=14))
+        assert len(pieces) == len(actions) + 1
+        assert "".join(pieces) == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        assert render.actions_json(actions, today=today, window=14) == "".join(pieces)
+        lines = list(render.actions_csv_lines(actions, today=today, window=14))
+        assert len(lines) == len(actions) + 2  # BOM, header, one line an action
+        assert "".join(lines) == render.csv_text(
+            render.EXPORT_FIELDS, ([r[f] for f in render.EXPORT_FIELDS] for r in doc["actions"])
+        )
+        target = tmp_path / "out.json"
+        write_output(render.actions_json_chunks(actions, today=today, window=14), str(target))
+        assert target.read_bytes() == "".join(pieces).encode("utf-8")
+    # a record of another shape falls back to json.dumps, still nested exactly
+    nested = {"a": [1, 2], "b": {"c": None}, "d": 1.5}
+    assert render._record_json(nested) == json.dumps(nested, ensure_ascii=False, indent=2).replace(
+        "\n", "\n    "
+    )
+
+
+def test_streamed_stdout_gathers_pieces_and_falls_back_to_utf8(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    raw = io.BytesIO()
+    ascii_out = io.TextIOWrapper(raw, encoding="ascii", newline="")
+    monkeypatch.setattr(sys, "stdout", ascii_out)
+    render.write_stdout_chunks(["plain ", "x" * (1 << 20), " Zoë ", "after"])
+    assert raw.getvalue() == ("plain " + "x" * (1 << 20) + " Zoë after").encode("utf-8")
