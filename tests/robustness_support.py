@@ -117,7 +117,13 @@ DUE_CYCLE = ("2031-01-15", "2031-02-15", "2031-03-15")
 
 
 def writer_worker(
-    db: str, worker: int, own_refs: list[str], shared_refs: list[str], ops: int, start: Any
+    db: str,
+    worker: int,
+    own_refs: list[str],
+    shared_refs: list[str],
+    ops: int,
+    start: Any,
+    first_write_done: Any = None,
 ) -> dict[str, Any]:
     """Hundreds of audited changes through the Store API, each in its own transaction.
 
@@ -160,6 +166,10 @@ def writer_worker(
                     assert [c.field for c in changes] == ["due"], changes
                     last[ref]["due"] = value
                 done[kind] += 1
+                if i == 0 and first_write_done is not None:
+                    # every worker has written once before any goes on: the writes overlap
+                    # whatever the scheduler does, so the test really exercises concurrency
+                    first_write_done.wait(timeout=300)
             except BaseException as exc:  # report every failure to the test, keep going
                 errors.append(f"{kind} {ref} op {i}: {type(exc).__name__}: {exc}")
                 if len(errors) > 20:

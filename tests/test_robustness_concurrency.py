@@ -131,8 +131,18 @@ def test_four_writers_cli_commands_remind_and_readers_lose_nothing(
     try:
         with ctx.Manager() as manager, ProcessPoolExecutor(WORKERS + 1, mp_context=ctx) as pool:
             start = manager.Event()
+            first_write_done = manager.Barrier(WORKERS)
             writers = [
-                pool.submit(writer_worker, str(db_path), w, own[w], shared, OPS_PER_WORKER, start)
+                pool.submit(
+                    writer_worker,
+                    str(db_path),
+                    w,
+                    own[w],
+                    shared,
+                    OPS_PER_WORKER,
+                    start,
+                    first_write_done,
+                )
                 for w in range(WORKERS)
             ]
             reader = pool.submit(reader_worker, str(db_path), 150, start)
@@ -192,7 +202,8 @@ def test_four_writers_cli_commands_remind_and_readers_lose_nothing(
         }
         assert expected_notes <= notes
 
-        # The workers really did write at the same time: their changes interleave.
+        # The workers really did write at the same time: their changes interleave
+        # (each waits, after its first write, until all have written once).
         spans = [
             conn.execute(
                 "SELECT min(id), max(id) FROM events WHERE by = ?", [f"worker-{w}"]
