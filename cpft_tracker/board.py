@@ -438,8 +438,9 @@ def print_progress(
             )
         table.add_column("Overdue", justify="right", no_wrap=True)
         for e in entries:
+            # Text, not a str: owner names are people's text ("Director [interim]"), not rich markup
             table.add_row(
-                truncate(e["name"] or GROUP_NONE[grouping], name_w),
+                Text(truncate(e["name"] or GROUP_NONE[grouping], name_w)),
                 str(e["total"]),
                 str(e["complete"]),
                 f"{e['percent_complete']:.1f}",

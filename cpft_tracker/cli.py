@@ -49,6 +49,7 @@ class TrackerGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         """Run the command line; never show a traceback for a user's mistake."""
+        require_values(self)
         code = run_safely(
             lambda: super(TrackerGroup, self).main(
                 args=args,
@@ -62,6 +63,30 @@ class TrackerGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def require_values(group: click.Group) -> None:
+    """Make every required argument and option of ``group`` (and its sub-groups) refuse a missing value.
+
+    typer 0.16 hands click ``default=None`` for a required parameter. Click 8.3 and later
+    (sqlite-utils 4.2 needs click>=8.3.1) read an explicit default of None as a value, so
+    ``note CPFT-01`` without its TEXT, ``show`` without REF or ``retire REF`` without
+    --reason reached the command with None and failed with "Something unexpected went
+    wrong". Here None counts as missing again, so click reports "Missing argument 'TEXT'"
+    and exits 2, as it does on click 8.2.
+    """
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            require_values(command)
+        for param in command.params:
+            if param.required and not getattr(param, "_none_is_missing", False):
+                original = param.value_is_missing
+                setattr(  # noqa: B010  (an instance attribute: mypy refuses assigning a method)
+                    param,
+                    "value_is_missing",
+                    lambda value, original=original: value is None or original(value),
+                )
+                setattr(param, "_none_is_missing", True)  # noqa: B010
 
 
 def run_safely(call: Any) -> int:
@@ -78,6 +103,21 @@ def run_safely(call: Any) -> int:
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx is not None else "cpft-tracker"
         text = exc.format_message().replace("\n", " ").strip()
+        param = getattr(exc, "param", None)
+        if (
+            isinstance(exc, click.MissingParameter)
+            and isinstance(param, click.Argument)
+            and param.nargs == -1
+            and exc.ctx is not None
+        ):
+            # `assign CPFT-01`: click gives the one word to OWNER and reports REF... missing
+            wanted = [
+                p.make_metavar(exc.ctx)
+                for p in exc.ctx.command.params
+                if isinstance(p, click.Argument)
+            ]
+            text = f"Missing argument: give {' '.join(wanted)} (one or more action references, e.g. CPFT-01"
+            text += f", then {' '.join(wanted[1:])})." if len(wanted) > 1 else ")."
         if not text.endswith("."):
             text += "."
         option = getattr(exc, "option_name", None)
@@ -248,11 +288,22 @@ def report_changes(changes: list[Any], nothing: str) -> None:
         say(f"{c.ref}: {describe_event({'field': c.field, 'old': c.old, 'new': c.new})}")
 
 
+def check_by(value: str | None) -> str | None:
+    """--by as given; a blank one is refused, not silently replaced by the login name in the audit trail."""
+    if value is not None and not value.strip():
+        raise UsageProblem(
+            "--by is empty. Give the name of who is making the change, e.g. --by 'Jane Smith', "
+            "or leave --by out to use $CPFT_TRACKER_USER or your login name."
+        )
+    return value
+
+
 By = Annotated[
     str | None,
     typer.Option(
         "--by",
         metavar="NAME",
+        callback=check_by,
         help="Who is making the change (default: $CPFT_TRACKER_USER, else your login name).",
     ),
 ]
@@ -654,6 +705,8 @@ def history(
     from cpft_tracker import render
 
     fmt = check_format(fmt, ("table", "json"))
+    if limit is not None and limit < 1:
+        raise UsageProblem(f"--limit must be 1 or more events, e.g. --limit 20 (not {limit}).")
     store = open_store(readonly=True)
     events = store.history(ref, limit=limit)
     if fmt == "json":
@@ -830,6 +883,11 @@ def retitle(
     """Correct an action's short title (the requirement itself is kept verbatim)."""
     from cpft_tracker.store import clean_name, who
 
+    if not "".join(ch for ch in title if ch.isprintable()).strip():
+        raise UsageProblem(
+            "The new title is empty. Write a short title that reads as an action, "
+            'e.g. "Review board succession planning".'
+        )
     value = clean_name(title, "title")
     store = open_store()
     report_changes(

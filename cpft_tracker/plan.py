@@ -167,8 +167,8 @@ def read_plan(text: str, name: str) -> list[PlanRow]:
     columns = [_column_name(h) for h in header]
     if "ref" not in columns:
         raise BadDocument(
-            f"{name} has no 'ref' column, so its rows cannot be matched to actions. Start from "
-            f"'cpft-tracker plan template -o {name}' and keep its first row (the column names)."
+            f"{name} has no 'ref' column, so its rows cannot be matched to actions. Load a CSV "
+            "made with 'cpft-tracker plan template -o plan.csv', keeping its first row (the column names)."
         )
     rows: list[PlanRow] = []
     try:
@@ -318,7 +318,7 @@ def plan_edits(
                 else:
                     edit["status"] = value
         if wrong:
-            problems.append(f"{where}: " + "; ".join(wrong) + ".")
+            problems.append(f"{where}: " + "; ".join(w.rstrip(".") for w in wrong) + ".")
         elif len(edit) > 2:
             edits.append(edit)
     return edits, problems
@@ -334,8 +334,14 @@ def load_plan(store: Store, path: Path, *, by: str) -> tuple[list[dict[str, Any]
         data = path.read_bytes()
     except FileNotFoundError:
         raise BadDocument(f"There is no file {path}. Check the name and folder.") from None
+    except IsADirectoryError:
+        raise BadDocument(
+            f"{path} is a folder, not a plan file. Give the CSV file, e.g. cpft-tracker plan load plan.csv."
+        ) from None
     except OSError as exc:
-        raise BadDocument(f"Cannot read {path}: {exc.strerror}.") from None
+        raise BadDocument(
+            f"Cannot read {path}: {exc.strerror}. Check the file is there and you can read it."
+        ) from None
     rows = read_plan(decode(data, name), name)
     current = {a["ref"].upper(): a for a in store.actions()}
     edits, problems = plan_edits(rows, current, store.owner_emails())

@@ -155,7 +155,7 @@ def test_a_bad_file_lists_every_bad_row_and_changes_nothing(
         "Row 3 (L-02): the title is empty (write a short title, or copy it back from the template); "
         "owner_email 'not-an-email' is not an email address (give one, e.g. jane.smith@nhs.net); "
         "due: '31/02/2026' is not a real date. Use a date such as 2026-03-31, 31/03/2026, 31 March 2026, "
-        "31 Mar 26 or +30d / +6w / +3m.; status 'finished' is not a status "
+        "31 Mar 26 or +30d / +6w / +3m; status 'finished' is not a status "
         "(use one of: not-started, in-progress, blocked, complete).\n"
         "Row 4 (L-03): complete needs evidence: say what shows it is done in the evidence column.\n"
         "Row 5 (L-99): there is no action L-99. Check the reference against 'cpft-tracker list'.\n"
@@ -235,3 +235,42 @@ def test_files_that_cannot_be_plans(plan: Store, runner: CliRunner, tmp_path: Pa
     result = runner.invoke(app, ["plan", "load", str(no_ref)])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: x.csv has no 'ref' column")
+
+
+def test_a_date_problem_in_the_last_place_ends_with_one_full_stop(
+    plan: Store, runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "plan.csv"
+    write_rows(path, [["ref", "due"], ["L-01", "31/02/2026"]])
+    result = runner.invoke(app, ["plan", "load", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "Row 2 (L-01): due: '31/02/2026' is not a real date. Use a date such as 2026-03-31, "
+        "31/03/2026, 31 March 2026, 31 Mar 26 or +30d / +6w / +3m."
+    )
+
+
+def test_a_file_without_a_ref_column_is_not_told_to_overwrite_itself(
+    plan: Store, runner: CliRunner, tmp_path: Path
+) -> None:
+    # the export someone loads by mistake used to get "Start from 'cpft-tracker plan template
+    # -o board.json'": following that advice replaces their export with a plan template
+    export = tmp_path / "board.json"
+    export.write_text('{"schema_version": 1, "actions": []}\n', encoding="utf-8")
+    result = runner.invoke(app, ["plan", "load", str(export)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: board.json has no 'ref' column, so its rows cannot be matched to actions. Load a CSV "
+        "made with 'cpft-tracker plan template -o plan.csv', keeping its first row (the column names).\n"
+    )
+
+
+def test_a_folder_is_not_a_plan_file(plan: Store, runner: CliRunner, tmp_path: Path) -> None:
+    before = dump(plan)
+    result = runner.invoke(app, ["plan", "load", str(tmp_path)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: {tmp_path} is a folder, not a plan file. Give the CSV file, "
+        "e.g. cpft-tracker plan load plan.csv.\n",
+    )
+    assert dump(plan) == before

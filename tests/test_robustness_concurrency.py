@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import sqlite3
 import subprocess
 import sys
@@ -287,9 +288,9 @@ def test_a_writer_waits_for_another_writer_instead_of_failing(
         text=True,
     )
     try:
-        # Wait until the note command is running and queued on the lock (its process is alive).
-        time.sleep(1.5)
+        _wait_until_queued_on_the_lock(waiting, db_path)
         assert waiting.poll() is None, waiting.communicate()
+        committed_at = _utc_iso_now()
         holder.execute("COMMIT")
         out, err = waiting.communicate(timeout=60)
     finally:
@@ -303,3 +304,43 @@ def test_a_writer_waits_for_another_writer_instead_of_failing(
         count(db_path, "SELECT count(*) FROM events WHERE new = 'queued behind another change'")
         == 1
     )
+    # the note took its time stamp before the holder committed (so it really was queued),
+    # and it was saved after: it waited instead of failing
+    with sqlite3.connect(str(db_path)) as conn:
+        (noted_at,) = conn.execute(
+            "SELECT at FROM events WHERE new = 'queued behind another change'"
+        ).fetchone()
+    assert noted_at < committed_at, (noted_at, committed_at)
+
+
+def _utc_iso_now() -> str:
+    """Now in UTC as the audit trail writes it (ISO 8601, microseconds, Z): comparable as text."""
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _wait_until_queued_on_the_lock(proc: subprocess.Popen[str], db: Path) -> None:
+    """Return once ``proc`` has the database open and sleeps in SQLite's busy handler.
+
+    A fixed sleep (1.5 s) used to stand in for this: on a loaded 2-core machine the command
+    could still be starting Python when the lock was released, and the test then passed
+    without anything having waited. On Linux, /proc shows the open database and the
+    nanosleep of the busy handler; elsewhere, fall back to a generous sleep.
+    """
+    proc_dir = Path(f"/proc/{proc.pid}")
+    if not (proc_dir / "wchan").exists():
+        time.sleep(3)
+        return
+    target = os.path.realpath(db)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            has_db = any(os.readlink(fd) == target for fd in (proc_dir / "fd").iterdir())
+            sleeping = "nanosleep" in (proc_dir / "wchan").read_text()
+        except OSError:  # the process is between states, or gone: look again
+            has_db = sleeping = False
+        if has_db and sleeping:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"the note command never queued on the lock: {proc.poll()=}")
