@@ -598,6 +598,12 @@ def import_(
             from cpft_tracker.render import print_import_preview
 
             print_import_preview(result)
+        if not requirements and not result.no_longer_in_source:
+            say(
+                f"Found no must/needs requirements in {doc.path.name}, so nothing was imported. "
+                "Check it is the full text of a CQC report."
+            )
+            continue
         summary = (
             f"{'Would import' if dry_run else 'Imported'} '{name}' from {doc.path.name}: "
             f"{len(result.added)} {'would be ' if dry_run else ''}added, {len(result.already_there)} already there"
@@ -609,10 +615,6 @@ def import_(
                 f", {len(result.no_longer_in_source)} no longer in the report (kept, flagged)"
             )
         say(summary + ".")
-        if not requirements:
-            say(
-                "No must/needs requirements were found in this file. Check it is the full text of a CQC report."
-            )
     if dry_run:
         say("Dry run: nothing was changed.")
     elif store is not None and added_any:
