@@ -65,18 +65,29 @@ def parse_as_of(text: str | None, *, today: dt.date, option: str = "--as-of") ->
     return day
 
 
-def actions_as_of(store: Store, day: dt.date) -> list[dict[str, Any]]:
+def actions_as_of(
+    store: Store, day: dt.date, columns: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
     """Every action as it stood at the end of local ``day``, in report then document order.
 
     Rows have the same keys as ``Store.actions()``. Actions created later are left out.
+    With ``columns`` (as for ``Store.actions``) only those fields are read and rebuilt
+    (rows also carry ``id`` and ``created_at``, which the rebuild needs): a field that is
+    not read has nothing to put back, and ``owner_email`` and ``updated_at`` (the costly
+    ones) are worked out only when asked for.
     """
     cutoff = cutoff_utc(day)
-    rows = store.actions()
+    wanted = None if columns is None else list(dict.fromkeys([*columns, "id", "created_at"]))
+    with_email = wanted is None or "owner_email" in wanted
+    with_updated = wanted is None or "updated_at" in wanted
+    if wanted is not None and with_email and "owner" not in wanted:
+        wanted.append("owner")  # an address is the owner's address then
+    rows = store.actions(columns=wanted)
     first_id, changes = store.first_changes_after(cutoff)
     if first_id is None:
         return [r for r in rows if r["created_at"] < cutoff]
     by_id = {r["id"]: r for r in rows}
-    emails = store.owner_emails()  # casefolded name -> email now
+    emails = store.owner_emails() if with_email else {}  # casefolded name -> email now
     gone: set[int] = set()
     touched: set[int] = set()
     # Per (action, field) only the oldest event after the cut-off is given: its ``old``
@@ -93,20 +104,24 @@ def actions_as_of(store: Store, day: dt.date) -> list[dict[str, Any]]:
         if field == "created":
             gone.add(action_id)
         elif field in UNDOABLE_FIELDS:
-            row[field] = old
+            if field in row:  # not read (``columns``): nothing to put back
+                row[field] = old
         elif field == "in_source":
-            row["in_source"] = old != "0"
+            if field in row:
+                row["in_source"] = old != "0"
     # events are appended in time order, so "before the cut-off" = before the oldest undone event
-    last_change = store.last_event_at_before(first_id) if touched else {}
+    last_change = store.last_event_at_before(first_id) if touched and with_updated else {}
     out: list[dict[str, Any]] = []
     for r in rows:
         if r["id"] in gone or r["created_at"] >= cutoff:
             continue
         if r["id"] in touched:
-            owner = r["owner"]
-            r["owner_email"] = emails.get(owner.casefold()) if owner else None
-            r["updated_at"] = last_change.get(r["id"], r["created_at"])
-        elif r["owner"]:
+            if with_email:
+                owner = r["owner"]
+                r["owner_email"] = emails.get(owner.casefold()) if owner else None
+            if with_updated:
+                r["updated_at"] = last_change.get(r["id"], r["created_at"])
+        elif with_email and r["owner"]:
             # the owner's email may have changed since even if the action did not
             r["owner_email"] = emails.get(r["owner"].casefold(), r["owner_email"])
         out.append(r)
@@ -153,8 +168,16 @@ def filter_actions(
     return [r for r in rows if matches(r, filters, prefixes)]
 
 
+# The fields ``matches`` reads: a rebuilt plan read with ``columns`` also reads these to filter.
+FILTER_FIELDS = ("status", "owner", "due", "retired", "report", "report_id", "quality_statement")
+
+
 def plan_actions(
-    store: Store, filters: Filters | None = None, as_of: dt.date | None = None
+    store: Store,
+    filters: Filters | None = None,
+    as_of: dt.date | None = None,
+    *,
+    columns: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
     """THE entry point for every view of the plan: the actions now, or at the end of ``as_of``, filtered.
 
@@ -165,10 +188,15 @@ def plan_actions(
     The plan now is filtered in SQL (``Store.actions(filters)``: only the matching rows
     are read); a rebuilt plan can only be filtered after the rebuild, with :func:`matches`.
     The two mean the same (``tests/test_asof.py`` checks every filter against both).
+
+    ``columns``: read only these fields (see ``Store.actions``); rows may carry a few more
+    (what a rebuild and its filtering need). The same rows are selected either way.
     """
     if as_of is None:
-        return store.actions(filters)
-    rows = actions_as_of(store, as_of)
+        return store.actions(filters, columns=columns)
+    if filters is not None and columns is not None:
+        columns = [*columns, *FILTER_FIELDS]
+    rows = actions_as_of(store, as_of, columns)
     if filters is None:
         return rows
     prefixes = {r["id"]: r["prefix"] for r in store.reports()} if filters.report is not None else {}

@@ -93,9 +93,9 @@ def progress(
     import json
 
     from cpft_tracker.asof import cutoff_utc, describe_as_of, parse_as_of, plan_actions
-    from cpft_tracker.board import long_date, print_progress
-    from cpft_tracker.progress import changes_since, summarise
-    from cpft_tracker.render import utc_now_iso, write_stdout
+    from cpft_tracker.board import long_date
+    from cpft_tracker.progress import CHANGES_FIELDS, SUMMARY_FIELDS, changes_since, summarise
+    from cpft_tracker.render import print_progress, utc_now_iso, write_stdout
 
     fmt = check_format(fmt, ("table", "json"))
     groupings = _grouping(by)
@@ -118,11 +118,12 @@ def progress(
         today=today,
     )
     win = window_days(store, window)
-    rows = plan_actions(store, filters, as_of_day)
+    fields = SUMMARY_FIELDS if since_day is None else CHANGES_FIELDS  # only what is shown
+    rows = plan_actions(store, filters, as_of_day, columns=fields)
     figures: dict[str, Any] = summarise(rows, today=today, window=win, generated_at=utc_now_iso())
     figures["since"] = None
     if since_day is not None:
-        before = plan_actions(store, filters, since_day)
+        before = plan_actions(store, filters, since_day, columns=fields)
         refs = {r["ref"] for r in rows}
         notes = [
             e

@@ -27,6 +27,10 @@ from cpft_tracker.quality_statements import NAMES
 PROGRESS_SCHEMA_VERSION = 1
 DUE_SOON_DAYS = 30
 GROUPINGS: tuple[str, ...] = ("quality-statement", "owner", "status")
+# The action fields the figures are counted from (``summarise``), and those ``changes_since``
+# also shows: ``progress`` reads only these (``Store.actions(columns=...)``, issue 7).
+SUMMARY_FIELDS: tuple[str, ...] = ("status", "due", "owner", "retired", "quality_statement")
+CHANGES_FIELDS: tuple[str, ...] = (*SUMMARY_FIELDS, "ref", "title")
 
 
 def percent(part: int, whole: int) -> float:

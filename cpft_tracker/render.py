@@ -371,6 +371,33 @@ _SINGLE_WIDTH = re.compile(
 )
 
 
+def _single_width(text: str) -> bool:
+    """Every character one terminal cell wide: ``len`` is the width (plain str arithmetic is exact)."""
+    return text.isascii() or _SINGLE_WIDTH.match(text) is not None
+
+
+def _cell_len(text: str) -> int:
+    """Terminal cells ``text`` takes, as rich measures it."""
+    if _single_width(text):
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _fit_cell(text: str, width: int) -> str:
+    """``text`` as exactly ``width`` cells, padded or cut with "…" as a rich Table cell is."""
+    if _single_width(text):
+        if len(text) > width:
+            return text[: width - 1] + "…"
+        return text + " " * (width - len(text))
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
 def _actions_table(ref_w: int, owner_w: int, title_w: int) -> Any:
     """The rich Table layout of the action list (no rows)."""
     from rich.table import Table
@@ -427,21 +454,10 @@ def _print_fixed_columns(
     markup). On a colour terminal the lines go through rich as one Text, so the header is
     bold and BRAG coloured exactly as before; on a pipe the text is written directly.
     """
-    from rich.cells import cell_len, set_cell_size
+    from rich.cells import set_cell_size
     from rich.text import Span, Text
 
-    def single(text: str) -> bool:  # every character one cell wide: plain str arithmetic is exact
-        return text.isascii() or _SINGLE_WIDTH.match(text) is not None
-
-    def cell(text: str, width: int) -> str:  # exactly `width` cells, as rich pads or ellipsises
-        if single(text):
-            if len(text) > width:
-                return text[: width - 1] + "…"
-            return text + " " * (width - len(text))
-        if cell_len(text) > width:
-            return set_cell_size(text, width - 1) + "…"
-        return set_cell_size(text, width)
-
+    single, cell = _single_width, _fit_cell
     ref_w, rag_w, status_w, due_w, owner_cell, title_cell = widths
     header = ("Ref", "BRAG", "Status", "Due", "Owner", "Title")
     width = out.width
@@ -483,6 +499,212 @@ def _print_fixed_columns(
         Text("\n".join(lines), spans=spans, no_wrap=True, overflow="ignore"),
         soft_wrap=True,
     )
+
+
+# One line of a screen: (text, rich style or None) pieces.
+_Line = list[tuple[str, str | None]]
+
+
+def print_progress(
+    figures: Mapping[str, Any],
+    *,
+    position: str,
+    groupings: Sequence[str],
+    since: Mapping[str, Any] | None = None,
+) -> None:
+    """The ``progress`` screen of ``board.print_progress``, drawn as padded lines: the same bytes.
+
+    Speed (issue 7, bench/RESULTS.md): rich's Table measured and rendered every cell of the
+    three tables, ~35 ms of ``progress`` at 10,000 actions (65 owners). Every line of this
+    screen is known text and every column's width follows from its cells (as
+    ``Table(box=None, pad_edge=False)`` lays them out: two spaces between columns, names
+    left, numbers right), so when every line fits the width the lines ARE the screen:
+    written directly on a pipe; on a terminal printed through rich once, as a Text with
+    the same styles piece by piece (bold headings, BRAG colours). When anything would wrap
+    or be squeezed (a terminal narrower than 77 columns, counts wider than their headings),
+    ``board.print_progress`` draws it with rich's Table, as before.
+    ``tests/test_bench_smoke.py`` compares the two at many widths, on a pipe and in colour.
+    """
+    from cpft_tracker.board import (
+        GROUP_KEYS,
+        GROUP_NONE,
+        GROUP_TITLES,
+        RAG_WORDS,
+        print_since,
+        progress_bar,
+    )
+    from cpft_tracker.board import print_progress as print_progress_with_rich
+    from cpft_tracker.models import RAGS
+
+    out = console()
+    width = out.width
+    pct = figures["percent_complete"]
+    brag: _Line = [("BRAG      ", None)]
+    for i, name in enumerate(RAGS):
+        if i:
+            brag.append(("  ", None))
+        brag.append((f"{RAG_WORDS[name]} {figures['rag'][name]}", RAG_STYLE[name]))
+    extra = (
+        f"Overdue {figures['overdue']}  Unassigned {figures['unassigned']}  "
+        f"Due in the next 30 days {figures['due_next_30_days']}"
+    )
+    if figures.get("retired"):
+        extra += f"  Retired {figures['retired']} (not counted)"
+    lines: list[_Line] = [
+        [(position, "bold")],
+        [],
+        [
+            (f"Complete  {figures['complete']} of {figures['total']} ({pct:.1f}%)  ", None),
+            (progress_bar(pct), "blue"),
+        ],
+        brag,
+        [(extra, None)],
+        [(f"Amber warning window: {figures['window_days']} days", "dim")],
+    ]
+    name_w = max(20, min(56, width - 57))  # as board.print_progress: the rest take 57
+    for grouping in groupings:
+        entries = figures[GROUP_KEYS[grouping]]
+        lines += [[], [(GROUP_TITLES[grouping], "bold")]]
+        if not entries:
+            lines.append([("  (no tracked actions)", None)])
+            continue
+        table = _progress_table(out, entries, GROUP_NONE[grouping], name_w, RAG_WORDS, RAGS)
+        if table is None:  # too narrow even squeezed, or rich's arithmetic unavailable
+            print_progress_with_rich(figures, position=position, groupings=groupings, since=since)
+            return
+        lines += table
+    _print_lines(out, lines)
+    if since is not None:
+        print_since(since, width=width)
+
+
+def _print_lines(out: Console, lines: Sequence[_Line]) -> None:
+    """Lines of (text, style) pieces, as rich prints each line as a Text of those pieces.
+
+    Lines that fit the width are written as they are (on a terminal through rich once, as
+    one Text with the styles); a line that does not is printed by rich, which wraps it.
+    """
+    plain = out.color_system is None
+    block: list[_Line] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        if plain:
+            write_stdout("".join("".join(text for text, _ in line) + "\n" for line in block))
+        else:
+            out.print(_text_of(block), soft_wrap=True)
+        block.clear()
+
+    for line in lines:
+        if sum(_cell_len(text) for text, _ in line) <= out.width:
+            block.append(line)
+        else:
+            flush()
+            wrapped = _text_of([line])
+            wrapped.no_wrap = wrapped.overflow = None
+            out.print(wrapped)
+    flush()
+
+
+def _text_of(lines: Sequence[_Line]) -> Any:
+    """One rich Text of the lines, one span per styled piece."""
+    from rich.text import Text
+
+    text = Text(no_wrap=True, overflow="ignore")
+    for i, line in enumerate(lines):
+        if i:
+            text.append("\n")
+        for piece, style in line:
+            text.append(piece, style)
+    return text
+
+
+def _progress_table(
+    out: Console,
+    entries: Sequence[Mapping[str, Any]],
+    none_label: str,
+    name_w: int,
+    rag_words: Mapping[str, str],
+    rags: Sequence[str],
+) -> list[_Line] | None:
+    """One progress table as lines, laid out as board.print_progress's rich Table.
+
+    Columns as wide as their widest cell (names at most ``name_w``); when that is wider than
+    the console, the widths rich's Table would squeeze them to (cells then cut with "…").
+    None when that cannot be drawn the same way (a column squeezed to nothing).
+    """
+    headers = ["Name", "Actions", "Done", "% done", *(rag_words[n] for n in rags), "Overdue"]
+    header_styles = ["bold"] * 4 + [f"bold {RAG_STYLE[n]}" for n in rags] + ["bold"]
+    names = [truncate(e["name"] or none_label, name_w) for e in entries]
+    rows: list[list[tuple[str, str | None]]] = [
+        [
+            (str(e["total"]), None),
+            (str(e["complete"]), None),
+            (f"{e['percent_complete']:.1f}", None),
+            *((str(e["rag"][n]), RAG_STYLE[n] if e["rag"][n] else None) for n in rags),
+            (str(e["overdue"]), None),
+        ]
+        for e in entries
+    ]
+    widest = max(names, key=_cell_len)
+    widths = [min(name_w, max(4, _cell_len(widest)))]
+    for i, header in enumerate(headers[1:]):
+        widths.append(max(len(header), *(len(row[i][0]) for row in rows)))
+    if sum(widths) + 2 * (len(widths) - 1) > out.width:
+        squeezed = _squeezed_progress_widths(out, headers, header_styles, widest, widths, name_w)
+        if squeezed is None:
+            return None
+        widths = squeezed
+
+    def right(text: str, w: int) -> str:  # a number (ASCII) right-justified, or cut as rich cuts
+        return text.rjust(w) if len(text) <= w else text[: w - 1] + "…"
+
+    last = len(headers) - 1
+    head: _Line = []
+    for i, (text, bold, w) in enumerate(zip(headers, header_styles, widths, strict=True)):
+        if i:
+            head.append((" ", bold))  # rich styles a heading's padding as the heading
+        head.append((_fit_cell(text, w) if i == 0 else right(text, w), bold))
+        if i < last:
+            head.append((" ", bold))
+    lines = [head]
+    for name, row in zip(names, rows, strict=True):
+        line: _Line = [(_fit_cell(name, widths[0]), None)]
+        for (text, style), w in zip(row, widths[1:], strict=True):
+            line += [("  ", None), (right(text, w), style)]
+        lines.append(line)
+    return lines
+
+
+def _squeezed_progress_widths(
+    out: Console,
+    headers: Sequence[str],
+    header_styles: Sequence[str],
+    widest_name: str,
+    widths: Sequence[int],
+    name_w: int,
+) -> list[int] | None:
+    """The column widths rich's Table (board.print_progress's) squeezes a too-wide table to.
+
+    Asks rich's own arithmetic with one row of the widest cells (as ``_squeezed_widths``
+    does for the action list). None if that is not possible or a column would vanish.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column(headers[0], no_wrap=True, max_width=name_w)
+    for header, style in zip(headers[1:], header_styles[1:], strict=True):
+        table.add_column(header, justify="right", no_wrap=True, header_style=style)
+    table.add_row(Text(widest_name), *("9" * w for w in widths[1:]))
+    try:
+        padded = table._calculate_column_widths(out, out.options)
+    except Exception:  # noqa: BLE001 - a rich without that method: draw with the Table
+        return None
+    last = len(padded) - 1
+    squeezed = [w - (i > 0) - (i < last) for i, w in enumerate(padded)]
+    return squeezed if min(squeezed) >= 1 else None
 
 
 def print_action(
@@ -546,6 +768,8 @@ def describe_event(event: Mapping[str, Any]) -> str:
         return "no longer in the report" if new == "0" else "back in the report"
     if field in ("report imported", "report re-imported", "owner added"):
         return f"{field}: {new}"
+    if field == "retired":
+        return f"retired: {new}" if new is not None else f"reinstated (was retired: {old})"
     label = field.replace("_", " ")
     if old is None:
         return f"{label} set to {new}"
@@ -557,17 +781,19 @@ def describe_event(event: Mapping[str, Any]) -> str:
 def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True) -> None:
     """Audit events as a table, newest first."""
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
     if not events:
         out.print("  (no history)")
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("When (UTC)", no_wrap=True)
+    table.add_column("When (UTC)", no_wrap=True, min_width=19)
     table.add_column("Who", no_wrap=True, max_width=20, overflow="ellipsis")
     if show_ref:
-        table.add_column("Ref", no_wrap=True)
-    table.add_column("What", overflow="fold")
+        # report-level events carry the report's name here: keep it from squeezing the rest out
+        table.add_column("Ref", no_wrap=True, max_width=14, overflow="ellipsis")
+    table.add_column("What", overflow="fold", min_width=20)
     for e in events:
         what = describe_event(e)
         if e.get("note") and e["field"] not in ("note", "created"):
@@ -577,7 +803,8 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
         if show_ref:
             cells.append(e.get("ref") or e.get("subject") or "")
         cells.append(what)
-        table.add_row(*cells)
+        # people's text is shown as typed: "[interim]" is not rich markup
+        table.add_row(*(Text(c) for c in cells))
     out.print(table)
 
 

@@ -230,7 +230,7 @@ def test_streamed_exports_write_the_same_bytes(
     today = dt.date(2026, 3, 31)
     odd = {**_actions()[0], "title": 'control \x01 \u2028 "quote" \\ emoji \U0001f600'}
     for actions in ([], _actions()[:1], [*_actions(), odd]):
-        doc = {
+        doc: dict[str, Any] = {
             "schema_version": render.EXPORT_SCHEMA_VERSION,
             "generated_at": "2026-03-31T12:00:00Z",
             "as_of": today.isoformat(),
@@ -263,3 +263,93 @@ def test_streamed_stdout_gathers_pieces_and_falls_back_to_utf8(
     monkeypatch.setattr(sys, "stdout", ascii_out)
     render.write_stdout_chunks(["plain ", "x" * (1 << 20), " Zoë ", "after"])
     assert raw.getvalue() == ("plain " + "x" * (1 << 20) + " Zoë after").encode("utf-8")
+
+
+# -- the progress screen: padded lines, the bytes of board.print_progress's rich Tables ------
+
+
+def _progress_rows() -> list[dict[str, Any]]:
+    """A plan whose tables need every case: wide and long names, brackets, 4-digit counts."""
+    names = [
+        "Director of Nursing",
+        "Zoë Ärger-Łukasz, Head of Estates and Facilities Management for All Sites",
+        "日本語の名前 担当者 wide characters owner",
+        "Medical Director [interim] :fire:",
+        "X",
+        None,
+    ]
+    statuses = ["not-started", "in-progress", "blocked", "complete"]
+    rows = []
+    for i in range(1_500):
+        rows.append(
+            {
+                "status": "blocked" if i < 1_100 else statuses[i % 4],
+                "due": f"2026-0{1 + i % 3}-1{i % 10}",  # none due soon: the totals fit 80
+                "owner": names[0] if i < 1_100 else names[i % len(names)],
+                "retired": "merged" if i % 97 == 0 else None,
+                "quality_statement": [
+                    None,
+                    "Freedom to speak up",
+                    "Safe systems, pathways and transitions",
+                ][i % 3],
+            }
+        )
+    return rows
+
+
+def _drawn(draw: Any, figures: dict[str, Any], groupings: list[str], position: str) -> str:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        draw(figures, position=position, groupings=groupings, since=None)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("colour", ["pipe", "terminal", "terminal NO_COLOR"])
+def test_fast_progress_screen_matches_rich_tables(
+    colour: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cpft_tracker import board
+    from cpft_tracker.progress import summarise
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    if colour != "pipe":
+        monkeypatch.setenv("FORCE_COLOR", "1")  # rich: as on a terminal
+    if colour.endswith("NO_COLOR"):
+        monkeypatch.setenv("NO_COLOR", "1")
+    today = dt.date(2026, 3, 31)
+    rows = _progress_rows()
+    plans = [
+        summarise(rows, today=today, window=14),  # 1,100 red for one owner: squeezed below 81
+        summarise(rows[1_100:], today=today, window=14),  # no retired, counts fit their headings
+    ]
+    plans[1]["by_status"] = []  # a table with nothing in it
+    positions = ["Action plan progress on 31 March 2026", "p " * 40]
+    for columns in (20, 30, 45, 60, 70, 76, 77, 78, 80, 81, 89, 100, 120, 133, 160, 250):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        for figures in plans:
+            for groupings in (["quality-statement", "owner", "status"], ["owner"]):
+                for position in positions:
+                    fast = _drawn(render.print_progress, figures, groupings, position)
+                    rich = _drawn(board.print_progress, figures, groupings, position)
+                    assert fast == rich, (columns, groupings, position)
+    if colour == "terminal":
+        assert "\x1b[1;31m" in fast  # BRAG colours stay on a terminal
+    else:
+        assert "\x1b[3" not in fast
+
+
+def test_fast_progress_screen_draws_without_rich_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the usual widths (a pipe's 80 columns, squeezed, included) no rich Table is rendered."""
+    from cpft_tracker import board
+    from cpft_tracker.progress import summarise
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("drawn by rich's Table")
+
+    monkeypatch.setattr(board, "print_progress", refuse)
+    figures = summarise(_progress_rows(), today=dt.date(2026, 3, 31), window=14)
+    for columns in (80, 120, 200):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        text = _drawn(render.print_progress, figures, ["quality-statement", "owner", "status"], "p")
+        # people's text, never read as markup or emoji codes (cut to 23 cells at 80 columns)
+        assert ("Medical Director [inte…" if columns == 80 else "Director [interim] :fire:") in text

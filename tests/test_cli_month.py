@@ -174,7 +174,7 @@ def test_retired_actions_stay_visible_with_their_reason(runner: CliRunner, db_pa
     exported = {a["ref"]: a for a in json.loads(invoke(runner, "export").stdout)["actions"]}
     assert exported[ref]["retired"] == "Merged into the leadership action"
     assert exported[ref]["rag"] is None
-    assert "retired set to Merged into the leadership action" in invoke(runner, "show", ref).stdout
+    assert "retired: Merged into the leadership action" in invoke(runner, "show", ref).stdout
     assert invoke(runner, "status", ref, "in-progress").exit_code == 1
     assert invoke(runner, "reinstate", ref).exit_code == 0
     assert {a["ref"]: a for a in json_actions(runner)}[ref]["retired"] is None
@@ -295,3 +295,14 @@ def test_real_subprocess_import_list_and_export(tmp_path: Path) -> None:
 def test_python_dash_m_and_console_script_agree(tmp_path: Path) -> None:
     result = run_cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("cpft-tracker ")
+
+
+def test_press_release_gives_no_actions_and_says_so(runner: CliRunner) -> None:
+    from tests.conftest import BUNDLED_PRESS_RELEASE
+
+    result = invoke(runner, "import", str(BUNDLED_PRESS_RELEASE))
+    assert result.exit_code == 0
+    assert "Found no must/needs requirements in cqc-cpft-press-release-2025.txt" in result.stderr
+    assert "Imported" not in result.stderr
+    assert json_actions(runner) == []
+    assert invoke(runner, "reports").stderr.startswith("No reports yet")

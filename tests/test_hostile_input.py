@@ -271,6 +271,7 @@ SQL_BITS = re.compile(r"\b(IN|LIKE)\s*\(\s*$|\b[a-z]\.\w+\s*(=|IN\b|<|>)|= \?")
 ALLOWED = {
     "ACTION_COLUMNS",
     "ACTION_FROM",
+    "select",  # Store.actions: _select_list(names), the SQL of ACTION_FIELDS (other names refused)
     "column",
     "BUSY_TIMEOUT_MS",
     "_in_clause(wanted)",

@@ -383,9 +383,35 @@ def test_no_colour_codes_when_piped_even_without_no_color(
         assert "\x1b[" not in runner.invoke(app, args).stdout
 
 
-def test_colour_on_a_terminal_unless_no_color(plan: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cpft_tracker.board import print_progress
+def test_figures_from_the_columns_progress_reads_equal_those_from_whole_rows(
+    plan: Store,
+) -> None:
+    """progress reads only SUMMARY_FIELDS (CHANGES_FIELDS with --since): same figures."""
+    from cpft_tracker.asof import plan_actions
+    from cpft_tracker.progress import CHANGES_FIELDS, SUMMARY_FIELDS, changes_since
 
+    full = plan.actions()
+    light = plan.actions(columns=SUMMARY_FIELDS)
+    for today in (TODAY, dt.date(2026, 2, 1), dt.date(2026, 12, 31)):
+        assert summarise(light, today=today, window=14) == summarise(full, today=today, window=14)
+    since = dt.date(2026, 2, 10)
+    before_full, before_light = (
+        plan_actions(plan, None, since, columns=c) for c in (None, CHANGES_FIELDS)
+    )
+    after = plan.actions(columns=CHANGES_FIELDS)
+    assert changes_since(before_light, after, [], since=since, today=TODAY) == changes_since(
+        before_full, full, [], since=since, today=TODAY
+    )
+
+
+@pytest.mark.parametrize("drawn_by", ["render", "board"])
+def test_colour_on_a_terminal_unless_no_color(
+    plan: Store, monkeypatch: pytest.MonkeyPatch, drawn_by: str
+) -> None:
+    """The screen progress prints (render: padded lines) and its rich reference (board)."""
+    import importlib
+
+    print_progress = importlib.import_module(f"cpft_tracker.{drawn_by}").print_progress
     figures = summarise(plan.actions(), today=TODAY, window=14)
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich: behave as on a terminal
     monkeypatch.delenv("NO_COLOR")
@@ -395,7 +421,7 @@ def test_colour_on_a_terminal_unless_no_color(plan: Store, monkeypatch: pytest.M
     buf = io.StringIO()
     monkeypatch.setattr(sys, "stdout", buf)
     print_progress(figures, position="p", groupings=["status"])
-    assert "\x1b[" in buf.getvalue()
+    assert COLOUR.search(buf.getvalue())
     monkeypatch.setenv("NO_COLOR", "1")
     buf2 = io.StringIO()
     monkeypatch.setattr(sys, "stdout", buf2)

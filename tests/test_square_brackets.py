@@ -43,17 +43,6 @@ def test_progress_since_shows_notes_as_typed(plan: Store, runner: CliRunner) -> 
     assert NOTE in result.stdout
 
 
-# render.print_history (render.py) adds "by", the ref and describe_event(...) to a rich Table
-# unescaped. render.py is being reworked by another engineer; when the cells are escaped (or
-# wrapped in rich.text.Text), these two pass and the xfail markers must go (strict=True makes
-# the suite fail until they do).
-HISTORY_MARKUP = pytest.mark.xfail(
-    strict=True,
-    reason="render.print_history passes people's text to rich as markup (report to the lead)",
-)
-
-
-@HISTORY_MARKUP
 def test_history_shows_notes_owners_and_names_as_typed(plan: Store, runner: CliRunner) -> None:
     result = runner.invoke(app, ["history", "B-01"])
     assert result.exit_code == 0, result.stderr
@@ -62,7 +51,6 @@ def test_history_shows_notes_owners_and_names_as_typed(plan: Store, runner: CliR
     assert "Gov Lead [deputy]" in result.stdout
 
 
-@HISTORY_MARKUP
 def test_show_history_shows_notes_as_typed(plan: Store, runner: CliRunner) -> None:
     result = runner.invoke(app, ["show", "B-01"])
     assert result.exit_code == 0, result.stderr
