@@ -518,10 +518,20 @@ def build_message(
     return msg
 
 
+# Characters with a meaning in an address header. A display name keeps none of them: Python's
+# email package can fold a long quoted name so that a reader parses "Bcc: x@y" inside it as a
+# group of addresses. Without them the name never needs quoting; the full name stays in the body.
+_HEADER_SPECIALS = str.maketrans({ch: " " for ch in '"(),.:;<>@[\\]'})
+
+
+def header_display_name(name: str | None) -> str:
+    """A person's name made safe for a From/To display name: one line, no address syntax, short."""
+    return " ".join(one_line(name).translate(_HEADER_SPECIALS).split())[:64].strip()
+
+
 def _address(cls: Any, name: str | None, addr: str) -> Any:
     username, domain = addr.rsplit("@", 1)
-    display = one_line(name)
-    return cls(display_name=display, username=username, domain=domain)
+    return cls(display_name=header_display_name(name), username=username, domain=domain)
 
 
 def dry_run_text(msg: EmailMessage) -> str:

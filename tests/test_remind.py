@@ -468,3 +468,24 @@ def test_people_text_never_adds_a_header_or_recipient(owner: str, title: str, ti
         assert "<script>" not in content
         for text in (title, title2) if out.kind == r.KIND_OWNER else (title,):
             assert html.escape(r.one_line(text)) in content
+
+
+def test_a_long_name_with_header_text_cannot_become_a_recipient() -> None:
+    """Found by hypothesis: a long owner name full of 'Bcc: evil@x.com' was folded by the email
+    package into a To header that parsed back as a group holding evil@x.com."""
+    today = dt.date(2026, 3, 10)
+    owner = "aBcc: evil@x.com" + "Bcc: evil@x.com" * 4
+    action = {
+        **_action(1, "2026-03-01", owner=owner),
+        "title": "",
+        "owner_email": "dn@example.nhs.uk",
+    }
+    messages, _, _ = r.plan(r.select([action], as_of=today), escalate_after=None, escalate_to=None)
+    msg = r.build_message(
+        messages[0], sender="g@example.nhs.uk", sender_name=owner, as_of=today, within=7, every=1
+    )
+    back = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+    assert [a.addr_spec for a in back["To"].addresses] == ["dn@example.nhs.uk"]
+    assert [a.addr_spec for a in back["From"].addresses] == ["g@example.nhs.uk"]
+    assert "evil@x.com" not in str(back["To"]) + str(back["From"])
+    assert owner in msg.get_body(("plain",)).get_content()  # the name as typed stays in the body

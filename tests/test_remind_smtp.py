@@ -105,7 +105,9 @@ def test_each_owner_gets_their_own_list(
     assert "Publish the &lt;clinical&gt; strategy &amp; plan" in html and "<clinical>" not in html
 
     (bob,) = sink.to(BOB)
-    assert bob.message["To"].addresses[0].display_name == "Bob <b>&co"
+    # the header keeps the name without address syntax; the body keeps it as typed
+    assert bob.message["To"].addresses[0].display_name == "Bob b &co"
+    assert "Dear Bob <b>&co," in bob.part("plain")
     assert "Dear Bob &lt;b&gt;&amp;co," in bob.part("html")
     assert recorded(db_path) == [
         ("T-04", BOB, "owner", TODAY),
@@ -206,7 +208,7 @@ def test_injection_in_names_titles_and_addresses_never_adds_a_recipient(
     assert [r.rcpt_tos for r in sink.received] == [[BOB]]
     msg = sink.received[0].message
     assert msg["Bcc"] is None and [a.addr_spec for a in msg["To"].addresses] == [BOB]
-    assert msg["To"].addresses[0].display_name == "Bob Bcc: evil@x.com"
+    assert msg["To"].addresses[0].display_name == "Bob Bcc evil x com"
     assert "evil" not in msg["Subject"]
     assert "Title Bcc: evil@x.com body" in sink.received[0].part("plain")
     assert "the stored address is not one cpft-tracker can send to" in err
