@@ -379,28 +379,45 @@ def resolve_as_of(as_of: str | None) -> tuple[Any, Any]:
 
 def build_filters(
     *,
-    status: list[str] | None,
-    owner: str | None,
-    unassigned: bool,
-    overdue: bool,
-    due_before: str | None,
-    report: str | None,
-    quality_statement: str | None,
     today: Any,
+    status: list[str] | None = None,
+    owner: str | None = None,
+    unassigned: bool = False,
+    overdue: bool = False,
+    due_before: str | None = None,
+    report: str | None = None,
+    quality_statement: str | None = None,
 ) -> Any:
     """Turn the shared filter options into store Filters (values checked, dates read)."""
     from cpft_tracker.dates import parse_date
     from cpft_tracker.store import Filters
 
+    def one_line(value: str | None) -> str | None:
+        # names are stored with their spaces collapsed: match them the same way
+        return " ".join(value.split()) if value is not None else None
+
     return Filters(
         status=[parse_status(s) for s in status or []],
-        owner=owner,
+        owner=one_line(owner),
         unassigned=unassigned,
         overdue_on=today.isoformat() if overdue else None,
         due_before=parse_date(due_before, base=today).isoformat() if due_before else None,
-        report=report,
+        report=one_line(report),
         quality_statement=parse_quality_statement(quality_statement) if quality_statement else None,
     )
+
+
+def plan_view(
+    store: Any, *, as_of: str | None, window: int | None, columns: Any = None, **filter_options: Any
+) -> tuple[Any, Any, int, list[dict[str, Any]]]:
+    """What list, export and progress show: (the --as-of date or None, today, the BRAG window,
+    the filtered actions as they stood then). One reading of --as-of, filters and window."""
+    from cpft_tracker.asof import plan_actions
+
+    as_of_day, today = resolve_as_of(as_of)
+    filters = build_filters(today=today, **filter_options)
+    win = window_days(store, window)
+    return as_of_day, today, win, plan_actions(store, filters, as_of_day, columns=columns)
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:
@@ -643,12 +660,14 @@ def list_(
 ) -> None:
     """List actions with their BRAG rating, status, due date and owner."""
     from cpft_tracker import render
-    from cpft_tracker.asof import describe_as_of, plan_actions
+    from cpft_tracker.asof import describe_as_of
 
     fmt = check_format(fmt, ("table", "json", "csv"))
     store = open_store(readonly=True)
-    as_of_day, today = resolve_as_of(as_of)
-    filters = build_filters(
+    as_of_day, today, win, actions = plan_view(
+        store,
+        as_of=as_of,
+        window=window,
         status=status,
         owner=owner,
         unassigned=unassigned,
@@ -656,10 +675,7 @@ def list_(
         due_before=due_before,
         report=report,
         quality_statement=quality_statement,
-        today=today,
     )
-    win = window_days(store, window)
-    actions = plan_actions(store, filters, as_of_day)
     if fmt == "json":
         render.write_stdout_chunks(render.actions_json_chunks(actions, today=today, window=win))
     elif fmt == "csv":
@@ -984,12 +1000,13 @@ def export(
     statement, overdue actions first).
     """
     from cpft_tracker import render
-    from cpft_tracker.asof import plan_actions
 
     fmt = check_format(fmt, ("json", "csv", "markdown", "md", "html"))
     store = open_store(readonly=True)
-    as_of_day, today = resolve_as_of(as_of)
-    filters = build_filters(
+    as_of_day, today, win, actions = plan_view(
+        store,
+        as_of=as_of,
+        window=window,
         status=status,
         owner=owner,
         unassigned=unassigned,
@@ -997,10 +1014,7 @@ def export(
         due_before=due_before,
         report=report,
         quality_statement=quality_statement,
-        today=today,
     )
-    win = window_days(store, window)
-    actions = plan_actions(store, filters, as_of_day)
     text: str | Iterable[str]
     if fmt == "json":
         text = render.actions_json_chunks(actions, today=today, window=win)

@@ -23,10 +23,10 @@ from cpft_tracker.cli import (
     build_filters,
     check_format,
     open_store,
+    plan_view,
     resolve_as_of,
     say,
     today_date,
-    window_days,
     write_output,
 )
 from cpft_tracker.errors import UsageProblem
@@ -107,19 +107,9 @@ def progress(
             f"--since {since} must be a date before {today.isoformat()} "
             f"({'the --as-of date' if as_of_day else 'today'}), e.g. the date of the last board report."
         )
-    filters = build_filters(
-        status=None,
-        owner=None,
-        unassigned=False,
-        overdue=False,
-        due_before=None,
-        report=report,
-        quality_statement=None,
-        today=today,
-    )
-    win = window_days(store, window)
     fields = SUMMARY_FIELDS if since_day is None else CHANGES_FIELDS  # only what is shown
-    rows = plan_actions(store, filters, as_of_day, columns=fields)
+    _, _, win, rows = plan_view(store, as_of=as_of, window=window, columns=fields, report=report)
+    filters = build_filters(today=today, report=report)
     figures: dict[str, Any] = summarise(rows, today=today, window=win, generated_at=utc_now_iso())
     figures["since"] = None
     if since_day is not None:
@@ -211,21 +201,10 @@ def plan_template(
     Change the owner, owner_email, due, status, evidence or title cells, save as CSV and
     run 'cpft-tracker plan load FILE'. The requirement column is for reading only.
     """
-    from cpft_tracker.asof import plan_actions
     from cpft_tracker.plan import template_csv
 
     store = open_store(readonly=True)
-    filters = build_filters(
-        status=None,
-        owner=owner,
-        unassigned=False,
-        overdue=False,
-        due_before=None,
-        report=report,
-        quality_statement=None,
-        today=today_date(),
-    )
-    rows = plan_actions(store, filters)
+    *_, rows = plan_view(store, as_of=None, window=None, owner=owner, report=report)
     write_output(template_csv(rows), output)
     if output not in (None, "-"):
         say(

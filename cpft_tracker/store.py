@@ -548,6 +548,10 @@ class Store:
     def actions_by_refs(self, refs: Iterable[str]) -> list[dict[str, Any]]:
         """Actions for references in the order given; NotFound names every unknown one."""
         wanted = [r.strip() for r in refs]
+        if any(not r for r in wanted):
+            raise UsageProblem(
+                "An action reference is empty. Give one such as CPFT-01 (cpft-tracker list shows them)."
+            )
         if not wanted:
             raise UsageProblem("Give at least one action reference, e.g. CPFT-01.")
         rows = self.conn.execute(

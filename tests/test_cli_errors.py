@@ -292,3 +292,17 @@ def test_a_history_limit_below_one_is_refused_not_read_as_everything(
 ) -> None:
     # `history -n 0` and `-n -1` printed the whole audit trail (SQLite reads LIMIT -1 as none)
     check_refused(runner, db_path, ["history", "--limit", limit], 2, "--limit must be 1 or more")
+
+
+def test_empty_reference(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
+    check_refused(runner, db_path, ["show", " "], 2, "reference is empty")
+    check_refused(
+        runner, db_path, ["status", loaded[0], "", "in-progress"], 2, "reference is empty"
+    )
+
+
+def test_owner_filter_ignores_extra_spaces(runner: CliRunner, loaded: list[str]) -> None:
+    assert runner.invoke(app, ["assign", loaded[0], "Director of  Nursing"]).exit_code == 0
+    matched = json_actions(runner, "--owner", "  director of nursing ")
+    assert [a["ref"] for a in matched] == [loaded[0]]
+    assert matched[0]["owner"] == "Director of Nursing"
