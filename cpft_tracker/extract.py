@@ -220,15 +220,56 @@ CONTACT_PRONOUNS = frozenset("it they he she".split())
 # - "We told the trust it needed to…", "The trust said it needed to…": after one of these
 #   the pronoun starts a reported clause, not a "that"-less relative clause;
 # - "The provider told us they need to recruit…", "The registered manager said she needed
-#   to…": the pronoun is whoever reported, so the requirement stands, unless the reporter is
-#   the people using the service or the regulator ("People told us they needed…").
+#   to…", "The registered manager was aware they needed to review…": the pronoun is whoever
+#   reported, so the requirement stands, unless the reporter is the people using the
+#   service or the regulator ("People told us they needed…").
 REPORTING_VERBS = frozenset(
     """told tells tell said says say explained explains stated states confirmed confirms
     acknowledged acknowledges recognised recognises recognized recognizes agreed agrees
     accepted accepts felt feels knew knows understood understands realised realized
     believed believes thought decided identified advised informed reminded warned asked
-    reported reports""".split()
+    reported reports aware""".split()
 )
+
+# --- Descriptions of a rule, not a finding ----------------------------------------
+
+# A "must" inside a clause that reports what someone said or knew describes a rule or an
+# experience, not something CQC found the provider must do: "The trust's policy stated that
+# staff must…", "National guidance says patients must…", "Staff told us they must often
+# work through their breaks", "Staff knew they must report incidents and did so", "The
+# manager told us all staff must complete training before they start". Not when the
+# regulator is the one reporting ("We told the trust that it must…"). Recognising or
+# accepting ("Leaders recognised they must…") is an admission of a gap and still counts.
+DESCRIBING_VERBS = frozenset(
+    """told tells tell said says say stated states explained explains knew know knows
+    understood understand understands required requires specified specifies set sets
+    outlined outlines""".split()
+)
+
+# The provider as the subject of a reported must: "The chief executive told us the trust must
+# improve…" is still a requirement on the trust (unlike "Staff told us they must often…").
+PROVIDER_SUBJECTS = frozenset(
+    """trust provider practice service home hospital organisation board leaders leadership
+    it""".split()
+)
+
+# Sources of rules. A must/need attributed to one of these describes what the rule says:
+# "Under the Mental Capacity Act, staff must…", "…, according to the trust's training
+# policy", "The policy stated that staff needed to…" (for need, only these sources count).
+RULE_SOURCES = frozenset(
+    """policy policies procedure procedures guidance guideline guidelines law laws legislation
+    act regulation regulations standard standards protocol protocols contract contracts
+    code sop sops framework""".split()
+)
+# Openers that attribute the clause that follows to a rule source ("Under the Mental Health
+# Act, patients must…", "According to national guidance, …"). Not "in line with" or "in
+# accordance with": "In line with national guidance, the trust must ensure…" is a finding.
+RULE_FRAMES = ("under", "according to")
+# A must followed by these is addressed to the provider even under a frame: "Under the
+# Mental Health Act, the trust must ensure that…".
+FRAME_EXEMPT_AFTER = frozenset("ensure make".split())
+# How far (characters) either side of the keyword a frame is looked for.
+RULE_FRAME_WINDOW = 400
 
 # --- Boilerplate -------------------------------------------------------------
 
@@ -250,6 +291,8 @@ BOILERPLATE = (
     # The words of the regulations themselves, quoted in requirement notices: the statute,
     # not a finding about this provider (HSCA 2008 (Regulated Activities) Regulations 2014).
     r"\bensure\s+compliance\s+with\s+the\s+requirements\s+(?:in|of)\s+this\s+part\b",
+    # Regulation 17(1), also when paraphrased at its end ("…of the regulation").
+    r"^systems\s+(?:or|and)\s+processes\s+must\s+be\s+established\s+and\s+operated\s+effectively\b",
     r"\bin\s+order\s+to\s+meet\s+the\s+requirements\s+of\s+this\s+part\b",
     r"^care\s+and\s+treatment\s+(?:of\s+service\s+users\s+)?must\s+(?:only\s+)?be\s+provided\b",
     r"^service\s+users\s+must\s+be\s+(?:treated|protected)\b",
@@ -1176,6 +1219,48 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
 
 
+_RULE_SOURCES_ALT = "|".join(sorted(RULE_SOURCES))
+_FRAME_RE = re.compile(
+    r"(?:^|[.;:,]\s*)(?:" + "|".join(f.replace(" ", r"\s+") for f in RULE_FRAMES) + r")\b"
+    r"[^,;:.]*\b(?:" + _RULE_SOURCES_ALT + r")\b[^,;:.]*,\s*[^,;:]*$",
+    re.I,
+)
+_TRAILING_FRAME_RE = re.compile(
+    r"^[^;:]*,\s*according\s+to\b[^,;:]*\b(?:" + _RULE_SOURCES_ALT + r")\b[^,;:]*(?:[.;:]|$)",
+    re.I,
+)
+
+
+def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) -> bool:
+    """The must/need at ``m`` describes a rule (a policy, guidance, the law) or what someone
+    said or knew, rather than a finding. See DESCRIBING_VERBS and RULE_SOURCES."""
+    for i, t in enumerate(clause):
+        if t not in DESCRIBING_VERBS:
+            continue
+        lead = [w for w in clause[:i] if w not in SKIP_BEFORE_KEYWORD]
+        reporter = _norm_tok(lead[-1]) if lead else None
+        if reporter in _BE_WORDS:
+            continue  # passive: "The trust was told it must improve…" (by the regulator)
+        if any(w in RULE_SOURCES for w in lead):
+            return True  # "The trust's policy stated that…", "National guidance says…"
+        said = [w for w in clause[i + 1 :] if w not in ("us", "me", "that")]
+        if said and _norm_tok(said[-1]) in PROVIDER_SUBJECTS:
+            continue  # "The chief executive told us the trust must improve…"
+        if must and reporter not in REGULATOR_SUBJECTS and (lead or i):
+            return True  # "Staff told us they must…", "Staff knew they must…"
+    lo = max(0, m.start() - RULE_FRAME_WINDOW)
+    prefix = s[lo : m.start()]
+    if lo:
+        prefix = prefix[len(prefix.split(maxsplit=1)[0]) :] if prefix.strip() else ""
+    if _FRAME_RE.search(prefix):
+        after = _tokens_after(s, m.end(), 2)
+        if not (after and after[0][0] in FRAME_EXEMPT_AFTER):
+            return True  # "Under the Mental Capacity Act, staff must assess…"
+    if _TRAILING_FRAME_RE.search(s[m.end() : m.end() + RULE_FRAME_WINDOW]):
+        return True  # "Midwives must complete …, according to the trust's training policy."
+    return False
+
+
 def _find_trigger(s: str) -> _Trigger | None:
     """The strongest requirement trigger in a sentence (must > needs > should), or None."""
     if _BOILERPLATE_RE.search(s):
@@ -1193,6 +1278,8 @@ def _find_trigger(s: str) -> _Trigger | None:
             clause = _clause_before(_tokens_before(s, m.start()))
             head = _head(clause)
             if _subject_blocked(clause, head, people=False):
+                continue
+            if _describes_rule(s, m, clause, must=True):
                 continue
             after = _tokens_after(s, m.end(), 4)
             end = m.end()
@@ -1222,6 +1309,10 @@ def _find_trigger(s: str) -> _Trigger | None:
             found["should"] = _Trigger("should", "should", m.start(), end, m.start(), m.end())
         elif "needs" not in found or found["needs"].kind != NEED_KIND_RANK[0]:
             trig = _classify_need(s, m)
+            if trig is not None and _describes_rule(
+                s, m, _clause_before(_tokens_before(s, m.start())), must=False
+            ):
+                trig = None
             if trig is not None and (
                 "needs" not in found
                 or NEED_KIND_RANK.index(trig.kind) < NEED_KIND_RANK.index(found["needs"].kind)

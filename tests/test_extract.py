@@ -47,6 +47,11 @@ DOCUMENTS = {
     "saf-acute-uec-2024": CORPUS / "saf-acute-uec-2024.txt",
     "saf-home-care-2025": CORPUS / "saf-home-care-2025.txt",
     "saf-gp-practice-2024": CORPUS / "saf-gp-practice-2024.txt",
+    # a fourth round, written and annotated blind, packed with descriptive must/need
+    # sentences (what a policy, guidance or the law says; what staff told us or knew)
+    "acute-trust-core-services-2021": CORPUS / "acute-trust-core-services-2021.txt",
+    "independent-hospital-2019": CORPUS / "independent-hospital-2019.txt",
+    "saf-dental-2024": CORPUS / "saf-dental-2024.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
@@ -405,3 +410,19 @@ def test_titles_name_the_action_not_a_pronoun() -> None:
     assert title("The board needs assurance that actions are completed.") == (
         "Ensure the board has assurance that actions are completed"
     )
+
+
+def test_a_reported_must_on_the_provider_stays_a_requirement() -> None:
+    """Reported speech about staff describes them; reported speech about the provider is a requirement."""
+    kept = [
+        "The chief executive told us the trust must improve its complaints handling.",
+        "Leaders told us that the board must strengthen its oversight of risk.",
+    ]
+    dropped = [
+        "Staff told us they must often work through their breaks.",
+        "The registered manager told us that all staff must complete training.",
+    ]
+    for sentence in kept:
+        assert [r.keyword for r in extract_requirements(sentence)] == ["must"], sentence
+    for sentence in dropped:
+        assert extract_requirements(sentence) == [], sentence
