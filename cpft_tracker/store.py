@@ -888,26 +888,24 @@ class Store:
     def unassign(self, refs: Sequence[str], *, by: str, note: str | None = None) -> list[Change]:
         """Take the owner off actions."""
         at = now_utc()
-        changes: list[Change] = []
         with self.write():
-            for action in self.actions_by_refs(refs):
-                if action["owner"] is None:
-                    continue
-                self.conn.execute(
-                    "UPDATE actions SET owner_id = NULL, updated_at = ? WHERE id = ?",
-                    [at, action["id"]],
+            return [
+                c
+                for a in self.actions_by_refs(refs)
+                if a["owner"] is not None
+                and (
+                    c := self._set(
+                        a,
+                        "owner_id",
+                        None,
+                        at=at,
+                        by=by,
+                        note=note,
+                        old_value=a["owner"],
+                        event_field="owner",
+                    )
                 )
-                self._event(
-                    at=at,
-                    by=by,
-                    field="owner",
-                    old=action["owner"],
-                    new=None,
-                    note=note,
-                    action_id=action["id"],
-                )
-                changes.append(Change(action["ref"], "owner", action["owner"], None))
-        return changes
+            ]
 
     def set_due(
         self, refs: Sequence[str], due: str | None, *, by: str, note: str | None = None
@@ -1038,25 +1036,12 @@ class Store:
     def reinstate(self, refs: Sequence[str], *, by: str, note: str | None = None) -> list[Change]:
         """Track retired actions again."""
         at = now_utc()
-        changes = []
         with self.write():
-            for a in self.actions_by_refs(refs):
-                if a["retired"]:
-                    self.conn.execute(
-                        "UPDATE actions SET retired = NULL, updated_at = ? WHERE id = ?",
-                        [at, a["id"]],
-                    )
-                    self._event(
-                        at=at,
-                        by=by,
-                        field="retired",
-                        old=a["retired"],
-                        new=None,
-                        note=note,
-                        action_id=a["id"],
-                    )
-                    changes.append(Change(a["ref"], "retired", a["retired"], None))
-        return changes
+            return [
+                c
+                for a in self.actions_by_refs(refs)
+                if (c := self._set(a, "retired", None, at=at, by=by, note=note))
+            ]
 
     def set_setting(self, key: str, value: str, *, by: str) -> Change | None:
         """Store a setting, recorded in the audit trail."""

@@ -306,3 +306,21 @@ def test_press_release_gives_no_actions_and_says_so(runner: CliRunner) -> None:
     assert "Imported" not in result.stderr
     assert json_actions(runner) == []
     assert invoke(runner, "reports").stderr.startswith("No reports yet")
+
+
+def test_unassign_takes_the_owner_off_and_records_who_had_it(runner: CliRunner) -> None:
+    invoke(runner, "import", str(BUNDLED_REPORT))
+    ref = json_actions(runner)[0]["ref"]
+    assert invoke(runner, "assign", ref, "Chief Nurse").exit_code == 0
+    result = invoke(runner, "unassign", ref, "--note", "post vacant")
+    assert result.exit_code == 0
+    assert f"{ref}: owner cleared (was Chief Nurse)" in result.stderr
+    assert {a["ref"]: a for a in json_actions(runner)}[ref]["owner"] is None
+    event = json.loads(invoke(runner, "history", ref, "--format", "json").stdout)["events"][0]
+    assert (event["field"], event["old"], event["new"], event["note"]) == (
+        "owner",
+        "Chief Nurse",
+        None,
+        "post vacant",
+    )
+    assert "No change" in invoke(runner, "unassign", ref).stderr
