@@ -708,19 +708,7 @@ class Store:
                     if not row["in_source"]:
                         result.back_in_source.append(item)
                         if not dry_run:
-                            self.conn.execute(
-                                "UPDATE actions SET in_source = 1, updated_at = ? WHERE id = ?",
-                                [at, row["id"]],
-                            )
-                            self._event(
-                                at=at,
-                                by=by,
-                                field="in_source",
-                                old="0",
-                                new="1",
-                                action_id=row["id"],
-                                note="back in the report",
-                            )
+                            self._set(row, "in_source", 1, at=at, by=by, note="back in the report")
                     else:
                         result.already_there.append(item)
                     continue
@@ -770,18 +758,8 @@ class Store:
                         }
                     )
                     if not dry_run:
-                        self.conn.execute(
-                            "UPDATE actions SET in_source = 0, updated_at = ? WHERE id = ?",
-                            [at, row["id"]],
-                        )
-                        self._event(
-                            at=at,
-                            by=by,
-                            field="in_source",
-                            old="1",
-                            new="0",
-                            action_id=row["id"],
-                            note=f"no longer in {source_file}",
+                        self._set(
+                            row, "in_source", 0, at=at, by=by, note=f"no longer in {source_file}"
                         )
         return result
 
