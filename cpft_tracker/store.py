@@ -825,6 +825,29 @@ class Store:
         self._event(at=at, by=by, field=name, old=old, new=new, note=note, action_id=action["id"])
         return Change(action["ref"], name, _text(old), _text(new))
 
+    def _set_owner(
+        self,
+        action: dict[str, Any],
+        owner_id: int,
+        name: str,
+        *,
+        at: str,
+        by: str,
+        note: str | None,
+    ) -> Change | None:
+        """Give an action an owner; the audit event records owner names, not ids."""
+        return self._set(
+            action,
+            "owner_id",
+            owner_id,
+            at=at,
+            by=by,
+            note=note,
+            event_value=name,
+            old_value=action["owner"],
+            event_field="owner",
+        )
+
     def assign(
         self,
         refs: Sequence[str],
@@ -848,17 +871,7 @@ class Store:
             for action in actions:
                 if action["owner"] == stored_name:
                     continue
-                c = self._set(
-                    action,
-                    "owner_id",
-                    owner_id,
-                    at=at,
-                    by=by,
-                    note=note,
-                    event_value=stored_name,
-                    old_value=action["owner"],
-                    event_field="owner",
-                )
+                c = self._set_owner(action, owner_id, stored_name, at=at, by=by, note=note)
                 if c:
                     changes.append(c)
         return changes
@@ -1171,19 +1184,7 @@ class Store:
                         ).fetchone()[0]
                         old_email = before["email"] if before is not None else None
                         if action["owner"] != stored:
-                            keep(
-                                self._set(
-                                    action,
-                                    "owner_id",
-                                    owner_id,
-                                    at=at,
-                                    by=by,
-                                    note=note,
-                                    event_value=stored,
-                                    old_value=action["owner"],
-                                    event_field="owner",
-                                )
-                            )
+                            keep(self._set_owner(action, owner_id, stored, at=at, by=by, note=note))
                             action["owner"] = stored
                         if email and email != old_email:
                             changes.append(Change(ref, "owner_email", old_email, email))
