@@ -395,7 +395,7 @@ class Mailer:
         jobs: Iterable[Job],
         *,
         sender: str,
-        claim: Callable[[Job], bool],
+        claim: Callable[[Job], Job | None],
         record: Callable[[Job], None],
         release: Callable[[Job, str], None],
     ) -> list[Outcome]:
@@ -404,11 +404,16 @@ class Mailer:
         For each job, in order:
 
         1. ``claim(job)`` -- a short write transaction that marks the job's actions as being
-           sent by this run, idempotently (e.g. an INSERT that a UNIQUE key turns into a no-op
-           when another run already claimed them). False: another run has it; skip.
-        2. the message is sent, no lock held, within the deadline;
+           sent by this run, idempotently (rows that a UNIQUE key or BEGIN IMMEDIATE keeps
+           from being claimed twice). It returns the job to send: the same one, one composed
+           again for the actions still unclaimed (another run took some), or None when
+           another run has them all (reported as "already-claimed").
+        2. the claimed job's message is sent, no lock held, within the deadline;
         3. ``record(job)`` -- a short write transaction that marks the claim as sent; or, when
-           the send failed, ``release(job, reason)`` so that the next run tries again.
+           the send failed or was interrupted, ``release(job, reason)`` so that the next run
+           tries again. If ``record`` itself fails the error propagates: the message went, the
+           claim stays, and the caller's stale-claim rule decides (resending is preferred to
+           never sending).
 
         After a fatal error (the server cannot be used at all) the remaining jobs are not
         claimed; they are reported as failed with the same reason.
@@ -419,9 +424,11 @@ class Mailer:
             if fatal is not None:
                 outcomes.append(Outcome(job, "failed", fatal, fatal=True))
                 continue
-            if not claim(job):
+            claimed = claim(job)
+            if claimed is None:
                 outcomes.append(Outcome(job, "already-claimed"))
                 continue
+            job = claimed
             try:
                 self.send(job.message, sender=sender, recipient=job.recipient)
             except SendFailed as exc:

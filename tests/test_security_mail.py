@@ -12,9 +12,10 @@ import email.policy
 import socket
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,9 +46,20 @@ HOSTILE_NAMES = [
 ]
 
 
+class BusySink(Sink):
+    """The test's SMTP server; ``during_data`` runs while it holds each message, before it answers."""
+
+    during_data: Callable[[], None] | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.during_data is not None:
+            self.during_data()
+        return await super().handle_DATA(server, session, envelope)
+
+
 @pytest.fixture
-def sink() -> Sink:
-    return Sink()
+def sink() -> BusySink:
+    return BusySink()
 
 
 @pytest.fixture
@@ -250,10 +262,26 @@ def _claims(db: Path) -> sqlite3.Connection:
 
 
 def test_two_overlapping_runs_send_each_message_once(
-    tmp_path: Path, sink: Sink, smtp_port: int
+    tmp_path: Path, sink: BusySink, smtp_port: int
 ) -> None:
     db = tmp_path / "claims.db"
     _claims(db).close()
+    colleague_writes: list[str] = []
+
+    def while_sending() -> None:
+        """A colleague's change made while the server holds a message: no lock may be held."""
+        other = sqlite3.connect(db, timeout=0.2)
+        try:
+            other.execute("CREATE TABLE IF NOT EXISTS notes (n)")
+            other.execute("INSERT INTO notes VALUES ('a colleague note')")
+            other.commit()
+            colleague_writes.append("ok")
+        except sqlite3.OperationalError as exc:
+            colleague_writes.append(str(exc))
+        finally:
+            other.close()
+
+    sink.during_data = while_sending
     recipients = [f"owner{i}@example.org" for i in range(12)]
     start = threading.Barrier(2)
     errors: list[BaseException] = []
@@ -261,16 +289,14 @@ def test_two_overlapping_runs_send_each_message_once(
 
     def one_run() -> None:
         conn = _claims(db)
-        locked_while_sending: list[bool] = []
 
-        def claim(job: Job) -> bool:
+        def claim(job: Job) -> Job | None:
             cur = conn.execute(
                 "INSERT OR IGNORE INTO claims VALUES (?, ?, 'claimed')", [job.recipient, TODAY]
             )
-            return cur.rowcount == 1
+            return job if cur.rowcount == 1 else None
 
         def record(job: Job) -> None:
-            locked_while_sending.append(conn.in_transaction)
             conn.execute(
                 "UPDATE claims SET state = 'sent' WHERE recipient = ? AND day = ?",
                 [job.recipient, TODAY],
@@ -300,7 +326,6 @@ def test_two_overlapping_runs_send_each_message_once(
                     release=release,
                 )
             outcomes.extend(o.status for o in results)
-            assert not any(locked_while_sending)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -312,6 +337,7 @@ def test_two_overlapping_runs_send_each_message_once(
     for t in threads:
         t.join(60)
     assert errors == []
+    assert colleague_writes == ["ok"] * len(recipients)
     assert sorted(rc for got in sink.received for rc in got.rcpt_tos) == sorted(recipients)
     assert outcomes.count("sent") == len(recipients)
     assert outcomes.count("already-claimed") == len(recipients)
@@ -332,7 +358,7 @@ def test_a_failed_send_is_released_so_the_next_run_tries_again(sink: Sink, smtp_
         (outcome,) = mailer.send_claimed(
             [Job(msg, "gone@example.org")],
             sender="governance@example.nhs.uk",
-            claim=lambda job: True,
+            claim=lambda job: job,
             record=recorded.append,
             release=lambda job, reason: released.append(reason),
         )
