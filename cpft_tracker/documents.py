@@ -87,7 +87,7 @@ MAX_CONTROL_SHARE = 0.02
 # few MB of page content; pypdf reads content at a few MB a second, so these keep any file
 # to a few seconds. A shared stream counts once for every page that draws it.
 MAX_PDF_PAGES = 2000
-MAX_PDF_CONTENT_BYTES = 20_000_000
+MAX_PDF_CONTENT_BYTES = 10_000_000
 
 
 @dataclass(frozen=True)
