@@ -53,6 +53,31 @@ def test_unclosed_and_stray_tags_by_the_ten_thousand() -> None:
     assert html_to_text(markup) == MUST
 
 
+@pytest.mark.parametrize(
+    ("junk", "shown"),
+    [
+        ("</" * 150_000, "</" * 150_000),  # 20 s with the standard parser: a search per "</"
+        ("<!--x>" * 20_000, "<!--x>" * 20_000),  # 11 s: a search for "-->" per comment
+        ("<![CDATA[x>" * 20_000, "<![CDATA[x>" * 20_000),  # 3 s: a search for "]]>" each
+        ("<![foo[x>" * 20_000, ""),  # an unknown marked section used to stop the whole page
+    ],
+    ids=["end-tags", "comments", "cdata", "unknown-section"],
+)
+def test_unclosed_comments_and_sections_by_the_ten_thousand(junk: str, shown: str) -> None:
+    """Each is read in one pass; what cannot be markup is shown as the text it is."""
+    assert html_to_text(f"<p>{MUST}</p>" + junk) == f"{MUST}\n{shown}".strip()
+
+
+def test_comments_sections_and_stray_angles_read_as_before() -> None:
+    markup = (
+        "<p>a<!-- c -->b<![if !supportLists]>x<![endif]> y<![CDATA[z]]>w</p>"
+        "<p>a < b and c<d</p> trailing < less"
+    )
+    assert (
+        html_to_text(markup) == "abx yzw\na < b and c trailing < less"
+    )  # as BeautifulSoup read it
+
+
 def test_a_dropped_element_ends_where_its_end_tag_is() -> None:
     markup = (
         "<div role='navigation'><ul><li>Home<li>Find a service</ul></div>"
