@@ -125,7 +125,7 @@ class SmtpSettings:
                 "Use --starttls or --ssl, not both (--ssl is usually port 465, --starttls port 587)."
             )
         if not (isinstance(self.timeout, int | float) and math.isfinite(self.timeout)) or not (
-            0 < self.timeout <= MAX_TIMEOUT
+            1 <= self.timeout <= MAX_TIMEOUT
         ):
             raise UsageProblem(
                 f"--smtp-timeout must be a number of seconds between 1 and {MAX_TIMEOUT:g} "
@@ -209,9 +209,13 @@ def _smtp_classes(watchdog: _Watchdog) -> tuple[type[smtplib.SMTP], type[smtplib
 
     class WatchedSMTPSSL(smtplib.SMTP_SSL):
         def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
-            sock = super()._get_socket(host, port, timeout)  # type: ignore[misc]
-            watchdog.watch(sock)
-            return sock
+            import socket as _socket
+
+            # as SMTP_SSL does, but the plain socket is watched before the TLS handshake, so a
+            # server that drips its handshake is cut off at the deadline too
+            raw = _socket.create_connection((host, port), timeout, self.source_address)
+            watchdog.watch(raw)
+            return self.context.wrap_socket(raw, server_hostname=self._host)  # type: ignore[attr-defined]
 
     return WatchedSMTP, WatchedSMTPSSL
 
@@ -285,10 +289,9 @@ class Mailer:
         smtp: smtplib.SMTP | None = None
         try:
             if s.ssl:
-                smtp = ssl_cls(timeout=s.timeout, context=context)
+                smtp = ssl_cls(s.host, s.effective_port, timeout=s.timeout, context=context)
             else:
-                smtp = plain_cls(timeout=s.timeout)
-            smtp.connect(s.host, s.effective_port)
+                smtp = plain_cls(s.host, s.effective_port, timeout=s.timeout)
             smtp.ehlo()
             if s.starttls:
                 smtp.starttls(context=context)

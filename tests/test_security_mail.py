@@ -239,7 +239,7 @@ def test_a_server_that_drips_its_greeting_is_given_up_on_at_the_deadline(
     assert dripping.bytes_sent > 1
 
 
-@pytest.mark.parametrize("value", [0, -1, float("nan"), float("inf"), 99999])
+@pytest.mark.parametrize("value", [0, 0.5, -1, float("nan"), float("inf"), 99999])
 def test_an_impossible_smtp_timeout_is_a_usage_problem(value: float) -> None:
     with pytest.raises(UsageProblem) as caught:
         SmtpSettings(host="127.0.0.1", timeout=value).check()
@@ -364,3 +364,17 @@ def test_a_failed_send_is_released_so_the_next_run_tries_again(sink: Sink, smtp_
         )
     assert outcome.status == "failed" and recorded == []
     assert released == ["the mail server refused the address (550 5.1.1 No such mailbox here)"]
+
+
+def test_ssl_to_a_plain_server_fails_with_the_tls_message_within_the_deadline(
+    sink: Sink, smtp_port: int
+) -> None:
+    """The --ssl path opens its socket through the watchdog too (and still says what to check)."""
+    settings = SmtpSettings(host="127.0.0.1", port=smtp_port, ssl=True, timeout=5)
+    with Mailer(settings) as mailer, pytest.raises(DeliveryFailed) as caught:
+        mailer.send(_message("Owner"), sender="governance@example.nhs.uk", recipient=OWNER)
+    assert caught.value.message.startswith(
+        f"A secure connection to the mail server at 127.0.0.1:{smtp_port} failed ("
+    )
+    assert caught.value.message.endswith("Check --ssl (port 465) versus --starttls (port 587).")
+    assert sink.received == []
