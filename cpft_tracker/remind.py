@@ -6,8 +6,9 @@ data and return plain data or text (no typer, no rich, no SQL). ``actions_as_of`
 SMTP delivery lives in ``mailer.py``.
 
 Safety: owner names, email addresses and titles come from people. Nothing they type reaches
-a mail header except as an encoded display name (``email.headerregistry.Address``) after
-``one_line`` has removed line breaks and control characters; subjects hold counts only;
+a mail header except as a display name of an ``email.headerregistry.Address`` built by
+``mailer.address``, which keeps only letters, digits, spaces and ``- ' &`` (so it can never
+decode to address syntax); subjects hold counts only;
 addresses are re-checked with ``store.check_email`` before a message is built.
 """
 
@@ -488,17 +489,17 @@ def build_message(
     after_days: int | None = None,
 ) -> EmailMessage:
     """An EmailMessage (policy SMTP): plain text with an HTML alternative. Header-safe by construction."""
-    from email.headerregistry import Address
     from email.message import EmailMessage
     from email.policy import SMTP
     from email.utils import format_datetime, make_msgid
 
+    from cpft_tracker.mailer import address
     from cpft_tracker.store import check_email, now_utc
 
     recipient = check_email(outgoing.recipient)
     msg = EmailMessage(policy=SMTP)
-    msg["From"] = _address(Address, sender_name, check_email(sender))
-    msg["To"] = _address(Address, outgoing.name, recipient)
+    msg["From"] = address(one_line(sender_name), check_email(sender))
+    msg["To"] = address(one_line(outgoing.name), recipient)
     if outgoing.kind == KIND_ESCALATION:
         assert after_days is not None
         subject = escalation_subject(outgoing.groups, after_days)
@@ -518,20 +519,11 @@ def build_message(
     return msg
 
 
-# Characters with a meaning in an address header. A display name keeps none of them: Python's
-# email package can fold a long quoted name so that a reader parses "Bcc: x@y" inside it as a
-# group of addresses. Without them the name never needs quoting; the full name stays in the body.
-_HEADER_SPECIALS = str.maketrans({ch: " " for ch in '"(),.:;<>@[\\]'})
-
-
 def header_display_name(name: str | None) -> str:
-    """A person's name made safe for a From/To display name: one line, no address syntax, short."""
-    return " ".join(one_line(name).translate(_HEADER_SPECIALS).split())[:64].strip()
+    """A person's name made safe for a From/To display name (see ``mailer.display_name``)."""
+    from cpft_tracker.mailer import display_name
 
-
-def _address(cls: Any, name: str | None, addr: str) -> Any:
-    username, domain = addr.rsplit("@", 1)
-    return cls(display_name=header_display_name(name), username=username, domain=domain)
+    return display_name(one_line(name))
 
 
 def dry_run_text(msg: EmailMessage) -> str:
