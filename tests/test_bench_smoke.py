@@ -224,7 +224,7 @@ def test_streamed_exports_write_the_same_bytes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Exports are written piece by piece as produced (memory); the bytes are json.dumps's and csv's."""
-    from cpft_tracker.cli import write_output
+    from cpft_tracker.cli.output import write_output
 
     monkeypatch.setattr(render, "utc_now_iso", lambda: "2026-03-31T12:00:00Z")
     today = dt.date(2026, 3, 31)
