@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import click
+from click.formatting import HelpFormatter
 
 # Start-up (issue 7, measured in bench/RESULTS.md): typer 0.16 imports rich, rich.pretty
 # (attrs), rich.markdown (markdown_it, pygments) and rich.traceback at import time when rich
@@ -34,6 +35,7 @@ if "rich" not in sys.modules:
     finally:
         del sys.modules["rich"]
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from cpft_tracker import __version__
@@ -148,8 +150,57 @@ def load(target: str) -> Any:
     return getattr(importlib.import_module(module), attribute)
 
 
+def build_command(name: str) -> click.Command:
+    """The click command for one ``COMMANDS`` entry: its module imported, its function converted.
+
+    typer turns a function into a click command by reading its signature (``inspect``,
+    ``typing.get_type_hints``); done here for the invoked command only, not all 27.
+    """
+    if name not in _built:
+        obj = load(COMMANDS[name][0])
+        if not isinstance(obj, typer.Typer):
+            one = typer.Typer(
+                add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None
+            )
+            one.command(name)(obj)
+            obj = one
+        _built[name] = typer.main.get_command(obj)
+        require_values(click.Group(commands=[_built[name]]))
+    return _built[name]
+
+
+_built: dict[str, click.Command] = {}
+
+
 class TrackerGroup(TyperGroup):
-    """Runs a command and turns every failure into one plain line on stderr and an exit code."""
+    """The top-level group: commands come from ``COMMANDS`` and are built only when invoked
+    (Click's "lazily loading subcommands" pattern); every failure becomes one plain line on
+    stderr and an exit code.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, in the order --help lists them (nothing is imported)."""
+        return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command called ``cmd_name``, built now (its module imported), or None."""
+        if cmd_name in COMMANDS:
+            return build_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: HelpFormatter) -> None:
+        """The Commands section of --help from the table's summaries: listing imports no command.
+
+        The same text click writes from each command's help: a stand-in command holding only
+        the summary (the first paragraph of the docstring) gives click's own short help.
+        """
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, click.Command(name, help=summary).get_short_help_str(limit))
+            for name, (_, summary) in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def main(
         self,
@@ -161,7 +212,6 @@ class TrackerGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         """Run the command line; never show a traceback for a user's mistake."""
-        require_values(self)
         code = run_safely(
             lambda: super(TrackerGroup, self).main(
                 args=args,
@@ -242,14 +292,6 @@ def main_options(
     complete with evidence, then print progress for the board.
     """
     _state["db"] = db
-
-
-for _name, (_target, _summary) in COMMANDS.items():
-    _obj = load(_target)
-    if isinstance(_obj, typer.Typer):
-        app.add_typer(_obj, name=_name)
-    else:
-        app.command(_name)(_obj)
 
 
 def main() -> None:
