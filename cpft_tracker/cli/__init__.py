@@ -16,30 +16,19 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Sequence
+from difflib import get_close_matches
 from typing import Annotated, Any
 
-import click
-from click.formatting import HelpFormatter
-
-# Start-up (issue 7, measured in bench/RESULTS.md): typer 0.16 imports rich, rich.pretty
-# (attrs), rich.markdown (markdown_it, pygments) and rich.traceback at import time when rich
-# is installed, only to format help and errors, which this app does not use
-# (rich_markup_mode=None, pretty_exceptions_enable=False). That costs ~60 ms on every
-# command. Hide rich while typer is imported, so typer takes its "no rich" path; rich is then
-# importable again and render.py imports it only when a table is drawn. Side effect: option
-# help shows "[default: table]" as click prints it, not rich's escaped "\[default: table]".
-if "rich" not in sys.modules:
-    sys.modules["rich"] = None  # type: ignore[assignment]  # `import rich` raises ImportError
-    try:
-        import typer
-    finally:
-        del sys.modules["rich"]
 import typer
 import typer.main
-from typer.core import TyperGroup
+
+# typer 0.29's own copy of click: the types of the commands and contexts it builds
+from typer._click import Command, Context
+from typer._click.exceptions import UsageError
+from typer.core import TyperCommand, TyperGroup
 
 from cpft_tracker import __version__
-from cpft_tracker.cli.errors import run_safely
+from cpft_tracker.cli.errors import Escaped, run_safely
 from cpft_tracker.cli.options import _state
 
 # name -> ("module:attribute", the one-line summary --help lists). The summary is the first
@@ -150,7 +139,7 @@ def load(target: str) -> Any:
     return getattr(importlib.import_module(module), attribute)
 
 
-def build_command(name: str) -> click.Command:
+def build_command(name: str) -> Command:
     """The click command for one ``COMMANDS`` entry: its module imported, its function converted.
 
     typer turns a function into a click command by reading its signature (``inspect``,
@@ -165,11 +154,10 @@ def build_command(name: str) -> click.Command:
             one.command(name)(obj)
             obj = one
         _built[name] = typer.main.get_command(obj)
-        require_values(click.Group(commands=[_built[name]]))
     return _built[name]
 
 
-_built: dict[str, click.Command] = {}
+_built: dict[str, Command] = {}
 
 
 class TrackerGroup(TyperGroup):
@@ -178,17 +166,28 @@ class TrackerGroup(TyperGroup):
     stderr and an exit code.
     """
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Context) -> list[str]:
         """Every command name, in the order --help lists them (nothing is imported)."""
         return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         """The command called ``cmd_name``, built now (its module imported), or None."""
         if cmd_name in COMMANDS:
             return build_command(cmd_name)
         return super().get_command(ctx, cmd_name)
 
-    def format_commands(self, ctx: click.Context, formatter: HelpFormatter) -> None:
+    def resolve_command(self, ctx: Context, args: list[str]) -> Any:
+        """As typer's, with its "Did you mean ...?" drawn from the table (no command is built)."""
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            matches = get_close_matches(args[0], list(COMMANDS)) if args else []
+            if matches and "Did you mean" not in exc.message:
+                suggestions = ", ".join(f"{m!r}" for m in matches)
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
+
+    def format_commands(self, ctx: Context, formatter: Any) -> None:
         """The Commands section of --help from the table's summaries: listing imports no command.
 
         The same text click writes from each command's help: a stand-in command holding only
@@ -196,11 +195,18 @@ class TrackerGroup(TyperGroup):
         """
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
         rows = [
-            (name, click.Command(name, help=summary).get_short_help_str(limit))
+            (name, TyperCommand(name=name, help=summary).get_short_help_str(limit))
             for name, (_, summary) in COMMANDS.items()
         ]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+    def invoke(self, ctx: Context) -> Any:
+        """Run the command; Ctrl-C and a closed pipe go to our one error mapping, not typer's."""
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, BrokenPipeError) as exc:
+            raise Escaped(exc) from None
 
     def main(
         self,
@@ -225,30 +231,6 @@ class TrackerGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
-
-
-def require_values(group: click.Group) -> None:
-    """Make every required argument and option of ``group`` (and its sub-groups) refuse a missing value.
-
-    typer 0.16 hands click ``default=None`` for a required parameter. Click 8.3 and later
-    (sqlite-utils 4.2 needs click>=8.3.1) read an explicit default of None as a value, so
-    ``note CPFT-01`` without its TEXT, ``show`` without REF or ``retire REF`` without
-    --reason reached the command with None and failed with "Something unexpected went
-    wrong". Here None counts as missing again, so click reports "Missing argument 'TEXT'"
-    and exits 2, as it does on click 8.2.
-    """
-    for command in group.commands.values():
-        if isinstance(command, click.Group):
-            require_values(command)
-        for param in command.params:
-            if param.required and not getattr(param, "_none_is_missing", False):
-                original = param.value_is_missing
-                setattr(  # noqa: B010  (an instance attribute: mypy refuses assigning a method)
-                    param,
-                    "value_is_missing",
-                    lambda value, original=original: value is None or original(value),
-                )
-                setattr(param, "_none_is_missing", True)  # noqa: B010
 
 
 app = typer.Typer(

@@ -13,12 +13,30 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import click
+import typer
+
+# typer 0.29 runs on its own copy of click (typer._click) and re-exports only BadParameter,
+# Exit and Abort; the usage errors below are raised by that copy, so they are caught from it
+# here, in this one module (a click.ClickException from the real click would not be caught by
+# typer at all). Nothing in typer or click is patched.
+from typer._click import exceptions as click
 
 from cpft_tracker.cli.options import _state
 from cpft_tracker.errors import (
     TrackerError,
 )
+
+
+class Escaped(Exception):  # noqa: N818  (a carrier, not an error of its own)
+    """Ctrl-C or a closed pipe inside a command, carried past typer's own handling to ours.
+
+    typer turns KeyboardInterrupt into a silent exit 130 and a closed pipe into exit 1;
+    ``TrackerGroup.invoke`` wraps them in this so ``run_safely`` says what it always said.
+    """
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(str(original))
+        self.original = original
 
 
 def run_safely(call: Any) -> int:
@@ -29,7 +47,17 @@ def run_safely(call: Any) -> int:
     except TrackerError as exc:
         fail(exc.message)
         return exc.exit_code
-    except click.exceptions.NoArgsIsHelpError as exc:  # bare `cpft-tracker`: show the help
+    except Escaped as exc:
+        if isinstance(exc.original, BrokenPipeError):
+            # the reader of our output (e.g. `head`) went away: not an error for the user
+            try:
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            except OSError:
+                pass
+            return 0
+        fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
+        return 130
+    except click.NoArgsIsHelpError as exc:  # bare `cpft-tracker`: show the help
         print(exc.format_message() if exc.ctx is None else exc.ctx.get_help())
         return 0
     except click.UsageError as exc:
@@ -38,19 +66,20 @@ def run_safely(call: Any) -> int:
         param = getattr(exc, "param", None)
         if (
             isinstance(exc, click.MissingParameter)
-            and isinstance(param, click.Argument)
+            and param is not None
+            and param.param_type_name == "argument"
             and param.nargs == -1
             and exc.ctx is not None
         ):
             # `assign CPFT-01`: click gives the one word to OWNER and reports REF... missing
             wanted = [
-                p.make_metavar(exc.ctx)
+                p.metavar or (p.name or "").upper()
                 for p in exc.ctx.command.params
-                if isinstance(p, click.Argument)
+                if p.param_type_name == "argument"
             ]
             text = f"Missing argument: give {' '.join(wanted)} (one or more action references, e.g. CPFT-01"
             text += f", then {' '.join(wanted[1:])})." if len(wanted) > 1 else ")."
-        if not text.endswith("."):
+        if not text.endswith((".", "?")):
             text += "."
         option = getattr(exc, "option_name", None)
         if isinstance(exc, click.NoSuchOption) and option and not option.startswith("--"):
@@ -65,7 +94,7 @@ def run_safely(call: Any) -> int:
     except click.ClickException as exc:
         fail(exc.format_message())
         return exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
         return 130
     except BrokenPipeError:
