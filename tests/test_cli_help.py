@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
+import pytest
 import typer.main
 from typer.testing import CliRunner
 
@@ -78,6 +80,33 @@ def test_help_lists_every_command_without_importing_any_command_module() -> None
     commands = {target.split(":")[0] for target, _ in COMMANDS.values()}
     assert not commands & set(loaded), loaded
     assert "cpft_tracker.store" not in loaded and "rich" not in " ".join(loaded)
+
+
+@pytest.mark.parametrize("columns", ["20", "52", "60", "70", "79", "80", "120"])
+def test_help_without_typer_is_typers_help(columns: str) -> None:
+    """`--help`, `-h` and a bare command are answered without typer: the same bytes typer prints."""
+    env = {**os.environ, "COLUMNS": columns}
+    by_typer = subprocess.run(
+        [sys.executable, "-c", "from cpft_tracker.cli.group import app; app()", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert by_typer.returncode == 0 and "Commands:" in by_typer.stdout
+    for args in (["--help"], ["-h"], []):
+        code = (
+            "import sys\n"
+            "from cpft_tracker.cli import main\n"
+            "main()\n"
+            "print('typer' in sys.modules, file=sys.stderr)\n"
+        )
+        fast = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60, env=env
+        )
+        assert fast.returncode == 0, fast.stderr
+        assert fast.stdout == by_typer.stdout, args
+        assert fast.stderr.strip() == "False"
 
 
 def test_only_the_invoked_command_module_is_imported(tmp_path) -> None:
