@@ -63,11 +63,6 @@ def console(*, stderr: bool = False) -> Console:
     )
 
 
-def message(text: str) -> None:
-    """A message for the person at the terminal: always stderr, never mixed with data."""
-    print(text, file=sys.stderr)
-
-
 def utc_now_iso() -> str:
     """Now in UTC, ISO 8601 with a Z, to the second."""
     from cpft_tracker.store import now_utc
@@ -246,17 +241,10 @@ def _csv_line(cells: Sequence[str]) -> str:
     return ",".join('"' + c.replace('"', '""') + '"' if special(c) else c for c in cells) + "\r\n"
 
 
-def actions_csv(
-    actions: Iterable[Mapping[str, Any]], *, today: dt.date, window: int = DEFAULT_WINDOW_DAYS
-) -> str:
-    """One row per action with the export fields."""
-    return "".join(actions_csv_lines(actions, today=today, window=window))
-
-
 def actions_csv_lines(
     actions: Iterable[Mapping[str, Any]], *, today: dt.date, window: int = DEFAULT_WINDOW_DAYS
 ) -> Iterator[str]:
-    """:func:`actions_csv` one line at a time (written as produced: see ``actions_json_chunks``)."""
+    """The CSV export (BOM, header, one line per action) as it is produced: see ``actions_json_chunks``."""
     records = (export_record(a, today, window) for a in actions)
     return csv_lines(EXPORT_FIELDS, ([r[f] for f in EXPORT_FIELDS] for r in records))
 
