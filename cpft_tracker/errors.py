@@ -1,6 +1,6 @@
 """The errors cpft-tracker raises, each with a message a governance lead can act on.
 
-The core raises these; the CLI (``cli.py``) catches them in one place, prints
+The core raises these; the CLI (``cli/errors.py``) catches them in one place, prints
 ``Error: <message>`` on one line to stderr and exits with ``exit_code``.
 Messages are plain English and say what to do next.
 """

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from json.encoder import encode_basestring as _json_str  # C implementation when available
 from typing import TYPE_CHECKING, Any
 
-from cpft_tracker.models import DEFAULT_WINDOW_DAYS, rag_of
+from cpft_tracker.board import NO_STATEMENT, RAG_WORDS, long_date, short_date
+from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,11 +61,6 @@ def console(*, stderr: bool = False) -> Console:
         highlight=False,
         soft_wrap=False,
     )
-
-
-def message(text: str) -> None:
-    """A message for the person at the terminal: always stderr, never mixed with data."""
-    print(text, file=sys.stderr)
 
 
 def utc_now_iso() -> str:
@@ -245,17 +241,10 @@ def _csv_line(cells: Sequence[str]) -> str:
     return ",".join('"' + c.replace('"', '""') + '"' if special(c) else c for c in cells) + "\r\n"
 
 
-def actions_csv(
-    actions: Iterable[Mapping[str, Any]], *, today: dt.date, window: int = DEFAULT_WINDOW_DAYS
-) -> str:
-    """One row per action with the export fields."""
-    return "".join(actions_csv_lines(actions, today=today, window=window))
-
-
 def actions_csv_lines(
     actions: Iterable[Mapping[str, Any]], *, today: dt.date, window: int = DEFAULT_WINDOW_DAYS
 ) -> Iterator[str]:
-    """:func:`actions_csv` one line at a time (written as produced: see ``actions_json_chunks``)."""
+    """The CSV export (BOM, header, one line per action) as it is produced: see ``actions_json_chunks``."""
     records = (export_record(a, today, window) for a in actions)
     return csv_lines(EXPORT_FIELDS, ([r[f] for f in EXPORT_FIELDS] for r in records))
 
@@ -512,7 +501,7 @@ def print_progress(
     groupings: Sequence[str],
     since: Mapping[str, Any] | None = None,
 ) -> None:
-    """The ``progress`` screen of ``board.print_progress``, drawn as padded lines: the same bytes.
+    """The ``progress`` screen of ``print_progress_rich``, drawn as padded lines: the same bytes.
 
     Speed (issue 7, bench/RESULTS.md): rich's Table measured and rendered every cell of the
     three tables, ~35 ms of ``progress`` at 10,000 actions (65 owners). Every line of this
@@ -522,18 +511,9 @@ def print_progress(
     written directly on a pipe; on a terminal printed through rich once, as a Text with
     the same styles piece by piece (bold headings, BRAG colours). When anything would wrap
     or be squeezed (a terminal narrower than 77 columns, counts wider than their headings),
-    ``board.print_progress`` draws it with rich's Table, as before.
+    ``print_progress_rich`` draws it with rich's Table, as before.
     ``tests/test_bench_smoke.py`` compares the two at many widths, on a pipe and in colour.
     """
-    from cpft_tracker.board import (
-        GROUP_KEYS,
-        GROUP_NONE,
-        GROUP_TITLES,
-        RAG_WORDS,
-        print_since,
-        progress_bar,
-    )
-    from cpft_tracker.board import print_progress as print_progress_with_rich
     from cpft_tracker.models import RAGS
 
     out = console()
@@ -561,7 +541,7 @@ def print_progress(
         [(extra, None)],
         [(f"Amber warning window: {figures['window_days']} days", "dim")],
     ]
-    name_w = max(20, min(56, width - 57))  # as board.print_progress: the rest take 57
+    name_w = max(20, min(56, width - 57))  # as print_progress_rich: the rest take 57
     for grouping in groupings:
         entries = figures[GROUP_KEYS[grouping]]
         lines += [[], [(GROUP_TITLES[grouping], "bold")]]
@@ -570,7 +550,7 @@ def print_progress(
             continue
         table = _progress_table(out, entries, GROUP_NONE[grouping], name_w, RAG_WORDS, RAGS)
         if table is None:  # too narrow even squeezed, or rich's arithmetic unavailable
-            print_progress_with_rich(figures, position=position, groupings=groupings, since=since)
+            print_progress_rich(figures, position=position, groupings=groupings, since=since)
             return
         lines += table
     _print_lines(out, lines)
@@ -628,7 +608,7 @@ def _progress_table(
     rag_words: Mapping[str, str],
     rags: Sequence[str],
 ) -> list[_Line] | None:
-    """One progress table as lines, laid out as board.print_progress's rich Table.
+    """One progress table as lines, laid out as print_progress_rich's rich Table.
 
     Columns as wide as their widest cell (names at most ``name_w``); when that is wider than
     the console, the widths rich's Table would squeeze them to (cells then cut with "…").
@@ -685,7 +665,7 @@ def _squeezed_progress_widths(
     widths: Sequence[int],
     name_w: int,
 ) -> list[int] | None:
-    """The column widths rich's Table (board.print_progress's) squeezes a too-wide table to.
+    """The column widths rich's Table (print_progress_rich's) squeezes a too-wide table to.
 
     Asks rich's own arithmetic with one row of the widest cells (as ``_squeezed_widths``
     does for the action list). None if that is not possible or a column would vanish.
@@ -839,3 +819,131 @@ def print_import_preview(result: Any) -> None:
             out.print(
                 f"[bold]{escape(item['ref'])}[/bold] {verb}{label}: {sentence}", soft_wrap=True
             )
+
+
+# -- the progress screen (moved from board.py: output for people lives here) -----------
+
+
+def progress_bar(pct: float, width: int = 20) -> str:
+    """A text progress bar: '██████░░░░'."""
+    filled = min(width, int(width * pct / 100.0 + 0.5))
+    return "█" * filled + "░" * (width - filled)
+
+
+GROUP_TITLES = {
+    "quality-statement": "By quality statement",
+    "owner": "By owner",
+    "status": "By status",
+}
+GROUP_KEYS = {
+    "quality-statement": "by_quality_statement",
+    "owner": "by_owner",
+    "status": "by_status",
+}
+GROUP_NONE = {"quality-statement": NO_STATEMENT, "owner": "Unassigned", "status": "-"}
+
+
+def print_progress_rich(
+    figures: Mapping[str, Any],
+    *,
+    position: str,
+    groupings: Sequence[str],
+    since: Mapping[str, Any] | None = None,
+) -> None:
+    """The progress screen drawn with rich's Table: overall figures with a bar, one table per
+    grouping, then what moved. ``print_progress`` draws the same bytes faster and falls back to this."""
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console()
+    pct = figures["percent_complete"]
+    out.print(f"[bold]{escape(position)}[/bold]")
+    out.print()
+    bar = Text()
+    bar.append(f"Complete  {figures['complete']} of {figures['total']} ({pct:.1f}%)  ")
+    bar.append(progress_bar(pct), style="blue")
+    out.print(bar)
+    brag = Text("BRAG      ")
+    for i, name in enumerate(RAGS):
+        if i:
+            brag.append("  ")
+        brag.append(f"{RAG_WORDS[name]} {figures['rag'][name]}", style=RAG_STYLE[name])
+    out.print(brag)
+    extra = (
+        f"Overdue {figures['overdue']}  Unassigned {figures['unassigned']}  "
+        f"Due in the next 30 days {figures['due_next_30_days']}"
+    )
+    if figures.get("retired"):
+        extra += f"  Retired {figures['retired']} (not counted)"
+    out.print(Text(extra))
+    out.print(Text(f"Amber warning window: {figures['window_days']} days", style="dim"))
+    name_w = max(20, min(56, out.width - 57))  # the other columns take 57 characters
+    for grouping in groupings:
+        entries = figures[GROUP_KEYS[grouping]]
+        out.print()
+        out.print(f"[bold]{GROUP_TITLES[grouping]}[/bold]")
+        if not entries:
+            out.print("  (no tracked actions)")
+            continue
+        table = Table(box=None, pad_edge=False, header_style="bold")
+        table.add_column("Name", no_wrap=True, max_width=name_w)
+        for label in ("Actions", "Done", "% done"):
+            table.add_column(label, justify="right", no_wrap=True)
+        for name in RAGS:
+            table.add_column(
+                RAG_WORDS[name],
+                justify="right",
+                no_wrap=True,
+                header_style=f"bold {RAG_STYLE[name]}",
+            )
+        table.add_column("Overdue", justify="right", no_wrap=True)
+        for e in entries:
+            # Text, not a str: owner names are people's text ("Director [interim]"), not rich markup
+            table.add_row(
+                Text(truncate(e["name"] or GROUP_NONE[grouping], name_w)),
+                str(e["total"]),
+                str(e["complete"]),
+                f"{e['percent_complete']:.1f}",
+                *[Text(str(e["rag"][n]), style=RAG_STYLE[n] if e["rag"][n] else "") for n in RAGS],
+                str(e["overdue"]),
+            )
+        out.print(table)
+    if since is not None:
+        print_since(since, width=out.width)
+
+
+def print_since(since: Mapping[str, Any], *, width: int) -> None:
+    """What moved since a date, one line per item, grouped."""
+    from rich.text import Text
+
+    out = console()
+    day = dt.date.fromisoformat(since["since"])
+    out.print()
+    out.print(f"[bold]What moved since the end of {long_date(day)}[/bold]")
+    blocks = [
+        ("New actions", since["added"], lambda i: i["title"]),
+        ("Completed", since["completed"], lambda i: i["title"]),
+        (
+            "Newly overdue",
+            since["newly_overdue"],
+            lambda i: f"due {short_date(i['due'])}: {i['title']}",
+        ),
+        ("New owners", since["new_owners"], lambda i: f"{i['old'] or 'unassigned'} -> {i['new']}"),
+        (
+            "Changed due dates",
+            since["due_changes"],
+            lambda i: f"{short_date(i['old']) or 'none'} -> {short_date(i['new']) or 'none'}",
+        ),
+        ("Notes", since["notes"], lambda i: f"{i['at'][:10]} {i['by']}: {i['text']}"),
+    ]
+    if not any(items for _, items, _ in blocks):
+        out.print("  Nothing moved.")
+        return
+    for label, items, describe in blocks:
+        if not items:
+            continue
+        out.print(Text(f"{label} ({len(items)})", style="bold"))
+        for item in items:
+            lead = f"  {item['ref']}  "
+            out.print(Text(lead + truncate(describe(item), max(20, width - len(lead)))))

@@ -224,7 +224,7 @@ def test_streamed_exports_write_the_same_bytes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Exports are written piece by piece as produced (memory); the bytes are json.dumps's and csv's."""
-    from cpft_tracker.cli import write_output
+    from cpft_tracker.cli.output import write_output
 
     monkeypatch.setattr(render, "utc_now_iso", lambda: "2026-03-31T12:00:00Z")
     today = dt.date(2026, 3, 31)
@@ -265,7 +265,7 @@ def test_streamed_stdout_gathers_pieces_and_falls_back_to_utf8(
     assert raw.getvalue() == ("plain " + "x" * (1 << 20) + " Zoë after").encode("utf-8")
 
 
-# -- the progress screen: padded lines, the bytes of board.print_progress's rich Tables ------
+# -- the progress screen: padded lines, the bytes of render.print_progress_rich's Tables ----
 
 
 def _progress_rows() -> list[dict[str, Any]]:
@@ -308,7 +308,6 @@ def _drawn(draw: Any, figures: dict[str, Any], groupings: list[str], position: s
 def test_fast_progress_screen_matches_rich_tables(
     colour: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cpft_tracker import board
     from cpft_tracker.progress import summarise
 
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -330,7 +329,7 @@ def test_fast_progress_screen_matches_rich_tables(
             for groupings in (["quality-statement", "owner", "status"], ["owner"]):
                 for position in positions:
                     fast = _drawn(render.print_progress, figures, groupings, position)
-                    rich = _drawn(board.print_progress, figures, groupings, position)
+                    rich = _drawn(render.print_progress_rich, figures, groupings, position)
                     assert fast == rich, (columns, groupings, position)
     if colour == "terminal":
         assert "\x1b[1;31m" in fast  # BRAG colours stay on a terminal
@@ -340,13 +339,12 @@ def test_fast_progress_screen_matches_rich_tables(
 
 def test_fast_progress_screen_draws_without_rich_tables(monkeypatch: pytest.MonkeyPatch) -> None:
     """At the usual widths (a pipe's 80 columns, squeezed, included) no rich Table is rendered."""
-    from cpft_tracker import board
     from cpft_tracker.progress import summarise
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("drawn by rich's Table")
 
-    monkeypatch.setattr(board, "print_progress", refuse)
+    monkeypatch.setattr(render, "print_progress_rich", refuse)
     figures = summarise(_progress_rows(), today=dt.date(2026, 3, 31), window=14)
     for columns in (80, 120, 200):
         monkeypatch.setenv("COLUMNS", str(columns))

@@ -306,3 +306,20 @@ def test_owner_filter_ignores_extra_spaces(runner: CliRunner, loaded: list[str])
     matched = json_actions(runner, "--owner", "  director of nursing ")
     assert [a["ref"] for a in matched] == [loaded[0]]
     assert matched[0]["owner"] == "Director of Nursing"
+
+
+def test_ctrl_c_inside_a_command_says_nothing_was_half_saved(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """typer 0.29 turns Ctrl-C into a silent exit 130; the one error mapping still says so."""
+    import cpft_tracker.cli.reading as reading
+
+    def interrupted(**_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(reading, "open_store", interrupted)
+    result = runner.invoke(app, ["list"])
+    assert result.exit_code == 130
+    assert result.stderr == (
+        "Error: Stopped. Nothing was half-saved: each change is saved whole or not at all.\n"
+    )

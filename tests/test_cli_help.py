@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
+import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from cpft_tracker.cli import app
+from cpft_tracker.cli import COMMANDS, app
 
 
 def all_commands():
+    """Every command, through the group's own list/get (the top level builds them on demand)."""
     root = typer.main.get_command(app)
     stack = [("", root)]
     while stack:
         prefix, cmd = stack.pop()
-        sub = getattr(cmd, "commands", None)
-        if sub:
-            for name, child in sub.items():
-                stack.append((f"{prefix} {name}".strip(), child))
+        if hasattr(cmd, "list_commands"):
+            ctx = cmd.make_context(prefix or "cpft-tracker", [], resilient_parsing=True)
+            for name in cmd.list_commands(ctx):
+                stack.append((f"{prefix} {name}".strip(), cmd.get_command(ctx, name)))
         else:
             yield prefix, cmd
 
@@ -42,3 +48,82 @@ def test_bare_command_shows_help(runner: CliRunner) -> None:
     result = runner.invoke(app, [])
     assert result.exit_code == 0
     assert "import" in result.stdout and "status" in result.stdout
+
+
+def test_the_command_table_summaries_are_the_commands_own_help() -> None:
+    """--help lists the table's summaries: each must be the first paragraph of that command's help."""
+    root = typer.main.get_command(app)
+    ctx = root.make_context("cpft-tracker", [], resilient_parsing=True)
+    assert root.list_commands(ctx) == list(COMMANDS)
+    for name, (_, summary) in COMMANDS.items():
+        cmd = root.get_command(ctx, name)
+        assert cmd is not None and cmd.help, name
+        first = " ".join(cmd.help.split("\n\n")[0].split())
+        assert first == summary, name
+
+
+def test_help_lists_every_command_without_importing_any_command_module() -> None:
+    code = (
+        "import sys\n"
+        "from cpft_tracker.cli import main\n"
+        "sys.argv = ['cpft-tracker', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('cpft_tracker'))\n"
+        "print('LOADED', ' '.join(loaded), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    for name in COMMANDS:
+        assert f"  {name} " in result.stdout, name
+    loaded = result.stderr.split("LOADED", 1)[1].split()
+    commands = {target.split(":")[0] for target, _ in COMMANDS.values()}
+    assert not commands & set(loaded), loaded
+    assert "cpft_tracker.store" not in loaded and "rich" not in " ".join(loaded)
+
+
+@pytest.mark.parametrize("columns", ["20", "52", "60", "70", "79", "80", "120"])
+def test_help_without_typer_is_typers_help(columns: str) -> None:
+    """`--help`, `-h` and a bare command are answered without typer: the same bytes typer prints."""
+    env = {**os.environ, "COLUMNS": columns}
+    by_typer = subprocess.run(
+        [sys.executable, "-c", "from cpft_tracker.cli.group import app; app()", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert by_typer.returncode == 0 and "Commands:" in by_typer.stdout
+    for args in (["--help"], ["-h"], []):
+        code = (
+            "import sys\n"
+            "from cpft_tracker.cli import main\n"
+            "main()\n"
+            "print('typer' in sys.modules, file=sys.stderr)\n"
+        )
+        fast = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60, env=env
+        )
+        assert fast.returncode == 0, fast.stderr
+        assert fast.stdout == by_typer.stdout, args
+        assert fast.stderr.strip() == "False"
+
+
+def test_only_the_invoked_command_module_is_imported(tmp_path) -> None:
+    code = (
+        "import sys\n"
+        "from cpft_tracker.cli import main\n"
+        "sys.argv = ['cpft-tracker', '--db', sys.argv[1], 'info']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', ' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "none.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    loaded = set(result.stderr.split("LOADED", 1)[1].split())
+    assert "cpft_tracker.cli.maintenance" in loaded
+    others = {t.split(":")[0] for t, _ in COMMANDS.values()} - {"cpft_tracker.cli.maintenance"}
+    assert not others & loaded, sorted(others & loaded)

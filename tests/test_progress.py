@@ -404,14 +404,14 @@ def test_figures_from_the_columns_progress_reads_equal_those_from_whole_rows(
     )
 
 
-@pytest.mark.parametrize("drawn_by", ["render", "board"])
+@pytest.mark.parametrize("drawn_by", ["print_progress", "print_progress_rich"])
 def test_colour_on_a_terminal_unless_no_color(
     plan: Store, monkeypatch: pytest.MonkeyPatch, drawn_by: str
 ) -> None:
-    """The screen progress prints (render: padded lines) and its rich reference (board)."""
-    import importlib
+    """The screen progress prints (padded lines) and its rich reference (rich's Table)."""
+    from cpft_tracker import render
 
-    print_progress = importlib.import_module(f"cpft_tracker.{drawn_by}").print_progress
+    print_progress = getattr(render, drawn_by)
     figures = summarise(plan.actions(), today=TODAY, window=14)
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich: behave as on a terminal
     monkeypatch.delenv("NO_COLOR")

@@ -12,8 +12,16 @@ from typing import Annotated
 
 import typer
 
-from cpft_tracker.cli import app, check_format, open_store, say, today_date
-from cpft_tracker.errors import DeliveryFailed, UsageProblem
+from cpft_tracker.cli.options import (
+    check_format,
+    open_store,
+    today_date,
+)
+from cpft_tracker.cli.output import say
+from cpft_tracker.errors import (
+    DeliveryFailed,
+    UsageProblem,
+)
 
 ENV = "CPFT_TRACKER_"
 
@@ -30,7 +38,6 @@ def _opt(
     )
 
 
-@app.command()
 def remind(
     within: Annotated[
         int,

@@ -1,7 +1,7 @@
-"""Commands that look after the database file: ``backup`` and ``check``.
+"""Commands that look after the database: ``init``, ``info``, ``settings``, ``backup``, ``check``.
 
-Registered on :data:`cpft_tracker.cli.app` when ``cli.py`` imports this module. The work
-is done in :mod:`cpft_tracker.maintenance`; here we parse, call it and report.
+The work is done in :mod:`cpft_tracker.store` and :mod:`cpft_tracker.maintenance`; here we
+parse, call it and report.
 """
 
 from __future__ import annotations
@@ -12,11 +12,85 @@ from typing import Annotated
 
 import typer
 
-from cpft_tracker.cli import app, check_format, db_path, open_store, say
-from cpft_tracker.errors import DatabaseMissing, DatabaseProblem, TrackerError
+from cpft_tracker.cli.options import (
+    By,
+    Format,
+    check_format,
+    db_path,
+    open_store,
+)
+from cpft_tracker.cli.output import say
+from cpft_tracker.errors import (
+    DatabaseMissing,
+    DatabaseProblem,
+    TrackerError,
+    UsageProblem,
+)
 
 
-@app.command()
+def init() -> None:
+    """Create the action plan database, or upgrade it to this version. Safe to run twice."""
+    store = open_store(create=True)
+    say(f"Database ready at {store.path} (schema version {store.schema_version}).")
+
+
+def info(fmt: Format = "table") -> None:
+    """Show which database is in use, its schema version and what it holds."""
+    import json
+
+    fmt = check_format(fmt, ("table", "json"))
+    store = open_store()
+    data = {"database": str(store.path), "schema_version": store.schema_version, **store.counts()}
+    if fmt == "json":
+        print(json.dumps(data, indent=2))
+        return
+    for key, value in data.items():
+        print(f"{key.replace('_', ' ').capitalize() + ':':<18}{value}")
+
+
+SETTINGS: dict[str, tuple[str, str, str]] = {
+    "window": ("warning_window_days", "the amber warning window in days, for BRAG", "14"),
+}
+
+
+def settings(
+    name: Annotated[
+        str | None, typer.Argument(metavar="[NAME]", help="The setting, e.g. window.")
+    ] = None,
+    value: Annotated[
+        str | None, typer.Argument(metavar="[VALUE]", help="Its new value, e.g. 21.")
+    ] = None,
+    by: By = None,
+) -> None:
+    """Show the settings, or change one: 'cpft-tracker settings window 21' (amber warning window)."""
+    if name is None:
+        store = open_store(readonly=True)
+        for key, (stored_key, what, default) in SETTINGS.items():
+            print(f"{key} = {store.setting(stored_key) or default}    {what} (default {default})")
+        return
+    key = name.strip().lower()
+    if key not in SETTINGS:
+        raise UsageProblem(f"There is no setting '{name}'. Settings: {', '.join(SETTINGS)}.")
+    stored_key, what, default = SETTINGS[key]
+    if value is None:
+        store = open_store(readonly=True)
+        print(store.setting(stored_key) or default)
+        return
+    days = value.strip()
+    if not days.isdigit() or int(days) > 365:
+        raise UsageProblem(
+            f"The window is a whole number of days from 0 to 365, e.g. 14 (not '{value}')."
+        )
+    from cpft_tracker.store import who
+
+    store = open_store()
+    change = store.set_setting(stored_key, str(int(days)), by=who(by))
+    if change is None:
+        say(f"No change: {key} is already {int(days)}.")
+    else:
+        say(f"{key}: {change.old or default} -> {change.new} ({what}).")
+
+
 def backup(
     path: Annotated[
         Path,
@@ -49,7 +123,6 @@ def backup(
     )
 
 
-@app.command()
 def check(
     fmt: Annotated[
         str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")

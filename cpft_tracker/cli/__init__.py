@@ -1,0 +1,148 @@
+"""The command line: the table of commands and the entry point.
+
+Layout (see ARCHITECTURE.md): ``group.py`` (the typer app: a group that builds only the
+invoked command), ``options.py`` (the shared options and their readers), ``output.py``
+(messages and data out), ``errors.py`` (exceptions -> one line and an exit code) are the
+core; every other module here is one command group and imports only the core, never another
+command module. ``COMMANDS`` names each command's function and its one-line summary.
+``help.py`` answers ``--help``/``--version`` from this table without importing typer.
+
+Exit codes: 0 done; 1 a problem the message explains; 2 a command line that cannot be
+read (unknown option, a date or status that cannot be read); 3 reminder emails that could
+not be sent.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+HELP = "Track the improvement actions a CQC report requires: owners, due dates, statuses, evidence and BRAG progress."
+
+# name -> ("module:attribute", the one-line summary --help lists). The summary is the first
+# paragraph of the command's docstring (tests/test_cli_help.py checks they agree). The
+# attribute is a command function, or a typer.Typer for a command group (plan).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": (
+        "cpft_tracker.cli.maintenance:init",
+        "Create the action plan database, or upgrade it to this version. Safe to run twice.",
+    ),
+    "info": (
+        "cpft_tracker.cli.maintenance:info",
+        "Show which database is in use, its schema version and what it holds.",
+    ),
+    "import": (
+        "cpft_tracker.cli.importing:import_",
+        "Extract every must/needs requirement from CQC report files and add each as an action.",
+    ),
+    "list": (
+        "cpft_tracker.cli.reading:list_",
+        "List actions with their BRAG rating, status, due date and owner.",
+    ),
+    "show": (
+        "cpft_tracker.cli.reading:show",
+        "Show one action in full: the requirement verbatim, where it came from, its state and history.",
+    ),
+    "history": (
+        "cpft_tracker.cli.reading:history",
+        "Show the audit trail, newest first: who changed what and when.",
+    ),
+    "owners": (
+        "cpft_tracker.cli.reading:owners",
+        "List owners, their email addresses and how many tracked actions each holds.",
+    ),
+    "reports": (
+        "cpft_tracker.cli.reading:reports",
+        "List the imported reports with their reference prefix and number of actions.",
+    ),
+    "quality-statements": (
+        "cpft_tracker.cli.reading:quality_statements",
+        "List the CQC well-led quality statements an action can fall under.",
+    ),
+    "assign": (
+        "cpft_tracker.cli.actions:assign",
+        "Give one or many actions an owner (and record their email for reminders).",
+    ),
+    "unassign": ("cpft_tracker.cli.actions:unassign", "Take the owner off one or many actions."),
+    "due": (
+        "cpft_tracker.cli.actions:due",
+        "Set the due date of one or many actions (UK dates: day first).",
+    ),
+    "status": (
+        "cpft_tracker.cli.actions:status",
+        "Move one or many actions to a status. 'complete' needs evidence, given now or recorded earlier.",
+    ),
+    "note": ("cpft_tracker.cli.actions:note", "Add a dated progress note to an action."),
+    "evidence": (
+        "cpft_tracker.cli.actions:evidence",
+        "Record evidence of completion for an action (added to any evidence already there).",
+    ),
+    "retitle": (
+        "cpft_tracker.cli.actions:retitle",
+        "Correct an action's short title (the requirement itself is kept verbatim).",
+    ),
+    "classify": (
+        "cpft_tracker.cli.actions:classify",
+        "Correct the CQC quality statement one or many actions fall under.",
+    ),
+    "retire": (
+        "cpft_tracker.cli.actions:retire",
+        "Stop tracking actions, with a reason. They stay in history and exports; nothing is deleted.",
+    ),
+    "reinstate": ("cpft_tracker.cli.actions:reinstate", "Track retired actions again."),
+    "export": (
+        "cpft_tracker.cli.board:export",
+        "Export actions for scripts and board papers (the same filters as 'list').",
+    ),
+    "progress": (
+        "cpft_tracker.cli.board:progress",
+        "Show progress for the board: % complete, BRAG counts, overdue, and tables by statement, owner, status.",
+    ),
+    "settings": (
+        "cpft_tracker.cli.maintenance:settings",
+        "Show the settings, or change one: 'cpft-tracker settings window 21' (amber warning window).",
+    ),
+    "backup": (
+        "cpft_tracker.cli.maintenance:backup",
+        "Copy the database to PATH, safely, even while others are making changes.",
+    ),
+    "check": (
+        "cpft_tracker.cli.maintenance:check",
+        "Check the database: integrity, foreign keys, schema version and audit-trail protection.",
+    ),
+    "remind": (
+        "cpft_tracker.cli.remind:remind",
+        "List overdue and soon-due actions by owner, and (with --send) email each owner their own list.",
+    ),
+    "plan": (
+        "cpft_tracker.cli.plan:plan_app",
+        "Edit the plan in a spreadsheet: write a template, then load the edited file.",
+    ),
+}
+
+
+def load(target: str) -> Any:
+    """The object a ``COMMANDS`` entry names ("module:attribute"), importing its module."""
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from cpft_tracker.cli.help import answer_without_typer
+
+    if answer_without_typer(sys.argv[1:]):
+        return
+    from cpft_tracker.cli.group import app
+
+    app()
+
+
+def __getattr__(name: str) -> Any:
+    """``app``, ``build_command`` and ``TrackerGroup`` live in cli/group.py (imported on first use)."""
+    if name in ("app", "build_command", "TrackerGroup"):
+        from cpft_tracker.cli import group as module
+
+        return getattr(module, name)
+    raise AttributeError(f"module 'cpft_tracker.cli' has no attribute {name!r}")

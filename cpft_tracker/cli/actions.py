@@ -1,0 +1,200 @@
+"""Commands that change actions, each one transaction with its audit events: ``assign``,
+``unassign``, ``due``, ``status``, ``note``, ``evidence``, ``retitle``, ``classify``, ``retire``,
+``reinstate``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cpft_tracker.cli.options import (
+    By,
+    Note,
+    Refs,
+    open_store,
+    parse_quality_statement,
+    parse_status,
+)
+from cpft_tracker.cli.output import report_changes, say
+from cpft_tracker.errors import (
+    UsageProblem,
+)
+
+
+def assign(
+    refs: Refs,
+    owner: Annotated[
+        str,
+        typer.Argument(
+            metavar="OWNER", help="The owner: a person or post, e.g. 'Director of Nursing'."
+        ),
+    ],
+    email: Annotated[
+        str | None,
+        typer.Option("--email", metavar="ADDRESS", help="The owner's email, for reminders."),
+    ] = None,
+    note: Note = None,
+    by: By = None,
+) -> None:
+    """Give one or many actions an owner (and record their email for reminders)."""
+    from cpft_tracker.store import who
+
+    store = open_store()
+    changes = store.assign(refs, owner, email=email, note=note, by=who(by))
+    report_changes(changes, f"No change: already owned by {owner}.")
+
+
+def unassign(refs: Refs, note: Note = None, by: By = None) -> None:
+    """Take the owner off one or many actions."""
+    from cpft_tracker.store import who
+
+    store = open_store()
+    report_changes(
+        store.unassign(refs, note=note, by=who(by)), "No change: those actions had no owner."
+    )
+
+
+def due(
+    refs: Refs,
+    date: Annotated[
+        str,
+        typer.Argument(
+            metavar="DATE",
+            help="31/03/2026, 2026-03-31, '31 March 2026', '31 Mar 26', +30d, +6w, +3m, or 'none' to clear.",
+        ),
+    ],
+    note: Note = None,
+    by: By = None,
+) -> None:
+    """Set the due date of one or many actions (UK dates: day first)."""
+    from cpft_tracker.dates import parse_date
+    from cpft_tracker.store import who
+
+    value = None if date.strip().lower() in ("none", "clear") else parse_date(date).isoformat()
+    store = open_store()
+    report_changes(
+        store.set_due(refs, value, note=note, by=who(by)), "No change: already due then."
+    )
+
+
+def status(
+    refs: Refs,
+    new_status: Annotated[
+        str, typer.Argument(metavar="STATUS", help="not-started, in-progress, blocked or complete.")
+    ],
+    note: Note = None,
+    evidence: Annotated[
+        str | None,
+        typer.Option(
+            "--evidence", metavar="TEXT", help="What shows it is done (needed for complete)."
+        ),
+    ] = None,
+    by: By = None,
+) -> None:
+    """Move one or many actions to a status. 'complete' needs evidence, given now or recorded earlier."""
+    from cpft_tracker.store import who
+
+    value = parse_status(new_status)
+    store = open_store()
+    changes = store.set_status(refs, value, note=note, evidence=evidence, by=who(by))
+    report_changes(changes, f"No change: already {value}.")
+
+
+def note(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action reference.")],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="The progress note.")],
+    by: By = None,
+) -> None:
+    """Add a dated progress note to an action."""
+    from cpft_tracker.store import who
+
+    store = open_store()
+    change = store.add_note(ref, text, by=who(by))
+    say(f"{change.ref}: note added.")
+
+
+def evidence(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action reference.")],
+    text: Annotated[
+        str,
+        typer.Argument(
+            metavar="TEXT", help="What shows the action is done, e.g. a paper and date."
+        ),
+    ],
+    by: By = None,
+) -> None:
+    """Record evidence of completion for an action (added to any evidence already there)."""
+    from cpft_tracker.store import who
+
+    store = open_store()
+    change = store.add_evidence(ref, text, by=who(by))
+    say(f"{change.ref}: evidence recorded.")
+
+
+def retitle(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action reference.")],
+    title: Annotated[str, typer.Argument(metavar="TITLE", help="The new short title.")],
+    by: By = None,
+) -> None:
+    """Correct an action's short title (the requirement itself is kept verbatim)."""
+    from cpft_tracker.store import clean_name, who
+
+    if not "".join(ch for ch in title if ch.isprintable()).strip():
+        raise UsageProblem(
+            "The new title is empty. Write a short title that reads as an action, "
+            'e.g. "Review board succession planning".'
+        )
+    value = clean_name(title, "title")
+    store = open_store()
+    report_changes(
+        store.set_text_field([ref], "title", value, by=who(by)),
+        "No change: that is already the title.",
+    )
+
+
+def classify(
+    refs: Refs,
+    statement: Annotated[
+        str,
+        typer.Argument(
+            metavar="QUALITY_STATEMENT",
+            help="A CQC well-led quality statement (see 'quality-statements'), or 'none'.",
+        ),
+    ],
+    by: By = None,
+) -> None:
+    """Correct the CQC quality statement one or many actions fall under."""
+    from cpft_tracker.store import who
+
+    value = parse_quality_statement(statement)
+    store = open_store()
+    report_changes(
+        store.set_text_field(refs, "quality_statement", value, by=who(by)),
+        "No change: already under that quality statement.",
+    )
+
+
+def retire(
+    refs: Refs,
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="Why it is no longer tracked.")
+    ],
+    by: By = None,
+) -> None:
+    """Stop tracking actions, with a reason. They stay in history and exports; nothing is deleted."""
+    from cpft_tracker.store import who
+
+    store = open_store()
+    report_changes(store.retire(refs, reason, by=who(by)), "No change: already retired.")
+
+
+def reinstate(refs: Refs, note: Note = None, by: By = None) -> None:
+    """Track retired actions again."""
+    from cpft_tracker.store import who
+
+    store = open_store()
+    report_changes(
+        store.reinstate(refs, note=note, by=who(by)), "No change: those actions were not retired."
+    )

@@ -1,0 +1,124 @@
+"""The one place that turns an exception into one plain line on stderr and an exit code.
+
+Exit codes: 0 done; 1 a problem the message explains; 2 a command line that cannot be read
+(unknown option, missing argument, a date or status that cannot be read); 3 reminder emails
+that could not be sent; 130 stopped with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+# typer 0.29 runs on its own copy of click (typer._click) and re-exports only BadParameter,
+# Exit and Abort; the usage errors below are raised by that copy, so they are caught from it
+# here, in this one module (a click.ClickException from the real click would not be caught by
+# typer at all). Nothing in typer or click is patched.
+from typer._click import exceptions as click
+
+from cpft_tracker.cli.options import _state
+from cpft_tracker.errors import (
+    TrackerError,
+)
+
+
+class Escaped(Exception):  # noqa: N818  (a carrier, not an error of its own)
+    """Ctrl-C or a closed pipe inside a command, carried past typer's own handling to ours.
+
+    typer turns KeyboardInterrupt into a silent exit 130 and a closed pipe into exit 1;
+    ``TrackerGroup.invoke`` wraps them in this so ``run_safely`` says what it always said.
+    """
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+def run_safely(call: Any) -> int:
+    """Call the click main in non-standalone mode and map any exception to an exit code."""
+    try:
+        rv = call()
+        return rv if isinstance(rv, int) else 0
+    except TrackerError as exc:
+        fail(exc.message)
+        return exc.exit_code
+    except Escaped as exc:
+        if isinstance(exc.original, BrokenPipeError):
+            # the reader of our output (e.g. `head`) went away: not an error for the user
+            try:
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            except OSError:
+                pass
+            return 0
+        fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
+        return 130
+    except click.NoArgsIsHelpError as exc:  # bare `cpft-tracker`: show the help
+        print(exc.format_message() if exc.ctx is None else exc.ctx.get_help())
+        return 0
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx is not None else "cpft-tracker"
+        text = exc.format_message().replace("\n", " ").strip()
+        param = getattr(exc, "param", None)
+        if (
+            isinstance(exc, click.MissingParameter)
+            and param is not None
+            and param.param_type_name == "argument"
+            and param.nargs == -1
+            and exc.ctx is not None
+        ):
+            # `assign CPFT-01`: click gives the one word to OWNER and reports REF... missing
+            wanted = [
+                p.metavar or (p.name or "").upper()
+                for p in exc.ctx.command.params
+                if p.param_type_name == "argument"
+            ]
+            text = f"Missing argument: give {' '.join(wanted)} (one or more action references, e.g. CPFT-01"
+            text += f", then {' '.join(wanted[1:])})." if len(wanted) > 1 else ")."
+        if not text.endswith((".", "?")):
+            text += "."
+        option = getattr(exc, "option_name", None)
+        if isinstance(exc, click.NoSuchOption) and option and not option.startswith("--"):
+            # e.g. a note "- chased again" or an owner "-2+3": text, not an option
+            fail(
+                f"{text} If '{option}' is text rather than an option, put -- before it, "
+                f'e.g. {where} REF -- "{option} ...".'
+            )
+            return 2
+        fail(f"{text} Run '{where} --help' to see how to use it.")
+        return 2
+    except click.ClickException as exc:
+        fail(exc.format_message())
+        return exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
+        return 130
+    except BrokenPipeError:
+        # the reader of our output (e.g. `head`) went away: not an error for the user
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return 0
+    except sqlite3.DatabaseError as exc:
+        from cpft_tracker.store import translate_sqlite_error
+
+        fail(translate_sqlite_error(exc, Path(_state.get("db_path") or "the database")).message)
+        return 1
+    except Exception as exc:  # a bug, not the user's fault: still one line, no traceback
+        if os.environ.get("CPFT_TRACKER_DEBUG"):
+            raise
+        fail(
+            f"Something unexpected went wrong ({type(exc).__name__}: {exc}). Nothing was half-saved. "
+            "Run again with CPFT_TRACKER_DEBUG=1 and send the output to the cpft-tracker maintainers."
+        )
+        return 1
+
+
+def fail(text: str) -> None:
+    """Print one error line on stderr."""
+    print(f"Error: {' '.join(str(text).split())}", file=sys.stderr)

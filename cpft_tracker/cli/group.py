@@ -1,0 +1,162 @@
+"""The typer app behind ``cpft-tracker``: the top-level group that builds commands lazily.
+
+Imported only when a command runs (``cpft_tracker.cli.main``): ``--help``, a bare
+``cpft-tracker`` and ``--version`` are answered by ``cli/help.py`` without typer.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from difflib import get_close_matches
+from typing import Annotated, Any
+
+import typer
+import typer.main
+
+# typer 0.29's own copy of click: the types of the commands and contexts it builds
+from typer._click import Command, Context
+from typer._click.exceptions import UsageError
+from typer.core import TyperCommand, TyperGroup
+
+from cpft_tracker import __version__
+from cpft_tracker.cli import COMMANDS, HELP, load
+from cpft_tracker.cli.errors import Escaped, run_safely
+from cpft_tracker.cli.options import _state
+
+
+def build_command(name: str) -> Command:
+    """The click command for one ``COMMANDS`` entry: its module imported, its function converted.
+
+    typer turns a function into a click command by reading its signature (``inspect``,
+    ``typing.get_type_hints``); done here for the invoked command only, not all 27.
+    """
+    if name not in _built:
+        obj = load(COMMANDS[name][0])
+        if not isinstance(obj, typer.Typer):
+            one = typer.Typer(
+                add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None
+            )
+            one.command(name)(obj)
+            obj = one
+        _built[name] = typer.main.get_command(obj)
+    return _built[name]
+
+
+_built: dict[str, Command] = {}
+
+
+class TrackerGroup(TyperGroup):
+    """The top-level group: commands come from ``COMMANDS`` and are built only when invoked
+    (Click's "lazily loading subcommands" pattern); every failure becomes one plain line on
+    stderr and an exit code.
+    """
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        """Every command name, in the order --help lists them (nothing is imported)."""
+        return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        """The command called ``cmd_name``, built now (its module imported), or None."""
+        if cmd_name in COMMANDS:
+            return build_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: Context, args: list[str]) -> Any:
+        """As typer's, with its "Did you mean ...?" drawn from the table (no command is built)."""
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            matches = get_close_matches(args[0], list(COMMANDS)) if args else []
+            if matches and "Did you mean" not in exc.message:
+                suggestions = ", ".join(f"{m!r}" for m in matches)
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
+
+    def format_commands(self, ctx: Context, formatter: Any) -> None:
+        """The Commands section of --help from the table's summaries: listing imports no command.
+
+        The same text click writes from each command's help: a stand-in command holding only
+        the summary (the first paragraph of the docstring) gives click's own short help.
+        """
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, TyperCommand(name=name, help=summary).get_short_help_str(limit))
+            for name, (_, summary) in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: Context) -> Any:
+        """Run the command; Ctrl-C and a closed pipe go to our one error mapping, not typer's."""
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, BrokenPipeError) as exc:
+            raise Escaped(exc) from None
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; never show a traceback for a user's mistake."""
+        code = run_safely(
+            lambda: super(TrackerGroup, self).main(
+                args=args,
+                prog_name=prog_name or "cpft-tracker",
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+        )
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(
+    cls=TrackerGroup,
+    name="cpft-tracker",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cpft-tracker {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="The database file. Default: $CPFT_TRACKER_DB, else your user data folder.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Track the improvement actions a CQC report requires.
+
+    Typical month: import the report, assign owners and due dates, move statuses with notes,
+    complete with evidence, then print progress for the board.
+    """
+    _state["db"] = db

@@ -1,0 +1,226 @@
+"""The shared options and the readers of their values: --db, --by, --format, --as-of, --window, the
+filters of list/export/progress, and opening the store. Every command module imports from here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cpft_tracker.errors import (
+    UsageProblem,
+)
+
+_state: dict[str, Any] = {"db": None, "db_path": None}
+
+
+def db_path() -> Path:
+    """The database path in use: --db, else CPFT_TRACKER_DB, else the per-user data folder."""
+    from cpft_tracker.store import resolve_db_path
+
+    path = resolve_db_path(_state.get("db"))
+    _state["db_path"] = str(path)
+    return path
+
+
+def open_store(*, create: bool = False, readonly: bool = False) -> Any:
+    """Open the database (read commands refuse to create one)."""
+    from cpft_tracker.store import Store
+
+    return Store.open(db_path(), create=create, readonly=readonly)
+
+
+def today_date() -> Any:
+    """Today's local date (CPFT_TRACKER_TODAY overrides it for tests and rehearsals)."""
+    from cpft_tracker.dates import today
+
+    return today()
+
+
+def window_days(store: Any, option: int | None) -> int:
+    """The BRAG warning window: --window, else the stored setting, else 14 days."""
+    from cpft_tracker.models import DEFAULT_WINDOW_DAYS
+
+    if option is not None:
+        if option < 0:
+            raise UsageProblem("--window must be zero or more days, e.g. --window 14.")
+        return option
+    stored = store.setting("warning_window_days")
+    return int(stored) if stored and stored.isdigit() else DEFAULT_WINDOW_DAYS
+
+
+def parse_status(text: str) -> str:
+    """A status from the command line, or a usage error that lists the statuses."""
+    from cpft_tracker.models import STATUSES, normalise_status
+
+    status = normalise_status(text)
+    if status is None:
+        raise UsageProblem(f"'{text}' is not a status. Use one of: {', '.join(STATUSES)}.")
+    return status
+
+
+def parse_quality_statement(text: str) -> str | None:
+    """A quality statement from the command line ('none' clears it)."""
+    from cpft_tracker.quality_statements import NAMES, match_name
+
+    if text.strip().lower() in ("none", "-", ""):
+        return None
+    name = match_name(text)
+    if name is None:
+        raise UsageProblem(
+            f"'{text}' is not a CQC well-led quality statement. Use one of: {'; '.join(NAMES)} (or 'none')."
+        )
+    return name
+
+
+def check_by(value: str | None) -> str | None:
+    """--by as given; a blank one is refused, not silently replaced by the login name in the audit trail."""
+    if value is not None and not value.strip():
+        raise UsageProblem(
+            "--by is empty. Give the name of who is making the change, e.g. --by 'Jane Smith', "
+            "or leave --by out to use $CPFT_TRACKER_USER or your login name."
+        )
+    return value
+
+
+By = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="NAME",
+        callback=check_by,
+        help="Who is making the change (default: $CPFT_TRACKER_USER, else your login name).",
+    ),
+]
+
+Note = Annotated[
+    str | None, typer.Option("--note", metavar="TEXT", help="A note to keep with the change.")
+]
+
+Refs = Annotated[
+    list[str], typer.Argument(metavar="REF...", help="One or more action references, e.g. CPFT-01.")
+]
+
+Format = Annotated[
+    str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.")
+]
+
+StatusFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status", metavar="STATUS", help="Only actions with this status (repeat for several)."
+    ),
+]
+
+OwnerFilter = Annotated[
+    str | None, typer.Option("--owner", metavar="NAME", help="Only this owner's actions.")
+]
+
+UnassignedFilter = Annotated[bool, typer.Option("--unassigned", help="Only actions with no owner.")]
+
+OverdueFilter = Annotated[
+    bool, typer.Option("--overdue", help="Only actions past their due date and not complete.")
+]
+
+DueBeforeFilter = Annotated[
+    str | None,
+    typer.Option("--due-before", metavar="DATE", help="Only actions due before this date."),
+]
+
+ReportFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--report", metavar="NAME", help="Only actions from this report (name or reference prefix)."
+    ),
+]
+
+QualityStatementFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--quality-statement",
+        "--qs",
+        metavar="NAME",
+        help="Only actions under this CQC quality statement.",
+    ),
+]
+
+Window = Annotated[
+    int | None,
+    typer.Option(
+        "--window",
+        metavar="DAYS",
+        help="Amber warning window in days (default: the 'window' setting, else 14).",
+    ),
+]
+
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="The plan as it stood at the end of this date, rebuilt from the audit trail "
+        "(that date counts as today).",
+    ),
+]
+
+
+def resolve_as_of(as_of: str | None) -> tuple[Any, Any]:
+    """(the --as-of date or None, the date that counts as today): the one reading of --as-of."""
+    from cpft_tracker.asof import parse_as_of
+
+    real_today = today_date()
+    day = parse_as_of(as_of, today=real_today)
+    return day, day or real_today
+
+
+def build_filters(
+    *,
+    today: Any,
+    status: list[str] | None = None,
+    owner: str | None = None,
+    unassigned: bool = False,
+    overdue: bool = False,
+    due_before: str | None = None,
+    report: str | None = None,
+    quality_statement: str | None = None,
+) -> Any:
+    """Turn the shared filter options into store Filters (values checked, dates read)."""
+    from cpft_tracker.dates import parse_date
+    from cpft_tracker.store import Filters
+
+    def one_line(value: str | None) -> str | None:
+        # names are stored with their spaces collapsed: match them the same way
+        return " ".join(value.split()) if value is not None else None
+
+    return Filters(
+        status=[parse_status(s) for s in status or []],
+        owner=one_line(owner),
+        unassigned=unassigned,
+        overdue_on=today.isoformat() if overdue else None,
+        due_before=parse_date(due_before, base=today).isoformat() if due_before else None,
+        report=one_line(report),
+        quality_statement=parse_quality_statement(quality_statement) if quality_statement else None,
+    )
+
+
+def plan_view(
+    store: Any, *, as_of: str | None, window: int | None, columns: Any = None, **filter_options: Any
+) -> tuple[Any, Any, int, list[dict[str, Any]]]:
+    """What list, export and progress show: (the --as-of date or None, today, the BRAG window,
+    the filtered actions as they stood then). One reading of --as-of, filters and window."""
+    from cpft_tracker.asof import plan_actions
+
+    as_of_day, today = resolve_as_of(as_of)
+    filters = build_filters(today=today, **filter_options)
+    win = window_days(store, window)
+    return as_of_day, today, win, plan_actions(store, filters, as_of_day, columns=columns)
+
+
+def check_format(value: str, allowed: tuple[str, ...]) -> str:
+    """A --format value, or a usage error listing the formats."""
+    fmt = value.strip().lower()
+    if fmt not in allowed:
+        raise UsageProblem(f"'{value}' is not a format here. Use one of: {', '.join(allowed)}.")
+    return fmt

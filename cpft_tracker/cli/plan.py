@@ -1,0 +1,88 @@
+"""``plan template`` / ``plan load``: edit the plan in a spreadsheet (a typer sub-group)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cpft_tracker.cli.options import (
+    By,
+    OwnerFilter,
+    ReportFilter,
+    open_store,
+    plan_view,
+)
+from cpft_tracker.cli.output import say, write_output
+
+plan_app = typer.Typer(
+    name="plan",
+    help="Edit the plan in a spreadsheet: write a template, then load the edited file.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@plan_app.command("template")
+def plan_template(
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to this file, e.g. plan.csv."),
+    ] = None,
+    owner: OwnerFilter = None,
+    report: ReportFilter = None,
+) -> None:
+    """Write every action (ref, title, owner, email, due, status, evidence) as a CSV to edit in Excel.
+
+    Change the owner, owner_email, due, status, evidence or title cells, save as CSV and
+    run 'cpft-tracker plan load FILE'. The requirement column is for reading only.
+    """
+    from cpft_tracker.plan import template_csv
+
+    store = open_store(readonly=True)
+    *_, rows = plan_view(store, as_of=None, window=None, owner=owner, report=report)
+    write_output(template_csv(rows), output)
+    if output not in (None, "-"):
+        say(
+            f"{len(rows)} action{'s' if len(rows) != 1 else ''}. Edit the file, save it as CSV, "
+            f"then run: cpft-tracker plan load {output}"
+        )
+
+
+@plan_app.command("load")
+def plan_load(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The edited plan CSV.")],
+    by: By = None,
+) -> None:
+    """Apply an edited plan CSV in one go: every change is saved, or (if any row is wrong) none.
+
+    Each change is recorded in the audit trail. Every bad row is listed with its row number.
+    """
+    from cpft_tracker.plan import PlanRejected, load_plan
+    from cpft_tracker.render import describe_event
+    from cpft_tracker.store import who
+
+    store = open_store()
+    try:
+        edits, changes = load_plan(store, file, by=who(by))
+    except PlanRejected as exc:
+        for problem in exc.problems:
+            say(problem)
+        raise
+    if not changes:
+        say(f"No changes: {file.name} matches the plan.")
+        return
+    rows = {e["ref"].upper(): e["row"] for e in edits}
+    by_ref: dict[str, list[str]] = {}
+    for c in changes:
+        text = describe_event({"field": c.field, "old": c.old, "new": c.new})
+        by_ref.setdefault(c.ref, []).append(text)
+    for ref, texts in by_ref.items():
+        say(f"Row {rows.get(ref.upper(), '?')} {ref}: {'; '.join(texts)}")
+    say(
+        f"Loaded {file.name}: {len(changes)} change{'s' if len(changes) != 1 else ''} "
+        f"to {len(by_ref)} action{'s' if len(by_ref) != 1 else ''}, saved together."
+    )

@@ -1,0 +1,151 @@
+"""Commands that read the plan: ``list``, ``show``, ``history``, ``owners``, ``reports``,
+``quality-statements``. Each opens the database read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cpft_tracker.cli.options import (
+    AsOf,
+    DueBeforeFilter,
+    Format,
+    OverdueFilter,
+    OwnerFilter,
+    QualityStatementFilter,
+    ReportFilter,
+    StatusFilter,
+    UnassignedFilter,
+    Window,
+    check_format,
+    open_store,
+    plan_view,
+    today_date,
+    window_days,
+)
+from cpft_tracker.cli.output import say
+from cpft_tracker.errors import (
+    UsageProblem,
+)
+
+
+def list_(
+    status: StatusFilter = None,
+    owner: OwnerFilter = None,
+    unassigned: UnassignedFilter = False,
+    overdue: OverdueFilter = False,
+    due_before: DueBeforeFilter = None,
+    report: ReportFilter = None,
+    quality_statement: QualityStatementFilter = None,
+    window: Window = None,
+    as_of: AsOf = None,
+    fmt: Format = "table",
+) -> None:
+    """List actions with their BRAG rating, status, due date and owner."""
+    from cpft_tracker import render
+    from cpft_tracker.asof import describe_as_of
+
+    fmt = check_format(fmt, ("table", "json", "csv"))
+    store = open_store(readonly=True)
+    as_of_day, today, win, actions = plan_view(
+        store,
+        as_of=as_of,
+        window=window,
+        status=status,
+        owner=owner,
+        unassigned=unassigned,
+        overdue=overdue,
+        due_before=due_before,
+        report=report,
+        quality_statement=quality_statement,
+    )
+    if fmt == "json":
+        render.write_stdout_chunks(render.actions_json_chunks(actions, today=today, window=win))
+    elif fmt == "csv":
+        render.write_stdout_chunks(render.actions_csv_lines(actions, today=today, window=win))
+    else:
+        if not actions and as_of_day:
+            say(f"No actions match as the plan stood at {describe_as_of(as_of_day)}.")
+            return
+        if not actions:
+            say("No actions match. Run 'cpft-tracker list' without filters to see them all.")
+            return
+        render.print_actions_table(actions, today=today, window=win)
+        at = f" as the plan stood at {describe_as_of(as_of_day)}" if as_of_day else ""
+        say(f"{len(actions)} action{'s' if len(actions) != 1 else ''}{at}.")
+
+
+def show(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The action reference, e.g. CPFT-01.")],
+    window: Window = None,
+) -> None:
+    """Show one action in full: the requirement verbatim, where it came from, its state and history."""
+    from cpft_tracker import render
+
+    store = open_store(readonly=True)
+    action = store.action(ref)
+    render.print_action(
+        action, store.history(ref), today=today_date(), window=window_days(store, window)
+    )
+
+
+def history(
+    ref: Annotated[
+        str | None, typer.Argument(metavar="[REF]", help="One action; leave out for all.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", metavar="N", help="Show the newest N events.")
+    ] = None,
+    fmt: Format = "table",
+) -> None:
+    """Show the audit trail, newest first: who changed what and when."""
+    import json
+
+    from cpft_tracker import render
+
+    fmt = check_format(fmt, ("table", "json"))
+    if limit is not None and limit < 1:
+        raise UsageProblem(f"--limit must be 1 or more events, e.g. --limit 20 (not {limit}).")
+    store = open_store(readonly=True)
+    events = store.history(ref, limit=limit)
+    if fmt == "json":
+        render.write_stdout(
+            json.dumps({"schema_version": 1, "events": events}, ensure_ascii=False, indent=2) + "\n"
+        )
+        return
+    render.print_history(events)
+
+
+def owners() -> None:
+    """List owners, their email addresses and how many tracked actions each holds."""
+    store = open_store(readonly=True)
+    rows = store.owners()
+    if not rows:
+        say("No owners yet. Assign one with: cpft-tracker assign REF... OWNER --email ADDRESS")
+        return
+    for row in rows:
+        email = f" <{row['email']}>" if row["email"] else " (no email address)"
+        print(f"{row['name']}{email}: {row['actions']} action{'s' if row['actions'] != 1 else ''}")
+
+
+def reports() -> None:
+    """List the imported reports with their reference prefix and number of actions."""
+    store = open_store(readonly=True)
+    rows = store.reports()
+    if not rows:
+        say("No reports yet. Import one with: cpft-tracker import REPORT.txt")
+        return
+    for row in rows:
+        print(
+            f"{row['prefix']}: {row['name']} ({row['actions']} actions, from {row['source_file']})"
+        )
+
+
+def quality_statements() -> None:
+    """List the CQC well-led quality statements an action can fall under."""
+    from cpft_tracker.quality_statements import NAMES
+
+    for name in NAMES:
+        print(name)
