@@ -1,0 +1,122 @@
+"""Report text -> requirements. Pure functions: no database, no terminal.
+
+INTERFACE CONTRACT (used by store.py / cli.py; keep these names and fields):
+
+    extract_requirements(text: str, *, include_should: bool = False) -> list[Requirement]
+    document_title(text: str) -> str | None
+    fingerprint(requirement_text: str) -> str
+
+The stages, one module each (issue 10):
+
+- ``units.py``: text -> units. Headings, and sentences of paragraphs and bullets.
+  Hard-wrapped lines (PDF copies) are joined, page numbers and repeated running headers
+  are dropped, bullets start new blocks, and sentences are split on full stops (also
+  "assessed.These") but not after "e.g.", "Dr.", "No. 3", decimals... A bullet under a
+  must/should lead-in ("Action the trust MUST take to improve", "The provider must:") is
+  one unit, flagged with the lead-in's keyword.
+- ``rules.py``: ``_find_trigger`` decides whether a unit states something the provider
+  must do / needs to do (or, advisory, should do).
+- ``titles.py``: ``_make_title`` turns the unit into an action title;
+  quality_statements.classify picks the quality statement.
+- ``document.py``: facts about the whole document (its title).
+- ``words.py``: the word tables, as data. Extend those rather than code.
+
+This module puts the stages together and is the only public face of the package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from cpft_tracker.extract.document import document_title
+from cpft_tracker.extract.rules import (
+    CLASSIFY_CHARS,
+    _find_trigger,
+)
+from cpft_tracker.extract.titles import (
+    _make_title,
+)
+from cpft_tracker.extract.units import (
+    Unit,
+    split_units,
+)
+from cpft_tracker.quality_statements import classify
+
+__all__ = [
+    "Requirement",
+    "Unit",
+    "document_title",
+    "extract_requirements",
+    "fingerprint",
+    "split_units",
+]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One must/needs requirement found in a report."""
+
+    text: str  # the requirement sentence exactly as the report words it (whitespace collapsed)
+    context: str  # the paragraph or bullet it sits in (whitespace collapsed)
+    section: str | None  # the nearest heading above it
+    line: int  # 1-based line of the source text where the sentence starts
+    position: int  # 1-based order of this requirement among those found in the document
+    keyword: str  # "must", "needs" or "should"
+    matched: str  # the exact words that made it a requirement, e.g. "must ensure", "needed to"
+    title: str  # short title for tables, at most 80 characters, reads as an action
+    quality_statement: str | None  # one of quality_statements.NAMES, or None
+
+
+def fingerprint(requirement_text: str) -> str:
+    """A stable identity for a requirement: survives re-wrapping, case and quote style."""
+    norm = requirement_text.replace("\u2019", "'").replace("\u2018", "'")
+    norm = norm.replace("\u201c", '"').replace("\u201d", '"')
+    norm = re.sub(r"\s+", " ", norm).strip().lower()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+# ===========================================================================
+# Public functions
+# ===========================================================================
+
+
+def extract_requirements(text: str, *, include_should: bool = False) -> list[Requirement]:
+    """Every must/needs requirement in the text, in document order.
+
+    With ``include_should`` the advisory "should" findings (and bullets under a "should"
+    lead-in) are returned too, with keyword "should".
+    """
+    out: list[Requirement] = []
+    for unit in split_units(text):
+        if unit.kind in ("heading", "leadin"):
+            continue
+        s = unit.text
+        trig = _find_trigger(s)
+        if unit.kind == "bullet":
+            keyword = unit.scope or "must"
+            if trig is not None and trig.keyword != keyword:
+                trig = None
+            matched = s[trig.start : trig.end] if trig else ""
+        else:
+            if trig is None:
+                continue
+            keyword = trig.keyword
+            matched = s[trig.start : trig.end]
+        if keyword == "should" and not include_should:
+            continue
+        out.append(
+            Requirement(
+                text=s,
+                context=unit.context,
+                section=unit.section,
+                line=unit.line,
+                position=len(out) + 1,
+                keyword=keyword,
+                matched=matched,
+                title=_make_title(s, trig, unit.kind == "bullet"),
+                quality_statement=classify(s[:CLASSIFY_CHARS], unit.context[:CLASSIFY_CHARS]),
+            )
+        )
+    return out
