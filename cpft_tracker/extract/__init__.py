@@ -36,7 +36,7 @@ from cpft_tracker.extract.rules import (
     _find_trigger,
 )
 from cpft_tracker.extract.titles import (
-    _make_title,
+    make_title,
 )
 from cpft_tracker.extract.units import (
     Unit,
@@ -82,6 +82,12 @@ def fingerprint(requirement_text: str) -> str:
 # ===========================================================================
 
 
+def _before(unit: Unit) -> str:
+    """The paragraph text before the unit's sentence (for resolving "this" in its title)."""
+    at = unit.context.find(unit.text)
+    return unit.context[:at] if at > 0 else ""
+
+
 def extract_requirements(text: str, *, include_should: bool = False) -> list[Requirement]:
     """Every must/needs requirement in the text, in document order.
 
@@ -115,7 +121,7 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
                 position=len(out) + 1,
                 keyword=keyword,
                 matched=matched,
-                title=_make_title(s, trig, unit.kind == "bullet"),
+                title=make_title(s, trig, unit.kind == "bullet", _before(unit)),
                 quality_statement=classify(s[:CLASSIFY_CHARS], unit.context[:CLASSIFY_CHARS]),
             )
         )

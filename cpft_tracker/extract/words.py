@@ -313,12 +313,6 @@ ABBREVIATIONS = frozenset(
     cf al op mt""".split()
 )
 
-# Function words that a title should not end on after being cut.
-TITLE_TRAILING = frozenset(
-    """and or the a an of to for in on at by with must be that which is are was were their
-    its this these from as but so than""".split()
-)
-
 # Subjects that say nothing on their own in a title ("Improve this"): the finding before
 # them is used instead.
 TITLE_PRONOUNS = frozenset("this it that these those they".split())
@@ -499,3 +493,45 @@ TITLE_BOILERPLATE = (
     r"(?i:^we are the independent regulator)",
     r"(?i:^(?:ratings?|overall rating)\b)",
 )
+
+
+# --- Titles that stand alone (issue 11) -------------------------------------------
+
+# Pronouns a title must not leave unresolved ("Embed this in the organisation").
+STANDALONE_PRONOUNS = frozenset("this these those it they them that".split())
+# After "this"/"that"/"these"/"those", these words show it is a pronoun, not a determiner:
+# "this clearly articulates", "for this to become", "embed this in", "this is".
+PRONOUN_FOLLOWERS = frozenset(
+    """is was are were be been has had have will would can could may might must should
+    needs needed to in on at across within into from for by with and or but so as that
+    which who when where if because""".split()
+)
+# Prepositions: they end a topic noun phrase ("Co-production with people who…" ->
+# "Co-production", "Quality improvement at the trust" -> "Quality improvement").
+PREPOSITIONS = frozenset(
+    """of for in on at across from within by with between about around into onto over under
+    through throughout towards toward among amongst""".split()
+)
+# Subject heads that are not a topic ("The trust had started work on a refreshed strategy":
+# the topic is what the trust started, not the trust).
+NON_TOPIC_HEADS = frozenset(
+    """trust provider practice service services home hospital organisation board leaders
+    leadership staff team teams we there it this that these those they he she action
+    work lead manager managers people patients""".split()
+)
+# Words that open a subordinate clause at the start of a sentence ("Whilst action was
+# being taken to promote environmental sustainability at the trust, …").
+CLAUSE_SUBORDINATORS = frozenset(
+    "whilst while although though as despite since because if when where".split()
+)
+# Object heads of "<provider> needs a/an <X>" that read best as "Agree a/an <X>".
+AGREE_OBJECTS = frozenset(
+    "plan plans strategy strategies approach vision framework policy timetable programme".split()
+)
+# The organisation itself as a subject ("The trust needs an engagement plan").
+ORGANISATION_WORDS = frozenset(
+    "trust provider practice service home hospital organisation board".split()
+)
+# Before "it"/"they", these open a new clause about the sentence's own subject ("… so they
+# can be active partners", "… demonstrate that it has acted on concerns").
+SAME_SUBJECT_OPENERS = frozenset("so that and but because until unless how whether".split())
