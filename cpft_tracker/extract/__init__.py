@@ -28,23 +28,34 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cpft_tracker.extract.document import document_title
+from cpft_tracker.extract.duplicates import possible_duplicates
+from cpft_tracker.extract.review import RULES, confidence_for, needs_review, rule_for
 from cpft_tracker.extract.rules import (
     CLASSIFY_CHARS,
+    _clause_before,
     _find_trigger,
+    _head,
+    _tokens_before,
+    _Trigger,
 )
 from cpft_tracker.extract.titles import (
     make_title,
 )
 from cpft_tracker.extract.units import (
     Unit,
+    _first_word,
     split_units,
 )
+from cpft_tracker.extract.words import IMPERATIVE_VERBS, VERB_OPENERS
 from cpft_tracker.quality_statements import classify
 
 __all__ = [
+    "RULES",
+    "needs_review",
+    "possible_duplicates",
     "Requirement",
     "Unit",
     "document_title",
@@ -65,8 +76,12 @@ class Requirement:
     position: int  # 1-based order of this requirement among those found in the document
     keyword: str  # "must", "needs" or "should"
     matched: str  # the exact words that made it a requirement, e.g. "must ensure", "needed to"
-    title: str  # short title for tables, at most 80 characters, reads as an action
+    title: str  # reads as an action and stands alone; whole (only a terminal may shorten it)
     quality_statement: str | None  # one of quality_statements.NAMES, or None
+    rule: str = "must"  # which rule took it: a key of review.RULES
+    confidence: str = "high"  # "high", "medium" or "low": see review.py for what each means
+    due: str | None = None  # ISO date the report sets for it ("… by 31 March 2012"), or None
+    possible_duplicates: tuple[int, ...] = ()  # positions of requirements saying the same
 
 
 def fingerprint(requirement_text: str) -> str:
@@ -112,6 +127,15 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
             matched = s[trig.start : trig.end]
         if keyword == "should" and not include_should:
             continue
+        rule = rule_for(trig.kind if trig else None, unit.kind)
+        confidence = confidence_for(
+            rule,
+            subject=_subject_head(s, trig),
+            trigger_at=trig.key_start if trig else 0,
+            verb_first=_first_word(s) in IMPERATIVE_VERBS or _first_word(s) in VERB_OPENERS,
+            scope=unit.scope,
+            own_trigger=trig is not None,
+        )
         out.append(
             Requirement(
                 text=s,
@@ -123,6 +147,29 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
                 matched=matched,
                 title=make_title(s, trig, unit.kind == "bullet", _before(unit)),
                 quality_statement=classify(s[:CLASSIFY_CHARS], unit.context[:CLASSIFY_CHARS]),
+                rule=rule,
+                confidence=confidence,
             )
         )
-    return out
+    return _with_duplicates(out)
+
+
+def _subject_head(s: str, trig: _Trigger | None) -> str | None:
+    """The subject word of the trigger's clause ("trust" in "The trust must…")."""
+    if trig is None:
+        return None
+    return _head(_clause_before(_tokens_before(s, trig.key_start)))
+
+
+def _with_duplicates(reqs: list[Requirement]) -> list[Requirement]:
+    """Each requirement with the positions of the others that may state the same thing."""
+    others: dict[int, list[int]] = {}
+    for i, j, _ in possible_duplicates(reqs):
+        others.setdefault(i, []).append(reqs[j].position)
+        others.setdefault(j, []).append(reqs[i].position)
+    if not others:
+        return reqs
+    return [
+        replace(r, possible_duplicates=tuple(sorted(others[k]))) if k in others else r
+        for k, r in enumerate(reqs)
+    ]

@@ -48,7 +48,9 @@ from cpft_tracker.extract.words import (
 
 
 # "… checked regularly. (Regulation 12)": the citation is kept in the requirement, not the title.
-_REGULATION_TAIL_RE = re.compile(r"[\s.]*\((?:regulations?|reg\.?|outcome)\b(?:[^()]|\([^()]*\))*\)\W*$", re.I)
+_REGULATION_TAIL_RE = re.compile(
+    r"[\s.]*\((?:regulations?|reg\.?|outcome)\b(?:[^()]|\([^()]*\))*\)\W*$", re.I
+)
 
 
 def _finish_title(t: str) -> str:

@@ -535,3 +535,44 @@ ORGANISATION_WORDS = frozenset(
 # Before "it"/"they", these open a new clause about the sentence's own subject ("… so they
 # can be active partners", "… demonstrate that it has acted on concerns").
 SAME_SUBJECT_OPENERS = frozenset("so that and but because until unless how whether".split())
+
+# --- Possible duplicates (duplicates.py) ------------------------------------------
+
+# Words left out when comparing two requirements: function words, and the words that
+# every requirement uses ("the trust must ensure…", "needed to be…").
+DUPLICATE_STOPWORDS = frozenset(
+    """a an the and or but nor so of to in on at by for with from into onto over under
+    about across within without through throughout between among this that these those
+    it its they them their there here is are was were be been being has have had do does
+    did will would shall should can could may might must need needs needed needing ensure
+    make sure not no all any each every some more most other such than then also still
+    further who whom whose which what when where while whilst as if how trust provider
+    service services practice home hospital organisation we us our you your he she his her
+    one two three""".split()
+)
+# Suffixes stripped, longest first, for comparing words ("developments" ~ "developed").
+STEM_SUFFIXES = (
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ings",
+    "ing",
+    "ies",
+    "ied",
+    "ed",
+    "es",
+    "s",
+    "e",
+)
+
+# Other verbs a list item may open with (besides IMPERATIVE_VERBS): a bullet that opens with
+# one reads as an action, so it is taken with high confidence.
+VERB_OPENERS = frozenset(
+    """do not stop start agree adopt apply arrange audit clarify communicate confirm create
+    deliver demonstrate deploy design enable engage evaluate explore give hold inform
+    investigate involve manage meet notify obtain offer plan prepare prioritise prioritize
+    protect publish raise reassess recognise reduce refresh register reinstate remove repair
+    replace report respond restore retain risk safeguard schedule secure set show sign staff
+    supervise tackle test track treat understand upgrade work write""".split()
+)
