@@ -18,6 +18,9 @@ from cpft_tracker.extract.words import DUPLICATE_STOPWORDS, STEM_SUFFIXES
 
 # How much the two sentences (and, weighted lower, their paragraphs) must share.
 DUPLICATE_THRESHOLD = 0.4
+# Beyond this many requirements in one document (a real report has tens), only sentences with
+# the same content words are paired: comparing every pair would be quadratic.
+MAX_COMPARED = 400
 # The paragraph's share of the score (the sentence has the rest).
 CONTEXT_WEIGHT = 0.3
 
@@ -65,14 +68,28 @@ def similarity(a: _HasText, b: _HasText) -> float:
     return (1 - CONTEXT_WEIGHT) * sentence + CONTEXT_WEIGHT * context
 
 
+def _same_words(requirements: Sequence[_HasText]) -> list[tuple[int, int, float]]:
+    groups: dict[frozenset[str], list[int]] = {}
+    for i, r in enumerate(requirements):
+        groups.setdefault(content_words(r.text), []).append(i)
+    pairs = []
+    for members in groups.values():
+        # each with the first of its group only: n-1 pairs, not n²/2
+        pairs.extend((members[0], j, 1.0) for j in members[1:])
+    return sorted(pairs)
+
+
 def possible_duplicates(
     requirements: Sequence[_HasText], *, threshold: float = DUPLICATE_THRESHOLD
 ) -> list[tuple[int, int, float]]:
     """Pairs (i, j, score), 0-based indexes with i < j, that may state the same requirement.
 
-    Quadratic in the number of requirements of one report (tens, rarely a few hundred);
-    the word sets are computed once per requirement.
+    Quadratic in the number of requirements of one report (tens, rarely a few hundred), so
+    beyond ``MAX_COMPARED`` requirements only sentences with the same words are paired
+    (grouped in one pass).
     """
+    if len(requirements) > MAX_COMPARED:
+        return _same_words(requirements)
     words = [(content_words(r.text), content_words(r.context)) for r in requirements]
     pairs: list[tuple[int, int, float]] = []
     for i in range(len(requirements)):
