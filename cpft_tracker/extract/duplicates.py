@@ -72,7 +72,7 @@ def _same_words(requirements: Sequence[_HasText]) -> list[tuple[int, int, float]
     groups: dict[frozenset[str], list[int]] = {}
     for i, r in enumerate(requirements):
         groups.setdefault(content_words(r.text), []).append(i)
-    pairs = []
+    pairs: list[tuple[int, int, float]] = []
     for members in groups.values():
         # each with the first of its group only: n-1 pairs, not n²/2
         pairs.extend((members[0], j, 1.0) for j in members[1:])
