@@ -30,7 +30,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 
-from cpft_tracker.extract.document import document_title
+from cpft_tracker.extract.document import document_title, looks_like_cqc_report
 from cpft_tracker.extract.duplicates import possible_duplicates
 from cpft_tracker.extract.review import RULES, confidence_for, needs_review, rule_for
 from cpft_tracker.extract.rules import (
@@ -53,6 +53,7 @@ from cpft_tracker.extract.words import IMPERATIVE_VERBS, VERB_OPENERS
 from cpft_tracker.quality_statements import classify
 
 __all__ = [
+    "looks_like_cqc_report",
     "RULES",
     "needs_review",
     "possible_duplicates",
