@@ -71,8 +71,11 @@ def document_title(text: str) -> str | None:
 
 # --- Is it a CQC report at all? (issue 11 item 4) ----------------------------------
 
-# What this tool itself writes: the board paper (html/markdown) and the JSON export.
+# What this tool itself writes: the board paper (html/markdown) and the JSON export, also
+# as text read from the HTML (which keeps neither its <h1> nor its footer).
 OWN_EXPORT_MARKERS = (
+    r"\b\d+ of \d+ tracked actions complete\b",
+    r"\bref\s*\|?\s*brag\s*\|?\s*status\s*\|?\s*due\s*\|?\s*owner\b",
     r"cqc action plan:\s*progress",
     r"produced by cpft-tracker",
     r'"schema_version"\s*:',
