@@ -345,6 +345,22 @@ def test_one_huge_paragraph_is_not_quadratic() -> None:
     assert large < 8 * small, f"5,000 repeats: {small:.3f}s, 20,000: {large:.3f}s of CPU"
 
 
+def test_many_repeated_lines_are_not_quadratic() -> None:
+    """Issue 14 item 10: 20,000 repeated lines plus one must (260 KB) took 176 s, because
+    each repeated line looked for its neighbours across all the others."""
+
+    def text(repeats: int) -> str:
+        return "Hello there\n" * repeats + "The trust must ensure staff are trained.\n"
+
+    assert len(text(20000)) > 240_000
+    reqs = extract_requirements(text(20000))
+    assert [r.text for r in reqs] == ["The trust must ensure staff are trained."]
+    # four times the lines: about four times the work when linear, sixteen when quadratic
+    small = _cpu_seconds(lambda: extract_requirements(text(5000)))
+    large = _cpu_seconds(lambda: extract_requirements(text(20000)))
+    assert large < 8 * small, f"5,000 lines: {small:.3f}s, 20,000: {large:.3f}s of CPU"
+
+
 # --- Lead-in scope across service sub-headings --------------------------------------
 
 

@@ -109,13 +109,26 @@ def _furniture_lines(lines: list[str]) -> set[int]:
     if not repeated:
         return drop
 
+    # The nearest line before / after each line that is text (not blank, not a page number,
+    # not itself repeated), found in two passes so that 20,000 repeated lines stay linear.
+    def is_text(j: int) -> bool:
+        return bool(lines[j]) and j not in drop and keys.get(j) not in repeated
+
+    before: list[int | None] = [None] * len(lines)
+    last: int | None = None
+    for j in range(len(lines)):
+        before[j] = last
+        if is_text(j):
+            last = j
+    after: list[int | None] = [None] * len(lines)
+    last = None
+    for j in range(len(lines) - 1, -1, -1):
+        after[j] = last
+        if is_text(j):
+            last = j
+
     def neighbour(i: int, step: int) -> int | None:
-        j = i + step
-        while 0 <= j < len(lines):
-            if lines[j] and j not in drop and keys.get(j) not in repeated:
-                return j
-            j += step
-        return None
+        return before[i] if step < 0 else after[i]
 
     evidence: Counter[str] = Counter()
     for i, key in keys.items():
