@@ -43,10 +43,12 @@ from cpft_tracker.extract.rules import (
 )
 from cpft_tracker.extract.titles import (
     make_title,
+    notice_title,
 )
 from cpft_tracker.extract.units import (
     Unit,
     _first_word,
+    due_date,
     split_units,
 )
 from cpft_tracker.extract.words import IMPERATIVE_VERBS, VERB_OPENERS
@@ -115,8 +117,10 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
         if unit.kind in ("heading", "leadin"):
             continue
         s = unit.text
-        trig = _find_trigger(s)
-        if unit.kind == "bullet":
+        trig = _find_trigger_in_context(s, unit)
+        if unit.kind == "notice":
+            trig, keyword, matched = None, "must", ""
+        elif unit.kind == "bullet":
             keyword = unit.scope or "must"
             if trig is not None and trig.keyword != keyword:
                 trig = None
@@ -146,13 +150,48 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
                 position=len(out) + 1,
                 keyword=keyword,
                 matched=matched,
-                title=make_title(s, trig, unit.kind == "bullet", _before(unit)),
+                title=(
+                    notice_title(s)
+                    if unit.kind == "notice"
+                    else make_title(s, trig, unit.kind == "bullet", _before(unit))
+                ),
                 quality_statement=classify(s[:CLASSIFY_CHARS], unit.context[:CLASSIFY_CHARS]),
                 rule=rule,
                 confidence=confidence,
+                due=unit.due or due_date(s),
             )
         )
     return _with_duplicates(out)
+
+
+def _find_trigger_in_context(s: str, unit: Unit) -> _Trigger | None:
+    """The sentence's trigger, knowing whether it starts inside a quotation that an earlier
+    sentence of its paragraph opened ('… said: "People must be able to rely on care. The
+    provider needs to put this right quickly."')."""
+    at = unit.context.find(s)
+    opener = _open_quote(unit.context[:at]) if at > 0 else None
+    if opener is None:
+        return _find_trigger(s)
+    trig = _find_trigger(opener + s)
+    if trig is None:
+        return None
+    return _Trigger(
+        trig.keyword,
+        trig.kind,
+        trig.start - 1,
+        trig.end - 1,
+        trig.key_start - 1,
+        trig.key_end - 1,
+    )
+
+
+def _open_quote(before: str) -> str | None:
+    """The quotation mark left open at the end of ``before``, if any."""
+    if before.count("\u201c") > before.count("\u201d"):
+        return "\u201c"
+    if before.count('"') % 2 == 1:
+        return '"'
+    return None
 
 
 def _subject_head(s: str, trig: _Trigger | None) -> str | None:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from cpft_tracker.extract.words import (
+    ACRONYM_FOLLOWERS,
     AS_WINDOW,
     BOILERPLATE,
     BOUNDARY_WORDS,
@@ -17,6 +18,8 @@ from cpft_tracker.extract.words import (
     CONTACT_PRONOUNS,
     DESCRIBING_VERBS,
     FRAME_EXEMPT_AFTER,
+    GENERAL_MASS_NOUNS,
+    GENERAL_SUBJECTS,
     NEEDING_WINDOW,
     NEGATIONS,
     NOT_INFINITIVE,
@@ -28,6 +31,7 @@ from cpft_tracker.extract.words import (
     PEOPLE_POSTMODIFIERS,
     PEOPLE_SUBJECTS,
     PROVIDER_SUBJECTS,
+    PROVISION_VERBS,
     REGULATOR_SUBJECTS,
     REPORTING_VERBS,
     RESOURCE_NOUNS,
@@ -35,7 +39,9 @@ from cpft_tracker.extract.words import (
     RULE_FRAMES,
     RULE_SOURCES,
     SKIP_BEFORE_KEYWORD,
+    STAFF_REPORTERS,
     SUBORDINATORS,
+    VACUOUS_WORDS,
 )
 
 _BOILERPLATE_RE = re.compile("|".join(BOILERPLATE), re.I)
@@ -173,6 +179,8 @@ def _quoted_spans(s: str) -> list[tuple[int, int]]:
                 spans.append((depth_start, i + 1))
     if open_at is not None:
         spans.append((open_at, len(s)))  # a quote running to the end of the paragraph
+    if straight is not None:
+        spans.append((straight, len(s)))  # the same with straight quotes
     return spans
 
 
@@ -307,6 +315,8 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
                 return None
         if _subject_blocked(clause, head, people=True):
             return None
+        if _reporter(clause) in STAFF_REPORTERS:
+            return None  # "Staff told us they need to ask…": what staff say they do
         kind = "to_passive" if verb == "be" else "to_active"
         return _Trigger("needs", kind, ks, after[0][2], ks, ke)
 
@@ -406,8 +416,12 @@ def _find_trigger(s: str) -> _Trigger | None:
         if m.group("must"):
             if "must" in found:
                 continue
+            if _screening_tool(s, m):
+                continue  # "MUST scores": the Malnutrition Universal Screening Tool
             clause = _clause_before(_tokens_before(s, m.start()))
             head = _head(clause)
+            if _general_statement(s, m, clause):
+                return None  # "Providers must…", "Care must be provided…": the law in general
             if _subject_blocked(clause, head, people=False):
                 continue
             if _describes_rule(s, m, clause, must=True):
@@ -430,6 +444,8 @@ def _find_trigger(s: str) -> _Trigger | None:
             after = _tokens_after(s, m.end(), 2)
             if head in REGULATOR_SUBJECTS or any(t in SUBORDINATORS for t in clause):
                 continue
+            if head in PEOPLE_SUBJECTS or _general_statement(s, m, clause):
+                continue  # "the standards that people should be able to expect"
             if any(t == "as" for t in clause[-AS_WINDOW:]) or (prev_is_wh(clause)):
                 continue
             if after and (after[0][0] in PEOPLE_SUBJECTS or after[0][0] in ("it", "there")):
@@ -439,6 +455,8 @@ def _find_trigger(s: str) -> _Trigger | None:
                 end = after[0][2]
             found["should"] = _Trigger("should", "should", m.start(), end, m.start(), m.end())
         elif "needs" not in found or found["needs"].kind != NEED_KIND_RANK[0]:
+            if _general_statement(s, m, _clause_before(_tokens_before(s, m.start()))):
+                return None  # "Treatment needs to be provided in line with consent."
             trig = _classify_need(s, m)
             if trig is not None and _describes_rule(
                 s, m, _clause_before(_tokens_before(s, m.start())), must=False
@@ -458,8 +476,51 @@ def _find_trigger(s: str) -> _Trigger | None:
             found["needs"] = _Trigger("needs", "there", tm.start(), tm.end(), tm.start(), tm.end())
     for key in ("must", "needs", "should"):
         if key in found:
+            if _vacuous(s):
+                return None  # "Improvements are needed.": names nothing to improve
             return found[key]
     return None
+
+
+def _screening_tool(s: str, m: re.Match[str]) -> bool:
+    """ "MUST" as a name, not a modal: "the MUST score", "MUST scores were recorded"."""
+    if m.group(0) != "MUST":
+        return False
+    after = _tokens_after(s, m.end(), 1)
+    before = _tokens_before(s, m.start(), 1)
+    if after and (after[0][0] in ACRONYM_FOLLOWERS or after[0][0] in (")", ",", ".")):
+        return True
+    return bool(before and before[-1][0] in ("the", "a", "their", "using", "(", "of"))
+
+
+def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    """A statement of what the law requires of providers, or of care, in general: the
+    subject is a class ("Providers must…", "All providers must…") or a bare mass noun
+    that is to be provided ("Care must be provided…", "Treatment needs to be provided…")."""
+    words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
+    if words and words[0] in ("all", "every", "any"):
+        words = words[1:]
+    if not words or len(words) > 2:
+        return False
+    if words[-1] in GENERAL_SUBJECTS and (len(words) == 1 or words[0] in NOUN_MODIFIERS):
+        return True
+    if len(words) == 1 and words[0] in GENERAL_MASS_NOUNS:
+        after = [t for t, _, _ in _tokens_after(s, m.end(), 4)]
+        if after[:1] == ["to"]:
+            after = after[1:]
+        return len(after) >= 2 and after[0] == "be" and after[1] in PROVISION_VERBS
+    return False
+
+
+_VACUOUS_TOKEN_RE = re.compile(r"[a-z][a-z'’\-]*")
+
+
+def _vacuous(s: str) -> bool:
+    """The sentence names nothing to improve: "Improvements are needed.", "We told the
+    provider it must make improvements.", "Action must be taken to achieve compliance."."""
+    if len(s) > 200:
+        return False
+    return all(w in VACUOUS_WORDS for w in _VACUOUS_TOKEN_RE.findall(s.lower()))
 
 
 def prev_is_wh(clause: list[str]) -> bool:

@@ -671,3 +671,13 @@ def make_title(s: str, trig: _Trigger | None, bullet: bool, before: str = "") ->
         title = _make_title(s, trig, bullet)
     title = _CONSEQUENCE_RE.sub("", title)
     return _finish_title(resolve_pronouns(title, s, before))
+
+
+def notice_title(line: str) -> str:
+    """An area listed under a notice's lead-in, as an action: "Outcome 9: Management of
+    medicines" -> "Meet Outcome 9: Management of medicines"."""
+    line = _collapse(line).strip(" .;,")
+    return f"Meet {line}" if _NOTICE_REF_LEAD_RE.match(line) else f"Improve: {line}"
+
+
+_NOTICE_REF_LEAD_RE = re.compile(r"^(?:regulation|reg\.?|outcome|section)\s*\d", re.I)

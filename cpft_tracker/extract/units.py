@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -15,6 +16,7 @@ from cpft_tracker.extract.words import (
     ABBREVIATIONS,
     IMPERATIVE_VERBS,
     MAJOR_HEADINGS,
+    NAVIGATION_LINES,
 )
 
 _LEADIN_MUST = re.compile(r"\bmust\b", re.I)
@@ -34,8 +36,10 @@ class Unit:
     context: str  # the block (paragraph / bullet) it belongs to, whitespace collapsed
     section: str | None  # nearest heading above
     line: int  # 1-based source line of the first character
-    kind: str  # "heading", "sentence", "leadin" (the lead-in itself) or "bullet" (under one)
+    kind: str  # "heading", "sentence", "leadin" (the lead-in itself), "bullet" (under one) or
+    # "notice" (an area listed under a notice's "must improve in the following areas by …:")
     scope: str | None = None  # for kind "bullet": the lead-in's keyword, "must"/"needs"/"should"
+    due: str | None = None  # ISO date the lead-in sets ("… by 31 March 2012:"), or None
 
 
 _BULLET_RE = re.compile(
@@ -90,9 +94,42 @@ def _heading_candidate(line: str) -> bool:
     return any(c.isalpha() for c in line)
 
 
-def _furniture_lines(lines: list[str]) -> set[int]:
-    """Indexes of page numbers and repeated running headers/footers (PDF copies)."""
+_COOKIE_RE = re.compile(
+    r"\bcookies?\b.*\b(?:we use|accept|reject|settings|optional|essential|analytics)\b|"
+    r"\b(?:we use|accept|reject)\b.*\bcookies?\b",
+    re.I,
+)
+
+
+def is_navigation(line: str) -> bool:
+    """A line of a web page's menus or cookie banner ("Find a service", "Care homes")."""
+    low = line.strip(" |>»›·•-").lower()
+    if low in NAVIGATION_LINES:
+        return True
+    return len(line.split()) <= 25 and bool(_COOKIE_RE.search(line))
+
+
+def _navigation_lines(lines: list[str]) -> set[int]:
+    """Menu lines that sit together (two or more, blank lines between allowed) and cookie
+    banner lines: page furniture of a web page copied from a browser."""
     drop: set[int] = set()
+    nav = [bool(s) and is_navigation(s) for s in lines]
+    prev_text: int | None = None  # the previous non-blank line
+    for i, s in enumerate(lines):
+        if not s:
+            continue
+        if nav[i] and (_COOKIE_RE.search(s) or (prev_text is not None and nav[prev_text])):
+            drop.add(i)
+            if prev_text is not None and nav[prev_text]:
+                drop.add(prev_text)
+        prev_text = i
+    return drop
+
+
+def _furniture_lines(lines: list[str]) -> set[int]:
+    """Indexes of page numbers, repeated running headers/footers (PDF copies) and web page
+    menus and cookie banners."""
+    drop: set[int] = _navigation_lines(lines)
     for i, s in enumerate(lines):
         if s and _PAGE_NUMBER_RE.match(s):
             drop.add(i)
@@ -339,6 +376,70 @@ def _ends_scope(heading: str, level: int, scope_level: int) -> bool:
     return bool(level and scope_level and level <= scope_level)
 
 
+# A lead-in that announces a list of areas rather than of actions: "The provider must improve
+# in the following areas by 31 March 2012:", "You must take action to meet the following
+# regulations by 30 September 2016:".
+_NOTICE_LEADIN_RE = re.compile(r"\b(?:the\s+following|listed\s+below|as\s+follows)\b", re.I)
+_DUE_RE = re.compile(
+    r"\bby\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+(\d{4})\b"
+)
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+# A listed area names a regulation or an outcome ("Regulation 12 HSCA RA Regulations 2014
+# Safe care and treatment", "Outcome 4: Care and welfare of people who use services"), or
+# is a short title on its own line ("Safe care and treatment").
+_NOTICE_REF_RE = re.compile(r"^(?:regulation|reg\.?|outcome|section)\s*\d", re.I)
+_WH_WORDS = frozenset("how what why where when who which whether".split())
+
+
+def due_date(text: str) -> str | None:
+    """The ISO date of the first "by <day> <month> <year>" in the text, or None."""
+    m = _DUE_RE.search(text)
+    if not m:
+        return None
+    month = _MONTHS.get(m.group(2).lower())
+    day, year = int(m.group(1)), int(m.group(3))
+    if month is None:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _notice_item(line: str) -> bool:
+    """Is this line one of the areas a notice's lead-in lists?"""
+    words = line.split()
+    if not words or len(words) > 20 or line.endswith((".", ":", "?")):
+        return False
+    if _KEYWORD_WORD_RE.search(line) or _first_word(line) in _WH_WORDS:
+        return False
+    if _MAJOR_HEADING_RE.match(line.strip(" :")) or is_navigation(line):
+        return False
+    if _NOTICE_REF_RE.match(line):
+        return True
+    return len(words) <= 10 and line[:1].isupper()
+
+
 def _first_word(text: str) -> str:
     m = re.match(r"[\W_]*([A-Za-z]+)", text)
     return m.group(1).lower() if m else ""
@@ -351,6 +452,8 @@ def split_units(text: str) -> list[Unit]:
     scope: str | None = None
     scope_level = 0  # markdown level of the lead-in heading (0: not markdown / a paragraph)
     items = 0  # list items seen under the current lead-in
+    notice = False  # the lead-in announces a list of areas ("… the following areas by …:")
+    due: str | None = None  # the deadline the lead-in states
     for block in _blocks(text):
         starts: list[int] = []
         pieces: list[str] = []
@@ -361,6 +464,12 @@ def split_units(text: str) -> list[Unit]:
             pos += len(part) + 1
         joined = " ".join(pieces)
         line_of = [idx + 1 for idx, _ in block.parts]
+        if notice and block.kind != "bullet":
+            if _notice_item(joined):
+                items += 1
+                units.append(Unit(joined, joined, section, line_of[0], "notice", "must", due))
+                continue
+            notice, scope = False, None  # the list has ended
         if block.kind == "heading":
             section = joined
             keyword = _leadin_keyword(joined, heading=True)
@@ -374,6 +483,8 @@ def split_units(text: str) -> list[Unit]:
             keyword = _leadin_keyword(joined, heading=False)
             if keyword:
                 scope, scope_level, items = keyword, 0, 0
+                due = due_date(joined)
+                notice = keyword == "must" and bool(_NOTICE_LEADIN_RE.search(joined) or due)
                 units.append(Unit(joined, joined, section, line_of[0], "leadin"))
                 continue
             if scope and not joined.endswith(":") and _first_word(joined) in IMPERATIVE_VERBS:
@@ -389,7 +500,8 @@ def split_units(text: str) -> list[Unit]:
                     scope = None  # ordinary prose after the list: the list has ended
         elif scope and not joined.endswith(":"):
             items += 1
-            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope))
+            when = due if notice else None
+            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope, when))
             continue
         for a, b in _sentence_spans(joined):
             line = line_of[bisect_right(starts, a) - 1]

@@ -227,6 +227,11 @@ RULE_FRAME_WINDOW = 400
 BOILERPLATE = (
     # "The provider must send CQC a report that says what action they are going to take…"
     r"\bmust\s+send\s+(?:cqc|us|the\s+commission)\b",
+    # "The provider's report should be sent to us within 14 days…"
+    r"\b(?:should|must)\s+be\s+sent\s+to\s+(?:cqc|us|the\s+commission)\b",
+    # The title of an essential standard (2010-2015) is a should-statement about people:
+    # "Outcome 13: There should be enough members of staff to keep people safe…"
+    r"^outcome\s+\d{1,2}\s*:.*\bshould\b",
     # "We told the trust that it must take action to bring services into line with legal
     # requirements." (a summary: the actual requirements are listed after it)
     r"\bmust\s+take\s+(?:action|steps)\s+to\s+(?:bring|comply|meet)\b.*\b(?:legal\s+requirements?|"
@@ -575,4 +580,59 @@ VERB_OPENERS = frozenset(
     protect publish raise reassess recognise reduce refresh register reinstate remove repair
     replace report respond restore retain risk safeguard schedule secure set show sign staff
     supervise tackle test track treat understand upgrade work write""".split()
+)
+
+# --- Page furniture of web pages (units.py) ----------------------------------------
+
+# Lines of a site's menus and navigation, as copied from a browser with the report. Dropped
+# when two of them (or a cookie line) sit together, so a lone "Hospitals" heading stays.
+NAVIGATION_LINES = frozenset(
+    entry.strip()
+    for entry in """skip to main content|skip to content|skip navigation|sign in|sign out|log in|log out|
+    register|find a service|find services|search|search cqc|menu|home|about us|news|
+    contact us|cookies|accessibility|privacy|privacy notice|terms and conditions|
+    give feedback on care|give feedback|share your experience|tell us about your care|
+    care homes|hospitals|dentists|gp practices|gps|gp surgeries|home care agencies|
+    home care|mental health services|clinics|community services|ambulances|hospices|
+    nhs trusts|independent hospitals|publications|guidance for providers|for providers|
+    for professionals|jobs|careers|help and advice|back to top|print|share|
+    print this page|reject optional cookies|accept all cookies|accept additional cookies|
+    reject additional cookies|view cookies|hide this message|change cookie settings|
+    cookie settings|main menu|close menu|open menu|breadcrumb|you are here""".split("|")
+)
+
+# --- General statements, names and empty summaries (rules.py) -----------------------
+
+# "MUST" followed by one of these is the Malnutrition Universal Screening Tool, not a modal:
+# "MUST scores were recorded", "the MUST tool".
+ACRONYM_FOLLOWERS = frozenset(
+    """score scores scoring tool tools screening screen assessment assessments chart charts
+    result results rating ratings risk total totals record records form forms""".split()
+)
+# A must/need whose subject is one of these classes (no determiner: "Providers must…",
+# "All providers must meet…") states the law for everyone, not a finding about this one.
+GENERAL_SUBJECTS = frozenset(
+    """providers organisations trusts practices employers registrants persons""".split()
+)
+# A bare mass noun as the subject of "must / needs to be provided|given|delivered" is a
+# general statement too: "Care must be provided in a way that…".
+GENERAL_MASS_NOUNS = frozenset("care treatment support services".split())
+PROVISION_VERBS = frozenset("provided given delivered offered carried planned".split())
+# Reporters whose "they need to <do>" tells how they work, not what the provider must do:
+# "Staff told us they need to ask the principal dentist before ordering equipment".
+STAFF_REPORTERS = frozenset(
+    """staff nurses midwives carers doctors clinicians dentists therapists workers colleagues
+    employees volunteers""".split()
+)
+# A sentence made only of these words names nothing to improve: "Improvements are needed.",
+# "We told the provider it must make improvements.", "Action must be taken to achieve
+# compliance." A deadline names something to track ("…must make significant improvements
+# by 30 September 2024" after a warning notice): month names are not in the list.
+VACUOUS_WORDS = frozenset(
+    """improvement improvements improve improving action actions take taken make made
+    change changes work further significant significantly some more necessary required
+    urgent urgently needed need needs must should be been is are was were will to the a
+    an it its they their we us told also that provider trust service practice home
+    location registered manager compliance compliant achieve comply legal requirement
+    requirements regulation regulations in on of and""".split()
 )
