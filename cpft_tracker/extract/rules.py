@@ -26,8 +26,10 @@ from cpft_tracker.extract.words import (
     NOUN_DETERMINERS,
     NOUN_FOLLOWERS,
     NOUN_MODIFIERS,
+    NURSING_WORDS,
     OBJECT_NOUNS,
     OBJECT_STARTERS,
+    OBJECT_TAKERS,
     PEOPLE_POSTMODIFIERS,
     PEOPLE_SUBJECTS,
     PROVIDER_SUBJECTS,
@@ -310,9 +312,20 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         if word == "needed" and prev in RESOURCE_NOUNS and verb != "be":
             # "the support needed to improve care"; but a resource noun opening a sentence or
             # a clause is the subject: "…, but staff needed to record observations"
-            opener = len(before) < 2 or before[-2][0] in CLAUSE_OPENERS
+            opener = (
+                len(before) < 2
+                or before[-2][0] in CLAUSE_OPENERS
+                # the noun phrase opens the sentence: "Ward staff needed to complete…"
+                or (
+                    len(clause) == len(before) <= 3
+                    and clause[0] not in NOUN_DETERMINERS
+                    and clause[0] in NOUN_MODIFIERS | NURSING_WORDS
+                )
+            )
             if not opener:
                 return None
+        if word == "needed" and verb != "be" and _object_participle(clause):
+            return None  # "staff did not have the information needed to support people"
         if _subject_blocked(clause, head, people=True):
             return None
         if _reporter(clause) in STAFF_REPORTERS:
@@ -480,6 +493,21 @@ def _find_trigger(s: str) -> _Trigger | None:
                 return None  # "Improvements are needed.": names nothing to improve
             return found[key]
     return None
+
+
+def _object_participle(clause: list[str]) -> bool:
+    """ "…lacked the skills needed to…", "…did not have the equipment needed to…": the
+    noun phrase before "needed" is the object of a verb (or a preposition) of its own
+    clause, so "needed" is a participle describing it, not the clause's verb."""
+    for i in range(len(clause) - 2, -1, -1):
+        if clause[i] in ("the", "a", "an", "any", "all", "enough", "sufficient"):
+            before = clause[i - 1] if i else ""
+            return bool(before) and (
+                before in OBJECT_TAKERS or (before.endswith("ed") and before not in _BE_WORDS)
+            )
+        if not clause[i][0].isalpha() or clause[i] in _BE_WORDS:
+            return False
+    return False
 
 
 def _screening_tool(s: str, m: re.Match[str]) -> bool:

@@ -636,3 +636,15 @@ VACUOUS_WORDS = frozenset(
     location registered manager compliance compliant achieve comply legal requirement
     requirements regulation regulations in on of and""".split()
 )
+# Verbs and prepositions that take the noun phrase after them as their object: in "…have
+# the information needed to support people", "needed" describes the information.
+OBJECT_TAKERS = frozenset(
+    """have has had having get gets got lack lacks lacking give gives gave receive receives
+    provide provides with without of for find found gather gathered""".split()
+)
+# Words that name a kind of staff before "staff" ("Ward staff needed to…"): with the words of
+# NOUN_MODIFIERS ("Nursing staff", "Care staff") they open a subject, not an object.
+NURSING_WORDS = frozenset(
+    """ward agency bank frontline front-line senior junior night day reception admin
+    administrative kitchen domestic theatre maternity""".split()
+)
