@@ -565,6 +565,7 @@ def test_titles_name_the_action_not_a_pronoun() -> None:
     assert title("Improvements are needed to the environment used for these patients.") == (
         "Improve the environment used for these patients"
     )
+    assert title("The results must be acted on.") == "Act on the results"
     assert title("There was a need to strengthen the oversight of restrictive practice.") == (
         "Strengthen the oversight of restrictive practice"
     )

@@ -202,7 +202,17 @@ def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
     head = subject.split()[-1].lower() if subject.split() else ""
     if subject.lower() in ("more", "this", "it", "that") or head in REGULATOR_SUBJECTS:
         return None
-    return " and ".join(verbs) + " " + subject + (" " + remainder if remainder else "")
+    verb = " and ".join(verbs)
+    particle = _PARTICLE_RE.match(remainder)
+    if particle:
+        # "the results must be acted on" -> "Act on the results"
+        verb, remainder = f"{verb} {particle.group(1)}", particle.group(2).strip()
+    return verb + " " + subject + (" " + remainder if remainder else "")
+
+
+# A preposition left at the end of a passive ("must be acted on", "followed up promptly"):
+# it belongs to the verb.
+_PARTICLE_RE = re.compile(r"^(on|upon|up|out|with|through|into)\s*((?:\w+ly)?\W*)$", re.I)
 
 
 def _plural(subject: str) -> bool:
