@@ -15,6 +15,7 @@ from cpft_tracker.extract.words import (
     BOILERPLATE,
     BOUNDARY_WORDS,
     CLAUSE_OPENERS,
+    CLAUSE_TAKING_VERBS,
     CONTACT_PRONOUNS,
     DESCRIBING_VERBS,
     FRAME_EXEMPT_AFTER,
@@ -503,7 +504,12 @@ def _object_participle(clause: list[str]) -> bool:
         if clause[i] in ("the", "a", "an", "any", "all", "enough", "sufficient"):
             before = clause[i - 1] if i else ""
             return bool(before) and (
-                before in OBJECT_TAKERS or (before.endswith("ed") and before not in _BE_WORDS)
+                before in OBJECT_TAKERS
+                or (
+                    before.endswith("ed")
+                    and before not in _BE_WORDS
+                    and before not in CLAUSE_TAKING_VERBS
+                )
             )
         if not clause[i][0].isalpha() or clause[i] in _BE_WORDS:
             return False
@@ -526,6 +532,9 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     subject is a class ("Providers must…", "All providers must…") or a bare mass noun
     that is to be provided ("Care must be provided…", "Treatment needs to be provided…")."""
     words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
+    after_must = [t for t, _, _ in _tokens_after(s, m.end(), 2)]
+    if after_must[:1] == ["be"] and _people_head_of(words) and m.group(0).lower() == "must":
+        return True  # "People who use services must be protected from abuse."
     if words and words[0] in ("all", "every", "any"):
         words = words[1:]
     if not words or len(words) > 2:

@@ -640,7 +640,15 @@ VACUOUS_WORDS = frozenset(
 # the information needed to support people", "needed" describes the information.
 OBJECT_TAKERS = frozenset(
     """have has had having get gets got lack lacks lacking give gives gave receive receives
-    provide provides with without of for find found gather gathered""".split()
+    provide provides with without of for""".split()
+)
+# Past forms that take a clause, not an object: "We found the provider needed to improve…",
+# "Inspectors noted the trust needed to…" (so the -ed rule of OBJECT_TAKERS skips them).
+CLAUSE_TAKING_VERBS = frozenset(
+    """found noted observed saw considered judged concluded showed demonstrated meant
+    suggested indicated highlighted confirmed identified recognised recognized accepted
+    acknowledged agreed decided felt believed knew thought understood reported stated
+    explained told said""".split()
 )
 # Words that name a kind of staff before "staff" ("Ward staff needed to…"): with the words of
 # NOUN_MODIFIERS ("Nursing staff", "Care staff") they open a subject, not an object.
