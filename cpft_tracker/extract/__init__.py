@@ -5,20 +5,34 @@ INTERFACE CONTRACT (used by store.py / cli.py; keep these names and fields):
     extract_requirements(text: str, *, include_should: bool = False) -> list[Requirement]
     document_title(text: str) -> str | None
     fingerprint(requirement_text: str) -> str
+    looks_like_cqc_report(text: str) -> tuple[bool, str]      (issue 11 item 4)
+    possible_duplicates(requirements) -> list[(i, j, score)]    (issue 11 item 2)
+    needs_review(requirements) -> list[(position, reason)]      (issue 11 item 3)
 
-The stages, one module each (issue 10):
+Requirement fields added for issue 11 (all with defaults): ``rule`` (a key of RULES),
+``confidence`` ("high"/"medium"/"low", defined in review.py), ``due`` (ISO date a notice
+sets, or None) and ``possible_duplicates`` (positions of the others saying the same).
+
+The stages, one module each (issue 10). A new extraction rule goes in rules.py, with its
+words in words.py; a new title shape in titles.py.
 
 - ``units.py``: text -> units. Headings, and sentences of paragraphs and bullets.
-  Hard-wrapped lines (PDF copies) are joined, page numbers and repeated running headers
-  are dropped, bullets start new blocks, and sentences are split on full stops (also
-  "assessed.These") but not after "e.g.", "Dr.", "No. 3", decimals... A bullet under a
-  must/should lead-in ("Action the trust MUST take to improve", "The provider must:") is
-  one unit, flagged with the lead-in's keyword.
+  Hard-wrapped lines (PDF copies) are joined, page numbers, repeated running headers, web
+  menus and cookie banners are dropped, bullets start new blocks, and sentences are split
+  on full stops (also "assessed.These") but not after "e.g.", "Dr.", "No. 3", decimals...
+  A bullet under a must/should lead-in ("Action the trust MUST take to improve", "The
+  provider must:") is one unit, flagged with the lead-in's keyword; each area listed
+  under a notice's "must improve in the following areas by <date>:" is a "notice" unit
+  carrying that date.
 - ``rules.py``: ``_find_trigger`` decides whether a unit states something the provider
-  must do / needs to do (or, advisory, should do).
-- ``titles.py``: ``_make_title`` turns the unit into an action title;
+  must do / needs to do (or, advisory, should do): who the subject is, reported speech,
+  general statements of the law, participles, names that look like "MUST".
+- ``titles.py``: ``make_title`` turns the unit into an action title that stands alone
+  (pronouns resolved, both halves of a two-part requirement kept, never cut);
   quality_statements.classify picks the quality statement.
-- ``document.py``: facts about the whole document (its title).
+- ``review.py``: the rule names, confidence levels and ``needs_review``.
+- ``duplicates.py``: ``possible_duplicates`` within one report.
+- ``document.py``: facts about the whole document (its title, whether it is a report).
 - ``words.py``: the word tables, as data. Extend those rather than code.
 
 This module puts the stages together and is the only public face of the package.
