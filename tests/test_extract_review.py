@@ -89,3 +89,13 @@ def test_review_names_the_few_that_deserve_a_look_and_says_why() -> None:
     ((position, reason),) = needs_review(extract_requirements(text))
     assert position == 1
     assert reason.startswith("not sure it is a requirement (a list item under a lead-in")
+
+
+def test_areas_listed_under_one_notice_are_not_duplicates_of_each_other() -> None:
+    """They share the regulation's boilerplate ('Regulation N HSCA 2008 (Regulated
+    Activities) Regulations 2010'), not their subject."""
+    text = read_document(CORPUS / "essential-standards-care-home-2012.txt").text
+    reqs = extract_requirements(text)
+    listed = [r for r in reqs if r.rule == "notice_item"]
+    assert len(listed) == 2
+    assert all(r.possible_duplicates == () for r in listed)

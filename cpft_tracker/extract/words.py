@@ -553,7 +553,8 @@ DUPLICATE_STOPWORDS = frozenset(
     make sure not no all any each every some more most other such than then also still
     further who whom whose which what when where while whilst as if how trust provider
     service services practice home hospital organisation we us our you your he she his her
-    one two three""".split()
+    one two three regulation regulations regulated activities hsca act outcome section
+    part""".split()
 )
 # Suffixes stripped, longest first, for comparing words ("developments" ~ "developed").
 STEM_SUFFIXES = (
