@@ -537,6 +537,8 @@ SNIPPET_SENTENCES = [
     ("The MUST score was recorded for every resident.", None),
     ("We found the provider needed to improve its oversight of medicines.", "needs"),
     ("People who use services must be protected from abuse.", None),
+    ("People must be supported to have maximum choice and control of their lives.", None),
+    ("Patients must be seen within 15 minutes, and the trust must ensure this happens.", "must"),
     ("The home must make sure people are protected from abuse.", "must"),
     ("Staff used the MUST tool, and the home must review the scores monthly.", "must"),
     ("The board did not always receive the information it needed to challenge performance.", None),

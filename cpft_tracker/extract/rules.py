@@ -31,6 +31,7 @@ from cpft_tracker.extract.words import (
     OBJECT_NOUNS,
     OBJECT_STARTERS,
     OBJECT_TAKERS,
+    ORGANISATION_WORDS,
     PEOPLE_POSTMODIFIERS,
     PEOPLE_SUBJECTS,
     PROVIDER_SUBJECTS,
@@ -422,6 +423,10 @@ def _find_trigger(s: str) -> _Trigger | None:
         return None
     quoted = _quoted_spans(s)
     found: dict[str, _Trigger] = {}
+    # After a general statement of the law ("Care must be provided in a way that…"), the
+    # rest of the sentence continues it ("…, and staff need to be trained to do this"),
+    # unless the provider itself is named ("…, and the trust must ensure this happens").
+    general = False
     for count, m in enumerate(_TRIGGER_RE.finditer(s)):
         if "must" in found or count >= MAX_TRIGGERS_PER_SENTENCE:
             break  # nothing outranks must; a "sentence" of hundreds of needs is not prose
@@ -435,7 +440,10 @@ def _find_trigger(s: str) -> _Trigger | None:
             clause = _clause_before(_tokens_before(s, m.start()))
             head = _head(clause)
             if _general_statement(s, m, clause):
-                return None  # "Providers must…", "Care must be provided…": the law in general
+                general = True  # "Providers must…", "Care must be provided…": the law
+                continue
+            if general and head not in ORGANISATION_WORDS:
+                continue
             if _subject_blocked(clause, head, people=False):
                 continue
             if _describes_rule(s, m, clause, must=True):
@@ -469,8 +477,12 @@ def _find_trigger(s: str) -> _Trigger | None:
                 end = after[0][2]
             found["should"] = _Trigger("should", "should", m.start(), end, m.start(), m.end())
         elif "needs" not in found or found["needs"].kind != NEED_KIND_RANK[0]:
-            if _general_statement(s, m, _clause_before(_tokens_before(s, m.start()))):
-                return None  # "Treatment needs to be provided in line with consent."
+            need_clause = _clause_before(_tokens_before(s, m.start()))
+            if _general_statement(s, m, need_clause):
+                general = True  # "Treatment needs to be provided in line with consent."
+                continue
+            if general and _head(need_clause) not in ORGANISATION_WORDS:
+                continue
             trig = _classify_need(s, m)
             if trig is not None and _describes_rule(
                 s, m, _clause_before(_tokens_before(s, m.start())), must=False
@@ -533,8 +545,15 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     that is to be provided ("Care must be provided…", "Treatment needs to be provided…")."""
     words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
     after_must = [t for t, _, _ in _tokens_after(s, m.end(), 2)]
-    if after_must[:1] == ["be"] and _people_head_of(words) and m.group(0).lower() == "must":
-        return True  # "People who use services must be protected from abuse."
+    if after_must[:1] == ["be"] and m.group(0).lower() == "must":
+        people = _people_head_of(words) or (
+            bool(words)
+            and words[-1] in PEOPLE_SUBJECTS
+            and words[-1] not in CONTACT_PRONOUNS
+            and all(w in NOUN_DETERMINERS or w in NOUN_MODIFIERS for w in words[:-1])
+        )
+        if people:
+            return True  # "People who use services must be protected from abuse."
     if words and words[0] in ("all", "every", "any"):
         words = words[1:]
     if not words or len(words) > 2:
