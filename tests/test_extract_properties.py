@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpft_tracker.extract import document_title, extract_requirements, fingerprint
+from cpft_tracker.extract import (
+    RULES,
+    document_title,
+    extract_requirements,
+    fingerprint,
+    looks_like_cqc_report,
+    needs_review,
+)
 from cpft_tracker.quality_statements import NAMES
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -48,6 +55,16 @@ FRAGMENTS = [
     "there was a need for",
     "must not",
     "We will need to",
+    "The provider must improve in the following areas by 31 March 2012:",
+    "Outcome 4: Care and welfare of people who use services",
+    "Regulation 12 HSCA RA Regulations 2014 Safe care and treatment",
+    "Find a service",
+    "Care homes",
+    "this",
+    "these interventions",
+    " and it ",
+    "MUST scores",
+    "Providers must",
 ]
 report_like = st.lists(
     st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max_size=40
@@ -76,7 +93,8 @@ def test_any_text_extracts_and_the_output_holds_together(text: str, include_shou
         assert r.matched in r.text
         assert r.matched or r.keyword in ("must", "should")  # "" only for lead-in bullets
         assert r.keyword in (("must", "needs", "should") if include_should else ("must", "needs"))
-        assert 0 < len(r.title) <= 80
+        assert r.title and r.title == collapse(r.title)
+        assert not r.title.endswith("…") or r.text.rstrip(" .").endswith("…")  # never cut
         assert r.quality_statement is None or r.quality_statement in NAMES
         assert 1 <= r.line <= len(lines)
         assert r.section is None or r.section.strip()
@@ -112,4 +130,29 @@ def test_document_title_and_fingerprint_never_fail(text: str) -> None:
 def test_very_long_lines(n: int, piece: str) -> None:
     reqs = extract_requirements(piece * n)
     for r in reqs:
-        assert len(r.title) <= 80
+        assert r.title  # whole, however long: only a terminal display shortens it
+        assert not r.title.endswith("…") or piece == "…"
+
+
+@FAST
+@given(any_text)
+def test_why_how_sure_duplicates_and_review_hold_together(text: str) -> None:
+    reqs = extract_requirements(text, include_should=True)
+    positions = {r.position for r in reqs}
+    for r in reqs:
+        assert r.rule in RULES
+        assert r.confidence in ("high", "medium", "low")
+        assert r.due is None or (len(r.due) == 10 and r.due[4] == "-" and r.due[7] == "-")
+        assert r.position not in r.possible_duplicates
+        for other in r.possible_duplicates:
+            assert r.position in reqs[other - 1].possible_duplicates  # both ways
+    for position, reason in needs_review(reqs):
+        assert position in positions and reason
+
+
+@FAST
+@given(any_text)
+def test_looks_like_cqc_report_always_answers_with_a_reason(text: str) -> None:
+    ok, reason = looks_like_cqc_report(text)
+    assert isinstance(ok, bool)
+    assert reason and reason == reason.strip() and "\n" not in reason

@@ -1,0 +1,229 @@
+"""Report text -> requirements. Pure functions: no database, no terminal.
+
+INTERFACE CONTRACT (used by store.py / cli.py; keep these names and fields):
+
+    extract_requirements(text: str, *, include_should: bool = False) -> list[Requirement]
+    document_title(text: str) -> str | None
+    fingerprint(requirement_text: str) -> str
+    looks_like_cqc_report(text: str) -> tuple[bool, str]      (issue 11 item 4)
+    possible_duplicates(requirements) -> list[(i, j, score)]    (issue 11 item 2)
+    needs_review(requirements) -> list[(position, reason)]      (issue 11 item 3)
+
+Requirement fields added for issue 11 (all with defaults): ``rule`` (a key of RULES),
+``confidence`` ("high"/"medium"/"low", defined in review.py), ``due`` (ISO date a notice
+sets, or None) and ``possible_duplicates`` (positions of the others saying the same).
+
+The stages, one module each (issue 10). A new extraction rule goes in rules.py, with its
+words in words.py; a new title shape in titles.py.
+
+- ``units.py``: text -> units. Headings, and sentences of paragraphs and bullets.
+  Hard-wrapped lines (PDF copies) are joined, page numbers, repeated running headers, web
+  menus and cookie banners are dropped, bullets start new blocks, and sentences are split
+  on full stops (also "assessed.These") but not after "e.g.", "Dr.", "No. 3", decimals...
+  A bullet under a must/should lead-in ("Action the trust MUST take to improve", "The
+  provider must:") is one unit, flagged with the lead-in's keyword; each area listed
+  under a notice's "must improve in the following areas by <date>:" is a "notice" unit
+  carrying that date.
+- ``rules.py``: ``_find_trigger`` decides whether a unit states something the provider
+  must do / needs to do (or, advisory, should do): who the subject is, reported speech,
+  general statements of the law, participles, names that look like "MUST".
+- ``titles.py``: ``make_title`` turns the unit into an action title that stands alone
+  (pronouns resolved, both halves of a two-part requirement kept, never cut);
+  quality_statements.classify picks the quality statement.
+- ``review.py``: the rule names, confidence levels and ``needs_review``.
+- ``duplicates.py``: ``possible_duplicates`` within one report.
+- ``document.py``: facts about the whole document (its title, whether it is a report).
+- ``words.py``: the word tables, as data. Extend those rather than code.
+
+This module puts the stages together and is the only public face of the package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+
+from cpft_tracker.extract.document import document_title, looks_like_cqc_report
+from cpft_tracker.extract.duplicates import possible_duplicates
+from cpft_tracker.extract.review import RULES, confidence_for, needs_review, rule_for
+from cpft_tracker.extract.rules import (
+    CLASSIFY_CHARS,
+    _clause_before,
+    _find_trigger,
+    _head,
+    _tokens_before,
+    _Trigger,
+)
+from cpft_tracker.extract.titles import (
+    make_title,
+    notice_title,
+)
+from cpft_tracker.extract.units import (
+    Unit,
+    _first_word,
+    due_date,
+    split_units,
+)
+from cpft_tracker.extract.words import IMPERATIVE_VERBS, VERB_OPENERS
+from cpft_tracker.quality_statements import classify
+
+__all__ = [
+    "looks_like_cqc_report",
+    "RULES",
+    "needs_review",
+    "possible_duplicates",
+    "Requirement",
+    "Unit",
+    "document_title",
+    "extract_requirements",
+    "fingerprint",
+    "split_units",
+]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One must/needs requirement found in a report."""
+
+    text: str  # the requirement sentence exactly as the report words it (whitespace collapsed)
+    context: str  # the paragraph or bullet it sits in (whitespace collapsed)
+    section: str | None  # the nearest heading above it
+    line: int  # 1-based line of the source text where the sentence starts
+    position: int  # 1-based order of this requirement among those found in the document
+    keyword: str  # "must", "needs" or "should"
+    matched: str  # the exact words that made it a requirement, e.g. "must ensure", "needed to"
+    title: str  # reads as an action and stands alone; whole (only a terminal may shorten it)
+    quality_statement: str | None  # one of quality_statements.NAMES, or None
+    rule: str = "must"  # which rule took it: a key of review.RULES
+    confidence: str = "high"  # "high", "medium" or "low": see review.py for what each means
+    due: str | None = None  # ISO date the report sets for it ("… by 31 March 2012"), or None
+    possible_duplicates: tuple[int, ...] = ()  # positions of requirements saying the same
+
+
+def fingerprint(requirement_text: str) -> str:
+    """A stable identity for a requirement: survives re-wrapping, case and quote style."""
+    norm = requirement_text.replace("\u2019", "'").replace("\u2018", "'")
+    norm = norm.replace("\u201c", '"').replace("\u201d", '"')
+    norm = re.sub(r"\s+", " ", norm).strip().lower()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+# ===========================================================================
+# Public functions
+# ===========================================================================
+
+
+def _before(unit: Unit) -> str:
+    """The paragraph text before the unit's sentence (for resolving "this" in its title)."""
+    at = unit.context.find(unit.text)
+    return unit.context[:at] if at > 0 else ""
+
+
+def extract_requirements(text: str, *, include_should: bool = False) -> list[Requirement]:
+    """Every must/needs requirement in the text, in document order.
+
+    With ``include_should`` the advisory "should" findings (and bullets under a "should"
+    lead-in) are returned too, with keyword "should".
+    """
+    out: list[Requirement] = []
+    for unit in split_units(text):
+        if unit.kind in ("heading", "leadin"):
+            continue
+        s = unit.text
+        trig = _find_trigger_in_context(s, unit)
+        if unit.kind == "notice":
+            trig, keyword, matched = None, "must", ""
+        elif unit.kind == "bullet":
+            keyword = unit.scope or "must"
+            if trig is not None and trig.keyword != keyword:
+                trig = None
+            matched = s[trig.start : trig.end] if trig else ""
+        else:
+            if trig is None:
+                continue
+            keyword = trig.keyword
+            matched = s[trig.start : trig.end]
+        if keyword == "should" and not include_should:
+            continue
+        rule = rule_for(trig.kind if trig else None, unit.kind)
+        confidence = confidence_for(
+            rule,
+            subject=_subject_head(s, trig),
+            trigger_at=trig.key_start if trig else 0,
+            verb_first=_first_word(s) in IMPERATIVE_VERBS or _first_word(s) in VERB_OPENERS,
+            scope=unit.scope,
+            own_trigger=trig is not None,
+        )
+        out.append(
+            Requirement(
+                text=s,
+                context=unit.context,
+                section=unit.section,
+                line=unit.line,
+                position=len(out) + 1,
+                keyword=keyword,
+                matched=matched,
+                title=(
+                    notice_title(s)
+                    if unit.kind == "notice"
+                    else make_title(s, trig, unit.kind == "bullet", _before(unit))
+                ),
+                quality_statement=classify(s[:CLASSIFY_CHARS], unit.context[:CLASSIFY_CHARS]),
+                rule=rule,
+                confidence=confidence,
+                due=unit.due or due_date(s),
+            )
+        )
+    return _with_duplicates(out)
+
+
+def _find_trigger_in_context(s: str, unit: Unit) -> _Trigger | None:
+    """The sentence's trigger, knowing whether it starts inside a quotation that an earlier
+    sentence of its paragraph opened ('… said: "People must be able to rely on care. The
+    provider needs to put this right quickly."')."""
+    at = unit.context.find(s)
+    opener = _open_quote(unit.context[:at]) if at > 0 else None
+    if opener is None:
+        return _find_trigger(s)
+    trig = _find_trigger(opener + s)
+    if trig is None:
+        return None
+    return _Trigger(
+        trig.keyword,
+        trig.kind,
+        trig.start - 1,
+        trig.end - 1,
+        trig.key_start - 1,
+        trig.key_end - 1,
+    )
+
+
+def _open_quote(before: str) -> str | None:
+    """The quotation mark left open at the end of ``before``, if any."""
+    if before.count("\u201c") > before.count("\u201d"):
+        return "\u201c"
+    if before.count('"') % 2 == 1:
+        return '"'
+    return None
+
+
+def _subject_head(s: str, trig: _Trigger | None) -> str | None:
+    """The subject word of the trigger's clause ("trust" in "The trust must…")."""
+    if trig is None:
+        return None
+    return _head(_clause_before(_tokens_before(s, trig.key_start)))
+
+
+def _with_duplicates(reqs: list[Requirement]) -> list[Requirement]:
+    """Each requirement with the positions of the others that may state the same thing."""
+    others: dict[int, list[int]] = {}
+    for i, j, _ in possible_duplicates(reqs):
+        others.setdefault(i, []).append(reqs[j].position)
+        others.setdefault(j, []).append(reqs[i].position)
+    if not others:
+        return reqs
+    return [
+        replace(r, possible_duplicates=tuple(sorted(others[k]))) if k in others else r
+        for k, r in enumerate(reqs)
+    ]

@@ -1,0 +1,588 @@
+"""The trigger rules: does a sentence state something the provider must / needs to / should do?
+
+``find_trigger`` looks at who the subject is, reported speech, statements of a rule, and
+whether "need(s)" is a verb or a noun, using the tables in words.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cpft_tracker.extract.words import (
+    ACRONYM_FOLLOWERS,
+    AS_WINDOW,
+    BOILERPLATE,
+    BOUNDARY_WORDS,
+    CLAUSE_OPENERS,
+    CLAUSE_TAKING_VERBS,
+    CONTACT_PRONOUNS,
+    DESCRIBING_VERBS,
+    FRAME_EXEMPT_AFTER,
+    GENERAL_MASS_NOUNS,
+    GENERAL_SUBJECTS,
+    NEEDING_WINDOW,
+    NEGATIONS,
+    NOT_INFINITIVE,
+    NOUN_DETERMINERS,
+    NOUN_FOLLOWERS,
+    NOUN_MODIFIERS,
+    NURSING_WORDS,
+    OBJECT_NOUNS,
+    OBJECT_STARTERS,
+    OBJECT_TAKERS,
+    ORGANISATION_WORDS,
+    PEOPLE_POSTMODIFIERS,
+    PEOPLE_SUBJECTS,
+    PROVIDER_SUBJECTS,
+    PROVISION_VERBS,
+    REGULATOR_SUBJECTS,
+    REPORTING_VERBS,
+    RESOURCE_NOUNS,
+    RULE_FRAME_WINDOW,
+    RULE_FRAMES,
+    RULE_SOURCES,
+    SKIP_BEFORE_KEYWORD,
+    STAFF_REPORTERS,
+    SUBORDINATORS,
+    VACUOUS_WORDS,
+)
+
+_BOILERPLATE_RE = re.compile("|".join(BOILERPLATE), re.I)
+
+# ===========================================================================
+# Requirement detection
+# ===========================================================================
+
+_TOKEN_RE = re.compile(r"[\w’'\-]+|[^\w\s]")
+_TRIGGER_RE = re.compile(
+    r"\b(?:(?P<must>must)|(?P<should>should)|(?P<need>needs|needed|need|needing))\b", re.I
+)
+_THERE_NEED_RE = re.compile(
+    r"\bthere\s+(?:is|was|are|were|remains|remained|will\s+be|continues\s+to\s+be)\s+"
+    r"(?:still\s+)?(?:an?\s+)?(?!no\b|little\b)(?:\w+\s+)?need\s+(?:for|to)\b",
+    re.I,
+)
+# Keyword words looked at per sentence (guards against pathological input).
+MAX_TRIGGERS_PER_SENTENCE = 40
+
+# When a sentence has several "need" triggers, the one that makes the clearest title wins.
+NEED_KIND_RANK = (
+    "to_active",
+    "to_passive",
+    "verb_object",
+    "be_needed",
+    "needing",
+    "in_need_of",
+    "there",
+)
+_BE_WORDS = frozenset("is are was were be been being remains remained".split())
+_ADVERBISH = frozenset("still also further urgently clearly now therefore really".split())
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    keyword: str  # must / needs / should
+    kind: str  # must, should, to_active, to_passive, be_needed, verb_object, needing, there
+    start: int  # span of matched in the sentence
+    end: int
+    key_start: int  # where the keyword word itself starts
+    key_end: int
+
+
+def _tokens_before(s: str, end: int, limit: int = 30) -> list[tuple[str, int, int]]:
+    """Up to ``limit`` tokens (lower-cased text, start, end) before offset ``end``."""
+    lo = max(0, end - 300)
+    toks = [
+        (m.group(0).lower(), m.start() + lo, m.end() + lo) for m in _TOKEN_RE.finditer(s, lo, end)
+    ]
+    if lo > 0 and toks:
+        toks = toks[1:]
+    return toks[-limit:]
+
+
+def _tokens_after(s: str, start: int, limit: int = 6) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _TOKEN_RE.finditer(s, start, min(len(s), start + 200)):
+        out.append((m.group(0).lower(), m.start(), m.end()))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _norm_tok(t: str) -> str:
+    return t.replace("’", "'")
+
+
+def _is_possessive(t: str) -> bool:
+    t = _norm_tok(t)
+    return t.endswith("'s") or t.endswith("s'")
+
+
+def _clause_before(toks: list[tuple[str, int, int]]) -> list[str]:
+    """Tokens of the clause before the keyword (back to punctuation or a conjunction)."""
+    out: list[str] = []
+    for t, _, _ in reversed(toks):
+        if not (t[0].isalnum() or t[0] == "'" or t[0] == "’") or t in BOUNDARY_WORDS:
+            break
+        out.append(t)
+    out.reverse()
+    return out
+
+
+def _head(clause: list[str]) -> str | None:
+    """The word right before the keyword, skipping auxiliaries and adverbs."""
+    for t in reversed(clause):
+        if t in SKIP_BEFORE_KEYWORD:
+            continue
+        return _norm_tok(t)
+    return None
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+_QUOTE_CHARS_RE = re.compile(r"[“”\"‘’()]")
+
+
+def _quoted_spans(s: str) -> list[tuple[int, int]]:
+    """Spans of quoted speech and parentheses ("requirements (actions … must comply with)")."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    straight: int | None = None
+    single: int | None = None
+    depth_start: int | None = None
+    depth = 0
+    for qm in _QUOTE_CHARS_RE.finditer(s):
+        i, ch = qm.start(), qm.group(0)
+        if ch == "“" and open_at is None:
+            open_at = i
+        elif ch == "”" and open_at is not None:
+            spans.append((open_at, i + 1))
+            open_at = None
+        elif ch == '"':
+            if straight is None:
+                straight = i
+            else:
+                spans.append((straight, i + 1))
+                straight = None
+        elif ch == "‘" and (i == 0 or not s[i - 1].isalnum()) and single is None:
+            single = i
+        elif ch == "’" and single is not None and (i + 1 == len(s) or not s[i + 1].isalnum()):
+            if not (s[i - 1 : i] == "s" and i + 1 < len(s) and s[i + 1] == " " and i - single < 4):
+                spans.append((single, i + 1))
+                single = None
+        elif ch == "(":
+            if depth == 0:
+                depth_start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0 and depth_start is not None:
+                spans.append((depth_start, i + 1))
+    if open_at is not None:
+        spans.append((open_at, len(s)))  # a quote running to the end of the paragraph
+    if straight is not None:
+        spans.append((straight, len(s)))  # the same with straight quotes
+    return spans
+
+
+def _people_head_of(clause: list[str]) -> bool:
+    """The clause opens with a people noun phrase: "(Some) people who …", "Patients on …"."""
+    i = 0
+    while i < len(clause) and (clause[i] in NOUN_DETERMINERS or clause[i] in NOUN_MODIFIERS):
+        i += 1
+    if i >= len(clause) or clause[i] not in PEOPLE_SUBJECTS or clause[i] in ("who", "whom"):
+        return False
+    return i + 1 < len(clause) and clause[i + 1] in PEOPLE_POSTMODIFIERS
+
+
+def _reporter(clause: list[str]) -> str | None:
+    """For "<reporter> told us (that) they need…", the reporter's head word, else None.
+
+    None too when the reporter's words include the people using the service or the
+    regulator ("People we spoke with told us they needed…"): the pronoun stays theirs.
+    """
+    if not clause or clause[-1] not in CONTACT_PRONOUNS:
+        return None
+    i = len(clause) - 2
+    if i >= 0 and clause[i] == "that":
+        i -= 1
+    if i >= 0 and clause[i] in ("us", "me", "inspectors"):
+        i -= 1
+    if i < 1 or clause[i] not in REPORTING_VERBS:
+        return None
+    lead = clause[:i]
+    while lead and lead[-1] in SKIP_BEFORE_KEYWORD:
+        lead = lead[:-1]
+    if not lead or any(t in PEOPLE_SUBJECTS or t in REGULATOR_SUBJECTS for t in lead):
+        return None
+    return _norm_tok(lead[-1])
+
+
+def _contact_relative(clause: list[str]) -> bool:
+    """ "the information it needed", "the support they need": a "that"-less relative clause."""
+    toks = list(clause)
+    while toks and toks[-1] in SKIP_BEFORE_KEYWORD:
+        toks.pop()
+    if len(toks) < 3 or toks[-1] not in CONTACT_PRONOUNS:
+        return False
+    for n in (1, 2):
+        if len(toks) < n + 2:
+            break
+        det = toks[-2 - n]
+        words = toks[-1 - n : -1]
+        if det not in NOUN_DETERMINERS or det in ("no",):
+            continue
+        if any(w in REPORTING_VERBS or w in _BE_WORDS or not w[0].isalpha() for w in words):
+            continue
+        if len(toks) > n + 2 and toks[-3 - n] in REPORTING_VERBS:
+            continue  # "We told the trust it needed to…"
+        return True
+    return False
+
+
+def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bool:
+    """True when the subject is the regulator (or, for need, the people using services)."""
+    if head in REGULATOR_SUBJECTS:
+        return True
+    if people and head in CONTACT_PRONOUNS:
+        if _contact_relative(clause):
+            return True
+        head = _reporter(clause) or head
+    if people and head in PEOPLE_SUBJECTS:
+        return True
+    if people and _people_head_of(clause):
+        return True
+    if people:
+        for idx, t in enumerate(clause):
+            if t in SUBORDINATORS:
+                return True
+            if t == "as" and len(clause) - idx <= AS_WINDOW:
+                before = clause[idx - 1] if idx else ""
+                if before not in ("such", "well"):
+                    return True
+    if head is not None and (head in NEGATIONS or head.endswith("n't")):
+        return True
+    return False
+
+
+def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
+    """Is this need/needs/needed/needing a requirement? Returns the trigger or None."""
+    word = m.group("need").lower()
+    ks, ke = m.start(), m.end()
+    before = _tokens_before(s, ks)
+    after = _tokens_after(s, ke)
+    clause = _clause_before(before)
+    head = _head(clause)
+    prev = clause[-1] if clause else None
+    nxt = after[0][0] if after else None
+    if nxt == "-" or (before and before[-1][0] == "-"):
+        return None  # "needs-led", "high-needs"
+
+    if word == "needing":
+        # "people with complex needs needing two staff": who is needing is nearby
+        if any(t in PEOPLE_SUBJECTS for t in clause[-NEEDING_WINDOW:]):
+            return None
+        if len(clause) == len(before) and not any(
+            t in _BE_WORDS or t in ("had", "has", "have") for t in clause
+        ):
+            return None  # in the opening noun phrase: "Managers needing advice did not…"
+        if _subject_blocked(clause, head, people=True):
+            return None
+        return _Trigger("needs", "needing", ks, ke, ks, ke)
+
+    if word == "need" and prev == "in" and nxt == "of":
+        # "the laundry room was in need of repair" (but not "children in need of protection")
+        if any(t in PEOPLE_SUBJECTS for t in clause[-NEEDING_WINDOW:]):
+            return None
+        if _subject_blocked(clause[:-1], _head(clause[:-1]), people=True):
+            return None
+        return _Trigger("needs", "in_need_of", before[-1][1], after[0][2], ks, ke)
+
+    verb = after[1][0] if nxt == "to" and len(after) > 1 else None
+    if nxt == "to" and (verb is None or not verb[0].isalpha()):
+        return None
+    if nxt == "to" and verb not in NOT_INFINITIVE:
+        if (
+            word != "needed"
+            and prev is not None
+            and (prev in NOUN_DETERMINERS or _is_possessive(prev))
+        ):
+            return None  # "the need to improve", "their need to" (but "these needed to be…")
+        if word == "needed" and prev in RESOURCE_NOUNS and verb != "be":
+            # "the support needed to improve care"; but a resource noun opening a sentence or
+            # a clause is the subject: "…, but staff needed to record observations"
+            opener = (
+                len(before) < 2
+                or before[-2][0] in CLAUSE_OPENERS
+                # the noun phrase opens the sentence: "Ward staff needed to complete…"
+                or (
+                    len(clause) == len(before) <= 3
+                    and clause[0] not in NOUN_DETERMINERS
+                    and clause[0] in NOUN_MODIFIERS | NURSING_WORDS
+                )
+            )
+            if not opener:
+                return None
+        if word == "needed" and verb != "be" and _object_participle(clause):
+            return None  # "staff did not have the information needed to support people"
+        if _subject_blocked(clause, head, people=True):
+            return None
+        if _reporter(clause) in STAFF_REPORTERS:
+            return None  # "Staff told us they need to ask…": what staff say they do
+        kind = "to_passive" if verb == "be" else "to_active"
+        return _Trigger("needs", kind, ks, after[0][2], ks, ke)
+
+    if (
+        word == "needed"
+        and prev in _BE_WORDS
+        or (word == "needed" and prev in _ADVERBISH and len(clause) > 1 and clause[-2] in _BE_WORDS)
+    ):
+        if _subject_blocked(clause, None, people=True):
+            return None
+        be_at = len(clause) - 1 if prev in _BE_WORDS else len(clause) - 2
+        be_tok = before[len(before) - (len(clause) - be_at)]
+        return _Trigger("needs", "be_needed", be_tok[1], ke, ks, ke)
+
+    # bare verb with an object: "The trust needs an engagement plan"
+    if nxt is None or nxt in NOUN_FOLLOWERS:
+        return None
+    if not (nxt in OBJECT_STARTERS or nxt in OBJECT_NOUNS or nxt.endswith("ing")):
+        return None
+    if prev is None:
+        # "The arrangements were new and needed further development": the subject is
+        # shared with the clause before "and"/"but", which must have a verb of its own
+        # (so "people's wishes and needs more…" stays a noun).
+        if not before or before[-1][0] not in ("and", "but"):
+            return None  # sentence-initial "Needs …" is a noun
+        earlier = _clause_before(before[:-1])
+        if not any(t in _BE_WORDS or t in ("had", "has", "have") for t in earlier):
+            return None
+        lead = [t for t in earlier if t not in NOUN_DETERMINERS and t not in NOUN_MODIFIERS]
+        if _subject_blocked(earlier, None, people=True) or (lead and lead[0] in PEOPLE_SUBJECTS):
+            return None  # "The patients we spoke with were positive and needed more time"
+        return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+    if prev in NOUN_DETERMINERS or _is_possessive(prev) or prev in NOUN_MODIFIERS:
+        return None
+    if word in ("need", "needs") and (prev.endswith("ing") or prev.endswith("ed")):
+        return None  # "changing needs", "assessed needs"
+    if word == "needed" and prev in NOUN_DETERMINERS:
+        return None
+    if _subject_blocked(clause, head, people=True):
+        return None
+    return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+
+
+_RULE_SOURCES_ALT = "|".join(sorted(RULE_SOURCES))
+_FRAME_RE = re.compile(
+    r"(?:^|[.;:,]\s*)(?:" + "|".join(f.replace(" ", r"\s+") for f in RULE_FRAMES) + r")\b"
+    r"[^,;:.]*\b(?:" + _RULE_SOURCES_ALT + r")\b[^,;:.]*,\s*[^,;:]*$",
+    re.I,
+)
+_TRAILING_FRAME_RE = re.compile(
+    r"^[^;:]*,\s*according\s+to\b[^,;:]*\b(?:" + _RULE_SOURCES_ALT + r")\b[^,;:]*(?:[.;:]|$)",
+    re.I,
+)
+
+
+def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) -> bool:
+    """The must/need at ``m`` describes a rule (a policy, guidance, the law) or what someone
+    said or knew, rather than a finding. See DESCRIBING_VERBS and RULE_SOURCES."""
+    for i, t in enumerate(clause):
+        if t not in DESCRIBING_VERBS:
+            continue
+        lead = [w for w in clause[:i] if w not in SKIP_BEFORE_KEYWORD]
+        reporter = _norm_tok(lead[-1]) if lead else None
+        if reporter in _BE_WORDS:
+            continue  # passive: "The trust was told it must improve…" (by the regulator)
+        if any(w in RULE_SOURCES for w in lead):
+            return True  # "The trust's policy stated that…", "National guidance says…"
+        said = [w for w in clause[i + 1 :] if w not in ("us", "me", "that")]
+        if said and _norm_tok(said[-1]) in PROVIDER_SUBJECTS:
+            continue  # "The chief executive told us the trust must improve…"
+        if must and reporter not in REGULATOR_SUBJECTS and (lead or i):
+            return True  # "Staff told us they must…", "Staff knew they must…"
+    lo = max(0, m.start() - RULE_FRAME_WINDOW)
+    prefix = s[lo : m.start()]
+    if lo:
+        prefix = prefix[len(prefix.split(maxsplit=1)[0]) :] if prefix.strip() else ""
+    if _FRAME_RE.search(prefix):
+        after = _tokens_after(s, m.end(), 2)
+        if not (after and after[0][0] in FRAME_EXEMPT_AFTER):
+            return True  # "Under the Mental Capacity Act, staff must assess…"
+    if _TRAILING_FRAME_RE.search(s[m.end() : m.end() + RULE_FRAME_WINDOW]):
+        return True  # "Midwives must complete …, according to the trust's training policy."
+    return False
+
+
+def _find_trigger(s: str) -> _Trigger | None:
+    """The strongest requirement trigger in a sentence (must > needs > should), or None."""
+    if _BOILERPLATE_RE.search(s):
+        return None
+    quoted = _quoted_spans(s)
+    found: dict[str, _Trigger] = {}
+    # After a general statement of the law ("Care must be provided in a way that…"), the
+    # rest of the sentence continues it ("…, and staff need to be trained to do this"),
+    # unless the provider itself is named ("…, and the trust must ensure this happens").
+    general = False
+    for count, m in enumerate(_TRIGGER_RE.finditer(s)):
+        if "must" in found or count >= MAX_TRIGGERS_PER_SENTENCE:
+            break  # nothing outranks must; a "sentence" of hundreds of needs is not prose
+        if _in_spans(m.start(), quoted):
+            continue
+        if m.group("must"):
+            if "must" in found:
+                continue
+            if _screening_tool(s, m):
+                continue  # "MUST scores": the Malnutrition Universal Screening Tool
+            clause = _clause_before(_tokens_before(s, m.start()))
+            head = _head(clause)
+            if _general_statement(s, m, clause):
+                general = True  # "Providers must…", "Care must be provided…": the law
+                continue
+            if general and head not in ORGANISATION_WORDS:
+                continue
+            if _subject_blocked(clause, head, people=False):
+                continue
+            if _describes_rule(s, m, clause, must=True):
+                continue
+            after = _tokens_after(s, m.end(), 4)
+            end = m.end()
+            if after and after[0][0] == "not":
+                end = after[0][2]
+                after = after[1:]
+            if after[:3] and [t for t, _, _ in after[:3]] == ["be", "able", "to"]:
+                end = after[2][2]
+            elif after and after[0][0].isalpha() and s[after[0][1]].islower():
+                end = after[0][2]
+            found["must"] = _Trigger("must", "must", m.start(), end, m.start(), m.end())
+        elif m.group("should"):
+            if "should" in found:
+                continue
+            clause = _clause_before(_tokens_before(s, m.start()))
+            head = _head(clause)
+            after = _tokens_after(s, m.end(), 2)
+            if head in REGULATOR_SUBJECTS or any(t in SUBORDINATORS for t in clause):
+                continue
+            if head in PEOPLE_SUBJECTS or _general_statement(s, m, clause):
+                continue  # "the standards that people should be able to expect"
+            if any(t == "as" for t in clause[-AS_WINDOW:]) or (prev_is_wh(clause)):
+                continue
+            if after and (after[0][0] in PEOPLE_SUBJECTS or after[0][0] in ("it", "there")):
+                continue  # "Should they need help" (conditional)
+            end = m.end()
+            if after and after[0][0].isalpha() and s[after[0][1]].islower():
+                end = after[0][2]
+            found["should"] = _Trigger("should", "should", m.start(), end, m.start(), m.end())
+        elif "needs" not in found or found["needs"].kind != NEED_KIND_RANK[0]:
+            need_clause = _clause_before(_tokens_before(s, m.start()))
+            if _general_statement(s, m, need_clause):
+                general = True  # "Treatment needs to be provided in line with consent."
+                continue
+            if general and _head(need_clause) not in ORGANISATION_WORDS:
+                continue
+            trig = _classify_need(s, m)
+            if trig is not None and _describes_rule(
+                s, m, _clause_before(_tokens_before(s, m.start())), must=False
+            ):
+                trig = None
+            if trig is not None and (
+                "needs" not in found
+                or NEED_KIND_RANK.index(trig.kind) < NEED_KIND_RANK.index(found["needs"].kind)
+            ):
+                found["needs"] = trig
+    if "needs" not in found:
+        tm = _THERE_NEED_RE.search(s)
+        lead = _tokens_before(s, tm.start(), 1) if tm else []
+        if lead and lead[0][0] in SUBORDINATORS:
+            tm = None  # "shows why there is a need for…", "where there was a need"
+        if tm and not _in_spans(tm.start(), quoted):
+            found["needs"] = _Trigger("needs", "there", tm.start(), tm.end(), tm.start(), tm.end())
+    for key in ("must", "needs", "should"):
+        if key in found:
+            if _vacuous(s):
+                return None  # "Improvements are needed.": names nothing to improve
+            return found[key]
+    return None
+
+
+def _object_participle(clause: list[str]) -> bool:
+    """ "…lacked the skills needed to…", "…did not have the equipment needed to…": the
+    noun phrase before "needed" is the object of a verb (or a preposition) of its own
+    clause, so "needed" is a participle describing it, not the clause's verb."""
+    for i in range(len(clause) - 2, -1, -1):
+        if clause[i] in ("the", "a", "an", "any", "all", "enough", "sufficient"):
+            before = clause[i - 1] if i else ""
+            return bool(before) and (
+                before in OBJECT_TAKERS
+                or (
+                    before.endswith("ed")
+                    and before not in _BE_WORDS
+                    and before not in CLAUSE_TAKING_VERBS
+                )
+            )
+        if not clause[i][0].isalpha() or clause[i] in _BE_WORDS:
+            return False
+    return False
+
+
+def _screening_tool(s: str, m: re.Match[str]) -> bool:
+    """ "MUST" as a name, not a modal: "the MUST score", "MUST scores were recorded"."""
+    if m.group(0) != "MUST":
+        return False
+    after = _tokens_after(s, m.end(), 1)
+    before = _tokens_before(s, m.start(), 1)
+    if after and (after[0][0] in ACRONYM_FOLLOWERS or after[0][0] in (")", ",", ".")):
+        return True
+    return bool(before and before[-1][0] in ("the", "a", "their", "using", "(", "of"))
+
+
+def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    """A statement of what the law requires of providers, or of care, in general: the
+    subject is a class ("Providers must…", "All providers must…") or a bare mass noun
+    that is to be provided ("Care must be provided…", "Treatment needs to be provided…")."""
+    words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
+    after_must = [t for t, _, _ in _tokens_after(s, m.end(), 2)]
+    if after_must[:1] == ["be"] and m.group(0).lower() == "must":
+        people = _people_head_of(words) or (
+            bool(words)
+            and words[-1] in PEOPLE_SUBJECTS
+            and words[-1] not in CONTACT_PRONOUNS
+            and all(w in NOUN_DETERMINERS or w in NOUN_MODIFIERS for w in words[:-1])
+        )
+        if people:
+            return True  # "People who use services must be protected from abuse."
+    if words and words[0] in ("all", "every", "any"):
+        words = words[1:]
+    if not words or len(words) > 2:
+        return False
+    if words[-1] in GENERAL_SUBJECTS and (len(words) == 1 or words[0] in NOUN_MODIFIERS):
+        return True
+    if len(words) == 1 and words[0] in GENERAL_MASS_NOUNS:
+        after = [t for t, _, _ in _tokens_after(s, m.end(), 4)]
+        if after[:1] == ["to"]:
+            after = after[1:]
+        return len(after) >= 2 and after[0] == "be" and after[1] in PROVISION_VERBS
+    return False
+
+
+_VACUOUS_TOKEN_RE = re.compile(r"[a-z][a-z'’\-]*")
+
+
+def _vacuous(s: str) -> bool:
+    """The sentence names nothing to improve: "Improvements are needed.", "We told the
+    provider it must make improvements.", "Action must be taken to achieve compliance."."""
+    if len(s) > 200:
+        return False
+    return all(w in VACUOUS_WORDS for w in _VACUOUS_TOKEN_RE.findall(s.lower()))
+
+
+def prev_is_wh(clause: list[str]) -> bool:
+    """True for embedded questions: "staff knew who they should contact"."""
+    return any(t in ("who", "whom", "which") for t in clause[-3:])
+
+
+# Only this much of a (pathologically long) sentence or paragraph is used to classify it.
+CLASSIFY_CHARS = 2000

@@ -1,0 +1,693 @@
+"""Titles: a requirement sentence -> a title that reads as an action."""
+
+from __future__ import annotations
+
+import re
+
+from cpft_tracker.extract.rules import (
+    _BE_WORDS,
+    _tokens_after,
+    _tokens_before,
+    _Trigger,
+)
+from cpft_tracker.extract.rules import (
+    _find_trigger as find_trigger,
+)
+from cpft_tracker.extract.units import (
+    _collapse,
+    _sentence_spans,
+)
+from cpft_tracker.extract.words import (
+    ACTION_NOUN_VERBS,
+    AGREE_OBJECTS,
+    BOUNDARY_WORDS,
+    CLAUSE_SUBORDINATORS,
+    IMPERATIVE_VERBS,
+    IRREGULAR_PARTICIPLES,
+    NON_TOPIC_HEADS,
+    NOUN_DETERMINERS,
+    OBJECT_NOUNS,
+    OBJECT_STARTERS,
+    ORGANISATION_WORDS,
+    PARTICIPLE_SUFFIXES,
+    PREPOSITIONS,
+    PRONOUN_FOLLOWERS,
+    PROVIDER_SUBJECTS,
+    REGULATOR_SUBJECTS,
+    REPORTING_VERBS,
+    SAME_SUBJECT_OPENERS,
+    SKIP_BEFORE_KEYWORD,
+    STANDALONE_PRONOUNS,
+    SUBORDINATORS,
+    TITLE_PRONOUNS,
+)
+
+# ===========================================================================
+# Titles
+# ===========================================================================
+
+
+# "… checked regularly. (Regulation 12)": the citation is kept in the requirement, not the title.
+_REGULATION_TAIL_RE = re.compile(
+    r"[\s.]*\((?:regulations?|reg\.?|outcome)\b(?:[^()]|\([^()]*\))*\)\W*$", re.I
+)
+
+
+def _finish_title(t: str) -> str:
+    """Capitalise and trim trailing punctuation. Never shortened: the title is stored whole
+    and only a terminal display may cut it (issue 11)."""
+    t = _REGULATION_TAIL_RE.sub("", _collapse(t)).strip(" .;:,")
+    if not t:
+        return ""
+    if t[0].islower():
+        t = t[0].upper() + t[1:]
+    return t
+
+
+def _base_verb(word: str) -> str | None:
+    w = word.lower()
+    if w in IRREGULAR_PARTICIPLES:
+        return IRREGULAR_PARTICIPLES[w]
+    for suffix, repl in PARTICIPLE_SUFFIXES:
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            return w[: -len(suffix)] + repl
+    return None
+
+
+def _subject_np(s: str, end: int) -> tuple[int, int] | None:
+    """Span of the noun phrase right before offset ``end`` ("the success of these interventions")."""
+    toks = _tokens_before(s, end, 14)
+    while toks and toks[-1][0] in SKIP_BEFORE_KEYWORD:
+        toks.pop()
+    stop_words = (
+        BOUNDARY_WORDS
+        | _BE_WORDS
+        | SUBORDINATORS
+        | {
+            "that",
+            "which",
+            "who",
+            "had",
+            "has",
+            "have",
+            "did",
+            "does",
+            "do",
+            "will",
+            "would",
+            "should",
+            "must",
+            "can",
+            "could",
+            "as",
+        }
+    )
+    preps = {
+        "of",
+        "for",
+        "in",
+        "across",
+        "from",
+        "within",
+        "at",
+        "on",
+        "to",
+        "between",
+        "by",
+        "with",
+    }
+    taken: list[tuple[str, int, int]] = []
+    i = len(toks) - 1
+    while i >= 0:
+        t = toks[i][0]
+        if not t[0].isalnum() or t in stop_words:
+            break
+        taken.append(toks[i])
+        if t in NOUN_DETERMINERS or t in ("this", "these", "those", "that", "some", "more", "all"):
+            if i > 0 and toks[i - 1][0] in preps:
+                i -= 1
+                continue
+            break
+        i -= 1
+        if len(taken) > 10:
+            return None
+    if not taken:
+        return None
+    return taken[-1][1], taken[0][2]
+
+
+def _sentence_subject(s: str) -> tuple[int, int] | None:
+    """The sentence's opening noun phrase, up to its first auxiliary ("Succession planning")."""
+    toks = _tokens_after(s, 0, 14)
+    for idx, (t, _, _) in enumerate(toks):
+        if t in _BE_WORDS or t in ("had", "has", "have", "did", "does", "do", "will", "would"):
+            if idx == 0:
+                return None
+            return toks[0][1], toks[idx - 1][2]
+        if not t[0].isalnum():
+            return None
+    return None
+
+
+def _lower_first(phrase: str, at_sentence_start: bool) -> str:
+    if at_sentence_start and phrase[:1].isupper() and phrase[1:2].islower():
+        return phrase[0].lower() + phrase[1:]
+    return phrase
+
+
+def _clause_from(s: str, pos: int) -> str:
+    """The sentence from the start of the clause containing ``pos``."""
+    best = 0
+    for m in re.finditer(r"[,;:]\s+|\b(?:but|whilst|while|although|however)\s+", s[:pos], re.I):
+        best = m.end()
+    return s[best:]
+
+
+def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
+    """ "X needs to be reviewed and strengthened" -> "Review and strengthen X"."""
+    after = _tokens_after(s, rest_from, 12)
+    if not after or after[0][0] != "be":
+        return None
+    verbs: list[str] = []
+    i = 1
+    end = after[0][2]
+    while i < len(after):
+        t, a, b = after[i]
+        adverb = ""
+        if t.endswith("ly") and i + 1 < len(after):
+            adverb = t + " "
+            i += 1
+            t, a, b = after[i]
+        base = _base_verb(t)
+        if base is None:
+            break
+        verbs.append(adverb + base)
+        end = b
+        i += 1
+        if i < len(after) and after[i][0] in ("and", ",") and i + 1 < len(after):
+            i += 1
+            continue
+        break
+    if not verbs:
+        return None
+    remainder = s[end:].strip()
+    if verbs == ["do"] and remainder.lower().startswith("to "):
+        return remainder[3:]
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        span = _sentence_subject(s)
+        if span is None:
+            return None
+    subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
+    head = subject.split()[-1].lower() if subject.split() else ""
+    if subject.lower() in ("more", "this", "it", "that") or head in REGULATOR_SUBJECTS:
+        return None
+    verb = " and ".join(verbs)
+    particle = _PARTICLE_RE.match(remainder)
+    if particle:
+        # "the results must be acted on" -> "Act on the results"
+        verb, remainder = f"{verb} {particle.group(1)}", particle.group(2).strip()
+    return verb + " " + subject + (" " + remainder if remainder else "")
+
+
+# A preposition left at the end of a passive ("must be acted on", "followed up promptly"):
+# it belongs to the verb.
+_PARTICLE_RE = re.compile(r"^(on|upon|up|out|with|through|into)\s*((?:\w+ly)?\W*)$", re.I)
+
+
+def _plural(subject: str) -> bool:
+    head = subject.split()[-1].lower() if subject.split() else ""
+    return head in ("staff", "they", "teams", "people") or (
+        head.endswith("s") and not head.endswith("ss")
+    )
+
+
+def _action_title(s: str, span: tuple[int, int], obj_from: int) -> str | None:
+    """ "X needed (further) development / strengthening" -> "(Further) develop / Strengthen X"."""
+    after = _tokens_after(s, obj_from, 3)
+    modifier = ""
+    if after and after[0][0] in ("further", "more", "urgent", "some", "significant"):
+        modifier = {
+            "further": "further ",
+            "urgent": "urgently ",
+            "significant": "significantly ",
+        }.get(after[0][0], "")
+        after = after[1:]
+    if not after or after[0][0] not in ACTION_NOUN_VERBS:
+        return None
+    verb = ACTION_NOUN_VERBS[after[0][0]]
+    subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
+    rest = s[after[0][2] :]
+    tail = rest if re.match(r"\s+(?:to|so|in|on|of|for|across|with|by)\b", rest) else ""
+    return f"{modifier}{verb} {subject}{tail}"
+
+
+def _pronoun_title(s: str, trig: _Trigger) -> str | None:
+    """ "Staff did not always complete X, and this needed improvement" -> "Improve: staff
+    did not always complete X" (the finding before the pronoun, led by the action)."""
+    after = _tokens_after(s, trig.key_end, 2)
+    modifier = ""
+    if after and after[0][0] == "further":
+        modifier, after = "further ", after[1:]
+    if not after or after[0][0] not in ACTION_NOUN_VERBS or after[0][0] == "work":
+        return None
+    found = None
+    for m in re.finditer(r"\b(?:this|it|these)\b", s[: trig.key_start], re.I):
+        found = m
+    if found is None:
+        return None
+    finding = s[: found.start()].rstrip(" ,;")
+    tail = re.search(r"\b(?:and|but|although|however|which|so)$", finding, re.I)
+    if tail:
+        finding = finding[: tail.start()].rstrip(" ,;")
+    if len(finding.split()) < 3:
+        return None
+    verb = modifier + ACTION_NOUN_VERBS[after[0][0]]
+    return f"{verb}: {_lower_first(finding, True)}"
+
+
+def _improve_in_title(s: str, trig: _Trigger) -> str | None:
+    """ "Improvements were needed in how staff were deployed" -> "Improve how staff were deployed"."""
+    span = _subject_np(s, trig.start)
+    if not span:
+        return None
+    words = s[span[0] : span[1]].split()
+    verb = ACTION_NOUN_VERBS.get(words[-1].lower()) if words else None
+    if not verb or len(words) > 3:
+        return None
+    m = re.match(r"\s*(?:in|to|with|around|across|on)\s+(.+)", s[trig.key_end :])
+    if not m:
+        return None
+    return f"{verb} {m.group(1)}"
+
+
+def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
+    """A short action title for a requirement sentence."""
+    title: str | None = None
+    if trig is None:
+        title = s  # a verb-first bullet under a lead-in: it already reads as an action
+    elif trig.kind in ("must", "should"):
+        rest = s[trig.key_end :].lstrip()
+        low = rest.lower()
+        if low.startswith("not "):
+            title = "Do not " + rest[4:]
+        elif low.startswith("be able to ") and (able := _subject_np(s, trig.key_start)):
+            subject = _lower_first(s[able[0] : able[1]], able[0] == 0)
+            title = f"Ensure {subject} {'are' if _plural(subject) else 'is'} {rest[3:]}"
+        elif low.startswith("be ") and not low.startswith("be able"):
+            title = _passive_title(s, trig, trig.key_end)
+            if title is None:
+                span = _subject_np(s, trig.key_start)
+                title = s[span[0] :] if span else _clause_from(s, trig.key_start)
+        else:
+            title = rest
+    elif trig.kind == "to_active":
+        title = s[trig.end :]
+    elif trig.kind == "to_passive":
+        title = _passive_title(s, trig, trig.end)
+        if title is None:
+            title = _clause_from(s, trig.key_start)
+    elif trig.kind == "verb_object":
+        span = _subject_np(s, trig.key_start)
+        pronoun = _pronoun_title(s, trig) if span is None else None
+        if span is None and pronoun is None:
+            span = _sentence_subject(s)  # "X was new and needed further development"
+        if span and s[span[0] : span[1]].lower() in TITLE_PRONOUNS:
+            span, pronoun = None, _pronoun_title(s, trig)  # "… and this needed improvement"
+        if span:
+            # "Leaders told us they needed more staff": the reporter is who needs it
+            rm = _REPORTED_SUBJECT_RE.match(s[span[0] : span[1]])
+            if rm:
+                span = (span[0], span[0] + rm.end(1))
+        obj = s[trig.key_end :].strip()
+        first = obj.split(" ", 1)[0].lower() if obj else ""
+        action = _action_title(s, span, trig.key_end) if span else pronoun
+        if action:
+            title = action
+        elif span and first in ("a", "an") and _agree_object(obj, s[span[0] : span[1]]):
+            title = f"Agree {obj}"  # "The trust needs an engagement plan"
+        elif span and (first in OBJECT_STARTERS or first in OBJECT_NOUNS):
+            subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
+            title = f"Ensure {subject} {'have' if _plural(subject) else 'has'} {obj}"
+        else:
+            title = _clause_from(s, trig.key_start)
+    elif trig.kind == "there" and s[: trig.end].lower().endswith("to"):
+        title = s[trig.end :]  # "There was a need to strengthen X" -> "Strengthen X"
+    elif trig.kind == "be_needed":
+        title = (
+            _improve_in_title(s, trig)
+            or _needed_for_title(_clause_from(s, trig.key_start))
+            or _clause_from(s, trig.key_start)
+        )
+    elif trig.kind == "needing":
+        clause = _clause_from(s, trig.key_start)
+        title = _needing_title(clause) or clause
+    else:
+        title = _clause_from(s, trig.key_start)
+    if title and re.fullmatch(r"\w+ (?:it|them)\W*", title.strip()):
+        # "more needed to be done to improve it": say what "it" is when the sentence opens
+        # with it ("Patient feedback on telephone access was below the local average…")
+        span = _sentence_subject(s)
+        if span:
+            verb = title.strip().split(" ", 1)[0]
+            title = f"{verb} {_lower_first(s[span[0] : span[1]], True)}"
+    out = _finish_title(title or s)
+    return out or _finish_title(s) or s
+
+
+# --- Titles that stand alone (issue 11) -------------------------------------------
+
+_WORD_RE = re.compile(r"[\w’'\-]+")
+_VERBISH = _BE_WORDS | frozenset(
+    """had has have did does do will would can could may might must should need needs
+    needed appeared appears seemed seems remained remains""".split()
+)
+_NEEDING_RE = re.compile(
+    r"^(?P<subj>.+?)\s+(?:is|was|are|were|remains|remained)\s+(?:an?\s+(?:\w+\s+)?)?"
+    r"needing\s+(?P<mod>further\s+|more\s+|urgent\s+)?(?P<noun>\w+)(?P<tail>.*)$",
+    re.I,
+)
+_NEEDED_FOR_RE = re.compile(
+    r"^(?P<subj>.+?)\s+(?:was|were|is|are)\s+(?:still\s+)?needed\s+for\s+(?P<x>.+?)\s+to\s+"
+    r"(?:become|be)\s+(?P<part>\w+)(?P<tail>.*)$",
+    re.I,
+)
+_REPORTED_SUBJECT_RE = re.compile(
+    r"^(.+?)\s+(?:told|said|explained|felt|knew|recognised|recognized|acknowledged|agreed)"
+    r"(?:\s+(?:us|me|inspectors))?(?:\s+that)?\s+(?:they|it|he|she)$",
+    re.I,
+)
+# ", and this put pressure on appointment times": a consequence, not part of the action.
+_CONSEQUENCE_RE = re.compile(
+    r",\s+(?:and\s+)?(?:this|which\s+meant)\s+(?!needs?\b|must\b)[^,;]*$", re.I
+)
+# Conjoined requirements are looked for only in sentences of a sane size.
+CONJOIN_MAX_CHARS = 1000
+
+
+def _words(s: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(s)]
+
+
+def _agree_object(obj: str, subject: str) -> bool:
+    """ "<the provider> needs an engagement plan": the object is something to agree."""
+    subj = subject.lower().split()
+    if not subj or subj[-1] not in ORGANISATION_WORDS:
+        return False
+    for w, _, _ in _words(obj)[1:6]:
+        if w.lower() in AGREE_OBJECTS:
+            return True
+        if w.lower() in PREPOSITIONS:
+            return False
+    return False
+
+
+def _needing_title(clause: str) -> str | None:
+    """ "this is an area needing further development across the organisation" ->
+    "Further develop this across the organisation" (the pronoun is resolved later)."""
+    m = _NEEDING_RE.match(clause.strip())
+    if not m or m.group("noun").lower() not in ACTION_NOUN_VERBS:
+        return None
+    mod = (m.group("mod") or "").strip().lower()
+    verb = ACTION_NOUN_VERBS[m.group("noun").lower()]
+    adverb = {"further": "further ", "urgent": "urgently "}.get(mod, "")
+    subject = _lower_first(m.group("subj"), True)
+    return f"{adverb}{verb} {subject}{m.group('tail')}"
+
+
+def _needed_for_title(clause: str) -> str | None:
+    """ "further support was needed for this to become embedded across the organisation" ->
+    "Provide further support to embed this across the organisation"."""
+    m = _NEEDED_FOR_RE.match(clause.strip())
+    base = _base_verb(m.group("part")) if m else None
+    if not m or base is None:
+        return None
+    subject = _lower_first(m.group("subj"), True)
+    return f"Provide {subject} to {base} {m.group('x')}{m.group('tail')}"
+
+
+def _opening_np(clause: str, *, direct: bool = False) -> str | None:
+    """The noun phrase a clause opens with, without what follows its head: "Co-production
+    with people who use services was…" -> "Co-production"; "Responding to complaints was…"
+    -> "Responding to complaints". None unless a verb ("was", "had", "must"…) follows it in
+    the clause (so "The department took part in audits" gives nothing). With ``direct`` the
+    verb must follow the phrase itself ("Directorate leaders needed…")."""
+    ws = _words(clause)[:12]
+    if not ws or ws[0][0].lower() in IMPERATIVE_VERBS:
+        return None
+    gerund = ws[0][0].lower().endswith("ing")
+    taken: list[tuple[str, int, int]] = []
+    verb_next = False
+    for w, a, b in ws:
+        lw = w.lower()
+        if lw in _VERBISH or (taken and lw.endswith("ed") and not gerund):
+            verb_next = True
+            break
+        if not gerund and (lw in PREPOSITIONS or lw in ("who", "which", "that", "whose")):
+            break
+        if lw in REPORTING_VERBS:
+            verb_next = True
+            break  # "Leaders told us they needed…": the subject is "Leaders"
+        if lw in BOUNDARY_WORDS or lw in CLAUSE_SUBORDINATORS or any(c.isdigit() for c in w):
+            return None
+        taken.append((w, a, b))
+    else:
+        return None
+    if not taken or len(taken) > 5:
+        return None
+    if not verb_next:
+        if direct:
+            return None
+        rest = clause[taken[-1][2] :].split(",", 1)[0]
+        if not any(w.lower() in _VERBISH for w, _, _ in _words(rest)):
+            return None
+    return clause[taken[0][1] : taken[-1][2]]
+
+
+def _final_np(clause: str) -> str | None:
+    """The noun phrase a clause ends with, without a closing "at the trust": "…had started
+    work on a refreshed strategy" -> "the refreshed strategy"; "…to promote environmental
+    sustainability at the trust" -> "environmental sustainability"."""
+    ws = _words(clause)
+    k = len(ws)
+    for i in range(len(ws) - 1, max(-1, len(ws) - 5), -1):
+        if ws[i][0].lower() in PREPOSITIONS:
+            if ws[-1][0].lower() in PROVIDER_SUBJECTS or ws[-1][0].lower() == "organisation":
+                k = i
+            break
+    taken: list[str] = []
+    j = k - 1
+    anchored = False  # the phrase starts at an article or right after "to <verb>"
+    while j >= 0 and len(taken) < 4:
+        lw = ws[j][0].lower()
+        if lw in ("a", "an", "the"):
+            taken.append("the")
+            anchored = True
+            break
+        if j > 0 and ws[j - 1][0].lower() == "to":
+            anchored = True
+            break
+        if (
+            lw in PREPOSITIONS
+            or lw in _VERBISH
+            or lw in BOUNDARY_WORDS
+            or lw == "to"
+            or lw in NOUN_DETERMINERS
+            or lw in STANDALONE_PRONOUNS
+        ):
+            break
+        taken.append(ws[j][0])
+        j -= 1
+    words = [w for w in reversed(taken)]
+    if not anchored or any(c.isdigit() for w in words for c in w):
+        return None
+    if not [w for w in words if w != "the"] or words[-1].lower() in NON_TOPIC_HEADS:
+        return None
+    return " ".join(words)
+
+
+def _is_topic(np: str | None) -> bool:
+    if not np:
+        return False
+    ws = np.lower().split()
+    return ws[-1] not in NON_TOPIC_HEADS and ws[0] not in STANDALONE_PRONOUNS
+
+
+def _topic(before: str, s: str) -> str | None:
+    """What the paragraph is about, for resolving "this" in a title: the subject its first
+    sentence opens with ("Co-production", "Quality improvement"), else the noun phrase the
+    sentence before ends with ("the refreshed strategy"), else the noun phrase of the
+    sentence's own opening subordinate clause ("Whilst action was taken to promote
+    environmental sustainability, …")."""
+    spans = _sentence_spans(before) if before.strip() else []
+    if spans:
+        first = before[spans[0][0] : spans[0][1]]
+        np = _opening_np(first)
+        if _is_topic(np):
+            return np
+        last = before[spans[-1][0] : spans[-1][1]].rstrip(" .;:")
+        np = _final_np(last)
+        if _is_topic(np):
+            return np
+    words = s.split(" ", 1)
+    if words and words[0].lower() in CLAUSE_SUBORDINATORS and ", " in s:
+        np = _final_np(s[: s.index(", ")])
+        if _is_topic(np):
+            return np
+    return None
+
+
+def _own_subject(s: str) -> str | None:
+    """The subject of the sentence's main clause ("The trust", "Directorate leaders")."""
+    first = s.split(" ", 1)[0].lower() if s else ""
+    clause = s[s.index(", ") + 2 :] if first in CLAUSE_SUBORDINATORS and ", " in s else s
+    np = _opening_np(clause)
+    if not np or np.split()[0].lower() in STANDALONE_PRONOUNS:
+        return None
+    return np
+
+
+def _as_inner(np: str) -> str:
+    """A noun phrase as it reads inside a title ("Co-production" -> "co-production")."""
+    if np[:1].isupper() and (np[1:2].islower() or np[1:2] == "-"):
+        first = np.split(" ", 1)[0]
+        if not (len(first) > 1 and first[1:].lower() != first[1:] and "-" not in first):
+            return np[0].lower() + np[1:]
+    return np
+
+
+def resolve_pronouns(title: str, s: str, before: str) -> str:
+    """The title with "this", "these", "it", "they"… replaced by what they stand for.
+
+    A pronoun ("embed this in…", "ensure this clearly articulates…") becomes the noun
+    phrase it refers to; a demonstrative before a noun ("these interventions") becomes
+    "the", and the paragraph's topic leads the title ("Responding to complaints: monitor the
+    success of the interventions"). Left as it was when nothing can be found to refer to.
+    """
+    ws = _words(title)
+    if not any(w.lower() in STANDALONE_PRONOUNS for w, _, _ in ws):
+        return title
+    topic = _topic(before, s)
+    subject = _own_subject(s)
+    out = title
+    label = False
+    for idx in range(len(ws) - 1, -1, -1):
+        w, a, b = ws[idx]
+        lw = w.lower()
+        if lw not in STANDALONE_PRONOUNS:
+            continue
+        nxt = ws[idx + 1][0].lower() if idx + 1 < len(ws) else None
+        glued = title[b : b + 1] not in ("", " ")  # "this," / "this." end a phrase
+        if lw == "that":
+            if nxt not in ("is", "was", "has", "had", "needs", "needed", "will"):
+                continue  # "ensure that staff…": a conjunction
+            determiner = False
+        elif lw in ("this", "these", "those"):
+            determiner = bool(
+                nxt
+                and not glued
+                and nxt not in PRONOUN_FOLLOWERS
+                and not nxt.endswith("ly")
+                and nxt not in STANDALONE_PRONOUNS
+            )
+        else:
+            determiner = False
+        if determiner and topic and nxt == topic.lower().split()[-1]:
+            # "this room" after "The seclusion room on Ward 3 …": the same thing again
+            rep, b = _as_inner(topic), ws[idx + 1][2]
+            if rep.lower().startswith(("a ", "an ")):
+                rep = "the " + rep.split(" ", 1)[1]
+            elif not rep.lower().startswith("the ") and out[:a].strip():
+                rep = "the " + rep
+        elif determiner:
+            if not topic:
+                continue  # nothing to lead with: "these patients" stays
+            rep = "the"
+            label = True
+        elif lw in ("they", "them", "it"):
+            # only a new clause about the same subject: "… so they can be active partners",
+            # "… demonstrate that it has acted" (not "tell staff what they need")
+            prev = ws[idx - 1][0].lower() if idx else ""
+            if prev not in SAME_SUBJECT_OPENERS or not subject:
+                continue
+            if _plural(subject) != (lw != "it"):
+                continue
+            rep = _as_inner(subject)
+        elif topic:
+            rep = _as_inner(topic)
+        elif lw in ("these", "those") and subject and _plural(subject):
+            rep = _as_inner(subject)  # "the trust needed to ensure that these were reviewed"
+        else:
+            continue
+        out = out[:a] + rep + out[b:]
+    if label and topic:
+        lead = topic[0].upper() + topic[1:]
+        if lead.lower().startswith("the "):
+            lead = lead[4].upper() + lead[5:]
+        out = f"{lead}: {_lower_first(out, True)}"
+    return out
+
+
+def _conjoined_parts(s: str) -> list[str]:
+    """The parts of a sentence that each state a requirement, joined by "and": "The trust
+    needs an engagement plan and the visits … need to be embedded" -> both halves."""
+    if len(s) > CONJOIN_MAX_CHARS:
+        return [s]
+    pieces: list[str] = []
+    start = 0
+    for m in re.finditer(r",?\s+and\s+", s):
+        if s.count("(", 0, m.start()) != s.count(")", 0, m.start()):
+            continue
+        pieces.append(s[start : m.start()])
+        start = m.end()
+    pieces.append(s[start:])
+    if len(pieces) < 2:
+        return [s]
+    groups: list[str] = []
+    for piece in pieces:
+        if groups and find_trigger(piece) is None:
+            groups[-1] = groups[-1] + " and " + piece
+        else:
+            groups.append(piece)
+    if find_trigger(groups[0]) is None or len(groups) < 2:
+        return [s]
+    return groups
+
+
+def make_title(s: str, trig: _Trigger | None, bullet: bool, before: str = "") -> str:
+    """The requirement's title: an action that stands alone, whole (never cut).
+
+    ``before`` is the paragraph text before the sentence, used to resolve "this", "it"….
+    A sentence stating two requirements keeps both ("Agree an engagement plan and embed the
+    visits to services by members of the board").
+    """
+    title = None
+    if trig is not None:
+        parts = _conjoined_parts(s)
+        if len(parts) > 1:
+            titles = []
+            for part in parts:
+                ptrig = find_trigger(part)
+                t = _make_title(part, ptrig, False)
+                t = re.sub(r"^(?:Be able to|Ensure (?:it|they) (?:is|are) able to)\s+", "", t)
+                if ptrig is not None and _finish_title(t) == _finish_title(
+                    _clause_from(part, ptrig.key_start)
+                ):
+                    break  # a part that only describes ("X was in need of…"): not joined
+                titles.append(t)
+            if len(titles) == len(parts):
+                title = titles[0] + "".join(" and " + _lower_first(t, True) for t in titles[1:])
+    if title is None:
+        title = _make_title(s, trig, bullet)
+    title = _CONSEQUENCE_RE.sub("", title)
+    return _finish_title(resolve_pronouns(title, s, before))
+
+
+def notice_title(line: str) -> str:
+    """An area listed under a notice's lead-in, as an action: "Outcome 9: Management of
+    medicines" -> "Meet Outcome 9: Management of medicines"."""
+    line = _collapse(line).strip(" .;,")
+    return f"Meet {line}" if _NOTICE_REF_LEAD_RE.match(line) else f"Improve: {line}"
+
+
+_NOTICE_REF_LEAD_RE = re.compile(r"^(?:regulation|reg\.?|outcome|section)\s*\d", re.I)

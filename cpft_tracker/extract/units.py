@@ -1,0 +1,509 @@
+"""Text -> units: blocks (headings, paragraphs, bullets), sentences, page furniture, lead-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from cpft_tracker.extract.rules import (
+    CLASSIFY_CHARS,
+    _find_trigger,
+)
+from cpft_tracker.extract.words import (
+    ABBREVIATIONS,
+    IMPERATIVE_VERBS,
+    MAJOR_HEADINGS,
+    NAVIGATION_LINES,
+)
+
+_LEADIN_MUST = re.compile(r"\bmust\b", re.I)
+_LEADIN_SHOULD = re.compile(r"\bshould\b", re.I)
+_LEADIN_NEEDS = re.compile(r"\bneeds?\s+to\b", re.I)
+_MAJOR_HEADING_RE = re.compile(r"^(?:" + "|".join(MAJOR_HEADINGS) + r")$", re.I)
+# ===========================================================================
+# Text units
+# ===========================================================================
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A heading, or a sentence (or lead-in bullet) with where it sits in the document."""
+
+    text: str  # whitespace collapsed
+    context: str  # the block (paragraph / bullet) it belongs to, whitespace collapsed
+    section: str | None  # nearest heading above
+    line: int  # 1-based source line of the first character
+    kind: str  # "heading", "sentence", "leadin" (the lead-in itself), "bullet" (under one) or
+    # "notice" (an area listed under a notice's "must improve in the following areas by …:")
+    scope: str | None = None  # for kind "bullet": the lead-in's keyword, "must"/"needs"/"should"
+    due: str | None = None  # ISO date the lead-in sets ("… by 31 March 2012:"), or None
+
+
+_BULLET_RE = re.compile(
+    r"^(?:[-•*–·▪◦●○■□►‣⁃]|\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)]|\([a-z]\)|"
+    r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii)\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s+",
+)
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I
+)
+_TERMINAL_RE = re.compile(r"[.!?:;…][\"'”’)\]]*$")
+_MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
+_KEYWORD_WORD_RE = re.compile(r"\b(?:must|should|needs?|needed|needing)\b", re.I)
+_HEADING_END_WORDS = frozenset(
+    "and or the of to a an in for with by that which on at from as is are was were".split()
+)
+
+
+def _collapse(s: str) -> str:
+    """Whitespace collapsed to single spaces, stripped."""
+    return " ".join(s.split())
+
+
+def _is_terminal(line: str) -> bool:
+    return bool(_TERMINAL_RE.search(line))
+
+
+def _starts_lower(line: str) -> bool:
+    for ch in line:
+        if ch.isalpha():
+            return ch.islower()
+        if not (ch in "\"'“‘(" or ch.isspace()):
+            return False
+    return False
+
+
+def _heading_candidate(line: str) -> bool:
+    """A short line without a final full stop, starting with a capital: a heading shape."""
+    if len(line) > 100 or _TERMINAL_RE.search(line) and not line.endswith("?"):
+        return False
+    if line.endswith(","):
+        return False
+    words = line.split()
+    if not words or len(words) > 14:
+        return False
+    if line.endswith("?") and len(words) > 10:
+        return False
+    first = next((c for c in line if c.isalnum()), "")
+    if not first or (first.isalpha() and not first.isupper()):
+        return False
+    if words[-1].lower().strip("\"'“”‘’") in _HEADING_END_WORDS:
+        return False
+    return any(c.isalpha() for c in line)
+
+
+_COOKIE_RE = re.compile(
+    r"\bcookies?\b.*\b(?:we use|accept|reject|settings|optional|essential|analytics)\b|"
+    r"\b(?:we use|accept|reject)\b.*\bcookies?\b",
+    re.I,
+)
+
+
+def is_navigation(line: str) -> bool:
+    """A line of a web page's menus or cookie banner ("Find a service", "Care homes")."""
+    low = line.strip(" |>»›·•-").lower()
+    if low in NAVIGATION_LINES:
+        return True
+    return len(line.split()) <= 25 and bool(_COOKIE_RE.search(line))
+
+
+def _navigation_lines(lines: list[str]) -> set[int]:
+    """Menu lines that sit together (two or more, blank lines between allowed) and cookie
+    banner lines: page furniture of a web page copied from a browser."""
+    drop: set[int] = set()
+    nav = [bool(s) and is_navigation(s) for s in lines]
+    prev_text: int | None = None  # the previous non-blank line
+    for i, s in enumerate(lines):
+        if not s:
+            continue
+        if nav[i] and (_COOKIE_RE.search(s) or (prev_text is not None and nav[prev_text])):
+            drop.add(i)
+            if prev_text is not None and nav[prev_text]:
+                drop.add(prev_text)
+        prev_text = i
+    return drop
+
+
+def _furniture_lines(lines: list[str]) -> set[int]:
+    """Indexes of page numbers, repeated running headers/footers (PDF copies) and web page
+    menus and cookie banners."""
+    drop: set[int] = _navigation_lines(lines)
+    for i, s in enumerate(lines):
+        if s and _PAGE_NUMBER_RE.match(s):
+            drop.add(i)
+    keys: dict[int, str] = {}
+    counts: Counter[str] = Counter()
+    for i, s in enumerate(lines):
+        if s and i not in drop and len(s) <= 120 and not _KEYWORD_WORD_RE.search(s):
+            if s.endswith("?") or _BULLET_RE.match(s):
+                continue
+            key = re.sub(r"\d+", "#", s.lower())
+            keys[i] = key
+            counts[key] += 1
+    repeated = {k for k, n in counts.items() if n >= 2}
+    if not repeated:
+        return drop
+
+    # The nearest line before / after each line that is text (not blank, not a page number,
+    # not itself repeated), found in two passes so that 20,000 repeated lines stay linear.
+    def is_text(j: int) -> bool:
+        return bool(lines[j]) and j not in drop and keys.get(j) not in repeated
+
+    before: list[int | None] = [None] * len(lines)
+    last: int | None = None
+    for j in range(len(lines)):
+        before[j] = last
+        if is_text(j):
+            last = j
+    after: list[int | None] = [None] * len(lines)
+    last = None
+    for j in range(len(lines) - 1, -1, -1):
+        after[j] = last
+        if is_text(j):
+            last = j
+
+    def neighbour(i: int, step: int) -> int | None:
+        return before[i] if step < 0 else after[i]
+
+    evidence: Counter[str] = Counter()
+    for i, key in keys.items():
+        if key not in repeated:
+            continue
+        prev, nxt = neighbour(i, -1), neighbour(i, 1)
+        interrupts = (
+            prev is not None
+            and nxt is not None
+            and not _is_terminal(lines[prev])
+            and _starts_lower(lines[nxt])
+        )
+        near_page = any(
+            0 <= j < len(lines) and j in drop and _PAGE_NUMBER_RE.match(lines[j] or "x")
+            for j in (i - 2, i - 1, i + 1, i + 2)
+        ) or any(
+            # a running header next to a page footer ("12 X NHS Trust Inspection report
+            # 02/03/2018" / "Summary of findings")
+            0 <= j < len(lines) and keys.get(j) in repeated and "#" in keys[j] and j != i
+            for j in (i - 2, i - 1, i + 1, i + 2)
+        )
+        if interrupts or near_page or "#" in key:
+            evidence[key] += 1
+    for i, key in keys.items():
+        if key in repeated and (evidence[key] >= 1 and counts[key] >= 3 or evidence[key] >= 2):
+            drop.add(i)
+    return drop
+
+
+@dataclass
+class _Block:
+    kind: str  # "heading", "para", "bullet"
+    parts: list[tuple[int, str]]  # (0-based line index, collapsed line text)
+    level: int = 0  # markdown heading level ("## X" -> 2); 0 when unknown
+
+
+# A row of a table flattened to text ("Regulated activity | Regulation"): a block of its own.
+_TABLE_ROW_RE = re.compile(r"\s\|(?:\s|$)|^\|")
+# A closing parenthetical after a sentence end ("… incidents. (Regulation 12)"): the line
+# still ends the sentence.
+_TRAILING_PAREN_RE = re.compile(r"(?:^|[.!?:;…][\"'”’]*\s*)\([^()]{1,80}\)$")
+
+
+def _ends_block(prev_line: str, block: _Block) -> bool:
+    """True when the block's text so far ends a sentence (also "…. (Regulation 12)")."""
+    if _is_terminal(prev_line):
+        return True
+    if prev_line.endswith(")"):
+        tail = " ".join(p for _, p in block.parts[-2:])
+        m = _TRAILING_PAREN_RE.search(tail)
+        if m and (m.start() > 0 or len(block.parts) < 2 or _is_terminal(block.parts[-2][1])):
+            return True
+    return False
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Group lines into headings, paragraphs and bullets (joining hard-wrapped lines)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    raw = text.split("\n")
+    lines = [_collapse(line) for line in raw]
+    drop = _furniture_lines(lines)
+    kept = [s for i, s in enumerate(lines) if s and i not in drop]
+    lengths = sorted(len(s) for s in kept)
+    width = lengths[int(len(lengths) * 0.9)] if lengths else 0
+    long_lines = [i for i, s in enumerate(lines) if len(s) >= 40 and i not in drop]
+    breaks = sum(1 for i in long_lines if not _is_terminal(lines[i]))
+    wrapped = width <= 130 and breaks >= max(2, len(long_lines) // 4)
+
+    blocks: list[_Block] = []
+    cur: _Block | None = None
+    prev_line = ""
+    for i, s in enumerate(lines):
+        if i in drop:
+            continue
+        if not s:
+            cur = None
+            continue
+        bullet = _BULLET_RE.match(s)
+        md = _MARKDOWN_HEADING_RE.match(s)
+        table_row = bool(_TABLE_ROW_RE.search(s))
+        continuing = False
+        if cur is not None and cur.kind != "heading" and not table_row:
+            open_end = not _ends_block(prev_line, cur)
+            last = prev_line.rsplit(" ", 1)[-1].lower()
+            if wrapped:
+                # a hard-wrapped copy: a line continues the block unless the block's last
+                # line ended a sentence well short of the margin
+                continuing = (open_end or (len(prev_line) >= 0.8 * width and not bullet)) and not (
+                    open_end and len(prev_line) < 0.5 * width and _heading_candidate(s)
+                )
+                # a short heading-shaped line after a sentence end is a (sub-)heading, even
+                # when the sentence happened to reach the margin: "…department." / "Maternity"
+                if (
+                    continuing
+                    and not open_end
+                    and len(s) < 0.6 * width
+                    and _heading_candidate(s)
+                    and not _next_starts_lower(lines, drop, i)
+                ):
+                    continuing = False
+            else:
+                # one paragraph per line: only an obviously broken line continues
+                continuing = open_end and (_starts_lower(s) or last in _HEADING_END_WORDS)
+        if md:
+            level = len(s) - len(s.lstrip("#"))
+            blocks.append(_Block("heading", [(i, md.group(1))], level))
+            cur = None
+        elif table_row:
+            blocks.append(_Block("para", [(i, s)]))
+            cur = None
+        elif bullet and not (continuing and s[: bullet.end()].strip()[:1].isdigit()):
+            body = s[bullet.end() :].strip()
+            cur = _Block("bullet", [(i, body)] if body else [])
+            blocks.append(cur)
+        elif continuing and cur is not None:
+            cur.parts.append((i, s))
+        elif _heading_candidate(s) and not _next_starts_lower(lines, drop, i):
+            blocks.append(_Block("heading", [(i, s)]))
+            cur = None
+        else:
+            cur = _Block("para", [(i, s)])
+            blocks.append(cur)
+        prev_line = s
+    return [b for b in blocks if b.parts]
+
+
+def _next_starts_lower(lines: list[str], drop: set[int], i: int) -> bool:
+    for j in range(i + 1, min(len(lines), i + 6)):
+        if j in drop:
+            continue
+        if not lines[j]:
+            return False
+        return _starts_lower(lines[j])
+    return False
+
+
+# A run of terminators (taken whole, so a line of 20,000 dots is linear) before a space,
+# or a lone full stop glued to the next sentence ("we assessed.These areas").
+_SENTENCE_END_RE = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?= )|(?<=[a-z]{2})\.(?=[A-Z][a-z])")
+
+
+def _sentence_spans(s: str) -> list[tuple[int, int]]:
+    """Start/end offsets of the sentences in a whitespace-collapsed block."""
+    cuts: list[int] = []
+    for m in _SENTENCE_END_RE.finditer(s):
+        end = m.end()
+        if m.group(0)[0] == "." and len(m.group(0)) == 1:
+            # the word before the full stop
+            j = m.start()
+            k = j
+            while k > 0 and not s[k - 1].isspace() and s[k - 1] not in '("“‘':
+                k -= 1
+            word = s[k:j].lower()
+            if word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS:
+                continue
+            if len(word) == 1 and word.isalpha() and s[k].isupper():
+                continue  # an initial: "J. Smith"
+            if "." in word and len(word) <= 5 and s[end : end + 1] == " ":
+                continue  # "U.K. " / "a.m. " abbreviations with inner dots
+        if end < len(s) and s[end] == " ":
+            nxt = s[end + 1 : end + 2]
+            if not nxt or nxt.islower() or nxt in ",;:)":
+                continue
+            cuts.append(end)
+        else:
+            cuts.append(end)
+    spans = []
+    start = 0
+    for c in cuts:
+        if c > start:
+            spans.append((start, c))
+        start = c
+    spans.append((start, len(s)))
+    out = []
+    for a, b in spans:
+        while a < b and s[a] == " ":
+            a += 1
+        while b > a and s[b - 1] == " ":
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def _leadin_keyword(text: str, heading: bool) -> str | None:
+    """The keyword a lead-in opens a list with, or None if the block is not a lead-in."""
+    if not heading:
+        if not text.endswith(":"):
+            return None
+        spans = _sentence_spans(text)
+        text = text[spans[-1][0] :] if spans else text
+    if _LEADIN_MUST.search(text):
+        return "must"
+    if _LEADIN_NEEDS.search(text):
+        return "needs"
+    if _LEADIN_SHOULD.search(text):
+        return "should"
+    return None
+
+
+def _ends_scope(heading: str, level: int, scope_level: int) -> bool:
+    """Does this (non-lead-in) heading end a lead-in's list, or is it a service sub-heading?"""
+    if _MAJOR_HEADING_RE.match(heading.strip(" :")) or heading.endswith("?"):
+        return True
+    letters = [c for c in heading if c.isalpha()]
+    if len(letters) >= 4 and all(c.isupper() for c in letters):
+        return True  # "AREAS FOR IMPROVEMENT"
+    return bool(level and scope_level and level <= scope_level)
+
+
+# A lead-in that announces a list of areas rather than of actions: "The provider must improve
+# in the following areas by 31 March 2012:", "You must take action to meet the following
+# regulations by 30 September 2016:".
+_NOTICE_LEADIN_RE = re.compile(r"\b(?:the\s+following|listed\s+below|as\s+follows)\b", re.I)
+_DUE_RE = re.compile(
+    r"\bby\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+(\d{4})\b"
+)
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+# A listed area names a regulation or an outcome ("Regulation 12 HSCA RA Regulations 2014
+# Safe care and treatment", "Outcome 4: Care and welfare of people who use services"), or
+# is a short title on its own line ("Safe care and treatment").
+_NOTICE_REF_RE = re.compile(r"^(?:regulation|reg\.?|outcome|section)\s*\d", re.I)
+_WH_WORDS = frozenset("how what why where when who which whether".split())
+
+
+def due_date(text: str) -> str | None:
+    """The ISO date of the first "by <day> <month> <year>" in the text, or None."""
+    m = _DUE_RE.search(text)
+    if not m:
+        return None
+    month = _MONTHS.get(m.group(2).lower())
+    day, year = int(m.group(1)), int(m.group(3))
+    if month is None:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _notice_item(line: str) -> bool:
+    """Is this line one of the areas a notice's lead-in lists?"""
+    words = line.split()
+    if not words or len(words) > 20 or line.endswith((".", ":", "?")):
+        return False
+    if _KEYWORD_WORD_RE.search(line) or _first_word(line) in _WH_WORDS:
+        return False
+    if _MAJOR_HEADING_RE.match(line.strip(" :")) or is_navigation(line):
+        return False
+    if _NOTICE_REF_RE.match(line):
+        return True
+    return len(words) <= 10 and line[:1].isupper()
+
+
+def _first_word(text: str) -> str:
+    m = re.match(r"[\W_]*([A-Za-z]+)", text)
+    return m.group(1).lower() if m else ""
+
+
+def split_units(text: str) -> list[Unit]:
+    """The document as headings, sentences and lead-in bullets, in order."""
+    units: list[Unit] = []
+    section: str | None = None
+    scope: str | None = None
+    scope_level = 0  # markdown level of the lead-in heading (0: not markdown / a paragraph)
+    items = 0  # list items seen under the current lead-in
+    notice = False  # the lead-in announces a list of areas ("… the following areas by …:")
+    due: str | None = None  # the deadline the lead-in states
+    for block in _blocks(text):
+        starts: list[int] = []
+        pieces: list[str] = []
+        pos = 0
+        for _, part in block.parts:
+            starts.append(pos)
+            pieces.append(part)
+            pos += len(part) + 1
+        joined = " ".join(pieces)
+        line_of = [idx + 1 for idx, _ in block.parts]
+        if notice and block.kind != "bullet":
+            if _notice_item(joined):
+                items += 1
+                units.append(Unit(joined, joined, section, line_of[0], "notice", "must", due))
+                continue
+            notice, scope = False, None  # the list has ended
+        if block.kind == "heading":
+            section = joined
+            keyword = _leadin_keyword(joined, heading=True)
+            if keyword:
+                scope, scope_level, items = keyword, block.level, 0
+            elif scope and _ends_scope(joined, block.level, scope_level):
+                scope = None
+            units.append(Unit(joined, joined, section, line_of[0], "heading"))
+            continue
+        if block.kind == "para":
+            keyword = _leadin_keyword(joined, heading=False)
+            if keyword:
+                scope, scope_level, items = keyword, 0, 0
+                due = due_date(joined)
+                notice = keyword == "must" and bool(_NOTICE_LEADIN_RE.search(joined) or due)
+                units.append(Unit(joined, joined, section, line_of[0], "leadin"))
+                continue
+            if scope and not joined.endswith(":") and _first_word(joined) in IMPERATIVE_VERBS:
+                # a list item whose bullet mark was lost in copying
+                items += 1
+                units.append(Unit(joined, joined, section, line_of[0], "bullet", scope))
+                continue
+            if scope and items:
+                trig = _find_trigger(joined[:CLASSIFY_CHARS])
+                if trig is not None and trig.keyword in (scope, "must"):
+                    items += 1  # "The trust must ensure…" written without a bullet mark
+                else:
+                    scope = None  # ordinary prose after the list: the list has ended
+        elif scope and not joined.endswith(":"):
+            items += 1
+            when = due if notice else None
+            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope, when))
+            continue
+        for a, b in _sentence_spans(joined):
+            line = line_of[bisect_right(starts, a) - 1]
+            units.append(Unit(joined[a:b], joined, section, line, "sentence"))
+    return units

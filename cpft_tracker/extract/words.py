@@ -1,0 +1,659 @@
+"""The word tables of the extractor, as data: plain frozensets, dicts and regex sources.
+
+All entries are lower case. Extend these rather than code (see rules.py for how each is used).
+"""
+
+from __future__ import annotations
+
+# ===========================================================================
+# Word tables. All entries are lower case.
+# ===========================================================================
+
+# --- Who is speaking / who needs ------------------------------------------
+
+# The regulator's own plans are never requirements: "we need to carry out an inspection",
+# "CQC needs to see", "we must".
+REGULATOR_SUBJECTS = frozenset(
+    "we us our ourselves cqc commission inspector inspectors inspectorate regulator we'll we’ll"
+    " we'd we’d".split()
+)
+
+# What people using the service needed is not a requirement on the provider:
+# "patients needed…", "people who needed support", "when they needed it".
+# Note: "staff" and "leaders" are deliberately absent ("Staff needed more training" is one).
+PEOPLE_SUBJECTS = frozenset(
+    """people person persons patient patients resident residents client clients user users
+    relative relatives carer carers family families child children baby babies mother mothers
+    woman women man men adult adults individual individuals tenant tenants visitor visitors
+    public population those anyone everyone someone somebody anybody who whom whoever
+    he she i you they them he'd she'd they'd i'd""".split()
+)
+
+# Words skipped when looking back from "need(s)"/"must" for its subject:
+# "this approach still needs", "we will need", "leaders also needed".
+SKIP_BEFORE_KEYWORD = frozenset(
+    """will would shall may might could can also still further urgently really clearly now
+    therefore then only just already previously both all did does do had has have often
+    always sometimes even particularly especially definitely certainly probably possibly
+    perhaps likely immediately currently ultimately genuinely equally again ever""".split()
+)
+
+# A "need" in a clause opened by one of these is circumstance, not a requirement:
+# "where needed", "if needed", "when they needed it", "what was needed",
+# "so they know where improvements are needed", "more than was needed".
+SUBORDINATORS = frozenset(
+    "where wherever when whenever if unless until what whatever whether how why than".split()
+)
+# "as" only counts when it is close to the keyword ("as needed", "as they needed");
+# "such as" / "as well as" never count.
+AS_WINDOW = 3
+
+# "needing"/"in need of" is about people when a people word is this close before it:
+# "people with complex needs needing two staff", "children in need of protection".
+NEEDING_WINDOW = 5
+
+# After a people word, these show it heads the subject: "People who stayed in their rooms
+# needed…", "Patients on the ward needed…" (but "Patient records needed…" is not people).
+PEOPLE_POSTMODIFIERS = frozenset(
+    "who whose with using living at in on receiving from awaiting waiting".split()
+)
+
+# Clause boundaries when looking back for a subject.
+BOUNDARY_WORDS = frozenset(
+    """and but or nor so because whilst while although though however yet""".split()
+)
+
+# Negation right before the keyword: "did not need to", "there was no need".
+NEGATIONS = frozenset("not never no n't didn't don't doesn't didn’t don’t doesn’t".split())
+
+# --- Noun "needs" vs verb "needs" ---------------------------------------------
+
+# Determiners and possessives: after these, "need(s)" is a noun ("their needs",
+# "the needs of the population", "a need to improve", "people's needs").
+# Words ending in 's / ’s / s’ are treated the same way.
+NOUN_DETERMINERS = frozenset(
+    """a an the their his her its our your my whose any every each no these those
+    such own""".split()
+)
+
+# Modifiers that make "needs" a noun: "support needs", "care needs", "complex needs",
+# "communication needs". (Words ending in -ing/-ed before "needs" are treated as
+# adjectives too: "changing needs", "assessed needs".)
+NOUN_MODIFIERS = frozenset(
+    """support care health healthcare medical clinical nursing mental physical emotional
+    psychological behavioural behavioral communication sensory dietary nutrition nutritional
+    hydration cultural religious spiritual social learning educational language access
+    accessibility mobility personal continence pain wellbeing well-being development
+    training individual specific particular specialist special additional extra different
+    diverse varied complex multiple high higher low basic daily ongoing current future
+    immediate unmet identified assessed changing holistic practical financial housing
+    equality protected disability cognitive sexual end-of-life palliative safety security
+    many various all some""".split()
+)
+
+# After "need(s)/needed" (not followed by "to"), these show that it is NOT a verb with an
+# object: "needs of the population", "needs were met", "as needed by", "needs and wishes".
+NOUN_FOLLOWERS = frozenset(
+    """of and or were are was is had have has could would will can may might should must
+    been being met assessment assessments analysis led based related arising including
+    such within in at on for by from with through across throughout which that who when
+    where as than effectively appropriately safely well""".split()
+)
+
+# "needs/needed X" is a verb with an object when X starts like one of these:
+# "The trust needs an engagement plan", "leaders needed the capacity",
+# "Staff needed more training". Any word ending in -ing also counts ("needs reviewing").
+OBJECT_STARTERS = frozenset(
+    """a an the more further additional extra better greater improved clear clearer
+    stronger strengthened robust sufficient enough urgent some its their his her this these
+    appropriate dedicated specific specialist consistent effective regular formal timely
+    proper new continued increased focused targeted full wider much significant considerable
+    closer tailored ongoing specialised specialized refresher""".split()
+)
+# Nouns that can start an object directly: "needs improvement", "needed training".
+OBJECT_NOUNS = frozenset(
+    """improvement improvements attention work investment refurbishment redecoration repair
+    repairs action oversight support training supervision assurance time resources capacity
+    leadership staff staffing guidance review development input help clarity funding
+    strengthening""".split()
+)
+
+# For titles: an object noun that names an action, as the verb to lead the title with.
+# "Governance arrangements needed strengthening" -> "Strengthen governance arrangements";
+# "Improvements were needed in how staff were deployed" -> "Improve how staff were deployed".
+ACTION_NOUN_VERBS = {
+    "development": "develop",
+    "improvement": "improve",
+    "improvements": "improve",
+    "strengthening": "strengthen",
+    "review": "review",
+    "reviewing": "review",
+    "refurbishment": "refurbish",
+    "redecoration": "redecorate",
+    "repair": "repair",
+    "repairs": "repair",
+    "updating": "update",
+    "embedding": "embed",
+    "clarification": "clarify",
+    "investment": "invest in",
+    "work": "work on",
+}
+
+# "X needed to <verb>" where X is one of these and the verb is not "be" is a participle
+# ("the support needed to improve care", "the skills needed to do the job"): not a
+# requirement. "Support needed to be given" still is.
+RESOURCE_NOUNS = frozenset(
+    """support help resources resource skills skill information equipment time tools
+    knowledge clarity capacity funding care treatment guidance confidence training staff
+    experience competence""".split()
+)
+
+# Tokens after which a resource noun starts a clause as its subject ("…, but staff needed
+# to record…"). "and"/"or" are left out: "the time and support needed to do the job".
+CLAUSE_OPENERS = frozenset(", ; : but whilst while although though however so".split())
+
+# After "need(ed) to", these show "to" is a preposition, not the start of a verb:
+# "Improvements are needed to the environment", "changes needed to its policies". The
+# sentence is then read without the "to" ("are needed" still makes it a requirement).
+NOT_INFINITIVE = frozenset(
+    """the a an its their his her our this these that those some all any each every
+    both several many""".split()
+)
+
+# "the information it needed to challenge performance", "the resources they need to…": a
+# relative clause with its "that" left out (determiner, up to 2 words, pronoun, need)
+# describes a thing, not a requirement. These are the pronouns it applies to.
+CONTACT_PRONOUNS = frozenset("it they he she".split())
+
+# Verbs of saying and knowing. Two uses:
+# - "We told the trust it needed to…", "The trust said it needed to…": after one of these
+#   the pronoun starts a reported clause, not a "that"-less relative clause;
+# - "The provider told us they need to recruit…", "The registered manager said she needed
+#   to…", "The registered manager was aware they needed to review…": the pronoun is whoever
+#   reported, so the requirement stands, unless the reporter is the people using the
+#   service or the regulator ("People told us they needed…").
+REPORTING_VERBS = frozenset(
+    """told tells tell said says say explained explains stated states confirmed confirms
+    acknowledged acknowledges recognised recognises recognized recognizes agreed agrees
+    accepted accepts felt feels knew knows understood understands realised realized
+    believed believes thought decided identified advised informed reminded warned asked
+    reported reports aware""".split()
+)
+
+# --- Descriptions of a rule, not a finding ----------------------------------------
+
+# A "must" inside a clause that reports what someone said or knew describes a rule or an
+# experience, not something CQC found the provider must do: "The trust's policy stated that
+# staff must…", "National guidance says patients must…", "Staff told us they must often
+# work through their breaks", "Staff knew they must report incidents and did so", "The
+# manager told us all staff must complete training before they start". Not when the
+# regulator is the one reporting ("We told the trust that it must…"). Recognising or
+# accepting ("Leaders recognised they must…") is an admission of a gap and still counts.
+DESCRIBING_VERBS = frozenset(
+    """told tells tell said says say stated states explained explains knew know knows
+    understood understand understands required requires specified specifies set sets
+    outlined outlines""".split()
+)
+
+# The provider as the subject of a reported must: "The chief executive told us the trust must
+# improve…" is still a requirement on the trust (unlike "Staff told us they must often…").
+PROVIDER_SUBJECTS = frozenset(
+    """trust provider practice service home hospital organisation board leaders leadership
+    it""".split()
+)
+
+# Sources of rules. A must/need attributed to one of these describes what the rule says:
+# "Under the Mental Capacity Act, staff must…", "…, according to the trust's training
+# policy", "The policy stated that staff needed to…" (for need, only these sources count).
+RULE_SOURCES = frozenset(
+    """policy policies procedure procedures guidance guideline guidelines law laws legislation
+    act regulation regulations standard standards protocol protocols contract contracts
+    code sop sops framework""".split()
+)
+# Openers that attribute the clause that follows to a rule source ("Under the Mental Health
+# Act, patients must…", "According to national guidance, …"). Not "in line with" or "in
+# accordance with": "In line with national guidance, the trust must ensure…" is a finding.
+RULE_FRAMES = ("under", "according to")
+# A must followed by these is addressed to the provider even under a frame: "Under the
+# Mental Health Act, the trust must ensure that…".
+FRAME_EXEMPT_AFTER = frozenset("ensure make".split())
+# How far (characters) either side of the keyword a frame is looked for.
+RULE_FRAME_WINDOW = 400
+
+# --- Boilerplate -------------------------------------------------------------
+
+# Sentences CQC prints in (almost) every report that are procedure, not an improvement
+# action. Case-insensitive regexes searched in the sentence.
+BOILERPLATE = (
+    # "The provider must send CQC a report that says what action they are going to take…"
+    r"\bmust\s+send\s+(?:cqc|us|the\s+commission)\b",
+    # "The provider's report should be sent to us within 14 days…"
+    r"\b(?:should|must)\s+be\s+sent\s+to\s+(?:cqc|us|the\s+commission)\b",
+    # The title of an essential standard (2010-2015) is a should-statement about people:
+    # "Outcome 13: There should be enough members of staff to keep people safe…"
+    r"^outcome\s+\d{1,2}\s*:.*\bshould\b",
+    # "We told the trust that it must take action to bring services into line with legal
+    # requirements." (a summary: the actual requirements are listed after it)
+    r"\bmust\s+take\s+(?:action|steps)\s+to\s+(?:bring|comply|meet)\b.*\b(?:legal\s+requirements?|"
+    r"regulations?|requirement\s+notices?)\b",
+    # Counts in a summary: "We found areas for improvement including 10 breaches of legal
+    # requirements that the trust must put right", "We found 14 things that the trust
+    # should improve to comply with a minimum legal requirement" (listed further on).
+    r"\bbreach(?:es)?\s+of\s+(?:the\s+)?legal\s+requirements?\b.*\bmust\s+put\s+right\b",
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)"
+    r"\s+(?:things|areas|breaches|actions)\s+(?:that|which)\s+the\s+\w+\s+(?:must|should)\b",
+    # The words of the regulations themselves, quoted in requirement notices: the statute,
+    # not a finding about this provider (HSCA 2008 (Regulated Activities) Regulations 2014).
+    r"\bensure\s+compliance\s+with\s+the\s+requirements\s+(?:in|of)\s+this\s+part\b",
+    # Regulation 17(1), also when paraphrased at its end ("…of the regulation").
+    r"^systems\s+(?:or|and)\s+processes\s+must\s+be\s+established\s+and\s+operated\s+effectively\b",
+    r"\bin\s+order\s+to\s+meet\s+the\s+requirements\s+of\s+this\s+part\b",
+    r"^care\s+and\s+treatment\s+(?:of\s+service\s+users\s+)?must\s+(?:only\s+)?be\s+provided\b",
+    r"^service\s+users\s+must\s+be\s+(?:treated|protected)\b",
+    r"^the\s+nutritional\s+and\s+hydration\s+needs\s+of\s+service\s+users\s+must\b",
+    r"^all\s+premises\s+and\s+equipment\s+used\s+by\s+the\s+service\s+provider\s+must\b",
+    r"^any\s+complaint\s+received\s+must\s+be\s+investigated\b",
+    r"^persons\s+employed\s+for\s+the\s+purposes\s+of\s+carrying\s+on\s+a\s+regulated\s+activity"
+    r"\s+must\b",
+    # The definitions printed before the lists in 2019+ reports: "Action the trust MUST take
+    # is necessary to comply with its legal obligations. Action a trust SHOULD take is to…"
+    r"^action\s+(?:the|a|an)\s+(?:\w+\s+){1,3}?(?:must|should)\s+take\s+is\b",
+)
+
+# --- Lead-ins ------------------------------------------------------------------
+# A heading containing MUST / SHOULD ("Action the trust MUST take to improve",
+# "Areas where the provider should make improvements") or a paragraph ending in ":"
+# ("We found that the provider must:", "The trust should:") opens a list whose bullets
+# are each one requirement. The scope runs across service sub-headings and ends as
+# described at MAJOR_HEADINGS below.
+
+# A lead-in's list runs on across service sub-headings ("Acute wards for adults of working
+# age", "Maternity", "Trust-wide") until one of these ends it: another lead-in, a major
+# section heading below, a heading ending in "?" ("Is the service safe?"), an all-capitals
+# heading, a markdown heading as high as the lead-in's own, or ordinary prose after the
+# list has started. Full-line, case-insensitive regexes.
+MAJOR_HEADINGS = (
+    r"outstanding practice.*",
+    r"(?:notable|good|innovative) practice.*",
+    r"areas? for improvement.*",
+    r"background(?: to .*)?",
+    r"(?:our|detailed|key|overall) findings.*",
+    r"summary of (?:findings|this inspection|the inspection).*",
+    r"overall summary.*",
+    r"requirement notices?.*",
+    r"enforcement actions?.*",
+    r"regulatory action.*",
+    r"this section is primarily information for the provider.*",
+    r"action we have (?:told the provider to take|taken).*",
+    r"what happens next.*",
+    r"our inspection team.*",
+    r"(?:why|how) we (?:carried out|have taken|took|undertook) this (?:inspection|action|assessment).*",
+    r"information about (?:the|this) (?:service|provider|trust|location|practice).*",
+    r"(?:our view of|people'?s experience of|people’s experience of) (?:the|this) service.*",
+    r"the (?:five|5) questions we ask.*",
+    r"the (?:six|6) population groups.*",
+    r"letter from the chief inspector.*",
+    r"(?:our )?ratings?(?: for .*)?",
+    r"regulated activit(?:y|ies).*",
+    r"(?:facts|key facts) and (?:data|figures).*",
+    r"(?:safe|effective|caring|responsive|well-led)",
+)
+
+# Verbs that open a list item written as an instruction ("Ensure that…", "Review…").
+# Under a lead-in, a paragraph opening with one of these is a list item whose bullet mark
+# was lost in copying (PDF text often drops "•").
+IMPERATIVE_VERBS = frozenset(
+    """ensure review introduce implement continue consider improve undertake make take
+    develop monitor provide complete establish maintain record assess carry put embed
+    strengthen increase reduce address audit check update train recruit identify seek
+    share support act follow use keep display store""".split()
+)
+
+# --- Sentence splitting ----------------------------------------------------------
+
+# A full stop after these is not the end of a sentence ("Dr. Patel", "No. 3", "e.g. The").
+ABBREVIATIONS = frozenset(
+    """dr mr mrs ms mx prof st no nos vs cllr rev sr jr fig figs ref para paras vol approx
+    dept est inc jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e eg ie a.m p.m
+    cf al op mt""".split()
+)
+
+# Subjects that say nothing on their own in a title ("Improve this"): the finding before
+# them is used instead.
+TITLE_PRONOUNS = frozenset("this it that these those they".split())
+
+# Participles -> base verbs, for turning "X needed to be reviewed and strengthened" into
+# "Review and strengthen X". Irregular or ambiguous forms are listed; regular ones are
+# handled by PARTICIPLE_SUFFIXES. An unknown participle falls back to the report wording.
+IRREGULAR_PARTICIPLES = {
+    "done": "do",
+    "made": "make",
+    "taken": "take",
+    "undertaken": "undertake",
+    "given": "give",
+    "put": "put",
+    "kept": "keep",
+    "met": "meet",
+    "set": "set",
+    "reset": "reset",
+    "shown": "show",
+    "seen": "see",
+    "written": "write",
+    "rewritten": "rewrite",
+    "brought": "bring",
+    "built": "build",
+    "rebuilt": "rebuild",
+    "held": "hold",
+    "led": "lead",
+    "sought": "seek",
+    "understood": "understand",
+    "embedded": "embed",
+    "added": "add",
+    "planned": "plan",
+    "monitored": "monitor",
+    "controlled": "control",
+    "tailored": "tailor",
+    "explored": "explore",
+    "restored": "restore",
+    "stored": "store",
+    "used": "use",
+    "focused": "focus",
+    "focussed": "focus",
+    "included": "include",
+    "provided": "provide",
+    "recorded": "record",
+    "communicated": "communicate",
+    "prioritised": "prioritise",
+    "prioritized": "prioritize",
+    "addressed": "address",
+    "shared": "share",
+    "prepared": "prepare",
+    "compared": "compare",
+    "stopped": "stop",
+    "developed": "develop",
+    "enabled": "enable",
+    "scheduled": "schedule",
+    "handled": "handle",
+    "tackled": "tackle",
+    "resolved": "resolve",
+    "revised": "revise",
+    "raised": "raise",
+    "increased": "increase",
+    "released": "release",
+    "closed": "close",
+    "agreed": "agree",
+    "freed": "free",
+    "sustained": "sustain",
+    "refreshed": "refresh",
+    "escalated": "escalate",
+    "updated": "update",
+    "completed": "complete",
+    "deleted": "delete",
+    "reviewed": "review",
+    "followed": "follow",
+    "renewed": "renew",
+    "checked": "check",
+    "tracked": "track",
+    "linked": "link",
+    "embraced": "embrace",
+    "extended": "extend",
+    "strengthened": "strengthen",
+    "widened": "widen",
+    "learned": "learn",
+    "learnt": "learn",
+    "informed": "inform",
+    "performed": "perform",
+    "reformed": "reform",
+    "transformed": "transform",
+    "implemented": "implement",
+    "documented": "document",
+    "adopted": "adopt",
+    "supported": "support",
+    "reported": "report",
+    "protected": "protect",
+    "collected": "collect",
+    "conducted": "conduct",
+    "adjusted": "adjust",
+    "tested": "test",
+    "established": "establish",
+    "published": "publish",
+    "finished": "finish",
+    "delivered": "deliver",
+    "considered": "consider",
+    "registered": "register",
+    "maintained": "maintain",
+    "trained": "train",
+    "aligned": "align",
+    "designed": "design",
+    "redesigned": "redesign",
+    "defined": "define",
+    "refined": "refine",
+    "determined": "determine",
+    "examined": "examine",
+    "combined": "combine",
+    "ensured": "ensure",
+    "measured": "measure",
+    "captured": "capture",
+    "secured": "secure",
+    "structured": "structure",
+    "assured": "assure",
+    "reduced": "reduce",
+    "introduced": "introduce",
+    "enforced": "enforce",
+    "managed": "manage",
+    "changed": "change",
+    "engaged": "engage",
+    "improved": "improve",
+    "involved": "involve",
+    "moved": "move",
+    "approved": "approve",
+    "removed": "remove",
+    "achieved": "achieve",
+    "received": "receive",
+    "evaluated": "evaluate",
+    "integrated": "integrate",
+    "investigated": "investigate",
+    "mitigated": "mitigate",
+    "identified": "identify",
+    "clarified": "clarify",
+    "simplified": "simplify",
+    "carried": "carry",
+    "audited": "audit",
+    "expanded": "expand",
+    "rolled": "roll",
+    "filled": "fill",
+    "recruited": "recruit",
+    "accessed": "access",
+    "discussed": "discuss",
+    "progressed": "progress",
+    "assessed": "assess",
+    "refurbished": "refurbish",
+    "replaced": "replace",
+    "repaired": "repair",
+    "cleaned": "clean",
+    "redecorated": "redecorate",
+    "signed": "sign",
+    "acted": "act",
+}
+PARTICIPLE_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("ised", "ise"),
+    ("ized", "ize"),
+    ("ated", "ate"),
+    ("ied", "y"),
+    ("ssed", "ss"),
+    ("ened", "en"),
+    ("ured", "ure"),
+    ("nted", "nt"),
+    ("cted", "ct"),
+    ("ained", "ain"),
+    ("ored", "or"),
+)
+
+# Lines at the top of a CQC report that are labels, not the report's name.
+TITLE_BOILERPLATE = (
+    r"^[A-Z][A-Z &/,'’-]{2,40}$",  # "SERVICE PROVIDER", "CARE HOME" (case-sensitive)
+    r"(?i:^this is an? \w+)",  # "This is an organisation that runs the … services we inspect"
+    r"(?i:^(?:skip to|cookies?\b|menu$|search$|home$|print$|share$|back to))",
+    r"(?i:^(?:care quality commission|cqc)$)",
+    r"(?i:^we are the independent regulator)",
+    r"(?i:^(?:ratings?|overall rating)\b)",
+)
+
+
+# --- Titles that stand alone (issue 11) -------------------------------------------
+
+# Pronouns a title must not leave unresolved ("Embed this in the organisation").
+STANDALONE_PRONOUNS = frozenset("this these those it they them that".split())
+# After "this"/"that"/"these"/"those", these words show it is a pronoun, not a determiner:
+# "this clearly articulates", "for this to become", "embed this in", "this is".
+PRONOUN_FOLLOWERS = frozenset(
+    """is was are were be been has had have will would can could may might must should
+    needs needed to in on at across within into from for by with and or but so as that
+    which who when where if because""".split()
+)
+# Prepositions: they end a topic noun phrase ("Co-production with people who…" ->
+# "Co-production", "Quality improvement at the trust" -> "Quality improvement").
+PREPOSITIONS = frozenset(
+    """of for in on at across from within by with between about around into onto over under
+    through throughout towards toward among amongst""".split()
+)
+# Subject heads that are not a topic ("The trust had started work on a refreshed strategy":
+# the topic is what the trust started, not the trust).
+NON_TOPIC_HEADS = frozenset(
+    """trust provider practice service services home hospital organisation board leaders
+    leadership staff team teams we there it this that these those they he she action
+    work lead manager managers people patients""".split()
+)
+# Words that open a subordinate clause at the start of a sentence ("Whilst action was
+# being taken to promote environmental sustainability at the trust, …").
+CLAUSE_SUBORDINATORS = frozenset(
+    "whilst while although though as despite since because if when where".split()
+)
+# Object heads of "<provider> needs a/an <X>" that read best as "Agree a/an <X>".
+AGREE_OBJECTS = frozenset(
+    "plan plans strategy strategies approach vision framework policy timetable programme".split()
+)
+# The organisation itself as a subject ("The trust needs an engagement plan").
+ORGANISATION_WORDS = frozenset(
+    "trust provider practice service home hospital organisation board".split()
+)
+# Before "it"/"they", these open a new clause about the sentence's own subject ("… so they
+# can be active partners", "… demonstrate that it has acted on concerns").
+SAME_SUBJECT_OPENERS = frozenset("so that and but because until unless how whether".split())
+
+# --- Possible duplicates (duplicates.py) ------------------------------------------
+
+# Words left out when comparing two requirements: function words, and the words that
+# every requirement uses ("the trust must ensure…", "needed to be…").
+DUPLICATE_STOPWORDS = frozenset(
+    """a an the and or but nor so of to in on at by for with from into onto over under
+    about across within without through throughout between among this that these those
+    it its they them their there here is are was were be been being has have had do does
+    did will would shall should can could may might must need needs needed needing ensure
+    make sure not no all any each every some more most other such than then also still
+    further who whom whose which what when where while whilst as if how trust provider
+    service services practice home hospital organisation we us our you your he she his her
+    one two three regulation regulations regulated activities hsca act outcome section
+    part""".split()
+)
+# Suffixes stripped, longest first, for comparing words ("developments" ~ "developed").
+STEM_SUFFIXES = (
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ings",
+    "ing",
+    "ies",
+    "ied",
+    "ed",
+    "es",
+    "s",
+    "e",
+)
+
+# Other verbs a list item may open with (besides IMPERATIVE_VERBS): a bullet that opens with
+# one reads as an action, so it is taken with high confidence.
+VERB_OPENERS = frozenset(
+    """do not stop start agree adopt apply arrange audit clarify communicate confirm create
+    deliver demonstrate deploy design enable engage evaluate explore give hold inform
+    investigate involve manage meet notify obtain offer plan prepare prioritise prioritize
+    protect publish raise reassess recognise reduce refresh register reinstate remove repair
+    replace report respond restore retain risk safeguard schedule secure set show sign staff
+    supervise tackle test track treat understand upgrade work write""".split()
+)
+
+# --- Page furniture of web pages (units.py) ----------------------------------------
+
+# Lines of a site's menus and navigation, as copied from a browser with the report. Dropped
+# when two of them (or a cookie line) sit together, so a lone "Hospitals" heading stays.
+NAVIGATION_LINES = frozenset(
+    entry.strip()
+    for entry in """skip to main content|skip to content|skip navigation|sign in|sign out|log in|log out|
+    register|find a service|find services|search|search cqc|menu|home|about us|news|
+    contact us|cookies|accessibility|privacy|privacy notice|terms and conditions|
+    give feedback on care|give feedback|share your experience|tell us about your care|
+    care homes|hospitals|dentists|gp practices|gps|gp surgeries|home care agencies|
+    home care|mental health services|clinics|community services|ambulances|hospices|
+    nhs trusts|independent hospitals|publications|guidance for providers|for providers|
+    for professionals|jobs|careers|help and advice|back to top|print|share|
+    print this page|reject optional cookies|accept all cookies|accept additional cookies|
+    reject additional cookies|view cookies|hide this message|change cookie settings|
+    cookie settings|main menu|close menu|open menu|breadcrumb|you are here""".split("|")
+)
+
+# --- General statements, names and empty summaries (rules.py) -----------------------
+
+# "MUST" followed by one of these is the Malnutrition Universal Screening Tool, not a modal:
+# "MUST scores were recorded", "the MUST tool".
+ACRONYM_FOLLOWERS = frozenset(
+    """score scores scoring tool tools screening screen assessment assessments chart charts
+    result results rating ratings risk total totals record records form forms""".split()
+)
+# A must/need whose subject is one of these classes (no determiner: "Providers must…",
+# "All providers must meet…") states the law for everyone, not a finding about this one.
+GENERAL_SUBJECTS = frozenset(
+    """providers organisations trusts practices employers registrants persons""".split()
+)
+# A bare mass noun as the subject of "must / needs to be provided|given|delivered" is a
+# general statement too: "Care must be provided in a way that…".
+GENERAL_MASS_NOUNS = frozenset("care treatment support services".split())
+PROVISION_VERBS = frozenset("provided given delivered offered carried planned".split())
+# Reporters whose "they need to <do>" tells how they work, not what the provider must do:
+# "Staff told us they need to ask the principal dentist before ordering equipment".
+STAFF_REPORTERS = frozenset(
+    """staff nurses midwives carers doctors clinicians dentists therapists workers colleagues
+    employees volunteers""".split()
+)
+# A sentence made only of these words names nothing to improve: "Improvements are needed.",
+# "We told the provider it must make improvements.", "Action must be taken to achieve
+# compliance." A deadline names something to track ("…must make significant improvements
+# by 30 September 2024" after a warning notice): month names are not in the list.
+VACUOUS_WORDS = frozenset(
+    """improvement improvements improve improving action actions take taken make made
+    change changes work further significant significantly some more necessary required
+    urgent urgently needed need needs must should be been is are was were will to the a
+    an it its they their we us told also that provider trust service practice home
+    location registered manager compliance compliant achieve comply legal requirement
+    requirements regulation regulations in on of and""".split()
+)
+# Verbs and prepositions that take the noun phrase after them as their object: in "…have
+# the information needed to support people", "needed" describes the information.
+OBJECT_TAKERS = frozenset(
+    """have has had having get gets got lack lacks lacking give gives gave receive receives
+    provide provides with without of for""".split()
+)
+# Past forms that take a clause, not an object: "We found the provider needed to improve…",
+# "Inspectors noted the trust needed to…" (so the -ed rule of OBJECT_TAKERS skips them).
+CLAUSE_TAKING_VERBS = frozenset(
+    """found noted observed saw considered judged concluded showed demonstrated meant
+    suggested indicated highlighted confirmed identified recognised recognized accepted
+    acknowledged agreed decided felt believed knew thought understood reported stated
+    explained told said""".split()
+)
+# Words that name a kind of staff before "staff" ("Ward staff needed to…"): with the words of
+# NOUN_MODIFIERS ("Nursing staff", "Care staff") they open a subject, not an object.
+NURSING_WORDS = frozenset(
+    """ward agency bank frontline front-line senior junior night day reception admin
+    administrative kitchen domestic theatre maternity""".split()
+)

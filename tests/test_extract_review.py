@@ -1,0 +1,101 @@
+"""Why each requirement was taken, how sure the extractor is, and possible duplicates
+(issue 11 items 2 and 3, the extractor's half)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cpft_tracker.documents import read_document
+from cpft_tracker.extract import (
+    RULES,
+    Requirement,
+    extract_requirements,
+    needs_review,
+    possible_duplicates,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "data" / "cqc-cpft-well-led-assessment-2025-07-17.txt"
+CORPUS = ROOT / "tests" / "corpus"
+
+
+def bundled() -> list[Requirement]:
+    return extract_requirements(BUNDLED.read_text(encoding="utf-8"))
+
+
+def test_the_two_co_production_findings_are_the_only_possible_duplicates() -> None:
+    reqs = bundled()
+    pairs = [(reqs[i].position, reqs[j].position) for i, j, _ in possible_duplicates(reqs)]
+    assert pairs == [(10, 14)]
+    assert all(reqs[p - 1].context.startswith("Co-production") for p in pairs[0])
+    marked = {r.position: r.possible_duplicates for r in reqs if r.possible_duplicates}
+    assert marked == {10: (14,), 14: (10,)}
+
+
+def test_a_summary_repeated_in_the_detail_is_a_possible_duplicate() -> None:
+    text = read_document(CORPUS / "gp-practice-2016.txt").text
+    reqs = extract_requirements(text, include_should=True)
+    fire = [r.position for r in reqs if r.text.startswith("Ensure that a fire risk assessment")]
+    assert len(fire) == 2
+    first = reqs[fire[0] - 1]
+    assert first.possible_duplicates == (fire[1],)
+
+
+def test_requirements_on_different_things_are_not_duplicates() -> None:
+    text = (
+        "The trust must ensure that ligature risks on Beech Ward are assessed.\n\n"
+        "The trust must ensure that medicines are stored at the right temperature.\n\n"
+        "Leaders needed to improve how complaints were answered.\n"
+    )
+    reqs = extract_requirements(text)
+    assert len(reqs) == 3
+    assert possible_duplicates(reqs) == []
+    assert all(r.possible_duplicates == () for r in reqs)
+
+
+def test_each_requirement_says_which_rule_took_it_and_how_sure() -> None:
+    reqs = bundled()
+    for r in reqs:
+        assert r.rule in RULES
+        assert r.confidence in ("high", "medium", "low")
+    first = reqs[0]
+    assert (first.rule, first.matched, first.confidence) == ("must", "must ensure", "high")
+    area = next(r for r in reqs if "area needing" in r.text)
+    assert (area.rule, area.matched) == ("needing", "needing")
+    assert area.confidence == "medium"
+
+
+def test_lead_in_bullets_are_sure_when_they_read_as_actions() -> None:
+    text = (
+        "Action the trust MUST take to improve\n"
+        "- Ensure that there are enough nurses on the medical wards.\n"
+        "- The trust must review the storage of medicines in theatres.\n"
+        "- Theatres and recovery.\n"
+    )
+    reqs = {r.text: r for r in extract_requirements(text)}
+    assert reqs["Ensure that there are enough nurses on the medical wards."].confidence == "high"
+    assert reqs["The trust must review the storage of medicines in theatres."].confidence == "high"
+    odd = reqs["Theatres and recovery."]
+    assert (odd.rule, odd.confidence) == ("leadin_bullet", "low")
+
+
+def test_review_names_the_few_that_deserve_a_look_and_says_why() -> None:
+    reqs = bundled()
+    assert needs_review(reqs) == [
+        (10, "may state the same thing as #14"),
+        (14, "may state the same thing as #10"),
+    ]
+    text = "Action the trust MUST take to improve\n- Theatres and recovery.\n"
+    ((position, reason),) = needs_review(extract_requirements(text))
+    assert position == 1
+    assert reason.startswith("not sure it is a requirement (a list item under a lead-in")
+
+
+def test_areas_listed_under_one_notice_are_not_duplicates_of_each_other() -> None:
+    """They share the regulation's boilerplate ('Regulation N HSCA 2008 (Regulated
+    Activities) Regulations 2010'), not their subject."""
+    text = read_document(CORPUS / "essential-standards-care-home-2012.txt").text
+    reqs = extract_requirements(text)
+    listed = [r for r in reqs if r.rule == "notice_item"]
+    assert len(listed) == 2
+    assert all(r.possible_duplicates == () for r in listed)
