@@ -1,0 +1,63 @@
+"""The only package that opens the database: location, schema migrations, reads and audited writes.
+
+Every change to an action is one SQLite transaction (``BEGIN IMMEDIATE``, so writers
+queue behind each other instead of failing) that also appends an event to the audit
+trail: who, when (UTC), which field, old value, new value, note. Nothing is deleted:
+triggers refuse DELETE on actions and reports and any change to an event.
+
+Where each job lives (each layer adds one job to the one before):
+
+- ``connection.py``: where the database is, opening it, migrations, the write transaction;
+- ``sqlite_dialect.py``: the SQLite-specific SQL (schema and triggers, placeholders);
+- ``reads.py``: actions (filtered in SQL), history, reports, owners, as-of queries;
+- ``writes.py``: audited writes, every one through ``_set`` (one transaction, one event a field);
+- ``loading.py``: import of extracted requirements, and plan files applied in one go;
+- ``interface.py``: the results and filters every backend shares;
+- ``values.py``: the clock, who is acting, checked names and email addresses.
+
+``Store`` below is the whole of it.
+"""
+
+from __future__ import annotations
+
+from cpft_tracker.store.connection import (
+    APP_NAME,
+    BUSY_TIMEOUT_MS,
+    SQLITE_HEADER,
+    default_db_path,
+    resolve_db_path,
+    translate_sqlite_error,
+)
+from cpft_tracker.store.interface import Change, Filters, ImportResult
+from cpft_tracker.store.loading import PlanLoading
+from cpft_tracker.store.reads import ACTION_COLUMNS, ACTION_FIELDS, ACTION_FROM
+from cpft_tracker.store.sqlite_dialect import MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
+from cpft_tracker.store.values import check_email, clean_name, derive_prefix, now_utc, who
+
+__all__ = [
+    "ACTION_COLUMNS",
+    "ACTION_FIELDS",
+    "ACTION_FROM",
+    "APP_NAME",
+    "BUSY_TIMEOUT_MS",
+    "MIGRATIONS",
+    "MIGRATION_SET",
+    "SCHEMA_VERSION",
+    "SQLITE_HEADER",
+    "Change",
+    "Filters",
+    "ImportResult",
+    "Store",
+    "check_email",
+    "clean_name",
+    "default_db_path",
+    "derive_prefix",
+    "now_utc",
+    "resolve_db_path",
+    "translate_sqlite_error",
+    "who",
+]
+
+
+class Store(PlanLoading):
+    """An open action-plan database (SQLite): opening, reads, audited writes, import and plan load."""
