@@ -2,7 +2,8 @@
 
 Pure where it can be: ``select`` and the ``compose_*`` / ``*_text`` functions take plain
 data and return plain data or text (no typer, no rich, no SQL). ``actions_as_of`` and the
-``already_sent`` / ``record_sent`` helpers are the only parts that read or write the store;
+``already_sent`` / ``record_sent`` helpers are the only parts that read or write the store
+(through its business methods ``reminded_actions`` / ``record_reminders``, never SQL);
 SMTP delivery lives in ``mailer.py``.
 
 Safety: owner names, email addresses and titles come from people. Nothing they type reaches
@@ -556,12 +557,7 @@ def already_sent(
 ) -> set[int]:
     """Action ids reminded to ``recipient`` (this kind) less than ``every`` days before ``today``."""
     since = (today - dt.timedelta(days=every - 1)).isoformat()
-    rows = store.conn.execute(
-        "SELECT DISTINCT action_id FROM reminders WHERE recipient = ? COLLATE NOCASE AND kind = ?"
-        " AND sent_on >= ? AND sent_on <= ?",
-        [recipient, kind, since, today.isoformat()],
-    ).fetchall()
-    return {int(r[0]) for r in rows}
+    return store.reminded_actions(recipient, kind, since, today.isoformat())
 
 
 def pending(outgoing: Outgoing, sent: set[int]) -> Outgoing | None:
@@ -584,12 +580,8 @@ def pending(outgoing: Outgoing, sent: set[int]) -> Outgoing | None:
 
 def record_sent(store: Store, outgoing: Outgoing, *, today: dt.date, at: str) -> None:
     """Record one reminder row per action in a sent message (call inside ``store.write()``)."""
-    store.conn.executemany(
-        "INSERT INTO reminders (action_id, recipient, kind, sent_on, sent_at) VALUES (?, ?, ?, ?, ?)",
-        [
-            (aid, outgoing.recipient, outgoing.kind, today.isoformat(), at)
-            for aid in outgoing.action_ids
-        ],
+    store.record_reminders(
+        outgoing.action_ids, outgoing.recipient, outgoing.kind, sent_on=today.isoformat(), at=at
     )
 
 

@@ -12,13 +12,16 @@ Where each job lives (each layer adds one job to the one before):
 - ``reads.py``: actions (filtered in SQL), history, reports, owners, as-of queries;
 - ``writes.py``: audited writes, every one through ``_set`` (one transaction, one event a field);
 - ``loading.py``: import of extracted requirements, and plan files applied in one go;
-- ``interface.py``: the results and filters every backend shares;
+- ``interface.py``: ``PlanStore``, the interface a second backend implements, and the
+  results and filters every backend shares;
 - ``values.py``: the clock, who is acting, checked names and email addresses.
 
 ``Store`` below is the whole of it.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from cpft_tracker.store.connection import (
     APP_NAME,
@@ -28,7 +31,7 @@ from cpft_tracker.store.connection import (
     resolve_db_path,
     translate_sqlite_error,
 )
-from cpft_tracker.store.interface import Change, Filters, ImportResult
+from cpft_tracker.store.interface import Change, Filters, ImportResult, PlanStore
 from cpft_tracker.store.loading import PlanLoading
 from cpft_tracker.store.reads import ACTION_COLUMNS, ACTION_FIELDS, ACTION_FROM
 from cpft_tracker.store.sqlite_dialect import MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
@@ -47,6 +50,7 @@ __all__ = [
     "Change",
     "Filters",
     "ImportResult",
+    "PlanStore",
     "Store",
     "check_email",
     "clean_name",
@@ -61,3 +65,7 @@ __all__ = [
 
 class Store(PlanLoading):
     """An open action-plan database (SQLite): opening, reads, audited writes, import and plan load."""
+
+
+if TYPE_CHECKING:
+    _: type[PlanStore] = Store  # mypy checks that Store implements the whole interface

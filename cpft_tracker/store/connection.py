@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Self
 
 from cpft_tracker.errors import DatabaseMissing, DatabaseProblem
-from cpft_tracker.store.sqlite_dialect import MIGRATION_SET, MIGRATIONS
+from cpft_tracker.store.sqlite_dialect import BEGIN_WRITE, MIGRATION_SET, MIGRATIONS
 
 APP_NAME = "cpft-tracker"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -169,7 +169,7 @@ class StoreConnection:
         """One write transaction, taken up front (BEGIN IMMEDIATE) so writers wait for each other."""
         conn = self.conn
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(BEGIN_WRITE)
         except sqlite3.DatabaseError as exc:
             raise translate_sqlite_error(exc, self.path) from None
         try:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.errors import RuleBroken, UsageProblem
 from cpft_tracker.models import STATUSES
+from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.interface import Change, ImportResult
 from cpft_tracker.store.values import _clean_text, check_email, clean_name, derive_prefix, now_utc
 from cpft_tracker.store.writes import AuditedWrites
@@ -235,7 +236,8 @@ class PlanLoading(AuditedWrites):
                             check_email(edit["owner_email"]) if edit.get("owner_email") else None
                         )
                         before = self.conn.execute(
-                            "SELECT email FROM owners WHERE name = ? COLLATE NOCASE", [name]
+                            f"SELECT email FROM owners WHERE name = ? {dialect.NOCASE}",  # noqa: S608
+                            [name],
                         ).fetchone()
                         owner_id = self._owner_id(name, email, at, by)
                         stored = self.conn.execute(

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cpft_tracker.errors import NotFound, UsageProblem
+from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.connection import StoreConnection
 from cpft_tracker.store.interface import Filters
-from cpft_tracker.store.sqlite_dialect import _in_clause
 
 # Every field of an action row, in order: name -> SQL (over ACTION_FROM).
 ACTION_FIELDS: dict[str, str] = {
@@ -105,7 +105,7 @@ class PlanReads(StoreConnection):
         where: list[str] = []
         params: list[Any] = []
         if f.status:
-            where.append(f"a.status IN ({_in_clause(f.status)})")
+            where.append(f"a.status IN ({dialect.placeholders(f.status)})")
             params.extend(f.status)
         if f.owner is not None:
             wanted = f.owner.casefold()
@@ -114,7 +114,7 @@ class PlanReads(StoreConnection):
                 for i, name in self.conn.execute("SELECT id, name FROM owners")
                 if name.casefold() == wanted
             ]
-            where.append("a.owner_id IN (SELECT value FROM json_each(?))")
+            where.append(dialect.in_list("a.owner_id"))
             params.append(json.dumps(ids))
         if f.unassigned:
             where.append("a.owner_id IS NULL")
@@ -131,7 +131,7 @@ class PlanReads(StoreConnection):
                 for i, name, prefix in self.conn.execute("SELECT id, name, prefix FROM reports")
                 if wanted in (name.casefold(), prefix.casefold())
             ]
-            where.append("a.report_id IN (SELECT value FROM json_each(?))")
+            where.append(dialect.in_list("a.report_id"))
             params.append(json.dumps(ids))
         if f.quality_statement is not None:
             where.append("a.quality_statement = ?")
@@ -165,7 +165,7 @@ class PlanReads(StoreConnection):
         if not wanted:
             raise UsageProblem("Give at least one action reference, e.g. CPFT-01.")
         rows = self.conn.execute(
-            f"SELECT {ACTION_COLUMNS} FROM {ACTION_FROM} WHERE a.ref IN ({_in_clause(wanted)}) COLLATE NOCASE",  # noqa: S608
+            f"SELECT {ACTION_COLUMNS} FROM {ACTION_FROM} WHERE a.ref IN ({dialect.placeholders(wanted)}) {dialect.NOCASE}",  # noqa: S608
             wanted,
         ).fetchall()
         found = {row["ref"].upper(): _action_dict(row) for row in rows}
@@ -216,9 +216,18 @@ class PlanReads(StoreConnection):
         rows = self.conn.execute(
             """SELECT o.name, o.email, count(a.id) AS actions
                FROM owners o LEFT JOIN actions a ON a.owner_id = o.id AND a.retired IS NULL
-               GROUP BY o.id ORDER BY o.name COLLATE NOCASE"""
+               GROUP BY o.id ORDER BY o.name COLLATE NOCASE"""  # sorted for people
         ).fetchall()
         return [dict(r) for r in rows]
+
+    def reminded_actions(self, recipient: str, kind: str, since: str, until: str) -> set[int]:
+        """Ids of the actions reminded to ``recipient`` (this kind) on ISO days ``since``..``until``."""
+        rows = self.conn.execute(
+            f"SELECT DISTINCT action_id FROM reminders WHERE recipient = ? {dialect.NOCASE}"  # noqa: S608
+            " AND kind = ? AND sent_on >= ? AND sent_on <= ?",
+            [recipient, kind, since, until],
+        ).fetchall()
+        return {int(r[0]) for r in rows}
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         """A stored setting (e.g. the BRAG warning window)."""
@@ -254,13 +263,7 @@ class PlanReads(StoreConnection):
         first = cur.execute("SELECT min(id) FROM events WHERE at >= ?", [cutoff]).fetchone()[0]
         if first is None:
             return None, []
-        # A bare column next to min() takes its value from the row holding the minimum
-        # (SQLite documents this). NOT INDEXED: scan the table, not an index (see above).
-        changes = cur.execute(
-            "SELECT action_id, field, old, min(id) FROM events NOT INDEXED"
-            " WHERE at >= ? AND action_id IS NOT NULL GROUP BY action_id, field",
-            [cutoff],
-        ).fetchall()
+        changes = cur.execute(dialect.FIRST_CHANGES_AFTER, [cutoff]).fetchall()
         others = cur.execute(
             "SELECT NULL, field, old, subject FROM events"
             " WHERE at >= ? AND action_id IS NULL AND id >= ? ORDER BY id DESC",
@@ -273,9 +276,9 @@ class PlanReads(StoreConnection):
     ) -> list[dict[str, Any]]:
         """Action events of the given fields recorded in [start, end) UTC, oldest first, with the ref."""
         rows = self.conn.execute(
-            "SELECT e.id, e.at, e.by, e.field, e.old, e.new, e.note, a.ref, a.title"
+            "SELECT e.id, e.at, e.by, e.field, e.old, e.new, e.note, a.ref, a.title"  # noqa: S608
             " FROM events e JOIN actions a ON a.id = e.action_id"
-            " WHERE e.at >= ? AND e.at < ? AND e.field IN (SELECT value FROM json_each(?))"
+            f" WHERE e.at >= ? AND e.at < ? AND {dialect.in_list('e.field')}"
             " ORDER BY e.id",
             [start, end, json.dumps(list(fields))],
         ).fetchall()

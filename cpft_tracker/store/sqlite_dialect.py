@@ -1,7 +1,13 @@
-"""Everything SQLite-specific in SQL text: the schema (with its triggers), placeholders.
+"""Everything SQLite-specific in SQL text, in one place.
 
-A second backend provides its own module like this one (and its own connection module);
-the reads, writes and loading modules stay as they are.
+The schema (with the triggers that keep the audit trail append-only), placeholders, the
+write lock, the upsert, case-insensitive comparison, a list passed as one parameter, and
+the two queries that rely on SQLite's own behaviour. The reads, writes and loading modules
+build their SQL from these; a second backend (PostgreSQL, issue 12) provides a module with
+the same names and its own connection module, and the rest stays as it is.
+
+Dates are ISO text (``YYYY-MM-DD``) and timestamps ISO UTC text, compared as strings, and
+date arithmetic is done in Python and passed as parameters: no date functions are needed.
 """
 
 from __future__ import annotations
@@ -108,5 +114,39 @@ MIGRATIONS: list[tuple[str, Any]] = [("m001_initial", m001_initial)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def _in_clause(values: Sequence[Any]) -> str:
+# ---------------------------------------------------------------------------
+# SQL fragments
+# ---------------------------------------------------------------------------
+
+PARAMSTYLE = "qmark"  # every query in the store is written with ``?`` placeholders
+
+# Take the write lock when the transaction starts, so writers queue (busy timeout) instead of
+# failing half-way with "database is locked" when two try to upgrade a read lock.
+BEGIN_WRITE = "BEGIN IMMEDIATE"
+
+# Names of owners and refs are unique without regard to (ASCII) case.
+NOCASE = "COLLATE NOCASE"
+
+UPSERT_SETTING = (
+    "INSERT INTO settings (key, value) VALUES (?, ?)"
+    " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+)
+
+# For each (action, field) changed at or after a cut-off, its OLDEST such event: a bare
+# column next to min() takes its value from the row holding the minimum (SQLite documents
+# this). NOT INDEXED: one scan of the table in rowid order beats an index walk that fetches
+# each row (half the trail is after a cut-off months back).
+FIRST_CHANGES_AFTER = (
+    "SELECT action_id, field, old, min(id) FROM events NOT INDEXED"
+    " WHERE at >= ? AND action_id IS NOT NULL GROUP BY action_id, field"
+)
+
+
+def placeholders(values: Sequence[Any]) -> str:
+    """``?, ?, ?``: one placeholder per value, for ``IN (...)``."""
     return ",".join("?" for _ in values)
+
+
+def in_list(column: str) -> str:
+    """``column IN (<a JSON list given as ONE parameter>)``: any number of ids, one statement."""
+    return f"{column} IN (SELECT value FROM json_each(?))"  # noqa: S608 - a column name from code

@@ -11,6 +11,7 @@ from typing import Any
 
 from cpft_tracker.errors import RuleBroken, UsageProblem
 from cpft_tracker.models import STATUSES
+from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.interface import Change
 from cpft_tracker.store.reads import PlanReads
 from cpft_tracker.store.values import _clean_text, _text, check_email, clean_name, now_utc
@@ -40,7 +41,8 @@ class AuditedWrites(PlanReads):
 
     def _owner_id(self, name: str, email: str | None, at: str, by: str) -> int:
         row = self.conn.execute(
-            "SELECT id, name, email FROM owners WHERE name = ? COLLATE NOCASE", [name]
+            f"SELECT id, name, email FROM owners WHERE name = ? {dialect.NOCASE}",  # noqa: S608
+            [name],
         ).fetchone()
         if row is None:
             cur = self.conn.execute(
@@ -292,6 +294,18 @@ class AuditedWrites(PlanReads):
                 if (c := self._set(a, "retired", None, at=at, by=by, note=note))
             ]
 
+    def record_reminders(
+        self, action_ids: Sequence[int], recipient: str, kind: str, *, sent_on: str, at: str
+    ) -> None:
+        """Record that a reminder about these actions went to ``recipient`` (inside ``write()``).
+
+        Not an audit event: reminders are a log of their own (the ``reminders`` table).
+        """
+        self.conn.executemany(
+            "INSERT INTO reminders (action_id, recipient, kind, sent_on, sent_at) VALUES (?, ?, ?, ?, ?)",
+            [(aid, recipient, kind, sent_on, at) for aid in action_ids],
+        )
+
     def set_setting(self, key: str, value: str, *, by: str) -> Change | None:
         """Store a setting, recorded in the audit trail."""
         at = now_utc()
@@ -299,9 +313,6 @@ class AuditedWrites(PlanReads):
             old = self.setting(key)
             if old == value:
                 return None
-            self.conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
+            self.conn.execute(dialect.UPSERT_SETTING, [key, value])
             self._event(at=at, by=by, field=f"setting {key}", old=old, new=value)
         return Change("", key, old, value)
