@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from cpft_tracker.store import Store
 
 JSON_SCHEMA_VERSION = 1
+# The action fields ``select`` reads (``actions_as_of`` reads no others).
+REMIND_FIELDS = ("id", "ref", "title", "due", "status", "report", "owner", "owner_email", "retired")
 DEFAULT_WITHIN_DAYS = 7
 UNASSIGNED = "unassigned"
 KIND_OWNER = "owner"
@@ -165,16 +167,19 @@ def select(
 # ---------------------------------------------------------------------------
 
 
-def actions_as_of(store: Store, day: dt.date | None) -> list[dict[str, Any]]:
+def actions_as_of(store: Store, day: dt.date | None) -> Iterable[dict[str, Any]]:
     """The tracked (not retired) actions now, or as they stood at the end of ``day``.
 
     The one seam to ``cpft_tracker.asof``: ``--as-of`` means what it means for ``list``,
     ``export`` and ``progress`` (the audit trail rewound to the end of that local date).
     """
     from cpft_tracker.asof import plan_actions
+    from cpft_tracker.models import STATUSES
     from cpft_tracker.store import Filters
 
-    return plan_actions(store, Filters(include_retired=False), as_of=day)
+    # Only what ``select`` reads, and never a complete one: rows stream from the cursor.
+    open_ones = Filters(status=[s for s in STATUSES if s != "complete"], include_retired=False)
+    return plan_actions(store, open_ones, as_of=day, columns=REMIND_FIELDS)
 
 
 # ---------------------------------------------------------------------------

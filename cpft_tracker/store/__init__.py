@@ -9,7 +9,9 @@ Where each job lives (each layer adds one job to the one before):
 
 - ``connection.py``: where the database is, opening it, migrations, the write transaction;
 - ``sqlite_dialect.py``: the SQLite-specific SQL (schema and triggers, placeholders);
-- ``reads.py``: actions (filtered in SQL), history, reports, owners, as-of queries;
+- ``views.py``: the plan now or as it stood at a date, one query: streamed, counted,
+  and its progress figures counted in SQL;
+- ``reads.py``: one action by reference, history, reports, owners, settings;
 - ``writes.py``: audited writes, every one through ``_set`` (one transaction, one event a field);
 - ``loading.py``: import of extracted requirements, and plan files applied in one go;
 - ``interface.py``: ``PlanStore``, the interface a second backend implements, and the
@@ -33,9 +35,9 @@ from cpft_tracker.store.connection import (
 )
 from cpft_tracker.store.interface import Change, Filters, ImportResult, PlanStore
 from cpft_tracker.store.loading import PlanLoading
-from cpft_tracker.store.reads import ACTION_COLUMNS, ACTION_FIELDS, ACTION_FROM
 from cpft_tracker.store.sqlite_dialect import MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
 from cpft_tracker.store.values import check_email, clean_name, derive_prefix, now_utc, who
+from cpft_tracker.store.views import ACTION_COLUMNS, ACTION_FIELDS, ACTION_FROM
 
 __all__ = [
     "ACTION_COLUMNS",

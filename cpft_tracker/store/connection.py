@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import Self
 
 from cpft_tracker.errors import DatabaseMissing, DatabaseProblem
-from cpft_tracker.store.sqlite_dialect import BEGIN_WRITE, MIGRATION_SET, MIGRATIONS
+from cpft_tracker.store.sqlite_dialect import (
+    BEGIN_WRITE,
+    MIGRATION_SET,
+    MIGRATIONS,
+    register_functions,
+)
 
 APP_NAME = "cpft-tracker"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -45,6 +50,7 @@ class StoreConnection:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self._snapshot = False  # a read transaction begun by read_snapshot()
 
     # -- opening -------------------------------------------------------------
 
@@ -85,6 +91,7 @@ class StoreConnection:
         store = cls(path, conn)
         try:
             conn.row_factory = sqlite3.Row
+            register_functions(conn)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
             # migrate (and refuse a newer schema) BEFORE switching to WAL, so a refused
@@ -164,10 +171,29 @@ class StoreConnection:
 
     # -- transactions --------------------------------------------------------
 
+    def read_snapshot(self) -> None:
+        """Read everything from now on from one snapshot of the plan (a read transaction).
+
+        A view of the plan may be read more than once (a board paper's figures, then its
+        tables): inside one read transaction a colleague's change committed in between
+        cannot make them disagree. Ended by ``write()`` or ``close()``.
+        """
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+            self._snapshot = True
+
+    def end_snapshot(self) -> None:
+        """End the read transaction begun by ``read_snapshot`` (if any)."""
+        if self._snapshot:
+            self._snapshot = False
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken up front (BEGIN IMMEDIATE) so writers wait for each other."""
         conn = self.conn
+        self.end_snapshot()
         try:
             conn.execute(BEGIN_WRITE)
         except sqlite3.DatabaseError as exc:

@@ -1,7 +1,8 @@
-"""Reads and as-of queries: actions (filtered in SQL), one action, the history, reports, owners.
+"""Reads: one action or a few by reference, the audit trail, reports, owners, settings.
 
-The as-of queries give :mod:`cpft_tracker.asof` what it needs to rebuild the plan as it
-stood at a date from the audit trail.
+The plan itself (now or as it stood at a date, streamed, counted) is in ``views.py``.
+``events_to_undo`` and ``last_event_at_before`` are the step-by-step reading of the audit
+trail that ``tests/test_asof.py`` checks the one-query rebuild against.
 """
 
 from __future__ import annotations
@@ -13,49 +14,7 @@ from typing import Any
 
 from cpft_tracker.errors import NotFound, UsageProblem
 from cpft_tracker.store import sqlite_dialect as dialect
-from cpft_tracker.store.connection import StoreConnection
-from cpft_tracker.store.interface import Filters
-
-# Every field of an action row, in order: name -> SQL (over ACTION_FROM).
-ACTION_FIELDS: dict[str, str] = {
-    "id": "a.id",
-    "ref": "a.ref",
-    "report": "r.name",
-    "requirement": "a.requirement",
-    "title": "a.title",
-    "context": "a.context",
-    "section": "a.section",
-    "line": "a.line",
-    "position": "a.position",
-    "keyword": "a.keyword",
-    "matched": "a.matched",
-    "quality_statement": "a.quality_statement",
-    "owner": "o.name",
-    "owner_email": "o.email",
-    "due": "a.due",
-    "status": "a.status",
-    "evidence": "a.evidence",
-    "retired": "a.retired",
-    "in_source": "a.in_source",
-    "created_at": "a.created_at",
-    "updated_at": "a.updated_at",
-    "report_id": "a.report_id",
-    "fingerprint": "a.fingerprint",
-}
-
-
-def _select_list(names: Sequence[str]) -> str:
-    """The SELECT list of these action fields: SQL from ACTION_FIELDS only (others refused)."""
-    unknown = [n for n in names if n not in ACTION_FIELDS]
-    if unknown:
-        raise ValueError(f"not action fields: {', '.join(map(repr, unknown))}")
-    return ", ".join(f"{ACTION_FIELDS[n]} AS {n}" for n in names)
-
-
-ACTION_COLUMNS = _select_list(list(ACTION_FIELDS))
-ACTION_FROM = (
-    "actions a JOIN reports r ON r.id = a.report_id LEFT JOIN owners o ON o.id = a.owner_id"
-)
+from cpft_tracker.store.views import ACTION_COLUMNS, ACTION_FROM, PlanViews
 
 
 def _action_dict(row: sqlite3.Row) -> dict[str, Any]:
@@ -64,8 +23,8 @@ def _action_dict(row: sqlite3.Row) -> dict[str, Any]:
     return d
 
 
-class PlanReads(StoreConnection):
-    """Reads of the plan and of its audit trail."""
+class PlanReads(PlanViews):
+    """Reads of single actions, the audit trail, reports, owners and settings."""
 
     # -- reads ---------------------------------------------------------------
 
@@ -83,73 +42,6 @@ class PlanReads(StoreConnection):
             "owners": row[3],
             "events": row[4],
         }
-
-    def actions(
-        self, filters: Filters | None = None, *, columns: Iterable[str] | None = None
-    ) -> list[dict[str, Any]]:
-        """Actions matching ``filters``, in report then document order.
-
-        The filters mean exactly what ``asof.matches`` means for a rebuilt row (tested in
-        ``tests/test_asof.py``): owner and report names are compared with Python's
-        ``str.casefold`` (SQLite's NOCASE folds ASCII only, so "SIÂN" would miss "Siân"); the
-        few matching owner and report ids are found first, then one ``SELECT`` filters by id.
-
-        ``columns``: only these fields (names from ``ACTION_FIELDS``) in each row; the
-        filters still apply in full. Speed (issue 7): ``progress`` needs five short fields,
-        and reading the requirement and context text too (~570 characters an action) took
-        twice as long at 10,000 actions.
-        """
-        names = list(ACTION_FIELDS) if columns is None else list(dict.fromkeys(columns))
-        select = _select_list(names)  # unknown names refused before any SQL is run
-        f = filters or Filters()
-        where: list[str] = []
-        params: list[Any] = []
-        if f.status:
-            where.append(f"a.status IN ({dialect.placeholders(f.status)})")
-            params.extend(f.status)
-        if f.owner is not None:
-            wanted = f.owner.casefold()
-            ids = [
-                i
-                for i, name in self.conn.execute("SELECT id, name FROM owners")
-                if name.casefold() == wanted
-            ]
-            where.append(dialect.in_list("a.owner_id"))
-            params.append(json.dumps(ids))
-        if f.unassigned:
-            where.append("a.owner_id IS NULL")
-        if f.overdue_on:
-            where.append("a.due < ? AND a.status != 'complete' AND a.retired IS NULL")
-            params.append(f.overdue_on)
-        if f.due_before:
-            where.append("a.due < ?")
-            params.append(f.due_before)
-        if f.report is not None:
-            wanted = f.report.casefold()
-            ids = [
-                i
-                for i, name, prefix in self.conn.execute("SELECT id, name, prefix FROM reports")
-                if wanted in (name.casefold(), prefix.casefold())
-            ]
-            where.append(dialect.in_list("a.report_id"))
-            params.append(json.dumps(ids))
-        if f.quality_statement is not None:
-            where.append("a.quality_statement = ?")
-            params.append(f.quality_statement)
-        if not f.include_retired:
-            where.append("a.retired IS NULL")
-        sql = f"SELECT {select} FROM {ACTION_FROM}"  # noqa: S608 - ACTION_FIELDS' SQL only
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY a.report_id, a.position, a.id"
-        cur = self.conn.cursor()
-        cur.row_factory = None  # plain tuples zipped with the names: 3x faster than sqlite3.Row
-        cur.execute(sql, params)
-        rows = [dict(zip(names, row, strict=True)) for row in cur]
-        if "in_source" in names:
-            for d in rows:
-                d["in_source"] = bool(d["in_source"])
-        return rows
 
     def action(self, ref: str) -> dict[str, Any]:
         """One action by its reference (case-insensitive), or NotFound."""
@@ -246,30 +138,6 @@ class PlanReads(StoreConnection):
             "SELECT id, action_id, subject, field, old FROM events WHERE at >= ? ORDER BY id DESC",
             [cutoff],
         ).fetchall()
-
-    def first_changes_after(self, cutoff: str) -> tuple[int | None, list[tuple[Any, ...]]]:
-        """What the plan's rebuild at UTC ``cutoff`` needs from the events recorded at or after it.
-
-        Returns ``(first_id, changes)``: the id of the oldest such event (None when there are
-        none), and for each (action, field) changed since, its OLDEST such event only, as
-        ``(action_id, field, old)``: its ``old`` is the value in force at the cut-off, so the
-        later events of that field need not be undone one by one. Events with no action
-        (``owner_email`` and others) come as ``(None, field, old, subject)``, every one, newest
-        first. One pass over the events table: with a cut-off months back, half the trail
-        is after it, and reading it in rowid order beats an index walk that fetches each row.
-        """
-        cur = self.conn.cursor()
-        cur.row_factory = None
-        first = cur.execute("SELECT min(id) FROM events WHERE at >= ?", [cutoff]).fetchone()[0]
-        if first is None:
-            return None, []
-        changes = cur.execute(dialect.FIRST_CHANGES_AFTER, [cutoff]).fetchall()
-        others = cur.execute(
-            "SELECT NULL, field, old, subject FROM events"
-            " WHERE at >= ? AND action_id IS NULL AND id >= ? ORDER BY id DESC",
-            [cutoff, first],
-        ).fetchall()
-        return int(first), changes + others
 
     def action_events_between(
         self, start: str, end: str, fields: Sequence[str]

@@ -150,3 +150,18 @@ def placeholders(values: Sequence[Any]) -> str:
 def in_list(column: str) -> str:
     """``column IN (<a JSON list given as ONE parameter>)``: any number of ids, one statement."""
     return f"{column} IN (SELECT value FROM json_each(?))"  # noqa: S608 - a column name from code
+
+
+def casefold(expr: str) -> str:
+    """SQL for Python's ``str.casefold`` of ``expr`` (registered on each connection by
+    ``register_functions``): SQLite's ``lower`` and NOCASE fold ASCII only."""
+    return f"casefold({expr})"
+
+
+def _casefold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def register_functions(conn: Any) -> None:
+    """The SQL functions the store's queries use that SQLite lacks."""
+    conn.create_function("casefold", 1, _casefold, deterministic=True)

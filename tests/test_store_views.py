@@ -1,0 +1,154 @@
+"""The plan as one query (store/views.py): figures counted in SQL, as-of filters in SQL, one snapshot.
+
+``progress`` no longer reads every action into Python: the store counts them in SQL. These
+tests build a plan with a random history (every status, every BRAG, owners added and taken
+off, due dates at the window's edges, retired and reinstated actions, later reports) and
+check that what a user sees is what reading every action and counting in Python gives, now
+and as the plan stood on many past days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pytest
+
+from cpft_tracker.asof import actions_as_of, filter_actions, plan_actions
+from cpft_tracker.errors import RuleBroken
+from cpft_tracker.models import RAGS, STATUSES
+from cpft_tracker.progress import summarise
+from cpft_tracker.store import Filters, Store
+from tests.board_helpers import FTSU, GOV, LEARN, add_report, at, open_store
+
+START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+DAYS = [dt.date(2026, 1, 20) + dt.timedelta(days=9 * i) for i in range(12)]
+
+
+@pytest.fixture
+def plan(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """Three reports, 36 actions and ~300 random changes over four months."""
+    rnd = random.Random(10)
+    store = open_store(db_path)
+    clock = START
+
+    def tick() -> None:
+        nonlocal clock
+        clock += dt.timedelta(hours=rnd.choice([3, 11, 26, 40]))
+        at(monkeypatch, clock.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    tick()
+    statements = [GOV, FTSU, LEARN, None]
+    refs: list[str] = []
+    for prefix in "AB":
+        refs += add_report(
+            store, prefix, [(f"{prefix} item {i}", rnd.choice(statements)) for i in range(12)]
+        )
+    owners = ["Alice Smith", "Bob Jones", "Siân Evans", "Director of Nursing"]
+    for step in range(300):
+        tick()
+        if step == 150:  # a report imported half-way through
+            refs += add_report(
+                store, "C", [(f"C item {i}", rnd.choice(statements)) for i in range(12)]
+            )
+        ref = rnd.choice(refs)
+        op = rnd.randrange(9)
+        day = clock.date() + dt.timedelta(
+            days=rnd.choice([-20, -1, 0, 1, 13, 14, 15, 29, 30, 31, 60])
+        )
+        try:
+            if op == 0:
+                store.assign(
+                    [ref], rnd.choice(owners), by="t", email=f"o{rnd.randrange(3)}@nhs.net"
+                )
+            elif op == 1:
+                store.unassign([ref], by="t")
+            elif op in (2, 3):
+                store.set_due([ref], rnd.choice([day.isoformat(), None]), by="t")
+            elif op in (4, 5):
+                status = rnd.choice(STATUSES)
+                evidence = "minutes" if status == "complete" else None
+                store.set_status([ref], status, by="t", evidence=evidence)
+            elif op == 6:
+                store.retire([ref], "merged", by="t")
+            elif op == 7:
+                store.reinstate([ref], by="t")
+            else:
+                store.set_text_field([ref], "quality_statement", rnd.choice(statements), by="t")
+        except RuleBroken:
+            pass
+    return store
+
+
+def test_the_plan_covers_every_status_and_brag(plan: Store) -> None:
+    """The generated plan is a fair test: every status and every BRAG rating occurs."""
+    figures = summarise(list(plan_actions(plan)), today=DAYS[-1], window=14)
+    assert all(s["total"] for s in figures["by_status"])
+    assert all(figures["rag"][r] for r in RAGS)
+    assert figures["retired"] and figures["unassigned"] and figures["overdue"]
+
+
+FILTERS = [
+    Filters(status=["in-progress", "blocked"]),
+    Filters(owner="SIÂN EVANS"),
+    Filters(owner="alice smith"),
+    Filters(unassigned=True),
+    Filters(overdue_on="2026-03-01"),
+    Filters(due_before="2026-03-15"),
+    Filters(report="b"),
+    Filters(quality_statement=FTSU),
+    Filters(include_retired=False),
+    Filters(status=["not-started"], unassigned=True, include_retired=False),
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_as_of_filters_in_sql_equal_filtering_the_rebuilt_plan(
+    plan: Store, filters: Filters
+) -> None:
+    """``--as-of`` with a filter: filtered in the rebuilding query = rebuilt, then filtered in Python."""
+    prefixes = {r["id"]: r["prefix"] for r in plan.reports()}
+    for day in DAYS:
+        rebuilt = actions_as_of(plan, day)
+        expected = filter_actions(rebuilt, filters, prefixes)
+        got = list(plan_actions(plan, filters, day))
+        assert [{k: r[k] for k in expected[0]} for r in got] == expected if expected else not got
+        assert len(plan_actions(plan, filters, day)) == len(expected)
+
+
+def test_a_view_read_twice_sees_one_snapshot(plan: Store) -> None:
+    """A board paper reads its actions twice (figures, then tables): a colleague's change
+    committed in between does not make the two disagree; the next command sees it."""
+    reader = Store.open(plan.path, readonly=True)
+    try:
+        rows = plan_actions(reader, Filters(include_retired=False))
+        first = list(rows)
+        ref = first[0]["ref"]
+        plan.set_due([ref], "2031-01-01", by="Colleague")  # committed by another connection
+        assert list(rows) == first
+        assert summarise(rows, today=DAYS[-1], window=14) == summarise(
+            first, today=DAYS[-1], window=14
+        )
+        reader.end_snapshot()
+        assert reader.action(ref)["due"] == "2031-01-01"
+    finally:
+        reader.close()
+
+
+def test_rows_are_streamed_not_listed(plan: Store) -> None:
+    """The rows of a view come one at a time from the cursor (a generator), and a view
+    behaves like the list it replaced: len, truth, indexing, equality."""
+    stream = plan.iter_plan(columns=["ref"])
+    assert next(stream)["ref"] == "A-01"
+    stream.close()
+    rows = plan_actions(plan)
+    assert rows and len(rows) == len(plan.actions()) == 36
+    assert rows == plan.actions() and rows[0] == plan.actions()[0]
+    empty = plan_actions(plan, Filters(owner="Nobody"))
+    assert not empty and len(empty) == 0 and list(empty) == []
+
+
+def test_columns_unknown_are_refused_for_a_rebuilt_plan_too(plan: Store) -> None:
+    with pytest.raises(ValueError, match="not action fields: 'colour'"):
+        list(plan.iter_plan(cutoff="2026-02-01T00:00:00.000000Z", columns=["ref", "colour"]))
