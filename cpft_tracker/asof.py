@@ -127,7 +127,8 @@ class PlanRows(list[dict[str, Any]]):
     What :func:`plan_actions` returns: it behaves like the list it replaced (iterate it,
     ``len``, truth, indexing, ``in``, ``==`` with a list) without holding the rows: each
     iteration streams them from the cursor, ``len`` is counted in SQL (or remembered from
-    an iteration). All of it is read from one snapshot of the database
+    an iteration), and ``progress.summarise`` asks it for its figures counted in SQL
+    (:meth:`figure_counts`). All of it is read from one snapshot of the database
     (``Store.read_snapshot``), so two readings cannot disagree.
 
     A ``list`` subclass so that callers typed for the list keep working; the list itself
@@ -186,6 +187,18 @@ class PlanRows(list[dict[str, Any]]):
 
     def __repr__(self) -> str:
         return f"PlanRows(filters={self.filters!r}, as_of={self.as_of!r}, columns={self.columns!r})"
+
+    def figure_counts(self, today: dt.date, window: int, soon_days: int) -> list[tuple[Any, ...]]:
+        """These actions counted in SQL for the progress figures (``Store.progress_counts``)."""
+        rows = self.store.progress_counts(
+            self.filters,
+            cutoff=self.cutoff,
+            today=today.isoformat(),
+            amber_until=(today + dt.timedelta(days=window)).isoformat(),
+            soon_until=(today + dt.timedelta(days=soon_days)).isoformat(),
+        )
+        self._len = sum(r[4] for r in rows)
+        return rows
 
 
 def plan_actions(

@@ -89,6 +89,52 @@ def test_the_plan_covers_every_status_and_brag(plan: Store) -> None:
     assert figures["retired"] and figures["unassigned"] and figures["overdue"]
 
 
+@pytest.mark.parametrize("window", [0, 14, 30])
+@pytest.mark.parametrize("report", [None, "A", "report c"])
+def test_progress_figures_counted_in_sql_equal_counting_every_action(
+    plan: Store, window: int, report: str | None
+) -> None:
+    """``summarise`` of a plan view counts in SQL; of a list, in Python: the same figures."""
+    for day in [None, *DAYS]:
+        today = day or dt.date(2026, 5, 20)
+        filters = Filters(report=report) if report else None
+        rows = plan_actions(
+            plan, filters, day, columns=("status", "due", "owner", "retired", "quality_statement")
+        )
+        in_sql = summarise(rows, today=today, window=window, generated_at="t")
+        every_action = summarise(list(rows), today=today, window=window, generated_at="t")
+        assert in_sql == every_action, (day, window, report)
+        assert len(rows) == in_sql["total"] + in_sql["retired"]
+
+
+def test_progress_command_shows_the_figures_of_every_action(
+    plan: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``progress --format json`` prints (counted in SQL) equals counting the exported actions."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cpft_tracker.cli import app
+
+    monkeypatch.setenv("CPFT_TRACKER_DB", str(plan.path))
+    monkeypatch.setenv("CPFT_TRACKER_TODAY", "2026-05-20")
+    runner = CliRunner()
+    for as_of in (None, "2026-02-14", "2026-04-01"):
+        extra = ["--as-of", as_of] if as_of else []
+        shown = runner.invoke(app, ["progress", "--format", "json", *extra])
+        assert shown.exit_code == 0, shown.output
+        figures = json.loads(shown.stdout)
+        day = dt.date.fromisoformat(figures["as_of"])
+        counted = summarise(
+            list(plan_actions(plan, None, dt.date.fromisoformat(as_of) if as_of else None)),
+            today=day,
+            window=figures["window_days"],
+            generated_at=figures["generated_at"],
+        )
+        assert figures == {**counted, "since": None}, as_of
+
+
 FILTERS = [
     Filters(status=["in-progress", "blocked"]),
     Filters(owner="SIÂN EVANS"),

@@ -84,6 +84,15 @@ class PlanStore(Protocol):
         columns: Iterable[str] | None = None,
     ) -> Iterator[dict[str, Any]]: ...
     def count_plan(self, filters: Filters | None = None, *, cutoff: str | None = None) -> int: ...
+    def progress_counts(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str | None = None,
+        today: str,
+        amber_until: str,
+        soon_until: str,
+    ) -> list[tuple[Any, ...]]: ...
 
     # -- reads ------------------------------------------------------------------
     def counts(self) -> dict[str, int]: ...

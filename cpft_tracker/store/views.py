@@ -2,8 +2,9 @@
 
 Every view of the plan (``list``, ``export``, ``progress``, ``remind``, ``plan template``)
 is one ``SELECT`` whose rows are handed out one at a time from the cursor
-(:meth:`PlanViews.iter_plan`) or counted in SQL (:meth:`PlanViews.count_plan`): nothing
-holds every action in memory.
+(:meth:`PlanViews.iter_plan`), counted in SQL (:meth:`PlanViews.count_plan`) or reduced
+to progress figures in SQL (:meth:`PlanViews.progress_counts`): nothing holds every
+action in memory.
 
 **The plan now** reads ``actions`` joined to its report and owner; the filters are SQL
 over its columns (owner and report names matched with Python's ``casefold`` by finding
@@ -119,7 +120,7 @@ _AS_OF_PLAN = (
 
 
 class PlanViews(StoreConnection):
-    """The plan now or at a cut-off: streamed, counted,, counted in SQL."""
+    """The plan now or at a cut-off: streamed, counted, and its progress figures, in SQL."""
 
     # -- the query ---------------------------------------------------------------
 
@@ -321,3 +322,54 @@ class PlanViews(StoreConnection):
         """How many actions ``iter_plan`` would give."""
         sql, params = self._plan_sql(["id"], filters, cutoff, ordered=False)
         return int(self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])  # noqa: S608
+
+    def progress_counts(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str | None = None,
+        today: str,
+        amber_until: str,
+        soon_until: str,
+    ) -> list[tuple[Any, ...]]:
+        """The plan's actions counted in SQL for the progress figures, a few hundred rows for any size.
+
+        One row per ``(quality_statement, owner, status, retired)`` with how many actions
+        it has and, of those, how many have no due date, are past due (before ``today``),
+        due from ``today`` to ``amber_until`` (the warning window) and from ``today`` to
+        ``soon_until`` (30 days): ``progress.counted_figures`` makes the BRAG, overdue and
+        due-soon figures from these by the rules of ``models.rag`` (tested against it).
+        The plan now is counted from the actions table alone (no join), grouped by owner
+        id; owners are named afterwards from their ids.
+        """
+        sums = (
+            "count(*), count(CASE WHEN due IS NULL OR due = '' THEN 1 END),"
+            " count(CASE WHEN due != '' AND due < ? THEN 1 END),"
+            " count(CASE WHEN due >= ? AND due <= ? THEN 1 END),"
+            " count(CASE WHEN due >= ? AND due <= ? THEN 1 END)"
+        )
+        dates = [today, today, amber_until, today, soon_until]
+        f = filters or Filters()
+        if cutoff is None:
+            where, params = self._where_now(f)
+            sql = (
+                f"SELECT quality_statement, status, owner_id, retired, {sums} FROM actions a"  # noqa: S608
+                + (" WHERE " + " AND ".join(where) if where else "")
+                + " GROUP BY quality_statement, status, owner_id, retired"
+            )
+            cur = self.conn.cursor()
+            cur.row_factory = None
+            rows = cur.execute(sql, [*dates, *params]).fetchall()
+            names = dict(self.conn.execute("SELECT id, name FROM owners").fetchall())
+            return [
+                (qs, names.get(o) if o is not None else None, s, *rest) for qs, s, o, *rest in rows
+            ]
+        names_sql = ["quality_statement", "owner", "status", "due", "retired"]
+        inner, params = self._plan_sql(names_sql, f, cutoff, ordered=False)
+        sql = (
+            f"SELECT quality_statement, owner, status, retired, {sums} FROM ({inner})"  # noqa: S608
+            " GROUP BY quality_statement, owner, status, retired"
+        )
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, [*dates, *params]).fetchall()
