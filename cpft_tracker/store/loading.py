@@ -215,20 +215,7 @@ class PlanLoading(AuditedWrites):
                     name = edit["owner"] if "owner" in edit else action["owner"]
                     if name is None:
                         if action["owner"] is not None:
-                            self.conn.execute(
-                                "UPDATE actions SET owner_id = NULL, updated_at = ? WHERE id = ?",
-                                [at, action["id"]],
-                            )
-                            self._event(
-                                at=at,
-                                by=by,
-                                field="owner",
-                                old=action["owner"],
-                                new=None,
-                                note=note,
-                                action_id=action["id"],
-                            )
-                            changes.append(Change(ref, "owner", action["owner"], None))
+                            keep(self._unset_owner(action, at=at, by=by, note=note))
                             action["owner"] = None
                     else:
                         name = clean_name(name)

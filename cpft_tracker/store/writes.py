@@ -108,6 +108,21 @@ class AuditedWrites(PlanReads):
             event_field="owner",
         )
 
+    def _unset_owner(
+        self, action: dict[str, Any], *, at: str, by: str, note: str | None
+    ) -> Change | None:
+        """Take the owner off an action; the audit event records the owner's name."""
+        return self._set(
+            action,
+            "owner_id",
+            None,
+            at=at,
+            by=by,
+            note=note,
+            old_value=action["owner"],
+            event_field="owner",
+        )
+
     def assign(
         self,
         refs: Sequence[str],
@@ -143,19 +158,7 @@ class AuditedWrites(PlanReads):
             return [
                 c
                 for a in self.actions_by_refs(refs)
-                if a["owner"] is not None
-                and (
-                    c := self._set(
-                        a,
-                        "owner_id",
-                        None,
-                        at=at,
-                        by=by,
-                        note=note,
-                        old_value=a["owner"],
-                        event_field="owner",
-                    )
-                )
+                if a["owner"] is not None and (c := self._unset_owner(a, at=at, by=by, note=note))
             ]
 
     def set_due(
