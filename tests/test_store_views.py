@@ -198,3 +198,35 @@ def test_rows_are_streamed_not_listed(plan: Store) -> None:
 def test_columns_unknown_are_refused_for_a_rebuilt_plan_too(plan: Store) -> None:
     with pytest.raises(ValueError, match="not action fields: 'colour'"):
         list(plan.iter_plan(cutoff="2026-02-01T00:00:00.000000Z", columns=["ref", "colour"]))
+
+
+def test_a_database_from_the_first_schema_gets_the_progress_index(plan: Store) -> None:
+    """A plan written by the previous version (schema 1) is upgraded on opening: the index
+    the figures are counted from is added, and nothing a user sees changes."""
+    import sqlite3
+
+    before = summarise(plan_actions(plan), today=DAYS[-1], window=14)
+    plan.close()
+    raw = sqlite3.connect(plan.path)
+    raw.execute("DROP INDEX actions_figures")
+    raw.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_progress_index'")
+    raw.commit()
+    raw.close()
+    old = Store.open(plan.path)
+    try:
+        assert old.applied_migrations() == ["m001_initial", "m002_progress_index"]
+        indexes = {
+            r[0] for r in old.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        assert "actions_figures" in indexes
+        assert summarise(plan_actions(old), today=DAYS[-1], window=14) == before
+        plan_sql = " ".join(
+            str(r[3])
+            for r in old.conn.execute(
+                "EXPLAIN QUERY PLAN SELECT quality_statement, status, owner_id, retired, count(*)"
+                " FROM actions GROUP BY quality_statement, status, owner_id, retired"
+            )
+        )
+        assert "COVERING INDEX actions_figures" in plan_sql and "TEMP B-TREE" not in plan_sql
+    finally:
+        old.close()
