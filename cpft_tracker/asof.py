@@ -165,7 +165,9 @@ class PlanRows(list[dict[str, Any]]):
         return self._len
 
     def __bool__(self) -> bool:
-        return len(self) > 0
+        if self._len is not None:
+            return self._len > 0
+        return self.store.any_plan(self.filters, cutoff=self.cutoff)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, list | tuple):

@@ -323,6 +323,11 @@ class PlanViews(StoreConnection):
         sql, params = self._plan_sql(["id"], filters, cutoff, ordered=False)
         return int(self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])  # noqa: S608
 
+    def any_plan(self, filters: Filters | None = None, *, cutoff: str | None = None) -> bool:
+        """Whether ``iter_plan`` would give any action (stops at the first one found)."""
+        sql, params = self._plan_sql(["id"], filters, cutoff, ordered=False)
+        return bool(self.conn.execute(f"SELECT EXISTS ({sql})", params).fetchone()[0])  # noqa: S608
+
     def progress_counts(
         self,
         filters: Filters | None = None,
