@@ -1,4 +1,8 @@
-"""Progress figures for the board: pure functions of action rows (no database, no terminal).
+"""Progress figures for the board: pure functions of counted actions (no database, no terminal).
+
+The store counts the actions in SQL (``Store.progress_counts``, via ``summarise`` of a plan
+view) into a few hundred groups; ``count_rows`` counts rows the same way in Python (the
+reference, and for rows from anywhere else); ``figures`` makes the documented figures.
 
 How actions count:
 
@@ -36,11 +40,6 @@ CHANGES_FIELDS: tuple[str, ...] = (*SUMMARY_FIELDS, "ref", "title")
 def percent(part: int, whole: int) -> float:
     """part / whole as a percentage to one decimal place; 0.0 when whole is 0."""
     return round(100.0 * part / whole, 1) if whole else 0.0
-
-
-def tracked(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The actions still tracked (not retired)."""
-    return [r for r in rows if not r.get("retired")]
 
 
 def _empty_rag() -> dict[str, int]:

@@ -5,10 +5,16 @@ queue behind each other instead of failing) that also appends an event to the au
 trail: who, when (UTC), which field, old value, new value, note. Nothing is deleted:
 triggers refuse DELETE on actions and reports and any change to an event.
 
-Where each job lives (each layer adds one job to the one before):
+Where each job lives (each class adds one job to the one before it:
+``StoreConnection`` -> ``PlanViews`` -> ``PlanReads`` -> ``AuditedWrites`` -> ``PlanLoading``
+-> ``Store``):
 
-- ``connection.py``: where the database is, opening it, migrations, the write transaction;
-- ``sqlite_dialect.py``: the SQLite-specific SQL (schema and triggers, placeholders);
+- ``connection.py``: where the database is, opening it, migrations, the write transaction
+  and the read snapshot;
+- ``sqlite_dialect.py``: the SQLite-specific SQL: schema and migrations (with triggers),
+  placeholders, the write lock, upsert, NOCASE, list parameters, casefold, the grouped
+  query that relies on SQLite's min() rule. A PostgreSQL backend replaces this module and
+  ``connection.py``;
 - ``views.py``: the plan now or as it stood at a date, one query: streamed, counted,
   and its progress figures counted in SQL;
 - ``reads.py``: one action by reference, history, reports, owners, settings;

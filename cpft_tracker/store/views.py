@@ -342,7 +342,7 @@ class PlanViews(StoreConnection):
         One row per ``(quality_statement, owner, status, retired)`` with how many actions
         it has and, of those, how many have no due date, are past due (before ``today``),
         due from ``today`` to ``amber_until`` (the warning window) and from ``today`` to
-        ``soon_until`` (30 days): ``progress.counted_figures`` makes the BRAG, overdue and
+        ``soon_until`` (30 days): ``progress.counted_in_sql`` makes the BRAG, overdue and
         due-soon figures from these by the rules of ``models.rag`` (tested against it).
         The plan now is counted from the ``actions_figures`` index (migration m002) in its
         own order: no sort, no action row read; owners are named afterwards from their ids.
