@@ -142,8 +142,10 @@ class PlanRows(list[dict[str, Any]]):
         filters: Filters | None,
         as_of: dt.date | None,
         columns: Iterable[str] | None,
+        limit: int | None = None,
     ) -> None:
         super().__init__()
+        self.limit = limit
         self.store = store
         self.filters = filters
         self.as_of = as_of
@@ -154,19 +156,24 @@ class PlanRows(list[dict[str, Any]]):
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         n = 0
-        for row in self.store.iter_plan(self.filters, cutoff=self.cutoff, columns=self.columns):
+        rows = self.store.iter_plan(
+            self.filters, cutoff=self.cutoff, columns=self.columns, limit=self.limit
+        )
+        for row in rows:
             n += 1
             yield row
         self._len = n
 
     def __len__(self) -> int:
         if self._len is None:
-            self._len = self.store.count_plan(self.filters, cutoff=self.cutoff)
+            self._len = self.store.count_plan(self.filters, cutoff=self.cutoff, limit=self.limit)
         return self._len
 
     def __bool__(self) -> bool:
         if self._len is not None:
             return self._len > 0
+        if self.limit is not None and self.limit <= 0:
+            return False
         return self.store.any_plan(self.filters, cutoff=self.cutoff)
 
     def __eq__(self, other: object) -> bool:
@@ -190,8 +197,15 @@ class PlanRows(list[dict[str, Any]]):
     def __repr__(self) -> str:
         return f"PlanRows(filters={self.filters!r}, as_of={self.as_of!r}, columns={self.columns!r})"
 
-    def figure_counts(self, today: dt.date, window: int, soon_days: int) -> list[tuple[Any, ...]]:
-        """These actions counted in SQL for the progress figures (``Store.progress_counts``)."""
+    def figure_counts(
+        self, today: dt.date, window: int, soon_days: int
+    ) -> list[tuple[Any, ...]] | None:
+        """These actions counted in SQL for the progress figures (``Store.progress_counts``).
+
+        None with a ``limit`` (the first N actions are counted from the rows instead).
+        """
+        if self.limit is not None:
+            return None
         rows = self.store.progress_counts(
             self.filters,
             cutoff=self.cutoff,
@@ -209,6 +223,7 @@ def plan_actions(
     as_of: dt.date | None = None,
     *,
     columns: Iterable[str] | None = None,
+    limit: int | None = None,
 ) -> PlanRows:
     """THE entry point for every view of the plan: the actions now, or at the end of ``as_of``, filtered.
 
@@ -220,10 +235,10 @@ def plan_actions(
     rebuilt plan is rebuilt in the same query. :func:`matches` is the same filters read in
     Python (``tests/test_asof.py`` checks every filter against both, now and as of dates).
 
-    ``columns``: read only these fields (see ``Store.actions``).
-    Returns a :class:`PlanRows`: streamed, not a list.
+    ``columns``: read only these fields (see ``Store.actions``); ``limit``: the first so
+    many only (``list --limit``). Returns a :class:`PlanRows`: streamed, not a list.
     """
-    return PlanRows(store, filters, as_of, columns)
+    return PlanRows(store, filters, as_of, columns, limit)
 
 
 def describe_as_of(day: dt.date) -> str:

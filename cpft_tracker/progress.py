@@ -222,8 +222,9 @@ def summarise(
     The figures are the same either way (``tests/test_progress.py``).
     """
     counter = getattr(rows, "figure_counts", None)
-    if counter is not None:
-        counts = counted_in_sql(counter(today, window, DUE_SOON_DAYS))
+    in_sql = counter(today, window, DUE_SOON_DAYS) if counter is not None else None
+    if in_sql is not None:
+        counts = counted_in_sql(in_sql)
     else:
         counts = count_rows(rows, today, window)
     return figures(counts, today=today, window=window, generated_at=generated_at)

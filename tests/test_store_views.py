@@ -230,3 +230,16 @@ def test_a_database_from_the_first_schema_gets_the_progress_index(plan: Store) -
         assert "COVERING INDEX actions_figures" in plan_sql and "TEMP B-TREE" not in plan_sql
     finally:
         old.close()
+
+
+def test_a_limited_view_gives_the_first_actions_in_plan_order(plan: Store) -> None:
+    """``limit`` (for ``list --limit``): the first N of the same order, counted the same."""
+    overdue = Filters(overdue_on="2027-01-01")
+    every = list(plan_actions(plan, overdue))
+    assert len(every) > 3
+    first = plan_actions(plan, overdue, limit=3)
+    assert list(first) == every[:3] and len(first) == 3 and first
+    assert len(plan_actions(plan, overdue, limit=10_000)) == len(every)
+    assert not plan_actions(plan, overdue, limit=0)
+    counted = summarise(first, today=dt.date(2026, 4, 1), window=14)
+    assert counted == summarise(every[:3], today=dt.date(2026, 4, 1), window=14)

@@ -244,12 +244,14 @@ class PlanViews(StoreConnection):
         *,
         cutoff: str | None = None,
         columns: Iterable[str] | None = None,
+        limit: int | None = None,
     ) -> Iterator[dict[str, Any]]:
         """The actions matching ``filters`` (now, or as they stood at UTC ``cutoff``), one at a time.
 
         In report then document order. ``columns``: only these fields (names from
-        ``ACTION_FIELDS``); the filters still apply in full. Rows come from the cursor as
-        they are read, so a caller that writes them out holds one at a time.
+        ``ACTION_FIELDS``); the filters still apply in full. ``limit``: the first so many
+        only (SQLite keeps just those while sorting). Rows come from the cursor as they
+        are read, so a caller that writes them out holds one at a time.
         """
         names = list(ACTION_FIELDS) if columns is None else list(dict.fromkeys(columns))
         emails: dict[str, str | None] | None = None
@@ -259,6 +261,9 @@ class PlanViews(StoreConnection):
         if emails is not None:
             query = [*names, *(["owner"] if "owner" not in names else []), "touched"]
         sql, params = self._plan_sql(query, filters, cutoff)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(0, int(limit)))
         cur = self.conn.cursor()
         cur.row_factory = None  # plain tuples zipped with the names: 3x faster than sqlite3.Row
         try:
@@ -318,9 +323,14 @@ class PlanViews(StoreConnection):
 
     # -- counted in SQL ----------------------------------------------------------
 
-    def count_plan(self, filters: Filters | None = None, *, cutoff: str | None = None) -> int:
+    def count_plan(
+        self, filters: Filters | None = None, *, cutoff: str | None = None, limit: int | None = None
+    ) -> int:
         """How many actions ``iter_plan`` would give."""
         sql, params = self._plan_sql(["id"], filters, cutoff, ordered=False)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(0, int(limit)))
         return int(self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])  # noqa: S608
 
     def any_plan(self, filters: Filters | None = None, *, cutoff: str | None = None) -> bool:
