@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,11 +28,32 @@ START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 DAYS = [dt.date(2026, 1, 20) + dt.timedelta(days=9 * i) for i in range(12)]
 
 
+@pytest.fixture(scope="module")
+def built_plan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Three reports, 36 actions and ~300 random changes over four months (built once)."""
+    path = tmp_path_factory.mktemp("views") / "plan.db"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("CPFT_TRACKER_USER", "Test Lead")
+        store = _build(path, monkeypatch)
+        store.close()
+    yield path
+
+
 @pytest.fixture
-def plan(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    """Three reports, 36 actions and ~300 random changes over four months."""
+def plan(built_plan: Path, db_path: Path) -> Iterator[Store]:
+    """A copy of the built plan for one test (tests may change it)."""
+    src, dst = sqlite3.connect(built_plan), sqlite3.connect(db_path)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    store = Store.open(db_path)
+    yield store
+    store.close()
+
+
+def _build(path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     rnd = random.Random(10)
-    store = open_store(db_path)
+    store = open_store(path)
     clock = START
 
     def tick() -> None:
@@ -203,8 +226,6 @@ def test_columns_unknown_are_refused_for_a_rebuilt_plan_too(plan: Store) -> None
 def test_a_database_from_the_first_schema_gets_the_progress_index(plan: Store) -> None:
     """A plan written by the previous version (schema 1) is upgraded on opening: the index
     the figures are counted from is added, and nothing a user sees changes."""
-    import sqlite3
-
     before = summarise(plan_actions(plan), today=DAYS[-1], window=14)
     plan.close()
     raw = sqlite3.connect(plan.path)
