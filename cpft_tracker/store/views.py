@@ -82,11 +82,14 @@ _PIVOTED = (*UNDOABLE_FIELDS, "in_source")
 
 # One row per action changed at or after the cut-off: whether it was created since, and
 # for each rebuilt field whether it changed (``<f>_c``) and its value then (``<f>_old``).
+# Plain SQL (CASE, max, coalesce) that PostgreSQL reads the same; what is SQLite's own is
+# in the dialect (``FIRST_CHANGES_AFTER``, ``casefold``, ``in_list``, ``placeholders``).
 _AS_OF_CTE = (
     f"firsts AS ({dialect.FIRST_CHANGES_AFTER}), "  # noqa: S608 - our SQL only
-    "ch AS (SELECT action_id, max(field = 'created') AS created, "
+    "ch AS (SELECT action_id, max(CASE WHEN field = 'created' THEN 1 ELSE 0 END) AS created, "
     + ", ".join(
-        f"max(field = '{f}') AS {f}_c, max(CASE WHEN field = '{f}' THEN old END) AS {f}_old"
+        f"max(CASE WHEN field = '{f}' THEN 1 ELSE 0 END) AS {f}_c,"
+        f" max(CASE WHEN field = '{f}' THEN old END) AS {f}_old"
         for f in _PIVOTED
     )
     + " FROM firsts GROUP BY action_id)"
@@ -97,9 +100,9 @@ def _as_of_expr(name: str) -> str:
     """The SQL of one field as it stood at the cut-off (over a, r, o and ch)."""
     current = ACTION_FIELDS[name]
     if name in UNDOABLE_FIELDS:
-        return f"CASE WHEN ch.{name}_c THEN ch.{name}_old ELSE {current} END"
+        return f"CASE WHEN ch.{name}_c = 1 THEN ch.{name}_old ELSE {current} END"
     if name == "in_source":
-        return f"CASE WHEN ch.in_source_c THEN coalesce(ch.in_source_old, '') != '0' ELSE {current} END"
+        return f"CASE WHEN ch.in_source_c = 1 THEN coalesce(ch.in_source_old, '') != '0' ELSE {current} END"
     if name == "updated_at":  # the one ``?`` of the rebuilt row: the first event after the cut-off
         return (
             f"CASE WHEN ch.action_id IS NULL THEN {current} ELSE coalesce((SELECT e.at FROM"  # noqa: S608
@@ -115,7 +118,7 @@ _AS_OF_PLAN = (
     + ", ".join(f"{_as_of_expr(n)} AS {n}" for n in ACTION_FIELDS)
     + f", ch.action_id IS NOT NULL AS touched FROM {ACTION_FROM}"
     " LEFT JOIN ch ON ch.action_id = a.id"
-    " WHERE a.created_at < ? AND ch.created IS NOT 1)"
+    " WHERE a.created_at < ? AND coalesce(ch.created, 0) = 0)"
 )
 
 
