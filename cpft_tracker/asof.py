@@ -6,10 +6,10 @@ and overdue. Every command gets its rows through :func:`plan_actions`, so curren
 past views are filtered by the same rules (in SQL for the plan now, in Python for a rebuilt
 one: :func:`matches` and ``Store.actions`` are kept in step by a test).
 
-How the rebuild works (no query per action): read every action as it is now (one query);
-of the events recorded at or after the UTC instant the local date ended, read for each
-(action, field) the oldest only (one grouped query: its ``old`` is the value at the cut-off,
-which is where undoing all of them newest first would end); and put those values back:
+How the rebuild works (one query, ``store/views.py``, rows streamed from the cursor): of the
+events recorded at or after the UTC instant the local date ended, take for each (action,
+field) the oldest only (its ``old`` is the value at the cut-off, which is where undoing all of
+them newest first would end), and put those values back over every action as it is now:
 
 - ``created`` after the cut-off: the action did not exist yet (so is left out);
 - ``owner``, ``due``, ``status``, ``evidence``, ``retired``, ``title``,
@@ -26,18 +26,18 @@ Events are undone in the order they were written (id); the audit trail's clock i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.errors import UsageProblem
+from cpft_tracker.store.views import UNDOABLE_FIELDS as _UNDOABLE
 
 if TYPE_CHECKING:
-    from cpft_tracker.store import Filters, Store
+    from cpft_tracker.store import Filters, PlanStore
 
 # Action fields whose events carry the value in force before the change in ``old``.
-UNDOABLE_FIELDS = frozenset(
-    {"owner", "due", "status", "evidence", "retired", "title", "quality_statement"}
-)
+# (Defined with the query that rebuilds them, ``store/views.py``.)
+UNDOABLE_FIELDS = frozenset(_UNDOABLE)
 
 
 def cutoff_utc(day: dt.date) -> str:
@@ -66,66 +66,19 @@ def parse_as_of(text: str | None, *, today: dt.date, option: str = "--as-of") ->
 
 
 def actions_as_of(
-    store: Store, day: dt.date, columns: Iterable[str] | None = None
+    store: PlanStore, day: dt.date, columns: Iterable[str] | None = None
 ) -> list[dict[str, Any]]:
     """Every action as it stood at the end of local ``day``, in report then document order.
 
     Rows have the same keys as ``Store.actions()``. Actions created later are left out.
     With ``columns`` (as for ``Store.actions``) only those fields are read and rebuilt
-    (rows also carry ``id`` and ``created_at``, which the rebuild needs): a field that is
-    not read has nothing to put back, and ``owner_email`` and ``updated_at`` (the costly
-    ones) are worked out only when asked for.
+    (rows also carry ``id`` and ``created_at``, and ``owner`` with ``owner_email``).
+    A list, for callers that want one; :func:`plan_actions` streams the same rows.
     """
-    cutoff = cutoff_utc(day)
     wanted = None if columns is None else list(dict.fromkeys([*columns, "id", "created_at"]))
-    with_email = wanted is None or "owner_email" in wanted
-    with_updated = wanted is None or "updated_at" in wanted
-    if wanted is not None and with_email and "owner" not in wanted:
+    if wanted is not None and "owner_email" in wanted and "owner" not in wanted:
         wanted.append("owner")  # an address is the owner's address then
-    rows = store.actions(columns=wanted)
-    first_id, changes = store.first_changes_after(cutoff)
-    if first_id is None:
-        return [r for r in rows if r["created_at"] < cutoff]
-    by_id = {r["id"]: r for r in rows}
-    emails = store.owner_emails() if with_email else {}  # casefolded name -> email now
-    gone: set[int] = set()
-    touched: set[int] = set()
-    # Per (action, field) only the oldest event after the cut-off is given: its ``old``
-    # is the value then (undoing every later event newest first ends at the same value).
-    for action_id, field, old, subject in changes:
-        if action_id is None:  # newest first: the oldest change of an owner's email wins
-            if field == "owner_email" and subject:
-                emails[subject.casefold()] = old
-            continue
-        row = by_id.get(action_id)
-        if row is None:
-            continue
-        touched.add(action_id)
-        if field == "created":
-            gone.add(action_id)
-        elif field in UNDOABLE_FIELDS:
-            if field in row:  # not read (``columns``): nothing to put back
-                row[field] = old
-        elif field == "in_source":
-            if field in row:
-                row["in_source"] = old != "0"
-    # events are appended in time order, so "before the cut-off" = before the oldest undone event
-    last_change = store.last_event_at_before(first_id) if touched and with_updated else {}
-    out: list[dict[str, Any]] = []
-    for r in rows:
-        if r["id"] in gone or r["created_at"] >= cutoff:
-            continue
-        if r["id"] in touched:
-            if with_email:
-                owner = r["owner"]
-                r["owner_email"] = emails.get(owner.casefold()) if owner else None
-            if with_updated:
-                r["updated_at"] = last_change.get(r["id"], r["created_at"])
-        elif with_email and r["owner"]:
-            # the owner's email may have changed since even if the action did not
-            r["owner_email"] = emails.get(r["owner"].casefold(), r["owner_email"])
-        out.append(r)
-    return out
+    return list(store.iter_plan(cutoff=cutoff_utc(day), columns=wanted))
 
 
 def matches(action: Mapping[str, Any], f: Filters, prefixes: Mapping[int, str]) -> bool:
@@ -168,39 +121,124 @@ def filter_actions(
     return [r for r in rows if matches(r, filters, prefixes)]
 
 
-# The fields ``matches`` reads: a rebuilt plan read with ``columns`` also reads these to filter.
-FILTER_FIELDS = ("status", "owner", "due", "retired", "report", "report_id", "quality_statement")
+class PlanRows(list[dict[str, Any]]):
+    """The actions of one view of the plan, read from the database each time they are iterated.
+
+    What :func:`plan_actions` returns: it behaves like the list it replaced (iterate it,
+    ``len``, truth, indexing, ``in``, ``==`` with a list) without holding the rows: each
+    iteration streams them from the cursor, ``len`` is counted in SQL (or remembered from
+    an iteration), and ``progress.summarise`` asks it for its figures counted in SQL
+    (:meth:`figure_counts`). All of it is read from one snapshot of the database
+    (``Store.read_snapshot``), so two readings cannot disagree.
+
+    A ``list`` subclass so that callers typed for the list keep working; the list itself
+    stays empty. Code that reads a list's storage directly (``json.dumps(rows)``) would see
+    nothing: go through iteration (``list(rows)``) for that.
+    """
+
+    def __init__(
+        self,
+        store: PlanStore,
+        filters: Filters | None,
+        as_of: dt.date | None,
+        columns: Iterable[str] | None,
+        limit: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.limit = limit
+        self.store = store
+        self.filters = filters
+        self.as_of = as_of
+        self.cutoff = cutoff_utc(as_of) if as_of is not None else None
+        self.columns = None if columns is None else list(columns)
+        self._len: int | None = None
+        store.read_snapshot()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        n = 0
+        rows = self.store.iter_plan(
+            self.filters, cutoff=self.cutoff, columns=self.columns, limit=self.limit
+        )
+        for row in rows:
+            n += 1
+            yield row
+        self._len = n
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self.store.count_plan(self.filters, cutoff=self.cutoff, limit=self.limit)
+        return self._len
+
+    def __bool__(self) -> bool:
+        if self._len is not None:
+            return self._len > 0
+        if self.limit is not None and self.limit <= 0:
+            return False
+        return self.store.any_plan(self.filters, cutoff=self.cutoff)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list | tuple):
+            return list(iter(self)) == list(iter(other))
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __getitem__(self, index: Any) -> Any:
+        return list(iter(self))[index]
+
+    def __contains__(self, item: object) -> bool:
+        return any(row == item for row in self)
+
+    def __reversed__(self) -> Iterator[dict[str, Any]]:
+        return reversed(list(iter(self)))
+
+    def __repr__(self) -> str:
+        return f"PlanRows(filters={self.filters!r}, as_of={self.as_of!r}, columns={self.columns!r})"
+
+    def figure_counts(
+        self, today: dt.date, window: int, soon_days: int
+    ) -> list[tuple[Any, ...]] | None:
+        """These actions counted in SQL for the progress figures (``Store.progress_counts``).
+
+        None with a ``limit`` (the first N actions are counted from the rows instead).
+        """
+        if self.limit is not None:
+            return None
+        rows = self.store.progress_counts(
+            self.filters,
+            cutoff=self.cutoff,
+            today=today.isoformat(),
+            amber_until=(today + dt.timedelta(days=window)).isoformat(),
+            soon_until=(today + dt.timedelta(days=soon_days)).isoformat(),
+        )
+        self._len = sum(r[4] for r in rows)
+        return rows
 
 
 def plan_actions(
-    store: Store,
+    store: PlanStore,
     filters: Filters | None = None,
     as_of: dt.date | None = None,
     *,
     columns: Iterable[str] | None = None,
-) -> list[dict[str, Any]]:
+    limit: int | None = None,
+) -> PlanRows:
     """THE entry point for every view of the plan: the actions now, or at the end of ``as_of``, filtered.
 
-    ``list``, ``export``, ``progress`` and ``remind --as-of`` call this, so a filter or an
-    as-of date means the same everywhere. Pair it with ``today = as_of or dates.today()``
-    for BRAG and overdue.
+    ``list``, ``export``, ``progress``, ``plan template`` and ``remind`` call this, so a
+    filter or an as-of date means the same everywhere. Pair it with
+    ``today = as_of or dates.today()`` for BRAG and overdue.
 
-    The plan now is filtered in SQL (``Store.actions(filters)``: only the matching rows
-    are read); a rebuilt plan can only be filtered after the rebuild, with :func:`matches`.
-    The two mean the same (``tests/test_asof.py`` checks every filter against both).
+    Filtered in SQL either way (``Store.iter_plan``): only matching rows are read, and a
+    rebuilt plan is rebuilt in the same query. :func:`matches` is the same filters read in
+    Python (``tests/test_asof.py`` checks every filter against both, now and as of dates).
 
-    ``columns``: read only these fields (see ``Store.actions``); rows may carry a few more
-    (what a rebuild and its filtering need). The same rows are selected either way.
+    ``columns``: read only these fields (see ``Store.actions``); ``limit``: the first so
+    many only (``list --limit``). Returns a :class:`PlanRows`: streamed, not a list.
     """
-    if as_of is None:
-        return store.actions(filters, columns=columns)
-    if filters is not None and columns is not None:
-        columns = [*columns, *FILTER_FIELDS]
-    rows = actions_as_of(store, as_of, columns)
-    if filters is None:
-        return rows
-    prefixes = {r["id"]: r["prefix"] for r in store.reports()} if filters.report is not None else {}
-    return filter_actions(rows, filters, prefixes)
+    return PlanRows(store, filters, as_of, columns, limit)
 
 
 def describe_as_of(day: dt.date) -> str:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,14 +99,27 @@ def read_cell(text: str) -> str:
     return value.replace("\r\n", "\n")
 
 
-def template_csv(actions: Iterable[Mapping[str, Any]]) -> str:
-    """The plan file: UTF-8 with BOM, CRLF rows, one row per action, cells neutralised."""
+# The action fields ``plan_edits`` compares a plan file with (``load_plan`` reads no others).
+PLAN_FIELDS = ("id", "ref", "title", "owner", "owner_email", "due", "status", "evidence", "retired")
+
+
+def template_csv(actions: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """The plan file, line by line as the actions stream past (``"".join`` for the whole text).
+
+    UTF-8 with BOM, CRLF rows, one row per action, cells neutralised.
+    """
     buf = io.StringIO()
-    buf.write("\ufeff")
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(PLAN_COLUMNS)
+
+    def line(cells: Sequence[Any]) -> str:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow(cells)
+        return buf.getvalue()
+
+    yield "\ufeff" + line(PLAN_COLUMNS)
     for a in actions:
-        writer.writerow(
+        yield line(
             [
                 plan_cell(v)
                 for v in (
@@ -121,7 +134,6 @@ def template_csv(actions: Iterable[Mapping[str, Any]]) -> str:
                 )
             ]
         )
-    return buf.getvalue()
 
 
 # -- reading --------------------------------------------------------------------
@@ -343,7 +355,8 @@ def load_plan(store: Store, path: Path, *, by: str) -> tuple[list[dict[str, Any]
             f"Cannot read {path}: {exc.strerror}. Check the file is there and you can read it."
         ) from None
     rows = read_plan(decode(data, name), name)
-    current = {a["ref"].upper(): a for a in store.actions()}
+    # only the fields a plan file can change (and ``retired``): not the requirement texts
+    current = {a["ref"].upper(): a for a in store.iter_plan(columns=PLAN_FIELDS)}
     edits, problems = plan_edits(rows, current, store.owner_emails())
     if problems:
         raise PlanRejected(name, problems)

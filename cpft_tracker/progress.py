@@ -1,4 +1,8 @@
-"""Progress figures for the board: pure functions of action rows (no database, no terminal).
+"""Progress figures for the board: pure functions of counted actions (no database, no terminal).
+
+The store counts the actions in SQL (``Store.progress_counts``, via ``summarise`` of a plan
+view) into a few hundred groups; ``count_rows`` counts rows the same way in Python (the
+reference, and for rows from anywhere else); ``figures`` makes the documented figures.
 
 How actions count:
 
@@ -18,7 +22,7 @@ the as-of date (both rebuilt the same way as ``--as-of``), so "since 1 March" me
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cpft_tracker.models import RAGS, STATUSES, is_overdue, rag_of
@@ -38,121 +42,170 @@ def percent(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
-def tracked(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The actions still tracked (not retired)."""
-    return [r for r in rows if not r.get("retired")]
-
-
 def _empty_rag() -> dict[str, int]:
     return {name: 0 for name in RAGS}
 
 
-# (rating, overdue) of one action, computed once per action by ``_rate``.
-Rated = tuple[str | None, bool]
+# Counted actions, the figures' raw material: one per (quality_statement, owner, status,
+# retired) with (total, blue, green, amber, red, overdue, unassigned, due_soon) counts.
+# A plan of any size has a few hundred: every figure and table is a sum over these.
+CountRow = tuple[Any, ...]
 
 
-def _rate(rows: Sequence[Mapping[str, Any]], today: dt.date, window: int) -> list[Rated]:
-    """Each row's BRAG rating and overdue flag, in row order, by the rules in ``models``.
+def count_rows(rows: Iterable[Mapping[str, Any]], today: dt.date, window: int) -> list[CountRow]:
+    """Action rows counted in Python by the rules in ``models`` (``rag_of``, ``is_overdue``).
 
-    Speed (issue 7): both depend only on (retired, status, due, has an owner), and a plan has
-    a few hundred distinct combinations for thousands of actions, so ``rag_of`` and
-    ``is_overdue`` (which parse the due date) run once per combination, not per action and
-    per table.
+    The reference the SQL counting (``counted_in_sql``) is tested against. Each rule runs
+    once per distinct (retired, status, due, has an owner), not once per action.
     """
-    seen: dict[tuple[Any, ...], Rated] = {}
-    out: list[Rated] = []
+    today_iso = today.isoformat()
+    soon_iso = (today + dt.timedelta(days=DUE_SOON_DAYS)).isoformat()
+    rated: dict[tuple[Any, ...], tuple[str | None, bool]] = {}
+    counts: dict[tuple[Any, ...], list[int]] = {}
+    slot = {name: i for i, name in enumerate(RAGS, start=1)}
     for r in rows:
-        key = (not r.get("retired"), r["status"], r.get("due"), not r.get("owner"))
-        rated = seen.get(key)
-        if rated is None:
-            rated = seen[key] = (rag_of(r, today, window), is_overdue(r, today))
-        out.append(rated)
-    return out
+        retired = r.get("retired")
+        status, due, owner = r["status"], r.get("due"), r.get("owner")
+        rate_key = (not retired, status, due, not owner)
+        rating = rated.get(rate_key)
+        if rating is None:
+            rating = rated[rate_key] = (rag_of(r, today, window), is_overdue(r, today))
+        c = counts.get(key := (r.get("quality_statement"), owner, status, retired or None))
+        if c is None:
+            c = counts[key] = [0] * 8
+        c[0] += 1
+        if rating[0]:
+            c[slot[rating[0]]] += 1
+        c[5] += rating[1]
+        c[6] += not owner
+        c[7] += bool(status != "complete" and due and today_iso <= due <= soon_iso)
+    return [(*key, *c) for key, c in counts.items()]
 
 
-def _group(
-    rows: Sequence[Mapping[str, Any]],
-    key: Callable[[Mapping[str, Any]], Any],
-    rated: Sequence[Rated],
-) -> dict[Any, dict[str, Any]]:
-    """Totals, complete, overdue and BRAG counts per ``key(row)``; ``rated`` from ``_rate``."""
-    groups: dict[Any, dict[str, Any]] = {}
-    for r, (rating, overdue) in zip(rows, rated, strict=True):
-        name = key(r)
-        g = groups.get(name)
-        if g is None:
-            g = groups[name] = {
-                "name": name,
-                "total": 0,
-                "complete": 0,
-                "percent_complete": 0.0,
-                "overdue": 0,
-                "rag": _empty_rag(),
-            }
-        g["total"] += 1
-        g["complete"] += r["status"] == "complete"
-        g["overdue"] += overdue
-        if rating:
-            g["rag"][rating] += 1
-    for g in groups.values():
-        g["percent_complete"] = percent(g["complete"], g["total"])
-    return groups
+def counted_in_sql(sql_rows: Iterable[tuple[Any, ...]]) -> list[CountRow]:
+    """``Store.progress_counts`` rows made into counted actions, by the rules of ``models.rag``.
 
-
-def by_quality_statement(
-    rows: Sequence[Mapping[str, Any]],
-    today: dt.date,
-    window: int,
-    rated: Sequence[Rated] | None = None,
-) -> list[dict[str, Any]]:
-    """One entry per quality statement that has actions, in CQC order; none-classified last (name null)."""
-    if rated is None:
-        rated = _rate(rows, today, window)
-    groups = _group(rows, lambda r: r.get("quality_statement"), rated)
-    order = {name: i for i, name in enumerate(NAMES)}
-    return sorted(
-        groups.values(),
-        key=lambda g: (g["name"] is None, order.get(g["name"], len(order)), g["name"] or ""),
-    )
-
-
-def by_owner(
-    rows: Sequence[Mapping[str, Any]],
-    today: dt.date,
-    window: int,
-    rated: Sequence[Rated] | None = None,
-) -> list[dict[str, Any]]:
-    """One entry per owner, by name (case ignored); unassigned actions last (name null)."""
-    if rated is None:
-        rated = _rate(rows, today, window)
-    groups = _group(rows, lambda r: r.get("owner"), rated)
-    return sorted(groups.values(), key=lambda g: (g["name"] is None, (g["name"] or "").casefold()))
-
-
-def by_status(
-    rows: Sequence[Mapping[str, Any]],
-    today: dt.date,
-    window: int,
-    rated: Sequence[Rated] | None = None,
-) -> list[dict[str, Any]]:
-    """One entry per status, every status listed (zero counts included), in workflow order."""
-    if rated is None:
-        rated = _rate(rows, today, window)
-    groups = _group(rows, lambda r: r["status"], rated)
-    out = []
-    for status in STATUSES:
+    Each SQL row: (statement, owner, status, retired, total, no due date, past due, due
+    within the warning window, due within 30 days). Not retired: complete is blue;
+    blocked is red; otherwise past due is red, and of the rest, with no owner all are
+    amber, with an owner those with no due date or due within the window are amber, the
+    others green. Overdue: past due and not complete; due soon: within 30 days, not complete.
+    """
+    out: list[CountRow] = []
+    for qs, owner, status, retired, n, no_due, past, in_window, in_30 in sql_rows:
+        blue = green = amber = red = 0
+        if retired:
+            pass
+        elif status == "complete":
+            blue = n
+        elif status == "blocked":
+            red = n
+        else:
+            red = past
+            amber = n - past if not owner else no_due + in_window
+            green = n - red - amber
+        live = status != "complete" and not retired
         out.append(
-            groups.get(status)
-            or {
-                "name": status,
-                "total": 0,
-                "complete": 0,
-                "percent_complete": 0.0,
-                "overdue": 0,
-                "rag": _empty_rag(),
-            }
+            (
+                qs,
+                owner,
+                status,
+                retired or None,
+                n,
+                blue,
+                green,
+                amber,
+                red,
+                past if live else 0,
+                n if not owner and not retired else 0,
+                in_30 if live else 0,
+            )
         )
     return out
+
+
+def _group_entry(name: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "total": 0,
+        "complete": 0,
+        "percent_complete": 0.0,
+        "overdue": 0,
+        "rag": _empty_rag(),
+    }
+
+
+def _add(groups: dict[Any, dict[str, Any]], name: Any, row: CountRow) -> None:
+    _, _, status, _, n, blue, green, amber, red, overdue, _, _ = row
+    g = groups.get(name)
+    if g is None:
+        g = groups[name] = _group_entry(name)
+    g["total"] += n
+    g["complete"] += n if status == "complete" else 0
+    g["overdue"] += overdue
+    for name_, k in zip(RAGS, (blue, green, amber, red), strict=True):
+        g["rag"][name_] += k
+
+
+def _finish(groups: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
+    for g in groups.values():
+        g["percent_complete"] = percent(g["complete"], g["total"])
+    return list(groups.values())
+
+
+def figures(
+    counts: Iterable[CountRow], *, today: dt.date, window: int, generated_at: str | None = None
+) -> dict[str, Any]:
+    """The progress figures from counted actions (``count_rows`` or ``Store.progress_counts``).
+
+    Tables: by quality statement in CQC order (none-classified last, name null); by owner,
+    by name with case ignored (unassigned last, name null); by status, every status in
+    workflow order (zero counts included).
+    """
+    total = complete = overdue = unassigned = due_soon = retired = 0
+    rag_counts = _empty_rag()
+    by_qs: dict[Any, dict[str, Any]] = {}
+    by_owner: dict[Any, dict[str, Any]] = {}
+    by_status: dict[Any, dict[str, Any]] = {s: _group_entry(s) for s in STATUSES}
+    for row in counts:
+        qs, owner, status, is_retired, n, blue, green, amber, red, late, no_owner, soon = row
+        if is_retired:
+            retired += n
+            continue
+        total += n
+        complete += n if status == "complete" else 0
+        overdue += late
+        unassigned += no_owner
+        due_soon += soon
+        for name, k in zip(RAGS, (blue, green, amber, red), strict=True):
+            rag_counts[name] += k
+        _add(by_qs, qs, row)
+        _add(by_owner, owner, row)
+        _add(by_status, status, row)
+    order = {name: i for i, name in enumerate(NAMES)}
+    return {
+        "schema_version": PROGRESS_SCHEMA_VERSION,
+        "generated_at": generated_at,
+        "as_of": today.isoformat(),
+        "window_days": window,
+        "total": total,
+        "complete": complete,
+        "percent_complete": percent(complete, total),
+        "rag": rag_counts,
+        "overdue": overdue,
+        "unassigned": unassigned,
+        "due_next_30_days": due_soon,
+        "retired": retired,
+        "by_quality_statement": sorted(
+            _finish(by_qs),
+            key=lambda g: (g["name"] is None, order.get(g["name"], len(order)), g["name"] or ""),
+        ),
+        "by_owner": sorted(
+            _finish(by_owner),
+            key=lambda g: (g["name"] is None, (g["name"] or "").casefold(), g["name"] or ""),
+        ),
+        "by_status": [g for g in _finish(by_status) if g["name"] in STATUSES],
+    }
 
 
 def summarise(
@@ -164,47 +217,17 @@ def summarise(
 ) -> dict[str, Any]:
     """The progress figures (the documented ``progress --format json`` object, without ``since``).
 
-    Each action is rated (BRAG, overdue) once, and every total and table is counted from that.
+    ``rows`` from ``asof.plan_actions`` (a ``PlanRows``) are counted in SQL, without
+    reading each action into Python; any other rows are counted here (``count_rows``).
+    The figures are the same either way (``tests/test_progress.py``).
     """
-    all_rows = list(rows)
-    live = tracked(all_rows)
-    rated = _rate(live, today, window)
-    total = len(live)
-    complete = 0
-    overdue = 0
-    unassigned = 0
-    due_soon = 0
-    rag_counts = _empty_rag()
-    today_iso = today.isoformat()
-    soon_iso = (today + dt.timedelta(days=DUE_SOON_DAYS)).isoformat()
-    for r, (rating, late) in zip(live, rated, strict=True):
-        done = r["status"] == "complete"
-        complete += done
-        overdue += late
-        if rating:
-            rag_counts[rating] += 1
-        if not r.get("owner"):
-            unassigned += 1
-        due = r.get("due")
-        if not done and due and today_iso <= due <= soon_iso:
-            due_soon += 1
-    return {
-        "schema_version": PROGRESS_SCHEMA_VERSION,
-        "generated_at": generated_at,
-        "as_of": today_iso,
-        "window_days": window,
-        "total": total,
-        "complete": complete,
-        "percent_complete": percent(complete, total),
-        "rag": rag_counts,
-        "overdue": overdue,
-        "unassigned": unassigned,
-        "due_next_30_days": due_soon,
-        "retired": len(all_rows) - total,
-        "by_quality_statement": by_quality_statement(live, today, window, rated),
-        "by_owner": by_owner(live, today, window, rated),
-        "by_status": by_status(live, today, window, rated),
-    }
+    counter = getattr(rows, "figure_counts", None)
+    in_sql = counter(today, window, DUE_SOON_DAYS) if counter is not None else None
+    if in_sql is not None:
+        counts = counted_in_sql(in_sql)
+    else:
+        counts = count_rows(rows, today, window)
+    return figures(counts, today=today, window=window, generated_at=generated_at)
 
 
 def _brief(r: Mapping[str, Any]) -> dict[str, Any]:

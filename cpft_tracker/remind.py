@@ -2,7 +2,8 @@
 
 Pure where it can be: ``select`` and the ``compose_*`` / ``*_text`` functions take plain
 data and return plain data or text (no typer, no rich, no SQL). ``actions_as_of`` and the
-``already_sent`` / ``record_sent`` helpers are the only parts that read or write the store;
+``already_sent`` / ``record_sent`` helpers are the only parts that read or write the store
+(through its business methods ``reminded_actions`` / ``record_reminders``, never SQL);
 SMTP delivery lives in ``mailer.py``.
 
 Safety: owner names, email addresses and titles come from people. Nothing they type reaches
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from cpft_tracker.store import Store
 
 JSON_SCHEMA_VERSION = 1
+# The action fields ``select`` reads (``actions_as_of`` reads no others).
+REMIND_FIELDS = ("id", "ref", "title", "due", "status", "report", "owner", "owner_email", "retired")
 DEFAULT_WITHIN_DAYS = 7
 UNASSIGNED = "unassigned"
 KIND_OWNER = "owner"
@@ -165,16 +168,19 @@ def select(
 # ---------------------------------------------------------------------------
 
 
-def actions_as_of(store: Store, day: dt.date | None) -> list[dict[str, Any]]:
+def actions_as_of(store: Store, day: dt.date | None) -> Iterable[dict[str, Any]]:
     """The tracked (not retired) actions now, or as they stood at the end of ``day``.
 
     The one seam to ``cpft_tracker.asof``: ``--as-of`` means what it means for ``list``,
     ``export`` and ``progress`` (the audit trail rewound to the end of that local date).
     """
     from cpft_tracker.asof import plan_actions
+    from cpft_tracker.models import STATUSES
     from cpft_tracker.store import Filters
 
-    return plan_actions(store, Filters(include_retired=False), as_of=day)
+    # Only what ``select`` reads, and never a complete one: rows stream from the cursor.
+    open_ones = Filters(status=[s for s in STATUSES if s != "complete"], include_retired=False)
+    return plan_actions(store, open_ones, as_of=day, columns=REMIND_FIELDS)
 
 
 # ---------------------------------------------------------------------------
@@ -548,12 +554,7 @@ def already_sent(
 ) -> set[int]:
     """Action ids reminded to ``recipient`` (this kind) less than ``every`` days before ``today``."""
     since = (today - dt.timedelta(days=every - 1)).isoformat()
-    rows = store.conn.execute(
-        "SELECT DISTINCT action_id FROM reminders WHERE recipient = ? COLLATE NOCASE AND kind = ?"
-        " AND sent_on >= ? AND sent_on <= ?",
-        [recipient, kind, since, today.isoformat()],
-    ).fetchall()
-    return {int(r[0]) for r in rows}
+    return store.reminded_actions(recipient, kind, since, today.isoformat())
 
 
 def pending(outgoing: Outgoing, sent: set[int]) -> Outgoing | None:
@@ -576,12 +577,8 @@ def pending(outgoing: Outgoing, sent: set[int]) -> Outgoing | None:
 
 def record_sent(store: Store, outgoing: Outgoing, *, today: dt.date, at: str) -> None:
     """Record one reminder row per action in a sent message (call inside ``store.write()``)."""
-    store.conn.executemany(
-        "INSERT INTO reminders (action_id, recipient, kind, sent_on, sent_at) VALUES (?, ?, ?, ?, ?)",
-        [
-            (aid, outgoing.recipient, outgoing.kind, today.isoformat(), at)
-            for aid in outgoing.action_ids
-        ],
+    store.record_reminders(
+        outgoing.action_ids, outgoing.recipient, outgoing.kind, sent_on=today.isoformat(), at=at
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from cpft_tracker.store import SCHEMA_VERSION
 from tests.conftest import BUNDLED_REPORT, db_snapshot
 from tests.robustness_support import (
     ROOT,
@@ -176,7 +177,7 @@ def test_check_reports_a_healthy_database(db_path: Path, plan: list[str]) -> Non
     lines = proc.stdout.splitlines()
     assert lines[0].split(":", 1)[1].strip() == str(db_path)
     assert "Integrity:" in proc.stdout and "Foreign keys:" in proc.stdout
-    assert "Schema:" in proc.stdout and "version 1" in proc.stdout
+    assert "Schema:" in proc.stdout and f"version {SCHEMA_VERSION}" in proc.stdout
     assert "Audit trail protection:" in proc.stdout
     assert lines[-1].split() == ["Result:", "OK"]
     as_json = json.loads(cli(["check", "--format", "json"], base_env(db_path)).stdout)

@@ -1,0 +1,179 @@
+"""The store's interface (``PlanStore``), what it hands back (``Change``, ``ImportResult``) and takes (``Filters``).
+
+Backend-neutral: no SQL here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from cpft_tracker.extract import Requirement
+
+
+@dataclass
+class Change:
+    """One field of one action changed (or that would change)."""
+
+    ref: str
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, with --dry-run, would do)."""
+
+    report: str
+    report_created: bool
+    added: list[dict[str, Any]] = field(default_factory=list)
+    already_there: list[dict[str, Any]] = field(default_factory=list)
+    back_in_source: list[dict[str, Any]] = field(default_factory=list)
+    no_longer_in_source: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Filters:
+    """The filters that ``list`` and ``export`` share."""
+
+    status: list[str] = field(default_factory=list)
+    owner: str | None = None
+    unassigned: bool = False
+    overdue_on: str | None = None  # ISO date: actions overdue on that day
+    due_before: str | None = None  # ISO date, exclusive
+    report: str | None = None
+    quality_statement: str | None = None
+    include_retired: bool = True
+
+
+@runtime_checkable
+class PlanStore(Protocol):
+    """The narrow interface every backend implements: business operations, not generic SQL.
+
+    ``cpft_tracker.store.Store`` (SQLite) is the one implementation today; a PostgreSQL
+    backend (issue 12) implements the same methods with the same behaviour, so commands,
+    ``asof``, ``progress``, ``plan`` and ``remind`` need not know which one they hold.
+
+    Rules every implementation keeps: each write method is ONE transaction that appends one
+    audit event per changed field (who, when in UTC, field, old, new, note) and changes
+    nothing when it raises; nothing is ever deleted; readers see a consistent plan.
+    Action rows are dicts with the keys of ``reads.ACTION_FIELDS`` (or those asked for).
+    """
+
+    path: Path
+
+    # -- opening --------------------------------------------------------------
+    @property
+    def schema_version(self) -> int: ...
+    def close(self) -> None: ...
+    def write(self) -> AbstractContextManager[Any]: ...
+    def read_snapshot(self) -> None: ...
+    def end_snapshot(self) -> None: ...
+
+    # -- the plan: now, or as it stood at a UTC cut-off (from the audit trail) ----
+    def iter_plan(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str | None = None,
+        columns: Iterable[str] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]: ...
+    def count_plan(
+        self, filters: Filters | None = None, *, cutoff: str | None = None, limit: int | None = None
+    ) -> int: ...
+    def any_plan(self, filters: Filters | None = None, *, cutoff: str | None = None) -> bool: ...
+    def progress_counts(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str | None = None,
+        today: str,
+        amber_until: str,
+        soon_until: str,
+    ) -> list[tuple[Any, ...]]: ...
+
+    # -- reads ------------------------------------------------------------------
+    def counts(self) -> dict[str, int]: ...
+    def actions(
+        self, filters: Filters | None = None, *, columns: Iterable[str] | None = None
+    ) -> list[dict[str, Any]]: ...
+    def action(self, ref: str) -> dict[str, Any]: ...
+    def actions_by_refs(self, refs: Iterable[str]) -> list[dict[str, Any]]: ...
+    def history(self, ref: str | None = None, limit: int | None = None) -> list[dict[str, Any]]: ...
+    def reports(self) -> list[dict[str, Any]]: ...
+    def owners(self) -> list[dict[str, Any]]: ...
+    def owner_emails(self) -> dict[str, str | None]: ...
+    def setting(self, key: str, default: str | None = None) -> str | None: ...
+    def reminded_actions(self, recipient: str, kind: str, since: str, until: str) -> set[int]: ...
+
+    # -- the audit trail ---------------------------------------------------------
+    def action_events_between(
+        self, start: str, end: str, fields: Sequence[str]
+    ) -> list[dict[str, Any]]: ...
+
+    # -- audited writes (each one transaction with its events) -------------------
+    def assign(
+        self,
+        refs: Sequence[str],
+        owner: str,
+        *,
+        by: str,
+        email: str | None = None,
+        note: str | None = None,
+    ) -> list[Change]: ...
+    def unassign(
+        self, refs: Sequence[str], *, by: str, note: str | None = None
+    ) -> list[Change]: ...
+    def set_due(
+        self, refs: Sequence[str], due: str | None, *, by: str, note: str | None = None
+    ) -> list[Change]: ...
+    def set_status(
+        self,
+        refs: Sequence[str],
+        status: str,
+        *,
+        by: str,
+        note: str | None = None,
+        evidence: str | None = None,
+    ) -> list[Change]: ...
+    def add_note(self, ref: str, text: str, *, by: str) -> Change: ...
+    def add_evidence(self, ref: str, text: str, *, by: str) -> Change: ...
+    def set_text_field(
+        self,
+        refs: Sequence[str],
+        column: str,
+        value: str | None,
+        *,
+        by: str,
+        note: str | None = None,
+    ) -> list[Change]: ...
+    def retire(self, refs: Sequence[str], reason: str, *, by: str) -> list[Change]: ...
+    def reinstate(
+        self, refs: Sequence[str], *, by: str, note: str | None = None
+    ) -> list[Change]: ...
+    def set_setting(self, key: str, value: str, *, by: str) -> Change | None: ...
+    def record_reminders(
+        self, action_ids: Sequence[int], recipient: str, kind: str, *, sent_on: str, at: str
+    ) -> None: ...
+
+    # -- import and plan load (many changes, one transaction) ---------------------
+    def import_report(
+        self,
+        *,
+        name: str,
+        requirements: Sequence[Requirement],
+        source_file: str,
+        source_sha256: str,
+        by: str,
+        prefix: str | None = None,
+        dry_run: bool = False,
+    ) -> ImportResult: ...
+    def apply_plan(
+        self, edits: Sequence[dict[str, Any]], *, by: str, note: str | None = None
+    ) -> list[Change]: ...

@@ -1,0 +1,260 @@
+"""Import of extracted requirements and load of an edited plan file: many changes in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from cpft_tracker.errors import RuleBroken, UsageProblem
+from cpft_tracker.models import STATUSES
+from cpft_tracker.store import sqlite_dialect as dialect
+from cpft_tracker.store.interface import Change, ImportResult
+from cpft_tracker.store.values import _clean_text, check_email, clean_name, derive_prefix, now_utc
+from cpft_tracker.store.writes import AuditedWrites
+
+if TYPE_CHECKING:
+    from cpft_tracker.extract import Requirement
+
+
+class PlanLoading(AuditedWrites):
+    """Reports imported into actions, and edited plan files applied."""
+
+    def import_report(
+        self,
+        *,
+        name: str,
+        requirements: Sequence[Requirement],
+        source_file: str,
+        source_sha256: str,
+        by: str,
+        prefix: str | None = None,
+        dry_run: bool = False,
+    ) -> ImportResult:
+        """Add each new requirement of a report as an action, in one transaction.
+
+        The report is identified by its name; each requirement by the fingerprint of
+        its sentence. Requirements already there are left alone (owners, dates,
+        statuses and notes kept); ones missing from this version are flagged
+        ``in_source = 0``, never deleted.
+        """
+        from cpft_tracker.extract import fingerprint
+
+        at = now_utc()
+        with self.write():
+            report = self.conn.execute("SELECT * FROM reports WHERE name = ?", [name]).fetchone()
+            result = ImportResult(report=name, report_created=report is None)
+            if report is None:
+                chosen_prefix = self._free_prefix(prefix or derive_prefix(name))
+                if dry_run or not requirements:  # nothing to track: do not create an empty report
+                    report_id = None
+                else:
+                    cur = self.conn.execute(
+                        "INSERT INTO reports (name, prefix, source_file, source_sha256, imported_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        [name, chosen_prefix, source_file, source_sha256, at, at],
+                    )
+                    report_id = cur.lastrowid
+                    self._event(
+                        at=at,
+                        by=by,
+                        field="report imported",
+                        new=source_file,
+                        report_id=report_id,
+                        subject=name,
+                    )
+                existing: dict[str, dict[str, Any]] = {}
+                next_number = 1
+            else:
+                report_id = report["id"]
+                chosen_prefix = report["prefix"]
+                existing = {
+                    row["fingerprint"]: dict(row)
+                    for row in self.conn.execute(
+                        "SELECT id, ref, fingerprint, in_source, title, requirement FROM actions WHERE report_id = ?",
+                        [report_id],
+                    )
+                }
+                next_number = self._next_number(report_id, chosen_prefix)
+                if not dry_run and report["source_sha256"] != source_sha256:
+                    self.conn.execute(
+                        "UPDATE reports SET source_file = ?, source_sha256 = ?, updated_at = ? WHERE id = ?",
+                        [source_file, source_sha256, at, report_id],
+                    )
+                    self._event(
+                        at=at,
+                        by=by,
+                        field="report re-imported",
+                        new=source_file,
+                        report_id=report_id,
+                        subject=name,
+                    )
+
+            seen: set[str] = set()
+            for req in requirements:
+                fp = fingerprint(req.text)
+                if fp in seen:
+                    continue  # the same sentence twice in one report is one action
+                seen.add(fp)
+                item = {
+                    "requirement": req.text,
+                    "title": req.title,
+                    "keyword": req.keyword,
+                    "matched": req.matched,
+                    "section": req.section,
+                    "quality_statement": req.quality_statement,
+                    "line": req.line,
+                }
+                if fp in existing:
+                    row = existing[fp]
+                    item["ref"] = row["ref"]
+                    if not row["in_source"]:
+                        result.back_in_source.append(item)
+                        if not dry_run:
+                            self._set(row, "in_source", 1, at=at, by=by, note="back in the report")
+                    else:
+                        result.already_there.append(item)
+                    continue
+                ref = f"{chosen_prefix}-{next_number:02d}"
+                next_number += 1
+                item["ref"] = ref
+                result.added.append(item)
+                if dry_run:
+                    continue
+                cur = self.conn.execute(
+                    """INSERT INTO actions (ref, report_id, fingerprint, requirement, title, context, section,
+                           line, position, keyword, matched, quality_statement, status, in_source,
+                           created_at, updated_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'not-started', 1, ?, ?)""",
+                    [
+                        ref,
+                        report_id,
+                        fp,
+                        req.text,
+                        req.title,
+                        req.context,
+                        req.section,
+                        req.line,
+                        req.position,
+                        req.keyword,
+                        req.matched,
+                        req.quality_statement,
+                        at,
+                        at,
+                    ],
+                )
+                self._event(
+                    at=at,
+                    by=by,
+                    field="created",
+                    new=ref,
+                    action_id=cur.lastrowid,
+                    note=f"imported from {source_file}",
+                )
+            for fp, row in existing.items():
+                if fp not in seen and row["in_source"]:
+                    result.no_longer_in_source.append(
+                        {
+                            "ref": row["ref"],
+                            "title": row["title"],
+                            "requirement": row["requirement"],
+                        }
+                    )
+                    if not dry_run:
+                        self._set(
+                            row, "in_source", 0, at=at, by=by, note=f"no longer in {source_file}"
+                        )
+        return result
+
+    def _free_prefix(self, wanted: str) -> str:
+        taken = {r[0].upper() for r in self.conn.execute("SELECT prefix FROM reports")}
+        if wanted.upper() not in taken:
+            return wanted
+        n = 2
+        while f"{wanted}{n}".upper() in taken:
+            n += 1
+        return f"{wanted}{n}"
+
+    def _next_number(self, report_id: int, prefix: str) -> int:
+        numbers = [0]
+        for (ref,) in self.conn.execute("SELECT ref FROM actions WHERE report_id = ?", [report_id]):
+            tail = ref.rsplit("-", 1)[-1]
+            if tail.isdigit():
+                numbers.append(int(tail))
+        return max(numbers) + 1
+
+    def apply_plan(
+        self, edits: Sequence[dict[str, Any]], *, by: str, note: str | None = None
+    ) -> list[Change]:
+        """Apply the edits of a plan file in ONE transaction: every change, or (on any error) none.
+
+        Each edit is ``{"ref": ..., <field>: <target value>, ...}`` with only the fields to change,
+        already read and checked (``plan.plan_edits``): ``title``, ``owner`` (None takes the
+        owner off), ``owner_email``, ``due`` (ISO or None), ``evidence``, ``status``.
+        Audited like ``assign``/``due``/``status``; the rules (complete needs evidence, a
+        retired action's status cannot move) are checked again here, raising RuleBroken.
+        """
+        at = now_utc()
+        changes: list[Change] = []
+        if not edits:
+            return changes
+
+        def keep(change: Change | None) -> None:
+            if change is not None:
+                changes.append(change)
+
+        with self.write():
+            found = {a["ref"].upper(): a for a in self.actions_by_refs([e["ref"] for e in edits])}
+            for edit in edits:
+                action = found[edit["ref"].strip().upper()]
+                ref = action["ref"]
+                if "title" in edit:
+                    title = clean_name(edit["title"], "title")
+                    keep(self._set(action, "title", title, at=at, by=by, note=note))
+                    action["title"] = title
+                if "owner" in edit or "owner_email" in edit:
+                    name = edit["owner"] if "owner" in edit else action["owner"]
+                    if name is None:
+                        if action["owner"] is not None:
+                            keep(self._unset_owner(action, at=at, by=by, note=note))
+                            action["owner"] = None
+                    else:
+                        name = clean_name(name)
+                        email = (
+                            check_email(edit["owner_email"]) if edit.get("owner_email") else None
+                        )
+                        before = self.conn.execute(
+                            f"SELECT email FROM owners WHERE name = ? {dialect.NOCASE}",  # noqa: S608
+                            [name],
+                        ).fetchone()
+                        owner_id = self._owner_id(name, email, at, by)
+                        stored = self.conn.execute(
+                            "SELECT name FROM owners WHERE id = ?", [owner_id]
+                        ).fetchone()[0]
+                        old_email = before["email"] if before is not None else None
+                        if action["owner"] != stored:
+                            keep(self._set_owner(action, owner_id, stored, at=at, by=by, note=note))
+                            action["owner"] = stored
+                        if email and email != old_email:
+                            changes.append(Change(ref, "owner_email", old_email, email))
+                if "due" in edit:
+                    keep(self._set(action, "due", edit["due"], at=at, by=by, note=note))
+                    action["due"] = edit["due"]
+                if "evidence" in edit:
+                    value = _clean_text(edit["evidence"] or "") or None
+                    keep(self._set(action, "evidence", value, at=at, by=by, note=note))
+                    action["evidence"] = value
+                if "status" in edit and edit["status"] != action["status"]:
+                    status = edit["status"]
+                    if status not in STATUSES:
+                        raise UsageProblem(
+                            f"{ref}: '{status}' is not a status. Use one of: {', '.join(STATUSES)}."
+                        )
+                    if action["retired"]:
+                        raise RuleBroken(
+                            f"{ref} is retired; reinstate it before changing its status."
+                        )
+                    if status == "complete" and not action["evidence"]:
+                        raise RuleBroken(f"{ref} cannot be marked complete without evidence.")
+                    keep(self._set(action, "status", status, at=at, by=by, note=note))
+                    action["status"] = status
+        return changes

@@ -1,0 +1,172 @@
+"""Reads: one action or a few by reference, the audit trail, reports, owners, settings.
+
+The plan itself (now or as it stood at a date, streamed, counted) is in ``views.py``.
+``events_to_undo`` and ``last_event_at_before`` are the step-by-step reading of the audit
+trail that ``tests/test_asof.py`` checks the one-query rebuild against.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from cpft_tracker.errors import NotFound, UsageProblem
+from cpft_tracker.store import sqlite_dialect as dialect
+from cpft_tracker.store.views import ACTION_COLUMNS, ACTION_FROM, PlanViews
+
+
+def _action_dict(row: sqlite3.Row) -> dict[str, Any]:
+    d = dict(row)
+    d["in_source"] = bool(d["in_source"])
+    return d
+
+
+class PlanReads(PlanViews):
+    """Reads of single actions, the audit trail, reports, owners and settings."""
+
+    # -- reads ---------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """How many reports, actions, owners and events the database holds."""
+        row = self.conn.execute(
+            """SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM actions),
+                      (SELECT count(*) FROM actions WHERE retired IS NULL),
+                      (SELECT count(*) FROM owners), (SELECT count(*) FROM events)"""
+        ).fetchone()
+        return {
+            "reports": row[0],
+            "actions": row[1],
+            "actions_tracked": row[2],
+            "owners": row[3],
+            "events": row[4],
+        }
+
+    def action(self, ref: str) -> dict[str, Any]:
+        """One action by its reference (case-insensitive), or NotFound."""
+        return self.actions_by_refs([ref])[0]
+
+    def actions_by_refs(self, refs: Iterable[str]) -> list[dict[str, Any]]:
+        """Actions for references in the order given; NotFound names every unknown one."""
+        wanted = [r.strip() for r in refs]
+        if any(not r for r in wanted):
+            raise UsageProblem(
+                "An action reference is empty. Give one such as CPFT-01 (cpft-tracker list shows them)."
+            )
+        if not wanted:
+            raise UsageProblem("Give at least one action reference, e.g. CPFT-01.")
+        rows = self.conn.execute(
+            f"SELECT {ACTION_COLUMNS} FROM {ACTION_FROM} WHERE a.ref IN ({dialect.placeholders(wanted)}) {dialect.NOCASE}",  # noqa: S608
+            wanted,
+        ).fetchall()
+        found = {row["ref"].upper(): _action_dict(row) for row in rows}
+        missing = [r for r in wanted if r.upper() not in found]
+        if missing:
+            listed = ", ".join(missing)
+            raise NotFound(
+                f"No action with reference {listed}. Run 'cpft-tracker list' to see the references."
+            )
+        seen: set[str] = set()
+        ordered = []
+        for r in wanted:
+            if r.upper() not in seen:
+                seen.add(r.upper())
+                ordered.append(found[r.upper()])
+        return ordered
+
+    def history(self, ref: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """The audit trail, newest first, for one action or all."""
+        sql = (
+            "SELECT e.id, e.at, e.by, e.field, e.old, e.new, e.note, e.subject, a.ref AS ref,"
+            " r.name AS report FROM events e LEFT JOIN actions a ON a.id = e.action_id"
+            " LEFT JOIN reports r ON r.id = coalesce(e.report_id, a.report_id)"
+        )
+        params: list[Any] = []
+        if ref is not None:
+            action = self.action(ref)
+            sql += " WHERE e.action_id = ?"
+            params.append(action["id"])
+        sql += " ORDER BY e.id DESC"
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [dict(row) for row in self.conn.execute(sql, params)]
+
+    def reports(self) -> list[dict[str, Any]]:
+        """The imported reports with their action counts."""
+        rows = self.conn.execute(
+            """SELECT r.id, r.name, r.prefix, r.source_file, r.imported_at, r.updated_at,
+                      count(a.id) AS actions
+               FROM reports r LEFT JOIN actions a ON a.report_id = r.id
+               GROUP BY r.id ORDER BY r.id"""
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def owners(self) -> list[dict[str, Any]]:
+        """Owners with how many tracked actions each holds."""
+        rows = self.conn.execute(
+            """SELECT o.name, o.email, count(a.id) AS actions
+               FROM owners o LEFT JOIN actions a ON a.owner_id = o.id AND a.retired IS NULL
+               GROUP BY o.id ORDER BY o.name COLLATE NOCASE"""  # sorted for people
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def reminded_actions(self, recipient: str, kind: str, since: str, until: str) -> set[int]:
+        """Ids of the actions reminded to ``recipient`` (this kind) on ISO days ``since``..``until``."""
+        rows = self.conn.execute(
+            f"SELECT DISTINCT action_id FROM reminders WHERE recipient = ? {dialect.NOCASE}"  # noqa: S608
+            " AND kind = ? AND sent_on >= ? AND sent_on <= ?",
+            [recipient, kind, since, until],
+        ).fetchall()
+        return {int(r[0]) for r in rows}
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        """A stored setting (e.g. the BRAG warning window)."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    # -- writes --------------------------------------------------------------
+    # -- as-of views, progress and plan files (issue 4) -------------------------
+
+    def events_to_undo(self, cutoff: str) -> list[tuple[Any, ...]]:
+        """Events recorded at or after UTC ``cutoff``, newest first, as plain tuples (for speed):
+        ``(id, action_id, subject, field, old)``. Used to rebuild the plan as it stood before."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(
+            "SELECT id, action_id, subject, field, old FROM events WHERE at >= ? ORDER BY id DESC",
+            [cutoff],
+        ).fetchall()
+
+    def action_events_between(
+        self, start: str, end: str, fields: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """Action events of the given fields recorded in [start, end) UTC, oldest first, with the ref."""
+        rows = self.conn.execute(
+            "SELECT e.id, e.at, e.by, e.field, e.old, e.new, e.note, a.ref, a.title"  # noqa: S608
+            " FROM events e JOIN actions a ON a.id = e.action_id"
+            f" WHERE e.at >= ? AND e.at < ? AND {dialect.in_list('e.field')}"
+            " ORDER BY e.id",
+            [start, end, json.dumps(list(fields))],
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def owner_emails(self) -> dict[str, str | None]:
+        """Every owner's email address now, keyed by the casefolded owner name."""
+        return {
+            name.casefold(): email
+            for name, email in self.conn.execute("SELECT name, email FROM owners")
+        }
+
+    def last_event_at_before(self, event_id: int) -> dict[int, str]:
+        """For each action, the time of its last event written before event ``event_id``.
+
+        (Its ``updated_at`` then.) Uses the covering index on (action_id, id), so it stays fast.
+        """
+        rows = self.conn.execute(
+            "SELECT e.action_id, e.at FROM events e JOIN (SELECT action_id, max(id) AS id FROM events"
+            " WHERE action_id IS NOT NULL AND id < ? GROUP BY action_id) m ON e.id = m.id",
+            [event_id],
+        )
+        return {int(a): str(t) for a, t in rows}

@@ -1,0 +1,184 @@
+"""Everything SQLite-specific in SQL text, in one place.
+
+The schema (with the triggers that keep the audit trail append-only), placeholders, the
+write lock, the upsert, case-insensitive comparison, a list passed as one parameter, and
+the two queries that rely on SQLite's own behaviour. The reads, writes and loading modules
+build their SQL from these; a second backend (PostgreSQL, issue 12) provides a module with
+the same names and its own connection module, and the rest stays as it is.
+
+Dates are ISO text (``YYYY-MM-DD``) and timestamps ISO UTC text, compared as strings, and
+date arithmetic is done in Python and passed as parameters: no date functions are needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+MIGRATION_SET = "cpft_tracker"
+
+# ---------------------------------------------------------------------------
+# Schema: one function per migration. Never edit a released migration; add one.
+# ---------------------------------------------------------------------------
+
+M001_INITIAL = [
+    """CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        source_file TEXT,
+        source_sha256 TEXT,
+        imported_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE owners (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        email TEXT,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE actions (
+        id INTEGER PRIMARY KEY,
+        ref TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        report_id INTEGER NOT NULL REFERENCES reports(id),
+        fingerprint TEXT NOT NULL,
+        requirement TEXT NOT NULL,
+        title TEXT NOT NULL,
+        context TEXT NOT NULL,
+        section TEXT,
+        line INTEGER,
+        position INTEGER,
+        keyword TEXT NOT NULL CHECK (keyword IN ('must', 'needs', 'should')),
+        matched TEXT,
+        quality_statement TEXT,
+        owner_id INTEGER REFERENCES owners(id),
+        due TEXT,
+        status TEXT NOT NULL DEFAULT 'not-started'
+            CHECK (status IN ('not-started', 'in-progress', 'blocked', 'complete')),
+        evidence TEXT,
+        retired TEXT,
+        in_source INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (report_id, fingerprint)
+    )""",
+    "CREATE INDEX actions_owner ON actions(owner_id)",
+    "CREATE INDEX actions_due ON actions(due)",
+    "CREATE INDEX actions_status ON actions(status)",
+    """CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        action_id INTEGER REFERENCES actions(id),
+        report_id INTEGER REFERENCES reports(id),
+        subject TEXT,
+        at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        note TEXT
+    )""",
+    "CREATE INDEX events_action ON events(action_id, id)",
+    "CREATE INDEX events_at ON events(at)",
+    """CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE reminders (
+        id INTEGER PRIMARY KEY,
+        action_id INTEGER NOT NULL REFERENCES actions(id),
+        recipient TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'owner',
+        sent_on TEXT NOT NULL,
+        sent_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX reminders_lookup ON reminders(action_id, recipient, sent_on)",
+    """CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+       BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END""",
+    """CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+       BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END""",
+    """CREATE TRIGGER actions_are_never_deleted BEFORE DELETE ON actions
+       BEGIN SELECT RAISE(ABORT, 'actions are retired, never deleted'); END""",
+    """CREATE TRIGGER reports_are_never_deleted BEFORE DELETE ON reports
+       BEGIN SELECT RAISE(ABORT, 'reports are never deleted'); END""",
+]
+
+
+def m001_initial(db: Any) -> None:
+    """Reports, owners, actions, the append-only events table, settings and sent reminders."""
+    for statement in M001_INITIAL:
+        db.execute(statement)
+
+
+def m002_progress_index(db: Any) -> None:
+    """An index that holds every column the progress figures count (issue 10).
+
+    Its order is the order they are grouped in (statement, status, owner, retired), so
+    ``progress`` reads this small index in order and never the action rows themselves
+    (their requirement and context text is most of the file); ``created_at`` and
+    ``report_id`` make it cover the as-of rebuild and ``--report`` too.
+    """
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS actions_figures ON actions"
+        "(quality_statement, status, owner_id, retired, due, report_id, created_at)"
+    )
+
+
+# The ordered list of migrations this version knows. Append only.
+MIGRATIONS: list[tuple[str, Any]] = [
+    ("m001_initial", m001_initial),
+    ("m002_progress_index", m002_progress_index),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# ---------------------------------------------------------------------------
+# SQL fragments
+# ---------------------------------------------------------------------------
+
+PARAMSTYLE = "qmark"  # every query in the store is written with ``?`` placeholders
+
+# Take the write lock when the transaction starts, so writers queue (busy timeout) instead of
+# failing half-way with "database is locked" when two try to upgrade a read lock.
+BEGIN_WRITE = "BEGIN IMMEDIATE"
+
+# Names of owners and refs are unique without regard to (ASCII) case.
+NOCASE = "COLLATE NOCASE"
+
+UPSERT_SETTING = (
+    "INSERT INTO settings (key, value) VALUES (?, ?)"
+    " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+)
+
+# For each (action, field) changed at or after a cut-off, its OLDEST such event: a bare
+# column next to min() takes its value from the row holding the minimum (SQLite documents
+# this). NOT INDEXED: one scan of the table in rowid order beats an index walk that fetches
+# each row (half the trail is after a cut-off months back).
+FIRST_CHANGES_AFTER = (
+    "SELECT action_id, field, old, min(id) FROM events NOT INDEXED"
+    " WHERE at >= ? AND action_id IS NOT NULL GROUP BY action_id, field"
+)
+
+
+def placeholders(values: Sequence[Any]) -> str:
+    """``?, ?, ?``: one placeholder per value, for ``IN (...)``."""
+    return ",".join("?" for _ in values)
+
+
+def in_list(column: str) -> str:
+    """``column IN (<a JSON list given as ONE parameter>)``: any number of ids, one statement."""
+    return f"{column} IN (SELECT value FROM json_each(?))"  # noqa: S608 - a column name from code
+
+
+def casefold(expr: str) -> str:
+    """SQL for Python's ``str.casefold`` of ``expr`` (registered on each connection by
+    ``register_functions``): SQLite's ``lower`` and NOCASE fold ASCII only."""
+    return f"casefold({expr})"
+
+
+def _casefold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def register_functions(conn: Any) -> None:
+    """The SQL functions the store's queries use that SQLite lacks."""
+    conn.create_function("casefold", 1, _casefold, deterministic=True)

@@ -1,0 +1,393 @@
+"""The plan as ONE query: now or as it stood at a cut-off, filtered, streamed, counted.
+
+Every view of the plan (``list``, ``export``, ``progress``, ``remind``, ``plan template``)
+is one ``SELECT`` whose rows are handed out one at a time from the cursor
+(:meth:`PlanViews.iter_plan`), counted in SQL (:meth:`PlanViews.count_plan`) or reduced
+to progress figures in SQL (:meth:`PlanViews.progress_counts`): nothing holds every
+action in memory.
+
+**The plan now** reads ``actions`` joined to its report and owner; the filters are SQL
+over its columns (owner and report names matched with Python's ``casefold`` by finding
+their few ids first: SQLite's NOCASE folds ASCII only).
+
+**The plan at a cut-off** (``--as-of``) is rebuilt in the same query from the audit
+trail: for each (action, field) changed at or after the cut-off, the OLDEST such event
+holds in ``old`` the value in force then (``dialect.FIRST_CHANGES_AFTER``); those are
+pivoted to one row per action (``ch``) and put back over the current values. An action
+created after the cut-off is left out; ``updated_at`` is its last event before the first
+event after the cut-off; an owner's email is rebuilt from the (few) owner events in Python
+as rows stream past. ``asof.py`` documents which fields are rebuilt and how; its
+``matches`` is the Python reading of the filters, which these SQL filters equal (tested).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from cpft_tracker.store import sqlite_dialect as dialect
+from cpft_tracker.store.connection import StoreConnection
+from cpft_tracker.store.interface import Filters
+
+# Every field of an action row, in order: name -> SQL (over ACTION_FROM).
+ACTION_FIELDS: dict[str, str] = {
+    "id": "a.id",
+    "ref": "a.ref",
+    "report": "r.name",
+    "requirement": "a.requirement",
+    "title": "a.title",
+    "context": "a.context",
+    "section": "a.section",
+    "line": "a.line",
+    "position": "a.position",
+    "keyword": "a.keyword",
+    "matched": "a.matched",
+    "quality_statement": "a.quality_statement",
+    "owner": "o.name",
+    "owner_email": "o.email",
+    "due": "a.due",
+    "status": "a.status",
+    "evidence": "a.evidence",
+    "retired": "a.retired",
+    "in_source": "a.in_source",
+    "created_at": "a.created_at",
+    "updated_at": "a.updated_at",
+    "report_id": "a.report_id",
+    "fingerprint": "a.fingerprint",
+}
+
+
+def _check_names(names: Sequence[str]) -> None:
+    unknown = [n for n in names if n not in ACTION_FIELDS]
+    if unknown:
+        raise ValueError(f"not action fields: {', '.join(map(repr, unknown))}")
+
+
+def _select_list(names: Sequence[str]) -> str:
+    """The SELECT list of these action fields: SQL from ACTION_FIELDS only (others refused)."""
+    _check_names(names)
+    return ", ".join(f"{ACTION_FIELDS[n]} AS {n}" for n in names)
+
+
+ACTION_COLUMNS = _select_list(list(ACTION_FIELDS))
+ACTION_FROM = (
+    "actions a JOIN reports r ON r.id = a.report_id LEFT JOIN owners o ON o.id = a.owner_id"
+)
+PLAN_ORDER = "report_id, position, id"
+
+# Fields whose events carry the value in force before the change in ``old`` (asof.py).
+UNDOABLE_FIELDS = ("owner", "due", "status", "evidence", "retired", "title", "quality_statement")
+_PIVOTED = (*UNDOABLE_FIELDS, "in_source")
+
+# One row per action changed at or after the cut-off: whether it was created since, and
+# for each rebuilt field whether it changed (``<f>_c``) and its value then (``<f>_old``).
+# Plain SQL (CASE, max, coalesce) that PostgreSQL reads the same; what is SQLite's own is
+# in the dialect (``FIRST_CHANGES_AFTER``, ``casefold``, ``in_list``, ``placeholders``).
+_AS_OF_CTE = (
+    f"firsts AS ({dialect.FIRST_CHANGES_AFTER}), "  # noqa: S608 - our SQL only
+    "ch AS (SELECT action_id, max(CASE WHEN field = 'created' THEN 1 ELSE 0 END) AS created, "
+    + ", ".join(
+        f"max(CASE WHEN field = '{f}' THEN 1 ELSE 0 END) AS {f}_c,"
+        f" max(CASE WHEN field = '{f}' THEN old END) AS {f}_old"
+        for f in _PIVOTED
+    )
+    + " FROM firsts GROUP BY action_id)"
+)
+
+
+def _as_of_expr(name: str) -> str:
+    """The SQL of one field as it stood at the cut-off (over a, r, o and ch)."""
+    current = ACTION_FIELDS[name]
+    if name in UNDOABLE_FIELDS:
+        return f"CASE WHEN ch.{name}_c = 1 THEN ch.{name}_old ELSE {current} END"
+    if name == "in_source":
+        return f"CASE WHEN ch.in_source_c = 1 THEN coalesce(ch.in_source_old, '') != '0' ELSE {current} END"
+    if name == "updated_at":  # the one ``?`` of the rebuilt row: the first event after the cut-off
+        return (
+            f"CASE WHEN ch.action_id IS NULL THEN {current} ELSE coalesce((SELECT e.at FROM"  # noqa: S608
+            " events e WHERE e.action_id = a.id AND e.id < ? ORDER BY e.id DESC LIMIT 1),"
+            " a.created_at) END"
+        )
+    return current
+
+
+# The rebuilt plan: every field by name, plus ``touched`` (changed since the cut-off).
+_AS_OF_PLAN = (
+    "p AS (SELECT "  # noqa: S608 - our SQL only
+    + ", ".join(f"{_as_of_expr(n)} AS {n}" for n in ACTION_FIELDS)
+    + f", ch.action_id IS NOT NULL AS touched FROM {ACTION_FROM}"
+    " LEFT JOIN ch ON ch.action_id = a.id"
+    " WHERE a.created_at < ? AND coalesce(ch.created, 0) = 0)"
+)
+
+
+class PlanViews(StoreConnection):
+    """The plan now or at a cut-off: streamed, counted, and its progress figures, in SQL."""
+
+    # -- the query ---------------------------------------------------------------
+
+    def _ids(self, filters: Filters) -> tuple[list[int] | None, list[int] | None]:
+        """The owner and report ids the name filters mean (matched with ``casefold``)."""
+        owner_ids = report_ids = None
+        if filters.owner is not None:
+            wanted = filters.owner.casefold()
+            owner_ids = [
+                i
+                for i, name in self.conn.execute("SELECT id, name FROM owners")
+                if name.casefold() == wanted
+            ]
+        if filters.report is not None:
+            wanted = filters.report.casefold()
+            report_ids = [
+                i
+                for i, name, prefix in self.conn.execute("SELECT id, name, prefix FROM reports")
+                if wanted in (name.casefold(), prefix.casefold())
+            ]
+        return owner_ids, report_ids
+
+    def _where_now(self, f: Filters) -> tuple[list[str], list[Any]]:
+        """The filters as SQL over the current tables (indexes on due, status, owner usable)."""
+        owner_ids, report_ids = self._ids(f)
+        where: list[str] = []
+        params: list[Any] = []
+        if f.status:
+            where.append(f"a.status IN ({dialect.placeholders(f.status)})")
+            params.extend(f.status)
+        if owner_ids is not None:
+            where.append(dialect.in_list("a.owner_id"))
+            params.append(json.dumps(owner_ids))
+        if f.unassigned:
+            where.append("a.owner_id IS NULL")
+        if f.overdue_on:
+            where.append("a.due < ? AND a.status != 'complete' AND a.retired IS NULL")
+            params.append(f.overdue_on)
+        if f.due_before:
+            where.append("a.due < ?")
+            params.append(f.due_before)
+        if report_ids is not None:
+            where.append(dialect.in_list("a.report_id"))
+            params.append(json.dumps(report_ids))
+        if f.quality_statement is not None:
+            where.append("a.quality_statement = ?")
+            params.append(f.quality_statement)
+        if not f.include_retired:
+            where.append("a.retired IS NULL")
+        return where, params
+
+    def _where_rebuilt(self, f: Filters) -> tuple[list[str], list[Any]]:
+        """The filters as SQL over the rebuilt plan ``p`` (the owner is a name from the trail)."""
+        _, report_ids = self._ids(f)
+        where: list[str] = []
+        params: list[Any] = []
+        if f.status:
+            where.append(f"p.status IN ({dialect.placeholders(f.status)})")
+            params.extend(f.status)
+        if f.owner is not None:
+            where.append(f"{dialect.casefold('p.owner')} = ?")
+            params.append(f.owner.casefold())
+        if f.unassigned:
+            where.append("p.owner IS NULL")
+        if f.overdue_on:
+            where.append(
+                "p.due != '' AND p.due < ? AND p.status != 'complete' AND coalesce(p.retired, '') = ''"
+            )
+            params.append(f.overdue_on)
+        if f.due_before:
+            where.append("p.due != '' AND p.due < ?")
+            params.append(f.due_before)
+        if report_ids is not None:
+            where.append(dialect.in_list("p.report_id"))
+            params.append(json.dumps(report_ids))
+        if f.quality_statement is not None:
+            where.append("p.quality_statement = ?")
+            params.append(f.quality_statement)
+        if not f.include_retired:
+            where.append("coalesce(p.retired, '') = ''")
+        return where, params
+
+    def _plan_sql(
+        self,
+        names: Sequence[str],
+        filters: Filters | None,
+        cutoff: str | None,
+        *,
+        ordered: bool = True,
+    ) -> tuple[str, list[Any]]:
+        """The SELECT of the plan's ``names`` (now, or at UTC ``cutoff``), filtered, and its parameters."""
+        _check_names([n for n in names if n != "touched"])  # refused before any SQL is run
+        f = filters or Filters()
+        if cutoff is None:
+            where, params = self._where_now(f)
+            sql = f"SELECT {_select_list(names)} FROM {ACTION_FROM}"  # noqa: S608 - ACTION_FIELDS only
+            order = "a.report_id, a.position, a.id"
+        else:
+            first = self.conn.execute(
+                "SELECT min(id) FROM events WHERE at >= ?", [cutoff]
+            ).fetchone()[0]
+            where, params = self._where_rebuilt(f)
+            params = [cutoff, first or 0, cutoff, *params]  # firsts, updated_at, created_at
+            sql = (
+                f"WITH {_AS_OF_CTE}, {_AS_OF_PLAN} SELECT "  # noqa: S608 - names checked above
+                + ", ".join(f"p.{n} AS {n}" for n in names)
+                + " FROM p"
+            )
+            order = "p.report_id, p.position, p.id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        if ordered:
+            sql += f" ORDER BY {order}"
+        return sql, params
+
+    # -- streamed rows ---------------------------------------------------------
+
+    def iter_plan(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str | None = None,
+        columns: Iterable[str] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """The actions matching ``filters`` (now, or as they stood at UTC ``cutoff``), one at a time.
+
+        In report then document order. ``columns``: only these fields (names from
+        ``ACTION_FIELDS``); the filters still apply in full. ``limit``: the first so many
+        only (SQLite keeps just those while sorting). Rows come from the cursor as they
+        are read, so a caller that writes them out holds one at a time.
+        """
+        names = list(ACTION_FIELDS) if columns is None else list(dict.fromkeys(columns))
+        emails: dict[str, str | None] | None = None
+        query = names
+        if cutoff is not None and "owner_email" in names:
+            emails = self._owner_emails_at(cutoff)
+        if emails is not None:
+            query = [*names, *(["owner"] if "owner" not in names else []), "touched"]
+        sql, params = self._plan_sql(query, filters, cutoff)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(0, int(limit)))
+        cur = self.conn.cursor()
+        cur.row_factory = None  # plain tuples zipped with the names: 3x faster than sqlite3.Row
+        try:
+            cur.execute(sql, params)
+            with_in_source = "in_source" in names
+            for values in cur:
+                row = dict(zip(query, values, strict=True))
+                if with_in_source:
+                    row["in_source"] = bool(row["in_source"])
+                if emails is not None:
+                    owner = row["owner"]
+                    if row.pop("touched"):
+                        row["owner_email"] = emails.get(owner.casefold()) if owner else None
+                    elif (
+                        owner
+                    ):  # the owner's email may have changed since, even if the action did not
+                        row["owner_email"] = emails.get(owner.casefold(), row["owner_email"])
+                    if "owner" not in names:
+                        del row["owner"]
+                yield row
+        finally:
+            cur.close()
+
+    def actions(
+        self, filters: Filters | None = None, *, columns: Iterable[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The actions now matching ``filters``, in report then document order, as a list.
+
+        (``iter_plan`` gives the same rows one at a time.) The filters mean exactly what
+        ``asof.matches`` means for a rebuilt row (tested in ``tests/test_asof.py``).
+        """
+        return list(self.iter_plan(filters, columns=columns))
+
+    def _owner_emails_at(self, cutoff: str) -> dict[str, str | None] | None:
+        """Every owner's email address at UTC ``cutoff``, keyed by the casefolded name.
+
+        None when nothing was recorded since: the rows' current addresses stand as they are.
+        """
+        if (
+            self.conn.execute("SELECT 1 FROM events WHERE at >= ? LIMIT 1", [cutoff]).fetchone()
+            is None
+        ):
+            return None
+        emails = {
+            name.casefold(): email
+            for name, email in self.conn.execute("SELECT name, email FROM owners")
+        }
+        rows = self.conn.execute(
+            "SELECT old, subject FROM events WHERE at >= ? AND action_id IS NULL"
+            " AND field = 'owner_email' ORDER BY id DESC",
+            [cutoff],
+        )
+        for old, subject in rows:  # newest first: the oldest change after the cut-off wins
+            if subject:
+                emails[subject.casefold()] = old
+        return emails
+
+    # -- counted in SQL ----------------------------------------------------------
+
+    def count_plan(
+        self, filters: Filters | None = None, *, cutoff: str | None = None, limit: int | None = None
+    ) -> int:
+        """How many actions ``iter_plan`` would give."""
+        sql, params = self._plan_sql(["id"], filters, cutoff, ordered=False)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(0, int(limit)))
+        return int(self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])  # noqa: S608
+
+    def any_plan(self, filters: Filters | None = None, *, cutoff: str | None = None) -> bool:
+        """Whether ``iter_plan`` would give any action (stops at the first one found)."""
+        sql, params = self._plan_sql(["id"], filters, cutoff, ordered=False)
+        return bool(self.conn.execute(f"SELECT EXISTS ({sql})", params).fetchone()[0])  # noqa: S608
+
+    def progress_counts(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str | None = None,
+        today: str,
+        amber_until: str,
+        soon_until: str,
+    ) -> list[tuple[Any, ...]]:
+        """The plan's actions counted in SQL for the progress figures, a few hundred rows for any size.
+
+        One row per ``(quality_statement, owner, status, retired)`` with how many actions
+        it has and, of those, how many have no due date, are past due (before ``today``),
+        due from ``today`` to ``amber_until`` (the warning window) and from ``today`` to
+        ``soon_until`` (30 days): ``progress.counted_in_sql`` makes the BRAG, overdue and
+        due-soon figures from these by the rules of ``models.rag`` (tested against it).
+        The plan now is counted from the ``actions_figures`` index (migration m002) in its
+        own order: no sort, no action row read; owners are named afterwards from their ids.
+        """
+        sums = (
+            "count(*), count(CASE WHEN due IS NULL OR due = '' THEN 1 END),"
+            " count(CASE WHEN due != '' AND due < ? THEN 1 END),"
+            " count(CASE WHEN due >= ? AND due <= ? THEN 1 END),"
+            " count(CASE WHEN due >= ? AND due <= ? THEN 1 END)"
+        )
+        dates = [today, today, amber_until, today, soon_until]
+        f = filters or Filters()
+        if cutoff is None:
+            where, params = self._where_now(f)
+            sql = (
+                f"SELECT quality_statement, status, owner_id, retired, {sums} FROM actions a"  # noqa: S608
+                + (" WHERE " + " AND ".join(where) if where else "")
+                + " GROUP BY quality_statement, status, owner_id, retired"
+            )
+            cur = self.conn.cursor()
+            cur.row_factory = None
+            rows = cur.execute(sql, [*dates, *params]).fetchall()
+            names = dict(self.conn.execute("SELECT id, name FROM owners").fetchall())
+            return [
+                (qs, names.get(o) if o is not None else None, s, *rest) for qs, s, o, *rest in rows
+            ]
+        names_sql = ["quality_statement", "owner", "status", "due", "retired"]
+        inner, params = self._plan_sql(names_sql, f, cutoff, ordered=False)
+        sql = (
+            f"SELECT quality_statement, owner, status, retired, {sums} FROM ({inner})"  # noqa: S608
+            " GROUP BY quality_statement, owner, status, retired"
+        )
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, [*dates, *params]).fetchall()
