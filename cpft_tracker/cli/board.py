@@ -16,10 +16,12 @@ from cpft_tracker.cli.options import (
     Format,
     OverdueFilter,
     OwnerFilter,
+    Pager,
     QualityStatementFilter,
     ReportFilter,
     StatusFilter,
     UnassignedFilter,
+    Wide,
     Window,
     build_filters,
     check_format,
@@ -28,7 +30,7 @@ from cpft_tracker.cli.options import (
     resolve_as_of,
     today_date,
 )
-from cpft_tracker.cli.output import say, write_output
+from cpft_tracker.cli.output import paged, say, write_output
 from cpft_tracker.errors import (
     UsageProblem,
 )
@@ -80,6 +82,8 @@ def progress(
     report: ReportFilter = None,
     window: Window = None,
     fmt: Format = "table",
+    wide: Wide = False,
+    pager: Pager = True,
 ) -> None:
     """Show progress for the board: % complete, BRAG counts, overdue, and tables by statement, owner, status.
 
@@ -130,7 +134,10 @@ def progress(
         if as_of_day
         else f"Action plan progress on {long_date(today)}"
     )
-    print_progress(figures, position=position, groupings=groupings, since=figures["since"])
+    with paged(pager, wide=wide):
+        print_progress(
+            figures, position=position, groupings=groupings, since=figures["since"], wide=wide
+        )
 
 
 def export(

@@ -166,6 +166,72 @@ AsOf = Annotated[
 ]
 
 
+SearchFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        metavar="TEXT",
+        help="Only actions with TEXT (any case) in their title, requirement or notes.",
+    ),
+]
+
+Sort = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        metavar="FIELD",
+        help="Order by ref, due (soonest first), status, owner, rag (red first) or updated "
+        "(newest first). Default: report, then the order in the report.",
+    ),
+]
+
+Limit = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", metavar="N", help="Show only the first N actions."),
+]
+
+Wide = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="One line per row, nothing wrapped (wider than the terminal if need be)."
+    ),
+]
+
+Pager = Annotated[
+    bool,
+    typer.Option(
+        "--pager/--no-pager",
+        help="On a terminal, show output longer than the screen through $PAGER (default: less). "
+        "Never when piped.",
+    ),
+]
+
+
+def parse_sort(value: str | None, today: Any, window: int) -> Any:
+    """--sort FIELD as a store PlanSort (None for the default order), or a usage error."""
+    import datetime as dt
+
+    from cpft_tracker.store import SORT_FIELDS, PlanSort
+
+    if value is None:
+        return None
+    field = value.strip().lower()
+    field = {"brag": "rag", "updated_at": "updated", "reference": "ref"}.get(field, field)
+    if field not in SORT_FIELDS:
+        raise UsageProblem(
+            f"'{value}' cannot be used with --sort. Use one of: {', '.join(SORT_FIELDS)}."
+        )
+    amber_until = (today + dt.timedelta(days=window)).isoformat()
+    return PlanSort(field, today=today.isoformat(), amber_until=amber_until)
+
+
+def check_limit(value: int | None, what: str = "actions") -> int | None:
+    """--limit N as given, or a usage error when it is below 1."""
+    if value is not None and value < 1:
+        raise UsageProblem(f"--limit must be 1 or more {what}, e.g. --limit 20 (not {value}).")
+    return value
+
+
 def resolve_as_of(as_of: str | None) -> tuple[Any, Any]:
     """(the --as-of date or None, the date that counts as today): the one reading of --as-of."""
     from cpft_tracker.asof import parse_as_of
@@ -185,6 +251,7 @@ def build_filters(
     due_before: str | None = None,
     report: str | None = None,
     quality_statement: str | None = None,
+    search: str | None = None,
 ) -> Any:
     """Turn the shared filter options into store Filters (values checked, dates read)."""
     from cpft_tracker.dates import parse_date
@@ -202,20 +269,33 @@ def build_filters(
         due_before=parse_date(due_before, base=today).isoformat() if due_before else None,
         report=one_line(report),
         quality_statement=parse_quality_statement(quality_statement) if quality_statement else None,
+        search=search if search and search.strip() else None,
     )
 
 
 def plan_view(
-    store: Any, *, as_of: str | None, window: int | None, columns: Any = None, **filter_options: Any
+    store: Any,
+    *,
+    as_of: str | None,
+    window: int | None,
+    columns: Any = None,
+    sort: str | None = None,
+    limit: int | None = None,
+    **filter_options: Any,
 ) -> tuple[Any, Any, int, list[dict[str, Any]]]:
     """What list, export and progress show: (the --as-of date or None, today, the BRAG window,
-    the filtered actions as they stood then). One reading of --as-of, filters and window."""
+    the filtered actions as they stood then). One reading of --as-of, filters, window, --sort
+    and --limit."""
     from cpft_tracker.asof import plan_actions
 
     as_of_day, today = resolve_as_of(as_of)
     filters = build_filters(today=today, **filter_options)
     win = window_days(store, window)
-    return as_of_day, today, win, plan_actions(store, filters, as_of_day, columns=columns)
+    order = parse_sort(sort, today, win)
+    rows = plan_actions(
+        store, filters, as_of_day, columns=columns, limit=check_limit(limit), sort=order
+    )
+    return as_of_day, today, win, rows
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:

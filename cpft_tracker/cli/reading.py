@@ -12,12 +12,17 @@ from cpft_tracker.cli.options import (
     AsOf,
     DueBeforeFilter,
     Format,
+    Limit,
     OverdueFilter,
     OwnerFilter,
+    Pager,
     QualityStatementFilter,
     ReportFilter,
+    SearchFilter,
+    Sort,
     StatusFilter,
     UnassignedFilter,
+    Wide,
     Window,
     check_format,
     open_store,
@@ -25,7 +30,7 @@ from cpft_tracker.cli.options import (
     today_date,
     window_days,
 )
-from cpft_tracker.cli.output import say
+from cpft_tracker.cli.output import paged, say
 from cpft_tracker.errors import (
     UsageProblem,
 )
@@ -39,11 +44,23 @@ def list_(
     due_before: DueBeforeFilter = None,
     report: ReportFilter = None,
     quality_statement: QualityStatementFilter = None,
+    search: SearchFilter = None,
+    sort: Sort = None,
+    limit: Limit = None,
     window: Window = None,
     as_of: AsOf = None,
     fmt: Format = "table",
+    wide: Wide = False,
+    pager: Pager = True,
 ) -> None:
-    """List actions with their BRAG rating, status, due date and owner."""
+    """List actions with their BRAG rating, status, due date and owner.
+
+    The table fits the terminal: long titles and owners wrap (on a narrow terminal the
+    title goes on the lines under its action), nothing is cut; --wide puts each action on
+    one line. On a terminal, a list longer than the screen is shown through a pager.
+
+    Example: cpft-tracker list --overdue --sort due --limit 10
+    """
     from cpft_tracker import render
     from cpft_tracker.asof import describe_as_of
 
@@ -60,6 +77,9 @@ def list_(
         due_before=due_before,
         report=report,
         quality_statement=quality_statement,
+        search=search,
+        sort=sort,
+        limit=limit,
     )
     if fmt == "json":
         render.write_stdout_chunks(render.actions_json_chunks(actions, today=today, window=win))
@@ -72,7 +92,8 @@ def list_(
         if not actions:
             say("No actions match. Run 'cpft-tracker list' without filters to see them all.")
             return
-        render.print_actions_table(actions, today=today, window=win)
+        with paged(pager, wide=wide):
+            render.print_actions_table(actions, today=today, window=win, wide=wide)
         at = f" as the plan stood at {describe_as_of(as_of_day)}" if as_of_day else ""
         say(f"{len(actions)} action{'s' if len(actions) != 1 else ''}{at}.")
 

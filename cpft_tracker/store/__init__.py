@@ -39,7 +39,14 @@ from cpft_tracker.store.connection import (
     resolve_db_path,
     translate_sqlite_error,
 )
-from cpft_tracker.store.interface import Change, Filters, ImportResult, PlanStore
+from cpft_tracker.store.interface import (
+    SORT_FIELDS,
+    Change,
+    Filters,
+    ImportResult,
+    PlanSort,
+    PlanStore,
+)
 from cpft_tracker.store.loading import PlanLoading
 from cpft_tracker.store.sqlite_dialect import MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
 from cpft_tracker.store.values import check_email, clean_name, derive_prefix, now_utc, who
@@ -54,10 +61,12 @@ __all__ = [
     "MIGRATIONS",
     "MIGRATION_SET",
     "SCHEMA_VERSION",
+    "SORT_FIELDS",
     "SQLITE_HEADER",
     "Change",
     "Filters",
     "ImportResult",
+    "PlanSort",
     "PlanStore",
     "Store",
     "check_email",
