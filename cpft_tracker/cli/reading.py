@@ -120,6 +120,7 @@ def history(
         int | None, typer.Option("--limit", "-n", metavar="N", help="Show the newest N events.")
     ] = None,
     fmt: Format = "table",
+    pager: Pager = True,
 ) -> None:
     """Show the audit trail, newest first: who changed what and when."""
     import json
@@ -136,7 +137,8 @@ def history(
             json.dumps({"schema_version": 1, "events": events}, ensure_ascii=False, indent=2) + "\n"
         )
         return
-    render.print_history(events)
+    with paged(pager):
+        render.print_history(events)
 
 
 def owners() -> None:
