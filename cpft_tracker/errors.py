@@ -47,6 +47,10 @@ class RuleBroken(TrackerError):
     """A change the rules do not allow, such as completing an action without evidence."""
 
 
+class FileExists(TrackerError):
+    """An output file (-o) that is already there: nothing is written over without --force."""
+
+
 class DeliveryFailed(TrackerError):
     """One or more reminder emails could not be sent (exit code 3)."""
 

@@ -243,11 +243,19 @@ def _csv_line(cells: Sequence[str]) -> str:
 
 
 def actions_csv_lines(
-    actions: Iterable[Mapping[str, Any]], *, today: dt.date, window: int = DEFAULT_WINDOW_DAYS
+    actions: Iterable[Mapping[str, Any]],
+    *,
+    today: dt.date,
+    window: int = DEFAULT_WINDOW_DAYS,
+    bom: bool = True,
 ) -> Iterator[str]:
-    """The CSV export (BOM, header, one line per action) as it is produced: see ``actions_json_chunks``."""
+    """The CSV export (BOM, header, one line per action) as it is produced: see ``actions_json_chunks``.
+
+    ``bom``: start with the byte-order mark Excel needs to read UTF-8 (a file); not on a
+    pipe, where ``cut`` and ``csv.DictReader`` would read it as part of the first name.
+    """
     records = (export_record(a, today, window) for a in actions)
-    return csv_lines(EXPORT_FIELDS, ([r[f] for f in EXPORT_FIELDS] for r in records))
+    return csv_lines(EXPORT_FIELDS, ([r[f] for f in EXPORT_FIELDS] for r in records), bom=bom)
 
 
 def write_stdout(text: str) -> None:

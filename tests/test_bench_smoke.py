@@ -279,7 +279,9 @@ def test_streamed_exports_write_the_same_bytes(
             render.EXPORT_FIELDS, ([r[f] for f in render.EXPORT_FIELDS] for r in doc["actions"])
         )
         target = tmp_path / "out.json"
-        write_output(render.actions_json_chunks(actions, today=today, window=14), str(target))
+        write_output(
+            render.actions_json_chunks(actions, today=today, window=14), str(target), force=True
+        )
         assert target.read_bytes() == "".join(pieces).encode("utf-8")
     # a record of another shape falls back to json.dumps, still nested exactly
     nested = {"a": [1, 2], "b": {"c": None}, "d": 1.5}

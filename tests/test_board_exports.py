@@ -165,7 +165,7 @@ def test_json_export_exact_record(board: Store, runner: CliRunner) -> None:
 def test_csv_export_exact(board: Store, runner: CliRunner) -> None:
     text = export(runner, "--format", "csv", "--status", "complete")
     assert text == (
-        "\ufeffref,report,requirement,title,context,section,keyword,quality_statement,owner,owner_email,"
+        "ref,report,requirement,title,context,section,keyword,quality_statement,owner,owner_email,"
         "due,status,rag,evidence,retired,in_source,created_at,updated_at\r\n"
         "E-04,Report E,The trust must speak-up guardian in post (E 4).,Speak-up guardian in post,"
         "Context for Speak-up guardian in post.,Well-led,must,Freedom to speak up,Bob Jones,,2026-02-28,"

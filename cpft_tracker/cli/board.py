@@ -13,7 +13,9 @@ import typer
 from cpft_tracker.cli.options import (
     AsOf,
     DueBeforeFilter,
+    Force,
     Format,
+    NoBom,
     OverdueFilter,
     OwnerFilter,
     Pager,
@@ -26,11 +28,12 @@ from cpft_tracker.cli.options import (
     build_filters,
     check_format,
     open_store,
+    output_format,
     plan_view,
     resolve_as_of,
     today_date,
 )
-from cpft_tracker.cli.output import paged, say, write_output
+from cpft_tracker.cli.output import check_output, paged, say, write_output
 from cpft_tracker.errors import (
     UsageProblem,
 )
@@ -142,18 +145,26 @@ def progress(
 
 def export(
     fmt: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="json, csv, markdown (a board-paper section) or html (a board report).",
+            help="json, csv, markdown (a board-paper section) or html (a board report). "
+            "Default: from the -o file's extension (.json .csv .md .html), else json.",
         ),
-    ] = "json",
+    ] = None,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write to a file, not stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to a file, not stdout (an existing file only with --force).",
+        ),
     ] = None,
+    force: Force = False,
+    no_bom: NoBom = False,
     status: StatusFilter = None,
     owner: OwnerFilter = None,
     unassigned: UnassignedFilter = False,
@@ -168,11 +179,16 @@ def export(
 
     json and csv are for scripts and spreadsheets; markdown is a board-paper section and
     html a self-contained report for a browser (summary, BRAG chart, a table per quality
-    statement, overdue actions first).
+    statement, overdue actions first). With -o the file name picks the format. A CSV file
+    starts with the byte-order mark Excel needs (--no-bom to leave it out); CSV on stdout
+    has none.
+
+    Example: cpft-tracker export -o board.html --overdue
     """
     from cpft_tracker import render
 
-    fmt = check_format(fmt, ("json", "csv", "markdown", "md", "html"))
+    check_output(output, force=force)
+    fmt = output_format(fmt, output, ("json", "csv", "markdown", "md", "html"), "json")
     store = open_store(readonly=True)
     as_of_day, today, win, actions = plan_view(
         store,
@@ -190,7 +206,8 @@ def export(
     if fmt == "json":
         text = render.actions_json_chunks(actions, today=today, window=win)
     elif fmt == "csv":
-        text = render.actions_csv_lines(actions, today=today, window=win)
+        bom = output not in (None, "-") and not no_bom  # Excel needs it; a pipe does not
+        text = render.actions_csv_lines(actions, today=today, window=win, bom=bom)
     else:
         from cpft_tracker import board
         from cpft_tracker.progress import summarise
@@ -201,4 +218,4 @@ def export(
         text = make(
             actions, figures, today=today, window=win, generated_at=generated_at, as_of=as_of_day
         )
-    write_output(text, output)
+    write_output(text, output, force=force)

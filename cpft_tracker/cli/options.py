@@ -298,6 +298,71 @@ def plan_view(
     return as_of_day, today, win, rows
 
 
+# -o FILE: the format each file extension means (export, plan template).
+OUTPUT_EXTENSIONS: dict[str, str] = {
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".html": "html",
+}
+FORMAT_NAMES = {"md": "markdown"}  # --format aliases
+
+NoBom = Annotated[
+    bool,
+    typer.Option(
+        "--no-bom",
+        help="Write a CSV file without the byte-order mark Excel uses to read UTF-8 "
+        "(CSV on stdout never has one).",
+    ),
+]
+
+Force = Annotated[bool, typer.Option("--force", help="Replace the -o file if it already exists.")]
+
+
+def output_format(
+    fmt: str | None, output: str | None, allowed: tuple[str, ...], default: str
+) -> str:
+    """The format to write: --format, else the -o file's extension, else ``default``.
+
+    A known extension that disagrees with --format is refused (``-o board.html --format
+    json``); without --format, an extension that names none of ``allowed`` is refused with
+    the ones it could be.
+    """
+    from pathlib import PurePath
+
+    chosen = check_format(fmt, allowed) if fmt is not None else None
+    chosen = FORMAT_NAMES.get(chosen, chosen) if chosen else None
+    if output is None or output == "-":
+        return chosen or default
+    name = PurePath(output).name
+    suffix = PurePath(output).suffix.lower()
+    by_name = OUTPUT_EXTENSIONS.get(suffix)
+    usable = {e: f for e, f in OUTPUT_EXTENSIONS.items() if f in allowed}
+    if by_name is not None and chosen is not None and by_name != chosen:
+        wanted = next((e for e, f in usable.items() if f == chosen), None)
+        rename = f", or name the file {PurePath(name).stem}{wanted}" if wanted else ""
+        raise UsageProblem(
+            f"-o {name} is a {suffix} file but --format is {fmt}. Leave out --format "
+            f"(the file name picks it){rename}."
+        )
+    if chosen is not None:
+        return chosen
+    if by_name is None or by_name not in allowed:
+        exts = list(usable)
+        example = f"{PurePath(name).stem or 'plan'}{exts[0]}"
+        if len(exts) == 1:
+            raise UsageProblem(
+                f"This writes {usable[exts[0]]} only: end the file name with {exts[0]} "
+                f"(e.g. -o {example}), not {name}."
+            )
+        known = ", ".join(exts[:-1]) + f" or {exts[-1]}"
+        raise UsageProblem(
+            f"Cannot tell the format to write from the name {name}. End it with {known} "
+            f"(e.g. -o {example}), or give --format."
+        )
+    return by_name
+
+
 def check_format(value: str, allowed: tuple[str, ...]) -> str:
     """A --format value, or a usage error listing the formats."""
     fmt = value.strip().lower()

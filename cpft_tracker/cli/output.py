@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cpft_tracker.errors import (
+    FileExists,
     TrackerError,
 )
 
@@ -31,11 +32,28 @@ def report_changes(changes: list[Any], nothing: str) -> None:
         say(f"{c.ref}: {describe_event({'field': c.field, 'old': c.old, 'new': c.new})}")
 
 
-def write_output(text: str | Iterable[str], output: str | None) -> None:
+def check_output(output: str | None, *, force: bool) -> None:
+    """Refuse an -o file that is already there (unless --force), before any work is done."""
+    if output is None or output == "-":
+        return
+    target = Path(output)
+    if target.is_dir():
+        raise TrackerError(
+            f"{target} is a folder. Give a file name, e.g. -o {target / 'plan.csv'}."
+        )
+    if not force and (target.exists() or target.is_symlink()):
+        raise FileExists(
+            f"{target} already exists. Add --force to replace it, or give another name."
+        )
+
+
+def write_output(text: str | Iterable[str], output: str | None, *, force: bool = False) -> None:
     """Data to stdout, or to a file with -o (written whole, then moved into place).
 
     ``text`` may be the pieces of the data as they are produced (an export): they are
-    written as they come, so the whole document is never held at once.
+    written as they come, so the whole document is never held at once. An existing file
+    is replaced only with ``force``; without it, one that appeared while writing is left
+    alone (the file is linked into place, which fails if the name is taken).
     """
     from cpft_tracker.render import write_stdout, write_stdout_chunks
 
@@ -45,6 +63,7 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
         else:
             write_stdout_chunks(text)
         return
+    check_output(output, force=force)
     target = Path(output)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
@@ -54,7 +73,23 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
             else:
                 for piece in text:
                     fh.write(piece)
-        tmp.replace(target)
+        if force:
+            tmp.replace(target)
+        else:
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                raise FileExists(
+                    f"{target} already exists. Add --force to replace it, or give another name."
+                ) from None
+            except OSError:  # a file system without hard links: checked just before
+                if target.exists():
+                    raise
+                tmp.replace(target)
+            tmp.unlink(missing_ok=True)
+    except FileExists:
+        tmp.unlink(missing_ok=True)
+        raise
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise TrackerError(

@@ -9,12 +9,14 @@ import typer
 
 from cpft_tracker.cli.options import (
     By,
+    Force,
+    NoBom,
     OwnerFilter,
     ReportFilter,
     open_store,
     plan_view,
 )
-from cpft_tracker.cli.output import say, write_output
+from cpft_tracker.cli.output import check_output, say, write_output
 
 plan_app = typer.Typer(
     name="plan",
@@ -34,17 +36,26 @@ def plan_template(
     ] = None,
     owner: OwnerFilter = None,
     report: ReportFilter = None,
+    force: Force = False,
+    no_bom: NoBom = False,
 ) -> None:
     """Write every action (ref, title, owner, email, due, status, evidence) as a CSV to edit in Excel.
 
     Change the owner, owner_email, due, status, evidence or title cells, save as CSV and
-    run 'cpft-tracker plan load FILE'. The requirement column is for reading only.
+    run 'cpft-tracker plan load FILE'. The requirement column is for reading only. An
+    existing FILE is replaced only with --force.
+
+    Example: cpft-tracker plan template -o plan.csv --owner "Director of Nursing"
     """
+    from cpft_tracker.cli.options import output_format
     from cpft_tracker.plan import template_csv
 
+    check_output(output, force=force)
+    output_format(None, output, ("csv",), "csv")  # -o plan.csv: a CSV file name
     store = open_store(readonly=True)
     *_, rows = plan_view(store, as_of=None, window=None, owner=owner, report=report)
-    write_output(template_csv(rows), output)
+    to_file = output not in (None, "-")
+    write_output(template_csv(rows, bom=to_file and not no_bom), output, force=force)
     if output not in (None, "-"):
         say(
             f"{len(rows)} action{'s' if len(rows) != 1 else ''}. Edit the file, save it as CSV, "

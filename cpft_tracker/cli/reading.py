@@ -84,7 +84,10 @@ def list_(
     if fmt == "json":
         render.write_stdout_chunks(render.actions_json_chunks(actions, today=today, window=win))
     elif fmt == "csv":
-        render.write_stdout_chunks(render.actions_csv_lines(actions, today=today, window=win))
+        # stdout: no byte-order mark (a pipe to cut or csv.DictReader would read it as text)
+        render.write_stdout_chunks(
+            render.actions_csv_lines(actions, today=today, window=win, bom=False)
+        )
     else:
         if not actions and as_of_day:
             say(f"No actions match as the plan stood at {describe_as_of(as_of_day)}.")
