@@ -53,10 +53,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def console(*, stderr: bool = False) -> Console:
-    """A rich console for stdout (or stderr) that honours NO_COLOR, pipes and COLUMNS."""
+    """A rich console for stdout (or stderr) that honours NO_COLOR, pipes and COLUMNS.
+
+    When the reader of stdout goes away (``show REF | head -1``) it raises BrokenPipeError
+    for the one error mapping (exit 0), where rich's own console exits 1.
+    """
     from rich.console import Console
 
-    return Console(
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(
         stderr=stderr,
         no_color=bool(os.environ.get("NO_COLOR")) or None,
         highlight=False,
@@ -256,6 +265,77 @@ def actions_csv_lines(
     """
     records = (export_record(a, today, window) for a in actions)
     return csv_lines(EXPORT_FIELDS, ([r[f] for f in EXPORT_FIELDS] for r in records), bom=bom)
+
+
+SHOW_SCHEMA_VERSION = 1
+
+
+def action_json(
+    action: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    *,
+    today: dt.date,
+    window: int = DEFAULT_WINDOW_DAYS,
+) -> str:
+    """``show --format json``: one action as the export object (plus its line in the report)
+    and its audit trail, newest first (docs/json-schemas.md)."""
+    record = export_record(action, today, window)
+    record["line"] = action.get("line")
+    doc = {
+        "schema_version": SHOW_SCHEMA_VERSION,
+        "generated_at": utc_now_iso(),
+        "as_of": today.isoformat(),
+        "action": record,
+        "history": [dict(e) for e in history],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+HISTORY_CSV_FIELDS = ("at", "by", "ref", "report", "field", "old", "new", "note", "subject")
+
+
+def history_csv_lines(events: Iterable[Mapping[str, Any]], *, bom: bool = False) -> Iterator[str]:
+    """``history --format csv``: one line per audit event, newest first."""
+    return csv_lines(
+        HISTORY_CSV_FIELDS, ([e.get(f) for f in HISTORY_CSV_FIELDS] for e in events), bom=bom
+    )
+
+
+PROGRESS_CSV_FIELDS = (
+    "grouping",
+    "name",
+    "actions",
+    "complete",
+    "percent_complete",
+    "blue",
+    "green",
+    "amber",
+    "red",
+    "overdue",
+)
+
+
+def progress_csv_lines(
+    figures: Mapping[str, Any], groupings: Sequence[str], *, bom: bool = False
+) -> Iterator[str]:
+    """``progress --format csv``: the whole plan (grouping ``all``), then one line per entry of
+    each table (grouping ``quality-statement``, ``owner`` or ``status``)."""
+
+    def line(grouping: str, name: str | None, e: Mapping[str, Any]) -> list[Any]:
+        return [
+            grouping,
+            name,
+            e["total"],
+            e["complete"],
+            f"{e['percent_complete']:.1f}",
+            *(e["rag"][n] for n in RAGS),
+            e["overdue"],
+        ]
+
+    rows = [line("all", None, figures)]
+    for grouping in groupings:
+        rows += [line(grouping, e["name"], e) for e in figures[GROUP_KEYS[grouping]]]
+    return csv_lines(PROGRESS_CSV_FIELDS, rows, bom=bom)
 
 
 def write_stdout(text: str) -> None:

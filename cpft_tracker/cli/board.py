@@ -98,9 +98,14 @@ def progress(
     from cpft_tracker.asof import cutoff_utc, describe_as_of, parse_as_of, plan_actions
     from cpft_tracker.board import long_date
     from cpft_tracker.progress import CHANGES_FIELDS, SUMMARY_FIELDS, changes_since, summarise
-    from cpft_tracker.render import print_progress, utc_now_iso, write_stdout
+    from cpft_tracker.render import (
+        print_progress,
+        progress_csv_lines,
+        utc_now_iso,
+        write_stdout,
+    )
 
-    fmt = check_format(fmt, ("table", "json"))
+    fmt = check_format(fmt, ("table", "json", "csv"))
     groupings = _grouping(by)
     store = open_store(readonly=True)
     as_of_day, today = resolve_as_of(as_of)
@@ -128,6 +133,9 @@ def progress(
         figures["since"] = changes_since(before, rows, notes, since=since_day, today=today)
     if fmt == "json":
         write_stdout(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "csv":
+        write_stdout("".join(progress_csv_lines(figures, groupings)))
         return
     if not rows:
         say("No actions yet" + (f" at {describe_as_of(as_of_day)}" if as_of_day else "") + ".")

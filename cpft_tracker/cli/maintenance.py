@@ -14,7 +14,6 @@ import typer
 
 from cpft_tracker.cli.options import (
     By,
-    Format,
     check_format,
     db_path,
     open_store,
@@ -34,7 +33,11 @@ def init() -> None:
     say(f"Database ready at {store.path} (schema version {store.schema_version}).")
 
 
-def info(fmt: Format = "table") -> None:
+def info(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")
+    ] = "table",
+) -> None:
     """Show which database is in use, its schema version and what it holds."""
     import json
 

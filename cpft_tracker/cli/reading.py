@@ -104,15 +104,30 @@ def list_(
 def show(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action reference, e.g. CPFT-01.")],
     window: Window = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table or json (the action and its history, see docs/json-schemas.md).",
+        ),
+    ] = "table",
 ) -> None:
-    """Show one action in full: the requirement verbatim, where it came from, its state and history."""
+    """Show one action in full: the requirement verbatim, where it came from, its state and history.
+
+    Example: cpft-tracker show CPFT-01 --format json
+    """
     from cpft_tracker import render
 
+    fmt = check_format(fmt, ("table", "json"))
     store = open_store(readonly=True)
     action = store.action(ref)
-    render.print_action(
-        action, store.history(ref), today=today_date(), window=window_days(store, window)
-    )
+    today, win = today_date(), window_days(store, window)
+    if fmt == "json":
+        render.write_stdout(render.action_json(action, store.history(ref), today=today, window=win))
+        return
+    render.print_action(action, store.history(ref), today=today, window=win)
 
 
 def history(
@@ -130,7 +145,7 @@ def history(
 
     from cpft_tracker import render
 
-    fmt = check_format(fmt, ("table", "json"))
+    fmt = check_format(fmt, ("table", "json", "csv"))
     if limit is not None and limit < 1:
         raise UsageProblem(f"--limit must be 1 or more events, e.g. --limit 20 (not {limit}).")
     store = open_store(readonly=True)
@@ -139,6 +154,9 @@ def history(
         render.write_stdout(
             json.dumps({"schema_version": 1, "events": events}, ensure_ascii=False, indent=2) + "\n"
         )
+        return
+    if fmt == "csv":
+        render.write_stdout_chunks(render.history_csv_lines(events))
         return
     with paged(pager):
         render.print_history(events)
