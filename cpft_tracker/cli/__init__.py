@@ -132,7 +132,14 @@ def main() -> None:
     """Console-script entry point."""
     from cpft_tracker.cli.help import answer_without_typer
 
-    if answer_without_typer(sys.argv[1:]):
+    try:
+        if answer_without_typer(sys.argv[1:]):
+            sys.stdout.flush()
+            return
+    except BrokenPipeError:  # `cpft-tracker --help | head -1`: the reader went away, not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     from cpft_tracker.cli.group import app
 
