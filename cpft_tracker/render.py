@@ -924,8 +924,8 @@ def print_import_preview(result: Any) -> None:
     groups = [
         ("new", "would be added as", result.added),
         ("kept", "already there as", result.already_there),
-        ("back", "back in the report:", result.back_in_source),
-        ("gone", "no longer in the report (kept, flagged):", result.no_longer_in_source),
+        ("back", "back in the report", result.back_in_source),
+        ("gone", "no longer in the report (kept, flagged)", result.no_longer_in_source),
     ]
     for _, verb, items in groups:
         for item in items:

@@ -38,7 +38,10 @@ def assign(
     note: Note = None,
     by: By = None,
 ) -> None:
-    """Give one or many actions an owner (and record their email for reminders)."""
+    """Give one or many actions an owner (and record their email for reminders).
+
+    Example: cpft-tracker assign CPFT-01 CPFT-02 "Director of Nursing" --email dn@example.nhs.uk
+    """
     from cpft_tracker.store import who
 
     store = open_store()
@@ -47,7 +50,10 @@ def assign(
 
 
 def unassign(refs: Refs, note: Note = None, by: By = None) -> None:
-    """Take the owner off one or many actions."""
+    """Take the owner off one or many actions.
+
+    Example: cpft-tracker unassign CPFT-03
+    """
     from cpft_tracker.store import who
 
     store = open_store()
@@ -68,7 +74,10 @@ def due(
     note: Note = None,
     by: By = None,
 ) -> None:
-    """Set the due date of one or many actions (UK dates: day first)."""
+    """Set the due date of one or many actions (UK dates: day first).
+
+    Example: cpft-tracker due CPFT-01 CPFT-02 31/03/2026
+    """
     from cpft_tracker.dates import parse_date
     from cpft_tracker.store import who
 
@@ -93,7 +102,10 @@ def status(
     ] = None,
     by: By = None,
 ) -> None:
-    """Move one or many actions to a status. 'complete' needs evidence, given now or recorded earlier."""
+    """Move one or many actions to a status. 'complete' needs evidence, given now or recorded earlier.
+
+    Example: cpft-tracker status CPFT-01 in-progress --note "Audit booked for May"
+    """
     from cpft_tracker.store import who
 
     value = parse_status(new_status)
@@ -107,7 +119,10 @@ def note(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The progress note.")],
     by: By = None,
 ) -> None:
-    """Add a dated progress note to an action."""
+    """Add a dated progress note to an action.
+
+    Example: cpft-tracker note CPFT-01 "Chased estates about the fire doors"
+    """
     from cpft_tracker.store import who
 
     store = open_store()
@@ -125,7 +140,10 @@ def evidence(
     ],
     by: By = None,
 ) -> None:
-    """Record evidence of completion for an action (added to any evidence already there)."""
+    """Record evidence of completion for an action (added to any evidence already there).
+
+    Example: cpft-tracker evidence CPFT-01 "Board minutes 12 March 2026, item 7"
+    """
     from cpft_tracker.store import who
 
     store = open_store()
@@ -138,7 +156,10 @@ def retitle(
     title: Annotated[str, typer.Argument(metavar="TITLE", help="The new short title.")],
     by: By = None,
 ) -> None:
-    """Correct an action's short title (the requirement itself is kept verbatim)."""
+    """Correct an action's short title (the requirement itself is kept verbatim).
+
+    Example: cpft-tracker retitle CPFT-01 "Complete falls risk assessments on time"
+    """
     from cpft_tracker.store import clean_name, who
 
     if not "".join(ch for ch in title if ch.isprintable()).strip():
@@ -165,7 +186,10 @@ def classify(
     ],
     by: By = None,
 ) -> None:
-    """Correct the CQC quality statement one or many actions fall under."""
+    """Correct the CQC quality statement one or many actions fall under.
+
+    Example: cpft-tracker classify CPFT-01 CPFT-02 "Freedom to speak up"
+    """
     from cpft_tracker.store import who
 
     value = parse_quality_statement(statement)
@@ -183,7 +207,10 @@ def retire(
     ],
     by: By = None,
 ) -> None:
-    """Stop tracking actions, with a reason. They stay in history and exports; nothing is deleted."""
+    """Stop tracking actions, with a reason. They stay in history and exports; nothing is deleted.
+
+    Example: cpft-tracker retire CPFT-07 --reason "Same as CPFT-03"
+    """
     from cpft_tracker.store import who
 
     store = open_store()
@@ -191,7 +218,10 @@ def retire(
 
 
 def reinstate(refs: Refs, note: Note = None, by: By = None) -> None:
-    """Track retired actions again."""
+    """Track retired actions again.
+
+    Example: cpft-tracker reinstate CPFT-07
+    """
     from cpft_tracker.store import who
 
     store = open_store()

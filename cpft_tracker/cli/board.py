@@ -92,6 +92,8 @@ def progress(
 
     Retired actions are not counted (they are shown as a separate number). --format json
     gives the same figures for scripts (see docs/json-schemas.md).
+
+    Example: cpft-tracker progress --since 01/03/2026 --by owner
     """
     import json
 

@@ -75,6 +75,8 @@ def import_(
 
     Importing the same file again adds nothing and keeps owners, dates, statuses and notes;
     a revised report adds only its new requirements and flags the ones it no longer has.
+
+    Example: cpft-tracker import report.pdf --dry-run
     """
     import hashlib  # here, not at the top: only import needs it (start-up, issue 7)
     import re

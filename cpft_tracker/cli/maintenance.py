@@ -28,7 +28,10 @@ from cpft_tracker.errors import (
 
 
 def init() -> None:
-    """Create the action plan database, or upgrade it to this version. Safe to run twice."""
+    """Create the action plan database, or upgrade it to this version. Safe to run twice.
+
+    Example: cpft-tracker init
+    """
     store = open_store(create=True)
     say(f"Database ready at {store.path} (schema version {store.schema_version}).")
 
@@ -38,7 +41,10 @@ def info(
         str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")
     ] = "table",
 ) -> None:
-    """Show which database is in use, its schema version and what it holds."""
+    """Show which database is in use, its schema version and what it holds.
+
+    Example: cpft-tracker info --format json
+    """
     import json
 
     fmt = check_format(fmt, ("table", "json"))
@@ -65,7 +71,10 @@ def settings(
     ] = None,
     by: By = None,
 ) -> None:
-    """Show the settings, or change one: 'cpft-tracker settings window 21' (amber warning window)."""
+    """Show the settings, or change one: 'cpft-tracker settings window 21' (amber warning window).
+
+    Example: cpft-tracker settings window 21
+    """
     if name is None:
         store = open_store(readonly=True)
         for key, (stored_key, what, default) in SETTINGS.items():
@@ -111,6 +120,8 @@ def backup(
 
     Uses SQLite's online backup, so the copy is consistent. The copy is readable by you
     only. To restore, stop using the tracker and copy the backup over the database file.
+
+    Example: cpft-tracker backup plan-backup.db
     """
     from cpft_tracker.maintenance import backup as make_backup
 
@@ -134,6 +145,8 @@ def check(
     """Check the database: integrity, foreign keys, schema version and audit-trail protection.
 
     Exits 1 with advice if anything is wrong (e.g. restore from your latest backup).
+
+    Example: cpft-tracker check
     """
     from cpft_tracker.maintenance import CheckReport, Finding
     from cpft_tracker.maintenance import check as run_check

@@ -20,7 +20,9 @@ from cpft_tracker.cli.output import check_output, say, write_output
 
 plan_app = typer.Typer(
     name="plan",
-    help="Edit the plan in a spreadsheet: write a template, then load the edited file.",
+    help="Edit the plan in a spreadsheet: write a template, then load the edited file.\n\n"
+    "Example: cpft-tracker plan template -o plan.csv, edit it in Excel, then "
+    "cpft-tracker plan load plan.csv",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -28,7 +30,10 @@ plan_app = typer.Typer(
 )
 
 
-@plan_app.command("template")
+@plan_app.command(
+    "template",
+    short_help="Write every action (ref, title, owner, email, due, status, evidence) as a CSV to edit in Excel.",
+)
 def plan_template(
     output: Annotated[
         str | None,
@@ -63,7 +68,10 @@ def plan_template(
         )
 
 
-@plan_app.command("load")
+@plan_app.command(
+    "load",
+    short_help="Apply an edited plan CSV in one go: every change is saved, or (if any row is wrong) none.",
+)
 def plan_load(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The edited plan CSV.")],
     by: By = None,
@@ -71,6 +79,8 @@ def plan_load(
     """Apply an edited plan CSV in one go: every change is saved, or (if any row is wrong) none.
 
     Each change is recorded in the audit trail. Every bad row is listed with its row number.
+
+    Example: cpft-tracker plan load plan.csv --by "Jane Smith"
     """
     from cpft_tracker.plan import PlanRejected, load_plan
     from cpft_tracker.render import describe_event

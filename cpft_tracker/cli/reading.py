@@ -140,7 +140,10 @@ def history(
     fmt: Format = "table",
     pager: Pager = True,
 ) -> None:
-    """Show the audit trail, newest first: who changed what and when."""
+    """Show the audit trail, newest first: who changed what and when.
+
+    Example: cpft-tracker history CPFT-01 --limit 20
+    """
     import json
 
     from cpft_tracker import render
@@ -163,7 +166,10 @@ def history(
 
 
 def owners() -> None:
-    """List owners, their email addresses and how many tracked actions each holds."""
+    """List owners, their email addresses and how many tracked actions each holds.
+
+    Example: cpft-tracker owners
+    """
     store = open_store(readonly=True)
     rows = store.owners()
     if not rows:
@@ -175,7 +181,10 @@ def owners() -> None:
 
 
 def reports() -> None:
-    """List the imported reports with their reference prefix and number of actions."""
+    """List the imported reports with their reference prefix and number of actions.
+
+    Example: cpft-tracker reports
+    """
     store = open_store(readonly=True)
     rows = store.reports()
     if not rows:
@@ -188,7 +197,10 @@ def reports() -> None:
 
 
 def quality_statements() -> None:
-    """List the CQC well-led quality statements an action can fall under."""
+    """List the CQC well-led quality statements an action can fall under.
+
+    Example: cpft-tracker quality-statements
+    """
     from cpft_tracker.quality_statements import NAMES
 
     for name in NAMES:
