@@ -119,6 +119,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cpft_tracker.cli.plan:plan_app",
         "Edit the plan in a spreadsheet: write a template, then load the edited file.",
     ),
+    "completion": (
+        "cpft_tracker.cli.completion:completion",
+        "Print the shell completion script for bash, zsh or fish (commands, options, refs, owners, statuses).",
+    ),
 }
 
 
@@ -130,6 +134,11 @@ def load(target: str) -> Any:
 
 def main() -> None:
     """Console-script entry point."""
+    if sys.argv[1:2] == ["__complete"]:  # the shell completion script asking (cli/completion.py)
+        from cpft_tracker.cli.completion import answer
+
+        answer(sys.argv[2:])
+        return
     from cpft_tracker.cli.help import answer_without_typer
 
     try:
