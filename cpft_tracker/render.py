@@ -449,6 +449,16 @@ def wrap_cell(text: str, width: int) -> list[str]:
     """
     if _cell_len(text) <= width:
         return [text]
+    if _single_width(text) and "  " not in text and text == text.strip():
+        words = text.split(" ")
+        if max(map(len, words)) <= width:  # no word to fold: greedy, exactly as divide_line
+            lines = [words[0]]
+            for word in words[1:]:
+                if len(lines[-1]) + 1 + len(word) <= width:
+                    lines[-1] += " " + word
+                else:
+                    lines.append(word)
+            return lines
     from rich._wrap import divide_line
 
     bounds = [0, *divide_line(text, max(1, width), fold=True), len(text)]

@@ -172,6 +172,26 @@ def test_fast_action_table_matches_rich_table(
     assert _drawn_list(_actions(), today, wide=True) == _rich_table(_actions(), today, wide=True)
 
 
+def test_wrapped_cells_are_richs_lines() -> None:
+    """render.wrap_cell (a plain greedy wrap when no word needs folding) is rich's wrapping."""
+    import random
+
+    from rich.text import Text
+
+    out = render.console()
+    rng = random.Random(13)
+    texts = ["Zoë Ärger-Łukasz, Head of Estates", "日本語のタイトル wide characters " * 3]
+    for _ in range(3_000):
+        words = ["".join(rng.choice("abc,.-'é") for _ in range(rng.randint(1, 9)))]
+        words += ["".join(rng.choice("xyz;") for _ in range(rng.randint(1, 9))) for _ in range(9)]
+        texts.append(" ".join(words[: rng.randint(1, 10)]))
+    for text in texts:
+        flat = " ".join(text.split())
+        for width in (2, 3, 7, 12, 20, 31):  # (no column is narrower than 4)
+            wrapped = [line.plain.rstrip() for line in Text(flat).wrap(out, width, overflow="fold")]
+            assert render.wrap_cell(flat, width) == wrapped, (flat, width)
+
+
 @pytest.mark.parametrize("columns", [30, 45, 60, 70, 80, 89, 100, 160])
 def test_action_table_fits_and_keeps_every_word(
     columns: int, monkeypatch: pytest.MonkeyPatch
