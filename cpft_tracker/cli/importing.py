@@ -14,6 +14,7 @@ from cpft_tracker.cli.options import (
 )
 from cpft_tracker.cli.output import say
 from cpft_tracker.errors import (
+    BadDocument,
     UsageProblem,
 )
 
@@ -69,18 +70,24 @@ def import_(
             help="Import the bundled example: CQC's 17 July 2025 well-led report on CPFT.",
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Import a file even if it does not look like a CQC report."),
+    ] = False,
     by: By = None,
 ) -> None:
     """Extract every must/needs requirement from CQC report files and add each as an action.
 
     Importing the same file again adds nothing and keeps owners, dates, statuses and notes;
     a revised report adds only its new requirements and flags the ones it no longer has.
+    A file that does not look like a CQC report (a licence, a page about something else,
+    this tool's own board report) is refused unless --force is given.
     """
     import hashlib  # here, not at the top: only import needs it (start-up, issue 7)
     import re
 
     from cpft_tracker.documents import read_document
-    from cpft_tracker.extract import document_title, extract_requirements
+    from cpft_tracker.extract import document_title, extract_requirements, looks_like_cqc_report
     from cpft_tracker.store import who
 
     paths = list(files or [])
@@ -99,6 +106,17 @@ def import_(
     documents = [
         read_document(Path(p)) for p in paths
     ]  # read them all first: a bad file changes nothing
+    forced: dict[Path, str] = {}
+    for doc in documents:  # and refuse any that is not a report before anything changes
+        ok, why = looks_like_cqc_report(doc.text)
+        if ok:
+            continue
+        if not force:
+            raise BadDocument(
+                f"{doc.path.name} does not look like a CQC report: {why}. Nothing was imported; "
+                "if it is one, import it anyway with --force."
+            )
+        forced[doc.path] = f"imported with --force: {why}"
     store = None if dry_run and not db_path().exists() else open_store(create=not dry_run)
     added_any = False
     for doc in documents:
@@ -131,6 +149,7 @@ def import_(
                 by=who(by),
                 prefix=prefix,
                 dry_run=dry_run,
+                note=forced.get(doc.path),
             )
         added_any = added_any or bool(result.added)
         if dry_run:

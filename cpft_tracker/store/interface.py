@@ -173,6 +173,7 @@ class PlanStore(Protocol):
         by: str,
         prefix: str | None = None,
         dry_run: bool = False,
+        note: str | None = None,
     ) -> ImportResult: ...
     def apply_plan(
         self, edits: Sequence[dict[str, Any]], *, by: str, note: str | None = None

@@ -29,13 +29,15 @@ class PlanLoading(AuditedWrites):
         by: str,
         prefix: str | None = None,
         dry_run: bool = False,
+        note: str | None = None,
     ) -> ImportResult:
         """Add each new requirement of a report as an action, in one transaction.
 
         The report is identified by its name; each requirement by the fingerprint of
         its sentence. Requirements already there are left alone (owners, dates,
         statuses and notes kept); ones missing from this version are flagged
-        ``in_source = 0``, never deleted.
+        ``in_source = 0``, never deleted. ``note`` goes on the report's import event
+        (e.g. why a file that did not look like a report was imported with --force).
         """
         from cpft_tracker.extract import fingerprint
 
@@ -61,6 +63,7 @@ class PlanLoading(AuditedWrites):
                         new=source_file,
                         report_id=report_id,
                         subject=name,
+                        note=note,
                     )
                 existing: dict[str, dict[str, Any]] = {}
                 next_number = 1
@@ -87,6 +90,7 @@ class PlanLoading(AuditedWrites):
                         new=source_file,
                         report_id=report_id,
                         subject=name,
+                        note=note,
                     )
 
             seen: set[str] = set()
