@@ -44,6 +44,12 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "in_source",
     "created_at",
     "updated_at",
+    # why it was taken and how sure, and whether a person has accepted it (issue 11 item 3)
+    "matched",
+    "rule",
+    "confidence",
+    "review",
+    "review_reason",
 )
 
 RAG_STYLE = {"blue": "bold blue", "green": "green", "amber": "bold yellow", "red": "bold red"}
@@ -80,6 +86,7 @@ def export_record(
     record = {name: action.get(name) for name in EXPORT_FIELDS}
     record["rag"] = rag_of(action, today, window)
     record["in_source"] = bool(action.get("in_source", True))
+    record["review"] = action.get("review") or "accepted"
     return record
 
 
@@ -724,6 +731,7 @@ def print_action(
     ]
     if action.get("retired"):
         rows.append(("Retired", action["retired"]))
+    rows.extend(review_rows(action))
     if not action.get("in_source", True):
         rows.append(("Source", "no longer in the latest import of its report"))
     width = max(len(k) for k, _ in rows)
@@ -737,11 +745,57 @@ def print_action(
     print_history(history, show_ref=False)
 
 
+REVIEW_WORDS = {
+    "accepted": "accepted: tracked and counted",
+    "awaiting": "awaiting review",
+    "rejected": "rejected: not a requirement",
+}
+
+
+def taken_because(action: Mapping[str, Any]) -> str | None:
+    """Why the extractor took it: "'must ensure': 'must' with the provider … (high confidence)"."""
+    from cpft_tracker.extract.review import RULES
+
+    rule, matched, confidence = action.get("rule"), action.get("matched"), action.get("confidence")
+    if not rule and not matched:
+        return None
+    parts = []
+    if matched:
+        parts.append(f"'{matched}'")
+    if rule:
+        parts.append(RULES.get(rule, rule))
+    text = ": ".join(parts)
+    return f"{text} ({confidence} confidence)" if confidence else text
+
+
+def review_rows(action: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The "Taken because" and "Review" lines of ``show``."""
+    rows = []
+    why = taken_because(action)
+    if why:
+        rows.append(("Taken because", why))
+    state = action.get("review") or "accepted"
+    text = REVIEW_WORDS.get(state, state)
+    reason = action.get("review_reason")
+    if state == "awaiting":
+        text += f" ({reason})" if reason else ""
+        text += "; not counted until accepted: run cpft-tracker review"
+    elif reason:
+        text += f" (it was flagged: {reason})"
+    rows.append(("Review", text))
+    return rows
+
+
 def describe_event(event: Mapping[str, Any]) -> str:
     """An audit event in plain words."""
     field, old, new = event["field"], event.get("old"), event.get("new")
     if field == "note":
         return f"note: {new}"
+    if field == "review":
+        return {
+            "accepted": "accepted in review",
+            "rejected": "rejected in review: not a requirement",
+        }.get(new or "", f"review: {old} -> {new}")
     if field == "created":
         return f"created {new}" + (f" ({event['note']})" if event.get("note") else "")
     if field == "in_source":

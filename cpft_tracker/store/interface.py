@@ -49,6 +49,7 @@ class Filters:
     report: str | None = None
     quality_statement: str | None = None
     include_retired: bool = True
+    review: list[str] = field(default_factory=list)  # only these review states (empty: any)
 
 
 @runtime_checkable
@@ -157,6 +158,8 @@ class PlanStore(Protocol):
     def reinstate(
         self, refs: Sequence[str], *, by: str, note: str | None = None
     ) -> list[Change]: ...
+    def accept(self, refs: Sequence[str], *, by: str, note: str | None = None) -> list[Change]: ...
+    def reject(self, refs: Sequence[str], reason: str, *, by: str) -> list[Change]: ...
     def set_setting(self, key: str, value: str, *, by: str) -> Change | None: ...
     def record_reminders(
         self, action_ids: Sequence[int], recipient: str, kind: str, *, sent_on: str, at: str
