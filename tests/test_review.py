@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -49,3 +50,24 @@ def test_show_and_csv_carry_them(runner: CliRunner) -> None:
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert [r["review"] for r in rows].count("awaiting") == 2
     assert rows[0]["rule"] == "must" and rows[0]["matched"] == "must ensure"
+
+
+def test_import_names_the_ones_to_look_at_and_the_next_command(runner: CliRunner) -> None:
+    err = _import(runner)
+    assert (
+        "2 need a human look before they count in progress:\n"
+        "  CPFT-10: may state the same thing as CPFT-14\n"
+        "  CPFT-14: may state the same thing as CPFT-10\n"
+        "Next: run cpft-tracker review to accept or reject them"
+    ) in err
+    again = _import(runner)
+    assert "need a human look" not in again
+    assert "2 actions still await review: run cpft-tracker review." in again
+
+
+def test_a_dry_run_names_them_too_and_changes_nothing(runner: CliRunner, db_path: Path) -> None:
+    result = runner.invoke(app, ["import", "--dry-run", str(BUNDLED_REPORT)])
+    assert result.exit_code == 0
+    assert "2 would need a human look before they count in progress:\n" in result.stderr
+    assert "  CPFT-10: may state the same thing as CPFT-14\n" in result.stderr
+    assert not db_path.exists()
