@@ -786,6 +786,49 @@ def review_rows(action: Mapping[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def highlighted_in_context(action: Mapping[str, Any]) -> Any:
+    """The paragraph with the requirement sentence in bold and its matched words reversed."""
+    from rich.text import Text
+
+    context, sentence = action.get("context") or "", action.get("requirement") or ""
+    text = Text(context)
+    at = context.find(sentence)
+    if at < 0:  # a sentence joined from a quotation: show it on its own
+        text = Text(sentence)
+        at = 0
+    text.stylize("bold underline", at, at + len(sentence))
+    matched = action.get("matched") or ""
+    hit = sentence.find(matched) if matched else -1
+    if hit >= 0:
+        text.stylize("reverse", at + hit, at + hit + len(matched))
+    return text
+
+
+def print_review_candidate(action: Mapping[str, Any], *, number: int, total: int) -> None:
+    """One action awaiting review, for ``review`` (on stderr, with the questions)."""
+    from rich.markup import escape
+
+    out = console(stderr=True)
+    out.print()
+    out.print(
+        f"[dim]{number} of {total}[/dim]  [bold]{escape(action['ref'])}[/bold]  "
+        f"{escape(action['title'])}",
+        soft_wrap=True,
+    )
+    where = [action.get("report") or "", action.get("section") or ""]
+    if action.get("line"):
+        where.append(f"line {action['line']}")
+    out.print(f"[dim]{escape(' · '.join(w for w in where if w))}[/dim]", soft_wrap=True)
+    out.print()
+    out.print(highlighted_in_context(action), soft_wrap=True)
+    out.print()
+    why = taken_because(action)
+    if why:
+        out.print(f"Taken because: {escape(why)}", soft_wrap=True)
+    if action.get("review_reason"):
+        out.print(f"Worth a look:  {escape(action['review_reason'])}", soft_wrap=True)
+
+
 def describe_event(event: Mapping[str, Any]) -> str:
     """An audit event in plain words."""
     field, old, new = event["field"], event.get("old"), event.get("new")

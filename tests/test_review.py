@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from cpft_tracker.cli import app
-from tests.conftest import BUNDLED_REPORT, json_actions
+from tests.conftest import BUNDLED_REPORT, db_snapshot, json_actions, run_cli
 
 # The bundled report's summary and detail both ask for more co-production: the extractor
 # flags them as possibly the same, so they wait for review; the other 12 are confident.
@@ -71,3 +72,98 @@ def test_a_dry_run_names_them_too_and_changes_nothing(runner: CliRunner, db_path
     assert "2 would need a human look before they count in progress:\n" in result.stderr
     assert "  CPFT-10: may state the same thing as CPFT-14\n" in result.stderr
     assert not db_path.exists()
+
+
+def _events(runner: CliRunner, ref: str) -> list[dict]:
+    result = runner.invoke(app, ["history", ref, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)["events"]
+
+
+def test_accept_and_reject_for_scripts_are_audited(runner: CliRunner) -> None:
+    _import(runner)
+    result = runner.invoke(app, ["accept", "CPFT-10", "--by", "Jo Lead"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "CPFT-10: accepted: tracked and counted in progress.\n"
+    [event] = [e for e in _events(runner, "CPFT-10") if e["field"] != "created"]
+    assert (event["field"], event["old"], event["new"], event["by"]) == (
+        "review",
+        "awaiting",
+        "accepted",
+        "Jo Lead",
+    )
+    result = runner.invoke(app, ["reject", "CPFT-14", "--reason", "the same as CPFT-10"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "CPFT-14: rejected: not a requirement (retired).\n"
+    actions = {a["ref"]: a for a in json_actions(runner)}
+    assert actions["CPFT-10"]["review"] == "accepted" and actions["CPFT-10"]["retired"] is None
+    assert actions["CPFT-14"]["review"] == "rejected"
+    assert actions["CPFT-14"]["retired"] == "not a requirement: the same as CPFT-10"
+    review = [e for e in _events(runner, "CPFT-14") if e["field"] == "review"]
+    assert [(e["old"], e["new"], e["note"]) for e in review] == [
+        ("awaiting", "rejected", "the same as CPFT-10")
+    ]
+
+
+def test_accept_of_an_accepted_one_says_so(runner: CliRunner, db_path: Path) -> None:
+    _import(runner)
+    before = db_snapshot(db_path)
+    result = runner.invoke(app, ["accept", "cpft-01"])
+    assert result.exit_code == 0
+    assert result.stderr == "CPFT-01: already accepted; nothing changed.\n"
+    assert db_snapshot(db_path) == before
+
+
+def test_an_unknown_ref_is_a_plain_error_and_changes_nothing(
+    runner: CliRunner, db_path: Path
+) -> None:
+    _import(runner)
+    before = db_snapshot(db_path)
+    for args in (
+        ["accept", "CPFT-10", "CPFT-99"],
+        ["reject", "CPFT-10", "NOPE-1", "--reason", "x"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: No action"), (
+            result.stderr
+        )
+        assert db_snapshot(db_path) == before
+    result = runner.invoke(app, ["reject", "CPFT-10", "--reason", "  "])
+    assert result.exit_code == 2 and result.stderr.startswith("Error: Give the reason")
+    assert db_snapshot(db_path) == before
+
+
+def test_a_rejected_candidate_stays_rejected_when_the_report_is_imported_again(
+    runner: CliRunner,
+) -> None:
+    _import(runner)
+    assert runner.invoke(app, ["reject", "CPFT-14", "--reason", "duplicate"]).exit_code == 0
+    again = runner.invoke(app, ["import", str(BUNDLED_REPORT)])
+    assert again.exit_code == 0 and "0 added, 14 already there" in again.stderr
+    actions = {a["ref"]: a for a in json_actions(runner)}
+    assert len(actions) == 14
+    assert actions["CPFT-14"]["review"] == "rejected"
+    assert actions["CPFT-14"]["retired"] == "not a requirement: duplicate"
+    assert actions["CPFT-10"]["review"] == "awaiting"
+
+
+def test_accept_takes_a_rejection_back(runner: CliRunner) -> None:
+    _import(runner)
+    assert runner.invoke(app, ["reject", "CPFT-14", "--reason", "duplicate"]).exit_code == 0
+    assert runner.invoke(app, ["accept", "CPFT-14"]).exit_code == 0
+    a = {a["ref"]: a for a in json_actions(runner)}["CPFT-14"]
+    assert (a["review"], a["retired"]) == ("accepted", None)
+
+
+def test_review_refuses_without_a_terminal(db_path: Path) -> None:
+    assert run_cli("import", str(BUNDLED_REPORT)).returncode == 0
+    before = db_snapshot(db_path)
+    result = run_cli("review", input="a\n")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: review asks questions, so it needs a terminal. In a script use "
+        "'cpft-tracker accept REF...' or 'cpft-tracker reject REF... --reason TEXT' "
+        '(cpft-tracker list --format json shows which are "awaiting").\n'
+    )
+    assert db_snapshot(db_path) == before
