@@ -243,6 +243,21 @@ def plan_actions(
     return PlanRows(store, filters, as_of, columns, limit)
 
 
+def awaiting_review(
+    store: PlanStore, filters: Filters | None = None, as_of: dt.date | None = None
+) -> int:
+    """How many actions of this view (now, or at the end of ``as_of``) await review.
+
+    Those are not counted in progress until accepted; retired ones are not awaiting.
+    """
+    from dataclasses import replace
+
+    from cpft_tracker.store.interface import Filters as _Filters
+
+    f = replace(filters or _Filters(), review=["awaiting"], include_retired=False)
+    return store.count_plan(f, cutoff=cutoff_utc(as_of) if as_of is not None else None)
+
+
 def describe_as_of(day: dt.date) -> str:
     """'the end of 31 March 2026', for headings and messages."""
     return f"the end of {day.day} {day:%B %Y}"

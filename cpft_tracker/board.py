@@ -116,6 +116,17 @@ def summary_lines(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
     return lines
 
 
+def awaiting_line(figures: Mapping[str, Any]) -> str | None:
+    """ "3 actions awaiting review: run cpft-tracker review." (None when there are none)."""
+    n = figures.get("awaiting_review") or 0
+    if not n:
+        return None
+    return (
+        f"{n} action{'s' if n != 1 else ''} awaiting review (not counted above): "
+        "run cpft-tracker review."
+    )
+
+
 # -- Markdown -------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\|*_`\[\]])")
@@ -147,6 +158,8 @@ def markdown_report(
     )
     out += ["", "| Measure | Number |", "| --- | ---: |"]
     out += [f"| {label} | {value} |" for label, value in summary_lines(figures)]
+    if awaiting := awaiting_line(figures):
+        out += ["", md_cell(awaiting)]
     groups, retired = sections(rows)
     if not groups and not retired:
         out += ["", "No actions match."]
@@ -308,7 +321,10 @@ def html_report(
         f'<li><span class="n">{esc(value)}</span>{esc(label)}</li>'
         for label, value in summary_lines(figures)
     ]
-    out += ["</ul>", brag_svg(figures["rag"]), "</section>"]
+    out.append("</ul>")
+    if awaiting := awaiting_line(figures):
+        out.append(f'<p id="awaiting">{esc(awaiting)}</p>')
+    out += [brag_svg(figures["rag"]), "</section>"]
     groups, retired = sections(rows)
     if not groups and not retired:
         out.append("<p>No actions match.</p>")

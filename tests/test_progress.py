@@ -80,6 +80,8 @@ def plan(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
             ("Retired one", GOV),
         ],
     )
+    # "Nobody owns this" leans on its paragraph, so it waited for review: accepted as it is
+    store.accept(["P-05"], by="Gov Lead")
     at(monkeypatch, "2026-02-02T09:00:00Z")
     store.assign(["P-01", "P-02", "P-08"], "Alice Smith", email="alice@nhs.net", by="Gov Lead")
     store.assign(["P-03", "P-04"], "Bob Jones", by="Gov Lead")

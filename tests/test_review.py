@@ -167,3 +167,53 @@ def test_review_refuses_without_a_terminal(db_path: Path) -> None:
         '(cpft-tracker list --format json shows which are "awaiting").\n'
     )
     assert db_snapshot(db_path) == before
+
+
+def _progress(runner: CliRunner, *args: str) -> dict:
+    result = runner.invoke(app, ["progress", "--format", "json", *args])
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+    return json.loads(result.stdout)
+
+
+WAITING = "2 actions awaiting review (not counted above): run cpft-tracker review."
+
+
+def test_progress_counts_only_tracked_actions_and_says_how_many_await_review(
+    runner: CliRunner,
+) -> None:
+    runner.invoke(
+        app, ["import", str(BUNDLED_REPORT)], env={"CPFT_TRACKER_NOW": "2026-01-05T09:00:00Z"}
+    )
+    figures = _progress(runner)
+    assert (figures["total"], figures["awaiting_review"], figures["retired"]) == (12, 2, 0)
+    assert sum(g["total"] for g in figures["by_status"]) == 12
+    screen = runner.invoke(app, ["progress"])
+    assert "Complete  0 of 12 (0.0%)" in screen.stdout
+    assert screen.stderr == WAITING + "\n"
+
+    env = {"CPFT_TRACKER_NOW": "2026-01-07T09:00:00Z"}
+    assert runner.invoke(app, ["accept", "CPFT-10"], env=env).exit_code == 0
+    assert runner.invoke(app, ["reject", "CPFT-14", "--reason", "dup"], env=env).exit_code == 0
+    figures = _progress(runner)
+    # the rejected one is not a requirement: neither tracked nor counted as retired
+    assert (figures["total"], figures["awaiting_review"], figures["retired"]) == (13, 0, 0)
+    assert runner.invoke(app, ["progress"]).stderr == ""
+    # as the plan stood before the review, both were still waiting
+    before = _progress(runner, "--as-of", "2026-01-06")
+    assert (before["total"], before["awaiting_review"]) == (12, 2)
+
+
+def test_the_board_paper_says_how_many_await_review(runner: CliRunner) -> None:
+    _import(runner)
+    paper = runner.invoke(app, ["export", "--format", "markdown"]).stdout
+    assert "| Actions tracked | 12 |" in paper
+    assert f"\n{WAITING}\n" in paper
+    assert "| CPFT-10 |" not in paper and "| CPFT-01 |" in paper
+    html = runner.invoke(app, ["export", "--format", "html"]).stdout
+    assert f'<p id="awaiting">{WAITING}</p>' in html
+    assert "<strong>0 of 12</strong> tracked actions complete" in html
+    # json and csv are for scripts: every action, with its review state
+    assert len(json_actions(runner)) == 14
+    assert runner.invoke(app, ["accept", "CPFT-10", "CPFT-14"]).exit_code == 0
+    paper = runner.invoke(app, ["export", "--format", "markdown"]).stdout
+    assert "awaiting review" not in paper and "| Actions tracked | 14 |" in paper

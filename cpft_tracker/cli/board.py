@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from cpft_tracker.cli.options import (
+    TRACKED,
     AsOf,
     DueBeforeFilter,
     Format,
@@ -83,13 +84,20 @@ def progress(
 ) -> None:
     """Show progress for the board: % complete, BRAG counts, overdue, and tables by statement, owner, status.
 
-    Retired actions are not counted (they are shown as a separate number). --format json
-    gives the same figures for scripts (see docs/json-schemas.md).
+    Retired actions are not counted (they are shown as a separate number), nor are those
+    awaiting review (it says how many). --format json gives the same figures for scripts
+    (see docs/json-schemas.md).
     """
     import json
 
-    from cpft_tracker.asof import cutoff_utc, describe_as_of, parse_as_of, plan_actions
-    from cpft_tracker.board import long_date
+    from cpft_tracker.asof import (
+        awaiting_review,
+        cutoff_utc,
+        describe_as_of,
+        parse_as_of,
+        plan_actions,
+    )
+    from cpft_tracker.board import awaiting_line, long_date
     from cpft_tracker.progress import CHANGES_FIELDS, SUMMARY_FIELDS, changes_since, summarise
     from cpft_tracker.render import print_progress, utc_now_iso, write_stdout
 
@@ -104,9 +112,12 @@ def progress(
             f"({'the --as-of date' if as_of_day else 'today'}), e.g. the date of the last board report."
         )
     fields = SUMMARY_FIELDS if since_day is None else CHANGES_FIELDS  # only what is shown
-    _, _, win, rows = plan_view(store, as_of=as_of, window=window, columns=fields, report=report)
-    filters = build_filters(today=today, report=report)
+    _, _, win, rows = plan_view(
+        store, as_of=as_of, window=window, columns=fields, report=report, review=TRACKED
+    )
+    filters = build_filters(today=today, report=report, review=TRACKED)
     figures: dict[str, Any] = summarise(rows, today=today, window=win, generated_at=utc_now_iso())
+    figures["awaiting_review"] = awaiting_review(store, filters, as_of_day)
     figures["since"] = None
     if since_day is not None:
         before = plan_actions(store, filters, since_day, columns=fields)
@@ -122,8 +133,11 @@ def progress(
     if fmt == "json":
         write_stdout(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
         return
+    waiting = awaiting_line(figures)
     if not rows:
         say("No actions yet" + (f" at {describe_as_of(as_of_day)}" if as_of_day else "") + ".")
+        if waiting:
+            say(waiting)
         return
     position = (
         f"Action plan progress: as it stood at {describe_as_of(as_of_day)}"
@@ -131,6 +145,8 @@ def progress(
         else f"Action plan progress on {long_date(today)}"
     )
     print_progress(figures, position=position, groupings=groupings, since=figures["since"])
+    if waiting:
+        say(waiting)
 
 
 def export(
@@ -159,13 +175,15 @@ def export(
 ) -> None:
     """Export actions for scripts and board papers (the same filters as 'list').
 
-    json and csv are for scripts and spreadsheets; markdown is a board-paper section and
-    html a self-contained report for a browser (summary, BRAG chart, a table per quality
-    statement, overdue actions first).
+    json and csv are for scripts and spreadsheets (every action, with its review state);
+    markdown is a board-paper section and html a self-contained report for a browser
+    (summary, BRAG chart, a table per quality statement, overdue actions first): those
+    count and list tracked actions only and say how many await review.
     """
     from cpft_tracker import render
 
     fmt = check_format(fmt, ("json", "csv", "markdown", "md", "html"))
+    board_paper = fmt not in ("json", "csv")  # counts, and lists, tracked actions only
     store = open_store(readonly=True)
     as_of_day, today, win, actions = plan_view(
         store,
@@ -178,6 +196,7 @@ def export(
         due_before=due_before,
         report=report,
         quality_statement=quality_statement,
+        review=TRACKED if board_paper else None,
     )
     text: str | Iterable[str]
     if fmt == "json":
@@ -186,10 +205,13 @@ def export(
         text = render.actions_csv_lines(actions, today=today, window=win)
     else:
         from cpft_tracker import board
+        from cpft_tracker.asof import awaiting_review
         from cpft_tracker.progress import summarise
 
         generated_at = render.utc_now_iso()
         figures = summarise(actions, today=today, window=win, generated_at=generated_at)
+        view = getattr(actions, "filters", None)  # the PlanRows' filters: the same view
+        figures["awaiting_review"] = awaiting_review(store, view, as_of_day)
         make = board.html_report if fmt == "html" else board.markdown_report
         text = make(
             actions, figures, today=today, window=win, generated_at=generated_at, as_of=as_of_day
