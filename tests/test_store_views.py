@@ -155,7 +155,7 @@ def test_progress_command_shows_the_figures_of_every_action(
             window=figures["window_days"],
             generated_at=figures["generated_at"],
         )
-        assert figures == {**counted, "since": None}, as_of
+        assert figures == {**counted, "awaiting_review": 0, "since": None}, as_of
 
 
 FILTERS = [
