@@ -324,6 +324,8 @@ def print_actions_table(
         title = a["title"]
         if a.get("retired"):
             title = f"[retired] {title}"
+        elif a.get("review") == "awaiting":
+            title = f"[awaiting review] {title}"
         elif not a.get("in_source", True):
             title = f"[not in latest report] {title}"
         rows.append(

@@ -217,3 +217,10 @@ def test_the_board_paper_says_how_many_await_review(runner: CliRunner) -> None:
     assert runner.invoke(app, ["accept", "CPFT-10", "CPFT-14"]).exit_code == 0
     paper = runner.invoke(app, ["export", "--format", "markdown"]).stdout
     assert "awaiting review" not in paper and "| Actions tracked | 14 |" in paper
+
+
+def test_list_marks_the_ones_awaiting_review(runner: CliRunner) -> None:
+    _import(runner)
+    lines = runner.invoke(app, ["list"], env={"COLUMNS": "200"}).stdout.splitlines()
+    marked = [line.split()[0] for line in lines if "[awaiting review]" in line]
+    assert marked == AWAITING
