@@ -190,8 +190,29 @@ def export(
 
         generated_at = render.utc_now_iso()
         figures = summarise(actions, today=today, window=win, generated_at=generated_at)
+        story = _board_story(store, actions, as_of_day)
         make = board.html_report if fmt == "html" else board.markdown_report
         text = make(
-            actions, figures, today=today, window=win, generated_at=generated_at, as_of=as_of_day
+            actions,
+            figures,
+            today=today,
+            window=win,
+            generated_at=generated_at,
+            as_of=as_of_day,
+            story=story,
         )
     write_output(text, output)
+
+
+def _board_story(store: Any, actions: Iterable[dict[str, Any]], as_of_day: Any) -> Any:
+    """What the board paper says beyond the figures: the reports its actions come from (or,
+    with none, every report imported by then) and each action's latest update."""
+    from cpft_tracker.asof import cutoff_utc
+    from cpft_tracker.board import BoardStory
+
+    cutoff = cutoff_utc(as_of_day) if as_of_day is not None else None
+    reports = [r for r in store.reports() if cutoff is None or r["imported_at"] < cutoff]
+    shown = {r["report"] for r in actions}
+    if shown:
+        reports = [r for r in reports if r["name"] in shown]
+    return BoardStory(reports=reports, updates=store.latest_updates(cutoff))
