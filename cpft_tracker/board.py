@@ -147,9 +147,9 @@ def since_rows(since: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
         (
             "Due date moved",
             "due_changes",
-            lambda i: f"{short_date(i['old']) or 'no date'} -> {short_date(i['new']) or 'no date'}",
+            lambda i: f"{short_date(i['old']) or 'no date'} → {short_date(i['new']) or 'no date'}",
         ),
-        ("New owner", "new_owners", lambda i: f"{i['old'] or 'Unassigned'} -> {i['new']}"),
+        ("New owner", "new_owners", lambda i: f"{i['old'] or 'Unassigned'} → {i['new']}"),
         ("Retired", "retired", lambda i: f"Reason: {i['reason']}"),
         (
             "Merged",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import os
 import re
 import shutil
@@ -498,3 +499,88 @@ def test_two_reports_are_listed_and_blocked_reason_falls_back_to_the_latest_note
     assert (
         f'<p class="meta" id="reports">Report: {TRUST_REPORT} (imported 1 Feb 2026).</p>' in only_e
     )
+
+
+# -- what changed since ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def moved(board: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """The board plan, with more happening after 1 March: a merge, a retirement, a moved date."""
+    at(monkeypatch, "2026-03-07T09:00:00Z")
+    board.set_due(["E-03"], "2026-03-27", note="committee moved", by="Gov Lead")
+    board.retire(["E-05"], "merged into E-01", by="Gov Lead")
+    add_report(board, "H", [("Hand hygiene audit", None)], name=f"{TRUST} — Report from 1 Mar 2026")
+    board.retire(["H-01"], "Done by the ward already", by="Gov Lead")
+    at(monkeypatch, "2026-03-10T08:30:00Z")
+    return board
+
+
+EXPECTED_SINCE_MD = r"""### What changed since the end of 1 March 2026
+
+| Change | Ref | Action | Detail |
+| --- | --- | --- | --- |
+| New action | H-01 | Hand hygiene audit | No owner yet |
+| Newly blocked | E-02 | Risk register review | Reason: Waiting for the new risk system |
+| Newly overdue | E-01 | Board assurance framework | Due 1 Mar 2026; Owner: Alice Smith |
+| Due date moved | E-03 | Check &lt;script&gt;alert(1)&lt;/script&gt; &amp; "quotes" \| pipes | 20 Mar 2026 → 27 Mar 2026 |
+| Retired | H-01 | Hand hygiene audit | Reason: Done by the ward already |
+| Merged | E-05 | Estates survey | Merged into E-01 |
+"""
+
+
+def test_export_since_section_in_markdown(moved: Store, runner: CliRunner) -> None:
+    text = export(runner, "-f", "md", "--since", "01/03/2026")
+    assert "| Completed since 1 March 2026 | 0 |\n" in text
+    section = text.split("\n\n### What changed")[1].split("\n\n### ")[0]
+    assert "### What changed" + section + "\n" == EXPECTED_SINCE_MD
+    # the section comes after the summary and before the statements
+    assert text.index("| Retired (not counted above) |") < text.index("### What changed")
+    assert text.index("### What changed") < text.index("### Freedom to speak up")
+    nothing = export(runner, "-f", "md", "--since", "2026-03-09")
+    assert "### What changed since the end of 9 March 2026\n\nNothing changed.\n" in nothing
+
+
+def test_export_since_in_html_and_json(moved: Store, runner: CliRunner) -> None:
+    page = export(runner, "-f", "html", "--since", "2026-03-01")
+    since = page.split('<section id="since">')[1].split("</section>")[0]
+    assert "<h2>What changed since the end of 1 March 2026</h2>" in since
+    assert (
+        '<tr><td>Merged</td><td class="nowrap">E-05</td><td>Estates survey</td>'
+        "<td>Merged into E-01</td></tr>"
+    ) in since
+    assert '<li><span class="n">0</span>Completed since 1 March 2026</li>' in page
+    assert '<section id="since">' not in export(runner, "-f", "html")
+
+    raw = export(runner, "--since", "2026-03-01")
+    doc = as_json(raw)
+    assert raw == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"  # as the rest is written
+    assert list(doc)[-2:] == ["actions", "since"]
+    assert doc["since"]["since"] == "2026-03-01"
+    assert doc["since"]["merged"] == [
+        {
+            "ref": "E-05",
+            "title": "Estates survey",
+            "owner": None,
+            "reason": "merged into E-01",
+            "into": "E-01",
+        }
+    ]
+    assert [i["ref"] for i in doc["since"]["newly_blocked"]] == ["E-02"]
+    assert "since" not in as_json(export(runner))
+
+
+def test_export_since_refused_for_csv_and_after_the_as_of_date(
+    moved: Store, runner: CliRunner
+) -> None:
+    csv_out = runner.invoke(app, ["export", "-f", "csv", "--since", "2026-03-01"])
+    assert (csv_out.exit_code, csv_out.stdout) == (2, "")
+    assert csv_out.stderr == (
+        "Error: --since does not fit a CSV file (one row per action). "
+        "Use --format json, markdown or html for what changed.\n"
+    )
+    late = runner.invoke(
+        app, ["export", "-f", "md", "--as-of", "2026-03-04", "--since", "2026-03-05"]
+    )
+    assert late.exit_code == 2
+    assert late.stderr.startswith("Error: --since 2026-03-05 must be a date before 2026-03-04")

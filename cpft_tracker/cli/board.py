@@ -58,6 +58,40 @@ def _grouping(value: str | None) -> list[str]:
     return [_GROUPING_ALIASES[key]]
 
 
+def _since_day(since: str | None, as_of_day: Any, today: Any) -> Any:
+    """The --since date (None when not given): a date before the --as-of date (or today)."""
+    from cpft_tracker.asof import parse_as_of
+
+    since_day = parse_as_of(since, today=today_date(), option="--since")
+    if since_day is not None and since_day >= today:
+        raise UsageProblem(
+            f"--since {since} must be a date before {today.isoformat()} "
+            f"({'the --as-of date' if as_of_day else 'today'}), e.g. the date of the last board report."
+        )
+    return since_day
+
+
+def _changes_since(
+    store: Any, rows: Iterable[dict[str, Any]], since_day: Any, today: Any, *, report: str | None
+) -> dict[str, Any]:
+    """What changed among ``rows`` (the plan shown) after the end of ``since_day``, from the
+    plan rebuilt then and the audit trail in between (``progress.changes_since``)."""
+    from cpft_tracker.asof import cutoff_utc, plan_actions
+    from cpft_tracker.progress import CHANGES_FIELDS, changes_since
+
+    filters = build_filters(today=today, report=report)
+    before = plan_actions(store, filters, since_day, columns=CHANGES_FIELDS)
+    refs = {r["ref"] for r in rows}
+    notes = [
+        e
+        for e in store.action_events_between(
+            cutoff_utc(since_day), cutoff_utc(today), ["note", "status"]
+        )
+        if e["ref"] in refs
+    ]
+    return changes_since(before, rows, notes, since=since_day, today=today)
+
+
 def progress(
     by: Annotated[
         str | None,
@@ -88,37 +122,22 @@ def progress(
     """
     import json
 
-    from cpft_tracker.asof import cutoff_utc, describe_as_of, parse_as_of, plan_actions
+    from cpft_tracker.asof import describe_as_of
     from cpft_tracker.board import long_date
-    from cpft_tracker.progress import CHANGES_FIELDS, SUMMARY_FIELDS, changes_since, summarise
+    from cpft_tracker.progress import CHANGES_FIELDS, SUMMARY_FIELDS, summarise
     from cpft_tracker.render import print_progress, utc_now_iso, write_stdout
 
     fmt = check_format(fmt, ("table", "json"))
     groupings = _grouping(by)
     store = open_store(readonly=True)
     as_of_day, today = resolve_as_of(as_of)
-    since_day = parse_as_of(since, today=today_date(), option="--since")
-    if since_day is not None and since_day >= today:
-        raise UsageProblem(
-            f"--since {since} must be a date before {today.isoformat()} "
-            f"({'the --as-of date' if as_of_day else 'today'}), e.g. the date of the last board report."
-        )
+    since_day = _since_day(since, as_of_day, today)
     fields = SUMMARY_FIELDS if since_day is None else CHANGES_FIELDS  # only what is shown
     _, _, win, rows = plan_view(store, as_of=as_of, window=window, columns=fields, report=report)
-    filters = build_filters(today=today, report=report)
     figures: dict[str, Any] = summarise(rows, today=today, window=win, generated_at=utc_now_iso())
     figures["since"] = None
     if since_day is not None:
-        before = plan_actions(store, filters, since_day, columns=fields)
-        refs = {r["ref"] for r in rows}
-        notes = [
-            e
-            for e in store.action_events_between(
-                cutoff_utc(since_day), cutoff_utc(today), ["note", "status"]
-            )
-            if e["ref"] in refs
-        ]
-        figures["since"] = changes_since(before, rows, notes, since=since_day, today=today)
+        figures["since"] = _changes_since(store, rows, since_day, today, report=report)
     if fmt == "json":
         write_stdout(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
         return
@@ -156,6 +175,15 @@ def export(
     quality_statement: QualityStatementFilter = None,
     window: Window = None,
     as_of: AsOf = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Add what changed after the end of this date (e.g. the last board meeting): "
+            "completed, blocked, overdue, due dates moved, new, retired and merged actions.",
+        ),
+    ] = None,
 ) -> None:
     """Export actions for scripts and board papers (the same filters as 'list').
 
@@ -166,6 +194,11 @@ def export(
     from cpft_tracker import render
 
     fmt = check_format(fmt, ("json", "csv", "markdown", "md", "html"))
+    if since is not None and fmt == "csv":
+        raise UsageProblem(
+            "--since does not fit a CSV file (one row per action). "
+            "Use --format json, markdown or html for what changed."
+        )
     store = open_store(readonly=True)
     as_of_day, today, win, actions = plan_view(
         store,
@@ -179,9 +212,15 @@ def export(
         report=report,
         quality_statement=quality_statement,
     )
+    since_day = _since_day(since, as_of_day, today)
+    changes = (
+        _changes_since(store, actions, since_day, today, report=report)
+        if since_day is not None
+        else None
+    )
     text: str | Iterable[str]
     if fmt == "json":
-        text = render.actions_json_chunks(actions, today=today, window=win)
+        text = render.actions_json_chunks(actions, today=today, window=win, since=changes)
     elif fmt == "csv":
         text = render.actions_csv_lines(actions, today=today, window=win)
     else:
@@ -191,6 +230,7 @@ def export(
         generated_at = render.utc_now_iso()
         figures = summarise(actions, today=today, window=win, generated_at=generated_at)
         story = _board_story(store, actions, as_of_day)
+        story.since = changes
         make = board.html_report if fmt == "html" else board.markdown_report
         text = make(
             actions,
