@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
@@ -10,7 +11,9 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -216,7 +219,7 @@ def test_unknown_format_is_a_usage_error(board: Store, runner: CliRunner) -> Non
     result = runner.invoke(app, ["export", "-f", "pdf"])
     assert (result.exit_code, result.stderr) == (
         2,
-        "Error: 'pdf' is not a format here. Use one of: json, csv, markdown, md, html.\n",
+        "Error: 'pdf' is not a format here. Use one of: json, csv, markdown, md, html, xlsx.\n",
     )
 
 
@@ -577,10 +580,152 @@ def test_export_since_refused_for_csv_and_after_the_as_of_date(
     assert (csv_out.exit_code, csv_out.stdout) == (2, "")
     assert csv_out.stderr == (
         "Error: --since does not fit a CSV file (one row per action). "
-        "Use --format json, markdown or html for what changed.\n"
+        "Use --format json, markdown, html or xlsx for what changed.\n"
     )
     late = runner.invoke(
         app, ["export", "-f", "md", "--as-of", "2026-03-04", "--since", "2026-03-05"]
     )
     assert late.exit_code == 2
     assert late.stderr.startswith("Error: --since 2026-03-05 must be a date before 2026-03-04")
+
+
+# -- the Excel workbook ------------------------------------------------------------------------
+
+
+def workbook(runner: CliRunner, tmp_path: Path, *args: str) -> Any:
+    """Export to board.xlsx (the format from the extension) and open it with openpyxl."""
+    import openpyxl
+
+    target = tmp_path / "board.xlsx"
+    result = runner.invoke(app, ["export", "-o", str(target), *args])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"Wrote {target}.\n")
+    return openpyxl.load_workbook(target)
+
+
+def test_xlsx_one_row_per_action_with_brag_fills_frozen_header_and_filters(
+    board: Store, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_title = "Make sure every ward has a named lead for restrictive practice " * 4
+    at(monkeypatch, "2026-03-06T09:00:00Z")
+    board.set_text_field(["E-05"], "title", long_title.strip(), by="Gov Lead")
+    at(monkeypatch, "2026-03-10T08:30:00Z")
+    book = workbook(runner, tmp_path)
+    assert book.sheetnames == ["Summary", "Actions"]
+    sheet = book["Actions"]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = rows[0]
+    assert head[:9] == (
+        "Ref",
+        "Quality statement",
+        "Action",
+        "Owner",
+        "Due",
+        "Days overdue",
+        "Status",
+        "BRAG",
+        "Blocked reason",
+    )
+    by_ref = {r[0]: dict(zip(head, r, strict=True)) for r in rows[1:]}
+    assert list(by_ref) == ["E-04", "E-01", "E-02", "E-03", "E-05", "E-06"]  # one row each
+    assert by_ref["E-03"]["Action"] == HOSTILE_TITLE  # whole, as typed
+    assert by_ref["E-05"]["Action"] == long_title.strip()
+    assert by_ref["E-01"]["Days overdue"] == 9
+    assert by_ref["E-01"]["Due"] == dt.datetime(2026, 3, 1)  # a real date, sortable
+    assert by_ref["E-02"]["Blocked reason"] == "Waiting for the new risk system"
+    assert by_ref["E-01"]["Latest update"] == "Draft framework to committee on 9 March"
+    assert by_ref["E-01"]["Update date"] == dt.datetime(2026, 3, 5)
+    assert by_ref["E-06"]["BRAG"] == "Retired"
+    assert by_ref["E-06"]["Retired"] == "duplicate of E-01 <b>"
+    fills = {row[0].value: row[7].fill.fgColor.rgb for row in sheet.iter_rows(min_row=2)}
+    assert fills == {
+        "E-04": "00005EB8",  # blue
+        "E-01": "00D5281B",  # red
+        "E-02": "00D5281B",
+        "E-03": "00FFB81C",  # amber
+        "E-05": "00FFB81C",
+        "E-06": "00000000",  # retired: no fill
+    }
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:O7"
+    assert sheet.column_dimensions["C"].width == 60
+    assert sheet["C2"].alignment.wrap_text
+
+    summary = [r for r in book["Summary"].iter_rows(values_only=True)]
+    assert summary[0][0] == TRUST
+    assert summary[2][:2] == ("Report", f"{TRUST_REPORT} (imported 1 Feb 2026)")
+    figures = {r[0]: r[1] for r in summary if r[0]}
+    assert (figures["Actions tracked"], figures["Overdue"], figures["Blocked"]) == (5, 1, 1)
+
+
+def test_xlsx_keeps_formula_like_text_as_text(
+    db_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    store = open_store(db_path)
+    at(monkeypatch, "2026-02-01T09:00:00Z")
+    add_report(store, "F", [('=HYPERLINK("http://evil")', None), ("Bell\x07 rings", None)])
+    sheet = workbook(runner, tmp_path, "--format", "xlsx")["Actions"]
+    assert sheet["C2"].value == '=HYPERLINK("http://evil")'
+    assert sheet["C2"].data_type == "s"  # a string, not a formula
+    assert sheet["C3"].value == "Bell rings"  # a control character Excel refuses, dropped
+
+
+def test_xlsx_since_sheet(moved: Store, runner: CliRunner, tmp_path: Path) -> None:
+    book = workbook(runner, tmp_path, "--since", "2026-03-01")
+    assert book.sheetnames == ["Summary", "Actions", "Since"]
+    since = book["Since"]
+    rows = list(since.iter_rows(values_only=True))
+    assert rows[0][0] == "What changed since the end of 1 March 2026"
+    assert rows[1] == ("Change", "Ref", "Action", "Detail")
+    assert rows[2:] == [
+        ("New action", "H-01", "Hand hygiene audit", "No owner yet"),
+        (
+            "Newly blocked",
+            "E-02",
+            "Risk register review",
+            "Reason: Waiting for the new risk system",
+        ),
+        (
+            "Newly overdue",
+            "E-01",
+            "Board assurance framework",
+            "Due 1 Mar 2026; Owner: Alice Smith",
+        ),
+        ("Due date moved", "E-03", HOSTILE_TITLE, "20 Mar 2026 → 27 Mar 2026"),
+        ("Retired", "H-01", "Hand hygiene audit", "Reason: Done by the ward already"),
+        ("Merged", "E-05", "Estates survey", "Merged into E-01"),
+    ]
+    assert (since.freeze_panes, since.auto_filter.ref) == ("A3", "A2:D8")
+
+
+def test_xlsx_to_a_pipe_is_the_file_and_to_a_terminal_is_refused(
+    board: Store, runner: CliRunner, db_path: Path
+) -> None:
+    piped = runner.invoke(app, ["export", "-f", "xlsx"])
+    assert piped.exit_code == 0 and piped.stdout_bytes.startswith(b"PK\x03\x04")  # a zip
+
+    import pty
+
+    main, other = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "cpft_tracker", "export", "-f", "xlsx"],
+            stdin=subprocess.DEVNULL,
+            stdout=other,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            env={**os.environ},
+        )
+    finally:
+        os.close(other)
+        os.set_blocking(main, False)
+        try:
+            shown = os.read(main, 65536)
+        except OSError:
+            shown = b""
+        os.close(main)
+    assert (done.returncode, shown) == (2, b"")
+    assert done.stderr == (
+        "Error: An Excel workbook is a binary file and cannot be shown in the terminal. "
+        "Write it to a file: cpft-tracker export --format xlsx -o board.xlsx\n"
+    )

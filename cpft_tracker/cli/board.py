@@ -5,6 +5,7 @@ views from ``asof.py``, the products from ``cpft_tracker.board`` and ``cpft_trac
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from typing import Annotated, Any
 
@@ -154,14 +155,15 @@ def progress(
 
 def export(
     fmt: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="json, csv, markdown (a board-paper section) or html (a board report).",
+            help="json (the default), csv, markdown (a board-paper section), html (a board "
+            "report) or xlsx (an Excel workbook; the default for -o FILE.xlsx).",
         ),
-    ] = "json",
+    ] = None,
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to a file, not stdout."),
@@ -187,17 +189,26 @@ def export(
 ) -> None:
     """Export actions for scripts and board papers (the same filters as 'list').
 
-    json and csv are for scripts and spreadsheets; markdown is a board-paper section and
-    html a self-contained report for a browser (summary, BRAG chart, a table per quality
-    statement, overdue actions first).
+    json and csv are for scripts and spreadsheets; markdown is a board-paper section, html
+    a self-contained report for a browser (summary, BRAG chart, a table per quality
+    statement, overdue actions first) and xlsx an Excel workbook (a summary sheet, one row
+    per action with BRAG fills and filters). The board formats name the provider and the
+    report, and give each action's latest update; --since adds what changed since a date.
     """
     from cpft_tracker import render
 
-    fmt = check_format(fmt, ("json", "csv", "markdown", "md", "html"))
+    if fmt is None:
+        fmt = "xlsx" if output and output.lower().endswith(".xlsx") else "json"
+    fmt = check_format(fmt, ("json", "csv", "markdown", "md", "html", "xlsx"))
+    if fmt == "xlsx" and output in (None, "-") and sys.stdout.isatty():
+        raise UsageProblem(
+            "An Excel workbook is a binary file and cannot be shown in the terminal. "
+            "Write it to a file: cpft-tracker export --format xlsx -o board.xlsx"
+        )
     if since is not None and fmt == "csv":
         raise UsageProblem(
             "--since does not fit a CSV file (one row per action). "
-            "Use --format json, markdown or html for what changed."
+            "Use --format json, markdown, html or xlsx for what changed."
         )
     store = open_store(readonly=True)
     as_of_day, today, win, actions = plan_view(
@@ -218,7 +229,7 @@ def export(
         if since_day is not None
         else None
     )
-    text: str | Iterable[str]
+    text: str | bytes | Iterable[str]
     if fmt == "json":
         text = render.actions_json_chunks(actions, today=today, window=win, since=changes)
     elif fmt == "csv":
@@ -231,7 +242,11 @@ def export(
         figures = summarise(actions, today=today, window=win, generated_at=generated_at)
         story = _board_story(store, actions, as_of_day)
         story.since = changes
-        make = board.html_report if fmt == "html" else board.markdown_report
+        make: Any = board.html_report if fmt == "html" else board.markdown_report
+        if fmt == "xlsx":
+            from cpft_tracker.workbook import xlsx_report
+
+            make = xlsx_report
         text = make(
             actions,
             figures,
