@@ -10,6 +10,7 @@ gigabytes). Text from the database is stored as text, never as a formula.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
@@ -88,6 +89,7 @@ class _Sheet:
         self.fills = {
             n: PatternFill("solid", fgColor=RAG_COLOUR[n].lstrip("#").upper()) for n in RAG_WORDS
         }
+        self._styles: dict[tuple[tuple[str, int], ...], Any] = {}
         self.inks = {n: Font(bold=True, color=RAG_INK[n].lstrip("#").upper()) for n in RAG_WORDS}
 
     def cell(self, value: Any, **style: Any) -> Any:
@@ -103,9 +105,18 @@ class _Sheet:
         if isinstance(value, str) and value.startswith("="):
             c.data_type = "s"  # openpyxl would store it as a formula
         if isinstance(value, dt.date):
-            c.number_format = DATE_FORMAT
-        for name, setting in style.items():
-            setattr(c, name, setting)
+            style["number_format"] = DATE_FORMAT
+        if style:
+            # Setting a style looks it up in the workbook's tables (most of the time of a
+            # large workbook); each combination is looked up once and its indices reused.
+            key = tuple((name, id(setting)) for name, setting in style.items())
+            cached = self._styles.get(key)
+            if cached is None:
+                for name, setting in style.items():
+                    setattr(c, name, setting)
+                self._styles[key] = copy.copy(c._style)
+            else:
+                c._style = copy.copy(cached)
         return c
 
     def append(self, cells: Iterable[Any]) -> None:
@@ -248,9 +259,10 @@ def _actions_sheet(
             sheet.cell(v, alignment=sheet.wrap if wrap else sheet.top)
             for v, wrap in zip(values, wrapped, strict=True)
         ]
-        if rating:
-            brag = cells[7]
-            brag.fill, brag.font = sheet.fills[rating], sheet.inks[rating]
+        if rating:  # the BRAG cell in its colour
+            cells[7] = sheet.cell(
+                values[7], alignment=sheet.top, fill=sheet.fills[rating], font=sheet.inks[rating]
+            )
         sheet.append(cells)
     sheet.filters(ACTION_COLUMNS, 2)
 

@@ -649,6 +649,8 @@ def test_xlsx_one_row_per_action_with_brag_fills_frozen_header_and_filters(
     assert sheet.auto_filter.ref == "A1:O7"
     assert sheet.column_dimensions["C"].width == 60
     assert sheet["C2"].alignment.wrap_text
+    assert sheet["E3"].number_format == "d mmm yyyy"  # E-01's due date, shown as 1 Mar 2026
+    assert sheet["H3"].font.color.rgb == "00FFFFFF" and sheet["H3"].font.b  # white on red
 
     summary = [r for r in book["Summary"].iter_rows(values_only=True)]
     assert summary[0][0] == TRUST
