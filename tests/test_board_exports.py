@@ -420,15 +420,21 @@ def test_html_in_a_real_browser(
     board.set_text_field(["E-05"], "title", long_title, by="Gov Lead")
     monkeypatch.setenv("CPFT_TRACKER_NOW", "2026-03-10T08:30:00Z")
     page = tmp_path / "board.html"
-    assert runner.invoke(app, ["export", "-f", "html", "-o", str(page)]).exit_code == 0
+    made = runner.invoke(app, ["export", "-f", "html", "--since", "2026-03-01", "-o", str(page)])
+    assert made.exit_code == 0, made.stderr
     rendered = run_browser(tmp_path, "--dump-dom", page.as_uri()).stdout
-    assert rendered.count("<table>") == 4  # three quality statements and the retired actions
+    assert rendered.count("<table>") == 5  # since, three quality statements, the retired actions
     assert (
         "<svg" in rendered and "Actions by BRAG rating: Blue 1, Green 0, Amber 2, Red 2" in rendered
     )
     assert "<script" not in rendered  # the hostile text stayed text
     assert "alert(1)" in rendered and "onerror" in rendered  # ... visible as text, not run
-    for text in (TRUST, long_title, "Reason: Waiting for the new risk system"):
+    for text in (
+        TRUST,
+        long_title,
+        "Reason: Waiting for the new risk system",
+        "What changed since the end of 1 March 2026",
+    ):
         assert text in rendered
 
     # Nothing is cut or sticks out, on a laptop and in a narrow window.
