@@ -17,7 +17,7 @@ from json.encoder import encode_basestring as _json_str  # C implementation when
 from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.board import NO_STATEMENT, RAG_WORDS, long_date, short_date
-from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of
+from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of, ref_order
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -44,6 +44,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "in_source",
     "created_at",
     "updated_at",
+    "possible_duplicates",
 )
 
 RAG_STYLE = {"blue": "bold blue", "green": "green", "amber": "bold yellow", "red": "bold red"}
@@ -80,7 +81,22 @@ def export_record(
     record = {name: action.get(name) for name in EXPORT_FIELDS}
     record["rag"] = rag_of(action, today, window)
     record["in_source"] = bool(action.get("in_source", True))
+    record["possible_duplicates"] = duplicate_refs(action)
     return record
+
+
+def duplicate_refs(action: Mapping[str, Any]) -> list[str]:
+    """The refs of the actions that may state the same requirement as this one (stored as JSON)."""
+    stored = action.get("possible_duplicates")
+    if not stored:
+        return []
+    if isinstance(stored, list | tuple):
+        return [str(r) for r in stored]
+    try:
+        refs = json.loads(stored)
+    except ValueError:
+        return []
+    return [str(r) for r in refs] if isinstance(refs, list) else []
 
 
 def actions_json(
@@ -129,11 +145,23 @@ def _record_json(record: Mapping[str, Any]) -> str:
     parts = []
     for k, v in record.items():
         t = _scalar_json(v)
+        if t is None and type(v) is list:
+            t = _str_list_json(v, "\n      ")
         if t is None or type(k) is not str:
             nested = json.dumps(record, ensure_ascii=False, indent=2)
             return nested.replace("\n", "\n    ")  # JSON text has no raw newline in a string
         parts.append(f"{_json_str(k)}: {t}")
     return "{\n      " + ",\n      ".join(parts) + "\n    }" if parts else "{}"
+
+
+def _str_list_json(values: list[Any], lead: str) -> str | None:
+    """A list of strings as ``json.dumps(..., indent=2)`` writes it at ``lead``; None for others."""
+    if not values:
+        return "[]"
+    if any(type(v) is not str for v in values):
+        return None
+    inner = lead + "  "
+    return "[" + inner + ("," + inner).join(_json_str(v) for v in values) + lead + "]"
 
 
 def _scalar_json(value: Any) -> str | None:
@@ -176,6 +204,8 @@ def dumps_indented(doc: Mapping[str, Any]) -> str:
                 parts = []
                 for k, v in record.items():
                     t = _scalar_json(v)
+                    if t is None and type(v) is list:
+                        t = _str_list_json(v, "\n      ")
                     if t is None or type(k) is not str:
                         return json.dumps(doc, ensure_ascii=False, indent=2)
                     parts.append(f"{_json_str(k)}: {t}")
@@ -246,7 +276,14 @@ def actions_csv_lines(
 ) -> Iterator[str]:
     """The CSV export (BOM, header, one line per action) as it is produced: see ``actions_json_chunks``."""
     records = (export_record(a, today, window) for a in actions)
-    return csv_lines(EXPORT_FIELDS, ([r[f] for f in EXPORT_FIELDS] for r in records))
+    return csv_lines(EXPORT_FIELDS, (_csv_row(r) for r in records))
+
+
+def _csv_row(record: Mapping[str, Any]) -> list[Any]:
+    """One export record as CSV cells: a list of refs is one cell, "CPFT-10; CPFT-14"."""
+    row = [record[f] for f in EXPORT_FIELDS]
+    row[-1] = "; ".join(row[-1])  # possible_duplicates, the last field
+    return row
 
 
 def write_stdout(text: str) -> None:
@@ -722,6 +759,13 @@ def print_action(
         ("Status", action["status"]),
         ("Evidence", action.get("evidence") or "(none recorded)"),
     ]
+    duplicates = duplicate_refs(action)
+    if duplicates:
+        hints = []
+        for other in duplicates:
+            later, earlier = sorted([action["ref"], other], key=ref_order, reverse=True)
+            hints.append(f"{other} (check, then 'cpft-tracker merge {later} INTO {earlier}')")
+        rows.append(("Possible duplicates", "; ".join(hints)))
     if action.get("retired"):
         rows.append(("Retired", action["retired"]))
     if not action.get("in_source", True):
@@ -748,6 +792,9 @@ def describe_event(event: Mapping[str, Any]) -> str:
         return "no longer in the report" if new == "0" else "back in the report"
     if field in ("report imported", "report re-imported", "owner added"):
         return f"{field}: {new}"
+    if field == "possible_duplicates":
+        refs = duplicate_refs({"possible_duplicates": new})
+        return f"possible duplicates: {', '.join(refs)}" if refs else "no possible duplicates"
     if field == "retired":
         return f"retired: {new}" if new is not None else f"reinstated (was retired: {old})"
     label = field.replace("_", " ")

@@ -35,6 +35,9 @@ class ImportResult:
     already_there: list[dict[str, Any]] = field(default_factory=list)
     back_in_source: list[dict[str, Any]] = field(default_factory=list)
     no_longer_in_source: list[dict[str, Any]] = field(default_factory=list)
+    # (later ref, earlier ref): two tracked actions of the report that may state the same
+    # requirement, at least one of them added by this import (issue 11 item 2)
+    possible_duplicates: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

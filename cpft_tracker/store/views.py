@@ -55,6 +55,8 @@ ACTION_FIELDS: dict[str, str] = {
     "updated_at": "a.updated_at",
     "report_id": "a.report_id",
     "fingerprint": "a.fingerprint",
+    "possible_duplicates": "a.possible_duplicates",  # JSON list of refs, or NULL (m004)
+    "merged_into": "a.merged_into",  # the ref it was merged into, or NULL (m004)
 }
 
 
