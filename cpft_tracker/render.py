@@ -730,8 +730,12 @@ def print_action(
     *,
     today: dt.date,
     window: int = DEFAULT_WINDOW_DAYS,
+    merged: Sequence[Mapping[str, Any]] = (),
 ) -> None:
-    """Everything about one action: the requirement verbatim, its source, its state and its history."""
+    """Everything about one action: the requirement verbatim, its source, its state and its history.
+
+    ``merged``: the actions merged into this one, each shown with its requirement and source.
+    """
     from rich.markup import escape
 
     out = console()
@@ -744,6 +748,22 @@ def print_action(
     out.print("[bold]In context[/bold]:")
     out.print(f"  {escape(action['context'])}", soft_wrap=True)
     out.print()
+    for other in merged:
+        where = ", ".join(
+            part
+            for part in (
+                other["report"],
+                f"section {other['section']}" if other.get("section") else "",
+                f"line {other['line']}" if other.get("line") else "",
+            )
+            if part
+        )
+        out.print(
+            f"[bold]Also[/bold], from {escape(other['ref'])} (merged into this action; {escape(where)}):",
+            soft_wrap=True,
+        )
+        out.print(f"  {escape(other['requirement'])}", soft_wrap=True)
+        out.print()
     rows = [
         ("Report", action["report"]),
         ("Section", action.get("section") or "-"),
@@ -762,9 +782,9 @@ def print_action(
     duplicates = duplicate_refs(action)
     if duplicates:
         hints = []
-        for other in duplicates:
-            later, earlier = sorted([action["ref"], other], key=ref_order, reverse=True)
-            hints.append(f"{other} (check, then 'cpft-tracker merge {later} INTO {earlier}')")
+        for dup in duplicates:
+            later, earlier = sorted([action["ref"], dup], key=ref_order, reverse=True)
+            hints.append(f"{dup} (check, then 'cpft-tracker merge {later} INTO {earlier}')")
         rows.append(("Possible duplicates", "; ".join(hints)))
     if action.get("retired"):
         rows.append(("Retired", action["retired"]))
@@ -792,6 +812,10 @@ def describe_event(event: Mapping[str, Any]) -> str:
         return "no longer in the report" if new == "0" else "back in the report"
     if field in ("report imported", "report re-imported", "owner added"):
         return f"{field}: {new}"
+    if field == "merged":
+        return f"{new} merged into this action (its requirement and history kept here)"
+    if field == "merged_into":
+        return f"merged into {new}"
     if field == "possible_duplicates":
         refs = duplicate_refs({"possible_duplicates": new})
         return f"possible duplicates: {', '.join(refs)}" if refs else "no possible duplicates"
@@ -825,6 +849,8 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
         what = describe_event(e)
         if e.get("note") and e["field"] not in ("note", "created"):
             what += f" (note: {e['note']})"
+        if e.get("merged_from"):
+            what = f"[from {e['merged_from']}, merged] {what}"
         when = e["at"].replace("T", " ")[:19]
         cells = [when, e["by"]]
         if show_ref:

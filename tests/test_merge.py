@@ -11,7 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cpft_tracker.cli import app
-from tests.conftest import BUNDLED_REPORT, json_actions
+from tests.conftest import BUNDLED_REPORT, db_snapshot, json_actions, run_cli
 
 
 def invoke(runner: CliRunner, *args: str, env: dict[str, str] | None = None):
@@ -89,3 +89,103 @@ def test_an_older_database_gets_its_duplicates_at_the_next_import(
     assert by_ref["CPFT-10"]["possible_duplicates"] == ["CPFT-14"]
     history = invoke(runner, "history", "CPFT-10").stdout
     assert "possible duplicates: CPFT-14" in history
+
+
+# -- merge REF INTO REF ------------------------------------------------------------------
+
+
+def test_merge_keeps_both_sentences_and_both_histories(runner: CliRunner) -> None:
+    imported(runner)
+    invoke(runner, "note", "CPFT-14", "Carers forum met the lead")
+    result = invoke(runner, "merge", "CPFT-14", "INTO", "CPFT-10", "--note", "same finding")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "CPFT-14 merged into CPFT-10: CPFT-10 keeps both requirement sentences and both "
+        "histories; CPFT-14 is retired as 'merged into CPFT-10'."
+    )
+    by_ref = {a["ref"]: a for a in json_actions(runner)}
+    assert by_ref["CPFT-14"]["retired"] == "merged into CPFT-10"
+    assert by_ref["CPFT-10"]["retired"] is None
+    assert (
+        by_ref["CPFT-10"]["possible_duplicates"] == [] == by_ref["CPFT-14"]["possible_duplicates"]
+    )
+
+    shown = invoke(runner, "show", "CPFT-10").stdout
+    assert by_ref["CPFT-10"]["requirement"] in shown
+    assert by_ref["CPFT-14"]["requirement"] in shown
+    assert "Also, from CPFT-14 (merged into this action; " in shown
+    assert "section People's experience of this service, line 43" in shown
+    assert "[from CPFT-14, merged] note: Carers forum met the lead" in shown
+    assert "CPFT-14 merged into this action" in shown
+
+    events = json.loads(invoke(runner, "history", "CPFT-10", "--format", "json").stdout)["events"]
+    marked = {(e["ref"], e["field"]) for e in events if e["merged_from"] == "CPFT-14"}
+    assert ("CPFT-14", "note") in marked and ("CPFT-14", "created") in marked
+    assert any(
+        e["ref"] == "CPFT-10" and e["field"] == "merged" and e["new"] == "CPFT-14" for e in events
+    )
+    assert "[from CPFT-14, merged]" in invoke(runner, "history", "CPFT-10").stdout
+    # the retired one's own history says where it went
+    assert "retired: merged into CPFT-10" in invoke(runner, "show", "CPFT-14").stdout
+
+
+def test_reimport_after_a_merge_adds_nothing_and_keeps_it_merged(
+    runner: CliRunner, db_path: Path
+) -> None:
+    imported(runner)
+    invoke(runner, "merge", "CPFT-14", "INTO", "CPFT-10")
+    before = json_actions(runner)
+    again = run_cli("import", str(BUNDLED_REPORT), env={"CPFT_TRACKER_DB": str(db_path)})
+    assert again.returncode == 0, again.stderr
+    assert "0 added, 14 already there" in again.stderr
+    assert "may repeat" not in again.stderr
+    assert json_actions(runner) == before
+    tracked = json_actions(runner, "--status", "not-started")
+    assert "CPFT-14" in {a["ref"] for a in tracked}  # listed, but retired
+    assert {a["ref"]: a["retired"] for a in tracked}["CPFT-14"] == "merged into CPFT-10"
+
+
+def test_a_merged_action_follows_its_target_when_that_is_merged(runner: CliRunner) -> None:
+    imported(runner)
+    invoke(runner, "merge", "CPFT-14", "INTO", "CPFT-10")
+    result = invoke(runner, "merge", "CPFT-10", "INTO", "CPFT-09")
+    assert result.exit_code == 0, result.stderr
+    by_ref = {a["ref"]: a for a in json_actions(runner)}
+    assert by_ref["CPFT-14"]["retired"] == by_ref["CPFT-10"]["retired"] == "merged into CPFT-09"
+    shown = invoke(runner, "show", "CPFT-09").stdout
+    assert "Also, from CPFT-10" in shown and "Also, from CPFT-14" in shown
+
+
+def test_merge_refusals_change_nothing(runner: CliRunner, db_path: Path) -> None:
+    imported(runner)
+    invoke(runner, "retire", "CPFT-03", "--reason", "not a requirement")
+    cases = [
+        (["CPFT-10", "INTO", "cpft-10"], 1, "Error: CPFT-10 cannot be merged into itself."),
+        (
+            ["CPFT-14", "INTO", "CPFT-03"],
+            1,
+            "Error: CPFT-03 is retired (not a requirement), so it cannot take in CPFT-14.",
+        ),
+        (["CPFT-03", "INTO", "CPFT-10"], 1, "Error: CPFT-03 is retired (not a requirement)."),
+        (["CPFT-14", "INTO", "CPFT-99"], 1, "Error: No action with reference CPFT-99."),
+        (["CPFT-99", "INTO", "CPFT-10"], 1, "Error: No action with reference CPFT-99."),
+        (
+            ["CPFT-14", "ONTO", "CPFT-10"],
+            2,
+            "Error: Write the word INTO between the two references",
+        ),
+    ]
+    before = db_snapshot(db_path)
+    for args, code, start in cases:
+        result = invoke(runner, "merge", *args)
+        assert result.exit_code == code, (args, result.stderr)
+        assert result.stderr.startswith(start), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert db_snapshot(db_path) == before
+    invoke(runner, "merge", "CPFT-14", "INTO", "CPFT-10")
+    again = invoke(runner, "merge", "CPFT-14", "INTO", "CPFT-09")
+    assert again.exit_code == 1
+    assert again.stderr == "Error: CPFT-14 is already merged into CPFT-10.\n"
+    into_merged = invoke(runner, "merge", "CPFT-09", "INTO", "CPFT-14")
+    assert into_merged.stderr.startswith("Error: CPFT-14 is retired (merged into CPFT-10)")
+    assert "Merge into CPFT-10 instead." in into_merged.stderr

@@ -91,6 +91,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Stop tracking actions, with a reason. They stay in history and exports; nothing is deleted.",
     ),
     "reinstate": ("cpft_tracker.cli.actions:reinstate", "Track retired actions again."),
+    "merge": (
+        "cpft_tracker.cli.actions:merge",
+        "Merge one action into another that states the same requirement: 'merge CPFT-14 INTO CPFT-10'.",
+    ),
     "export": (
         "cpft_tracker.cli.board:export",
         "Export actions for scripts and board papers (the same filters as 'list').",

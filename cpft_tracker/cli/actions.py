@@ -1,6 +1,6 @@
 """Commands that change actions, each one transaction with its audit events: ``assign``,
 ``unassign``, ``due``, ``status``, ``note``, ``evidence``, ``retitle``, ``classify``, ``retire``,
-``reinstate``.
+``reinstate``, ``merge``.
 """
 
 from __future__ import annotations
@@ -197,4 +197,37 @@ def reinstate(refs: Refs, note: Note = None, by: By = None) -> None:
     store = open_store()
     report_changes(
         store.reinstate(refs, note=note, by=who(by)), "No change: those actions were not retired."
+    )
+
+
+def merge(
+    source: Annotated[
+        str,
+        typer.Argument(metavar="REF", help="The action to retire into the other, e.g. CPFT-14."),
+    ],
+    into: Annotated[str, typer.Argument(metavar="INTO", help="The word INTO.")],
+    target: Annotated[
+        str, typer.Argument(metavar="REF", help="The action that keeps both, e.g. CPFT-10.")
+    ],
+    note: Note = None,
+    by: By = None,
+) -> None:
+    """Merge one action into another that states the same requirement: 'merge CPFT-14 INTO CPFT-10'.
+
+    CPFT-10 keeps both requirement sentences (show lists each with where it came from) and
+    both histories; CPFT-14 is retired as "merged into CPFT-10". Nothing is deleted, and
+    importing the report again does not bring CPFT-14 back.
+    """
+    from cpft_tracker.store import who
+
+    if into.strip().upper() != "INTO":
+        raise UsageProblem(
+            f"Write the word INTO between the two references, e.g. cpft-tracker merge {source} INTO {target}."
+        )
+    store = open_store()
+    changes = store.merge(source, target, note=note, by=who(by))
+    kept, gone = changes[-1].ref, changes[-1].new
+    say(
+        f"{gone} merged into {kept}: {kept} keeps both requirement sentences and both histories; "
+        f"{gone} is retired as 'merged into {kept}'."
     )

@@ -87,7 +87,11 @@ def show(
     store = open_store(readonly=True)
     action = store.action(ref)
     render.print_action(
-        action, store.history(ref), today=today_date(), window=window_days(store, window)
+        action,
+        store.history(ref),
+        today=today_date(),
+        window=window_days(store, window),
+        merged=store.merged_from(action["ref"]),
     )
 
 

@@ -76,22 +76,41 @@ class PlanReads(PlanViews):
         return ordered
 
     def history(self, ref: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        """The audit trail, newest first, for one action or all."""
+        """The audit trail, newest first, for one action (with those merged into it) or all.
+
+        Each event has ``merged_from``: the ref of the action merged into ``ref`` it belongs
+        to, else None.
+        """
         sql = (
             "SELECT e.id, e.at, e.by, e.field, e.old, e.new, e.note, e.subject, a.ref AS ref,"
             " r.name AS report FROM events e LEFT JOIN actions a ON a.id = e.action_id"
             " LEFT JOIN reports r ON r.id = coalesce(e.report_id, a.report_id)"
         )
         params: list[Any] = []
+        own = None
         if ref is not None:
             action = self.action(ref)
-            sql += " WHERE e.action_id = ?"
-            params.append(action["id"])
+            own = action["ref"]
+            ids = [action["id"], *(a["id"] for a in self.merged_from(own))]
+            sql += f" WHERE {dialect.in_list('e.action_id')}"
+            params.append(json.dumps(ids))
         sql += " ORDER BY e.id DESC"
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
-        return [dict(row) for row in self.conn.execute(sql, params)]
+        events = [dict(row) for row in self.conn.execute(sql, params)]
+        for e in events:  # an event of an action merged into this one is marked with its ref
+            e["merged_from"] = e["ref"] if own is not None and e["ref"] != own else None
+        return events
+
+    def merged_from(self, ref: str) -> list[dict[str, Any]]:
+        """The actions merged into the action ``ref`` (exactly as stored), in document order."""
+        rows = self.conn.execute(
+            f"SELECT {ACTION_COLUMNS} FROM {ACTION_FROM} WHERE a.merged_into = ?"  # noqa: S608
+            " ORDER BY a.report_id, a.position, a.id",
+            [ref],
+        ).fetchall()
+        return [_action_dict(row) for row in rows]
 
     def reports(self) -> list[dict[str, Any]]:
         """The imported reports with their action counts."""

@@ -6,6 +6,7 @@ which skips unchanged values and records old and new values in the events table.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,7 +15,14 @@ from cpft_tracker.models import STATUSES
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.interface import Change
 from cpft_tracker.store.reads import PlanReads
-from cpft_tracker.store.values import _clean_text, _text, check_email, clean_name, now_utc
+from cpft_tracker.store.values import (
+    _clean_text,
+    _ref_list,
+    _text,
+    check_email,
+    clean_name,
+    now_utc,
+)
 
 
 class AuditedWrites(PlanReads):
@@ -296,6 +304,89 @@ class AuditedWrites(PlanReads):
                 for a in self.actions_by_refs(refs)
                 if (c := self._set(a, "retired", None, at=at, by=by, note=note))
             ]
+
+    def merge(self, source: str, target: str, *, by: str, note: str | None = None) -> list[Change]:
+        """Merge action ``source`` into ``target``, in one transaction (issue 11 item 2).
+
+        The target keeps its own requirement and gains the source's (``merged_from``), and
+        its history shows the source's events too; the source is retired as "merged into
+        <target>" and points there (``merged_into``); nothing is deleted. Actions merged into
+        the source before follow it to the target. The pair stops being possible duplicates.
+        Refused (RuleBroken, nothing changed) for one action into itself, into a retired
+        action, or a source already retired; NotFound for an unknown reference.
+        """
+        at = now_utc()
+        changes: list[Change] = []
+
+        def keep(change: Change | None) -> None:
+            if change is not None:
+                changes.append(change)
+
+        with self.write():
+            src = self.action(source)
+            dst = self.action(target)
+            s_ref, d_ref = src["ref"], dst["ref"]
+            if src["id"] == dst["id"]:
+                raise RuleBroken(
+                    f"{s_ref} cannot be merged into itself. Name the action to retire first, then "
+                    f"the one that keeps both, e.g. cpft-tracker merge CPFT-14 INTO CPFT-10."
+                )
+            if dst["retired"]:
+                where = f" Merge into {dst['merged_into']} instead." if dst["merged_into"] else ""
+                raise RuleBroken(
+                    f"{d_ref} is retired ({dst['retired']}), so it cannot take in {s_ref}.{where}"
+                    + (
+                        ""
+                        if where
+                        else f" Run 'cpft-tracker reinstate {d_ref}' first if it should be tracked again."
+                    )
+                )
+            if src["retired"]:
+                if src["merged_into"]:
+                    raise RuleBroken(f"{s_ref} is already merged into {src['merged_into']}.")
+                raise RuleBroken(
+                    f"{s_ref} is retired ({src['retired']}). Run 'cpft-tracker reinstate {s_ref}' "
+                    "first if it should be merged instead."
+                )
+            followers = [
+                dict(r)
+                for r in self.conn.execute(
+                    "SELECT id, ref, retired, merged_into FROM actions WHERE merged_into = ?",
+                    [s_ref],
+                )
+            ]
+            reason = f"merged into {d_ref}"
+            keep(self._set(src, "merged_into", d_ref, at=at, by=by, note=note))
+            keep(self._set(src, "retired", reason, at=at, by=by, note=note))
+            for follower in followers:  # merged into the source before: now into the target
+                keep(
+                    self._set(
+                        follower, "merged_into", d_ref, at=at, by=by, note=f"{s_ref} {reason}"
+                    )
+                )
+                keep(self._set(follower, "retired", reason, at=at, by=by, note=f"{s_ref} {reason}"))
+            group = {s_ref, d_ref, *(f["ref"] for f in followers)}
+            for action in (src, dst):
+                refs = [
+                    r for r in json.loads(action["possible_duplicates"] or "[]") if r not in group
+                ]
+                if action["possible_duplicates"] and len(refs) != len(
+                    json.loads(action["possible_duplicates"])
+                ):
+                    keep(
+                        self._set(
+                            action,
+                            "possible_duplicates",
+                            _ref_list(refs),
+                            at=at,
+                            by=by,
+                            note=reason if action is src else f"{s_ref} {reason}",
+                        )
+                    )
+            self.conn.execute("UPDATE actions SET updated_at = ? WHERE id = ?", [at, dst["id"]])
+            self._event(at=at, by=by, field="merged", new=s_ref, note=note, action_id=dst["id"])
+            changes.append(Change(d_ref, "merged", None, s_ref))
+        return changes
 
     def record_reminders(
         self, action_ids: Sequence[int], recipient: str, kind: str, *, sent_on: str, at: str
