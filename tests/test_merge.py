@@ -189,3 +189,24 @@ def test_merge_refusals_change_nothing(runner: CliRunner, db_path: Path) -> None
     into_merged = invoke(runner, "merge", "CPFT-09", "INTO", "CPFT-14")
     assert into_merged.stderr.startswith("Error: CPFT-14 is retired (merged into CPFT-10)")
     assert "Merge into CPFT-10 instead." in into_merged.stderr
+
+
+def test_a_database_of_schema_2_is_upgraded_and_keeps_its_plan(
+    db_path: Path, runner: CliRunner
+) -> None:
+    """A plan written before m004 opens, gains the new columns, and its actions read as before."""
+    import sqlite_utils
+
+    from cpft_tracker.store.sqlite_dialect import MIGRATION_SET, m001_initial, m002_progress_index
+
+    db = sqlite_utils.Database(db_path)
+    migrations = sqlite_utils.Migrations(MIGRATION_SET)
+    migrations(name="m001_initial")(m001_initial)
+    migrations(name="m002_progress_index")(m002_progress_index)
+    migrations.apply(db)
+    db.conn.close()
+    imported(runner)
+    assert invoke(runner, "info").exit_code == 0
+    by_ref = {a["ref"]: a for a in json_actions(runner)}
+    assert by_ref["CPFT-14"]["possible_duplicates"] == ["CPFT-10"]
+    assert invoke(runner, "merge", "CPFT-14", "INTO", "CPFT-10").exit_code == 0

@@ -35,15 +35,35 @@ def assign(
         str | None,
         typer.Option("--email", metavar="ADDRESS", help="The owner's email, for reminders."),
     ] = None,
+    new_owner: Annotated[
+        bool,
+        typer.Option(
+            "--new-owner",
+            help="OWNER is a new owner, even though the name is close to an existing one.",
+        ),
+    ] = False,
     note: Note = None,
     by: By = None,
 ) -> None:
-    """Give one or many actions an owner (and record their email for reminders)."""
-    from cpft_tracker.store import who
+    """Give one or many actions an owner (and record their email for reminders).
+
+    A new name close to an existing owner's ("Director of Nursng") is refused as a likely
+    typo, with the name it resembles; give --new-owner if it really is someone else.
+    """
+    from cpft_tracker.store import check_email, who
 
     store = open_store()
-    changes = store.assign(refs, owner, email=email, note=note, by=who(by))
+    before = store.owner(owner)
+    changes = store.assign(refs, owner, email=email, note=note, by=who(by), new_owner=new_owner)
     report_changes(changes, f"No change: already owned by {owner}.")
+    if email and before is not None and before["email"] != check_email(email):
+        after = store.owner(owner)
+        held = after["actions"] if after else 0
+        was = f"from {before['email']} " if before["email"] else ""
+        say(
+            f"{before['name']}'s email address changed {was}to {check_email(email)} "
+            f"on all their {held} action{'s' if held != 1 else ''}."
+        )
 
 
 def unassign(refs: Refs, note: Note = None, by: By = None) -> None:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from cpft_tracker.errors import RuleBroken, UsageProblem
+from cpft_tracker.errors import NotFound, RuleBroken, UsageProblem
 from cpft_tracker.models import STATUSES
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.interface import Change
@@ -48,10 +48,7 @@ class AuditedWrites(PlanReads):
         )
 
     def _owner_id(self, name: str, email: str | None, at: str, by: str) -> int:
-        row = self.conn.execute(
-            f"SELECT id, name, email FROM owners WHERE name = ? {dialect.NOCASE}",  # noqa: S608
-            [name],
-        ).fetchone()
+        row = self.owner(name)
         if row is None:
             cur = self.conn.execute(
                 "INSERT INTO owners (name, email, created_at) VALUES (?, ?, ?)", [name, email, at]
@@ -61,11 +58,41 @@ class AuditedWrites(PlanReads):
                 self._event(at=at, by=by, field="owner_email", new=email, subject=name)
             return int(cur.lastrowid or 0)
         if email and email != row["email"]:
-            self.conn.execute("UPDATE owners SET email = ? WHERE id = ?", [email, row["id"]])
-            self._event(
-                at=at, by=by, field="owner_email", old=row["email"], new=email, subject=row["name"]
-            )
+            self._change_owner_email(row, email, at=at, by=by, note=None)
         return int(row["id"])
+
+    def _owner_actions(self, owner_id: int) -> list[dict[str, Any]]:
+        """Every action (tracked or retired) an owner holds, with the fields ``_set`` needs."""
+        rows = self.conn.execute(
+            "SELECT a.id, a.ref, o.name AS owner FROM actions a JOIN owners o ON o.id = a.owner_id"
+            " WHERE a.owner_id = ? ORDER BY a.report_id, a.position, a.id",
+            [owner_id],
+        )
+        return [dict(r) for r in rows]
+
+    def _change_owner_email(
+        self, owner: dict[str, Any], email: str | None, *, at: str, by: str, note: str | None
+    ) -> list[Change]:
+        """An owner's address changed: the owner's event, and one on each of their actions."""
+        old = owner["email"]
+        self.conn.execute("UPDATE owners SET email = ? WHERE id = ?", [email, owner["id"]])
+        self._event(
+            at=at, by=by, field="owner_email", old=old, new=email, note=note, subject=owner["name"]
+        )
+        changes = []
+        for action in self._owner_actions(owner["id"]):
+            self.conn.execute("UPDATE actions SET updated_at = ? WHERE id = ?", [at, action["id"]])
+            self._event(
+                at=at,
+                by=by,
+                field="owner_email",
+                old=old,
+                new=email,
+                note=note or f"{owner['name']}'s email address",
+                action_id=action["id"],
+            )
+            changes.append(Change(action["ref"], "owner_email", old, email))
+        return changes
 
     def _set(
         self,
@@ -139,14 +166,26 @@ class AuditedWrites(PlanReads):
         by: str,
         email: str | None = None,
         note: str | None = None,
+        new_owner: bool = False,
     ) -> list[Change]:
-        """Give one owner to one or many actions."""
+        """Give one owner to one or many actions.
+
+        A name that is not an owner yet but is close to one ("Director of Nursng") is
+        refused as a likely typo (NotFound, "Did you mean ...?") unless ``new_owner``.
+        """
         owner = clean_name(owner)
         email = check_email(email) if email else None
         at = now_utc()
         changes: list[Change] = []
         with self.write():
             actions = self.actions_by_refs(refs)
+            if not new_owner and self.owner(owner) is None:
+                near = self.nearest_owner(owner, typo=True)
+                if near is not None:
+                    raise NotFound(
+                        f"No owner called '{owner}'. Did you mean '{near}'? "
+                        "To add a new owner, repeat with --new-owner."
+                    )
             owner_id = self._owner_id(owner, email, at, by)
             stored_name = self.conn.execute(
                 "SELECT name FROM owners WHERE id = ?", [owner_id]
@@ -387,6 +426,136 @@ class AuditedWrites(PlanReads):
             self._event(at=at, by=by, field="merged", new=s_ref, note=note, action_id=dst["id"])
             changes.append(Change(d_ref, "merged", None, s_ref))
         return changes
+
+    # -- owners (issue 13): each one transaction, audited on the owner and on every action ----
+
+    def _known_owner(self, name: str) -> dict[str, Any]:
+        row = self.owner(name)
+        if row is None:
+            raise self.unknown_owner(" ".join(name.split()))
+        return row
+
+    def rename_owner(self, old: str, new: str, *, by: str, note: str | None = None) -> list[Change]:
+        """Rename an owner; every action they hold records the change of owner name."""
+        new = clean_name(new)
+        at = now_utc()
+        with self.write():
+            row = self._known_owner(old)
+            if row["name"] == new:
+                return []
+            taken = self.conn.execute(
+                f"SELECT id, name, merged_into FROM owners WHERE name = ? {dialect.NOCASE}",  # noqa: S608
+                [new],
+            ).fetchone()
+            if taken is not None and taken["id"] != row["id"]:
+                if taken["merged_into"] is None:
+                    raise RuleBroken(
+                        f"There is already an owner called '{taken['name']}'. To give {row['name']}'s "
+                        f"actions to them, run: cpft-tracker owners merge '{row['name']}' INTO '{taken['name']}'."
+                    )
+                raise RuleBroken(
+                    f"The name '{taken['name']}' was merged into another owner and stays reserved "
+                    "for it. Choose another name."
+                )
+            self.conn.execute("UPDATE owners SET name = ? WHERE id = ?", [new, row["id"]])
+            self._event(
+                at=at,
+                by=by,
+                field="owner renamed",
+                old=row["name"],
+                new=new,
+                note=note,
+                subject=new,
+            )
+            if row["email"]:  # the address is kept under the new name (and the as-of views follow)
+                moved = f"owner renamed from {row['name']} to {new}"
+                for name, before, after in (
+                    (row["name"], row["email"], None),
+                    (new, None, row["email"]),
+                ):
+                    self._event(
+                        at=at,
+                        by=by,
+                        field="owner_email",
+                        old=before,
+                        new=after,
+                        note=moved,
+                        subject=name,
+                    )
+            why = note or f"owner renamed from {row['name']}"
+            return [Change("", "owner renamed", row["name"], new)] + [
+                c
+                for a in self._owner_actions(row["id"])
+                if (
+                    c := self._set(
+                        a,
+                        "owner_id",
+                        row["id"],
+                        at=at,
+                        by=by,
+                        note=why,
+                        event_value=new,
+                        old_value=row["name"],
+                        event_field="owner",
+                    )
+                )
+            ]
+
+    def merge_owners(
+        self, source: str, target: str, *, by: str, note: str | None = None
+    ) -> list[Change]:
+        """Give every action of owner ``source`` to owner ``target`` and retire the name.
+
+        The source's name stays, pointing at the target (``owners.merged_into``): assigning to
+        it later gives the target, and ``owners`` no longer lists it. Nothing is deleted.
+        Gives the owners' change first (ref ""), then one per action moved.
+        """
+        at = now_utc()
+        with self.write():
+            src = self._known_owner(source)
+            dst = self._known_owner(target)
+            if src["id"] == dst["id"]:
+                raise RuleBroken(
+                    f"'{source}' and '{target}' are the same owner ({dst['name']}): nothing to merge."
+                )
+            why = note or f"owner {src['name']} merged into {dst['name']}"
+            changes = [Change("", "owner merged", src["name"], dst["name"])] + [
+                c
+                for a in self._owner_actions(src["id"])
+                if (c := self._set_owner(a, dst["id"], dst["name"], at=at, by=by, note=why))
+            ]
+            self.conn.execute(
+                "UPDATE owners SET merged_into = ? WHERE id = ? OR merged_into = ?",
+                [dst["id"], src["id"], src["id"]],
+            )
+            self._event(
+                at=at,
+                by=by,
+                field="owner merged",
+                old=src["name"],
+                new=dst["name"],
+                note=note,
+                subject=src["name"],
+            )
+        return changes
+
+    def set_owner_email(
+        self, name: str, email: str | None, *, by: str, note: str | None = None
+    ) -> list[Change]:
+        """Change (or with None clear) an owner's email address, on all their actions.
+
+        Gives the owner's change first (ref ""), then one per action; nothing when unchanged.
+        """
+        email = check_email(email) if email else None
+        at = now_utc()
+        with self.write():
+            row = self._known_owner(name)
+            if row["email"] == email:
+                return []
+            return [
+                Change("", "owner_email", row["email"], email),
+                *self._change_owner_email(row, email, at=at, by=by, note=note),
+            ]
 
     def record_reminders(
         self, action_ids: Sequence[int], recipient: str, kind: str, *, sent_on: str, at: str
