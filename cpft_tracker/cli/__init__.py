@@ -93,7 +93,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reinstate": ("cpft_tracker.cli.actions:reinstate", "Track retired actions again."),
     "merge": (
         "cpft_tracker.cli.actions:merge",
-        "Merge one action into another that states the same requirement: 'merge CPFT-14 INTO CPFT-10'.",
+        "Join two actions that state the same thing: merge CPFT-14 INTO CPFT-10.",
     ),
     "export": (
         "cpft_tracker.cli.board:export",

@@ -232,7 +232,7 @@ def merge(
     note: Note = None,
     by: By = None,
 ) -> None:
-    """Merge one action into another that states the same requirement: 'merge CPFT-14 INTO CPFT-10'.
+    """Join two actions that state the same thing: merge CPFT-14 INTO CPFT-10.
 
     CPFT-10 keeps both requirement sentences (show lists each with where it came from) and
     both histories; CPFT-14 is retired as "merged into CPFT-10". Nothing is deleted, and

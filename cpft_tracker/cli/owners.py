@@ -80,9 +80,9 @@ def owners_merge(
     note: Note = None,
     by: By = None,
 ) -> None:
-    """Give all of owner A's actions to owner B, e.g. owners merge "Director of Nursng" INTO "Director of Nursing".
+    """Give all of owner A's actions to owner B and retire the name A.
 
-    A is no longer listed, and assigning to A's name later gives B. Each action's history
+    E.g. owners merge "Director of Nursng" INTO "Director of Nursing". A is no longer listed, and assigning to A's name later gives B. Each action's history
     shows the change of owner; nothing is deleted.
     """
     from cpft_tracker.store import who
