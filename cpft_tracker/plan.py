@@ -232,8 +232,12 @@ def plan_edits(
             continue
         action = current.get(ref.upper())
         if action is None:
+            from cpft_tracker.suggest import nearest_ref
+
+            near = nearest_ref(ref, [a["ref"] for a in current.values()])
+            hint = f" Did you mean {near}?" if near else ""
             problems.append(
-                f"{where}: there is no action {ref}. Check the reference against 'cpft-tracker list'."
+                f"{where}: there is no action {ref}.{hint} Check the reference against 'cpft-tracker list'."
             )
             continue
         if ref.upper() in seen:

@@ -246,3 +246,14 @@ def test_names_with_other_numbers_are_other_owners(runner: CliRunner) -> None:
     result = invoke(runner, "assign", "CPFT-02", "Ward 2 Manager")
     assert result.exit_code == 0, result.stderr
     assert invoke(runner, "assign", "CPFT-03", "Ward 1 Manger").exit_code == 1
+
+
+def test_plan_load_suggests_the_nearest_ref(plan: None, runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("ref,title\r\nCPFT-1,A better title\r\n", encoding="utf-8")
+    result = invoke(runner, "plan", "load", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "Row 2 (CPFT-1): there is no action CPFT-1. Did you mean CPFT-01? "
+        "Check the reference against 'cpft-tracker list'."
+    )

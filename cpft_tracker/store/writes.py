@@ -371,14 +371,13 @@ class AuditedWrites(PlanReads):
                     f"the one that keeps both, e.g. cpft-tracker merge CPFT-14 INTO CPFT-10."
                 )
             if dst["retired"]:
-                where = f" Merge into {dst['merged_into']} instead." if dst["merged_into"] else ""
+                then = (
+                    f"Merge into {dst['merged_into']} instead."
+                    if dst["merged_into"]
+                    else f"Run 'cpft-tracker reinstate {d_ref}' first if it should be tracked again."
+                )
                 raise RuleBroken(
-                    f"{d_ref} is retired ({dst['retired']}), so it cannot take in {s_ref}.{where}"
-                    + (
-                        ""
-                        if where
-                        else f" Run 'cpft-tracker reinstate {d_ref}' first if it should be tracked again."
-                    )
+                    f"{d_ref} is retired ({dst['retired']}), so it cannot take in {s_ref}. {then}"
                 )
             if src["retired"]:
                 if src["merged_into"]:
@@ -405,21 +404,13 @@ class AuditedWrites(PlanReads):
                 )
                 keep(self._set(follower, "retired", reason, at=at, by=by, note=f"{s_ref} {reason}"))
             group = {s_ref, d_ref, *(f["ref"] for f in followers)}
-            for action in (src, dst):
-                refs = [
-                    r for r in json.loads(action["possible_duplicates"] or "[]") if r not in group
-                ]
-                if action["possible_duplicates"] and len(refs) != len(
-                    json.loads(action["possible_duplicates"])
-                ):
+            for action, why in ((src, reason), (dst, f"{s_ref} {reason}")):
+                stored = json.loads(action["possible_duplicates"] or "[]")
+                refs = [r for r in stored if r not in group]
+                if len(refs) != len(stored):  # the pair is settled: neither names the other now
                     keep(
                         self._set(
-                            action,
-                            "possible_duplicates",
-                            _ref_list(refs),
-                            at=at,
-                            by=by,
-                            note=reason if action is src else f"{s_ref} {reason}",
+                            action, "possible_duplicates", _ref_list(refs), at=at, by=by, note=why
                         )
                     )
             self.conn.execute("UPDATE actions SET updated_at = ? WHERE id = ?", [at, dst["id"]])
