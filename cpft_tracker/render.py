@@ -815,7 +815,9 @@ def describe_event(event: Mapping[str, Any]) -> str:
     if field == "merged":
         return f"{new} merged into this action (its requirement and history kept here)"
     if field == "merged_into":
-        return f"merged into {new}"
+        return f"merged into {new}" if new else f"taken back out of {old}"
+    if field == "unmerged":
+        return f"{old} taken back out of this action (reinstated)"
     if field == "possible_duplicates":
         refs = duplicate_refs({"possible_duplicates": new})
         return f"possible duplicates: {', '.join(refs)}" if refs else "no possible duplicates"

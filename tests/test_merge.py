@@ -210,3 +210,18 @@ def test_a_database_of_schema_2_is_upgraded_and_keeps_its_plan(
     by_ref = {a["ref"]: a for a in json_actions(runner)}
     assert by_ref["CPFT-14"]["possible_duplicates"] == ["CPFT-10"]
     assert invoke(runner, "merge", "CPFT-14", "INTO", "CPFT-10").exit_code == 0
+
+
+def test_reinstating_a_merged_action_takes_it_back_out(runner: CliRunner) -> None:
+    imported(runner)
+    invoke(runner, "merge", "CPFT-14", "INTO", "CPFT-10")
+    result = invoke(runner, "reinstate", "CPFT-14", "--note", "not the same after all")
+    assert result.exit_code == 0, result.stderr
+    by_ref = {a["ref"]: a for a in json_actions(runner)}
+    assert by_ref["CPFT-14"]["retired"] is None
+    shown = invoke(runner, "show", "CPFT-10").stdout
+    assert "Also, from CPFT-14" not in shown
+    assert "CPFT-14 taken back out of this action (reinstated)" in shown
+    assert "taken back out of CPFT-10" in invoke(runner, "show", "CPFT-14").stdout
+    # and it can be merged again
+    assert invoke(runner, "merge", "CPFT-14", "INTO", "CPFT-10").exit_code == 0

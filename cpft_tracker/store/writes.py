@@ -335,14 +335,34 @@ class AuditedWrites(PlanReads):
             ]
 
     def reinstate(self, refs: Sequence[str], *, by: str, note: str | None = None) -> list[Change]:
-        """Track retired actions again."""
+        """Track retired actions again. A merged one is taken back out of the action it was
+        merged into (an event on both)."""
         at = now_utc()
+        changes: list[Change] = []
         with self.write():
-            return [
-                c
-                for a in self.actions_by_refs(refs)
-                if (c := self._set(a, "retired", None, at=at, by=by, note=note))
-            ]
+            for a in self.actions_by_refs(refs):
+                target = a["merged_into"]
+                if target:
+                    self._set(a, "merged_into", None, at=at, by=by, note=note)
+                    row = self.conn.execute(
+                        "SELECT id FROM actions WHERE ref = ?", [target]
+                    ).fetchone()
+                    if row is not None:
+                        self.conn.execute(
+                            "UPDATE actions SET updated_at = ? WHERE id = ?", [at, row["id"]]
+                        )
+                        self._event(
+                            at=at,
+                            by=by,
+                            field="unmerged",
+                            old=a["ref"],
+                            note=note,
+                            action_id=row["id"],
+                        )
+                c = self._set(a, "retired", None, at=at, by=by, note=note)
+                if c:
+                    changes.append(c)
+        return changes
 
     def merge(self, source: str, target: str, *, by: str, note: str | None = None) -> list[Change]:
         """Merge action ``source`` into ``target``, in one transaction (issue 11 item 2).
