@@ -257,3 +257,21 @@ def test_plan_load_suggests_the_nearest_ref(plan: None, runner: CliRunner, tmp_p
         "Row 2 (CPFT-1): there is no action CPFT-1. Did you mean CPFT-01? "
         "Check the reference against 'cpft-tracker list'."
     )
+
+
+def test_plan_load_refuses_a_typo_of_an_owner_unless_new_owner(
+    plan: None, runner: CliRunner, tmp_path: Path, db_path: Path
+) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("ref,owner\r\nCPFT-04,Director of Nursng\r\n", encoding="utf-8")
+    before = db_snapshot(db_path)
+    result = invoke(runner, "plan", "load", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "Row 2 (CPFT-04): there is no owner called 'Director of Nursng': did you mean "
+        "'Director of Nursing'? (if it is a new owner, run plan load again with --new-owner)."
+    )
+    assert db_snapshot(db_path) == before
+    again = invoke(runner, "plan", "load", str(path), "--new-owner")
+    assert again.exit_code == 0, again.stderr
+    assert owners_of(runner)["CPFT-04"] == "Director of Nursng"
