@@ -17,7 +17,7 @@ from json.encoder import encode_basestring as _json_str  # C implementation when
 from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.board import NO_STATEMENT, RAG_WORDS, long_date, short_date
-from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of
+from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of, ref_order
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -50,6 +50,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "confidence",
     "review",
     "review_reason",
+    "possible_duplicates",
 )
 
 RAG_STYLE = {"blue": "bold blue", "green": "green", "amber": "bold yellow", "red": "bold red"}
@@ -87,7 +88,22 @@ def export_record(
     record["rag"] = rag_of(action, today, window)
     record["in_source"] = bool(action.get("in_source", True))
     record["review"] = action.get("review") or "accepted"
+    record["possible_duplicates"] = duplicate_refs(action)
     return record
+
+
+def duplicate_refs(action: Mapping[str, Any]) -> list[str]:
+    """The refs of the actions that may state the same requirement as this one (stored as JSON)."""
+    stored = action.get("possible_duplicates")
+    if not stored:
+        return []
+    if isinstance(stored, list | tuple):
+        return [str(r) for r in stored]
+    try:
+        refs = json.loads(stored)
+    except ValueError:
+        return []
+    return [str(r) for r in refs] if isinstance(refs, list) else []
 
 
 def actions_json(
@@ -144,11 +160,23 @@ def _record_json(record: Mapping[str, Any]) -> str:
     parts = []
     for k, v in record.items():
         t = _scalar_json(v)
+        if t is None and type(v) is list:
+            t = _str_list_json(v, "\n      ")
         if t is None or type(k) is not str:
             nested = json.dumps(record, ensure_ascii=False, indent=2)
             return nested.replace("\n", "\n    ")  # JSON text has no raw newline in a string
         parts.append(f"{_json_str(k)}: {t}")
     return "{\n      " + ",\n      ".join(parts) + "\n    }" if parts else "{}"
+
+
+def _str_list_json(values: list[Any], lead: str) -> str | None:
+    """A list of strings as ``json.dumps(..., indent=2)`` writes it at ``lead``; None for others."""
+    if not values:
+        return "[]"
+    if any(type(v) is not str for v in values):
+        return None
+    inner = lead + "  "
+    return "[" + inner + ("," + inner).join(_json_str(v) for v in values) + lead + "]"
 
 
 def _scalar_json(value: Any) -> str | None:
@@ -191,6 +219,8 @@ def dumps_indented(doc: Mapping[str, Any]) -> str:
                 parts = []
                 for k, v in record.items():
                     t = _scalar_json(v)
+                    if t is None and type(v) is list:
+                        t = _str_list_json(v, "\n      ")
                     if t is None or type(k) is not str:
                         return json.dumps(doc, ensure_ascii=False, indent=2)
                     parts.append(f"{_json_str(k)}: {t}")
@@ -261,7 +291,14 @@ def actions_csv_lines(
 ) -> Iterator[str]:
     """The CSV export (BOM, header, one line per action) as it is produced: see ``actions_json_chunks``."""
     records = (export_record(a, today, window) for a in actions)
-    return csv_lines(EXPORT_FIELDS, ([r[f] for f in EXPORT_FIELDS] for r in records))
+    return csv_lines(EXPORT_FIELDS, (_csv_row(r) for r in records))
+
+
+def _csv_row(record: Mapping[str, Any]) -> list[Any]:
+    """One export record as CSV cells: a list of refs is one cell, "CPFT-10; CPFT-14"."""
+    row = [record[f] for f in EXPORT_FIELDS]
+    row[-1] = "; ".join(row[-1])  # possible_duplicates, the last field
+    return row
 
 
 def write_stdout(text: str) -> None:
@@ -710,8 +747,12 @@ def print_action(
     *,
     today: dt.date,
     window: int = DEFAULT_WINDOW_DAYS,
+    merged: Sequence[Mapping[str, Any]] = (),
 ) -> None:
-    """Everything about one action: the requirement verbatim, its source, its state and its history."""
+    """Everything about one action: the requirement verbatim, its source, its state and its history.
+
+    ``merged``: the actions merged into this one, each shown with its requirement and source.
+    """
     from rich.markup import escape
 
     out = console()
@@ -724,6 +765,22 @@ def print_action(
     out.print("[bold]In context[/bold]:")
     out.print(f"  {escape(action['context'])}", soft_wrap=True)
     out.print()
+    for other in merged:
+        where = ", ".join(
+            part
+            for part in (
+                other["report"],
+                f"section {other['section']}" if other.get("section") else "",
+                f"line {other['line']}" if other.get("line") else "",
+            )
+            if part
+        )
+        out.print(
+            f"[bold]Also[/bold], from {escape(other['ref'])} (merged into this action; {escape(where)}):",
+            soft_wrap=True,
+        )
+        out.print(f"  {escape(other['requirement'])}", soft_wrap=True)
+        out.print()
     rows = [
         ("Report", action["report"]),
         ("Section", action.get("section") or "-"),
@@ -739,6 +796,13 @@ def print_action(
         ("Status", action["status"]),
         ("Evidence", action.get("evidence") or "(none recorded)"),
     ]
+    duplicates = duplicate_refs(action)
+    if duplicates:
+        hints = []
+        for dup in duplicates:
+            later, earlier = sorted([action["ref"], dup], key=ref_order, reverse=True)
+            hints.append(f"{dup} (check, then 'cpft-tracker merge {later} INTO {earlier}')")
+        rows.append(("Possible duplicates", "; ".join(hints)))
     if action.get("retired"):
         rows.append(("Retired", action["retired"]))
     rows.extend(review_rows(action))
@@ -855,6 +919,15 @@ def describe_event(event: Mapping[str, Any]) -> str:
         return "no longer in the report" if new == "0" else "back in the report"
     if field in ("report imported", "report re-imported", "owner added"):
         return f"{field}: {new}"
+    if field == "merged":
+        return f"{new} merged into this action (its requirement and history kept here)"
+    if field == "merged_into":
+        return f"merged into {new}" if new else f"taken back out of {old}"
+    if field == "unmerged":
+        return f"{old} taken back out of this action (reinstated)"
+    if field == "possible_duplicates":
+        refs = duplicate_refs({"possible_duplicates": new})
+        return f"possible duplicates: {', '.join(refs)}" if refs else "no possible duplicates"
     if field == "retired":
         return f"retired: {new}" if new is not None else f"reinstated (was retired: {old})"
     label = field.replace("_", " ")
@@ -885,6 +958,8 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
         what = describe_event(e)
         if e.get("note") and e["field"] not in ("note", "created"):
             what += f" (note: {e['note']})"
+        if e.get("merged_from"):
+            what = f"[from {e['merged_from']}, merged] {what}"
         when = e["at"].replace("T", " ")[:19]
         cells = [when, e["by"]]
         if show_ref:

@@ -226,7 +226,11 @@ def plan_view(
     as_of_day, today = resolve_as_of(as_of)
     filters = build_filters(today=today, **filter_options)
     win = window_days(store, window)
-    return as_of_day, today, win, plan_actions(store, filters, as_of_day, columns=columns)
+    rows = plan_actions(store, filters, as_of_day, columns=columns)
+    if filters.owner is not None and store.owner(filters.owner) is None and not rows:
+        # a name that is no owner (a typo?) and matches nothing: say so, with the nearest one
+        raise store.unknown_owner(filters.owner)
+    return as_of_day, today, win, rows
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:

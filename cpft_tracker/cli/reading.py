@@ -1,5 +1,5 @@
-"""Commands that read the plan: ``list``, ``show``, ``history``, ``owners``, ``reports``,
-``quality-statements``. Each opens the database read-only.
+"""Commands that read the plan: ``list``, ``show``, ``history``, ``reports``,
+``quality-statements`` (``owners`` is a group of its own: cli/owners.py). Each opens the database read-only.
 """
 
 from __future__ import annotations
@@ -87,7 +87,11 @@ def show(
     store = open_store(readonly=True)
     action = store.action(ref)
     render.print_action(
-        action, store.history(ref), today=today_date(), window=window_days(store, window)
+        action,
+        store.history(ref),
+        today=today_date(),
+        window=window_days(store, window),
+        merged=store.merged_from(action["ref"]),
     )
 
 
@@ -116,18 +120,6 @@ def history(
         )
         return
     render.print_history(events)
-
-
-def owners() -> None:
-    """List owners, their email addresses and how many tracked actions each holds."""
-    store = open_store(readonly=True)
-    rows = store.owners()
-    if not rows:
-        say("No owners yet. Assign one with: cpft-tracker assign REF... OWNER --email ADDRESS")
-        return
-    for row in rows:
-        email = f" <{row['email']}>" if row["email"] else " (no email address)"
-        print(f"{row['name']}{email}: {row['actions']} action{'s' if row['actions'] != 1 else ''}")
 
 
 def reports() -> None:
