@@ -205,11 +205,14 @@ def plan_edits(
     rows: Sequence[PlanRow],
     current: Mapping[str, Mapping[str, Any]],
     emails: Mapping[str, str | None],
+    owners: Sequence[str] = (),
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Compare a plan file with the plan: (the edits to make, every problem found).
 
     ``current`` maps upper-case refs to action rows; ``emails`` casefolded owner names to
     their address. Each edit holds ``ref``, ``row`` and only the fields that change.
+    ``owners``: the owners' names; an owner cell naming someone new whose name is close to
+    one of them is a problem (a likely typo), as for ``assign`` without ``--new-owner``.
     """
     from cpft_tracker.dates import parse_date
     from cpft_tracker.models import STATUSES, normalise_status
@@ -233,8 +236,12 @@ def plan_edits(
             continue
         action = current.get(ref.upper())
         if action is None:
+            from cpft_tracker.suggest import nearest_ref
+
+            near = nearest_ref(ref, [a["ref"] for a in current.values()])
+            hint = f" Did you mean {near}?" if near else ""
             problems.append(
-                f"{where}: there is no action {ref}. Check the reference against 'cpft-tracker list'."
+                f"{where}: there is no action {ref}.{hint} Check the reference against 'cpft-tracker list'."
             )
             continue
         if ref.upper() in seen:
@@ -259,6 +266,15 @@ def plan_edits(
             wanted = _norm(cells["owner"]) or None
             if (wanted or "").casefold() != (owner or "").casefold():
                 edit["owner"] = wanted
+                if wanted and owners and wanted.casefold() not in emails:
+                    from cpft_tracker.suggest import likely_typo_of
+
+                    near = likely_typo_of(wanted, owners)
+                    if near:
+                        wrong.append(
+                            f"there is no owner called '{wanted}': did you mean '{near}'? "
+                            "(if it is a new owner, run plan load again with --new-owner)"
+                        )
             owner = (
                 wanted
                 if (wanted or "").casefold() != (action.get("owner") or "").casefold()
@@ -337,10 +353,13 @@ def plan_edits(
     return edits, problems
 
 
-def load_plan(store: Store, path: Path, *, by: str) -> tuple[list[dict[str, Any]], list[Change]]:
+def load_plan(
+    store: Store, path: Path, *, by: str, new_owners: bool = False
+) -> tuple[list[dict[str, Any]], list[Change]]:
     """Read, check and apply a plan file in one transaction: (the edits, the changes made).
 
     Raises PlanRejected listing every bad row (the database is unchanged), or BadDocument.
+    ``new_owners``: owner names close to an existing owner's are new owners, not typos.
     """
     name = path.name
     try:
@@ -358,7 +377,8 @@ def load_plan(store: Store, path: Path, *, by: str) -> tuple[list[dict[str, Any]
     rows = read_plan(decode(data, name), name)
     # only the fields a plan file can change (and ``retired``): not the requirement texts
     current = {a["ref"].upper(): a for a in store.iter_plan(columns=PLAN_FIELDS)}
-    edits, problems = plan_edits(rows, current, store.owner_emails())
+    owners = [] if new_owners else [o["name"] for o in store.owners()]
+    edits, problems = plan_edits(rows, current, store.owner_emails(), owners)
     if problems:
         raise PlanRejected(name, problems)
     changes = store.apply_plan(edits, by=by, note=f"from plan file {name}")

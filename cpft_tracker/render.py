@@ -18,7 +18,7 @@ from json.encoder import encode_basestring as _json_str  # C implementation when
 from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.board import NO_STATEMENT, RAG_WORDS, long_date, short_date
-from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of
+from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of, ref_order
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -45,6 +45,13 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "in_source",
     "created_at",
     "updated_at",
+    # why it was taken and how sure, and whether a person has accepted it (issue 11 item 3)
+    "matched",
+    "rule",
+    "confidence",
+    "review",
+    "review_reason",
+    "possible_duplicates",
 )
 
 RAG_STYLE = {"blue": "bold blue", "green": "green", "amber": "bold yellow", "red": "bold red"}
@@ -90,7 +97,23 @@ def export_record(
     record = {name: action.get(name) for name in EXPORT_FIELDS}
     record["rag"] = rag_of(action, today, window)
     record["in_source"] = bool(action.get("in_source", True))
+    record["review"] = action.get("review") or "accepted"
+    record["possible_duplicates"] = duplicate_refs(action)
     return record
+
+
+def duplicate_refs(action: Mapping[str, Any]) -> list[str]:
+    """The refs of the actions that may state the same requirement as this one (stored as JSON)."""
+    stored = action.get("possible_duplicates")
+    if not stored:
+        return []
+    if isinstance(stored, list | tuple):
+        return [str(r) for r in stored]
+    try:
+        refs = json.loads(stored)
+    except ValueError:
+        return []
+    return [str(r) for r in refs] if isinstance(refs, list) else []
 
 
 def actions_json(
@@ -110,8 +133,12 @@ def actions_json_chunks(
     today: dt.date,
     window: int = DEFAULT_WINDOW_DAYS,
     as_of: str | None = None,
+    since: Mapping[str, Any] | None = None,
 ) -> Iterator[str]:
     """:func:`actions_json` as it is produced: the head, one piece per action, the tail.
+
+    With ``since`` (``progress.changes_since``, from ``export --since``) the document ends
+    with a ``since`` key holding it.
 
     Memory (issue 7): written as produced, an export never holds every record and the
     whole document at once (``export --format json`` peaked at 103 MB at 10,000 actions).
@@ -128,10 +155,14 @@ def actions_json_chunks(
         yield text + sep
         text = _record_json(export_record(action, today, window))
         sep = ",\n    "
+    tail = "\n}\n"
+    if since is not None:
+        changes = json.dumps(since, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        tail = f',\n  "since": {changes}' + tail
     if sep == ",\n    ":
-        yield text + "\n  ]\n}\n"
+        yield text + "\n  ]" + tail
     else:
-        yield text + ',\n  "actions": []\n}\n'
+        yield text + ',\n  "actions": []' + tail
 
 
 def _record_json(record: Mapping[str, Any]) -> str:
@@ -139,11 +170,23 @@ def _record_json(record: Mapping[str, Any]) -> str:
     parts = []
     for k, v in record.items():
         t = _scalar_json(v)
+        if t is None and type(v) is list:
+            t = _str_list_json(v, "\n      ")
         if t is None or type(k) is not str:
             nested = json.dumps(record, ensure_ascii=False, indent=2)
             return nested.replace("\n", "\n    ")  # JSON text has no raw newline in a string
         parts.append(f"{_json_str(k)}: {t}")
     return "{\n      " + ",\n      ".join(parts) + "\n    }" if parts else "{}"
+
+
+def _str_list_json(values: list[Any], lead: str) -> str | None:
+    """A list of strings as ``json.dumps(..., indent=2)`` writes it at ``lead``; None for others."""
+    if not values:
+        return "[]"
+    if any(type(v) is not str for v in values):
+        return None
+    inner = lead + "  "
+    return "[" + inner + ("," + inner).join(_json_str(v) for v in values) + lead + "]"
 
 
 def _scalar_json(value: Any) -> str | None:
@@ -186,6 +229,8 @@ def dumps_indented(doc: Mapping[str, Any]) -> str:
                 parts = []
                 for k, v in record.items():
                     t = _scalar_json(v)
+                    if t is None and type(v) is list:
+                        t = _str_list_json(v, "\n      ")
                     if t is None or type(k) is not str:
                         return json.dumps(doc, ensure_ascii=False, indent=2)
                     parts.append(f"{_json_str(k)}: {t}")
@@ -264,7 +309,14 @@ def actions_csv_lines(
     pipe, where ``cut`` and ``csv.DictReader`` would read it as part of the first name.
     """
     records = (export_record(a, today, window) for a in actions)
-    return csv_lines(EXPORT_FIELDS, ([r[f] for f in EXPORT_FIELDS] for r in records), bom=bom)
+    return csv_lines(EXPORT_FIELDS, (_csv_row(r) for r in records), bom=bom)
+
+
+def _csv_row(record: Mapping[str, Any]) -> list[Any]:
+    """One export record as CSV cells: a list of refs is one cell, "CPFT-10; CPFT-14"."""
+    row = [record[f] for f in EXPORT_FIELDS]
+    row[-1] = "; ".join(row[-1])  # possible_duplicates, the last field
+    return row
 
 
 SHOW_SCHEMA_VERSION = 1
@@ -485,6 +537,8 @@ def print_actions_table(
         title = a["title"]
         if a.get("retired"):
             title = f"[retired] {title}"
+        elif a.get("review") == "awaiting":
+            title = f"[awaiting review] {title}"
         elif not a.get("in_source", True):
             title = f"[not in latest report] {title}"
         rating = rag_of(a, today, window)
@@ -831,8 +885,12 @@ def print_action(
     *,
     today: dt.date,
     window: int = DEFAULT_WINDOW_DAYS,
+    merged: Sequence[Mapping[str, Any]] = (),
 ) -> None:
-    """Everything about one action: the requirement verbatim, its source, its state and its history."""
+    """Everything about one action: the requirement verbatim, its source, its state and its history.
+
+    ``merged``: the actions merged into this one, each shown with its requirement and source.
+    """
     from rich.markup import escape
 
     out = console()
@@ -845,6 +903,22 @@ def print_action(
     out.print("[bold]In context[/bold]:")
     out.print(f"  {escape(action['context'])}", soft_wrap=True)
     out.print()
+    for other in merged:
+        where = ", ".join(
+            part
+            for part in (
+                other["report"],
+                f"section {other['section']}" if other.get("section") else "",
+                f"line {other['line']}" if other.get("line") else "",
+            )
+            if part
+        )
+        out.print(
+            f"[bold]Also[/bold], from {escape(other['ref'])} (merged into this action; {escape(where)}):",
+            soft_wrap=True,
+        )
+        out.print(f"  {escape(other['requirement'])}", soft_wrap=True)
+        out.print()
     rows = [
         ("Report", action["report"]),
         ("Section", action.get("section") or "-"),
@@ -860,8 +934,16 @@ def print_action(
         ("Status", action["status"]),
         ("Evidence", action.get("evidence") or "(none recorded)"),
     ]
+    duplicates = duplicate_refs(action)
+    if duplicates:
+        hints = []
+        for dup in duplicates:
+            later, earlier = sorted([action["ref"], dup], key=ref_order, reverse=True)
+            hints.append(f"{dup} (check, then 'cpft-tracker merge {later} INTO {earlier}')")
+        rows.append(("Possible duplicates", "; ".join(hints)))
     if action.get("retired"):
         rows.append(("Retired", action["retired"]))
+    rows.extend(review_rows(action))
     if not action.get("in_source", True):
         rows.append(("Source", "no longer in the latest import of its report"))
     width = max(len(k) for k, _ in rows)
@@ -875,17 +957,115 @@ def print_action(
     print_history(history, show_ref=False)
 
 
+REVIEW_WORDS = {
+    "accepted": "accepted: tracked and counted",
+    "awaiting": "awaiting review",
+    "rejected": "rejected: not a requirement",
+}
+
+
+def taken_because(action: Mapping[str, Any]) -> str | None:
+    """Why the extractor took it: "'must ensure': 'must' with the provider … (high confidence)"."""
+    from cpft_tracker.extract.review import RULES
+
+    rule, matched, confidence = action.get("rule"), action.get("matched"), action.get("confidence")
+    if not rule and not matched:
+        return None
+    parts = []
+    if matched:
+        parts.append(f"'{matched}'")
+    if rule:
+        parts.append(RULES.get(rule, rule))
+    text = ": ".join(parts)
+    return f"{text} ({confidence} confidence)" if confidence else text
+
+
+def review_rows(action: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The "Taken because" and "Review" lines of ``show``."""
+    rows = []
+    why = taken_because(action)
+    if why:
+        rows.append(("Taken because", why))
+    state = action.get("review") or "accepted"
+    text = REVIEW_WORDS.get(state, state)
+    reason = action.get("review_reason")
+    if state == "awaiting":
+        text += f" ({reason})" if reason else ""
+        text += "; not counted until accepted: run cpft-tracker review"
+    elif reason:
+        text += f" (it was flagged: {reason})"
+    rows.append(("Review", text))
+    return rows
+
+
+def highlighted_in_context(action: Mapping[str, Any]) -> Any:
+    """The paragraph with the requirement sentence in bold and its matched words reversed."""
+    from rich.text import Text
+
+    context, sentence = action.get("context") or "", action.get("requirement") or ""
+    text = Text(context)
+    at = context.find(sentence)
+    if at < 0:  # a sentence joined from a quotation: show it on its own
+        text = Text(sentence)
+        at = 0
+    text.stylize("bold underline", at, at + len(sentence))
+    matched = action.get("matched") or ""
+    hit = sentence.find(matched) if matched else -1
+    if hit >= 0:
+        text.stylize("reverse", at + hit, at + hit + len(matched))
+    return text
+
+
+def print_review_candidate(action: Mapping[str, Any], *, number: int, total: int) -> None:
+    """One action awaiting review, for ``review`` (on stderr, with the questions)."""
+    from rich.markup import escape
+
+    out = console(stderr=True)
+    out.print()
+    out.print(
+        f"[dim]{number} of {total}[/dim]  [bold]{escape(action['ref'])}[/bold]  "
+        f"{escape(action['title'])}",
+        soft_wrap=True,
+    )
+    where = [action.get("report") or "", action.get("section") or ""]
+    if action.get("line"):
+        where.append(f"line {action['line']}")
+    out.print(f"[dim]{escape(' · '.join(w for w in where if w))}[/dim]", soft_wrap=True)
+    out.print()
+    out.print(highlighted_in_context(action), soft_wrap=True)
+    out.print()
+    why = taken_because(action)
+    if why:
+        out.print(f"Taken because: {escape(why)}", soft_wrap=True)
+    if action.get("review_reason"):
+        out.print(f"Worth a look:  {escape(action['review_reason'])}", soft_wrap=True)
+
+
 def describe_event(event: Mapping[str, Any]) -> str:
     """An audit event in plain words."""
     field, old, new = event["field"], event.get("old"), event.get("new")
     if field == "note":
         return f"note: {new}"
+    if field == "review":
+        return {
+            "accepted": "accepted in review",
+            "rejected": "rejected in review: not a requirement",
+        }.get(new or "", f"review: {old} -> {new}")
     if field == "created":
         return f"created {new}" + (f" ({event['note']})" if event.get("note") else "")
     if field == "in_source":
         return "no longer in the report" if new == "0" else "back in the report"
     if field in ("report imported", "report re-imported", "owner added"):
         return f"{field}: {new}"
+    if field == "merged":
+        return f"{new} merged into this action (its requirement and history kept here)"
+    if field == "merged_into":
+        return f"merged into {new}" if new else f"taken back out of {old}"
+    if field == "unmerged":
+        return f"{old} taken back out of this action (reinstated)"
+    if field == "possible_duplicates":
+        refs = duplicate_refs({"possible_duplicates": new})
+        return f"possible duplicates: {', '.join(refs)}" if refs else "no possible duplicates"
     if field == "retired":
         return f"retired: {new}" if new is not None else f"reinstated (was retired: {old})"
     label = field.replace("_", " ")
@@ -916,6 +1096,8 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
         what = describe_event(e)
         if e.get("note") and e["field"] not in ("note", "created"):
             what += f" (note: {e['note']})"
+        if e.get("merged_from"):
+            what = f"[from {e['merged_from']}, merged] {what}"
         when = e["at"].replace("T", " ")[:19]
         cells = [when, e["by"]]
         if show_ref:
@@ -1078,6 +1260,11 @@ def print_since(since: Mapping[str, Any], *, width: int, wide: bool = False) -> 
         ("New actions", since["added"], lambda i: i["title"]),
         ("Completed", since["completed"], lambda i: i["title"]),
         (
+            "Newly blocked",
+            since.get("newly_blocked", []),
+            lambda i: f"{i['title']}: {i['reason'] or 'no reason recorded'}",
+        ),
+        (
             "Newly overdue",
             since["newly_overdue"],
             lambda i: f"due {short_date(i['due'])}: {i['title']}",
@@ -1088,6 +1275,8 @@ def print_since(since: Mapping[str, Any], *, width: int, wide: bool = False) -> 
             since["due_changes"],
             lambda i: f"{short_date(i['old']) or 'none'} -> {short_date(i['new']) or 'none'}",
         ),
+        ("Retired", since.get("retired", []), lambda i: f"{i['title']}: {i['reason']}"),
+        ("Merged", since.get("merged", []), lambda i: f"{i['title']}: merged into {i['into']}"),
         ("Notes", since["notes"], lambda i: f"{i['at'][:10]} {i['by']}: {i['text']}"),
     ]
     if not any(items for _, items, _ in blocks):

@@ -296,7 +296,7 @@ def test_streamed_exports_write_the_same_bytes(
         lines = list(render.actions_csv_lines(actions, today=today, window=14))
         assert len(lines) == len(actions) + 2  # BOM, header, one line an action
         assert "".join(lines) == render.csv_text(
-            render.EXPORT_FIELDS, ([r[f] for f in render.EXPORT_FIELDS] for r in doc["actions"])
+            render.EXPORT_FIELDS, (render._csv_row(r) for r in doc["actions"])
         )
         target = tmp_path / "out.json"
         write_output(

@@ -143,7 +143,7 @@ def test_every_command_has_an_example_in_its_help(runner: CliRunner) -> None:
 def test_help_never_cuts_a_command_description(columns: str) -> None:
     """Every summary is shown whole (wrapped), at the top level and in the plan group."""
     env = {**os.environ, "COLUMNS": columns}
-    for args in ([], ["plan"]):
+    for args in ([], ["plan"], ["owners"]):
         out = subprocess.run(
             [sys.executable, "-m", "cpft_tracker", *args, "--help"],
             capture_output=True,

@@ -41,7 +41,7 @@ def test_commands_options_and_values(plan: None) -> None:
         "complete",
     ]
     assert complete("bash", "list", "--sort", "r") == ["ref", "rag"]
-    assert complete("bash", "export", "--format", "") == ["json", "csv", "markdown", "html"]
+    assert complete("bash", "export", "--format", "") == ["json", "csv", "markdown", "html", "xlsx"]
     assert complete("bash", "progress", "--by", "") == ["quality-statement", "owner", "status"]
     assert complete("bash", "export", "-o", "") == ["__files__"]
     assert complete("bash", "plan", "") == ["template", "load"]

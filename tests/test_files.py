@@ -31,6 +31,7 @@ def plan(db_path: Path) -> None:
         ("actions.json", '{\n  "schema_version": 1'),
         ("actions.csv", "\ufeffref,report,"),
         ("BOARD.HTML", "<!DOCTYPE html>"),
+        ("board.xlsx", "PK"),  # a zip: the workbook
     ],
 )
 def test_export_picks_the_format_from_the_file_name(
@@ -40,7 +41,7 @@ def test_export_picks_the_format_from_the_file_name(
     done = run_cli("export", "-o", str(target))
     assert done.returncode == 0, done.stderr
     assert done.stderr == f"Wrote {target}.\n" and done.stdout == ""
-    assert target.read_text(encoding="utf-8").startswith(starts)
+    assert target.read_bytes().startswith(starts.encode("utf-8"))
 
 
 def test_export_refuses_a_name_it_cannot_read_and_a_mismatch(plan: None, tmp_path: Path) -> None:
@@ -48,7 +49,7 @@ def test_export_refuses_a_name_it_cannot_read_and_a_mismatch(plan: None, tmp_pat
     assert unknown.returncode == 2
     assert unknown.stderr == (
         "Error: Cannot tell the format to write from the name board.txt. End it with .json, .csv, "
-        ".md or .html (e.g. -o board.json), or give --format.\n"
+        ".md, .html or .xlsx (e.g. -o board.json), or give --format.\n"
     )
     mismatch = run_cli("export", "-o", str(tmp_path / "board.html"), "--format", "json")
     assert mismatch.returncode == 2

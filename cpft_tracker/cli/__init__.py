@@ -22,7 +22,7 @@ HELP = "Track the improvement actions a CQC report requires: owners, due dates, 
 
 # name -> ("module:attribute", the one-line summary --help lists). The summary is the first
 # paragraph of the command's docstring (tests/test_cli_help.py checks they agree). The
-# attribute is a command function, or a typer.Typer for a command group (plan).
+# attribute is a command function, or a typer.Typer for a command group (plan, owners).
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": (
         "cpft_tracker.cli.maintenance:init",
@@ -49,7 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Show the audit trail, newest first: who changed what and when.",
     ),
     "owners": (
-        "cpft_tracker.cli.reading:owners",
+        "cpft_tracker.cli.owners:owners_app",
         "List owners, their email addresses and how many tracked actions each holds.",
     ),
     "reports": (
@@ -91,6 +91,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Stop tracking actions, with a reason. They stay in history and exports; nothing is deleted.",
     ),
     "reinstate": ("cpft_tracker.cli.actions:reinstate", "Track retired actions again."),
+    "review": (
+        "cpft_tracker.cli.review:review",
+        "Walk the actions awaiting review one by one: accept, reject, retitle or skip each.",
+    ),
+    "accept": (
+        "cpft_tracker.cli.review:accept",
+        "Accept candidates as requirements: from now on they are tracked and counted in progress.",
+    ),
+    "reject": (
+        "cpft_tracker.cli.review:reject",
+        'Reject candidates that are not requirements: retired as "not a requirement: REASON".',
+    ),
+    "merge": (
+        "cpft_tracker.cli.actions:merge",
+        "Join two actions that state the same thing: merge CPFT-14 INTO CPFT-10.",
+    ),
     "export": (
         "cpft_tracker.cli.board:export",
         "Export actions for scripts and board papers (the same filters as 'list').",

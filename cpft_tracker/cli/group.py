@@ -39,7 +39,12 @@ def build_command(name: str) -> Command:
             )
             one.command(name)(obj)
             obj = one
-        _built[name] = typer.main.get_command(obj)
+        command = typer.main.get_command(obj)
+        for sub in getattr(command, "commands", {}).values():
+            # a group's --help lists each subcommand's summary whole, never cut with "..."
+            if not sub.short_help and sub.help:
+                sub.short_help = " ".join(sub.help.split("\n\n")[0].split())
+        _built[name] = command
     return _built[name]
 
 

@@ -252,8 +252,13 @@ def build_filters(
     report: str | None = None,
     quality_statement: str | None = None,
     search: str | None = None,
+    review: list[str] | None = None,
 ) -> Any:
-    """Turn the shared filter options into store Filters (values checked, dates read)."""
+    """Turn the shared filter options into store Filters (values checked, dates read).
+
+    ``review``: only actions in these review states (progress and the board paper count
+    the accepted ones: TRACKED).
+    """
     from cpft_tracker.dates import parse_date
     from cpft_tracker.store import Filters
 
@@ -270,7 +275,13 @@ def build_filters(
         report=one_line(report),
         quality_statement=parse_quality_statement(quality_statement) if quality_statement else None,
         search=search if search and search.strip() else None,
+        review=list(review or []),
     )
+
+
+# The review states progress and the board paper count: candidates awaiting review are
+# counted apart ("2 actions awaiting review"), rejected ones are not requirements at all.
+TRACKED = ["accepted"]
 
 
 def plan_view(
@@ -295,6 +306,9 @@ def plan_view(
     rows = plan_actions(
         store, filters, as_of_day, columns=columns, limit=check_limit(limit), sort=order
     )
+    if filters.owner is not None and store.owner(filters.owner) is None and not rows:
+        # a name that is no owner (a typo?) and matches nothing: say so, with the nearest one
+        raise store.unknown_owner(filters.owner)
     return as_of_day, today, win, rows
 
 
@@ -304,6 +318,7 @@ OUTPUT_EXTENSIONS: dict[str, str] = {
     ".csv": "csv",
     ".md": "markdown",
     ".html": "html",
+    ".xlsx": "xlsx",
 }
 FORMAT_NAMES = {"md": "markdown"}  # --format aliases
 

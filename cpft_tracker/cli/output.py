@@ -47,18 +47,25 @@ def check_output(output: str | None, *, force: bool) -> None:
         )
 
 
-def write_output(text: str | Iterable[str], output: str | None, *, force: bool = False) -> None:
+def write_output(
+    text: str | bytes | Iterable[str], output: str | None, *, force: bool = False
+) -> None:
     """Data to stdout, or to a file with -o (written whole, then moved into place).
 
     ``text`` may be the pieces of the data as they are produced (an export): they are
-    written as they come, so the whole document is never held at once. An existing file
-    is replaced only with ``force``; without it, one that appeared while writing is left
-    alone (the file is linked into place, which fails if the name is taken).
+    written as they come, so the whole document is never held at once. ``bytes`` (an
+    .xlsx workbook) are written as they are. An existing file is replaced only with
+    ``force``; without it, one that appeared while writing is left alone (the file is
+    linked into place, which fails if the name is taken).
     """
     from cpft_tracker.render import write_stdout, write_stdout_chunks
 
     if output is None or output == "-":
-        if isinstance(text, str):
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        elif isinstance(text, str):
             write_stdout(text)
         else:
             write_stdout_chunks(text)
@@ -67,12 +74,13 @@ def write_output(text: str | Iterable[str], output: str | None, *, force: bool =
     target = Path(output)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            if isinstance(text, str):
-                fh.write(text)
+        binary = isinstance(text, bytes)
+        with tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="") as fh:
+            if isinstance(text, str | bytes):
+                fh.write(text)  # type: ignore[arg-type]
             else:
                 for piece in text:
-                    fh.write(piece)
+                    fh.write(piece)  # type: ignore[arg-type]
         if force:
             tmp.replace(target)
         else:

@@ -74,6 +74,13 @@ def plan_template(
 )
 def plan_load(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The edited plan CSV.")],
+    new_owner: Annotated[
+        bool,
+        typer.Option(
+            "--new-owner",
+            help="Owner names close to an existing owner's are new owners, not typos.",
+        ),
+    ] = False,
     by: By = None,
 ) -> None:
     """Apply an edited plan CSV in one go: every change is saved, or (if any row is wrong) none.
@@ -88,7 +95,7 @@ def plan_load(
 
     store = open_store()
     try:
-        edits, changes = load_plan(store, file, by=who(by))
+        edits, changes = load_plan(store, file, by=who(by), new_owners=new_owner)
     except PlanRejected as exc:
         for problem in exc.problems:
             say(problem)

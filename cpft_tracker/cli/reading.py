@@ -1,5 +1,5 @@
-"""Commands that read the plan: ``list``, ``show``, ``history``, ``owners``, ``reports``,
-``quality-statements``. Each opens the database read-only.
+"""Commands that read the plan: ``list``, ``show``, ``history``, ``reports``,
+``quality-statements`` (``owners`` is a group of its own: cli/owners.py). Each opens the database read-only.
 """
 
 from __future__ import annotations
@@ -127,7 +127,13 @@ def show(
     if fmt == "json":
         render.write_stdout(render.action_json(action, store.history(ref), today=today, window=win))
         return
-    render.print_action(action, store.history(ref), today=today, window=win)
+    render.print_action(
+        action,
+        store.history(ref),
+        today=today,
+        window=win,
+        merged=store.merged_from(action["ref"]),
+    )
 
 
 def history(
@@ -163,21 +169,6 @@ def history(
         return
     with paged(pager):
         render.print_history(events)
-
-
-def owners() -> None:
-    """List owners, their email addresses and how many tracked actions each holds.
-
-    Example: cpft-tracker owners
-    """
-    store = open_store(readonly=True)
-    rows = store.owners()
-    if not rows:
-        say("No owners yet. Assign one with: cpft-tracker assign REF... OWNER --email ADDRESS")
-        return
-    for row in rows:
-        email = f" <{row['email']}>" if row["email"] else " (no email address)"
-        print(f"{row['name']}{email}: {row['actions']} action{'s' if row['actions'] != 1 else ''}")
 
 
 def reports() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -9,11 +11,23 @@ from cpft_tracker.errors import RuleBroken, UsageProblem
 from cpft_tracker.models import STATUSES
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.interface import Change, ImportResult
-from cpft_tracker.store.values import _clean_text, check_email, clean_name, derive_prefix, now_utc
+from cpft_tracker.store.values import (
+    _clean_text,
+    _ref_list,
+    check_email,
+    clean_name,
+    derive_prefix,
+    now_utc,
+)
 from cpft_tracker.store.writes import AuditedWrites
 
 if TYPE_CHECKING:
     from cpft_tracker.extract import Requirement
+
+
+def _by_ref(reason: str, ref_at: dict[int, str]) -> str:
+    """A review reason with the positions it names ("#14") given as refs ("CPFT-14")."""
+    return re.sub(r"#(\d+)", lambda m: ref_at.get(int(m.group(1)), m.group(0)), reason)
 
 
 class PlanLoading(AuditedWrites):
@@ -29,17 +43,23 @@ class PlanLoading(AuditedWrites):
         by: str,
         prefix: str | None = None,
         dry_run: bool = False,
+        note: str | None = None,
     ) -> ImportResult:
         """Add each new requirement of a report as an action, in one transaction.
 
         The report is identified by its name; each requirement by the fingerprint of
         its sentence. Requirements already there are left alone (owners, dates,
         statuses and notes kept); ones missing from this version are flagged
-        ``in_source = 0``, never deleted.
+        ``in_source = 0``, never deleted. ``note`` goes on the report's import event
+        (e.g. why a file that did not look like a report was imported with --force).
         """
-        from cpft_tracker.extract import fingerprint
+        from cpft_tracker.extract import fingerprint, needs_review
 
         at = now_utc()
+        # the new ones that deserve a human look wait for review (not counted until accepted)
+        flagged = dict(needs_review(requirements))
+        ref_at: dict[int, str] = {}  # position -> ref, to name "#14" in the reasons by ref
+        awaiting: list[tuple[int | None, dict[str, Any]]] = []
         with self.write():
             report = self.conn.execute("SELECT * FROM reports WHERE name = ?", [name]).fetchone()
             result = ImportResult(report=name, report_created=report is None)
@@ -61,6 +81,7 @@ class PlanLoading(AuditedWrites):
                         new=source_file,
                         report_id=report_id,
                         subject=name,
+                        note=note,
                     )
                 existing: dict[str, dict[str, Any]] = {}
                 next_number = 1
@@ -70,7 +91,8 @@ class PlanLoading(AuditedWrites):
                 existing = {
                     row["fingerprint"]: dict(row)
                     for row in self.conn.execute(
-                        "SELECT id, ref, fingerprint, in_source, title, requirement FROM actions WHERE report_id = ?",
+                        "SELECT id, ref, fingerprint, in_source, title, requirement, review,"
+                        " review_reason FROM actions WHERE report_id = ?",
                         [report_id],
                     )
                 }
@@ -87,15 +109,17 @@ class PlanLoading(AuditedWrites):
                         new=source_file,
                         report_id=report_id,
                         subject=name,
+                        note=note,
                     )
 
             seen: set[str] = set()
+            ref_of: dict[str, str] = {}  # fingerprint -> ref, for the possible duplicates
             for req in requirements:
                 fp = fingerprint(req.text)
                 if fp in seen:
                     continue  # the same sentence twice in one report is one action
                 seen.add(fp)
-                item = {
+                item: dict[str, Any] = {
                     "requirement": req.text,
                     "title": req.title,
                     "keyword": req.keyword,
@@ -103,10 +127,15 @@ class PlanLoading(AuditedWrites):
                     "section": req.section,
                     "quality_statement": req.quality_statement,
                     "line": req.line,
+                    "rule": req.rule,
+                    "confidence": req.confidence,
+                    "review": "awaiting" if req.position in flagged else "accepted",
+                    "review_reason": flagged.get(req.position),
                 }
                 if fp in existing:
                     row = existing[fp]
-                    item["ref"] = row["ref"]
+                    item["ref"] = ref_at[req.position] = ref_of[fp] = row["ref"]
+                    item["review"], item["review_reason"] = row["review"], row["review_reason"]
                     if not row["in_source"]:
                         result.back_in_source.append(item)
                         if not dry_run:
@@ -116,15 +145,17 @@ class PlanLoading(AuditedWrites):
                     continue
                 ref = f"{chosen_prefix}-{next_number:02d}"
                 next_number += 1
-                item["ref"] = ref
+                item["ref"] = ref_at[req.position] = ref_of[fp] = ref
                 result.added.append(item)
                 if dry_run:
+                    if item["review"] == "awaiting":
+                        awaiting.append((None, item))
                     continue
                 cur = self.conn.execute(
                     """INSERT INTO actions (ref, report_id, fingerprint, requirement, title, context, section,
                            line, position, keyword, matched, quality_statement, status, in_source,
-                           created_at, updated_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'not-started', 1, ?, ?)""",
+                           created_at, updated_at, rule, confidence, review)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'not-started', 1, ?, ?, ?, ?, ?)""",
                     [
                         ref,
                         report_id,
@@ -140,6 +171,9 @@ class PlanLoading(AuditedWrites):
                         req.quality_statement,
                         at,
                         at,
+                        req.rule,
+                        req.confidence,
+                        item["review"],
                     ],
                 )
                 self._event(
@@ -150,6 +184,18 @@ class PlanLoading(AuditedWrites):
                     action_id=cur.lastrowid,
                     note=f"imported from {source_file}",
                 )
+                if item["review"] == "awaiting":
+                    awaiting.append((cur.lastrowid, item))
+            self._record_duplicates(
+                report_id,
+                requirements,
+                ref_of,
+                {item["ref"] for item in result.added},
+                result,
+                at=at,
+                by=by,
+                dry_run=dry_run,
+            )
             for fp, row in existing.items():
                 if fp not in seen and row["in_source"]:
                     result.no_longer_in_source.append(
@@ -163,7 +209,90 @@ class PlanLoading(AuditedWrites):
                         self._set(
                             row, "in_source", 0, at=at, by=by, note=f"no longer in {source_file}"
                         )
+            for action_id, item in awaiting:  # "#14" -> "CPFT-14", now every ref is known
+                item["review_reason"] = _by_ref(item["review_reason"], ref_at)
+                if action_id is not None:
+                    self.conn.execute(
+                        "UPDATE actions SET review_reason = ? WHERE id = ?",
+                        [item["review_reason"], action_id],
+                    )
         return result
+
+    def _record_duplicates(
+        self,
+        report_id: int | None,
+        requirements: Sequence[Requirement],
+        ref_of: dict[str, str],
+        added: set[str],
+        result: ImportResult,
+        *,
+        at: str,
+        by: str,
+        dry_run: bool,
+    ) -> None:
+        """Store each action's possible duplicates (the refs of the others) and list the new pairs.
+
+        An action added now gets the refs the extractor gives; one already there gets them
+        only if it never had any worked out (imported before m004), else just the refs of the
+        actions added now: so a pair settled by ``merge`` (or a retired action) is not brought
+        back by importing the report again.
+        """
+        from cpft_tracker.extract import fingerprint
+
+        ref_at = {r.position: ref_of[fingerprint(r.text)] for r in requirements}
+        others: dict[str, set[str]] = {}
+        pairs: list[tuple[str, str]] = []
+        for req in requirements:
+            me = ref_at[req.position]
+            for pos in req.possible_duplicates:
+                other = ref_at.get(pos)
+                if other is None or other == me:
+                    continue
+                others.setdefault(me, set()).add(other)
+                if pos < req.position:
+                    pairs.append((me, other))
+        if not others:
+            return
+        rows: dict[str, dict[str, Any]] = {}
+        if report_id is not None:
+            rows = {
+                r["ref"]: dict(r)
+                for r in self.conn.execute(
+                    "SELECT id, ref, retired, possible_duplicates FROM actions WHERE report_id = ?",
+                    [report_id],
+                )
+            }
+        retired = {ref for ref, row in rows.items() if row["retired"]}
+        result.possible_duplicates.extend(
+            (a, b)
+            for a, b in dict.fromkeys(pairs)
+            if (a in added or b in added) and not {a, b} & retired
+        )
+        if dry_run:
+            return
+        for me, refs in others.items():
+            row = rows.get(me)
+            if row is None or row["retired"]:
+                continue
+            refs -= retired
+            if me in added:
+                if refs:
+                    self.conn.execute(
+                        "UPDATE actions SET possible_duplicates = ? WHERE id = ?",
+                        [_ref_list(refs), row["id"]],
+                    )  # part of its creation: the "created" event covers it
+                continue
+            stored = json.loads(row["possible_duplicates"]) if row["possible_duplicates"] else None
+            wanted = refs if stored is None else set(stored) | (refs & added)
+            if wanted and wanted != set(stored or ()):
+                self._set(
+                    row,
+                    "possible_duplicates",
+                    _ref_list(wanted),
+                    at=at,
+                    by=by,
+                    note="found by the import",
+                )
 
     def _free_prefix(self, wanted: str) -> str:
         taken = {r[0].upper() for r in self.conn.execute("SELECT prefix FROM reports")}

@@ -123,10 +123,56 @@ def m002_progress_index(db: Any) -> None:
     )
 
 
+# Plain SQL that PostgreSQL runs as it is (a PostgreSQL backend runs this same list).
+M003_REVIEW = [
+    # which rule of extract/review.py took it, and how sure the extractor was
+    "ALTER TABLE actions ADD COLUMN rule TEXT",
+    "ALTER TABLE actions ADD COLUMN confidence TEXT",
+    # accepted: tracked; awaiting: a candidate a person should look at first; rejected:
+    # not a requirement (and retired). Actions from before this version were all tracked.
+    "ALTER TABLE actions ADD COLUMN review TEXT NOT NULL DEFAULT 'accepted'"
+    " CHECK (review IN ('accepted', 'awaiting', 'rejected'))",
+    # why it deserves a look (set at import for the awaiting ones)
+    "ALTER TABLE actions ADD COLUMN review_reason TEXT",
+    # the progress figures count accepted actions only: m002's index with review in it
+    "DROP INDEX IF EXISTS actions_figures",
+    "CREATE INDEX actions_review_figures ON actions"
+    "(quality_statement, status, owner_id, retired, review, due, report_id, created_at)",
+]
+
+
+def m003_review(db: Any) -> None:
+    """Why each action was taken and how sure, and its review state (issue 11 item 3)."""
+    for statement in M003_REVIEW:
+        db.execute(statement)
+
+
+# Plain SQL that PostgreSQL runs as it is (issue 11 item 2, issue 13): possible duplicates and
+# merges of actions, and owners merged into another owner.
+M004_MERGE = [
+    # the refs of the other actions that may state the same requirement, as a JSON list
+    # ('["CPFT-14"]'); NULL when never worked out (actions imported before this migration)
+    "ALTER TABLE actions ADD COLUMN possible_duplicates TEXT",
+    # the ref of the action this one was merged into (it is then retired "merged into <ref>")
+    "ALTER TABLE actions ADD COLUMN merged_into TEXT",
+    "CREATE INDEX actions_merged_into ON actions(merged_into)",
+    # an owner merged into another ('owners merge A INTO B') keeps its row, pointing there
+    "ALTER TABLE owners ADD COLUMN merged_into INTEGER REFERENCES owners(id)",
+]
+
+
+def m004_merge(db: Any) -> None:
+    """Possible duplicates and merges of actions; owners merged into another (``M004_MERGE``)."""
+    for statement in M004_MERGE:
+        db.execute(statement)
+
+
 # The ordered list of migrations this version knows. Append only.
 MIGRATIONS: list[tuple[str, Any]] = [
     ("m001_initial", m001_initial),
     ("m002_progress_index", m002_progress_index),
+    ("m003_review", m003_review),
+    ("m004_merge", m004_merge),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
