@@ -58,6 +58,24 @@ DOCUMENTS = {
     "essential-standards-care-home-2012": CORPUS / "essential-standards-care-home-2012.txt",
     "warning-notice-news-2013": CORPUS / "warning-notice-news-2013.txt",
     "requirement-notice-dental-2016": CORPUS / "requirement-notice-dental-2016.txt",
+    # a sixth round (issue 11, items 5 and 6), written and annotated by hand before the
+    # extractor was run on them: trust, core service (mental health wards, community health,
+    # ambulance), hospice, home care, dental, GP 2015, essential standards 2011, a warning
+    # notice, a news item with reported speech, an assessment page with scores, and a care
+    # home page copied from a browser with its menus left in
+    "nhs-trust-inspection-2016": CORPUS / "nhs-trust-inspection-2016.txt",
+    "mh-wards-core-service-2018": CORPUS / "mh-wards-core-service-2018.txt",
+    "community-health-adults-pdf-2017": CORPUS / "community-health-adults-pdf-2017.txt",
+    "ambulance-service-2019": CORPUS / "ambulance-service-2019.txt",
+    "hospice-2016": CORPUS / "hospice-2016.txt",
+    "home-care-agency-2015": CORPUS / "home-care-agency-2015.txt",
+    "dental-practice-2018": CORPUS / "dental-practice-2018.txt",
+    "gp-practice-2015": CORPUS / "gp-practice-2015.txt",
+    "essential-standards-hospital-2011": CORPUS / "essential-standards-hospital-2011.txt",
+    "warning-notice-2012": CORPUS / "warning-notice-2012.txt",
+    "news-reported-speech-2014": CORPUS / "news-reported-speech-2014.txt",
+    "saf-hospice-2025": CORPUS / "saf-hospice-2025.txt",
+    "browser-care-home-2023": CORPUS / "browser-care-home-2023.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
