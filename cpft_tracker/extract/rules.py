@@ -20,7 +20,10 @@ from cpft_tracker.extract.words import (
     DESCRIBING_VERBS,
     FRAME_EXEMPT_AFTER,
     GENERAL_MASS_NOUNS,
+    GENERAL_SINGULARS,
     GENERAL_SUBJECTS,
+    GENERIC_DETERMINERS,
+    IRREGULAR_PARTICIPLES,
     NEEDING_WINDOW,
     NEGATIONS,
     NOT_INFINITIVE,
@@ -34,6 +37,7 @@ from cpft_tracker.extract.words import (
     ORGANISATION_WORDS,
     PEOPLE_POSTMODIFIERS,
     PEOPLE_SUBJECTS,
+    PROFESSION_SUBJECTS,
     PROVIDER_SUBJECTS,
     PROVISION_VERBS,
     REGULATOR_SUBJECTS,
@@ -243,6 +247,49 @@ def _contact_relative(clause: list[str]) -> bool:
     return False
 
 
+_TELLING_VERBS = frozenset("told tell tells shown showed informed advised".split())
+
+
+def _told_provider(clause: list[str], idx: int) -> bool:
+    """ "We have told the provider where it needs to…": an embedded question that the
+    regulator put to the provider (what it needs to do), not a circumstance ("where needed")."""
+    if idx < 2 or clause[idx - 1] not in PROVIDER_SUBJECTS:
+        return False
+    lead = clause[: idx - 1]
+    return bool(lead) and lead[0] in REGULATOR_SUBJECTS and any(w in _TELLING_VERBS for w in lead)
+
+
+def _sentence_subject(s: str) -> str | None:
+    """The head noun of the noun phrase a sentence opens with ("Care plans were…" ->
+    "plans"), or None when it does not open with one."""
+    head = None
+    for m in _TOKEN_RE.finditer(s, 0, min(len(s), 120)):
+        t = m.group(0).lower()
+        if not t[0].isalpha() or t in _BE_WORDS or t in ("had", "has", "have"):
+            break
+        if t in SKIP_BEFORE_KEYWORD or t in BOUNDARY_WORDS or t in SUBORDINATORS:
+            break
+        if t in NOUN_DETERMINERS and head is None:
+            continue
+        head = _norm_tok(t)
+    return head
+
+
+def _blocking_subject(
+    s: str, clause: list[str], head: str | None, *, opens_sentence: bool
+) -> tuple[list[str], str | None]:
+    """ "Care plans were personalised, but they needed updating": a "they" that opens a
+    coordinated clause is the sentence's opening subject, so it is the care plans (not
+    people) that needed updating. Otherwise the clause and head as they are."""
+    words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
+    if head != "they" or words != ["they"] or opens_sentence:
+        return clause, head
+    ante = _sentence_subject(s)
+    if ante is None or ante in PEOPLE_SUBJECTS or ante in REGULATOR_SUBJECTS:
+        return clause, head
+    return [ante], ante
+
+
 def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bool:
     """True when the subject is the regulator (or, for need, the people using services)."""
     if head in REGULATOR_SUBJECTS:
@@ -258,6 +305,8 @@ def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bo
     if people:
         for idx, t in enumerate(clause):
             if t in SUBORDINATORS:
+                if _told_provider(clause, idx):
+                    continue  # "We have told the provider where it needs to improve X"
                 return True
             if t == "as" and len(clause) - idx <= AS_WINDOW:
                 before = clause[idx - 1] if idx else ""
@@ -280,6 +329,9 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     nxt = after[0][0] if after else None
     if nxt == "-" or (before and before[-1][0] == "-"):
         return None  # "needs-led", "high-needs"
+    bclause, bhead = _blocking_subject(
+        s, clause, head, opens_sentence=len(clause) == len(before)
+    )  # who the subject is, for blocking
 
     if word == "needing":
         # "people with complex needs needing two staff": who is needing is nearby
@@ -289,7 +341,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             t in _BE_WORDS or t in ("had", "has", "have") for t in clause
         ):
             return None  # in the opening noun phrase: "Managers needing advice did not…"
-        if _subject_blocked(clause, head, people=True):
+        if _subject_blocked(bclause, bhead, people=True):
             return None
         return _Trigger("needs", "needing", ks, ke, ks, ke)
 
@@ -326,9 +378,13 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             )
             if not opener:
                 return None
-        if word == "needed" and verb != "be" and _object_participle(clause):
+        if (
+            word == "needed"
+            and verb != "be"
+            and (_object_participle(clause) or _coordinated_object(before))
+        ):
             return None  # "staff did not have the information needed to support people"
-        if _subject_blocked(clause, head, people=True):
+        if _subject_blocked(bclause, bhead, people=True):
             return None
         if _reporter(clause) in STAFF_REPORTERS:
             return None  # "Staff told us they need to ask…": what staff say they do
@@ -340,7 +396,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         and prev in _BE_WORDS
         or (word == "needed" and prev in _ADVERBISH and len(clause) > 1 and clause[-2] in _BE_WORDS)
     ):
-        if _subject_blocked(clause, None, people=True):
+        if _subject_blocked(bclause, None if bhead == head else bhead, people=True):
             return None
         be_at = len(clause) - 1 if prev in _BE_WORDS else len(clause) - 2
         be_tok = before[len(before) - (len(clause) - be_at)]
@@ -370,7 +426,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         return None  # "changing needs", "assessed needs"
     if word == "needed" and prev in NOUN_DETERMINERS:
         return None
-    if _subject_blocked(clause, head, people=True):
+    if _subject_blocked(bclause, bhead, people=True):
         return None
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
 
@@ -382,7 +438,10 @@ _FRAME_RE = re.compile(
     re.I,
 )
 _TRAILING_FRAME_RE = re.compile(
-    r"^[^;:]*,\s*according\s+to\b[^,;:]*\b(?:" + _RULE_SOURCES_ALT + r")\b[^,;:]*(?:[.;:]|$)",
+    r"^[^;:]*,\s*according\s+to\b[^,;:]*\b(?:" + _RULE_SOURCES_ALT + r")\b[^,;:]*(?:[.;:]|$)"
+    # "…must carry a defibrillator on every vehicle, as the national specification requires."
+    r"|^[^;:]*,\s*as\s+[^,;:]{0,80}?\b(?:" + _RULE_SOURCES_ALT + r")\s+(?:\w+\s+)?"
+    r"(?:requires?|required|says|said|states?|stated|sets?\s+out|specifie[sd]|recommends?)\b",
     re.I,
 )
 
@@ -427,10 +486,11 @@ def _find_trigger(s: str) -> _Trigger | None:
     # rest of the sentence continues it ("…, and staff need to be trained to do this"),
     # unless the provider itself is named ("…, and the trust must ensure this happens").
     general = False
+    condition_end = _inverted_condition_end(s)
     for count, m in enumerate(_TRIGGER_RE.finditer(s)):
         if "must" in found or count >= MAX_TRIGGERS_PER_SENTENCE:
             break  # nothing outranks must; a "sentence" of hundreds of needs is not prose
-        if _in_spans(m.start(), quoted):
+        if _in_spans(m.start(), quoted) or m.start() < condition_end:
             continue
         if m.group("must"):
             if "must" in found:
@@ -472,6 +532,8 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue
             if after and (after[0][0] in PEOPLE_SUBJECTS or after[0][0] in ("it", "there")):
                 continue  # "Should they need help" (conditional)
+            if _past_criticism(s, m):
+                continue  # "Checks should have been recorded every four hours, but…"
             end = m.end()
             if after and after[0][0].isalpha() and s[after[0][1]].islower():
                 end = after[0][2]
@@ -508,6 +570,32 @@ def _find_trigger(s: str) -> _Trigger | None:
     return None
 
 
+_INVERTED_SHOULD_RE = re.compile(r"^\W*should\s+(?!not\b)[\w’'-]+", re.I)
+
+
+def _inverted_condition_end(s: str) -> int:
+    """Where a sentence-initial "Should a crew need advice, …" condition ends (its comma),
+    or 0. Nothing inside the condition is a requirement."""
+    if not _INVERTED_SHOULD_RE.match(s):
+        return 0
+    comma = s.find(",")
+    if comma > 0:
+        return comma
+    return len(s) if s.rstrip().endswith("?") else 0
+
+
+def _past_criticism(s: str, m: re.Match[str]) -> bool:
+    """ "should have" + past participle: what ought to have happened and did not ("The trust
+    should have completed its review by March"). It names a past failure, not an action."""
+    after = [t for t, _, _ in _tokens_after(s, m.end(), 3)]
+    if after[:1] == ["not"]:
+        after = after[1:]
+    if len(after) < 2 or after[0] != "have":
+        return False
+    p = after[1]
+    return p == "been" or p in IRREGULAR_PARTICIPLES or p.endswith("ed") or p.endswith("en")
+
+
 def _object_participle(clause: list[str]) -> bool:
     """ "…lacked the skills needed to…", "…did not have the equipment needed to…": the
     noun phrase before "needed" is the object of a verb (or a preposition) of its own
@@ -525,6 +613,41 @@ def _object_participle(clause: list[str]) -> bool:
             )
         if not clause[i][0].isalpha() or clause[i] in _BE_WORDS:
             return False
+    return False
+
+
+_COORDINATORS = frozenset(("and", "or"))
+_SUBJECT_NOUNS = (
+    STAFF_REPORTERS
+    | PROVIDER_SUBJECTS
+    | frozenset("leaders managers directors teams team governors trustees".split())
+)
+
+
+def _coordinated_object(before: list[tuple[str, int, int]]) -> bool:
+    """ "Staff received the training and supervision needed to care for…": two nouns joined
+    by and/or after a determiner that is the object of a verb; "needed" describes them. Not
+    when the second noun is a subject ("…received the beds and staff needed to…")."""
+    toks = [t for t, _, _ in before[-7:]]
+    for k in (2, 3):  # the coordinator is 2 or 3 tokens before "needed"
+        if len(toks) < k + 3 or toks[-k] not in _COORDINATORS:
+            continue
+        second = toks[-k + 1 :]
+        if any(not w[0].isalpha() for w in second) or second[-1] in _SUBJECT_NOUNS:
+            continue
+        first = toks[:-k]
+        for n in (1, 2):
+            if len(first) < n + 2:
+                break
+            det, verb = first[-n - 1], first[-n - 2]
+            if det in ("the", "a", "an", "any", "enough", "sufficient") and all(
+                w[0].isalpha() for w in first[-n:]
+            ):
+                return verb in OBJECT_TAKERS or (
+                    verb.endswith("ed")
+                    and verb not in _BE_WORDS
+                    and verb not in CLAUSE_TAKING_VERBS
+                )
     return False
 
 
@@ -554,18 +677,50 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         )
         if people:
             return True  # "People who use services must be protected from abuse."
+    quantified = bool(clause) and clause[0] in ("all", "every", "any", "each")
     if words and words[0] in ("all", "every", "any"):
         words = words[1:]
-    if not words or len(words) > 2:
+    if not words or len(words) > 3:
         return False
-    if words[-1] in GENERAL_SUBJECTS and (len(words) == 1 or words[0] in NOUN_MODIFIERS):
-        return True
+    if (
+        words[0] in GENERIC_DETERMINERS
+        and words[-1] in GENERAL_SINGULARS
+        and len(words) <= 3
+        and len(words) == len(clause)
+    ):
+        return True  # "A registered person must comply with…" (any such person)
+    if words[-1] in GENERAL_SUBJECTS and (
+        len(words) == 1 or words[0] in NOUN_MODIFIERS or (quantified and len(words) <= 3)
+    ):
+        return True  # "Providers must…", "All NHS trusts must be registered…"
+    if (
+        words[-1] in PROFESSION_SUBJECTS
+        and len(words) <= 2
+        and words[0] not in NOUN_DETERMINERS
+        and _names_rule_source(s, m.end())
+    ):
+        return True  # "Dentists must follow national guidance when they take X-rays"
+    if len(words) > 2:
+        return False
     if len(words) == 1 and words[0] in GENERAL_MASS_NOUNS:
         after = [t for t, _, _ in _tokens_after(s, m.end(), 4)]
         if after[:1] == ["to"]:
             after = after[1:]
         return len(after) >= 2 and after[0] == "be" and after[1] in PROVISION_VERBS
     return False
+
+
+_RULE_SOURCE_RE = re.compile(r"\b(?:" + "|".join(sorted(RULE_SOURCES)) + r")\b", re.I)
+
+
+def _names_rule_source(s: str, start: int) -> bool:
+    """The clause from ``start`` to the next comma/full stop names a rule source."""
+    end = len(s)
+    for ch in ",.;:":
+        at = s.find(ch, start)
+        if at >= 0:
+            end = min(end, at)
+    return bool(_RULE_SOURCE_RE.search(s, start, end))
 
 
 _VACUOUS_TOKEN_RE = re.compile(r"[a-z][a-z'’\-]*")

@@ -14,6 +14,7 @@ from cpft_tracker.extract.rules import (
 )
 from cpft_tracker.extract.words import (
     ABBREVIATIONS,
+    ALWAYS_NAVIGATION,
     IMPERATIVE_VERBS,
     MAJOR_HEADINGS,
     NAVIGATION_LINES,
@@ -52,6 +53,9 @@ _PAGE_NUMBER_RE = re.compile(
 _TERMINAL_RE = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 _MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
 _KEYWORD_WORD_RE = re.compile(r"\b(?:must|should|needs?|needed|needing)\b", re.I)
+# A full stop after a lower-case word, then a capital: a finished sentence inside the line
+# (four words or more before it: "Inspection report. Date of inspection…" is two labels).
+_INNER_SENTENCE_END_RE = re.compile(r"^(?:\S+ +){3,}\S*[a-z]{2}\.[\"'”’)]* +[A-Z]")
 _HEADING_END_WORDS = frozenset(
     "and or the of to a an in for with by that which on at from as is are was were".split()
 )
@@ -81,6 +85,8 @@ def _heading_candidate(line: str) -> bool:
         return False
     if line.endswith(","):
         return False
+    if _INNER_SENTENCE_END_RE.search(line):
+        return False  # "Medicines were not stored safely. Regulation 12(2)(g)": a sentence
     words = line.split()
     if not words or len(words) > 14:
         return False
@@ -96,7 +102,9 @@ def _heading_candidate(line: str) -> bool:
 
 _COOKIE_RE = re.compile(
     r"\bcookies?\b.*\b(?:we use|accept|reject|settings|optional|essential|analytics)\b|"
-    r"\b(?:we use|accept|reject)\b.*\bcookies?\b",
+    r"\b(?:we use|accept|reject)\b.*\bcookies?\b|"
+    # the banner's own title: "Cookies on the CQC website", "Cookies on GOV.UK"
+    r"^cookies\s+on\b",
     re.I,
 )
 
@@ -118,6 +126,8 @@ def _navigation_lines(lines: list[str]) -> set[int]:
     for i, s in enumerate(lines):
         if not s:
             continue
+        if nav[i] and s.strip(" |>»›·•-").lower() in ALWAYS_NAVIGATION:
+            drop.add(i)  # "Skip to content": furniture even when alone
         if nav[i] and (_COOKIE_RE.search(s) or (prev_text is not None and nav[prev_text])):
             drop.add(i)
             if prev_text is not None and nav[prev_text]:
@@ -258,6 +268,10 @@ def _blocks(text: str) -> list[_Block]:
                 )
                 # a short heading-shaped line after a sentence end is a (sub-)heading, even
                 # when the sentence happened to reach the margin: "…department." / "Maternity"
+                if prev_line.endswith(":"):
+                    # a colon at the end of a line opens what follows ("… as requires
+                    # improvement because:" / "The service did not…"): a new block
+                    continuing = False
                 if (
                     continuing
                     and not open_end
