@@ -76,6 +76,15 @@ DOCUMENTS = {
     "news-reported-speech-2014": CORPUS / "news-reported-speech-2014.txt",
     "saf-hospice-2025": CORPUS / "saf-hospice-2025.txt",
     "browser-care-home-2023": CORPUS / "browser-care-home-2023.txt",
+    # a seventh round, the same way: a 2011 news page with an old site's menus, a 2013
+    # dental review of compliance, a focused UEC inspection with a section 29A notice and
+    # conditions, a 2018 well-led report, a 2017 care home, a 2021 independent hospital
+    "news-warning-notices-2011": CORPUS / "news-warning-notices-2011.txt",
+    "dental-review-2013": CORPUS / "dental-review-2013.txt",
+    "uec-focused-2022": CORPUS / "uec-focused-2022.txt",
+    "trust-well-led-2018": CORPUS / "trust-well-led-2018.txt",
+    "care-home-2017": CORPUS / "care-home-2017.txt",
+    "independent-hospital-2021": CORPUS / "independent-hospital-2021.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
