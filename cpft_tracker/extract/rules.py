@@ -23,6 +23,7 @@ from cpft_tracker.extract.words import (
     GENERAL_SINGULARS,
     GENERAL_SUBJECTS,
     GENERIC_DETERMINERS,
+    CLASS_MODIFIERS,
     IRREGULAR_PARTICIPLES,
     NEEDING_WINDOW,
     NEGATIONS,
@@ -225,6 +226,18 @@ def _reporter(clause: list[str]) -> str | None:
     return _norm_tok(lead[-1])
 
 
+def _reporter_head(clause: list[str]) -> str | None:
+    """For "Staff in some teams told us they…", the head of the reporter's noun phrase
+    ("staff"), which is its first noun, not its last word."""
+    if _reporter(clause) is None:
+        return None
+    for t in clause:
+        if t in NOUN_DETERMINERS or t in NOUN_MODIFIERS or t in NURSING_WORDS:
+            continue
+        return _norm_tok(t)
+    return None
+
+
 def _contact_relative(clause: list[str]) -> bool:
     """ "the information it needed", "the support they need": a "that"-less relative clause."""
     toks = list(clause)
@@ -386,7 +399,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None  # "staff did not have the information needed to support people"
         if _subject_blocked(bclause, bhead, people=True):
             return None
-        if _reporter(clause) in STAFF_REPORTERS:
+        if _reporter(clause) in STAFF_REPORTERS or _reporter_head(clause) in STAFF_REPORTERS:
             return None  # "Staff told us they need to ask…": what staff say they do
         kind = "to_passive" if verb == "be" else "to_active"
         return _Trigger("needs", kind, ks, after[0][2], ks, ke)
@@ -471,7 +484,10 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
         after = _tokens_after(s, m.end(), 2)
         if not (after and after[0][0] in FRAME_EXEMPT_AFTER):
             return True  # "Under the Mental Capacity Act, staff must assess…"
-    if _TRAILING_FRAME_RE.search(s[m.end() : m.end() + RULE_FRAME_WINDOW]):
+    provider_subject = (
+        len(clause) >= 2 and clause[-2] == "the" and _norm_tok(clause[-1]) in PROVIDER_SUBJECTS
+    )
+    if not provider_subject and _TRAILING_FRAME_RE.search(s[m.end() : m.end() + RULE_FRAME_WINDOW]):
         return True  # "Midwives must complete …, according to the trust's training policy."
     return False
 
@@ -564,10 +580,60 @@ def _find_trigger(s: str) -> _Trigger | None:
             found["needs"] = _Trigger("needs", "there", tm.start(), tm.end(), tm.start(), tm.end())
     for key in ("must", "needs", "should"):
         if key in found:
-            if _vacuous(s):
+            if _vacuous(s) or _vacuous_clause(s, found[key]):
                 return None  # "Improvements are needed.": names nothing to improve
+            if _already_met(s, found[key]):
+                return None  # "…should be completed for every patient, and audits showed it was."
             return found[key]
     return None
+
+
+# After the trigger: the same sentence says it was done ("…, and audits showed it was.",
+# "… and had increased the rota from June.").
+_MET_AFTER_RE = re.compile(
+    r"(?:,\s*|\s)(?:and|but)\s+(?:(?:\w+\s+){0,3}(?:showed|confirmed|found)\s+(?:that\s+)?"
+    r"(?:it|they|this|these)\s+(?:was|were|had\s+been|did)\s*[.]?$"
+    r"|(?P<done>had\s+(?:already\s+)?(?!not\b)\w+ed\b))",
+    re.I,
+)
+# A clause made only of these (and VACUOUS_WORDS) names nothing: "…and action is needed for
+# this essential standard" (the judgement formula of 2010-2013 reviews).
+_CLAUSE_VACUOUS = frozenset("essential standard standards outcome".split())
+# "this standard" is the standard the section is about; "this" alone is the finding before
+# ("…, and this needed improvement"), which names what to improve.
+_THIS_STANDARD_RE = re.compile(r"\bthis\s+(?:essential\s+)?(?:standard|outcome)\b")
+
+
+def _vacuous_clause(s: str, trig: _Trigger) -> bool:
+    """The trigger's own clause (from the last "and"/"but"/";" before it to the sentence's
+    end) names nothing to improve, though the sentence says more."""
+    toks = _tokens_before(s, trig.key_start)
+    start = 0
+    for t, a, _ in reversed(toks):
+        if t in ("and", "but", ";"):
+            start = a
+            break
+    if start == 0:
+        return False
+    words = _VACUOUS_TOKEN_RE.findall(_THIS_STANDARD_RE.sub(" ", s[start:].lower()))
+    return all(w in VACUOUS_WORDS or w in _CLAUSE_VACUOUS for w in words)
+
+
+def _already_met(s: str, trig: _Trigger) -> bool:
+    """ "X should be completed for every patient, and audits showed it was": the standard
+    is stated and found met. For a need reported by someone ("The registered manager said
+    more staff were needed … and had increased the rota"), the reporter has acted on it."""
+    rest = s[trig.end :]
+    m = _MET_AFTER_RE.search(rest)
+    if m is None:
+        return False
+    if m.group("done"):
+        # only a need without an agent ("more staff were needed") that someone reported,
+        # then did ("said … and had increased the rota"); "needed to reduce … and had agreed
+        # a plan" is still to be done
+        clause = _tokens_before(s, trig.key_start)
+        return trig.kind == "be_needed" and any(t in REPORTING_VERBS for t, _, _ in clause)
+    return trig.keyword == "should"
 
 
 _INVERTED_SHOULD_RE = re.compile(r"^\W*should\s+(?!not\b)[\w’'-]+", re.I)
@@ -680,6 +746,10 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     quantified = bool(clause) and clause[0] in ("all", "every", "any", "each")
     if words and words[0] in ("all", "every", "any"):
         words = words[1:]
+    if quantified and words and (words[0] in GENERAL_SINGULARS or words[0] in GENERAL_SUBJECTS):
+        return True  # "Any person employed by a registered provider must have…"
+    if _quotes_the_regulations(s, words):
+        return True  # "The registered person must ensure that service users are protected…"
     if not words or len(words) > 3:
         return False
     if (
@@ -690,14 +760,16 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     ):
         return True  # "A registered person must comply with…" (any such person)
     if words[-1] in GENERAL_SUBJECTS and (
-        len(words) == 1 or words[0] in NOUN_MODIFIERS or (quantified and len(words) <= 3)
+        len(words) == 1
+        or all(w in NOUN_MODIFIERS or w in CLASS_MODIFIERS for w in words[:-1])
+        or (quantified and len(words) <= 3)
     ):
         return True  # "Providers must…", "All NHS trusts must be registered…"
     if (
         words[-1] in PROFESSION_SUBJECTS
         and len(words) <= 2
         and words[0] not in NOUN_DETERMINERS
-        and _names_rule_source(s, m.end())
+        and _RULE_SOURCE_RE.search(s, m.end())
     ):
         return True  # "Dentists must follow national guidance when they take X-rays"
     if len(words) > 2:
@@ -711,6 +783,14 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
 
 
 _RULE_SOURCE_RE = re.compile(r"\b(?:" + "|".join(sorted(RULE_SOURCES)) + r")\b", re.I)
+_SERVICE_USERS_RE = re.compile(r"\bservice\s+users?\b", re.I)
+
+
+def _quotes_the_regulations(s: str, words: list[str]) -> bool:
+    """The regulations' own words: their subject is "the registered person" and they speak
+    of "service users" ("The registered person must ensure that service users are protected
+    against…"); CQC's findings say people, patients or residents."""
+    return words[-2:] == ["registered", "person"] and bool(_SERVICE_USERS_RE.search(s))
 
 
 def _names_rule_source(s: str, start: int) -> bool:

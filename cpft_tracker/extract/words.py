@@ -580,7 +580,7 @@ VERB_OPENERS = frozenset(
     deliver demonstrate deploy design enable engage evaluate explore give hold inform
     investigate involve manage meet notify obtain offer plan prepare prioritise prioritize
     protect publish raise reassess recognise reduce refresh register reinstate remove repair
-    replace report respond restore retain risk safeguard schedule secure set show sign staff
+    replace report respond restore retain risk safeguard schedule secure send set show sign staff
     supervise tackle test track treat understand upgrade work write""".split()
 )
 
@@ -606,6 +606,38 @@ NAVIGATION_LINES = frozenset(
     yes|no|report a problem with this page|sign up for our newsletter|
     subscribe to our newsletter|follow us|print page|download report|
     download this report""".split("|")
+)
+
+# The words of a site's service-type navigation: a short line made only of these (with at
+# least one plural service noun) is a menu line ("Hospitals and clinics", "Dentists and GPs").
+SERVICE_TYPE_PLURALS = frozenset(
+    """homes hospitals clinics dentists gps practices surgeries services agencies ambulances
+    hospices trusts doctors""".split()
+)
+SERVICE_TYPE_WORDS = SERVICE_TYPE_PLURALS | frozenset(
+    """care home homecare hospital clinic dental gp mental health community nhs independent
+    and for search find compare all other""".split()
+)
+
+# The titles of the regulations and outcomes a notice lists areas by: the essential
+# standards' outcomes (2010), the 2010 regulations and the fundamental standards (2014).
+REGULATION_TITLES = frozenset(
+    entry.strip()
+    for entry in """respecting and involving people who use services|consent to care and treatment|
+    fees|care and welfare of people who use services|meeting nutritional needs|
+    cooperating with other providers|safeguarding people who use services from abuse|
+    cleanliness and infection control|management of medicines|
+    safety and suitability of premises|safety, availability and suitability of equipment|
+    requirements relating to workers|staffing|supporting workers|statement of purpose|
+    assessing and monitoring the quality of service provision|complaints|
+    notification of death of a person who uses services|notification of other incidents|
+    records|care and welfare of service users|safeguarding service users from abuse|
+    respecting and involving service users|person-centred care|dignity and respect|
+    need for consent|safe care and treatment|
+    safeguarding service users from abuse and improper treatment|
+    meeting nutritional and hydration needs|premises and equipment|
+    receiving and acting on complaints|good governance|fit and proper persons employed|
+    duty of candour|requirement as to display of performance assessments""".split("|")
 )
 
 # Lines that are page furniture wherever they stand, alone or not ("Skip to content" opens
@@ -637,6 +669,9 @@ GENERAL_SINGULARS = frozenset(
     """provider organisation trust practice employer registrant person""".split()
 )
 GENERIC_DETERMINERS = frozenset("a an any every each".split())
+# Words that narrow such a class without making it this provider ("Registered providers
+# must…", "NHS trusts must…", "Independent hospitals must…").
+CLASS_MODIFIERS = frozenset("registered nhs independent regulated healthcare".split())
 # Professions as a bare plural ("Dentists must follow national guidance…") state the
 # profession's rules, not a finding, when the clause after the must names a rule source.
 PROFESSION_SUBJECTS = frozenset(
