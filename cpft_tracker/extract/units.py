@@ -15,13 +15,13 @@ from cpft_tracker.extract.rules import (
 from cpft_tracker.extract.words import (
     ABBREVIATIONS,
     ALWAYS_NAVIGATION,
-    REGULATION_TITLES,
-    SERVICE_TYPE_WORDS,
-    SERVICE_TYPE_PLURALS,
-    VERB_OPENERS,
     IMPERATIVE_VERBS,
     MAJOR_HEADINGS,
     NAVIGATION_LINES,
+    REGULATION_TITLES,
+    SERVICE_TYPE_PLURALS,
+    SERVICE_TYPE_WORDS,
+    VERB_OPENERS,
 )
 
 # A list item whose bullet mark was lost opens with a verb in its base form.
