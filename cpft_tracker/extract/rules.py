@@ -793,16 +793,6 @@ def _quotes_the_regulations(s: str, words: list[str]) -> bool:
     return words[-2:] == ["registered", "person"] and bool(_SERVICE_USERS_RE.search(s))
 
 
-def _names_rule_source(s: str, start: int) -> bool:
-    """The clause from ``start`` to the next comma/full stop names a rule source."""
-    end = len(s)
-    for ch in ",.;:":
-        at = s.find(ch, start)
-        if at >= 0:
-            end = min(end, at)
-    return bool(_RULE_SOURCE_RE.search(s, start, end))
-
-
 _VACUOUS_TOKEN_RE = re.compile(r"[a-z][a-z'’\-]*")
 
 
