@@ -620,3 +620,85 @@ def test_a_reported_must_on_the_provider_stays_a_requirement() -> None:
         assert [r.keyword for r in extract_requirements(sentence)] == ["must"], sentence
     for sentence in dropped:
         assert extract_requirements(sentence) == [], sentence
+
+
+# --- Issue 11, sixth and seventh rounds ---------------------------------------------
+
+
+def _titles(name: str) -> set[str]:
+    text = read_document(DOCUMENTS[name]).text
+    return {r.title for r in extract_requirements(text, include_should=True)}
+
+
+def test_titles_resolve_what_the_pronoun_or_the_lone_verb_stands_for() -> None:
+    # "they" opening a coordinated clause is what opens the sentence
+    assert "Update care plans" in _titles("mh-wards-core-service-2018")
+    # a verb alone ("…agreed these needed to restart") takes its subject
+    assert "Restart audits of care records" in _titles("hospice-2016")
+    # "it" after "the way" is the provider; in news, the one CQC told
+    assert "Improve the way the trust learns from complaints" in _titles(
+        "nhs-trust-inspection-2016"
+    )
+    assert any(
+        t.startswith("Make improvements to the way Kingsbridge University Hospitals NHS Trust")
+        for t in _titles("news-reported-speech-2014")
+    )
+    # "complete it": what the same verb took in the finding before
+    assert (
+        "Ensure that all community nurses complete level 3 safeguarding training by the end of "
+        "the year"
+    ) in _titles("community-health-adults-pdf-2017")
+
+
+def test_titles_drop_the_finding_and_turn_participles_into_actions() -> None:
+    assert "Reduce hospital handover delays" in _titles("ambulance-service-2019")
+    assert "Complete physical health observations after rapid tranquillisation" in _titles(
+        "mh-wards-core-service-2018"
+    )
+    assert "Complete and act on medicines audits every month" in _titles("saf-hospice-2025")
+    assert "Audit the use of the birthing pool" in _titles("nhs-trust-inspection-2016")
+    # one clause with two participles stays as it is
+    assert "Ensure that patients' fluid balance charts are completed and reviewed" in _titles(
+        "nhs-trust-inspection-2016"
+    )
+
+
+def test_a_notice_list_of_titles_ends_at_a_menu_word_and_keeps_its_date() -> None:
+    text = read_document(DOCUMENTS["news-warning-notices-2011"]).text
+    listed = [r for r in extract_requirements(text) if r.rule == "notice_item"]
+    assert [(r.text, r.due) for r in listed] == [
+        ("Care and welfare of people who use services", "2011-08-31"),
+        ("Safeguarding people who use services from abuse", "2011-08-31"),
+        ("Management of medicines", "2011-08-31"),
+    ]
+    units = {u.text for u in split_units(text)}
+    assert not units & {"Media", "Provider zone", "Hospitals and clinics", "Dentists and GPs"}
+
+
+GENERAL_AND_MET_SENTENCES = [
+    ("A registered person must comply with the requirements of the regulations.", None),
+    ("Any person employed by a registered provider must have a DBS check.", None),
+    ("Registered providers must tell CQC about changes to their services.", None),
+    ("NHS trusts must publish an annual report on the duty of candour.", None),
+    ("Dentists must follow national guidance when they take X-rays.", None),
+    ("Crews must carry a defibrillator on every vehicle, as the specification requires.", None),
+    ("The practice needed to audit infection control, as the guidance recommends.", "needs"),
+    ("Should a crew need advice, a senior clinician was available.", None),
+    ("The trust should have completed its review of the rota by March.", None),
+    ("The checklist should be completed for every patient, and audits showed it was.", None),
+    ("Care plans were personalised, but they needed updating when risks changed.", "needs"),
+    ("Patients were positive, but they needed more time with nurses.", None),
+    ("Staff received the training and supervision needed to care for people.", None),
+    ("Staff in some teams told us they needed to escalate concerns twice.", None),
+    ("We have told the provider where it needs to make improvements to its governance.", "needs"),
+    ("We have told the provider where it needs to improve.", None),
+    ("Physical health checks included MUST and NEWS2 scores.", None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "keyword"), GENERAL_AND_MET_SENTENCES)
+def test_general_statements_conditions_and_met_standards(
+    sentence: str, keyword: str | None
+) -> None:
+    found = extract_requirements(sentence, include_should=True)
+    assert [r.keyword for r in found] == ([keyword] if keyword else [])

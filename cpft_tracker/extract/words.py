@@ -700,7 +700,7 @@ VACUOUS_WORDS = frozenset(
     an it its they their we us told also that provider trust service practice home
     location registered manager compliance compliant achieve comply legal requirement
     requirements regulation regulations in on of and however there areas area where for
-    identified found number several""".split()
+    identified found number several have has had""".split()
 )
 # Verbs and prepositions that take the noun phrase after them as their object: in "…have
 # the information needed to support people", "needed" describes the information.
