@@ -695,7 +695,8 @@ def make_title(s: str, trig: _Trigger | None, bullet: bool, before: str = "") ->
     if title is None:
         title = _make_title(s, trig, bullet)
     title = _CONSEQUENCE_RE.sub("", title)
-    title = _FINDING_TAIL_RE.sub("", title)
+    if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
+        title = _FINDING_TAIL_RE.sub("", title)
     title = _should_have_title(title)
     title = resolve_pronouns(title, s, before)
     title = _resolve_it_after_noun(title, s)
