@@ -85,6 +85,12 @@ DOCUMENTS = {
     "trust-well-led-2018": CORPUS / "trust-well-led-2018.txt",
     "care-home-2017": CORPUS / "care-home-2017.txt",
     "independent-hospital-2021": CORPUS / "independent-hospital-2021.txt",
+    # an eighth round, the same way: a 2012 GP review of compliance (a notice lead-in that
+    # lost its colon, epistemic must), a 2014 home care report, a 2024 independent
+    # ambulance assessment page
+    "gp-review-of-compliance-2012": CORPUS / "gp-review-of-compliance-2012.txt",
+    "home-care-inspection-2014": CORPUS / "home-care-inspection-2014.txt",
+    "independent-ambulance-saf-2024": CORPUS / "independent-ambulance-saf-2024.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
