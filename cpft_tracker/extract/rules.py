@@ -513,6 +513,8 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue
             if _screening_tool(s, m):
                 continue  # "MUST scores": the Malnutrition Universal Screening Tool
+            if _not_an_obligation(s, m):
+                continue  # "It must be noted that…", "This must have been difficult…"
             clause = _clause_before(_tokens_before(s, m.start()))
             head = _head(clause)
             if _general_statement(s, m, clause):
@@ -644,10 +646,9 @@ def _inverted_condition_end(s: str) -> int:
     or 0. Nothing inside the condition is a requirement."""
     if not _INVERTED_SHOULD_RE.match(s):
         return 0
-    comma = s.find(",")
-    if comma > 0:
-        return comma
-    return len(s) if s.rstrip().endswith("?") else 0
+    # the main clause is conditional too ("Should the provider wish to expand, it will need
+    # to register…"): the whole sentence
+    return len(s)
 
 
 def _past_criticism(s: str, m: re.Match[str]) -> bool:
@@ -714,6 +715,25 @@ def _coordinated_object(before: list[tuple[str, int, int]]) -> bool:
                     and verb not in _BE_WORDS
                     and verb not in CLAUSE_TAKING_VERBS
                 )
+    return False
+
+
+_EXTRAPOSED_RE = re.compile(
+    r"^\W*it\s+must\s+be\s+(?:noted|said|remembered|recognised|recognized|acknowledged|"
+    r"stressed|emphasised|emphasized|borne\s+in\s+mind)\b",
+    re.I,
+)
+
+
+def _not_an_obligation(s: str, m: re.Match[str]) -> bool:
+    """ "It must be noted that…" (the writer's aside) and "must have been" + an adjective
+    ("This must have been difficult for staff": a supposition), not an obligation."""
+    if m.start() < 20 and _EXTRAPOSED_RE.match(s):
+        return True
+    after = [t for t, _, _ in _tokens_after(s, m.end(), 3)]
+    if after[:2] == ["have", "been"] and len(after) == 3:
+        word = after[2]
+        return word.isalpha() and not (word.endswith("ed") or word.endswith("en"))
     return False
 
 

@@ -419,10 +419,18 @@ def _sentence_spans(s: str) -> list[tuple[int, int]]:
 def _leadin_keyword(text: str, heading: bool) -> str | None:
     """The keyword a lead-in opens a list with, or None if the block is not a lead-in."""
     if not heading:
-        if not text.endswith(":"):
-            return None
         spans = _sentence_spans(text)
-        text = text[spans[-1][0] :] if spans else text
+        last = text[spans[-1][0] :] if spans else text
+        # "… must become compliant with the following regulations by 31 January 2013" with
+        # its colon lost: a notice's lead-in all the same
+        lost_colon = (
+            not _TERMINAL_RE.search(last)
+            and bool(_NOTICE_LEADIN_RE.search(last))
+            and bool(_LEADIN_MUST.search(last))
+        )
+        if not text.endswith(":") and not lost_colon:
+            return None
+        text = last
     if _LEADIN_MUST.search(text):
         return "must"
     if _LEADIN_NEEDS.search(text):
@@ -508,10 +516,13 @@ def _notice_item(line: str, *, named_only: bool = False) -> bool:
     area so far was a regulation, an outcome or one of their titles) the list is of that
     kind, so another line ("Our performance") ends it."""
     words = line.split()
-    if not words or len(words) > 20 or line.endswith((".", ":", "?")):
+    if not words or len(words) > 20 or line.endswith((":", "?")):
         return False
     if _NOTICE_REF_RE.match(line) or _regulation_title(line):
-        return not is_navigation(line)
+        # "Regulation 12: Cleanliness and infection control." (a full stop is allowed here)
+        return not is_navigation(line) and _INNER_SENTENCE_END_RE.search(line) is None
+    if line.endswith("."):
+        return False
     if named_only:
         return False
     if _KEYWORD_WORD_RE.search(line) or _first_word(line) in _WH_WORDS:
