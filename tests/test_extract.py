@@ -91,6 +91,9 @@ DOCUMENTS = {
     "gp-review-of-compliance-2012": CORPUS / "gp-review-of-compliance-2012.txt",
     "home-care-inspection-2014": CORPUS / "home-care-inspection-2014.txt",
     "independent-ambulance-saf-2024": CORPUS / "independent-ambulance-saf-2024.txt",
+    # a ninth, the same way: rules for patients and visitors, a procedure's should, an
+    # aside, a question, and the regulations' own words in a requirement notice
+    "community-mh-requirement-notice-2019": CORPUS / "community-mh-requirement-notice-2019.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
