@@ -702,6 +702,14 @@ GENERAL_AND_MET_SENTENCES = [
     ("We have told the provider where it needs to make improvements to its governance.", "needs"),
     ("We have told the provider where it needs to improve.", None),
     ("Physical health checks included MUST and NEWS2 scores.", None),
+    ("Visitors must sign in at reception.", None),
+    ("Does the trust need to recruit more nurses?", None),
+    ("The procedure says that staff should phone the base after each visit.", None),
+    ("It should be noted that the service had moved to new premises.", None),
+    ("It must be noted that the practice had lost two partners.", None),
+    ("This must have been difficult for the remaining staff.", None),
+    ("The care and treatment of service users must be appropriate and meet their needs.", None),
+    ("Carers must be offered an assessment, and the service did not always do this.", "must"),
 ]
 
 

@@ -37,6 +37,7 @@ from cpft_tracker.extract.words import (
     OBJECT_TAKERS,
     ORGANISATION_WORDS,
     PEOPLE_POSTMODIFIERS,
+    PEOPLE_NOUNS,
     PEOPLE_SUBJECTS,
     PROFESSION_SUBJECTS,
     PROVIDER_SUBJECTS,
@@ -494,8 +495,8 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
 
 def _find_trigger(s: str) -> _Trigger | None:
     """The strongest requirement trigger in a sentence (must > needs > should), or None."""
-    if _BOILERPLATE_RE.search(s):
-        return None
+    if _BOILERPLATE_RE.search(s) or s.rstrip(" ”\"'’)").endswith("?"):
+        return None  # boilerplate; a question is never a requirement
     quoted = _quoted_spans(s)
     found: dict[str, _Trigger] = {}
     # After a general statement of the law ("Care must be provided in a way that…"), the
@@ -517,11 +518,13 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "It must be noted that…", "This must have been difficult…"
             clause = _clause_before(_tokens_before(s, m.start()))
             head = _head(clause)
-            if _general_statement(s, m, clause):
+            if _general_statement(s, m, clause) and not _duty_not_met(s, m):
                 general = True  # "Providers must…", "Care must be provided…": the law
                 continue
             if general and head not in ORGANISATION_WORDS:
                 continue
+            if head in PEOPLE_NOUNS and not _duty_not_met(s, m):
+                continue  # "Visitors must sign in…": a rule for the people using it
             if _subject_blocked(clause, head, people=False):
                 continue
             if _describes_rule(s, m, clause, must=True):
@@ -552,6 +555,10 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "Should they need help" (conditional)
             if _past_criticism(s, m):
                 continue  # "Checks should have been recorded every four hours, but…"
+            if _describes_rule(s, m, clause, must=True) or _EXTRAPOSED_RE.match(
+                s.replace("should", "must", 1)
+            ):
+                continue  # "The procedure says that staff should…", "It should be noted…"
             end = m.end()
             if after and after[0][0].isalpha() and s[after[0][1]].islower():
                 end = after[0][2]
@@ -725,6 +732,20 @@ _EXTRAPOSED_RE = re.compile(
 )
 
 
+# "…, and the service did not always do this": the sentence states a duty and finds it
+# not met, so it is an action on the provider after all.
+_DUTY_NOT_MET_RE = re.compile(
+    r"\b(?:and|but)\s+the\s+(?:trust|provider|service|practice|home|hospital|hospice)\s+"
+    r"(?:did|was|had|has|does|is)\s+not\b|\b(?:and|but)\s+(?:this|it)\s+(?:did|was|had)\s+not\s+"
+    r"(?:always\s+)?happen",
+    re.I,
+)
+
+
+def _duty_not_met(s: str, m: re.Match[str]) -> bool:
+    return bool(_DUTY_NOT_MET_RE.search(s, m.end()))
+
+
 def _not_an_obligation(s: str, m: re.Match[str]) -> bool:
     """ "It must be noted that…" (the writer's aside) and "must have been" + an adjective
     ("This must have been difficult for staff": a supposition), not an obligation."""
@@ -770,15 +791,16 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         return True  # "Any person employed by a registered provider must have…"
     if _quotes_the_regulations(s, words):
         return True  # "The registered person must ensure that service users are protected…"
-    if not words or len(words) > 3:
-        return False
     if (
-        words[0] in GENERIC_DETERMINERS
+        words
+        and words[0] in GENERIC_DETERMINERS
         and words[-1] in GENERAL_SINGULARS
-        and len(words) <= 3
+        and len(words) <= 4
         and len(words) == len(clause)
     ):
-        return True  # "A registered person must comply with…" (any such person)
+        return True  # "A registered person must comply…", "A health service body must act…"
+    if not words or len(words) > 3:
+        return False
     if words[-1] in GENERAL_SUBJECTS and (
         len(words) == 1
         or all(w in NOUN_MODIFIERS or w in CLASS_MODIFIERS for w in words[:-1])
@@ -810,7 +832,10 @@ def _quotes_the_regulations(s: str, words: list[str]) -> bool:
     """The regulations' own words: their subject is "the registered person" and they speak
     of "service users" ("The registered person must ensure that service users are protected
     against…"); CQC's findings say people, patients or residents."""
-    return words[-2:] == ["registered", "person"] and bool(_SERVICE_USERS_RE.search(s))
+    if words[-2:] == ["registered", "person"] and bool(_SERVICE_USERS_RE.search(s)):
+        return True
+    # "The care and treatment of service users must be appropriate…" (Regulation 9)
+    return any(words[i : i + 2] == ["service", "users"] for i in range(len(words) - 1))
 
 
 _VACUOUS_TOKEN_RE = re.compile(r"[a-z][a-z'’\-]*")

@@ -29,6 +29,23 @@ PEOPLE_SUBJECTS = frozenset(
     he she i you they them he'd she'd they'd i'd""".split()
 )
 
+# The people nouns (not the pronouns, not carers, who may be care workers) as the subject of
+# a must: "Visitors must sign in…", "Patients must wait…" is a rule for them or their
+# experience, never an action on the provider.
+PEOPLE_NOUNS = PEOPLE_SUBJECTS - frozenset(
+    """carer carers he she i you they them he'd she'd they'd i'd who whom whoever those
+    anyone everyone someone somebody anybody""".split()
+)
+# Sections that describe the service, not what was found: a must/should there whose subject
+# is not the provider says how the service works ("Referrals must come from a GP").
+DESCRIPTIVE_SECTIONS = frozenset(
+    entry.strip()
+    for entry in """about the service|background to the service|overview of the service|the service|
+    service and service type|background to this inspection|about this service|
+    how we carried out this inspection|what we inspected|our inspection team|
+    how we carried out the inspection|details about this location""".split("|")
+)
+
 # Words skipped when looking back from "need(s)"/"must" for its subject:
 # "this approach still needs", "we will need", "leaders also needed".
 SKIP_BEFORE_KEYWORD = frozenset(
@@ -666,7 +683,7 @@ GENERAL_SUBJECTS = frozenset(
 # The same classes in the singular, generic after "a", "an", "any", "every" or "each": "A
 # registered person must comply with…", "Any provider must…" (not "the provider must").
 GENERAL_SINGULARS = frozenset(
-    """provider organisation trust practice employer registrant person""".split()
+    """provider organisation trust practice employer registrant person body""".split()
 )
 GENERIC_DETERMINERS = frozenset("a an any every each".split())
 # Words that narrow such a class without making it this provider ("Registered providers
