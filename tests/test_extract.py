@@ -94,6 +94,7 @@ DOCUMENTS = {
     # a ninth, the same way: rules for patients and visitors, a procedure's should, an
     # aside, a question, and the regulations' own words in a requirement notice
     "community-mh-requirement-notice-2019": CORPUS / "community-mh-requirement-notice-2019.txt",
+    "saf-gp-practice-2025": CORPUS / "saf-gp-practice-2025.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
