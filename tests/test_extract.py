@@ -667,6 +667,14 @@ def test_titles_drop_the_finding_and_turn_participles_into_actions() -> None:
     )
     assert "Complete and act on medicines audits every month" in _titles("saf-hospice-2025")
     assert "Audit the use of the birthing pool" in _titles("nhs-trust-inspection-2016")
+    # "them" is not the subject of its own clause; "make sure they" is the must's subject
+    assert "Make sure that patients were involved in writing care plans" in _titles(
+        "community-mh-requirement-notice-2019"
+    )
+    assert "Make sure leaders have effective oversight of risks" in _titles(
+        "independent-ambulance-saf-2024"
+    )
+    assert "Recruit more consultants in emergency medicine" in _titles("news-reported-speech-2014")
     # one clause with two participles stays as it is
     assert "Ensure that patients' fluid balance charts are completed and reviewed" in _titles(
         "nhs-trust-inspection-2016"

@@ -30,6 +30,7 @@ from cpft_tracker.extract.words import (
     OBJECT_STARTERS,
     ORGANISATION_WORDS,
     PARTICIPLE_SUFFIXES,
+    PEOPLE_SUBJECTS,
     PREPOSITIONS,
     PRONOUN_FOLLOWERS,
     PROVIDER_SUBJECTS,
@@ -701,6 +702,7 @@ def make_title(s: str, trig: _Trigger | None, bullet: bool, before: str = "") ->
     title = resolve_pronouns(title, s, before)
     title = _resolve_it_after_noun(title, s)
     title = _resolve_object_it(title, s, trig)
+    title = _resolve_final_them(title, s)
     title = _needed_to_be_title(title)
     return _finish_title(_two_participles_title(title))
 
@@ -712,7 +714,7 @@ def make_title(s: str, trig: _Trigger | None, bullet: bool, before: str = "") ->
 _FINDING_TAIL_RE = re.compile(
     r"(?:,\s*(?:and|but)\s+|\s+(?:and|but)\s+)(?:that\s+)?(?:had\b|has\s+been\b|"
     r"(?:[\w’'-]+\s+){0,6}?(?:showed|agreed|found|had|did|was|were|has\s+been)\b)"
-    r"(?![^,;]*\b(?:must|needs?|needed)\b).*$"
+    r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     r"|,\s*because\s+.*$",
     re.I,
 )
@@ -757,6 +759,29 @@ def _resolve_object_it(title: str, s: str, trig: _Trigger | None) -> str:
     if not found or found.split()[0].lower() in STANDALONE_PRONOUNS:
         return title
     return title[: m.start("verb")] + f"{verb} {found}" + m.group("end")
+
+
+_FINAL_THEM_RE = re.compile(r"\bthat\s+(?P<subj>[\w’'-]+)\s+(?:were|are|was|is)\b[^,;]*\bthem\W*$")
+
+
+def _resolve_final_them(title: str, s: str) -> str:
+    """ "…make sure that patients were involved in writing them": "them" cannot be the
+    patients, the subject of its own clause; it is what the sentence opens with ("Care plans
+    did not reflect patients' views and …")."""
+    m = _FINAL_THEM_RE.search(title)
+    if not m:
+        return title
+    span = _sentence_subject(s)
+    if span is None:
+        return title
+    np = s[span[0] : span[1]]
+    words = np.lower().split()
+    if not words or words[-1] == m.group("subj").lower() or not _plural(np):
+        return title
+    if words[-1] in PEOPLE_SUBJECTS or words[0] in STANDALONE_PRONOUNS:
+        return title
+    at = title.rfind("them")
+    return title[:at] + _lower_first(np, span[0] == 0) + title[at + 4 :]
 
 
 def _should_have_title(title: str) -> str:

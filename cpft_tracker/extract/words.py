@@ -557,7 +557,9 @@ ORGANISATION_WORDS = frozenset(
 )
 # Before "it"/"they", these open a new clause about the sentence's own subject ("… so they
 # can be active partners", "… demonstrate that it has acted on concerns").
-SAME_SUBJECT_OPENERS = frozenset("so that and but because until unless how whether".split())
+SAME_SUBJECT_OPENERS = frozenset(
+    "so that and but because until unless how whether sure ensure".split()
+)
 
 # --- Possible duplicates (duplicates.py) ------------------------------------------
 
