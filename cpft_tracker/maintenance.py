@@ -8,8 +8,11 @@ Functions here take an open :class:`~cpft_tracker.store.Store`; they never print
   private temporary file (mode 0600) next to the target, checked, and only then moved into
   place: a failed backup never leaves a half-written file and never destroys an older one.
 * :func:`check` runs ``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check``, compares
-  the schema version with this version of cpft-tracker and confirms the triggers that keep
-  the audit trail append-only and actions undeletable are still there.
+  the schema version with this version of cpft-tracker, confirms the triggers that keep
+  the audit trail append-only and actions undeletable are still there with their own SQL,
+  walks the audit trail's hash chain (``store/chain.py``) and replays the events to name
+  every action, owner, setting or report whose row its history does not explain
+  (``replay.py``).
 """
 
 from __future__ import annotations
@@ -24,15 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cpft_tracker.errors import TrackerError
-from cpft_tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, translate_sqlite_error
+from cpft_tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, chain, translate_sqlite_error
+from cpft_tracker.store import sqlite_dialect as dialect
 
-# The triggers m001_initial creates; ``check`` reports any that are missing.
-PROTECTIVE_TRIGGERS: tuple[str, ...] = (
-    "events_are_append_only_update",
-    "events_are_append_only_delete",
-    "actions_are_never_deleted",
-    "reports_are_never_deleted",
-)
+# The triggers m001_initial creates; ``check`` reports any that are missing or changed.
+PROTECTIVE_TRIGGERS: tuple[str, ...] = tuple(dialect.PROTECTIVE_TRIGGERS)
+
+# How many disagreements and broken links a report lists (all are counted).
+LISTED = 50
 
 
 class BackupProblem(TrackerError):
@@ -212,6 +214,9 @@ def _fsync_dir(folder: Path) -> None:
 # ---------------------------------------------------------------------------
 
 
+CHECK_SCHEMA_VERSION = 1  # check --format json (docs/json-schemas.md)
+
+
 @dataclass
 class Finding:
     """One line of the check report."""
@@ -228,6 +233,10 @@ class CheckReport:
     path: Path
     findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    chain_head: tuple[int, str | None] | None = None  # (event id, hash) of the last event
+    events: int = 0
+    broken_links: list[int] = field(default_factory=list)  # event ids whose hash is wrong
+    disagreements: list[str] = field(default_factory=list)  # rows their history does not explain
 
     @property
     def ok(self) -> bool:
@@ -241,11 +250,17 @@ class CheckReport:
 
     def as_dict(self) -> dict[str, object]:
         """The report as plain data, for ``check --format json``."""
+        head = self.chain_head
         return {
+            "schema_version": CHECK_SCHEMA_VERSION,
             "database": str(self.path),
             "ok": self.ok,
             "checks": [{"name": f.name, "ok": f.ok, "detail": f.detail} for f in self.findings],
             "warnings": list(self.warnings),
+            "chain_head": None if head is None else {"event": head[0], "hash": head[1]},
+            "events": self.events,
+            "broken_links": list(self.broken_links),
+            "disagreements": list(self.disagreements),
         }
 
 
@@ -308,31 +323,88 @@ def check(store: Store) -> CheckReport:
                 )
             )
 
-    try:
-        present = {
-            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        }
-    except sqlite3.DatabaseError as exc:
-        report.findings.append(Finding("audit trail protection", False, str(exc)))
-    else:
-        missing = [t for t in PROTECTIVE_TRIGGERS if t not in present]
-        if missing:
-            report.findings.append(
-                Finding(
-                    "audit trail protection", False, f"missing trigger(s): {', '.join(missing)}"
-                )
-            )
-        else:
-            report.findings.append(
-                Finding(
-                    "audit trail protection",
-                    True,
-                    "events append-only, actions and reports undeletable",
-                )
-            )
-
+    _check_triggers(store, report)
+    _check_trail(store, report)
     report.warnings.extend(_permission_warnings(store.path))
     return report
+
+
+def _check_triggers(store: Store, report: CheckReport) -> None:
+    """Each protective trigger is there AND still has the SQL it was created with."""
+    try:
+        present = store.trigger_sql()
+    except sqlite3.DatabaseError as exc:
+        report.findings.append(Finding("audit trail protection", False, str(exc)))
+        return
+    missing = [t for t in PROTECTIVE_TRIGGERS if t not in present]
+    changed = [
+        t
+        for t in PROTECTIVE_TRIGGERS
+        if t in present
+        and dialect.normalised_sql(present[t])
+        != dialect.normalised_sql(dialect.PROTECTIVE_TRIGGERS[t])
+    ]
+    problems = []
+    if missing:
+        problems.append(f"missing trigger(s): {', '.join(missing)}")
+    if changed:
+        problems.append(f"trigger(s) changed from what cpft-tracker made: {', '.join(changed)}")
+    if problems:
+        report.findings.append(Finding("audit trail protection", False, "; ".join(problems)))
+    else:
+        report.findings.append(
+            Finding(
+                "audit trail protection",
+                True,
+                "events append-only, actions and reports undeletable",
+            )
+        )
+
+
+def _check_trail(store: Store, report: CheckReport) -> None:
+    """Walk the hash chain and replay the events against the plan, in one pass over the trail."""
+    from cpft_tracker.replay import Replay
+
+    replay = Replay()
+
+    def fed() -> Iterator[dict[str, object]]:
+        for event in store.iter_events():
+            replay.feed(event)
+            yield event
+
+    try:
+        verdict = chain.verify(fed(), keep=LISTED)
+        state = store.audit_state()
+        head = store.chain_head()
+    except sqlite3.DatabaseError as exc:
+        report.findings.append(Finding("audit chain", False, str(exc)))
+        return
+    report.chain_head = head
+    report.events = verdict.events
+    report.broken_links = verdict.broken
+    if verdict.ok:
+        detail = f"{verdict.events} event(s), every link intact"
+        report.findings.append(Finding("audit chain", True, detail))
+    else:
+        ids = ", ".join(str(i) for i in verdict.broken[:10])
+        more = f" and {len(verdict.broken) - 10} more" if len(verdict.broken) > 10 else ""
+        report.findings.append(
+            Finding(
+                "audit chain",
+                False,
+                f"broken at event(s) {ids}{more}: changed, inserted or re-hashed outside cpft-tracker",
+            )
+        )
+    found = replay.disagreements(state)
+    report.disagreements = found[:LISTED]
+    if not found:
+        report.findings.append(
+            Finding("history", True, f"{len(state['actions'])} action(s) agree with their history")
+        )
+    else:
+        shown = "; ".join(found[:5])
+        more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
+        report.findings.append(Finding("history", False, shown + more))
 
 
 def _permission_warnings(path: Path) -> list[str]:

@@ -192,6 +192,12 @@ def export(
         figures = summarise(actions, today=today, window=win, generated_at=generated_at)
         make = board.html_report if fmt == "html" else board.markdown_report
         text = make(
-            actions, figures, today=today, window=win, generated_at=generated_at, as_of=as_of_day
+            actions,
+            figures,
+            today=today,
+            window=win,
+            generated_at=generated_at,
+            as_of=as_of_day,
+            chain_head=store.chain_head(),
         )
     write_output(text, output)

@@ -130,6 +130,9 @@ def check(
 ) -> None:
     """Check the database: integrity, foreign keys, schema version and audit-trail protection.
 
+    Also walks the audit trail's hash chain (naming each event changed outside
+    cpft-tracker), replays the trail to name each action whose row disagrees with its
+    history, and prints the chain head ("Audit chain head: HASH (event N)") to publish.
     Exits 1 with advice if anything is wrong (e.g. restore from your latest backup).
     """
     from cpft_tracker.maintenance import CheckReport, Finding
@@ -185,6 +188,9 @@ def _print_report(report: object, fmt: str) -> None:
     labels = [("Database", str(report.path))]
     for f in report.findings:
         labels.append((f.name.capitalize(), f.detail if f.ok else f"PROBLEM: {f.detail}"))
+    if report.chain_head is not None:
+        event, digest = report.chain_head
+        labels.append(("Audit chain head", f"{digest or '(no hash)'} (event {event})"))
     labels.append(("Result", "OK" if report.ok else "PROBLEMS FOUND"))
     width = max(len(k) for k, _ in labels) + 2
     for key, value in labels:

@@ -60,8 +60,8 @@ class PlanStore(Protocol):
     ``asof``, ``progress``, ``plan`` and ``remind`` need not know which one they hold.
 
     Rules every implementation keeps: each write method is ONE transaction that appends one
-    audit event per changed field (who, when in UTC, field, old, new, note) and changes
-    nothing when it raises; nothing is ever deleted; readers see a consistent plan.
+    audit event per changed field (who, when in UTC, field, old, new, note), chained by
+    ``store/chain.py`` to the event before it, and changes nothing when it raises; nothing is ever deleted; readers see a consistent plan.
     Action rows are dicts with the keys of ``reads.ACTION_FIELDS`` (or those asked for).
     """
 
@@ -116,6 +116,12 @@ class PlanStore(Protocol):
     def action_events_between(
         self, start: str, end: str, fields: Sequence[str]
     ) -> list[dict[str, Any]]: ...
+
+    # -- the audit trail checked whole (check, restore, the board paper's chain head) --
+    def iter_events(self) -> Iterator[dict[str, Any]]: ...
+    def chain_head(self) -> tuple[int, str | None] | None: ...
+    def trigger_sql(self) -> dict[str, str]: ...
+    def audit_state(self) -> dict[str, list[dict[str, Any]]]: ...
 
     # -- audited writes (each one transaction with its events) -------------------
     def assign(
