@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import sqlite3
 import stat
@@ -207,6 +208,214 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# ---------------------------------------------------------------------------
+# Restore
+# ---------------------------------------------------------------------------
+
+# The files SQLite keeps beside a database: the write-ahead log, its shared-memory index, and
+# a rollback journal. They belong to that file and move with it.
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+class RestoreProblem(TrackerError):
+    """A backup that cannot be put in place (missing, damaged, the database in use...)."""
+
+
+@dataclass
+class RestoreResult:
+    """What ``restore`` put in place and where the file it replaced went."""
+
+    path: Path
+    backup: Path
+    actions: int
+    events: int
+    chain_head: tuple[int, str | None] | None
+    kept: list[Path] = field(default_factory=list)  # the replaced file, then its side files
+
+
+def restore(
+    path: Path, backup_file: Path, *, by: str, now: dt.datetime | None = None
+) -> RestoreResult:
+    """Put ``backup_file`` in place of the database at ``path``, safely (issue 14, finding 1).
+
+    1. The backup is copied to a private file next to the database and checked there
+       (integrity, foreign keys, schema, the audit chain and its replay: ``check``); it is
+       upgraded there if it is older. The backup itself is never changed. Nothing else is
+       touched if it fails.
+    2. The database is held (``store.sole_use``) so that nobody can read or write it
+       meanwhile; if anyone has it open, nothing is done.
+    3. The database and its ``-wal``/``-shm``/``-journal`` files are moved aside TOGETHER as
+       ``PATH.damaged-YYYYmmdd-HHMMSS`` (+ the same suffixes), so the damaged file still
+       opens with every commit its ``-wal`` held, and no old ``-wal`` is ever applied on top
+       of the backup (what copying the backup over the file did).
+    4. The checked copy is renamed over ``PATH`` (atomic), and the restore is recorded in
+       its audit trail.
+    """
+    from cpft_tracker.store import SQLITE_HEADER, sole_use
+
+    path = Path(path).expanduser()
+    source = Path(backup_file).expanduser()
+    if not source.exists():
+        raise RestoreProblem(
+            f"There is no backup at {source}. Check the path; nothing was changed."
+        )
+    if not source.is_file():
+        raise RestoreProblem(
+            f"{source} is not a backup file (it is a folder or a device). Give the backup's file name; "
+            "nothing was changed."
+        )
+    if _same_file(source, path):
+        raise RestoreProblem(
+            f"{source} is the database itself, not a backup of it. Give the backup's file name; "
+            "nothing was changed."
+        )
+    if path.is_dir():
+        raise RestoreProblem(
+            f"{path} is a folder, not a database file. Give the database's file name."
+        )
+    if not path.parent.is_dir():
+        raise RestoreProblem(
+            f"The folder {path.parent} does not exist. Check --db (or CPFT_TRACKER_DB); nothing was changed."
+        )
+    try:
+        with source.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise RestoreProblem(
+            f"Cannot read the backup {source}: {exc.strerror}. Nothing was changed."
+        ) from None
+    if header != SQLITE_HEADER:
+        raise RestoreProblem(
+            f"{source} is not a cpft-tracker backup (it is not an SQLite file). Give the backup's file name; "
+            "nothing was changed."
+        )
+    wal = Path(f"{source}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise RestoreProblem(
+            f"The backup {source} has a -wal file beside it ({wal}), so it is not complete on its own. "
+            f"Run 'cpft-tracker --db {source} check' once (that folds the -wal in), then restore again; "
+            "nothing was changed."
+        )
+
+    staged = _stage_copy(source, path)
+    try:
+        counts, head = _verify_staged(staged, source)
+        kept: list[Path] = []
+        if path.exists() or path.is_symlink():
+            with sole_use(path):
+                kept = _move_aside(path, now or dt.datetime.now())
+                os.replace(staged, path)
+        else:
+            os.replace(staged, path)
+    except BaseException:
+        for extra in (staged, *(Path(f"{staged}{s}") for s in SIDE_FILES)):
+            with contextlib.suppress(OSError):
+                extra.unlink()
+        raise
+    _fsync_dir(path.parent)
+    result = RestoreResult(
+        path=path, backup=source, actions=counts[0], events=counts[1], chain_head=head, kept=kept
+    )
+    store = Store.open(path)
+    try:
+        held = f" (chain head: event {head[0]})" if head else ""
+        aside = f"; the replaced file was kept as {kept[0]}" if kept else ""
+        store.record_restore(str(source), f"restored from {source}{held}{aside}", by=by)
+    finally:
+        store.close()
+    return result
+
+
+def _stage_copy(source: Path, path: Path) -> Path:
+    """A private copy of ``source`` next to ``path`` (same filesystem, so the rename is atomic)."""
+    import secrets
+
+    staged = path.with_name(f".{path.name}.restore-{secrets.token_hex(6)}")
+    try:
+        fd = os.open(
+            staged, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600
+        )
+    except PermissionError:
+        raise RestoreProblem(
+            f"Cannot write in {path.parent}: permission denied, so nothing was changed. "
+            "Ask for write access to the folder."
+        ) from None
+    except OSError as exc:
+        raise RestoreProblem(
+            f"Cannot write in {path.parent}: {exc.strerror}. Nothing was changed."
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(staged, 0o600)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            staged.unlink()
+        if exc.errno == errno.ENOSPC:
+            raise RestoreProblem(
+                f"The disk holding {path} is full, so nothing was changed. Free some space and try again."
+            ) from None
+        raise RestoreProblem(
+            f"Could not copy the backup {source}: {exc.strerror}. Nothing was changed."
+        ) from None
+    return staged
+
+
+def _verify_staged(
+    staged: Path, source: Path
+) -> tuple[tuple[int, int], tuple[int, str | None] | None]:
+    """Check the staged copy as ``check`` would; (actions, events) and its chain head, or RestoreProblem."""
+    from cpft_tracker.errors import DatabaseProblem
+
+    try:
+        store = Store.open(staged, readonly=True)
+    except DatabaseProblem as exc:
+        why = exc.message.replace(str(staged), str(source))
+        raise RestoreProblem(
+            f"The backup {source} cannot be used: {why.rstrip('.')}. Nothing was changed."
+        ) from None
+    try:
+        report = check(store)
+        counts = store.counts()
+    finally:
+        store.close()
+    if not report.ok:
+        problems = "; ".join(f"{f.name}: {f.detail}" for f in report.problems)
+        raise RestoreProblem(
+            f"The backup {source} failed its check ({problems}), so it was not put in place and nothing "
+            "was changed. Try an earlier backup."
+        )
+    return (counts["actions"], counts["events"]), report.chain_head
+
+
+def _move_aside(path: Path, now: dt.datetime) -> list[Path]:
+    """Move ``path`` and its side files to ``PATH.damaged-STAMP`` (+ suffixes); what moved, db first.
+
+    The database is linked to its new name first (the live name keeps a file until the
+    backup replaces it), then each side file is renamed beside it.
+    """
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 2
+    while any(Path(f"{aside}{s}").exists() for s in ("", *SIDE_FILES)):
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+        n += 1
+    try:
+        os.link(path, aside)
+    except OSError:  # a filesystem without hard links: rename (the live name is empty briefly)
+        os.rename(path, aside)
+    kept = [aside]
+    for suffix in SIDE_FILES:
+        extra = Path(f"{path}{suffix}")
+        if extra.exists():
+            os.rename(extra, f"{aside}{suffix}")
+            kept.append(Path(f"{aside}{suffix}"))
+    return kept
 
 
 # ---------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from cpft_tracker.store.connection import (
     SQLITE_HEADER,
     default_db_path,
     resolve_db_path,
+    sole_use,
     translate_sqlite_error,
 )
 from cpft_tracker.store.interface import Change, Filters, ImportResult, PlanStore
@@ -68,6 +69,7 @@ __all__ = [
     "derive_prefix",
     "now_utc",
     "resolve_db_path",
+    "sole_use",
     "translate_sqlite_error",
     "who",
 ]

@@ -212,6 +212,53 @@ class StoreConnection:
             raise translate_sqlite_error(exc, self.path) from None
 
 
+# SQLite's locking protocol on Unix (os_unix.c): every connection holds a read lock on the
+# SHARED range of the database file while it reads, and (in WAL mode) for as long as it is
+# open; writers add PENDING and RESERVED. A write lock on all three is held only when no
+# other connection, in any process, has the database open.
+_PENDING_BYTE = 0x40000000
+_LOCK_BYTES = 2 + 510  # PENDING, RESERVED, then SHARED_FIRST .. SHARED_FIRST + SHARED_SIZE
+
+
+@contextlib.contextmanager
+def sole_use(path: Path) -> Iterator[None]:
+    """Hold ``path`` so that no SQLite connection anywhere can read or write it meanwhile.
+
+    Raises DatabaseProblem at once (no waiting) when anyone has it open. For replacing the
+    file (``restore``): do not open ``path`` with SQLite in this process while holding it
+    (POSIX locks belong to the process, and closing any descriptor of the file drops them).
+    Where ``fcntl`` is missing (Windows), nothing is held.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    except PermissionError:
+        raise DatabaseProblem(
+            f"The database {path} is read-only for you, so it cannot be replaced. "
+            "Ask for write access to the file and its folder; nothing was changed."
+        ) from None
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"Cannot open the database {path} ({exc.strerror}), so it was not replaced."
+        ) from None
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, _LOCK_BYTES, _PENDING_BYTE, os.SEEK_SET)
+        except OSError:
+            raise DatabaseProblem(
+                f"The database {path} is in use: someone is making changes or has cpft-tracker "
+                "(or another program) reading it. Ask everyone to finish and close it, then try "
+                "again; nothing was changed."
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
 def _check_header(path: Path) -> None:
     try:
         with path.open("rb") as fh:

@@ -330,6 +330,12 @@ class AuditedWrites(PlanReads):
             [(aid, recipient, kind, sent_on, at) for aid in action_ids],
         )
 
+    def record_restore(self, source: str, note: str, *, by: str) -> None:
+        """Record in the audit trail that this plan was put in place from a backup (``restore``)."""
+        at = now_utc()
+        with self.write():
+            self._event(at=at, by=by, field="restored from backup", new=source, note=note)
+
     def set_setting(self, key: str, value: str, *, by: str) -> Change | None:
         """Store a setting, recorded in the audit trail."""
         at = now_utc()
