@@ -534,6 +534,7 @@ def check(store: Store) -> CheckReport:
 
     _check_triggers(store, report)
     _check_trail(store, report)
+    _check_side_files(store, report)
     report.warnings.extend(_permission_warnings(store.path))
     return report
 
@@ -614,6 +615,19 @@ def _check_trail(store: Store, report: CheckReport) -> None:
         shown = "; ".join(found[:5])
         more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
         report.findings.append(Finding("history", False, shown + more))
+
+
+def _check_side_files(store: Store, report: CheckReport) -> None:
+    """A -shm or -wal file we may not write beside a database we may write (finding 9)."""
+    from cpft_tracker.store import side_file_advice, unwritable_side_file
+
+    side = unwritable_side_file(store.path)
+    if side is None:
+        report.findings.append(Finding("journal files", True, "ok"))
+    else:
+        report.findings.append(
+            Finding("journal files", False, f"changes will fail: {side_file_advice(side)}")
+        )
 
 
 def _permission_warnings(path: Path) -> list[str]:

@@ -189,6 +189,7 @@ def test_check_reports_a_healthy_database(db_path: Path, plan: list[str]) -> Non
         "audit trail protection",
         "audit chain",
         "history",
+        "journal files",
     ]
     assert db_snapshot(db_path) == before
 

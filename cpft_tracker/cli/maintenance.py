@@ -213,6 +213,12 @@ def check(
     if report.ok:
         return
     names = ", ".join(f.name for f in report.problems)
+    if [f.name for f in report.problems] == ["journal files"]:
+        detail = report.problems[0].detail.removeprefix("changes will fail: ")
+        raise TrackerError(
+            f"{path} failed its check (journal files): changes to it will fail because {detail}. "
+            "The database itself is fine."
+        )
     if [f.name for f in report.problems] == ["schema"]:
         advice = report.problems[0].detail.split(": ")[-1]
         raise TrackerError(

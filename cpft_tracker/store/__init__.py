@@ -40,8 +40,10 @@ from cpft_tracker.store.connection import (
     SQLITE_HEADER,
     default_db_path,
     resolve_db_path,
+    side_file_advice,
     sole_use,
     translate_sqlite_error,
+    unwritable_side_file,
 )
 from cpft_tracker.store.interface import Change, Filters, ImportResult, PlanStore
 from cpft_tracker.store.sqlite_dialect import MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
@@ -69,8 +71,10 @@ __all__ = [
     "derive_prefix",
     "now_utc",
     "resolve_db_path",
+    "side_file_advice",
     "sole_use",
     "translate_sqlite_error",
+    "unwritable_side_file",
     "who",
 ]
 
