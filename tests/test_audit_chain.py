@@ -205,3 +205,68 @@ def test_the_board_paper_carries_the_chain_head(plan: Path) -> None:
     assert head + "." in md.stdout.splitlines()
     html = cli(["export", "--format", "html"], base_env(plan))
     assert f'<p class="meta" id="chain">{head}.</p>' in html.stdout
+
+
+def test_every_kind_of_change_keeps_the_plan_agreeing_with_its_history(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """No false alarms: each write command, a plan file and a revised report, then check is OK."""
+    env = base_env(db_path)
+    revised = tmp_path / "revised.txt"
+    lines = BUNDLED_REPORT.read_text(encoding="utf-8").splitlines()
+    must = [i for i, line in enumerate(lines) if " must " in line]
+    revised.write_text(
+        "\n".join(line for i, line in enumerate(lines) if i != must[0])
+        + "\n- The trust must publish its improvement plan on its website.\n",
+        encoding="utf-8",
+    )
+    steps = [
+        ["import", str(BUNDLED_REPORT)],
+        ["assign", "CPFT-01", "CPFT-02", "Jane Smith", "--email", "jane.smith@nhs.net"],
+        ["assign", "CPFT-03", "jane smith", "--email", "jane.s@nhs.net"],
+        ["unassign", "CPFT-02"],
+        ["due", "CPFT-01", "CPFT-04", "31/03/2026"],
+        ["due", "CPFT-04", "none"],
+        ["status", "CPFT-01", "in-progress", "--note", "kick-off held"],
+        ["status", "CPFT-01", "in-progress", "--note", "still going"],
+        ["evidence", "CPFT-05", "Board minutes 3 March"],
+        ["status", "CPFT-05", "complete"],
+        ["status", "CPFT-06", "complete", "--evidence", "Audit report"],
+        ["note", "CPFT-07", "Paper to board"],
+        ["retitle", "CPFT-08", "Stabilise the board"],
+        ["classify", "CPFT-08", "governance"],
+        ["retire", "CPFT-09", "--reason", "merged into CPFT-08"],
+        ["reinstate", "CPFT-09"],
+        ["retire", "CPFT-10", "--reason", "duplicate"],
+        ["settings", "window", "21"],
+        ["plan", "template", "-o", str(tmp_path / "plan.csv")],
+        ["import", str(revised)],
+    ]
+    for args in steps:
+        proc = cli(args, env)
+        assert proc.returncode == 0, (args, proc.stderr)
+    template = (tmp_path / "plan.csv").read_text(encoding="utf-8-sig")
+    (tmp_path / "plan.csv").write_text(
+        template.replace("not-started", "in-progress", 1), encoding="utf-8-sig"
+    )
+    proc = cli(["plan", "load", str(tmp_path / "plan.csv")], env)
+    assert proc.returncode == 0, proc.stderr
+    fields = {f for (f,) in rows(db_path, "SELECT DISTINCT field FROM events")}
+    assert {
+        "created",
+        "owner added",
+        "owner_email",
+        "owner",
+        "due",
+        "status",
+        "note",
+        "evidence",
+        "title",
+        "quality_statement",
+        "retired",
+        "in_source",
+        "report re-imported",
+        "setting warning_window_days",
+    } <= fields, fields
+    code, data = check_json(db_path)
+    assert code == 0, data
