@@ -1,4 +1,4 @@
-"""Looking after the database file: consistent backups and health checks.
+"""Looking after the database file: consistent backups, safe restores and health checks.
 
 Functions here take an open :class:`~cpft_tracker.store.Store`; they never print. The CLI
 (``cli_maintenance.py``) turns their results into a short report and an exit code.
@@ -7,6 +7,8 @@ Functions here take an open :class:`~cpft_tracker.store.Store`; they never print
   consistent snapshot even while other people are writing. The copy is written to a
   private temporary file (mode 0600) next to the target, checked, and only then moved into
   place: a failed backup never leaves a half-written file and never destroys an older one.
+* :func:`restore` puts a backup back: a checked private copy renamed into place while
+  nobody has the database open, the replaced file kept with its ``-wal``/``-shm`` beside it.
 * :func:`check` runs ``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check``, compares
   the schema version with this version of cpft-tracker, confirms the triggers that keep
   the audit trail append-only and actions undeletable are still there with their own SQL,
