@@ -214,3 +214,28 @@ def test_restore_when_the_database_is_gone(crashed: tuple[Path, Path]) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "kept as" not in proc.stderr
     assert export_json(db) == export_json(backup)
+
+
+def test_a_backup_from_before_the_chain_is_upgraded_in_the_copy_not_in_place(
+    crashed: tuple[Path, Path],
+) -> None:
+    db, backup = crashed
+    guard = "events_are_append_only_update"
+    conn = sqlite3.connect(str(backup), isolation_level=None)
+    trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [guard]).fetchone()[0]
+    for statement in (
+        f"DROP TRIGGER {guard}",
+        "ALTER TABLE events DROP COLUMN hash",
+        trigger,
+        "DELETE FROM _sqlite_migrations WHERE name = 'm005_chain'",
+        "VACUUM",
+    ):
+        conn.execute(statement)
+    conn.close()
+    old_bytes = digest(backup)
+    proc = cli(["restore", str(backup)], base_env(db))
+    assert proc.returncode == 0, proc.stderr
+    assert digest(backup) == old_bytes
+    checked = cli(["check", "--format", "json"], base_env(db))
+    assert checked.returncode == 0, checked.stdout
+    assert json.loads(checked.stdout)["broken_links"] == []
