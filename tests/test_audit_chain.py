@@ -144,6 +144,18 @@ def test_an_event_slipped_in_is_caught(plan: Path) -> None:
     assert data["broken_links"] == [last + 1]
 
 
+def test_an_event_deleted_from_the_middle_is_caught(plan: Path) -> None:
+    [(target,)] = rows(plan, "SELECT id FROM events WHERE field = 'note'")
+    sql(
+        plan,
+        "DROP TRIGGER events_are_append_only_delete",
+        f"DELETE FROM events WHERE id = {target}",  # noqa: S608
+        PROTECTIVE_TRIGGERS["events_are_append_only_delete"],
+    )
+    code, data = check_json(plan)
+    assert code == 1 and data["broken_links"] == [target + 1]
+
+
 def test_a_do_nothing_trigger_with_the_right_name_fails(plan: Path) -> None:
     sql(
         plan,
