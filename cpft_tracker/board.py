@@ -49,6 +49,11 @@ def produced_label(generated_at: str) -> str:
     return generated_at.replace("T", " ")[:16] + " UTC"
 
 
+def chain_head_label(head: tuple[int, str | None]) -> str:
+    """The audit trail's chain head as published in a board paper (see docs/faults.md)."""
+    return f"Audit chain head: {head[1] or '(no hash)'} (event {head[0]})"
+
+
 def position_label(today: dt.date, as_of: dt.date | None) -> str:
     """The sentence that says which state of the plan this is."""
     if as_of is not None:
@@ -285,6 +290,7 @@ def markdown_report(
     generated_at: str,
     as_of: dt.date | None = None,
     story: BoardStory | None = None,
+    chain_head: tuple[int, str | None] | None = None,
 ) -> str:
     """A board-paper section: who and which reports, the summary figures, what changed since
     the last paper (with ``--since``), then a table per quality statement."""
@@ -302,6 +308,8 @@ def markdown_report(
         f"{position_label(today, as_of)}. Produced {produced_label(generated_at)}. "
         f"Amber warning window: {window} days."
     )
+    if chain_head is not None:
+        out += ["", chain_head_label(chain_head) + "."]
     out += ["", "| Measure | Number |", "| --- | ---: |"]
     out += [f"| {label} | {value} |" for label, value in summary_lines(figures, since)]
     if awaiting := awaiting_line(figures):
@@ -450,6 +458,7 @@ def html_report(
     generated_at: str,
     as_of: dt.date | None = None,
     story: BoardStory | None = None,
+    chain_head: tuple[int, str | None] | None = None,
 ) -> str:
     """One self-contained HTML page: who and which reports, the summary, BRAG chart (inline
     SVG), what changed since the last paper (with ``--since``), a table per quality statement.
@@ -493,6 +502,11 @@ def html_report(
         f'<p class="meta" id="position">{esc(position)}.</p>',
         f'<p class="meta" id="produced">Produced {esc(produced_label(generated_at))}. '
         f"Amber warning window: {window} days.</p>",
+        *(
+            [f'<p class="meta" id="chain">{esc(chain_head_label(chain_head))}.</p>']
+            if chain_head is not None
+            else []
+        ),
         "</header>",
         '<section id="summary">',
         "<h2>Summary</h2>",

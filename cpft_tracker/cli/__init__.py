@@ -123,6 +123,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cpft_tracker.cli.maintenance:backup",
         "Copy the database to PATH, safely, even while others are making changes.",
     ),
+    "restore": (
+        "cpft_tracker.cli.maintenance:restore",
+        "Put a backup in place of the database, keeping the damaged file and its -wal beside it.",
+    ),
     "check": (
         "cpft_tracker.cli.maintenance:check",
         "Check the database: integrity, foreign keys, schema version and audit-trail protection.",

@@ -212,6 +212,53 @@ class StoreConnection:
             raise translate_sqlite_error(exc, self.path) from None
 
 
+# SQLite's locking protocol on Unix (os_unix.c): every connection holds a read lock on the
+# SHARED range of the database file while it reads, and (in WAL mode) for as long as it is
+# open; writers add PENDING and RESERVED. A write lock on all three is held only when no
+# other connection, in any process, has the database open.
+_PENDING_BYTE = 0x40000000
+_LOCK_BYTES = 2 + 510  # PENDING, RESERVED, then SHARED_FIRST .. SHARED_FIRST + SHARED_SIZE
+
+
+@contextlib.contextmanager
+def sole_use(path: Path) -> Iterator[None]:
+    """Hold ``path`` so that no SQLite connection anywhere can read or write it meanwhile.
+
+    Raises DatabaseProblem at once (no waiting) when anyone has it open. For replacing the
+    file (``restore``): do not open ``path`` with SQLite in this process while holding it
+    (POSIX locks belong to the process, and closing any descriptor of the file drops them).
+    Where ``fcntl`` is missing (Windows), nothing is held.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    except PermissionError:
+        raise DatabaseProblem(
+            f"The database {path} is read-only for you, so it cannot be replaced. "
+            "Ask for write access to the file and its folder; nothing was changed."
+        ) from None
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"Cannot open the database {path} ({exc.strerror}), so it was not replaced."
+        ) from None
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, _LOCK_BYTES, _PENDING_BYTE, os.SEEK_SET)
+        except OSError:
+            raise DatabaseProblem(
+                f"The database {path} is in use: someone is making changes or has cpft-tracker "
+                "(or another program) reading it. Ask everyone to finish and close it, then try "
+                "again; nothing was changed."
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
 def _check_header(path: Path) -> None:
     try:
         with path.open("rb") as fh:
@@ -248,10 +295,74 @@ def _create_private_file(path: Path) -> None:
         ) from None
 
 
+def _writable(path: Path) -> bool:
+    """Whether we may write ``path``, asked without opening it.
+
+    Never ``open``: closing a descriptor of a file drops every POSIX lock this process holds
+    on it, SQLite's included (its -shm read marks, its lock on the database).
+    """
+    effective = os.access in os.supports_effective_ids
+    return os.access(path, os.W_OK, effective_ids=effective)
+
+
+def unwritable_side_file(path: Path) -> Path | None:
+    """A ``-shm`` or ``-wal`` file beside a database we may write that we may NOT write (finding 9).
+
+    Left behind by another user (or restored from a copy with the wrong mode), it makes every
+    change fail with SQLite's "attempt to write a readonly database" although the database
+    itself is writable. None when there is no such file (or the database is read-only anyway).
+    """
+    try:
+        if not path.exists() or not _writable(path):
+            return None
+        for suffix in ("-shm", "-wal"):
+            side = Path(f"{path}{suffix}")
+            if side.exists() and not _writable(side):
+                return side
+    except OSError:
+        return None
+    return None
+
+
+def side_file_advice(side: Path) -> str:
+    """What is wrong with a read-only ``-shm``/``-wal`` file, whose it is, and what to do."""
+    owner = ""
+    mine = False
+    try:
+        info = side.stat()
+        mine = info.st_uid == os.geteuid()
+        import pwd
+
+        owner = pwd.getpwuid(info.st_uid).pw_name
+    except (OSError, KeyError, ImportError):
+        pass
+    whose = f" (owned by {owner})" if owner else ""
+    if str(side).endswith("-shm"):
+        fix = (
+            f"run 'chmod 600 {side}'"
+            if mine
+            else f"when nobody is using the tracker, delete {side} (SQLite makes a new one), "
+            f"or ask {owner or 'its owner'} to"
+        )
+        return f"its shared-memory file {side} is read-only for you{whose}. To fix it, {fix}"
+    fix = (
+        f"run 'chmod 600 {side}'"
+        if mine
+        else f"ask {owner or 'its owner'} to give you write access to it; do not delete it, it may "
+        "hold saved changes"
+    )
+    return f"its write-ahead log {side} is read-only for you{whose}. To fix it, {fix}"
+
+
 def translate_sqlite_error(exc: sqlite3.DatabaseError, path: Path) -> DatabaseProblem:
     """A plain-English DatabaseProblem for an SQLite error."""
     text = str(exc).lower()
     if "readonly" in text or "read-only" in text or "attempt to write" in text:
+        side = unwritable_side_file(path)
+        if side is not None:
+            return DatabaseProblem(
+                f"The database {path} cannot be changed: {side_file_advice(side)}. Nothing was changed."
+            )
         return DatabaseProblem(
             f"The database {path} is read-only for you, so nothing was changed. "
             "Ask for write access to the file and its folder, or work on a copy with --db."

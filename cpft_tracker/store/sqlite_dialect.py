@@ -167,12 +167,83 @@ def m004_merge(db: Any) -> None:
         db.execute(statement)
 
 
+def _trigger_name(statement: str) -> str:
+    return statement.split()[2]
+
+
+# The triggers that keep the audit trail append-only and actions and reports undeletable,
+# by name, with the SQL they were created with. ``check`` compares each trigger's SQL as
+# stored in the database (whitespace and case aside) with this, so a trigger that keeps its
+# name but no longer refuses anything is caught.
+PROTECTIVE_TRIGGERS: dict[str, str] = {
+    _trigger_name(s): s for s in M001_INITIAL if s.startswith("CREATE TRIGGER")
+}
+
+# The triggers' SQL as the database stores it (sqlite_master), for check.
+TRIGGERS_SQL = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+
+
+def normalised_sql(statement: str | None) -> str:
+    """SQL text compared without regard to whitespace or case (for the trigger check)."""
+    return " ".join((statement or "").split()).casefold()
+
+
+# The hash chain (issue 14): one more column on events. Plain SQL, the same in PostgreSQL.
+M005_CHAIN = ["ALTER TABLE events ADD COLUMN hash TEXT"]
+
+# The last event: the next one's id is one more, and its hash is chained to this one's.
+CHAIN_TIP = "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1"
+
+# Every event, every column, oldest first: what check walks the chain and replays over.
+ALL_EVENTS = "SELECT * FROM events ORDER BY id"
+
+
+def m005_chain(db: Any) -> None:
+    """A tamper-evident audit trail: each event's hash covers the event before it (issue 14).
+
+    Adds ``events.hash`` and computes the chain once for the events already there, oldest
+    first. The append-only trigger is dropped for that one UPDATE (inside the migration's
+    transaction, so nobody else sees it gone) and recreated with its original SQL.
+    (PostgreSQL: ``DROP TRIGGER ... ON events``; the rest is the same.)
+    """
+    from cpft_tracker.store import chain
+
+    for statement in M005_CHAIN:
+        db.execute(statement)
+    guard = "events_are_append_only_update"
+    # Put back only what was there: a trigger that was already missing stays missing, so
+    # check still reports it.
+    present = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [guard]
+    ).fetchone()
+    if present:
+        db.execute(f"DROP TRIGGER {guard}")
+    prev: str | None = None
+    last = 0
+    while True:
+        cur = db.execute("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT 5000", [last])
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        if not rows:
+            break
+        updates = []
+        for event in rows:
+            event.pop("hash", None)
+            prev = chain.event_hash(prev, event)
+            updates.append((prev, event["id"]))
+        db.conn.executemany("UPDATE events SET hash = ? WHERE id = ?", updates)
+        last = int(rows[-1]["id"])
+    if present:
+        db.execute(present[0])  # as it was, so check compares what was there before
+
+
 # The ordered list of migrations this version knows. Append only.
 MIGRATIONS: list[tuple[str, Any]] = [
     ("m001_initial", m001_initial),
     ("m002_progress_index", m002_progress_index),
     ("m003_review", m003_review),
     ("m004_merge", m004_merge),
+    ("m005_chain", m005_chain),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
