@@ -76,13 +76,19 @@ def parse_quality_statement(text: str) -> str | None:
 
 
 def check_by(value: str | None) -> str | None:
-    """--by as given; a blank one is refused, not silently replaced by the login name in the audit trail."""
-    if value is not None and not value.strip():
+    """--by as given; a blank one is refused, not silently replaced by the login name in the audit
+    trail, and so is one holding a control character or bidi override (exit 2)."""
+    if value is None:
+        return None
+    if not value.strip():
         raise UsageProblem(
             "--by is empty. Give the name of who is making the change, e.g. --by 'Jane Smith', "
             "or leave --by out to use $CPFT_TRACKER_USER or your login name."
         )
-    return value
+    from cpft_tracker.textsafe import check_by as plain_name
+
+    # a control character could disguise who made the change (issue 14, finding 5)
+    return plain_name(value)
 
 
 By = Annotated[

@@ -14,8 +14,21 @@ from cpft_tracker.errors import (
 
 
 def say(text: str) -> None:
-    """A message for the person at the terminal (stderr)."""
-    print(text, file=sys.stderr)
+    """A message for the person at the terminal (stderr).
+
+    Messages often quote people's text (a note, a name, a reason): control characters and bidi
+    overrides in it are shown, never obeyed by the terminal (issue 14, finding 5).
+    """
+    from cpft_tracker.textsafe import visible
+
+    print(visible(text, multiline=True), file=sys.stderr)
+
+
+def show_line(text: str) -> None:
+    """One line of data for people on stdout (owners, reports), made terminal-safe."""
+    from cpft_tracker.textsafe import visible
+
+    print(visible(text))
 
 
 def report_changes(changes: list[Any], nothing: str) -> None:

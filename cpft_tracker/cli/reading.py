@@ -25,7 +25,7 @@ from cpft_tracker.cli.options import (
     today_date,
     window_days,
 )
-from cpft_tracker.cli.output import say
+from cpft_tracker.cli.output import say, show_line
 from cpft_tracker.errors import (
     UsageProblem,
 )
@@ -127,7 +127,9 @@ def owners() -> None:
         return
     for row in rows:
         email = f" <{row['email']}>" if row["email"] else " (no email address)"
-        print(f"{row['name']}{email}: {row['actions']} action{'s' if row['actions'] != 1 else ''}")
+        show_line(
+            f"{row['name']}{email}: {row['actions']} action{'s' if row['actions'] != 1 else ''}"
+        )
 
 
 def reports() -> None:
@@ -138,7 +140,7 @@ def reports() -> None:
         say("No reports yet. Import one with: cpft-tracker import REPORT.txt")
         return
     for row in rows:
-        print(
+        show_line(
             f"{row['prefix']}: {row['name']} ({row['actions']} actions, from {row['source_file']})"
         )
 
