@@ -159,4 +159,12 @@ def main_options(
     Typical month: import the report, assign owners and due dates, move statuses with notes,
     complete with evidence, then print progress for the board.
     """
+    if db is not None and not db.strip():
+        from cpft_tracker.errors import UsageProblem
+
+        # before: `--db ''` quietly used the default database (issue 14, finding 11)
+        raise UsageProblem(
+            "--db is empty. Give the database file, e.g. --db plan.db, or leave --db out to "
+            "use $CPFT_TRACKER_DB or your user data folder."
+        )
     _state["db"] = db
