@@ -123,10 +123,31 @@ def m002_progress_index(db: Any) -> None:
     )
 
 
+M007_REMINDER_CLAIMS = [
+    """CREATE TABLE reminder_claims (
+        recipient TEXT NOT NULL COLLATE NOCASE,
+        kind TEXT NOT NULL,
+        day TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'released')),
+        run TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (recipient, kind, day)
+    )""",
+]
+
+
+def m007_reminder_claims(db: Any) -> None:
+    """One claim per (recipient, kind of reminder, day), taken before a reminder is sent (issue 14,
+    finding 3): reminders are sent with no lock held, and two overlapping runs never both send."""
+    for statement in M007_REMINDER_CLAIMS:
+        db.execute(statement)
+
+
 # The ordered list of migrations this version knows. Append only.
 MIGRATIONS: list[tuple[str, Any]] = [
     ("m001_initial", m001_initial),
     ("m002_progress_index", m002_progress_index),
+    ("m007_reminder_claims", m007_reminder_claims),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -147,6 +168,14 @@ NOCASE = "COLLATE NOCASE"
 UPSERT_SETTING = (
     "INSERT INTO settings (key, value) VALUES (?, ?)"
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+)
+
+# Take (or take over) the claim on one reminder; the caller has checked it is free or stale.
+UPSERT_REMINDER_CLAIM = (
+    "INSERT INTO reminder_claims (recipient, kind, day, state, run, claimed_at)"
+    " VALUES (?, ?, ?, 'sending', ?, ?)"
+    " ON CONFLICT(recipient, kind, day) DO UPDATE SET"
+    " state = 'sending', run = excluded.run, claimed_at = excluded.claimed_at"
 )
 
 # For each (action, field) changed at or after a cut-off, its OLDEST such event: a bare
