@@ -219,8 +219,16 @@ def when_text(item: Item) -> str:
     return f"{plural(-item.days, 'day')} left"
 
 
-def _next_time(every: int) -> str:
-    return "tomorrow" if every == 1 else f"in {plural(every, 'day')}"
+def next_time(every: int, as_of: dt.date) -> str:
+    """When the owner hears again: worded from ``--every``, never from a guess at the cron schedule.
+
+    Before (issue 13, 'Time'): "tomorrow", even in a reminder sent on a Friday by a weekday
+    cron job. cpft-tracker does not know when it is run next, only that an action is not
+    repeated to the same person within ``every`` days.
+    """
+    if every <= 1:
+        return "at the next reminder run"
+    return f"at the first reminder run from {long_date(as_of + dt.timedelta(days=every))}"
 
 
 def _counts_text(items: Sequence[Item], within: int) -> str:
@@ -401,7 +409,7 @@ def owner_text(group: Group, *, as_of: dt.date, within: int, every: int) -> str:
         "When an action is done, send the evidence to the governance team so it can be closed.",
         "If the due date or the owner is wrong, tell the governance team.",
         "",
-        f"You will be reminded again {_next_time(every)} while these stay open.",
+        f"You will be reminded again {next_time(every, as_of)} while these stay open.",
         "Sent by cpft-tracker for the governance team.",
     ]
     return "\n".join(lines) + "\n"
@@ -464,7 +472,8 @@ def owner_html(group: Group, *, as_of: dt.date, within: int, every: int) -> str:
     parts += [
         "<p>When an action is done, send the evidence to the governance team so it can be closed. "
         "If the due date or the owner is wrong, tell the governance team.</p>",
-        f"<p>You will be reminded again {html.escape(_next_time(every))} while these stay open.<br>"
+        f"<p>You will be reminded again {html.escape(next_time(every, as_of))} while these stay "
+        "open.<br>"
         "Sent by cpft-tracker for the governance team.</p>",
     ]
     return _html_page(parts)

@@ -150,3 +150,36 @@ def test_two_overlapping_runs_send_each_reminder_once(db_path: Path) -> None:
         assert len(sink.received) == len(owners)  # a third run finds them all recorded
     assert sorted(r[0] for r in _rows(db_path, "SELECT recipient FROM reminders")) == owners
     assert _rows(db_path, "SELECT DISTINCT state FROM reminder_claims") == [("sent",)]
+
+
+# ---------------------------------------------------------------------------
+# Issue 13, 'Time': the reminder's words follow the schedule it knows, never "tomorrow"
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("every", "words"),
+    [
+        ("1", "You will be reminded again at the next reminder run while these stay open."),
+        (
+            "3",
+            "You will be reminded again at the first reminder run from Friday 13 March 2026 "
+            "while these stay open.",
+        ),
+    ],
+)
+def test_a_reminder_never_promises_tomorrow(db_path: Path, every: str, words: str) -> None:
+    """Before: a reminder sent on a Friday (by a weekday cron job) said "reminded again tomorrow"."""
+    make_plan(
+        db_path, [Row("Review ligature risk assessments", "Owner", "o@example.org", "2026-03-01")]
+    )
+    sink = BusySink()
+    for port in start_smtp(sink):
+        proc = _remind(port, "--every", every)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    (got,) = sink.received
+    plain = got.part("plain")
+    assert words in " ".join(plain.split())
+    assert "tomorrow" not in plain and "tomorrow" not in got.part("html")
+    assert words.split(" while")[0] in " ".join(got.part("html").split())
