@@ -87,6 +87,14 @@ class TrackerGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Context:
+        """As typer's; a Ctrl-C while the command line is read goes to our error mapping too
+        (typer would turn it into a silent exit 130)."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            raise Escaped(exc) from None
+
     def invoke(self, ctx: Context) -> Any:
         """Run the command; Ctrl-C and a closed pipe go to our one error mapping, not typer's."""
         try:

@@ -15,6 +15,10 @@ from cpft_tracker.errors import (
 
 _state: dict[str, Any] = {"db": None, "db_path": None}
 
+# The largest look-ahead window (as the 'window' setting allows) and --limit.
+MAX_WINDOW_DAYS = 365
+MAX_LIMIT = 1_000_000
+
 
 def db_path() -> Path:
     """The database path in use: --db, else CPFT_TRACKER_DB, else the per-user data folder."""
@@ -44,8 +48,12 @@ def window_days(store: Any, option: int | None) -> int:
     from cpft_tracker.models import DEFAULT_WINDOW_DAYS
 
     if option is not None:
-        if option < 0:
-            raise UsageProblem("--window must be zero or more days, e.g. --window 14.")
+        if not 0 <= option <= MAX_WINDOW_DAYS:
+            # before: --window 3000000 overflowed the date arithmetic (issue 14, finding 11)
+            raise UsageProblem(
+                f"--window must be a whole number of days from 0 to {MAX_WINDOW_DAYS}, "
+                "e.g. --window 14."
+            )
         return option
     stored = store.setting("warning_window_days")
     return int(stored) if stored and stored.isdigit() else DEFAULT_WINDOW_DAYS

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cpft_tracker.cli.options import (
+    MAX_LIMIT,
     AsOf,
     DueBeforeFilter,
     Format,
@@ -106,8 +107,12 @@ def history(
     from cpft_tracker import render
 
     fmt = check_format(fmt, ("table", "json"))
-    if limit is not None and limit < 1:
-        raise UsageProblem(f"--limit must be 1 or more events, e.g. --limit 20 (not {limit}).")
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        # before: --limit 99999999999999999999 overflowed SQLite's integer (issue 14, finding 11)
+        raise UsageProblem(
+            f"--limit must be from 1 to {MAX_LIMIT:,} events, e.g. --limit 20 (not {limit}); "
+            "leave it out to see every event."
+        )
     store = open_store(readonly=True)
     events = store.history(ref, limit=limit)
     if fmt == "json":
