@@ -139,11 +139,11 @@ def main() -> None:
     interrupt an import half-way and print a traceback; from then on it is a KeyboardInterrupt
     that ``cli/errors.py`` turns into the "Stopped" line and exit code 130.
     """
-    import signal
-
     noted: list[int] = []
-    ours = signal.getsignal(signal.SIGINT) is signal.default_int_handler
     try:
+        import signal
+
+        ours = signal.getsignal(signal.SIGINT) is signal.default_int_handler
         if ours:
             signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum))
         from cpft_tracker.cli.help import answer_without_typer
