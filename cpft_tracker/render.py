@@ -103,8 +103,12 @@ def actions_json_chunks(
     today: dt.date,
     window: int = DEFAULT_WINDOW_DAYS,
     as_of: str | None = None,
+    since: Mapping[str, Any] | None = None,
 ) -> Iterator[str]:
     """:func:`actions_json` as it is produced: the head, one piece per action, the tail.
+
+    With ``since`` (``progress.changes_since``, from ``export --since``) the document ends
+    with a ``since`` key holding it.
 
     Memory (issue 7): written as produced, an export never holds every record and the
     whole document at once (``export --format json`` peaked at 103 MB at 10,000 actions).
@@ -121,10 +125,14 @@ def actions_json_chunks(
         yield text + sep
         text = _record_json(export_record(action, today, window))
         sep = ",\n    "
+    tail = "\n}\n"
+    if since is not None:
+        changes = json.dumps(since, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        tail = f',\n  "since": {changes}' + tail
     if sep == ",\n    ":
-        yield text + "\n  ]\n}\n"
+        yield text + "\n  ]" + tail
     else:
-        yield text + ',\n  "actions": []\n}\n'
+        yield text + ',\n  "actions": []' + tail
 
 
 def _record_json(record: Mapping[str, Any]) -> str:
@@ -943,6 +951,11 @@ def print_since(since: Mapping[str, Any], *, width: int) -> None:
         ("New actions", since["added"], lambda i: i["title"]),
         ("Completed", since["completed"], lambda i: i["title"]),
         (
+            "Newly blocked",
+            since.get("newly_blocked", []),
+            lambda i: f"{i['title']}: {i['reason'] or 'no reason recorded'}",
+        ),
+        (
             "Newly overdue",
             since["newly_overdue"],
             lambda i: f"due {short_date(i['due'])}: {i['title']}",
@@ -953,6 +966,8 @@ def print_since(since: Mapping[str, Any], *, width: int) -> None:
             since["due_changes"],
             lambda i: f"{short_date(i['old']) or 'none'} -> {short_date(i['new']) or 'none'}",
         ),
+        ("Retired", since.get("retired", []), lambda i: f"{i['title']}: {i['reason']}"),
+        ("Merged", since.get("merged", []), lambda i: f"{i['title']}: merged into {i['into']}"),
         ("Notes", since["notes"], lambda i: f"{i['at'][:10]} {i['by']}: {i['text']}"),
     ]
     if not any(items for _, items, _ in blocks):

@@ -37,28 +37,35 @@ def report_changes(changes: list[Any], nothing: str) -> None:
         say(f"{c.ref}: {describe_event({'field': c.field, 'old': c.old, 'new': c.new})}")
 
 
-def write_output(text: str | Iterable[str], output: str | None, *, force: bool = True) -> None:
+def write_output(
+    text: str | bytes | Iterable[str], output: str | None, *, force: bool = True
+) -> None:
     """Data to stdout, or to a file with -o (written whole, then moved into place).
 
     ``text`` may be the pieces of the data as they are produced (an export): they are
-    written as they come, so the whole document is never held at once. A file goes through
-    ``safefiles`` (issue 14, findings 7 and 8): a private temporary file created with
-    O_EXCL|O_NOFOLLOW in the target's folder, mode 0600 whatever the umask, never widening
-    an existing file's mode, renamed into place; a target that is a link, a folder or a
-    device is refused. ``force=False`` refuses to replace an existing file.
+    written as they come, so the whole document is never held at once. ``bytes`` (an
+    .xlsx workbook) are written as they are. A file goes through ``safefiles`` (issue 14,
+    findings 7 and 8): a private temporary file created with O_EXCL|O_NOFOLLOW in the
+    target's folder, mode 0600 whatever the umask, never widening an existing file's mode,
+    renamed into place; a target that is a link, a folder or a device is refused.
+    ``force=False`` refuses to replace an existing file.
     """
     from cpft_tracker.render import write_stdout, write_stdout_chunks
     from cpft_tracker.safefiles import output_file
 
     if output is None or output == "-":
-        if isinstance(text, str):
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        elif isinstance(text, str):
             write_stdout(text)
         else:
             write_stdout_chunks(text)
         return
     target = Path(output)
-    with output_file(target, force=force) as fh:
-        if isinstance(text, str):
+    with output_file(target, force=force, text=not isinstance(text, bytes)) as fh:
+        if isinstance(text, str | bytes):
             fh.write(text)
         else:
             for piece in text:

@@ -116,6 +116,7 @@ class PlanStore(Protocol):
     def action_events_between(
         self, start: str, end: str, fields: Sequence[str]
     ) -> list[dict[str, Any]]: ...
+    def latest_updates(self, cutoff: str | None = None) -> dict[int, dict[str, Any]]: ...
 
     # -- audited writes (each one transaction with its events) -------------------
     def assign(
