@@ -5,7 +5,8 @@ module never imports ``render``.)
 
 Everything that comes from the database is escaped: ``html.escape`` for HTML; for Markdown,
 ``&``, ``<`` and ``>`` become entities (a Markdown viewer would otherwise run raw HTML),
-``\\ | * _ ` [ ]`` get a backslash, and line breaks become ``<br>``.
+``\\ | * _ ` [ ]`` get a backslash, and line breaks become ``<br>``. In both, control
+characters and bidi overrides are shown as text (``textsafe.visible``), never obeyed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from cpft_tracker.models import RAGS, days_overdue, is_overdue, rag_of
 from cpft_tracker.quality_statements import NAMES
+from cpft_tracker.textsafe import visible
 
 RAG_WORDS = {"blue": "Blue", "green": "Green", "amber": "Amber", "red": "Red"}
 RAG_MEANING = {"blue": "complete", "green": "on track", "amber": "at risk", "red": "off track"}
@@ -278,7 +280,8 @@ def md_cell(value: Any) -> str:
         return ""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return "<br>".join(part.strip() for part in re.split(r"\r\n|\r|\n", text.strip()))
+    # control characters and bidi overrides shown, never obeyed (issue 14, finding 5)
+    return "<br>".join(visible(part.strip()) for part in re.split(r"\r\n|\r|\n", text.strip()))
 
 
 def markdown_report(
@@ -379,7 +382,8 @@ def markdown_report(
 
 def esc(value: Any) -> str:
     """Text from the database made safe for HTML (text and attribute values)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    # control characters and bidi overrides shown, never obeyed (issue 14, finding 5)
+    return html.escape(visible("" if value is None else str(value), multiline=True), quote=True)
 
 
 def esc_lines(value: Any) -> str:

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cpft_tracker import safefiles
 from cpft_tracker.errors import TrackerError
 from cpft_tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, chain, translate_sqlite_error
 from cpft_tracker.store import sqlite_dialect as dialect
@@ -87,35 +88,14 @@ def backup(store: Store, target: Path, *, force: bool = False) -> BackupResult:
             f"The folder {target.parent} does not exist, so no backup was made. "
             "Create it or choose another folder."
         )
+    from cpft_tracker.safefiles import output_path
+
     existed = target.exists() or target.is_symlink()
-    if existed and not force:
-        raise BackupProblem(
-            f"{target} already exists, so no backup was made. Give a new file name, "
-            "or add --force to replace it."
-        )
-    if existed and target.is_dir():
-        raise BackupProblem(f"{target} is a folder. Give a file name for the backup.")
-    reserved = False
-    if not existed:
-        # Claim the name now (O_EXCL) so two backups at once cannot overwrite each other.
-        reserved = _create_private(target, exclusive=True, what="the backup")
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        _create_private(tmp, exclusive=False, what="the backup")
+    # A private temporary file (O_EXCL|O_NOFOLLOW, 0600, an unpredictable name) next to the
+    # target, checked, then moved into place; without force a hard link, so two backups at
+    # once cannot overwrite each other (issue 14, finding 7).
+    with output_path(target, force=force) as tmp:
         counts = _copy_into(store, tmp)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        for suffix in ("-journal", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                Path(f"{tmp}{suffix}").unlink()
-        if reserved:
-            with contextlib.suppress(OSError):
-                target.unlink()
-        raise
-    _fsync_dir(target.parent)
     return BackupResult(
         path=target,
         size=target.stat().st_size,
@@ -166,50 +146,11 @@ def _backup_error(exc: sqlite3.DatabaseError, source: Path, tmp: Path) -> Tracke
     return translate_sqlite_error(exc, source)
 
 
-def _create_private(path: Path, *, exclusive: bool, what: str) -> bool:
-    """Create ``path`` empty and readable by its owner only; True when it was created."""
-    flags = os.O_CREAT | os.O_WRONLY | os.O_TRUNC
-    if exclusive:
-        flags |= os.O_EXCL
-    try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise BackupProblem(
-            f"{path} already exists, so no backup was made. Give a new file name, "
-            "or add --force to replace it."
-        ) from None
-    except PermissionError:
-        raise BackupProblem(
-            f"Cannot create {what} {path}: permission denied. Choose a folder you can write to."
-        ) from None
-    except OSError as exc:
-        raise BackupProblem(
-            f"Cannot create {what} {path}: {exc.strerror}. Choose another folder."
-        ) from None
-    os.close(fd)
-    os.chmod(path, 0o600)
-    return True
-
-
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.exists() and b.exists() and os.path.samefile(a, b)
     except OSError:
         return False
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable (best effort: not every filesystem allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------------------
@@ -316,7 +257,7 @@ def restore(
             with contextlib.suppress(OSError):
                 extra.unlink()
         raise
-    _fsync_dir(path.parent)
+    safefiles.fsync_folder(path.parent)
     result = RestoreResult(
         path=path, backup=source, actions=counts[0], events=counts[1], chain_head=head, kept=kept
     )

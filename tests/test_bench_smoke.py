@@ -22,6 +22,7 @@ import pytest
 from cpft_tracker import render
 from cpft_tracker.models import rag_of
 from cpft_tracker.store import Filters, Store
+from cpft_tracker.textsafe import visible
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -126,7 +127,7 @@ def _rich_table(actions: list[dict[str, Any]], today: dt.date) -> str:
             a["status"],
             a["due"] or "-",
             a["owner"] or "(unassigned)",
-            a["title"],
+            visible(a["title"]),  # people's text is shown, never obeyed (issue 14, finding 5)
         )
         for a in actions
     ]

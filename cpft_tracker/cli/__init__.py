@@ -148,15 +148,39 @@ def load(target: str) -> Any:
     return getattr(importlib.import_module(module), attribute)
 
 
+STOPPED = "Stopped. Nothing was half-saved: each change is saved whole or not at all."
+
+
 def main() -> None:
-    """Console-script entry point."""
-    from cpft_tracker.cli.help import answer_without_typer
+    """Console-script entry point.
 
-    if answer_without_typer(sys.argv[1:]):
-        return
-    from cpft_tracker.cli.group import app
+    Ctrl-C (issue 14, finding 11): while the command is still starting (importing typer and
+    the command's module) a Ctrl-C is noted and acted on once that is done, so it can never
+    interrupt an import half-way and print a traceback; from then on it is a KeyboardInterrupt
+    that ``cli/errors.py`` turns into the "Stopped" line and exit code 130.
+    """
+    noted: list[int] = []
+    try:
+        import signal
 
-    app()
+        ours = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        if ours:
+            signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum))
+        from cpft_tracker.cli.help import answer_without_typer
+
+        if answer_without_typer(sys.argv[1:]):
+            return
+        from cpft_tracker.cli import errors  # noqa: F401 - imported before Ctrl-C is live
+        from cpft_tracker.cli.group import app
+
+        if ours:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        if noted:
+            raise KeyboardInterrupt
+        app()
+    except KeyboardInterrupt:
+        print(f"Error: {STOPPED}", file=sys.stderr)
+        sys.exit(130)
 
 
 def __getattr__(name: str) -> Any:

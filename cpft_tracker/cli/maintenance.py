@@ -19,7 +19,7 @@ from cpft_tracker.cli.options import (
     db_path,
     open_store,
 )
-from cpft_tracker.cli.output import say
+from cpft_tracker.cli.output import say, show_line
 from cpft_tracker.errors import (
     DatabaseMissing,
     DatabaseProblem,
@@ -45,7 +45,7 @@ def info(fmt: Format = "table") -> None:
         print(json.dumps(data, indent=2))
         return
     for key, value in data.items():
-        print(f"{key.replace('_', ' ').capitalize() + ':':<18}{value}")
+        show_line(f"{key.replace('_', ' ').capitalize() + ':':<18}{value}")
 
 
 SETTINGS: dict[str, tuple[str, str, str]] = {
@@ -66,7 +66,9 @@ def settings(
     if name is None:
         store = open_store(readonly=True)
         for key, (stored_key, what, default) in SETTINGS.items():
-            print(f"{key} = {store.setting(stored_key) or default}    {what} (default {default})")
+            show_line(
+                f"{key} = {store.setting(stored_key) or default}    {what} (default {default})"
+            )
         return
     key = name.strip().lower()
     if key not in SETTINGS:
@@ -74,7 +76,7 @@ def settings(
     stored_key, what, default = SETTINGS[key]
     if value is None:
         store = open_store(readonly=True)
-        print(store.setting(stored_key) or default)
+        show_line(store.setting(stored_key) or default)
         return
     days = value.strip()
     if not days.isdigit() or int(days) > 365:
@@ -248,7 +250,7 @@ def _print_report(report: object, fmt: str) -> None:
     labels.append(("Result", "OK" if report.ok else "PROBLEMS FOUND"))
     width = max(len(k) for k, _ in labels) + 2
     for key, value in labels:
-        print(f"{key + ':':<{width}}{value}")
+        show_line(f"{key + ':':<{width}}{value}")
 
 
 def _size(n: int) -> str:

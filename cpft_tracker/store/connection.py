@@ -63,11 +63,10 @@ class StoreConnection:
         write, or was written by a newer version of cpft-tracker.
         """
         path = Path(path)
-        if path.is_dir():
-            raise DatabaseProblem(
-                f"{path} is a folder, not a database file. Give a file name with --db, e.g. --db {path / 'tracker.db'}."
-            )
-        exists = path.exists() and path.stat().st_size > 0
+        # Only a regular file or a new path (issue 14, finding 6): os.stat never blocks, where
+        # opening a FIFO would wait forever, and a device must never be chmodded or written.
+        size = _regular_file_size(path)
+        exists = bool(size)
         if not exists and not create:
             raise DatabaseMissing(
                 f"No action plan database at {path}. Run 'cpft-tracker init' or import a report "
@@ -75,8 +74,9 @@ class StoreConnection:
             )
         if exists:
             _check_header(path)
-        else:
+        elif size is None:
             _create_private_file(path)
+        # an existing empty file becomes the database as it is: it is not ours to chmod
         try:
             conn = sqlite3.connect(
                 str(path),
@@ -259,9 +259,62 @@ def sole_use(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def _regular_file_size(path: Path) -> int | None:
+    """The size of the database file at ``path``, None when there is none yet.
+
+    Refuses (one line) a folder, a device, a FIFO or a socket: nothing that is not an ordinary
+    file is opened, let alone chmodded.
+    """
+    import stat
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise DatabaseProblem(
+                f"{path} is a symbolic link to a file that does not exist. Give the real path "
+                "of the database with --db."
+            ) from None
+        return None
+    except NotADirectoryError:
+        raise DatabaseProblem(
+            f"Cannot use {path} as the database: part of that path is a file, not a folder. "
+            "Give another path with --db."
+        ) from None
+    except PermissionError:
+        raise DatabaseProblem(
+            f"You do not have permission to read {path}. Ask whoever manages the file for access."
+        ) from None
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"Cannot use {path} as the database: {exc.strerror}. Give another path with --db."
+        ) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DatabaseProblem(
+            f"{path} is a folder, not a database file. Give a file name with --db, e.g. --db {path / 'tracker.db'}."
+        )
+    if not stat.S_ISREG(st.st_mode):
+        kind = (
+            "a device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a pipe (FIFO)"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "not an ordinary file"
+        )
+        raise DatabaseProblem(
+            f"{path} is {kind}, not a database file, so cpft-tracker left it alone. "
+            "Give the path of your database file (or a new file name) with --db."
+        )
+    return st.st_size
+
+
 def _check_header(path: Path) -> None:
     try:
-        with path.open("rb") as fh:
+        # O_NONBLOCK: should the path have become a FIFO since it was checked, never wait on it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
             header = fh.read(16)
     except PermissionError:
         raise DatabaseProblem(
@@ -282,9 +335,19 @@ def _create_private_file(path: Path) -> None:
     """Create the database file readable by its owner only (it holds names and email addresses)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-        os.chmod(path, 0o600)
+        # O_EXCL|O_NOFOLLOW: only a file this call creates is made private (never someone
+        # else's file, a device or what a link points to)
+        flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # whatever the umask
+        finally:
+            os.close(fd)
+    except FileExistsError:
+        raise DatabaseProblem(
+            f"{path} appeared while cpft-tracker was creating it (someone else may be creating "
+            "it too). Try again."
+        ) from None
     except PermissionError:
         raise DatabaseProblem(
             f"Cannot create the database {path}: permission denied. Choose a folder you can write to with --db."

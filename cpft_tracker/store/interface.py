@@ -191,6 +191,12 @@ class PlanStore(Protocol):
     def record_reminders(
         self, action_ids: Sequence[int], recipient: str, kind: str, *, sent_on: str, at: str
     ) -> None: ...
+    def claim_reminder(
+        self, recipient: str, kind: str, day: str, *, run: str, at: str, stale_before: str
+    ) -> bool: ...
+    def finish_reminder_claim(
+        self, recipient: str, kind: str, day: str, *, run: str, state: str
+    ) -> None: ...
 
     # -- import and plan load (many changes, one transaction) ---------------------
     def import_report(

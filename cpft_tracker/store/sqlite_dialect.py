@@ -237,6 +237,26 @@ def m005_chain(db: Any) -> None:
         db.execute(present[0])  # as it was, so check compares what was there before
 
 
+M007_REMINDER_CLAIMS = [
+    """CREATE TABLE reminder_claims (
+        recipient TEXT NOT NULL COLLATE NOCASE,
+        kind TEXT NOT NULL,
+        day TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'released')),
+        run TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (recipient, kind, day)
+    )""",
+]
+
+
+def m007_reminder_claims(db: Any) -> None:
+    """One claim per (recipient, kind of reminder, day), taken before a reminder is sent (issue 14,
+    finding 3): reminders are sent with no lock held, and two overlapping runs never both send."""
+    for statement in M007_REMINDER_CLAIMS:
+        db.execute(statement)
+
+
 # The ordered list of migrations this version knows. Append only.
 MIGRATIONS: list[tuple[str, Any]] = [
     ("m001_initial", m001_initial),
@@ -244,6 +264,7 @@ MIGRATIONS: list[tuple[str, Any]] = [
     ("m003_review", m003_review),
     ("m004_merge", m004_merge),
     ("m005_chain", m005_chain),
+    ("m007_reminder_claims", m007_reminder_claims),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -264,6 +285,14 @@ NOCASE = "COLLATE NOCASE"
 UPSERT_SETTING = (
     "INSERT INTO settings (key, value) VALUES (?, ?)"
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+)
+
+# Take (or take over) the claim on one reminder; the caller has checked it is free or stale.
+UPSERT_REMINDER_CLAIM = (
+    "INSERT INTO reminder_claims (recipient, kind, day, state, run, claimed_at)"
+    " VALUES (?, ?, ?, 'sending', ?, ?)"
+    " ON CONFLICT(recipient, kind, day) DO UPDATE SET"
+    " state = 'sending', run = excluded.run, claimed_at = excluded.claimed_at"
 )
 
 # For each (action, field) changed at or after a cut-off, its OLDEST such event: a bare

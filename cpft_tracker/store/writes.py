@@ -657,6 +657,37 @@ class AuditedWrites(PlanReads):
         with self.write():
             self._event(at=at, by=by, field="restored from backup", new=source, note=note)
 
+    def claim_reminder(
+        self, recipient: str, kind: str, day: str, *, run: str, at: str, stale_before: str
+    ) -> bool:
+        """Claim the reminder to ``recipient`` (this kind) on ``day`` for ``run`` (inside ``write()``).
+
+        False when another run holds it and claimed it at or after ``stale_before`` (it is
+        sending now). A claim that was sent or released, or one older than that (its run
+        died), is taken over. Not an audit event: claims are bookkeeping of the reminders log.
+        """
+        row = self.conn.execute(
+            "SELECT state, run, claimed_at FROM reminder_claims"
+            " WHERE recipient = ? AND kind = ? AND day = ?",
+            [recipient, kind, day],
+        ).fetchone()
+        if row is not None and row[0] == "sending" and row[1] != run and row[2] >= stale_before:
+            return False
+        self.conn.execute(dialect.UPSERT_REMINDER_CLAIM, [recipient, kind, day, run, at])
+        return True
+
+    def finish_reminder_claim(
+        self, recipient: str, kind: str, day: str, *, run: str, state: str
+    ) -> None:
+        """Mark this run's claim ``sent`` or ``released`` (inside ``write()``)."""
+        if state not in ("sent", "released"):
+            raise ValueError(f"not a finished claim state: {state}")
+        self.conn.execute(
+            "UPDATE reminder_claims SET state = ?"
+            " WHERE recipient = ? AND kind = ? AND day = ? AND run = ?",
+            [state, recipient, kind, day, run],
+        )
+
     def set_setting(self, key: str, value: str, *, by: str) -> Change | None:
         """Store a setting, recorded in the audit trail."""
         at = now_utc()
