@@ -142,10 +142,24 @@ def template_csv(actions: Iterable[Mapping[str, Any]], *, bom: bool = True) -> I
 
 def decode(data: bytes, name: str) -> str:
     """Text of a plan file as Excel may save it: UTF-8 (BOM or not), UTF-16 with BOM, or Windows-1252."""
+    from cpft_tracker.documents import not_utf8
+
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        # The file says it is UTF-8: never guess another encoding, never store "Ren\ufffde"
+        # (issue 14, finding 11)
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise not_utf8(data, exc.start + 3, name) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise BadDocument(
+                f"Cannot read {name}: it is marked as UTF-16 text but is cut short or damaged "
+                "(it ends half-way through a character). In Excel use File > Save As > "
+                "'CSV UTF-8 (Comma delimited)' and load that file."
+            ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -1,7 +1,9 @@
 """The one place that renders output: rich tables for people, JSON and CSV for scripts.
 
 Data goes to stdout, messages to stderr. Colour only on a terminal and never when
-``NO_COLOR`` is set (rich honours both). ``rich`` is imported only when a table is
+``NO_COLOR`` is set (rich honours both). Text from people reaches a terminal or a text
+format (tables, CSV) only through ``textsafe.visible``: ESC, BEL, other control characters
+and bidi overrides are shown, never obeyed (issue 14, finding 5); JSON keeps them exactly. ``rich`` is imported only when a table is
 drawn, so machine formats and writes start fast.
 """
 
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.board import NO_STATEMENT, RAG_WORDS, long_date, short_date
 from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of, ref_order
+from cpft_tracker.textsafe import visible, visible_values
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -277,15 +280,23 @@ def csv_lines(
         yield "\ufeff"
     yield _csv_line([str(h) for h in header])
     for row in rows:
+        cells = [_csv_visible(v) if type(v) is str else v for v in row]
         yield _csv_line(
             [
                 v if type(v) is str and not (v and v[0] in starts) else neutralise_cell(v)
-                for v in row
+                for v in cells
             ]
         )
 
 
 _CSV_SPECIAL = re.compile(r'[,"\r\n]')
+
+
+def _csv_visible(text: str) -> str:
+    """A CSV cell's text with control characters shown (line ends and tabs kept, CR too)."""
+    if "\r" not in text:
+        return visible(text, multiline=True)
+    return "\r".join(visible(part, multiline=True) for part in text.split("\r"))
 
 
 def _csv_line(cells: Sequence[str]) -> str:
@@ -534,6 +545,7 @@ def print_actions_table(
     out = console()
     rows = []
     for a in actions:
+        a = visible_values(a)  # people's text shown, never obeyed by the terminal
         title = a["title"]
         if a.get("retired"):
             title = f"[retired] {title}"
@@ -809,7 +821,7 @@ def progress_layout(
     """
     from cpft_tracker.models import RAGS
 
-    names = tuple(" ".join((e["name"] or none_label).split()) for e in entries)
+    names = tuple(" ".join((visible(e["name"]) or none_label).split()) for e in entries)
     cells = tuple(
         (
             str(e["total"]),
@@ -895,6 +907,11 @@ def print_action(
 
     out = console()
     rating = rag_of(action, today, window)
+    raw = action
+    action = visible_values(action)  # people's text shown, never obeyed by the terminal
+    action["requirement"] = visible(raw.get("requirement"), multiline=True)
+    action["context"] = visible(raw.get("context"), multiline=True)
+    action["evidence"] = visible(raw.get("evidence"), multiline=True) or None
     out.print(f"[bold]{escape(action['ref'])}[/bold]  {escape(action['title'])}")
     out.print()
     out.print("[bold]Requirement[/bold] (as the report words it):")
@@ -1103,8 +1120,8 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
         if show_ref:
             cells.append(e.get("ref") or e.get("subject") or "")
         cells.append(what)
-        # people's text is shown as typed: "[interim]" is not rich markup
-        table.add_row(*(Text(c) for c in cells))
+        # people's text is shown as typed: "[interim]" is not rich markup, ESC is not obeyed
+        table.add_row(*(Text(visible(c)) for c in cells))
     out.print(table)
 
 
@@ -1121,6 +1138,7 @@ def print_import_preview(result: Any) -> None:
     ]
     for _, verb, items in groups:
         for item in items:
+            item = visible_values(item)  # report text shown, never obeyed by the terminal
             sentence = escape(item["requirement"])
             matched = item.get("matched") or ""
             if matched and matched in item["requirement"]:
@@ -1288,7 +1306,7 @@ def print_since(since: Mapping[str, Any], *, width: int, wide: bool = False) -> 
         out.print(Text(f"{label} ({len(items)})", style="bold"))
         for item in items:
             lead = f"  {item['ref']}  "
-            text = " ".join(describe(item).split())
+            text = " ".join(visible(describe(item)).split())
             pieces = [text] if wide else wrap_cell(text, max(20, width - len(lead)))
             out.print(Text(lead + pieces[0]))
             for more in pieces[1:]:

@@ -22,6 +22,7 @@ import pytest
 from cpft_tracker import render
 from cpft_tracker.models import rag_of
 from cpft_tracker.store import Filters, Store
+from cpft_tracker.textsafe import visible
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,8 +122,8 @@ def _rows(actions: list[dict[str, Any]], today: dt.date) -> list[tuple[str, ...]
             render.RAG_LABEL[rag_of(a, today, 14)],
             a["status"],
             a["due"] or "-",
-            " ".join((a["owner"] or "(unassigned)").split()),
-            " ".join(a["title"].split()),
+            " ".join((visible(a["owner"]) or "(unassigned)").split()),
+            " ".join(visible(a["title"]).split()),  # shown, never obeyed (issue 14, finding 5)
         )
         for a in actions
     ]

@@ -78,7 +78,8 @@ def test_no_file_is_written_over_without_force(
     refused = run_cli(*command, "-o", str(target))
     assert refused.returncode == 1
     assert refused.stderr == (
-        f"Error: {target} already exists. Add --force to replace it, or give another name.\n"
+        f"Error: {target} already exists, so it was not replaced. Give a new file name, "
+        "or add --force to replace it.\n"
     )
     assert target.read_text(encoding="utf-8") == "keep me"
     assert sorted(p.name for p in out.iterdir()) == [target.name]  # no temporary file left

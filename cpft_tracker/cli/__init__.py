@@ -123,6 +123,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cpft_tracker.cli.maintenance:backup",
         "Copy the database to PATH, safely, even while others are making changes.",
     ),
+    "restore": (
+        "cpft_tracker.cli.maintenance:restore",
+        "Put a backup in place of the database, keeping the damaged file and its -wal beside it.",
+    ),
     "check": (
         "cpft_tracker.cli.maintenance:check",
         "Check the database: integrity, foreign keys, schema version and audit-trail protection.",
@@ -148,27 +152,51 @@ def load(target: str) -> Any:
     return getattr(importlib.import_module(module), attribute)
 
 
+STOPPED = "Stopped. Nothing was half-saved: each change is saved whole or not at all."
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    Ctrl-C (issue 14, finding 11): while the command is still starting (importing typer and
+    the command's module) a Ctrl-C is noted and acted on once that is done, so it can never
+    interrupt an import half-way and print a traceback; from then on it is a KeyboardInterrupt
+    that ``cli/errors.py`` turns into the "Stopped" line and exit code 130.
+    """
     if sys.argv[1:2] == ["__complete"]:  # the shell completion script asking (cli/completion.py)
         from cpft_tracker.cli.completion import answer
 
         answer(sys.argv[2:])
         return
-    from cpft_tracker.cli.help import answer_without_typer
-
+    noted: list[int] = []
     try:
-        if answer_without_typer(sys.argv[1:]):
-            sys.stdout.flush()
+        import signal
+
+        ours = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        if ours:
+            signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum))
+        from cpft_tracker.cli.help import answer_without_typer
+
+        try:
+            if answer_without_typer(sys.argv[1:]):
+                sys.stdout.flush()
+                return
+        except BrokenPipeError:  # `cpft-tracker --help | head -1`: the reader went away
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
-    except BrokenPipeError:  # `cpft-tracker --help | head -1`: the reader went away, not an error
-        import os
+        from cpft_tracker.cli import errors  # noqa: F401 - imported before Ctrl-C is live
+        from cpft_tracker.cli.group import app
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return
-    from cpft_tracker.cli.group import app
-
-    app()
+        if ours:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        if noted:
+            raise KeyboardInterrupt
+        app()
+    except KeyboardInterrupt:
+        print(f"Error: {STOPPED}", file=sys.stderr)
+        sys.exit(130)
 
 
 def __getattr__(name: str) -> Any:

@@ -132,8 +132,11 @@ def run_safely(call: Any) -> int:
 
 
 def fail(text: str) -> None:
-    """Print one error line on stderr, ending with one full stop or question mark."""
-    print(f"Error: {sentence(str(text))}", file=sys.stderr)
+    """Print one error line on stderr, ending with one full stop or question mark (people's
+    text in it shown, never obeyed by the terminal)."""
+    from cpft_tracker.textsafe import visible
+
+    print(f"Error: {visible(sentence(str(text)))}", file=sys.stderr)
 
 
 def sentence(text: str) -> str:

@@ -17,8 +17,21 @@ from cpft_tracker.errors import (
 
 
 def say(text: str) -> None:
-    """A message for the person at the terminal (stderr)."""
-    print(text, file=sys.stderr)
+    """A message for the person at the terminal (stderr).
+
+    Messages often quote people's text (a note, a name, a reason): control characters and bidi
+    overrides in it are shown, never obeyed by the terminal (issue 14, finding 5).
+    """
+    from cpft_tracker.textsafe import visible
+
+    print(visible(text, multiline=True), file=sys.stderr)
+
+
+def show_line(text: str) -> None:
+    """One line of data for people on stdout (owners, reports), made terminal-safe."""
+    from cpft_tracker.textsafe import visible
+
+    print(visible(text))
 
 
 def report_changes(changes: list[Any], nothing: str) -> None:
@@ -43,22 +56,26 @@ def check_output(output: str | None, *, force: bool) -> None:
         )
     if not force and (target.exists() or target.is_symlink()):
         raise FileExists(
-            f"{target} already exists. Add --force to replace it, or give another name."
+            f"{target} already exists, so it was not replaced. Give a new file name, "
+            "or add --force to replace it."
         )
 
 
 def write_output(
-    text: str | bytes | Iterable[str], output: str | None, *, force: bool = False
+    text: str | bytes | Iterable[str], output: str | None, *, force: bool = True
 ) -> None:
     """Data to stdout, or to a file with -o (written whole, then moved into place).
 
     ``text`` may be the pieces of the data as they are produced (an export): they are
     written as they come, so the whole document is never held at once. ``bytes`` (an
-    .xlsx workbook) are written as they are. An existing file is replaced only with
-    ``force``; without it, one that appeared while writing is left alone (the file is
-    linked into place, which fails if the name is taken).
+    .xlsx workbook) are written as they are. A file goes through ``safefiles`` (issue 14,
+    findings 7 and 8): a private temporary file created with O_EXCL|O_NOFOLLOW in the
+    target's folder, mode 0600 whatever the umask, never widening an existing file's mode,
+    renamed into place; a target that is a link, a folder or a device is refused.
+    ``force=False`` refuses to replace an existing file.
     """
     from cpft_tracker.render import write_stdout, write_stdout_chunks
+    from cpft_tracker.safefiles import output_file
 
     if output is None or output == "-":
         if isinstance(text, bytes):
@@ -72,40 +89,12 @@ def write_output(
         return
     check_output(output, force=force)
     target = Path(output)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        binary = isinstance(text, bytes)
-        with tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="") as fh:
-            if isinstance(text, str | bytes):
-                fh.write(text)  # type: ignore[arg-type]
-            else:
-                for piece in text:
-                    fh.write(piece)  # type: ignore[arg-type]
-        if force:
-            tmp.replace(target)
+    with output_file(target, force=force, text=not isinstance(text, bytes)) as fh:
+        if isinstance(text, str | bytes):
+            fh.write(text)
         else:
-            try:
-                os.link(tmp, target)
-            except FileExistsError:
-                raise FileExists(
-                    f"{target} already exists. Add --force to replace it, or give another name."
-                ) from None
-            except OSError:  # a file system without hard links: checked just before
-                if target.exists():
-                    raise
-                tmp.replace(target)
-            tmp.unlink(missing_ok=True)
-    except FileExists:
-        tmp.unlink(missing_ok=True)
-        raise
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise TrackerError(
-            f"Cannot write {target}: {exc.strerror}. Choose a folder you can write to."
-        ) from None
-    except BaseException:  # e.g. Ctrl-C while writing: no half-written temporary file left
-        tmp.unlink(missing_ok=True)
-        raise
+            for piece in text:
+                fh.write(piece)
     say(f"Wrote {target}.")
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from cpft_tracker.cli.options import By, Note, open_store
-from cpft_tracker.cli.output import say
+from cpft_tracker.cli.output import say, show_line
 from cpft_tracker.errors import UsageProblem
 
 owners_app = typer.Typer(
@@ -47,7 +47,7 @@ def owners(ctx: typer.Context) -> None:
         return
     for row in rows:
         email = f" <{row['email']}>" if row["email"] else " (no email address)"
-        print(f"{row['name']}{email}: {_actions(row['actions'])}")
+        show_line(f"{row['name']}{email}: {_actions(row['actions'])}")
 
 
 @owners_app.command("rename")

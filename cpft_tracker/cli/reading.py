@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cpft_tracker.cli.options import (
+    MAX_LIMIT,
     AsOf,
     DueBeforeFilter,
     Format,
@@ -30,7 +31,7 @@ from cpft_tracker.cli.options import (
     today_date,
     window_days,
 )
-from cpft_tracker.cli.output import paged, say
+from cpft_tracker.cli.output import paged, say, show_line
 from cpft_tracker.errors import (
     UsageProblem,
 )
@@ -155,8 +156,12 @@ def history(
     from cpft_tracker import render
 
     fmt = check_format(fmt, ("table", "json", "csv"))
-    if limit is not None and limit < 1:
-        raise UsageProblem(f"--limit must be 1 or more events, e.g. --limit 20 (not {limit}).")
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        # before: --limit 99999999999999999999 overflowed SQLite's integer (issue 14, finding 11)
+        raise UsageProblem(
+            f"--limit must be from 1 to {MAX_LIMIT:,} events, e.g. --limit 20 (not {limit}); "
+            "leave it out to see every event."
+        )
     store = open_store(readonly=True)
     events = store.history(ref, limit=limit)
     if fmt == "json":
@@ -182,7 +187,7 @@ def reports() -> None:
         say("No reports yet. Import one with: cpft-tracker import REPORT.txt")
         return
     for row in rows:
-        print(
+        show_line(
             f"{row['prefix']}: {row['name']} ({row['actions']} actions, from {row['source_file']})"
         )
 

@@ -85,8 +85,8 @@ class PlanStore(Protocol):
     ``asof``, ``progress``, ``plan`` and ``remind`` need not know which one they hold.
 
     Rules every implementation keeps: each write method is ONE transaction that appends one
-    audit event per changed field (who, when in UTC, field, old, new, note) and changes
-    nothing when it raises; nothing is ever deleted; readers see a consistent plan.
+    audit event per changed field (who, when in UTC, field, old, new, note), chained by
+    ``store/chain.py`` to the event before it, and changes nothing when it raises; nothing is ever deleted; readers see a consistent plan.
     Action rows are dicts with the keys of ``reads.ACTION_FIELDS`` (or those asked for).
     """
 
@@ -147,6 +147,12 @@ class PlanStore(Protocol):
     ) -> list[dict[str, Any]]: ...
     def latest_updates(self, cutoff: str | None = None) -> dict[int, dict[str, Any]]: ...
 
+    # -- the audit trail checked whole (check, restore, the board paper's chain head) --
+    def iter_events(self) -> Iterator[dict[str, Any]]: ...
+    def chain_head(self) -> tuple[int, str | None] | None: ...
+    def trigger_sql(self) -> dict[str, str]: ...
+    def audit_state(self) -> dict[str, list[dict[str, Any]]]: ...
+
     # -- audited writes (each one transaction with its events) -------------------
     def assign(
         self,
@@ -203,8 +209,15 @@ class PlanStore(Protocol):
         self, name: str, email: str | None, *, by: str, note: str | None = None
     ) -> list[Change]: ...
     def set_setting(self, key: str, value: str, *, by: str) -> Change | None: ...
+    def record_restore(self, source: str, note: str, *, by: str) -> None: ...
     def record_reminders(
         self, action_ids: Sequence[int], recipient: str, kind: str, *, sent_on: str, at: str
+    ) -> None: ...
+    def claim_reminder(
+        self, recipient: str, kind: str, day: str, *, run: str, at: str, stale_before: str
+    ) -> bool: ...
+    def finish_reminder_claim(
+        self, recipient: str, kind: str, day: str, *, run: str, state: str
     ) -> None: ...
 
     # -- import and plan load (many changes, one transaction) ---------------------

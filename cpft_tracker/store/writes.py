@@ -12,6 +12,7 @@ from typing import Any
 
 from cpft_tracker.errors import NotFound, RuleBroken, UsageProblem
 from cpft_tracker.models import STATUSES
+from cpft_tracker.store import chain
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.interface import Change
 from cpft_tracker.store.reads import PlanReads
@@ -44,10 +45,30 @@ class AuditedWrites(PlanReads):
         report_id: int | None = None,
         subject: str | None = None,
     ) -> None:
+        """Append one event to the audit trail, chained to the one before (inside ``write()``).
+
+        The only INSERT INTO events: its id is the next one and its hash covers the previous
+        event's hash (``chain.py``), both read inside the same write transaction, so two
+        writers can never chain onto the same event.
+        """
+        tip = self.conn.execute(dialect.CHAIN_TIP).fetchone()
+        event: dict[str, Any] = {
+            "id": (int(tip[0]) + 1) if tip else 1,
+            "action_id": action_id,
+            "report_id": report_id,
+            "subject": subject,
+            "at": at,
+            "by": by,
+            "field": field,
+            "old": _text(old),
+            "new": _text(new),
+            "note": note,
+        }
+        event["hash"] = chain.event_hash(tip[1] if tip else None, event)
         self.conn.execute(
-            "INSERT INTO events (action_id, report_id, subject, at, by, field, old, new, note)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [action_id, report_id, subject, at, by, field, _text(old), _text(new), note],
+            "INSERT INTO events (id, action_id, report_id, subject, at, by, field, old, new, note, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(event.values()),
         )
 
     def _owner_id(self, name: str, email: str | None, at: str, by: str) -> int:
@@ -628,6 +649,43 @@ class AuditedWrites(PlanReads):
         self.conn.executemany(
             "INSERT INTO reminders (action_id, recipient, kind, sent_on, sent_at) VALUES (?, ?, ?, ?, ?)",
             [(aid, recipient, kind, sent_on, at) for aid in action_ids],
+        )
+
+    def record_restore(self, source: str, note: str, *, by: str) -> None:
+        """Record in the audit trail that this plan was put in place from a backup (``restore``)."""
+        at = now_utc()
+        with self.write():
+            self._event(at=at, by=by, field="restored from backup", new=source, note=note)
+
+    def claim_reminder(
+        self, recipient: str, kind: str, day: str, *, run: str, at: str, stale_before: str
+    ) -> bool:
+        """Claim the reminder to ``recipient`` (this kind) on ``day`` for ``run`` (inside ``write()``).
+
+        False when another run holds it and claimed it at or after ``stale_before`` (it is
+        sending now). A claim that was sent or released, or one older than that (its run
+        died), is taken over. Not an audit event: claims are bookkeeping of the reminders log.
+        """
+        row = self.conn.execute(
+            "SELECT state, run, claimed_at FROM reminder_claims"
+            " WHERE recipient = ? AND kind = ? AND day = ?",
+            [recipient, kind, day],
+        ).fetchone()
+        if row is not None and row[0] == "sending" and row[1] != run and row[2] >= stale_before:
+            return False
+        self.conn.execute(dialect.UPSERT_REMINDER_CLAIM, [recipient, kind, day, run, at])
+        return True
+
+    def finish_reminder_claim(
+        self, recipient: str, kind: str, day: str, *, run: str, state: str
+    ) -> None:
+        """Mark this run's claim ``sent`` or ``released`` (inside ``write()``)."""
+        if state not in ("sent", "released"):
+            raise ValueError(f"not a finished claim state: {state}")
+        self.conn.execute(
+            "UPDATE reminder_claims SET state = ?"
+            " WHERE recipient = ? AND kind = ? AND day = ? AND run = ?",
+            [state, recipient, kind, day, run],
         )
 
     def set_setting(self, key: str, value: str, *, by: str) -> Change | None:
