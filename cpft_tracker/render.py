@@ -44,6 +44,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "in_source",
     "created_at",
     "updated_at",
+    "version",
 )
 
 RAG_STYLE = {"blue": "bold blue", "green": "green", "amber": "bold yellow", "red": "bold red"}
@@ -732,6 +733,8 @@ def print_action(
     label = RAG_LABEL.get(rating, "-")
     style = RAG_STYLE.get(rating or "", "dim")
     out.print(f"{'BRAG:':<{width + 2}}[{style}]{label}[/{style}]")
+    if action.get("version") is not None:
+        out.print(f"{'Version:':<{width + 2}}{action['version']}")
     out.print()
     out.print("[bold]History[/bold] (newest first):")
     print_history(history, show_ref=False)

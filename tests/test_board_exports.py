@@ -159,6 +159,7 @@ def test_json_export_exact_record(board: Store, runner: CliRunner) -> None:
         "in_source": True,
         "created_at": "2026-02-01T09:00:00.000000Z",
         "updated_at": "2026-02-02T09:00:00.000000Z",
+        "version": 18,
     }
 
 
@@ -166,11 +167,11 @@ def test_csv_export_exact(board: Store, runner: CliRunner) -> None:
     text = export(runner, "--format", "csv", "--status", "complete")
     assert text == (
         "\ufeffref,report,requirement,title,context,section,keyword,quality_statement,owner,owner_email,"
-        "due,status,rag,evidence,retired,in_source,created_at,updated_at\r\n"
+        "due,status,rag,evidence,retired,in_source,created_at,updated_at,version\r\n"
         "E-04,Report E,The trust must speak-up guardian in post (E 4).,Speak-up guardian in post,"
         "Context for Speak-up guardian in post.,Well-led,must,Freedom to speak up,Bob Jones,,2026-02-28,"
         'complete,blue,"Minutes 3 March\nItem 7 & <img src=x onerror=alert(2)>",,true,'
-        "2026-02-01T09:00:00.000000Z,2026-02-02T09:00:00.000000Z\r\n"
+        "2026-02-01T09:00:00.000000Z,2026-02-02T09:00:00.000000Z,22\r\n"
     )
 
 

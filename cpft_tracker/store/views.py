@@ -53,6 +53,8 @@ ACTION_FIELDS: dict[str, str] = {
     "in_source": "a.in_source",
     "created_at": "a.created_at",
     "updated_at": "a.updated_at",
+    # the action's version: the id of its latest audit event (events_action index: one seek)
+    "version": "(SELECT max(ev.id) FROM events ev WHERE ev.action_id = a.id)",
     "report_id": "a.report_id",
     "fingerprint": "a.fingerprint",
 }
@@ -108,6 +110,11 @@ def _as_of_expr(name: str) -> str:
             f"CASE WHEN ch.action_id IS NULL THEN {current} ELSE coalesce((SELECT e.at FROM"  # noqa: S608
             " events e WHERE e.action_id = a.id AND e.id < ? ORDER BY e.id DESC LIMIT 1),"
             " a.created_at) END"
+        )
+    if name == "version":  # the second ``?``: its latest event before the first one after the cut-off
+        return (
+            f"CASE WHEN ch.action_id IS NULL THEN {current} ELSE (SELECT max(ev.id) FROM"  # noqa: S608
+            " events ev WHERE ev.action_id = a.id AND ev.id < ?) END"
         )
     return current
 
@@ -226,7 +233,7 @@ class PlanViews(StoreConnection):
                 "SELECT min(id) FROM events WHERE at >= ?", [cutoff]
             ).fetchone()[0]
             where, params = self._where_rebuilt(f)
-            params = [cutoff, first or 0, cutoff, *params]  # firsts, updated_at, created_at
+            params = [cutoff, first or 0, first or 0, cutoff, *params]  # firsts, updated_at, version, created_at
             sql = (
                 f"WITH {_AS_OF_CTE}, {_AS_OF_PLAN} SELECT "  # noqa: S608 - names checked above
                 + ", ".join(f"p.{n} AS {n}" for n in names)
