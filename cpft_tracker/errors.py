@@ -47,6 +47,10 @@ class RuleBroken(TrackerError):
     """A change the rules do not allow, such as completing an action without evidence."""
 
 
+class ChangedSince(TrackerError):
+    """Someone changed an action after the version the change was based on (a lost update refused)."""
+
+
 class DeliveryFailed(TrackerError):
     """One or more reminder emails could not be sent (exit code 3)."""
 

@@ -5,7 +5,7 @@ Backend-neutral: no SQL here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,5 +175,12 @@ class PlanStore(Protocol):
         dry_run: bool = False,
     ) -> ImportResult: ...
     def apply_plan(
-        self, edits: Sequence[dict[str, Any]], *, by: str, note: str | None = None
+        self,
+        edits: Sequence[dict[str, Any]],
+        *,
+        by: str,
+        note: str | None = None,
+        expect_versions: Mapping[str, int | None] | None = None,
     ) -> list[Change]: ...
+    def events_after(self, version: int) -> list[dict[str, Any]]: ...
+    def last_event_id_at(self, at: str) -> int: ...

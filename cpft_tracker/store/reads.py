@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from cpft_tracker.errors import NotFound, UsageProblem
+from cpft_tracker.errors import ChangedSince, NotFound, UsageProblem
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.views import ACTION_COLUMNS, ACTION_FROM, PlanViews
 
@@ -158,6 +158,42 @@ class PlanReads(PlanViews):
             name.casefold(): email
             for name, email in self.conn.execute("SELECT name, email FROM owners")
         }
+
+    def events_after(self, version: int) -> list[dict[str, Any]]:
+        """Every action event, and every owner-email change, recorded after event ``version``, oldest first.
+
+        What ``plan load`` rebuilds an action as it was at a version from (and tells who changed what since).
+        """
+        rows = self.conn.execute(
+            "SELECT id, action_id, subject, at, by, field, old, new FROM events"
+            " WHERE id > ? AND (action_id IS NOT NULL OR field = 'owner_email') ORDER BY id",
+            [version],
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def last_event_id_at(self, at: str) -> int:
+        """The id of the last event recorded at or before UTC ``at`` (0 when none): the plan's version then."""
+        row = self.conn.execute("SELECT max(id) FROM events WHERE at <= ?", [at]).fetchone()
+        return int(row[0] or 0)
+
+    def check_unchanged_since(self, actions: Iterable[dict[str, Any]], version: int | None) -> None:
+        """Refuse (ChangedSince) when an action's version is newer than ``version``: someone changed it since.
+
+        Called inside the write transaction, with the actions as just read, so nothing can slip in between.
+        """
+        if version is None:
+            return
+        for action in actions:
+            if (action.get("version") or 0) > version:
+                last = self.conn.execute(
+                    "SELECT at, by, field FROM events WHERE id = ?", [action["version"]]
+                ).fetchone()
+                when = str(last["at"]).replace("T", " ")[:16]
+                raise ChangedSince(
+                    f"{action['ref']} was changed by {last['by']} at {when} UTC ({last['field']}; "
+                    f"version {action['version']}, newer than {version}), so nothing was changed. "
+                    f"Run 'cpft-tracker show {action['ref']}' and try again with its new version."
+                )
 
     def last_event_at_before(self, event_id: int) -> dict[int, str]:
         """For each action, the time of its last event written before event ``event_id``.

@@ -111,7 +111,9 @@ def _as_of_expr(name: str) -> str:
             " events e WHERE e.action_id = a.id AND e.id < ? ORDER BY e.id DESC LIMIT 1),"
             " a.created_at) END"
         )
-    if name == "version":  # the second ``?``: its latest event before the first one after the cut-off
+    if (
+        name == "version"
+    ):  # the second ``?``: its latest event before the first one after the cut-off
         return (
             f"CASE WHEN ch.action_id IS NULL THEN {current} ELSE (SELECT max(ev.id) FROM"  # noqa: S608
             " events ev WHERE ev.action_id = a.id AND ev.id < ?) END"
@@ -233,7 +235,13 @@ class PlanViews(StoreConnection):
                 "SELECT min(id) FROM events WHERE at >= ?", [cutoff]
             ).fetchone()[0]
             where, params = self._where_rebuilt(f)
-            params = [cutoff, first or 0, first or 0, cutoff, *params]  # firsts, updated_at, version, created_at
+            params = [
+                cutoff,
+                first or 0,
+                first or 0,
+                cutoff,
+                *params,
+            ]  # firsts, updated_at, version, created_at
             sql = (
                 f"WITH {_AS_OF_CTE}, {_AS_OF_PLAN} SELECT "  # noqa: S608 - names checked above
                 + ", ".join(f"p.{n} AS {n}" for n in names)
