@@ -771,7 +771,11 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
         out.print("  (no history)")
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
+    # when it was recorded, and (if anyone said so with --on) when it happened
+    happened = any(e.get("occurred_on") for e in events)
     table.add_column("When (UTC)", no_wrap=True, min_width=19)
+    if happened:
+        table.add_column("Happened", no_wrap=True, min_width=10)
     table.add_column("Who", no_wrap=True, max_width=20, overflow="ellipsis")
     if show_ref:
         # report-level events carry the report's name here: keep it from squeezing the rest out
@@ -782,7 +786,7 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
         if e.get("note") and e["field"] not in ("note", "created"):
             what += f" (note: {e['note']})"
         when = e["at"].replace("T", " ")[:19]
-        cells = [when, e["by"]]
+        cells = [when, *([e.get("occurred_on") or when[:10]] if happened else []), e["by"]]
         if show_ref:
             cells.append(e.get("ref") or e.get("subject") or "")
         cells.append(what)

@@ -8,6 +8,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -211,3 +212,158 @@ def test_an_edited_version_cell_is_a_bad_row(plan: Path, tmp_path: Path) -> None
     edit(target, "CPFT-05", "version (do not edit)", "latest")
     err = cli("plan", "load", str(target), code=1)
     assert "Row 6 (CPFT-05): the version 'latest' is not one cpft-tracker wrote" in err
+
+
+# -- --if-unchanged-since VERSION (scripts) and --on DATE (when it happened) ----------
+
+
+@pytest.fixture
+def small(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Two actions made on 1 December 2026; CPFT-01 then given a due date (its version 4)."""
+    from tests.board_helpers import GOV, add_report, at, open_store
+
+    store = open_store(db_path)
+    at(monkeypatch, "2026-12-01T09:00:00Z")
+    add_report(store, "CPFT", [("Board assurance framework", GOV), ("Risk register", GOV)])
+    at(monkeypatch, "2026-12-02T09:00:00Z")
+    store.set_due(["CPFT-01"], "2027-03-31", by="Gov Lead")
+    store.close()
+    monkeypatch.setenv("CPFT_TRACKER_TODAY", "2027-01-10")
+    monkeypatch.setenv("CPFT_TRACKER_NOW", "2027-01-10T10:00:00Z")
+    return db_path
+
+
+def invoke(runner: Any, *args: str) -> Any:
+    from cpft_tracker.cli import app
+
+    result = runner.invoke(app, list(args))
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status", "CPFT-01", "in-progress"],
+        ["due", "CPFT-01", "30/04/2027"],
+        ["assign", "CPFT-01", "Medical Director"],
+        ["note", "CPFT-01", "Paper drafted"],
+        ["evidence", "CPFT-01", "Board minutes item 7"],
+        ["retitle", "CPFT-01", "A better title"],
+    ],
+)
+def test_if_unchanged_since_refuses_a_stale_version_in_one_line(
+    small: Path, runner: Any, command: list[str]
+) -> None:
+    from tests.conftest import db_snapshot
+
+    version = json_version(runner, "CPFT-01")
+    assert version == 4
+    ok = invoke(runner, *command, "--if-unchanged-since", str(version))
+    assert ok.exit_code == 0, ok.stderr
+    before = db_snapshot(small)
+    stale = invoke(runner, *command, "--if-unchanged-since", str(version))
+    assert stale.exit_code == 1
+    assert stale.stderr.count("\n") == 1
+    newer = json_version(runner, "CPFT-01")
+    assert stale.stderr == (
+        f"Error: CPFT-01 was changed by Test Lead at 2027-01-10 10:00 UTC ({command[0].replace('assign', 'owner').replace('retitle', 'title')}; "
+        f"version {newer}, newer than {version}), so nothing was changed. Run 'cpft-tracker show "
+        "CPFT-01' and try again with its new version.\n"
+    )
+    assert db_snapshot(small) == before
+
+
+def json_version(runner: Any, ref: str) -> int:
+    out = invoke(runner, "list", "--format", "json")
+    return int(next(a for a in json.loads(out.stdout)["actions"] if a["ref"] == ref)["version"])
+
+
+def test_show_prints_the_version(small: Path, runner: Any) -> None:
+    assert "Version:           4\n" in invoke(runner, "show", "CPFT-01").stdout
+
+
+def test_on_records_when_it_happened_and_as_of_goes_by_it(small: Path, runner: Any) -> None:
+    done = invoke(
+        runner, "status", "CPFT-01", "complete", "--evidence", "Board minutes", "--on", "03/01/2027"
+    )
+    assert done.exit_code == 0, done.stderr
+
+    def complete_on(day: str) -> int:
+        out = invoke(runner, "progress", "--format", "json", "--as-of", day)
+        return int(json.loads(out.stdout)["complete"])
+
+    assert complete_on("02/01/2027") == 0
+    assert complete_on("03/01/2027") == 1
+    events = json.loads(invoke(runner, "history", "CPFT-01", "--format", "json").stdout)["events"]
+    assert [(e["field"], e["at"], e["occurred_on"]) for e in events[:2]] == [
+        ("status", "2027-01-10T10:00:00.000000Z", "2027-01-03"),
+        ("evidence", "2027-01-10T10:00:00.000000Z", "2027-01-03"),
+    ]
+    table = invoke(runner, "history", "CPFT-01").stdout
+    assert "Happened" in table.splitlines()[0]
+    assert "2027-01-10 10:00:00  2027-01-03  Test Lead" in table
+    assert "2026-12-02 09:00:00  2026-12-02  Gov Lead" in table  # recorded = happened
+
+
+def test_on_for_notes_and_evidence(small: Path, runner: Any) -> None:
+    assert invoke(runner, "note", "CPFT-02", "Met the lead", "--on", "5 Jan 2027").exit_code == 0
+    assert invoke(runner, "evidence", "CPFT-02", "Minutes", "--on", "2027-01-06").exit_code == 0
+    events = json.loads(invoke(runner, "history", "CPFT-02", "--format", "json").stdout)["events"]
+    assert [(e["field"], e["occurred_on"]) for e in events[:2]] == [
+        ("evidence", "2027-01-06"),
+        ("note", "2027-01-05"),
+    ]
+    out = invoke(runner, "list", "--format", "json", "--as-of", "05/01/2027").stdout
+    assert next(a for a in json.loads(out)["actions"] if a["ref"] == "CPFT-02")["evidence"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ["status", "CPFT-01", "in-progress", "--on", "11/01/2027"],
+            2,
+            "Error: --on 11/01/2027 is in the future (2027-01-11): record what has happened, "
+            "on a date up to today (2027-01-10).\n",
+        ),
+        (
+            ["note", "CPFT-01", "x", "--on", "30/11/2026"],
+            1,
+            "Error: CPFT-01 was only added on 2026-12-01, so nothing can have happened to it on "
+            "2026-11-30. Give a date with --on from 2026-12-01 to today.\n",
+        ),
+        (
+            ["status", "CPFT-01", "blocked", "--on", "2026-12-01"],
+            1,
+            "Error: CPFT-01's status was last changed on 2027-01-10 (by Test Lead), after 2026-12-01, "
+            "so a change cannot be recorded as happening on 2026-12-01. Give --on 2027-01-10 or "
+            "later, or leave --on out.\n",
+        ),
+    ],
+)
+def test_on_refuses_what_cannot_have_happened(
+    small: Path, runner: Any, args: list[str], code: int, message: str
+) -> None:
+    from tests.conftest import db_snapshot
+
+    assert invoke(runner, "status", "CPFT-01", "in-progress").exit_code == 0
+    before = db_snapshot(small)
+    result = invoke(runner, *args)
+    assert (result.exit_code, result.stderr) == (code, message)
+    assert db_snapshot(small) == before
+
+
+def test_an_older_database_gets_occurred_on(small: Path, runner: Any) -> None:
+    import sqlite3
+
+    raw = sqlite3.connect(small)
+    raw.execute("ALTER TABLE events DROP COLUMN occurred_on")
+    raw.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_team'")
+    raw.commit()
+    raw.close()
+    assert (
+        invoke(runner, "note", "CPFT-01", "after the upgrade", "--on", "2027-01-09").exit_code == 0
+    )
+    events = json.loads(invoke(runner, "history", "CPFT-01", "--format", "json").stdout)["events"]
+    assert (events[0]["occurred_on"], events[1]["occurred_on"]) == ("2027-01-09", None)

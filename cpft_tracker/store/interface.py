@@ -59,6 +59,11 @@ class PlanStore(Protocol):
     backend (issue 12) implements the same methods with the same behaviour, so commands,
     ``asof``, ``progress``, ``plan`` and ``remind`` need not know which one they hold.
 
+    ``if_unchanged_since`` (an action's version, the id of its latest event): refuse with
+    ChangedSince, inside the transaction, when any action named has a newer version.
+    ``occurred_on`` (ISO date): when the change happened (``--on``), stored in
+    ``events.occurred_on``; ``--as-of`` goes by it (``sqlite_dialect.HAPPENED_AFTER``).
+
     Rules every implementation keeps: each write method is ONE transaction that appends one
     audit event per changed field (who, when in UTC, field, old, new, note) and changes
     nothing when it raises; nothing is ever deleted; readers see a consistent plan.
@@ -126,12 +131,19 @@ class PlanStore(Protocol):
         by: str,
         email: str | None = None,
         note: str | None = None,
+        if_unchanged_since: int | None = None,
     ) -> list[Change]: ...
     def unassign(
         self, refs: Sequence[str], *, by: str, note: str | None = None
     ) -> list[Change]: ...
     def set_due(
-        self, refs: Sequence[str], due: str | None, *, by: str, note: str | None = None
+        self,
+        refs: Sequence[str],
+        due: str | None,
+        *,
+        by: str,
+        note: str | None = None,
+        if_unchanged_since: int | None = None,
     ) -> list[Change]: ...
     def set_status(
         self,
@@ -141,9 +153,27 @@ class PlanStore(Protocol):
         by: str,
         note: str | None = None,
         evidence: str | None = None,
+        if_unchanged_since: int | None = None,
+        occurred_on: str | None = None,
     ) -> list[Change]: ...
-    def add_note(self, ref: str, text: str, *, by: str) -> Change: ...
-    def add_evidence(self, ref: str, text: str, *, by: str) -> Change: ...
+    def add_note(
+        self,
+        ref: str,
+        text: str,
+        *,
+        by: str,
+        if_unchanged_since: int | None = None,
+        occurred_on: str | None = None,
+    ) -> Change: ...
+    def add_evidence(
+        self,
+        ref: str,
+        text: str,
+        *,
+        by: str,
+        if_unchanged_since: int | None = None,
+        occurred_on: str | None = None,
+    ) -> Change: ...
     def set_text_field(
         self,
         refs: Sequence[str],
@@ -152,6 +182,7 @@ class PlanStore(Protocol):
         *,
         by: str,
         note: str | None = None,
+        if_unchanged_since: int | None = None,
     ) -> list[Change]: ...
     def retire(self, refs: Sequence[str], reason: str, *, by: str) -> list[Change]: ...
     def reinstate(

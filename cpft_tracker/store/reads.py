@@ -12,8 +12,9 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from cpft_tracker.errors import ChangedSince, NotFound, UsageProblem
+from cpft_tracker.errors import ChangedSince, NotFound, RuleBroken, UsageProblem
 from cpft_tracker.store import sqlite_dialect as dialect
+from cpft_tracker.store.values import day_ending_at, local_day
 from cpft_tracker.store.views import ACTION_COLUMNS, ACTION_FROM, PlanViews
 
 
@@ -78,7 +79,7 @@ class PlanReads(PlanViews):
     def history(self, ref: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """The audit trail, newest first, for one action or all."""
         sql = (
-            "SELECT e.id, e.at, e.by, e.field, e.old, e.new, e.note, e.subject, a.ref AS ref,"
+            "SELECT e.id, e.at, e.occurred_on, e.by, e.field, e.old, e.new, e.note, e.subject, a.ref AS ref,"
             " r.name AS report FROM events e LEFT JOIN actions a ON a.id = e.action_id"
             " LEFT JOIN reports r ON r.id = coalesce(e.report_id, a.report_id)"
         )
@@ -135,8 +136,9 @@ class PlanReads(PlanViews):
         cur = self.conn.cursor()
         cur.row_factory = None
         return cur.execute(
-            "SELECT id, action_id, subject, field, old FROM events WHERE at >= ? ORDER BY id DESC",
-            [cutoff],
+            "SELECT id, action_id, subject, field, old FROM events"  # noqa: S608 - our SQL only
+            f" WHERE {dialect.HAPPENED_AFTER} ORDER BY id DESC",
+            [cutoff, day_ending_at(cutoff)],
         ).fetchall()
 
     def action_events_between(
@@ -194,6 +196,38 @@ class PlanReads(PlanViews):
                     f"version {action['version']}, newer than {version}), so nothing was changed. "
                     f"Run 'cpft-tracker show {action['ref']}' and try again with its new version."
                 )
+
+    def check_occurred_on(
+        self, actions: Iterable[dict[str, Any]], fields: Sequence[str], occurred_on: str | None
+    ) -> None:
+        """Refuse (RuleBroken) a change said to have happened (``--on``) before the action existed,
+        or before the last change of one of these fields: the trail of each field stays in order,
+        so ``--as-of`` reads it right."""
+        if occurred_on is None:
+            return
+        for action in actions:
+            created = local_day(action["created_at"])
+            if created > occurred_on:
+                raise RuleBroken(
+                    f"{action['ref']} was only added on {created}, so nothing can have happened to it "
+                    f"on {occurred_on}. Give a date with --on from {created} to today."
+                )
+            rows = [
+                self.conn.execute(
+                    "SELECT at, occurred_on, by, field FROM events WHERE action_id = ? AND field = ?"
+                    " ORDER BY id DESC LIMIT 1",
+                    [action["id"], name],
+                ).fetchone()
+                for name in fields
+            ]
+            for row in filter(None, rows):
+                happened = row["occurred_on"] or local_day(row["at"])
+                if happened > occurred_on:
+                    raise RuleBroken(
+                        f"{action['ref']}'s {row['field']} was last changed on {happened} (by {row['by']}), "
+                        f"after {occurred_on}, so a change cannot be recorded as happening on "
+                        f"{occurred_on}. Give --on {happened} or later, or leave --on out."
+                    )
 
     def last_event_at_before(self, event_id: int) -> dict[int, str]:
         """For each action, the time of its last event written before event ``event_id``.

@@ -29,6 +29,7 @@ from typing import Any
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.connection import StoreConnection
 from cpft_tracker.store.interface import Filters
+from cpft_tracker.store.values import day_ending_at
 
 # Every field of an action row, in order: name -> SQL (over ACTION_FROM).
 ACTION_FIELDS: dict[str, str] = {
@@ -235,13 +236,8 @@ class PlanViews(StoreConnection):
                 "SELECT min(id) FROM events WHERE at >= ?", [cutoff]
             ).fetchone()[0]
             where, params = self._where_rebuilt(f)
-            params = [
-                cutoff,
-                first or 0,
-                first or 0,
-                cutoff,
-                *params,
-            ]  # firsts, updated_at, version, created_at
+            # firsts (a UTC instant and a local date), updated_at, version, created_at
+            params = [cutoff, day_ending_at(cutoff), first or 0, first or 0, cutoff, *params]
             sql = (
                 f"WITH {_AS_OF_CTE}, {_AS_OF_PLAN} SELECT "  # noqa: S608 - names checked above
                 + ", ".join(f"p.{n} AS {n}" for n in names)

@@ -32,11 +32,23 @@ class AuditedWrites(PlanReads):
         action_id: int | None = None,
         report_id: int | None = None,
         subject: str | None = None,
+        occurred_on: str | None = None,
     ) -> None:
         self.conn.execute(
-            "INSERT INTO events (action_id, report_id, subject, at, by, field, old, new, note)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [action_id, report_id, subject, at, by, field, _text(old), _text(new), note],
+            "INSERT INTO events (action_id, report_id, subject, at, by, field, old, new, note, occurred_on)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                action_id,
+                report_id,
+                subject,
+                at,
+                by,
+                field,
+                _text(old),
+                _text(new),
+                note,
+                occurred_on,
+            ],
         )
 
     def _owner_id(self, name: str, email: str | None, at: str, by: str) -> int:
@@ -71,6 +83,7 @@ class AuditedWrites(PlanReads):
         event_value: Any = None,
         old_value: Any = None,
         event_field: str | None = None,
+        occurred_on: str | None = None,
     ) -> Change | None:
         """Change one column of one action and record it; nothing when the value is unchanged."""
         old = old_value if old_value is not None else action.get(column)
@@ -82,7 +95,16 @@ class AuditedWrites(PlanReads):
             [value, at, action["id"]],
         )
         name = event_field or column
-        self._event(at=at, by=by, field=name, old=old, new=new, note=note, action_id=action["id"])
+        self._event(
+            at=at,
+            by=by,
+            field=name,
+            old=old,
+            new=new,
+            note=note,
+            action_id=action["id"],
+            occurred_on=occurred_on,
+        )
         return Change(action["ref"], name, _text(old), _text(new))
 
     def _set_owner(
@@ -131,14 +153,16 @@ class AuditedWrites(PlanReads):
         by: str,
         email: str | None = None,
         note: str | None = None,
+        if_unchanged_since: int | None = None,
     ) -> list[Change]:
-        """Give one owner to one or many actions."""
+        """Give one owner to one or many actions (refused if any changed after ``if_unchanged_since``)."""
         owner = clean_name(owner)
         email = check_email(email) if email else None
         at = now_utc()
         changes: list[Change] = []
         with self.write():
             actions = self.actions_by_refs(refs)
+            self.check_unchanged_since(actions, if_unchanged_since)
             owner_id = self._owner_id(owner, email, at, by)
             stored_name = self.conn.execute(
                 "SELECT name FROM owners WHERE id = ?", [owner_id]
@@ -162,16 +186,20 @@ class AuditedWrites(PlanReads):
             ]
 
     def set_due(
-        self, refs: Sequence[str], due: str | None, *, by: str, note: str | None = None
+        self,
+        refs: Sequence[str],
+        due: str | None,
+        *,
+        by: str,
+        note: str | None = None,
+        if_unchanged_since: int | None = None,
     ) -> list[Change]:
         """Set (or with None clear) the due date of actions; ``due`` is an ISO date."""
         at = now_utc()
         with self.write():
-            return [
-                c
-                for a in self.actions_by_refs(refs)
-                if (c := self._set(a, "due", due, at=at, by=by, note=note))
-            ]
+            actions = self.actions_by_refs(refs)
+            self.check_unchanged_since(actions, if_unchanged_since)
+            return [c for a in actions if (c := self._set(a, "due", due, at=at, by=by, note=note))]
 
     def set_status(
         self,
@@ -181,8 +209,14 @@ class AuditedWrites(PlanReads):
         by: str,
         note: str | None = None,
         evidence: str | None = None,
+        if_unchanged_since: int | None = None,
+        occurred_on: str | None = None,
     ) -> list[Change]:
-        """Move actions to a status; ``complete`` needs evidence, given now or recorded earlier."""
+        """Move actions to a status; ``complete`` needs evidence, given now or recorded earlier.
+
+        ``occurred_on`` (ISO date): when it happened, if not today (``--on``), kept beside
+        when it was recorded; ``--as-of`` goes by it.
+        """
         if status not in STATUSES:
             raise UsageProblem(f"'{status}' is not a status. Use one of: {', '.join(STATUSES)}.")
         evidence = _clean_text(evidence) if evidence is not None else None
@@ -190,6 +224,10 @@ class AuditedWrites(PlanReads):
         changes: list[Change] = []
         with self.write():
             actions = self.actions_by_refs(refs)
+            self.check_unchanged_since(actions, if_unchanged_since)
+            self.check_occurred_on(
+                actions, ("status", "evidence") if evidence else ("status",), occurred_on
+            )
             if status == "complete" and not evidence:
                 lacking = [a["ref"] for a in actions if not a["evidence"]]
                 if lacking:
@@ -214,19 +252,37 @@ class AuditedWrites(PlanReads):
                         at=at,
                         by=by,
                         note=note if status == action["status"] else None,
+                        occurred_on=occurred_on,
                     )
                     if c:
                         changes.append(c)
-                c = self._set(action, "status", status, at=at, by=by, note=note)
+                c = self._set(
+                    action, "status", status, at=at, by=by, note=note, occurred_on=occurred_on
+                )
                 if c:
                     changes.append(c)
                 elif note and not evidence:
-                    self._event(at=at, by=by, field="note", new=note, action_id=action["id"])
+                    self._event(
+                        at=at,
+                        by=by,
+                        field="note",
+                        new=note,
+                        action_id=action["id"],
+                        occurred_on=occurred_on,
+                    )
                     changes.append(Change(action["ref"], "note", None, note))
         return changes
 
-    def add_note(self, ref: str, text: str, *, by: str) -> Change:
-        """A dated progress note on an action."""
+    def add_note(
+        self,
+        ref: str,
+        text: str,
+        *,
+        by: str,
+        if_unchanged_since: int | None = None,
+        occurred_on: str | None = None,
+    ) -> Change:
+        """A dated progress note on an action (``occurred_on``: when it happened, if not today)."""
         text = _clean_text(text)
         if not text:
             raise UsageProblem(
@@ -235,11 +291,28 @@ class AuditedWrites(PlanReads):
         at = now_utc()
         with self.write():
             action = self.action(ref)
+            self.check_unchanged_since([action], if_unchanged_since)
+            self.check_occurred_on([action], (), occurred_on)
             self.conn.execute("UPDATE actions SET updated_at = ? WHERE id = ?", [at, action["id"]])
-            self._event(at=at, by=by, field="note", new=text, action_id=action["id"])
+            self._event(
+                at=at,
+                by=by,
+                field="note",
+                new=text,
+                action_id=action["id"],
+                occurred_on=occurred_on,
+            )
         return Change(action["ref"], "note", None, text)
 
-    def add_evidence(self, ref: str, text: str, *, by: str) -> Change:
+    def add_evidence(
+        self,
+        ref: str,
+        text: str,
+        *,
+        by: str,
+        if_unchanged_since: int | None = None,
+        occurred_on: str | None = None,
+    ) -> Change:
         """Record evidence of completion on an action (appended to what is there)."""
         text = _clean_text(text)
         if not text:
@@ -249,8 +322,10 @@ class AuditedWrites(PlanReads):
         at = now_utc()
         with self.write():
             action = self.action(ref)
+            self.check_unchanged_since([action], if_unchanged_since)
+            self.check_occurred_on([action], ("evidence",), occurred_on)
             combined = f"{action['evidence']}\n{text}" if action["evidence"] else text
-            change = self._set(action, "evidence", combined, at=at, by=by)
+            change = self._set(action, "evidence", combined, at=at, by=by, occurred_on=occurred_on)
         assert change is not None
         return change
 
@@ -262,16 +337,17 @@ class AuditedWrites(PlanReads):
         *,
         by: str,
         note: str | None = None,
+        if_unchanged_since: int | None = None,
     ) -> list[Change]:
         """Correct the title or the quality statement of actions (audited)."""
         if column not in ("title", "quality_statement"):
             raise ValueError(column)
         at = now_utc()
         with self.write():
+            actions = self.actions_by_refs(refs)
+            self.check_unchanged_since(actions, if_unchanged_since)
             return [
-                c
-                for a in self.actions_by_refs(refs)
-                if (c := self._set(a, column, value, at=at, by=by, note=note))
+                c for a in actions if (c := self._set(a, column, value, at=at, by=by, note=note))
             ]
 
     def retire(self, refs: Sequence[str], reason: str, *, by: str) -> list[Change]:
