@@ -25,6 +25,7 @@ from pathlib import Path
 
 from cpft_tracker.errors import TrackerError
 from cpft_tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, translate_sqlite_error
+from cpft_tracker.store.sharing import match_database
 
 # The triggers m001_initial creates; ``check`` reports any that are missing.
 PROTECTIVE_TRIGGERS: tuple[str, ...] = (
@@ -67,7 +68,7 @@ def backup(store: Store, target: Path, *, force: bool = False) -> BackupResult:
     """Copy the database to ``target`` with SQLite's online backup API.
 
     Consistent while others write (the copy is one read snapshot). The copy is readable by
-    its owner only, uses a rollback journal (one self-contained file, readable from
+    its owner only (by the group too, 0660, when the database is shared: ``init --group``), uses a rollback journal (one self-contained file, readable from
     read-only media) and passes ``PRAGMA quick_check`` before it is moved into place.
     Refuses to overwrite an existing file unless ``force``.
     """
@@ -99,6 +100,7 @@ def backup(store: Store, target: Path, *, force: bool = False) -> BackupResult:
         _create_private(tmp, exclusive=False, what="the backup")
         counts = _copy_into(store, tmp)
         os.chmod(tmp, 0o600)
+        match_database(store.path, tmp)  # a shared plan's backup is the group's too (0660)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):

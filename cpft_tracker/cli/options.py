@@ -25,11 +25,11 @@ def db_path() -> Path:
     return path
 
 
-def open_store(*, create: bool = False, readonly: bool = False) -> Any:
-    """Open the database (read commands refuse to create one)."""
+def open_store(*, create: bool = False, readonly: bool = False, group: int | None = None) -> Any:
+    """Open the database (read commands refuse to create one); ``group``: a new one is the group's."""
     from cpft_tracker.store import Store
 
-    return Store.open(db_path(), create=create, readonly=readonly)
+    return Store.open(db_path(), create=create, readonly=readonly, group=group)
 
 
 def today_date() -> Any:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Self
 
 from cpft_tracker.errors import DatabaseMissing, DatabaseProblem
+from cpft_tracker.store.sharing import create_shared_file, no_access, put_companions_right
 from cpft_tracker.store.sqlite_dialect import (
     BEGIN_WRITE,
     MIGRATION_SET,
@@ -55,19 +56,27 @@ class StoreConnection:
     # -- opening -------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = False, readonly: bool = False) -> Self:
+    def open(
+        cls, path: Path, *, create: bool = False, readonly: bool = False, group: int | None = None
+    ) -> Self:
         """Open (and with ``create`` make) the database at ``path``, applying pending migrations.
+
+        ``group``: a new database is made for this Unix group (0660; ``sharing.share`` has
+        prepared its folder), else for its owner only (0600).
 
         Raises DatabaseMissing when it does not exist and ``create`` is false, and
         DatabaseProblem for a file that is not SQLite, is damaged, read-only for a
         write, or was written by a newer version of cpft-tracker.
         """
         path = Path(path)
-        if path.is_dir():
-            raise DatabaseProblem(
-                f"{path} is a folder, not a database file. Give a file name with --db, e.g. --db {path / 'tracker.db'}."
-            )
-        exists = path.exists() and path.stat().st_size > 0
+        try:
+            if path.is_dir():
+                raise DatabaseProblem(
+                    f"{path} is a folder, not a database file. Give a file name with --db, e.g. --db {path / 'tracker.db'}."
+                )
+            exists = path.exists() and path.stat().st_size > 0
+        except PermissionError:
+            raise no_access(path) from None
         if not exists and not create:
             raise DatabaseMissing(
                 f"No action plan database at {path}. Run 'cpft-tracker init' or import a report "
@@ -75,6 +84,13 @@ class StoreConnection:
             )
         if exists:
             _check_header(path)
+        elif group is not None:
+            try:
+                create_shared_file(path, group)
+            except OSError as exc:
+                raise DatabaseProblem(
+                    f"Cannot create the database {path}: {exc.strerror}. Check the folder's group and mode."
+                ) from None
         else:
             _create_private_file(path)
         try:
@@ -102,6 +118,7 @@ class StoreConnection:
                 if mode != "wal":
                     conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
+            put_companions_right(path)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise translate_sqlite_error(exc, path) from None
@@ -217,9 +234,7 @@ def _check_header(path: Path) -> None:
         with path.open("rb") as fh:
             header = fh.read(16)
     except PermissionError:
-        raise DatabaseProblem(
-            f"You do not have permission to read {path}. Ask whoever manages the file for access."
-        ) from None
+        raise no_access(path) from None
     except OSError as exc:
         raise DatabaseProblem(
             f"Cannot read {path}: {exc.strerror}. Check the file and try again."
