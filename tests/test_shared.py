@@ -288,3 +288,19 @@ def test_without_group_the_database_stays_private(tmp_path: Path) -> None:
     db = tmp_path / "tracker.db"
     assert run_cli("--db", str(db), "init").returncode == 0
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+@needs_root
+def test_someone_elses_private_plan_is_named_private(team: Team) -> None:
+    private = team.folder.parent / "private"
+    private.mkdir(exist_ok=True)
+    shutil.chown(private, user=team.alice)
+    os.chmod(private, 0o755)
+    db = private / "tracker.db"
+    assert team.run(team.alice, "init", db=db).returncode == 0
+    proc = team.run(team.bob, "list", db=db)
+    assert (proc.returncode, proc.stderr) == (
+        1,
+        f"Error: You ({team.bob}) cannot open {db}: it is private to {team.alice}. To share a plan, "
+        "its owner runs 'cpft-tracker init --group NAME' (see docs/team.md).\n",
+    )

@@ -252,26 +252,41 @@ def put_companions_right(path: Path) -> None:
 
 def no_access(path: Path) -> DatabaseProblem:
     """The plain message when the database (or its folder) cannot be read by this login."""
+    import pwd
+
     user = _user()
-    for place in (path, path.parent):
-        try:
-            info = place.stat()
-        except OSError:
-            continue
-        if info.st_mode & 0o070:
-            name = _group_name(info.st_gid)
-            if info.st_gid in os.getgroups() or info.st_gid == os.getegid():
-                break
-            if _listed_member(info.st_gid):
-                return DatabaseProblem(
-                    f"You ({user}) cannot open {path} yet: it is shared with group {name}, which you "
-                    f"joined after this login began. Log out and in again (or run 'newgrp {name}')."
-                )
+    try:
+        info = path.stat()
+        gid = info.st_gid if info.st_mode & 0o060 == 0o060 else None
+        if gid is None:
+            try:
+                owner = pwd.getpwuid(info.st_uid).pw_name
+            except KeyError:
+                owner = str(info.st_uid)
             return DatabaseProblem(
-                f"You ({user}) cannot open {path}: it is shared with group {name}, and you are not "
-                f"in that group. Ask an administrator to add you (sudo usermod -aG {name} {user}), "
-                "then log in again."
+                f"You ({user}) cannot open {path}: it is private to {owner}. To share a plan, its "
+                "owner runs 'cpft-tracker init --group NAME' (see docs/team.md)."
             )
+    except PermissionError:  # the folder keeps us out
+        try:
+            folder = path.parent.stat()
+        except OSError:
+            folder = None
+        gid = folder.st_gid if folder is not None and folder.st_mode & 0o010 else None
+    except OSError:
+        gid = None
+    if gid is not None and gid not in os.getgroups() and gid != os.getegid():
+        name = _group_name(gid)
+        if _listed_member(gid):
+            return DatabaseProblem(
+                f"You ({user}) cannot open {path} yet: it is shared with group {name}, which you "
+                f"joined after this login began. Log out and in again (or run 'newgrp {name}')."
+            )
+        return DatabaseProblem(
+            f"You ({user}) cannot open {path}: it is shared with group {name}, and you are not "
+            f"in that group. Ask an administrator to add you (sudo usermod -aG {name} {user}), "
+            "then log in again."
+        )
     return DatabaseProblem(
         f"You do not have permission to read {path}. Ask whoever manages the file for access."
     )
