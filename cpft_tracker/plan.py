@@ -555,6 +555,13 @@ def load_plan(
                 "wrote (leave the version column as the template wrote it, or write a fresh template)."
             )
             continue
+        if version is not None and version > (current[ref]["version"] or 0):
+            problems.append(
+                f"Row {row.number} ({current[ref]['ref']}): the version {version} is newer than the "
+                f"action's ({current[ref]['version']}), so this file was written from another database "
+                "(or before a backup was restored). Write a fresh template from this plan."
+            )
+            continue
         if version is None:
             if file_version is None:
                 file_version = store.last_event_id_at(saved_at)

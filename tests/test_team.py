@@ -367,3 +367,22 @@ def test_an_older_database_gets_occurred_on(small: Path, runner: Any) -> None:
     )
     events = json.loads(invoke(runner, "history", "CPFT-01", "--format", "json").stdout)["events"]
     assert (events[0]["occurred_on"], events[1]["occurred_on"]) == ("2027-01-09", None)
+
+
+def test_a_version_from_another_database_is_a_bad_row(plan: Path, tmp_path: Path) -> None:
+    target = tmp_path / "plan.csv"
+    cli("plan", "template", "-o", str(target))
+    edit(target, "CPFT-05", "version (do not edit)", "999999")
+    err = cli("plan", "load", str(target), code=1)
+    assert "Row 6 (CPFT-05): the version 999999 is newer than the action's" in err
+
+
+def test_a_new_owner_email_from_a_load_carries_the_loads_note(plan: Path, tmp_path: Path) -> None:
+    target = tmp_path / "plan.csv"
+    cli("plan", "template", "-o", str(target))
+    edit(target, "CPFT-04", "owner", "Chief Nurse")
+    edit(target, "CPFT-04", "owner_email", "chief.nurse@nhs.net")
+    cli("plan", "load", str(target))
+    events = json.loads(run_cli("history", "--format", "json").stdout)["events"]
+    email = next(e for e in events if e["field"] == "owner_email")
+    assert (email["new"], email["note"]) == ("chief.nurse@nhs.net", "plan load plan.csv")

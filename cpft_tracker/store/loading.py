@@ -256,7 +256,9 @@ class PlanLoading(AuditedWrites):
                             f"SELECT email FROM owners WHERE name = ? {dialect.NOCASE}",  # noqa: S608
                             [name],
                         ).fetchone()
-                        owner_id = self._owner_id(name, email, at, by)
+                        owner_id = self._owner_id(
+                            name, email, at, by, _note(edit, "owner_email", note)
+                        )
                         stored = self.conn.execute(
                             "SELECT name FROM owners WHERE id = ?", [owner_id]
                         ).fetchone()[0]

@@ -51,7 +51,9 @@ class AuditedWrites(PlanReads):
             ],
         )
 
-    def _owner_id(self, name: str, email: str | None, at: str, by: str) -> int:
+    def _owner_id(
+        self, name: str, email: str | None, at: str, by: str, note: str | None = None
+    ) -> int:
         row = self.conn.execute(
             f"SELECT id, name, email FROM owners WHERE name = ? {dialect.NOCASE}",  # noqa: S608
             [name],
@@ -60,14 +62,20 @@ class AuditedWrites(PlanReads):
             cur = self.conn.execute(
                 "INSERT INTO owners (name, email, created_at) VALUES (?, ?, ?)", [name, email, at]
             )
-            self._event(at=at, by=by, field="owner added", new=name, subject=name)
+            self._event(at=at, by=by, field="owner added", new=name, subject=name, note=note)
             if email:
-                self._event(at=at, by=by, field="owner_email", new=email, subject=name)
+                self._event(at=at, by=by, field="owner_email", new=email, subject=name, note=note)
             return int(cur.lastrowid or 0)
         if email and email != row["email"]:
             self.conn.execute("UPDATE owners SET email = ? WHERE id = ?", [email, row["id"]])
             self._event(
-                at=at, by=by, field="owner_email", old=row["email"], new=email, subject=row["name"]
+                at=at,
+                by=by,
+                field="owner_email",
+                old=row["email"],
+                new=email,
+                subject=row["name"],
+                note=note,
             )
         return int(row["id"])
 
