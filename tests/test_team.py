@@ -386,3 +386,14 @@ def test_a_new_owner_email_from_a_load_carries_the_loads_note(plan: Path, tmp_pa
     events = json.loads(run_cli("history", "--format", "json").stdout)["events"]
     email = next(e for e in events if e["field"] == "owner_email")
     assert (email["new"], email["note"]) == ("chief.nurse@nhs.net", "plan load plan.csv")
+
+
+def test_progress_since_lists_a_note_by_when_it_happened(small: Path, runner: Any) -> None:
+    assert invoke(runner, "note", "CPFT-02", "Met the lead", "--on", "04/01/2027").exit_code == 0
+
+    def notes(since: str, as_of: str) -> list[str]:
+        out = invoke(runner, "progress", "--format", "json", "--since", since, "--as-of", as_of)
+        return [n["text"] for n in json.loads(out.stdout)["since"]["notes"]]
+
+    assert notes("02/01/2027", "05/01/2027") == ["Met the lead"]  # happened then, typed on the 10th
+    assert notes("05/01/2027", "09/01/2027") == []

@@ -144,13 +144,18 @@ class PlanReads(PlanViews):
     def action_events_between(
         self, start: str, end: str, fields: Sequence[str]
     ) -> list[dict[str, Any]]:
-        """Action events of the given fields recorded in [start, end) UTC, oldest first, with the ref."""
+        """Action events of the given fields that happened between two cut-offs, oldest first, with the ref.
+
+        Recorded in [start, end) UTC, or, for an event given a date with ``--on``, dated after
+        the day ``start`` ends and up to the day ``end`` ends.
+        """
+        after = dialect.happened_after("e")
         rows = self.conn.execute(
-            "SELECT e.id, e.at, e.by, e.field, e.old, e.new, e.note, a.ref, a.title"  # noqa: S608
+            "SELECT e.id, e.at, e.occurred_on, e.by, e.field, e.old, e.new, e.note, a.ref, a.title"  # noqa: S608
             " FROM events e JOIN actions a ON a.id = e.action_id"
-            f" WHERE e.at >= ? AND e.at < ? AND {dialect.in_list('e.field')}"
+            f" WHERE {after} AND NOT {after} AND {dialect.in_list('e.field')}"
             " ORDER BY e.id",
-            [start, end, json.dumps(list(fields))],
+            [start, day_ending_at(start), end, day_ending_at(end), json.dumps(list(fields))],
         ).fetchall()
         return [dict(r) for r in rows]
 

@@ -163,7 +163,16 @@ UPSERT_SETTING = (
 # An event that happened after a cut-off: recorded at or after the UTC instant (``?`` 1)
 # or, when it says when it happened (``occurred_on``, ``--on DATE``), on a later date than
 # the local day the cut-off ends (``?`` 2). Plain SQL.
-HAPPENED_AFTER = "((occurred_on IS NULL AND at >= ?) OR occurred_on > ?)"
+def happened_after(table: str = "") -> str:
+    """SQL true when an event happened after a cut-off (2 parameters: the instant, the local day).
+
+    A CASE, not an OR, so that ``NOT happened_after()`` is right too (no NULL in between).
+    """
+    p = f"{table}." if table else ""
+    return f"(CASE WHEN {p}occurred_on IS NULL THEN {p}at >= ? ELSE {p}occurred_on > ? END)"
+
+
+HAPPENED_AFTER = happened_after()
 
 # For each (action, field) changed after a cut-off, its OLDEST such event: a bare
 # column next to min() takes its value from the row holding the minimum (SQLite documents
