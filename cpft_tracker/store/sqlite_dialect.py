@@ -160,6 +160,7 @@ UPSERT_SETTING = (
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 )
 
+
 # An event that happened after a cut-off: recorded at or after the UTC instant (``?`` 1)
 # or, when it says when it happened (``occurred_on``, ``--on DATE``), on a later date than
 # the local day the cut-off ends (``?`` 2). Plain SQL.
