@@ -25,7 +25,7 @@ from pathlib import Path
 
 from cpft_tracker.errors import TrackerError
 from cpft_tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, translate_sqlite_error
-from cpft_tracker.store.sharing import match_database
+from cpft_tracker.store.sharing import match_database, shared_gid, shared_warnings
 
 # The triggers m001_initial creates; ``check`` reports any that are missing.
 PROTECTIVE_TRIGGERS: tuple[str, ...] = (
@@ -338,6 +338,8 @@ def check(store: Store) -> CheckReport:
 
 
 def _permission_warnings(path: Path) -> list[str]:
+    if shared_gid(path) is not None:  # a plan a group shares (init --group): 0660 is right
+        return shared_warnings(path)
     warnings = []
     for candidate in _db_files(path):
         try:

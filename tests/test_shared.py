@@ -304,3 +304,21 @@ def test_someone_elses_private_plan_is_named_private(team: Team) -> None:
         f"Error: You ({team.bob}) cannot open {db}: it is private to {team.alice}. To share a plan, "
         "its owner runs 'cpft-tracker init --group NAME' (see docs/team.md).\n",
     )
+
+
+@needs_root
+def test_check_tells_a_member_what_would_lock_others_out(team: Team) -> None:
+    if not team.db.exists():
+        assert team.run(team.alice, "init", "--group", team.group).returncode == 0
+    os.chmod(team.folder, 0o2770)
+    fine = team.run(team.bob, "check")
+    assert fine.returncode == 0, fine.stderr
+    assert "Warning" not in fine.stderr  # 0660 is right for a shared plan
+    strict = team.run(team.bob, "check", umask="077")
+    assert "Warning: Your umask is 0077: files you make yourself" in strict.stderr
+    os.chmod(team.folder, 0o770)
+    try:
+        nosgid = team.run(team.bob, "check")
+        assert f"Warning: The folder {team.folder} has no setgid bit" in nosgid.stderr
+    finally:
+        os.chmod(team.folder, 0o2770)

@@ -175,7 +175,7 @@ def share(path: Path, group: str) -> Sharing:
                 )
     mask = os.umask(0)
     os.umask(mask)
-    if mask & 0o060:
+    if mask & 0o040:  # group read taken away
         result.warnings.append(
             f"Your umask is {mask:04o}: files you make yourself (exports, plan templates) will not be "
             f"readable by group {name}. cpft-tracker sets the database's and backups' modes itself; "
@@ -248,6 +248,57 @@ def put_companions_right(path: Path) -> None:
             with contextlib.suppress(OSError):
                 os.chown(companion, -1, gid)
                 os.chmod(companion, SHARED_FILE_MODE)
+
+
+def shared_warnings(path: Path) -> list[str]:
+    """What would lock a member of a shared plan out, for ``check`` (empty when all is well)."""
+    gid = shared_gid(path)
+    if gid is None:
+        return []
+    name = _group_name(gid)
+    warnings: list[str] = []
+    for suffix in ("", *COMPANIONS):
+        item = Path(f"{path}{suffix}")
+        try:
+            info = item.stat()
+        except OSError:
+            continue
+        mode = stat.S_IMODE(info.st_mode)
+        if mode & 0o007:
+            warnings.append(
+                f"{item} can be read by everyone on this server (mode {mode:04o}), not only group "
+                f"{name}; it holds names and email addresses. Run: chmod 660 {item}"
+            )
+        if info.st_gid != gid or mode & 0o060 != 0o060:
+            warnings.append(
+                f"{item} is group {_group_name(info.st_gid)}, mode {mode:04o}: other members of {name} "
+                f"would be locked out. Its owner runs: chgrp {name} {item} && chmod 660 {item}"
+            )
+    try:
+        folder = path.parent.stat()
+    except OSError:
+        folder = None
+    if folder is not None:
+        if folder.st_gid != gid or folder.st_mode & 0o070 != 0o070:
+            warnings.append(
+                f"The folder {path.parent} is {_mode_text(folder.st_mode)}, group "
+                f"{_group_name(folder.st_gid)}: members of {name} cannot make the database's -wal and "
+                f"-shm files there. Its owner runs: chgrp {name} {path.parent} && chmod 2770 {path.parent}"
+            )
+        elif not folder.st_mode & stat.S_ISGID:
+            warnings.append(
+                f"The folder {path.parent} has no setgid bit, so files members make there get their own "
+                f"group. Its owner runs: chmod g+s {path.parent}"
+            )
+    mask = os.umask(0)
+    os.umask(mask)
+    if mask & 0o040:  # group read taken away
+        warnings.append(
+            f"Your umask is {mask:04o}: files you make yourself (exports, plan templates) will not be "
+            f"readable by group {name} (the database's own files are looked after). Put 'umask 007' in "
+            "your ~/.profile."
+        )
+    return warnings
 
 
 def no_access(path: Path) -> DatabaseProblem:
