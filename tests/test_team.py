@@ -397,3 +397,29 @@ def test_progress_since_lists_a_note_by_when_it_happened(small: Path, runner: An
 
     assert notes("02/01/2027", "05/01/2027") == ["Met the lead"]  # happened then, typed on the 10th
     assert notes("05/01/2027", "09/01/2027") == []
+
+
+def test_a_change_between_reading_and_applying_a_plan_file_applies_nothing(
+    small: Path,
+) -> None:
+    from cpft_tracker.errors import ChangedSince
+    from cpft_tracker.store import Store
+    from tests.conftest import db_snapshot
+
+    store = Store.open(small)
+    read = store.action("CPFT-01")["version"]
+    store.set_due(["CPFT-01"], "2027-05-31", by="Jo Colleague")  # in between
+    before = db_snapshot(small)
+    with pytest.raises(
+        ChangedSince, match="changed by someone else while the file was being loaded"
+    ):
+        store.apply_plan(
+            [
+                {"ref": "CPFT-01", "row": 2, "title": "New"},
+                {"ref": "CPFT-02", "row": 3, "title": "X"},
+            ],
+            by="Gov Lead",
+            expect_versions={"CPFT-01": read, "CPFT-02": store.action("CPFT-02")["version"]},
+        )
+    assert db_snapshot(small) == before
+    store.close()
