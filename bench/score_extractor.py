@@ -6,7 +6,8 @@
     .venv/bin/python bench/score_extractor.py --split tune --details   # and which sentences
 
 For every document of the split it runs the extractor exactly as tests/test_extract.py does
-(``extract_requirements(read_document(path).text, include_should=True)``) and compares the
+(``extract_requirements(read_document(path).text, include_should=True)``; nothing for a
+document ``import`` refuses as not a CQC report) and compares the
 requirements found with the sentences annotated ``REQ``: a requirement is correct when its text
 (whitespace collapsed) is an annotated REQ sentence with the same keyword. Per document and
 overall it prints: requirements annotated, found, correct, recall (correct / annotated),
@@ -189,8 +190,11 @@ def _due_of(requirement: Any) -> str:
 
 
 def default_extract(text: str) -> Any:
-    from cpft_tracker.extract import extract_requirements
+    """What ``import`` would take: nothing from a document it refuses as not a CQC report."""
+    from cpft_tracker.extract import extract_requirements, looks_like_cqc_report
 
+    if not looks_like_cqc_report(text)[0]:
+        return []
     return extract_requirements(text, include_should=True)
 
 

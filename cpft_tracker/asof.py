@@ -13,7 +13,7 @@ them newest first would end), and put those values back over every action as it 
 
 - ``created`` after the cut-off: the action did not exist yet (so is left out);
 - ``owner``, ``due``, ``status``, ``evidence``, ``retired``, ``title``,
-  ``quality_statement``: the field goes back to the event's ``old`` value;
+  ``quality_statement``, ``review``: the field goes back to the event's ``old`` value;
 - ``in_source``: back to ``old`` (``'1'``/``'0'``);
 - ``owner_email`` (events with no action): the owner's address goes back to ``old``;
 - ``note`` and anything else: no state to undo.
@@ -108,6 +108,8 @@ def matches(action: Mapping[str, Any], f: Filters, prefixes: Mapping[int, str]) 
         if action["report"].casefold() != wanted and prefix.casefold() != wanted:
             return False
     if f.quality_statement is not None and action.get("quality_statement") != f.quality_statement:
+        return False
+    if f.review and action.get("review", "accepted") not in f.review:
         return False
     return f.include_retired or not action.get("retired")
 
@@ -239,6 +241,21 @@ def plan_actions(
     many only (``list --limit``). Returns a :class:`PlanRows`: streamed, not a list.
     """
     return PlanRows(store, filters, as_of, columns, limit)
+
+
+def awaiting_review(
+    store: PlanStore, filters: Filters | None = None, as_of: dt.date | None = None
+) -> int:
+    """How many actions of this view (now, or at the end of ``as_of``) await review.
+
+    Those are not counted in progress until accepted; retired ones are not awaiting.
+    """
+    from dataclasses import replace
+
+    from cpft_tracker.store.interface import Filters as _Filters
+
+    f = replace(filters or _Filters(), review=["awaiting"], include_retired=False)
+    return store.count_plan(f, cutoff=cutoff_utc(as_of) if as_of is not None else None)
 
 
 def describe_as_of(day: dt.date) -> str:

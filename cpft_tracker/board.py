@@ -14,6 +14,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from cpft_tracker.models import RAGS, days_overdue, is_overdue, rag_of
@@ -98,22 +99,167 @@ def sections(
     return [(n or NO_STATEMENT, groups[n]) for n in names], retired
 
 
-def summary_lines(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
+def summary_lines(
+    figures: Mapping[str, Any], since: Mapping[str, Any] | None = None
+) -> list[tuple[str, str]]:
     """The summary figures as (label, value) pairs, in board order."""
     rag = figures["rag"]
     lines = [
         ("Actions tracked", str(figures["total"])),
         ("Complete", f"{figures['complete']} ({figures['percent_complete']:.1f}%)"),
     ]
+    if since is not None:
+        day = long_date(dt.date.fromisoformat(since["since"]))
+        lines.append((f"Completed since {day}", str(len(since["completed"]))))
     lines += [(f"{RAG_WORDS[n]}: {RAG_MEANING[n]}", str(rag[n])) for n in RAGS]
+    blocked = sum(g["total"] for g in figures.get("by_status", []) if g["name"] == "blocked")
     lines += [
         ("Overdue", str(figures["overdue"])),
+        ("Blocked", str(blocked)),
         ("Unassigned", str(figures["unassigned"])),
         ("Due in the next 30 days", str(figures["due_next_30_days"])),
     ]
     if figures.get("retired"):
         lines.append(("Retired (not counted above)", str(figures["retired"])))
     return lines
+
+
+def awaiting_line(figures: Mapping[str, Any]) -> str | None:
+    """ "3 actions awaiting review: run cpft-tracker review." (None when there are none)."""
+    n = figures.get("awaiting_review") or 0
+    if not n:
+        return None
+    return (
+        f"{n} action{'s' if n != 1 else ''} awaiting review (not counted above): "
+        "run cpft-tracker review."
+    )
+
+
+def since_heading(since: Mapping[str, Any]) -> str:
+    """'What changed since the end of 1 March 2026'."""
+    return f"What changed since the end of {long_date(dt.date.fromisoformat(since['since']))}"
+
+
+def since_rows(since: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The "what changed since" section as (change, ref, whole title, detail) rows, by kind."""
+
+    def owner(i: Mapping[str, Any]) -> str:
+        return f"Owner: {i['owner']}" if i.get("owner") else "No owner yet"
+
+    kinds: list[tuple[str, str, Any]] = [
+        ("New action", "added", owner),
+        ("Completed", "completed", owner),
+        (
+            "Newly blocked",
+            "newly_blocked",
+            lambda i: f"Reason: {i.get('reason') or 'no reason recorded'}",
+        ),
+        ("Newly overdue", "newly_overdue", lambda i: f"Due {short_date(i['due'])}; {owner(i)}"),
+        (
+            "Due date moved",
+            "due_changes",
+            lambda i: f"{short_date(i['old']) or 'no date'} → {short_date(i['new']) or 'no date'}",
+        ),
+        ("New owner", "new_owners", lambda i: f"{i['old'] or 'Unassigned'} → {i['new']}"),
+        ("Retired", "retired", lambda i: f"Reason: {i['reason']}"),
+        (
+            "Merged",
+            "merged",
+            lambda i: f"Merged into {i['into']}" if i.get("into") else i["reason"],
+        ),
+    ]
+    return [
+        (label, str(item["ref"]), str(item["title"]), describe(item))
+        for label, key, describe in kinds
+        for item in since.get(key) or []
+    ]
+
+
+# -- the story: who, which reports, the latest word on each action ------------------
+
+
+@dataclass
+class BoardStory:
+    """What a board paper says beyond the figures (all optional; ``export`` fills them in).
+
+    ``reports``: the reports the plan comes from (dicts with ``name`` and ``imported_at``);
+    ``updates``: per action id, ``Store.latest_updates`` (the events the latest update and
+    the blocked reason come from); ``since``: ``progress.changes_since`` (the "what changed
+    since" section) or None.
+    """
+
+    reports: Sequence[Mapping[str, Any]] = ()
+    updates: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    since: Mapping[str, Any] | None = None
+
+    @property
+    def provider(self) -> str | None:
+        """The trust or provider, named the same by every report."""
+        return provider_name([r["name"] for r in self.reports])
+
+
+_TITLE_SPLIT = re.compile(r"\s+[—–]\s+|\s+-\s+")
+
+
+def provider_name(report_names: Sequence[str]) -> str | None:
+    """The provider the reports are about: their title before " — " (as ``import`` names a
+    report from its first lines: "<Trust> — Report from 17 July 2025 assessment"); None
+    when a title has no such part or the reports name different providers."""
+    names = {_TITLE_SPLIT.split(n, maxsplit=1)[0].strip() for n in report_names if n}
+    if len(names) != 1:
+        return None
+    (name,) = names
+    if not any(_TITLE_SPLIT.search(n) for n in report_names):
+        return None
+    return name
+
+
+def report_lines(reports: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One line per report: its whole title and the date it was imported."""
+    return [
+        f"{r['name']} (imported {short_date(str(r['imported_at'])[:10])})"
+        if r.get("imported_at")
+        else str(r["name"])
+        for r in reports
+    ]
+
+
+def local_day(at: str) -> str:
+    """An audit timestamp (UTC) as the local ISO date it fell on."""
+    moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+    return moment.astimezone().date().isoformat()
+
+
+def update_text(event: Mapping[str, Any]) -> str:
+    """What one note or status event says, for the board."""
+    if event["field"] == "note":
+        return str(event.get("new") or "")
+    text = f"Status changed to {event.get('new')}"
+    return f"{text}: {event['note']}" if event.get("note") else f"{text}."
+
+
+def latest_update(story: BoardStory | None, action: Mapping[str, Any]) -> str:
+    """'6 Mar 2026, Alice Smith: Draft to committee on 9 March', or '' when there is none."""
+    events = story.updates.get(action.get("id", -1)) if story else None
+    event = events.get("latest") if events else None
+    if not event:
+        return ""
+    return f"{short_date(local_day(event['at']))}, {event['by']}: {update_text(event)}"
+
+
+def blocked_reason(story: BoardStory | None, action: Mapping[str, Any]) -> str:
+    """Why a blocked action is blocked: the note given when it was blocked, else its latest
+    note; '' for an action that is not blocked."""
+    if action.get("status") != "blocked" or action.get("retired"):
+        return ""
+    events = story.updates.get(action.get("id", -1), {}) if story else {}
+    blocked = events.get("blocked")
+    if blocked and blocked.get("note"):
+        return str(blocked["note"])
+    noted = events.get("noted")
+    if noted:
+        return str(noted["new"] if noted["field"] == "note" else noted.get("note") or "")
+    return "no reason recorded"
 
 
 # -- Markdown -------------------------------------------------------------------
@@ -138,15 +284,36 @@ def markdown_report(
     window: int,
     generated_at: str,
     as_of: dt.date | None = None,
+    story: BoardStory | None = None,
 ) -> str:
-    """A board-paper section: the summary figures, then a table per quality statement."""
+    """A board-paper section: who and which reports, the summary figures, what changed since
+    the last paper (with ``--since``), then a table per quality statement."""
+    story = story or BoardStory()
+    since = story.since
     out = ["## CQC action plan: progress", ""]
+    if story.provider:
+        out += [f"**{md_cell(story.provider)}**", ""]
+    reports = report_lines(story.reports)
+    if len(reports) == 1:
+        out += [f"Report: {md_cell(reports[0])}.", ""]
+    elif reports:
+        out += ["Reports:", "", *[f"- {md_cell(line)}" for line in reports], ""]
     out.append(
         f"{position_label(today, as_of)}. Produced {produced_label(generated_at)}. "
         f"Amber warning window: {window} days."
     )
     out += ["", "| Measure | Number |", "| --- | ---: |"]
-    out += [f"| {label} | {value} |" for label, value in summary_lines(figures)]
+    out += [f"| {label} | {value} |" for label, value in summary_lines(figures, since)]
+    if awaiting := awaiting_line(figures):
+        out += ["", md_cell(awaiting)]
+    if since is not None:
+        out += ["", f"### {since_heading(since)}", ""]
+        changes = since_rows(since)
+        if changes:
+            out += ["| Change | Ref | Action | Detail |", "| --- | --- | --- | --- |"]
+            out += [f"| {' | '.join(md_cell(c) for c in change)} |" for change in changes]
+        else:
+            out.append("Nothing changed.")
     groups, retired = sections(rows)
     if not groups and not retired:
         out += ["", "No actions match."]
@@ -161,21 +328,24 @@ def markdown_report(
             "",
         ]
         out += [
-            "| Ref | BRAG | Status | Due | Owner | Action | Evidence |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
+            "| Ref | BRAG | Status | Due | Owner | Action | Latest update | Evidence |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for r in board_order(items, today, window):
             rating = rag_of(r, today, window)
+            reason = blocked_reason(story, r)
+            status = f"{r['status']}\nReason: {reason}" if reason else r["status"]
             out.append(
                 "| "
                 + " | ".join(
                     [
                         md_cell(r["ref"]),
                         RAG_WORDS.get(rating or "", ""),
-                        md_cell(r["status"]),
+                        md_cell(status),
                         md_cell(due_label(r, today)),
                         md_cell(r.get("owner") or "Unassigned"),
                         md_cell(r["title"]),
+                        md_cell(latest_update(story, r)),
                         md_cell(r.get("evidence")),
                     ]
                 )
@@ -253,13 +423,21 @@ td.rag{font-weight:bold;white-space:nowrap}
 .rag-blue{background:#005eb8;color:#fff}.rag-green{background:#007f3b;color:#fff}
 .rag-amber{background:#ffb81c;color:#212b32}.rag-red{background:#d5281b;color:#fff}
 td.late{color:#d5281b;font-weight:bold}td.nowrap{white-space:nowrap}
-.statement table{table-layout:fixed}td{overflow-wrap:anywhere}
-.statement th:nth-child(1){width:6%}.statement th:nth-child(2){width:7%}
-.statement th:nth-child(3){width:9%}.statement th:nth-child(4){width:11%}
-.statement th:nth-child(5){width:14%}.statement th:nth-child(7){width:20%}
+.provider{font-size:1.15rem;font-weight:bold;margin:0 0 .2rem;color:#005eb8}
+.reports{margin:.2rem 0;padding-left:1.2rem}
+th,td{box-sizing:border-box}td{overflow-wrap:anywhere}
+.statement th:nth-child(1){width:7%}.statement th:nth-child(2){width:7%}
+.statement th:nth-child(3){width:10%}.statement th:nth-child(4){width:10%}
+.statement th:nth-child(5){width:11%}.statement th:nth-child(6){width:25%}
+.statement th:nth-child(7){width:18%}.statement th:nth-child(8){width:12%}
+#since th:nth-child(1){width:15%}#since th:nth-child(2){width:8%}
+#since th:nth-child(3){width:45%}#since th:nth-child(4){width:32%}
+.why{display:block;font-weight:normal;color:#d5281b}
+.when{display:block;color:#4c6272;font-size:.85rem}
 #retired th:nth-child(1){width:6%}
 footer{margin-top:2rem;color:#4c6272;font-size:.85rem}
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}
+@page{margin:12mm}
+@media print{body{margin:0;max-width:none;font-size:10pt}h2,h2+p{break-after:avoid}tr{break-inside:avoid}}
 """.strip()
 
 
@@ -271,14 +449,20 @@ def html_report(
     window: int,
     generated_at: str,
     as_of: dt.date | None = None,
+    story: BoardStory | None = None,
 ) -> str:
-    """One self-contained HTML page: summary, BRAG chart (inline SVG), a table per quality statement.
+    """One self-contained HTML page: who and which reports, the summary, BRAG chart (inline
+    SVG), what changed since the last paper (with ``--since``), a table per quality statement.
 
     No scripts, fonts or images are loaded (a Content-Security-Policy forbids them too), so
     it opens the same from an email attachment, a shared drive or a board portal.
     """
+    story = story or BoardStory()
+    since = story.since
     position = position_label(today, as_of)
     pct = figures["percent_complete"]
+    provider = story.provider
+    who = f"{provider}: " if provider else ""
     out = [
         "<!DOCTYPE html>",
         '<html lang="en-GB">',
@@ -286,12 +470,26 @@ def html_report(
         '<meta charset="utf-8">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>CQC action plan progress: {esc(long_date(as_of or today))}</title>",
+        f"<title>{esc(who)}CQC action plan progress: {esc(long_date(as_of or today))}</title>",
         f"<style>\n{_CSS}\n</style>",
         "</head>",
         "<body>",
         "<header>",
-        "<h1>CQC action plan: progress</h1>",
+    ]
+    if provider:
+        out.append(f'<p class="provider" id="provider">{esc(provider)}</p>')
+    out.append("<h1>CQC action plan: progress</h1>")
+    reports = report_lines(story.reports)
+    if len(reports) == 1:
+        out.append(f'<p class="meta" id="reports">Report: {esc(reports[0])}.</p>')
+    elif reports:
+        out.append('<p class="meta">Reports:</p>')
+        out.append(
+            '<ul class="meta reports" id="reports">'
+            + "".join(f"<li>{esc(line)}</li>" for line in reports)
+            + "</ul>"
+        )
+    out += [
         f'<p class="meta" id="position">{esc(position)}.</p>',
         f'<p class="meta" id="produced">Produced {esc(produced_label(generated_at))}. '
         f"Amber warning window: {window} days.</p>",
@@ -306,9 +504,30 @@ def html_report(
     ]
     out += [
         f'<li><span class="n">{esc(value)}</span>{esc(label)}</li>'
-        for label, value in summary_lines(figures)
+        for label, value in summary_lines(figures, since)
     ]
-    out += ["</ul>", brag_svg(figures["rag"]), "</section>"]
+    out.append("</ul>")
+    if awaiting := awaiting_line(figures):
+        out.append(f'<p id="awaiting">{esc(awaiting)}</p>')
+    out += [brag_svg(figures["rag"]), "</section>"]
+    if since is not None:
+        out += ['<section id="since">', f"<h2>{esc(since_heading(since))}</h2>"]
+        changes = since_rows(since)
+        if changes:
+            out += [
+                "<table>",
+                "<thead><tr><th>Change</th><th>Ref</th><th>Action</th><th>Detail</th></tr></thead>",
+                "<tbody>",
+            ]
+            out += [
+                f'<tr><td>{esc(kind)}</td><td class="nowrap">{esc(ref)}</td><td>{esc(title)}</td>'
+                f"<td>{esc_lines(detail)}</td></tr>"
+                for kind, ref, title, detail in changes
+            ]
+            out += ["</tbody>", "</table>"]
+        else:
+            out.append("<p>Nothing changed.</p>")
+        out.append("</section>")
     groups, retired = sections(rows)
     if not groups and not retired:
         out.append("<p>No actions match.</p>")
@@ -320,19 +539,26 @@ def html_report(
             f"<p>Complete: {done} of {len(items)} ({100.0 * done / len(items):.1f}%).</p>",
             "<table>",
             "<thead><tr><th>Ref</th><th>BRAG</th><th>Status</th><th>Due</th><th>Owner</th><th>Action</th>"
-            "<th>Evidence</th></tr></thead>",
+            "<th>Latest update</th><th>Evidence</th></tr></thead>",
             "<tbody>",
         ]
         for r in board_order(items, today, window):
             rating = rag_of(r, today, window) or ""
             late = ' class="late"' if is_overdue(r, today) else ' class="nowrap"'
+            reason = blocked_reason(story, r)
+            status = (
+                f'<td>{esc(r["status"])}<span class="why">Reason: {esc_lines(reason)}</span></td>'
+                if reason
+                else f'<td class="nowrap">{esc(r["status"])}</td>'
+            )
             out.append(
                 f'<tr><td class="nowrap">{esc(r["ref"])}</td>'
                 f'<td class="rag rag-{rating}">{RAG_WORDS.get(rating, "")}</td>'
-                f'<td class="nowrap">{esc(r["status"])}</td>'
+                f"{status}"
                 f"<td{late}>{esc(due_label(r, today))}</td>"
                 f"<td>{esc(r.get('owner') or 'Unassigned')}</td>"
                 f"<td>{esc(r['title'])}</td>"
+                f"<td>{_update_cell(story, r)}</td>"
                 f"<td>{esc_lines(r.get('evidence'))}</td></tr>"
             )
         out += ["</tbody>", "</table>", "</section>"]
@@ -358,3 +584,13 @@ def html_report(
         "</html>",
     ]
     return "\n".join(out) + "\n"
+
+
+def _update_cell(story: BoardStory, action: Mapping[str, Any]) -> str:
+    """The latest update as HTML: its date and author on a line of their own, then the text."""
+    events = story.updates.get(action.get("id", -1))
+    event = events.get("latest") if events else None
+    if not event:
+        return ""
+    when = f"{short_date(local_day(event['at']))}, {event['by']}"
+    return f'<span class="when">{esc(when)}</span>{esc_lines(update_text(event))}'

@@ -22,6 +22,7 @@ the as-of date (both rebuilt the same way as ``--as-of``), so "since 1 March" me
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -234,6 +235,17 @@ def _brief(r: Mapping[str, Any]) -> dict[str, Any]:
     return {"ref": r["ref"], "title": r["title"], "owner": r.get("owner")}
 
 
+# A retirement that records a merge ("merged into CPFT-03", as ``merge`` and the ``retire``
+# hint word it): the other action it went into.
+_MERGED_INTO = re.compile(r"^\s*merged\s+(?:in)?to\s+(.+?)[.\s]*$", re.IGNORECASE)
+
+
+def merged_into(reason: str | None) -> str | None:
+    """'merged into CPFT-03' -> 'CPFT-03'; None for any other reason for retiring."""
+    found = _MERGED_INTO.match(reason or "")
+    return found.group(1) if found else None
+
+
 def changes_since(
     before: Iterable[Mapping[str, Any]],
     after: Iterable[Mapping[str, Any]],
@@ -244,21 +256,32 @@ def changes_since(
 ) -> dict[str, Any]:
     """What moved between the plan at the end of ``since`` and the plan at the end of ``today``.
 
-    ``before``/``after`` are the two rebuilt plans; ``notes`` the note events in between
-    (dicts with ref, at, by, field, new, note). Lists, each in plan order:
-    ``added`` (actions that did not exist yet), ``completed``, ``newly_overdue`` (overdue on
+    ``before``/``after`` are the two rebuilt plans; ``notes`` the note and status events in
+    between (dicts with ref, at, by, field, new, note). Lists, each in plan order:
+    ``added`` (actions that did not exist yet), ``completed``, ``newly_blocked`` (with the
+    note given when it was blocked as ``reason``, or null), ``newly_overdue`` (overdue on
     ``today`` but not on ``since``), ``new_owners`` (owner set or changed; old may be null),
-    ``due_changes`` (due date set, moved or cleared), ``notes`` (progress notes and notes
-    given with a status change, oldest first).
+    ``due_changes`` (due date set, moved or cleared), ``retired`` (retired in the period,
+    with the ``reason``), ``merged`` (retired as "merged into X": ``into`` is X), ``notes``
+    (progress notes and notes given with a status change, oldest first).
     """
     then = {r["ref"]: r for r in before}
+    events = list(notes)
+    block_notes = {
+        e["ref"]: e.get("note")
+        for e in events
+        if e["field"] == "status" and e.get("new") == "blocked"
+    }
     out: dict[str, Any] = {
         "since": since.isoformat(),
         "added": [],
         "completed": [],
+        "newly_blocked": [],
         "newly_overdue": [],
         "new_owners": [],
         "due_changes": [],
+        "retired": [],
+        "merged": [],
         "notes": [],
     }
     for r in after:
@@ -266,9 +289,20 @@ def changes_since(
         if old is None:
             out["added"].append(_brief(r))
         if r.get("retired"):
+            if old is None or not old.get("retired"):
+                into = merged_into(r["retired"])
+                item = {**_brief(r), "reason": r["retired"]}
+                if into:
+                    out["merged"].append({**item, "into": into})
+                else:
+                    out["retired"].append(item)
             continue
         if r["status"] == "complete" and (old is None or old["status"] != "complete"):
             out["completed"].append(_brief(r))
+        if r["status"] == "blocked" and (
+            old is None or old.get("retired") or old["status"] != "blocked"
+        ):
+            out["newly_blocked"].append({**_brief(r), "reason": block_notes.get(r["ref"])})
         if is_overdue(r, today) and (
             old is None or old.get("retired") or not is_overdue(old, since)
         ):
@@ -281,7 +315,7 @@ def changes_since(
             out["due_changes"].append(
                 {"ref": r["ref"], "title": r["title"], "old": old.get("due"), "new": r.get("due")}
             )
-    for e in notes:
+    for e in events:
         text = e["new"] if e["field"] == "note" else e.get("note")
         if text:
             out["notes"].append({"ref": e["ref"], "at": e["at"], "by": e["by"], "text": text})

@@ -44,6 +44,12 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "in_source",
     "created_at",
     "updated_at",
+    # why it was taken and how sure, and whether a person has accepted it (issue 11 item 3)
+    "matched",
+    "rule",
+    "confidence",
+    "review",
+    "review_reason",
     "version",
 )
 
@@ -81,6 +87,7 @@ def export_record(
     record = {name: action.get(name) for name in EXPORT_FIELDS}
     record["rag"] = rag_of(action, today, window)
     record["in_source"] = bool(action.get("in_source", True))
+    record["review"] = action.get("review") or "accepted"
     return record
 
 
@@ -101,8 +108,12 @@ def actions_json_chunks(
     today: dt.date,
     window: int = DEFAULT_WINDOW_DAYS,
     as_of: str | None = None,
+    since: Mapping[str, Any] | None = None,
 ) -> Iterator[str]:
     """:func:`actions_json` as it is produced: the head, one piece per action, the tail.
+
+    With ``since`` (``progress.changes_since``, from ``export --since``) the document ends
+    with a ``since`` key holding it.
 
     Memory (issue 7): written as produced, an export never holds every record and the
     whole document at once (``export --format json`` peaked at 103 MB at 10,000 actions).
@@ -119,10 +130,14 @@ def actions_json_chunks(
         yield text + sep
         text = _record_json(export_record(action, today, window))
         sep = ",\n    "
+    tail = "\n}\n"
+    if since is not None:
+        changes = json.dumps(since, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        tail = f',\n  "since": {changes}' + tail
     if sep == ",\n    ":
-        yield text + "\n  ]\n}\n"
+        yield text + "\n  ]" + tail
     else:
-        yield text + ',\n  "actions": []\n}\n'
+        yield text + ',\n  "actions": []' + tail
 
 
 def _record_json(record: Mapping[str, Any]) -> str:
@@ -318,6 +333,8 @@ def print_actions_table(
         title = a["title"]
         if a.get("retired"):
             title = f"[retired] {title}"
+        elif a.get("review") == "awaiting":
+            title = f"[awaiting review] {title}"
         elif not a.get("in_source", True):
             title = f"[not in latest report] {title}"
         rows.append(
@@ -725,6 +742,7 @@ def print_action(
     ]
     if action.get("retired"):
         rows.append(("Retired", action["retired"]))
+    rows.extend(review_rows(action))
     if not action.get("in_source", True):
         rows.append(("Source", "no longer in the latest import of its report"))
     width = max(len(k) for k, _ in rows)
@@ -740,11 +758,100 @@ def print_action(
     print_history(history, show_ref=False)
 
 
+REVIEW_WORDS = {
+    "accepted": "accepted: tracked and counted",
+    "awaiting": "awaiting review",
+    "rejected": "rejected: not a requirement",
+}
+
+
+def taken_because(action: Mapping[str, Any]) -> str | None:
+    """Why the extractor took it: "'must ensure': 'must' with the provider … (high confidence)"."""
+    from cpft_tracker.extract.review import RULES
+
+    rule, matched, confidence = action.get("rule"), action.get("matched"), action.get("confidence")
+    if not rule and not matched:
+        return None
+    parts = []
+    if matched:
+        parts.append(f"'{matched}'")
+    if rule:
+        parts.append(RULES.get(rule, rule))
+    text = ": ".join(parts)
+    return f"{text} ({confidence} confidence)" if confidence else text
+
+
+def review_rows(action: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The "Taken because" and "Review" lines of ``show``."""
+    rows = []
+    why = taken_because(action)
+    if why:
+        rows.append(("Taken because", why))
+    state = action.get("review") or "accepted"
+    text = REVIEW_WORDS.get(state, state)
+    reason = action.get("review_reason")
+    if state == "awaiting":
+        text += f" ({reason})" if reason else ""
+        text += "; not counted until accepted: run cpft-tracker review"
+    elif reason:
+        text += f" (it was flagged: {reason})"
+    rows.append(("Review", text))
+    return rows
+
+
+def highlighted_in_context(action: Mapping[str, Any]) -> Any:
+    """The paragraph with the requirement sentence in bold and its matched words reversed."""
+    from rich.text import Text
+
+    context, sentence = action.get("context") or "", action.get("requirement") or ""
+    text = Text(context)
+    at = context.find(sentence)
+    if at < 0:  # a sentence joined from a quotation: show it on its own
+        text = Text(sentence)
+        at = 0
+    text.stylize("bold underline", at, at + len(sentence))
+    matched = action.get("matched") or ""
+    hit = sentence.find(matched) if matched else -1
+    if hit >= 0:
+        text.stylize("reverse", at + hit, at + hit + len(matched))
+    return text
+
+
+def print_review_candidate(action: Mapping[str, Any], *, number: int, total: int) -> None:
+    """One action awaiting review, for ``review`` (on stderr, with the questions)."""
+    from rich.markup import escape
+
+    out = console(stderr=True)
+    out.print()
+    out.print(
+        f"[dim]{number} of {total}[/dim]  [bold]{escape(action['ref'])}[/bold]  "
+        f"{escape(action['title'])}",
+        soft_wrap=True,
+    )
+    where = [action.get("report") or "", action.get("section") or ""]
+    if action.get("line"):
+        where.append(f"line {action['line']}")
+    out.print(f"[dim]{escape(' · '.join(w for w in where if w))}[/dim]", soft_wrap=True)
+    out.print()
+    out.print(highlighted_in_context(action), soft_wrap=True)
+    out.print()
+    why = taken_because(action)
+    if why:
+        out.print(f"Taken because: {escape(why)}", soft_wrap=True)
+    if action.get("review_reason"):
+        out.print(f"Worth a look:  {escape(action['review_reason'])}", soft_wrap=True)
+
+
 def describe_event(event: Mapping[str, Any]) -> str:
     """An audit event in plain words."""
     field, old, new = event["field"], event.get("old"), event.get("new")
     if field == "note":
         return f"note: {new}"
+    if field == "review":
+        return {
+            "accepted": "accepted in review",
+            "rejected": "rejected in review: not a requirement",
+        }.get(new or "", f"review: {old} -> {new}")
     if field == "created":
         return f"created {new}" + (f" ({event['note']})" if event.get("note") else "")
     if field == "in_source":
@@ -932,6 +1039,11 @@ def print_since(since: Mapping[str, Any], *, width: int) -> None:
         ("New actions", since["added"], lambda i: i["title"]),
         ("Completed", since["completed"], lambda i: i["title"]),
         (
+            "Newly blocked",
+            since.get("newly_blocked", []),
+            lambda i: f"{i['title']}: {i['reason'] or 'no reason recorded'}",
+        ),
+        (
             "Newly overdue",
             since["newly_overdue"],
             lambda i: f"due {short_date(i['due'])}: {i['title']}",
@@ -942,6 +1054,8 @@ def print_since(since: Mapping[str, Any], *, width: int) -> None:
             since["due_changes"],
             lambda i: f"{short_date(i['old']) or 'none'} -> {short_date(i['new']) or 'none'}",
         ),
+        ("Retired", since.get("retired", []), lambda i: f"{i['title']}: {i['reason']}"),
+        ("Merged", since.get("merged", []), lambda i: f"{i['title']}: merged into {i['into']}"),
         ("Notes", since["notes"], lambda i: f"{i['at'][:10]} {i['by']}: {i['text']}"),
     ]
     if not any(items for _, items, _ in blocks):

@@ -410,7 +410,7 @@ def test_grouped_rebuild_equals_undoing_every_event(
     for _ in range(160):
         tick()
         ref = rnd.choice(refs)
-        op = rnd.randrange(13)
+        op = rnd.randrange(14)
         try:
             if op == 0:
                 email = rnd.choice([None, "a@nhs.net", "b@nhs.net", "c@nhs.net"])
@@ -441,6 +441,11 @@ def test_grouped_rebuild_equals_undoing_every_event(
             elif op == 12 and len(refs) < 18:  # a report imported later
                 prefix = "B" if len(refs) < 12 else "C"
                 refs += add_report(store, prefix, items[prefix])
+            elif op == 13:  # reviewed: rejected (and retired) or accepted (again)
+                if rnd.random() < 0.5:
+                    store.reject([ref], "not a requirement here", by="t")
+                else:
+                    store.accept([ref], by="t")
         except RuleBroken:
             pass
     fields = {f for (f,) in store.conn.execute("SELECT DISTINCT field FROM events")}

@@ -80,6 +80,8 @@ def plan(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
             ("Retired one", GOV),
         ],
     )
+    # "Nobody owns this" leans on its paragraph, so it waited for review: accepted as it is
+    store.accept(["P-05"], by="Gov Lead")
     at(monkeypatch, "2026-02-02T09:00:00Z")
     store.assign(["P-01", "P-02", "P-08"], "Alice Smith", email="alice@nhs.net", by="Gov Lead")
     store.assign(["P-03", "P-04"], "Bob Jones", by="Gov Lead")
@@ -305,6 +307,14 @@ def test_since_lists_what_moved(plan: Store, runner: CliRunner) -> None:
         "since": "2026-03-01",
         "added": [],
         "completed": [{"ref": "P-08", "title": "Done though late", "owner": "Alice Smith"}],
+        "newly_blocked": [
+            {
+                "ref": "P-07",
+                "title": "Blocked by estates",
+                "owner": "Carol White",
+                "reason": "waiting for estates",
+            }
+        ],
         "newly_overdue": [
             {"ref": "P-04", "title": "Due yesterday", "owner": "Bob Jones", "due": "2026-03-09"}
         ],
@@ -319,6 +329,8 @@ def test_since_lists_what_moved(plan: Store, runner: CliRunner) -> None:
                 "new": "2026-03-24",
             }
         ],
+        "retired": [],
+        "merged": [],
         "notes": [
             {
                 "ref": "P-01",
@@ -342,6 +354,8 @@ def test_since_on_screen(plan: Store, runner: CliRunner) -> None:
         "What moved since the end of 1 March 2026\n"
         "Completed (1)\n"
         "  P-08  Done though late\n"
+        "Newly blocked (1)\n"
+        "  P-07  Blocked by estates: waiting for estates\n"
         "Newly overdue (1)\n"
         "  P-04  due 9 Mar 2026: Due yesterday\n"
         "New owners (1)\n"
@@ -352,6 +366,39 @@ def test_since_on_screen(plan: Store, runner: CliRunner) -> None:
         "  P-01  2026-03-06 Alice Smith: Draft to committee on 9 March\n"
         "  P-07  2026-03-06 Carol White: waiting for estates\n"
     )
+
+
+def test_since_counts_retirements_and_merges_in_the_period(
+    plan: Store, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at(monkeypatch, "2026-03-07T09:00:00Z")
+    plan.retire(["P-03"], "merged into P-01", by="Gov Lead")
+    plan.retire(["P-05"], "No longer needed: the service closed", by="Gov Lead")
+    monkeypatch.delenv("CPFT_TRACKER_NOW")
+    since = progress_json(runner, "--since", "2026-03-01")["since"]
+    assert since["retired"] == [
+        {
+            "ref": "P-05",
+            "title": "Nobody owns this",
+            "owner": None,
+            "reason": "No longer needed: the service closed",
+        }
+    ]
+    assert since["merged"] == [
+        {
+            "ref": "P-03",
+            "title": "Due the day after the window",
+            "owner": "Bob Jones",
+            "reason": "merged into P-01",
+            "into": "P-01",
+        }
+    ]
+    assert progress_json(runner, "--since", "2026-03-08")["since"]["retired"] == []  # before then
+    screen = runner.invoke(app, ["progress", "--by", "status", "--since", "2026-03-01"]).stdout
+    assert (
+        "Retired (1)\n  P-05  Nobody owns this: No longer needed: the service closed\n"
+        "Merged (1)\n  P-03  Due the day after the window: merged into P-01\n"
+    ) in screen
 
 
 def test_since_with_as_of_and_nothing_moved(plan: Store, runner: CliRunner) -> None:

@@ -155,7 +155,7 @@ def test_progress_command_shows_the_figures_of_every_action(
             window=figures["window_days"],
             generated_at=figures["generated_at"],
         )
-        assert figures == {**counted, "since": None}, as_of
+        assert figures == {**counted, "awaiting_review": 0, "since": None}, as_of
 
 
 FILTERS = [
@@ -224,32 +224,38 @@ def test_columns_unknown_are_refused_for_a_rebuilt_plan_too(plan: Store) -> None
 
 
 def test_a_database_from_the_first_schema_gets_the_progress_index(plan: Store) -> None:
-    """A plan written by the previous version (schema 1) is upgraded on opening: the index
-    the figures are counted from is added, and nothing a user sees changes."""
+    """A plan written by the first version (schema 1) is upgraded on opening: the index
+    the figures are counted from is added (m002, replaced by m003's with the review state
+    in it), every action is accepted, and nothing a user sees changes."""
     before = summarise(plan_actions(plan), today=DAYS[-1], window=14)
     plan.close()
     raw = sqlite3.connect(plan.path)
-    raw.execute("DROP INDEX actions_figures")
-    raw.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_progress_index'")
+    raw.execute("DROP INDEX actions_review_figures")
+    for column in ("rule", "confidence", "review", "review_reason"):
+        raw.execute(f"ALTER TABLE actions DROP COLUMN {column}")
+    raw.execute("ALTER TABLE events DROP COLUMN occurred_on")  # m006_team
+    raw.execute("DELETE FROM _sqlite_migrations WHERE name != 'm001_initial'")
     raw.commit()
     raw.close()
     old = Store.open(plan.path)
     try:
-        # (later migrations were already there: only m002 was missing)
-        assert sorted(old.applied_migrations()) == sorted(name for name, _ in MIGRATIONS)
+        assert old.applied_migrations() == [name for name, _ in MIGRATIONS]
         indexes = {
             r[0] for r in old.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
         }
-        assert "actions_figures" in indexes
+        assert "actions_review_figures" in indexes and "actions_figures" not in indexes
+        assert {r["review"] for r in old.actions()} == {"accepted"}
         assert summarise(plan_actions(old), today=DAYS[-1], window=14) == before
         plan_sql = " ".join(
             str(r[3])
             for r in old.conn.execute(
                 "EXPLAIN QUERY PLAN SELECT quality_statement, status, owner_id, retired, count(*)"
-                " FROM actions GROUP BY quality_statement, status, owner_id, retired"
+                " FROM actions WHERE review IN ('accepted')"
+                " GROUP BY quality_statement, status, owner_id, retired"
             )
         )
-        assert "COVERING INDEX actions_figures" in plan_sql and "TEMP B-TREE" not in plan_sql
+        assert "COVERING INDEX actions_review_figures" in plan_sql, plan_sql
+        assert "TEMP B-TREE" not in plan_sql
     finally:
         old.close()
 

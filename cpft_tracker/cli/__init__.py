@@ -91,6 +91,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Stop tracking actions, with a reason. They stay in history and exports; nothing is deleted.",
     ),
     "reinstate": ("cpft_tracker.cli.actions:reinstate", "Track retired actions again."),
+    "review": (
+        "cpft_tracker.cli.review:review",
+        "Walk the actions awaiting review one by one: accept, reject, retitle or skip each.",
+    ),
+    "accept": (
+        "cpft_tracker.cli.review:accept",
+        "Accept candidates as requirements: from now on they are tracked and counted in progress.",
+    ),
+    "reject": (
+        "cpft_tracker.cli.review:reject",
+        'Reject candidates that are not requirements: retired as "not a requirement: REASON".',
+    ),
     "export": (
         "cpft_tracker.cli.board:export",
         "Export actions for scripts and board papers (the same filters as 'list').",

@@ -5,12 +5,14 @@ views from ``asof.py``, the products from ``cpft_tracker.board`` and ``cpft_trac
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
 
 from cpft_tracker.cli.options import (
+    TRACKED,
     AsOf,
     DueBeforeFilter,
     Format,
@@ -58,6 +60,47 @@ def _grouping(value: str | None) -> list[str]:
     return [_GROUPING_ALIASES[key]]
 
 
+def _since_day(since: str | None, as_of_day: Any, today: Any) -> Any:
+    """The --since date (None when not given): a date before the --as-of date (or today)."""
+    from cpft_tracker.asof import parse_as_of
+
+    since_day = parse_as_of(since, today=today_date(), option="--since")
+    if since_day is not None and since_day >= today:
+        raise UsageProblem(
+            f"--since {since} must be a date before {today.isoformat()} "
+            f"({'the --as-of date' if as_of_day else 'today'}), e.g. the date of the last board report."
+        )
+    return since_day
+
+
+def _changes_since(
+    store: Any,
+    rows: Iterable[dict[str, Any]],
+    since_day: Any,
+    today: Any,
+    *,
+    report: str | None,
+    review: list[str] | None = None,
+) -> dict[str, Any]:
+    """What changed among ``rows`` (the plan shown) after the end of ``since_day``, from the
+    plan rebuilt then and the audit trail in between (``progress.changes_since``).
+    ``review``: the review states the plan shown counts (TRACKED for the board)."""
+    from cpft_tracker.asof import cutoff_utc, plan_actions
+    from cpft_tracker.progress import CHANGES_FIELDS, changes_since
+
+    filters = build_filters(today=today, report=report, review=review)
+    before = plan_actions(store, filters, since_day, columns=CHANGES_FIELDS)
+    refs = {r["ref"] for r in rows}
+    notes = [
+        e
+        for e in store.action_events_between(
+            cutoff_utc(since_day), cutoff_utc(today), ["note", "status"]
+        )
+        if e["ref"] in refs
+    ]
+    return changes_since(before, rows, notes, since=since_day, today=today)
+
+
 def progress(
     by: Annotated[
         str | None,
@@ -83,47 +126,42 @@ def progress(
 ) -> None:
     """Show progress for the board: % complete, BRAG counts, overdue, and tables by statement, owner, status.
 
-    Retired actions are not counted (they are shown as a separate number). --format json
-    gives the same figures for scripts (see docs/json-schemas.md).
+    Retired actions are not counted (they are shown as a separate number), nor are those
+    awaiting review (it says how many). --format json gives the same figures for scripts
+    (see docs/json-schemas.md).
     """
     import json
 
-    from cpft_tracker.asof import cutoff_utc, describe_as_of, parse_as_of, plan_actions
-    from cpft_tracker.board import long_date
-    from cpft_tracker.progress import CHANGES_FIELDS, SUMMARY_FIELDS, changes_since, summarise
+    from cpft_tracker.asof import awaiting_review, describe_as_of
+    from cpft_tracker.board import awaiting_line, long_date
+    from cpft_tracker.progress import CHANGES_FIELDS, SUMMARY_FIELDS, summarise
     from cpft_tracker.render import print_progress, utc_now_iso, write_stdout
 
     fmt = check_format(fmt, ("table", "json"))
     groupings = _grouping(by)
     store = open_store(readonly=True)
     as_of_day, today = resolve_as_of(as_of)
-    since_day = parse_as_of(since, today=today_date(), option="--since")
-    if since_day is not None and since_day >= today:
-        raise UsageProblem(
-            f"--since {since} must be a date before {today.isoformat()} "
-            f"({'the --as-of date' if as_of_day else 'today'}), e.g. the date of the last board report."
-        )
+    since_day = _since_day(since, as_of_day, today)
     fields = SUMMARY_FIELDS if since_day is None else CHANGES_FIELDS  # only what is shown
-    _, _, win, rows = plan_view(store, as_of=as_of, window=window, columns=fields, report=report)
-    filters = build_filters(today=today, report=report)
+    _, _, win, rows = plan_view(
+        store, as_of=as_of, window=window, columns=fields, report=report, review=TRACKED
+    )
+    filters = build_filters(today=today, report=report, review=TRACKED)
     figures: dict[str, Any] = summarise(rows, today=today, window=win, generated_at=utc_now_iso())
+    figures["awaiting_review"] = awaiting_review(store, filters, as_of_day)
     figures["since"] = None
     if since_day is not None:
-        before = plan_actions(store, filters, since_day, columns=fields)
-        refs = {r["ref"] for r in rows}
-        notes = [
-            e
-            for e in store.action_events_between(
-                cutoff_utc(since_day), cutoff_utc(today), ["note", "status"]
-            )
-            if e["ref"] in refs
-        ]
-        figures["since"] = changes_since(before, rows, notes, since=since_day, today=today)
+        figures["since"] = _changes_since(
+            store, rows, since_day, today, report=report, review=TRACKED
+        )
     if fmt == "json":
         write_stdout(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
         return
+    waiting = awaiting_line(figures)
     if not rows:
         say("No actions yet" + (f" at {describe_as_of(as_of_day)}" if as_of_day else "") + ".")
+        if waiting:
+            say(waiting)
         return
     position = (
         f"Action plan progress: as it stood at {describe_as_of(as_of_day)}"
@@ -131,18 +169,21 @@ def progress(
         else f"Action plan progress on {long_date(today)}"
     )
     print_progress(figures, position=position, groupings=groupings, since=figures["since"])
+    if waiting:
+        say(waiting)
 
 
 def export(
     fmt: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="json, csv, markdown (a board-paper section) or html (a board report).",
+            help="json (the default), csv, markdown (a board-paper section), html (a board "
+            "report) or xlsx (an Excel workbook; the default for -o FILE.xlsx).",
         ),
-    ] = "json",
+    ] = None,
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to a file, not stdout."),
@@ -156,16 +197,42 @@ def export(
     quality_statement: QualityStatementFilter = None,
     window: Window = None,
     as_of: AsOf = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Add what changed after the end of this date (e.g. the last board meeting): "
+            "completed, blocked, overdue, due dates moved, new, retired and merged actions.",
+        ),
+    ] = None,
 ) -> None:
     """Export actions for scripts and board papers (the same filters as 'list').
 
-    json and csv are for scripts and spreadsheets; markdown is a board-paper section and
-    html a self-contained report for a browser (summary, BRAG chart, a table per quality
-    statement, overdue actions first).
+    json and csv are for scripts and spreadsheets (every action, with its review state);
+    markdown is a board-paper section, html a self-contained report for a browser
+    (summary, BRAG chart, a table per quality statement, overdue actions first) and xlsx
+    an Excel workbook (a summary sheet, one row per action with BRAG fills and filters).
+    The board formats name the provider and the report, and give each action's latest
+    update; --since adds what changed since a date. They count and list tracked actions
+    only, and say how many await review.
     """
     from cpft_tracker import render
 
-    fmt = check_format(fmt, ("json", "csv", "markdown", "md", "html"))
+    if fmt is None:
+        fmt = "xlsx" if output and output.lower().endswith(".xlsx") else "json"
+    fmt = check_format(fmt, ("json", "csv", "markdown", "md", "html", "xlsx"))
+    board_paper = fmt not in ("json", "csv")  # counts, and lists, tracked actions only
+    if fmt == "xlsx" and output in (None, "-") and sys.stdout.isatty():
+        raise UsageProblem(
+            "An Excel workbook is a binary file and cannot be shown in the terminal. "
+            "Write it to a file: cpft-tracker export --format xlsx -o board.xlsx"
+        )
+    if since is not None and fmt == "csv":
+        raise UsageProblem(
+            "--since does not fit a CSV file (one row per action). "
+            "Use --format json, markdown, html or xlsx for what changed."
+        )
     store = open_store(readonly=True)
     as_of_day, today, win, actions = plan_view(
         store,
@@ -178,20 +245,63 @@ def export(
         due_before=due_before,
         report=report,
         quality_statement=quality_statement,
+        review=TRACKED if board_paper else None,
     )
-    text: str | Iterable[str]
+    since_day = _since_day(since, as_of_day, today)
+    changes = (
+        _changes_since(
+            store,
+            actions,
+            since_day,
+            today,
+            report=report,
+            review=TRACKED if board_paper else None,
+        )
+        if since_day is not None
+        else None
+    )
+    text: str | bytes | Iterable[str]
     if fmt == "json":
-        text = render.actions_json_chunks(actions, today=today, window=win)
+        text = render.actions_json_chunks(actions, today=today, window=win, since=changes)
     elif fmt == "csv":
         text = render.actions_csv_lines(actions, today=today, window=win)
     else:
         from cpft_tracker import board
+        from cpft_tracker.asof import awaiting_review
         from cpft_tracker.progress import summarise
 
         generated_at = render.utc_now_iso()
         figures = summarise(actions, today=today, window=win, generated_at=generated_at)
-        make = board.html_report if fmt == "html" else board.markdown_report
+        view = getattr(actions, "filters", None)  # the PlanRows' filters: the same view
+        figures["awaiting_review"] = awaiting_review(store, view, as_of_day)
+        story = _board_story(store, actions, as_of_day)
+        story.since = changes
+        make: Any = board.html_report if fmt == "html" else board.markdown_report
+        if fmt == "xlsx":
+            from cpft_tracker.workbook import xlsx_report
+
+            make = xlsx_report
         text = make(
-            actions, figures, today=today, window=win, generated_at=generated_at, as_of=as_of_day
+            actions,
+            figures,
+            today=today,
+            window=win,
+            generated_at=generated_at,
+            as_of=as_of_day,
+            story=story,
         )
     write_output(text, output)
+
+
+def _board_story(store: Any, actions: Iterable[dict[str, Any]], as_of_day: Any) -> Any:
+    """What the board paper says beyond the figures: the reports its actions come from (or,
+    with none, every report imported by then) and each action's latest update."""
+    from cpft_tracker.asof import cutoff_utc
+    from cpft_tracker.board import BoardStory
+
+    cutoff = cutoff_utc(as_of_day) if as_of_day is not None else None
+    reports = [r for r in store.reports() if cutoff is None or r["imported_at"] < cutoff]
+    shown = {r["report"] for r in actions}
+    if shown:
+        reports = [r for r in reports if r["name"] in shown]
+    return BoardStory(reports=reports, updates=store.latest_updates(cutoff))

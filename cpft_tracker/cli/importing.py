@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,6 +14,7 @@ from cpft_tracker.cli.options import (
 )
 from cpft_tracker.cli.output import say
 from cpft_tracker.errors import (
+    BadDocument,
     UsageProblem,
 )
 
@@ -30,6 +31,13 @@ def bundled_report() -> Path:
     except (ModuleNotFoundError, TypeError):
         pass
     return Path(__file__).resolve().parents[2] / "data" / name
+
+
+def _name_refs(reason: str, refs: dict[int, str]) -> str:
+    """A review reason with the positions it names ("#14") given as refs ("CPFT-14")."""
+    import re
+
+    return re.sub(r"#(\d+)", lambda m: refs.get(int(m.group(1)), m.group(0)), reason)
 
 
 def import_(
@@ -69,18 +77,24 @@ def import_(
             help="Import the bundled example: CQC's 17 July 2025 well-led report on CPFT.",
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Import a file even if it does not look like a CQC report."),
+    ] = False,
     by: By = None,
 ) -> None:
     """Extract every must/needs requirement from CQC report files and add each as an action.
 
     Importing the same file again adds nothing and keeps owners, dates, statuses and notes;
     a revised report adds only its new requirements and flags the ones it no longer has.
+    A file that does not look like a CQC report (a licence, a page about something else,
+    this tool's own board report) is refused unless --force is given.
     """
     import hashlib  # here, not at the top: only import needs it (start-up, issue 7)
     import re
 
     from cpft_tracker.documents import read_document
-    from cpft_tracker.extract import document_title, extract_requirements
+    from cpft_tracker.extract import document_title, extract_requirements, looks_like_cqc_report
     from cpft_tracker.store import who
 
     paths = list(files or [])
@@ -99,19 +113,42 @@ def import_(
     documents = [
         read_document(Path(p)) for p in paths
     ]  # read them all first: a bad file changes nothing
+    forced: dict[Path, str] = {}
+    for doc in documents:  # and refuse any that is not a report before anything changes
+        ok, why = looks_like_cqc_report(doc.text)
+        if ok:
+            continue
+        if not force:
+            raise BadDocument(
+                f"{doc.path.name} does not look like a CQC report: {why}. Nothing was imported; "
+                "if it is one, import it anyway with --force."
+            )
+        forced[doc.path] = f"imported with --force: {why}"
     store = None if dry_run and not db_path().exists() else open_store(create=not dry_run)
     added_any = False
+    to_review: list[dict[str, Any]] = []
     for doc in documents:
         requirements = extract_requirements(doc.text, include_should=include_should)
         name = " ".join((report or document_title(doc.text) or doc.path.stem).split())
         sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         if store is None:
+            from cpft_tracker.extract import needs_review
             from cpft_tracker.store import ImportResult, derive_prefix
 
             result = ImportResult(report=name, report_created=True)
+            refs = {
+                r.position: f"{prefix or derive_prefix(name)}-{i:02d}"
+                for i, r in enumerate(requirements, start=1)
+            }
+            flagged = {
+                position: _name_refs(reason, refs)
+                for position, reason in needs_review(requirements)
+            }
             for i, req in enumerate(requirements, start=1):
                 result.added.append(
                     {
+                        "review": "awaiting" if req.position in flagged else "accepted",
+                        "review_reason": flagged.get(req.position),
                         "ref": f"{prefix or derive_prefix(name)}-{i:02d}",
                         "requirement": req.text,
                         "keyword": req.keyword,
@@ -131,6 +168,7 @@ def import_(
                 by=who(by),
                 prefix=prefix,
                 dry_run=dry_run,
+                note=forced.get(doc.path),
             )
         added_any = added_any or bool(result.added)
         if dry_run:
@@ -154,9 +192,35 @@ def import_(
                 f", {len(result.no_longer_in_source)} no longer in the report (kept, flagged)"
             )
         say(summary + ".")
+        to_review += [item for item in result.added if item.get("review") == "awaiting"]
+    if to_review:
+        n = len(to_review)
+        say(
+            f"{n} {'would need' if dry_run else 'need'} a human look before "
+            f"{'they count' if n != 1 else 'it counts'} in progress:"
+        )
+        for item in to_review:
+            say(f"  {item['ref']}: {item['review_reason']}")
+    elif store is not None and not dry_run:
+        from cpft_tracker.store import Filters
+
+        waiting = store.count_plan(Filters(review=["awaiting"], include_retired=False))
+        if waiting:
+            s = "s" if waiting != 1 else ""
+            say(
+                f"{waiting} action{s} still await{'' if s else 's'} review: run cpft-tracker review."
+            )
     if dry_run:
         say("Dry run: nothing was changed.")
     elif store is not None and added_any:
+        if to_review:
+            say(
+                "Next: run cpft-tracker review to accept or reject "
+                f"{'them' if len(to_review) != 1 else 'it'} (in scripts: cpft-tracker accept "
+                'REF... or cpft-tracker reject REF... --reason "why").'
+            )
         say(
-            "Next: give each action an owner (cpft-tracker assign REF... OWNER) and a due date (cpft-tracker due REF... DATE)."
+            "Then: give each action an owner (cpft-tracker assign REF... OWNER) and a due date (cpft-tracker due REF... DATE)."
+            if to_review
+            else "Next: give each action an owner (cpft-tracker assign REF... OWNER) and a due date (cpft-tracker due REF... DATE)."
         )

@@ -222,8 +222,13 @@ def build_filters(
     due_before: str | None = None,
     report: str | None = None,
     quality_statement: str | None = None,
+    review: list[str] | None = None,
 ) -> Any:
-    """Turn the shared filter options into store Filters (values checked, dates read)."""
+    """Turn the shared filter options into store Filters (values checked, dates read).
+
+    ``review``: only actions in these review states (progress and the board paper count
+    the accepted ones: TRACKED).
+    """
     from cpft_tracker.dates import parse_date
     from cpft_tracker.store import Filters
 
@@ -239,7 +244,13 @@ def build_filters(
         due_before=parse_date(due_before, base=today).isoformat() if due_before else None,
         report=one_line(report),
         quality_statement=parse_quality_statement(quality_statement) if quality_statement else None,
+        review=list(review or []),
     )
+
+
+# The review states progress and the board paper count: candidates awaiting review are
+# counted apart ("2 actions awaiting review"), rejected ones are not requirements at all.
+TRACKED = ["accepted"]
 
 
 def plan_view(

@@ -29,16 +29,21 @@ def report_changes(changes: list[Any], nothing: str) -> None:
         say(f"{c.ref}: {describe_event({'field': c.field, 'old': c.old, 'new': c.new})}")
 
 
-def write_output(text: str | Iterable[str], output: str | None) -> None:
+def write_output(text: str | bytes | Iterable[str], output: str | None) -> None:
     """Data to stdout, or to a file with -o (written whole, then moved into place).
 
     ``text`` may be the pieces of the data as they are produced (an export): they are
-    written as they come, so the whole document is never held at once.
+    written as they come, so the whole document is never held at once. ``bytes`` (an
+    .xlsx workbook) are written as they are.
     """
     from cpft_tracker.render import write_stdout, write_stdout_chunks
 
     if output is None or output == "-":
-        if isinstance(text, str):
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        elif isinstance(text, str):
             write_stdout(text)
         else:
             write_stdout_chunks(text)
@@ -46,12 +51,13 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
     target = Path(output)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            if isinstance(text, str):
-                fh.write(text)
+        binary = isinstance(text, bytes)
+        with tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="") as fh:
+            if isinstance(text, str | bytes):
+                fh.write(text)  # type: ignore[arg-type]
             else:
                 for piece in text:
-                    fh.write(piece)
+                    fh.write(piece)  # type: ignore[arg-type]
         tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

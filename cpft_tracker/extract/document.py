@@ -126,6 +126,25 @@ _REGULATOR_RES = [re.compile(p, re.I) for p in REGULATOR_MARKERS]
 _REPORT_RES = [re.compile(p, re.I) for p in REPORT_MARKERS]
 # Only the start of a long file is needed to tell.
 SNIFF_CHARS = 200_000
+# An excerpt copied out of a report (its list of actions, without the pages around them)
+# names neither CQC nor its law, but its sentences say what the provider must do: taken
+# when at least this share of its sentences do.
+EXCERPT_SHARE = 0.5
+_PROVIDER_MUST_RE = re.compile(
+    r"\b(?:trust|provider|practice|service|home|hospital|registered manager|leaders?|"
+    r"managers?|board|staff)\b[^.;:!?]{0,80}?\b(?:must|needs? to|needed to|should)\b",
+    re.I,
+)
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _is_excerpt_of_requirements(head: str) -> bool:
+    """Do at least EXCERPT_SHARE of the text's sentences say what a provider must do?"""
+    sentences = [s for s in _SENTENCE_SPLIT_RE.split(head) if len(s.split()) >= 3]
+    if not sentences:
+        return False
+    taken = sum(1 for s in sentences if _PROVIDER_MUST_RE.search(s))
+    return taken >= 1 and taken >= EXCERPT_SHARE * len(sentences)
 
 
 def looks_like_cqc_report(text: str) -> tuple[bool, str]:
@@ -133,13 +152,16 @@ def looks_like_cqc_report(text: str) -> tuple[bool, str]:
 
     The reason is one plain sentence for the person importing: why it was taken or refused.
     Refused: this tool's own board paper or JSON export, a software licence, and any text
-    that never names CQC (or the law it applies) or does not talk like an inspection report.
+    that never names CQC (or the law it applies) or does not talk like an inspection report,
+    unless it is an excerpt most of whose sentences say what a provider must do.
     """
     head = text[:SNIFF_CHARS]
     if _OWN_EXPORT_RE.search(head):
         return False, "it is a board report or export made by cpft-tracker, not a CQC report"
     if _LICENCE_RE.search(head):
         return False, "it is a software licence, not a CQC report"
+    if _is_excerpt_of_requirements(head):
+        return True, "its sentences say what a provider must do, as a CQC report's do"
     if not any(r.search(head) for r in _REGULATOR_RES):
         return False, "it never mentions CQC, its regulations or its quality statements"
     found = sum(1 for r in _REPORT_RES if r.search(head))

@@ -49,6 +49,7 @@ class Filters:
     report: str | None = None
     quality_statement: str | None = None
     include_retired: bool = True
+    review: list[str] = field(default_factory=list)  # only these review states (empty: any)
 
 
 @runtime_checkable
@@ -121,6 +122,7 @@ class PlanStore(Protocol):
     def action_events_between(
         self, start: str, end: str, fields: Sequence[str]
     ) -> list[dict[str, Any]]: ...
+    def latest_updates(self, cutoff: str | None = None) -> dict[int, dict[str, Any]]: ...
 
     # -- audited writes (each one transaction with its events) -------------------
     def assign(
@@ -188,6 +190,8 @@ class PlanStore(Protocol):
     def reinstate(
         self, refs: Sequence[str], *, by: str, note: str | None = None
     ) -> list[Change]: ...
+    def accept(self, refs: Sequence[str], *, by: str, note: str | None = None) -> list[Change]: ...
+    def reject(self, refs: Sequence[str], reason: str, *, by: str) -> list[Change]: ...
     def set_setting(self, key: str, value: str, *, by: str) -> Change | None: ...
     def record_reminders(
         self, action_ids: Sequence[int], recipient: str, kind: str, *, sent_on: str, at: str
@@ -204,6 +208,7 @@ class PlanStore(Protocol):
         by: str,
         prefix: str | None = None,
         dry_run: bool = False,
+        note: str | None = None,
     ) -> ImportResult: ...
     def apply_plan(
         self,

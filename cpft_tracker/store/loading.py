@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,11 @@ def _note(edit: Mapping[str, Any], name: str, default: str | None) -> str | None
     return notes.get(name, default)
 
 
+def _by_ref(reason: str, ref_at: dict[int, str]) -> str:
+    """A review reason with the positions it names ("#14") given as refs ("CPFT-14")."""
+    return re.sub(r"#(\d+)", lambda m: ref_at.get(int(m.group(1)), m.group(0)), reason)
+
+
 class PlanLoading(AuditedWrites):
     """Reports imported into actions, and edited plan files applied."""
 
@@ -35,17 +41,23 @@ class PlanLoading(AuditedWrites):
         by: str,
         prefix: str | None = None,
         dry_run: bool = False,
+        note: str | None = None,
     ) -> ImportResult:
         """Add each new requirement of a report as an action, in one transaction.
 
         The report is identified by its name; each requirement by the fingerprint of
         its sentence. Requirements already there are left alone (owners, dates,
         statuses and notes kept); ones missing from this version are flagged
-        ``in_source = 0``, never deleted.
+        ``in_source = 0``, never deleted. ``note`` goes on the report's import event
+        (e.g. why a file that did not look like a report was imported with --force).
         """
-        from cpft_tracker.extract import fingerprint
+        from cpft_tracker.extract import fingerprint, needs_review
 
         at = now_utc()
+        # the new ones that deserve a human look wait for review (not counted until accepted)
+        flagged = dict(needs_review(requirements))
+        ref_at: dict[int, str] = {}  # position -> ref, to name "#14" in the reasons by ref
+        awaiting: list[tuple[int | None, dict[str, Any]]] = []
         with self.write():
             report = self.conn.execute("SELECT * FROM reports WHERE name = ?", [name]).fetchone()
             result = ImportResult(report=name, report_created=report is None)
@@ -67,6 +79,7 @@ class PlanLoading(AuditedWrites):
                         new=source_file,
                         report_id=report_id,
                         subject=name,
+                        note=note,
                     )
                 existing: dict[str, dict[str, Any]] = {}
                 next_number = 1
@@ -76,7 +89,8 @@ class PlanLoading(AuditedWrites):
                 existing = {
                     row["fingerprint"]: dict(row)
                     for row in self.conn.execute(
-                        "SELECT id, ref, fingerprint, in_source, title, requirement FROM actions WHERE report_id = ?",
+                        "SELECT id, ref, fingerprint, in_source, title, requirement, review,"
+                        " review_reason FROM actions WHERE report_id = ?",
                         [report_id],
                     )
                 }
@@ -93,6 +107,7 @@ class PlanLoading(AuditedWrites):
                         new=source_file,
                         report_id=report_id,
                         subject=name,
+                        note=note,
                     )
 
             seen: set[str] = set()
@@ -101,7 +116,7 @@ class PlanLoading(AuditedWrites):
                 if fp in seen:
                     continue  # the same sentence twice in one report is one action
                 seen.add(fp)
-                item = {
+                item: dict[str, Any] = {
                     "requirement": req.text,
                     "title": req.title,
                     "keyword": req.keyword,
@@ -109,10 +124,15 @@ class PlanLoading(AuditedWrites):
                     "section": req.section,
                     "quality_statement": req.quality_statement,
                     "line": req.line,
+                    "rule": req.rule,
+                    "confidence": req.confidence,
+                    "review": "awaiting" if req.position in flagged else "accepted",
+                    "review_reason": flagged.get(req.position),
                 }
                 if fp in existing:
                     row = existing[fp]
-                    item["ref"] = row["ref"]
+                    item["ref"] = ref_at[req.position] = row["ref"]
+                    item["review"], item["review_reason"] = row["review"], row["review_reason"]
                     if not row["in_source"]:
                         result.back_in_source.append(item)
                         if not dry_run:
@@ -122,15 +142,17 @@ class PlanLoading(AuditedWrites):
                     continue
                 ref = f"{chosen_prefix}-{next_number:02d}"
                 next_number += 1
-                item["ref"] = ref
+                item["ref"] = ref_at[req.position] = ref
                 result.added.append(item)
                 if dry_run:
+                    if item["review"] == "awaiting":
+                        awaiting.append((None, item))
                     continue
                 cur = self.conn.execute(
                     """INSERT INTO actions (ref, report_id, fingerprint, requirement, title, context, section,
                            line, position, keyword, matched, quality_statement, status, in_source,
-                           created_at, updated_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'not-started', 1, ?, ?)""",
+                           created_at, updated_at, rule, confidence, review)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'not-started', 1, ?, ?, ?, ?, ?)""",
                     [
                         ref,
                         report_id,
@@ -146,6 +168,9 @@ class PlanLoading(AuditedWrites):
                         req.quality_statement,
                         at,
                         at,
+                        req.rule,
+                        req.confidence,
+                        item["review"],
                     ],
                 )
                 self._event(
@@ -156,6 +181,8 @@ class PlanLoading(AuditedWrites):
                     action_id=cur.lastrowid,
                     note=f"imported from {source_file}",
                 )
+                if item["review"] == "awaiting":
+                    awaiting.append((cur.lastrowid, item))
             for fp, row in existing.items():
                 if fp not in seen and row["in_source"]:
                     result.no_longer_in_source.append(
@@ -169,6 +196,13 @@ class PlanLoading(AuditedWrites):
                         self._set(
                             row, "in_source", 0, at=at, by=by, note=f"no longer in {source_file}"
                         )
+            for action_id, item in awaiting:  # "#14" -> "CPFT-14", now every ref is known
+                item["review_reason"] = _by_ref(item["review_reason"], ref_at)
+                if action_id is not None:
+                    self.conn.execute(
+                        "UPDATE actions SET review_reason = ? WHERE id = ?",
+                        [item["review_reason"], action_id],
+                    )
         return result
 
     def _free_prefix(self, wanted: str) -> str:

@@ -159,6 +159,45 @@ class PlanReads(PlanViews):
         ).fetchall()
         return [dict(r) for r in rows]
 
+    def latest_updates(self, cutoff: str | None = None) -> dict[int, dict[str, Any]]:
+        """For each action, the events a board paper tells its story from (before UTC ``cutoff``).
+
+        Keyed by action id: ``latest`` (its newest note or status change), ``blocked`` (its
+        newest change of status to blocked) and ``noted`` (its newest event carrying a note:
+        a progress note, or a note given with a status change); each an event dict (``at``,
+        ``by``, ``field``, ``old``, ``new``, ``note``) or None. Actions with none are absent.
+        """
+        where = "action_id IS NOT NULL AND field IN ('note', 'status')"
+        params: list[Any] = []
+        if cutoff is not None:
+            where += " AND at < ?"
+            params.append(cutoff)
+        picked = self.conn.execute(
+            "SELECT action_id, max(id),"  # noqa: S608 - fixed text
+            " max(CASE WHEN field = 'status' AND new = 'blocked' THEN id END),"
+            " max(CASE WHEN field = 'note' OR note IS NOT NULL THEN id END)"
+            f" FROM events WHERE {where} GROUP BY action_id",
+            params,
+        ).fetchall()
+        ids = sorted({i for row in picked for i in row[1:] if i is not None})
+        events: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(ids), 50_000):
+            chunk = ids[start : start + 50_000]
+            for row in self.conn.execute(
+                "SELECT id, at, by, field, old, new, note FROM events"  # noqa: S608
+                f" WHERE {dialect.in_list('id')}",
+                [json.dumps(chunk)],
+            ):
+                events[int(row["id"])] = dict(row)
+        return {
+            int(action_id): {
+                "latest": events.get(latest) if latest else None,
+                "blocked": events.get(blocked) if blocked else None,
+                "noted": events.get(noted) if noted else None,
+            }
+            for action_id, latest, blocked, noted in picked
+        }
+
     def owner_emails(self) -> dict[str, str | None]:
         """Every owner's email address now, keyed by the casefolded owner name."""
         return {

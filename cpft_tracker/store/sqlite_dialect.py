@@ -123,6 +123,30 @@ def m002_progress_index(db: Any) -> None:
     )
 
 
+# Plain SQL that PostgreSQL runs as it is (a PostgreSQL backend runs this same list).
+M003_REVIEW = [
+    # which rule of extract/review.py took it, and how sure the extractor was
+    "ALTER TABLE actions ADD COLUMN rule TEXT",
+    "ALTER TABLE actions ADD COLUMN confidence TEXT",
+    # accepted: tracked; awaiting: a candidate a person should look at first; rejected:
+    # not a requirement (and retired). Actions from before this version were all tracked.
+    "ALTER TABLE actions ADD COLUMN review TEXT NOT NULL DEFAULT 'accepted'"
+    " CHECK (review IN ('accepted', 'awaiting', 'rejected'))",
+    # why it deserves a look (set at import for the awaiting ones)
+    "ALTER TABLE actions ADD COLUMN review_reason TEXT",
+    # the progress figures count accepted actions only: m002's index with review in it
+    "DROP INDEX IF EXISTS actions_figures",
+    "CREATE INDEX actions_review_figures ON actions"
+    "(quality_statement, status, owner_id, retired, review, due, report_id, created_at)",
+]
+
+
+def m003_review(db: Any) -> None:
+    """Why each action was taken and how sure, and its review state (issue 11 item 3)."""
+    for statement in M003_REVIEW:
+        db.execute(statement)
+
+
 def m006_team(db: Any) -> None:
     """When a change happened, kept beside when it was recorded (issue 13, ``--on DATE``).
 
@@ -137,6 +161,7 @@ def m006_team(db: Any) -> None:
 MIGRATIONS: list[tuple[str, Any]] = [
     ("m001_initial", m001_initial),
     ("m002_progress_index", m002_progress_index),
+    ("m003_review", m003_review),
     ("m006_team", m006_team),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

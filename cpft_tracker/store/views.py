@@ -58,6 +58,10 @@ ACTION_FIELDS: dict[str, str] = {
     "version": "(SELECT max(ev.id) FROM events ev WHERE ev.action_id = a.id)",
     "report_id": "a.report_id",
     "fingerprint": "a.fingerprint",
+    "rule": "a.rule",
+    "confidence": "a.confidence",
+    "review": "a.review",
+    "review_reason": "a.review_reason",
 }
 
 
@@ -80,7 +84,16 @@ ACTION_FROM = (
 PLAN_ORDER = "report_id, position, id"
 
 # Fields whose events carry the value in force before the change in ``old`` (asof.py).
-UNDOABLE_FIELDS = ("owner", "due", "status", "evidence", "retired", "title", "quality_statement")
+UNDOABLE_FIELDS = (
+    "owner",
+    "due",
+    "status",
+    "evidence",
+    "retired",
+    "title",
+    "quality_statement",
+    "review",
+)
 _PIVOTED = (*UNDOABLE_FIELDS, "in_source")
 
 # One row per action changed at or after the cut-off: whether it was created since, and
@@ -181,6 +194,9 @@ class PlanViews(StoreConnection):
         if f.quality_statement is not None:
             where.append("a.quality_statement = ?")
             params.append(f.quality_statement)
+        if f.review:
+            where.append(f"a.review IN ({dialect.placeholders(f.review)})")
+            params.extend(f.review)
         if not f.include_retired:
             where.append("a.retired IS NULL")
         return where, params
@@ -212,6 +228,9 @@ class PlanViews(StoreConnection):
         if f.quality_statement is not None:
             where.append("p.quality_statement = ?")
             params.append(f.quality_statement)
+        if f.review:
+            where.append(f"p.review IN ({dialect.placeholders(f.review)})")
+            params.extend(f.review)
         if not f.include_retired:
             where.append("coalesce(p.retired, '') = ''")
         return where, params
@@ -368,7 +387,7 @@ class PlanViews(StoreConnection):
         due from ``today`` to ``amber_until`` (the warning window) and from ``today`` to
         ``soon_until`` (30 days): ``progress.counted_in_sql`` makes the BRAG, overdue and
         due-soon figures from these by the rules of ``models.rag`` (tested against it).
-        The plan now is counted from the ``actions_figures`` index (migration m002) in its
+        The plan now is counted from the ``actions_review_figures`` index (m002, m003) in its
         own order: no sort, no action row read; owners are named afterwards from their ids.
         """
         sums = (

@@ -16,6 +16,9 @@ from cpft_tracker.store.interface import Change
 from cpft_tracker.store.reads import PlanReads
 from cpft_tracker.store.values import _clean_text, _text, check_email, clean_name, now_utc
 
+# How a rejected candidate's retirement reads ("not a requirement: describes a meeting").
+NOT_A_REQUIREMENT = "not a requirement"
+
 
 class AuditedWrites(PlanReads):
     """Changes to owners, due dates, statuses, notes, evidence, titles, retirement and settings."""
@@ -380,6 +383,51 @@ class AuditedWrites(PlanReads):
                 for a in self.actions_by_refs(refs)
                 if (c := self._set(a, "retired", None, at=at, by=by, note=note))
             ]
+
+    # -- review (issue 11 item 3): is a candidate a requirement? -------------------------
+
+    def accept(self, refs: Sequence[str], *, by: str, note: str | None = None) -> list[Change]:
+        """Accept candidates as requirements: they are tracked and counted from now on.
+
+        One transaction; one ``review`` event for each action accepted. Accepting a
+        rejected one also takes back its "not a requirement" retirement. Actions already
+        accepted are left alone (no change returned for them); an unknown ref changes nothing.
+        """
+        at = now_utc()
+        changes: list[Change] = []
+        with self.write():
+            for action in self.actions_by_refs(refs):
+                c = self._set(action, "review", "accepted", at=at, by=by, note=note)
+                if c is None:
+                    continue
+                changes.append(c)
+                if (action["retired"] or "").startswith(NOT_A_REQUIREMENT):
+                    self._set(action, "retired", None, at=at, by=by, note="accepted in review")
+        return changes
+
+    def reject(self, refs: Sequence[str], reason: str, *, by: str) -> list[Change]:
+        """Reject candidates: not requirements. Retired as "not a requirement: REASON".
+
+        One transaction; for each action rejected a ``review`` event (with the reason as
+        its note) and its retirement. They stay rejected when the report is imported again
+        (re-import leaves existing actions alone). Already rejected ones are left alone.
+        """
+        reason = _clean_text(reason)
+        if not reason:
+            raise UsageProblem(
+                'Give the reason it is not a requirement, e.g. --reason "describes what staff said".'
+            )
+        at = now_utc()
+        changes: list[Change] = []
+        with self.write():
+            for action in self.actions_by_refs(refs):
+                c = self._set(action, "review", "rejected", at=at, by=by, note=reason)
+                if c is None:
+                    continue
+                changes.append(c)
+                if not action["retired"]:
+                    self._set(action, "retired", f"{NOT_A_REQUIREMENT}: {reason}", at=at, by=by)
+        return changes
 
     def record_reminders(
         self, action_ids: Sequence[int], recipient: str, kind: str, *, sent_on: str, at: str
