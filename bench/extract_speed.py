@@ -4,7 +4,8 @@ under 2 s").
     .venv/bin/python bench/extract_speed.py            # 5 runs, the bundled report repeated to 1 MB
     .venv/bin/python bench/extract_speed.py --runs 9 --size 2000000
 
-A benchmark, not a test: it prints CPU time (this process's user + system time, steadier than the
+Two inputs: the bundled report repeated to the size, and the tuning corpus (tests/corpus/*.txt,
+read as the importer reads them) repeated to the size: many styles, lists and tables. A benchmark, not a test: it prints CPU time (this process's user + system time, steadier than the
 wall clock on a shared machine) and wall time, min / median / max, and the requirements found. The
 tests only check that the same 1 MB text gives the right number of requirements.
 """
@@ -28,20 +29,29 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000, help="characters of report text")
     args = parser.parse_args()
 
-    text = BUNDLED.read_text(encoding="utf-8")
-    big = (text + "\n\n") * (args.size // len(text) + 1)
+    from cpft_tracker.documents import read_document
+
+    corpus = "\n\n".join(
+        read_document(p).text for p in sorted((ROOT / "tests" / "corpus").glob("*.txt"))
+    )
+    for name, text in (
+        ("the bundled report", BUNDLED.read_text(encoding="utf-8")),
+        ("the tuning corpus", corpus),
+    ):
+        measure(name, (text + "\n\n") * (args.size // len(text) + 1), args.runs)
+
+
+def measure(name: str, big: str, runs: int) -> None:
     extract_requirements(big)  # warm-up: imports, compiled patterns
     cpu: list[float] = []
     wall: list[float] = []
     found = 0
-    for _ in range(args.runs):
+    for _ in range(runs):
         c0, w0 = time.process_time(), time.perf_counter()
         found = len(extract_requirements(big))
         cpu.append(time.process_time() - c0)
         wall.append(time.perf_counter() - w0)
-    print(
-        f"extract_requirements on {len(big):,} characters ({found:,} requirements), {args.runs} runs"
-    )
+    print(f"{name}: {len(big):,} characters ({found:,} requirements), {runs} runs")
     for name, values in (("CPU", cpu), ("wall", wall)):
         print(
             f"  {name:>4}: min {min(values):.2f} s  median {statistics.median(values):.2f} s"

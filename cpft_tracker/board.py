@@ -5,7 +5,8 @@ module never imports ``render``.)
 
 Everything that comes from the database is escaped: ``html.escape`` for HTML; for Markdown,
 ``&``, ``<`` and ``>`` become entities (a Markdown viewer would otherwise run raw HTML),
-``\\ | * _ ` [ ]`` get a backslash, and line breaks become ``<br>``.
+``\\ | * _ ` [ ]`` get a backslash, and line breaks become ``<br>``. In both, control
+characters and bidi overrides are shown as text (``textsafe.visible``), never obeyed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from cpft_tracker.models import RAGS, days_overdue, is_overdue, rag_of
 from cpft_tracker.quality_statements import NAMES
+from cpft_tracker.textsafe import visible
 
 RAG_WORDS = {"blue": "Blue", "green": "Green", "amber": "Amber", "red": "Red"}
 RAG_MEANING = {"blue": "complete", "green": "on track", "amber": "at risk", "red": "off track"}
@@ -47,6 +49,11 @@ def short_date(iso: str | None) -> str:
 def produced_label(generated_at: str) -> str:
     """'2026-04-01T09:30:00Z' -> '2026-04-01 09:30 UTC'."""
     return generated_at.replace("T", " ")[:16] + " UTC"
+
+
+def chain_head_label(head: tuple[int, str | None]) -> str:
+    """The audit trail's chain head as published in a board paper (see docs/faults.md)."""
+    return f"Audit chain head: {head[1] or '(no hash)'} (event {head[0]})"
 
 
 def position_label(today: dt.date, as_of: dt.date | None) -> str:
@@ -273,7 +280,8 @@ def md_cell(value: Any) -> str:
         return ""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return "<br>".join(part.strip() for part in re.split(r"\r\n|\r|\n", text.strip()))
+    # control characters and bidi overrides shown, never obeyed (issue 14, finding 5)
+    return "<br>".join(visible(part.strip()) for part in re.split(r"\r\n|\r|\n", text.strip()))
 
 
 def markdown_report(
@@ -285,6 +293,7 @@ def markdown_report(
     generated_at: str,
     as_of: dt.date | None = None,
     story: BoardStory | None = None,
+    chain_head: tuple[int, str | None] | None = None,
 ) -> str:
     """A board-paper section: who and which reports, the summary figures, what changed since
     the last paper (with ``--since``), then a table per quality statement."""
@@ -302,6 +311,8 @@ def markdown_report(
         f"{position_label(today, as_of)}. Produced {produced_label(generated_at)}. "
         f"Amber warning window: {window} days."
     )
+    if chain_head is not None:
+        out += ["", chain_head_label(chain_head) + "."]
     out += ["", "| Measure | Number |", "| --- | ---: |"]
     out += [f"| {label} | {value} |" for label, value in summary_lines(figures, since)]
     if awaiting := awaiting_line(figures):
@@ -371,7 +382,8 @@ def markdown_report(
 
 def esc(value: Any) -> str:
     """Text from the database made safe for HTML (text and attribute values)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    # control characters and bidi overrides shown, never obeyed (issue 14, finding 5)
+    return html.escape(visible("" if value is None else str(value), multiline=True), quote=True)
 
 
 def esc_lines(value: Any) -> str:
@@ -450,6 +462,7 @@ def html_report(
     generated_at: str,
     as_of: dt.date | None = None,
     story: BoardStory | None = None,
+    chain_head: tuple[int, str | None] | None = None,
 ) -> str:
     """One self-contained HTML page: who and which reports, the summary, BRAG chart (inline
     SVG), what changed since the last paper (with ``--since``), a table per quality statement.
@@ -493,6 +506,11 @@ def html_report(
         f'<p class="meta" id="position">{esc(position)}.</p>',
         f'<p class="meta" id="produced">Produced {esc(produced_label(generated_at))}. '
         f"Amber warning window: {window} days.</p>",
+        *(
+            [f'<p class="meta" id="chain">{esc(chain_head_label(chain_head))}.</p>']
+            if chain_head is not None
+            else []
+        ),
         "</header>",
         '<section id="summary">',
         "<h2>Summary</h2>",

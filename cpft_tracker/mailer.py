@@ -118,12 +118,8 @@ class SmtpSettings:
         """host:port, for messages."""
         return f"{self.host}:{self.effective_port}"
 
-    def check(self) -> None:
-        """Refuse settings that cannot work or would leak the password."""
-        if self.starttls and self.ssl:
-            raise UsageProblem(
-                "Use --starttls or --ssl, not both (--ssl is usually port 465, --starttls port 587)."
-            )
+    def check_timeout(self) -> None:
+        """Refuse a timeout that is not a number of seconds from 1 to MAX_TIMEOUT (0, -1, nan, inf)."""
         if not (isinstance(self.timeout, int | float) and math.isfinite(self.timeout)) or not (
             1 <= self.timeout <= MAX_TIMEOUT
         ):
@@ -131,6 +127,14 @@ class SmtpSettings:
                 f"--smtp-timeout must be a number of seconds between 1 and {MAX_TIMEOUT:g} "
                 "(for example 30)."
             )
+
+    def check(self) -> None:
+        """Refuse settings that cannot work or would leak the password."""
+        if self.starttls and self.ssl:
+            raise UsageProblem(
+                "Use --starttls or --ssl, not both (--ssl is usually port 465, --starttls port 587)."
+            )
+        self.check_timeout()
         if not self.host.strip():
             raise UsageProblem("Give the mail server with --smtp-host or CPFT_TRACKER_SMTP_HOST.")
         if self.user:

@@ -1,4 +1,4 @@
-"""Looking after the database file: consistent backups and health checks.
+"""Looking after the database file: consistent backups, safe restores and health checks.
 
 Functions here take an open :class:`~cpft_tracker.store.Store`; they never print. The CLI
 (``cli_maintenance.py``) turns their results into a short report and an exit code.
@@ -7,15 +7,21 @@ Functions here take an open :class:`~cpft_tracker.store.Store`; they never print
   consistent snapshot even while other people are writing. The copy is written to a
   private temporary file (mode 0600) next to the target, checked, and only then moved into
   place: a failed backup never leaves a half-written file and never destroys an older one.
+* :func:`restore` puts a backup back: a checked private copy renamed into place while
+  nobody has the database open, the replaced file kept with its ``-wal``/``-shm`` beside it.
 * :func:`check` runs ``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check``, compares
-  the schema version with this version of cpft-tracker and confirms the triggers that keep
-  the audit trail append-only and actions undeletable are still there.
+  the schema version with this version of cpft-tracker, confirms the triggers that keep
+  the audit trail append-only and actions undeletable are still there with their own SQL,
+  walks the audit trail's hash chain (``store/chain.py``) and replays the events to name
+  every action, owner, setting or report whose row its history does not explain
+  (``replay.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import sqlite3
 import stat
@@ -23,17 +29,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cpft_tracker import safefiles
 from cpft_tracker.errors import TrackerError
-from cpft_tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, translate_sqlite_error
-from cpft_tracker.store.sharing import match_database, shared_gid, shared_warnings
-
-# The triggers m001_initial creates; ``check`` reports any that are missing.
-PROTECTIVE_TRIGGERS: tuple[str, ...] = (
-    "events_are_append_only_update",
-    "events_are_append_only_delete",
-    "actions_are_never_deleted",
-    "reports_are_never_deleted",
+from cpft_tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, chain, translate_sqlite_error
+from cpft_tracker.store import sqlite_dialect as dialect
+from cpft_tracker.store.sharing import (
+    SHARED_FILE_MODE,
+    match_database,
+    shared_gid,
+    shared_warnings,
 )
+
+# The triggers m001_initial creates; ``check`` reports any that are missing or changed.
+PROTECTIVE_TRIGGERS: tuple[str, ...] = tuple(dialect.PROTECTIVE_TRIGGERS)
+
+# How many disagreements and broken links a report lists (all are counted).
+LISTED = 50
 
 
 class BackupProblem(TrackerError):
@@ -83,36 +94,16 @@ def backup(store: Store, target: Path, *, force: bool = False) -> BackupResult:
             f"The folder {target.parent} does not exist, so no backup was made. "
             "Create it or choose another folder."
         )
+    from cpft_tracker.safefiles import output_path
+
     existed = target.exists() or target.is_symlink()
-    if existed and not force:
-        raise BackupProblem(
-            f"{target} already exists, so no backup was made. Give a new file name, "
-            "or add --force to replace it."
-        )
-    if existed and target.is_dir():
-        raise BackupProblem(f"{target} is a folder. Give a file name for the backup.")
-    reserved = False
-    if not existed:
-        # Claim the name now (O_EXCL) so two backups at once cannot overwrite each other.
-        reserved = _create_private(target, exclusive=True, what="the backup")
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        _create_private(tmp, exclusive=False, what="the backup")
+    # A private temporary file (O_EXCL|O_NOFOLLOW, 0600, an unpredictable name) next to the
+    # target, checked, then moved into place; without force a hard link, so two backups at
+    # once cannot overwrite each other (issue 14, finding 7).
+    mode = SHARED_FILE_MODE if shared_gid(store.path) is not None else 0o600
+    with output_path(target, force=force, mode=mode) as tmp:
         counts = _copy_into(store, tmp)
-        os.chmod(tmp, 0o600)
-        match_database(store.path, tmp)  # a shared plan's backup is the group's too (0660)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        for suffix in ("-journal", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                Path(f"{tmp}{suffix}").unlink()
-        if reserved:
-            with contextlib.suppress(OSError):
-                target.unlink()
-        raise
-    _fsync_dir(target.parent)
+        match_database(store.path, tmp)  # a shared plan's backup is the group's too
     return BackupResult(
         path=target,
         size=target.stat().st_size,
@@ -163,31 +154,6 @@ def _backup_error(exc: sqlite3.DatabaseError, source: Path, tmp: Path) -> Tracke
     return translate_sqlite_error(exc, source)
 
 
-def _create_private(path: Path, *, exclusive: bool, what: str) -> bool:
-    """Create ``path`` empty and readable by its owner only; True when it was created."""
-    flags = os.O_CREAT | os.O_WRONLY | os.O_TRUNC
-    if exclusive:
-        flags |= os.O_EXCL
-    try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise BackupProblem(
-            f"{path} already exists, so no backup was made. Give a new file name, "
-            "or add --force to replace it."
-        ) from None
-    except PermissionError:
-        raise BackupProblem(
-            f"Cannot create {what} {path}: permission denied. Choose a folder you can write to."
-        ) from None
-    except OSError as exc:
-        raise BackupProblem(
-            f"Cannot create {what} {path}: {exc.strerror}. Choose another folder."
-        ) from None
-    os.close(fd)
-    os.chmod(path, 0o600)
-    return True
-
-
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.exists() and b.exists() and os.path.samefile(a, b)
@@ -195,23 +161,220 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable (best effort: not every filesystem allows it)."""
+# ---------------------------------------------------------------------------
+# Restore
+# ---------------------------------------------------------------------------
+
+# The files SQLite keeps beside a database: the write-ahead log, its shared-memory index, and
+# a rollback journal. They belong to that file and move with it.
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+class RestoreProblem(TrackerError):
+    """A backup that cannot be put in place (missing, damaged, the database in use...)."""
+
+
+@dataclass
+class RestoreResult:
+    """What ``restore`` put in place and where the file it replaced went."""
+
+    path: Path
+    backup: Path
+    actions: int
+    events: int
+    chain_head: tuple[int, str | None] | None
+    kept: list[Path] = field(default_factory=list)  # the replaced file, then its side files
+
+
+def restore(
+    path: Path, backup_file: Path, *, by: str, now: dt.datetime | None = None
+) -> RestoreResult:
+    """Put ``backup_file`` in place of the database at ``path``, safely (issue 14, finding 1).
+
+    1. The backup is copied to a private file next to the database and checked there
+       (integrity, foreign keys, schema, the audit chain and its replay: ``check``); it is
+       upgraded there if it is older. The backup itself is never changed. Nothing else is
+       touched if it fails.
+    2. The database is held (``store.sole_use``) so that nobody can read or write it
+       meanwhile; if anyone has it open, nothing is done.
+    3. The database and its ``-wal``/``-shm``/``-journal`` files are moved aside TOGETHER as
+       ``PATH.damaged-YYYYmmdd-HHMMSS`` (+ the same suffixes), so the damaged file still
+       opens with every commit its ``-wal`` held, and no old ``-wal`` is ever applied on top
+       of the backup (what copying the backup over the file did).
+    4. The checked copy is renamed over ``PATH`` (atomic), and the restore is recorded in
+       its audit trail.
+    """
+    from cpft_tracker.store import SQLITE_HEADER, sole_use
+
+    path = Path(path).expanduser()
+    source = Path(backup_file).expanduser()
+    if not source.exists():
+        raise RestoreProblem(
+            f"There is no backup at {source}. Check the path; nothing was changed."
+        )
+    if not source.is_file():
+        raise RestoreProblem(
+            f"{source} is not a backup file (it is a folder or a device). Give the backup's file name; "
+            "nothing was changed."
+        )
+    if _same_file(source, path):
+        raise RestoreProblem(
+            f"{source} is the database itself, not a backup of it. Give the backup's file name; "
+            "nothing was changed."
+        )
+    if path.is_dir():
+        raise RestoreProblem(
+            f"{path} is a folder, not a database file. Give the database's file name."
+        )
+    if not path.parent.is_dir():
+        raise RestoreProblem(
+            f"The folder {path.parent} does not exist. Check --db (or CPFT_TRACKER_DB); nothing was changed."
+        )
     try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
+        with source.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise RestoreProblem(
+            f"Cannot read the backup {source}: {exc.strerror}. Nothing was changed."
+        ) from None
+    if header != SQLITE_HEADER:
+        raise RestoreProblem(
+            f"{source} is not a cpft-tracker backup (it is not an SQLite file). Give the backup's file name; "
+            "nothing was changed."
+        )
+    wal = Path(f"{source}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise RestoreProblem(
+            f"The backup {source} has a -wal file beside it ({wal}), so it is not complete on its own. "
+            f"Run 'cpft-tracker --db {source} check' once (that folds the -wal in), then restore again; "
+            "nothing was changed."
+        )
+
+    staged = _stage_copy(source, path)
     try:
-        os.fsync(fd)
-    except OSError:
-        pass
+        counts, head = _verify_staged(staged, source)
+        kept: list[Path] = []
+        if path.exists() or path.is_symlink():
+            with sole_use(path):
+                kept = _move_aside(path, now or dt.datetime.now())
+                os.replace(staged, path)
+        else:
+            os.replace(staged, path)
+    except BaseException:
+        for extra in (staged, *(Path(f"{staged}{s}") for s in SIDE_FILES)):
+            with contextlib.suppress(OSError):
+                extra.unlink()
+        raise
+    safefiles.fsync_folder(path.parent)
+    result = RestoreResult(
+        path=path, backup=source, actions=counts[0], events=counts[1], chain_head=head, kept=kept
+    )
+    store = Store.open(path)
+    try:
+        held = f" (chain head: event {head[0]})" if head else ""
+        aside = f"; the replaced file was kept as {kept[0]}" if kept else ""
+        store.record_restore(str(source), f"restored from {source}{held}{aside}", by=by)
     finally:
-        os.close(fd)
+        store.close()
+    return result
+
+
+def _stage_copy(source: Path, path: Path) -> Path:
+    """A private copy of ``source`` next to ``path`` (same filesystem, so the rename is atomic)."""
+    import secrets
+
+    staged = path.with_name(f".{path.name}.restore-{secrets.token_hex(6)}")
+    try:
+        fd = os.open(
+            staged, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600
+        )
+    except PermissionError:
+        raise RestoreProblem(
+            f"Cannot write in {path.parent}: permission denied, so nothing was changed. "
+            "Ask for write access to the folder."
+        ) from None
+    except OSError as exc:
+        raise RestoreProblem(
+            f"Cannot write in {path.parent}: {exc.strerror}. Nothing was changed."
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(staged, 0o600)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            staged.unlink()
+        if exc.errno == errno.ENOSPC:
+            raise RestoreProblem(
+                f"The disk holding {path} is full, so nothing was changed. Free some space and try again."
+            ) from None
+        raise RestoreProblem(
+            f"Could not copy the backup {source}: {exc.strerror}. Nothing was changed."
+        ) from None
+    return staged
+
+
+def _verify_staged(
+    staged: Path, source: Path
+) -> tuple[tuple[int, int], tuple[int, str | None] | None]:
+    """Check the staged copy as ``check`` would; (actions, events) and its chain head, or RestoreProblem."""
+    from cpft_tracker.errors import DatabaseProblem
+
+    try:
+        store = Store.open(staged, readonly=True)
+    except DatabaseProblem as exc:
+        why = exc.message.replace(str(staged), str(source))
+        raise RestoreProblem(
+            f"The backup {source} cannot be used: {why.rstrip('.')}. Nothing was changed."
+        ) from None
+    try:
+        report = check(store)
+        counts = store.counts()
+    finally:
+        store.close()
+    if not report.ok:
+        problems = "; ".join(f"{f.name}: {f.detail}" for f in report.problems)
+        raise RestoreProblem(
+            f"The backup {source} failed its check ({problems}), so it was not put in place and nothing "
+            "was changed. Try an earlier backup."
+        )
+    return (counts["actions"], counts["events"]), report.chain_head
+
+
+def _move_aside(path: Path, now: dt.datetime) -> list[Path]:
+    """Move ``path`` and its side files to ``PATH.damaged-STAMP`` (+ suffixes); what moved, db first.
+
+    The database is linked to its new name first (the live name keeps a file until the
+    backup replaces it), then each side file is renamed beside it.
+    """
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 2
+    while any(Path(f"{aside}{s}").exists() for s in ("", *SIDE_FILES)):
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+        n += 1
+    try:
+        os.link(path, aside)
+    except OSError:  # a filesystem without hard links: rename (the live name is empty briefly)
+        os.rename(path, aside)
+    kept = [aside]
+    for suffix in SIDE_FILES:
+        extra = Path(f"{path}{suffix}")
+        if extra.exists():
+            os.rename(extra, f"{aside}{suffix}")
+            kept.append(Path(f"{aside}{suffix}"))
+    return kept
 
 
 # ---------------------------------------------------------------------------
 # Check
 # ---------------------------------------------------------------------------
+
+
+CHECK_SCHEMA_VERSION = 1  # check --format json (docs/json-schemas.md)
 
 
 @dataclass
@@ -230,6 +393,10 @@ class CheckReport:
     path: Path
     findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    chain_head: tuple[int, str | None] | None = None  # (event id, hash) of the last event
+    events: int = 0
+    broken_links: list[int] = field(default_factory=list)  # event ids whose hash is wrong
+    disagreements: list[str] = field(default_factory=list)  # rows their history does not explain
 
     @property
     def ok(self) -> bool:
@@ -243,11 +410,17 @@ class CheckReport:
 
     def as_dict(self) -> dict[str, object]:
         """The report as plain data, for ``check --format json``."""
+        head = self.chain_head
         return {
+            "schema_version": CHECK_SCHEMA_VERSION,
             "database": str(self.path),
             "ok": self.ok,
             "checks": [{"name": f.name, "ok": f.ok, "detail": f.detail} for f in self.findings],
             "warnings": list(self.warnings),
+            "chain_head": None if head is None else {"event": head[0], "hash": head[1]},
+            "events": self.events,
+            "broken_links": list(self.broken_links),
+            "disagreements": list(self.disagreements),
         }
 
 
@@ -310,31 +483,102 @@ def check(store: Store) -> CheckReport:
                 )
             )
 
-    try:
-        present = {
-            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        }
-    except sqlite3.DatabaseError as exc:
-        report.findings.append(Finding("audit trail protection", False, str(exc)))
-    else:
-        missing = [t for t in PROTECTIVE_TRIGGERS if t not in present]
-        if missing:
-            report.findings.append(
-                Finding(
-                    "audit trail protection", False, f"missing trigger(s): {', '.join(missing)}"
-                )
-            )
-        else:
-            report.findings.append(
-                Finding(
-                    "audit trail protection",
-                    True,
-                    "events append-only, actions and reports undeletable",
-                )
-            )
-
+    _check_triggers(store, report)
+    _check_trail(store, report)
+    _check_side_files(store, report)
     report.warnings.extend(_permission_warnings(store.path))
     return report
+
+
+def _check_triggers(store: Store, report: CheckReport) -> None:
+    """Each protective trigger is there AND still has the SQL it was created with."""
+    try:
+        present = store.trigger_sql()
+    except sqlite3.DatabaseError as exc:
+        report.findings.append(Finding("audit trail protection", False, str(exc)))
+        return
+    missing = [t for t in PROTECTIVE_TRIGGERS if t not in present]
+    changed = [
+        t
+        for t in PROTECTIVE_TRIGGERS
+        if t in present
+        and dialect.normalised_sql(present[t])
+        != dialect.normalised_sql(dialect.PROTECTIVE_TRIGGERS[t])
+    ]
+    problems = []
+    if missing:
+        problems.append(f"missing trigger(s): {', '.join(missing)}")
+    if changed:
+        problems.append(f"trigger(s) changed from what cpft-tracker made: {', '.join(changed)}")
+    if problems:
+        report.findings.append(Finding("audit trail protection", False, "; ".join(problems)))
+    else:
+        report.findings.append(
+            Finding(
+                "audit trail protection",
+                True,
+                "events append-only, actions and reports undeletable",
+            )
+        )
+
+
+def _check_trail(store: Store, report: CheckReport) -> None:
+    """Walk the hash chain and replay the events against the plan, in one pass over the trail."""
+    from cpft_tracker.replay import Replay
+
+    replay = Replay()
+
+    def fed() -> Iterator[dict[str, object]]:
+        for event in store.iter_events():
+            replay.feed(event)
+            yield event
+
+    try:
+        verdict = chain.verify(fed(), keep=LISTED)
+        state = store.audit_state()
+        head = store.chain_head()
+    except sqlite3.DatabaseError as exc:
+        report.findings.append(Finding("audit chain", False, str(exc)))
+        return
+    report.chain_head = head
+    report.events = verdict.events
+    report.broken_links = verdict.broken
+    if verdict.ok:
+        detail = f"{verdict.events} event(s), every link intact"
+        report.findings.append(Finding("audit chain", True, detail))
+    else:
+        ids = ", ".join(str(i) for i in verdict.broken[:10])
+        more = f" and {len(verdict.broken) - 10} more" if len(verdict.broken) > 10 else ""
+        report.findings.append(
+            Finding(
+                "audit chain",
+                False,
+                f"broken at event(s) {ids}{more}: changed, inserted or re-hashed outside cpft-tracker",
+            )
+        )
+    found = replay.disagreements(state)
+    report.disagreements = found[:LISTED]
+    if not found:
+        report.findings.append(
+            Finding("history", True, f"{len(state['actions'])} action(s) agree with their history")
+        )
+    else:
+        shown = "; ".join(found[:5])
+        more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
+        report.findings.append(Finding("history", False, shown + more))
+
+
+def _check_side_files(store: Store, report: CheckReport) -> None:
+    """A -shm or -wal file we may not write beside a database we may write (finding 9)."""
+    from cpft_tracker.store import side_file_advice, unwritable_side_file
+
+    side = unwritable_side_file(store.path)
+    if side is None:
+        report.findings.append(Finding("journal files", True, "ok"))
+    else:
+        report.findings.append(
+            Finding("journal files", False, f"changes will fail: {side_file_advice(side)}")
+        )
 
 
 def _permission_warnings(path: Path) -> list[str]:

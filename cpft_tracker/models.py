@@ -93,3 +93,9 @@ def days_overdue(action: Mapping[str, Any], today: dt.date) -> int | None:
     if not due:
         return None
     return (today - dt.date.fromisoformat(due)).days
+
+
+def ref_order(ref: str) -> tuple[str, int, str]:
+    """Sort key of an action reference: by prefix, then number (CPFT-9 before CPFT-10)."""
+    head, _, tail = ref.rpartition("-")
+    return (head.upper(), int(tail), ref) if tail.isdigit() else (ref.upper(), 0, ref)

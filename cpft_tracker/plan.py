@@ -155,10 +155,24 @@ def template_csv(actions: Iterable[Mapping[str, Any]]) -> Iterator[str]:
 
 def decode(data: bytes, name: str) -> str:
     """Text of a plan file as Excel may save it: UTF-8 (BOM or not), UTF-16 with BOM, or Windows-1252."""
+    from cpft_tracker.documents import not_utf8
+
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        # The file says it is UTF-8: never guess another encoding, never store "Ren\ufffde"
+        # (issue 14, finding 11)
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise not_utf8(data, exc.start + 3, name) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise BadDocument(
+                f"Cannot read {name}: it is marked as UTF-16 text but is cut short or damaged "
+                "(it ends half-way through a character). In Excel use File > Save As > "
+                "'CSV UTF-8 (Comma delimited)' and load that file."
+            ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -218,11 +232,14 @@ def plan_edits(
     rows: Sequence[PlanRow],
     current: Mapping[str, Mapping[str, Any]],
     emails: Mapping[str, str | None],
+    owners: Sequence[str] = (),
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Compare a plan file with the plan: (the edits to make, every problem found).
 
     ``current`` maps upper-case refs to action rows; ``emails`` casefolded owner names to
     their address. Each edit holds ``ref``, ``row`` and only the fields that change.
+    ``owners``: the owners' names; an owner cell naming someone new whose name is close to
+    one of them is a problem (a likely typo), as for ``assign`` without ``--new-owner``.
     """
     from cpft_tracker.dates import parse_date
     from cpft_tracker.models import STATUSES, normalise_status
@@ -246,8 +263,12 @@ def plan_edits(
             continue
         action = current.get(ref.upper())
         if action is None:
+            from cpft_tracker.suggest import nearest_ref
+
+            near = nearest_ref(ref, [a["ref"] for a in current.values()])
+            hint = f" Did you mean {near}?" if near else ""
             problems.append(
-                f"{where}: there is no action {ref}. Check the reference against 'cpft-tracker list'."
+                f"{where}: there is no action {ref}.{hint} Check the reference against 'cpft-tracker list'."
             )
             continue
         if ref.upper() in seen:
@@ -272,6 +293,15 @@ def plan_edits(
             wanted = _norm(cells["owner"]) or None
             if (wanted or "").casefold() != (owner or "").casefold():
                 edit["owner"] = wanted
+                if wanted and owners and wanted.casefold() not in emails:
+                    from cpft_tracker.suggest import likely_typo_of
+
+                    near = likely_typo_of(wanted, owners)
+                    if near:
+                        wrong.append(
+                            f"there is no owner called '{wanted}': did you mean '{near}'? "
+                            "(if it is a new owner, run plan load again with --new-owner)"
+                        )
             owner = (
                 wanted
                 if (wanted or "").casefold() != (action.get("owner") or "").casefold()
@@ -498,7 +528,13 @@ def _version_of(text: str) -> int | None:
 
 
 def load_plan(
-    store: Store, path: Path, *, by: str, prefer: str | None = None, name: str | None = None
+    store: Store,
+    path: Path,
+    *,
+    by: str,
+    prefer: str | None = None,
+    name: str | None = None,
+    new_owners: bool = False,
 ) -> PlanLoad:
     """Read, check and apply a plan file in one transaction: only the cells the person changed.
 
@@ -514,6 +550,8 @@ def load_plan(
     if it were written when it was last saved (its modification time): cells that differ
     from the plan at that moment are applied, and a change recorded after it is never
     reverted without --mine (a warning says a fresh template is safer).
+
+    ``new_owners``: owner names close to an existing owner's are new owners, not typos.
 
     Raises PlanRejected listing every bad row (the database is unchanged), PlanConflicts, or BadDocument.
     """
@@ -646,7 +684,8 @@ def load_plan(
             kept_rows.append(PlanRow(row.number, kept))
     if conflicts:
         raise PlanConflicts(name, conflicts, warnings)
-    edits, problems = plan_edits(kept_rows, current, emails)
+    owners = [] if new_owners else [o["name"] for o in store.owners()]
+    edits, problems = plan_edits(kept_rows, current, emails, owners)
     if problems:
         raise PlanRejected(name, problems)
     for edit in edits:

@@ -219,8 +219,16 @@ def when_text(item: Item) -> str:
     return f"{plural(-item.days, 'day')} left"
 
 
-def _next_time(every: int) -> str:
-    return "tomorrow" if every == 1 else f"in {plural(every, 'day')}"
+def next_time(every: int, as_of: dt.date) -> str:
+    """When the owner hears again: worded from ``--every``, never from a guess at the cron schedule.
+
+    Before (issue 13, 'Time'): "tomorrow", even in a reminder sent on a Friday by a weekday
+    cron job. cpft-tracker does not know when it is run next, only that an action is not
+    repeated to the same person within ``every`` days.
+    """
+    if every <= 1:
+        return "at the next reminder run"
+    return f"at the first reminder run from {long_date(as_of + dt.timedelta(days=every))}"
 
 
 def _counts_text(items: Sequence[Item], within: int) -> str:
@@ -401,7 +409,7 @@ def owner_text(group: Group, *, as_of: dt.date, within: int, every: int) -> str:
         "When an action is done, send the evidence to the governance team so it can be closed.",
         "If the due date or the owner is wrong, tell the governance team.",
         "",
-        f"You will be reminded again {_next_time(every)} while these stay open.",
+        f"You will be reminded again {next_time(every, as_of)} while these stay open.",
         "Sent by cpft-tracker for the governance team.",
     ]
     return "\n".join(lines) + "\n"
@@ -464,7 +472,8 @@ def owner_html(group: Group, *, as_of: dt.date, within: int, every: int) -> str:
     parts += [
         "<p>When an action is done, send the evidence to the governance team so it can be closed. "
         "If the due date or the owner is wrong, tell the governance team.</p>",
-        f"<p>You will be reminded again {html.escape(_next_time(every))} while these stay open.<br>"
+        f"<p>You will be reminded again {html.escape(next_time(every, as_of))} while these stay "
+        "open.<br>"
         "Sent by cpft-tracker for the governance team.</p>",
     ]
     return _html_page(parts)
@@ -663,15 +672,21 @@ def deliver(
 ) -> tuple[list[Delivery], str | None]:
     """Send each message that still has actions due a reminder; return what happened and any fatal error.
 
-    Each message is checked, sent and recorded inside one write transaction (BEGIN IMMEDIATE):
-    a second run waits for the first and then finds the actions already recorded, so it never
-    sends them again. A failed send rolls the transaction back, so nothing is recorded and the
-    next run tries again. A crash after the server accepted a message but before the commit
-    loses the record, so that message may be sent twice (at-least-once: a repeated reminder is
+    Nothing slow happens inside a write transaction (issue 14, finding 3): the messages are
+    composed first, with no transaction; then, for each, a short write transaction checks
+    what is still due and claims the (recipient, kind, day) (``reminder_claims``); the
+    message is sent with no lock held (``Mailer.send_claimed``, one deadline per SMTP
+    exchange); a second short transaction records the reminders and marks the claim sent,
+    or, when sending failed or was interrupted, releases it so the next run tries again.
+    A second run that overlaps finds the claim (or the recorded reminders) and sends
+    nothing again. A crash after the server accepted a message but before it was recorded
+    leaves a claim that a run takes over once it is stale (older than two SMTP deadlines
+    and a minute), so that message may be sent twice (at-least-once: a repeated reminder is
     better than a missing one).
     """
-    from cpft_tracker.errors import DeliveryFailed
-    from cpft_tracker.mailer import SendFailed
+    import uuid
+
+    from cpft_tracker.mailer import Job
     from cpft_tracker.store import now_utc
 
     def compose(o: Outgoing) -> EmailMessage:
@@ -685,15 +700,9 @@ def deliver(
             after_days=after_days,
         )
 
-    results: list[Delivery] = []
-    fatal: str | None = None
-    for outgoing in messages:
-        if fatal is not None:
-            results.append(
-                Delivery(outgoing, "failed", "the mail server could not be used (see below)")
-            )
-            continue
-        if dry_run:
+    if dry_run:
+        results: list[Delivery] = []
+        for outgoing in messages:
             todo = pending(
                 outgoing,
                 already_sent(store, outgoing.recipient, outgoing.kind, today=today, every=every),
@@ -702,26 +711,72 @@ def deliver(
                 results.append(Delivery(outgoing, "already-sent"))
             else:
                 results.append(Delivery(todo, "would-send", preview=dry_run_text(compose(todo))))
-            continue
-        try:
-            with store.write():
-                todo = pending(
-                    outgoing,
-                    already_sent(
-                        store, outgoing.recipient, outgoing.kind, today=today, every=every
-                    ),
-                )
-                if todo is None:
-                    results.append(Delivery(outgoing, "already-sent"))
-                    continue
-                mailer.send(compose(todo), sender=sender, recipient=todo.recipient)
-                record_sent(store, todo, today=today, at=now_utc())
+        return results, None
+
+    run = uuid.uuid4().hex
+    day = today.isoformat()
+    timeout = float(getattr(getattr(mailer, "settings", None), "timeout", 30.0))
+    stale_after = dt.timedelta(seconds=2 * timeout + 60)
+    skipped: dict[int, str] = {}
+    jobs = [Job(compose(o), o.recipient, key=(i, o)) for i, o in enumerate(messages)]
+
+    def claim(job: Job) -> Job | None:
+        index, outgoing = job.key
+        now = now_utc()
+        stale_before = (
+            (dt.datetime.fromisoformat(now.replace("Z", "+00:00")) - stale_after)
+            .isoformat(timespec="microseconds")
+            .replace("+00:00", "Z")
+        )
+        with store.write():
+            todo = pending(
+                outgoing,
+                already_sent(store, outgoing.recipient, outgoing.kind, today=today, every=every),
+            )
+            if todo is None:
+                skipped[index] = "already-sent"
+                return None
+            if not store.claim_reminder(
+                todo.recipient, todo.kind, day, run=run, at=now, stale_before=stale_before
+            ):
+                skipped[index] = "being-sent"
+                return None
+        if todo.action_ids == outgoing.action_ids:
+            return job
+        return Job(compose(todo), todo.recipient, key=(index, todo))  # composed outside
+
+    def record(job: Job) -> None:
+        _, todo = job.key
+        with store.write():
+            record_sent(store, todo, today=today, at=now_utc())
+            store.finish_reminder_claim(todo.recipient, todo.kind, day, run=run, state="sent")
+
+    def release(job: Job, reason: str) -> None:
+        _, todo = job.key
+        with store.write():
+            store.finish_reminder_claim(todo.recipient, todo.kind, day, run=run, state="released")
+
+    outcomes = mailer.send_claimed(jobs, sender=sender, claim=claim, record=record, release=release)
+    results = []
+    fatal: str | None = None
+    for outcome in outcomes:
+        index, todo = outcome.job.key
+        outgoing = messages[index]
+        if outcome.status == "sent":
             results.append(Delivery(todo, "sent"))
-        except SendFailed as exc:
-            results.append(Delivery(outgoing, "failed", exc.reason))
-        except DeliveryFailed as exc:
-            fatal = exc.message
+        elif outcome.status == "already-claimed":
+            why = skipped.get(index)
+            reason = (
+                "another cpft-tracker run was sending it at the same time"
+                if why == "being-sent"
+                else None
+            )
+            results.append(Delivery(outgoing, "already-sent", reason))
+        elif outcome.fatal:
+            fatal = fatal or outcome.reason
             results.append(
                 Delivery(outgoing, "failed", "the mail server could not be used (see below)")
             )
+        else:
+            results.append(Delivery(outgoing, "failed", outcome.reason))
     return results, fatal

@@ -1,7 +1,9 @@
 """The one place that renders output: rich tables for people, JSON and CSV for scripts.
 
 Data goes to stdout, messages to stderr. Colour only on a terminal and never when
-``NO_COLOR`` is set (rich honours both). ``rich`` is imported only when a table is
+``NO_COLOR`` is set (rich honours both). Text from people reaches a terminal or a text
+format (tables, CSV) only through ``textsafe.visible``: ESC, BEL, other control characters
+and bidi overrides are shown, never obeyed (issue 14, finding 5); JSON keeps them exactly. ``rich`` is imported only when a table is
 drawn, so machine formats and writes start fast.
 """
 
@@ -17,7 +19,8 @@ from json.encoder import encode_basestring as _json_str  # C implementation when
 from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.board import NO_STATEMENT, RAG_WORDS, long_date, short_date
-from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of
+from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of, ref_order
+from cpft_tracker.textsafe import visible, visible_values
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -50,6 +53,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "confidence",
     "review",
     "review_reason",
+    "possible_duplicates",
     "version",
 )
 
@@ -88,7 +92,22 @@ def export_record(
     record["rag"] = rag_of(action, today, window)
     record["in_source"] = bool(action.get("in_source", True))
     record["review"] = action.get("review") or "accepted"
+    record["possible_duplicates"] = duplicate_refs(action)
     return record
+
+
+def duplicate_refs(action: Mapping[str, Any]) -> list[str]:
+    """The refs of the actions that may state the same requirement as this one (stored as JSON)."""
+    stored = action.get("possible_duplicates")
+    if not stored:
+        return []
+    if isinstance(stored, list | tuple):
+        return [str(r) for r in stored]
+    try:
+        refs = json.loads(stored)
+    except ValueError:
+        return []
+    return [str(r) for r in refs] if isinstance(refs, list) else []
 
 
 def actions_json(
@@ -145,11 +164,23 @@ def _record_json(record: Mapping[str, Any]) -> str:
     parts = []
     for k, v in record.items():
         t = _scalar_json(v)
+        if t is None and type(v) is list:
+            t = _str_list_json(v, "\n      ")
         if t is None or type(k) is not str:
             nested = json.dumps(record, ensure_ascii=False, indent=2)
             return nested.replace("\n", "\n    ")  # JSON text has no raw newline in a string
         parts.append(f"{_json_str(k)}: {t}")
     return "{\n      " + ",\n      ".join(parts) + "\n    }" if parts else "{}"
+
+
+def _str_list_json(values: list[Any], lead: str) -> str | None:
+    """A list of strings as ``json.dumps(..., indent=2)`` writes it at ``lead``; None for others."""
+    if not values:
+        return "[]"
+    if any(type(v) is not str for v in values):
+        return None
+    inner = lead + "  "
+    return "[" + inner + ("," + inner).join(_json_str(v) for v in values) + lead + "]"
 
 
 def _scalar_json(value: Any) -> str | None:
@@ -192,6 +223,8 @@ def dumps_indented(doc: Mapping[str, Any]) -> str:
                 parts = []
                 for k, v in record.items():
                     t = _scalar_json(v)
+                    if t is None and type(v) is list:
+                        t = _str_list_json(v, "\n      ")
                     if t is None or type(k) is not str:
                         return json.dumps(doc, ensure_ascii=False, indent=2)
                     parts.append(f"{_json_str(k)}: {t}")
@@ -238,15 +271,23 @@ def csv_lines(
         yield "\ufeff"
     yield _csv_line([str(h) for h in header])
     for row in rows:
+        cells = [_csv_visible(v) if type(v) is str else v for v in row]
         yield _csv_line(
             [
                 v if type(v) is str and not (v and v[0] in starts) else neutralise_cell(v)
-                for v in row
+                for v in cells
             ]
         )
 
 
 _CSV_SPECIAL = re.compile(r'[,"\r\n]')
+
+
+def _csv_visible(text: str) -> str:
+    """A CSV cell's text with control characters shown (line ends and tabs kept, CR too)."""
+    if "\r" not in text:
+        return visible(text, multiline=True)
+    return "\r".join(visible(part, multiline=True) for part in text.split("\r"))
 
 
 def _csv_line(cells: Sequence[str]) -> str:
@@ -262,7 +303,14 @@ def actions_csv_lines(
 ) -> Iterator[str]:
     """The CSV export (BOM, header, one line per action) as it is produced: see ``actions_json_chunks``."""
     records = (export_record(a, today, window) for a in actions)
-    return csv_lines(EXPORT_FIELDS, ([r[f] for f in EXPORT_FIELDS] for r in records))
+    return csv_lines(EXPORT_FIELDS, (_csv_row(r) for r in records))
+
+
+def _csv_row(record: Mapping[str, Any]) -> list[Any]:
+    """One export record as CSV cells: a list of refs is one cell, "CPFT-10; CPFT-14"."""
+    return [
+        "; ".join(record[f]) if f == "possible_duplicates" else record[f] for f in EXPORT_FIELDS
+    ]
 
 
 def write_stdout(text: str) -> None:
@@ -330,6 +378,7 @@ def print_actions_table(
     out = console()
     rows = []
     for a in actions:
+        a = visible_values(a)  # people's text shown, never obeyed by the terminal
         title = a["title"]
         if a.get("retired"):
             title = f"[retired] {title}"
@@ -634,7 +683,7 @@ def _progress_table(
     """
     headers = ["Name", "Actions", "Done", "% done", *(rag_words[n] for n in rags), "Overdue"]
     header_styles = ["bold"] * 4 + [f"bold {RAG_STYLE[n]}" for n in rags] + ["bold"]
-    names = [truncate(e["name"] or none_label, name_w) for e in entries]
+    names = [truncate(visible(e["name"]) or none_label, name_w) for e in entries]
     rows: list[list[tuple[str, str | None]]] = [
         [
             (str(e["total"]), None),
@@ -711,12 +760,21 @@ def print_action(
     *,
     today: dt.date,
     window: int = DEFAULT_WINDOW_DAYS,
+    merged: Sequence[Mapping[str, Any]] = (),
 ) -> None:
-    """Everything about one action: the requirement verbatim, its source, its state and its history."""
+    """Everything about one action: the requirement verbatim, its source, its state and its history.
+
+    ``merged``: the actions merged into this one, each shown with its requirement and source.
+    """
     from rich.markup import escape
 
     out = console()
     rating = rag_of(action, today, window)
+    raw = action
+    action = visible_values(action)  # people's text shown, never obeyed by the terminal
+    action["requirement"] = visible(raw.get("requirement"), multiline=True)
+    action["context"] = visible(raw.get("context"), multiline=True)
+    action["evidence"] = visible(raw.get("evidence"), multiline=True) or None
     out.print(f"[bold]{escape(action['ref'])}[/bold]  {escape(action['title'])}")
     out.print()
     out.print("[bold]Requirement[/bold] (as the report words it):")
@@ -725,6 +783,22 @@ def print_action(
     out.print("[bold]In context[/bold]:")
     out.print(f"  {escape(action['context'])}", soft_wrap=True)
     out.print()
+    for other in merged:
+        where = ", ".join(
+            part
+            for part in (
+                other["report"],
+                f"section {other['section']}" if other.get("section") else "",
+                f"line {other['line']}" if other.get("line") else "",
+            )
+            if part
+        )
+        out.print(
+            f"[bold]Also[/bold], from {escape(other['ref'])} (merged into this action; {escape(where)}):",
+            soft_wrap=True,
+        )
+        out.print(f"  {escape(other['requirement'])}", soft_wrap=True)
+        out.print()
     rows = [
         ("Report", action["report"]),
         ("Section", action.get("section") or "-"),
@@ -740,6 +814,13 @@ def print_action(
         ("Status", action["status"]),
         ("Evidence", action.get("evidence") or "(none recorded)"),
     ]
+    duplicates = duplicate_refs(action)
+    if duplicates:
+        hints = []
+        for dup in duplicates:
+            later, earlier = sorted([action["ref"], dup], key=ref_order, reverse=True)
+            hints.append(f"{dup} (check, then 'cpft-tracker merge {later} INTO {earlier}')")
+        rows.append(("Possible duplicates", "; ".join(hints)))
     if action.get("retired"):
         rows.append(("Retired", action["retired"]))
     rows.extend(review_rows(action))
@@ -858,6 +939,15 @@ def describe_event(event: Mapping[str, Any]) -> str:
         return "no longer in the report" if new == "0" else "back in the report"
     if field in ("report imported", "report re-imported", "owner added"):
         return f"{field}: {new}"
+    if field == "merged":
+        return f"{new} merged into this action (its requirement and history kept here)"
+    if field == "merged_into":
+        return f"merged into {new}" if new else f"taken back out of {old}"
+    if field == "unmerged":
+        return f"{old} taken back out of this action (reinstated)"
+    if field == "possible_duplicates":
+        refs = duplicate_refs({"possible_duplicates": new})
+        return f"possible duplicates: {', '.join(refs)}" if refs else "no possible duplicates"
     if field == "retired":
         return f"retired: {new}" if new is not None else f"reinstated (was retired: {old})"
     label = field.replace("_", " ")
@@ -892,13 +982,15 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
         what = describe_event(e)
         if e.get("note") and e["field"] not in ("note", "created"):
             what += f" (note: {e['note']})"
+        if e.get("merged_from"):
+            what = f"[from {e['merged_from']}, merged] {what}"
         when = e["at"].replace("T", " ")[:19]
         cells = [when, *([e.get("occurred_on") or when[:10]] if happened else []), e["by"]]
         if show_ref:
             cells.append(e.get("ref") or e.get("subject") or "")
         cells.append(what)
-        # people's text is shown as typed: "[interim]" is not rich markup
-        table.add_row(*(Text(c) for c in cells))
+        # people's text is shown as typed: "[interim]" is not rich markup, ESC is not obeyed
+        table.add_row(*(Text(visible(c)) for c in cells))
     out.print(table)
 
 
@@ -915,6 +1007,7 @@ def print_import_preview(result: Any) -> None:
     ]
     for _, verb, items in groups:
         for item in items:
+            item = visible_values(item)  # report text shown, never obeyed by the terminal
             sentence = escape(item["requirement"])
             matched = item.get("matched") or ""
             if matched and matched in item["requirement"]:
@@ -1015,7 +1108,7 @@ def print_progress_rich(
         for e in entries:
             # Text, not a str: owner names are people's text ("Director [interim]"), not rich markup
             table.add_row(
-                Text(truncate(e["name"] or GROUP_NONE[grouping], name_w)),
+                Text(truncate(visible(e["name"]) or GROUP_NONE[grouping], name_w)),
                 str(e["total"]),
                 str(e["complete"]),
                 f"{e['percent_complete']:.1f}",
@@ -1067,4 +1160,5 @@ def print_since(since: Mapping[str, Any], *, width: int) -> None:
         out.print(Text(f"{label} ({len(items)})", style="bold"))
         for item in items:
             lead = f"  {item['ref']}  "
-            out.print(Text(lead + truncate(describe(item), max(20, width - len(lead)))))
+            line = lead + truncate(describe(item), max(20, width - len(lead)))
+            out.print(Text(visible(line)))

@@ -149,7 +149,8 @@ def _unlink(path: Path) -> None:
         os.unlink(path)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort: not every filesystem allows it)."""
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
@@ -182,7 +183,7 @@ def _move_into_place(tmp: Path, target: Path, *, force: bool, mode: int) -> None
             os.replace(tmp, target)  # no hard links on this file system
         else:
             _unlink(tmp)
-    _fsync_dir(target.parent)
+    fsync_folder(target.parent)
 
 
 @contextlib.contextmanager

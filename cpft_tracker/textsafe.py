@@ -28,6 +28,10 @@ same as an ESC made visible; that is a display ambiguity only, never an escape t
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import Any
+
 from cpft_tracker.errors import UsageProblem
 
 # Bidi formatting characters: embeddings and overrides, isolates, and the implicit marks.
@@ -41,6 +45,11 @@ SEPARATORS = frozenset(["\u2028", "\u2029"])
 CONTROLS = frozenset([chr(c) for c in range(0x20)] + ["\x7f"] + [chr(c) for c in range(0x80, 0xA0)])
 SURROGATES = range(0xD800, 0xE000)
 UNSAFE = CONTROLS | BIDI | SEPARATORS
+
+# One search finds whether a string needs any work (most text from people does not).
+_UNSAFE_RE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
+)
 
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 MAX_BY_LENGTH = 200
@@ -64,7 +73,7 @@ def visible(text: str | None, *, multiline: bool = False) -> str:
     """``text`` with control characters, bidi controls and separators made visible (see the module)."""
     if not text:
         return ""
-    if not any(is_unsafe(ch) for ch in text):
+    if _UNSAFE_RE.search(text) is None:
         return text
     if multiline:
         text = text.replace("\r\n", "\n")
@@ -77,6 +86,11 @@ def visible(text: str | None, *, multiline: bool = False) -> str:
         else:
             out.append(_shown(ch))
     return "".join(out)
+
+
+def visible_values(row: Mapping[str, Any], *, multiline: bool = False) -> dict[str, Any]:
+    """``row`` with every string value passed through ``visible`` (other values unchanged)."""
+    return {k: visible(v, multiline=multiline) if isinstance(v, str) else v for k, v in row.items()}
 
 
 def check_by(name: str | None) -> str:

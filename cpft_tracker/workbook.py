@@ -21,8 +21,10 @@ from cpft_tracker.board import (
     RAG_INK,
     RAG_WORDS,
     BoardStory,
+    awaiting_line,
     blocked_reason,
     board_order,
+    chain_head_label,
     local_day,
     long_date,
     position_label,
@@ -154,6 +156,7 @@ def xlsx_report(
     generated_at: str,
     as_of: dt.date | None = None,
     story: BoardStory | None = None,
+    chain_head: tuple[int, str | None] | None = None,
 ) -> bytes:
     """The board workbook as the bytes of an .xlsx file."""
     from openpyxl import Workbook
@@ -162,7 +165,9 @@ def xlsx_report(
     book = Workbook(write_only=True)
     book.properties.creator = "cpft-tracker"
     book.properties.title = f"CQC action plan progress: {long_date(as_of or today)}"
-    _summary_sheet(_Sheet(book, "Summary"), figures, today, as_of, window, generated_at, story)
+    _summary_sheet(
+        _Sheet(book, "Summary"), figures, today, as_of, window, generated_at, story, chain_head
+    )
     _actions_sheet(_Sheet(book, "Actions"), rows, today, window, story)
     if story.since is not None:
         _since_sheet(_Sheet(book, "Since"), story.since)
@@ -179,6 +184,7 @@ def _summary_sheet(
     window: int,
     generated_at: str,
     story: BoardStory,
+    chain_head: tuple[int, str | None] | None = None,
 ) -> None:
     sheet.ws.column_dimensions["A"].width = 48
     for letter in "BCDEFGHI":
@@ -205,6 +211,12 @@ def _summary_sheet(
     )
     for label, value in summary_lines(figures, story.since):
         sheet.append([sheet.cell(label), sheet.cell(int(value) if value.isdigit() else value)])
+    if awaiting := awaiting_line(figures):
+        sheet.append([])
+        sheet.append([sheet.cell(awaiting)])
+    if chain_head is not None:
+        sheet.append([])
+        sheet.append([sheet.cell(chain_head_label(chain_head) + ".")])
     sheet.append([])
     heads = ["By quality statement", "Actions", "Complete", "% complete", "Overdue"]
     heads += [RAG_WORDS[n] for n in RAG_WORDS]

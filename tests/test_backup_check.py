@@ -187,6 +187,9 @@ def test_check_reports_a_healthy_database(db_path: Path, plan: list[str]) -> Non
         "foreign keys",
         "schema",
         "audit trail protection",
+        "audit chain",
+        "history",
+        "journal files",
     ]
     assert db_snapshot(db_path) == before
 

@@ -22,6 +22,7 @@ import pytest
 from cpft_tracker import render
 from cpft_tracker.models import rag_of
 from cpft_tracker.store import Filters, Store
+from cpft_tracker.textsafe import visible
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -126,7 +127,7 @@ def _rich_table(actions: list[dict[str, Any]], today: dt.date) -> str:
             a["status"],
             a["due"] or "-",
             a["owner"] or "(unassigned)",
-            a["title"],
+            visible(a["title"]),  # people's text is shown, never obeyed (issue 14, finding 5)
         )
         for a in actions
     ]
@@ -243,7 +244,7 @@ def test_streamed_exports_write_the_same_bytes(
         lines = list(render.actions_csv_lines(actions, today=today, window=14))
         assert len(lines) == len(actions) + 2  # BOM, header, one line an action
         assert "".join(lines) == render.csv_text(
-            render.EXPORT_FIELDS, ([r[f] for f in render.EXPORT_FIELDS] for r in doc["actions"])
+            render.EXPORT_FIELDS, (render._csv_row(r) for r in doc["actions"])
         )
         target = tmp_path / "out.json"
         write_output(render.actions_json_chunks(actions, today=today, window=14), str(target))

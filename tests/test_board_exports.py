@@ -129,8 +129,19 @@ Complete: 0 of 1 (0.0%).
 """
 
 
+CHAIN_HEAD = r"Audit chain head: [0-9a-f]{64} \(event \d+\)\."
+
+
+def without_chain_head(text: str) -> str:
+    """The output less its one chain-head line (a hash: tests/test_audit_chain.py checks it)."""
+    md = re.subn(rf"\n\n{CHAIN_HEAD}\n", "\n", text)
+    html = re.subn(rf'\n<p class="meta" id="chain">{CHAIN_HEAD}</p>', "", md[0])
+    assert md[1] + html[1] == 1, text[:400]
+    return html[0]
+
+
 def test_markdown_board_paper_exact(board: Store, runner: CliRunner) -> None:
-    assert export(runner, "--format", "markdown") == EXPECTED_MARKDOWN
+    assert without_chain_head(export(runner, "--format", "markdown")) == EXPECTED_MARKDOWN
 
 
 def test_markdown_cells_escape_pipes_newlines_and_markup() -> None:
@@ -183,6 +194,7 @@ def test_json_export_exact_record(board: Store, runner: CliRunner) -> None:
         "confidence": "high",
         "review": "accepted",
         "review_reason": None,
+        "possible_duplicates": [],
         "version": 18,
     }
 
@@ -192,11 +204,11 @@ def test_csv_export_exact(board: Store, runner: CliRunner) -> None:
     assert text == (
         "\ufeffref,report,requirement,title,context,section,keyword,quality_statement,owner,owner_email,"
         "due,status,rag,evidence,retired,in_source,created_at,updated_at,"
-        "matched,rule,confidence,review,review_reason,version\r\n"
+        "matched,rule,confidence,review,review_reason,possible_duplicates,version\r\n"
         f"E-04,{TRUST_REPORT},The trust must speak-up guardian in post (E 4).,Speak-up guardian in post,"
         "Context for Speak-up guardian in post.,Well-led,must,Freedom to speak up,Bob Jones,,2026-02-28,"
         'complete,blue,"Minutes 3 March\nItem 7 & <img src=x onerror=alert(2)>",,true,'
-        "2026-02-01T09:00:00.000000Z,2026-02-02T09:00:00.000000Z,must,must,high,accepted,,22\r\n"
+        "2026-02-01T09:00:00.000000Z,2026-02-02T09:00:00.000000Z,must,must,high,accepted,,,22\r\n"
     )
 
 
@@ -341,7 +353,7 @@ def test_html_is_self_contained_and_escaped(board: Store, runner: CliRunner) -> 
 
 
 def test_html_exact_body(board: Store, runner: CliRunner) -> None:
-    assert html_body(export(runner, "--format", "html")) == EXPECTED_HTML_BODY
+    assert html_body(without_chain_head(export(runner, "--format", "html"))) == EXPECTED_HTML_BODY
 
 
 def test_html_overdue_first_and_dates(board: Store, runner: CliRunner) -> None:
@@ -624,6 +636,8 @@ def test_xlsx_one_row_per_action_with_brag_fills_frozen_header_and_filters(
     at(monkeypatch, "2026-03-10T08:30:00Z")
     book = workbook(runner, tmp_path)
     assert book.sheetnames == ["Summary", "Actions"]
+    summary_text = [c for r in book["Summary"].iter_rows(values_only=True) for c in r if c]
+    assert any(str(c).startswith("Audit chain head: ") for c in summary_text)
     sheet = book["Actions"]
     rows = list(sheet.iter_rows(values_only=True))
     head = rows[0]

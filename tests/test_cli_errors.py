@@ -291,7 +291,7 @@ def test_a_history_limit_below_one_is_refused_not_read_as_everything(
     runner: CliRunner, db_path: Path, loaded: list[str], limit: str
 ) -> None:
     # `history -n 0` and `-n -1` printed the whole audit trail (SQLite reads LIMIT -1 as none)
-    check_refused(runner, db_path, ["history", "--limit", limit], 2, "--limit must be 1 or more")
+    check_refused(runner, db_path, ["history", "--limit", limit], 2, "--limit must be from 1 to")
 
 
 def test_empty_reference(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:

@@ -226,8 +226,8 @@ def test_as_of_uses_the_plan_as_it_stood(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--every", "0"], "--every must be 1 or more days"),
-        (["--within", "-1"], "--within must be zero or more days"),
+        (["--every", "0"], "--every must be a whole number of days from 1"),
+        (["--within", "-1"], "--within must be a whole number of days from 0"),
         (
             ["--escalate-after", "3"],
             "Give --escalate-after DAYS and --escalate-to ADDRESS together.",

@@ -246,6 +246,12 @@ def test_four_writers_cli_commands_remind_and_readers_lose_nothing(
         conn.close()
 
     assert integrity(db_path) == ("ok", [])
+    # Every writer chained its events onto the one before, none onto the same event twice,
+    # and every action's row agrees with its history (issue 14).
+    checked = cli(["check", "--format", "json"], base_env(db_path))
+    report = json.loads(checked.stdout)
+    assert checked.returncode == 0, report
+    assert report["broken_links"] == [] and report["disagreements"] == []
 
 
 def test_a_reader_is_not_blocked_by_a_writer_holding_the_lock(

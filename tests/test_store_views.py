@@ -21,7 +21,8 @@ from cpft_tracker.asof import actions_as_of, filter_actions, plan_actions
 from cpft_tracker.errors import RuleBroken
 from cpft_tracker.models import RAGS, STATUSES
 from cpft_tracker.progress import summarise
-from cpft_tracker.store import MIGRATIONS, Filters, Store
+from cpft_tracker.store import MIGRATIONS, SCHEMA_VERSION, Filters, Store
+from cpft_tracker.store.sqlite_dialect import M001_INITIAL
 from tests.board_helpers import FTSU, GOV, LEARN, add_report, at, open_store
 
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
@@ -223,23 +224,48 @@ def test_columns_unknown_are_refused_for_a_rebuilt_plan_too(plan: Store) -> None
         list(plan.iter_plan(cutoff="2026-02-01T00:00:00.000000Z", columns=["ref", "colour"]))
 
 
+def _copy_into_the_first_schema(source: Path, target: Path) -> None:
+    """Write ``source``'s plan into a new database of the first schema (m001 only), as the
+    first version of the tool left it: only m001's tables and columns, m001 recorded."""
+    raw = sqlite3.connect(target)
+    for statement in M001_INITIAL:
+        raw.execute(statement)
+    raw.execute(f"ATTACH DATABASE '{source}' AS src")
+    (table_sql,) = raw.execute(
+        "SELECT sql FROM src.sqlite_master WHERE name = '_sqlite_migrations'"
+    ).fetchone()
+    raw.execute(table_sql)
+    raw.execute(
+        "INSERT INTO _sqlite_migrations SELECT * FROM src._sqlite_migrations"
+        " WHERE name = 'm001_initial'"
+    )
+    tables = [
+        r[0]
+        for r in raw.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%'"
+            " ESCAPE '\\' AND name NOT LIKE 'sqlite%'"
+        )
+    ]
+    for table in tables:
+        columns = ", ".join(r[1] for r in raw.execute(f"PRAGMA main.table_info({table})"))
+        raw.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM src.{table}")  # noqa: S608
+    raw.commit()
+    raw.execute("DETACH DATABASE src")
+    raw.close()
+
+
 def test_a_database_from_the_first_schema_gets_the_progress_index(plan: Store) -> None:
     """A plan written by the first version (schema 1) is upgraded on opening: the index
     the figures are counted from is added (m002, replaced by m003's with the review state
     in it), every action is accepted, and nothing a user sees changes."""
     before = summarise(plan_actions(plan), today=DAYS[-1], window=14)
     plan.close()
-    raw = sqlite3.connect(plan.path)
-    raw.execute("DROP INDEX actions_review_figures")
-    for column in ("rule", "confidence", "review", "review_reason"):
-        raw.execute(f"ALTER TABLE actions DROP COLUMN {column}")
-    raw.execute("ALTER TABLE events DROP COLUMN occurred_on")  # m006_team
-    raw.execute("DELETE FROM _sqlite_migrations WHERE name != 'm001_initial'")
-    raw.commit()
-    raw.close()
-    old = Store.open(plan.path)
+    first = plan.path.with_name("schema-1.db")
+    _copy_into_the_first_schema(plan.path, first)
+    old = Store.open(first)
     try:
         assert old.applied_migrations() == [name for name, _ in MIGRATIONS]
+        assert old.schema_version == SCHEMA_VERSION
         indexes = {
             r[0] for r in old.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
         }

@@ -304,6 +304,8 @@ def test_on_records_when_it_happened_and_as_of_goes_by_it(small: Path, runner: A
     assert "Happened" in table.splitlines()[0]
     assert "2027-01-10 10:00:00  2027-01-03  Test Lead" in table
     assert "2026-12-02 09:00:00  2026-12-02  Gov Lead" in table  # recorded = happened
+    checked = invoke(runner, "check")  # the hash chain covers when it happened too
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
 
 
 def test_on_for_notes_and_evidence(small: Path, runner: Any) -> None:

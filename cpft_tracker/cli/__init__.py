@@ -22,7 +22,7 @@ HELP = "Track the improvement actions a CQC report requires: owners, due dates, 
 
 # name -> ("module:attribute", the one-line summary --help lists). The summary is the first
 # paragraph of the command's docstring (tests/test_cli_help.py checks they agree). The
-# attribute is a command function, or a typer.Typer for a command group (plan).
+# attribute is a command function, or a typer.Typer for a command group (plan, owners).
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": (
         "cpft_tracker.cli.maintenance:init",
@@ -49,7 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Show the audit trail, newest first: who changed what and when.",
     ),
     "owners": (
-        "cpft_tracker.cli.reading:owners",
+        "cpft_tracker.cli.owners:owners_app",
         "List owners, their email addresses and how many tracked actions each holds.",
     ),
     "reports": (
@@ -103,6 +103,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cpft_tracker.cli.review:reject",
         'Reject candidates that are not requirements: retired as "not a requirement: REASON".',
     ),
+    "merge": (
+        "cpft_tracker.cli.actions:merge",
+        "Join two actions that state the same thing: merge CPFT-14 INTO CPFT-10.",
+    ),
     "export": (
         "cpft_tracker.cli.board:export",
         "Export actions for scripts and board papers (the same filters as 'list').",
@@ -118,6 +122,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backup": (
         "cpft_tracker.cli.maintenance:backup",
         "Copy the database to PATH, safely, even while others are making changes.",
+    ),
+    "restore": (
+        "cpft_tracker.cli.maintenance:restore",
+        "Put a backup in place of the database, keeping the damaged file and its -wal beside it.",
     ),
     "check": (
         "cpft_tracker.cli.maintenance:check",
@@ -140,15 +148,39 @@ def load(target: str) -> Any:
     return getattr(importlib.import_module(module), attribute)
 
 
+STOPPED = "Stopped. Nothing was half-saved: each change is saved whole or not at all."
+
+
 def main() -> None:
-    """Console-script entry point."""
-    from cpft_tracker.cli.help import answer_without_typer
+    """Console-script entry point.
 
-    if answer_without_typer(sys.argv[1:]):
-        return
-    from cpft_tracker.cli.group import app
+    Ctrl-C (issue 14, finding 11): while the command is still starting (importing typer and
+    the command's module) a Ctrl-C is noted and acted on once that is done, so it can never
+    interrupt an import half-way and print a traceback; from then on it is a KeyboardInterrupt
+    that ``cli/errors.py`` turns into the "Stopped" line and exit code 130.
+    """
+    noted: list[int] = []
+    try:
+        import signal
 
-    app()
+        ours = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        if ours:
+            signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum))
+        from cpft_tracker.cli.help import answer_without_typer
+
+        if answer_without_typer(sys.argv[1:]):
+            return
+        from cpft_tracker.cli import errors  # noqa: F401 - imported before Ctrl-C is live
+        from cpft_tracker.cli.group import app
+
+        if ours:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        if noted:
+            raise KeyboardInterrupt
+        app()
+    except KeyboardInterrupt:
+        print(f"Error: {STOPPED}", file=sys.stderr)
+        sys.exit(130)
 
 
 def __getattr__(name: str) -> Any:

@@ -1,6 +1,6 @@
 """Commands that change actions, each one transaction with its audit events: ``assign``,
 ``unassign``, ``due``, ``status``, ``note``, ``evidence``, ``retitle``, ``classify``, ``retire``,
-``reinstate``.
+``reinstate``, ``merge``.
 """
 
 from __future__ import annotations
@@ -38,18 +38,44 @@ def assign(
         str | None,
         typer.Option("--email", metavar="ADDRESS", help="The owner's email, for reminders."),
     ] = None,
+    new_owner: Annotated[
+        bool,
+        typer.Option(
+            "--new-owner",
+            help="OWNER is a new owner, even though the name is close to an existing one.",
+        ),
+    ] = False,
     note: Note = None,
     if_unchanged_since: IfUnchangedSince = None,
     by: By = None,
 ) -> None:
-    """Give one or many actions an owner (and record their email for reminders)."""
-    from cpft_tracker.store import who
+    """Give one or many actions an owner (and record their email for reminders).
+
+    A new name close to an existing owner's ("Director of Nursng") is refused as a likely
+    typo, with the name it resembles; give --new-owner if it really is someone else.
+    """
+    from cpft_tracker.store import check_email, who
 
     store = open_store()
+    before = store.owner(owner)
     changes = store.assign(
-        refs, owner, email=email, note=note, by=who(by), if_unchanged_since=if_unchanged_since
+        refs,
+        owner,
+        email=email,
+        note=note,
+        by=who(by),
+        new_owner=new_owner,
+        if_unchanged_since=if_unchanged_since,
     )
     report_changes(changes, f"No change: already owned by {owner}.")
+    if email and before is not None and before["email"] != check_email(email):
+        after = store.owner(owner)
+        held = after["actions"] if after else 0
+        was = f"from {before['email']} " if before["email"] else ""
+        say(
+            f"{before['name']}'s email address changed {was}to {check_email(email)} "
+            f"on all their {held} action{'s' if held != 1 else ''}."
+        )
 
 
 def unassign(refs: Refs, note: Note = None, by: By = None) -> None:
@@ -229,4 +255,37 @@ def reinstate(refs: Refs, note: Note = None, by: By = None) -> None:
     store = open_store()
     report_changes(
         store.reinstate(refs, note=note, by=who(by)), "No change: those actions were not retired."
+    )
+
+
+def merge(
+    source: Annotated[
+        str,
+        typer.Argument(metavar="REF", help="The action to retire into the other, e.g. CPFT-14."),
+    ],
+    into: Annotated[str, typer.Argument(metavar="INTO", help="The word INTO.")],
+    target: Annotated[
+        str, typer.Argument(metavar="REF", help="The action that keeps both, e.g. CPFT-10.")
+    ],
+    note: Note = None,
+    by: By = None,
+) -> None:
+    """Join two actions that state the same thing: merge CPFT-14 INTO CPFT-10.
+
+    CPFT-10 keeps both requirement sentences (show lists each with where it came from) and
+    both histories; CPFT-14 is retired as "merged into CPFT-10". Nothing is deleted, and
+    importing the report again does not bring CPFT-14 back.
+    """
+    from cpft_tracker.store import who
+
+    if into.strip().upper() != "INTO":
+        raise UsageProblem(
+            f"Write the word INTO between the two references, e.g. cpft-tracker merge {source} INTO {target}."
+        )
+    store = open_store()
+    changes = store.merge(source, target, note=note, by=who(by))
+    kept, gone = changes[-1].ref, changes[-1].new
+    say(
+        f"{gone} merged into {kept}: {kept} keeps both requirement sentences and both histories; "
+        f"{gone} is retired as 'merged into {kept}'."
     )

@@ -289,6 +289,7 @@ def export(
             generated_at=generated_at,
             as_of=as_of_day,
             story=story,
+            chain_head=store.chain_head(),
         )
     write_output(text, output)
 

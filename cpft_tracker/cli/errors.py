@@ -120,5 +120,7 @@ def run_safely(call: Any) -> int:
 
 
 def fail(text: str) -> None:
-    """Print one error line on stderr."""
-    print(f"Error: {' '.join(str(text).split())}", file=sys.stderr)
+    """Print one error line on stderr (people's text in it shown, never obeyed by the terminal)."""
+    from cpft_tracker.textsafe import visible
+
+    print(f"Error: {visible(' '.join(str(text).split()))}", file=sys.stderr)

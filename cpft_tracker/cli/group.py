@@ -87,6 +87,14 @@ class TrackerGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Context:
+        """As typer's; a Ctrl-C while the command line is read goes to our error mapping too
+        (typer would turn it into a silent exit 130)."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            raise Escaped(exc) from None
+
     def invoke(self, ctx: Context) -> Any:
         """Run the command; Ctrl-C and a closed pipe go to our one error mapping, not typer's."""
         try:
@@ -159,4 +167,12 @@ def main_options(
     Typical month: import the report, assign owners and due dates, move statuses with notes,
     complete with evidence, then print progress for the board.
     """
+    if db is not None and not db.strip():
+        from cpft_tracker.errors import UsageProblem
+
+        # before: `--db ''` quietly used the default database (issue 14, finding 11)
+        raise UsageProblem(
+            "--db is empty. Give the database file, e.g. --db plan.db, or leave --db out to "
+            "use $CPFT_TRACKER_DB or your user data folder."
+        )
     _state["db"] = db

@@ -159,6 +159,12 @@ def import_(
                         "line": req.line,
                     }
                 )
+            result.possible_duplicates = [
+                (result.added[req.position - 1]["ref"], result.added[pos - 1]["ref"])
+                for req in requirements
+                for pos in req.possible_duplicates
+                if pos < req.position
+            ]
         else:
             result = store.import_report(
                 name=name,
@@ -192,6 +198,11 @@ def import_(
                 f", {len(result.no_longer_in_source)} no longer in the report (kept, flagged)"
             )
         say(summary + ".")
+        for later, earlier in result.possible_duplicates:
+            say(
+                f"{later} may repeat {earlier}: check, then "
+                f"'cpft-tracker merge {later} INTO {earlier}'."
+            )
         to_review += [item for item in result.added if item.get("review") == "awaiting"]
     if to_review:
         n = len(to_review)

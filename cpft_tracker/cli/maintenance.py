@@ -1,4 +1,4 @@
-"""Commands that look after the database: ``init``, ``info``, ``settings``, ``backup``, ``check``.
+"""Commands that look after the database: ``init``, ``info``, ``settings``, ``backup``, ``restore``, ``check``.
 
 The work is done in :mod:`cpft_tracker.store` and :mod:`cpft_tracker.maintenance`; here we
 parse, call it and report.
@@ -19,7 +19,7 @@ from cpft_tracker.cli.options import (
     db_path,
     open_store,
 )
-from cpft_tracker.cli.output import say
+from cpft_tracker.cli.output import say, show_line
 from cpft_tracker.errors import (
     DatabaseMissing,
     DatabaseProblem,
@@ -80,7 +80,7 @@ def info(fmt: Format = "table") -> None:
         print(json.dumps(data, indent=2))
         return
     for key, value in data.items():
-        print(f"{key.replace('_', ' ').capitalize() + ':':<18}{value}")
+        show_line(f"{key.replace('_', ' ').capitalize() + ':':<18}{value}")
 
 
 SETTINGS: dict[str, tuple[str, str, str]] = {
@@ -101,7 +101,9 @@ def settings(
     if name is None:
         store = open_store(readonly=True)
         for key, (stored_key, what, default) in SETTINGS.items():
-            print(f"{key} = {store.setting(stored_key) or default}    {what} (default {default})")
+            show_line(
+                f"{key} = {store.setting(stored_key) or default}    {what} (default {default})"
+            )
         return
     key = name.strip().lower()
     if key not in SETTINGS:
@@ -109,7 +111,7 @@ def settings(
     stored_key, what, default = SETTINGS[key]
     if value is None:
         store = open_store(readonly=True)
-        print(store.setting(stored_key) or default)
+        show_line(store.setting(stored_key) or default)
         return
     days = value.strip()
     if not days.isdigit() or int(days) > 365:
@@ -142,7 +144,7 @@ def backup(
     """Copy the database to PATH, safely, even while others are making changes.
 
     Uses SQLite's online backup, so the copy is consistent. The copy is readable by you
-    only. To restore, stop using the tracker and copy the backup over the database file.
+    only. To restore it: cpft-tracker restore BACKUP (never copy it over the database file).
     """
     from cpft_tracker.maintenance import backup as make_backup
 
@@ -158,6 +160,53 @@ def backup(
     )
 
 
+def restore(
+    backup_file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="BACKUP",
+            help="The backup file to put in place (made by 'cpft-tracker backup').",
+            show_default=False,
+        ),
+    ],
+    by: By = None,
+) -> None:
+    """Put a backup in place of the database, keeping the damaged file and its -wal beside it.
+
+    Checks the backup first (integrity, the audit chain and its history) and refuses while
+    anyone has the database open. The file it replaces is kept, with its -wal and -shm
+    files, as PATH.damaged-YYYYmmdd-HHMMSS; then the restored plan is checked.
+    """
+    from cpft_tracker.maintenance import check as run_check
+    from cpft_tracker.maintenance import restore as put_back
+    from cpft_tracker.store import who
+
+    path = db_path()
+    result = put_back(path, backup_file, by=who(by))
+    events = f"{result.events} audit events"
+    if result.chain_head:
+        events += f" up to event {result.chain_head[0]}"
+    say(f"Restored {path} from {result.backup} ({result.actions} actions, {events}).")
+    if result.kept:
+        beside = [p.name for p in result.kept[1:]]
+        with_files = f", with {' and '.join(beside)} beside it" if beside else ""
+        say(
+            f"The file it replaced was kept as {result.kept[0]}{with_files}: to look at it, "
+            f"use --db {result.kept[0]} (it opens with every change it held)."
+        )
+    store = open_store(readonly=True)
+    try:
+        report = run_check(store)
+    finally:
+        store.close()
+    _print_report(report, "table")
+    if not report.ok:
+        names = ", ".join(f.name for f in report.problems)
+        raise TrackerError(
+            f"The restored database {path} failed its check ({names}). Restore an earlier backup."
+        )
+
+
 def check(
     fmt: Annotated[
         str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")
@@ -165,6 +214,9 @@ def check(
 ) -> None:
     """Check the database: integrity, foreign keys, schema version and audit-trail protection.
 
+    Also walks the audit trail's hash chain (naming each event changed outside
+    cpft-tracker), replays the trail to name each action whose row disagrees with its
+    history, and prints the chain head ("Audit chain head: HASH (event N)") to publish.
     Exits 1 with advice if anything is wrong (e.g. restore from your latest backup).
     """
     from cpft_tracker.maintenance import CheckReport, Finding
@@ -184,8 +236,8 @@ def check(
         )
         if not any(w in exc.message for w in ("newer version", "read-only", "permission")):
             advice += (
-                ". If this is your action plan, restore it from your latest backup "
-                "(copy the backup over this file) and keep the damaged file for investigation"
+                ". If this is your action plan, restore it from your latest backup with "
+                "'cpft-tracker restore BACKUP' (it keeps the damaged file for investigation)"
             )
         raise TrackerError(f"{path} failed its check: {advice}.") from None
     try:
@@ -198,6 +250,12 @@ def check(
     if report.ok:
         return
     names = ", ".join(f.name for f in report.problems)
+    if [f.name for f in report.problems] == ["journal files"]:
+        detail = report.problems[0].detail.removeprefix("changes will fail: ")
+        raise TrackerError(
+            f"{path} failed its check (journal files): changes to it will fail because {detail}. "
+            "The database itself is fine."
+        )
     if [f.name for f in report.problems] == ["schema"]:
         advice = report.problems[0].detail.split(": ")[-1]
         raise TrackerError(
@@ -205,8 +263,9 @@ def check(
             f"To fix it, {advice}; the database was not changed."
         )
     raise TrackerError(
-        f"{path} failed its check ({names}). Stop making changes, restore the database from "
-        "your latest backup (copy it over this file), and keep the damaged file for investigation."
+        f"{path} failed its check ({names}). Stop making changes and restore the database from "
+        "your latest backup with 'cpft-tracker restore BACKUP' (it keeps the damaged file for "
+        "investigation)."
     )
 
 
@@ -220,10 +279,13 @@ def _print_report(report: object, fmt: str) -> None:
     labels = [("Database", str(report.path))]
     for f in report.findings:
         labels.append((f.name.capitalize(), f.detail if f.ok else f"PROBLEM: {f.detail}"))
+    if report.chain_head is not None:
+        event, digest = report.chain_head
+        labels.append(("Audit chain head", f"{digest or '(no hash)'} (event {event})"))
     labels.append(("Result", "OK" if report.ok else "PROBLEMS FOUND"))
     width = max(len(k) for k, _ in labels) + 2
     for key, value in labels:
-        print(f"{key + ':':<{width}}{value}")
+        show_line(f"{key + ':':<{width}}{value}")
 
 
 def _size(n: int) -> str:

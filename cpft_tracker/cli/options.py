@@ -15,6 +15,10 @@ from cpft_tracker.errors import (
 
 _state: dict[str, Any] = {"db": None, "db_path": None}
 
+# The largest look-ahead window (as the 'window' setting allows) and --limit.
+MAX_WINDOW_DAYS = 365
+MAX_LIMIT = 1_000_000
+
 
 def db_path() -> Path:
     """The database path in use: --db, else CPFT_TRACKER_DB, else the per-user data folder."""
@@ -44,8 +48,12 @@ def window_days(store: Any, option: int | None) -> int:
     from cpft_tracker.models import DEFAULT_WINDOW_DAYS
 
     if option is not None:
-        if option < 0:
-            raise UsageProblem("--window must be zero or more days, e.g. --window 14.")
+        if not 0 <= option <= MAX_WINDOW_DAYS:
+            # before: --window 3000000 overflowed the date arithmetic (issue 14, finding 11)
+            raise UsageProblem(
+                f"--window must be a whole number of days from 0 to {MAX_WINDOW_DAYS}, "
+                "e.g. --window 14."
+            )
         return option
     stored = store.setting("warning_window_days")
     return int(stored) if stored and stored.isdigit() else DEFAULT_WINDOW_DAYS
@@ -76,13 +84,19 @@ def parse_quality_statement(text: str) -> str | None:
 
 
 def check_by(value: str | None) -> str | None:
-    """--by as given; a blank one is refused, not silently replaced by the login name in the audit trail."""
-    if value is not None and not value.strip():
+    """--by as given; a blank one is refused, not silently replaced by the login name in the audit
+    trail, and so is one holding a control character or bidi override (exit 2)."""
+    if value is None:
+        return None
+    if not value.strip():
         raise UsageProblem(
             "--by is empty. Give the name of who is making the change, e.g. --by 'Jane Smith', "
             "or leave --by out to use $CPFT_TRACKER_USER or your login name."
         )
-    return value
+    from cpft_tracker.textsafe import check_by as plain_name
+
+    # a control character could disguise who made the change (issue 14, finding 5)
+    return plain_name(value)
 
 
 By = Annotated[
@@ -263,7 +277,11 @@ def plan_view(
     as_of_day, today = resolve_as_of(as_of)
     filters = build_filters(today=today, **filter_options)
     win = window_days(store, window)
-    return as_of_day, today, win, plan_actions(store, filters, as_of_day, columns=columns)
+    rows = plan_actions(store, filters, as_of_day, columns=columns)
+    if filters.owner is not None and store.owner(filters.owner) is None and not rows:
+        # a name that is no owner (a typo?) and matches nothing: say so, with the nearest one
+        raise store.unknown_owner(filters.owner)
+    return as_of_day, today, win, rows
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cpft_tracker.errors import (
-    TrackerError,
-)
-
 
 def say(text: str) -> None:
-    """A message for the person at the terminal (stderr)."""
-    print(text, file=sys.stderr)
+    """A message for the person at the terminal (stderr).
+
+    Messages often quote people's text (a note, a name, a reason): control characters and bidi
+    overrides in it are shown, never obeyed by the terminal (issue 14, finding 5).
+    """
+    from cpft_tracker.textsafe import visible
+
+    print(visible(text, multiline=True), file=sys.stderr)
+
+
+def show_line(text: str) -> None:
+    """One line of data for people on stdout (owners, reports), made terminal-safe."""
+    from cpft_tracker.textsafe import visible
+
+    print(visible(text))
 
 
 def report_changes(changes: list[Any], nothing: str) -> None:
@@ -29,14 +37,21 @@ def report_changes(changes: list[Any], nothing: str) -> None:
         say(f"{c.ref}: {describe_event({'field': c.field, 'old': c.old, 'new': c.new})}")
 
 
-def write_output(text: str | bytes | Iterable[str], output: str | None) -> None:
+def write_output(
+    text: str | bytes | Iterable[str], output: str | None, *, force: bool = True
+) -> None:
     """Data to stdout, or to a file with -o (written whole, then moved into place).
 
     ``text`` may be the pieces of the data as they are produced (an export): they are
     written as they come, so the whole document is never held at once. ``bytes`` (an
-    .xlsx workbook) are written as they are.
+    .xlsx workbook) are written as they are. A file goes through ``safefiles`` (issue 14,
+    findings 7 and 8): a private temporary file created with O_EXCL|O_NOFOLLOW in the
+    target's folder, mode 0600 whatever the umask, never widening an existing file's mode,
+    renamed into place; a target that is a link, a folder or a device is refused.
+    ``force=False`` refuses to replace an existing file.
     """
     from cpft_tracker.render import write_stdout, write_stdout_chunks
+    from cpft_tracker.safefiles import output_file
 
     if output is None or output == "-":
         if isinstance(text, bytes):
@@ -49,22 +64,10 @@ def write_output(text: str | bytes | Iterable[str], output: str | None) -> None:
             write_stdout_chunks(text)
         return
     target = Path(output)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        binary = isinstance(text, bytes)
-        with tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="") as fh:
-            if isinstance(text, str | bytes):
-                fh.write(text)  # type: ignore[arg-type]
-            else:
-                for piece in text:
-                    fh.write(piece)  # type: ignore[arg-type]
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise TrackerError(
-            f"Cannot write {target}: {exc.strerror}. Choose a folder you can write to."
-        ) from None
-    except BaseException:  # e.g. Ctrl-C while writing: no half-written temporary file left
-        tmp.unlink(missing_ok=True)
-        raise
+    with output_file(target, force=force, text=not isinstance(text, bytes)) as fh:
+        if isinstance(text, str | bytes):
+            fh.write(text)
+        else:
+            for piece in text:
+                fh.write(piece)
     say(f"Wrote {target}.")

@@ -55,6 +55,13 @@ def plan_template(
 @plan_app.command("load")
 def plan_load(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The edited plan CSV.")],
+    new_owner: Annotated[
+        bool,
+        typer.Option(
+            "--new-owner",
+            help="Owner names close to an existing owner's are new owners, not typos.",
+        ),
+    ] = False,
     theirs: Annotated[
         bool,
         typer.Option(
@@ -90,7 +97,11 @@ def plan_load(
     store = open_store()
     try:
         result = load_plan(
-            store, file, by=who(by), prefer="theirs" if theirs else "mine" if mine else None
+            store,
+            file,
+            by=who(by),
+            prefer="theirs" if theirs else "mine" if mine else None,
+            new_owners=new_owner,
         )
     except PlanRejected as exc:
         for problem in exc.problems:

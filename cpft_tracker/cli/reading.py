@@ -1,5 +1,5 @@
-"""Commands that read the plan: ``list``, ``show``, ``history``, ``owners``, ``reports``,
-``quality-statements``. Each opens the database read-only.
+"""Commands that read the plan: ``list``, ``show``, ``history``, ``reports``,
+``quality-statements`` (``owners`` is a group of its own: cli/owners.py). Each opens the database read-only.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cpft_tracker.cli.options import (
+    MAX_LIMIT,
     AsOf,
     DueBeforeFilter,
     Format,
@@ -25,7 +26,7 @@ from cpft_tracker.cli.options import (
     today_date,
     window_days,
 )
-from cpft_tracker.cli.output import say
+from cpft_tracker.cli.output import say, show_line
 from cpft_tracker.errors import (
     UsageProblem,
 )
@@ -87,7 +88,11 @@ def show(
     store = open_store(readonly=True)
     action = store.action(ref)
     render.print_action(
-        action, store.history(ref), today=today_date(), window=window_days(store, window)
+        action,
+        store.history(ref),
+        today=today_date(),
+        window=window_days(store, window),
+        merged=store.merged_from(action["ref"]),
     )
 
 
@@ -106,8 +111,12 @@ def history(
     from cpft_tracker import render
 
     fmt = check_format(fmt, ("table", "json"))
-    if limit is not None and limit < 1:
-        raise UsageProblem(f"--limit must be 1 or more events, e.g. --limit 20 (not {limit}).")
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        # before: --limit 99999999999999999999 overflowed SQLite's integer (issue 14, finding 11)
+        raise UsageProblem(
+            f"--limit must be from 1 to {MAX_LIMIT:,} events, e.g. --limit 20 (not {limit}); "
+            "leave it out to see every event."
+        )
     store = open_store(readonly=True)
     events = store.history(ref, limit=limit)
     if fmt == "json":
@@ -118,18 +127,6 @@ def history(
     render.print_history(events)
 
 
-def owners() -> None:
-    """List owners, their email addresses and how many tracked actions each holds."""
-    store = open_store(readonly=True)
-    rows = store.owners()
-    if not rows:
-        say("No owners yet. Assign one with: cpft-tracker assign REF... OWNER --email ADDRESS")
-        return
-    for row in rows:
-        email = f" <{row['email']}>" if row["email"] else " (no email address)"
-        print(f"{row['name']}{email}: {row['actions']} action{'s' if row['actions'] != 1 else ''}")
-
-
 def reports() -> None:
     """List the imported reports with their reference prefix and number of actions."""
     store = open_store(readonly=True)
@@ -138,7 +135,7 @@ def reports() -> None:
         say("No reports yet. Import one with: cpft-tracker import REPORT.txt")
         return
     for row in rows:
-        print(
+        show_line(
             f"{row['prefix']}: {row['name']} ({row['actions']} actions, from {row['source_file']})"
         )
 

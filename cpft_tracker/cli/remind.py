@@ -24,6 +24,7 @@ from cpft_tracker.errors import (
 )
 
 ENV = "CPFT_TRACKER_"
+MAX_DAYS = 3650  # ten years: the most any of --within, --every, --escalate-after means
 
 
 def _opt(
@@ -164,19 +165,29 @@ def remind(
     from cpft_tracker import remind as r
     from cpft_tracker.asof import parse_as_of
     from cpft_tracker.dates import parse_date
+    from cpft_tracker.mailer import SmtpSettings
     from cpft_tracker.render import utc_now_iso, write_stdout
 
     fmt = check_format(fmt, ("text", "json"))
-    if within < 0:
-        raise UsageProblem("--within must be zero or more days, e.g. --within 7.")
-    if every < 1:
+    # bounded, so no date arithmetic can overflow (issue 14, finding 11)
+    if not 0 <= within <= MAX_DAYS:
         raise UsageProblem(
-            "--every must be 1 or more days, e.g. --every 3 to repeat a reminder every third day."
+            f"--within must be a whole number of days from 0 to {MAX_DAYS}, e.g. --within 7."
         )
+    if not 1 <= every <= MAX_DAYS:
+        raise UsageProblem(
+            f"--every must be a whole number of days from 1 to {MAX_DAYS}, e.g. --every 3 to "
+            "repeat a reminder every third day."
+        )
+    # checked even without --send: --smtp-timeout 0, -1, nan or inf is a usage error
+    SmtpSettings(timeout=smtp_timeout).check_timeout()
     if (escalate_after is None) != (escalate_to is None):
         raise UsageProblem("Give --escalate-after DAYS and --escalate-to ADDRESS together.")
-    if escalate_after is not None and escalate_after < 0:
-        raise UsageProblem("--escalate-after must be zero or more days, e.g. --escalate-after 14.")
+    if escalate_after is not None and not 0 <= escalate_after <= MAX_DAYS:
+        raise UsageProblem(
+            f"--escalate-after must be a whole number of days from 0 to {MAX_DAYS}, "
+            "e.g. --escalate-after 14."
+        )
     escalate_address = _checked(escalate_to, "--escalate-to") if escalate_to else None
     today = today_date()
     if as_of and parse_date(as_of, base=today) > today:
@@ -193,8 +204,6 @@ def remind(
     settings = None
     from_address, from_name = "", None
     if delivering:
-        from cpft_tracker.mailer import SmtpSettings
-
         from_address, from_name = _sender(sender, required=send)
         settings = SmtpSettings(
             host=smtp_host.strip(),

@@ -65,7 +65,12 @@ from cpft_tracker.extract.units import (
     due_date,
     split_units,
 )
-from cpft_tracker.extract.words import IMPERATIVE_VERBS, VERB_OPENERS
+from cpft_tracker.extract.words import (
+    DESCRIPTIVE_SECTIONS,
+    IMPERATIVE_VERBS,
+    ORGANISATION_WORDS,
+    VERB_OPENERS,
+)
 from cpft_tracker.quality_statements import classify
 
 __all__ = [
@@ -140,7 +145,7 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
                 trig = None
             matched = s[trig.start : trig.end] if trig else ""
         else:
-            if trig is None:
+            if trig is None or _describes_the_service(s, unit, trig):
                 continue
             keyword = trig.keyword
             matched = s[trig.start : trig.end]
@@ -206,6 +211,14 @@ def _open_quote(before: str) -> str | None:
     if before.count('"') % 2 == 1:
         return '"'
     return None
+
+
+def _describes_the_service(s: str, unit: Unit, trig: _Trigger) -> bool:
+    """A must/should in a section that describes the service ("About the service": "Referrals
+    must come from a GP") says how it works, unless the provider itself is its subject."""
+    if unit.section is None or unit.section.strip(" :").lower() not in DESCRIPTIVE_SECTIONS:
+        return False
+    return _subject_head(s, trig) not in ORGANISATION_WORDS
 
 
 def _subject_head(s: str, trig: _Trigger | None) -> str | None:

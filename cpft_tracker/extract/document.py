@@ -105,11 +105,17 @@ REGULATOR_MARKERS = (
     r"\brequirement notices?\b",
     r"\bwarning notices?\b",
     r"\bregulation \d{1,2}\b",
+    # CQC's own phrases: the inspectors' titles, the lists of its reports (2014-), its
+    # reviews of compliance (2010-2013)
+    r"\bchief inspector of (?:hospitals|general practice|primary medical services|adult social care)\b",
+    r"\baction the (?:trust|provider|service|practice|hospital|location) (?:must|should) take\b",
+    r"\breview of compliance\b",
 )
 # What an inspection report talks about.
 REPORT_MARKERS = (
     r"\binspect(?:ion|ions|ed|ors?)\b",
-    r"\bassess(?:ment|ed)\b",
+    r"\bassess(?:ment|ments|ed)\b",
+    r"\b(?:our judgements?|compliance actions?|improvement actions?)\b",
     r"\b(?:requires improvement|inadequate|outstanding)\b",
     r"\brat(?:ed|ing|ings)\b",
     r"\b(?:safe|effective|caring|responsive|well-led)\b",

@@ -14,13 +14,17 @@ from cpft_tracker.extract.words import (
     AS_WINDOW,
     BOILERPLATE,
     BOUNDARY_WORDS,
+    CLASS_MODIFIERS,
     CLAUSE_OPENERS,
     CLAUSE_TAKING_VERBS,
     CONTACT_PRONOUNS,
     DESCRIBING_VERBS,
     FRAME_EXEMPT_AFTER,
     GENERAL_MASS_NOUNS,
+    GENERAL_SINGULARS,
     GENERAL_SUBJECTS,
+    GENERIC_DETERMINERS,
+    IRREGULAR_PARTICIPLES,
     NEEDING_WINDOW,
     NEGATIONS,
     NOT_INFINITIVE,
@@ -32,8 +36,10 @@ from cpft_tracker.extract.words import (
     OBJECT_STARTERS,
     OBJECT_TAKERS,
     ORGANISATION_WORDS,
+    PEOPLE_NOUNS,
     PEOPLE_POSTMODIFIERS,
     PEOPLE_SUBJECTS,
+    PROFESSION_SUBJECTS,
     PROVIDER_SUBJECTS,
     PROVISION_VERBS,
     REGULATOR_SUBJECTS,
@@ -221,6 +227,18 @@ def _reporter(clause: list[str]) -> str | None:
     return _norm_tok(lead[-1])
 
 
+def _reporter_head(clause: list[str]) -> str | None:
+    """For "Staff in some teams told us they…", the head of the reporter's noun phrase
+    ("staff"), which is its first noun, not its last word."""
+    if _reporter(clause) is None:
+        return None
+    for t in clause:
+        if t in NOUN_DETERMINERS or t in NOUN_MODIFIERS or t in NURSING_WORDS:
+            continue
+        return _norm_tok(t)
+    return None
+
+
 def _contact_relative(clause: list[str]) -> bool:
     """ "the information it needed", "the support they need": a "that"-less relative clause."""
     toks = list(clause)
@@ -243,6 +261,49 @@ def _contact_relative(clause: list[str]) -> bool:
     return False
 
 
+_TELLING_VERBS = frozenset("told tell tells shown showed informed advised".split())
+
+
+def _told_provider(clause: list[str], idx: int) -> bool:
+    """ "We have told the provider where it needs to…": an embedded question that the
+    regulator put to the provider (what it needs to do), not a circumstance ("where needed")."""
+    if idx < 2 or clause[idx - 1] not in PROVIDER_SUBJECTS:
+        return False
+    lead = clause[: idx - 1]
+    return bool(lead) and lead[0] in REGULATOR_SUBJECTS and any(w in _TELLING_VERBS for w in lead)
+
+
+def _sentence_subject(s: str) -> str | None:
+    """The head noun of the noun phrase a sentence opens with ("Care plans were…" ->
+    "plans"), or None when it does not open with one."""
+    head = None
+    for m in _TOKEN_RE.finditer(s, 0, min(len(s), 120)):
+        t = m.group(0).lower()
+        if not t[0].isalpha() or t in _BE_WORDS or t in ("had", "has", "have"):
+            break
+        if t in SKIP_BEFORE_KEYWORD or t in BOUNDARY_WORDS or t in SUBORDINATORS:
+            break
+        if t in NOUN_DETERMINERS and head is None:
+            continue
+        head = _norm_tok(t)
+    return head
+
+
+def _blocking_subject(
+    s: str, clause: list[str], head: str | None, *, opens_sentence: bool
+) -> tuple[list[str], str | None]:
+    """ "Care plans were personalised, but they needed updating": a "they" that opens a
+    coordinated clause is the sentence's opening subject, so it is the care plans (not
+    people) that needed updating. Otherwise the clause and head as they are."""
+    words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
+    if head != "they" or words != ["they"] or opens_sentence:
+        return clause, head
+    ante = _sentence_subject(s)
+    if ante is None or ante in PEOPLE_SUBJECTS or ante in REGULATOR_SUBJECTS:
+        return clause, head
+    return [ante], ante
+
+
 def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bool:
     """True when the subject is the regulator (or, for need, the people using services)."""
     if head in REGULATOR_SUBJECTS:
@@ -258,6 +319,8 @@ def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bo
     if people:
         for idx, t in enumerate(clause):
             if t in SUBORDINATORS:
+                if _told_provider(clause, idx):
+                    continue  # "We have told the provider where it needs to improve X"
                 return True
             if t == "as" and len(clause) - idx <= AS_WINDOW:
                 before = clause[idx - 1] if idx else ""
@@ -280,6 +343,9 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     nxt = after[0][0] if after else None
     if nxt == "-" or (before and before[-1][0] == "-"):
         return None  # "needs-led", "high-needs"
+    bclause, bhead = _blocking_subject(
+        s, clause, head, opens_sentence=len(clause) == len(before)
+    )  # who the subject is, for blocking
 
     if word == "needing":
         # "people with complex needs needing two staff": who is needing is nearby
@@ -289,7 +355,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             t in _BE_WORDS or t in ("had", "has", "have") for t in clause
         ):
             return None  # in the opening noun phrase: "Managers needing advice did not…"
-        if _subject_blocked(clause, head, people=True):
+        if _subject_blocked(bclause, bhead, people=True):
             return None
         return _Trigger("needs", "needing", ks, ke, ks, ke)
 
@@ -326,11 +392,15 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             )
             if not opener:
                 return None
-        if word == "needed" and verb != "be" and _object_participle(clause):
+        if (
+            word == "needed"
+            and verb != "be"
+            and (_object_participle(clause) or _coordinated_object(before))
+        ):
             return None  # "staff did not have the information needed to support people"
-        if _subject_blocked(clause, head, people=True):
+        if _subject_blocked(bclause, bhead, people=True):
             return None
-        if _reporter(clause) in STAFF_REPORTERS:
+        if _reporter(clause) in STAFF_REPORTERS or _reporter_head(clause) in STAFF_REPORTERS:
             return None  # "Staff told us they need to ask…": what staff say they do
         kind = "to_passive" if verb == "be" else "to_active"
         return _Trigger("needs", kind, ks, after[0][2], ks, ke)
@@ -340,7 +410,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         and prev in _BE_WORDS
         or (word == "needed" and prev in _ADVERBISH and len(clause) > 1 and clause[-2] in _BE_WORDS)
     ):
-        if _subject_blocked(clause, None, people=True):
+        if _subject_blocked(bclause, None if bhead == head else bhead, people=True):
             return None
         be_at = len(clause) - 1 if prev in _BE_WORDS else len(clause) - 2
         be_tok = before[len(before) - (len(clause) - be_at)]
@@ -370,7 +440,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         return None  # "changing needs", "assessed needs"
     if word == "needed" and prev in NOUN_DETERMINERS:
         return None
-    if _subject_blocked(clause, head, people=True):
+    if _subject_blocked(bclause, bhead, people=True):
         return None
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
 
@@ -382,7 +452,10 @@ _FRAME_RE = re.compile(
     re.I,
 )
 _TRAILING_FRAME_RE = re.compile(
-    r"^[^;:]*,\s*according\s+to\b[^,;:]*\b(?:" + _RULE_SOURCES_ALT + r")\b[^,;:]*(?:[.;:]|$)",
+    r"^[^;:]*,\s*according\s+to\b[^,;:]*\b(?:" + _RULE_SOURCES_ALT + r")\b[^,;:]*(?:[.;:]|$)"
+    # "…must carry a defibrillator on every vehicle, as the national specification requires."
+    r"|^[^;:]*,\s*as\s+[^,;:]{0,80}?\b(?:" + _RULE_SOURCES_ALT + r")\s+(?:\w+\s+)?"
+    r"(?:requires?|required|says|said|states?|stated|sets?\s+out|specifie[sd]|recommends?)\b",
     re.I,
 )
 
@@ -412,38 +485,46 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
         after = _tokens_after(s, m.end(), 2)
         if not (after and after[0][0] in FRAME_EXEMPT_AFTER):
             return True  # "Under the Mental Capacity Act, staff must assess…"
-    if _TRAILING_FRAME_RE.search(s[m.end() : m.end() + RULE_FRAME_WINDOW]):
+    provider_subject = (
+        len(clause) >= 2 and clause[-2] == "the" and _norm_tok(clause[-1]) in PROVIDER_SUBJECTS
+    )
+    if not provider_subject and _TRAILING_FRAME_RE.search(s[m.end() : m.end() + RULE_FRAME_WINDOW]):
         return True  # "Midwives must complete …, according to the trust's training policy."
     return False
 
 
 def _find_trigger(s: str) -> _Trigger | None:
     """The strongest requirement trigger in a sentence (must > needs > should), or None."""
-    if _BOILERPLATE_RE.search(s):
-        return None
+    if _BOILERPLATE_RE.search(s) or s.rstrip(" ”\"'’)").endswith("?"):
+        return None  # boilerplate; a question is never a requirement
     quoted = _quoted_spans(s)
     found: dict[str, _Trigger] = {}
     # After a general statement of the law ("Care must be provided in a way that…"), the
     # rest of the sentence continues it ("…, and staff need to be trained to do this"),
     # unless the provider itself is named ("…, and the trust must ensure this happens").
     general = False
+    condition_end = _inverted_condition_end(s)
     for count, m in enumerate(_TRIGGER_RE.finditer(s)):
         if "must" in found or count >= MAX_TRIGGERS_PER_SENTENCE:
             break  # nothing outranks must; a "sentence" of hundreds of needs is not prose
-        if _in_spans(m.start(), quoted):
+        if _in_spans(m.start(), quoted) or m.start() < condition_end:
             continue
         if m.group("must"):
             if "must" in found:
                 continue
             if _screening_tool(s, m):
                 continue  # "MUST scores": the Malnutrition Universal Screening Tool
+            if _not_an_obligation(s, m):
+                continue  # "It must be noted that…", "This must have been difficult…"
             clause = _clause_before(_tokens_before(s, m.start()))
             head = _head(clause)
-            if _general_statement(s, m, clause):
+            if _general_statement(s, m, clause) and not _duty_not_met(s, m):
                 general = True  # "Providers must…", "Care must be provided…": the law
                 continue
             if general and head not in ORGANISATION_WORDS:
                 continue
+            if head in PEOPLE_NOUNS and not _duty_not_met(s, m):
+                continue  # "Visitors must sign in…": a rule for the people using it
             if _subject_blocked(clause, head, people=False):
                 continue
             if _describes_rule(s, m, clause, must=True):
@@ -472,6 +553,12 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue
             if after and (after[0][0] in PEOPLE_SUBJECTS or after[0][0] in ("it", "there")):
                 continue  # "Should they need help" (conditional)
+            if _past_criticism(s, m):
+                continue  # "Checks should have been recorded every four hours, but…"
+            if _describes_rule(s, m, clause, must=True) or _EXTRAPOSED_RE.match(
+                s.replace("should", "must", 1)
+            ):
+                continue  # "The procedure says that staff should…", "It should be noted…"
             end = m.end()
             if after and after[0][0].isalpha() and s[after[0][1]].islower():
                 end = after[0][2]
@@ -502,10 +589,85 @@ def _find_trigger(s: str) -> _Trigger | None:
             found["needs"] = _Trigger("needs", "there", tm.start(), tm.end(), tm.start(), tm.end())
     for key in ("must", "needs", "should"):
         if key in found:
-            if _vacuous(s):
+            if _vacuous(s) or _vacuous_clause(s, found[key]):
                 return None  # "Improvements are needed.": names nothing to improve
+            if _already_met(s, found[key]):
+                return None  # "…should be completed for every patient, and audits showed it was."
             return found[key]
     return None
+
+
+# After the trigger: the same sentence says it was done ("…, and audits showed it was.",
+# "… and had increased the rota from June.").
+_MET_AFTER_RE = re.compile(
+    r"(?:,\s*|\s)(?:and|but)\s+(?:(?:\w+\s+){0,3}(?:showed|confirmed|found)\s+(?:that\s+)?"
+    r"(?:it|they|this|these)\s+(?:was|were|had\s+been|did)\s*[.]?$"
+    r"|(?P<done>had\s+(?:already\s+)?(?!not\b)\w+ed\b))",
+    re.I,
+)
+# A clause made only of these (and VACUOUS_WORDS) names nothing: "…and action is needed for
+# this essential standard" (the judgement formula of 2010-2013 reviews).
+_CLAUSE_VACUOUS = frozenset("essential standard standards outcome".split())
+# "this standard" is the standard the section is about; "this" alone is the finding before
+# ("…, and this needed improvement"), which names what to improve.
+_THIS_STANDARD_RE = re.compile(r"\bthis\s+(?:essential\s+)?(?:standard|outcome)\b")
+
+
+def _vacuous_clause(s: str, trig: _Trigger) -> bool:
+    """The trigger's own clause (from the last "and"/"but"/";" before it to the sentence's
+    end) names nothing to improve, though the sentence says more."""
+    toks = _tokens_before(s, trig.key_start)
+    start = 0
+    for t, a, _ in reversed(toks):
+        if t in ("and", "but", ";"):
+            start = a
+            break
+    if start == 0:
+        return False
+    words = _VACUOUS_TOKEN_RE.findall(_THIS_STANDARD_RE.sub(" ", s[start:].lower()))
+    return all(w in VACUOUS_WORDS or w in _CLAUSE_VACUOUS for w in words)
+
+
+def _already_met(s: str, trig: _Trigger) -> bool:
+    """ "X should be completed for every patient, and audits showed it was": the standard
+    is stated and found met. For a need reported by someone ("The registered manager said
+    more staff were needed … and had increased the rota"), the reporter has acted on it."""
+    rest = s[trig.end :]
+    m = _MET_AFTER_RE.search(rest)
+    if m is None:
+        return False
+    if m.group("done"):
+        # only a need without an agent ("more staff were needed") that someone reported,
+        # then did ("said … and had increased the rota"); "needed to reduce … and had agreed
+        # a plan" is still to be done
+        clause = _tokens_before(s, trig.key_start)
+        return trig.kind == "be_needed" and any(t in REPORTING_VERBS for t, _, _ in clause)
+    return trig.keyword == "should"
+
+
+_INVERTED_SHOULD_RE = re.compile(r"^\W*should\s+(?!not\b)[\w’'-]+", re.I)
+
+
+def _inverted_condition_end(s: str) -> int:
+    """Where a sentence-initial "Should a crew need advice, …" condition ends (its comma),
+    or 0. Nothing inside the condition is a requirement."""
+    if not _INVERTED_SHOULD_RE.match(s):
+        return 0
+    # the main clause is conditional too ("Should the provider wish to expand, it will need
+    # to register…"): the whole sentence
+    return len(s)
+
+
+def _past_criticism(s: str, m: re.Match[str]) -> bool:
+    """ "should have" + past participle: what ought to have happened and did not ("The trust
+    should have completed its review by March"). It names a past failure, not an action."""
+    after = [t for t, _, _ in _tokens_after(s, m.end(), 3)]
+    if after[:1] == ["not"]:
+        after = after[1:]
+    if len(after) < 2 or after[0] != "have":
+        return False
+    p = after[1]
+    return p == "been" or p in IRREGULAR_PARTICIPLES or p.endswith("ed") or p.endswith("en")
 
 
 def _object_participle(clause: list[str]) -> bool:
@@ -525,6 +687,74 @@ def _object_participle(clause: list[str]) -> bool:
             )
         if not clause[i][0].isalpha() or clause[i] in _BE_WORDS:
             return False
+    return False
+
+
+_COORDINATORS = frozenset(("and", "or"))
+_SUBJECT_NOUNS = (
+    STAFF_REPORTERS
+    | PROVIDER_SUBJECTS
+    | frozenset("leaders managers directors teams team governors trustees".split())
+)
+
+
+def _coordinated_object(before: list[tuple[str, int, int]]) -> bool:
+    """ "Staff received the training and supervision needed to care for…": two nouns joined
+    by and/or after a determiner that is the object of a verb; "needed" describes them. Not
+    when the second noun is a subject ("…received the beds and staff needed to…")."""
+    toks = [t for t, _, _ in before[-7:]]
+    for k in (2, 3):  # the coordinator is 2 or 3 tokens before "needed"
+        if len(toks) < k + 3 or toks[-k] not in _COORDINATORS:
+            continue
+        second = toks[-k + 1 :]
+        if any(not w[0].isalpha() for w in second) or second[-1] in _SUBJECT_NOUNS:
+            continue
+        first = toks[:-k]
+        for n in (1, 2):
+            if len(first) < n + 2:
+                break
+            det, verb = first[-n - 1], first[-n - 2]
+            if det in ("the", "a", "an", "any", "enough", "sufficient") and all(
+                w[0].isalpha() for w in first[-n:]
+            ):
+                return verb in OBJECT_TAKERS or (
+                    verb.endswith("ed")
+                    and verb not in _BE_WORDS
+                    and verb not in CLAUSE_TAKING_VERBS
+                )
+    return False
+
+
+_EXTRAPOSED_RE = re.compile(
+    r"^\W*it\s+must\s+be\s+(?:noted|said|remembered|recognised|recognized|acknowledged|"
+    r"stressed|emphasised|emphasized|borne\s+in\s+mind)\b",
+    re.I,
+)
+
+
+# "…, and the service did not always do this": the sentence states a duty and finds it
+# not met, so it is an action on the provider after all.
+_DUTY_NOT_MET_RE = re.compile(
+    r"\b(?:and|but)\s+the\s+(?:trust|provider|service|practice|home|hospital|hospice)\s+"
+    r"(?:did|was|had|has|does|is)\s+not\b|\b(?:and|but)\s+(?:this|it)\s+(?:did|was|had)\s+not\s+"
+    r"(?:always\s+)?happen",
+    re.I,
+)
+
+
+def _duty_not_met(s: str, m: re.Match[str]) -> bool:
+    return bool(_DUTY_NOT_MET_RE.search(s, m.end()))
+
+
+def _not_an_obligation(s: str, m: re.Match[str]) -> bool:
+    """ "It must be noted that…" (the writer's aside) and "must have been" + an adjective
+    ("This must have been difficult for staff": a supposition), not an obligation."""
+    if m.start() < 20 and _EXTRAPOSED_RE.match(s):
+        return True
+    after = [t for t, _, _ in _tokens_after(s, m.end(), 3)]
+    if after[:2] == ["have", "been"] and len(after) == 3:
+        word = after[2]
+        return word.isalpha() and not (word.endswith("ed") or word.endswith("en"))
     return False
 
 
@@ -554,18 +784,58 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         )
         if people:
             return True  # "People who use services must be protected from abuse."
+    quantified = bool(clause) and clause[0] in ("all", "every", "any", "each")
     if words and words[0] in ("all", "every", "any"):
         words = words[1:]
-    if not words or len(words) > 2:
+    if quantified and words and (words[0] in GENERAL_SINGULARS or words[0] in GENERAL_SUBJECTS):
+        return True  # "Any person employed by a registered provider must have…"
+    if _quotes_the_regulations(s, words):
+        return True  # "The registered person must ensure that service users are protected…"
+    if (
+        words
+        and words[0] in GENERIC_DETERMINERS
+        and words[-1] in GENERAL_SINGULARS
+        and len(words) <= 4
+        and len(words) == len(clause)
+    ):
+        return True  # "A registered person must comply…", "A health service body must act…"
+    if not words or len(words) > 3:
         return False
-    if words[-1] in GENERAL_SUBJECTS and (len(words) == 1 or words[0] in NOUN_MODIFIERS):
-        return True
+    if words[-1] in GENERAL_SUBJECTS and (
+        len(words) == 1
+        or all(w in NOUN_MODIFIERS or w in CLASS_MODIFIERS for w in words[:-1])
+        or (quantified and len(words) <= 3)
+    ):
+        return True  # "Providers must…", "All NHS trusts must be registered…"
+    if (
+        words[-1] in PROFESSION_SUBJECTS
+        and len(words) <= 2
+        and words[0] not in NOUN_DETERMINERS
+        and _RULE_SOURCE_RE.search(s, m.end())
+    ):
+        return True  # "Dentists must follow national guidance when they take X-rays"
+    if len(words) > 2:
+        return False
     if len(words) == 1 and words[0] in GENERAL_MASS_NOUNS:
         after = [t for t, _, _ in _tokens_after(s, m.end(), 4)]
         if after[:1] == ["to"]:
             after = after[1:]
         return len(after) >= 2 and after[0] == "be" and after[1] in PROVISION_VERBS
     return False
+
+
+_RULE_SOURCE_RE = re.compile(r"\b(?:" + "|".join(sorted(RULE_SOURCES)) + r")\b", re.I)
+_SERVICE_USERS_RE = re.compile(r"\bservice\s+users?\b", re.I)
+
+
+def _quotes_the_regulations(s: str, words: list[str]) -> bool:
+    """The regulations' own words: their subject is "the registered person" and they speak
+    of "service users" ("The registered person must ensure that service users are protected
+    against…"); CQC's findings say people, patients or residents."""
+    if words[-2:] == ["registered", "person"] and bool(_SERVICE_USERS_RE.search(s)):
+        return True
+    # "The care and treatment of service users must be appropriate…" (Regulation 9)
+    return any(words[i : i + 2] == ["service", "users"] for i in range(len(words) - 1))
 
 
 _VACUOUS_TOKEN_RE = re.compile(r"[a-z][a-z'’\-]*")

@@ -30,6 +30,7 @@ from cpft_tracker.extract.words import (
     OBJECT_STARTERS,
     ORGANISATION_WORDS,
     PARTICIPLE_SUFFIXES,
+    PEOPLE_SUBJECTS,
     PREPOSITIONS,
     PRONOUN_FOLLOWERS,
     PROVIDER_SUBJECTS,
@@ -312,6 +313,12 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         pronoun = _pronoun_title(s, trig) if span is None else None
         if span is None and pronoun is None:
             span = _sentence_subject(s)  # "X was new and needed further development"
+        if span and s[span[0] : span[1]].lower() in ("they", "it"):
+            # "Care plans were personalised, but they needed updating": what opens the
+            # sentence is what "they" are
+            opening = _sentence_subject(s)
+            if opening and opening[0] != span[0]:
+                span = opening
         if span and s[span[0] : span[1]].lower() in TITLE_PRONOUNS:
             span, pronoun = None, _pronoun_title(s, trig)  # "… and this needed improvement"
         if span:
@@ -344,6 +351,15 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         title = _needing_title(clause) or clause
     else:
         title = _clause_from(s, trig.key_start)
+    if title and trig is not None and re.fullmatch(r"\w+\W*", title.strip()):
+        # "the registered manager agreed these needed to restart" -> "Restart audits of
+        # care records": the verb alone says nothing; its subject is what it is about
+        span = _subject_np(s, trig.key_start)
+        if span and s[span[0] : span[1]].lower() in TITLE_PRONOUNS:
+            span = _sentence_subject(s)
+        if span:
+            verb = title.strip(" .").split(" ", 1)[0]
+            title = f"{verb} {_lower_first(s[span[0] : span[1]], span[0] == 0)}"
     if title and re.fullmatch(r"\w+ (?:it|them)\W*", title.strip()):
         # "more needed to be done to improve it": say what "it" is when the sentence opens
         # with it ("Patient feedback on telephone access was below the local average…")
@@ -680,7 +696,143 @@ def make_title(s: str, trig: _Trigger | None, bullet: bool, before: str = "") ->
     if title is None:
         title = _make_title(s, trig, bullet)
     title = _CONSEQUENCE_RE.sub("", title)
-    return _finish_title(resolve_pronouns(title, s, before))
+    if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
+        title = _FINDING_TAIL_RE.sub("", title)
+    title = _should_have_title(title)
+    title = resolve_pronouns(title, s, before)
+    title = _resolve_it_after_noun(title, s)
+    title = _resolve_object_it(title, s, trig)
+    title = _resolve_final_them(title, s)
+    title = _needed_to_be_title(title)
+    return _finish_title(_two_participles_title(title))
+
+
+# After the action, a clause of the finding: ", and records showed this was not always
+# done", " and had agreed a plan…", ", and that nurses … did not always have…", ", because
+# rotas did not allow travel time". Not a second action ("… and embed the visits…", "… and
+# that pain relief is given…": no past finite verb).
+_FINDING_TAIL_RE = re.compile(
+    r"(?:,\s*(?:and|but)\s+|\s+(?:and|but)\s+)(?:that\s+)?(?:had\b|has\s+been\b|"
+    r"(?:[\w’'-]+\s+){0,6}?(?:showed|agreed|found|had|did|was|were|has\s+been)\b)"
+    r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
+    r"|,\s*because\s+.*$",
+    re.I,
+)
+# A list item "The trust should have audited the use of…": the action is "Audit the use of…".
+_SHOULD_HAVE_RE = re.compile(
+    r"^(?:the\s+[\w’'-]+(?:\s+[\w’'-]+)?\s+)?should\s+have\s+(?P<p>\w+)\s+(?P<rest>.+)$", re.I
+)
+# "Pressure ulcer risk assessments needed to be addressed so that…" (after "this" was
+# resolved): "Address pressure ulcer risk assessments so that…".
+_NEEDED_TO_BE_RE = re.compile(
+    r"^(?P<np>[A-Z][^,;]{2,80}?)\s+(?:needs|needed|need)\s+to\s+be\s+(?P<p>\w+)\b(?P<rest>.*)$"
+)
+# "Complete medicines audits every month and acted on": two actions on the same thing.
+_TWO_PARTICIPLES_RE = re.compile(
+    r"^(?P<v>\w+)\s+(?P<np>.+?)\s+and\s+(?P<p>\w+ed)(?P<prt>\s+(?:on|upon|up|out))?\W*$"
+)
+_IT_AFTER_NOUN_RE = re.compile(r"\b(?P<det>the|a)\s+(?P<noun>way|ways|extent|manner)\s+it\b", re.I)
+_TOLD_OBJECT_RE = re.compile(
+    r"\b(?:told|warned|informed|reminded|asked)\s+(?P<obj>(?:the\s+)?[A-Z]?[\w’'-]+(?:\s+[A-Z][\w’'-]+){0,6})"
+    r"\s+(?:that\s+)?it\b"
+)
+
+
+_OBJECT_IT_RE = re.compile(r"\b(?P<verb>[a-z]+) it(?P<end>\W*(?:by\b.*)?)$")
+
+
+def _resolve_object_it(title: str, s: str, trig: _Trigger | None) -> str:
+    """ "Not all staff had completed level 3 safeguarding training; the trust must ensure
+    that all community nurses complete it": "it" is what the same verb took before."""
+    m = _OBJECT_IT_RE.search(title)
+    if not m or trig is None:
+        return title
+    verb = m.group("verb")
+    forms = {verb, verb + "d", verb + "ed", verb + "s", verb + "es"}
+    found = None
+    pattern = (
+        r"\b(?:" + "|".join(sorted(forms)) + r")\s+((?:[\w’'-]+\s+){0,5}?[\w’'-]+)"
+        r"(?=\s*[;,.]|\s+(?:and|but)\b)"
+    )
+    for w in re.finditer(pattern, s[: trig.key_start]):
+        found = w.group(1)
+    if not found or found.split()[0].lower() in STANDALONE_PRONOUNS:
+        return title
+    return title[: m.start("verb")] + f"{verb} {found}" + m.group("end")
+
+
+_FINAL_THEM_RE = re.compile(r"\bthat\s+(?P<subj>[\w’'-]+)\s+(?:were|are|was|is)\b[^,;]*\bthem\W*$")
+
+
+def _resolve_final_them(title: str, s: str) -> str:
+    """ "…make sure that patients were involved in writing them": "them" cannot be the
+    patients, the subject of its own clause; it is what the sentence opens with ("Care plans
+    did not reflect patients' views and …")."""
+    m = _FINAL_THEM_RE.search(title)
+    if not m:
+        return title
+    span = _sentence_subject(s)
+    if span is None:
+        return title
+    np = s[span[0] : span[1]]
+    words = np.lower().split()
+    if not words or words[-1] == m.group("subj").lower() or not _plural(np):
+        return title
+    if words[-1] in PEOPLE_SUBJECTS or words[0] in STANDALONE_PRONOUNS:
+        return title
+    at = title.rfind("them")
+    return title[:at] + _lower_first(np, span[0] == 0) + title[at + 4 :]
+
+
+def _should_have_title(title: str) -> str:
+    m = _SHOULD_HAVE_RE.match(title.strip())
+    if not m:
+        return title
+    base = _base_verb(m.group("p"))
+    return f"{base} {m.group('rest')}" if base else title
+
+
+def _needed_to_be_title(title: str) -> str:
+    m = _NEEDED_TO_BE_RE.match(title.strip())
+    if not m:
+        return title
+    base = _base_verb(m.group("p"))
+    if not base:
+        return title
+    return f"{base} {_lower_first(m.group('np'), True)}{m.group('rest')}"
+
+
+def _two_participles_title(title: str) -> str:
+    m = _TWO_PARTICIPLES_RE.match(title.strip())
+    if not m:
+        return title
+    base = _base_verb(m.group("p"))
+    if not base or base.lower() == m.group("v").lower():
+        return title
+    if any(w.lower() in _BE_WORDS or w.lower() == "that" for w in m.group("np").split()):
+        return title  # "Ensure that charts are completed and reviewed": one clause, kept
+    particle = m.group("prt") or ""
+    return f"{m.group('v')} and {base}{particle} {m.group('np')}"
+
+
+def _resolve_it_after_noun(title: str, s: str) -> str:
+    """ "Improve the way it learns from complaints": "it" is the provider the sentence is
+    about (the one CQC told, or the sentence's own subject)."""
+    m = _IT_AFTER_NOUN_RE.search(title)
+    if not m:
+        return title
+    told = _TOLD_OBJECT_RE.search(s)
+    who = told.group("obj") if told else _own_subject(s)
+    if not who or who.split()[0].lower() in STANDALONE_PRONOUNS:
+        return title
+    words = who.split()
+    if words[0].lower() == "the":
+        who = _as_inner(who)
+    elif len(words) < 2 or not words[0][:1].isupper():
+        return title  # neither "the trust" nor a name ("Kingsbridge … NHS Trust")
+    if _plural(who) and not who.lower().endswith(("trust", "services", "hospitals nhs trust")):
+        return title
+    return title[: m.end() - 2] + who + title[m.end() :]
 
 
 def notice_title(line: str) -> str:

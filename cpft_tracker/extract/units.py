@@ -14,11 +14,18 @@ from cpft_tracker.extract.rules import (
 )
 from cpft_tracker.extract.words import (
     ABBREVIATIONS,
+    ALWAYS_NAVIGATION,
     IMPERATIVE_VERBS,
     MAJOR_HEADINGS,
     NAVIGATION_LINES,
+    REGULATION_TITLES,
+    SERVICE_TYPE_PLURALS,
+    SERVICE_TYPE_WORDS,
+    VERB_OPENERS,
 )
 
+# A list item whose bullet mark was lost opens with a verb in its base form.
+_ITEM_VERBS = IMPERATIVE_VERBS | VERB_OPENERS
 _LEADIN_MUST = re.compile(r"\bmust\b", re.I)
 _LEADIN_SHOULD = re.compile(r"\bshould\b", re.I)
 _LEADIN_NEEDS = re.compile(r"\bneeds?\s+to\b", re.I)
@@ -52,6 +59,9 @@ _PAGE_NUMBER_RE = re.compile(
 _TERMINAL_RE = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 _MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
 _KEYWORD_WORD_RE = re.compile(r"\b(?:must|should|needs?|needed|needing)\b", re.I)
+# A full stop after a lower-case word, then a capital: a finished sentence inside the line
+# (four words or more before it: "Inspection report. Date of inspection…" is two labels).
+_INNER_SENTENCE_END_RE = re.compile(r"^(?:\S+ +){3,}\S*[a-z]{2}\.[\"'”’)]* +[(“‘\"]?[A-Z]")
 _HEADING_END_WORDS = frozenset(
     "and or the of to a an in for with by that which on at from as is are was were".split()
 )
@@ -81,6 +91,8 @@ def _heading_candidate(line: str) -> bool:
         return False
     if line.endswith(","):
         return False
+    if _INNER_SENTENCE_END_RE.search(line):
+        return False  # "Medicines were not stored safely. Regulation 12(2)(g)": a sentence
     words = line.split()
     if not words or len(words) > 14:
         return False
@@ -96,28 +108,78 @@ def _heading_candidate(line: str) -> bool:
 
 _COOKIE_RE = re.compile(
     r"\bcookies?\b.*\b(?:we use|accept|reject|settings|optional|essential|analytics)\b|"
-    r"\b(?:we use|accept|reject)\b.*\bcookies?\b",
+    r"\b(?:we use|accept|reject)\b.*\bcookies?\b|"
+    # the banner's own title: "Cookies on the CQC website", "Cookies on GOV.UK"
+    r"^cookies\s+on\b",
     re.I,
 )
 
 
 def is_navigation(line: str) -> bool:
-    """A line of a web page's menus or cookie banner ("Find a service", "Care homes")."""
+    """A line of a web page's menus or cookie banner ("Find a service", "Care homes"), or a
+    line made only of the names of service types ("Hospitals and clinics", "Dentists and
+    GPs", "Search for services"), as a site's service navigation is."""
     low = line.strip(" |>»›·•-").lower()
     if low in NAVIGATION_LINES:
         return True
+    words = low.replace("&", " and ").replace(",", " ").split()
+    if (
+        0 < len(words) <= 6
+        and all(w in SERVICE_TYPE_WORDS for w in words)
+        and any(w in SERVICE_TYPE_PLURALS for w in words)
+    ):
+        return True
     return len(line.split()) <= 25 and bool(_COOKIE_RE.search(line))
+
+
+# A menu: a run of at least this many short lines (each a few words, no sentence end) of
+# which at least MENU_RUN_NAVIGATION are known navigation lines. The whole run is dropped,
+# the site's own menu words with it ("Our performance", "Media", "Provider zone").
+MENU_RUN_LINES = 4
+MENU_RUN_NAVIGATION = 2
+MENU_WORDS = 4
+
+
+def _menu_runs(lines: list[str], nav: list[bool]) -> set[int]:
+    drop: set[int] = set()
+    run: list[int] = []
+
+    def flush() -> None:
+        marked = [j for j in run if nav[j]]
+        if len(run) >= MENU_RUN_LINES and len(marked) >= MENU_RUN_NAVIGATION:
+            # from the first to the last navigation line: the lines around it may be the
+            # page's own headings ("Rosemount House" after the menu)
+            drop.update(j for j in run if marked[0] <= j <= marked[-1])
+        run.clear()
+
+    for i, s in enumerate(lines):
+        if not s:
+            continue
+        short = (
+            len(s.split()) <= MENU_WORDS
+            and not _TERMINAL_RE.search(s)
+            and not _KEYWORD_WORD_RE.search(s)
+            and not any(c.isdigit() for c in s)
+        )
+        if short:
+            run.append(i)
+        else:
+            flush()
+    flush()
+    return drop
 
 
 def _navigation_lines(lines: list[str]) -> set[int]:
     """Menu lines that sit together (two or more, blank lines between allowed) and cookie
     banner lines: page furniture of a web page copied from a browser."""
-    drop: set[int] = set()
     nav = [bool(s) and is_navigation(s) for s in lines]
+    drop: set[int] = _menu_runs(lines, nav)
     prev_text: int | None = None  # the previous non-blank line
     for i, s in enumerate(lines):
         if not s:
             continue
+        if nav[i] and s.strip(" |>»›·•-").lower() in ALWAYS_NAVIGATION:
+            drop.add(i)  # "Skip to content": furniture even when alone
         if nav[i] and (_COOKIE_RE.search(s) or (prev_text is not None and nav[prev_text])):
             drop.add(i)
             if prev_text is not None and nav[prev_text]:
@@ -258,6 +320,10 @@ def _blocks(text: str) -> list[_Block]:
                 )
                 # a short heading-shaped line after a sentence end is a (sub-)heading, even
                 # when the sentence happened to reach the margin: "…department." / "Maternity"
+                if prev_line.endswith(":"):
+                    # a colon at the end of a line opens what follows ("… as requires
+                    # improvement because:" / "The service did not…"): a new block
+                    continuing = False
                 if (
                     continuing
                     and not open_end
@@ -353,10 +419,18 @@ def _sentence_spans(s: str) -> list[tuple[int, int]]:
 def _leadin_keyword(text: str, heading: bool) -> str | None:
     """The keyword a lead-in opens a list with, or None if the block is not a lead-in."""
     if not heading:
-        if not text.endswith(":"):
-            return None
         spans = _sentence_spans(text)
-        text = text[spans[-1][0] :] if spans else text
+        last = text[spans[-1][0] :] if spans else text
+        # "… must become compliant with the following regulations by 31 January 2013" with
+        # its colon lost: a notice's lead-in all the same
+        lost_colon = (
+            not _TERMINAL_RE.search(last)
+            and bool(_NOTICE_LEADIN_RE.search(last))
+            and bool(_LEADIN_MUST.search(last))
+        )
+        if not text.endswith(":") and not lost_colon:
+            return None
+        text = last
     if _LEADIN_MUST.search(text):
         return "must"
     if _LEADIN_NEEDS.search(text):
@@ -381,7 +455,10 @@ def _ends_scope(heading: str, level: int, scope_level: int) -> bool:
 # regulations by 30 September 2016:".
 _NOTICE_LEADIN_RE = re.compile(r"\b(?:the\s+following|listed\s+below|as\s+follows)\b", re.I)
 _DUE_RE = re.compile(
-    r"\bby\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+(\d{4})\b"
+    # "by 30 June 2013", "by the 30th of June 2013", "until 30 September 2011" ("has been
+    # given until…"), "no later than 1 May 2012", "by 5pm on 30 June 2013"
+    r"\b(?:by|until|no\s+later\s+than)\s+(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?\s+on\s+)?"
+    r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+(\d{4})\b"
 )
 _MONTHS = {
     m: i
@@ -426,17 +503,32 @@ def due_date(text: str) -> str | None:
         return None
 
 
-def _notice_item(line: str) -> bool:
-    """Is this line one of the areas a notice's lead-in lists?"""
+def _regulation_title(line: str) -> bool:
+    """The line is (or opens with) the title of a regulation or an outcome."""
+    low = line.lower().rstrip(" ;,.")
+    if low in REGULATION_TITLES:
+        return True
+    return any(low.startswith(t + " ") for t in REGULATION_TITLES if " " in t)
+
+
+def _notice_item(line: str, *, named_only: bool = False) -> bool:
+    """Is this line one of the areas a notice's lead-in lists? With ``named_only`` (every
+    area so far was a regulation, an outcome or one of their titles) the list is of that
+    kind, so another line ("Our performance") ends it."""
     words = line.split()
-    if not words or len(words) > 20 or line.endswith((".", ":", "?")):
+    if not words or len(words) > 20 or line.endswith((":", "?")):
+        return False
+    if _NOTICE_REF_RE.match(line) or _regulation_title(line):
+        # "Regulation 12: Cleanliness and infection control." (a full stop is allowed here)
+        return not is_navigation(line) and _INNER_SENTENCE_END_RE.search(line) is None
+    if line.endswith("."):
+        return False
+    if named_only:
         return False
     if _KEYWORD_WORD_RE.search(line) or _first_word(line) in _WH_WORDS:
         return False
     if _MAJOR_HEADING_RE.match(line.strip(" :")) or is_navigation(line):
         return False
-    if _NOTICE_REF_RE.match(line):
-        return True
     return len(words) <= 10 and line[:1].isupper()
 
 
@@ -453,6 +545,7 @@ def split_units(text: str) -> list[Unit]:
     scope_level = 0  # markdown level of the lead-in heading (0: not markdown / a paragraph)
     items = 0  # list items seen under the current lead-in
     notice = False  # the lead-in announces a list of areas ("… the following areas by …:")
+    named = True  # every area listed so far is a regulation, an outcome or their title
     due: str | None = None  # the deadline the lead-in states
     for block in _blocks(text):
         starts: list[int] = []
@@ -465,7 +558,8 @@ def split_units(text: str) -> list[Unit]:
         joined = " ".join(pieces)
         line_of = [idx + 1 for idx, _ in block.parts]
         if notice and block.kind != "bullet":
-            if _notice_item(joined):
+            if _notice_item(joined, named_only=bool(items) and named):
+                named = named and (bool(_NOTICE_REF_RE.match(joined)) or _regulation_title(joined))
                 items += 1
                 units.append(Unit(joined, joined, section, line_of[0], "notice", "must", due))
                 continue
@@ -485,9 +579,10 @@ def split_units(text: str) -> list[Unit]:
                 scope, scope_level, items = keyword, 0, 0
                 due = due_date(joined)
                 notice = keyword == "must" and bool(_NOTICE_LEADIN_RE.search(joined) or due)
+                named = True
                 units.append(Unit(joined, joined, section, line_of[0], "leadin"))
                 continue
-            if scope and not joined.endswith(":") and _first_word(joined) in IMPERATIVE_VERBS:
+            if scope and not joined.endswith(":") and _first_word(joined) in _ITEM_VERBS:
                 # a list item whose bullet mark was lost in copying
                 items += 1
                 units.append(Unit(joined, joined, section, line_of[0], "bullet", scope))

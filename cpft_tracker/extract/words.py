@@ -29,6 +29,23 @@ PEOPLE_SUBJECTS = frozenset(
     he she i you they them he'd she'd they'd i'd""".split()
 )
 
+# The people nouns (not the pronouns, not carers, who may be care workers) as the subject of
+# a must: "Visitors must sign in…", "Patients must wait…" is a rule for them or their
+# experience, never an action on the provider.
+PEOPLE_NOUNS = PEOPLE_SUBJECTS - frozenset(
+    """carer carers he she i you they them he'd she'd they'd i'd who whom whoever those
+    anyone everyone someone somebody anybody""".split()
+)
+# Sections that describe the service, not what was found: a must/should there whose subject
+# is not the provider says how the service works ("Referrals must come from a GP").
+DESCRIPTIVE_SECTIONS = frozenset(
+    entry.strip()
+    for entry in """about the service|background to the service|overview of the service|the service|
+    service and service type|background to this inspection|about this service|
+    how we carried out this inspection|what we inspected|our inspection team|
+    how we carried out the inspection|details about this location""".split("|")
+)
+
 # Words skipped when looking back from "need(s)"/"must" for its subject:
 # "this approach still needs", "we will need", "leaders also needed".
 SKIP_BEFORE_KEYWORD = frozenset(
@@ -208,7 +225,7 @@ PROVIDER_SUBJECTS = frozenset(
 RULE_SOURCES = frozenset(
     """policy policies procedure procedures guidance guideline guidelines law laws legislation
     act regulation regulations standard standards protocol protocols contract contracts
-    code sop sops framework""".split()
+    code sop sops framework specification specifications""".split()
 )
 # Openers that attribute the clause that follows to a rule source ("Under the Mental Health
 # Act, patients must…", "According to national guidance, …"). Not "in line with" or "in
@@ -233,9 +250,10 @@ BOILERPLATE = (
     # "Outcome 13: There should be enough members of staff to keep people safe…"
     r"^outcome\s+\d{1,2}\s*:.*\bshould\b",
     # "We told the trust that it must take action to bring services into line with legal
-    # requirements." (a summary: the actual requirements are listed after it)
+    # requirements." (a summary: the actual requirements are listed after it). Not when it
+    # names the regulations' subjects ("…comply with the regulations on staffing and…").
     r"\bmust\s+take\s+(?:action|steps)\s+to\s+(?:bring|comply|meet)\b.*\b(?:legal\s+requirements?|"
-    r"regulations?|requirement\s+notices?)\b",
+    r"regulations?|requirement\s+notices?)\b(?!\s+(?:on|about|for|relating|in\s+relation)\b)",
     # Counts in a summary: "We found areas for improvement including 10 breaches of legal
     # requirements that the trust must put right", "We found 14 things that the trust
     # should improve to comply with a minimum legal requirement" (listed further on).
@@ -539,7 +557,9 @@ ORGANISATION_WORDS = frozenset(
 )
 # Before "it"/"they", these open a new clause about the sentence's own subject ("… so they
 # can be active partners", "… demonstrate that it has acted on concerns").
-SAME_SUBJECT_OPENERS = frozenset("so that and but because until unless how whether".split())
+SAME_SUBJECT_OPENERS = frozenset(
+    "so that and but because until unless how whether sure ensure".split()
+)
 
 # --- Possible duplicates (duplicates.py) ------------------------------------------
 
@@ -579,7 +599,7 @@ VERB_OPENERS = frozenset(
     deliver demonstrate deploy design enable engage evaluate explore give hold inform
     investigate involve manage meet notify obtain offer plan prepare prioritise prioritize
     protect publish raise reassess recognise reduce refresh register reinstate remove repair
-    replace report respond restore retain risk safeguard schedule secure set show sign staff
+    replace report respond restore retain risk safeguard schedule secure send set show sign staff
     supervise tackle test track treat understand upgrade work write""".split()
 )
 
@@ -599,7 +619,53 @@ NAVIGATION_LINES = frozenset(
     for professionals|jobs|careers|help and advice|back to top|print|share|
     print this page|reject optional cookies|accept all cookies|accept additional cookies|
     reject additional cookies|view cookies|hide this message|change cookie settings|
-    cookie settings|main menu|close menu|open menu|breadcrumb|you are here""".split("|")
+    cookie settings|main menu|close menu|open menu|breadcrumb|you are here|
+    find and compare services|find and compare|is this page helpful?|was this page helpful?|
+    care quality commission|
+    yes|no|report a problem with this page|sign up for our newsletter|
+    subscribe to our newsletter|follow us|print page|download report|
+    download this report""".split("|")
+)
+
+# The words of a site's service-type navigation: a short line made only of these (with at
+# least one plural service noun) is a menu line ("Hospitals and clinics", "Dentists and GPs").
+SERVICE_TYPE_PLURALS = frozenset(
+    """homes hospitals clinics dentists gps practices surgeries services agencies ambulances
+    hospices trusts doctors""".split()
+)
+SERVICE_TYPE_WORDS = SERVICE_TYPE_PLURALS | frozenset(
+    """care home homecare hospital clinic dental gp mental health community nhs independent
+    and for search find compare all other""".split()
+)
+
+# The titles of the regulations and outcomes a notice lists areas by: the essential
+# standards' outcomes (2010), the 2010 regulations and the fundamental standards (2014).
+REGULATION_TITLES = frozenset(
+    entry.strip()
+    for entry in """respecting and involving people who use services|consent to care and treatment|
+    fees|care and welfare of people who use services|meeting nutritional needs|
+    cooperating with other providers|safeguarding people who use services from abuse|
+    cleanliness and infection control|management of medicines|
+    safety and suitability of premises|safety, availability and suitability of equipment|
+    requirements relating to workers|staffing|supporting workers|statement of purpose|
+    assessing and monitoring the quality of service provision|complaints|
+    notification of death of a person who uses services|notification of other incidents|
+    records|care and welfare of service users|safeguarding service users from abuse|
+    respecting and involving service users|person-centred care|dignity and respect|
+    need for consent|safe care and treatment|
+    safeguarding service users from abuse and improper treatment|
+    meeting nutritional and hydration needs|premises and equipment|
+    receiving and acting on complaints|good governance|fit and proper persons employed|
+    duty of candour|requirement as to display of performance assessments""".split("|")
+)
+
+# Lines that are page furniture wherever they stand, alone or not ("Skip to content" opens
+# every copied web page; it is never a report's heading).
+ALWAYS_NAVIGATION = frozenset(
+    entry.strip()
+    for entry in """skip to main content|skip to content|skip navigation|accept all cookies|
+    reject optional cookies|accept additional cookies|reject additional cookies|
+    view cookies|hide this message|change cookie settings""".split("|")
 )
 
 # --- General statements, names and empty summaries (rules.py) -----------------------
@@ -608,12 +674,28 @@ NAVIGATION_LINES = frozenset(
 # "MUST scores were recorded", "the MUST tool".
 ACRONYM_FOLLOWERS = frozenset(
     """score scores scoring tool tools screening screen assessment assessments chart charts
-    result results rating ratings risk total totals record records form forms""".split()
+    result results rating ratings risk total totals record records form forms
+    was were is are has had and or""".split()
 )
 # A must/need whose subject is one of these classes (no determiner: "Providers must…",
 # "All providers must meet…") states the law for everyone, not a finding about this one.
 GENERAL_SUBJECTS = frozenset(
     """providers organisations trusts practices employers registrants persons""".split()
+)
+# The same classes in the singular, generic after "a", "an", "any", "every" or "each": "A
+# registered person must comply with…", "Any provider must…" (not "the provider must").
+GENERAL_SINGULARS = frozenset(
+    """provider organisation trust practice employer registrant person body""".split()
+)
+GENERIC_DETERMINERS = frozenset("a an any every each".split())
+# Words that narrow such a class without making it this provider ("Registered providers
+# must…", "NHS trusts must…", "Independent hospitals must…").
+CLASS_MODIFIERS = frozenset("registered nhs independent regulated healthcare".split())
+# Professions as a bare plural ("Dentists must follow national guidance…") state the
+# profession's rules, not a finding, when the clause after the must names a rule source.
+PROFESSION_SUBJECTS = frozenset(
+    """dentists doctors nurses midwives pharmacists paramedics clinicians practitioners
+    therapists surgeons""".split()
 )
 # A bare mass noun as the subject of "must / needs to be provided|given|delivered" is a
 # general statement too: "Care must be provided in a way that…".
@@ -623,7 +705,8 @@ PROVISION_VERBS = frozenset("provided given delivered offered carried planned".s
 # "Staff told us they need to ask the principal dentist before ordering equipment".
 STAFF_REPORTERS = frozenset(
     """staff nurses midwives carers doctors clinicians dentists therapists workers colleagues
-    employees volunteers""".split()
+    employees volunteers crews paramedics technicians handlers pharmacists physiotherapists
+    porters receptionists""".split()
 )
 # A sentence made only of these words names nothing to improve: "Improvements are needed.",
 # "We told the provider it must make improvements.", "Action must be taken to achieve
@@ -635,7 +718,8 @@ VACUOUS_WORDS = frozenset(
     urgent urgently needed need needs must should be been is are was were will to the a
     an it its they their we us told also that provider trust service practice home
     location registered manager compliance compliant achieve comply legal requirement
-    requirements regulation regulations in on of and""".split()
+    requirements regulation regulations in on of and however there areas area where for
+    identified found number several have has had""".split()
 )
 # Verbs and prepositions that take the noun phrase after them as their object: in "…have
 # the information needed to support people", "needed" describes the information.

@@ -7,7 +7,7 @@ triggers refuse DELETE on actions and reports and any change to an event.
 
 Where each job lives (each class adds one job to the one before it:
 ``StoreConnection`` -> ``PlanViews`` -> ``PlanReads`` -> ``AuditedWrites`` -> ``PlanLoading``
--> ``Store``):
+-> ``AuditReads`` -> ``Store``):
 
 - ``connection.py``: where the database is, opening it, migrations, the write transaction
   and the read snapshot;
@@ -20,6 +20,8 @@ Where each job lives (each class adds one job to the one before it:
 - ``reads.py``: one action by reference, history, reports, owners, settings;
 - ``writes.py``: audited writes, every one through ``_set`` (one transaction, one event a field);
 - ``loading.py``: import of extracted requirements, and plan files applied in one go;
+- ``audit.py``: the audit trail read whole, its chain head and the rows ``check`` replays it
+  against; ``chain.py``: the hash chain that makes the trail tamper-evident (pure);
 - ``interface.py``: ``PlanStore``, the interface a second backend implements, and the
   results and filters every backend shares;
 - ``values.py``: the clock, who is acting, checked names and email addresses.
@@ -31,16 +33,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cpft_tracker.store.audit import AuditReads
 from cpft_tracker.store.connection import (
     APP_NAME,
     BUSY_TIMEOUT_MS,
     SQLITE_HEADER,
     default_db_path,
     resolve_db_path,
+    side_file_advice,
+    sole_use,
     translate_sqlite_error,
+    unwritable_side_file,
 )
 from cpft_tracker.store.interface import Change, Filters, ImportResult, PlanStore
-from cpft_tracker.store.loading import PlanLoading
 from cpft_tracker.store.sqlite_dialect import MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
 from cpft_tracker.store.values import check_email, clean_name, derive_prefix, now_utc, who
 from cpft_tracker.store.views import ACTION_COLUMNS, ACTION_FIELDS, ACTION_FROM
@@ -66,12 +71,15 @@ __all__ = [
     "derive_prefix",
     "now_utc",
     "resolve_db_path",
+    "side_file_advice",
+    "sole_use",
     "translate_sqlite_error",
+    "unwritable_side_file",
     "who",
 ]
 
 
-class Store(PlanLoading):
+class Store(AuditReads):
     """An open action-plan database (SQLite): opening, reads, audited writes, import and plan load."""
 
 

@@ -69,14 +69,10 @@ class StoreConnection:
         write, or was written by a newer version of cpft-tracker.
         """
         path = Path(path)
-        try:
-            if path.is_dir():
-                raise DatabaseProblem(
-                    f"{path} is a folder, not a database file. Give a file name with --db, e.g. --db {path / 'tracker.db'}."
-                )
-            exists = path.exists() and path.stat().st_size > 0
-        except PermissionError:
-            raise no_access(path) from None
+        # Only a regular file or a new path (issue 14, finding 6): os.stat never blocks, where
+        # opening a FIFO would wait forever, and a device must never be chmodded or written.
+        size = _regular_file_size(path)
+        exists = bool(size)
         if not exists and not create:
             raise DatabaseMissing(
                 f"No action plan database at {path}. Run 'cpft-tracker init' or import a report "
@@ -84,15 +80,16 @@ class StoreConnection:
             )
         if exists:
             _check_header(path)
-        elif group is not None:
+        elif size is None and group is not None:
             try:
                 create_shared_file(path, group)
             except OSError as exc:
                 raise DatabaseProblem(
                     f"Cannot create the database {path}: {exc.strerror}. Check the folder's group and mode."
                 ) from None
-        else:
+        elif size is None:
             _create_private_file(path)
+        # an existing empty file becomes the database as it is: it is not ours to chmod
         try:
             conn = sqlite3.connect(
                 str(path),
@@ -229,9 +226,107 @@ class StoreConnection:
             raise translate_sqlite_error(exc, self.path) from None
 
 
+# SQLite's locking protocol on Unix (os_unix.c): every connection holds a read lock on the
+# SHARED range of the database file while it reads, and (in WAL mode) for as long as it is
+# open; writers add PENDING and RESERVED. A write lock on all three is held only when no
+# other connection, in any process, has the database open.
+_PENDING_BYTE = 0x40000000
+_LOCK_BYTES = 2 + 510  # PENDING, RESERVED, then SHARED_FIRST .. SHARED_FIRST + SHARED_SIZE
+
+
+@contextlib.contextmanager
+def sole_use(path: Path) -> Iterator[None]:
+    """Hold ``path`` so that no SQLite connection anywhere can read or write it meanwhile.
+
+    Raises DatabaseProblem at once (no waiting) when anyone has it open. For replacing the
+    file (``restore``): do not open ``path`` with SQLite in this process while holding it
+    (POSIX locks belong to the process, and closing any descriptor of the file drops them).
+    Where ``fcntl`` is missing (Windows), nothing is held.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    except PermissionError:
+        raise DatabaseProblem(
+            f"The database {path} is read-only for you, so it cannot be replaced. "
+            "Ask for write access to the file and its folder; nothing was changed."
+        ) from None
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"Cannot open the database {path} ({exc.strerror}), so it was not replaced."
+        ) from None
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, _LOCK_BYTES, _PENDING_BYTE, os.SEEK_SET)
+        except OSError:
+            raise DatabaseProblem(
+                f"The database {path} is in use: someone is making changes or has cpft-tracker "
+                "(or another program) reading it. Ask everyone to finish and close it, then try "
+                "again; nothing was changed."
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _regular_file_size(path: Path) -> int | None:
+    """The size of the database file at ``path``, None when there is none yet.
+
+    Refuses (one line) a folder, a device, a FIFO or a socket: nothing that is not an ordinary
+    file is opened, let alone chmodded.
+    """
+    import stat
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise DatabaseProblem(
+                f"{path} is a symbolic link to a file that does not exist. Give the real path "
+                "of the database with --db."
+            ) from None
+        return None
+    except NotADirectoryError:
+        raise DatabaseProblem(
+            f"Cannot use {path} as the database: part of that path is a file, not a folder. "
+            "Give another path with --db."
+        ) from None
+    except PermissionError:
+        raise no_access(path) from None
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"Cannot use {path} as the database: {exc.strerror}. Give another path with --db."
+        ) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DatabaseProblem(
+            f"{path} is a folder, not a database file. Give a file name with --db, e.g. --db {path / 'tracker.db'}."
+        )
+    if not stat.S_ISREG(st.st_mode):
+        kind = (
+            "a device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a pipe (FIFO)"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "not an ordinary file"
+        )
+        raise DatabaseProblem(
+            f"{path} is {kind}, not a database file, so cpft-tracker left it alone. "
+            "Give the path of your database file (or a new file name) with --db."
+        )
+    return st.st_size
+
+
 def _check_header(path: Path) -> None:
     try:
-        with path.open("rb") as fh:
+        # O_NONBLOCK: should the path have become a FIFO since it was checked, never wait on it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
             header = fh.read(16)
     except PermissionError:
         raise no_access(path) from None
@@ -250,9 +345,19 @@ def _create_private_file(path: Path) -> None:
     """Create the database file readable by its owner only (it holds names and email addresses)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-        os.chmod(path, 0o600)
+        # O_EXCL|O_NOFOLLOW: only a file this call creates is made private (never someone
+        # else's file, a device or what a link points to)
+        flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # whatever the umask
+        finally:
+            os.close(fd)
+    except FileExistsError:
+        raise DatabaseProblem(
+            f"{path} appeared while cpft-tracker was creating it (someone else may be creating "
+            "it too). Try again."
+        ) from None
     except PermissionError:
         raise DatabaseProblem(
             f"Cannot create the database {path}: permission denied. Choose a folder you can write to with --db."
@@ -263,10 +368,74 @@ def _create_private_file(path: Path) -> None:
         ) from None
 
 
+def _writable(path: Path) -> bool:
+    """Whether we may write ``path``, asked without opening it.
+
+    Never ``open``: closing a descriptor of a file drops every POSIX lock this process holds
+    on it, SQLite's included (its -shm read marks, its lock on the database).
+    """
+    effective = os.access in os.supports_effective_ids
+    return os.access(path, os.W_OK, effective_ids=effective)
+
+
+def unwritable_side_file(path: Path) -> Path | None:
+    """A ``-shm`` or ``-wal`` file beside a database we may write that we may NOT write (finding 9).
+
+    Left behind by another user (or restored from a copy with the wrong mode), it makes every
+    change fail with SQLite's "attempt to write a readonly database" although the database
+    itself is writable. None when there is no such file (or the database is read-only anyway).
+    """
+    try:
+        if not path.exists() or not _writable(path):
+            return None
+        for suffix in ("-shm", "-wal"):
+            side = Path(f"{path}{suffix}")
+            if side.exists() and not _writable(side):
+                return side
+    except OSError:
+        return None
+    return None
+
+
+def side_file_advice(side: Path) -> str:
+    """What is wrong with a read-only ``-shm``/``-wal`` file, whose it is, and what to do."""
+    owner = ""
+    mine = False
+    try:
+        info = side.stat()
+        mine = info.st_uid == os.geteuid()
+        import pwd
+
+        owner = pwd.getpwuid(info.st_uid).pw_name
+    except (OSError, KeyError, ImportError):
+        pass
+    whose = f" (owned by {owner})" if owner else ""
+    if str(side).endswith("-shm"):
+        fix = (
+            f"run 'chmod 600 {side}'"
+            if mine
+            else f"when nobody is using the tracker, delete {side} (SQLite makes a new one), "
+            f"or ask {owner or 'its owner'} to"
+        )
+        return f"its shared-memory file {side} is read-only for you{whose}. To fix it, {fix}"
+    fix = (
+        f"run 'chmod 600 {side}'"
+        if mine
+        else f"ask {owner or 'its owner'} to give you write access to it; do not delete it, it may "
+        "hold saved changes"
+    )
+    return f"its write-ahead log {side} is read-only for you{whose}. To fix it, {fix}"
+
+
 def translate_sqlite_error(exc: sqlite3.DatabaseError, path: Path) -> DatabaseProblem:
     """A plain-English DatabaseProblem for an SQLite error."""
     text = str(exc).lower()
     if "readonly" in text or "read-only" in text or "attempt to write" in text:
+        side = unwritable_side_file(path)
+        if side is not None:
+            return DatabaseProblem(
+                f"The database {path} cannot be changed: {side_file_advice(side)}. Nothing was changed."
+            )
         return DatabaseProblem(
             f"The database {path} is read-only for you, so nothing was changed. "
             "Ask for write access to the file and its folder, or work on a copy with --db."

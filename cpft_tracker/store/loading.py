@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -10,7 +11,14 @@ from cpft_tracker.errors import ChangedSince, RuleBroken, UsageProblem
 from cpft_tracker.models import STATUSES
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.interface import Change, ImportResult
-from cpft_tracker.store.values import _clean_text, check_email, clean_name, derive_prefix, now_utc
+from cpft_tracker.store.values import (
+    _clean_text,
+    _ref_list,
+    check_email,
+    clean_name,
+    derive_prefix,
+    now_utc,
+)
 from cpft_tracker.store.writes import AuditedWrites
 
 if TYPE_CHECKING:
@@ -111,6 +119,7 @@ class PlanLoading(AuditedWrites):
                     )
 
             seen: set[str] = set()
+            ref_of: dict[str, str] = {}  # fingerprint -> ref, for the possible duplicates
             for req in requirements:
                 fp = fingerprint(req.text)
                 if fp in seen:
@@ -131,7 +140,7 @@ class PlanLoading(AuditedWrites):
                 }
                 if fp in existing:
                     row = existing[fp]
-                    item["ref"] = ref_at[req.position] = row["ref"]
+                    item["ref"] = ref_at[req.position] = ref_of[fp] = row["ref"]
                     item["review"], item["review_reason"] = row["review"], row["review_reason"]
                     if not row["in_source"]:
                         result.back_in_source.append(item)
@@ -142,7 +151,7 @@ class PlanLoading(AuditedWrites):
                     continue
                 ref = f"{chosen_prefix}-{next_number:02d}"
                 next_number += 1
-                item["ref"] = ref_at[req.position] = ref
+                item["ref"] = ref_at[req.position] = ref_of[fp] = ref
                 result.added.append(item)
                 if dry_run:
                     if item["review"] == "awaiting":
@@ -183,6 +192,16 @@ class PlanLoading(AuditedWrites):
                 )
                 if item["review"] == "awaiting":
                     awaiting.append((cur.lastrowid, item))
+            self._record_duplicates(
+                report_id,
+                requirements,
+                ref_of,
+                {item["ref"] for item in result.added},
+                result,
+                at=at,
+                by=by,
+                dry_run=dry_run,
+            )
             for fp, row in existing.items():
                 if fp not in seen and row["in_source"]:
                     result.no_longer_in_source.append(
@@ -204,6 +223,82 @@ class PlanLoading(AuditedWrites):
                         [item["review_reason"], action_id],
                     )
         return result
+
+    def _record_duplicates(
+        self,
+        report_id: int | None,
+        requirements: Sequence[Requirement],
+        ref_of: dict[str, str],
+        added: set[str],
+        result: ImportResult,
+        *,
+        at: str,
+        by: str,
+        dry_run: bool,
+    ) -> None:
+        """Store each action's possible duplicates (the refs of the others) and list the new pairs.
+
+        An action added now gets the refs the extractor gives; one already there gets them
+        only if it never had any worked out (imported before m004), else just the refs of the
+        actions added now: so a pair settled by ``merge`` (or a retired action) is not brought
+        back by importing the report again.
+        """
+        from cpft_tracker.extract import fingerprint
+
+        ref_at = {r.position: ref_of[fingerprint(r.text)] for r in requirements}
+        others: dict[str, set[str]] = {}
+        pairs: list[tuple[str, str]] = []
+        for req in requirements:
+            me = ref_at[req.position]
+            for pos in req.possible_duplicates:
+                other = ref_at.get(pos)
+                if other is None or other == me:
+                    continue
+                others.setdefault(me, set()).add(other)
+                if pos < req.position:
+                    pairs.append((me, other))
+        if not others:
+            return
+        rows: dict[str, dict[str, Any]] = {}
+        if report_id is not None:
+            rows = {
+                r["ref"]: dict(r)
+                for r in self.conn.execute(
+                    "SELECT id, ref, retired, possible_duplicates FROM actions WHERE report_id = ?",
+                    [report_id],
+                )
+            }
+        retired = {ref for ref, row in rows.items() if row["retired"]}
+        result.possible_duplicates.extend(
+            (a, b)
+            for a, b in dict.fromkeys(pairs)
+            if (a in added or b in added) and not {a, b} & retired
+        )
+        if dry_run:
+            return
+        for me, refs in others.items():
+            row = rows.get(me)
+            if row is None or row["retired"]:
+                continue
+            refs -= retired
+            if me in added:
+                if refs:
+                    self.conn.execute(
+                        "UPDATE actions SET possible_duplicates = ? WHERE id = ?",
+                        [_ref_list(refs), row["id"]],
+                    )  # part of its creation: the "created" event covers it
+                continue
+            stored = json.loads(row["possible_duplicates"]) if row["possible_duplicates"] else None
+            wanted = refs if stored is None else set(stored) | (refs & added)
+            if wanted and wanted != set(stored or ()):
+                self._set(
+                    row,
+                    "possible_duplicates",
+                    _ref_list(wanted),
+                    at=at,
+                    by=by,
+                    note="found by the import",
+                )
 
     def _free_prefix(self, wanted: str) -> str:
         taken = {r[0].upper() for r in self.conn.execute("SELECT prefix FROM reports")}

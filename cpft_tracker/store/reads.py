@@ -66,7 +66,8 @@ class PlanReads(PlanViews):
         if missing:
             listed = ", ".join(missing)
             raise NotFound(
-                f"No action with reference {listed}. Run 'cpft-tracker list' to see the references."
+                f"No action with reference {listed}.{self._did_you_mean_ref(missing)} "
+                "Run 'cpft-tracker list' to see the references."
             )
         seen: set[str] = set()
         ordered = []
@@ -76,23 +77,93 @@ class PlanReads(PlanViews):
                 ordered.append(found[r.upper()])
         return ordered
 
+    def _did_you_mean_ref(self, missing: Sequence[str]) -> str:
+        """ " Did you mean CPFT-01?" for mistyped references (empty when nothing is close)."""
+        from cpft_tracker.suggest import nearest_ref
+
+        refs = [r[0] for r in self.conn.execute("SELECT ref FROM actions")]
+        found = [near for m in missing if (near := nearest_ref(m, refs))]
+        return f" Did you mean {', '.join(dict.fromkeys(found))}?" if found else ""
+
+    def owner(self, name: str) -> dict[str, Any] | None:
+        """The owner called ``name`` (without regard to case), or None: ``id``, ``name``, ``email``,
+        ``actions`` (how many tracked actions they hold). A name merged into another owner
+        (``owners merge``) gives that owner."""
+        row = self.conn.execute(
+            f"SELECT id, merged_into FROM owners WHERE name = ? {dialect.NOCASE}",  # noqa: S608
+            [" ".join(name.split())],
+        ).fetchone()
+        seen: set[int] = set()
+        while row is not None and row["merged_into"] is not None and row["id"] not in seen:
+            seen.add(row["id"])
+            row = self.conn.execute(
+                "SELECT id, merged_into FROM owners WHERE id = ?", [row["merged_into"]]
+            ).fetchone()
+        if row is None:
+            return None
+        found = self.conn.execute(
+            """SELECT o.id, o.name, o.email, count(a.id) AS actions
+               FROM owners o LEFT JOIN actions a ON a.owner_id = o.id AND a.retired IS NULL
+               WHERE o.id = ? GROUP BY o.id, o.name, o.email""",
+            [row["id"]],
+        ).fetchone()
+        return dict(found)
+
+    def nearest_owner(self, name: str, *, typo: bool = False) -> str | None:
+        """The name of the owner most like ``name``, or None. With ``typo``, only one that a new
+        owner called ``name`` is likely a mistyping of (``suggest.likely_typo_of``)."""
+        from cpft_tracker.suggest import likely_typo_of, nearest
+
+        names = [
+            r[0] for r in self.conn.execute("SELECT name FROM owners WHERE merged_into IS NULL")
+        ]
+        name = " ".join(name.split())
+        return likely_typo_of(name, names) if typo else nearest(name, names)
+
+    def unknown_owner(self, name: str) -> NotFound:
+        """The error for an owner name that is not an owner, with the nearest one if any."""
+        near = self.nearest_owner(name)
+        hint = f" Did you mean '{near}'?" if near else ""
+        return NotFound(
+            f"No owner called '{name}'.{hint} Run 'cpft-tracker owners' to see the owners."
+        )
+
     def history(self, ref: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        """The audit trail, newest first, for one action or all."""
+        """The audit trail, newest first, for one action (with those merged into it) or all.
+
+        Each event has ``merged_from``: the ref of the action merged into ``ref`` it belongs
+        to, else None.
+        """
         sql = (
             "SELECT e.id, e.at, e.occurred_on, e.by, e.field, e.old, e.new, e.note, e.subject, a.ref AS ref,"
             " r.name AS report FROM events e LEFT JOIN actions a ON a.id = e.action_id"
             " LEFT JOIN reports r ON r.id = coalesce(e.report_id, a.report_id)"
         )
         params: list[Any] = []
+        own = None
         if ref is not None:
             action = self.action(ref)
-            sql += " WHERE e.action_id = ?"
-            params.append(action["id"])
+            own = action["ref"]
+            ids = [action["id"], *(a["id"] for a in self.merged_from(own))]
+            sql += f" WHERE {dialect.in_list('e.action_id')}"
+            params.append(json.dumps(ids))
         sql += " ORDER BY e.id DESC"
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
-        return [dict(row) for row in self.conn.execute(sql, params)]
+        events = [dict(row) for row in self.conn.execute(sql, params)]
+        for e in events:  # an event of an action merged into this one is marked with its ref
+            e["merged_from"] = e["ref"] if own is not None and e["ref"] != own else None
+        return events
+
+    def merged_from(self, ref: str) -> list[dict[str, Any]]:
+        """The actions merged into the action ``ref`` (exactly as stored), in document order."""
+        rows = self.conn.execute(
+            f"SELECT {ACTION_COLUMNS} FROM {ACTION_FROM} WHERE a.merged_into = ?"  # noqa: S608
+            " ORDER BY a.report_id, a.position, a.id",
+            [ref],
+        ).fetchall()
+        return [_action_dict(row) for row in rows]
 
     def reports(self) -> list[dict[str, Any]]:
         """The imported reports with their action counts."""
@@ -105,10 +176,11 @@ class PlanReads(PlanViews):
         return [dict(r) for r in rows]
 
     def owners(self) -> list[dict[str, Any]]:
-        """Owners with how many tracked actions each holds."""
+        """Owners with how many tracked actions each holds (not those merged into another)."""
         rows = self.conn.execute(
             """SELECT o.name, o.email, count(a.id) AS actions
                FROM owners o LEFT JOIN actions a ON a.owner_id = o.id AND a.retired IS NULL
+               WHERE o.merged_into IS NULL
                GROUP BY o.id ORDER BY o.name COLLATE NOCASE"""  # sorted for people
         ).fetchall()
         return [dict(r) for r in rows]

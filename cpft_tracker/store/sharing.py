@@ -219,13 +219,12 @@ def shared_gid(path: Path) -> int | None:
 
 
 def match_database(database: Path, made: Path) -> None:
-    """Give a file made from a shared database (a backup) the database's group and mode 0660."""
+    """Give a file made from a shared database (a backup, made 0660) the database's group."""
     gid = shared_gid(database)
     if gid is None:
         return
     with contextlib.suppress(OSError):
         os.chown(made, -1, gid)
-        os.chmod(made, SHARED_FILE_MODE)
 
 
 def put_companions_right(path: Path) -> None:

@@ -147,6 +147,116 @@ def m003_review(db: Any) -> None:
         db.execute(statement)
 
 
+# Plain SQL that PostgreSQL runs as it is (issue 11 item 2, issue 13): possible duplicates and
+# merges of actions, and owners merged into another owner.
+M004_MERGE = [
+    # the refs of the other actions that may state the same requirement, as a JSON list
+    # ('["CPFT-14"]'); NULL when never worked out (actions imported before this migration)
+    "ALTER TABLE actions ADD COLUMN possible_duplicates TEXT",
+    # the ref of the action this one was merged into (it is then retired "merged into <ref>")
+    "ALTER TABLE actions ADD COLUMN merged_into TEXT",
+    "CREATE INDEX actions_merged_into ON actions(merged_into)",
+    # an owner merged into another ('owners merge A INTO B') keeps its row, pointing there
+    "ALTER TABLE owners ADD COLUMN merged_into INTEGER REFERENCES owners(id)",
+]
+
+
+def m004_merge(db: Any) -> None:
+    """Possible duplicates and merges of actions; owners merged into another (``M004_MERGE``)."""
+    for statement in M004_MERGE:
+        db.execute(statement)
+
+
+def _trigger_name(statement: str) -> str:
+    return statement.split()[2]
+
+
+# The triggers that keep the audit trail append-only and actions and reports undeletable,
+# by name, with the SQL they were created with. ``check`` compares each trigger's SQL as
+# stored in the database (whitespace and case aside) with this, so a trigger that keeps its
+# name but no longer refuses anything is caught.
+PROTECTIVE_TRIGGERS: dict[str, str] = {
+    _trigger_name(s): s for s in M001_INITIAL if s.startswith("CREATE TRIGGER")
+}
+
+# The triggers' SQL as the database stores it (sqlite_master), for check.
+TRIGGERS_SQL = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+
+
+def normalised_sql(statement: str | None) -> str:
+    """SQL text compared without regard to whitespace or case (for the trigger check)."""
+    return " ".join((statement or "").split()).casefold()
+
+
+# The hash chain (issue 14): one more column on events. Plain SQL, the same in PostgreSQL.
+M005_CHAIN = ["ALTER TABLE events ADD COLUMN hash TEXT"]
+
+# The last event: the next one's id is one more, and its hash is chained to this one's.
+CHAIN_TIP = "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1"
+
+# Every event, every column, oldest first: what check walks the chain and replays over.
+ALL_EVENTS = "SELECT * FROM events ORDER BY id"
+
+
+def m005_chain(db: Any) -> None:
+    """A tamper-evident audit trail: each event's hash covers the event before it (issue 14).
+
+    Adds ``events.hash`` and computes the chain once for the events already there, oldest
+    first. The append-only trigger is dropped for that one UPDATE (inside the migration's
+    transaction, so nobody else sees it gone) and recreated with its original SQL.
+    (PostgreSQL: ``DROP TRIGGER ... ON events``; the rest is the same.)
+    """
+    from cpft_tracker.store import chain
+
+    for statement in M005_CHAIN:
+        db.execute(statement)
+    guard = "events_are_append_only_update"
+    # Put back only what was there: a trigger that was already missing stays missing, so
+    # check still reports it.
+    present = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [guard]
+    ).fetchone()
+    if present:
+        db.execute(f"DROP TRIGGER {guard}")
+    prev: str | None = None
+    last = 0
+    while True:
+        cur = db.execute("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT 5000", [last])
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        if not rows:
+            break
+        updates = []
+        for event in rows:
+            event.pop("hash", None)
+            prev = chain.event_hash(prev, event)
+            updates.append((prev, event["id"]))
+        db.conn.executemany("UPDATE events SET hash = ? WHERE id = ?", updates)
+        last = int(rows[-1]["id"])
+    if present:
+        db.execute(present[0])  # as it was, so check compares what was there before
+
+
+M007_REMINDER_CLAIMS = [
+    """CREATE TABLE reminder_claims (
+        recipient TEXT NOT NULL COLLATE NOCASE,
+        kind TEXT NOT NULL,
+        day TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'released')),
+        run TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (recipient, kind, day)
+    )""",
+]
+
+
+def m007_reminder_claims(db: Any) -> None:
+    """One claim per (recipient, kind of reminder, day), taken before a reminder is sent (issue 14,
+    finding 3): reminders are sent with no lock held, and two overlapping runs never both send."""
+    for statement in M007_REMINDER_CLAIMS:
+        db.execute(statement)
+
+
 def m006_team(db: Any) -> None:
     """When a change happened, kept beside when it was recorded (issue 13, ``--on DATE``).
 
@@ -162,6 +272,9 @@ MIGRATIONS: list[tuple[str, Any]] = [
     ("m001_initial", m001_initial),
     ("m002_progress_index", m002_progress_index),
     ("m003_review", m003_review),
+    ("m004_merge", m004_merge),
+    ("m005_chain", m005_chain),
+    ("m007_reminder_claims", m007_reminder_claims),
     ("m006_team", m006_team),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -183,6 +296,14 @@ NOCASE = "COLLATE NOCASE"
 UPSERT_SETTING = (
     "INSERT INTO settings (key, value) VALUES (?, ?)"
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+)
+
+# Take (or take over) the claim on one reminder; the caller has checked it is free or stale.
+UPSERT_REMINDER_CLAIM = (
+    "INSERT INTO reminder_claims (recipient, kind, day, state, run, claimed_at)"
+    " VALUES (?, ?, ?, 'sending', ?, ?)"
+    " ON CONFLICT(recipient, kind, day) DO UPDATE SET"
+    " state = 'sending', run = excluded.run, claimed_at = excluded.claimed_at"
 )
 
 

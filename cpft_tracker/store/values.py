@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import os
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from cpft_tracker.errors import UsageProblem
+from cpft_tracker.models import ref_order
 
 
 def now_utc() -> str:
@@ -112,3 +115,8 @@ def _text(value: Any) -> str | None:
 def _clean_text(value: str) -> str:
     """Free text from a person: NUL bytes removed, trailing space trimmed; line breaks kept."""
     return value.replace("\x00", "").strip()
+
+
+def _ref_list(refs: Iterable[str]) -> str:
+    """Refs as the stored JSON list (``possible_duplicates``), in ref order."""
+    return json.dumps(sorted(set(refs), key=ref_order))

@@ -62,6 +62,8 @@ ACTION_FIELDS: dict[str, str] = {
     "confidence": "a.confidence",
     "review": "a.review",
     "review_reason": "a.review_reason",
+    "possible_duplicates": "a.possible_duplicates",  # JSON list of refs, or NULL (m004)
+    "merged_into": "a.merged_into",  # the ref it was merged into, or NULL (m004)
 }
 
 

@@ -6,15 +6,24 @@ which skips unchanged values and records old and new values in the events table.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from cpft_tracker.errors import RuleBroken, UsageProblem
+from cpft_tracker.errors import NotFound, RuleBroken, UsageProblem
 from cpft_tracker.models import STATUSES
+from cpft_tracker.store import chain
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.interface import Change
 from cpft_tracker.store.reads import PlanReads
-from cpft_tracker.store.values import _clean_text, _text, check_email, clean_name, now_utc
+from cpft_tracker.store.values import (
+    _clean_text,
+    _ref_list,
+    _text,
+    check_email,
+    clean_name,
+    now_utc,
+)
 
 # How a rejected candidate's retirement reads ("not a requirement: describes a meeting").
 NOT_A_REQUIREMENT = "not a requirement"
@@ -37,30 +46,38 @@ class AuditedWrites(PlanReads):
         subject: str | None = None,
         occurred_on: str | None = None,
     ) -> None:
+        """Append one event to the audit trail, chained to the one before (inside ``write()``).
+
+        The only INSERT INTO events: its id is the next one and its hash covers the previous
+        event's hash (``chain.py``), both read inside the same write transaction, so two
+        writers can never chain onto the same event.
+        """
+        tip = self.conn.execute(dialect.CHAIN_TIP).fetchone()
+        event: dict[str, Any] = {
+            "id": (int(tip[0]) + 1) if tip else 1,
+            "action_id": action_id,
+            "report_id": report_id,
+            "subject": subject,
+            "at": at,
+            "by": by,
+            "field": field,
+            "old": _text(old),
+            "new": _text(new),
+            "note": note,
+        }
+        # a column added later (m006_team) is part of the hash when it holds a value (chain.py)
+        hashed = {**event, "occurred_on": occurred_on} if occurred_on is not None else event
+        event["hash"] = chain.event_hash(tip[1] if tip else None, hashed)
         self.conn.execute(
-            "INSERT INTO events (action_id, report_id, subject, at, by, field, old, new, note, occurred_on)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                action_id,
-                report_id,
-                subject,
-                at,
-                by,
-                field,
-                _text(old),
-                _text(new),
-                note,
-                occurred_on,
-            ],
+            "INSERT INTO events (id, action_id, report_id, subject, at, by, field, old, new, note, hash, occurred_on)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*event.values(), occurred_on],
         )
 
     def _owner_id(
         self, name: str, email: str | None, at: str, by: str, note: str | None = None
     ) -> int:
-        row = self.conn.execute(
-            f"SELECT id, name, email FROM owners WHERE name = ? {dialect.NOCASE}",  # noqa: S608
-            [name],
-        ).fetchone()
+        row = self.owner(name)
         if row is None:
             cur = self.conn.execute(
                 "INSERT INTO owners (name, email, created_at) VALUES (?, ?, ?)", [name, email, at]
@@ -70,17 +87,41 @@ class AuditedWrites(PlanReads):
                 self._event(at=at, by=by, field="owner_email", new=email, subject=name, note=note)
             return int(cur.lastrowid or 0)
         if email and email != row["email"]:
-            self.conn.execute("UPDATE owners SET email = ? WHERE id = ?", [email, row["id"]])
+            self._change_owner_email(row, email, at=at, by=by, note=note)
+        return int(row["id"])
+
+    def _owner_actions(self, owner_id: int) -> list[dict[str, Any]]:
+        """Every action (tracked or retired) an owner holds, with the fields ``_set`` needs."""
+        rows = self.conn.execute(
+            "SELECT a.id, a.ref, o.name AS owner FROM actions a JOIN owners o ON o.id = a.owner_id"
+            " WHERE a.owner_id = ? ORDER BY a.report_id, a.position, a.id",
+            [owner_id],
+        )
+        return [dict(r) for r in rows]
+
+    def _change_owner_email(
+        self, owner: dict[str, Any], email: str | None, *, at: str, by: str, note: str | None
+    ) -> list[Change]:
+        """An owner's address changed: the owner's event, and one on each of their actions."""
+        old = owner["email"]
+        self.conn.execute("UPDATE owners SET email = ? WHERE id = ?", [email, owner["id"]])
+        self._event(
+            at=at, by=by, field="owner_email", old=old, new=email, note=note, subject=owner["name"]
+        )
+        changes = []
+        for action in self._owner_actions(owner["id"]):
+            self.conn.execute("UPDATE actions SET updated_at = ? WHERE id = ?", [at, action["id"]])
             self._event(
                 at=at,
                 by=by,
                 field="owner_email",
-                old=row["email"],
+                old=old,
                 new=email,
-                subject=row["name"],
-                note=note,
+                note=note or f"{owner['name']}'s email address",
+                action_id=action["id"],
             )
-        return int(row["id"])
+            changes.append(Change(action["ref"], "owner_email", old, email))
+        return changes
 
     def _set(
         self,
@@ -164,9 +205,14 @@ class AuditedWrites(PlanReads):
         by: str,
         email: str | None = None,
         note: str | None = None,
+        new_owner: bool = False,
         if_unchanged_since: int | None = None,
     ) -> list[Change]:
-        """Give one owner to one or many actions (refused if any changed after ``if_unchanged_since``)."""
+        """Give one owner to one or many actions (refused if any changed after ``if_unchanged_since``).
+
+        A name that is not an owner yet but is close to one ("Director of Nursng") is
+        refused as a likely typo (NotFound, "Did you mean ...?") unless ``new_owner``.
+        """
         owner = clean_name(owner)
         email = check_email(email) if email else None
         at = now_utc()
@@ -174,6 +220,13 @@ class AuditedWrites(PlanReads):
         with self.write():
             actions = self.actions_by_refs(refs)
             self.check_unchanged_since(actions, if_unchanged_since)
+            if not new_owner and self.owner(owner) is None:
+                near = self.nearest_owner(owner, typo=True)
+                if near is not None:
+                    raise NotFound(
+                        f"No owner called '{owner}'. Did you mean '{near}'? "
+                        "To add a new owner, repeat with --new-owner."
+                    )
             owner_id = self._owner_id(owner, email, at, by)
             stored_name = self.conn.execute(
                 "SELECT name FROM owners WHERE id = ?", [owner_id]
@@ -375,13 +428,239 @@ class AuditedWrites(PlanReads):
             ]
 
     def reinstate(self, refs: Sequence[str], *, by: str, note: str | None = None) -> list[Change]:
-        """Track retired actions again."""
+        """Track retired actions again. A merged one is taken back out of the action it was
+        merged into (an event on both)."""
+        at = now_utc()
+        changes: list[Change] = []
+        with self.write():
+            for a in self.actions_by_refs(refs):
+                target = a["merged_into"]
+                if target:
+                    self._set(a, "merged_into", None, at=at, by=by, note=note)
+                    row = self.conn.execute(
+                        "SELECT id FROM actions WHERE ref = ?", [target]
+                    ).fetchone()
+                    if row is not None:
+                        self.conn.execute(
+                            "UPDATE actions SET updated_at = ? WHERE id = ?", [at, row["id"]]
+                        )
+                        self._event(
+                            at=at,
+                            by=by,
+                            field="unmerged",
+                            old=a["ref"],
+                            note=note,
+                            action_id=row["id"],
+                        )
+                c = self._set(a, "retired", None, at=at, by=by, note=note)
+                if c:
+                    changes.append(c)
+        return changes
+
+    def merge(self, source: str, target: str, *, by: str, note: str | None = None) -> list[Change]:
+        """Merge action ``source`` into ``target``, in one transaction (issue 11 item 2).
+
+        The target keeps its own requirement and gains the source's (``merged_from``), and
+        its history shows the source's events too; the source is retired as "merged into
+        <target>" and points there (``merged_into``); nothing is deleted. Actions merged into
+        the source before follow it to the target. The pair stops being possible duplicates.
+        Refused (RuleBroken, nothing changed) for one action into itself, into a retired
+        action, or a source already retired; NotFound for an unknown reference.
+        """
+        at = now_utc()
+        changes: list[Change] = []
+
+        def keep(change: Change | None) -> None:
+            if change is not None:
+                changes.append(change)
+
+        with self.write():
+            src = self.action(source)
+            dst = self.action(target)
+            s_ref, d_ref = src["ref"], dst["ref"]
+            if src["id"] == dst["id"]:
+                raise RuleBroken(
+                    f"{s_ref} cannot be merged into itself. Name the action to retire first, then "
+                    f"the one that keeps both, e.g. cpft-tracker merge CPFT-14 INTO CPFT-10."
+                )
+            if dst["retired"]:
+                then = (
+                    f"Merge into {dst['merged_into']} instead."
+                    if dst["merged_into"]
+                    else f"Run 'cpft-tracker reinstate {d_ref}' first if it should be tracked again."
+                )
+                raise RuleBroken(
+                    f"{d_ref} is retired ({dst['retired']}), so it cannot take in {s_ref}. {then}"
+                )
+            if src["retired"]:
+                if src["merged_into"]:
+                    raise RuleBroken(f"{s_ref} is already merged into {src['merged_into']}.")
+                raise RuleBroken(
+                    f"{s_ref} is retired ({src['retired']}). Run 'cpft-tracker reinstate {s_ref}' "
+                    "first if it should be merged instead."
+                )
+            followers = [
+                dict(r)
+                for r in self.conn.execute(
+                    "SELECT id, ref, retired, merged_into FROM actions WHERE merged_into = ?",
+                    [s_ref],
+                )
+            ]
+            reason = f"merged into {d_ref}"
+            keep(self._set(src, "merged_into", d_ref, at=at, by=by, note=note))
+            keep(self._set(src, "retired", reason, at=at, by=by, note=note))
+            for follower in followers:  # merged into the source before: now into the target
+                keep(
+                    self._set(
+                        follower, "merged_into", d_ref, at=at, by=by, note=f"{s_ref} {reason}"
+                    )
+                )
+                keep(self._set(follower, "retired", reason, at=at, by=by, note=f"{s_ref} {reason}"))
+            group = {s_ref, d_ref, *(f["ref"] for f in followers)}
+            for action, why in ((src, reason), (dst, f"{s_ref} {reason}")):
+                stored = json.loads(action["possible_duplicates"] or "[]")
+                refs = [r for r in stored if r not in group]
+                if len(refs) != len(stored):  # the pair is settled: neither names the other now
+                    keep(
+                        self._set(
+                            action, "possible_duplicates", _ref_list(refs), at=at, by=by, note=why
+                        )
+                    )
+            self.conn.execute("UPDATE actions SET updated_at = ? WHERE id = ?", [at, dst["id"]])
+            self._event(at=at, by=by, field="merged", new=s_ref, note=note, action_id=dst["id"])
+            if dst.get("review") == "awaiting":  # a person has judged it: it is a requirement
+                keep(self._set(dst, "review", "accepted", at=at, by=by, note=f"{s_ref} {reason}"))
+            changes.append(Change(d_ref, "merged", None, s_ref))
+        return changes
+
+    # -- owners (issue 13): each one transaction, audited on the owner and on every action ----
+
+    def _known_owner(self, name: str) -> dict[str, Any]:
+        row = self.owner(name)
+        if row is None:
+            raise self.unknown_owner(" ".join(name.split()))
+        return row
+
+    def rename_owner(self, old: str, new: str, *, by: str, note: str | None = None) -> list[Change]:
+        """Rename an owner; every action they hold records the change of owner name."""
+        new = clean_name(new)
         at = now_utc()
         with self.write():
-            return [
+            row = self._known_owner(old)
+            if row["name"] == new:
+                return []
+            taken = self.conn.execute(
+                f"SELECT id, name, merged_into FROM owners WHERE name = ? {dialect.NOCASE}",  # noqa: S608
+                [new],
+            ).fetchone()
+            if taken is not None and taken["id"] != row["id"]:
+                if taken["merged_into"] is None:
+                    raise RuleBroken(
+                        f"There is already an owner called '{taken['name']}'. To give {row['name']}'s "
+                        f"actions to them, run: cpft-tracker owners merge '{row['name']}' INTO '{taken['name']}'."
+                    )
+                raise RuleBroken(
+                    f"The name '{taken['name']}' was merged into another owner and stays reserved "
+                    "for it. Choose another name."
+                )
+            self.conn.execute("UPDATE owners SET name = ? WHERE id = ?", [new, row["id"]])
+            self._event(
+                at=at,
+                by=by,
+                field="owner renamed",
+                old=row["name"],
+                new=new,
+                note=note,
+                subject=new,
+            )
+            if row["email"]:  # the address is kept under the new name (and the as-of views follow)
+                moved = f"owner renamed from {row['name']} to {new}"
+                for name, before, after in (
+                    (row["name"], row["email"], None),
+                    (new, None, row["email"]),
+                ):
+                    self._event(
+                        at=at,
+                        by=by,
+                        field="owner_email",
+                        old=before,
+                        new=after,
+                        note=moved,
+                        subject=name,
+                    )
+            why = note or f"owner renamed from {row['name']}"
+            return [Change("", "owner renamed", row["name"], new)] + [
                 c
-                for a in self.actions_by_refs(refs)
-                if (c := self._set(a, "retired", None, at=at, by=by, note=note))
+                for a in self._owner_actions(row["id"])
+                if (
+                    c := self._set(
+                        a,
+                        "owner_id",
+                        row["id"],
+                        at=at,
+                        by=by,
+                        note=why,
+                        event_value=new,
+                        old_value=row["name"],
+                        event_field="owner",
+                    )
+                )
+            ]
+
+    def merge_owners(
+        self, source: str, target: str, *, by: str, note: str | None = None
+    ) -> list[Change]:
+        """Give every action of owner ``source`` to owner ``target`` and retire the name.
+
+        The source's name stays, pointing at the target (``owners.merged_into``): assigning to
+        it later gives the target, and ``owners`` no longer lists it. Nothing is deleted.
+        Gives the owners' change first (ref ""), then one per action moved.
+        """
+        at = now_utc()
+        with self.write():
+            src = self._known_owner(source)
+            dst = self._known_owner(target)
+            if src["id"] == dst["id"]:
+                raise RuleBroken(
+                    f"'{source}' and '{target}' are the same owner ({dst['name']}): nothing to merge."
+                )
+            why = note or f"owner {src['name']} merged into {dst['name']}"
+            changes = [Change("", "owner merged", src["name"], dst["name"])] + [
+                c
+                for a in self._owner_actions(src["id"])
+                if (c := self._set_owner(a, dst["id"], dst["name"], at=at, by=by, note=why))
+            ]
+            self.conn.execute(
+                "UPDATE owners SET merged_into = ? WHERE id = ? OR merged_into = ?",
+                [dst["id"], src["id"], src["id"]],
+            )
+            self._event(
+                at=at,
+                by=by,
+                field="owner merged",
+                old=src["name"],
+                new=dst["name"],
+                note=note,
+                subject=src["name"],
+            )
+        return changes
+
+    def set_owner_email(
+        self, name: str, email: str | None, *, by: str, note: str | None = None
+    ) -> list[Change]:
+        """Change (or with None clear) an owner's email address, on all their actions.
+
+        Gives the owner's change first (ref ""), then one per action; nothing when unchanged.
+        """
+        email = check_email(email) if email else None
+        at = now_utc()
+        with self.write():
+            row = self._known_owner(name)
+            if row["email"] == email:
+                return []
+            return [
+                Change("", "owner_email", row["email"], email),
+                *self._change_owner_email(row, email, at=at, by=by, note=note),
             ]
 
     # -- review (issue 11 item 3): is a candidate a requirement? -------------------------
@@ -439,6 +718,43 @@ class AuditedWrites(PlanReads):
         self.conn.executemany(
             "INSERT INTO reminders (action_id, recipient, kind, sent_on, sent_at) VALUES (?, ?, ?, ?, ?)",
             [(aid, recipient, kind, sent_on, at) for aid in action_ids],
+        )
+
+    def record_restore(self, source: str, note: str, *, by: str) -> None:
+        """Record in the audit trail that this plan was put in place from a backup (``restore``)."""
+        at = now_utc()
+        with self.write():
+            self._event(at=at, by=by, field="restored from backup", new=source, note=note)
+
+    def claim_reminder(
+        self, recipient: str, kind: str, day: str, *, run: str, at: str, stale_before: str
+    ) -> bool:
+        """Claim the reminder to ``recipient`` (this kind) on ``day`` for ``run`` (inside ``write()``).
+
+        False when another run holds it and claimed it at or after ``stale_before`` (it is
+        sending now). A claim that was sent or released, or one older than that (its run
+        died), is taken over. Not an audit event: claims are bookkeeping of the reminders log.
+        """
+        row = self.conn.execute(
+            "SELECT state, run, claimed_at FROM reminder_claims"
+            " WHERE recipient = ? AND kind = ? AND day = ?",
+            [recipient, kind, day],
+        ).fetchone()
+        if row is not None and row[0] == "sending" and row[1] != run and row[2] >= stale_before:
+            return False
+        self.conn.execute(dialect.UPSERT_REMINDER_CLAIM, [recipient, kind, day, run, at])
+        return True
+
+    def finish_reminder_claim(
+        self, recipient: str, kind: str, day: str, *, run: str, state: str
+    ) -> None:
+        """Mark this run's claim ``sent`` or ``released`` (inside ``write()``)."""
+        if state not in ("sent", "released"):
+            raise ValueError(f"not a finished claim state: {state}")
+        self.conn.execute(
+            "UPDATE reminder_claims SET state = ?"
+            " WHERE recipient = ? AND kind = ? AND day = ? AND run = ?",
+            [state, recipient, kind, day, run],
         )
 
     def set_setting(self, key: str, value: str, *, by: str) -> Change | None:
