@@ -51,6 +51,10 @@ class FileExists(TrackerError):
     """An output file (-o) that is already there: nothing is written over without --force."""
 
 
+class ChangedSince(TrackerError):
+    """Someone changed an action after the version the change was based on (a lost update refused)."""
+
+
 class DeliveryFailed(TrackerError):
     """One or more reminder emails could not be sent (exit code 3)."""
 

@@ -33,6 +33,12 @@ from cpft_tracker import safefiles
 from cpft_tracker.errors import TrackerError
 from cpft_tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, chain, translate_sqlite_error
 from cpft_tracker.store import sqlite_dialect as dialect
+from cpft_tracker.store.sharing import (
+    SHARED_FILE_MODE,
+    match_database,
+    shared_gid,
+    shared_warnings,
+)
 
 # The triggers m001_initial creates; ``check`` reports any that are missing or changed.
 PROTECTIVE_TRIGGERS: tuple[str, ...] = tuple(dialect.PROTECTIVE_TRIGGERS)
@@ -73,7 +79,7 @@ def backup(store: Store, target: Path, *, force: bool = False) -> BackupResult:
     """Copy the database to ``target`` with SQLite's online backup API.
 
     Consistent while others write (the copy is one read snapshot). The copy is readable by
-    its owner only, uses a rollback journal (one self-contained file, readable from
+    its owner only (by the group too, 0660, when the database is shared: ``init --group``), uses a rollback journal (one self-contained file, readable from
     read-only media) and passes ``PRAGMA quick_check`` before it is moved into place.
     Refuses to overwrite an existing file unless ``force``.
     """
@@ -94,8 +100,10 @@ def backup(store: Store, target: Path, *, force: bool = False) -> BackupResult:
     # A private temporary file (O_EXCL|O_NOFOLLOW, 0600, an unpredictable name) next to the
     # target, checked, then moved into place; without force a hard link, so two backups at
     # once cannot overwrite each other (issue 14, finding 7).
-    with output_path(target, force=force) as tmp:
+    mode = SHARED_FILE_MODE if shared_gid(store.path) is not None else 0o600
+    with output_path(target, force=force, mode=mode) as tmp:
         counts = _copy_into(store, tmp)
+        match_database(store.path, tmp)  # a shared plan's backup is the group's too
     return BackupResult(
         path=target,
         size=target.stat().st_size,
@@ -454,7 +462,9 @@ def check(store: Store) -> CheckReport:
     else:
         known = [name for name, _ in MIGRATIONS]
         version = len(applied)
-        if applied == known:
+        # Every migration this version knows is applied, none it does not know: the order they
+        # ran in does not matter (each only adds), so a plan upgraded step by step is as good.
+        if sorted(applied) == sorted(known):
             report.findings.append(
                 Finding("schema", True, f"version {version} (this cpft-tracker: {SCHEMA_VERSION})")
             )
@@ -574,6 +584,8 @@ def _check_side_files(store: Store, report: CheckReport) -> None:
 
 
 def _permission_warnings(path: Path) -> list[str]:
+    if shared_gid(path) is not None:  # a plan a group shares (init --group): 0660 is right
+        return shared_warnings(path)
     warnings = []
     for candidate in _db_files(path):
         try:

@@ -48,6 +48,7 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "status",
     "evidence",
     "requirement (read only)",
+    "version (do not edit)",
 )
 EDITABLE = ("title", "owner", "owner_email", "due", "status", "evidence")
 NEUTRALISE_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -59,6 +60,7 @@ _ALIASES = {
     "due_date": "due",
     "requirement_read_only": "requirement",
     "requirement_(read_only)": "requirement",
+    "version_(do_not_edit)": "version",
 }
 
 
@@ -100,7 +102,18 @@ def read_cell(text: str) -> str:
 
 
 # The action fields ``plan_edits`` compares a plan file with (``load_plan`` reads no others).
-PLAN_FIELDS = ("id", "ref", "title", "owner", "owner_email", "due", "status", "evidence", "retired")
+PLAN_FIELDS = (
+    "id",
+    "ref",
+    "title",
+    "owner",
+    "owner_email",
+    "due",
+    "status",
+    "evidence",
+    "retired",
+    "version",
+)
 
 
 def template_csv(actions: Iterable[Mapping[str, Any]], *, bom: bool = True) -> Iterator[str]:
@@ -132,6 +145,7 @@ def template_csv(actions: Iterable[Mapping[str, Any]], *, bom: bool = True) -> I
                     a["status"],
                     a.get("evidence"),
                     a["requirement"],
+                    a.get("version"),
                 )
             ]
         )
@@ -367,17 +381,187 @@ def plan_edits(
     return edits, problems
 
 
-def load_plan(
-    store: Store, path: Path, *, by: str, new_owners: bool = False
-) -> tuple[list[dict[str, Any]], list[Change]]:
-    """Read, check and apply a plan file in one transaction: (the edits, the changes made).
+# -- what the person changed, and what others changed since -------------------
 
-    Raises PlanRejected listing every bad row (the database is unchanged), or BadDocument.
-    ``new_owners``: owner names close to an existing owner's are new owners, not typos.
+# The audit-trail field each plan column's changes are recorded under.
+_EVENT_FIELD = {
+    "title": "title",
+    "owner": "owner",
+    "due": "due",
+    "status": "status",
+    "evidence": "evidence",
+}
+
+
+@dataclass
+class Conflict:
+    """A cell the person changed whose field someone else also changed since the file's version."""
+
+    row: int
+    ref: str
+    field: str
+    theirs: str | None
+    yours: str | None
+    by: str
+    at: str
+
+    def describe(self) -> str:
+        """One line: 'Row 3 CPFT-05 due: yours 2026-12-31, theirs 2027-02-28 (Jo Bloggs, 2027-01-02 14:03 UTC)'."""
+        when = self.at.replace("T", " ")[:16] + " UTC"
+        return (
+            f"Row {self.row} {self.ref} {self.field.replace('_', ' ')}: yours {self.yours or '(blank)'}, "
+            f"theirs {self.theirs or '(blank)'} (changed by {self.by}, {when})"
+        )
+
+
+class PlanConflicts(TrackerError):
+    """Cells changed in the file AND in the database since the file was written; nothing was changed."""
+
+    def __init__(self, name: str, conflicts: list[Conflict], warnings: list[str]) -> None:
+        n = len(conflicts)
+        super().__init__(
+            f"{name} was not loaded: {n} cell{'s' if n != 1 else ''} you changed "
+            f"{'were' if n != 1 else 'was'} also changed by someone else since the file was written "
+            f"(listed above). Nothing was changed. Run 'cpft-tracker plan load {name} --theirs' to keep "
+            f"their values and apply the rest of your edits, or '--mine' to put yours over theirs."
+        )
+        self.conflicts = conflicts
+        self.warnings = warnings
+
+
+@dataclass
+class PlanLoad:
+    """What ``load_plan`` did: the edits, the changes made, conflicts settled, and warnings."""
+
+    edits: list[dict[str, Any]]
+    changes: list[Change]
+    settled: list[Conflict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+_UNREADABLE = object()  # a cell whose value cannot be read (plan_edits reports it)
+
+
+def _value(column: str, text: str) -> Any:
+    """A plan cell as the value it stands for, comparable with an action's field (casefolded owner)."""
+    from cpft_tracker.dates import parse_date
+    from cpft_tracker.models import normalise_status
+
+    if column == "title":
+        return _norm(text)
+    if column == "owner":
+        return (_norm(text) or "").casefold() or None
+    if column == "owner_email":
+        return text.strip() or None
+    if column == "due":
+        t = text.strip()
+        if t.lower() in ("", "none", "-"):
+            return None
+        try:
+            return parse_date(t).isoformat()
+        except UsageProblem:
+            return _UNREADABLE
+    if column == "status":
+        return (normalise_status(text) if text.strip() else None) or _UNREADABLE
+    if column == "evidence":
+        return text.strip() or None
+    raise ValueError(column)
+
+
+def _field_value(column: str, action: Mapping[str, Any], emails: Mapping[str, str | None]) -> Any:
+    """An action's field as ``_value`` reads a cell (owner casefolded; the owner's email)."""
+    if column == "owner":
+        return (action.get("owner") or "").casefold() or None
+    if column == "owner_email":
+        owner = action.get("owner")
+        return emails.get(owner.casefold()) if owner else None
+    if column == "title":
+        return _norm(action.get("title"))
+    if column == "evidence":
+        return (action.get("evidence") or "").strip() or None
+    return action.get(column)
+
+
+def _differs(
+    column: str, text: str, action: Mapping[str, Any], emails: Mapping[str, str | None]
+) -> bool:
+    value = _value(column, text)
+    if column == "owner_email" and value is None:
+        return False  # a blank address leaves the address alone
+    return value is _UNREADABLE or value != _field_value(column, action, emails)
+
+
+def _rebuild(
+    action: Mapping[str, Any],
+    emails: Mapping[str, str | None],
+    later: Sequence[Mapping[str, Any]],
+    owner_later: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> tuple[dict[str, Any], dict[str, str | None], dict[str, Mapping[str, Any]]]:
+    """The action and its owner's email as they were at a version, from the events after it.
+
+    ``later``: the action's events after the version, oldest first; ``owner_later``: the
+    owner_email events after it, by casefolded owner. Returns (the action then, the emails
+    then, the LATEST event since for each plan column changed since).
     """
-    name = path.name
+    base = dict(action)
+    touched: dict[str, Mapping[str, Any]] = {}
+    for column, event_field in _EVENT_FIELD.items():
+        events = [e for e in later if e["field"] == event_field]
+        if events:
+            base[column] = events[0]["old"]
+            touched[column] = events[-1]
+    then = dict(emails)
+    owner = base.get("owner")
+    if owner and owner_later.get(owner.casefold()):
+        changed = owner_later[owner.casefold()]
+        then[owner.casefold()] = changed[0]["old"]
+        touched["owner_email"] = changed[-1]
+    return base, then, touched
+
+
+def _version_of(text: str) -> int | None:
+    t = text.strip().lstrip("'")
+    if not t:
+        return None
+    if not t.isdigit():
+        raise ValueError(t)
+    return int(t)
+
+
+def load_plan(
+    store: Store,
+    path: Path,
+    *,
+    by: str,
+    prefer: str | None = None,
+    name: str | None = None,
+    new_owners: bool = False,
+) -> PlanLoad:
+    """Read, check and apply a plan file in one transaction: only the cells the person changed.
+
+    Each row carries the version of the action it was written from (``plan template``).
+    The cells that differ from the action AS IT WAS at that version (rebuilt from the audit
+    trail) are the person's edits; only those are applied, so a colleague's later change to
+    another cell is never reverted. An edited cell whose field was also changed after that
+    version is a conflict: all are listed (PlanConflicts) and nothing is applied, unless
+    ``prefer`` is ``"theirs"`` (those cells are left as they are now) or ``"mine"`` (the
+    file's value is applied, the audit note says it replaced whose change).
+
+    A file without a version column (an older template, or one made by hand) is read as
+    if it were written when it was last saved (its modification time): cells that differ
+    from the plan at that moment are applied, and a change recorded after it is never
+    reverted without --mine (a warning says a fresh template is safer).
+
+    ``new_owners``: owner names close to an existing owner's are new owners, not typos.
+
+    Raises PlanRejected listing every bad row (the database is unchanged), PlanConflicts, or BadDocument.
+    """
+    import datetime as dt
+
+    name = name or path.name
     try:
         data = path.read_bytes()
+        mtime = path.stat().st_mtime
     except FileNotFoundError:
         raise BadDocument(f"There is no file {path}. Check the name and folder.") from None
     except IsADirectoryError:
@@ -389,11 +573,135 @@ def load_plan(
             f"Cannot read {path}: {exc.strerror}. Check the file is there and you can read it."
         ) from None
     rows = read_plan(decode(data, name), name)
+    store.read_snapshot()  # the plan and its events read as of one moment
     # only the fields a plan file can change (and ``retired``): not the requirement texts
     current = {a["ref"].upper(): a for a in store.iter_plan(columns=PLAN_FIELDS)}
-    owners = [] if new_owners else [o["name"] for o in store.owners()]
-    edits, problems = plan_edits(rows, current, store.owner_emails(), owners)
+    emails = store.owner_emails()
+    warnings: list[str] = []
+    problems: list[str] = []
+    saved_at = dt.datetime.fromtimestamp(mtime, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    file_version: int | None = None
+    versions: dict[int, int] = {}  # row number -> version it was written from
+    for row in rows:
+        ref = read_cell(row.cells.get("ref", "")).strip().upper()
+        if ref not in current:
+            continue  # plan_edits reports it
+        try:
+            version = _version_of(read_cell(row.cells.get("version", "")))
+        except ValueError as exc:
+            problems.append(
+                f"Row {row.number} ({current[ref]['ref']}): the version '{exc}' is not one cpft-tracker "
+                "wrote (leave the version column as the template wrote it, or write a fresh template)."
+            )
+            continue
+        if version is not None and version > (current[ref]["version"] or 0):
+            problems.append(
+                f"Row {row.number} ({current[ref]['ref']}): the version {version} is newer than the "
+                f"action's ({current[ref]['version']}), so this file was written from another database "
+                "(or before a backup was restored). Write a fresh template from this plan."
+            )
+            continue
+        if version is None:
+            if file_version is None:
+                file_version = store.last_event_id_at(saved_at)
+                which = (
+                    "has no version column"
+                    if "version" not in row.cells
+                    else "has rows without a version"
+                )
+                warnings.append(
+                    f"{name} {which} (an older template, or made by hand): it is compared with the plan "
+                    f"as it stood when the file was last saved ({saved_at[:16].replace('T', ' ')} UTC), "
+                    "so changes made since then are not reverted. Write a fresh template with "
+                    "'cpft-tracker plan template' to be sure no one's work is undone."
+                )
+            version = file_version
+        versions[row.number] = version
     if problems:
         raise PlanRejected(name, problems)
-    changes = store.apply_plan(edits, by=by, note=f"from plan file {name}")
-    return edits, changes
+    later = store.events_after(min(versions.values())) if versions else []
+    by_action: dict[int, list[dict[str, Any]]] = {}
+    by_owner: list[dict[str, Any]] = []
+    for e in later:
+        if e["action_id"] is not None:
+            by_action.setdefault(e["action_id"], []).append(e)
+        elif e["field"] == "owner_email" and e["subject"]:
+            by_owner.append(e)
+
+    kept_rows: list[PlanRow] = []
+    conflicts: list[Conflict] = []
+    settled: list[Conflict] = []
+    notes: dict[int, dict[str, str]] = {}
+    base_note = f"plan load {name}"
+    for row in rows:
+        cells = {k: read_cell(v) for k, v in row.cells.items()}
+        action = current.get(cells.get("ref", "").strip().upper())
+        if action is None or row.number not in versions:
+            kept_rows.append(row)  # no such action, or an empty row: plan_edits says what is wrong
+            continue
+        version = versions[row.number]
+        owner_later: dict[str, list[dict[str, Any]]] = {}
+        for e in by_owner:
+            if e["id"] > version:
+                owner_later.setdefault(e["subject"].casefold(), []).append(e)
+        base, base_emails, touched = _rebuild(
+            action,
+            emails,
+            [e for e in by_action.get(action["id"], []) if e["id"] > version],
+            owner_later,
+        )
+        kept: dict[str, str] = {"ref": row.cells["ref"]}
+        for column in EDITABLE:
+            if column not in cells or not _differs(column, cells[column], base, base_emails):
+                continue  # not edited: whatever the plan holds now stands
+            since = touched.get(column)
+            if since is not None and _differs(column, cells[column], action, emails):
+                theirs = (
+                    _field_value(column, action, emails)
+                    if column != "owner"
+                    else action.get("owner")
+                )
+                conflict = Conflict(
+                    row.number,
+                    action["ref"],
+                    column,
+                    None if theirs is None else str(theirs),
+                    _shown(column, cells[column]),
+                    since["by"],
+                    since["at"],
+                )
+                if prefer is None:
+                    conflicts.append(conflict)
+                    continue
+                settled.append(conflict)
+                if prefer == "theirs":
+                    continue
+                when = since["at"].replace("T", " ")[:16]
+                notes.setdefault(row.number, {})[column] = (
+                    f"{base_note} --mine: replaced {since['by']}'s change of {when} UTC"
+                )
+            kept[column] = row.cells[column]
+        if len(kept) > 1:
+            kept_rows.append(PlanRow(row.number, kept))
+    if conflicts:
+        raise PlanConflicts(name, conflicts, warnings)
+    owners = [] if new_owners else [o["name"] for o in store.owners()]
+    edits, problems = plan_edits(kept_rows, current, emails, owners)
+    if problems:
+        raise PlanRejected(name, problems)
+    for edit in edits:
+        if edit["row"] in notes:
+            edit["notes"] = notes[edit["row"]]
+    expect = {current[e["ref"].upper()]["ref"]: current[e["ref"].upper()]["version"] for e in edits}
+    changes = store.apply_plan(edits, by=by, note=base_note, expect_versions=expect)
+    return PlanLoad(edits, changes, settled, warnings)
+
+
+def _shown(column: str, text: str) -> str | None:
+    """A cell as the person meant it, for a conflict line (dates as ISO when readable)."""
+    value = _value(column, text)
+    if value is _UNREADABLE:
+        return text.strip() or None
+    if column == "owner":
+        return _norm(text) or None
+    return None if value is None else str(value)

@@ -55,6 +55,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "review",
     "review_reason",
     "possible_duplicates",
+    "version",
 )
 
 RAG_STYLE = {"blue": "bold blue", "green": "green", "amber": "bold yellow", "red": "bold red"}
@@ -325,9 +326,9 @@ def actions_csv_lines(
 
 def _csv_row(record: Mapping[str, Any]) -> list[Any]:
     """One export record as CSV cells: a list of refs is one cell, "CPFT-10; CPFT-14"."""
-    row = [record[f] for f in EXPORT_FIELDS]
-    row[-1] = "; ".join(row[-1])  # possible_duplicates, the last field
-    return row
+    return [
+        "; ".join(record[f]) if f == "possible_duplicates" else record[f] for f in EXPORT_FIELDS
+    ]
 
 
 SHOW_SCHEMA_VERSION = 1
@@ -969,6 +970,8 @@ def print_action(
     label = RAG_LABEL.get(rating, "-")
     style = RAG_STYLE.get(rating or "", "dim")
     out.print(f"{'BRAG:':<{width + 2}}[{style}]{label}[/{style}]")
+    if action.get("version") is not None:
+        out.print(f"{'Version:':<{width + 2}}{action['version']}")
     out.print()
     out.print("[bold]History[/bold] (newest first):")
     print_history(history, show_ref=False)
@@ -1103,7 +1106,11 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
         out.print("  (no history)")
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
+    # when it was recorded, and (if anyone said so with --on) when it happened
+    happened = any(e.get("occurred_on") for e in events)
     table.add_column("When (UTC)", no_wrap=True, min_width=19)
+    if happened:
+        table.add_column("Happened", no_wrap=True, min_width=10)
     table.add_column("Who", no_wrap=True, max_width=20, overflow="ellipsis")
     if show_ref:
         # report-level events carry the report's name here: keep it from squeezing the rest out
@@ -1116,7 +1123,7 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
         if e.get("merged_from"):
             what = f"[from {e['merged_from']}, merged] {what}"
         when = e["at"].replace("T", " ")[:19]
-        cells = [when, e["by"]]
+        cells = [when, *([e.get("occurred_on") or when[:10]] if happened else []), e["by"]]
         if show_ref:
             cells.append(e.get("ref") or e.get("subject") or "")
         cells.append(what)

@@ -356,6 +356,13 @@ def undo_every_event(store: Store, day: dt.date) -> list[dict[str, Any]]:
         elif field == "in_source":
             row["in_source"] = old != "0"
     last_change = store.last_event_at_before(events[-1][0]) if touched else {}
+    last_version = dict(
+        store.conn.execute(
+            "SELECT action_id, max(id) FROM events WHERE action_id IS NOT NULL AND id < ?"
+            " GROUP BY action_id",
+            [events[-1][0]],
+        ).fetchall()
+    )
     out = []
     for r in rows:
         if r["id"] in gone or r["created_at"] >= cutoff:
@@ -364,6 +371,7 @@ def undo_every_event(store: Store, day: dt.date) -> list[dict[str, Any]]:
             owner = r["owner"]
             r["owner_email"] = emails.get(owner.casefold()) if owner else None
             r["updated_at"] = last_change.get(r["id"], r["created_at"])
+            r["version"] = last_version.get(r["id"])
         elif r["owner"]:
             r["owner_email"] = emails.get(r["owner"].casefold(), r["owner_email"])
         out.append(r)

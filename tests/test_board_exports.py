@@ -195,6 +195,7 @@ def test_json_export_exact_record(board: Store, runner: CliRunner) -> None:
         "review": "accepted",
         "review_reason": None,
         "possible_duplicates": [],
+        "version": 18,
     }
 
 
@@ -203,11 +204,11 @@ def test_csv_export_exact(board: Store, runner: CliRunner) -> None:
     assert text == (
         "ref,report,requirement,title,context,section,keyword,quality_statement,owner,owner_email,"
         "due,status,rag,evidence,retired,in_source,created_at,updated_at,"
-        "matched,rule,confidence,review,review_reason,possible_duplicates\r\n"
+        "matched,rule,confidence,review,review_reason,possible_duplicates,version\r\n"
         f"E-04,{TRUST_REPORT},The trust must speak-up guardian in post (E 4).,Speak-up guardian in post,"
         "Context for Speak-up guardian in post.,Well-led,must,Freedom to speak up,Bob Jones,,2026-02-28,"
         'complete,blue,"Minutes 3 March\nItem 7 & <img src=x onerror=alert(2)>",,true,'
-        "2026-02-01T09:00:00.000000Z,2026-02-02T09:00:00.000000Z,must,must,high,accepted,,\r\n"
+        "2026-02-01T09:00:00.000000Z,2026-02-02T09:00:00.000000Z,must,must,high,accepted,,,22\r\n"
     )
 
 

@@ -163,6 +163,7 @@ def test_a_governance_leads_month(runner: CliRunner, db_path: Path) -> None:
         "in_source",
         "created_at",
         "updated_at",
+        "version",
     }
 
 

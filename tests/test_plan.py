@@ -56,11 +56,11 @@ def write_rows(
 def test_template_exact(plan: Store, runner: CliRunner, tmp_path: Path) -> None:
     target = template(runner, tmp_path)
     assert target.read_bytes().decode("utf-8") == (
-        f"\ufeff{HEADER}\r\n"
+        f"\ufeff{HEADER},version (do not edit)\r\n"
         "L-01,Board assurance framework,Alice Smith,alice@nhs.net,2026-03-31,not-started,,"
-        "The trust must board assurance framework (L 1).\r\n"
-        "L-02,'=SUM(A1),,,,not-started,,The trust must =sum(a1) (L 2).\r\n"
-        "L-03,Estates survey,,,,not-started,,The trust must estates survey (L 3).\r\n"
+        "The trust must board assurance framework (L 1).,8\r\n"
+        "L-02,'=SUM(A1),,,,not-started,,The trust must =sum(a1) (L 2).,3\r\n"
+        "L-03,Estates survey,,,,not-started,,The trust must estates survey (L 3).,4\r\n"
     )
 
 
@@ -117,7 +117,7 @@ def test_good_edits_are_applied_audited_and_reported(
     assert (newest["field"], newest["by"], newest["note"], newest["at"]) == (
         "status",
         "Gov Lead",
-        "from plan file plan.csv",
+        "plan load plan.csv",
         "2026-03-01T09:00:00.000000Z",
     )
 
@@ -210,7 +210,7 @@ def test_retired_status_and_conflicting_emails(
         path,
         [
             ["ref", "owner", "owner_email", "status"],
-            ["L-01", "Alice Smith", "alice@nhs.net", "not-started"],
+            ["L-01", "Alice Smith", "alice@trust.nhs.uk", "not-started"],
             ["L-02", "", "", "in-progress"],
             ["L-03", "alice smith", "alice.smith@nhs.net", "not-started"],
         ],
@@ -219,7 +219,8 @@ def test_retired_status_and_conflicting_emails(
     assert result.exit_code == 1
     assert "Row 3 (L-02): L-02 is retired, so its status cannot change" in result.stderr
     assert (
-        "Row 4 (L-03): alice smith has email alice@nhs.net on row 2 but alice.smith@nhs.net here "
+        # only edited cells count: both rows give Alice a new address, and they disagree
+        "Row 4 (L-03): alice smith has email alice@trust.nhs.uk on row 2 but alice.smith@nhs.net here "
         "(one address per owner)."
     ) in result.stderr
 

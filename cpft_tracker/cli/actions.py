@@ -11,9 +11,12 @@ import typer
 
 from cpft_tracker.cli.options import (
     By,
+    IfUnchangedSince,
     Note,
+    On,
     Refs,
     open_store,
+    parse_on,
     parse_quality_statement,
     parse_status,
 )
@@ -43,6 +46,7 @@ def assign(
         ),
     ] = False,
     note: Note = None,
+    if_unchanged_since: IfUnchangedSince = None,
     by: By = None,
 ) -> None:
     """Give one or many actions an owner (and record their email for reminders).
@@ -56,7 +60,15 @@ def assign(
 
     store = open_store()
     before = store.owner(owner)
-    changes = store.assign(refs, owner, email=email, note=note, by=who(by), new_owner=new_owner)
+    changes = store.assign(
+        refs,
+        owner,
+        email=email,
+        note=note,
+        by=who(by),
+        new_owner=new_owner,
+        if_unchanged_since=if_unchanged_since,
+    )
     report_changes(changes, f"No change: already owned by {owner}.")
     if email and before is not None and before["email"] != check_email(email):
         after = store.owner(owner)
@@ -91,6 +103,7 @@ def due(
         ),
     ],
     note: Note = None,
+    if_unchanged_since: IfUnchangedSince = None,
     by: By = None,
 ) -> None:
     """Set the due date of one or many actions (UK dates: day first).
@@ -103,7 +116,8 @@ def due(
     value = None if date.strip().lower() in ("none", "clear") else parse_date(date).isoformat()
     store = open_store()
     report_changes(
-        store.set_due(refs, value, note=note, by=who(by)), "No change: already due then."
+        store.set_due(refs, value, note=note, by=who(by), if_unchanged_since=if_unchanged_since),
+        "No change: already due then.",
     )
 
 
@@ -119,6 +133,8 @@ def status(
             "--evidence", metavar="TEXT", help="What shows it is done (needed for complete)."
         ),
     ] = None,
+    on: On = None,
+    if_unchanged_since: IfUnchangedSince = None,
     by: By = None,
 ) -> None:
     """Move one or many actions to a status. 'complete' needs evidence, given now or recorded earlier.
@@ -128,14 +144,25 @@ def status(
     from cpft_tracker.store import who
 
     value = parse_status(new_status)
+    occurred_on = parse_on(on)
     store = open_store()
-    changes = store.set_status(refs, value, note=note, evidence=evidence, by=who(by))
+    changes = store.set_status(
+        refs,
+        value,
+        note=note,
+        evidence=evidence,
+        by=who(by),
+        if_unchanged_since=if_unchanged_since,
+        occurred_on=occurred_on,
+    )
     report_changes(changes, f"No change: already {value}.")
 
 
 def note(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action reference.")],
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The progress note.")],
+    on: On = None,
+    if_unchanged_since: IfUnchangedSince = None,
     by: By = None,
 ) -> None:
     """Add a dated progress note to an action.
@@ -144,8 +171,11 @@ def note(
     """
     from cpft_tracker.store import who
 
+    occurred_on = parse_on(on)
     store = open_store()
-    change = store.add_note(ref, text, by=who(by))
+    change = store.add_note(
+        ref, text, by=who(by), if_unchanged_since=if_unchanged_since, occurred_on=occurred_on
+    )
     say(f"{change.ref}: note added.")
 
 
@@ -157,6 +187,8 @@ def evidence(
             metavar="TEXT", help="What shows the action is done, e.g. a paper and date."
         ),
     ],
+    on: On = None,
+    if_unchanged_since: IfUnchangedSince = None,
     by: By = None,
 ) -> None:
     """Record evidence of completion for an action (added to any evidence already there).
@@ -165,14 +197,18 @@ def evidence(
     """
     from cpft_tracker.store import who
 
+    occurred_on = parse_on(on)
     store = open_store()
-    change = store.add_evidence(ref, text, by=who(by))
+    change = store.add_evidence(
+        ref, text, by=who(by), if_unchanged_since=if_unchanged_since, occurred_on=occurred_on
+    )
     say(f"{change.ref}: evidence recorded.")
 
 
 def retitle(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action reference.")],
     title: Annotated[str, typer.Argument(metavar="TITLE", help="The new short title.")],
+    if_unchanged_since: IfUnchangedSince = None,
     by: By = None,
 ) -> None:
     """Correct an action's short title (the requirement itself is kept verbatim).
@@ -189,7 +225,9 @@ def retitle(
     value = clean_name(title, "title")
     store = open_store()
     report_changes(
-        store.set_text_field([ref], "title", value, by=who(by)),
+        store.set_text_field(
+            [ref], "title", value, by=who(by), if_unchanged_since=if_unchanged_since
+        ),
         "No change: that is already the title.",
     )
 

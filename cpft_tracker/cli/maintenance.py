@@ -27,13 +27,47 @@ from cpft_tracker.errors import (
 )
 
 
-def init() -> None:
+def init(
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group",
+            metavar="NAME",
+            help="Share the plan with this Unix group: its members can read and change it "
+            "(the database, its -wal/-shm files and backups get mode 0660 and the group).",
+        ),
+    ] = None,
+) -> None:
     """Create the action plan database, or upgrade it to this version. Safe to run twice.
+
+    Without --group the database is readable by you only. With --group NAME the members
+    of that Unix group share it: the folder is checked (and made, mode 2770) and the tool
+    says plainly if a member's umask or the folder's permissions would lock others out.
+    See docs/team.md.
 
     Example: cpft-tracker init
     """
-    store = open_store(create=True)
-    say(f"Database ready at {store.path} (schema version {store.schema_version}).")
+    if group is None:
+        store = open_store(create=True)
+        say(f"Database ready at {store.path} (schema version {store.schema_version}).")
+        return
+    from cpft_tracker.store.sharing import find_group, share
+
+    if not group.strip():
+        raise UsageProblem(
+            "--group is empty. Give the Unix group to share the plan with, e.g. --group cpft."
+        )
+    path = db_path()
+    sharing = share(path, group)
+    store = open_store(create=True, group=find_group(group))
+    for line in sharing.done:
+        say(line)
+    for warning in sharing.warnings:
+        say(f"Warning: {warning}")
+    say(
+        f"Database ready at {store.path} (schema version {store.schema_version}), shared with "
+        f"group {sharing.group}: members set CPFT_TRACKER_DB={store.path}"
+    )
 
 
 def info(

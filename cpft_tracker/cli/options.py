@@ -29,11 +29,11 @@ def db_path() -> Path:
     return path
 
 
-def open_store(*, create: bool = False, readonly: bool = False) -> Any:
-    """Open the database (read commands refuse to create one)."""
+def open_store(*, create: bool = False, readonly: bool = False, group: int | None = None) -> Any:
+    """Open the database (read commands refuse to create one); ``group``: a new one is the group's."""
     from cpft_tracker.store import Store
 
-    return Store.open(db_path(), create=create, readonly=readonly)
+    return Store.open(db_path(), create=create, readonly=readonly, group=group)
 
 
 def today_date() -> Any:
@@ -112,6 +112,43 @@ By = Annotated[
 Note = Annotated[
     str | None, typer.Option("--note", metavar="TEXT", help="A note to keep with the change.")
 ]
+
+IfUnchangedSince = Annotated[
+    int | None,
+    typer.Option(
+        "--if-unchanged-since",
+        metavar="VERSION",
+        min=0,
+        help="Refuse (exit 1) if the action was changed after this version "
+        "('show REF' and 'list --format json' give it).",
+    ),
+]
+
+On = Annotated[
+    str | None,
+    typer.Option(
+        "--on",
+        metavar="DATE",
+        help="When it happened, if not today (e.g. 03/01/2027); kept beside when it was recorded.",
+    ),
+]
+
+
+def parse_on(text: str | None) -> str | None:
+    """An ``--on`` date as ISO text (None when not given); a date in the future is refused."""
+    if text is None:
+        return None
+    from cpft_tracker.dates import parse_date
+
+    today = today_date()
+    day = parse_date(text, base=today)
+    if day > today:
+        raise UsageProblem(
+            f"--on {text} is in the future ({day.isoformat()}): record what has happened, "
+            f"on a date up to today ({today.isoformat()})."
+        )
+    return str(day.isoformat())
+
 
 Refs = Annotated[
     list[str], typer.Argument(metavar="REF...", help="One or more action references, e.g. CPFT-01.")

@@ -81,25 +81,65 @@ def plan_load(
             help="Owner names close to an existing owner's are new owners, not typos.",
         ),
     ] = False,
+    theirs: Annotated[
+        bool,
+        typer.Option(
+            "--theirs",
+            help="Where someone else changed a cell you also changed, keep their value; apply the rest.",
+        ),
+    ] = False,
+    mine: Annotated[
+        bool,
+        typer.Option(
+            "--mine",
+            help="Where someone else changed a cell you also changed, put yours over theirs (audited).",
+        ),
+    ] = False,
     by: By = None,
 ) -> None:
-    """Apply an edited plan CSV in one go: every change is saved, or (if any row is wrong) none.
+    """Apply the cells you changed in a plan CSV in one go: all of them, or (if any row is wrong) none.
 
-    Each change is recorded in the audit trail. Every bad row is listed with its row number.
+    Only the cells you edited are applied: each row remembers the version of the action it
+    was written from, so a colleague's change since then is never reverted. A cell you
+    changed that someone else also changed since is a conflict: every one is listed and
+    nothing is changed, unless you say which wins with --theirs or --mine. Each change is
+    recorded in the audit trail (note: plan load FILE). Every bad row is listed with its
+    row number.
 
     Example: cpft-tracker plan load plan.csv --by "Jane Smith"
     """
-    from cpft_tracker.plan import PlanRejected, load_plan
+    from cpft_tracker.errors import UsageProblem
+    from cpft_tracker.plan import PlanConflicts, PlanRejected, load_plan
     from cpft_tracker.render import describe_event
     from cpft_tracker.store import who
 
+    if theirs and mine:
+        raise UsageProblem("Give --theirs or --mine, not both: say which value wins in a conflict.")
     store = open_store()
     try:
-        edits, changes = load_plan(store, file, by=who(by), new_owners=new_owner)
+        result = load_plan(
+            store,
+            file,
+            by=who(by),
+            prefer="theirs" if theirs else "mine" if mine else None,
+            new_owners=new_owner,
+        )
     except PlanRejected as exc:
         for problem in exc.problems:
             say(problem)
         raise
+    except PlanConflicts as exc:
+        for warning in exc.warnings:
+            say(f"Warning: {warning}")
+        for conflict in exc.conflicts:
+            say(conflict.describe())
+        raise
+    for warning in result.warnings:
+        say(f"Warning: {warning}")
+    for conflict in result.settled:
+        kept = "kept theirs" if theirs else "applied yours"
+        say(f"{conflict.describe()}: {kept}")
+    edits, changes = result.edits, result.changes
     if not changes:
         say(f"No changes: {file.name} matches the plan.")
         return

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Self
 
 from cpft_tracker.errors import DatabaseMissing, DatabaseProblem
+from cpft_tracker.store.sharing import create_shared_file, no_access, put_companions_right
 from cpft_tracker.store.sqlite_dialect import (
     BEGIN_WRITE,
     MIGRATION_SET,
@@ -55,8 +56,13 @@ class StoreConnection:
     # -- opening -------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = False, readonly: bool = False) -> Self:
+    def open(
+        cls, path: Path, *, create: bool = False, readonly: bool = False, group: int | None = None
+    ) -> Self:
         """Open (and with ``create`` make) the database at ``path``, applying pending migrations.
+
+        ``group``: a new database is made for this Unix group (0660; ``sharing.share`` has
+        prepared its folder), else for its owner only (0600).
 
         Raises DatabaseMissing when it does not exist and ``create`` is false, and
         DatabaseProblem for a file that is not SQLite, is damaged, read-only for a
@@ -74,6 +80,13 @@ class StoreConnection:
             )
         if exists:
             _check_header(path)
+        elif size is None and group is not None:
+            try:
+                create_shared_file(path, group)
+            except OSError as exc:
+                raise DatabaseProblem(
+                    f"Cannot create the database {path}: {exc.strerror}. Check the folder's group and mode."
+                ) from None
         elif size is None:
             _create_private_file(path)
         # an existing empty file becomes the database as it is: it is not ours to chmod
@@ -102,6 +115,7 @@ class StoreConnection:
                 if mode != "wal":
                     conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
+            put_companions_right(path)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise translate_sqlite_error(exc, path) from None
@@ -282,9 +296,7 @@ def _regular_file_size(path: Path) -> int | None:
             "Give another path with --db."
         ) from None
     except PermissionError:
-        raise DatabaseProblem(
-            f"You do not have permission to read {path}. Ask whoever manages the file for access."
-        ) from None
+        raise no_access(path) from None
     except OSError as exc:
         raise DatabaseProblem(
             f"Cannot use {path} as the database: {exc.strerror}. Give another path with --db."
@@ -317,9 +329,7 @@ def _check_header(path: Path) -> None:
         with os.fdopen(fd, "rb") as fh:
             header = fh.read(16)
     except PermissionError:
-        raise DatabaseProblem(
-            f"You do not have permission to read {path}. Ask whoever manages the file for access."
-        ) from None
+        raise no_access(path) from None
     except OSError as exc:
         raise DatabaseProblem(
             f"Cannot read {path}: {exc.strerror}. Check the file and try again."

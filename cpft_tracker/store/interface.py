@@ -5,7 +5,7 @@ Backend-neutral: no SQL here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +83,11 @@ class PlanStore(Protocol):
     ``cpft_tracker.store.Store`` (SQLite) is the one implementation today; a PostgreSQL
     backend (issue 12) implements the same methods with the same behaviour, so commands,
     ``asof``, ``progress``, ``plan`` and ``remind`` need not know which one they hold.
+
+    ``if_unchanged_since`` (an action's version, the id of its latest event): refuse with
+    ChangedSince, inside the transaction, when any action named has a newer version.
+    ``occurred_on`` (ISO date): when the change happened (``--on``), stored in
+    ``events.occurred_on``; ``--as-of`` goes by it (``sqlite_dialect.HAPPENED_AFTER``).
 
     Rules every implementation keeps: each write method is ONE transaction that appends one
     audit event per changed field (who, when in UTC, field, old, new, note), chained by
@@ -163,12 +168,19 @@ class PlanStore(Protocol):
         email: str | None = None,
         note: str | None = None,
         new_owner: bool = False,
+        if_unchanged_since: int | None = None,
     ) -> list[Change]: ...
     def unassign(
         self, refs: Sequence[str], *, by: str, note: str | None = None
     ) -> list[Change]: ...
     def set_due(
-        self, refs: Sequence[str], due: str | None, *, by: str, note: str | None = None
+        self,
+        refs: Sequence[str],
+        due: str | None,
+        *,
+        by: str,
+        note: str | None = None,
+        if_unchanged_since: int | None = None,
     ) -> list[Change]: ...
     def set_status(
         self,
@@ -178,9 +190,27 @@ class PlanStore(Protocol):
         by: str,
         note: str | None = None,
         evidence: str | None = None,
+        if_unchanged_since: int | None = None,
+        occurred_on: str | None = None,
     ) -> list[Change]: ...
-    def add_note(self, ref: str, text: str, *, by: str) -> Change: ...
-    def add_evidence(self, ref: str, text: str, *, by: str) -> Change: ...
+    def add_note(
+        self,
+        ref: str,
+        text: str,
+        *,
+        by: str,
+        if_unchanged_since: int | None = None,
+        occurred_on: str | None = None,
+    ) -> Change: ...
+    def add_evidence(
+        self,
+        ref: str,
+        text: str,
+        *,
+        by: str,
+        if_unchanged_since: int | None = None,
+        occurred_on: str | None = None,
+    ) -> Change: ...
     def set_text_field(
         self,
         refs: Sequence[str],
@@ -189,6 +219,7 @@ class PlanStore(Protocol):
         *,
         by: str,
         note: str | None = None,
+        if_unchanged_since: int | None = None,
     ) -> list[Change]: ...
     def retire(self, refs: Sequence[str], reason: str, *, by: str) -> list[Change]: ...
     def reinstate(
@@ -234,5 +265,12 @@ class PlanStore(Protocol):
         note: str | None = None,
     ) -> ImportResult: ...
     def apply_plan(
-        self, edits: Sequence[dict[str, Any]], *, by: str, note: str | None = None
+        self,
+        edits: Sequence[dict[str, Any]],
+        *,
+        by: str,
+        note: str | None = None,
+        expect_versions: Mapping[str, int | None] | None = None,
     ) -> list[Change]: ...
+    def events_after(self, version: int) -> list[dict[str, Any]]: ...
+    def last_event_id_at(self, at: str) -> int: ...

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cpft_tracker.errors import RuleBroken, UsageProblem
+from cpft_tracker.errors import ChangedSince, RuleBroken, UsageProblem
 from cpft_tracker.models import STATUSES
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.interface import Change, ImportResult
@@ -23,6 +23,12 @@ from cpft_tracker.store.writes import AuditedWrites
 
 if TYPE_CHECKING:
     from cpft_tracker.extract import Requirement
+
+
+def _note(edit: Mapping[str, Any], name: str, default: str | None) -> str | None:
+    """The audit note for one field of a plan edit: its own (``edit["notes"]``), else the load's."""
+    notes = edit.get("notes") or {}
+    return notes.get(name, default)
 
 
 def _by_ref(reason: str, ref_at: dict[int, str]) -> str:
@@ -312,7 +318,12 @@ class PlanLoading(AuditedWrites):
         return max(numbers) + 1
 
     def apply_plan(
-        self, edits: Sequence[dict[str, Any]], *, by: str, note: str | None = None
+        self,
+        edits: Sequence[dict[str, Any]],
+        *,
+        by: str,
+        note: str | None = None,
+        expect_versions: Mapping[str, int | None] | None = None,
     ) -> list[Change]:
         """Apply the edits of a plan file in ONE transaction: every change, or (on any error) none.
 
@@ -321,6 +332,9 @@ class PlanLoading(AuditedWrites):
         owner off), ``owner_email``, ``due`` (ISO or None), ``evidence``, ``status``.
         Audited like ``assign``/``due``/``status``; the rules (complete needs evidence, a
         retired action's status cannot move) are checked again here, raising RuleBroken.
+        An edit may carry ``notes``: ``{field: note}`` for the audit note of those fields
+        (else ``note``). ``expect_versions`` (ref -> version): the versions the edits were
+        worked out against; if any action has moved on since, ChangedSince and nothing is done.
         """
         at = now_utc()
         changes: list[Change] = []
@@ -333,18 +347,34 @@ class PlanLoading(AuditedWrites):
 
         with self.write():
             found = {a["ref"].upper(): a for a in self.actions_by_refs([e["ref"] for e in edits])}
+            for ref_, version in (expect_versions or {}).items():
+                action = found.get(ref_.upper())
+                if action is not None and action["version"] != version:
+                    raise ChangedSince(
+                        f"{action['ref']} was changed by someone else while the file was being loaded, "
+                        "so nothing was changed. Run the same 'plan load' again."
+                    )
             for edit in edits:
                 action = found[edit["ref"].strip().upper()]
                 ref = action["ref"]
+
                 if "title" in edit:
                     title = clean_name(edit["title"], "title")
-                    keep(self._set(action, "title", title, at=at, by=by, note=note))
+                    keep(
+                        self._set(
+                            action, "title", title, at=at, by=by, note=_note(edit, "title", note)
+                        )
+                    )
                     action["title"] = title
                 if "owner" in edit or "owner_email" in edit:
                     name = edit["owner"] if "owner" in edit else action["owner"]
                     if name is None:
                         if action["owner"] is not None:
-                            keep(self._unset_owner(action, at=at, by=by, note=note))
+                            keep(
+                                self._unset_owner(
+                                    action, at=at, by=by, note=_note(edit, "owner", note)
+                                )
+                            )
                             action["owner"] = None
                     else:
                         name = clean_name(name)
@@ -355,22 +385,46 @@ class PlanLoading(AuditedWrites):
                             f"SELECT email FROM owners WHERE name = ? {dialect.NOCASE}",  # noqa: S608
                             [name],
                         ).fetchone()
-                        owner_id = self._owner_id(name, email, at, by)
+                        owner_id = self._owner_id(
+                            name, email, at, by, _note(edit, "owner_email", note)
+                        )
                         stored = self.conn.execute(
                             "SELECT name FROM owners WHERE id = ?", [owner_id]
                         ).fetchone()[0]
                         old_email = before["email"] if before is not None else None
                         if action["owner"] != stored:
-                            keep(self._set_owner(action, owner_id, stored, at=at, by=by, note=note))
+                            keep(
+                                self._set_owner(
+                                    action,
+                                    owner_id,
+                                    stored,
+                                    at=at,
+                                    by=by,
+                                    note=_note(edit, "owner", note),
+                                )
+                            )
                             action["owner"] = stored
                         if email and email != old_email:
                             changes.append(Change(ref, "owner_email", old_email, email))
                 if "due" in edit:
-                    keep(self._set(action, "due", edit["due"], at=at, by=by, note=note))
+                    keep(
+                        self._set(
+                            action, "due", edit["due"], at=at, by=by, note=_note(edit, "due", note)
+                        )
+                    )
                     action["due"] = edit["due"]
                 if "evidence" in edit:
                     value = _clean_text(edit["evidence"] or "") or None
-                    keep(self._set(action, "evidence", value, at=at, by=by, note=note))
+                    keep(
+                        self._set(
+                            action,
+                            "evidence",
+                            value,
+                            at=at,
+                            by=by,
+                            note=_note(edit, "evidence", note),
+                        )
+                    )
                     action["evidence"] = value
                 if "status" in edit and edit["status"] != action["status"]:
                     status = edit["status"]
@@ -384,6 +438,10 @@ class PlanLoading(AuditedWrites):
                         )
                     if status == "complete" and not action["evidence"]:
                         raise RuleBroken(f"{ref} cannot be marked complete without evidence.")
-                    keep(self._set(action, "status", status, at=at, by=by, note=note))
+                    keep(
+                        self._set(
+                            action, "status", status, at=at, by=by, note=_note(edit, "status", note)
+                        )
+                    )
                     action["status"] = status
         return changes

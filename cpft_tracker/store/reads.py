@@ -12,8 +12,9 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from cpft_tracker.errors import NotFound, UsageProblem
+from cpft_tracker.errors import ChangedSince, NotFound, RuleBroken, UsageProblem
 from cpft_tracker.store import sqlite_dialect as dialect
+from cpft_tracker.store.values import day_ending_at, local_day
 from cpft_tracker.store.views import ACTION_COLUMNS, ACTION_FROM, PlanViews
 
 
@@ -134,7 +135,7 @@ class PlanReads(PlanViews):
         to, else None.
         """
         sql = (
-            "SELECT e.id, e.at, e.by, e.field, e.old, e.new, e.note, e.subject, a.ref AS ref,"
+            "SELECT e.id, e.at, e.occurred_on, e.by, e.field, e.old, e.new, e.note, e.subject, a.ref AS ref,"
             " r.name AS report FROM events e LEFT JOIN actions a ON a.id = e.action_id"
             " LEFT JOIN reports r ON r.id = coalesce(e.report_id, a.report_id)"
         )
@@ -207,20 +208,26 @@ class PlanReads(PlanViews):
         cur = self.conn.cursor()
         cur.row_factory = None
         return cur.execute(
-            "SELECT id, action_id, subject, field, old FROM events WHERE at >= ? ORDER BY id DESC",
-            [cutoff],
+            "SELECT id, action_id, subject, field, old FROM events"  # noqa: S608 - our SQL only
+            f" WHERE {dialect.HAPPENED_AFTER} ORDER BY id DESC",
+            [cutoff, day_ending_at(cutoff)],
         ).fetchall()
 
     def action_events_between(
         self, start: str, end: str, fields: Sequence[str]
     ) -> list[dict[str, Any]]:
-        """Action events of the given fields recorded in [start, end) UTC, oldest first, with the ref."""
+        """Action events of the given fields that happened between two cut-offs, oldest first, with the ref.
+
+        Recorded in [start, end) UTC, or, for an event given a date with ``--on``, dated after
+        the day ``start`` ends and up to the day ``end`` ends.
+        """
+        after = dialect.happened_after("e")
         rows = self.conn.execute(
-            "SELECT e.id, e.at, e.by, e.field, e.old, e.new, e.note, a.ref, a.title"  # noqa: S608
+            "SELECT e.id, e.at, e.occurred_on, e.by, e.field, e.old, e.new, e.note, a.ref, a.title"  # noqa: S608
             " FROM events e JOIN actions a ON a.id = e.action_id"
-            f" WHERE e.at >= ? AND e.at < ? AND {dialect.in_list('e.field')}"
+            f" WHERE {after} AND NOT {after} AND {dialect.in_list('e.field')}"
             " ORDER BY e.id",
-            [start, end, json.dumps(list(fields))],
+            [start, day_ending_at(start), end, day_ending_at(end), json.dumps(list(fields))],
         ).fetchall()
         return [dict(r) for r in rows]
 
@@ -269,6 +276,74 @@ class PlanReads(PlanViews):
             name.casefold(): email
             for name, email in self.conn.execute("SELECT name, email FROM owners")
         }
+
+    def events_after(self, version: int) -> list[dict[str, Any]]:
+        """Every action event, and every owner-email change, recorded after event ``version``, oldest first.
+
+        What ``plan load`` rebuilds an action as it was at a version from (and tells who changed what since).
+        """
+        rows = self.conn.execute(
+            "SELECT id, action_id, subject, at, by, field, old, new FROM events"
+            " WHERE id > ? AND (action_id IS NOT NULL OR field = 'owner_email') ORDER BY id",
+            [version],
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def last_event_id_at(self, at: str) -> int:
+        """The id of the last event recorded at or before UTC ``at`` (0 when none): the plan's version then."""
+        row = self.conn.execute("SELECT max(id) FROM events WHERE at <= ?", [at]).fetchone()
+        return int(row[0] or 0)
+
+    def check_unchanged_since(self, actions: Iterable[dict[str, Any]], version: int | None) -> None:
+        """Refuse (ChangedSince) when an action's version is newer than ``version``: someone changed it since.
+
+        Called inside the write transaction, with the actions as just read, so nothing can slip in between.
+        """
+        if version is None:
+            return
+        for action in actions:
+            if (action.get("version") or 0) > version:
+                last = self.conn.execute(
+                    "SELECT at, by, field FROM events WHERE id = ?", [action["version"]]
+                ).fetchone()
+                when = str(last["at"]).replace("T", " ")[:16]
+                raise ChangedSince(
+                    f"{action['ref']} was changed by {last['by']} at {when} UTC ({last['field']}; "
+                    f"version {action['version']}, newer than {version}), so nothing was changed. "
+                    f"Run 'cpft-tracker show {action['ref']}' and try again with its new version."
+                )
+
+    def check_occurred_on(
+        self, actions: Iterable[dict[str, Any]], fields: Sequence[str], occurred_on: str | None
+    ) -> None:
+        """Refuse (RuleBroken) a change said to have happened (``--on``) before the action existed,
+        or before the last change of one of these fields: the trail of each field stays in order,
+        so ``--as-of`` reads it right."""
+        if occurred_on is None:
+            return
+        for action in actions:
+            created = local_day(action["created_at"])
+            if created > occurred_on:
+                raise RuleBroken(
+                    f"{action['ref']} was only added on {created}, so nothing can have happened to it "
+                    f"on {occurred_on}. Give a date with --on from {created} to today."
+                )
+            rows = [
+                self.conn.execute(
+                    "SELECT at, occurred_on, by, field FROM events WHERE action_id = ? AND field = ?"
+                    " ORDER BY id DESC LIMIT 1",
+                    [action["id"], name],
+                ).fetchone()
+                for name in fields
+            ]
+            for row in filter(None, rows):
+                happened = row["occurred_on"] or local_day(row["at"])
+                if happened > occurred_on:
+                    raise RuleBroken(
+                        f"{action['ref']}'s {row['field']} was last changed on {happened} (by {row['by']}), "
+                        f"after {occurred_on}, so a change cannot be recorded as happening on "
+                        f"{occurred_on}. Give --on {happened} or later, or leave --on out."
+                    )
 
     def last_event_at_before(self, event_id: int) -> dict[int, str]:
         """For each action, the time of its last event written before event ``event_id``.

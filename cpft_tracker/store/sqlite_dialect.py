@@ -257,6 +257,16 @@ def m007_reminder_claims(db: Any) -> None:
         db.execute(statement)
 
 
+def m006_team(db: Any) -> None:
+    """When a change happened, kept beside when it was recorded (issue 13, ``--on DATE``).
+
+    ``events.occurred_on``: the ISO date a status change, note or evidence happened, when
+    the person said so with ``--on``; NULL means it happened when it was recorded (``at``).
+    ``--as-of`` goes by it. Plain SQL that PostgreSQL reads the same.
+    """
+    db.execute("ALTER TABLE events ADD COLUMN occurred_on TEXT")
+
+
 # The ordered list of migrations this version knows. Append only.
 MIGRATIONS: list[tuple[str, Any]] = [
     ("m001_initial", m001_initial),
@@ -265,6 +275,7 @@ MIGRATIONS: list[tuple[str, Any]] = [
     ("m004_merge", m004_merge),
     ("m005_chain", m005_chain),
     ("m007_reminder_claims", m007_reminder_claims),
+    ("m006_team", m006_team),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -295,13 +306,28 @@ UPSERT_REMINDER_CLAIM = (
     " state = 'sending', run = excluded.run, claimed_at = excluded.claimed_at"
 )
 
-# For each (action, field) changed at or after a cut-off, its OLDEST such event: a bare
+
+# An event that happened after a cut-off: recorded at or after the UTC instant (``?`` 1)
+# or, when it says when it happened (``occurred_on``, ``--on DATE``), on a later date than
+# the local day the cut-off ends (``?`` 2). Plain SQL.
+def happened_after(table: str = "") -> str:
+    """SQL true when an event happened after a cut-off (2 parameters: the instant, the local day).
+
+    A CASE, not an OR, so that ``NOT happened_after()`` is right too (no NULL in between).
+    """
+    p = f"{table}." if table else ""
+    return f"(CASE WHEN {p}occurred_on IS NULL THEN {p}at >= ? ELSE {p}occurred_on > ? END)"
+
+
+HAPPENED_AFTER = happened_after()
+
+# For each (action, field) changed after a cut-off, its OLDEST such event: a bare
 # column next to min() takes its value from the row holding the minimum (SQLite documents
 # this). NOT INDEXED: one scan of the table in rowid order beats an index walk that fetches
 # each row (half the trail is after a cut-off months back).
 FIRST_CHANGES_AFTER = (
-    "SELECT action_id, field, old, min(id) FROM events NOT INDEXED"
-    " WHERE at >= ? AND action_id IS NOT NULL GROUP BY action_id, field"
+    "SELECT action_id, field, old, min(id) FROM events NOT INDEXED"  # noqa: S608 - our SQL only
+    f" WHERE {HAPPENED_AFTER} AND action_id IS NOT NULL GROUP BY action_id, field"
 )
 
 

@@ -29,6 +29,20 @@ def now_utc() -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+def day_ending_at(cutoff: str) -> str:
+    """The local ISO date whose end is the UTC instant ``cutoff`` (as ``asof.cutoff_utc`` makes it)."""
+    moment = dt.datetime.fromisoformat(cutoff.replace("Z", "+00:00"))
+    return (moment - dt.timedelta(microseconds=1)).astimezone().date().isoformat()
+
+
+def local_day(at: str) -> str:
+    """The local ISO date of a UTC event time (when it happened, for an event without ``--on``)."""
+    moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone().date().isoformat()
+
+
 def who(by: str | None) -> str:
     """Who is making a change: ``--by``, else ``CPFT_TRACKER_USER``, else the OS login name."""
     for candidate in (by, os.environ.get("CPFT_TRACKER_USER")):

@@ -29,6 +29,7 @@ from typing import Any
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.connection import StoreConnection
 from cpft_tracker.store.interface import SORT_FIELDS, Filters, PlanSort
+from cpft_tracker.store.values import day_ending_at
 
 # Every field of an action row, in order: name -> SQL (over ACTION_FROM).
 ACTION_FIELDS: dict[str, str] = {
@@ -53,6 +54,8 @@ ACTION_FIELDS: dict[str, str] = {
     "in_source": "a.in_source",
     "created_at": "a.created_at",
     "updated_at": "a.updated_at",
+    # the action's version: the id of its latest audit event (events_action index: one seek)
+    "version": "(SELECT max(ev.id) FROM events ev WHERE ev.action_id = a.id)",
     "report_id": "a.report_id",
     "fingerprint": "a.fingerprint",
     "rule": "a.rule",
@@ -123,6 +126,13 @@ def _as_of_expr(name: str) -> str:
             f"CASE WHEN ch.action_id IS NULL THEN {current} ELSE coalesce((SELECT e.at FROM"  # noqa: S608
             " events e WHERE e.action_id = a.id AND e.id < ? ORDER BY e.id DESC LIMIT 1),"
             " a.created_at) END"
+        )
+    if (
+        name == "version"
+    ):  # the second ``?``: its latest event before the first one after the cut-off
+        return (
+            f"CASE WHEN ch.action_id IS NULL THEN {current} ELSE (SELECT max(ev.id) FROM"  # noqa: S608
+            " events ev WHERE ev.action_id = a.id AND ev.id < ?) END"
         )
     return current
 
@@ -312,7 +322,8 @@ class PlanViews(StoreConnection):
                 "SELECT min(id) FROM events WHERE at >= ?", [cutoff]
             ).fetchone()[0]
             where, params = self._where_rebuilt(f, cutoff)
-            params = [cutoff, first or 0, cutoff, *params]  # firsts, updated_at, created_at
+            # firsts (a UTC instant and a local date), updated_at, version, created_at
+            params = [cutoff, day_ending_at(cutoff), first or 0, first or 0, cutoff, *params]
             sql = (
                 f"WITH {_AS_OF_CTE}, {_AS_OF_PLAN} SELECT "  # noqa: S608 - names checked above
                 + ", ".join(f"p.{n} AS {n}" for n in names)

@@ -44,6 +44,7 @@ class AuditedWrites(PlanReads):
         action_id: int | None = None,
         report_id: int | None = None,
         subject: str | None = None,
+        occurred_on: str | None = None,
     ) -> None:
         """Append one event to the audit trail, chained to the one before (inside ``write()``).
 
@@ -64,25 +65,29 @@ class AuditedWrites(PlanReads):
             "new": _text(new),
             "note": note,
         }
-        event["hash"] = chain.event_hash(tip[1] if tip else None, event)
+        # a column added later (m006_team) is part of the hash when it holds a value (chain.py)
+        hashed = {**event, "occurred_on": occurred_on} if occurred_on is not None else event
+        event["hash"] = chain.event_hash(tip[1] if tip else None, hashed)
         self.conn.execute(
-            "INSERT INTO events (id, action_id, report_id, subject, at, by, field, old, new, note, hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            list(event.values()),
+            "INSERT INTO events (id, action_id, report_id, subject, at, by, field, old, new, note, hash, occurred_on)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*event.values(), occurred_on],
         )
 
-    def _owner_id(self, name: str, email: str | None, at: str, by: str) -> int:
+    def _owner_id(
+        self, name: str, email: str | None, at: str, by: str, note: str | None = None
+    ) -> int:
         row = self.owner(name)
         if row is None:
             cur = self.conn.execute(
                 "INSERT INTO owners (name, email, created_at) VALUES (?, ?, ?)", [name, email, at]
             )
-            self._event(at=at, by=by, field="owner added", new=name, subject=name)
+            self._event(at=at, by=by, field="owner added", new=name, subject=name, note=note)
             if email:
-                self._event(at=at, by=by, field="owner_email", new=email, subject=name)
+                self._event(at=at, by=by, field="owner_email", new=email, subject=name, note=note)
             return int(cur.lastrowid or 0)
         if email and email != row["email"]:
-            self._change_owner_email(row, email, at=at, by=by, note=None)
+            self._change_owner_email(row, email, at=at, by=by, note=note)
         return int(row["id"])
 
     def _owner_actions(self, owner_id: int) -> list[dict[str, Any]]:
@@ -130,6 +135,7 @@ class AuditedWrites(PlanReads):
         event_value: Any = None,
         old_value: Any = None,
         event_field: str | None = None,
+        occurred_on: str | None = None,
     ) -> Change | None:
         """Change one column of one action and record it; nothing when the value is unchanged."""
         old = old_value if old_value is not None else action.get(column)
@@ -141,7 +147,16 @@ class AuditedWrites(PlanReads):
             [value, at, action["id"]],
         )
         name = event_field or column
-        self._event(at=at, by=by, field=name, old=old, new=new, note=note, action_id=action["id"])
+        self._event(
+            at=at,
+            by=by,
+            field=name,
+            old=old,
+            new=new,
+            note=note,
+            action_id=action["id"],
+            occurred_on=occurred_on,
+        )
         return Change(action["ref"], name, _text(old), _text(new))
 
     def _set_owner(
@@ -191,8 +206,9 @@ class AuditedWrites(PlanReads):
         email: str | None = None,
         note: str | None = None,
         new_owner: bool = False,
+        if_unchanged_since: int | None = None,
     ) -> list[Change]:
-        """Give one owner to one or many actions.
+        """Give one owner to one or many actions (refused if any changed after ``if_unchanged_since``).
 
         A name that is not an owner yet but is close to one ("Director of Nursng") is
         refused as a likely typo (NotFound, "Did you mean ...?") unless ``new_owner``.
@@ -203,6 +219,7 @@ class AuditedWrites(PlanReads):
         changes: list[Change] = []
         with self.write():
             actions = self.actions_by_refs(refs)
+            self.check_unchanged_since(actions, if_unchanged_since)
             if not new_owner and self.owner(owner) is None:
                 near = self.nearest_owner(owner, typo=True)
                 if near is not None:
@@ -233,16 +250,20 @@ class AuditedWrites(PlanReads):
             ]
 
     def set_due(
-        self, refs: Sequence[str], due: str | None, *, by: str, note: str | None = None
+        self,
+        refs: Sequence[str],
+        due: str | None,
+        *,
+        by: str,
+        note: str | None = None,
+        if_unchanged_since: int | None = None,
     ) -> list[Change]:
         """Set (or with None clear) the due date of actions; ``due`` is an ISO date."""
         at = now_utc()
         with self.write():
-            return [
-                c
-                for a in self.actions_by_refs(refs)
-                if (c := self._set(a, "due", due, at=at, by=by, note=note))
-            ]
+            actions = self.actions_by_refs(refs)
+            self.check_unchanged_since(actions, if_unchanged_since)
+            return [c for a in actions if (c := self._set(a, "due", due, at=at, by=by, note=note))]
 
     def set_status(
         self,
@@ -252,8 +273,14 @@ class AuditedWrites(PlanReads):
         by: str,
         note: str | None = None,
         evidence: str | None = None,
+        if_unchanged_since: int | None = None,
+        occurred_on: str | None = None,
     ) -> list[Change]:
-        """Move actions to a status; ``complete`` needs evidence, given now or recorded earlier."""
+        """Move actions to a status; ``complete`` needs evidence, given now or recorded earlier.
+
+        ``occurred_on`` (ISO date): when it happened, if not today (``--on``), kept beside
+        when it was recorded; ``--as-of`` goes by it.
+        """
         if status not in STATUSES:
             raise UsageProblem(f"'{status}' is not a status. Use one of: {', '.join(STATUSES)}.")
         evidence = _clean_text(evidence) if evidence is not None else None
@@ -261,6 +288,10 @@ class AuditedWrites(PlanReads):
         changes: list[Change] = []
         with self.write():
             actions = self.actions_by_refs(refs)
+            self.check_unchanged_since(actions, if_unchanged_since)
+            self.check_occurred_on(
+                actions, ("status", "evidence") if evidence else ("status",), occurred_on
+            )
             if status == "complete" and not evidence:
                 lacking = [a["ref"] for a in actions if not a["evidence"]]
                 if lacking:
@@ -285,19 +316,37 @@ class AuditedWrites(PlanReads):
                         at=at,
                         by=by,
                         note=note if status == action["status"] else None,
+                        occurred_on=occurred_on,
                     )
                     if c:
                         changes.append(c)
-                c = self._set(action, "status", status, at=at, by=by, note=note)
+                c = self._set(
+                    action, "status", status, at=at, by=by, note=note, occurred_on=occurred_on
+                )
                 if c:
                     changes.append(c)
                 elif note and not evidence:
-                    self._event(at=at, by=by, field="note", new=note, action_id=action["id"])
+                    self._event(
+                        at=at,
+                        by=by,
+                        field="note",
+                        new=note,
+                        action_id=action["id"],
+                        occurred_on=occurred_on,
+                    )
                     changes.append(Change(action["ref"], "note", None, note))
         return changes
 
-    def add_note(self, ref: str, text: str, *, by: str) -> Change:
-        """A dated progress note on an action."""
+    def add_note(
+        self,
+        ref: str,
+        text: str,
+        *,
+        by: str,
+        if_unchanged_since: int | None = None,
+        occurred_on: str | None = None,
+    ) -> Change:
+        """A dated progress note on an action (``occurred_on``: when it happened, if not today)."""
         text = _clean_text(text)
         if not text:
             raise UsageProblem(
@@ -306,11 +355,28 @@ class AuditedWrites(PlanReads):
         at = now_utc()
         with self.write():
             action = self.action(ref)
+            self.check_unchanged_since([action], if_unchanged_since)
+            self.check_occurred_on([action], (), occurred_on)
             self.conn.execute("UPDATE actions SET updated_at = ? WHERE id = ?", [at, action["id"]])
-            self._event(at=at, by=by, field="note", new=text, action_id=action["id"])
+            self._event(
+                at=at,
+                by=by,
+                field="note",
+                new=text,
+                action_id=action["id"],
+                occurred_on=occurred_on,
+            )
         return Change(action["ref"], "note", None, text)
 
-    def add_evidence(self, ref: str, text: str, *, by: str) -> Change:
+    def add_evidence(
+        self,
+        ref: str,
+        text: str,
+        *,
+        by: str,
+        if_unchanged_since: int | None = None,
+        occurred_on: str | None = None,
+    ) -> Change:
         """Record evidence of completion on an action (appended to what is there)."""
         text = _clean_text(text)
         if not text:
@@ -320,8 +386,10 @@ class AuditedWrites(PlanReads):
         at = now_utc()
         with self.write():
             action = self.action(ref)
+            self.check_unchanged_since([action], if_unchanged_since)
+            self.check_occurred_on([action], ("evidence",), occurred_on)
             combined = f"{action['evidence']}\n{text}" if action["evidence"] else text
-            change = self._set(action, "evidence", combined, at=at, by=by)
+            change = self._set(action, "evidence", combined, at=at, by=by, occurred_on=occurred_on)
         assert change is not None
         return change
 
@@ -333,16 +401,17 @@ class AuditedWrites(PlanReads):
         *,
         by: str,
         note: str | None = None,
+        if_unchanged_since: int | None = None,
     ) -> list[Change]:
         """Correct the title or the quality statement of actions (audited)."""
         if column not in ("title", "quality_statement"):
             raise ValueError(column)
         at = now_utc()
         with self.write():
+            actions = self.actions_by_refs(refs)
+            self.check_unchanged_since(actions, if_unchanged_since)
             return [
-                c
-                for a in self.actions_by_refs(refs)
-                if (c := self._set(a, column, value, at=at, by=by, note=note))
+                c for a in actions if (c := self._set(a, column, value, at=at, by=by, note=note))
             ]
 
     def retire(self, refs: Sequence[str], reason: str, *, by: str) -> list[Change]:
