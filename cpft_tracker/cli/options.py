@@ -413,6 +413,8 @@ def output_format(
         )
     if chosen is not None:
         return chosen
+    if not suffix and len(usable) == 1:  # -o plan: the one format this writes
+        return next(iter(usable.values()))
     if by_name is None or by_name not in allowed:
         exts = list(usable)
         example = f"{PurePath(name).stem or 'plan'}{exts[0]}"

@@ -50,6 +50,10 @@ def check_output(output: str | None, *, force: bool) -> None:
     if output is None or output == "-":
         return
     target = Path(output)
+    if target.is_symlink():  # refused whatever --force says, with where it points
+        from cpft_tracker.safefiles import refuse_odd_target
+
+        refuse_odd_target(target)
     if target.is_dir():
         raise TrackerError(
             f"{target} is a folder. Give a file name, e.g. -o {target / 'plan.csv'}."
