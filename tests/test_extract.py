@@ -95,6 +95,22 @@ DOCUMENTS = {
     # aside, a question, and the regulations' own words in a requirement notice
     "community-mh-requirement-notice-2019": CORPUS / "community-mh-requirement-notice-2019.txt",
     "saf-gp-practice-2025": CORPUS / "saf-gp-practice-2025.txt",
+    # an eleventh round, by a second author (the earlier rounds were all one person's
+    # writing): long 2015 findings paragraphs, wrapped MUST/SHOULD bullets, a PDF requirement
+    # notice table with page furniture, a section 29 warning notice, a 2024 mental health
+    # assessment in 'we' voice, news items, care home, dental, GP and home care summaries
+    "acute-medical-care-2015": CORPUS / "acute-medical-care-2015.txt",
+    "independent-hospital-wrapped-bullets-2017": CORPUS
+    / "independent-hospital-wrapped-bullets-2017.txt",
+    "requirement-notice-table-pdf-2016": CORPUS / "requirement-notice-table-pdf-2016.txt",
+    "warning-notice-section29-2015": CORPUS / "warning-notice-section29-2015.txt",
+    "saf-mental-health-wards-2024": CORPUS / "saf-mental-health-wards-2024.txt",
+    "news-deputy-chief-inspector-2019": CORPUS / "news-deputy-chief-inspector-2019.txt",
+    "care-home-summary-2019": CORPUS / "care-home-summary-2019.txt",
+    "dental-summary-2019": CORPUS / "dental-summary-2019.txt",
+    "gp-summary-2018": CORPUS / "gp-summary-2018.txt",
+    "home-care-supported-living-2022": CORPUS / "home-care-supported-living-2022.txt",
+    "news-warning-notice-trust-2016": CORPUS / "news-warning-notice-trust-2016.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 

@@ -119,7 +119,9 @@ REPORT_MARKERS = (
     r"\b(?:requires improvement|inadequate|outstanding)\b",
     r"\brat(?:ed|ing|ings)\b",
     r"\b(?:safe|effective|caring|responsive|well-led)\b",
-    r"\b(?:provider|registered manager|the trust|the practice|care home|the service)\b",
+    r"\b(?:provider|registered manager|the trust|the practice|care home|the service|"
+    r"the hospital|the agency)\b",
+    r"\b(?:findings|areas? for improvement|quality report)\b",
     r"\b(?:patients|people who use (?:the )?services?|residents|service users)\b",
     r"\b(?:must|needs? to|should)\b",
 )

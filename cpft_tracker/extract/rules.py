@@ -18,6 +18,7 @@ from cpft_tracker.extract.words import (
     CLAUSE_OPENERS,
     CLAUSE_TAKING_VERBS,
     CONTACT_PRONOUNS,
+    COUNT_WORDS,
     DESCRIBING_VERBS,
     FRAME_EXEMPT_AFTER,
     GENERAL_MASS_NOUNS,
@@ -387,8 +388,11 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
                 or (
                     len(clause) == len(before) <= 3
                     and clause[0] not in NOUN_DETERMINERS
-                    and clause[0] in NOUN_MODIFIERS | NURSING_WORDS
+                    and clause[0] in NOUN_MODIFIERS | NURSING_WORDS | COUNT_WORDS
                 )
+                # …or the clause a verb of finding opens: "Records showed that four staff
+                # needed to complete training"
+                or _complement_subject(clause)
             )
             if not opener:
                 return None
@@ -402,6 +406,12 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None
         if _reporter(clause) in STAFF_REPORTERS or _reporter_head(clause) in STAFF_REPORTERS:
             return None  # "Staff told us they need to ask…": what staff say they do
+        if (
+            _staff_account(s)
+            and head not in ORGANISATION_WORDS
+            and not any(t in ("and", "but", ";") for t, _, _ in before)
+        ):
+            return None  # "Staff said this was because the surgeon needed to leave…"
         kind = "to_passive" if verb == "be" else "to_active"
         return _Trigger("needs", kind, ks, after[0][2], ks, ke)
 
@@ -443,6 +453,40 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     if _subject_blocked(bclause, bhead, people=True):
         return None
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+
+
+def _complement_subject(clause: list[str]) -> bool:
+    """ "…showed that four staff": the last words of the clause are a short noun phrase that
+    opens a "that" clause after a verb of finding, so they are its subject."""
+    for i in range(len(clause) - 1, 0, -1):
+        if clause[i] == "that":
+            phrase = clause[i + 1 :]
+            return (
+                clause[i - 1] in CLAUSE_TAKING_VERBS
+                and 1 <= len(phrase) <= 3
+                and all(
+                    t in NOUN_DETERMINERS
+                    or t in NOUN_MODIFIERS
+                    or t in NURSING_WORDS
+                    or t in COUNT_WORDS
+                    or t.isdigit()
+                    for t in phrase[:-1]
+                )
+            )
+    return False
+
+
+def _staff_account(s: str) -> bool:
+    """The sentence is staff's own account ("Staff said this was because the surgeon needed
+    to leave theatre…"): it opens with a staff noun phrase and a verb of saying."""
+    toks = [m.group(0).lower() for m in _TOKEN_RE.finditer(s, 0, min(len(s), 60))][:4]
+    for i, t in enumerate(toks[:3]):
+        if t in _SAYING_VERBS:
+            return i > 0 and toks[i - 1] in STAFF_REPORTERS and toks[i - 1] not in COUNT_WORDS
+    return False
+
+
+_SAYING_VERBS = frozenset("said told explained reported stated described".split())
 
 
 _RULE_SOURCES_ALT = "|".join(sorted(RULE_SOURCES))
@@ -602,7 +646,9 @@ def _find_trigger(s: str) -> _Trigger | None:
 _MET_AFTER_RE = re.compile(
     r"(?:,\s*|\s)(?:and|but)\s+(?:(?:\w+\s+){0,3}(?:showed|confirmed|found)\s+(?:that\s+)?"
     r"(?:it|they|this|these)\s+(?:was|were|had\s+been|did)\s*[.]?$"
-    r"|(?P<done>had\s+(?:already\s+)?(?!not\b)\w+ed\b))",
+    r"|(?P<done>had\s+(?:already\s+)?(?!not\b)\w+ed\b)"
+    # "…told us they needed to remind staff, and had done so by the end of our visit"
+    r"|(?P<done_so>had\s+(?:already\s+|since\s+)?done\s+(?:so|this|that|it)\b))",
     re.I,
 )
 # A clause made only of these (and VACUOUS_WORDS) names nothing: "…and action is needed for
@@ -636,6 +682,10 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     m = _MET_AFTER_RE.search(rest)
     if m is None:
         return False
+    if m.group("done_so"):
+        # someone said it needed doing, and did it: nothing is left to do
+        clause = _tokens_before(s, trig.key_start)
+        return any(t in REPORTING_VERBS for t, _, _ in clause)
     if m.group("done"):
         # only a need without an agent ("more staff were needed") that someone reported,
         # then did ("said … and had increased the rota"); "needed to reduce … and had agreed

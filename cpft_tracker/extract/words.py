@@ -707,6 +707,15 @@ STAFF_REPORTERS = frozenset(
     """staff nurses midwives carers doctors clinicians dentists therapists workers colleagues
     employees volunteers crews paramedics technicians handlers pharmacists physiotherapists
     porters receptionists""".split()
+    # a quantifier standing for the people just named ("Many told inspectors that they
+    # needed more support"): voices from the floor, not the provider speaking for itself
+    + """many some several most others few""".split()
+)
+# Words that count a noun phrase ("Four staff needed to complete…", "Some nurses needed…"):
+# like NOUN_MODIFIERS they open a subject, not an object.
+COUNT_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve some several many most
+    all few a""".split()
 )
 # A sentence made only of these words names nothing to improve: "Improvements are needed.",
 # "We told the provider it must make improvements.", "Action must be taken to achieve
