@@ -522,6 +522,20 @@ TITLE_BOILERPLATE = (
 
 # Pronouns a title must not leave unresolved ("Embed this in the organisation").
 STANDALONE_PRONOUNS = frozenset("this these those it they them that".split())
+# Heads of a subject that does things itself (the provider, its people, its parts). After
+# "X needs to <verb>" the title drops them ("Review the policy"); any other subject is what
+# the verb is about, so the title keeps it: "Discharge planning needs to start at
+# admission" -> "Ensure discharge planning starts at admission".
+AGENT_HEADS = frozenset(
+    """trust provider practice service services home hospital organisation board leaders
+    leader leadership managers manager team teams directors director executives executive
+    partners partner governors committee division directorate department ward wards unit
+    units agency clinic centre surgery person owner individual nominated registered
+    staff nurses midwives carers doctors clinicians dentists dentist therapists workers
+    colleagues employees volunteers crews paramedics technicians handlers pharmacists
+    physiotherapists porters receptionists surgeons consultants matron matrons gps gp
+    we you i he she they it who""".split()
+)
 # After "this"/"that"/"these"/"those", these words show it is a pronoun, not a determiner:
 # "this clearly articulates", "for this to become", "embed this in", "this is".
 PRONOUN_FOLLOWERS = frozenset(
