@@ -111,6 +111,14 @@ DOCUMENTS = {
     "gp-summary-2018": CORPUS / "gp-summary-2018.txt",
     "home-care-supported-living-2022": CORPUS / "home-care-supported-living-2022.txt",
     "news-warning-notice-trust-2016": CORPUS / "news-warning-notice-trust-2016.txt",
+    # and its second batch: a PDF sentence broken by page furniture, a quote running over
+    # paragraphs, a notice's particulars, a 2023 GP assessment, a 2017 mental health service
+    "ambulance-pdf-page-breaks-2017": CORPUS / "ambulance-pdf-page-breaks-2017.txt",
+    "news-special-measures-2022": CORPUS / "news-special-measures-2022.txt",
+    "dental-requirement-notice-particulars-2016": CORPUS
+    / "dental-requirement-notice-particulars-2016.txt",
+    "saf-gp-assessment-we-voice-2023": CORPUS / "saf-gp-assessment-we-voice-2023.txt",
+    "mental-health-trust-2017": CORPUS / "mental-health-trust-2017.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 

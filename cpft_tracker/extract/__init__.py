@@ -147,7 +147,7 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
         else:
             if trig is None or _describes_the_service(s, unit, trig):
                 continue
-            if _earlier_requirement_settled(s, unit):
+            if _earlier_requirement_settled(s, unit) or _law_restated_after(s, unit):
                 continue
             keyword = trig.keyword
             matched = s[trig.start : trig.end]
@@ -258,6 +258,24 @@ def _earlier_requirement_settled(s: str, unit: Unit) -> bool:
         return True
     nxt = re.split(r"(?<=[.!?])\s+", rest, maxsplit=1)[0]
     return _find_trigger(nxt) is not None and not _EARLIER_RE.match(nxt)
+
+
+# "…must ensure that care … reflects their preferences. This is what Regulation 9 requires
+# of all registered persons.": the sentence after says the one before was the law's words.
+_LAW_AFTER_RE = re.compile(
+    r"^(?:this|that|these)\s+(?:is|are|was|were)\s+(?:what|how)\s+(?:the\s+)?"
+    r"(?:regulation|law|act|guidance|standard|code)\b[^.]*\b(?:requires?|says|sets\s+out)\b",
+    re.I,
+)
+
+
+def _law_restated_after(s: str, unit: Unit) -> bool:
+    """The next sentence of the paragraph says that this one is what the law requires."""
+    at = unit.context.find(s)
+    if at < 0:
+        return False
+    rest = unit.context[at + len(s) :].strip()
+    return bool(rest) and bool(_LAW_AFTER_RE.match(rest))
 
 
 def _subject_head(s: str, trig: _Trigger | None) -> str | None:

@@ -567,8 +567,15 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue
             if general and head not in ORGANISATION_WORDS:
                 continue
-            if head in PEOPLE_NOUNS and not _duty_not_met(s, m):
+            if (
+                head in PEOPLE_NOUNS
+                and not _duty_not_met(s, m)
+                and not (head == "person" and clause[-2:-1] in (["registered"], ["nominated"]))
+            ):
                 continue  # "Visitors must sign in…": a rule for the people using it
+                # (but "the registered person" is the provider, as a notice names it)
+            if _CONSEQUENT_RE.search(s, 0, m.start()):
+                continue  # "…and, if CQC does not see enough improvement, they must be…"
             if _subject_blocked(clause, head, people=False):
                 continue
             if _describes_rule(s, m, clause, must=True):
@@ -644,8 +651,9 @@ def _find_trigger(s: str) -> _Trigger | None:
 # After the trigger: the same sentence says it was done ("…, and audits showed it was.",
 # "… and had increased the rota from June.").
 _MET_AFTER_RE = re.compile(
-    r"(?:,\s*|\s)(?:and|but)\s+(?:(?:\w+\s+){0,3}(?:showed|confirmed|found)\s+(?:that\s+)?"
-    r"(?:it|they|this|these)\s+(?:was|were|had\s+been|did)\s*[.]?$"
+    r"(?:(?:,\s*|\s)(?:and|but)\s+|;\s+)(?:(?:\w+\s+){0,3}(?:showed|confirmed|found)\s+(?:that\s+)?"
+    r"(?:it|they|this|these)\s+(?:was|were|had\s+been|did)"
+    r"(?:\s+(?:done|met|completed|followed|carried\s+out)\b[^,;]*)?\s*[.]?$"
     r"|(?P<done>had\s+(?:already\s+)?(?!not\b)\w+ed\b)"
     # "…told us they needed to remind staff, and had done so by the end of our visit"
     r"|(?P<done_so>had\s+(?:already\s+|since\s+)?done\s+(?:so|this|that|it)\b))",
@@ -692,6 +700,10 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         # a plan" is still to be done
         clause = _tokens_before(s, trig.key_start)
         return trig.kind == "be_needed" and any(t in REPORTING_VERBS for t, _, _ in clause)
+    if trig.keyword == "must":
+        # "patients' rights must be explained …; we found this had been done": a standard
+        # stated in the passive, and found met
+        return s[trig.key_end :].lstrip().lower().startswith("be ")
     return trig.keyword == "should"
 
 
@@ -872,6 +884,12 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
             after = after[1:]
         return len(after) >= 2 and after[0] == "be" and after[1] in PROVISION_VERBS
     return False
+
+
+# The must's clause is the consequent of an "if" clause just before it: "If you do not
+# comply, we may…", "…, if CQC does not see enough improvement, they must be inspected
+# again": a conditional statement, not a finding.
+_CONSEQUENT_RE = re.compile(r"(?:^|[,;]\s*|\band\s+)if\b[^,;.]*,\s*[^,;.]{0,40}$", re.I)
 
 
 _RULE_SOURCE_RE = re.compile(r"\b(?:" + "|".join(sorted(RULE_SOURCES)) + r")\b", re.I)
