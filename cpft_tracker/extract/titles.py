@@ -14,6 +14,7 @@ from cpft_tracker.extract.rules import (
     _find_trigger as find_trigger,
 )
 from cpft_tracker.extract.units import (
+    _MAJOR_HEADING_RE,
     _collapse,
     _sentence_spans,
 )
@@ -617,7 +618,17 @@ def _as_inner(np: str) -> str:
     return np
 
 
-def resolve_pronouns(title: str, s: str, before: str) -> str:
+def _section_topic(section: str | None) -> str | None:
+    """The heading as a topic ("Medicines optimisation"), unless it is one of the report's
+    structural headings ("Safe", "Summary", "Areas for improvement") or a question."""
+    if not section or section.endswith("?") or ":" in section or len(section.split()) > 6:
+        return None
+    if _MAJOR_HEADING_RE.match(section.strip(" :")) or not section[:1].isupper():
+        return None
+    return section if _is_topic(section) else None
+
+
+def resolve_pronouns(title: str, s: str, before: str, section: str | None = None) -> str:
     """The title with "this", "these", "it", "they"… replaced by what they stand for.
 
     A pronoun ("embed this in…", "ensure this clearly articulates…") becomes the noun
@@ -628,7 +639,7 @@ def resolve_pronouns(title: str, s: str, before: str) -> str:
     ws = _words(title)
     if not any(w.lower() in STANDALONE_PRONOUNS for w, _, _ in ws):
         return title
-    topic = _topic(before, s)
+    topic = _topic(before, s) or _section_topic(section)
     subject = _own_subject(s)
     out = title
     label = False
@@ -759,7 +770,9 @@ def _conjoined_parts(s: str) -> list[str]:
     return groups
 
 
-def make_title(s: str, trig: _Trigger | None, bullet: bool, before: str = "") -> str:
+def make_title(
+    s: str, trig: _Trigger | None, bullet: bool, before: str = "", section: str | None = None
+) -> str:
     """The requirement's title: an action that stands alone, whole (never cut).
 
     ``before`` is the paragraph text before the sentence, used to resolve "this", "it"….
@@ -788,8 +801,8 @@ def make_title(s: str, trig: _Trigger | None, bullet: bool, before: str = "") ->
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
         title = _FINDING_TAIL_RE.sub("", title)
     title = _should_have_title(title)
-    title = resolve_pronouns(title, s, before)
-    title = _resolve_it_after_noun(title, s)
+    title = resolve_pronouns(title, s, before, section)
+    title = _resolve_it_after_noun(title, s, trig)
     title = _resolve_object_it(title, s, trig)
     title = _resolve_final_them(title, s)
     title = _resolve_own_subject(title, s, trig)
@@ -906,14 +919,18 @@ def _two_participles_title(title: str) -> str:
     return f"{m.group('v')} and {base}{particle} {m.group('np')}"
 
 
-def _resolve_it_after_noun(title: str, s: str) -> str:
+def _resolve_it_after_noun(title: str, s: str, trig: _Trigger | None = None) -> str:
     """ "Improve the way it learns from complaints": "it" is the provider the sentence is
     about (the one CQC told, or the sentence's own subject)."""
     m = _IT_AFTER_NOUN_RE.search(title)
     if not m:
         return title
     told = _TOLD_OBJECT_RE.search(s)
-    who = told.group("obj") if told else _own_subject(s)
+    span = _subject_np(s, trig.key_start) if trig is not None and not told else None
+    own = s[span[0] : span[1]] if span else None
+    if own is None or own.lower().split()[-1] not in AGENT_HEADS:
+        own = _own_subject(s)  # the trigger's subject when it acts ("the provider needed to")
+    who = told.group("obj") if told else own
     if not who or who.split()[0].lower() in STANDALONE_PRONOUNS:
         return title
     words = who.split()
