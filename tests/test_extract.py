@@ -119,6 +119,10 @@ DOCUMENTS = {
     / "dental-requirement-notice-particulars-2016.txt",
     "saf-gp-assessment-we-voice-2023": CORPUS / "saf-gp-assessment-we-voice-2023.txt",
     "mental-health-trust-2017": CORPUS / "mental-health-trust-2017.txt",
+    # and its third batch
+    "trust-inspection-summary-2019": CORPUS / "trust-inspection-summary-2019.txt",
+    "hospice-key-findings-2019": CORPUS / "hospice-key-findings-2019.txt",
+    "saf-care-home-scores-2024": CORPUS / "saf-care-home-scores-2024.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 

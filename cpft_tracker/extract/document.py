@@ -110,6 +110,9 @@ REGULATOR_MARKERS = (
     r"\bchief inspector of (?:hospitals|general practice|primary medical services|adult social care)\b",
     r"\baction the (?:trust|provider|service|practice|hospital|location) (?:must|should) take\b",
     r"\breview of compliance\b",
+    # CQC's five key questions as the headings of a report page ("Is the service responsive?")
+    r"\b(?:is|are) (?:the )?(?:services?|practice|hospice|trust|home|location) "
+    r"(?:safe|effective|caring|responsive|well-led)\?",
 )
 # What an inspection report talks about.
 REPORT_MARKERS = (

@@ -309,6 +309,20 @@ def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bo
     """True when the subject is the regulator (or, for need, the people using services)."""
     if head in REGULATOR_SUBJECTS:
         return True
+    if (
+        people
+        and head in ("person", "individual")
+        and clause[-2:-1]
+        in (
+            ["registered"],
+            ["nominated"],
+        )
+    ):
+        return False  # "the registered person", "the nominated individual": the provider
+    if people and head in PEOPLE_SUBJECTS:
+        np_head = _head_before_preposition(clause)
+        if np_head is not None:
+            head = np_head  # "Oversight by the nominated individual needed to improve"
     if people and head in CONTACT_PRONOUNS:
         if _contact_relative(clause):
             return True
@@ -330,6 +344,28 @@ def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bo
     if head is not None and (head in NEGATIONS or head.endswith("n't")):
         return True
     return False
+
+
+_NP_PREPOSITIONS = frozenset("by of for from with".split())
+
+
+def _head_before_preposition(clause: list[str]) -> str | None:
+    """ "oversight by the nominated individual": when the clause is a noun phrase whose head
+    comes before a preposition, that head (not a quantifier: "some of the people")."""
+    for i, t in enumerate(clause[:4]):
+        if t in _NP_PREPOSITIONS:
+            lead = [w for w in clause[:i] if w not in NOUN_DETERMINERS]
+            if (
+                len(lead) == 1
+                and lead[0].isalpha()
+                and lead[0] not in COUNT_WORDS
+                and lead[0] not in PEOPLE_SUBJECTS
+                and lead[0] not in CONTACT_PRONOUNS
+                and lead[0] not in ("none", "each", "either", "neither", "any")
+            ):
+                return lead[0]
+            return None
+    return None
 
 
 def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:

@@ -216,7 +216,7 @@ DESCRIBING_VERBS = frozenset(
 # improve…" is still a requirement on the trust (unlike "Staff told us they must often…").
 PROVIDER_SUBJECTS = frozenset(
     """trust provider practice service home hospital organisation board leaders leadership
-    it""".split()
+    hospice clinic agency it""".split()
 )
 
 # Sources of rules. A must/need attributed to one of these describes what the rule says:
@@ -567,7 +567,7 @@ AGREE_OBJECTS = frozenset(
 )
 # The organisation itself as a subject ("The trust needs an engagement plan").
 ORGANISATION_WORDS = frozenset(
-    "trust provider practice service home hospital organisation board".split()
+    "trust provider practice service home hospital organisation board hospice clinic agency".split()
 )
 # Before "it"/"they", these open a new clause about the sentence's own subject ("… so they
 # can be active partners", "… demonstrate that it has acted on concerns").
@@ -742,7 +742,9 @@ VACUOUS_WORDS = frozenset(
     an it its they their we us told also that provider trust service practice home
     location registered manager compliance compliant achieve comply legal requirement
     requirements regulation regulations in on of and however there areas area where for
-    identified found number several have has had""".split()
+    identified found number several have has had obligations services with""".split()
+    # (numbers are not words here: "We told the trust that it must take 14 actions to comply
+    # with its legal obligations" names a count, not what to improve)
 )
 # Verbs and prepositions that take the noun phrase after them as their object: in "…have
 # the information needed to support people", "needed" describes the information.
