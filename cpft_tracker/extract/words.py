@@ -530,7 +530,7 @@ AGENT_HEADS = frozenset(
     """trust provider practice service services home hospital organisation board leaders
     leader leadership managers manager team teams directors director executives executive
     partners partner governors committee division directorate department ward wards unit
-    units agency clinic centre surgery person owner individual nominated registered
+    units agency clinic hospice centre surgery person owner individual nominated registered
     staff nurses midwives carers doctors clinicians dentists dentist therapists workers
     colleagues employees volunteers crews paramedics technicians handlers pharmacists
     physiotherapists porters receptionists surgeons consultants matron matrons gps gp
