@@ -123,6 +123,9 @@ DOCUMENTS = {
     "trust-inspection-summary-2019": CORPUS / "trust-inspection-summary-2019.txt",
     "hospice-key-findings-2019": CORPUS / "hospice-key-findings-2019.txt",
     "saf-care-home-scores-2024": CORPUS / "saf-care-home-scores-2024.txt",
+    # and its fourth
+    "online-gp-provider-2018": CORPUS / "online-gp-provider-2018.txt",
+    "care-home-notifications-2018": CORPUS / "care-home-notifications-2018.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 

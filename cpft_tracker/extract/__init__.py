@@ -147,7 +147,7 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
         else:
             if trig is None or _describes_the_service(s, unit, trig):
                 continue
-            if _earlier_requirement_settled(s, unit) or _law_restated_after(s, unit):
+            if _earlier_requirement_settled(s, unit, trig) or _law_restated_after(s, unit):
                 continue
             keyword = trig.keyword
             matched = s[trig.start : trig.end]
@@ -230,6 +230,12 @@ _EARLIER_RE = re.compile(
     r"(?:inspection|visit|assessment|report)\b",
     re.I,
 )
+# …or inside the subject: "The provider's action plan from our last inspection said…"
+_EARLIER_INSIDE_RE = re.compile(
+    r"\b(?:from|at|after|following|since)\s+(?:our|the)\s+(?:last|previous|earlier)\s+"
+    r"(?:inspection|visit|assessment|report)\b",
+    re.I,
+)
 # …and the report goes on to say it has been done ("At this inspection we found that it had
 # done so", "enough improvement had been made", "no longer in breach").
 _SETTLED_RE = re.compile(
@@ -241,12 +247,12 @@ _SETTLED_RE = re.compile(
 )
 
 
-def _earlier_requirement_settled(s: str, unit: Unit) -> bool:
+def _earlier_requirement_settled(s: str, unit: Unit, trig: _Trigger) -> bool:
     """ "At our last inspection we told the trust it must improve X. At this inspection we
     found that it had done so.": a requirement of an earlier inspection is history when the
     same paragraph says it was met, or when the next sentence states what is still to do in
     its own words (that sentence is the requirement, not this one)."""
-    if not _EARLIER_RE.match(s):
+    if not (_EARLIER_RE.match(s) or _EARLIER_INSIDE_RE.search(s, 0, trig.key_start)):
         return False
     at = unit.context.find(s)
     if at < 0:

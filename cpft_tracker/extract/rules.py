@@ -368,10 +368,22 @@ def _head_before_preposition(clause: list[str]) -> str | None:
     return None
 
 
+# "…the manager had acted on their suggestion that the night staff needed a second hoist":
+# the need is the content of something already acted on.
+_ACTED_ON_RE = re.compile(
+    r"\bhad\s+(?:already\s+)?(?:acted\s+on|responded\s+to|addressed|dealt\s+with)\s+"
+    r"(?:[\w’'-]+\s+){0,3}?(?:suggestions?|concerns?|requests?|feedback|views?|complaints?)"
+    r"\s+that\b[^.;]*$",
+    re.I,
+)
+
+
 def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     """Is this need/needs/needed/needing a requirement? Returns the trigger or None."""
     word = m.group("need").lower()
     ks, ke = m.start(), m.end()
+    if _ACTED_ON_RE.search(s, 0, ks):
+        return None
     before = _tokens_before(s, ks)
     after = _tokens_after(s, ke)
     clause = _clause_before(before)
@@ -885,6 +897,8 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     quantified = bool(clause) and clause[0] in ("all", "every", "any", "each")
     if words and words[0] in ("all", "every", "any"):
         words = words[1:]
+    if words == ["registered", "managers"] and len(clause) == 2:
+        return True  # "Registered managers must notify CQC…": the role, in general
     if quantified and words and (words[0] in GENERAL_SINGULARS or words[0] in GENERAL_SUBJECTS):
         return True  # "Any person employed by a registered provider must have…"
     if _quotes_the_regulations(s, words):
