@@ -126,6 +126,9 @@ DOCUMENTS = {
     # and its fourth
     "online-gp-provider-2018": CORPUS / "online-gp-provider-2018.txt",
     "care-home-notifications-2018": CORPUS / "care-home-notifications-2018.txt",
+    # and its fifth
+    "nhs111-hyphenated-pdf-2016": CORPUS / "nhs111-hyphenated-pdf-2016.txt",
+    "supported-living-ld-2023": CORPUS / "supported-living-ld-2023.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 

@@ -883,6 +883,12 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     """A statement of what the law requires of providers, or of care, in general: the
     subject is a class ("Providers must…", "All providers must…") or a bare mass noun
     that is to be provided ("Care must be provided…", "Treatment needs to be provided…")."""
+    for i in range(len(clause) - 2, -1, -1):
+        if clause[i] in ("which", "that"):
+            rel = [t for t in clause[i + 1 :] if t not in SKIP_BEFORE_KEYWORD]
+            if 1 <= len(rel) <= 2 and rel[-1] in GENERAL_SUBJECTS:
+                return True  # "…the statutory guidance which providers must consider"
+            break
     words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
     after_must = [t for t, _, _ in _tokens_after(s, m.end(), 2)]
     if after_must[:1] == ["be"] and m.group(0).lower() == "must":

@@ -571,6 +571,10 @@ def _first_word(text: str) -> str:
     return m.group(1).lower() if m else ""
 
 
+# A line that ends inside a word: two letters and a hyphen ("week-", "hand-").
+_SOFT_HYPHEN_RE = re.compile(r"[a-z]{2}-$")
+
+
 def split_units(text: str) -> list[Unit]:
     """The document as headings, sentences and lead-in bullets, in order."""
     units: list[Unit] = []
@@ -583,13 +587,18 @@ def split_units(text: str) -> list[Unit]:
     due: str | None = None  # the deadline the lead-in states
     for block in _blocks(text):
         starts: list[int] = []
-        pieces: list[str] = []
-        pos = 0
+        joined = ""
         for _, part in block.parts:
-            starts.append(pos)
-            pieces.append(part)
-            pos += len(part) + 1
-        joined = " ".join(pieces)
+            if joined and part[:1].islower() and _SOFT_HYPHEN_RE.search(joined):
+                # a word hyphenated at the end of a PDF line: "improve-" / "ments"
+                joined = joined[:-1]
+                starts.append(len(joined))
+                joined += part
+                continue
+            if joined:
+                joined += " "
+            starts.append(len(joined))
+            joined += part
         line_of = [idx + 1 for idx, _ in block.parts]
         if notice and block.kind != "bullet":
             if _notice_item(joined, named_only=bool(items) and named):
