@@ -736,6 +736,14 @@ def _resolve_own_subject(title: str, s: str, trig: _Trigger | None) -> str:
         possessive = inner + ("’" if "’" in s else "'") + "s"
         title = re.sub(r"\bits\b", possessive, title)
 
+    if not plural and head in ORGANISATION_WORDS:
+        # "…when it prescribed medicines": a clause about the same organisation
+        title = re.sub(
+            r"\b(when|where|before|after|until|because|if|unless) it\b",
+            lambda m: f"{m.group(1)} {inner}",
+            title,
+        )
+
     def relative(m: re.Match[str]) -> str:
         if m.group("noun").lower() in _NOT_NOUNS or (m.group("pro") == "they") != plural:
             return m.group(0)
