@@ -129,6 +129,9 @@ DOCUMENTS = {
     # and its fifth
     "nhs111-hyphenated-pdf-2016": CORPUS / "nhs111-hyphenated-pdf-2016.txt",
     "supported-living-ld-2023": CORPUS / "supported-living-ld-2023.txt",
+    # and its sixth
+    "web-page-service-nav-2020": CORPUS / "web-page-service-nav-2020.txt",
+    "summary-told-provider-2017": CORPUS / "summary-told-provider-2017.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 

@@ -735,6 +735,8 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     is stated and found met. For a need reported by someone ("The registered manager said
     more staff were needed … and had increased the rota"), the reporter has acted on it."""
     rest = s[trig.end :]
+    if _object_changed(rest):
+        return True  # "…needed to improve the uptake of screening, and the uptake had increased"
     m = _MET_AFTER_RE.search(rest)
     if m is None:
         return False
@@ -753,6 +755,21 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         # stated in the passive, and found met
         return s[trig.key_end :].lstrip().lower().startswith("be ")
     return trig.keyword == "should"
+
+
+_CHANGED_RE = re.compile(
+    r",?\s+and\s+(?:the|its|their)\s+([a-z][\w’'-]*)\s+had\s+(?:already\s+)?(?!not\b)\w+ed\b",
+    re.I,
+)
+
+
+def _object_changed(rest: str) -> bool:
+    """The clause after "and" has a subject of its own whose head noun is in the need's
+    object: "…improve the uptake of cervical screening, and the uptake had increased"."""
+    m = _CHANGED_RE.search(rest)
+    if not m:
+        return False
+    return re.search(r"\b" + re.escape(m.group(1)) + r"\b", rest[: m.start()], re.I) is not None
 
 
 _INVERTED_SHOULD_RE = re.compile(r"^\W*should\s+(?!not\b)[\w’'-]+", re.I)

@@ -571,6 +571,7 @@ def _first_word(text: str) -> str:
     return m.group(1).lower() if m else ""
 
 
+_THAT_LEADIN_RE = re.compile(r"\bthat\s*:$", re.I)
 # A line that ends inside a word: two letters and a hyphen ("week-", "hand-").
 _SOFT_HYPHEN_RE = re.compile(r"[a-z]{2}-$")
 
@@ -585,6 +586,7 @@ def split_units(text: str) -> list[Unit]:
     notice = False  # the lead-in announces a list of areas ("… the following areas by …:")
     named = True  # every area listed so far is a regulation, an outcome or their title
     due: str | None = None  # the deadline the lead-in states
+    clause_items = False  # the lead-in ends in "that:", so its items are clauses
     for block in _blocks(text):
         starts: list[int] = []
         joined = ""
@@ -607,6 +609,20 @@ def split_units(text: str) -> list[Unit]:
                 units.append(Unit(joined, joined, section, line_of[0], "notice", "must", due))
                 continue
             notice, scope = False, None  # the list has ended
+        if (
+            block.kind == "heading"
+            and scope
+            and clause_items
+            and len(joined.split()) >= 4
+            and not joined.endswith(("?", ":"))
+            and not _MAJOR_HEADING_RE.match(joined.strip(" :"))
+        ):
+            # "The provider must ensure that:" / "Staff wear personal protective equipment…":
+            # a lead-in that ends in "that" takes clauses, whose lines look like headings
+            items += 1
+            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope))
+            continue
+        clause_items = clause_items and block.kind != "heading"
         if block.kind == "heading":
             section = joined
             keyword = _leadin_keyword(joined, heading=True)
@@ -622,6 +638,7 @@ def split_units(text: str) -> list[Unit]:
             keyword = _leadin_keyword(joined, heading=False)
             if keyword:
                 scope, scope_level, items = keyword, 0, 0
+                clause_items = bool(_THAT_LEADIN_RE.search(joined))
                 due = due_date(joined)
                 notice = keyword == "must" and bool(_NOTICE_LEADIN_RE.search(joined) or due)
                 named = True
