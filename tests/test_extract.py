@@ -95,6 +95,43 @@ DOCUMENTS = {
     # aside, a question, and the regulations' own words in a requirement notice
     "community-mh-requirement-notice-2019": CORPUS / "community-mh-requirement-notice-2019.txt",
     "saf-gp-practice-2025": CORPUS / "saf-gp-practice-2025.txt",
+    # an eleventh round, by a second author (the earlier rounds were all one person's
+    # writing): long 2015 findings paragraphs, wrapped MUST/SHOULD bullets, a PDF requirement
+    # notice table with page furniture, a section 29 warning notice, a 2024 mental health
+    # assessment in 'we' voice, news items, care home, dental, GP and home care summaries
+    "acute-medical-care-2015": CORPUS / "acute-medical-care-2015.txt",
+    "independent-hospital-wrapped-bullets-2017": CORPUS
+    / "independent-hospital-wrapped-bullets-2017.txt",
+    "requirement-notice-table-pdf-2016": CORPUS / "requirement-notice-table-pdf-2016.txt",
+    "warning-notice-section29-2015": CORPUS / "warning-notice-section29-2015.txt",
+    "saf-mental-health-wards-2024": CORPUS / "saf-mental-health-wards-2024.txt",
+    "news-deputy-chief-inspector-2019": CORPUS / "news-deputy-chief-inspector-2019.txt",
+    "care-home-summary-2019": CORPUS / "care-home-summary-2019.txt",
+    "dental-summary-2019": CORPUS / "dental-summary-2019.txt",
+    "gp-summary-2018": CORPUS / "gp-summary-2018.txt",
+    "home-care-supported-living-2022": CORPUS / "home-care-supported-living-2022.txt",
+    "news-warning-notice-trust-2016": CORPUS / "news-warning-notice-trust-2016.txt",
+    # and its second batch: a PDF sentence broken by page furniture, a quote running over
+    # paragraphs, a notice's particulars, a 2023 GP assessment, a 2017 mental health service
+    "ambulance-pdf-page-breaks-2017": CORPUS / "ambulance-pdf-page-breaks-2017.txt",
+    "news-special-measures-2022": CORPUS / "news-special-measures-2022.txt",
+    "dental-requirement-notice-particulars-2016": CORPUS
+    / "dental-requirement-notice-particulars-2016.txt",
+    "saf-gp-assessment-we-voice-2023": CORPUS / "saf-gp-assessment-we-voice-2023.txt",
+    "mental-health-trust-2017": CORPUS / "mental-health-trust-2017.txt",
+    # and its third batch
+    "trust-inspection-summary-2019": CORPUS / "trust-inspection-summary-2019.txt",
+    "hospice-key-findings-2019": CORPUS / "hospice-key-findings-2019.txt",
+    "saf-care-home-scores-2024": CORPUS / "saf-care-home-scores-2024.txt",
+    # and its fourth
+    "online-gp-provider-2018": CORPUS / "online-gp-provider-2018.txt",
+    "care-home-notifications-2018": CORPUS / "care-home-notifications-2018.txt",
+    # and its fifth
+    "nhs111-hyphenated-pdf-2016": CORPUS / "nhs111-hyphenated-pdf-2016.txt",
+    "supported-living-ld-2023": CORPUS / "supported-living-ld-2023.txt",
+    # and its sixth
+    "web-page-service-nav-2020": CORPUS / "web-page-service-nav-2020.txt",
+    "summary-told-provider-2017": CORPUS / "summary-told-provider-2017.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 

@@ -147,6 +147,8 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
         else:
             if trig is None or _describes_the_service(s, unit, trig):
                 continue
+            if _earlier_requirement_settled(s, unit, trig) or _law_restated_after(s, unit):
+                continue
             keyword = trig.keyword
             matched = s[trig.start : trig.end]
         if keyword == "should" and not include_should:
@@ -172,7 +174,7 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
                 title=(
                     notice_title(s)
                     if unit.kind == "notice"
-                    else make_title(s, trig, unit.kind == "bullet", _before(unit))
+                    else make_title(s, trig, unit.kind == "bullet", _before(unit), unit.section)
                 ),
                 quality_statement=classify(s[:CLASSIFY_CHARS], unit.context[:CLASSIFY_CHARS]),
                 rule=rule,
@@ -219,6 +221,67 @@ def _describes_the_service(s: str, unit: Unit, trig: _Trigger) -> bool:
     if unit.section is None or unit.section.strip(" :").lower() not in DESCRIPTIVE_SECTIONS:
         return False
     return _subject_head(s, trig) not in ORGANISATION_WORDS
+
+
+# "At our last inspection we told the provider it must…": what was required before.
+_EARLIER_RE = re.compile(
+    r"^(?:at|during|following|after|since|in)\s+(?:our|the|its|this\s+service's)\s+"
+    r"(?:last|previous|earlier|most\s+recent)\s+(?:comprehensive\s+|focused\s+)?"
+    r"(?:inspection|visit|assessment|report)\b",
+    re.I,
+)
+# …or inside the subject: "The provider's action plan from our last inspection said…"
+_EARLIER_INSIDE_RE = re.compile(
+    r"\b(?:from|at|after|following|since)\s+(?:our|the)\s+(?:last|previous|earlier)\s+"
+    r"(?:inspection|visit|assessment|report)\b",
+    re.I,
+)
+# …and the report goes on to say it has been done ("At this inspection we found that it had
+# done so", "enough improvement had been made", "no longer in breach").
+_SETTLED_RE = re.compile(
+    r"\bno\s+longer\s+in\s+breach\b|\bhad\s+(?:now\s+)?(?:been\s+)?(?:done\s+so|met|"
+    r"addressed|resolved|made\s+(?:enough|sufficient|the)\s+improvements?|improved|"
+    r"introduced|implemented|put\s+in\s+place)\b|\b(?:enough|sufficient)\s+improvements?\s+"
+    r"(?:had|has)\s+been\s+made\b|\b(?:were|was|had\s+been)\s+(?:now\s+)?met\b",
+    re.I,
+)
+
+
+def _earlier_requirement_settled(s: str, unit: Unit, trig: _Trigger) -> bool:
+    """ "At our last inspection we told the trust it must improve X. At this inspection we
+    found that it had done so.": a requirement of an earlier inspection is history when the
+    same paragraph says it was met, or when the next sentence states what is still to do in
+    its own words (that sentence is the requirement, not this one)."""
+    if not (_EARLIER_RE.match(s) or _EARLIER_INSIDE_RE.search(s, 0, trig.key_start)):
+        return False
+    at = unit.context.find(s)
+    if at < 0:
+        return False
+    rest = unit.context[at + len(s) :].strip()
+    if not rest:
+        return False
+    if _SETTLED_RE.search(rest):
+        return True
+    nxt = re.split(r"(?<=[.!?])\s+", rest, maxsplit=1)[0]
+    return _find_trigger(nxt) is not None and not _EARLIER_RE.match(nxt)
+
+
+# "…must ensure that care … reflects their preferences. This is what Regulation 9 requires
+# of all registered persons.": the sentence after says the one before was the law's words.
+_LAW_AFTER_RE = re.compile(
+    r"^(?:this|that|these)\s+(?:is|are|was|were)\s+(?:what|how)\s+(?:the\s+)?"
+    r"(?:regulation|law|act|guidance|standard|code)\b[^.]*\b(?:requires?|says|sets\s+out)\b",
+    re.I,
+)
+
+
+def _law_restated_after(s: str, unit: Unit) -> bool:
+    """The next sentence of the paragraph says that this one is what the law requires."""
+    at = unit.context.find(s)
+    if at < 0:
+        return False
+    rest = unit.context[at + len(s) :].strip()
+    return bool(rest) and bool(_LAW_AFTER_RE.match(rest))
 
 
 def _subject_head(s: str, trig: _Trigger | None) -> str | None:

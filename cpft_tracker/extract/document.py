@@ -110,6 +110,14 @@ REGULATOR_MARKERS = (
     r"\bchief inspector of (?:hospitals|general practice|primary medical services|adult social care)\b",
     r"\baction the (?:trust|provider|service|practice|hospital|location) (?:must|should) take\b",
     r"\breview of compliance\b",
+    # the names CQC gives its reports and guidance: the 2014-2017 "Quality Report" and its
+    # "Summary of findings"; "Right support, right care, right culture" (2020-)
+    r"\bquality report\b",
+    r"\bsummary of findings\b",
+    r"\bright support,? right care,? right culture\b",
+    # CQC's five key questions as the headings of a report page ("Is the service responsive?")
+    r"\b(?:is|are) (?:the )?(?:services?|practice|hospice|trust|home|location) "
+    r"(?:safe|effective|caring|responsive|well-led)\?",
 )
 # What an inspection report talks about.
 REPORT_MARKERS = (
@@ -119,7 +127,11 @@ REPORT_MARKERS = (
     r"\b(?:requires improvement|inadequate|outstanding)\b",
     r"\brat(?:ed|ing|ings)\b",
     r"\b(?:safe|effective|caring|responsive|well-led)\b",
-    r"\b(?:provider|registered manager|the trust|the practice|care home|the service)\b",
+    r"\b(?:provider|registered manager|the trust|the practice|care home|the service|"
+    r"the hospital|the agency)\b",
+    r"\b(?:findings|areas? for improvement|quality report)\b",
+    # what inspectors look at: audits, care and support plans
+    r"\b(?:audits?|(?:care|support) plans?)\b",
     r"\b(?:patients|people who use (?:the )?services?|residents|service users)\b",
     r"\b(?:must|needs? to|should)\b",
 )

@@ -18,6 +18,7 @@ from cpft_tracker.extract.words import (
     CLAUSE_OPENERS,
     CLAUSE_TAKING_VERBS,
     CONTACT_PRONOUNS,
+    COUNT_WORDS,
     DESCRIBING_VERBS,
     FRAME_EXEMPT_AFTER,
     GENERAL_MASS_NOUNS,
@@ -308,6 +309,20 @@ def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bo
     """True when the subject is the regulator (or, for need, the people using services)."""
     if head in REGULATOR_SUBJECTS:
         return True
+    if (
+        people
+        and head in ("person", "individual")
+        and clause[-2:-1]
+        in (
+            ["registered"],
+            ["nominated"],
+        )
+    ):
+        return False  # "the registered person", "the nominated individual": the provider
+    if people and head in PEOPLE_SUBJECTS:
+        np_head = _head_before_preposition(clause)
+        if np_head is not None:
+            head = np_head  # "Oversight by the nominated individual needed to improve"
     if people and head in CONTACT_PRONOUNS:
         if _contact_relative(clause):
             return True
@@ -331,10 +346,44 @@ def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bo
     return False
 
 
+_NP_PREPOSITIONS = frozenset("by of for from with".split())
+
+
+def _head_before_preposition(clause: list[str]) -> str | None:
+    """ "oversight by the nominated individual": when the clause is a noun phrase whose head
+    comes before a preposition, that head (not a quantifier: "some of the people")."""
+    for i, t in enumerate(clause[:4]):
+        if t in _NP_PREPOSITIONS:
+            lead = [w for w in clause[:i] if w not in NOUN_DETERMINERS]
+            if (
+                len(lead) == 1
+                and lead[0].isalpha()
+                and lead[0] not in COUNT_WORDS
+                and lead[0] not in PEOPLE_SUBJECTS
+                and lead[0] not in CONTACT_PRONOUNS
+                and lead[0] not in ("none", "each", "either", "neither", "any")
+            ):
+                return lead[0]
+            return None
+    return None
+
+
+# "…the manager had acted on their suggestion that the night staff needed a second hoist":
+# the need is the content of something already acted on.
+_ACTED_ON_RE = re.compile(
+    r"\bhad\s+(?:already\s+)?(?:acted\s+on|responded\s+to|addressed|dealt\s+with)\s+"
+    r"(?:[\w’'-]+\s+){0,3}?(?:suggestions?|concerns?|requests?|feedback|views?|complaints?)"
+    r"\s+that\b[^.;]*$",
+    re.I,
+)
+
+
 def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     """Is this need/needs/needed/needing a requirement? Returns the trigger or None."""
     word = m.group("need").lower()
     ks, ke = m.start(), m.end()
+    if _ACTED_ON_RE.search(s, 0, ks):
+        return None
     before = _tokens_before(s, ks)
     after = _tokens_after(s, ke)
     clause = _clause_before(before)
@@ -387,8 +436,11 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
                 or (
                     len(clause) == len(before) <= 3
                     and clause[0] not in NOUN_DETERMINERS
-                    and clause[0] in NOUN_MODIFIERS | NURSING_WORDS
+                    and clause[0] in NOUN_MODIFIERS | NURSING_WORDS | COUNT_WORDS
                 )
+                # …or the clause a verb of finding opens: "Records showed that four staff
+                # needed to complete training"
+                or _complement_subject(clause)
             )
             if not opener:
                 return None
@@ -402,6 +454,12 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None
         if _reporter(clause) in STAFF_REPORTERS or _reporter_head(clause) in STAFF_REPORTERS:
             return None  # "Staff told us they need to ask…": what staff say they do
+        if (
+            _staff_account(s)
+            and head not in ORGANISATION_WORDS
+            and not any(t in ("and", "but", ";") for t, _, _ in before)
+        ):
+            return None  # "Staff said this was because the surgeon needed to leave…"
         kind = "to_passive" if verb == "be" else "to_active"
         return _Trigger("needs", kind, ks, after[0][2], ks, ke)
 
@@ -443,6 +501,40 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     if _subject_blocked(bclause, bhead, people=True):
         return None
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+
+
+def _complement_subject(clause: list[str]) -> bool:
+    """ "…showed that four staff": the last words of the clause are a short noun phrase that
+    opens a "that" clause after a verb of finding, so they are its subject."""
+    for i in range(len(clause) - 1, 0, -1):
+        if clause[i] == "that":
+            phrase = clause[i + 1 :]
+            return (
+                clause[i - 1] in CLAUSE_TAKING_VERBS
+                and 1 <= len(phrase) <= 3
+                and all(
+                    t in NOUN_DETERMINERS
+                    or t in NOUN_MODIFIERS
+                    or t in NURSING_WORDS
+                    or t in COUNT_WORDS
+                    or t.isdigit()
+                    for t in phrase[:-1]
+                )
+            )
+    return False
+
+
+def _staff_account(s: str) -> bool:
+    """The sentence is staff's own account ("Staff said this was because the surgeon needed
+    to leave theatre…"): it opens with a staff noun phrase and a verb of saying."""
+    toks = [m.group(0).lower() for m in _TOKEN_RE.finditer(s, 0, min(len(s), 60))][:4]
+    for i, t in enumerate(toks[:3]):
+        if t in _SAYING_VERBS:
+            return i > 0 and toks[i - 1] in STAFF_REPORTERS and toks[i - 1] not in COUNT_WORDS
+    return False
+
+
+_SAYING_VERBS = frozenset("said told explained reported stated described".split())
 
 
 _RULE_SOURCES_ALT = "|".join(sorted(RULE_SOURCES))
@@ -523,8 +615,15 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue
             if general and head not in ORGANISATION_WORDS:
                 continue
-            if head in PEOPLE_NOUNS and not _duty_not_met(s, m):
+            if (
+                head in PEOPLE_NOUNS
+                and not _duty_not_met(s, m)
+                and not (head == "person" and clause[-2:-1] in (["registered"], ["nominated"]))
+            ):
                 continue  # "Visitors must sign in…": a rule for the people using it
+                # (but "the registered person" is the provider, as a notice names it)
+            if _CONSEQUENT_RE.search(s, 0, m.start()):
+                continue  # "…and, if CQC does not see enough improvement, they must be…"
             if _subject_blocked(clause, head, people=False):
                 continue
             if _describes_rule(s, m, clause, must=True):
@@ -600,9 +699,12 @@ def _find_trigger(s: str) -> _Trigger | None:
 # After the trigger: the same sentence says it was done ("…, and audits showed it was.",
 # "… and had increased the rota from June.").
 _MET_AFTER_RE = re.compile(
-    r"(?:,\s*|\s)(?:and|but)\s+(?:(?:\w+\s+){0,3}(?:showed|confirmed|found)\s+(?:that\s+)?"
-    r"(?:it|they|this|these)\s+(?:was|were|had\s+been|did)\s*[.]?$"
-    r"|(?P<done>had\s+(?:already\s+)?(?!not\b)\w+ed\b))",
+    r"(?:(?:,\s*|\s)(?:and|but)\s+|;\s+)(?:(?:\w+\s+){0,3}(?:showed|confirmed|found)\s+(?:that\s+)?"
+    r"(?:it|they|this|these)\s+(?:was|were|had\s+been|did)"
+    r"(?:\s+(?:done|met|completed|followed|carried\s+out)\b[^,;]*)?\s*[.]?$"
+    r"|(?P<done>had\s+(?:already\s+)?(?!not\b)\w+ed\b)"
+    # "…told us they needed to remind staff, and had done so by the end of our visit"
+    r"|(?P<done_so>had\s+(?:already\s+|since\s+)?done\s+(?:so|this|that|it)\b))",
     re.I,
 )
 # A clause made only of these (and VACUOUS_WORDS) names nothing: "…and action is needed for
@@ -633,16 +735,41 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     is stated and found met. For a need reported by someone ("The registered manager said
     more staff were needed … and had increased the rota"), the reporter has acted on it."""
     rest = s[trig.end :]
+    if _object_changed(rest):
+        return True  # "…needed to improve the uptake of screening, and the uptake had increased"
     m = _MET_AFTER_RE.search(rest)
     if m is None:
         return False
+    if m.group("done_so"):
+        # someone said it needed doing, and did it: nothing is left to do
+        clause = _tokens_before(s, trig.key_start)
+        return any(t in REPORTING_VERBS for t, _, _ in clause)
     if m.group("done"):
         # only a need without an agent ("more staff were needed") that someone reported,
         # then did ("said … and had increased the rota"); "needed to reduce … and had agreed
         # a plan" is still to be done
         clause = _tokens_before(s, trig.key_start)
         return trig.kind == "be_needed" and any(t in REPORTING_VERBS for t, _, _ in clause)
+    if trig.keyword == "must":
+        # "patients' rights must be explained …; we found this had been done": a standard
+        # stated in the passive, and found met
+        return s[trig.key_end :].lstrip().lower().startswith("be ")
     return trig.keyword == "should"
+
+
+_CHANGED_RE = re.compile(
+    r",?\s+and\s+(?:the|its|their)\s+([a-z][\w’'-]*)\s+had\s+(?:already\s+)?(?!not\b)\w+ed\b",
+    re.I,
+)
+
+
+def _object_changed(rest: str) -> bool:
+    """The clause after "and" has a subject of its own whose head noun is in the need's
+    object: "…improve the uptake of cervical screening, and the uptake had increased"."""
+    m = _CHANGED_RE.search(rest)
+    if not m:
+        return False
+    return re.search(r"\b" + re.escape(m.group(1)) + r"\b", rest[: m.start()], re.I) is not None
 
 
 _INVERTED_SHOULD_RE = re.compile(r"^\W*should\s+(?!not\b)[\w’'-]+", re.I)
@@ -773,6 +900,12 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     """A statement of what the law requires of providers, or of care, in general: the
     subject is a class ("Providers must…", "All providers must…") or a bare mass noun
     that is to be provided ("Care must be provided…", "Treatment needs to be provided…")."""
+    for i in range(len(clause) - 2, -1, -1):
+        if clause[i] in ("which", "that"):
+            rel = [t for t in clause[i + 1 :] if t not in SKIP_BEFORE_KEYWORD]
+            if 1 <= len(rel) <= 2 and rel[-1] in GENERAL_SUBJECTS:
+                return True  # "…the statutory guidance which providers must consider"
+            break
     words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
     after_must = [t for t, _, _ in _tokens_after(s, m.end(), 2)]
     if after_must[:1] == ["be"] and m.group(0).lower() == "must":
@@ -787,6 +920,8 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     quantified = bool(clause) and clause[0] in ("all", "every", "any", "each")
     if words and words[0] in ("all", "every", "any"):
         words = words[1:]
+    if words == ["registered", "managers"] and len(clause) == 2:
+        return True  # "Registered managers must notify CQC…": the role, in general
     if quantified and words and (words[0] in GENERAL_SINGULARS or words[0] in GENERAL_SUBJECTS):
         return True  # "Any person employed by a registered provider must have…"
     if _quotes_the_regulations(s, words):
@@ -822,6 +957,12 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
             after = after[1:]
         return len(after) >= 2 and after[0] == "be" and after[1] in PROVISION_VERBS
     return False
+
+
+# The must's clause is the consequent of an "if" clause just before it: "If you do not
+# comply, we may…", "…, if CQC does not see enough improvement, they must be inspected
+# again": a conditional statement, not a finding.
+_CONSEQUENT_RE = re.compile(r"(?:^|[,;]\s*|\band\s+)if\b[^,;.]*,\s*[^,;.]{0,40}$", re.I)
 
 
 _RULE_SOURCE_RE = re.compile(r"\b(?:" + "|".join(sorted(RULE_SOURCES)) + r")\b", re.I)

@@ -14,14 +14,17 @@ from cpft_tracker.extract.rules import (
     _find_trigger as find_trigger,
 )
 from cpft_tracker.extract.units import (
+    _MAJOR_HEADING_RE,
     _collapse,
     _sentence_spans,
 )
 from cpft_tracker.extract.words import (
     ACTION_NOUN_VERBS,
+    AGENT_HEADS,
     AGREE_OBJECTS,
     BOUNDARY_WORDS,
     CLAUSE_SUBORDINATORS,
+    CLAUSE_TAKING_VERBS,
     IMPERATIVE_VERBS,
     IRREGULAR_PARTICIPLES,
     NON_TOPIC_HEADS,
@@ -153,6 +156,8 @@ def _sentence_subject(s: str) -> tuple[int, int] | None:
 def _lower_first(phrase: str, at_sentence_start: bool) -> str:
     if at_sentence_start and phrase[:1].isupper() and phrase[1:2].islower():
         return phrase[0].lower() + phrase[1:]
+    if at_sentence_start and phrase[:2] == "A " and phrase[2:3].islower():
+        return "a " + phrase[2:]  # "A training needs analysis should be completed"
     return phrase
 
 
@@ -213,7 +218,44 @@ def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
 
 # A preposition left at the end of a passive ("must be acted on", "followed up promptly"):
 # it belongs to the verb.
-_PARTICLE_RE = re.compile(r"^(on|upon|up|out|with|through|into)\s*((?:\w+ly)?\W*)$", re.I)
+_PARTICLE_RE = re.compile(
+    r"^(on|upon|up|out|with|through|into)\s*((?:\w+ly)?\W*$"
+    # …or a clause or adverbial after it: "must be acted on when the reading is out of range"
+    r"|(?:when|if|where|whenever|before|after|within|promptly|quickly|immediately|"
+    r"straight\s+away)\b.*$)",
+    re.I,
+)
+
+
+def _third_person(verb: str) -> str:
+    """ "start" -> "starts", "reach" -> "reaches", "identify" -> "identifies"."""
+    low = verb.lower()
+    if low in ("have", "be", "do", "go"):
+        return {"have": "has", "be": "is", "do": "does", "go": "goes"}[low]
+    if low.endswith(("s", "sh", "ch", "x", "z")):
+        return verb + "es"
+    if low.endswith("y") and len(low) > 1 and low[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def _thing_subject_title(s: str, trig: _Trigger) -> str | None:
+    """ "Discharge planning needs to start at admission" -> "Ensure discharge planning starts
+    at admission", "Care plans needed to show how…" -> "Ensure care plans show how…": when
+    the subject is not someone who acts (AGENT_HEADS), the title keeps it."""
+    span = _subject_np(s, trig.key_start)
+    if span is None or span[0] != 0:
+        return None  # only the sentence's own opening subject ("…, and X needs to" varies)
+    subject = s[span[0] : span[1]]
+    words = subject.lower().split()
+    if not words or words[-1].strip("’'") in AGENT_HEADS or words[0] in TITLE_PRONOUNS:
+        return None
+    rest = s[trig.end :].strip()
+    verb, _, tail = rest.partition(" ")
+    if not verb.isalpha() or not verb.islower():
+        return None
+    form = verb if _plural(subject) else _third_person(verb)
+    return f"Ensure {_lower_first(subject, True)} {form}" + (f" {tail}" if tail else "")
 
 
 def _plural(subject: str) -> bool:
@@ -303,7 +345,7 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         else:
             title = rest
     elif trig.kind == "to_active":
-        title = s[trig.end :]
+        title = _thing_subject_title(s, trig) or s[trig.end :]
     elif trig.kind == "to_passive":
         title = _passive_title(s, trig, trig.end)
         if title is None:
@@ -334,7 +376,9 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         elif span and first in ("a", "an") and _agree_object(obj, s[span[0] : span[1]]):
             title = f"Agree {obj}"  # "The trust needs an engagement plan"
         elif span and (first in OBJECT_STARTERS or first in OBJECT_NOUNS):
-            subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
+            # at the sentence's start, or after a label ("Vulnerable people: Staff told us…")
+            opens = span[0] == 0 or s[: span[0]].rstrip().endswith(":")
+            subject = _lower_first(s[span[0] : span[1]], opens)
             title = f"Ensure {subject} {'have' if _plural(subject) else 'has'} {obj}"
         else:
             title = _clause_from(s, trig.key_start)
@@ -526,6 +570,8 @@ def _is_topic(np: str | None) -> bool:
     if not np:
         return False
     ws = np.lower().split()
+    if any(w in CLAUSE_TAKING_VERBS for w in ws):
+        return False  # "Inspectors found": a subject and its verb, not a topic
     return ws[-1] not in NON_TOPIC_HEADS and ws[0] not in STANDALONE_PRONOUNS
 
 
@@ -572,7 +618,17 @@ def _as_inner(np: str) -> str:
     return np
 
 
-def resolve_pronouns(title: str, s: str, before: str) -> str:
+def _section_topic(section: str | None) -> str | None:
+    """The heading as a topic ("Medicines optimisation"), unless it is one of the report's
+    structural headings ("Safe", "Summary", "Areas for improvement") or a question."""
+    if not section or section.endswith("?") or ":" in section or len(section.split()) > 6:
+        return None
+    if _MAJOR_HEADING_RE.match(section.strip(" :")) or not section[:1].isupper():
+        return None
+    return section if _is_topic(section) else None
+
+
+def resolve_pronouns(title: str, s: str, before: str, section: str | None = None) -> str:
     """The title with "this", "these", "it", "they"… replaced by what they stand for.
 
     A pronoun ("embed this in…", "ensure this clearly articulates…") becomes the noun
@@ -583,7 +639,7 @@ def resolve_pronouns(title: str, s: str, before: str) -> str:
     ws = _words(title)
     if not any(w.lower() in STANDALONE_PRONOUNS for w, _, _ in ws):
         return title
-    topic = _topic(before, s)
+    topic = _topic(before, s) or _section_topic(section)
     subject = _own_subject(s)
     out = title
     label = False
@@ -644,6 +700,58 @@ def resolve_pronouns(title: str, s: str, before: str) -> str:
     return out
 
 
+# A pronoun right after a noun, opening a "that"-less relative clause: "the data they
+# receive", "the emergency medicines it does not stock".
+_RELATIVE_PRONOUN_RE = re.compile(
+    r"\b(?P<noun>[a-z][\w’'-]*)\s+(?P<pro>it|they)\s+(?=(?:do|does|did)\s+not\b|"
+    r"(?:receive|receives|received|use|uses|used|hold|holds|held|stock|stocks|keep|keeps|"
+    r"kept|provide|provides|provided|need|needs|needed|have|has|had|offer|offers|offered|"
+    r"run|runs|make|makes|made|collect|collects|collected)\b)"
+)
+_NOT_NOUNS = frozenset(
+    """that so and but because if when how what why ensure sure where whether until unless
+    as than or which who whom while whilst although though""".split()
+)
+
+
+def _resolve_own_subject(title: str, s: str, trig: _Trigger | None) -> str:
+    """The title with "its" and a relative clause's "it"/"they" replaced by the sentence's
+    own subject, which the title dropped: "The practice needed to improve its uptake…" ->
+    "Improve the practice's uptake…", "Senior leaders should make sure that the data they
+    receive is accurate" -> "…the data senior leaders receive…"."""
+    span = _subject_np(s, trig.key_start) if trig is not None else None
+    if not span:
+        return title
+    subject = s[span[0] : span[1]]
+    head = subject.lower().split()[-1]
+    if head not in AGENT_HEADS or head in STANDALONE_PRONOUNS or head in PEOPLE_SUBJECTS:
+        return title
+    if subject.lower().split()[0] in STANDALONE_PRONOUNS:
+        return title
+    inner = _as_inner(subject)
+    if inner.lower() in title.lower():
+        return title  # the title names its subject already
+    plural = _plural(subject)
+    if not plural and re.search(r"\bits\b", title):
+        possessive = inner + ("’" if "’" in s else "'") + "s"
+        title = re.sub(r"\bits\b", possessive, title)
+
+    if not plural and head in ORGANISATION_WORDS:
+        # "…when it prescribed medicines": a clause about the same organisation
+        title = re.sub(
+            r"\b(when|where|before|after|until|because|if|unless) it\b",
+            lambda m: f"{m.group(1)} {inner}",
+            title,
+        )
+
+    def relative(m: re.Match[str]) -> str:
+        if m.group("noun").lower() in _NOT_NOUNS or (m.group("pro") == "they") != plural:
+            return m.group(0)
+        return f"{m.group('noun')} {inner} "
+
+    return _RELATIVE_PRONOUN_RE.sub(relative, title, count=1)
+
+
 def _conjoined_parts(s: str) -> list[str]:
     """The parts of a sentence that each state a requirement, joined by "and": "The trust
     needs an engagement plan and the visits … need to be embedded" -> both halves."""
@@ -670,7 +778,9 @@ def _conjoined_parts(s: str) -> list[str]:
     return groups
 
 
-def make_title(s: str, trig: _Trigger | None, bullet: bool, before: str = "") -> str:
+def make_title(
+    s: str, trig: _Trigger | None, bullet: bool, before: str = "", section: str | None = None
+) -> str:
     """The requirement's title: an action that stands alone, whole (never cut).
 
     ``before`` is the paragraph text before the sentence, used to resolve "this", "it"….
@@ -699,11 +809,13 @@ def make_title(s: str, trig: _Trigger | None, bullet: bool, before: str = "") ->
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
         title = _FINDING_TAIL_RE.sub("", title)
     title = _should_have_title(title)
-    title = resolve_pronouns(title, s, before)
-    title = _resolve_it_after_noun(title, s)
+    title = resolve_pronouns(title, s, before, section)
+    title = _resolve_it_after_noun(title, s, trig)
     title = _resolve_object_it(title, s, trig)
     title = _resolve_final_them(title, s)
+    title = _resolve_own_subject(title, s, trig)
     title = _needed_to_be_title(title)
+    title = re.sub(r"^also\s+(?=[a-z])", "", title, flags=re.I)  # "The trust should also…"
     return _finish_title(_two_participles_title(title))
 
 
@@ -815,14 +927,18 @@ def _two_participles_title(title: str) -> str:
     return f"{m.group('v')} and {base}{particle} {m.group('np')}"
 
 
-def _resolve_it_after_noun(title: str, s: str) -> str:
+def _resolve_it_after_noun(title: str, s: str, trig: _Trigger | None = None) -> str:
     """ "Improve the way it learns from complaints": "it" is the provider the sentence is
     about (the one CQC told, or the sentence's own subject)."""
     m = _IT_AFTER_NOUN_RE.search(title)
     if not m:
         return title
     told = _TOLD_OBJECT_RE.search(s)
-    who = told.group("obj") if told else _own_subject(s)
+    span = _subject_np(s, trig.key_start) if trig is not None and not told else None
+    own = s[span[0] : span[1]] if span else None
+    if own is None or own.lower().split()[-1] not in AGENT_HEADS:
+        own = _own_subject(s)  # the trigger's subject when it acts ("the provider needed to")
+    who = told.group("obj") if told else own
     if not who or who.split()[0].lower() in STANDALONE_PRONOUNS:
         return title
     words = who.split()

@@ -26,7 +26,15 @@ from cpft_tracker.extract.words import (
 
 # A list item whose bullet mark was lost opens with a verb in its base form.
 _ITEM_VERBS = IMPERATIVE_VERBS | VERB_OPENERS
-_LEADIN_MUST = re.compile(r"\bmust\b", re.I)
+# "must", or the notice's "You are required to become compliant with…"
+_LEADIN_MUST = re.compile(
+    r"\bmust\b|\b(?:are|is)\s+required\s+to\s+(?:become|be|comply|meet|make)\b", re.I
+)
+# A lead-in's last sentence that only announces the list: "The regulations are:", "These
+# are:", "The areas are as follows:"
+_ANNOUNCEMENT_RE = re.compile(
+    r"^(?:the|these|they|those)(?:\s+\w+){0,2}\s+(?:are|were|is)(?:\s+as\s+follows)?\s*:$", re.I
+)
 _LEADIN_SHOULD = re.compile(r"\bshould\b", re.I)
 _LEADIN_NEEDS = re.compile(r"\bneeds?\s+to\b", re.I)
 _MAJOR_HEADING_RE = re.compile(r"^(?:" + "|".join(MAJOR_HEADINGS) + r")$", re.I)
@@ -259,7 +267,7 @@ def _furniture_lines(lines: list[str]) -> set[int]:
 
 @dataclass
 class _Block:
-    kind: str  # "heading", "para", "bullet"
+    kind: str  # "heading", "para", "bullet", "sub" (a sub-bullet elaborating on its bullet)
     parts: list[tuple[int, str]]  # (0-based line index, collapsed line text)
     level: int = 0  # markdown heading level ("## X" -> 2); 0 when unknown
 
@@ -269,6 +277,10 @@ _TABLE_ROW_RE = re.compile(r"\s\|(?:\s|$)|^\|")
 # A closing parenthetical after a sentence end ("… incidents. (Regulation 12)"): the line
 # still ends the sentence.
 _TRAILING_PAREN_RE = re.compile(r"(?:^|[.!?:;…][\"'”’]*\s*)\([^()]{1,80}\)$")
+
+
+# The words a sub-bullet opens with when it elaborates on its bullet rather than adding one.
+_ELABORATING_WORDS = frozenset("This These That It They Including For".split())
 
 
 def _ends_block(prev_line: str, block: _Block) -> bool:
@@ -299,6 +311,7 @@ def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     cur: _Block | None = None
     prev_line = ""
+    bullet_indent: int | None = None  # how far the last bullet mark was indented
     for i, s in enumerate(lines):
         if i in drop:
             continue
@@ -333,8 +346,14 @@ def _blocks(text: str) -> list[_Block]:
                 ):
                     continuing = False
             else:
-                # one paragraph per line: only an obviously broken line continues
-                continuing = open_end and (_starts_lower(s) or last in _HEADING_END_WORDS)
+                # one paragraph per line: only an obviously broken line continues, or an
+                # indented line under a bullet whose sentence is still open (a bullet's
+                # text wrapped and aligned under its first word)
+                continuing = open_end and (
+                    _starts_lower(s)
+                    or last in _HEADING_END_WORDS
+                    or (cur.kind == "bullet" and raw[i][:1] in (" ", "\t") and not bullet)
+                )
         if md:
             level = len(s) - len(s.lstrip("#"))
             blocks.append(_Block("heading", [(i, md.group(1))], level))
@@ -344,7 +363,17 @@ def _blocks(text: str) -> list[_Block]:
             cur = None
         elif bullet and not (continuing and s[: bullet.end()].strip()[:1].isdigit()):
             body = s[bullet.end() :].strip()
-            cur = _Block("bullet", [(i, body)] if body else [])
+            indent = len(raw[i]) - len(raw[i].lstrip())
+            # a sub-bullet that only says more about the bullet above it ("- This includes
+            # bank staff…", indented under it) is part of that item, not an item of its own
+            elaborates = (
+                bullet_indent is not None
+                and indent > bullet_indent
+                and body.split(" ", 1)[0] in _ELABORATING_WORDS
+            )
+            cur = _Block("sub" if elaborates else "bullet", [(i, body)] if body else [])
+            if not elaborates:
+                bullet_indent = indent
             blocks.append(cur)
         elif continuing and cur is not None:
             cur.parts.append((i, s))
@@ -430,6 +459,11 @@ def _leadin_keyword(text: str, heading: bool) -> str | None:
         )
         if not text.endswith(":") and not lost_colon:
             return None
+        if _ANNOUNCEMENT_RE.match(last) and len(spans) > 1:
+            # "You are required to become compliant with these regulations by 18 December
+            # 2015. The regulations are:": the short announcement carries no keyword of its
+            # own, so the sentence before it says what kind of list follows
+            last = text[spans[-2][0] :]
         text = last
     if _LEADIN_MUST.search(text):
         return "must"
@@ -537,6 +571,11 @@ def _first_word(text: str) -> str:
     return m.group(1).lower() if m else ""
 
 
+_THAT_LEADIN_RE = re.compile(r"\bthat\s*:$", re.I)
+# A line that ends inside a word: two letters and a hyphen ("week-", "hand-").
+_SOFT_HYPHEN_RE = re.compile(r"[a-z]{2}-$")
+
+
 def split_units(text: str) -> list[Unit]:
     """The document as headings, sentences and lead-in bullets, in order."""
     units: list[Unit] = []
@@ -547,15 +586,21 @@ def split_units(text: str) -> list[Unit]:
     notice = False  # the lead-in announces a list of areas ("… the following areas by …:")
     named = True  # every area listed so far is a regulation, an outcome or their title
     due: str | None = None  # the deadline the lead-in states
+    clause_items = False  # the lead-in ends in "that:", so its items are clauses
     for block in _blocks(text):
         starts: list[int] = []
-        pieces: list[str] = []
-        pos = 0
+        joined = ""
         for _, part in block.parts:
-            starts.append(pos)
-            pieces.append(part)
-            pos += len(part) + 1
-        joined = " ".join(pieces)
+            if joined and part[:1].islower() and _SOFT_HYPHEN_RE.search(joined):
+                # a word hyphenated at the end of a PDF line: "improve-" / "ments"
+                joined = joined[:-1]
+                starts.append(len(joined))
+                joined += part
+                continue
+            if joined:
+                joined += " "
+            starts.append(len(joined))
+            joined += part
         line_of = [idx + 1 for idx, _ in block.parts]
         if notice and block.kind != "bullet":
             if _notice_item(joined, named_only=bool(items) and named):
@@ -564,6 +609,20 @@ def split_units(text: str) -> list[Unit]:
                 units.append(Unit(joined, joined, section, line_of[0], "notice", "must", due))
                 continue
             notice, scope = False, None  # the list has ended
+        if (
+            block.kind == "heading"
+            and scope
+            and clause_items
+            and len(joined.split()) >= 4
+            and not joined.endswith(("?", ":"))
+            and not _MAJOR_HEADING_RE.match(joined.strip(" :"))
+        ):
+            # "The provider must ensure that:" / "Staff wear personal protective equipment…":
+            # a lead-in that ends in "that" takes clauses, whose lines look like headings
+            items += 1
+            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope))
+            continue
+        clause_items = clause_items and block.kind != "heading"
         if block.kind == "heading":
             section = joined
             keyword = _leadin_keyword(joined, heading=True)
@@ -573,10 +632,13 @@ def split_units(text: str) -> list[Unit]:
                 scope = None
             units.append(Unit(joined, joined, section, line_of[0], "heading"))
             continue
-        if block.kind == "para":
+        if block.kind == "sub":
+            pass  # an elaboration of the bullet above: its sentences, the list goes on
+        elif block.kind == "para":
             keyword = _leadin_keyword(joined, heading=False)
             if keyword:
                 scope, scope_level, items = keyword, 0, 0
+                clause_items = bool(_THAT_LEADIN_RE.search(joined))
                 due = due_date(joined)
                 notice = keyword == "must" and bool(_NOTICE_LEADIN_RE.search(joined) or due)
                 named = True

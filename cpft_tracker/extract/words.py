@@ -216,7 +216,7 @@ DESCRIBING_VERBS = frozenset(
 # improve…" is still a requirement on the trust (unlike "Staff told us they must often…").
 PROVIDER_SUBJECTS = frozenset(
     """trust provider practice service home hospital organisation board leaders leadership
-    it""".split()
+    hospice clinic agency it""".split()
 )
 
 # Sources of rules. A must/need attributed to one of these describes what the rule says:
@@ -522,6 +522,20 @@ TITLE_BOILERPLATE = (
 
 # Pronouns a title must not leave unresolved ("Embed this in the organisation").
 STANDALONE_PRONOUNS = frozenset("this these those it they them that".split())
+# Heads of a subject that does things itself (the provider, its people, its parts). After
+# "X needs to <verb>" the title drops them ("Review the policy"); any other subject is what
+# the verb is about, so the title keeps it: "Discharge planning needs to start at
+# admission" -> "Ensure discharge planning starts at admission".
+AGENT_HEADS = frozenset(
+    """trust provider practice service services home hospital organisation board leaders
+    leader leadership managers manager team teams directors director executives executive
+    partners partner governors committee division directorate department ward wards unit
+    units agency clinic hospice centre surgery person owner individual nominated registered
+    staff nurses midwives carers doctors clinicians dentists dentist therapists workers
+    colleagues employees volunteers crews paramedics technicians handlers pharmacists
+    physiotherapists porters receptionists surgeons consultants matron matrons gps gp
+    we you i he she they it who""".split()
+)
 # After "this"/"that"/"these"/"those", these words show it is a pronoun, not a determiner:
 # "this clearly articulates", "for this to become", "embed this in", "this is".
 PRONOUN_FOLLOWERS = frozenset(
@@ -553,7 +567,7 @@ AGREE_OBJECTS = frozenset(
 )
 # The organisation itself as a subject ("The trust needs an engagement plan").
 ORGANISATION_WORDS = frozenset(
-    "trust provider practice service home hospital organisation board".split()
+    "trust provider practice service home hospital organisation board hospice clinic agency".split()
 )
 # Before "it"/"they", these open a new clause about the sentence's own subject ("… so they
 # can be active partners", "… demonstrate that it has acted on concerns").
@@ -707,6 +721,15 @@ STAFF_REPORTERS = frozenset(
     """staff nurses midwives carers doctors clinicians dentists therapists workers colleagues
     employees volunteers crews paramedics technicians handlers pharmacists physiotherapists
     porters receptionists""".split()
+    # a quantifier standing for the people just named ("Many told inspectors that they
+    # needed more support"): voices from the floor, not the provider speaking for itself
+    + """many some several most others few""".split()
+)
+# Words that count a noun phrase ("Four staff needed to complete…", "Some nurses needed…"):
+# like NOUN_MODIFIERS they open a subject, not an object.
+COUNT_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve some several many most
+    all few a""".split()
 )
 # A sentence made only of these words names nothing to improve: "Improvements are needed.",
 # "We told the provider it must make improvements.", "Action must be taken to achieve
@@ -719,7 +742,9 @@ VACUOUS_WORDS = frozenset(
     an it its they their we us told also that provider trust service practice home
     location registered manager compliance compliant achieve comply legal requirement
     requirements regulation regulations in on of and however there areas area where for
-    identified found number several have has had""".split()
+    identified found number several have has had obligations services with""".split()
+    # (numbers are not words here: "We told the trust that it must take 14 actions to comply
+    # with its legal obligations" names a count, not what to improve)
 )
 # Verbs and prepositions that take the noun phrase after them as their object: in "…have
 # the information needed to support people", "needed" describes the information.
