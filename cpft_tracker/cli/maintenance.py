@@ -99,7 +99,7 @@ SETTINGS: dict[str, tuple[str, str, str]] = {
     ),
     "provider": (
         "provider_name",
-        "the trust or provider the board paper names (when report titles do not)",
+        "the trust or provider the board paper names, if the report titles do not",
         "from the report titles",
     ),
 }
@@ -117,12 +117,13 @@ def _checked_setting(key: str, value: str) -> str:
                 f"The window is a whole number of days from 0 to 365, e.g. 14 (not '{value}')."
             )
         return str(int(days))
-    name = " ".join(value.split())
+    name = " ".join(value.split(" ")).strip()
     if len(name) > MAX_PROVIDER_LENGTH or visible(name) != name:
         raise UsageProblem(
             f"The provider is a name of up to {MAX_PROVIDER_LENGTH} characters on one line, "
             "e.g. 'Cambridgeshire and Peterborough NHS Foundation Trust'."
         )
+    name = " ".join(name.split())  # doubled spaces made single
     return name  # '' clears it: the board paper names the provider from the report titles
 
 
