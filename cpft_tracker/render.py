@@ -1128,10 +1128,16 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
     table.add_column("When (UTC)", no_wrap=True, min_width=19)
     if happened:
         table.add_column("Happened", no_wrap=True, min_width=10)
-    table.add_column("Who", no_wrap=True, max_width=20, overflow="ellipsis")
+    # Who and Ref wrap within their columns, never cut (issue 13): a long name or a report's
+    # name (report-level events carry it as the ref) takes more lines, not the What column,
+    # which keeps at least half of what is left of the width
+    rest = out.width - 21 - (12 if happened else 0) - 2 - (2 if show_ref else 0)
+    who_w = min(20, max(len(visible(e["by"])) for e in events), max(8, rest // 4))
+    table.add_column("Who", width=max(3, who_w), overflow="fold")
     if show_ref:
-        # report-level events carry the report's name here: keep it from squeezing the rest out
-        table.add_column("Ref", no_wrap=True, max_width=14, overflow="ellipsis")
+        refs = [visible(e.get("ref") or e.get("subject") or "") for e in events]
+        ref_w = min(14, max(3, *(len(r) for r in refs)), max(7, rest // 5))
+        table.add_column("Ref", width=ref_w, overflow="fold")
     table.add_column("What", overflow="fold", min_width=20)
     for e in events:
         what = describe_event(e)
