@@ -224,7 +224,8 @@ def restore(
 
     Checks the backup first (integrity, the audit chain and its history) and refuses while
     anyone has the database open. The file it replaces is kept, with its -wal and -shm
-    files, as PATH.damaged-YYYYmmdd-HHMMSS; then the restored plan is checked.
+    files, beside it as <database>.damaged-YYYYmmdd-HHMMSS; then the restored plan is
+    checked.
 
     Example: cpft-tracker restore plan-backup.db
     """
