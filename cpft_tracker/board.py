@@ -72,6 +72,19 @@ def due_label(action: Mapping[str, Any], today: dt.date) -> str:
     return text
 
 
+def due_soon_label(days: int) -> str:
+    """'Due in the next 14 days': the look-ahead window's count, named the same everywhere."""
+    if days == 0:
+        return "Due today"
+    return f"Due in the next {days} day{'s' if days != 1 else ''}"
+
+
+def window_label(days: int) -> str:
+    """'Look-ahead window: 14 days': the one window (the ``window`` setting) that makes an
+    action amber, that the 'due in the next' count and ``remind`` look ahead by."""
+    return f"Look-ahead window: {days} day{'s' if days != 1 else ''} (amber: due within it)"
+
+
 def board_order(
     rows: Sequence[Mapping[str, Any]], today: dt.date, window: int
 ) -> list[Mapping[str, Any]]:
@@ -124,7 +137,10 @@ def summary_lines(
         ("Overdue", str(figures["overdue"])),
         ("Blocked", str(blocked)),
         ("Unassigned", str(figures["unassigned"])),
-        ("Due in the next 30 days", str(figures["due_next_30_days"])),
+        (
+            due_soon_label(figures["window_days"]),
+            str(figures.get("due_within_window", figures["due_next_30_days"])),
+        ),
     ]
     if figures.get("retired"):
         lines.append(("Retired (not counted above)", str(figures["retired"])))
@@ -192,16 +208,19 @@ class BoardStory:
     ``reports``: the reports the plan comes from (dicts with ``name`` and ``imported_at``);
     ``updates``: per action id, ``Store.latest_updates`` (the events the latest update and
     the blocked reason come from); ``since``: ``progress.changes_since`` (the "what changed
-    since" section) or None.
+    since" section) or None; ``provider_setting``: the ``provider`` setting, when set.
     """
 
     reports: Sequence[Mapping[str, Any]] = ()
     updates: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
     since: Mapping[str, Any] | None = None
+    provider_setting: str | None = None
 
     @property
     def provider(self) -> str | None:
-        """The trust or provider, named the same by every report."""
+        """The trust or provider: the ``provider`` setting, else as every report names it."""
+        if self.provider_setting:
+            return self.provider_setting
         return provider_name([r["name"] for r in self.reports])
 
 
@@ -245,13 +264,40 @@ def update_text(event: Mapping[str, Any]) -> str:
     return f"{text}: {event['note']}" if event.get("note") else f"{text}."
 
 
+def event_day(event: Mapping[str, Any]) -> str:
+    """The ISO date an event happened: its ``--on`` date, else the local day it was recorded."""
+    return str(event.get("occurred_on") or local_day(event["at"]))
+
+
 def latest_update(story: BoardStory | None, action: Mapping[str, Any]) -> str:
     """'6 Mar 2026, Alice Smith: Draft to committee on 9 March', or '' when there is none."""
     events = story.updates.get(action.get("id", -1)) if story else None
     event = events.get("latest") if events else None
     if not event:
         return ""
-    return f"{short_date(local_day(event['at']))}, {event['by']}: {update_text(event)}"
+    return f"{short_date(event_day(event))}, {event['by']}: {update_text(event)}"
+
+
+STORY_FIELDS: tuple[str, ...] = (
+    "latest_update",
+    "latest_update_on",
+    "latest_update_by",
+    "blocked_reason",
+)
+
+
+def story_fields(story: BoardStory | None, action: Mapping[str, Any]) -> dict[str, Any]:
+    """The story of one action for the JSON and CSV exports (docs/json-schemas.md): its latest
+    update's text, the date it happened and who recorded it, and why it is blocked (null
+    for each that does not apply)."""
+    events = story.updates.get(action.get("id", -1)) if story else None
+    event = events.get("latest") if events else None
+    return {
+        "latest_update": update_text(event) if event else None,
+        "latest_update_on": event_day(event) if event else None,
+        "latest_update_by": event["by"] if event else None,
+        "blocked_reason": blocked_reason(story, action) or None,
+    }
 
 
 def blocked_reason(story: BoardStory | None, action: Mapping[str, Any]) -> str:
@@ -309,7 +355,7 @@ def markdown_report(
         out += ["Reports:", "", *[f"- {md_cell(line)}" for line in reports], ""]
     out.append(
         f"{position_label(today, as_of)}. Produced {produced_label(generated_at)}. "
-        f"Amber warning window: {window} days."
+        f"{window_label(window)}."
     )
     if chain_head is not None:
         out += ["", chain_head_label(chain_head) + "."]
@@ -505,7 +551,7 @@ def html_report(
     out += [
         f'<p class="meta" id="position">{esc(position)}.</p>',
         f'<p class="meta" id="produced">Produced {esc(produced_label(generated_at))}. '
-        f"Amber warning window: {window} days.</p>",
+        f"{esc(window_label(window))}.</p>",
         *(
             [f'<p class="meta" id="chain">{esc(chain_head_label(chain_head))}.</p>']
             if chain_head is not None
@@ -596,8 +642,9 @@ def html_report(
         out += ["</tbody>", "</table>", "</section>"]
     out += [
         f"<footer>Produced by cpft-tracker on {esc(produced_label(generated_at))}. {esc(position)}. "
-        "BRAG: Blue complete; Red past due or blocked; Amber due within the window, or no owner or due date; "
-        "Green on track.</footer>",
+        "BRAG: Blue complete; Red past due or blocked; "
+        f"Amber due within the look-ahead window ({window} day{'s' if window != 1 else ''}), "
+        "or no owner or due date; Green on track.</footer>",
         "</body>",
         "</html>",
     ]
@@ -610,5 +657,5 @@ def _update_cell(story: BoardStory, action: Mapping[str, Any]) -> str:
     event = events.get("latest") if events else None
     if not event:
         return ""
-    when = f"{short_date(local_day(event['at']))}, {event['by']}"
+    when = f"{short_date(event_day(event))}, {event['by']}"
     return f'<span class="when">{esc(when)}</span>{esc_lines(update_text(event))}'

@@ -12,7 +12,10 @@ How actions count:
 - ``percent_complete``: complete / total x 100, one decimal place (0.0 when there are none);
 - ``overdue``: past the due date and not complete;
 - ``unassigned``: tracked actions with no owner;
-- ``due_next_30_days``: not complete and due between today and today + 30 days, both included.
+- ``due_within_window``: not complete and due between today and today + the look-ahead
+  window (``window_days``: the ``window`` setting, else 14, or ``--window``), both included:
+  the same window that makes an action amber and that ``remind`` looks ahead by;
+- ``due_next_30_days`` (deprecated, kept for old scripts): the same over a fixed 30 days.
 
 ``--since`` compares the plan at the end of the since-date with the plan at the end of
 the as-of date (both rebuilt the same way as ``--as-of``), so "since 1 March" means
@@ -48,7 +51,8 @@ def _empty_rag() -> dict[str, int]:
 
 
 # Counted actions, the figures' raw material: one per (quality_statement, owner, status,
-# retired) with (total, blue, green, amber, red, overdue, unassigned, due_soon) counts.
+# retired) with (total, blue, green, amber, red, overdue, unassigned, due_soon, due_in_window)
+# counts (due_soon: within the deprecated fixed 30 days; due_in_window: within the window).
 # A plan of any size has a few hundred: every figure and table is a sum over these.
 CountRow = tuple[Any, ...]
 
@@ -61,6 +65,7 @@ def count_rows(rows: Iterable[Mapping[str, Any]], today: dt.date, window: int) -
     """
     today_iso = today.isoformat()
     soon_iso = (today + dt.timedelta(days=DUE_SOON_DAYS)).isoformat()
+    window_iso = (today + dt.timedelta(days=window)).isoformat()
     rated: dict[tuple[Any, ...], tuple[str | None, bool]] = {}
     counts: dict[tuple[Any, ...], list[int]] = {}
     slot = {name: i for i, name in enumerate(RAGS, start=1)}
@@ -73,13 +78,15 @@ def count_rows(rows: Iterable[Mapping[str, Any]], today: dt.date, window: int) -
             rating = rated[rate_key] = (rag_of(r, today, window), is_overdue(r, today))
         c = counts.get(key := (r.get("quality_statement"), owner, status, retired or None))
         if c is None:
-            c = counts[key] = [0] * 8
+            c = counts[key] = [0] * 9
         c[0] += 1
         if rating[0]:
             c[slot[rating[0]]] += 1
         c[5] += rating[1]
         c[6] += not owner
-        c[7] += bool(status != "complete" and due and today_iso <= due <= soon_iso)
+        if status != "complete" and due and not retired:
+            c[7] += today_iso <= due <= soon_iso
+            c[8] += today_iso <= due <= window_iso
     return [(*key, *c) for key, c in counts.items()]
 
 
@@ -90,7 +97,8 @@ def counted_in_sql(sql_rows: Iterable[tuple[Any, ...]]) -> list[CountRow]:
     within the warning window, due within 30 days). Not retired: complete is blue;
     blocked is red; otherwise past due is red, and of the rest, with no owner all are
     amber, with an owner those with no due date or due within the window are amber, the
-    others green. Overdue: past due and not complete; due soon: within 30 days, not complete.
+    others green. Overdue: past due and not complete; due soon: within 30 days (deprecated),
+    and due in the window, both not complete.
     """
     out: list[CountRow] = []
     for qs, owner, status, retired, n, no_due, past, in_window, in_30 in sql_rows:
@@ -120,6 +128,7 @@ def counted_in_sql(sql_rows: Iterable[tuple[Any, ...]]) -> list[CountRow]:
                 past if live else 0,
                 n if not owner and not retired else 0,
                 in_30 if live else 0,
+                in_window if live else 0,
             )
         )
     return out
@@ -137,7 +146,7 @@ def _group_entry(name: Any) -> dict[str, Any]:
 
 
 def _add(groups: dict[Any, dict[str, Any]], name: Any, row: CountRow) -> None:
-    _, _, status, _, n, blue, green, amber, red, overdue, _, _ = row
+    _, _, status, _, n, blue, green, amber, red, overdue, _, _, _ = row
     g = groups.get(name)
     if g is None:
         g = groups[name] = _group_entry(name)
@@ -163,13 +172,13 @@ def figures(
     by name with case ignored (unassigned last, name null); by status, every status in
     workflow order (zero counts included).
     """
-    total = complete = overdue = unassigned = due_soon = retired = 0
+    total = complete = overdue = unassigned = due_soon = in_window = retired = 0
     rag_counts = _empty_rag()
     by_qs: dict[Any, dict[str, Any]] = {}
     by_owner: dict[Any, dict[str, Any]] = {}
     by_status: dict[Any, dict[str, Any]] = {s: _group_entry(s) for s in STATUSES}
     for row in counts:
-        qs, owner, status, is_retired, n, blue, green, amber, red, late, no_owner, soon = row
+        qs, owner, status, is_retired, n, blue, green, amber, red, late, no_owner, soon, near = row
         if is_retired:
             retired += n
             continue
@@ -178,6 +187,7 @@ def figures(
         overdue += late
         unassigned += no_owner
         due_soon += soon
+        in_window += near
         for name, k in zip(RAGS, (blue, green, amber, red), strict=True):
             rag_counts[name] += k
         _add(by_qs, qs, row)
@@ -195,6 +205,7 @@ def figures(
         "rag": rag_counts,
         "overdue": overdue,
         "unassigned": unassigned,
+        "due_within_window": in_window,
         "due_next_30_days": due_soon,
         "retired": retired,
         "by_quality_statement": sorted(

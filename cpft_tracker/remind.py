@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cpft_tracker.models import days_overdue
+from cpft_tracker.models import DEFAULT_WINDOW_DAYS, days_overdue
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 JSON_SCHEMA_VERSION = 1
 # The action fields ``select`` reads (``actions_as_of`` reads no others).
 REMIND_FIELDS = ("id", "ref", "title", "due", "status", "report", "owner", "owner_email", "retired")
-DEFAULT_WITHIN_DAYS = 7
+# The look-ahead window (``settings window``, as progress and the board paper use it).
+DEFAULT_WITHIN_DAYS = DEFAULT_WINDOW_DAYS
 UNASSIGNED = "unassigned"
 KIND_OWNER = "owner"
 KIND_ESCALATION = "escalation"
@@ -231,6 +232,12 @@ def next_time(every: int, as_of: dt.date) -> str:
     return f"at the first reminder run from {long_date(as_of + dt.timedelta(days=every))}"
 
 
+def due_next(within: int) -> str:
+    """'due in the next 14 days' ('due today' for 0): the look-ahead window, worded as
+    ``progress`` and the board paper word it."""
+    return "due today" if within == 0 else f"due in the next {plural(within, 'day')}"
+
+
 def _counts_text(items: Sequence[Item], within: int) -> str:
     overdue = sum(1 for i in items if i.overdue)
     soon = len(items) - overdue
@@ -238,7 +245,7 @@ def _counts_text(items: Sequence[Item], within: int) -> str:
     if overdue:
         parts.append(f"{overdue} overdue")
     if soon:
-        parts.append(f"{soon} due within {plural(within, 'day')}")
+        parts.append(f"{soon} {due_next(within)}")
     return ", ".join(parts) or "none"
 
 
@@ -268,7 +275,7 @@ def digest_text(
     if not selection.groups:
         return ""
     lines = [
-        f"CQC improvement actions overdue or due within {plural(selection.within, 'day')}, "
+        f"CQC improvement actions overdue or {due_next(selection.within)}, "
         f"as of {long_date(selection.as_of)}",
         f"{selection.overdue_count} overdue, {selection.due_soon_count} due soon, "
         f"{plural(len(selection.owner_groups()), 'owner')}"
@@ -398,7 +405,7 @@ def owner_text(group: Group, *, as_of: dt.date, within: int, every: int) -> str:
     ]
     for heading, items in (
         ("Overdue", group.overdue),
-        (f"Due within {plural(within, 'day')}", group.due_soon),
+        (due_next(within).capitalize(), group.due_soon),
     ):
         if items:
             lines += ["", f"{heading}:"]
@@ -465,7 +472,7 @@ def owner_html(group: Group, *, as_of: dt.date, within: int, every: int) -> str:
     ]
     for heading, items in (
         ("Overdue", group.overdue),
-        (f"Due within {plural(within, 'day')}", group.due_soon),
+        (due_next(within).capitalize(), group.due_soon),
     ):
         if items:
             parts += [f"<h3>{html.escape(heading)}</h3>", _html_items(items)]

@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_str  # C implementation when available
 from typing import TYPE_CHECKING, Any
 
-from cpft_tracker.board import NO_STATEMENT, RAG_WORDS, long_date, short_date
+from cpft_tracker.board import (
+    NO_STATEMENT,
+    RAG_WORDS,
+    STORY_FIELDS,
+    BoardStory,
+    due_soon_label,
+    long_date,
+    short_date,
+    story_fields,
+    window_label,
+)
 from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of, ref_order
 from cpft_tracker.textsafe import visible, visible_values
 
@@ -95,14 +105,20 @@ def utc_now_iso() -> str:
 
 
 def export_record(
-    action: Mapping[str, Any], today: dt.date, window: int = DEFAULT_WINDOW_DAYS
+    action: Mapping[str, Any],
+    today: dt.date,
+    window: int = DEFAULT_WINDOW_DAYS,
+    story: BoardStory | None = None,
 ) -> dict[str, Any]:
-    """One action as the documented export object."""
+    """One action as the documented export object; with ``story`` (``export``), its latest
+    update and blocked reason too (``board.STORY_FIELDS``)."""
     record = {name: action.get(name) for name in EXPORT_FIELDS}
     record["rag"] = rag_of(action, today, window)
     record["in_source"] = bool(action.get("in_source", True))
     record["review"] = action.get("review") or "accepted"
     record["possible_duplicates"] = duplicate_refs(action)
+    if story is not None:
+        record.update(story_fields(story, action))
     return record
 
 
@@ -138,6 +154,7 @@ def actions_json_chunks(
     window: int = DEFAULT_WINDOW_DAYS,
     as_of: str | None = None,
     since: Mapping[str, Any] | None = None,
+    story: BoardStory | None = None,
 ) -> Iterator[str]:
     """:func:`actions_json` as it is produced: the head, one piece per action, the tail.
 
@@ -157,7 +174,7 @@ def actions_json_chunks(
     sep = ',\n  "actions": [\n    '
     for action in actions:
         yield text + sep
-        text = _record_json(export_record(action, today, window))
+        text = _record_json(export_record(action, today, window, story))
         sep = ",\n    "
     tail = "\n}\n"
     if since is not None:
@@ -314,21 +331,21 @@ def actions_csv_lines(
     today: dt.date,
     window: int = DEFAULT_WINDOW_DAYS,
     bom: bool = True,
+    story: BoardStory | None = None,
 ) -> Iterator[str]:
     """The CSV export (BOM, header, one line per action) as it is produced: see ``actions_json_chunks``.
 
     ``bom``: start with the byte-order mark Excel needs to read UTF-8 (a file); not on a
     pipe, where ``cut`` and ``csv.DictReader`` would read it as part of the first name.
     """
-    records = (export_record(a, today, window) for a in actions)
-    return csv_lines(EXPORT_FIELDS, (_csv_row(r) for r in records), bom=bom)
+    fields = EXPORT_FIELDS + (STORY_FIELDS if story is not None else ())
+    records = (export_record(a, today, window, story) for a in actions)
+    return csv_lines(fields, (_csv_row(r, fields) for r in records), bom=bom)
 
 
-def _csv_row(record: Mapping[str, Any]) -> list[Any]:
+def _csv_row(record: Mapping[str, Any], fields: Sequence[str] = EXPORT_FIELDS) -> list[Any]:
     """One export record as CSV cells: a list of refs is one cell, "CPFT-10; CPFT-14"."""
-    return [
-        "; ".join(record[f]) if f == "possible_duplicates" else record[f] for f in EXPORT_FIELDS
-    ]
+    return ["; ".join(record[f]) if f == "possible_duplicates" else record[f] for f in fields]
 
 
 SHOW_SCHEMA_VERSION = 1
@@ -712,7 +729,7 @@ def print_progress(
         brag.append((f"{RAG_WORDS[name]} {figures['rag'][name]}", RAG_STYLE[name]))
     extra = (
         f"Overdue {figures['overdue']}  Unassigned {figures['unassigned']}  "
-        f"Due in the next 30 days {figures['due_next_30_days']}"
+        f"{due_soon_label(figures['window_days'])} {figures['due_within_window']}"
     )
     if figures.get("retired"):
         extra += f"  Retired {figures['retired']} (not counted)"
@@ -725,7 +742,7 @@ def print_progress(
         ],
         brag,
         [(extra, None)],
-        [(f"Amber warning window: {figures['window_days']} days", "dim")],
+        [(window_label(figures["window_days"]), "dim")],
     ]
     keyed = False
     for grouping in groupings:
@@ -1111,10 +1128,16 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
     table.add_column("When (UTC)", no_wrap=True, min_width=19)
     if happened:
         table.add_column("Happened", no_wrap=True, min_width=10)
-    table.add_column("Who", no_wrap=True, max_width=20, overflow="ellipsis")
+    # Who and Ref wrap within their columns, never cut (issue 13): a long name or a report's
+    # name (report-level events carry it as the ref) takes more lines, not the What column,
+    # which keeps at least half of what is left of the width
+    rest = out.width - 21 - (12 if happened else 0) - 2 - (2 if show_ref else 0)
+    who_w = min(20, max(len(visible(e["by"])) for e in events), max(8, rest // 4))
+    table.add_column("Who", width=max(3, who_w), overflow="fold")
     if show_ref:
-        # report-level events carry the report's name here: keep it from squeezing the rest out
-        table.add_column("Ref", no_wrap=True, max_width=14, overflow="ellipsis")
+        refs = [visible(e.get("ref") or e.get("subject") or "") for e in events]
+        ref_w = min(14, max(3, *(len(r) for r in refs)), max(7, rest // 5))
+        table.add_column("Ref", width=ref_w, overflow="fold")
     table.add_column("What", overflow="fold", min_width=20)
     for e in events:
         what = describe_event(e)
@@ -1218,12 +1241,12 @@ def print_progress_rich(
     out.print(brag)
     extra = (
         f"Overdue {figures['overdue']}  Unassigned {figures['unassigned']}  "
-        f"Due in the next 30 days {figures['due_next_30_days']}"
+        f"{due_soon_label(figures['window_days'])} {figures['due_within_window']}"
     )
     if figures.get("retired"):
         extra += f"  Retired {figures['retired']} (not counted)"
     out.print(Text(extra))
-    out.print(Text(f"Amber warning window: {figures['window_days']} days", style="dim"))
+    out.print(Text(window_label(figures["window_days"]), style="dim"))
     keyed = False
     for grouping in groupings:
         entries = figures[GROUP_KEYS[grouping]]

@@ -25,7 +25,7 @@ from cpft_tracker.board import (
     blocked_reason,
     board_order,
     chain_head_label,
-    local_day,
+    event_day,
     long_date,
     position_label,
     produced_label,
@@ -35,6 +35,7 @@ from cpft_tracker.board import (
     since_rows,
     summary_lines,
     update_text,
+    window_label,
 )
 from cpft_tracker.models import days_overdue, is_overdue, rag_of
 
@@ -197,13 +198,7 @@ def _summary_sheet(
         label = ("Reports" if len(lines) > 1 else "Report") if i == 0 else ""
         sheet.append([sheet.cell(label, font=sheet.bold), sheet.cell(line)])
     sheet.append([sheet.cell(f"{position_label(today, as_of)}.")])
-    sheet.append(
-        [
-            sheet.cell(
-                f"Produced {produced_label(generated_at)}. Amber warning window: {window} days."
-            )
-        ]
-    )
+    sheet.append([sheet.cell(f"Produced {produced_label(generated_at)}. {window_label(window)}.")])
     sheet.append([])
     sheet.append(
         [sheet.cell("Measure", font=sheet.bold, fill=sheet.header_fill)]
@@ -261,7 +256,7 @@ def _actions_sheet(
             RAG_WORDS.get(rating or "", "Retired" if r.get("retired") else ""),
             blocked_reason(story, r) or None,
             update_text(latest) if latest else None,
-            _day(local_day(latest["at"])) if latest else None,
+            _day(event_day(latest)) if latest else None,
             latest["by"] if latest else None,
             r.get("evidence"),
             r.get("retired"),

@@ -26,8 +26,12 @@ class Row:
     status: str = "not-started"
 
 
-def make_plan(db: Path, rows: Sequence[Row], *, prefix: str = "T") -> list[str]:
-    """Create one report with an action per row; return the references (T-01, T-02, ...)."""
+def make_plan(
+    db: Path, rows: Sequence[Row], *, prefix: str = "T", window: int | None = None
+) -> list[str]:
+    """Create one report with an action per row; return the references (T-01, T-02, ...).
+
+    ``window``: set the look-ahead window (``settings window N``) as a trust would, once."""
     reqs = [
         Requirement(
             text=f"The trust must do thing {i}: {r.title}",
@@ -62,6 +66,8 @@ def make_plan(db: Path, rows: Sequence[Row], *, prefix: str = "T") -> list[str]:
                 store.set_status([ref], "complete", evidence="Board minutes", by="Test Lead")
             elif r.status != "not-started":
                 store.set_status([ref], r.status, by="Test Lead")
+        if window is not None:
+            store.set_setting("warning_window_days", str(window), by="Test Lead")
     finally:
         store.close()
     return refs

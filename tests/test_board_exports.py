@@ -79,7 +79,7 @@ EXPECTED_MARKDOWN = r"""## CQC action plan: progress
 
 Report: Cambridgeshire and Peterborough NHS Foundation Trust — Report from 17 July 2025 assessment (imported 1 Feb 2026).
 
-Plan as at 10 March 2026. Produced 2026-03-10 08:30 UTC. Amber warning window: 14 days.
+Plan as at 10 March 2026. Produced 2026-03-10 08:30 UTC. Look-ahead window: 14 days (amber: due within it).
 
 | Measure | Number |
 | --- | ---: |
@@ -92,7 +92,7 @@ Plan as at 10 March 2026. Produced 2026-03-10 08:30 UTC. Amber warning window: 1
 | Overdue | 1 |
 | Blocked | 1 |
 | Unassigned | 1 |
-| Due in the next 30 days | 1 |
+| Due in the next 14 days | 1 |
 | Retired (not counted above) | 1 |
 
 ### Freedom to speak up
@@ -196,6 +196,10 @@ def test_json_export_exact_record(board: Store, runner: CliRunner) -> None:
         "review_reason": None,
         "possible_duplicates": [],
         "version": 18,
+        "latest_update": None,
+        "latest_update_on": None,
+        "latest_update_by": None,
+        "blocked_reason": None,
     }
 
 
@@ -204,12 +208,40 @@ def test_csv_export_exact(board: Store, runner: CliRunner) -> None:
     assert text == (
         "ref,report,requirement,title,context,section,keyword,quality_statement,owner,owner_email,"
         "due,status,rag,evidence,retired,in_source,created_at,updated_at,"
-        "matched,rule,confidence,review,review_reason,possible_duplicates,version\r\n"
+        "matched,rule,confidence,review,review_reason,possible_duplicates,version,"
+        "latest_update,latest_update_on,latest_update_by,blocked_reason\r\n"
         f"E-04,{TRUST_REPORT},The trust must speak-up guardian in post (E 4).,Speak-up guardian in post,"
         "Context for Speak-up guardian in post.,Well-led,must,Freedom to speak up,Bob Jones,,2026-02-28,"
         'complete,blue,"Minutes 3 March\nItem 7 & <img src=x onerror=alert(2)>",,true,'
-        "2026-02-01T09:00:00.000000Z,2026-02-02T09:00:00.000000Z,must,must,high,accepted,,,22\r\n"
+        "2026-02-01T09:00:00.000000Z,2026-02-02T09:00:00.000000Z,must,must,high,accepted,,,22,"
+        "Status changed to complete.,2026-02-02,Bob Jones,\r\n"
     )
+
+
+def test_json_and_csv_exports_carry_the_latest_update_and_blocked_reason(
+    board: Store, runner: CliRunner
+) -> None:
+    story = ("latest_update", "latest_update_on", "latest_update_by", "blocked_reason")
+    actions = {a["ref"]: a for a in as_json(export(runner))["actions"]}
+    assert {k: actions["E-02"][k] for k in story} == {
+        "latest_update": "Status changed to blocked: Waiting for the new risk system",
+        "latest_update_on": "2026-03-05",
+        "latest_update_by": "Alice Smith",
+        "blocked_reason": "Waiting for the new risk system",
+    }
+    assert {k: actions["E-01"][k] for k in story} == {
+        "latest_update": "Draft framework to committee on 9 March",
+        "latest_update_on": "2026-03-05",
+        "latest_update_by": "Alice Smith",
+        "blocked_reason": None,
+    }
+    rows = {r["ref"]: r for r in csv.DictReader(io.StringIO(export(runner, "--format", "csv")))}
+    assert rows["E-02"]["blocked_reason"] == "Waiting for the new risk system"
+    assert rows["E-01"]["latest_update_on"] == "2026-03-05"
+    # as the plan stood on 4 March: not blocked yet, and the note not written
+    early = {a["ref"]: a for a in as_json(export(runner, "--as-of", "04/03/2026"))["actions"]}
+    assert early["E-02"]["blocked_reason"] is None
+    assert early["E-01"]["latest_update"] == "Status changed to in-progress."
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
@@ -255,7 +287,7 @@ EXPECTED_HTML_BODY = """<body>
 <h1>CQC action plan: progress</h1>
 <p class="meta" id="reports">Report: Cambridgeshire and Peterborough NHS Foundation Trust — Report from 17 July 2025 assessment (imported 1 Feb 2026).</p>
 <p class="meta" id="position">Plan as at 10 March 2026.</p>
-<p class="meta" id="produced">Produced 2026-03-10 08:30 UTC. Amber warning window: 14 days.</p>
+<p class="meta" id="produced">Produced 2026-03-10 08:30 UTC. Look-ahead window: 14 days (amber: due within it).</p>
 </header>
 <section id="summary">
 <h2>Summary</h2>
@@ -271,7 +303,7 @@ EXPECTED_HTML_BODY = """<body>
 <li><span class="n">1</span>Overdue</li>
 <li><span class="n">1</span>Blocked</li>
 <li><span class="n">1</span>Unassigned</li>
-<li><span class="n">1</span>Due in the next 30 days</li>
+<li><span class="n">1</span>Due in the next 14 days</li>
 <li><span class="n">1</span>Retired (not counted above)</li>
 </ul>
 <svg class="chart" xmlns="http://www.w3.org/2000/svg" width="600" height="144" viewBox="0 0 600 144" role="img" aria-labelledby="brag-chart-title">
@@ -331,7 +363,7 @@ EXPECTED_HTML_BODY = """<body>
 </tbody>
 </table>
 </section>
-<footer>Produced by cpft-tracker on 2026-03-10 08:30 UTC. Plan as at 10 March 2026. BRAG: Blue complete; Red past due or blocked; Amber due within the window, or no owner or due date; Green on track.</footer>
+<footer>Produced by cpft-tracker on 2026-03-10 08:30 UTC. Plan as at 10 March 2026. BRAG: Blue complete; Red past due or blocked; Amber due within the look-ahead window (14 days), or no owner or due date; Green on track.</footer>
 </body>
 </html>
 """

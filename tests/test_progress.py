@@ -127,6 +127,7 @@ def test_progress_json_figures(plan: Store, runner: CliRunner) -> None:
             "rag",
             "overdue",
             "unassigned",
+            "due_within_window",
             "due_next_30_days",
             "retired",
             "since",
@@ -142,6 +143,7 @@ def test_progress_json_figures(plan: Store, runner: CliRunner) -> None:
         "rag": {"blue": 1, "green": 1, "amber": 4, "red": 2},
         "overdue": 1,
         "unassigned": 1,
+        "due_within_window": 2,
         "due_next_30_days": 3,
         "retired": 1,
         "since": None,
@@ -224,14 +226,14 @@ def test_window_option_and_setting(plan: Store, runner: CliRunner) -> None:
     changed = runner.invoke(app, ["settings", "window", "21"])
     assert (changed.exit_code, changed.stderr) == (
         0,
-        "window: 14 -> 21 (the amber warning window in days, for BRAG).\n",
+        "window: 14 -> 21 (the look-ahead window in days: amber, 'due in the next', remind).\n",
     )
     assert progress_json(runner)["window_days"] == 21
     assert progress_json(runner)["rag"]["green"] == 0
     assert progress_json(runner, "--window", "14")["rag"]["green"] == 1  # the option wins
     shown = runner.invoke(app, ["settings"])
-    assert (
-        shown.stdout == "window = 21    the amber warning window in days, for BRAG (default 14)\n"
+    assert shown.stdout.splitlines()[0] == (
+        "window = 21    the look-ahead window in days: amber, 'due in the next', remind (default 14)"
     )
     assert plan.history(limit=1)[0]["field"] == "setting warning_window_days"  # audited
 
@@ -246,7 +248,7 @@ def test_settings_refuses_bad_values(plan: Store, runner: CliRunner) -> None:
     unknown = runner.invoke(app, ["settings", "colour", "red"])
     assert (unknown.exit_code, unknown.stderr) == (
         2,
-        "Error: There is no setting 'colour'. Settings: window.\n",
+        "Error: There is no setting 'colour'. Settings: window, provider.\n",
     )
 
 
@@ -255,8 +257,8 @@ Action plan progress on 10 March 2026
 
 Complete  1 of 8 (12.5%)  ███░░░░░░░░░░░░░░░░░
 BRAG      Blue 1  Green 1  Amber 4  Red 2
-Overdue 1  Unassigned 1  Due in the next 30 days 3  Retired 1 (not counted)
-Amber warning window: 14 days
+Overdue 1  Unassigned 1  Due in the next 14 days 2  Retired 1 (not counted)
+Look-ahead window: 14 days (amber: due within it)
 
 By quality statement
 Name                                       Actions  Done  % done  Blue  Green  Amber  Red  Overdue

@@ -55,7 +55,7 @@ def plan_rows() -> list[Row]:
 @pytest.fixture
 def plan(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setenv("CPFT_TRACKER_TODAY", TODAY)
-    return make_plan(db_path, plan_rows())
+    return make_plan(db_path, plan_rows(), window=7)  # this trust looks a week ahead
 
 
 def invoke(runner: CliRunner, *args: str) -> tuple[int, str, str]:
@@ -64,7 +64,7 @@ def invoke(runner: CliRunner, *args: str) -> tuple[int, str, str]:
 
 
 EXPECTED_DIGEST = """\
-CQC improvement actions overdue or due within 7 days, as of Tuesday 10 March 2026
+CQC improvement actions overdue or due in the next 7 days, as of Tuesday 10 March 2026
 4 overdue, 2 due soon, 3 owners, 1 unassigned
 
 Chief Executive (no email address)
@@ -307,7 +307,7 @@ def test_dry_run_prints_messages_and_records_nothing(
     assert code == 0
     assert out.startswith(
         "To: dn@example.nhs.uk\n"
-        "Subject: CQC improvement actions: 1 overdue, 1 due within 7 days\n\nDear Director of Nursing,"
+        "Subject: CQC improvement actions: 1 overdue, 1 due in the next 7 days\n\nDear Director of Nursing,"
     )
     assert "To: bob@example.nhs.uk\nSubject:" in out and "Dear Bob <b>&co," in out
     assert (
@@ -385,7 +385,7 @@ def test_cron_subprocess_empty_then_digest(
     make_plan(quiet, [Row("Later", "A", "a@example.nhs.uk", "2026-06-01")])
     done = run_cli("--db", str(quiet), "remind", "--fail-if-overdue")
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")  # cron mails nothing
-    make_plan(db_path, plan_rows())
+    make_plan(db_path, plan_rows(), window=7)
     done = run_cli("--db", str(db_path), "remind")
     assert (done.returncode, done.stdout, done.stderr) == (0, EXPECTED_DIGEST, "")
     done = run_cli("--db", str(db_path), "remind", "--fail-if-overdue", "--format", "json")

@@ -76,7 +76,7 @@ def test_each_owner_gets_their_own_list(
     code, out, err = send(runner)
     assert code == 0
     assert out.startswith(
-        "CQC improvement actions overdue or due within 7 days"
+        "CQC improvement actions overdue or due in the next 14 days"
     )  # the digest for MAILTO
     assert "Sent 2 reminders: bob@example.nhs.uk, dn@example.nhs.uk." in err
     assert "No email address for Chief Executive (1 action)" in err
@@ -88,7 +88,7 @@ def test_each_owner_gets_their_own_list(
     msg = dn.message
     assert msg["To"] == f"Director of Nursing <{DN}>"
     assert msg["From"] == "Governance Team <governance@example.nhs.uk>"
-    assert msg["Subject"] == "CQC improvement actions: 1 overdue, 1 due within 7 days"
+    assert msg["Subject"] == "CQC improvement actions: 1 overdue, 1 due in the next 14 days"
     assert msg["Bcc"] is None and msg["Cc"] is None
     text = dn.part("plain")
     assert "Dear Director of Nursing," in text
@@ -154,7 +154,7 @@ def test_a_new_action_is_sent_even_when_others_were_sent_today(
     (_, second) = sink.to(DN)
     text = second.part("plain")
     assert "T-03" in text and "T-01" not in text  # only what they have not heard about today
-    assert second.message["Subject"] == "CQC improvement actions: 1 due within 7 days"
+    assert second.message["Subject"] == "CQC improvement actions: 1 due in the next 14 days"
 
 
 def test_escalation_summary_goes_to_the_lead(
@@ -282,7 +282,7 @@ def test_cron_runs_it_as_a_subprocess(
     done = run_cli("--db", str(db_path), "remind", "--send", "--fail-if-overdue")
     assert done.returncode == 1  # sent fine, and something is overdue
     assert done.stdout.startswith(
-        "CQC improvement actions overdue or due within 7 days, as of Tuesday 10 March 2026"
+        "CQC improvement actions overdue or due in the next 14 days, as of Tuesday 10 March 2026"
     )
     assert "Sent 2 reminders" in done.stderr and done.stderr.endswith("4 actions overdue.\n")
     assert len(sink.received) == 2

@@ -117,7 +117,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "settings": (
         "cpft_tracker.cli.maintenance:settings",
-        "Show the settings, or change one: 'cpft-tracker settings window 21' (amber warning window).",
+        "Show the settings, or change one: the look-ahead window or the provider's name.",
     ),
     "backup": (
         "cpft_tracker.cli.maintenance:backup",

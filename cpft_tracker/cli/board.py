@@ -287,11 +287,19 @@ def export(
         else None
     )
     text: str | bytes | Iterable[str]
+    if fmt in ("json", "csv"):
+        from cpft_tracker.asof import cutoff_utc
+        from cpft_tracker.board import BoardStory
+
+        cutoff = cutoff_utc(as_of_day) if as_of_day is not None else None
+        updates = BoardStory(updates=store.latest_updates(cutoff))  # latest update, blocked reason
     if fmt == "json":
-        text = render.actions_json_chunks(actions, today=today, window=win, since=changes)
+        text = render.actions_json_chunks(
+            actions, today=today, window=win, since=changes, story=updates
+        )
     elif fmt == "csv":
         bom = output not in (None, "-") and not no_bom  # Excel needs it; a pipe does not
-        text = render.actions_csv_lines(actions, today=today, window=win, bom=bom)
+        text = render.actions_csv_lines(actions, today=today, window=win, bom=bom, story=updates)
     else:
         from cpft_tracker import board
         from cpft_tracker.asof import awaiting_review
@@ -332,4 +340,8 @@ def _board_story(store: Any, actions: Iterable[dict[str, Any]], as_of_day: Any) 
     shown = {r["report"] for r in actions}
     if shown:
         reports = [r for r in reports if r["name"] in shown]
-    return BoardStory(reports=reports, updates=store.latest_updates(cutoff))
+    return BoardStory(
+        reports=reports,
+        updates=store.latest_updates(cutoff),
+        provider_setting=store.setting("provider_name") or None,
+    )

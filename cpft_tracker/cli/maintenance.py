@@ -92,20 +92,57 @@ def info(
 
 
 SETTINGS: dict[str, tuple[str, str, str]] = {
-    "window": ("warning_window_days", "the amber warning window in days, for BRAG", "14"),
+    "window": (
+        "warning_window_days",
+        "the look-ahead window in days: amber, 'due in the next', remind",
+        "14",
+    ),
+    "provider": (
+        "provider_name",
+        "the trust or provider the board paper names, if the report titles do not",
+        "from the report titles",
+    ),
 }
+MAX_PROVIDER_LENGTH = 200
+
+
+def _checked_setting(key: str, value: str) -> str:
+    """A setting's new value as stored, or a UsageProblem saying what to give instead."""
+    from cpft_tracker.textsafe import visible
+
+    if key == "window":
+        days = value.strip()
+        if not days.isdigit() or int(days) > 365:
+            raise UsageProblem(
+                f"The window is a whole number of days from 0 to 365, e.g. 14 (not '{value}')."
+            )
+        return str(int(days))
+    name = " ".join(value.split(" ")).strip()
+    if len(name) > MAX_PROVIDER_LENGTH or visible(name) != name:
+        raise UsageProblem(
+            f"The provider is a name of up to {MAX_PROVIDER_LENGTH} characters on one line, "
+            "e.g. 'Cambridgeshire and Peterborough NHS Foundation Trust'."
+        )
+    name = " ".join(name.split())  # doubled spaces made single
+    return name  # '' clears it: the board paper names the provider from the report titles
 
 
 def settings(
     name: Annotated[
-        str | None, typer.Argument(metavar="[NAME]", help="The setting, e.g. window.")
+        str | None, typer.Argument(metavar="[NAME]", help="The setting: window or provider.")
     ] = None,
     value: Annotated[
-        str | None, typer.Argument(metavar="[VALUE]", help="Its new value, e.g. 21.")
+        str | None,
+        typer.Argument(metavar="[VALUE]", help="Its new value, e.g. 21 ('' clears provider)."),
     ] = None,
     by: By = None,
 ) -> None:
-    """Show the settings, or change one: 'cpft-tracker settings window 21' (amber warning window).
+    """Show the settings, or change one: the look-ahead window or the provider's name.
+
+    window (days, default 14) is the one look-ahead window: an action due within it is
+    amber, progress and the board paper count those "due in the next N days", and
+    remind lists them (--window and remind --within override it once). provider names
+    the trust in the board paper when the report titles do not ('' clears it).
 
     Example: cpft-tracker settings window 21
     """
@@ -124,19 +161,18 @@ def settings(
         store = open_store(readonly=True)
         show_line(store.setting(stored_key) or default)
         return
-    days = value.strip()
-    if not days.isdigit() or int(days) > 365:
-        raise UsageProblem(
-            f"The window is a whole number of days from 0 to 365, e.g. 14 (not '{value}')."
-        )
+    new = _checked_setting(key, value)
     from cpft_tracker.store import who
 
     store = open_store()
-    change = store.set_setting(stored_key, str(int(days)), by=who(by))
+    if new == "" and store.setting(stored_key) is None:
+        say(f"No change: {key} is not set.")
+        return
+    change = store.set_setting(stored_key, new, by=who(by))
     if change is None:
-        say(f"No change: {key} is already {int(days)}.")
+        say(f"No change: {key} is already {new}.")
     else:
-        say(f"{key}: {change.old or default} -> {change.new} ({what}).")
+        say(f"{key}: {change.old or default} -> {change.new or default} ({what}).")
 
 
 def backup(
@@ -188,7 +224,8 @@ def restore(
 
     Checks the backup first (integrity, the audit chain and its history) and refuses while
     anyone has the database open. The file it replaces is kept, with its -wal and -shm
-    files, as PATH.damaged-YYYYmmdd-HHMMSS; then the restored plan is checked.
+    files, beside it as <database>.damaged-YYYYmmdd-HHMMSS; then the restored plan is
+    checked.
 
     Example: cpft-tracker restore plan-backup.db
     """

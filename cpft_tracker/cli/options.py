@@ -44,7 +44,8 @@ def today_date() -> Any:
 
 
 def window_days(store: Any, option: int | None) -> int:
-    """The BRAG warning window: --window, else the stored setting, else 14 days."""
+    """The look-ahead window: --window, else the 'window' setting, else 14 days. One window:
+    amber (due within it), 'due in the next N days' and remind's default --within."""
     from cpft_tracker.models import DEFAULT_WINDOW_DAYS
 
     if option is not None:
@@ -202,7 +203,8 @@ Window = Annotated[
     typer.Option(
         "--window",
         metavar="DAYS",
-        help="Amber warning window in days (default: the 'window' setting, else 14).",
+        help="Look-ahead window in days, for this command only: amber and 'due in the next' "
+        "(default: the 'window' setting, else 14).",
     ),
 ]
 

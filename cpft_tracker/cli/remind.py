@@ -16,6 +16,7 @@ from cpft_tracker.cli.options import (
     check_format,
     open_store,
     today_date,
+    window_days,
 )
 from cpft_tracker.cli.output import say
 from cpft_tracker.errors import (
@@ -41,14 +42,15 @@ def _opt(
 
 def remind(
     within: Annotated[
-        int,
+        int | None,
         _opt(
             "--within",
             metavar="DAYS",
             env="REMIND_WITHIN",
-            help="Also list actions due within this many days.",
+            help="Also list actions due within this many days "
+            "(default: the look-ahead window, the 'window' setting, else 14).",
         ),
-    ] = 7,
+    ] = None,
     as_of: Annotated[
         str | None,
         _opt("--as-of", metavar="DATE", help="Report as the plan stood at the end of this date."),
@@ -172,7 +174,7 @@ def remind(
 
     fmt = check_format(fmt, ("text", "json"))
     # bounded, so no date arithmetic can overflow (issue 14, finding 11)
-    if not 0 <= within <= MAX_DAYS:
+    if within is not None and not 0 <= within <= MAX_DAYS:
         raise UsageProblem(
             f"--within must be a whole number of days from 0 to {MAX_DAYS}, e.g. --within 7."
         )
@@ -225,6 +227,8 @@ def remind(
         ):  # fail now, before any email, if the database cannot record what is sent
             pass
     as_of_day = day or today
+    if within is None:  # the one look-ahead window, as progress and the board paper use it
+        within = window_days(store, None)
     selection = r.select(r.actions_as_of(store, day), as_of=as_of_day, within=within)
 
     deliveries: list[r.Delivery] = []

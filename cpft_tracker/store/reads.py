@@ -237,7 +237,8 @@ class PlanReads(PlanViews):
         Keyed by action id: ``latest`` (its newest note or status change), ``blocked`` (its
         newest change of status to blocked) and ``noted`` (its newest event carrying a note:
         a progress note, or a note given with a status change); each an event dict (``at``,
-        ``by``, ``field``, ``old``, ``new``, ``note``) or None. Actions with none are absent.
+        ``by``, ``field``, ``old``, ``new``, ``note``, ``occurred_on``) or None. Actions with
+        none are absent.
         """
         where = "action_id IS NOT NULL AND field IN ('note', 'status')"
         params: list[Any] = []
@@ -256,7 +257,7 @@ class PlanReads(PlanViews):
         for start in range(0, len(ids), 50_000):
             chunk = ids[start : start + 50_000]
             for row in self.conn.execute(
-                "SELECT id, at, by, field, old, new, note FROM events"  # noqa: S608
+                "SELECT id, at, by, field, old, new, note, occurred_on FROM events"  # noqa: S608
                 f" WHERE {dialect.in_list('id')}",
                 [json.dumps(chunk)],
             ):
