@@ -91,7 +91,7 @@ class StoreConnection:
                     )
                 if not create:
                     raise DatabaseMissing(
-                        f"No action plan in the PostgreSQL database {where}. Run 'cpft-tracker init' "
+                        f"No action plan database at {where} (that PostgreSQL database has no plan yet). Run 'cpft-tracker init' "
                         "or import a report first, or point --db (or CPFT_TRACKER_DB) at your plan."
                     )
             if len(applied) < len(known):
