@@ -294,3 +294,43 @@ def _size(n: int) -> str:
     if n < 1024 * 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n / (1024 * 1024):.1f} MB"
+
+
+def copy(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar="URL_OR_PATH",
+            help="The new, empty database: postgresql://user@host/dbname, or an SQLite file path.",
+        ),
+    ],
+) -> None:
+    """Copy the whole plan, with its history, into a new empty database (SQLite or PostgreSQL).
+
+    Every table and every row is copied as it is, in one transaction: action and event ids,
+    the audit trail and its chain hashes, owners, settings and reminders. So 'export' and
+    'check' give the same on both sides. The plan copied is --db (or CPFT_TRACKER_DB); the
+    target must hold no plan yet (an empty PostgreSQL database, or a new file). Moves a plan
+    into PostgreSQL (copy --to postgresql://...) and back (--db postgresql://... copy --to plan.db).
+    """
+    from cpft_tracker.store import Store, resolve_db_path
+    from cpft_tracker.store.copying import copy_plan
+
+    if not to.strip():
+        raise UsageProblem("--to is empty. Give the new database, e.g. --to postgresql://host/plan.")
+    target_path = resolve_db_path(to)
+    source = open_store()
+    if str(target_path) == str(source.path):
+        raise UsageProblem(f"--to names the plan being copied ({source.path}). Give another database.")
+    target = Store.open(target_path, create=True)
+    try:
+        counts = copy_plan(source, target)
+    finally:
+        target.close()
+        source.close()
+    say(
+        f"Copied {counts['actions']} actions, {counts['events']} audit events, {counts['owners']} "
+        f"owners and {counts['reports']} reports from {source.path} to {target.path}. "
+        f"Check it with: cpft-tracker --db '{target.path}' check"
+    )

@@ -314,6 +314,10 @@ class PgCursor:
         with self._owner.errors():
             return self._cur.fetchone()
 
+    def fetchmany(self, size: int) -> list[Any]:
+        with self._owner.errors():
+            return self._cur.fetchmany(size)
+
     def fetchall(self) -> list[Any]:
         with self._owner.errors():
             return self._cur.fetchall()
