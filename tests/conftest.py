@@ -101,6 +101,8 @@ def json_actions(runner: CliRunner, *args: str) -> list[dict]:
 # ---------------------------------------------------------------------------
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
 # ``@both_backends`` on a test runs it on an SQLite file and on a fresh PostgreSQL database;
 # its ``db_path`` (and CPFT_TRACKER_DB) is then the one of the backend.
 def both_backends(test: Any) -> Any:
@@ -147,7 +149,9 @@ class PgDatabase:
     def exists(self) -> bool:
         """Whether a plan has been made in it (its migrations table is there)."""
         with self._connect() as conn:
-            return bool(conn.execute("SELECT to_regclass('_cpft_migrations') IS NOT NULL").fetchone()[0])
+            return bool(
+                conn.execute("SELECT to_regclass('_cpft_migrations') IS NOT NULL").fetchone()[0]
+            )
 
     def snapshot(self) -> str:
         """Every row of every table, in order: equal snapshots mean nothing changed."""
@@ -162,13 +166,15 @@ class PgDatabase:
                 return "<no database>"
             out = []
             for t in tables:
-                rows = conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall()  # type: ignore[arg-type]
+                rows = conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall()  # type: ignore[arg-type]  # noqa: S608
                 out.append(f"{t}: {rows!r}")
             return "\n".join(out)
 
 
 @pytest.fixture
-def backend(request: pytest.FixtureRequest, isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def backend(
+    request: pytest.FixtureRequest, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
     """The --db value of this test's plan: an SQLite file, or (``postgresql``) a new empty
     database on the session's server, also set as CPFT_TRACKER_DB."""
     kind = getattr(request, "param", "sqlite")

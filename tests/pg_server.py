@@ -60,7 +60,9 @@ class PgServer:
     run_as: list[str]
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    def url(self, database: str = "postgres", user: str = SUPERUSER, password: str | None = PASSWORD) -> str:
+    def url(
+        self, database: str = "postgres", user: str = SUPERUSER, password: str | None = PASSWORD
+    ) -> str:
         auth = f"{user}:{password}" if password else user
         return f"postgresql://{auth}@127.0.0.1:{self.port}/{database}"
 
@@ -79,7 +81,16 @@ class PgServer:
 
     def stop(self) -> None:
         subprocess.run(
-            [*self.run_as, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+            [
+                *self.run_as,
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
             capture_output=True,
             check=False,
             timeout=60,
@@ -104,7 +115,9 @@ def start() -> PgServer:
         try:
             pw = pwd.getpwnam("postgres")
         except KeyError:
-            raise Unavailable("running as root and there is no 'postgres' user to run PostgreSQL as") from None
+            raise Unavailable(
+                "running as root and there is no 'postgres' user to run PostgreSQL as"
+            ) from None
         os.chown(root, pw.pw_uid, pw.pw_gid)
         run_as = ["runuser", "-u", "postgres", "--"]
     root.chmod(0o700)
@@ -121,10 +134,14 @@ def start() -> PgServer:
             os.chown(p, pw.pw_uid, pw.pw_gid)
 
     def run(*cmd: str, timeout: int = 120) -> None:
-        done = subprocess.run([*run_as, *cmd], capture_output=True, text=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            [*run_as, *cmd], capture_output=True, text=True, timeout=timeout, check=False
+        )
         if done.returncode != 0:
             shutil.rmtree(root, ignore_errors=True)
-            raise Unavailable(f"{Path(cmd[0]).name} failed: {(done.stderr or done.stdout).strip()[-300:]}")
+            raise Unavailable(
+                f"{Path(cmd[0]).name} failed: {(done.stderr or done.stdout).strip()[-300:]}"
+            )
 
     run(
         str(pg_bin / "initdb"), "-D", str(data), "-U", SUPERUSER, f"--pwfile={pwfile}",
@@ -136,7 +153,19 @@ def start() -> PgServer:
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 "
         "-c shared_buffers=64MB"
     )
-    run(str(pg_bin / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "-t", "60", "start")
+    run(
+        str(pg_bin / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        opts,
+        "-l",
+        str(root / "log"),
+        "-w",
+        "-t",
+        "60",
+        "start",
+    )
     return PgServer(pg_bin, data, sock, port, run_as)
 
 

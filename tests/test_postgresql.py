@@ -44,13 +44,45 @@ def story(db: str) -> None:
     """A short history: import, owners, dates, statuses, notes, a retirement, a merge."""
     at = lambda t: {"CPFT_TRACKER_NOW": t}  # noqa: E731
     ok("import", str(BUNDLED_REPORT), db=db, env=at("2026-01-05T09:00:00Z"))
-    ok("assign", "CPFT-01", "CPFT-02", "Director of Nursing", "--email", "dn@example.nhs.uk", db=db, env=at("2026-01-06T09:00:00Z"))
+    ok(
+        "assign",
+        "CPFT-01",
+        "CPFT-02",
+        "Director of Nursing",
+        "--email",
+        "dn@example.nhs.uk",
+        db=db,
+        env=at("2026-01-06T09:00:00Z"),
+    )
     ok("due", "CPFT-01", "CPFT-02", "31/03/2026", db=db, env=at("2026-01-06T09:05:00Z"))
-    ok("status", "CPFT-01", "in-progress", "--note", "started", db=db, env=at("2026-02-01T10:00:00Z"))
+    ok(
+        "status",
+        "CPFT-01",
+        "in-progress",
+        "--note",
+        "started",
+        db=db,
+        env=at("2026-02-01T10:00:00Z"),
+    )
     ok("note", "CPFT-02", "Paper to board", db=db, env=at("2026-02-10T10:00:00Z"))
-    ok("status", "CPFT-02", "complete", "--evidence", "Board minutes item 7", db=db, env=at("2026-03-01T10:00:00Z"))
+    ok(
+        "status",
+        "CPFT-02",
+        "complete",
+        "--evidence",
+        "Board minutes item 7",
+        db=db,
+        env=at("2026-03-01T10:00:00Z"),
+    )
     ok("retire", "CPFT-03", "--reason", "covered by CPFT-01", db=db, env=at("2026-03-02T10:00:00Z"))
-    ok("owners", "email", "Director of Nursing", "nursing@example.nhs.uk", db=db, env=at("2026-03-03T10:00:00Z"))
+    ok(
+        "owners",
+        "email",
+        "Director of Nursing",
+        "nursing@example.nhs.uk",
+        db=db,
+        env=at("2026-03-03T10:00:00Z"),
+    )
 
 
 # -- no server needed ------------------------------------------------------------------
@@ -70,7 +102,9 @@ def test_a_sqlite_command_does_not_import_the_postgresql_driver(tmp_path: Path) 
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('psycopg' in sys.modules)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert proc.stdout.strip().splitlines()[-1] == "False", proc.stderr
 
 
@@ -171,11 +205,19 @@ def test_as_of_is_the_same_on_both_backends(pg: str, tmp_path: Path, day: str) -
     source = str(tmp_path / "plan.db")
     story(source)
     assert run_cli("--db", source, "copy", "--to", pg).returncode == 0
-    for args in (("export", "--format", "json"), ("export", "--format", "csv"), ("list",), ("progress",)):
+    for args in (
+        ("export", "--format", "json"),
+        ("export", "--format", "csv"),
+        ("list",),
+        ("progress",),
+    ):
         a = ok(*args, "--as-of", day, db=source).stdout
         b = ok(*args, "--as-of", day, db=pg).stdout
         if args[-1] == "json":
-            a, b = (json.dumps({k: v for k, v in json.loads(x).items() if k != "generated_at"}) for x in (a, b))
+            a, b = (
+                json.dumps({k: v for k, v in json.loads(x).items() if k != "generated_at"})
+                for x in (a, b)
+            )
         assert a == b, args
 
 
@@ -185,14 +227,16 @@ def test_eight_writers_at_once_lose_nothing_and_fail_none(pg: str) -> None:
     per_writer = 5
     script = (
         "import subprocess, sys\n"
-        "for i in range({n}):\n"
+        f"for i in range({per_writer}):\n"
         "    r = subprocess.run([sys.executable, '-m', 'cpft_tracker', '--db', sys.argv[1], 'note',"
         " 'CPFT-0' + str(1 + int(sys.argv[2]) % 9), 'writer ' + sys.argv[2] + ' note ' + str(i)],"
         " capture_output=True, text=True)\n"
         "    if r.returncode: print(r.stderr); sys.exit(1)\n"
-    ).format(n=per_writer)
+    )
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, pg, str(w)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        subprocess.Popen(
+            [sys.executable, "-c", script, pg, str(w)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
         for w in range(8)
     ]
     outputs = [p.communicate(timeout=300)[0] for p in procs]
@@ -241,4 +285,15 @@ def test_an_import_killed_midway_leaves_nothing_half_done(pg: str, tmp_path: Pat
     assert export_json(pg) == before  # none of it
     assert "Result:                 OK" in ok("check", db=pg).stdout
     ok("import", str(report), "--report", "Huge", db=pg)  # the next run does it whole
-    assert len(json.loads(ok("list", "--report", "Huge", "--format", "json", db=pg).stdout)["actions"]) == 3_000
+    assert (
+        len(json.loads(ok("list", "--report", "Huge", "--format", "json", db=pg).stdout)["actions"])
+        == 3_000
+    )
+
+
+def test_backup_and_restore_say_what_to_use_instead(pg: str, tmp_path: Path) -> None:
+    ok("init", db=pg)
+    for args in (("backup", str(tmp_path / "b.db")), ("restore", str(tmp_path / "b.db"))):
+        proc = run_cli("--db", pg, *args)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+        assert "pg_dump" in proc.stderr

@@ -28,6 +28,17 @@ from cpft_tracker.errors import (
 )
 
 
+def _sqlite_only(command: str) -> None:
+    """Refuse (one line) a command that works on SQLite files only, when the plan is in PostgreSQL."""
+    from cpft_tracker.store.connection import is_postgres
+
+    if is_postgres(db_path()):
+        raise UsageProblem(
+            f"'{command}' works on SQLite files. For a plan in PostgreSQL use pg_dump and pg_restore, "
+            "or 'cpft-tracker copy --to FILE.db' for a copy of the whole plan as an SQLite file."
+        )
+
+
 def init(
     group: Annotated[
         str | None,
@@ -148,6 +159,7 @@ def backup(
     """
     from cpft_tracker.maintenance import backup as make_backup
 
+    _sqlite_only("backup")
     store = open_store(readonly=True)
     try:
         result = make_backup(store, path, force=force)
@@ -181,6 +193,7 @@ def restore(
     from cpft_tracker.maintenance import restore as put_back
     from cpft_tracker.store import who
 
+    _sqlite_only("restore")
     path = db_path()
     result = put_back(path, backup_file, by=who(by))
     events = f"{result.events} audit events"
@@ -318,11 +331,15 @@ def copy(
     from cpft_tracker.store.copying import copy_plan
 
     if not to.strip():
-        raise UsageProblem("--to is empty. Give the new database, e.g. --to postgresql://host/plan.")
+        raise UsageProblem(
+            "--to is empty. Give the new database, e.g. --to postgresql://host/plan."
+        )
     target_path = resolve_db_path(to)
     source = open_store()
     if str(target_path) == str(source.path):
-        raise UsageProblem(f"--to names the plan being copied ({source.path}). Give another database.")
+        raise UsageProblem(
+            f"--to names the plan being copied ({source.path}). Give another database."
+        )
     target = Store.open(target_path, create=True)
     try:
         counts = copy_plan(source, target)

@@ -185,6 +185,7 @@ TRIGGERS_SQL = (
     " AND c.relname IN ('events', 'actions', 'reports')"
 )
 
+
 def _norm(statement: str) -> str:
     return sq.normalised_sql(statement.replace("public.", "").replace('"', ""))
 
@@ -209,7 +210,7 @@ _PRAGMAS = {
 }
 
 _FIRST_CHANGES_AFTER_PG = (
-    "SELECT DISTINCT ON (action_id, field) action_id, field, old, id FROM events"
+    "SELECT DISTINCT ON (action_id, field) action_id, field, old, id FROM events"  # noqa: S608 - our SQL only
     f" WHERE {sq.HAPPENED_AFTER} AND action_id IS NOT NULL ORDER BY action_id, field, id"
 )
 
@@ -221,7 +222,7 @@ _INSERT_WITH_ID = re.compile(r"^\s*INSERT INTO (reports|owners|actions|reminders
 def _in_list(m: re.Match[str]) -> str:
     column = m.group(1)
     cast = "::bigint" if column.endswith("id") else ""
-    return f"{column} IN (SELECT v{cast} FROM json_array_elements_text(?::json) AS j(v))"
+    return f"{column} IN (SELECT v{cast} FROM json_array_elements_text(?::json) AS j(v))"  # noqa: S608 - a column name from code
 
 
 @functools.lru_cache(maxsize=512)
@@ -247,13 +248,13 @@ def translate(sql: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-class Row(tuple):  # type: ignore[type-arg]
+class Row(tuple[Any, ...]):
     """A row read by index or by column name, ``dict(row)``-able (like ``sqlite3.Row``)."""
 
     _names: tuple[str, ...] = ()
     _index: dict[str, int] = {}  # noqa: RUF012
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override,unused-ignore]
         if isinstance(key, str):
             return tuple.__getitem__(self, self._index[key])
         return tuple.__getitem__(self, key)
@@ -299,7 +300,7 @@ class PgCursor:
         if returning:
             text += " RETURNING id"
         with self._owner.errors():
-            self._cur.execute(text, list(params))  # type: ignore[arg-type]
+            self._cur.execute(text, list(params))
             if returning:
                 row = self._cur.fetchone()
                 self.lastrowid = int(row[0]) if row else None
@@ -307,7 +308,7 @@ class PgCursor:
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> PgCursor:
         with self._owner.errors():
-            self._cur.executemany(translate(sql), [list(r) for r in rows])  # type: ignore[arg-type]
+            self._cur.executemany(translate(sql), [list(r) for r in rows])
         return self
 
     def fetchone(self) -> Any:
@@ -373,7 +374,8 @@ def translate_error(exc: Exception, where: DatabaseURL) -> DatabaseProblem:
     import psycopg
     import psycopg.errors as pe
 
-    text = " ".join(str(getattr(exc, "diag", None) and exc.diag.message_primary or exc).split())
+    diag = getattr(exc, "diag", None)
+    text = " ".join(str((diag.message_primary if diag is not None else None) or exc).split())
     if isinstance(exc, pe.InsufficientPrivilege):
         return DatabaseProblem(
             f"You may only read the action plan at {where} (this database role has no right to "
