@@ -297,3 +297,25 @@ def test_backup_and_restore_say_what_to_use_instead(pg: str, tmp_path: Path) -> 
         proc = run_cli("--db", pg, *args)
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
         assert "pg_dump" in proc.stderr
+
+
+@pytest.mark.slow
+def test_copy_round_trips_a_plan_of_ten_thousand_actions(pg: str, tmp_path: Path) -> None:
+    source = str(tmp_path / "big.db")
+    report = big_report(tmp_path / "big.txt", 10_000, title="Big assessment")
+    ok("import", str(report), "--report", "Big", db=source)
+    first, second = (a["ref"] for a in export_json(source)["actions"][:2])
+    ok("assign", first, second, "Chief Nurse", db=source)
+    ok("status", first, "in-progress", "--note", "under way", db=source)
+    before = export_json(source)
+    assert len(before["actions"]) == 10_000
+    assert run_cli("--db", source, "copy", "--to", pg).returncode == 0
+    back = str(tmp_path / "back.db")
+    assert run_cli("--db", pg, "copy", "--to", back).returncode == 0
+    assert export_json(pg) == before
+    assert export_json(back) == before
+    heads = {
+        ok("check", db=db).stdout.split("Audit chain head:")[1].split()[0]
+        for db in (source, pg, back)
+    }
+    assert len(heads) == 1

@@ -61,8 +61,14 @@ def init(
         store = open_store(create=True)
         say(f"Database ready at {store.path} (schema version {store.schema_version}).")
         return
+    from cpft_tracker.store.connection import is_postgres
     from cpft_tracker.store.sharing import find_group, share
 
+    if is_postgres(db_path()):
+        raise UsageProblem(
+            "--group shares an SQLite file with a Unix group. A plan in PostgreSQL is shared "
+            "through database roles instead: see docs/postgresql.md."
+        )
     if not group.strip():
         raise UsageProblem(
             "--group is empty. Give the Unix group to share the plan with, e.g. --group cpft."

@@ -88,8 +88,20 @@ class DatabaseURL:
         return urlsplit(self.url).path.lstrip("/") or "postgres"
 
     def exists(self) -> bool:
-        """A server database is there or it is not: the connection tells (always asked)."""
-        return True
+        """Whether a plan is there (its migrations table); True when that cannot be asked, so
+        that opening it says what is wrong."""
+        try:
+            conn = connect(self)
+        except DatabaseProblem:
+            return True
+        except DatabaseMissing:
+            return False
+        try:
+            return bool(applied_migrations(conn))
+        except DatabaseProblem:
+            return True
+        finally:
+            conn.close()
 
     def expanduser(self) -> DatabaseURL:
         return self
