@@ -18,10 +18,18 @@ BUNDLED_PRESS_RELEASE = ROOT / "data" / "cqc-cpft-press-release-2025.txt"
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Point CPFT_TRACKER_DB at a fresh file and fix who/when so tests never touch a real plan."""
+def isolated_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Path]:
+    """Point CPFT_TRACKER_DB at a fresh file and fix who/when so tests never touch a real plan.
+
+    ``CPFT_TEST_BACKEND=postgresql`` (a diagnostic run, not part of ``make test``): a fresh
+    PostgreSQL database instead, for every test; the tests that look at the file itself fail.
+    """
     db = tmp_path / "tracker.db"
     monkeypatch.setenv("CPFT_TRACKER_DB", str(db))
+    if os.environ.get("CPFT_TEST_BACKEND") == "postgresql":
+        monkeypatch.setenv("CPFT_TRACKER_DB", request.getfixturevalue("pg_server").new_database())
     monkeypatch.setenv("CPFT_TRACKER_USER", "Test Lead")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
