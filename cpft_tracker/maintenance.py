@@ -487,8 +487,9 @@ def check(store: Store) -> CheckReport:
 
     _check_triggers(store, report)
     _check_trail(store, report)
-    _check_side_files(store, report)
-    report.warnings.extend(_permission_warnings(store.path))
+    if getattr(store, "backend", "sqlite") == "sqlite":  # files of their own only on SQLite
+        _check_side_files(store, report)
+        report.warnings.extend(_permission_warnings(store.path))
     return report
 
 

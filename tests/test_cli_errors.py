@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cpft_tracker.cli import app
-from tests.conftest import BUNDLED_REPORT, db_snapshot, json_actions
+from tests.conftest import BUNDLED_REPORT, both_backends, db_snapshot, json_actions
 from tests.conftest import run_cli as _run_cli
 
 # Every line these tests see on stderr, checked after each test (issue 13): an error is one
@@ -121,12 +121,14 @@ def test_one_bad_file_among_good_ones_imports_nothing(
     )
 
 
+@both_backends
 def test_unknown_reference(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
     check_refused(
         runner, db_path, ["status", "ZZ-99", "in-progress"], 1, "ZZ-99", "cpft-tracker list"
     )
 
 
+@both_backends
 def test_one_unknown_reference_in_a_bulk_change_changes_nothing(
     runner: CliRunner, db_path: Path, loaded: list[str]
 ) -> None:
@@ -136,6 +138,7 @@ def test_one_unknown_reference_in_a_bulk_change_changes_nothing(
 
 
 @pytest.mark.parametrize("bad", ["31/02/2026", "tomorrowish", "2026-13-01"])
+@both_backends
 def test_bad_date(runner: CliRunner, db_path: Path, loaded: list[str], bad: str) -> None:
     check_refused(runner, db_path, ["due", loaded[0], bad], 2, bad, "31/03/2026")
 
@@ -144,6 +147,7 @@ def test_bad_date_in_a_filter(runner: CliRunner, db_path: Path, loaded: list[str
     check_refused(runner, db_path, ["list", "--due-before", "soon"], 2, "soon")
 
 
+@both_backends
 def test_unknown_status(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
     check_refused(
         runner,
@@ -158,6 +162,7 @@ def test_unknown_status_filter(runner: CliRunner, db_path: Path, loaded: list[st
     check_refused(runner, db_path, ["list", "--status", "finished"], 2, "finished")
 
 
+@both_backends
 def test_completing_without_evidence(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
     check_refused(runner, db_path, ["status", loaded[0], "complete"], 1, loaded[0], "--evidence")
 
@@ -170,6 +175,7 @@ def test_completing_with_evidence_recorded_earlier(runner: CliRunner, loaded: li
     assert result.exit_code == 0, result.stderr
 
 
+@both_backends
 def test_bad_email(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
     check_refused(
         runner,
@@ -184,6 +190,7 @@ def test_bad_format(runner: CliRunner, db_path: Path, loaded: list[str]) -> None
     check_refused(runner, db_path, ["list", "--format", "xml"], 2, "xml")
 
 
+@both_backends
 def test_read_command_on_a_missing_database(runner: CliRunner, db_path: Path) -> None:
     err = check_refused(
         runner, db_path, ["list"], 1, "No action plan database", "cpft-tracker init"
@@ -192,6 +199,7 @@ def test_read_command_on_a_missing_database(runner: CliRunner, db_path: Path) ->
     assert not db_path.exists()
 
 
+@both_backends
 def test_write_command_on_a_missing_database(runner: CliRunner, db_path: Path) -> None:
     check_refused(runner, db_path, ["assign", "CPFT-01", "Bob"], 1, "No action plan database")
     assert not db_path.exists()
@@ -255,6 +263,7 @@ def test_no_traceback_for_usage_errors_in_a_real_process(tmp_path: Path) -> None
     assert "No action plan database" in result.stderr
 
 
+@both_backends
 def test_json_output_is_data_only(runner: CliRunner, loaded: list[str]) -> None:
     result = runner.invoke(app, ["list", "--format", "json"])
     json.loads(result.stdout)  # nothing but JSON on stdout
@@ -336,6 +345,7 @@ def test_a_history_limit_below_one_is_refused_not_read_as_everything(
     check_refused(runner, db_path, ["history", "--limit", limit], 2, "--limit must be from 1 to")
 
 
+@both_backends
 def test_empty_reference(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
     check_refused(runner, db_path, ["show", " "], 2, "reference is empty")
     check_refused(

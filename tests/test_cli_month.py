@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from cpft_tracker.cli import app
 from cpft_tracker.extract import extract_requirements
-from tests.conftest import BUNDLED_REPORT, db_snapshot, json_actions, run_cli
+from tests.conftest import BUNDLED_REPORT, both_backends, db_snapshot, json_actions, run_cli
 
 
 def invoke(runner: CliRunner, *args: str, env: dict[str, str] | None = None):
@@ -20,6 +20,7 @@ def invoke(runner: CliRunner, *args: str, env: dict[str, str] | None = None):
     return result
 
 
+@both_backends
 def test_a_governance_leads_month(runner: CliRunner, db_path: Path) -> None:
     expected = extract_requirements(BUNDLED_REPORT.read_text(encoding="utf-8"))
     assert expected, "the bundled report has requirements"
@@ -167,6 +168,7 @@ def test_a_governance_leads_month(runner: CliRunner, db_path: Path) -> None:
     }
 
 
+@both_backends
 def test_retired_actions_stay_visible_with_their_reason(runner: CliRunner, db_path: Path) -> None:
     invoke(runner, "import", str(BUNDLED_REPORT))
     ref = json_actions(runner)[0]["ref"]
@@ -309,6 +311,7 @@ def test_press_release_gives_no_actions_and_says_so(runner: CliRunner) -> None:
     assert invoke(runner, "reports").stderr.startswith("No reports yet")
 
 
+@both_backends
 def test_unassign_takes_the_owner_off_and_records_who_had_it(runner: CliRunner) -> None:
     invoke(runner, "import", str(BUNDLED_REPORT))
     ref = json_actions(runner)[0]["ref"]

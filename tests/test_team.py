@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import BUNDLED_REPORT, run_cli
+from tests.conftest import BUNDLED_REPORT, PgDatabase, both_backends, run_cli
 
 LEAD = {"CPFT_TRACKER_USER": "Gov Lead"}
 COLLEAGUE = {"CPFT_TRACKER_USER": "Jo Colleague", "CPFT_TRACKER_NOW": "2026-11-10T14:03:00Z"}
@@ -54,6 +54,8 @@ def history(ref: str) -> list[dict]:
 
 
 def db_bytes(db: Path) -> bytes:
+    if isinstance(db, PgDatabase):
+        return db.snapshot().encode()
     return b"".join(p.read_bytes() for p in sorted(db.parent.glob(db.name + "*")))
 
 
@@ -85,6 +87,7 @@ def test_the_template_carries_each_actions_version(plan: Path, tmp_path: Path) -
     assert int(by_ref["CPFT-05"][-1]) == action("CPFT-05")["version"] == history("CPFT-05")[0]["id"]
 
 
+@both_backends
 def test_a_stale_spreadsheet_is_a_listed_conflict_and_changes_nothing(
     stale: Path, plan: Path
 ) -> None:
@@ -104,6 +107,7 @@ def test_a_stale_spreadsheet_is_a_listed_conflict_and_changes_nothing(
     assert run_cli("export", "--format", "json", env=fixed).stdout == export
 
 
+@both_backends
 def test_mine_applies_and_the_audit_trail_says_so(stale: Path) -> None:
     err = cli(
         "plan",
@@ -151,6 +155,7 @@ def test_the_same_value_as_theirs_is_no_conflict(stale: Path, plan: Path) -> Non
     assert cli("plan", "load", str(stale)) == "No changes: stale.csv matches the plan.\n"
 
 
+@both_backends
 def test_a_fresh_template_applies_exactly_the_edited_cells(plan: Path, tmp_path: Path) -> None:
     target = tmp_path / "plan.csv"
     cli("plan", "template", "-o", str(target))

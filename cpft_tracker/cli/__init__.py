@@ -131,6 +131,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cpft_tracker.cli.maintenance:check",
         "Check the database: integrity, foreign keys, schema version and audit-trail protection.",
     ),
+    "copy": (
+        "cpft_tracker.cli.maintenance:copy",
+        "Copy the whole plan, with its history, into a new empty database (SQLite or PostgreSQL).",
+    ),
     "remind": (
         "cpft_tracker.cli.remind:remind",
         "List overdue and soon-due actions by owner, and (with --send) email each owner their own list.",

@@ -27,6 +27,17 @@ from cpft_tracker.errors import (
 )
 
 
+def _sqlite_only(command: str) -> None:
+    """Refuse (one line) a command that works on SQLite files only, when the plan is in PostgreSQL."""
+    from cpft_tracker.store.connection import is_postgres
+
+    if is_postgres(db_path()):
+        raise UsageProblem(
+            f"'{command}' works on SQLite files. For a plan in PostgreSQL use pg_dump and pg_restore, "
+            "or 'cpft-tracker copy --to FILE.db' for a copy of the whole plan as an SQLite file."
+        )
+
+
 def init(
     group: Annotated[
         str | None,
@@ -51,8 +62,14 @@ def init(
         store = open_store(create=True)
         say(f"Database ready at {store.path} (schema version {store.schema_version}).")
         return
+    from cpft_tracker.store.connection import is_postgres
     from cpft_tracker.store.sharing import find_group, share
 
+    if is_postgres(db_path()):
+        raise UsageProblem(
+            "--group shares an SQLite file with a Unix group. A plan in PostgreSQL is shared "
+            "through database roles instead: see docs/postgresql.md."
+        )
     if not group.strip():
         raise UsageProblem(
             "--group is empty. Give the Unix group to share the plan with, e.g. --group cpft."
@@ -197,6 +214,7 @@ def backup(
     """
     from cpft_tracker.maintenance import backup as make_backup
 
+    _sqlite_only("backup")
     store = open_store(readonly=True)
     try:
         result = make_backup(store, path, force=force)
@@ -233,6 +251,7 @@ def restore(
     from cpft_tracker.maintenance import restore as put_back
     from cpft_tracker.store import who
 
+    _sqlite_only("restore")
     path = db_path()
     result = put_back(path, backup_file, by=who(by))
     events = f"{result.events} audit events"
@@ -348,3 +367,47 @@ def _size(n: int) -> str:
     if n < 1024 * 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n / (1024 * 1024):.1f} MB"
+
+
+def copy(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar="URL_OR_PATH",
+            help="The new, empty database: postgresql://user@host/dbname, or an SQLite file path.",
+        ),
+    ],
+) -> None:
+    """Copy the whole plan, with its history, into a new empty database (SQLite or PostgreSQL).
+
+    Every table and every row is copied as it is, in one transaction: action and event ids,
+    the audit trail and its chain hashes, owners, settings and reminders. So 'export' and
+    'check' give the same on both sides. The plan copied is --db (or CPFT_TRACKER_DB); the
+    target must hold no plan yet (an empty PostgreSQL database, or a new file). Moves a plan
+    into PostgreSQL (copy --to postgresql://...) and back (--db postgresql://... copy --to plan.db).
+    """
+    from cpft_tracker.store import Store, resolve_db_path
+    from cpft_tracker.store.copying import copy_plan
+
+    if not to.strip():
+        raise UsageProblem(
+            "--to is empty. Give the new database, e.g. --to postgresql://host/plan."
+        )
+    target_path = resolve_db_path(to)
+    source = open_store()
+    if str(target_path) == str(source.path):
+        raise UsageProblem(
+            f"--to names the plan being copied ({source.path}). Give another database."
+        )
+    target = Store.open(target_path, create=True)
+    try:
+        counts = copy_plan(source, target)
+    finally:
+        target.close()
+        source.close()
+    say(
+        f"Copied {counts['actions']} actions, {counts['events']} audit events, {counts['owners']} "
+        f"owners and {counts['reports']} reports from {source.path} to {target.path}. "
+        f"Check it with: cpft-tracker --db '{target.path}' check"
+    )

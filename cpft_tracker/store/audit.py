@@ -32,7 +32,16 @@ class AuditReads(PlanLoading):
         return (int(row[0]), row[1]) if row else None
 
     def trigger_sql(self) -> dict[str, str]:
-        """Each trigger in the database, by name, with its SQL as stored."""
+        """Each trigger in the database, by name, with its SQL as stored.
+
+        PostgreSQL: each trigger that is enabled and still exactly as ``postgres.PG_TRIGGERS``
+        made it is given with the SQLite SQL of the same name (what ``check`` compares with);
+        a changed or disabled one is given as the server shows it (so check reports it changed).
+        """
+        if self.backend == "postgresql":
+            from cpft_tracker.store import postgres
+
+            return postgres.trigger_sql(self.conn)
         return {str(r[0]): str(r[1] or "") for r in self.conn.execute(dialect.TRIGGERS_SQL)}
 
     def audit_state(self) -> dict[str, list[dict[str, Any]]]:

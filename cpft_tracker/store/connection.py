@@ -12,7 +12,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from cpft_tracker.errors import DatabaseMissing, DatabaseProblem
 from cpft_tracker.store.sharing import create_shared_file, no_access, put_companions_right
@@ -40,9 +40,22 @@ def default_db_path() -> Path:
 
 
 def resolve_db_path(option: str | None) -> Path:
-    """``--db PATH``, else ``CPFT_TRACKER_DB``, else the per-user data directory."""
+    """``--db PATH``, else ``CPFT_TRACKER_DB``, else the per-user data directory.
+
+    A ``postgresql://`` URL gives a ``postgres.DatabaseURL`` (it stands where the path stands;
+    its ``str()`` masks the password).
+    """
     chosen = option or os.environ.get("CPFT_TRACKER_DB") or None
+    if chosen and chosen.startswith(("postgresql://", "postgres://")):
+        from cpft_tracker.store.postgres import DatabaseURL
+
+        return DatabaseURL(chosen)  # type: ignore[return-value]
     return Path(chosen).expanduser() if chosen else default_db_path()
+
+
+def is_postgres(path: object) -> bool:
+    """Whether ``path`` (a store's ``path``) is a PostgreSQL database, not an SQLite file."""
+    return type(path).__name__ == "DatabaseURL"
 
 
 class StoreConnection:
@@ -52,6 +65,43 @@ class StoreConnection:
         self.path = path
         self.conn = conn
         self._snapshot = False  # a read transaction begun by read_snapshot()
+        self.backend = "postgresql" if is_postgres(path) else "sqlite"
+
+    @classmethod
+    def _open_postgres(cls, where: Any, *, create: bool, readonly: bool) -> Self:
+        """Open the PostgreSQL database ``where`` (a DatabaseURL), migrating it when it may."""
+        from cpft_tracker.store import postgres
+
+        conn = postgres.connect(where)
+        store = cls(where, conn)  # type: ignore[arg-type]
+        try:
+            applied = postgres.applied_migrations(conn)
+            known = [name for name, _ in MIGRATIONS]
+            if [n for n in applied if n not in known] or len(applied) > len(known):
+                raise DatabaseProblem(
+                    f"The database {where} was written by a newer version of cpft-tracker "
+                    f"(schema {len(applied)}; this version knows {len(known)}). "
+                    "Upgrade cpft-tracker (pip install -U cpft-tracker) and try again; the database was not changed."
+                )
+            if not applied:
+                if postgres.other_tables(conn):
+                    raise DatabaseProblem(
+                        f"{where} is a PostgreSQL database, but not a cpft-tracker one. "
+                        "Point --db at your action plan database, or at a new, empty one."
+                    )
+                if not create:
+                    raise DatabaseMissing(
+                        f"No action plan database at {where} (that PostgreSQL database has no plan yet). Run 'cpft-tracker init' "
+                        "or import a report first, or point --db (or CPFT_TRACKER_DB) at your plan."
+                    )
+            if len(applied) < len(known):
+                from cpft_tracker.store.values import now_utc
+
+                postgres.migrate(conn, now_utc())
+        except BaseException:
+            conn.close()
+            raise
+        return store
 
     # -- opening -------------------------------------------------------------
 
@@ -68,6 +118,8 @@ class StoreConnection:
         DatabaseProblem for a file that is not SQLite, is damaged, read-only for a
         write, or was written by a newer version of cpft-tracker.
         """
+        if is_postgres(path):
+            return cls._open_postgres(path, create=create, readonly=readonly)
         path = Path(path)
         # Only a regular file or a new path (issue 14, finding 6): os.stat never blocks, where
         # opening a FIFO would wait forever, and a device must never be chmodded or written.
@@ -130,6 +182,10 @@ class StoreConnection:
 
     def applied_migrations(self) -> list[str]:
         """Names of the migrations recorded in this database, in order."""
+        if self.backend == "postgresql":
+            from cpft_tracker.store import postgres
+
+            return postgres.applied_migrations(self.conn)  # type: ignore[arg-type]
         has_table = self.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
         ).fetchone()
@@ -193,7 +249,11 @@ class StoreConnection:
         cannot make them disagree. Ended by ``write()`` or ``close()``.
         """
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN")
+            self.conn.execute(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                if self.backend == "postgresql"
+                else "BEGIN"
+            )
             self._snapshot = True
 
     def end_snapshot(self) -> None:
@@ -205,11 +265,22 @@ class StoreConnection:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken up front (BEGIN IMMEDIATE) so writers wait for each other."""
+        """One write transaction, taken up front (BEGIN IMMEDIATE) so writers wait for each other.
+
+        PostgreSQL: BEGIN, then an EXCLUSIVE lock on events (readers go on; writers queue).
+        """
         conn = self.conn
         self.end_snapshot()
         try:
-            conn.execute(BEGIN_WRITE)
+            if self.backend == "postgresql":
+                conn.execute("BEGIN")
+                try:
+                    conn.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            else:
+                conn.execute(BEGIN_WRITE)
         except sqlite3.DatabaseError as exc:
             raise translate_sqlite_error(exc, self.path) from None
         try:

@@ -436,7 +436,7 @@ class PlanViews(StoreConnection):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(max(0, int(limit)))
-        return int(self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])  # noqa: S608
+        return int(self.conn.execute(f"SELECT count(*) FROM ({sql}) AS plan", params).fetchone()[0])  # noqa: S608
 
     def any_plan(self, filters: Filters | None = None, *, cutoff: str | None = None) -> bool:
         """Whether ``iter_plan`` would give any action (stops at the first one found)."""
@@ -487,7 +487,7 @@ class PlanViews(StoreConnection):
         names_sql = ["quality_statement", "owner", "status", "due", "retired"]
         inner, params = self._plan_sql(names_sql, f, cutoff, ordered=False)
         sql = (
-            f"SELECT quality_statement, owner, status, retired, {sums} FROM ({inner})"  # noqa: S608
+            f"SELECT quality_statement, owner, status, retired, {sums} FROM ({inner}) AS plan"  # noqa: S608
             " GROUP BY quality_statement, owner, status, retired"
         )
         cur = self.conn.cursor()

@@ -1,0 +1,178 @@
+"""A real PostgreSQL 15 server for the tests: started once per session, as a non-root user, stopped at the end.
+
+``start()`` makes a throw-away cluster (``initdb``) in a private folder under /tmp, listening
+on a free local port and a socket folder under /tmp only, run by the ``postgres`` system user
+when the tests run as root (PostgreSQL refuses to run as root), else by the current user.
+It returns a :class:`PgServer` (its superuser URL; ``new_database()`` gives each test an empty
+database of its own). When PostgreSQL cannot be started, ``start()`` raises ``Unavailable``
+with the reason: the fixture skips with it, or fails when ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PG_BIN_GLOBS = ("/usr/lib/postgresql/*/bin",)
+SUPERUSER = "cpft_super"
+PASSWORD = "s3cret-pw"  # the test server's only password; tests check it is never printed
+
+
+class Unavailable(Exception):
+    """PostgreSQL cannot be started here (the reason is the message)."""
+
+
+def find_bin() -> Path | None:
+    """The PostgreSQL server's bin folder (the newest installed), or None."""
+    env = os.environ.get("CPFT_PG_BIN")
+    if env:
+        return Path(env)
+    found = sorted(
+        (Path(p) for g in PG_BIN_GLOBS for p in glob.glob(g)),
+        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+    )
+    found = [p for p in found if (p / "initdb").exists()]
+    return found[-1] if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class PgServer:
+    """A running test server."""
+
+    bin: Path
+    data: Path
+    socket_dir: Path
+    port: int
+    run_as: list[str]
+    _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def url(
+        self, database: str = "postgres", user: str = SUPERUSER, password: str | None = PASSWORD
+    ) -> str:
+        auth = f"{user}:{password}" if password else user
+        return f"postgresql://{auth}@127.0.0.1:{self.port}/{database}"
+
+    def sql(self, statement: str, database: str = "postgres") -> None:
+        """Run one statement as the superuser (autocommit)."""
+        import psycopg
+
+        with psycopg.connect(self.url(database), autocommit=True, connect_timeout=10) as conn:
+            conn.execute(statement)  # type: ignore[arg-type]
+
+    def new_database(self, prefix: str = "t") -> str:
+        """A new empty database; its URL (the superuser's)."""
+        name = f"{prefix}_{os.getpid()}_{next(self._counter)}"
+        self.sql(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def stop(self) -> None:
+        subprocess.run(
+            [
+                *self.run_as,
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+        shutil.rmtree(self.data.parent, ignore_errors=True)
+
+
+def start() -> PgServer:
+    """Start a private PostgreSQL server (raises Unavailable with the reason when it cannot)."""
+    pg_bin = find_bin()
+    if pg_bin is None:
+        raise Unavailable("PostgreSQL server binaries not found (apt-get install postgresql-15)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise Unavailable("psycopg is not installed (pip install -e '.[postgresql]')") from None
+    root = Path(tempfile.mkdtemp(prefix="cpft-pg-", dir="/tmp"))
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        import pwd
+
+        try:
+            pw = pwd.getpwnam("postgres")
+        except KeyError:
+            raise Unavailable(
+                "running as root and there is no 'postgres' user to run PostgreSQL as"
+            ) from None
+        os.chown(root, pw.pw_uid, pw.pw_gid)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    root.chmod(0o700)
+    data, sock = root / "data", root / "sock"
+    pwfile = root / "pw"
+    for d in (sock,):
+        d.mkdir()
+    pwfile.write_text(PASSWORD + "\n")
+    if run_as:
+        import pwd
+
+        pw = pwd.getpwnam("postgres")
+        for p in (sock, pwfile):
+            os.chown(p, pw.pw_uid, pw.pw_gid)
+
+    def run(*cmd: str, timeout: int = 120) -> None:
+        done = subprocess.run(
+            [*run_as, *cmd], capture_output=True, text=True, timeout=timeout, check=False
+        )
+        if done.returncode != 0:
+            shutil.rmtree(root, ignore_errors=True)
+            raise Unavailable(
+                f"{Path(cmd[0]).name} failed: {(done.stderr or done.stdout).strip()[-300:]}"
+            )
+
+    run(
+        str(pg_bin / "initdb"), "-D", str(data), "-U", SUPERUSER, f"--pwfile={pwfile}",
+        "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
+    )  # fmt: skip
+    port = _free_port()
+    opts = (
+        f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={sock} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 "
+        "-c shared_buffers=64MB"
+    )
+    run(
+        str(pg_bin / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        opts,
+        "-l",
+        str(root / "log"),
+        "-w",
+        "-t",
+        "60",
+        "start",
+    )
+    return PgServer(pg_bin, data, sock, port, run_as)
+
+
+@contextlib.contextmanager
+def running():  # type: ignore[no-untyped-def]
+    server = start()
+    try:
+        yield server
+    finally:
+        server.stop()
