@@ -268,16 +268,23 @@ TRACKED = ["accepted"]
 
 
 def plan_view(
-    store: Any, *, as_of: str | None, window: int | None, columns: Any = None, **filter_options: Any
+    store: Any,
+    *,
+    as_of: str | None,
+    window: int | None,
+    columns: Any = None,
+    limit: int | None = None,
+    **filter_options: Any,
 ) -> tuple[Any, Any, int, list[dict[str, Any]]]:
     """What list, export and progress show: (the --as-of date or None, today, the BRAG window,
-    the filtered actions as they stood then). One reading of --as-of, filters and window."""
+    the filtered actions as they stood then). One reading of --as-of, filters and window;
+    ``limit``: only the first so many actions (``list --limit``)."""
     from cpft_tracker.asof import plan_actions
 
     as_of_day, today = resolve_as_of(as_of)
     filters = build_filters(today=today, **filter_options)
     win = window_days(store, window)
-    rows = plan_actions(store, filters, as_of_day, columns=columns)
+    rows = plan_actions(store, filters, as_of_day, columns=columns, limit=limit)
     if filters.owner is not None and store.owner(filters.owner) is None and not rows:
         # a name that is no owner (a typo?) and matches nothing: say so, with the nearest one
         raise store.unknown_owner(filters.owner)

@@ -42,6 +42,12 @@ def list_(
     quality_statement: QualityStatementFilter = None,
     window: Window = None,
     as_of: AsOf = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", metavar="N", help="Show only the first N actions (in plan order)."
+        ),
+    ] = None,
     fmt: Format = "table",
 ) -> None:
     """List actions with their BRAG rating, status, due date and owner."""
@@ -49,6 +55,11 @@ def list_(
     from cpft_tracker.asof import describe_as_of
 
     fmt = check_format(fmt, ("table", "json", "csv"))
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise UsageProblem(
+            f"--limit must be from 1 to {MAX_LIMIT:,} actions, e.g. --limit 50 (not {limit}); "
+            "leave it out to see every matching action."
+        )
     store = open_store(readonly=True)
     as_of_day, today, win, actions = plan_view(
         store,
@@ -61,6 +72,7 @@ def list_(
         due_before=due_before,
         report=report,
         quality_statement=quality_statement,
+        limit=limit,
     )
     if fmt == "json":
         render.write_stdout_chunks(render.actions_json_chunks(actions, today=today, window=win))
@@ -75,7 +87,9 @@ def list_(
             return
         render.print_actions_table(actions, today=today, window=win)
         at = f" as the plan stood at {describe_as_of(as_of_day)}" if as_of_day else ""
-        say(f"{len(actions)} action{'s' if len(actions) != 1 else ''}{at}.")
+        n = len(actions)
+        first = "The first " if limit is not None and n == limit else ""
+        say(f"{first}{n} action{'s' if n != 1 else ''}{at}.")
 
 
 def show(
