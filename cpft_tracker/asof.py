@@ -33,7 +33,7 @@ from cpft_tracker.errors import UsageProblem
 from cpft_tracker.store.views import UNDOABLE_FIELDS as _UNDOABLE
 
 if TYPE_CHECKING:
-    from cpft_tracker.store import Filters, PlanStore
+    from cpft_tracker.store import Filters, PlanSort, PlanStore
 
 # Action fields whose events carry the value in force before the change in ``old``.
 # (Defined with the query that rebuilds them, ``store/views.py``.)
@@ -81,13 +81,25 @@ def actions_as_of(
     return list(store.iter_plan(cutoff=cutoff_utc(day), columns=wanted))
 
 
-def matches(action: Mapping[str, Any], f: Filters, prefixes: Mapping[int, str]) -> bool:
+def matches(
+    action: Mapping[str, Any],
+    f: Filters,
+    prefixes: Mapping[int, str],
+    notes: Mapping[int, Iterable[str]] | None = None,
+) -> bool:
     """Whether one action row passes the shared ``list``/``export`` filters.
 
     The same rules as the SQL they replace: owner and report compared without regard to
     case; ``due_before`` is exclusive and leaves out actions with no due date; overdue
-    means due before that day, not complete and not retired.
+    means due before that day, not complete and not retired; ``search`` is found, casefolded,
+    in the title, the requirement or one of ``notes`` (the action's note texts, by id).
     """
+    if f.search is not None:
+        needle = " ".join(f.search.split()).casefold()
+        texts = [action.get("title") or "", action.get("requirement") or ""]
+        texts += list((notes or {}).get(action["id"], ()))
+        if not any(needle in text.casefold() for text in texts):
+            return False
     if f.status and action["status"] not in f.status:
         return False
     owner = action.get("owner")
@@ -145,9 +157,11 @@ class PlanRows(list[dict[str, Any]]):
         as_of: dt.date | None,
         columns: Iterable[str] | None,
         limit: int | None = None,
+        sort: PlanSort | None = None,
     ) -> None:
         super().__init__()
         self.limit = limit
+        self.order = sort  # (not .sort: that is the list method)
         self.store = store
         self.filters = filters
         self.as_of = as_of
@@ -159,7 +173,11 @@ class PlanRows(list[dict[str, Any]]):
     def __iter__(self) -> Iterator[dict[str, Any]]:
         n = 0
         rows = self.store.iter_plan(
-            self.filters, cutoff=self.cutoff, columns=self.columns, limit=self.limit
+            self.filters,
+            cutoff=self.cutoff,
+            columns=self.columns,
+            limit=self.limit,
+            sort=self.order,
         )
         for row in rows:
             n += 1
@@ -226,6 +244,7 @@ def plan_actions(
     *,
     columns: Iterable[str] | None = None,
     limit: int | None = None,
+    sort: PlanSort | None = None,
 ) -> PlanRows:
     """THE entry point for every view of the plan: the actions now, or at the end of ``as_of``, filtered.
 
@@ -238,9 +257,10 @@ def plan_actions(
     Python (``tests/test_asof.py`` checks every filter against both, now and as of dates).
 
     ``columns``: read only these fields (see ``Store.actions``); ``limit``: the first so
-    many only (``list --limit``). Returns a :class:`PlanRows`: streamed, not a list.
+    many only (``list --limit``); ``sort``: another order (``list --sort``). Returns a
+    :class:`PlanRows`: streamed, not a list.
     """
-    return PlanRows(store, filters, as_of, columns, limit)
+    return PlanRows(store, filters, as_of, columns, limit, sort)
 
 
 def awaiting_review(

@@ -47,6 +47,10 @@ class RuleBroken(TrackerError):
     """A change the rules do not allow, such as completing an action without evidence."""
 
 
+class FileExists(TrackerError):
+    """An output file (-o) that is already there: nothing is written over without --force."""
+
+
 class ChangedSince(TrackerError):
     """Someone changed an action after the version the change was based on (a lost update refused)."""
 

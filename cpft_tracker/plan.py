@@ -116,10 +116,11 @@ PLAN_FIELDS = (
 )
 
 
-def template_csv(actions: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+def template_csv(actions: Iterable[Mapping[str, Any]], *, bom: bool = True) -> Iterator[str]:
     """The plan file, line by line as the actions stream past (``"".join`` for the whole text).
 
-    UTF-8 with BOM, CRLF rows, one row per action, cells neutralised.
+    UTF-8 with BOM (for Excel; ``bom=False`` for a pipe), CRLF rows, one row per action,
+    cells neutralised.
     """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
@@ -130,7 +131,7 @@ def template_csv(actions: Iterable[Mapping[str, Any]]) -> Iterator[str]:
         writer.writerow(cells)
         return buf.getvalue()
 
-    yield "\ufeff" + line(PLAN_COLUMNS)
+    yield ("\ufeff" if bom else "") + line(PLAN_COLUMNS)
     for a in actions:
         yield line(
             [

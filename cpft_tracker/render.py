@@ -15,6 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_str  # C implementation when available
 from typing import TYPE_CHECKING, Any
 
@@ -63,10 +64,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def console(*, stderr: bool = False) -> Console:
-    """A rich console for stdout (or stderr) that honours NO_COLOR, pipes and COLUMNS."""
+    """A rich console for stdout (or stderr) that honours NO_COLOR, pipes and COLUMNS.
+
+    When the reader of stdout goes away (``show REF | head -1``) it raises BrokenPipeError
+    for the one error mapping (exit 0), where rich's own console exits 1.
+    """
     from rich.console import Console
 
-    return Console(
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(
         stderr=stderr,
         no_color=bool(os.environ.get("NO_COLOR")) or None,
         highlight=False,
@@ -299,11 +309,19 @@ def _csv_line(cells: Sequence[str]) -> str:
 
 
 def actions_csv_lines(
-    actions: Iterable[Mapping[str, Any]], *, today: dt.date, window: int = DEFAULT_WINDOW_DAYS
+    actions: Iterable[Mapping[str, Any]],
+    *,
+    today: dt.date,
+    window: int = DEFAULT_WINDOW_DAYS,
+    bom: bool = True,
 ) -> Iterator[str]:
-    """The CSV export (BOM, header, one line per action) as it is produced: see ``actions_json_chunks``."""
+    """The CSV export (BOM, header, one line per action) as it is produced: see ``actions_json_chunks``.
+
+    ``bom``: start with the byte-order mark Excel needs to read UTF-8 (a file); not on a
+    pipe, where ``cut`` and ``csv.DictReader`` would read it as part of the first name.
+    """
     records = (export_record(a, today, window) for a in actions)
-    return csv_lines(EXPORT_FIELDS, (_csv_row(r) for r in records))
+    return csv_lines(EXPORT_FIELDS, (_csv_row(r) for r in records), bom=bom)
 
 
 def _csv_row(record: Mapping[str, Any]) -> list[Any]:
@@ -311,6 +329,77 @@ def _csv_row(record: Mapping[str, Any]) -> list[Any]:
     return [
         "; ".join(record[f]) if f == "possible_duplicates" else record[f] for f in EXPORT_FIELDS
     ]
+
+
+SHOW_SCHEMA_VERSION = 1
+
+
+def action_json(
+    action: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    *,
+    today: dt.date,
+    window: int = DEFAULT_WINDOW_DAYS,
+) -> str:
+    """``show --format json``: one action as the export object (plus its line in the report)
+    and its audit trail, newest first (docs/json-schemas.md)."""
+    record = export_record(action, today, window)
+    record["line"] = action.get("line")
+    doc = {
+        "schema_version": SHOW_SCHEMA_VERSION,
+        "generated_at": utc_now_iso(),
+        "as_of": today.isoformat(),
+        "action": record,
+        "history": [dict(e) for e in history],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+HISTORY_CSV_FIELDS = ("at", "by", "ref", "report", "field", "old", "new", "note", "subject")
+
+
+def history_csv_lines(events: Iterable[Mapping[str, Any]], *, bom: bool = False) -> Iterator[str]:
+    """``history --format csv``: one line per audit event, newest first."""
+    return csv_lines(
+        HISTORY_CSV_FIELDS, ([e.get(f) for f in HISTORY_CSV_FIELDS] for e in events), bom=bom
+    )
+
+
+PROGRESS_CSV_FIELDS = (
+    "grouping",
+    "name",
+    "actions",
+    "complete",
+    "percent_complete",
+    "blue",
+    "green",
+    "amber",
+    "red",
+    "overdue",
+)
+
+
+def progress_csv_lines(
+    figures: Mapping[str, Any], groupings: Sequence[str], *, bom: bool = False
+) -> Iterator[str]:
+    """``progress --format csv``: the whole plan (grouping ``all``), then one line per entry of
+    each table (grouping ``quality-statement``, ``owner`` or ``status``)."""
+
+    def line(grouping: str, name: str | None, e: Mapping[str, Any]) -> list[Any]:
+        return [
+            grouping,
+            name,
+            e["total"],
+            e["complete"],
+            f"{e['percent_complete']:.1f}",
+            *(e["rag"][n] for n in RAGS),
+            e["overdue"],
+        ]
+
+    rows = [line("all", None, figures)]
+    for grouping in groupings:
+        rows += [line(grouping, e["name"], e) for e in figures[GROUP_KEYS[grouping]]]
+    return csv_lines(PROGRESS_CSV_FIELDS, rows, bom=bom)
 
 
 def write_stdout(text: str) -> None:
@@ -371,10 +460,89 @@ def rag_text(value: str | None) -> Any:
     return Text(RAG_LABEL.get(value, str(value)), style=RAG_STYLE.get(value or "", "dim"))
 
 
+ACTION_HEADERS = ("Ref", "BRAG", "Status", "Due", "Owner", "Title")
+TITLE_MIN = 36  # the narrowest title column beside the others; narrower, titles go below
+OWNER_MIN = 12  # the narrowest owner column (names wrap within it)
+OWNER_MAX = 24  # the widest owner column (except with --wide)
+
+
+@dataclass(frozen=True)
+class ActionLayout:
+    """How the action list fits a width: the columns' widths and what goes on lines below.
+
+    ``widths`` are the cells of the columns drawn side by side (Ref, BRAG, Status, Due, and
+    Owner and Title unless they are in ``below``); ``below`` names the fields drawn under
+    each row, indented two spaces, when the terminal is too narrow for them beside it.
+    """
+
+    widths: tuple[int, ...]
+    below: tuple[str, ...] = ()
+
+
+def action_layout(rows: Sequence[Sequence[Any]], width: int, *, wide: bool = False) -> ActionLayout:
+    """The layout of these rows (ref, BRAG label, status, due, owner, title) at ``width`` cells.
+
+    Every column is always shown and no text is cut: owner and title wrap within their
+    columns; when the title column would be narrower than ``TITLE_MIN`` the title goes
+    on lines below the row (and the owner too when even it does not fit). ``wide``: every
+    cell on one line, the columns as wide as their widest cell.
+    """
+    ref_w = max([3] + [_cell_len(r[0]) for r in rows])
+    owner_nat = max([5] + [_cell_len(r[4]) for r in rows])
+    title_nat = max([5] + [_cell_len(r[5]) for r in rows])
+    short = (ref_w, 7, 11, 10)
+    fixed = sum(short) + 2 * len(short)  # the four short columns, each with the gap after it
+    if wide:
+        return ActionLayout((*short, owner_nat, title_nat))
+    room = width - fixed - 2  # for owner and title, with the gap between them
+    owner_w = min(owner_nat, OWNER_MAX, max(OWNER_MIN, room - TITLE_MIN))
+    title_w = min(title_nat, room - owner_w)
+    if title_w >= min(TITLE_MIN, title_nat):
+        return ActionLayout((*short, owner_w, title_w))
+    owner_w = min(owner_nat, width - fixed)  # the title is below: the owner may take the rest
+    if owner_w >= min(OWNER_MIN, owner_nat):
+        return ActionLayout((*short, owner_w), ("Title",))
+    return ActionLayout(short, ("Owner", "Title"))
+
+
+def wrap_cell(text: str, width: int) -> list[str]:
+    """One line of text as the lines a rich Table cell of ``width`` cells wraps it to.
+
+    Words are kept whole where they fit and broken only when longer than the width (rich's
+    own ``divide_line``, so the lines are the Table's: tests/test_bench_smoke.py).
+    """
+    if _cell_len(text) <= width:
+        return [text]
+    if _single_width(text) and "  " not in text and text == text.strip():
+        words = text.split(" ")
+        if max(map(len, words)) <= width:  # no word to fold: greedy, exactly as divide_line
+            lines = [words[0]]
+            for word in words[1:]:
+                if len(lines[-1]) + 1 + len(word) <= width:
+                    lines[-1] += " " + word
+                else:
+                    lines.append(word)
+            return lines
+    from rich._wrap import divide_line
+
+    bounds = [0, *divide_line(text, max(1, width), fold=True), len(text)]
+    return [text[a:b].rstrip() for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
 def print_actions_table(
-    actions: Sequence[Mapping[str, Any]], *, today: dt.date, window: int = DEFAULT_WINDOW_DAYS
+    actions: Iterable[Mapping[str, Any]],
+    *,
+    today: dt.date,
+    window: int = DEFAULT_WINDOW_DAYS,
+    wide: bool = False,
 ) -> None:
-    """The action list as a table: one line per action, titles truncated to the width."""
+    """The action list as a table that fits the terminal: nothing cut, no column left out.
+
+    Titles and owners wrap within their columns (the layout of rich's
+    ``Table(box=None, pad_edge=False)`` with those widths); on a narrow terminal the title
+    goes on lines of its own under each row (see :func:`action_layout`). ``wide``: one line
+    per action, however long.
+    """
     out = console()
     rows = []
     for a in actions:
@@ -386,38 +554,20 @@ def print_actions_table(
             title = f"[awaiting review] {title}"
         elif not a.get("in_source", True):
             title = f"[not in latest report] {title}"
+        rating = rag_of(a, today, window)
         rows.append(
             (
                 a["ref"],
-                rag_of(a, today, window),
+                RAG_LABEL.get(rating, str(rating)),
                 a["status"],
                 a.get("due") or "-",
-                a.get("owner") or "(unassigned)",
-                title,
+                " ".join((a.get("owner") or "(unassigned)").split()),
+                " ".join(title.split()),
+                rating,
             )
         )
-    ref_w = max([3] + [len(r[0]) for r in rows])
-    owner_w = min(24, max([5] + [len(r[4]) for r in rows]))
-    fixed = ref_w + 7 + 11 + 10 + owner_w + 2 * 5
-    title_w = max(20, out.width - fixed)
-    widths: tuple[int, ...] | None = (ref_w, 7, 11, 10, owner_w, title_w)
-    if fixed + title_w > out.width:  # e.g. a pipe (80 columns): squeeze as rich's Table does
-        widths = _squeezed_widths(out, ref_w, owner_w, title_w)
-    if widths is not None:
-        _print_fixed_columns(out, rows, widths, owner_w, title_w)
-        return
-    # Only if rich's column arithmetic is unavailable: rich's own Table (slow: ~0.6 ms a row).
-    table = _actions_table(ref_w, owner_w, title_w)
-    for ref, rating, status, due, owner, title in rows:
-        table.add_row(
-            escape_markup(ref),
-            rag_text(rating),
-            escape_markup(status),
-            due,
-            escape_markup(truncate(owner, owner_w)),
-            escape_markup(truncate(title, title_w)),
-        )
-    out.print(table)
+    layout = action_layout(rows, out.width, wide=wide)
+    _print_action_rows(out, rows, layout, wide=wide)
 
 
 # Characters one terminal cell wide (ASCII, Latin, Greek, Cyrillic, general punctuation such
@@ -454,39 +604,6 @@ def _fit_cell(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
-def _actions_table(ref_w: int, owner_w: int, title_w: int) -> Any:
-    """The rich Table layout of the action list (no rows)."""
-    from rich.table import Table
-
-    table = Table(box=None, pad_edge=False, header_style="bold", expand=False)
-    table.add_column("Ref", no_wrap=True, min_width=ref_w)
-    table.add_column("BRAG", no_wrap=True, min_width=7)
-    table.add_column("Status", no_wrap=True, min_width=11)
-    table.add_column("Due", no_wrap=True, min_width=10)
-    table.add_column("Owner", no_wrap=True, width=owner_w)
-    table.add_column("Title", no_wrap=True, width=title_w)
-    return table
-
-
-def _squeezed_widths(
-    out: Console, ref_w: int, owner_w: int, title_w: int
-) -> tuple[int, ...] | None:
-    """The column widths rich's Table would choose when the columns do not fit the width.
-
-    Asks rich's own arithmetic with one row of the widest cells (every other row is no
-    wider), so the fast drawing squeezes exactly as the Table did. None if that is not
-    possible (a private rich method changed) or a column would vanish.
-    """
-    table = _actions_table(ref_w, owner_w, title_w)
-    table.add_row("x" * ref_w, "Retired", "in-progress", "2026-01-01", "x" * owner_w, "x" * title_w)
-    try:
-        padded = table._calculate_column_widths(out, out.options)
-    except Exception:  # noqa: BLE001 - a rich without that method: draw with the Table
-        return None
-    widths = tuple(w - pad for w, pad in zip(padded, (1, 2, 2, 2, 2, 1), strict=True))
-    return widths if min(widths) >= 1 else None
-
-
 def escape_markup(text: str) -> str:
     """Text shown as written (a title with "[...]" in it is not rich markup)."""
     from rich.markup import escape
@@ -494,60 +611,60 @@ def escape_markup(text: str) -> str:
     return escape(text)
 
 
-def _print_fixed_columns(
-    out: Console,
-    rows: Sequence[tuple[Any, ...]],
-    widths: Sequence[int],
-    owner_w: int,
-    title_w: int,
+def _print_action_rows(
+    out: Console, rows: Sequence[tuple[Any, ...]], layout: ActionLayout, *, wide: bool
 ) -> None:
-    """Draw the action table line by line, in the layout of rich's ``Table(box=None, pad_edge=False)``.
+    """Draw the action list line by line in ``layout``.
 
     Speed (issue 7, bench/RESULTS.md): rich's Table measures and wraps every cell, about
-    0.6 ms a row: 2,000 overdue actions took 1.3 s to draw. Every column here has a fixed
-    width, so each line is the cells padded (or cut with "…") to their widths and joined by
-    two spaces: a few microseconds a row. Cell text is shown as written (never read as rich
+    0.6 ms a row: 2,000 overdue actions took 1.3 s to draw. Every column here has a known
+    width, so each line is the cells padded to their widths and joined by two spaces (a
+    wrapped cell adds lines, the other cells blank), as ``Table(box=None, pad_edge=False)``
+    draws them: a few microseconds a row. Cell text is shown as written (never read as rich
     markup). On a colour terminal the lines go through rich as one Text, so the header is
-    bold and BRAG coloured exactly as before; on a pipe the text is written directly.
+    bold and BRAG coloured; on a pipe the text is written directly.
     """
-    from rich.cells import set_cell_size
     from rich.text import Span, Text
 
-    single, cell = _single_width, _fit_cell
-    ref_w, rag_w, status_w, due_w, owner_cell, title_cell = widths
-    header = ("Ref", "BRAG", "Status", "Due", "Owner", "Title")
-    width = out.width
-    too_wide = sum(widths) + 2 * (len(widths) - 1) > width  # every line: cut at the width
-    lines = ["  ".join(cell(h, w) for h, w in zip(header, widths, strict=True))]
-    if too_wide:
-        lines[0] = lines[0][:width]
-    rag_at = ref_w + 2  # where the BRAG cell starts on each line
+    cell = _fit_cell
+    widths = layout.widths
+    beside = len(widths)  # the columns drawn side by side
+    below = [ACTION_HEADERS.index(name) for name in layout.below]
+    indent = "  "
+    below_w = max(10, out.width - len(indent))
+    lines = ["  ".join(cell(h, w) for h, w in zip(ACTION_HEADERS, widths, strict=False))]
+    lines += [indent + ACTION_HEADERS[i] for i in below]
+    if below:
+        lines[0] = lines[0].rstrip()
     styled = out.color_system is not None
     spans: list[Any] = []
-    offset = len(lines[0]) + 1
+    offset = 0
     if styled:
-        spans.append(Span(0, len(lines[0]), "bold"))
-    for ref, rating, status, due, owner, title in rows:
-        label = RAG_LABEL.get(rating, str(rating))
-        owner, title = truncate(owner, owner_w), truncate(title, title_w)
-        line = "  ".join(
-            (
-                cell(ref, ref_w),
-                cell(label, rag_w),
-                cell(status, status_w),
-                cell(due, due_w),
-                cell(owner, owner_cell),
-                cell(title, title_cell),
-            )
-        )
-        if too_wide:  # wider than the terminal: cut, as rich's console does
-            plain = single(ref) and single(owner) and single(title)
-            line = line[:width] if plain else set_cell_size(line, width)
+        for line in lines:
+            spans.append(Span(offset, offset + len(line), "bold"))
+            offset += len(line) + 1
+    blank = "  ".join(" " * w for w in widths[:4]) + "  "
+    for row in rows:
+        wrapped = [
+            [row[i]] if wide or i < 4 else wrap_cell(row[i], widths[i]) for i in range(beside)
+        ]
+        first = "  ".join(cell(wrapped[i][0], widths[i]) for i in range(beside))
         if styled:
-            start = offset + len(cell(ref, ref_w)) + 2 if not single(ref) else offset + rag_at
-            spans.append(Span(start, start + rag_w, RAG_STYLE.get(rating or "", "dim")))
-        lines.append(line)
-        offset += len(line) + 1
+            start = offset + len(cell(row[0], widths[0])) + 2
+            spans.append(Span(start, start + widths[1], RAG_STYLE.get(row[6] or "", "dim")))
+        block = [first]
+        for n in range(1, max(len(w) for w in wrapped)):
+            more = [w[n] if n < len(w) else "" for w in wrapped[4:]]
+            block.append(
+                blank + "  ".join(cell(t, w) for t, w in zip(more, widths[4:], strict=True))
+            )
+        if below:
+            block = [line.rstrip() for line in block]
+        for i in below:
+            block += [indent + piece for piece in wrap_cell(row[i], below_w)]
+        for line in block:
+            offset += len(line) + 1
+        lines += block
     if not styled:
         write_stdout("\n".join(lines) + "\n")
         return
@@ -567,6 +684,7 @@ def print_progress(
     position: str,
     groupings: Sequence[str],
     since: Mapping[str, Any] | None = None,
+    wide: bool = False,
 ) -> None:
     """The ``progress`` screen of ``print_progress_rich``, drawn as padded lines: the same bytes.
 
@@ -576,14 +694,15 @@ def print_progress(
     ``Table(box=None, pad_edge=False)`` lays them out: two spaces between columns, names
     left, numbers right), so when every line fits the width the lines ARE the screen:
     written directly on a pipe; on a terminal printed through rich once, as a Text with
-    the same styles piece by piece (bold headings, BRAG colours). When anything would wrap
-    or be squeezed (a terminal narrower than 77 columns, counts wider than their headings),
-    ``print_progress_rich`` draws it with rich's Table, as before.
+    the same styles piece by piece (bold headings, BRAG colours). Names wrap within their
+    column, never cut; on a narrow terminal the headings are shortened (with a key), see
+    :func:`progress_layout`. When the columns cannot fit even so (under ~45 columns)
+    ``print_progress_rich`` draws it with rich's Table, which squeezes them.
     ``tests/test_bench_smoke.py`` compares the two at many widths, on a pipe and in colour.
     """
     from cpft_tracker.models import RAGS
 
-    out = console()
+    out = _console_for(wide)
     width = out.width
     pct = figures["percent_complete"]
     brag: _Line = [("BRAG      ", None)]
@@ -608,21 +727,27 @@ def print_progress(
         [(extra, None)],
         [(f"Amber warning window: {figures['window_days']} days", "dim")],
     ]
-    name_w = max(20, min(56, width - 57))  # as print_progress_rich: the rest take 57
+    keyed = False
     for grouping in groupings:
         entries = figures[GROUP_KEYS[grouping]]
         lines += [[], [(GROUP_TITLES[grouping], "bold")]]
         if not entries:
             lines.append([("  (no tracked actions)", None)])
             continue
-        table = _progress_table(out, entries, GROUP_NONE[grouping], name_w, RAG_WORDS, RAGS)
-        if table is None:  # too narrow even squeezed, or rich's arithmetic unavailable
-            print_progress_rich(figures, position=position, groupings=groupings, since=since)
+        layout = progress_layout(entries, GROUP_NONE[grouping], width, wide=wide)
+        table = _progress_table(out, entries, GROUP_NONE[grouping], layout, RAGS)
+        if table is None:  # the columns do not fit even with short headings
+            print_progress_rich(
+                figures, position=position, groupings=groupings, since=since, wide=wide
+            )
             return
+        keyed = keyed or layout.short
         lines += table
+    if keyed:
+        lines += [[], [(PROGRESS_KEY, "dim")]]
     _print_lines(out, lines)
     if since is not None:
-        print_since(since, width=width)
+        print_since(since, width=width, wide=wide)
 
 
 def _print_lines(out: Console, lines: Sequence[_Line]) -> None:
@@ -667,91 +792,104 @@ def _text_of(lines: Sequence[_Line]) -> Any:
     return text
 
 
+PROGRESS_HEADERS = ("Name", "Actions", "Done", "% done", "Blue", "Green", "Amber", "Red", "Overdue")
+# on a narrow terminal: the same columns under short headings, explained by PROGRESS_KEY
+PROGRESS_SHORT = ("Name", "Total", "Done", "%", "B", "G", "A", "R", "Late")
+PROGRESS_KEY = "B G A R: Blue, Green, Amber, Red. Late: overdue."
+NAME_MIN = 20  # the narrowest name column under the full headings
+NAME_MAX = 56  # the widest name column (longer names wrap), except with --wide
+
+
+@dataclass(frozen=True)
+class ProgressLayout:
+    """The columns of one progress table: the headings, the name column's width, the cells."""
+
+    headers: tuple[str, ...]
+    name_w: int
+    short: bool
+    names: tuple[str, ...]
+    cells: tuple[tuple[str, ...], ...]  # the numbers of each row, as text
+
+
+def progress_layout(
+    entries: Sequence[Mapping[str, Any]], none_label: str, width: int, *, wide: bool = False
+) -> ProgressLayout:
+    """How one progress table fits ``width``: names wrap in a column of at most NAME_MAX cells.
+
+    Under the full headings when that leaves the name column at least NAME_MIN cells (or
+    the widest name); otherwise under PROGRESS_SHORT, so that no column is dropped or cut.
+    ``wide``: full headings, the names on one line however long.
+    """
+    from cpft_tracker.models import RAGS
+
+    names = tuple(" ".join((visible(e["name"]) or none_label).split()) for e in entries)
+    cells = tuple(
+        (
+            str(e["total"]),
+            str(e["complete"]),
+            f"{e['percent_complete']:.1f}",
+            *(str(e["rag"][n]) for n in RAGS),
+            str(e["overdue"]),
+        )
+        for e in entries
+    )
+    widest = max(4, *(_cell_len(n) for n in names))
+
+    def others(headers: Sequence[str]) -> int:  # the number columns, each with its gap
+        return sum(
+            2 + max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers[1:])
+        )
+
+    if wide:
+        return ProgressLayout(PROGRESS_HEADERS, widest, False, names, cells)
+    room = width - others(PROGRESS_HEADERS)
+    if room >= min(widest, NAME_MIN):
+        return ProgressLayout(PROGRESS_HEADERS, min(widest, NAME_MAX, room), False, names, cells)
+    room = width - others(PROGRESS_SHORT)
+    return ProgressLayout(PROGRESS_SHORT, max(4, min(widest, NAME_MAX, room)), True, names, cells)
+
+
 def _progress_table(
     out: Console,
     entries: Sequence[Mapping[str, Any]],
     none_label: str,
-    name_w: int,
-    rag_words: Mapping[str, str],
+    layout: ProgressLayout,
     rags: Sequence[str],
 ) -> list[_Line] | None:
     """One progress table as lines, laid out as print_progress_rich's rich Table.
 
-    Columns as wide as their widest cell (names at most ``name_w``); when that is wider than
-    the console, the widths rich's Table would squeeze them to (cells then cut with "…").
-    None when that cannot be drawn the same way (a column squeezed to nothing).
+    Number columns as wide as their widest cell, the name column ``layout.name_w`` (names
+    wrapped within it, the numbers on the first line). None when that is wider than the
+    console (rich's Table would squeeze the columns: print_progress_rich draws it).
     """
-    headers = ["Name", "Actions", "Done", "% done", *(rag_words[n] for n in rags), "Overdue"]
+    headers = layout.headers
     header_styles = ["bold"] * 4 + [f"bold {RAG_STYLE[n]}" for n in rags] + ["bold"]
-    names = [truncate(visible(e["name"]) or none_label, name_w) for e in entries]
-    rows: list[list[tuple[str, str | None]]] = [
-        [
-            (str(e["total"]), None),
-            (str(e["complete"]), None),
-            (f"{e['percent_complete']:.1f}", None),
-            *((str(e["rag"][n]), RAG_STYLE[n] if e["rag"][n] else None) for n in rags),
-            (str(e["overdue"]), None),
-        ]
-        for e in entries
-    ]
-    widest = max(names, key=_cell_len)
-    widths = [min(name_w, max(4, _cell_len(widest)))]
+    widths = [layout.name_w]
     for i, header in enumerate(headers[1:]):
-        widths.append(max(len(header), *(len(row[i][0]) for row in rows)))
+        widths.append(max(len(header), *(len(row[i]) for row in layout.cells)))
     if sum(widths) + 2 * (len(widths) - 1) > out.width:
-        squeezed = _squeezed_progress_widths(out, headers, header_styles, widest, widths, name_w)
-        if squeezed is None:
-            return None
-        widths = squeezed
-
-    def right(text: str, w: int) -> str:  # a number (ASCII) right-justified, or cut as rich cuts
-        return text.rjust(w) if len(text) <= w else text[: w - 1] + "…"
-
+        return None
     last = len(headers) - 1
     head: _Line = []
     for i, (text, bold, w) in enumerate(zip(headers, header_styles, widths, strict=True)):
         if i:
             head.append((" ", bold))  # rich styles a heading's padding as the heading
-        head.append((_fit_cell(text, w) if i == 0 else right(text, w), bold))
+        head.append((_fit_cell(text, w) if i == 0 else text.rjust(w), bold))
         if i < last:
             head.append((" ", bold))
     lines = [head]
-    for name, row in zip(names, rows, strict=True):
-        line: _Line = [(_fit_cell(name, widths[0]), None)]
-        for (text, style), w in zip(row, widths[1:], strict=True):
-            line += [("  ", None), (right(text, w), style)]
+    blank = "".join("  " + " " * w for w in widths[1:])
+    for name, row, entry in zip(layout.names, layout.cells, entries, strict=True):
+        pieces = wrap_cell(name, widths[0]) if layout.name_w < _cell_len(name) else [name]
+        line: _Line = [(_fit_cell(pieces[0], widths[0]), None)]
+        for i, (text, w) in enumerate(zip(row, widths[1:], strict=True)):
+            style = None
+            if 3 <= i < 3 + len(rags):  # a BRAG count: coloured unless it is 0
+                style = RAG_STYLE[rags[i - 3]] if entry["rag"][rags[i - 3]] else None
+            line += [("  ", None), (text.rjust(w), style)]
         lines.append(line)
+        lines += [[(_fit_cell(more, widths[0]) + blank, None)] for more in pieces[1:]]
     return lines
-
-
-def _squeezed_progress_widths(
-    out: Console,
-    headers: Sequence[str],
-    header_styles: Sequence[str],
-    widest_name: str,
-    widths: Sequence[int],
-    name_w: int,
-) -> list[int] | None:
-    """The column widths rich's Table (print_progress_rich's) squeezes a too-wide table to.
-
-    Asks rich's own arithmetic with one row of the widest cells (as ``_squeezed_widths``
-    does for the action list). None if that is not possible or a column would vanish.
-    """
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column(headers[0], no_wrap=True, max_width=name_w)
-    for header, style in zip(headers[1:], header_styles[1:], strict=True):
-        table.add_column(header, justify="right", no_wrap=True, header_style=style)
-    table.add_row(Text(widest_name), *("9" * w for w in widths[1:]))
-    try:
-        padded = table._calculate_column_widths(out, out.options)
-    except Exception:  # noqa: BLE001 - a rich without that method: draw with the Table
-        return None
-    last = len(padded) - 1
-    squeezed = [w - (i > 0) - (i < last) for i, w in enumerate(padded)]
-    return squeezed if min(squeezed) >= 1 else None
 
 
 def print_action(
@@ -1002,8 +1140,8 @@ def print_import_preview(result: Any) -> None:
     groups = [
         ("new", "would be added as", result.added),
         ("kept", "already there as", result.already_there),
-        ("back", "back in the report:", result.back_in_source),
-        ("gone", "no longer in the report (kept, flagged):", result.no_longer_in_source),
+        ("back", "back in the report", result.back_in_source),
+        ("gone", "no longer in the report (kept, flagged)", result.no_longer_in_source),
     ]
     for _, verb, items in groups:
         for item in items:
@@ -1056,6 +1194,7 @@ def print_progress_rich(
     position: str,
     groupings: Sequence[str],
     since: Mapping[str, Any] | None = None,
+    wide: bool = False,
 ) -> None:
     """The progress screen drawn with rich's Table: overall figures with a bar, one table per
     grouping, then what moved. ``print_progress`` draws the same bytes faster and falls back to this."""
@@ -1063,7 +1202,7 @@ def print_progress_rich(
     from rich.table import Table
     from rich.text import Text
 
-    out = console()
+    out = _console_for(wide)
     pct = figures["percent_complete"]
     out.print(f"[bold]{escape(position)}[/bold]")
     out.print()
@@ -1085,7 +1224,7 @@ def print_progress_rich(
         extra += f"  Retired {figures['retired']} (not counted)"
     out.print(Text(extra))
     out.print(Text(f"Amber warning window: {figures['window_days']} days", style="dim"))
-    name_w = max(20, min(56, out.width - 57))  # the other columns take 57 characters
+    keyed = False
     for grouping in groupings:
         entries = figures[GROUP_KEYS[grouping]]
         out.print()
@@ -1093,22 +1232,25 @@ def print_progress_rich(
         if not entries:
             out.print("  (no tracked actions)")
             continue
+        layout = progress_layout(entries, GROUP_NONE[grouping], out.width, wide=wide)
+        keyed = keyed or layout.short
+        headers = layout.headers
         table = Table(box=None, pad_edge=False, header_style="bold")
-        table.add_column("Name", no_wrap=True, max_width=name_w)
-        for label in ("Actions", "Done", "% done"):
+        table.add_column(headers[0], width=layout.name_w, overflow="fold")  # names wrap
+        for label in headers[1:4]:
             table.add_column(label, justify="right", no_wrap=True)
-        for name in RAGS:
+        for label, name in zip(headers[4:], RAGS, strict=False):
             table.add_column(
-                RAG_WORDS[name],
+                label,
                 justify="right",
                 no_wrap=True,
                 header_style=f"bold {RAG_STYLE[name]}",
             )
-        table.add_column("Overdue", justify="right", no_wrap=True)
-        for e in entries:
+        table.add_column(headers[-1], justify="right", no_wrap=True)
+        for e, name in zip(entries, layout.names, strict=True):
             # Text, not a str: owner names are people's text ("Director [interim]"), not rich markup
             table.add_row(
-                Text(truncate(visible(e["name"]) or GROUP_NONE[grouping], name_w)),
+                Text(name),
                 str(e["total"]),
                 str(e["complete"]),
                 f"{e['percent_complete']:.1f}",
@@ -1116,15 +1258,26 @@ def print_progress_rich(
                 str(e["overdue"]),
             )
         out.print(table)
+    if keyed:
+        out.print()
+        out.print(Text(PROGRESS_KEY, style="dim"))
     if since is not None:
-        print_since(since, width=out.width)
+        print_since(since, width=out.width, wide=wide)
 
 
-def print_since(since: Mapping[str, Any], *, width: int) -> None:
-    """What moved since a date, one line per item, grouped."""
+def _console_for(wide: bool) -> Console:
+    """The stdout console; with ``wide`` as wide as any line (nothing wraps)."""
+    out = console()
+    if wide:
+        out.width = 100_000
+    return out
+
+
+def print_since(since: Mapping[str, Any], *, width: int, wide: bool = False) -> None:
+    """What moved since a date, one line per item, grouped: long items wrap, nothing is cut."""
     from rich.text import Text
 
-    out = console()
+    out = _console_for(wide)
     day = dt.date.fromisoformat(since["since"])
     out.print()
     out.print(f"[bold]What moved since the end of {long_date(day)}[/bold]")
@@ -1160,5 +1313,8 @@ def print_since(since: Mapping[str, Any], *, width: int) -> None:
         out.print(Text(f"{label} ({len(items)})", style="bold"))
         for item in items:
             lead = f"  {item['ref']}  "
-            line = lead + truncate(describe(item), max(20, width - len(lead)))
-            out.print(Text(visible(line)))
+            text = " ".join(visible(describe(item)).split())
+            pieces = [text] if wide else wrap_cell(text, max(20, width - len(lead)))
+            out.print(Text(lead + pieces[0]))
+            for more in pieces[1:]:
+                out.print(Text(" " * len(lead) + more))

@@ -55,6 +55,11 @@ def temp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.tmp-{secrets.token_hex(8)}")
 
 
+def refuse_odd_target(target: Path) -> None:
+    """Refuse, before any work, a target we would never write: a link, a device, a folder."""
+    _final_mode(target, 0o600)
+
+
 def _final_mode(target: Path, mode: int) -> tuple[bool, int]:
     """(whether ``target`` exists, the mode the new file gets); refuses links and odd files."""
     mode &= 0o777

@@ -202,7 +202,7 @@ def test_json_export_exact_record(board: Store, runner: CliRunner) -> None:
 def test_csv_export_exact(board: Store, runner: CliRunner) -> None:
     text = export(runner, "--format", "csv", "--status", "complete")
     assert text == (
-        "\ufeffref,report,requirement,title,context,section,keyword,quality_statement,owner,owner_email,"
+        "ref,report,requirement,title,context,section,keyword,quality_statement,owner,owner_email,"
         "due,status,rag,evidence,retired,in_source,created_at,updated_at,"
         "matched,rule,confidence,review,review_reason,possible_duplicates,version\r\n"
         f"E-04,{TRUST_REPORT},The trust must speak-up guardian in post (E 4).,Speak-up guardian in post,"
@@ -756,7 +756,7 @@ def test_xlsx_to_a_pipe_is_the_file_and_to_a_terminal_is_refused(
     assert (done.returncode, shown) == (2, b"")
     assert done.stderr == (
         "Error: An Excel workbook is a binary file and cannot be shown in the terminal. "
-        "Write it to a file: cpft-tracker export --format xlsx -o board.xlsx\n"
+        "Write it to a file: cpft-tracker export --format xlsx -o board.xlsx.\n"
     )
 
 

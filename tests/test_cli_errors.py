@@ -5,13 +5,55 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from cpft_tracker.cli import app
-from tests.conftest import BUNDLED_REPORT, db_snapshot, json_actions, run_cli
+from tests.conftest import BUNDLED_REPORT, db_snapshot, json_actions
+from tests.conftest import run_cli as _run_cli
+
+# Every line these tests see on stderr, checked after each test (issue 13): an error is one
+# sentence that ends with exactly one full stop or question mark; no line has "?." ".." "::".
+SEEN: list[str] = []
+
+
+class RecordingRunner(CliRunner):
+    """A CliRunner (stdout and stderr apart) that keeps every stderr line it sees."""
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().invoke(*args, **kwargs)
+        SEEN.extend(result.stderr.splitlines())
+        return result
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return RecordingRunner()
+
+
+def run_cli(*args: str, **kwargs: Any) -> Any:
+    result = _run_cli(*args, **kwargs)
+    SEEN.extend(result.stderr.splitlines())
+    return result
+
+
+@pytest.fixture(autouse=True)
+def every_message_is_one_sentence() -> Iterator[None]:
+    SEEN.clear()
+    yield
+    for line in SEEN:
+        if not line.strip():
+            continue
+        if line.startswith("Error: "):  # (change lines "CPFT-01: owner set to X" are lists)
+            assert line.endswith((".", "?")), f"no full stop: {line!r}"
+        assert not line.endswith(("..", "?.", ".?", ":.")), f"doubled punctuation: {line!r}"
+        for doubled in ("?.", "..", "::", ":.", ". ."):
+            assert doubled not in line.replace("...", "…"), f"{doubled!r} in {line!r}"
+    SEEN.clear()
 
 
 @pytest.fixture
@@ -217,7 +259,7 @@ def test_json_output_is_data_only(runner: CliRunner, loaded: list[str]) -> None:
     result = runner.invoke(app, ["list", "--format", "json"])
     json.loads(result.stdout)  # nothing but JSON on stdout
     result = runner.invoke(app, ["list", "--format", "csv"])
-    assert result.stdout.startswith("\ufeffref,report,requirement")
+    assert result.stdout.startswith("ref,report,requirement")  # no byte-order mark on stdout
 
 
 def test_text_starting_with_a_dash_gets_a_way_through(
@@ -323,3 +365,56 @@ def test_ctrl_c_inside_a_command_says_nothing_was_half_saved(
     assert result.stderr == (
         "Error: Stopped. Nothing was half-saved: each change is saved whole or not at all.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["lst"],
+            "Error: No such command 'lst'. Did you mean 'list'? "
+            "Run 'cpft-tracker --help' to see how to use it.\n",
+        ),
+        (
+            ["list", "-x"],  # list takes no argument: no "REF --" hint
+            "Error: No such option: -x. Run 'cpft-tracker list --help' to see how to use it.\n",
+        ),
+        (
+            ["note", "CPFT-01", "-x"],
+            "Error: No such option: -x. If '-x' is text rather than an option, put -- before it, "
+            'e.g. cpft-tracker note REF -- "-x ...".\n',
+        ),
+        (
+            ["import", "-2"],
+            "Error: No such option: -2. If '-2' is text rather than an option, put -- before it, "
+            'e.g. cpft-tracker import -- "-2 ...".\n',
+        ),
+    ],
+)
+def test_usage_messages_name_only_the_commands_own_arguments(
+    runner: CliRunner, db_path: Path, loaded: list[str], args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr == message
+
+
+def test_import_preview_has_single_colons(capsys: pytest.CaptureFixture[str]) -> None:
+    from types import SimpleNamespace
+
+    from cpft_tracker.render import print_import_preview
+
+    item = {
+        "ref": "A-01",
+        "requirement": "The trust must act.",
+        "matched": "must",
+        "keyword": "must",
+    }
+    result = SimpleNamespace(
+        added=[], already_there=[], back_in_source=[item], no_longer_in_source=[item]
+    )
+    print_import_preview(result)
+    out = capsys.readouterr().out
+    assert "A-01 back in the report (must): The trust must act." in out
+    assert "A-01 no longer in the report (kept, flagged) (must): The trust must act." in out
+    assert "::" not in out and "):" in out

@@ -127,3 +127,32 @@ def test_only_the_invoked_command_module_is_imported(tmp_path) -> None:
     assert "cpft_tracker.cli.maintenance" in loaded
     others = {t.split(":")[0] for t, _ in COMMANDS.values()} - {"cpft_tracker.cli.maintenance"}
     assert not others & loaded, sorted(others & loaded)
+
+
+def test_every_command_has_an_example_in_its_help(runner: CliRunner) -> None:
+    """Each command's --help ends with an example to copy (issue 13)."""
+    for name, cmd in all_commands():
+        assert "Example: cpft-tracker " in (cmd.help or ""), f"'{name}' has no example"
+    for name in COMMANDS:
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example: cpft-tracker" in result.stdout, name
+
+
+@pytest.mark.parametrize("columns", ["50", "80", "120"])
+def test_help_never_cuts_a_command_description(columns: str) -> None:
+    """Every summary is shown whole (wrapped), at the top level and in the plan group."""
+    env = {**os.environ, "COLUMNS": columns}
+    for args in ([], ["plan"], ["owners"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "cpft_tracker", *args, "--help"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stdout
+        assert "..." not in out.split("Commands:")[1]
+        flat = "".join(out.split())  # wrapping may break at a space or after a hyphen
+        summaries = [s for _, s in COMMANDS.values()] if not args else []
+        for summary in summaries:
+            assert "".join(summary.split()) in flat

@@ -480,18 +480,3 @@ def test_progress_with_no_database_says_what_to_do(runner: CliRunner) -> None:
     result = runner.invoke(app, ["progress"])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: No action plan database at ")
-
-
-def test_list_limit_shows_the_first_actions_in_plan_order(plan: Store, runner: CliRunner) -> None:
-    """`list --limit N` (issue 10): the first N actions of the same list, and says so."""
-    whole = as_json(runner.invoke(app, ["list", "--format", "json"]).stdout)["actions"]
-    assert len(whole) > 2
-    first = runner.invoke(app, ["list", "--limit", "2", "--format", "json"])
-    assert first.exit_code == 0, first.stderr
-    assert as_json(first.stdout)["actions"] == whole[:2]
-    table = runner.invoke(app, ["list", "--limit", "2"])
-    assert table.exit_code == 0
-    assert "The first 2 actions." in table.stderr
-    bad = runner.invoke(app, ["list", "--limit", "0"])
-    assert bad.exit_code == 2
-    assert "--limit must be from 1" in bad.stderr

@@ -137,7 +137,15 @@ def test_json_keeps_the_text_exactly(plan: dict[str, str]) -> None:
 def _on_a_terminal(args: tuple[str, ...], env: dict[str, str]) -> str:
     """Run the CLI with stdout and stderr on a pseudo-terminal; everything it wrote."""
     leader, follower = pty.openpty()
-    full = {**os.environ, **env, "TERM": "xterm-256color", "COLUMNS": "100"}
+    # the pager is cat: long output on a terminal goes through it (issue 13), and what the
+    # pager is given must be as safe as what is printed
+    full = {
+        **os.environ,
+        **env,
+        "TERM": "xterm-256color",
+        "COLUMNS": "100",
+        "CPFT_TRACKER_PAGER": "cat",
+    }
     full.pop("NO_COLOR", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "cpft_tracker", *args],

@@ -244,7 +244,7 @@ def test_a_folder_others_own_that_would_lock_members_out_is_refused(team: Team) 
     assert proc.stderr == (
         f"Error: The folder {locked} is drwxr-xr-x, group root: members of {team.group} could not "
         "write the database's -wal and -shm files there, so they would be locked out. Ask its owner "
-        f"to run: chgrp {team.group} {locked} && chmod 2770 {locked}\n"
+        f"to run 'chgrp {team.group} {locked} && chmod 2770 {locked}', then run init again.\n"
     )
     assert not (locked / "tracker.db").exists()
 

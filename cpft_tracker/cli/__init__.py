@@ -139,6 +139,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cpft_tracker.cli.plan:plan_app",
         "Edit the plan in a spreadsheet: write a template, then load the edited file.",
     ),
+    "completion": (
+        "cpft_tracker.cli.completion:completion",
+        "Print the shell completion script for bash, zsh or fish (commands, options, refs, owners, statuses).",
+    ),
 }
 
 
@@ -159,6 +163,11 @@ def main() -> None:
     interrupt an import half-way and print a traceback; from then on it is a KeyboardInterrupt
     that ``cli/errors.py`` turns into the "Stopped" line and exit code 130.
     """
+    if sys.argv[1:2] == ["__complete"]:  # the shell completion script asking (cli/completion.py)
+        from cpft_tracker.cli.completion import answer
+
+        answer(sys.argv[2:])
+        return
     noted: list[int] = []
     try:
         import signal
@@ -168,7 +177,14 @@ def main() -> None:
             signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum))
         from cpft_tracker.cli.help import answer_without_typer
 
-        if answer_without_typer(sys.argv[1:]):
+        try:
+            if answer_without_typer(sys.argv[1:]):
+                sys.stdout.flush()
+                return
+        except BrokenPipeError:  # `cpft-tracker --help | head -1`: the reader went away
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
         from cpft_tracker.cli import errors  # noqa: F401 - imported before Ctrl-C is live
         from cpft_tracker.cli.group import app

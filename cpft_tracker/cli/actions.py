@@ -53,6 +53,8 @@ def assign(
 
     A new name close to an existing owner's ("Director of Nursng") is refused as a likely
     typo, with the name it resembles; give --new-owner if it really is someone else.
+
+    Example: cpft-tracker assign CPFT-01 CPFT-02 "Director of Nursing" --email dn@example.nhs.uk
     """
     from cpft_tracker.store import check_email, who
 
@@ -79,7 +81,10 @@ def assign(
 
 
 def unassign(refs: Refs, note: Note = None, by: By = None) -> None:
-    """Take the owner off one or many actions."""
+    """Take the owner off one or many actions.
+
+    Example: cpft-tracker unassign CPFT-03
+    """
     from cpft_tracker.store import who
 
     store = open_store()
@@ -101,7 +106,10 @@ def due(
     if_unchanged_since: IfUnchangedSince = None,
     by: By = None,
 ) -> None:
-    """Set the due date of one or many actions (UK dates: day first)."""
+    """Set the due date of one or many actions (UK dates: day first).
+
+    Example: cpft-tracker due CPFT-01 CPFT-02 31/03/2026
+    """
     from cpft_tracker.dates import parse_date
     from cpft_tracker.store import who
 
@@ -129,7 +137,10 @@ def status(
     if_unchanged_since: IfUnchangedSince = None,
     by: By = None,
 ) -> None:
-    """Move one or many actions to a status. 'complete' needs evidence, given now or recorded earlier."""
+    """Move one or many actions to a status. 'complete' needs evidence, given now or recorded earlier.
+
+    Example: cpft-tracker status CPFT-01 in-progress --note "Audit booked for May"
+    """
     from cpft_tracker.store import who
 
     value = parse_status(new_status)
@@ -154,7 +165,10 @@ def note(
     if_unchanged_since: IfUnchangedSince = None,
     by: By = None,
 ) -> None:
-    """Add a dated progress note to an action."""
+    """Add a dated progress note to an action.
+
+    Example: cpft-tracker note CPFT-01 "Chased estates about the fire doors"
+    """
     from cpft_tracker.store import who
 
     occurred_on = parse_on(on)
@@ -177,7 +191,10 @@ def evidence(
     if_unchanged_since: IfUnchangedSince = None,
     by: By = None,
 ) -> None:
-    """Record evidence of completion for an action (added to any evidence already there)."""
+    """Record evidence of completion for an action (added to any evidence already there).
+
+    Example: cpft-tracker evidence CPFT-01 "Board minutes 12 March 2026, item 7"
+    """
     from cpft_tracker.store import who
 
     occurred_on = parse_on(on)
@@ -194,7 +211,10 @@ def retitle(
     if_unchanged_since: IfUnchangedSince = None,
     by: By = None,
 ) -> None:
-    """Correct an action's short title (the requirement itself is kept verbatim)."""
+    """Correct an action's short title (the requirement itself is kept verbatim).
+
+    Example: cpft-tracker retitle CPFT-01 "Complete falls risk assessments on time"
+    """
     from cpft_tracker.store import clean_name, who
 
     if not "".join(ch for ch in title if ch.isprintable()).strip():
@@ -223,7 +243,10 @@ def classify(
     ],
     by: By = None,
 ) -> None:
-    """Correct the CQC quality statement one or many actions fall under."""
+    """Correct the CQC quality statement one or many actions fall under.
+
+    Example: cpft-tracker classify CPFT-01 CPFT-02 "Freedom to speak up"
+    """
     from cpft_tracker.store import who
 
     value = parse_quality_statement(statement)
@@ -241,7 +264,10 @@ def retire(
     ],
     by: By = None,
 ) -> None:
-    """Stop tracking actions, with a reason. They stay in history and exports; nothing is deleted."""
+    """Stop tracking actions, with a reason. They stay in history and exports; nothing is deleted.
+
+    Example: cpft-tracker retire CPFT-07 --reason "Same as CPFT-03"
+    """
     from cpft_tracker.store import who
 
     store = open_store()
@@ -249,7 +275,10 @@ def retire(
 
 
 def reinstate(refs: Refs, note: Note = None, by: By = None) -> None:
-    """Track retired actions again."""
+    """Track retired actions again.
+
+    Example: cpft-tracker reinstate CPFT-07
+    """
     from cpft_tracker.store import who
 
     store = open_store()
@@ -275,6 +304,8 @@ def merge(
     CPFT-10 keeps both requirement sentences (show lists each with where it came from) and
     both histories; CPFT-14 is retired as "merged into CPFT-10". Nothing is deleted, and
     importing the report again does not bring CPFT-14 back.
+
+    Example: cpft-tracker merge CPFT-14 INTO CPFT-10
     """
     from cpft_tracker.store import who
 

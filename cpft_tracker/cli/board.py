@@ -15,22 +15,27 @@ from cpft_tracker.cli.options import (
     TRACKED,
     AsOf,
     DueBeforeFilter,
+    Force,
     Format,
+    NoBom,
     OverdueFilter,
     OwnerFilter,
+    Pager,
     QualityStatementFilter,
     ReportFilter,
     StatusFilter,
     UnassignedFilter,
+    Wide,
     Window,
     build_filters,
     check_format,
     open_store,
+    output_format,
     plan_view,
     resolve_as_of,
     today_date,
 )
-from cpft_tracker.cli.output import say, write_output
+from cpft_tracker.cli.output import check_output, paged, say, write_output
 from cpft_tracker.errors import (
     UsageProblem,
 )
@@ -123,21 +128,25 @@ def progress(
     report: ReportFilter = None,
     window: Window = None,
     fmt: Format = "table",
+    wide: Wide = False,
+    pager: Pager = True,
 ) -> None:
     """Show progress for the board: % complete, BRAG counts, overdue, and tables by statement, owner, status.
 
     Retired actions are not counted (they are shown as a separate number), nor are those
     awaiting review (it says how many). --format json gives the same figures for scripts
-    (see docs/json-schemas.md).
+    (see docs/json-schemas.md); --format csv one row per table entry.
+
+    Example: cpft-tracker progress --since 01/03/2026 --by owner
     """
     import json
 
     from cpft_tracker.asof import awaiting_review, describe_as_of
     from cpft_tracker.board import awaiting_line, long_date
     from cpft_tracker.progress import CHANGES_FIELDS, SUMMARY_FIELDS, summarise
-    from cpft_tracker.render import print_progress, utc_now_iso, write_stdout
+    from cpft_tracker.render import print_progress, progress_csv_lines, utc_now_iso, write_stdout
 
-    fmt = check_format(fmt, ("table", "json"))
+    fmt = check_format(fmt, ("table", "json", "csv"))
     groupings = _grouping(by)
     store = open_store(readonly=True)
     as_of_day, today = resolve_as_of(as_of)
@@ -157,6 +166,9 @@ def progress(
     if fmt == "json":
         write_stdout(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
         return
+    if fmt == "csv":
+        write_stdout("".join(progress_csv_lines(figures, groupings)))
+        return
     waiting = awaiting_line(figures)
     if not rows:
         say("No actions yet" + (f" at {describe_as_of(as_of_day)}" if as_of_day else "") + ".")
@@ -168,7 +180,10 @@ def progress(
         if as_of_day
         else f"Action plan progress on {long_date(today)}"
     )
-    print_progress(figures, position=position, groupings=groupings, since=figures["since"])
+    with paged(pager, wide=wide):
+        print_progress(
+            figures, position=position, groupings=groupings, since=figures["since"], wide=wide
+        )
     if waiting:
         say(waiting)
 
@@ -181,13 +196,21 @@ def export(
             "-f",
             metavar="FORMAT",
             help="json (the default), csv, markdown (a board-paper section), html (a board "
-            "report) or xlsx (an Excel workbook; the default for -o FILE.xlsx).",
+            "report) or xlsx (an Excel workbook). Default: from the -o file's extension "
+            "(.json .csv .md .html .xlsx), else json.",
         ),
     ] = None,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write to a file, not stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to a file, not stdout (an existing file only with --force).",
+        ),
     ] = None,
+    force: Force = False,
+    no_bom: NoBom = False,
     status: StatusFilter = None,
     owner: OwnerFilter = None,
     unassigned: UnassignedFilter = False,
@@ -215,13 +238,16 @@ def export(
     an Excel workbook (a summary sheet, one row per action with BRAG fills and filters).
     The board formats name the provider and the report, and give each action's latest
     update; --since adds what changed since a date. They count and list tracked actions
-    only, and say how many await review.
+    only, and say how many await review. With -o the file name picks the format. A CSV
+    file starts with the byte-order mark Excel needs (--no-bom to leave it out); CSV on
+    stdout has none.
+
+    Example: cpft-tracker export -o board.html --overdue
     """
     from cpft_tracker import render
 
-    if fmt is None:
-        fmt = "xlsx" if output and output.lower().endswith(".xlsx") else "json"
-    fmt = check_format(fmt, ("json", "csv", "markdown", "md", "html", "xlsx"))
+    check_output(output, force=force)
+    fmt = output_format(fmt, output, ("json", "csv", "markdown", "md", "html", "xlsx"), "json")
     board_paper = fmt not in ("json", "csv")  # counts, and lists, tracked actions only
     if fmt == "xlsx" and output in (None, "-") and sys.stdout.isatty():
         raise UsageProblem(
@@ -264,7 +290,8 @@ def export(
     if fmt == "json":
         text = render.actions_json_chunks(actions, today=today, window=win, since=changes)
     elif fmt == "csv":
-        text = render.actions_csv_lines(actions, today=today, window=win)
+        bom = output not in (None, "-") and not no_bom  # Excel needs it; a pipe does not
+        text = render.actions_csv_lines(actions, today=today, window=win, bom=bom)
     else:
         from cpft_tracker import board
         from cpft_tracker.asof import awaiting_review
@@ -292,7 +319,7 @@ def export(
             story=story,
             chain_head=store.chain_head(),
         )
-    write_output(text, output)
+    write_output(text, output, force=force)
 
 
 def _board_story(store: Any, actions: Iterable[dict[str, Any]], as_of_day: Any) -> Any:

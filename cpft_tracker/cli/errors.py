@@ -82,11 +82,23 @@ def run_safely(call: Any) -> int:
         if not text.endswith((".", "?")):
             text += "."
         option = getattr(exc, "option_name", None)
-        if isinstance(exc, click.NoSuchOption) and option and not option.startswith("--"):
-            # e.g. a note "- chased again" or an owner "-2+3": text, not an option
+        arguments = [
+            p.metavar or (p.name or "").upper()
+            for p in (exc.ctx.command.params if exc.ctx is not None else [])
+            if p.param_type_name == "argument"
+        ]
+        if (
+            isinstance(exc, click.NoSuchOption)
+            and option
+            and not option.startswith("--")
+            and arguments
+        ):
+            # e.g. a note "- chased again" or an owner "-2+3": text, not an option; the
+            # example names the command's own arguments (list has none: no such hint)
+            lead = "".join(f"{a} " for a in arguments[:-1])
             fail(
                 f"{text} If '{option}' is text rather than an option, put -- before it, "
-                f'e.g. {where} REF -- "{option} ...".'
+                f'e.g. {where} {lead}-- "{option} ...".'
             )
             return 2
         fail(f"{text} Run '{where} --help' to see how to use it.")
@@ -120,7 +132,15 @@ def run_safely(call: Any) -> int:
 
 
 def fail(text: str) -> None:
-    """Print one error line on stderr (people's text in it shown, never obeyed by the terminal)."""
+    """Print one error line on stderr, ending with one full stop or question mark (people's
+    text in it shown, never obeyed by the terminal)."""
     from cpft_tracker.textsafe import visible
 
-    print(f"Error: {visible(' '.join(str(text).split()))}", file=sys.stderr)
+    print(f"Error: {visible(sentence(str(text)))}", file=sys.stderr)
+
+
+def sentence(text: str) -> str:
+    """``text`` on one line, ending with exactly one '.' or '?' (never '?.', '..' or ':.')."""
+    line = " ".join(text.split())
+    body = line.rstrip(".?:!")
+    return body + ("?" if "?" in line[len(body) :] else ".")

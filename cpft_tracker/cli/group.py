@@ -17,7 +17,7 @@ import typer.main
 # typer 0.29's own copy of click: the types of the commands and contexts it builds
 from typer._click import Command, Context
 from typer._click.exceptions import UsageError
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperGroup
 
 from cpft_tracker import __version__
 from cpft_tracker.cli import COMMANDS, HELP, load
@@ -39,7 +39,12 @@ def build_command(name: str) -> Command:
             )
             one.command(name)(obj)
             obj = one
-        _built[name] = typer.main.get_command(obj)
+        command = typer.main.get_command(obj)
+        for sub in getattr(command, "commands", {}).values():
+            # a group's --help lists each subcommand's summary whole, never cut with "..."
+            if not sub.short_help and sub.help:
+                sub.short_help = " ".join(sub.help.split("\n\n")[0].split())
+        _built[name] = command
     return _built[name]
 
 
@@ -76,14 +81,10 @@ class TrackerGroup(TyperGroup):
     def format_commands(self, ctx: Context, formatter: Any) -> None:
         """The Commands section of --help from the table's summaries: listing imports no command.
 
-        The same text click writes from each command's help: a stand-in command holding only
-        the summary (the first paragraph of the docstring) gives click's own short help.
+        Each summary (the first paragraph of the docstring) whole, wrapped in its column by
+        click's formatter: never cut with "..." as click's short help would cut it.
         """
-        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        rows = [
-            (name, TyperCommand(name=name, help=summary).get_short_help_str(limit))
-            for name, (_, summary) in COMMANDS.items()
-        ]
+        rows = [(name, summary) for name, (_, summary) in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 

@@ -44,8 +44,8 @@ def top_help(width: int | None = None) -> str:
     out = ["Usage: cpft-tracker [OPTIONS] COMMAND [ARGS]...\n", "\n"]
     out.append(_wrap(HELP, width, "  ") + "\n")
     out += ["\n", "Options:\n", *_definitions(OPTIONS, width)]
-    limit = width - 6 - max(len(name) for name in COMMANDS)
-    rows = [(name, short_help(summary, limit)) for name, (_, summary) in COMMANDS.items()]
+    # each summary whole, wrapped in its column: never cut with "..." (issue 13)
+    rows = [(name, summary) for name, (_, summary) in COMMANDS.items()]
     out += ["\n", "Commands:\n", *_definitions(rows, width)]
     return "".join(out)
 
@@ -73,27 +73,3 @@ def _definitions(
         lines.append(line + (wrapped[0] if wrapped else "") + "\n")
         lines += [" " * (first_col + indent) + more + "\n" for more in wrapped[1:]]
     return lines
-
-
-def short_help(text: str, max_length: int) -> str:
-    """click's ``make_default_short_help``: the first sentence, or words cut with '...'."""
-    words = text.split("\n\n")[0].split()
-    total = 0
-    i = 0
-    for i, word in enumerate(words):
-        total += len(word) + (i > 0)
-        if total > max_length:
-            break
-        if word.endswith("."):
-            return " ".join(words[: i + 1])
-        if total == max_length and i != len(words) - 1:
-            break
-    else:
-        return " ".join(words)
-    total += len("...")
-    while i > 0:
-        total -= len(words[i]) + (i > 0)
-        if total <= max_length:
-            break
-        i -= 1
-    return " ".join(words[:i]) + "..."

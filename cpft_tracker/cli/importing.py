@@ -89,6 +89,8 @@ def import_(
     a revised report adds only its new requirements and flags the ones it no longer has.
     A file that does not look like a CQC report (a licence, a page about something else,
     this tool's own board report) is refused unless --force is given.
+
+    Example: cpft-tracker import report.pdf --dry-run
     """
     import hashlib  # here, not at the top: only import needs it (start-up, issue 7)
     import re

@@ -14,7 +14,6 @@ import typer
 
 from cpft_tracker.cli.options import (
     By,
-    Format,
     check_format,
     db_path,
     open_store,
@@ -45,6 +44,8 @@ def init(
     of that Unix group share it: the folder is checked (and made, mode 2770) and the tool
     says plainly if a member's umask or the folder's permissions would lock others out.
     See docs/team.md.
+
+    Example: cpft-tracker init
     """
     if group is None:
         store = open_store(create=True)
@@ -69,8 +70,15 @@ def init(
     )
 
 
-def info(fmt: Format = "table") -> None:
-    """Show which database is in use, its schema version and what it holds."""
+def info(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")
+    ] = "table",
+) -> None:
+    """Show which database is in use, its schema version and what it holds.
+
+    Example: cpft-tracker info --format json
+    """
     import json
 
     fmt = check_format(fmt, ("table", "json"))
@@ -97,7 +105,10 @@ def settings(
     ] = None,
     by: By = None,
 ) -> None:
-    """Show the settings, or change one: 'cpft-tracker settings window 21' (amber warning window)."""
+    """Show the settings, or change one: 'cpft-tracker settings window 21' (amber warning window).
+
+    Example: cpft-tracker settings window 21
+    """
     if name is None:
         store = open_store(readonly=True)
         for key, (stored_key, what, default) in SETTINGS.items():
@@ -145,6 +156,8 @@ def backup(
 
     Uses SQLite's online backup, so the copy is consistent. The copy is readable by you
     only. To restore it: cpft-tracker restore BACKUP (never copy it over the database file).
+
+    Example: cpft-tracker backup plan-backup.db
     """
     from cpft_tracker.maintenance import backup as make_backup
 
@@ -176,6 +189,8 @@ def restore(
     Checks the backup first (integrity, the audit chain and its history) and refuses while
     anyone has the database open. The file it replaces is kept, with its -wal and -shm
     files, as PATH.damaged-YYYYmmdd-HHMMSS; then the restored plan is checked.
+
+    Example: cpft-tracker restore plan-backup.db
     """
     from cpft_tracker.maintenance import check as run_check
     from cpft_tracker.maintenance import restore as put_back
@@ -218,6 +233,8 @@ def check(
     cpft-tracker), replays the trail to name each action whose row disagrees with its
     history, and prints the chain head ("Audit chain head: HASH (event N)") to publish.
     Exits 1 with advice if anything is wrong (e.g. restore from your latest backup).
+
+    Example: cpft-tracker check
     """
     from cpft_tracker.maintenance import CheckReport, Finding
     from cpft_tracker.maintenance import check as run_check

@@ -217,6 +217,72 @@ AsOf = Annotated[
 ]
 
 
+SearchFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        metavar="TEXT",
+        help="Only actions with TEXT (any case) in their title, requirement or notes.",
+    ),
+]
+
+Sort = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        metavar="FIELD",
+        help="Order by ref, due (soonest first), status, owner, rag (red first) or updated "
+        "(newest first). Default: report, then the order in the report.",
+    ),
+]
+
+Limit = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", metavar="N", help="Show only the first N actions."),
+]
+
+Wide = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="One line per row, nothing wrapped (wider than the terminal if need be)."
+    ),
+]
+
+Pager = Annotated[
+    bool,
+    typer.Option(
+        "--pager/--no-pager",
+        help="On a terminal, show output longer than the screen through $PAGER (default: less). "
+        "Never when piped.",
+    ),
+]
+
+
+def parse_sort(value: str | None, today: Any, window: int) -> Any:
+    """--sort FIELD as a store PlanSort (None for the default order), or a usage error."""
+    import datetime as dt
+
+    from cpft_tracker.store import SORT_FIELDS, PlanSort
+
+    if value is None:
+        return None
+    field = value.strip().lower()
+    field = {"brag": "rag", "updated_at": "updated", "reference": "ref"}.get(field, field)
+    if field not in SORT_FIELDS:
+        raise UsageProblem(
+            f"'{value}' cannot be used with --sort. Use one of: {', '.join(SORT_FIELDS)}."
+        )
+    amber_until = (today + dt.timedelta(days=window)).isoformat()
+    return PlanSort(field, today=today.isoformat(), amber_until=amber_until)
+
+
+def check_limit(value: int | None, what: str = "actions") -> int | None:
+    """--limit N as given, or a usage error when it is below 1."""
+    if value is not None and value < 1:
+        raise UsageProblem(f"--limit must be 1 or more {what}, e.g. --limit 20 (not {value}).")
+    return value
+
+
 def resolve_as_of(as_of: str | None) -> tuple[Any, Any]:
     """(the --as-of date or None, the date that counts as today): the one reading of --as-of."""
     from cpft_tracker.asof import parse_as_of
@@ -236,6 +302,7 @@ def build_filters(
     due_before: str | None = None,
     report: str | None = None,
     quality_statement: str | None = None,
+    search: str | None = None,
     review: list[str] | None = None,
 ) -> Any:
     """Turn the shared filter options into store Filters (values checked, dates read).
@@ -258,6 +325,7 @@ def build_filters(
         due_before=parse_date(due_before, base=today).isoformat() if due_before else None,
         report=one_line(report),
         quality_statement=parse_quality_statement(quality_statement) if quality_statement else None,
+        search=search if search and search.strip() else None,
         review=list(review or []),
     )
 
@@ -273,22 +341,94 @@ def plan_view(
     as_of: str | None,
     window: int | None,
     columns: Any = None,
+    sort: str | None = None,
     limit: int | None = None,
     **filter_options: Any,
 ) -> tuple[Any, Any, int, list[dict[str, Any]]]:
     """What list, export and progress show: (the --as-of date or None, today, the BRAG window,
-    the filtered actions as they stood then). One reading of --as-of, filters and window;
-    ``limit``: only the first so many actions (``list --limit``)."""
+    the filtered actions as they stood then). One reading of --as-of, filters, window, --sort
+    and --limit."""
     from cpft_tracker.asof import plan_actions
 
     as_of_day, today = resolve_as_of(as_of)
     filters = build_filters(today=today, **filter_options)
     win = window_days(store, window)
-    rows = plan_actions(store, filters, as_of_day, columns=columns, limit=limit)
+    order = parse_sort(sort, today, win)
+    rows = plan_actions(
+        store, filters, as_of_day, columns=columns, limit=check_limit(limit), sort=order
+    )
     if filters.owner is not None and store.owner(filters.owner) is None and not rows:
         # a name that is no owner (a typo?) and matches nothing: say so, with the nearest one
         raise store.unknown_owner(filters.owner)
     return as_of_day, today, win, rows
+
+
+# -o FILE: the format each file extension means (export, plan template).
+OUTPUT_EXTENSIONS: dict[str, str] = {
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".html": "html",
+    ".xlsx": "xlsx",
+}
+FORMAT_NAMES = {"md": "markdown"}  # --format aliases
+
+NoBom = Annotated[
+    bool,
+    typer.Option(
+        "--no-bom",
+        help="Write a CSV file without the byte-order mark Excel uses to read UTF-8 "
+        "(CSV on stdout never has one).",
+    ),
+]
+
+Force = Annotated[bool, typer.Option("--force", help="Replace the -o file if it already exists.")]
+
+
+def output_format(
+    fmt: str | None, output: str | None, allowed: tuple[str, ...], default: str
+) -> str:
+    """The format to write: --format, else the -o file's extension, else ``default``.
+
+    A known extension that disagrees with --format is refused (``-o board.html --format
+    json``); without --format, an extension that names none of ``allowed`` is refused with
+    the ones it could be.
+    """
+    from pathlib import PurePath
+
+    chosen = check_format(fmt, allowed) if fmt is not None else None
+    chosen = FORMAT_NAMES.get(chosen, chosen) if chosen else None
+    if output is None or output == "-":
+        return chosen or default
+    name = PurePath(output).name
+    suffix = PurePath(output).suffix.lower()
+    by_name = OUTPUT_EXTENSIONS.get(suffix)
+    usable = {e: f for e, f in OUTPUT_EXTENSIONS.items() if f in allowed}
+    if by_name is not None and chosen is not None and by_name != chosen:
+        wanted = next((e for e, f in usable.items() if f == chosen), None)
+        rename = f", or name the file {PurePath(name).stem}{wanted}" if wanted else ""
+        raise UsageProblem(
+            f"-o {name} is a {suffix} file but --format is {fmt}. Leave out --format "
+            f"(the file name picks it){rename}."
+        )
+    if chosen is not None:
+        return chosen
+    if not suffix and len(usable) == 1:  # -o plan: the one format this writes
+        return next(iter(usable.values()))
+    if by_name is None or by_name not in allowed:
+        exts = list(usable)
+        example = f"{PurePath(name).stem or 'plan'}{exts[0]}"
+        if len(exts) == 1:
+            raise UsageProblem(
+                f"This writes {usable[exts[0]]} only: end the file name with {exts[0]} "
+                f"(e.g. -o {example}), not {name}."
+            )
+        known = ", ".join(exts[:-1]) + f" or {exts[-1]}"
+        raise UsageProblem(
+            f"Cannot tell the format to write from the name {name}. End it with {known} "
+            f"(e.g. -o {example}), or give --format."
+        )
+    return by_name
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from cpft_tracker.errors import (
+    FileExists,
+    TrackerError,
+)
 
 
 def say(text: str) -> None:
@@ -37,6 +45,26 @@ def report_changes(changes: list[Any], nothing: str) -> None:
         say(f"{c.ref}: {describe_event({'field': c.field, 'old': c.old, 'new': c.new})}")
 
 
+def check_output(output: str | None, *, force: bool) -> None:
+    """Refuse an -o file that is already there (unless --force), before any work is done."""
+    if output is None or output == "-":
+        return
+    target = Path(output)
+    if target.is_symlink():  # refused whatever --force says, with where it points
+        from cpft_tracker.safefiles import refuse_odd_target
+
+        refuse_odd_target(target)
+    if target.is_dir():
+        raise TrackerError(
+            f"{target} is a folder. Give a file name, e.g. -o {target / 'plan.csv'}."
+        )
+    if not force and (target.exists() or target.is_symlink()):
+        raise FileExists(
+            f"{target} already exists, so it was not replaced. Give a new file name, "
+            "or add --force to replace it."
+        )
+
+
 def write_output(
     text: str | bytes | Iterable[str], output: str | None, *, force: bool = True
 ) -> None:
@@ -63,6 +91,7 @@ def write_output(
         else:
             write_stdout_chunks(text)
         return
+    check_output(output, force=force)
     target = Path(output)
     with output_file(target, force=force, text=not isinstance(text, bytes)) as fh:
         if isinstance(text, str | bytes):
@@ -71,3 +100,75 @@ def write_output(
             for piece in text:
                 fh.write(piece)
     say(f"Wrote {target}.")
+
+
+class _ScreenBuffer(io.StringIO):
+    """What a command writes for the terminal, held to be paged: it is drawn as for a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _pager_command() -> str | None:
+    """$CPFT_TRACKER_PAGER, else $PAGER, else less (if installed); None when paging is off ('' or cat)."""
+    import shutil
+
+    command = os.environ.get("CPFT_TRACKER_PAGER", os.environ.get("PAGER"))
+    if command is None:
+        return "less" if shutil.which("less") else None
+    return command if command.strip() not in ("", "cat") else None
+
+
+@contextmanager
+def paged(enabled: bool = True, *, wide: bool = False) -> Iterator[None]:
+    """Show what is written to stdout inside through a pager when it is longer than the screen.
+
+    Only on a terminal (never when stdout is a pipe or a file) and only when the text has
+    more lines than the terminal: it is drawn in full first (as for the terminal: its width
+    and colours), then handed to the pager. less gets ``LESS=FRX`` (and ``S`` for --wide,
+    so long lines scroll sideways) unless ``$LESS`` is set, as git does.
+    """
+    import shutil
+
+    real = sys.stdout
+    command = _pager_command() if enabled else None
+    if command is None or not real.isatty():
+        yield
+        return
+    screen = _ScreenBuffer()
+    sys.stdout = screen
+    try:
+        yield
+    except BaseException:
+        sys.stdout = real
+        real.write(screen.getvalue())
+        raise
+    sys.stdout = real
+    text = screen.getvalue()
+    if text.count("\n") < shutil.get_terminal_size().lines - 1:
+        real.write(text)
+        real.flush()
+        return
+    _run_pager(command, text, wide=wide, fallback=real)
+
+
+def _run_pager(command: str, text: str, *, wide: bool, fallback: Any) -> None:
+    """Pipe ``text`` into the pager (a shell command, as $PAGER is); print it if that cannot start."""
+    import signal
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX" + ("S" if wide else ""))
+    encoding = getattr(fallback, "encoding", None) or "utf-8"
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the pager's to handle
+    try:
+        done = subprocess.run(  # noqa: S602 - $PAGER is a shell command line, as for git and man
+            command, shell=True, input=text.encode(encoding, "replace"), env=env, check=False
+        )
+    except OSError:
+        done = None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if done is None or done.returncode in (126, 127):  # the pager could not be started
+        fallback.write(text)
+        fallback.flush()

@@ -35,6 +35,8 @@ def owners(ctx: typer.Context) -> None:
 
     Correct them with 'owners rename OLD NEW', 'owners merge A INTO B' (a typo made a second
     owner) and 'owners email NAME ADDRESS'; each keeps every action's history.
+
+    Example: cpft-tracker owners
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -58,6 +60,8 @@ def owners_rename(
     """Rename an owner on all their actions (each action's history shows the change).
 
     To join two owners that are the same person or post, use 'owners merge A INTO B'.
+
+    Example: cpft-tracker owners rename "Head of Estates" "Director of Estates"
     """
     from cpft_tracker.store import who
 
@@ -84,6 +88,8 @@ def owners_merge(
 
     E.g. owners merge "Director of Nursng" INTO "Director of Nursing". A is no longer listed, and assigning to A's name later gives B. Each action's history
     shows the change of owner; nothing is deleted.
+
+    Example: cpft-tracker owners merge "Director of Nursng" INTO "Director of Nursing"
     """
     from cpft_tracker.store import who
 
@@ -108,7 +114,10 @@ def owners_email(
     note: Note = None,
     by: By = None,
 ) -> None:
-    """Change an owner's email address (for reminders) on all their actions."""
+    """Change an owner's email address (for reminders) on all their actions.
+
+    Example: cpft-tracker owners email "Director of Nursing" dn@example.nhs.uk
+    """
     from cpft_tracker.store import who
 
     value = None if address.strip().lower() in ("none", "clear") else address

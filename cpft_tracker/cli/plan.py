@@ -9,16 +9,20 @@ import typer
 
 from cpft_tracker.cli.options import (
     By,
+    Force,
+    NoBom,
     OwnerFilter,
     ReportFilter,
     open_store,
     plan_view,
 )
-from cpft_tracker.cli.output import say, write_output
+from cpft_tracker.cli.output import check_output, say, write_output
 
 plan_app = typer.Typer(
     name="plan",
-    help="Edit the plan in a spreadsheet: write a template, then load the edited file.",
+    help="Edit the plan in a spreadsheet: write a template, then load the edited file.\n\n"
+    "Example: cpft-tracker plan template -o plan.csv, edit it in Excel, then "
+    "cpft-tracker plan load plan.csv",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -26,7 +30,10 @@ plan_app = typer.Typer(
 )
 
 
-@plan_app.command("template")
+@plan_app.command(
+    "template",
+    short_help="Write every action (ref, title, owner, email, due, status, evidence) as a CSV to edit in Excel.",
+)
 def plan_template(
     output: Annotated[
         str | None,
@@ -34,17 +41,26 @@ def plan_template(
     ] = None,
     owner: OwnerFilter = None,
     report: ReportFilter = None,
+    force: Force = False,
+    no_bom: NoBom = False,
 ) -> None:
     """Write every action (ref, title, owner, email, due, status, evidence) as a CSV to edit in Excel.
 
     Change the owner, owner_email, due, status, evidence or title cells, save as CSV and
-    run 'cpft-tracker plan load FILE'. The requirement column is for reading only.
+    run 'cpft-tracker plan load FILE'. The requirement column is for reading only. An
+    existing FILE is replaced only with --force.
+
+    Example: cpft-tracker plan template -o plan.csv --owner "Director of Nursing"
     """
+    from cpft_tracker.cli.options import output_format
     from cpft_tracker.plan import template_csv
 
+    check_output(output, force=force)
+    output_format(None, output, ("csv",), "csv")  # -o plan.csv: a CSV file name
     store = open_store(readonly=True)
     *_, rows = plan_view(store, as_of=None, window=None, owner=owner, report=report)
-    write_output(template_csv(rows), output)
+    to_file = output not in (None, "-")
+    write_output(template_csv(rows, bom=to_file and not no_bom), output, force=force)
     if output not in (None, "-"):
         say(
             f"{len(rows)} action{'s' if len(rows) != 1 else ''}. Edit the file, save it as CSV, "
@@ -52,7 +68,10 @@ def plan_template(
         )
 
 
-@plan_app.command("load")
+@plan_app.command(
+    "load",
+    short_help="Apply an edited plan CSV in one go: every change is saved, or (if any row is wrong) none.",
+)
 def plan_load(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The edited plan CSV.")],
     new_owner: Annotated[
@@ -86,6 +105,8 @@ def plan_load(
     nothing is changed, unless you say which wins with --theirs or --mine. Each change is
     recorded in the audit trail (note: plan load FILE). Every bad row is listed with its
     row number.
+
+    Example: cpft-tracker plan load plan.csv --by "Jane Smith"
     """
     from cpft_tracker.errors import UsageProblem
     from cpft_tracker.plan import PlanConflicts, PlanRejected, load_plan

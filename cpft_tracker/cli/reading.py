@@ -13,12 +13,17 @@ from cpft_tracker.cli.options import (
     AsOf,
     DueBeforeFilter,
     Format,
+    Limit,
     OverdueFilter,
     OwnerFilter,
+    Pager,
     QualityStatementFilter,
     ReportFilter,
+    SearchFilter,
+    Sort,
     StatusFilter,
     UnassignedFilter,
+    Wide,
     Window,
     check_format,
     open_store,
@@ -26,7 +31,7 @@ from cpft_tracker.cli.options import (
     today_date,
     window_days,
 )
-from cpft_tracker.cli.output import say, show_line
+from cpft_tracker.cli.output import paged, say, show_line
 from cpft_tracker.errors import (
     UsageProblem,
 )
@@ -40,26 +45,27 @@ def list_(
     due_before: DueBeforeFilter = None,
     report: ReportFilter = None,
     quality_statement: QualityStatementFilter = None,
+    search: SearchFilter = None,
+    sort: Sort = None,
+    limit: Limit = None,
     window: Window = None,
     as_of: AsOf = None,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit", "-n", metavar="N", help="Show only the first N actions (in plan order)."
-        ),
-    ] = None,
     fmt: Format = "table",
+    wide: Wide = False,
+    pager: Pager = True,
 ) -> None:
-    """List actions with their BRAG rating, status, due date and owner."""
+    """List actions with their BRAG rating, status, due date and owner.
+
+    The table fits the terminal: long titles and owners wrap (on a narrow terminal the
+    title goes on the lines under its action), nothing is cut; --wide puts each action on
+    one line. On a terminal, a list longer than the screen is shown through a pager.
+
+    Example: cpft-tracker list --overdue --sort due --limit 10
+    """
     from cpft_tracker import render
     from cpft_tracker.asof import describe_as_of
 
     fmt = check_format(fmt, ("table", "json", "csv"))
-    if limit is not None and not 1 <= limit <= MAX_LIMIT:
-        raise UsageProblem(
-            f"--limit must be from 1 to {MAX_LIMIT:,} actions, e.g. --limit 50 (not {limit}); "
-            "leave it out to see every matching action."
-        )
     store = open_store(readonly=True)
     as_of_day, today, win, actions = plan_view(
         store,
@@ -72,12 +78,17 @@ def list_(
         due_before=due_before,
         report=report,
         quality_statement=quality_statement,
+        search=search,
+        sort=sort,
         limit=limit,
     )
     if fmt == "json":
         render.write_stdout_chunks(render.actions_json_chunks(actions, today=today, window=win))
     elif fmt == "csv":
-        render.write_stdout_chunks(render.actions_csv_lines(actions, today=today, window=win))
+        # stdout: no byte-order mark (a pipe to cut or csv.DictReader would read it as text)
+        render.write_stdout_chunks(
+            render.actions_csv_lines(actions, today=today, window=win, bom=False)
+        )
     else:
         if not actions and as_of_day:
             say(f"No actions match as the plan stood at {describe_as_of(as_of_day)}.")
@@ -85,27 +96,43 @@ def list_(
         if not actions:
             say("No actions match. Run 'cpft-tracker list' without filters to see them all.")
             return
-        render.print_actions_table(actions, today=today, window=win)
+        with paged(pager, wide=wide):
+            render.print_actions_table(actions, today=today, window=win, wide=wide)
         at = f" as the plan stood at {describe_as_of(as_of_day)}" if as_of_day else ""
-        n = len(actions)
-        first = "The first " if limit is not None and n == limit else ""
-        say(f"{first}{n} action{'s' if n != 1 else ''}{at}.")
+        say(f"{len(actions)} action{'s' if len(actions) != 1 else ''}{at}.")
 
 
 def show(
     ref: Annotated[str, typer.Argument(metavar="REF", help="The action reference, e.g. CPFT-01.")],
     window: Window = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table or json (the action and its history, see docs/json-schemas.md).",
+        ),
+    ] = "table",
 ) -> None:
-    """Show one action in full: the requirement verbatim, where it came from, its state and history."""
+    """Show one action in full: the requirement verbatim, where it came from, its state and history.
+
+    Example: cpft-tracker show CPFT-01 --format json
+    """
     from cpft_tracker import render
 
+    fmt = check_format(fmt, ("table", "json"))
     store = open_store(readonly=True)
     action = store.action(ref)
+    today, win = today_date(), window_days(store, window)
+    if fmt == "json":
+        render.write_stdout(render.action_json(action, store.history(ref), today=today, window=win))
+        return
     render.print_action(
         action,
         store.history(ref),
-        today=today_date(),
-        window=window_days(store, window),
+        today=today,
+        window=win,
         merged=store.merged_from(action["ref"]),
     )
 
@@ -118,13 +145,17 @@ def history(
         int | None, typer.Option("--limit", "-n", metavar="N", help="Show the newest N events.")
     ] = None,
     fmt: Format = "table",
+    pager: Pager = True,
 ) -> None:
-    """Show the audit trail, newest first: who changed what and when."""
+    """Show the audit trail, newest first: who changed what and when.
+
+    Example: cpft-tracker history CPFT-01 --limit 20
+    """
     import json
 
     from cpft_tracker import render
 
-    fmt = check_format(fmt, ("table", "json"))
+    fmt = check_format(fmt, ("table", "json", "csv"))
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         # before: --limit 99999999999999999999 overflowed SQLite's integer (issue 14, finding 11)
         raise UsageProblem(
@@ -138,11 +169,18 @@ def history(
             json.dumps({"schema_version": 1, "events": events}, ensure_ascii=False, indent=2) + "\n"
         )
         return
-    render.print_history(events)
+    if fmt == "csv":
+        render.write_stdout_chunks(render.history_csv_lines(events))
+        return
+    with paged(pager):
+        render.print_history(events)
 
 
 def reports() -> None:
-    """List the imported reports with their reference prefix and number of actions."""
+    """List the imported reports with their reference prefix and number of actions.
+
+    Example: cpft-tracker reports
+    """
     store = open_store(readonly=True)
     rows = store.reports()
     if not rows:
@@ -155,7 +193,10 @@ def reports() -> None:
 
 
 def quality_statements() -> None:
-    """List the CQC well-led quality statements an action can fall under."""
+    """List the CQC well-led quality statements an action can fall under.
+
+    Example: cpft-tracker quality-statements
+    """
     from cpft_tracker.quality_statements import NAMES
 
     for name in NAMES:

@@ -159,6 +159,8 @@ def remind(
     could not be sent (the others are still sent). Settings can come from environment
     variables (shown below); the SMTP password only ever comes from
     CPFT_TRACKER_SMTP_PASSWORD. See docs/reminders.md.
+
+    Example: cpft-tracker remind --send
     """
     import itertools
     import json

@@ -23,7 +23,10 @@ Reason = Annotated[
 
 
 def accept(refs: Refs, note: Note = None, by: By = None) -> None:
-    """Accept candidates as requirements: from now on they are tracked and counted in progress."""
+    """Accept candidates as requirements: from now on they are tracked and counted in progress.
+
+    Example: cpft-tracker accept CPFT-03 CPFT-04
+    """
     from cpft_tracker.store import who
 
     store = open_store()
@@ -36,6 +39,8 @@ def reject(refs: Refs, reason: Reason, by: By = None) -> None:
 
     They stay rejected when the report is imported again; 'cpft-tracker accept REF'
     takes a rejection back.
+
+    Example: cpft-tracker reject CPFT-05 --reason "A description of good practice"
     """
     from cpft_tracker.store import who
 
@@ -93,6 +98,8 @@ def review(report: ReportFilter = None, by: By = None) -> None:
     answer is saved at once (one audited change), so quitting keeps what was decided.
     Needs a terminal; in scripts use 'cpft-tracker accept REF...' and
     'cpft-tracker reject REF... --reason TEXT'.
+
+    Example: cpft-tracker review --report CPFT
     """
     from cpft_tracker.render import print_review_candidate
     from cpft_tracker.store import Filters, clean_name, who

@@ -45,7 +45,14 @@ from cpft_tracker.store.connection import (
     translate_sqlite_error,
     unwritable_side_file,
 )
-from cpft_tracker.store.interface import Change, Filters, ImportResult, PlanStore
+from cpft_tracker.store.interface import (
+    SORT_FIELDS,
+    Change,
+    Filters,
+    ImportResult,
+    PlanSort,
+    PlanStore,
+)
 from cpft_tracker.store.sqlite_dialect import MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
 from cpft_tracker.store.values import check_email, clean_name, derive_prefix, now_utc, who
 from cpft_tracker.store.views import ACTION_COLUMNS, ACTION_FIELDS, ACTION_FROM
@@ -59,10 +66,12 @@ __all__ = [
     "MIGRATIONS",
     "MIGRATION_SET",
     "SCHEMA_VERSION",
+    "SORT_FIELDS",
     "SQLITE_HEADER",
     "Change",
     "Filters",
     "ImportResult",
+    "PlanSort",
     "PlanStore",
     "Store",
     "check_email",

@@ -53,6 +53,27 @@ class Filters:
     quality_statement: str | None = None
     include_retired: bool = True
     review: list[str] = field(default_factory=list)  # only these review states (empty: any)
+    # text found (case-insensitively) in the title, the requirement or a note of the action
+    search: str | None = None
+
+
+# The orders ``list --sort`` offers (``PlanSort.field``).
+SORT_FIELDS: tuple[str, ...] = ("ref", "due", "status", "owner", "rag", "updated")
+
+
+@dataclass(frozen=True)
+class PlanSort:
+    """An order for the plan other than report then document order (``list --sort``).
+
+    ``ref``: by report prefix, then number; ``due``: soonest first, no due date last;
+    ``status``: in workflow order; ``owner``: by name, unassigned last; ``rag``: red, amber,
+    green, blue, retired (``today`` and ``amber_until``, ISO dates, say where amber starts);
+    ``updated``: most recently changed first. Ties keep document order.
+    """
+
+    field: str
+    today: str = ""
+    amber_until: str = ""
 
 
 @runtime_checkable
@@ -92,6 +113,7 @@ class PlanStore(Protocol):
         cutoff: str | None = None,
         columns: Iterable[str] | None = None,
         limit: int | None = None,
+        sort: PlanSort | None = None,
     ) -> Iterator[dict[str, Any]]: ...
     def count_plan(
         self, filters: Filters | None = None, *, cutoff: str | None = None, limit: int | None = None

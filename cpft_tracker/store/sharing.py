@@ -137,8 +137,8 @@ def share(path: Path, group: str) -> Sharing:
                 raise DatabaseProblem(
                     f"The folder {folder} is {_mode_text(info.st_mode)}, group {_group_name(info.st_gid)}: "
                     f"members of {name} could not write the database's -wal and -shm files there, so "
-                    f"they would be locked out. Ask its owner to run: chgrp {name} {folder} && "
-                    f"chmod 2770 {folder}"
+                    f"they would be locked out. Ask its owner to run "
+                    f"'chgrp {name} {folder} && chmod 2770 {folder}', then run init again."
                 )
             else:
                 result.warnings.append(
@@ -167,7 +167,7 @@ def share(path: Path, group: str) -> Sharing:
             except PermissionError:
                 raise DatabaseProblem(
                     f"{existing} belongs to someone else, so it cannot be given to group {name}. "
-                    f"Ask its owner to run: chgrp {name} {existing} && chmod 660 {existing}"
+                    f"Ask its owner to run 'chgrp {name} {existing} && chmod 660 {existing}', then try again."
                 ) from None
             if suffix == "":
                 result.done.append(

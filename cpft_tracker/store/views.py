@@ -28,7 +28,7 @@ from typing import Any
 
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.connection import StoreConnection
-from cpft_tracker.store.interface import Filters
+from cpft_tracker.store.interface import SORT_FIELDS, Filters, PlanSort
 from cpft_tracker.store.values import day_ending_at
 
 # Every field of an action row, in order: name -> SQL (over ACTION_FROM).
@@ -147,6 +147,64 @@ _AS_OF_PLAN = (
 )
 
 
+def _search_sql(table: str, *, rebuilt: bool = False) -> str:
+    """``Filters.search``: the text in the title, the requirement or a note (casefolded, no wildcards).
+
+    A note is a ``note`` event's text or the note kept with any change; as of a cut-off,
+    only notes recorded before it (one more parameter: the cut-off).
+    """
+    fold = dialect.casefold
+    before = " AND e.at < ?" if rebuilt else ""
+    kept_note = fold("coalesce(e.note, '')")
+    in_texts = (
+        f"(instr({fold(f'{table}.title')}, ?) > 0 OR instr({fold(f'{table}.requirement')}, ?) > 0"
+    )
+    in_notes = (
+        f"e.action_id = {table}.id{before} AND ((e.field = 'note' AND instr({fold('e.new')}, ?) > 0)"
+        f" OR instr({kept_note}, ?) > 0)"
+    )
+    return f"{in_texts} OR EXISTS (SELECT 1 FROM events e WHERE {in_notes}))"  # noqa: S608 - our SQL only
+
+
+def _search_params(text: str, cutoff: str | None) -> list[Any]:
+    """The parameters of ``_search_sql``: the casefolded text for each place it is looked for."""
+    needle = " ".join(text.split()).casefold()
+    return [needle, needle, *([cutoff] if cutoff is not None else []), needle, needle]
+
+
+_STATUS_ORDER = "CASE {t}.status WHEN 'not-started' THEN 0 WHEN 'in-progress' THEN 1 WHEN 'blocked' THEN 2 WHEN 'complete' THEN 3 ELSE 4 END"
+
+
+def _sort_sql(sort: PlanSort, table: str) -> tuple[str, list[Any]]:
+    """The ORDER BY keys of a ``PlanSort`` over the plan now (``a``) or rebuilt (``p``), and their parameters."""
+    if sort.field not in SORT_FIELDS:
+        raise ValueError(f"not a sort field: {sort.field!r}")
+    t = table
+    owner = "o.name" if t == "a" else "p.owner"
+    no_due = f"({t}.due IS NULL OR {t}.due = '')"
+    retired = f"coalesce({t}.retired, '') != ''"
+    if sort.field == "ref":
+        prefix = f"(SELECT rp.prefix FROM reports rp WHERE rp.id = {t}.report_id)"  # noqa: S608
+        return f"{prefix}, length({t}.ref), {t}.ref", []
+    if sort.field == "due":
+        return f"{no_due}, {t}.due", []
+    if sort.field == "status":
+        return _STATUS_ORDER.format(t=t), []
+    if sort.field == "owner":
+        return f"{owner} IS NULL, {dialect.casefold(owner)}", []
+    if sort.field == "updated":
+        return f"{t}.updated_at DESC", []
+    # rag, by models.rag: retired last; blue (complete); red (blocked, past due); amber
+    # (no owner or due date, or due within the window); green
+    rank = (
+        f"CASE WHEN {retired} THEN 4 WHEN {t}.status = 'complete' THEN 3"
+        f" WHEN {t}.status = 'blocked' THEN 0 WHEN NOT {no_due} AND {t}.due < ? THEN 0"
+        f" WHEN {owner} IS NULL OR {owner} = '' OR {no_due} THEN 1"
+        f" WHEN {t}.due <= ? THEN 1 ELSE 2 END"
+    )
+    return rank, [sort.today, sort.amber_until]
+
+
 class PlanViews(StoreConnection):
     """The plan now or at a cut-off: streamed, counted, and its progress figures, in SQL."""
 
@@ -201,9 +259,12 @@ class PlanViews(StoreConnection):
             params.extend(f.review)
         if not f.include_retired:
             where.append("a.retired IS NULL")
+        if f.search is not None:
+            where.append(_search_sql("a"))
+            params.extend(_search_params(f.search, None))
         return where, params
 
-    def _where_rebuilt(self, f: Filters) -> tuple[list[str], list[Any]]:
+    def _where_rebuilt(self, f: Filters, cutoff: str) -> tuple[list[str], list[Any]]:
         """The filters as SQL over the rebuilt plan ``p`` (the owner is a name from the trail)."""
         _, report_ids = self._ids(f)
         where: list[str] = []
@@ -235,6 +296,9 @@ class PlanViews(StoreConnection):
             params.extend(f.review)
         if not f.include_retired:
             where.append("coalesce(p.retired, '') = ''")
+        if f.search is not None:
+            where.append(_search_sql("p", rebuilt=True))
+            params.extend(_search_params(f.search, cutoff))
         return where, params
 
     def _plan_sql(
@@ -244,6 +308,7 @@ class PlanViews(StoreConnection):
         cutoff: str | None,
         *,
         ordered: bool = True,
+        sort: PlanSort | None = None,
     ) -> tuple[str, list[Any]]:
         """The SELECT of the plan's ``names`` (now, or at UTC ``cutoff``), filtered, and its parameters."""
         _check_names([n for n in names if n != "touched"])  # refused before any SQL is run
@@ -256,7 +321,7 @@ class PlanViews(StoreConnection):
             first = self.conn.execute(
                 "SELECT min(id) FROM events WHERE at >= ?", [cutoff]
             ).fetchone()[0]
-            where, params = self._where_rebuilt(f)
+            where, params = self._where_rebuilt(f, cutoff)
             # firsts (a UTC instant and a local date), updated_at, version, created_at
             params = [cutoff, day_ending_at(cutoff), first or 0, first or 0, cutoff, *params]
             sql = (
@@ -267,7 +332,11 @@ class PlanViews(StoreConnection):
             order = "p.report_id, p.position, p.id"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        if ordered:
+        if ordered and sort is not None:
+            keys, sort_params = _sort_sql(sort, "a" if cutoff is None else "p")
+            sql += f" ORDER BY {keys}, {order}"
+            params.extend(sort_params)
+        elif ordered:
             sql += f" ORDER BY {order}"
         return sql, params
 
@@ -280,10 +349,11 @@ class PlanViews(StoreConnection):
         cutoff: str | None = None,
         columns: Iterable[str] | None = None,
         limit: int | None = None,
+        sort: PlanSort | None = None,
     ) -> Iterator[dict[str, Any]]:
         """The actions matching ``filters`` (now, or as they stood at UTC ``cutoff``), one at a time.
 
-        In report then document order. ``columns``: only these fields (names from
+        In report then document order, or in the order ``sort`` names (then document order). ``columns``: only these fields (names from
         ``ACTION_FIELDS``); the filters still apply in full. ``limit``: the first so many
         only (SQLite keeps just those while sorting). Rows come from the cursor as they
         are read, so a caller that writes them out holds one at a time.
@@ -298,15 +368,20 @@ class PlanViews(StoreConnection):
         if limit is not None and cutoff is None:
             # the first N ids first, then only their rows: with the LIMIT on the full SELECT,
             # SQLite computed every column (the version subquery included) of every matching
-            # row before sorting (list --overdue --limit 50 at 100,000: ~270 ms -> see bench/NOTES.md)
-            ids_sql, params = self._plan_sql(["id"], filters, None)
+            # row before sorting (list --overdue --limit 50 at 100,000: see bench/NOTES.md)
+            ids_sql, params = self._plan_sql(["id"], filters, None, sort=sort)
             params.append(max(0, int(limit)))
+            order = "a.report_id, a.position, a.id"
+            if sort is not None:
+                keys, sort_params = _sort_sql(sort, "a")
+                order = f"{keys}, {order}"
+                params.extend(sort_params)
             sql = (
                 f"SELECT {_select_list(query)} FROM {ACTION_FROM}"  # noqa: S608 - ACTION_FIELDS only
-                f" WHERE a.id IN ({ids_sql} LIMIT ?) ORDER BY a.report_id, a.position, a.id"
+                f" WHERE a.id IN ({ids_sql} LIMIT ?) ORDER BY {order}"
             )
         else:
-            sql, params = self._plan_sql(query, filters, cutoff)
+            sql, params = self._plan_sql(query, filters, cutoff, sort=sort)
             if limit is not None:
                 sql += " LIMIT ?"
                 params.append(max(0, int(limit)))
