@@ -10,7 +10,7 @@ schema_version 1) apart from ``generated_at``, which is the clock; the BRAG rati
 in SQL so the script does no more per row than the tool must. ``progress`` prints only the raw
 groups (the floor for the counting, not the same bytes). The difference between a command's CPU
 and this script's is what the tool's start-up and layers cost (bench/NOTES.md, issue 10).
-Compare CPU with any whole-process timer, e.g. ``farm-bench`` or ``/usr/bin/time -f %U+%S``.
+Compare CPU with any whole-process timer, e.g. ``/usr/bin/time -f %U+%S`` (A and B in turn, several pairs).
 """
 
 from __future__ import annotations
