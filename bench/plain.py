@@ -10,7 +10,7 @@ schema_version 1) apart from ``generated_at``, which is the clock; the BRAG rati
 in SQL so the script does no more per row than the tool must. ``progress`` prints only the raw
 groups (the floor for the counting, not the same bytes). The difference between a command's CPU
 and this script's is what the tool's start-up and layers cost (bench/NOTES.md, issue 10).
-Compare CPU with any whole-process timer, e.g. ``farm-bench`` or ``/usr/bin/time -f %U+%S``.
+Compare CPU with any whole-process timer, e.g. ``/usr/bin/time -f %U+%S`` (A and B in turn, several pairs).
 """
 
 from __future__ import annotations
@@ -44,6 +44,13 @@ COLUMNS = {
     "in_source": "a.in_source",
     "created_at": "a.created_at",
     "updated_at": "a.updated_at",
+    "matched": "a.matched",
+    "rule": "a.rule",
+    "confidence": "a.confidence",
+    "review": "coalesce(a.review, 'accepted')",
+    "review_reason": "a.review_reason",
+    "possible_duplicates": "a.possible_duplicates",
+    "version": "(SELECT max(ev.id) FROM events ev WHERE ev.action_id = a.id)",
 }
 FROM = "actions a JOIN reports r ON r.id = a.report_id LEFT JOIN owners o ON o.id = a.owner_id"
 OVERDUE = " WHERE a.due < :today AND a.status != 'complete' AND a.retired IS NULL"
@@ -79,6 +86,8 @@ def main(db: str, what: str) -> None:
     for row in cur:
         record = dict(zip(names, row, strict=True))
         record["in_source"] = bool(record["in_source"])
+        dups = record["possible_duplicates"]
+        record["possible_duplicates"] = json.loads(dups) if dups else []
         out.write(sep + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n    "))
         sep = ",\n    "
     out.write("\n  ]\n}\n" if sep != "\n    " else "]\n}\n")

@@ -51,7 +51,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / "work"
-BUILDER_VERSION = 2  # bump when the generated data changes shape (invalidates the cache)
+BUILDER_VERSION = 3  # bump when the generated data changes shape (invalidates the cache)
 ACTIONS_PER_REPORT = 50
 HISTORY_DAYS = 540  # the oldest report was imported this many days before the run date
 AS_OF_DAYS_AGO = 180  # `progress --as-of` looks at the plan as it stood this long ago
@@ -362,7 +362,9 @@ def build_database(
         os.environ["CPFT_TRACKER_NOW"] = _now(day, tick % 30_000)
         for chunk in (refs[j : j + 500] for j in range(0, len(refs), 500)):
             if kind == "assign":
-                store.assign(chunk, value, email=emails[value], by="Governance Lead")
+                store.assign(
+                    chunk, value, email=emails[value], by="Governance Lead", new_owner=True
+                )
             elif kind == "due":
                 store.set_due(chunk, value, by="Governance Lead")
             elif kind == "status":
@@ -764,6 +766,12 @@ def cases(big_report: Path) -> list[Case]:
             ["list", "--overdue", "--format", "json"],
             tw=["+OVERDUE", "export"],
         ),
+        Case(
+            "list --overdue --limit 50",
+            ["list", "--overdue", "--limit", "50"],
+            needs="list --limit",
+            tw=["+OVERDUE", "limit:50", "list"],
+        ),
         Case("show REF", ["show", "{show}"], tw=["{tw_show}", "info"], tw_note="task N info"),
         Case("progress", ["progress"], needs="progress", tw=["summary"]),
         Case(
@@ -775,6 +783,11 @@ def cases(big_report: Path) -> list[Case]:
         ),
         Case("export --format json", ["export", "--format", "json"], needs="export", tw=["export"]),
         Case("export --format csv", ["export", "--format", "csv"], needs="export", tw=["export"]),
+        Case(
+            "export --format markdown", ["export", "--format", "markdown"], needs="export --format"
+        ),
+        Case("export --format html", ["export", "--format", "html"], needs="export --format"),
+        Case("export --format xlsx", ["export", "--format", "xlsx"], needs="export --format"),
         Case(
             "remind --format json",
             ["remind", "--format", "json"],
@@ -804,7 +817,7 @@ def cases(big_report: Path) -> list[Case]:
         ),
         Case(
             f"import 1 MB report ({big_report.stat().st_size / 1e6:.1f} MB)",
-            ["import", str(big_report), "--report", "Benchmark large report"],
+            ["import", str(big_report), "--report", "Benchmark large report", "--force"],
             write=True,
             fresh_db=True,
             kind="import",

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from operator import itemgetter
+from typing import Any, TypeVar
 
 from cpft_tracker.models import RAGS, days_overdue, is_overdue, rag_of
 from cpft_tracker.quality_statements import NAMES
@@ -28,6 +29,8 @@ RAG_COLOUR = {"blue": "#005eb8", "green": "#007f3b", "amber": "#ffb81c", "red": 
 RAG_INK = {"blue": "#ffffff", "green": "#ffffff", "amber": "#212b32", "red": "#ffffff"}
 NO_STATEMENT = "Not linked to a quality statement"
 RAG_RANK = {"red": 0, "amber": 1, "green": 2, "blue": 3}
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 # -- shared ---------------------------------------------------------------------
@@ -117,6 +120,51 @@ def sections(
     order = {name: i for i, name in enumerate(NAMES)}
     names = sorted(groups, key=lambda n: (n is None, order.get(n or "", len(order)), n or ""))
     return [(n or NO_STATEMENT, groups[n]) for n in names], retired
+
+
+def board_sections(
+    rows: Iterable[Mapping[str, Any]],
+    today: dt.date,
+    window: int,
+    draw: Callable[[Mapping[str, Any]], T],
+    draw_retired: Callable[[Mapping[str, Any]], R],
+) -> tuple[list[tuple[str, int, list[T]]], list[R]]:
+    """:func:`sections` and :func:`board_order` in one pass, keeping only what the page needs.
+
+    Each row is drawn as it comes from the cursor (``draw``: a tracked action's table row,
+    ``draw_retired``: a retired one's) and only the drawing is kept, with its place in board
+    order; returns (name, complete, drawn rows in board order) per section in CQC order,
+    and the retired rows in plan order. Memory (issue 10): the page no longer holds every
+    action row (468 MB at 100,000 actions for the HTML report). Same order as
+    ``sections`` + ``board_order`` (tested).
+    """
+    groups: dict[str | None, list[tuple[tuple[int, int, str, int], T]]] = {}
+    done: dict[str | None, int] = {}
+    retired: list[R] = []
+    for index, r in enumerate(rows):
+        if r.get("retired"):
+            retired.append(draw_retired(r))
+            continue
+        name = r.get("quality_statement")
+        late = is_overdue(r, today)
+        key = (
+            0 if late else 1,
+            RAG_RANK.get(rag_of(r, today, window) or "", 4),
+            (r.get("due") or "9999-12-31") if late else "",
+            index,
+        )
+        groups.setdefault(name, []).append((key, draw(r)))
+        if r["status"] == "complete":
+            done[name] = done.get(name, 0) + 1
+    order = {name: i for i, name in enumerate(NAMES)}
+    names = sorted(groups, key=lambda n: (n is None, order.get(n or "", len(order)), n or ""))
+    out = []
+    for n in names:
+        items = groups.pop(n)
+        items.sort(key=itemgetter(0))
+        out.append((n or NO_STATEMENT, done.get(n, 0), [drawn for _, drawn in items]))
+        del items
+    return out, retired
 
 
 def summary_lines(
@@ -331,7 +379,7 @@ def md_cell(value: Any) -> str:
 
 
 def markdown_report(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Iterable[Mapping[str, Any]],
     figures: Mapping[str, Any],
     *,
     today: dt.date,
@@ -343,8 +391,61 @@ def markdown_report(
 ) -> str:
     """A board-paper section: who and which reports, the summary figures, what changed since
     the last paper (with ``--since``), then a table per quality statement."""
+    return "".join(
+        markdown_report_chunks(
+            rows,
+            figures,
+            today=today,
+            window=window,
+            generated_at=generated_at,
+            as_of=as_of,
+            story=story,
+            chain_head=chain_head,
+        )
+    )
+
+
+def markdown_report_chunks(
+    rows: Iterable[Mapping[str, Any]],
+    figures: Mapping[str, Any],
+    *,
+    today: dt.date,
+    window: int,
+    generated_at: str,
+    as_of: dt.date | None = None,
+    story: BoardStory | None = None,
+    chain_head: tuple[int, str | None] | None = None,
+) -> Iterator[str]:
+    """:func:`markdown_report` line by line, the rows read once from the cursor (the same
+    bytes; nothing is produced until every row has been read)."""
     story = story or BoardStory()
     since = story.since
+
+    def row_line(r: Mapping[str, Any]) -> str:
+        rating = rag_of(r, today, window)
+        reason = blocked_reason(story, r)
+        status = f"{r['status']}\nReason: {reason}" if reason else r["status"]
+        return (
+            "| "
+            + " | ".join(
+                [
+                    md_cell(r["ref"]),
+                    RAG_WORDS.get(rating or "", ""),
+                    md_cell(status),
+                    md_cell(due_label(r, today)),
+                    md_cell(r.get("owner") or "Unassigned"),
+                    md_cell(r["title"]),
+                    md_cell(latest_update(story, r)),
+                    md_cell(r.get("evidence")),
+                ]
+            )
+            + " |\n"
+        )
+
+    def retired_line(r: Mapping[str, Any]) -> str:
+        return f"| {md_cell(r['ref'])} | {md_cell(r['title'])} | {md_cell(r['retired'])} |\n"
+
+    groups, retired = board_sections(rows, today, window, row_line, retired_line)
     out = ["## CQC action plan: progress", ""]
     if story.provider:
         out += [f"**{md_cell(story.provider)}**", ""]
@@ -371,56 +472,23 @@ def markdown_report(
             out += [f"| {' | '.join(md_cell(c) for c in change)} |" for change in changes]
         else:
             out.append("Nothing changed.")
-    groups, retired = sections(rows)
     if not groups and not retired:
         out += ["", "No actions match."]
-    for name, items in groups:
-        done = sum(1 for r in items if r["status"] == "complete")
+    yield "".join(f"{line}\n" for line in out)
+    for name, done, items in groups:
         pct = 100.0 * done / len(items)
-        out += [
-            "",
-            f"### {md_cell(name)}",
-            "",
-            f"Complete: {done} of {len(items)} ({pct:.1f}%).",
-            "",
-        ]
-        out += [
-            "| Ref | BRAG | Status | Due | Owner | Action | Latest update | Evidence |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        for r in board_order(items, today, window):
-            rating = rag_of(r, today, window)
-            reason = blocked_reason(story, r)
-            status = f"{r['status']}\nReason: {reason}" if reason else r["status"]
-            out.append(
-                "| "
-                + " | ".join(
-                    [
-                        md_cell(r["ref"]),
-                        RAG_WORDS.get(rating or "", ""),
-                        md_cell(status),
-                        md_cell(due_label(r, today)),
-                        md_cell(r.get("owner") or "Unassigned"),
-                        md_cell(r["title"]),
-                        md_cell(latest_update(story, r)),
-                        md_cell(r.get("evidence")),
-                    ]
-                )
-                + " |"
-            )
+        yield (
+            f"\n### {md_cell(name)}\n\nComplete: {done} of {len(items)} ({pct:.1f}%).\n\n"
+            "| Ref | BRAG | Status | Due | Owner | Action | Latest update | Evidence |\n"
+            "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        )
+        yield from items
     if retired:
-        out += [
-            "",
-            "### Retired actions (no longer tracked)",
-            "",
-            "| Ref | Action | Reason |",
-            "| --- | --- | --- |",
-        ]
-        out += [
-            f"| {md_cell(r['ref'])} | {md_cell(r['title'])} | {md_cell(r['retired'])} |"
-            for r in retired
-        ]
-    return "\n".join(out) + "\n"
+        yield (
+            "\n### Retired actions (no longer tracked)\n\n"
+            "| Ref | Action | Reason |\n| --- | --- | --- |\n"
+        )
+        yield from retired
 
 
 # -- HTML -------------------------------------------------------------------------
@@ -500,7 +568,7 @@ footer{margin-top:2rem;color:#4c6272;font-size:.85rem}
 
 
 def html_report(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Iterable[Mapping[str, Any]],
     figures: Mapping[str, Any],
     *,
     today: dt.date,
@@ -516,7 +584,62 @@ def html_report(
     No scripts, fonts or images are loaded (a Content-Security-Policy forbids them too), so
     it opens the same from an email attachment, a shared drive or a board portal.
     """
+    return "".join(
+        html_report_chunks(
+            rows,
+            figures,
+            today=today,
+            window=window,
+            generated_at=generated_at,
+            as_of=as_of,
+            story=story,
+            chain_head=chain_head,
+        )
+    )
+
+
+def html_report_chunks(
+    rows: Iterable[Mapping[str, Any]],
+    figures: Mapping[str, Any],
+    *,
+    today: dt.date,
+    window: int,
+    generated_at: str,
+    as_of: dt.date | None = None,
+    story: BoardStory | None = None,
+    chain_head: tuple[int, str | None] | None = None,
+) -> Iterator[str]:
+    """:func:`html_report` piece by piece, the rows read once from the cursor (the same
+    bytes; nothing is produced until every row has been read)."""
     story = story or BoardStory()
+
+    def row_html(r: Mapping[str, Any]) -> str:
+        rating = rag_of(r, today, window) or ""
+        late = ' class="late"' if is_overdue(r, today) else ' class="nowrap"'
+        reason = blocked_reason(story, r)
+        status = (
+            f'<td>{esc(r["status"])}<span class="why">Reason: {esc_lines(reason)}</span></td>'
+            if reason
+            else f'<td class="nowrap">{esc(r["status"])}</td>'
+        )
+        return (
+            f'<tr><td class="nowrap">{esc(r["ref"])}</td>'
+            f'<td class="rag rag-{rating}">{RAG_WORDS.get(rating, "")}</td>'
+            f"{status}"
+            f"<td{late}>{esc(due_label(r, today))}</td>"
+            f"<td>{esc(r.get('owner') or 'Unassigned')}</td>"
+            f"<td>{esc(r['title'])}</td>"
+            f"<td>{_update_cell(story, r)}</td>"
+            f"<td>{esc_lines(r.get('evidence'))}</td></tr>\n"
+        )
+
+    def retired_html(r: Mapping[str, Any]) -> str:
+        return (
+            f'<tr><td class="nowrap">{esc(r["ref"])}</td><td>{esc(r["title"])}</td>'
+            f"<td>{esc_lines(r['retired'])}</td></tr>\n"
+        )
+
+    groups, retired = board_sections(rows, today, window, row_html, retired_html)
     since = story.since
     position = position_label(today, as_of)
     pct = figures["percent_complete"]
@@ -592,54 +715,32 @@ def html_report(
         else:
             out.append("<p>Nothing changed.</p>")
         out.append("</section>")
-    groups, retired = sections(rows)
     if not groups and not retired:
         out.append("<p>No actions match.</p>")
-    for name, items in groups:
-        done = sum(1 for r in items if r["status"] == "complete")
-        out += [
-            '<section class="statement">',
-            f"<h2>{esc(name)}</h2>",
-            f"<p>Complete: {done} of {len(items)} ({100.0 * done / len(items):.1f}%).</p>",
-            "<table>",
+    yield "".join(f"{line}\n" for line in out)
+    for name, done, items in groups:
+        yield (
+            '<section class="statement">\n'
+            f"<h2>{esc(name)}</h2>\n"
+            f"<p>Complete: {done} of {len(items)} ({100.0 * done / len(items):.1f}%).</p>\n"
+            "<table>\n"
             "<thead><tr><th>Ref</th><th>BRAG</th><th>Status</th><th>Due</th><th>Owner</th><th>Action</th>"
-            "<th>Latest update</th><th>Evidence</th></tr></thead>",
-            "<tbody>",
-        ]
-        for r in board_order(items, today, window):
-            rating = rag_of(r, today, window) or ""
-            late = ' class="late"' if is_overdue(r, today) else ' class="nowrap"'
-            reason = blocked_reason(story, r)
-            status = (
-                f'<td>{esc(r["status"])}<span class="why">Reason: {esc_lines(reason)}</span></td>'
-                if reason
-                else f'<td class="nowrap">{esc(r["status"])}</td>'
-            )
-            out.append(
-                f'<tr><td class="nowrap">{esc(r["ref"])}</td>'
-                f'<td class="rag rag-{rating}">{RAG_WORDS.get(rating, "")}</td>'
-                f"{status}"
-                f"<td{late}>{esc(due_label(r, today))}</td>"
-                f"<td>{esc(r.get('owner') or 'Unassigned')}</td>"
-                f"<td>{esc(r['title'])}</td>"
-                f"<td>{_update_cell(story, r)}</td>"
-                f"<td>{esc_lines(r.get('evidence'))}</td></tr>"
-            )
-        out += ["</tbody>", "</table>", "</section>"]
+            "<th>Latest update</th><th>Evidence</th></tr></thead>\n"
+            "<tbody>\n"
+        )
+        yield from items
+        yield "</tbody>\n</table>\n</section>\n"
     if retired:
-        out += [
-            '<section id="retired">',
-            "<h2>Retired actions (no longer tracked)</h2>",
-            "<table>",
-            "<thead><tr><th>Ref</th><th>Action</th><th>Reason</th></tr></thead>",
-            "<tbody>",
-        ]
-        out += [
-            f'<tr><td class="nowrap">{esc(r["ref"])}</td><td>{esc(r["title"])}</td>'
-            f"<td>{esc_lines(r['retired'])}</td></tr>"
-            for r in retired
-        ]
-        out += ["</tbody>", "</table>", "</section>"]
+        yield (
+            '<section id="retired">\n'
+            "<h2>Retired actions (no longer tracked)</h2>\n"
+            "<table>\n"
+            "<thead><tr><th>Ref</th><th>Action</th><th>Reason</th></tr></thead>\n"
+            "<tbody>\n"
+        )
+        yield from retired
+        yield "</tbody>\n</table>\n</section>\n"
+    out = []
     out += [
         f"<footer>Produced by cpft-tracker on {esc(produced_label(generated_at))}. {esc(position)}. "
         "BRAG: Blue complete; Red past due or blocked; "
@@ -648,7 +749,7 @@ def html_report(
         "</body>",
         "</html>",
     ]
-    return "\n".join(out) + "\n"
+    yield "".join(f"{line}\n" for line in out)
 
 
 def _update_cell(story: BoardStory, action: Mapping[str, Any]) -> str:

@@ -99,3 +99,20 @@ def ref_order(ref: str) -> tuple[str, int, str]:
     """Sort key of an action reference: by prefix, then number (CPFT-9 before CPFT-10)."""
     head, _, tail = ref.rpartition("-")
     return (head.upper(), int(tail), ref) if tail.isdigit() else (ref.upper(), 0, ref)
+
+
+# The extractor's rules: name -> what it means, as `show` explains them (the names are
+# stored with each action; keep them stable). extract/review.py uses this table.
+EXTRACTION_RULES = {
+    "leadin_bullet": "a list item under a lead-in such as 'Action the trust MUST take'",
+    "notice_item": "an area listed under a notice's 'must improve … by <date>' lead-in",
+    "must": "'must' with the provider (or its staff) as the subject",
+    "should": "'should' (advisory) with the provider as the subject",
+    "need_to": "'needs to <do>'",
+    "need_to_be": "'needs to be <done>'",
+    "be_needed": "'<something> was needed'",
+    "needs_object": "'needs <something>' ('the trust needs an engagement plan')",
+    "needing": "'<something> needing <something>'",
+    "in_need_of": "'in need of'",
+    "there_is_a_need": "'there is a need to/for'",
+}

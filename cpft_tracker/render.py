@@ -1003,7 +1003,7 @@ REVIEW_WORDS = {
 
 def taken_because(action: Mapping[str, Any]) -> str | None:
     """Why the extractor took it: "'must ensure': 'must' with the provider … (high confidence)"."""
-    from cpft_tracker.extract.review import RULES
+    from cpft_tracker.models import EXTRACTION_RULES as RULES
 
     rule, matched, confidence = action.get("rule"), action.get("matched"), action.get("confidence")
     if not rule and not matched:

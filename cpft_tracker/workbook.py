@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -23,14 +24,13 @@ from cpft_tracker.board import (
     BoardStory,
     awaiting_line,
     blocked_reason,
-    board_order,
+    board_sections,
     chain_head_label,
     event_day,
     long_date,
     position_label,
     produced_label,
     report_lines,
-    sections,
     since_heading,
     since_rows,
     summary_lines,
@@ -238,30 +238,15 @@ def _actions_sheet(
 ) -> None:
     sheet.table_head(ACTION_COLUMNS, 2)
     sheet.header(ACTION_COLUMNS)
-    groups, retired = sections(rows)
-    ordered = [r for _, items in groups for r in board_order(items, today, window)] + retired
+
+    # one pass over the rows, keeping only each row's cell values (issue 10: memory)
+    def values_of(r: Mapping[str, Any]) -> tuple[str | None, list[Any]]:
+        return _row_values(r, today, window, story)
+
+    groups, retired = board_sections(rows, today, window, values_of, values_of)
     wrapped = [wrap for _, _, wrap in ACTION_COLUMNS]
-    for r in ordered:
-        rating = rag_of(r, today, window)
-        events = story.updates.get(r.get("id", -1)) or {}
-        latest = events.get("latest")
-        values: list[Any] = [
-            r["ref"],
-            r.get("quality_statement") or "Not linked to a quality statement",
-            r["title"],
-            r.get("owner") or "Unassigned",
-            _day(r.get("due")),
-            days_overdue(r, today) if is_overdue(r, today) else None,
-            r["status"],
-            RAG_WORDS.get(rating or "", "Retired" if r.get("retired") else ""),
-            blocked_reason(story, r) or None,
-            update_text(latest) if latest else None,
-            _day(event_day(latest)) if latest else None,
-            latest["by"] if latest else None,
-            r.get("evidence"),
-            r.get("retired"),
-            r.get("report"),
-        ]
+    ordered = (values for _, _, items in groups for values in items)
+    for rating, values in itertools.chain(ordered, retired):
         cells = [
             sheet.cell(v, alignment=sheet.wrap if wrap else sheet.top)
             for v, wrap in zip(values, wrapped, strict=True)
@@ -272,6 +257,32 @@ def _actions_sheet(
             )
         sheet.append(cells)
     sheet.filters(ACTION_COLUMNS, 2)
+
+
+def _row_values(
+    r: Mapping[str, Any], today: dt.date, window: int, story: BoardStory
+) -> tuple[str | None, list[Any]]:
+    """One action's BRAG rating and the cell values of its row on the actions sheet."""
+    rating = rag_of(r, today, window)
+    events = story.updates.get(r.get("id", -1)) or {}
+    latest = events.get("latest")
+    return rating, [
+        r["ref"],
+        r.get("quality_statement") or "Not linked to a quality statement",
+        r["title"],
+        r.get("owner") or "Unassigned",
+        _day(r.get("due")),
+        days_overdue(r, today) if is_overdue(r, today) else None,
+        r["status"],
+        RAG_WORDS.get(rating or "", "Retired" if r.get("retired") else ""),
+        blocked_reason(story, r) or None,
+        update_text(latest) if latest else None,
+        _day(event_day(latest)) if latest else None,
+        latest["by"] if latest else None,
+        r.get("evidence"),
+        r.get("retired"),
+        r.get("report"),
+    ]
 
 
 def _since_sheet(sheet: _Sheet, since: Mapping[str, Any]) -> None:

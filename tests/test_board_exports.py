@@ -790,3 +790,72 @@ def test_xlsx_to_a_pipe_is_the_file_and_to_a_terminal_is_refused(
         "Error: An Excel workbook is a binary file and cannot be shown in the terminal. "
         "Write it to a file: cpft-tracker export --format xlsx -o board.xlsx.\n"
     )
+
+
+def test_one_pass_sections_keep_the_order_of_sections_and_board_order() -> None:
+    """The streamed board (issue 10) reads each row once and keeps only its drawing: the
+    sections, their counts and the row order are those of ``sections`` + ``board_order``."""
+    import random
+
+    from cpft_tracker.board import board_order, board_sections, sections
+    from cpft_tracker.quality_statements import NAMES
+
+    rng = random.Random(10)
+    today = dt.date(2026, 3, 10)
+    rows = []
+    for i in range(600):
+        due = rng.choice([None, *(str(today + dt.timedelta(days=d)) for d in range(-40, 60, 7))])
+        rows.append(
+            {
+                "id": i,
+                "ref": f"R-{i:03d}",
+                "quality_statement": rng.choice([None, "Not a CQC name", *NAMES[:6]]),
+                "status": rng.choice(["open", "in-progress", "blocked", "complete"]),
+                "due": due,
+                "owner": rng.choice([None, "Alice", "Bob"]),
+                "retired": "duplicate" if rng.random() < 0.05 else None,
+            }
+        )
+    groups, retired = sections(rows)
+    expected = [
+        (
+            name,
+            sum(1 for r in items if r["status"] == "complete"),
+            [r["ref"] for r in board_order(items, today, 14)],
+        )
+        for name, items in groups
+    ]
+
+    def ref(r: Any) -> str:
+        return str(r["ref"])
+
+    got, got_retired = board_sections(iter(rows), today, 14, ref, ref)
+    assert got == expected
+    assert got_retired == [r["ref"] for r in retired]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_board_pages_are_the_same_from_a_one_shot_stream(board: Store, fmt: str) -> None:
+    """The page drawn from rows read once (a generator, as from the cursor) is byte for byte
+    the page drawn from a list, and the chunks joined are the whole page."""
+    from cpft_tracker import board as b
+    from cpft_tracker.asof import plan_actions
+    from cpft_tracker.progress import summarise
+    from cpft_tracker.store.views import Filters
+
+    today = dt.date(2026, 3, 10)
+    rows = list(plan_actions(board, Filters(), None))
+    figures = summarise(rows, today=today, window=14, generated_at="2026-03-10T09:00:00Z")
+    story = b.BoardStory(reports=board.reports(), updates=board.latest_updates())
+    make = b.html_report if fmt == "html" else b.markdown_report
+    chunks = b.html_report_chunks if fmt == "html" else b.markdown_report_chunks
+    kw: dict[str, Any] = {
+        "today": today,
+        "window": 14,
+        "generated_at": "2026-03-10T09:00:00Z",
+        "story": story,
+    }
+    whole = make(rows, figures, **kw)
+    assert "".join(chunks(iter(rows), figures, **kw)) == whole
+    assert make(iter(rows), figures, **kw) == whole
+    assert rows and all(r["ref"] in whole for r in rows if not r.get("retired"))

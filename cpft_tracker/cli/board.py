@@ -311,7 +311,8 @@ def export(
         figures["awaiting_review"] = awaiting_review(store, view, as_of_day)
         story = _board_story(store, actions, as_of_day)
         story.since = changes
-        make: Any = board.html_report if fmt == "html" else board.markdown_report
+        # streamed (issue 10): the rows are read once and only each drawn row is kept
+        make: Any = board.html_report_chunks if fmt == "html" else board.markdown_report_chunks
         if fmt == "xlsx":
             from cpft_tracker.workbook import xlsx_report
 

@@ -164,13 +164,14 @@ def remind(
 
     Example: cpft-tracker remind --send
     """
+    import itertools
     import json
 
     from cpft_tracker import remind as r
     from cpft_tracker.asof import parse_as_of
     from cpft_tracker.dates import parse_date
     from cpft_tracker.mailer import SmtpSettings
-    from cpft_tracker.render import utc_now_iso, write_stdout
+    from cpft_tracker.render import utc_now_iso, write_stdout, write_stdout_chunks
 
     fmt = check_format(fmt, ("text", "json"))
     # bounded, so no date arithmetic can overflow (issue 14, finding 11)
@@ -284,7 +285,9 @@ def remind(
             escalate_to=escalate_address,
             delivery=[d.as_json() for d in deliveries] if delivering else None,
         )
-        write_stdout(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        # streamed (issue 10): json.dumps would hold every piece and the whole text at once
+        encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+        write_stdout_chunks(itertools.chain(encoder.iterencode(doc), ("\n",)))
     elif dry_run:
         previews = [d.preview for d in deliveries if d.preview]
         if previews:
