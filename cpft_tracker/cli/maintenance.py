@@ -141,7 +141,7 @@ def settings(
 
 def backup(
     path: Annotated[
-        Path,
+        str,
         typer.Argument(
             metavar="PATH",
             help="The backup file to create (or a folder: a dated file is made inside it).",
