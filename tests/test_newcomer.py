@@ -172,3 +172,15 @@ def test_architecture_names_every_module() -> None:
         if not re.search(rf"\b{re.escape(path.stem)}\.py", layout)
     )
     assert not unnamed, f"ARCHITECTURE.md does not name: {unnamed}"
+
+
+@pytest.mark.parametrize("command", ["list", "export", "progress"])
+def test_a_report_name_that_is_no_report_is_named_not_shown_as_empty(
+    runner: CliRunner, db_path: Path, loaded: list[str], command: str
+) -> None:
+    # `list --report CPF` used to print "No actions match", as if the report had none
+    err = refused(runner, db_path, [command, "--report", "CPF"], 1)
+    assert "No report called 'CPF'. Did you mean 'CPFT'?" in err
+    assert "cpft-tracker reports" in err
+    result = runner.invoke(app, ["list", "--report", "cpft", "--format", "json"])
+    assert len(json.loads(result.stdout)["actions"]) == len(loaded)
