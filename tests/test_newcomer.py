@@ -184,3 +184,19 @@ def test_a_report_name_that_is_no_report_is_named_not_shown_as_empty(
     assert "cpft-tracker reports" in err
     result = runner.invoke(app, ["list", "--report", "cpft", "--format", "json"])
     assert len(json.loads(result.stdout)["actions"]) == len(loaded)
+
+
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [
+        (["list", "--owner"], "cpft-tracker list --help"),
+        (["status", "{ref}", "in-progress", "--note"], "cpft-tracker status --help"),
+        (["remind", "--within"], "cpft-tracker remind --help"),
+    ],
+)
+def test_an_option_without_its_value_points_at_its_own_command_help(
+    runner: CliRunner, db_path: Path, loaded: list[str], args: list[str], where: str
+) -> None:
+    # it said "Run 'cpft-tracker --help'", whose page does not list the command's options
+    err = refused(runner, db_path, [a.format(ref=loaded[0]) for a in args], 2)
+    assert "requires an argument" in err and f"Run '{where}'" in err

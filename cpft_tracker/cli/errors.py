@@ -62,7 +62,11 @@ def run_safely(call: Any) -> int:
         print(exc.format_message() if exc.ctx is None else exc.ctx.get_help())
         return 0
     except click.UsageError as exc:
-        where = exc.ctx.command_path if exc.ctx is not None else "cpft-tracker"
+        where = (
+            exc.ctx.command_path
+            if exc.ctx is not None
+            else str(_state.get("command_path") or "cpft-tracker")
+        )
         text = exc.format_message().replace("\n", " ").strip()
         param = getattr(exc, "param", None)
         if (
