@@ -1111,10 +1111,11 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
     table.add_column("When (UTC)", no_wrap=True, min_width=19)
     if happened:
         table.add_column("Happened", no_wrap=True, min_width=10)
-    table.add_column("Who", no_wrap=True, max_width=20, overflow="ellipsis")
+    # long names wrap in their column, never cut with "…" (README: nothing is cut)
+    table.add_column("Who", max_width=20, overflow="fold")
     if show_ref:
         # report-level events carry the report's name here: keep it from squeezing the rest out
-        table.add_column("Ref", no_wrap=True, max_width=14, overflow="ellipsis")
+        table.add_column("Ref", max_width=14, overflow="fold")
     table.add_column("What", overflow="fold", min_width=20)
     for e in events:
         what = describe_event(e)
