@@ -18,6 +18,8 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/cpft-tracker --db $(DEMO_DB) import --example
 	$(BIN)/cpft-tracker --db $(DEMO_DB) progress
+	@echo 'To try the commands in README.md on this plan, in this shell:' >&2
+	@echo '  export PATH="$(abspath $(BIN)):$$PATH" CPFT_TRACKER_DB="$(abspath $(DEMO_DB))"' >&2
 
 ## Run the whole test suite.
 test: $(BIN)/.installed

@@ -75,7 +75,7 @@ def backup_target(target: Path, *, now: dt.datetime | None = None) -> Path:
     return target
 
 
-def backup(store: Store, target: Path, *, force: bool = False) -> BackupResult:
+def backup(store: Store, target: Path | str, *, force: bool = False) -> BackupResult:
     """Copy the database to ``target`` with SQLite's online backup API.
 
     Consistent while others write (the copy is one read snapshot). The copy is readable by
@@ -83,6 +83,14 @@ def backup(store: Store, target: Path, *, force: bool = False) -> BackupResult:
     read-only media) and passes ``PRAGMA quick_check`` before it is moved into place.
     Refuses to overwrite an existing file unless ``force``.
     """
+    if isinstance(target, str) and target.endswith(("/", os.sep)):
+        # `backup backups/` names a folder; Path() would drop the slash and make a FILE there
+        folder = Path(target).expanduser()
+        if not folder.is_dir():
+            raise BackupProblem(
+                f"The folder {folder} does not exist, so no backup was made. "
+                f"Create it first (mkdir -p {folder}), or give a file name such as {folder}.db."
+            )
     target = backup_target(Path(target).expanduser())
     if _same_file(target, store.path):
         raise BackupProblem(

@@ -8,6 +8,7 @@ that could not be sent; 130 stopped with Ctrl-C.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -61,7 +62,11 @@ def run_safely(call: Any) -> int:
         print(exc.format_message() if exc.ctx is None else exc.ctx.get_help())
         return 0
     except click.UsageError as exc:
-        where = exc.ctx.command_path if exc.ctx is not None else "cpft-tracker"
+        where = (
+            exc.ctx.command_path
+            if exc.ctx is not None
+            else str(_state.get("command_path") or "cpft-tracker")
+        )
         text = exc.format_message().replace("\n", " ").strip()
         param = getattr(exc, "param", None)
         if (
@@ -79,6 +84,12 @@ def run_safely(call: Any) -> int:
             ]
             text = f"Missing argument: give {' '.join(wanted)} (one or more action references, e.g. CPFT-01"
             text += f", then {' '.join(wanted[1:])})." if len(wanted) > 1 else ")."
+        if isinstance(exc, click.BadParameter) and param is not None:
+            text = plain_number_problem(exc.message, param) or text
+        if isinstance(exc, click.MissingParameter) and exc.ctx is not None:
+            example = example_of(exc.ctx.command.help or "")
+            if example and example not in text:
+                text = f"{text.rstrip('.')}. For example: {example}"
         if not text.endswith((".", "?")):
             text += "."
         option = getattr(exc, "option_name", None)
@@ -129,6 +140,35 @@ def run_safely(call: Any) -> int:
             "Run again with CPFT_TRACKER_DEBUG=1 and send the output to the cpft-tracker maintainers."
         )
         return 1
+
+
+# the words typer 0.29 uses for a number it cannot read, and what a person calls it
+_NUMBER_WORDS = {"a valid integer": "a whole number", "a valid number": "a number"}
+_TYPICAL = {"DAYS": "14", "PORT": "587", "SECONDS": "30", "VERSION": "57", "N": "20"}
+
+
+def plain_number_problem(message: str, param: Any) -> str | None:
+    """``--window abc``: "--window takes a whole number, e.g. --window 14" instead of typer's
+    "Invalid value for '--window': Input should be a valid integer, unable to parse string as an
+    integer"; None when the problem is not a number's (the message is kept)."""
+    if param.param_type_name != "option" or not param.opts:
+        return None
+    name = max(param.opts, key=len)
+    envvar = f" (or {param.envvar})" if isinstance(param.envvar, str) else ""
+    for words, plain in _NUMBER_WORDS.items():
+        if words in message:
+            typical = _TYPICAL.get(param.metavar or "", "14")
+            return f"{name}{envvar} takes {plain}, e.g. {name} {typical}"
+    least = re.search(r"greater than or equal to (-?\d+)", message)
+    if least:
+        return f"{name}{envvar} must be {least.group(1)} or more"
+    return None
+
+
+def example_of(help_text: str) -> str | None:
+    """The "Example: cpft-tracker ..." line of a command's docstring, if it has one."""
+    found = re.search(r"^\s*Example: (cpft-tracker .+)$", help_text, re.MULTILINE)
+    return found.group(1).strip().rstrip(".") if found else None
 
 
 def fail(text: str) -> None:

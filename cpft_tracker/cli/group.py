@@ -70,7 +70,11 @@ class TrackerGroup(TyperGroup):
     def resolve_command(self, ctx: Context, args: list[str]) -> Any:
         """As typer's, with its "Did you mean ...?" drawn from the table (no command is built)."""
         try:
-            return super().resolve_command(ctx, args)
+            found = super().resolve_command(ctx, args)
+            # for a usage error click raises without a context ("Option '--owner' requires an
+            # argument"): the command whose --help to point at
+            _state["command_path"] = f"{ctx.command_path} {found[0]}"
+            return found
         except UsageError as exc:
             matches = get_close_matches(args[0], list(COMMANDS)) if args else []
             if matches and "Did you mean" not in exc.message:
@@ -113,6 +117,7 @@ class TrackerGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         """Run the command line; never show a traceback for a user's mistake."""
+        _state.pop("command_path", None)
         code = run_safely(
             lambda: super(TrackerGroup, self).main(
                 args=args,

@@ -194,7 +194,7 @@ def settings(
 
 def backup(
     path: Annotated[
-        Path,
+        str,
         typer.Argument(
             metavar="PATH",
             help="The backup file to create (or a folder: a dated file is made inside it).",

@@ -362,7 +362,26 @@ def plan_view(
     if filters.owner is not None and store.owner(filters.owner) is None and not rows:
         # a name that is no owner (a typo?) and matches nothing: say so, with the nearest one
         raise store.unknown_owner(filters.owner)
+    if filters.report is not None and not rows:
+        check_report(store, filters.report)
     return as_of_day, today, win, rows
+
+
+def check_report(store: Any, wanted: str) -> None:
+    """``--report NAME`` that is no report's name or reference prefix: say so (it used to
+    print "No actions match" as if the report were empty), with the nearest one if any."""
+    from cpft_tracker.errors import NotFound
+    from cpft_tracker.suggest import nearest
+
+    names = [r["name"] for r in store.reports()] + [r["prefix"] for r in store.reports()]
+    if any(wanted.casefold() == (n or "").casefold() for n in names):
+        return
+    near = nearest(wanted, [n for n in names if n])
+    hint = f" Did you mean '{near}'?" if near else ""
+    raise NotFound(
+        f"No report called '{wanted}'.{hint} Run 'cpft-tracker reports' to see the report names "
+        "and their reference prefixes."
+    )
 
 
 # -o FILE: the format each file extension means (export, plan template).
