@@ -11,8 +11,9 @@ The files, as the adversarial round built them:
 
 Each is imported with ``python -m cpft_tracker import --force FILE`` into a fresh database in a
 temporary folder (``--force``: none of them looks like a CQC report, and the point is that the
-whole file reaches the reader and the extractor). The wall time includes Python's start-up
-(about 0.3 s). The target (issue 14, "Done when") is under 5 s each, imported or refused with
+whole file reaches the reader and the extractor). It prints the wall time (what a user waits,
+Python's start-up included) and the CPU time the command used (steadier on a shared machine:
+the wall time there is mostly waiting for a core). The target (issue 14, "Done when") is under 5 s each, imported or refused with
 one line. A benchmark, not a test: the tests check what happens, not how fast.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -88,7 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
-    worst = 0.0
+    worst = worst_cpu = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for name, build in FILES:
             path = Path(tmp) / name
@@ -96,6 +98,7 @@ def main() -> None:
             for run in range(args.runs):
                 env = {k: v for k, v in os.environ.items() if not k.startswith("CPFT_TRACKER_")}
                 env.update(CPFT_TRACKER_DB=str(Path(tmp) / f"{name}-{run}.db"), NO_COLOR="1")
+                used = resource.getrusage(resource.RUSAGE_CHILDREN)
                 start = time.perf_counter()
                 proc = subprocess.run(
                     [sys.executable, "-m", "cpft_tracker", "import", "--force", str(path)],
@@ -105,15 +108,21 @@ def main() -> None:
                     timeout=600,
                 )
                 seconds = time.perf_counter() - start
-                worst = max(worst, seconds)
+                now = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = (now.ru_utime - used.ru_utime) + (now.ru_stime - used.ru_stime)
+                worst, worst_cpu = max(worst, seconds), max(worst_cpu, cpu)
                 outcome = "imported" if proc.returncode == 0 else f"refused (exit {proc.returncode})"
                 last = (proc.stderr.strip().splitlines() or [""])[-1][:110]
                 print(
-                    f"{name:28} {path.stat().st_size / 1000:8.0f} KB  {seconds:6.2f} s  "
+                    f"{name:28} {path.stat().st_size / 1000:6.0f} KB  {seconds:6.2f} s wall "
+                    f"{cpu:5.2f} s CPU  "
                     f"{outcome}: {last}"
                 )
-    verdict = "under" if worst < TARGET_SECONDS else "OVER"
-    print(f"slowest: {worst:.2f} s ({verdict} the {TARGET_SECONDS:.0f} s target)")
+    load = os.getloadavg()[0]
+    for label, value in (("wall", worst), ("CPU", worst_cpu)):
+        verdict = "under" if value < TARGET_SECONDS else "OVER"
+        print(f"slowest ({label}): {value:.2f} s, {verdict} the {TARGET_SECONDS:.0f} s target")
+    print(f"load average while measured: {load:.1f} on {os.cpu_count()} core(s)")
 
 
 if __name__ == "__main__":
