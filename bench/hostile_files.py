@@ -42,7 +42,11 @@ def repeated_lines() -> bytes:
 def nested(depth: int) -> Callable[[], bytes]:
     def build() -> bytes:
         return (
-            "<html><body>" + "<div>" * depth + f"<p>{MUST}</p>" + "</div>" * depth + "</body></html>"
+            "<html><body>"
+            + "<div>" * depth
+            + f"<p>{MUST}</p>"
+            + "</div>" * depth
+            + "</body></html>"
         ).encode()
 
     return build
@@ -111,7 +115,9 @@ def main() -> None:
                 now = resource.getrusage(resource.RUSAGE_CHILDREN)
                 cpu = (now.ru_utime - used.ru_utime) + (now.ru_stime - used.ru_stime)
                 worst, worst_cpu = max(worst, seconds), max(worst_cpu, cpu)
-                outcome = "imported" if proc.returncode == 0 else f"refused (exit {proc.returncode})"
+                outcome = (
+                    "imported" if proc.returncode == 0 else f"refused (exit {proc.returncode})"
+                )
                 last = (proc.stderr.strip().splitlines() or [""])[-1][:110]
                 print(
                     f"{name:28} {path.stat().st_size / 1000:6.0f} KB  {seconds:6.2f} s wall "

@@ -75,7 +75,9 @@ def _check_passes(db: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_ctrl_c_inside_an_imports_transaction_saves_none_of_it(db_path: Path, tmp_path: Path) -> None:
+def test_ctrl_c_inside_an_imports_transaction_saves_none_of_it(
+    db_path: Path, tmp_path: Path
+) -> None:
     env = base_env(db_path)
     assert cli(["init"], env).returncode == 0
     report = big_report(tmp_path / "many.txt", 3_000)

@@ -7,6 +7,7 @@ the protective triggers where they would stop it), then the real `check` as a su
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,10 @@ def _owner_id(db: Path, name: str) -> int:
 @pytest.mark.parametrize(
     ("edit", "named"),
     [
-        ("status = 'complete'", "CPFT-02's status is 'complete' but its history says 'not-started'"),
+        (
+            "status = 'complete'",
+            "CPFT-02's status is 'complete' but its history says 'not-started'",
+        ),
         ("owner_id = {jane}", "CPFT-02's owner is"),
         ("due = '2030-01-01'", "CPFT-02's due date is '2030-01-01' but its history says nothing"),
         ("evidence = 'forged minutes'", "CPFT-02's evidence is 'forged minutes'"),
@@ -106,12 +110,16 @@ def test_a_forged_event_with_a_plausible_hash_is_named(plan: Path) -> None:  # n
     """An INSERT that also moves the row: the link breaks, whatever hash the forger chose."""
     [(head,)] = rows(plan, "SELECT hash FROM events ORDER BY id DESC LIMIT 1")
     last = rows(plan, "SELECT max(id) FROM events")[0][0]
-    sql(
-        plan,
-        "INSERT INTO events (action_id, at, by, field, old, new, hash) VALUES "
-        f"(2, '2026-01-05T09:00:00Z', 'Test Lead', 'status', 'not-started', 'complete', '{head}')",
-        "UPDATE actions SET status = 'complete' WHERE id = 2",
-    )
+    conn = sqlite3.connect(str(plan), isolation_level=None)
+    try:
+        conn.execute(
+            "INSERT INTO events (action_id, at, by, field, old, new, hash) VALUES "
+            "(2, '2026-01-05T09:00:00Z', 'Test Lead', 'status', 'not-started', 'complete', ?)",
+            [head],  # the previous event's hash: as plausible as a forger can make it
+        )
+        conn.execute("UPDATE actions SET status = 'complete' WHERE id = 2")
+    finally:
+        conn.close()
     proc = cli(["check"], base_env(plan))
     assert_one_line_error(proc, "failed its check", "audit chain")
     assert f"broken at event(s) {last + 1}:" in " ".join(proc.stdout.split())
