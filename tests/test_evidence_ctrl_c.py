@@ -152,10 +152,11 @@ def test_ctrl_c_at_every_moment_of_a_note_is_the_one_line_and_all_or_nothing(
         elif proc.returncode == 0:
             assert saved == 1, err
             kind = "finished"
-        else:  # killed by SIGINT: only before Python runs any code (never after a finished note)
+        else:  # killed by SIGINT (the shell shows $? = 130 as for exit 130): never after a
+            # finished note; seen rarely at start-up with the "Stopped" line already printed
             assert proc.returncode == -signal.SIGINT, (proc.returncode, err)
-            assert saved == 0 and err == "", err
-            kind = "killed before python started"
+            assert saved == 0 and err in ("", STOPPED + "\n"), err
+            kind = "killed by SIGINT while Python started"
         outcomes[kind] = outcomes.get(kind, 0) + 1
     _check_passes(db_path)
     assert "stopped, nothing saved" in outcomes, outcomes
