@@ -9,9 +9,10 @@ What the history fixes, per action (its ``created`` event starts it at the impor
 defaults): status (not-started), owner (none), due date, evidence, retired (none) and the
 "in the report" flag (1); each later event moves the field from ``old`` to ``new``. An
 event whose ``old`` is not what the history before it says is named too: that is a change
-made behind the tool's back and later overwritten by a real one. Title and quality
-statement start from the report's text, which no event records, so they are checked from
-their first recorded change on. Owners' email addresses, settings and a report's source
+made behind the tool's back and later overwritten by a real one. The title starts from
+the one the ``created`` event records in ``old`` (imports since issue 14); for actions
+imported before that, and for the quality statement (which no event records), they are
+checked from their first recorded change on. Owners' email addresses, settings and a report's source
 file are replayed the same way. Fields this version does not know are left alone.
 """
 
@@ -81,6 +82,8 @@ class Replay:
             state = self.actions.setdefault(int(action_id), _Action())
             if name == "created":
                 state.created = True
+                if old is not None:  # the imported title (recorded since issue 14)
+                    state.values["title"] = old
             elif name in ACTION_FIELDS:
                 before = state.values[name]
                 if (

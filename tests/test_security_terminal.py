@@ -198,3 +198,107 @@ def test_a_by_with_a_control_character_is_a_usage_error(plan: dict[str, str], by
     assert line.startswith("Error: --by holds a control character")
     assert _dangerous(line) == []
     assert run_cli("history", "--format", "json", env=plan).stdout == before
+
+
+# ---------------------------------------------------------------------------
+# The commands added since (issues 12 and 13): each run once, on its own copy of a hostile
+# plan (they change it), with hostile text in what they print: the messages they give on
+# stderr, the screens review shows, the completions offered, the check report restore prints.
+# ---------------------------------------------------------------------------
+
+OWNER = f"Deputy{CLEAR}{RLO} Director"  # stored as "Deputy [2J [H Director": controls become spaces
+STORED_OWNER = "Deputy [2J [H Director"
+
+
+@pytest.fixture
+def fresh(tmp_path: pytest.TempPathFactory, plan: dict[str, str]) -> dict[str, str]:
+    """A copy of the hostile plan, plus an awaiting candidate and an owner named with U+202E."""
+    from pathlib import Path
+
+    db = Path(str(tmp_path)) / "plan.db"
+    proc = run_cli("backup", str(db), env=plan)
+    assert proc.returncode == 0, proc.stderr
+    env = {**plan, "CPFT_TRACKER_DB": str(db)}
+    env.pop("RETIRE_MESSAGE", None)
+    for step in (("assign", "CPFT-04", OWNER), ("note", "--", "CPFT-10", NOTE)):
+        done = run_cli(*step, env=env)
+        assert done.returncode == 0, (step, done.stderr)
+    return env
+
+
+NEW_COMMANDS: list[tuple[tuple[str, ...], str]] = [
+    (("merge", "CPFT-15", "INTO", "CPFT-01"), ""),
+    (("accept", "CPFT-10"), ""),
+    (("reject", "CPFT-14", "--reason", REASON), ""),
+    (("owners", "rename", "Director of Nursing", f"Chief {RLO}Nurse{CLEAR}"), ""),
+    (("owners", "merge", STORED_OWNER, "INTO", "Director of Nursing"), ""),
+    (("owners", "merge", OWNER, "INTO", "Director of Nursing"), ""),
+    (("owners", "email", STORED_OWNER, "don2@example.org"), ""),
+    (("owners", "email", "Director of Nursing", f"x{CLEAR}@example.org"), ""),  # refused
+    (("completion", "bash"), ""),
+    (("__complete", "bash", "cpft-tracker", "assign", "CPFT-01", "Dir"), ""),
+    (("__complete", "bash", "cpft-tracker", "show", "CPFT-1"), ""),
+]
+
+
+@pytest.mark.parametrize(("args", "typed"), NEW_COMMANDS, ids=lambda a: " ".join(a) or "-")
+def test_the_newer_commands_do_not_obey_the_text_either(
+    fresh: dict[str, str], args: tuple[str, ...], typed: str
+) -> None:
+    import shutil
+
+    for n, extra in enumerate(({}, {"FORCE_COLOR": "1", "NO_COLOR": ""})):
+        db = f"{fresh['CPFT_TRACKER_DB']}.{n}"  # each run on its own copy: these change the plan
+        shutil.copy(fresh["CPFT_TRACKER_DB"], db)
+        env = {**fresh, **extra, "CPFT_TRACKER_DB": db}
+        if not env["NO_COLOR"]:
+            del env["NO_COLOR"]
+        proc = subprocess.run(
+            [sys.executable, "-m", "cpft_tracker", *args],
+            input=typed,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, **env},
+            timeout=120,
+        )
+        assert "Traceback" not in proc.stderr, proc.stderr
+        assert _dangerous(proc.stdout) == [], (args, extra, proc.stdout)
+        assert _dangerous(proc.stderr) == [], (args, extra, proc.stderr)
+        if "x\x1b" not in " ".join(args) and args[-3:-2] != (OWNER,):
+            assert proc.returncode == 0, (args, proc.stderr)
+
+
+def test_restore_prints_a_hostile_backup_name_and_plan_as_text(
+    fresh: dict[str, str], tmp_path: pytest.TempPathFactory
+) -> None:
+    from pathlib import Path
+
+    backup = Path(str(tmp_path)) / f"bk{CLEAR}{RLO}.db"
+    assert run_cli("backup", str(backup), env=fresh).returncode == 0
+    proc = run_cli("restore", str(backup), env=fresh)
+    assert proc.returncode == 0, proc.stderr
+    assert _dangerous(proc.stdout) == [] and _dangerous(proc.stderr) == []
+    refused = run_cli("restore", str(backup) + "-missing", env=fresh)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert _dangerous(refused.stderr) == []
+
+
+def test_review_on_a_terminal_shows_the_text_as_text(fresh: dict[str, str]) -> None:
+    from tests.test_review_terminal import PROMPT, Terminal
+
+    env = {**os.environ, **fresh, "TERM": "xterm-256color", "COLUMNS": "100"}
+    env.pop("NO_COLOR", None)
+    term = Terminal([sys.executable, "-m", "cpft_tracker", "review"], env)
+    try:
+        term.expect(PROMPT)
+        term.type("s")
+        term.expect(PROMPT)
+        term.type("q")
+        assert term.finish() == 0, term.seen
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+            term.proc.wait()
+    assert "CPFT-10" in term.seen
+    assert _dangerous(term.seen) == [], term.seen

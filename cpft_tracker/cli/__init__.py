@@ -165,7 +165,8 @@ def main() -> None:
     Ctrl-C (issue 14, finding 11): while the command is still starting (importing typer and
     the command's module) a Ctrl-C is noted and acted on once that is done, so it can never
     interrupt an import half-way and print a traceback; from then on it is a KeyboardInterrupt
-    that ``cli/errors.py`` turns into the "Stopped" line and exit code 130.
+    that ``cli/errors.py`` turns into the "Stopped" line and exit code 130. Once the command
+    has finished, Ctrl-C is ignored while Python shuts down, so the exit code is the command's.
     """
     if sys.argv[1:2] == ["__complete"]:  # the shell completion script asking (cli/completion.py)
         from cpft_tracker.cli.completion import answer
@@ -197,7 +198,14 @@ def main() -> None:
             signal.signal(signal.SIGINT, signal.default_int_handler)
         if noted:
             raise KeyboardInterrupt
-        app()
+        try:
+            app()
+        finally:
+            # The command is over: its change saved whole or not at all, its messages written.
+            # A Ctrl-C now, while Python shuts down, would make a finished command exit as
+            # "killed by SIGINT" (a script would think its note failed and add it again).
+            if ours:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
     except KeyboardInterrupt:
         print(f"Error: {STOPPED}", file=sys.stderr)
         sys.exit(130)

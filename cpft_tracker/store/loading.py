@@ -186,6 +186,7 @@ class PlanLoading(AuditedWrites):
                     at=at,
                     by=by,
                     field="created",
+                    old=req.title,  # the title it was imported with: check's replay starts from it
                     new=ref,
                     action_id=cur.lastrowid,
                     note=f"imported from {source_file}",
