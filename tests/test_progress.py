@@ -291,15 +291,17 @@ def test_progress_screen_exact(plan: Store, runner: CliRunner) -> None:
 
 
 def test_progress_by_one_table(plan: Store, runner: CliRunner) -> None:
-    result = runner.invoke(app, ["progress", "--by", "owner"])
+    result = runner.invoke(app, ["progress", "--group-by", "owner"])
     assert result.stdout.endswith(
         EXPECTED_SCREEN.split("\n\nBy owner\n")[1].split("\n\n")[0] + "\n"
     )
     assert "By quality statement" not in result.stdout and "By status" not in result.stdout
+    # --by, its old name, still works (on the commands that change things --by is who)
+    assert runner.invoke(app, ["progress", "--by", "owner"]).stdout == result.stdout
     bad = runner.invoke(app, ["progress", "--by", "colour"])
     assert (bad.exit_code, bad.stderr) == (
         2,
-        "Error: 'colour' cannot be used with --by. Use one of: quality-statement, owner, status.\n",
+        "Error: 'colour' cannot be used with --group-by. Use one of: quality-statement, owner, status.\n",
     )
 
 

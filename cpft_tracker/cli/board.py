@@ -60,7 +60,7 @@ def _grouping(value: str | None) -> list[str]:
     key = "-".join(value.strip().lower().replace("_", " ").split())
     if key not in _GROUPING_ALIASES:
         raise UsageProblem(
-            f"'{value}' cannot be used with --by. Use one of: {', '.join(GROUPINGS)}."
+            f"'{value}' cannot be used with --group-by. Use one of: {', '.join(GROUPINGS)}."
         )
     return [_GROUPING_ALIASES[key]]
 
@@ -110,9 +110,11 @@ def progress(
     by: Annotated[
         str | None,
         typer.Option(
+            "--group-by",
             "--by",
             metavar="GROUPING",
-            help="Show only one table: quality-statement, owner or status.",
+            help="Show only one table: quality-statement, owner or status. (--by is the old "
+            "name; on the commands that change things --by names who is making the change.)",
         ),
     ] = None,
     as_of: AsOf = None,
@@ -137,7 +139,7 @@ def progress(
     awaiting review (it says how many). --format json gives the same figures for scripts
     (see docs/json-schemas.md); --format csv one row per table entry.
 
-    Example: cpft-tracker progress --since 01/03/2026 --by owner
+    Example: cpft-tracker progress --since 01/03/2026 --group-by owner
     """
     import json
 

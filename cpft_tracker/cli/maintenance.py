@@ -386,6 +386,8 @@ def copy(
     'check' give the same on both sides. The plan copied is --db (or CPFT_TRACKER_DB); the
     target must hold no plan yet (an empty PostgreSQL database, or a new file). Moves a plan
     into PostgreSQL (copy --to postgresql://...) and back (--db postgresql://... copy --to plan.db).
+
+    Example: cpft-tracker --db plan.db copy --to postgresql://tracker@db.example.nhs.uk/cpft
     """
     from cpft_tracker.store import Store, resolve_db_path
     from cpft_tracker.store.copying import copy_plan
