@@ -222,12 +222,21 @@ def test_an_edited_version_cell_is_a_bad_row(plan: Path, tmp_path: Path) -> None
 # -- --if-unchanged-since VERSION (scripts) and --on DATE (when it happened) ----------
 
 
+def open_plan(db: Path, *, create: bool = False) -> Any:
+    """The Store of this test's plan, on either backend (``db_path``)."""
+    from cpft_tracker.store import Store
+    from cpft_tracker.store.postgres import DatabaseURL
+
+    where = DatabaseURL(db.url) if isinstance(db, PgDatabase) else db
+    return Store.open(where, create=create)  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def small(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Two actions made on 1 December 2026; CPFT-01 then given a due date (its version 4)."""
-    from tests.board_helpers import GOV, add_report, at, open_store
+    from tests.board_helpers import GOV, add_report, at
 
-    store = open_store(db_path)
+    store = open_plan(db_path, create=True)
     at(monkeypatch, "2026-12-01T09:00:00Z")
     add_report(store, "CPFT", [("Board assurance framework", GOV), ("Risk register", GOV)])
     at(monkeypatch, "2026-12-02T09:00:00Z")
@@ -246,6 +255,7 @@ def invoke(runner: Any, *args: str) -> Any:
     return result
 
 
+@both_backends
 @pytest.mark.parametrize(
     "command",
     [
@@ -284,10 +294,12 @@ def json_version(runner: Any, ref: str) -> int:
     return int(next(a for a in json.loads(out.stdout)["actions"] if a["ref"] == ref)["version"])
 
 
+@both_backends
 def test_show_prints_the_version(small: Path, runner: Any) -> None:
     assert "Version:           4\n" in invoke(runner, "show", "CPFT-01").stdout
 
 
+@both_backends
 def test_on_records_when_it_happened_and_as_of_goes_by_it(small: Path, runner: Any) -> None:
     done = invoke(
         runner, "status", "CPFT-01", "complete", "--evidence", "Board minutes", "--on", "03/01/2027"
@@ -313,6 +325,7 @@ def test_on_records_when_it_happened_and_as_of_goes_by_it(small: Path, runner: A
     assert checked.exit_code == 0, checked.stdout + checked.stderr
 
 
+@both_backends
 def test_on_for_notes_and_evidence(small: Path, runner: Any) -> None:
     assert invoke(runner, "note", "CPFT-02", "Met the lead", "--on", "5 Jan 2027").exit_code == 0
     assert invoke(runner, "evidence", "CPFT-02", "Minutes", "--on", "2027-01-06").exit_code == 0
@@ -325,6 +338,7 @@ def test_on_for_notes_and_evidence(small: Path, runner: Any) -> None:
     assert next(a for a in json.loads(out)["actions"] if a["ref"] == "CPFT-02")["evidence"] is None
 
 
+@both_backends
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
@@ -361,14 +375,22 @@ def test_on_refuses_what_cannot_have_happened(
     assert db_snapshot(small) == before
 
 
+@both_backends
 def test_an_older_database_gets_occurred_on(small: Path, runner: Any) -> None:
-    import sqlite3
+    if isinstance(small, PgDatabase):
+        import psycopg
 
-    raw = sqlite3.connect(small)
-    raw.execute("ALTER TABLE events DROP COLUMN occurred_on")
-    raw.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_team'")
-    raw.commit()
-    raw.close()
+        with psycopg.connect(small.url, autocommit=True) as conn:
+            conn.execute("ALTER TABLE events DROP COLUMN occurred_on")
+            conn.execute("DELETE FROM _cpft_migrations WHERE name = 'm006_team'")
+    else:
+        import sqlite3
+
+        raw = sqlite3.connect(small)
+        raw.execute("ALTER TABLE events DROP COLUMN occurred_on")
+        raw.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_team'")
+        raw.commit()
+        raw.close()
     assert (
         invoke(runner, "note", "CPFT-01", "after the upgrade", "--on", "2027-01-09").exit_code == 0
     )
@@ -395,6 +417,7 @@ def test_a_new_owner_email_from_a_load_carries_the_loads_note(plan: Path, tmp_pa
     assert (email["new"], email["note"]) == ("chief.nurse@nhs.net", "plan load plan.csv")
 
 
+@both_backends
 def test_progress_since_lists_a_note_by_when_it_happened(small: Path, runner: Any) -> None:
     assert invoke(runner, "note", "CPFT-02", "Met the lead", "--on", "04/01/2027").exit_code == 0
 
@@ -406,14 +429,14 @@ def test_progress_since_lists_a_note_by_when_it_happened(small: Path, runner: An
     assert notes("05/01/2027", "09/01/2027") == []
 
 
+@both_backends
 def test_a_change_between_reading_and_applying_a_plan_file_applies_nothing(
     small: Path,
 ) -> None:
     from cpft_tracker.errors import ChangedSince
-    from cpft_tracker.store import Store
     from tests.conftest import db_snapshot
 
-    store = Store.open(small)
+    store = open_plan(small)
     read = store.action("CPFT-01")["version"]
     store.set_due(["CPFT-01"], "2027-05-31", by="Jo Colleague")  # in between
     before = db_snapshot(small)
