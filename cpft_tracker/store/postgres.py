@@ -381,6 +381,10 @@ class PgConnection:
             self.raw.close()
 
 
+class ReadOnlyRole(DatabaseProblem):
+    """The server refused a change: this database role may only read the plan."""
+
+
 def translate_error(exc: Exception, where: DatabaseURL) -> DatabaseProblem:
     """One plain line for a PostgreSQL error (the URL shown with its password masked)."""
     import psycopg
@@ -389,7 +393,7 @@ def translate_error(exc: Exception, where: DatabaseURL) -> DatabaseProblem:
     diag = getattr(exc, "diag", None)
     text = " ".join(str((diag.message_primary if diag is not None else None) or exc).split())
     if isinstance(exc, pe.InsufficientPrivilege):
-        return DatabaseProblem(
+        return ReadOnlyRole(
             f"You may only read the action plan at {where} (this database role has no right to "
             "change it), so nothing was changed. Ask the plan's keeper for a role that may write."
         )
@@ -467,13 +471,78 @@ def other_tables(conn: PgConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
+# ---------------------------------------------------------------------------
+# Roles: an upgrade changes no one's rights
+# ---------------------------------------------------------------------------
+
+# The rights on the plan's tables a role can hold (DELETE and TRUNCATE are never needed:
+# the triggers refuse them); a new table gets, for each role, those it holds on ``actions``.
+TABLE_RIGHTS = ("SELECT", "INSERT", "UPDATE")
+
+_PLAN_TABLES = (
+    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    " UNION SELECT viewname FROM pg_views WHERE schemaname = current_schema()"
+)
+
+# Who holds what on ``actions`` besides its owner (grantee 0 is PUBLIC).
+_RIGHTS_ON_ACTIONS = (
+    "SELECT a.grantee = 0, coalesce(r.rolname, ''), a.privilege_type"
+    " FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a"
+    " LEFT JOIN pg_roles r ON r.oid = a.grantee"
+    " WHERE c.oid = to_regclass('actions') AND a.grantee <> c.relowner"
+    " ORDER BY 2, 3"
+)
+
+
+def plan_tables(conn: PgConnection) -> set[str]:
+    """The tables and views in the plan's schema."""
+    return {str(r[0]) for r in conn.execute(_PLAN_TABLES).fetchall()}
+
+
+def rights_on_actions(conn: PgConnection) -> list[tuple[str | None, str]]:
+    """(role, right) for every right on ``actions`` held by a role other than its owner
+    (role None: PUBLIC), among TABLE_RIGHTS."""
+    return [
+        (None if public else str(role), str(right))
+        for public, role, right in conn.execute(_RIGHTS_ON_ACTIONS).fetchall()
+        if right in TABLE_RIGHTS
+    ]
+
+
+def extend_rights(conn: PgConnection, tables: Sequence[str]) -> None:
+    """Give every role on each new table the rights it holds on ``actions``.
+
+    The board's read-only role (docs/postgresql.md) is granted SELECT on the tables that are
+    there when it is set up; a later migration that adds a table would otherwise leave the
+    board unable to read the plan after an upgrade. Run inside the migration's transaction,
+    by the role that made the tables (their owner, so it may grant on them).
+    """
+    from psycopg import sql
+
+    rights = rights_on_actions(conn)
+    for table in sorted(tables):
+        for role, right in rights:
+            grantee = sql.SQL("PUBLIC") if role is None else sql.Identifier(role)
+            statement = sql.SQL("GRANT {} ON TABLE {} TO {}").format(
+                sql.SQL(right), sql.Identifier(table), grantee
+            )
+            with conn.errors():
+                conn.raw.execute(statement)
+
+
 def migrate(conn: PgConnection, at: str) -> None:
-    """Apply every pending migration, each with its record, in ONE transaction (under the write lock)."""
+    """Apply every pending migration, each with its record, in ONE transaction (under the write lock).
+
+    The tables the migrations add are granted, to each role, the rights it holds on
+    ``actions`` (``extend_rights``): a board's read-only role still reads after an upgrade.
+    A role that may not upgrade the plan is told to ask its keeper.
+    """
     conn.execute("BEGIN")
     try:
         conn.execute("SELECT pg_advisory_xact_lock(727274)")  # two first opens: one migrates
         conn.execute(MIGRATIONS_TABLE)
         done = set(applied_migrations(conn))
+        before = plan_tables(conn)
         for name, statements in PG_MIGRATIONS:
             if name in done:
                 continue
@@ -483,7 +552,16 @@ def migrate(conn: PgConnection, at: str) -> None:
                 "INSERT INTO _cpft_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
                 [sq.MIGRATION_SET, name, at],
             )
+        extend_rights(conn, sorted(plan_tables(conn) - before))
         conn.execute("COMMIT")
+    except ReadOnlyRole:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise DatabaseProblem(
+            f"The action plan at {conn.where} needs upgrading to this version of cpft-tracker, "
+            "and this database role may not upgrade it, so nothing was changed. Ask the plan's "
+            "keeper to run 'cpft-tracker init' with their role."
+        ) from None
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
