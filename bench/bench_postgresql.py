@@ -14,7 +14,8 @@ connection's backend process is a child of the postmaster; when it exits its CPU
 the postmaster's ``cutime``/``cstime`` in /proc, read before and after). Statements that took
 over 200 ms on the server are logged (``log_min_duration_statement``) and the slowest are
 listed. The machine's load average is recorded before and after. Results go to
-bench/RESULTS-postgresql.md (``--output`` to write elsewhere).
+bench/RESULTS-postgresql.md (``--output`` to write elsewhere); what follows ANALYSIS_MARKER
+there (the reading of the figures, by hand) is kept.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ COMMANDS = [
     ("check", ["check"]),
 ]
 SLOW_MS = 200
+# Everything from this line on in the results file is written by a person, and kept on a re-run.
+ANALYSIS_MARKER = "<!-- reading of the figures: kept when the bench is re-run -->"
 
 
 @dataclass
@@ -214,6 +217,10 @@ def main() -> None:
     finally:
         server.stop()
     text = "\n".join(lines) + "\n"
+    if args.output.exists():  # the written reading of the figures is kept below the marker
+        kept = args.output.read_text(encoding="utf-8")
+        if ANALYSIS_MARKER in kept:
+            text += "\n" + kept[kept.index(ANALYSIS_MARKER) :]
     args.output.write_text(text, encoding="utf-8")
     print(text)
 
