@@ -84,6 +84,7 @@ NEED_KIND_RANK = (
     "there",
 )
 _BE_WORDS = frozenset("is are was were be been being remains remained".split())
+_DEMONSTRATIVES = frozenset("this these those".split())
 _ADVERBISH = frozenset("still also further urgently clearly now therefore really".split())
 
 
@@ -492,6 +493,16 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         if _subject_blocked(earlier, None, people=True) or (lead and lead[0] in PEOPLE_SUBJECTS):
             return None  # "The patients we spoke with were positive and needed more time"
         return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+    if (
+        word == "needed"
+        and prev in _DEMONSTRATIVES
+        and (len(before) < 2 or before[-2][0] in CLAUSE_OPENERS or before[-2][0] == "and")
+    ):
+        # a demonstrative opening its clause is the subject, standing for what the clause
+        # before named: "…had some systems to monitor quality, but these needed strengthening"
+        if _subject_blocked(bclause, bhead, people=True):
+            return None
+        return _Trigger("needs", "verb_object", ks, ke, ks, ke)
     if prev in NOUN_DETERMINERS or _is_possessive(prev) or prev in NOUN_MODIFIERS:
         return None
     if word in ("need", "needs") and (prev.endswith("ing") or prev.endswith("ed")):
@@ -587,6 +598,8 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
 
 def _find_trigger(s: str) -> _Trigger | None:
     """The strongest requirement trigger in a sentence (must > needs > should), or None."""
+    if _GENERIC_CONDITION_RE.match(s):
+        return None  # "Where a provider is not meeting them, CQC can…": the law in general
     if _BOILERPLATE_RE.search(s) or s.rstrip(" ”\"'’)").endswith("?"):
         return None  # boilerplate; a question is never a requirement
     quoted = _quoted_spans(s)
@@ -780,9 +793,21 @@ def _inverted_condition_end(s: str) -> int:
     or 0. Nothing inside the condition is a requirement."""
     if not _INVERTED_SHOULD_RE.match(s):
         return 0
-    # the main clause is conditional too ("Should the provider wish to expand, it will need
-    # to register…"): the whole sentence
+    # The main clause after the comma is a requirement of its own when its subject is the
+    # provider and its verb is a modal of the present ("Should a crew need clinical advice,
+    # the trust should ensure a clinician is available"); otherwise it is the condition's
+    # consequence ("Should the provider wish to expand, it will need to register…").
+    comma = s.find(",")
+    if comma > 0 and _PROVIDER_MAIN_CLAUSE_RE.match(s, comma + 1):
+        return comma
     return len(s)
+
+
+_PROVIDER_MAIN_CLAUSE_RE = re.compile(
+    r"\s*(?:the|its)\s+(?:" + "|".join(sorted(PROVIDER_SUBJECTS - {"it"})) + r")\s+"
+    r"(?:must|should|needs\s+to)\b",
+    re.I,
+)
 
 
 def _past_criticism(s: str, m: re.Match[str]) -> bool:
@@ -891,8 +916,10 @@ def _screening_tool(s: str, m: re.Match[str]) -> bool:
         return False
     after = _tokens_after(s, m.end(), 1)
     before = _tokens_before(s, m.start(), 1)
-    if after and (after[0][0] in ACRONYM_FOLLOWERS or after[0][0] in (")", ",", ".")):
-        return True
+    if after and (after[0][0] in ACRONYM_FOLLOWERS or after[0][0] in (")", ",", ".", "to")):
+        return True  # the modal never takes "to": "Staff used MUST to identify people…"
+    if before and before[-1][0].endswith("ed") and before[-1][0] not in _BE_WORDS:
+        return True  # the object of a verb: "Staff completed MUST for every resident"
     return bool(before and before[-1][0] in ("the", "a", "their", "using", "(", "of"))
 
 
@@ -924,6 +951,8 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         return True  # "Registered managers must notify CQC…": the role, in general
     if quantified and words and (words[0] in GENERAL_SINGULARS or words[0] in GENERAL_SUBJECTS):
         return True  # "Any person employed by a registered provider must have…"
+    if quantified and _class_with_postmodifier(words):
+        return True  # "All GP practices providing regulated activities must be registered…"
     if _quotes_the_regulations(s, words):
         return True  # "The registered person must ensure that service users are protected…"
     if (
@@ -957,6 +986,34 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
             after = after[1:]
         return len(after) >= 2 and after[0] == "be" and after[1] in PROVISION_VERBS
     return False
+
+
+def _class_with_postmodifier(words: list[str]) -> bool:
+    """ "GP practices providing regulated activities", "dental practices that provide NHS
+    care": after "all"/"every"/"any", a class noun (with up to two words naming the kind)
+    whose noun phrase goes on with a participle or a relative clause is the whole class."""
+    for i, w in enumerate(words[:3]):
+        if w in GENERAL_SUBJECTS or w in GENERAL_SINGULARS:
+            rest = words[i + 1 :]
+            if not all(t.isalpha() for t in words[:i]):
+                return False
+            if not rest:
+                return i > 0
+            first = rest[0]
+            return first in ("who", "that", "which") or (
+                first.endswith("ing") or first in ("registered", "regulated", "employed")
+            )
+    return False
+
+
+# A sentence that opens with a condition about any provider ("Where a provider is not meeting
+# them, CQC can serve a warning notice…", "If a registered person fails to…") describes how
+# the law or CQC's process works for providers in general.
+_GENERIC_CONDITION_RE = re.compile(
+    r"^\W*(?:where|if|when|whenever|once|unless)\s+(?:a|an|any)\s+(?:registered\s+)?"
+    r"(?:provider|practice|trust|service|home|person|organisation|manager)\b",
+    re.I,
+)
 
 
 # The must's clause is the consequent of an "if" clause just before it: "If you do not

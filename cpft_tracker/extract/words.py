@@ -243,9 +243,12 @@ RULE_FRAME_WINDOW = 400
 # action. Case-insensitive regexes searched in the sentence.
 BOILERPLATE = (
     # "The provider must send CQC a report that says what action they are going to take…"
-    r"\bmust\s+send\s+(?:cqc|us|the\s+commission)\b",
-    # "The provider's report should be sent to us within 14 days…"
-    r"\b(?:should|must)\s+be\s+sent\s+to\s+(?:cqc|us|the\s+commission)\b",
+    # ("The provider must also send CQC a weekly report of the actions taken.")
+    r"\bmust\s+(?:also\s+)?send\s+(?:cqc|us|the\s+commission)\b",
+    # "The provider's report should be sent to us within 14 days…", "…should be sent within
+    # 28 days of this report being received"
+    r"\b(?:should|must)\s+be\s+sent\s+(?:to\s+(?:cqc|us|the\s+commission)|within\s+\d+\s+"
+    r"(?:working\s+)?days)\b",
     # The title of an essential standard (2010-2015) is a should-statement about people:
     # "Outcome 13: There should be enough members of staff to keep people safe…"
     r"^outcome\s+\d{1,2}\s*:.*\bshould\b",
@@ -703,8 +706,10 @@ GENERAL_SINGULARS = frozenset(
 )
 GENERIC_DETERMINERS = frozenset("a an any every each".split())
 # Words that narrow such a class without making it this provider ("Registered providers
-# must…", "NHS trusts must…", "Independent hospitals must…").
-CLASS_MODIFIERS = frozenset("registered nhs independent regulated healthcare".split())
+# must…", "NHS trusts must…", "Independent hospitals must…", "Dental practices should…").
+CLASS_MODIFIERS = frozenset(
+    "registered nhs independent regulated healthcare dental gp general adult social".split()
+)
 # Professions as a bare plural ("Dentists must follow national guidance…") state the
 # profession's rules, not a finding, when the clause after the must names a rule source.
 PROFESSION_SUBJECTS = frozenset(
