@@ -56,6 +56,7 @@ from cpft_tracker.extract.rules import (
     _Trigger,
 )
 from cpft_tracker.extract.titles import (
+    _base_verb,
     make_title,
     notice_title,
 )
@@ -69,6 +70,7 @@ from cpft_tracker.extract.words import (
     DESCRIPTIVE_SECTIONS,
     IMPERATIVE_VERBS,
     ORGANISATION_WORDS,
+    STANDARD_JUDGEMENTS,
     VERB_OPENERS,
 )
 from cpft_tracker.quality_statements import classify
@@ -132,12 +134,17 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
     lead-in) are returned too, with keyword "should".
     """
     out: list[Requirement] = []
-    for unit in split_units(text):
+    units = split_units(text)
+    rows = _breach_rows(units)
+    for n, unit in enumerate(units):
         if unit.kind in ("heading", "leadin"):
             continue
         s = unit.text
         trig = _find_trigger_in_context(s, unit)
-        if unit.kind == "notice":
+        if n in rows:
+            trig, keyword, matched = None, "must", ""
+            unit = replace(unit, kind="breach_row")
+        elif unit.kind == "notice":
             trig, keyword, matched = None, "must", ""
         elif unit.kind == "bullet":
             keyword = unit.scope or "must"
@@ -146,6 +153,8 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
             matched = s[trig.start : trig.end] if trig else ""
         else:
             if trig is None or _describes_the_service(s, unit, trig):
+                continue
+            if _states_the_standard(s, unit, trig):
                 continue
             if _earlier_requirement_settled(s, unit, trig) or _law_restated_after(s, unit):
                 continue
@@ -172,7 +181,9 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
                 keyword=keyword,
                 matched=matched,
                 title=(
-                    notice_title(s)
+                    breach_title(s)
+                    if unit.kind == "breach_row"
+                    else notice_title(s)
                     if unit.kind == "notice"
                     else make_title(s, trig, unit.kind == "bullet", _before(unit), unit.section)
                 ),
@@ -183,6 +194,58 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
             )
         )
     return _with_duplicates(out)
+
+
+_ACTION_TABLE_RE = re.compile(r"^action\s+we\s+have\s+told\s+the\s+provider\s+to\s+take$", re.I)
+# The heading of one row of that table: "Regulation 12 HSCA (RA) Regulations 2014 Safe care…"
+_REGULATION_ROW_RE = re.compile(r"^regulation\s+\d{1,2}\b.*\b(?:hsca|regulations)\b", re.I)
+# The row states the breach as a failure: "The registered person had not ensured…"
+_FAILURE_RE = re.compile(r"\b(?:not|never|no)\b|n[’']t\b|\bfailed\b", re.I)
+
+
+def _breach_rows(units: list[Unit]) -> set[int]:
+    """Indexes of the units that state a breach in the "Action we have told the provider to
+    take" table (2013-2023 reports), when the report has no MUST list: there the table row
+    is the only place the report says what the provider must put right ("The registered
+    person had not ensured the proper and safe management of medicines.")."""
+    if any(u.kind in ("bullet", "notice") and (u.scope or "must") == "must" for u in units):
+        return set()
+    rows: set[int] = set()
+    in_table = False
+    for n, u in enumerate(units):
+        if u.kind == "heading":
+            if _ACTION_TABLE_RE.match(u.text.strip(" :")):
+                in_table = True
+            continue
+        if (
+            in_table
+            and u.kind == "sentence"
+            and u.section is not None
+            and _REGULATION_ROW_RE.match(u.section)
+            and _FAILURE_RE.search(u.text)
+        ):
+            rows.add(n)
+    return rows
+
+
+_BREACH_RE = re.compile(
+    r"^(?:how\s+the\s+regulation\s+(?:was|is)\s+not\s+being\s+met:\s*)?"
+    r"(?:the\s+)?(?:registered\s+person|registered\s+provider|provider|service|practice|trust|"
+    r"home)\s+(?:had|has|did|does)\s+not\s+(?:always\s+)?(?P<verb>[a-z]+)\s+(?P<rest>.+)$",
+    re.I,
+)
+
+
+def breach_title(s: str) -> str:
+    """A breach row as an action: "The registered person had not ensured the proper and safe
+    management of medicines." -> "Ensure the proper and safe management of medicines"; a row
+    in another shape keeps its words."""
+    m = _BREACH_RE.match(s.strip())
+    if m is None:
+        return s.strip().rstrip(".")
+    verb = m.group("verb").lower()
+    base = _base_verb(verb) or verb
+    return (base[:1].upper() + base[1:] + " " + m.group("rest")).rstrip(" .")
 
 
 def _find_trigger_in_context(s: str, unit: Unit) -> _Trigger | None:
@@ -221,6 +284,18 @@ def _describes_the_service(s: str, unit: Unit, trig: _Trigger) -> bool:
     if unit.section is None or unit.section.strip(" :").lower() not in DESCRIPTIVE_SECTIONS:
         return False
     return _subject_head(s, trig) not in ORGANISATION_WORDS
+
+
+def _states_the_standard(s: str, unit: Unit, trig: _Trigger) -> bool:
+    """A 2010-2013 outcome page prints, under each outcome's judgement ("Standard met",
+    "Action needed"), what the essential standard says people should expect: "Staff should
+    be properly trained and supervised…". That opening should-sentence is the standard's
+    wording, not a finding."""
+    if trig.keyword != "should" or unit.section is None:
+        return False
+    if unit.section.strip(" :.").lower() not in STANDARD_JUDGEMENTS:
+        return False
+    return unit.context.startswith(s)
 
 
 # "At our last inspection we told the provider it must…": what was required before.

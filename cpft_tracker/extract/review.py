@@ -54,6 +54,8 @@ def rule_for(kind: str | None, unit_kind: str) -> str:
     """The rule name for a trigger kind (None: taken as a lead-in's list item)."""
     if unit_kind == "notice":
         return "notice_item"
+    if unit_kind == "breach_row":
+        return "breach_row"
     if unit_kind == "bullet":
         return "leadin_bullet"
     return _KIND_RULE.get(kind or "", "must")

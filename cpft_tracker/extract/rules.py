@@ -461,6 +461,8 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             and not any(t in ("and", "but", ";") for t, _, _ in before)
         ):
             return None  # "Staff said this was because the surgeon needed to leave…"
+        if _staff_account(s) and _shares_reported_subject(before, clause):
+            return None  # "Staff told us they had not been shown how…, and needed to learn…"
         kind = "to_passive" if verb == "be" else "to_active"
         return _Trigger("needs", kind, ks, after[0][2], ks, ke)
 
@@ -533,6 +535,15 @@ def _complement_subject(clause: list[str]) -> bool:
                 )
             )
     return False
+
+
+def _shares_reported_subject(before: list[tuple[str, int, int]], clause: list[str]) -> bool:
+    """The need is a predicate coordinated by "and" with no subject of its own, so its
+    subject is that of the reported clause before it ("they" in "Staff told us they had not
+    been shown how…, and needed to learn from each other")."""
+    if not before or before[-1][0] not in ("and", "or"):
+        return False
+    return not [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
 
 
 def _staff_account(s: str) -> bool:

@@ -46,6 +46,16 @@ DESCRIPTIVE_SECTIONS = frozenset(
     how we carried out the inspection|details about this location""".split("|")
 )
 
+# The judgements a 2010-2013 outcome page prints under each outcome's heading; the sentence
+# that opens the paragraph after one is the essential standard's own should-wording
+# ("Staff should be properly trained and supervised…").
+STANDARD_JUDGEMENTS = frozenset(
+    entry.strip()
+    for entry in """standard met|standard not met|met this standard|not met this standard|
+    action needed|enforcement action taken|improvement needed|compliant|not compliant|
+    minor concerns|moderate concerns|major concerns""".split("|")
+)
+
 # Words skipped when looking back from "need(s)"/"must" for its subject:
 # "this approach still needs", "we will need", "leaders also needed".
 SKIP_BEFORE_KEYWORD = frozenset(
@@ -263,6 +273,11 @@ BOILERPLATE = (
     r"\bbreach(?:es)?\s+of\s+(?:the\s+)?legal\s+requirements?\b.*\bmust\s+put\s+right\b",
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)"
     r"\s+(?:things|areas|breaches|actions)\s+(?:that|which)\s+the\s+\w+\s+(?:must|should)\b",
+    # "We also told it that it should make two improvements, even though it was not breaching
+    # a legal requirement": the obligation's object is a count of actions listed elsewhere.
+    r"\b(?:must|should|needs?\s+to|needed\s+to)\s+(?:also\s+)?(?:make|take)\s+(?:\d+|one|two|"
+    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a\s+number\s+of)\s+"
+    r"(?:\w+\s+)?(?:improvements?|actions?|changes)\b",
     # The words of the regulations themselves, quoted in requirement notices: the statute,
     # not a finding about this provider (HSCA 2008 (Regulated Activities) Regulations 2014).
     r"\bensure\s+compliance\s+with\s+the\s+requirements\s+(?:in|of)\s+this\s+part\b",
