@@ -603,8 +603,27 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
         len(clause) >= 2 and clause[-2] == "the" and _norm_tok(clause[-1]) in PROVIDER_SUBJECTS
     )
     if not provider_subject and _TRAILING_FRAME_RE.search(s[m.end() : m.end() + RULE_FRAME_WINDOW]):
+        if _own_rule_not_kept(s, m):
+            return False
         return True  # "Midwives must complete …, according to the trust's training policy."
     return False
+
+
+# "…, as the trust's own policy required": measured against the provider's own rule.
+_OWN_RULE_RE = re.compile(
+    r",\s*as\s+(?:the\s+)?(?:trust|provider|service|practice|home|hospital)[’']s\s+own\s+",
+    re.I,
+)
+
+
+def _own_rule_not_kept(s: str, m: re.Match[str]) -> bool:
+    """ "Risk assessments needed to be reviewed after every contact, as the trust's own
+    policy required": a thing that needed doing (past, passive), measured against the
+    provider's own rule, is a gap found, not the rule restated."""
+    if m.group(0).lower() != "needed":
+        return False
+    after = [t for t, _, _ in _tokens_after(s, m.end(), 2)]
+    return after == ["to", "be"] and bool(_OWN_RULE_RE.search(s, m.end()))
 
 
 def _find_trigger(s: str) -> _Trigger | None:
