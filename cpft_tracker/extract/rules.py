@@ -669,8 +669,9 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "…and, if CQC does not see enough improvement, they must be…"
             if _subject_blocked(clause, head, people=False):
                 continue
-            if _describes_rule(s, m, clause, must=True):
-                continue
+            if _describes_rule(s, m, clause, must=True) and not _duty_not_met(s, m):
+                continue  # (but "Under the trust's policy, staff must…, and we found this
+                # did not always happen" is a duty found not met)
             after = _tokens_after(s, m.end(), 4)
             end = m.end()
             if after and after[0][0] == "not":
@@ -918,8 +919,8 @@ _EXTRAPOSED_RE = re.compile(
 # not met, so it is an action on the provider after all.
 _DUTY_NOT_MET_RE = re.compile(
     r"\b(?:and|but)\s+the\s+(?:trust|provider|service|practice|home|hospital|hospice)\s+"
-    r"(?:did|was|had|has|does|is)\s+not\b|\b(?:and|but)\s+(?:this|it)\s+(?:did|was|had)\s+not\s+"
-    r"(?:always\s+)?happen",
+    r"(?:did|was|had|has|does|is)\s+not\b|\b(?:and|but)\s+(?:we\s+found\s+(?:that\s+)?)?"
+    r"(?:this|it)\s+(?:did|was|had)\s+not\s+(?:always\s+)?happen",
     re.I,
 )
 
@@ -957,6 +958,8 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     """A statement of what the law requires of providers, or of care, in general: the
     subject is a class ("Providers must…", "All providers must…") or a bare mass noun
     that is to be provided ("Care must be provided…", "Treatment needs to be provided…")."""
+    if len(clause) >= 2 and clause[-1] in ("which", "that", "who") and clause[-2] in GENERAL_SUBJECTS:
+        return True  # a relative clause on a class: "…ensure that practices that need to improve"
     for i in range(len(clause) - 2, -1, -1):
         if clause[i] in ("which", "that"):
             rel = [t for t in clause[i + 1 :] if t not in SKIP_BEFORE_KEYWORD]
