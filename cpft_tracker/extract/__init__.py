@@ -196,7 +196,12 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
     return _with_duplicates(out)
 
 
-_ACTION_TABLE_RE = re.compile(r"^action\s+we\s+have\s+told\s+the\s+provider\s+to\s+take$", re.I)
+_ACTION_TABLE_RE = re.compile(
+    r"^(?:action\s+we\s+have\s+told\s+the\s+provider\s+to\s+take|compliance\s+actions)$", re.I
+)
+# A row that says how the regulation was not met ("How the regulation was not being met: Care
+# plans did not include…") is a breach row whatever heading it sits under.
+_HOW_NOT_MET_RE = re.compile(r"^how\s+the\s+regulation\s+(?:was|is)\s+not\s+being\s+met\b", re.I)
 # The heading of one row of that table: "Regulation 12 HSCA (RA) Regulations 2014 Safe care…"
 _REGULATION_ROW_RE = re.compile(r"^regulation\s+\d{1,2}\b.*\b(?:hsca|regulations)\b", re.I)
 # The row states the breach as a failure: "The registered person had not ensured…"
@@ -205,10 +210,11 @@ _FAILURE_RE = re.compile(r"\b(?:not|never|no)\b|n[’']t\b|\bfailed\b", re.I)
 
 def _breach_rows(units: list[Unit]) -> set[int]:
     """Indexes of the units that state a breach in the "Action we have told the provider to
-    take" table (2013-2023 reports), when the report has no MUST list: there the table row
+    take" or "Compliance actions" table (2011-2023 reports), when the report has no MUST list
+    (a notice's list of areas is not one: it names regulations, not actions): there the row
     is the only place the report says what the provider must put right ("The registered
     person had not ensured the proper and safe management of medicines.")."""
-    if any(u.kind in ("bullet", "notice") and (u.scope or "must") == "must" for u in units):
+    if any(u.kind == "bullet" and (u.scope or "must") == "must" for u in units):
         return set()
     rows: set[int] = set()
     in_table = False
@@ -220,12 +226,29 @@ def _breach_rows(units: list[Unit]) -> set[int]:
         if (
             in_table
             and u.kind == "sentence"
-            and u.section is not None
-            and _REGULATION_ROW_RE.match(u.section)
-            and _FAILURE_RE.search(u.text)
+            and (
+                (u.section is not None and _REGULATION_ROW_RE.match(u.section))
+                or _HOW_NOT_MET_RE.match(u.text)
+            )
+            and _FAILURE_RE.search(_HOW_NOT_MET_RE.sub("", u.text).lstrip(" :"))
+            and not _row_states_its_action(u, units)
         ):
             rows.add(n)
     return rows
+
+
+def _row_states_its_action(row: Unit, units: list[Unit]) -> bool:
+    """One action per breach: when another sentence of the same row or section says what
+    must or needs to be done ("…Wound care plans needed to be reviewed weekly…", "The provider
+    must take action to ensure that people are protected…"), that sentence is the action and
+    the row's statement of the breach is not a second one."""
+    return any(
+        u is not row
+        and u.kind == "sentence"
+        and (u.context == row.context or u.section == row.section)
+        and _find_trigger(u.text) is not None
+        for u in units
+    )
 
 
 _BREACH_RE = re.compile(
@@ -316,7 +339,7 @@ _EARLIER_INSIDE_RE = re.compile(
 _SETTLED_RE = re.compile(
     r"\bno\s+longer\s+in\s+breach\b|\bhad\s+(?:now\s+)?(?:been\s+)?(?:done\s+so|met|"
     r"addressed|resolved|made\s+(?:enough|sufficient|the)\s+improvements?|improved|"
-    r"introduced|implemented|put\s+in\s+place)\b|\b(?:enough|sufficient)\s+improvements?\s+"
+    r"introduced|implemented|put\s+in\s+place|carried\s+out|acted\s+on|completed|actioned)\b|\b(?:enough|sufficient)\s+improvements?\s+"
     r"(?:had|has)\s+been\s+made\b|\b(?:were|was|had\s+been)\s+(?:now\s+)?met\b",
     re.I,
 )

@@ -781,6 +781,9 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     rest = s[trig.end :]
     if _object_changed(rest):
         return True  # "…needed to improve the uptake of screening, and the uptake had increased"
+    if _DONE_AT_INSPECTION_RE.search(rest):
+        return True  # "…needed to be completed for two of them, which the manager did during
+        # our inspection": put right before the report was written
     m = _MET_AFTER_RE.search(rest)
     if m is None:
         return False
@@ -799,6 +802,16 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         # stated in the passive, and found met
         return s[trig.key_end :].lstrip().lower().startswith("be ")
     return trig.keyword == "should"
+
+
+# A non-restrictive clause saying someone did it while CQC was there.
+_DONE_AT_INSPECTION_RE = re.compile(
+    r"(?:,\s*which|,?\s+and\s+(?:this|it|they))\s+(?:[\w’'-]+\s+){0,4}?"
+    r"(?:did|completed|corrected|addressed|updated|put\s+right|(?:was|were)\s+(?:done|completed|"
+    r"corrected|addressed|updated))\s+(?:during|at|before\s+the\s+end\s+of)\s+(?:our|the)\s+"
+    r"(?:inspection|visit|assessment)\b",
+    re.I,
+)
 
 
 _CHANGED_RE = re.compile(
@@ -908,6 +921,9 @@ def _coordinated_object(before: list[tuple[str, int, int]]) -> bool:
     return False
 
 
+_PRAISE_RE = re.compile(
+    r"must\s+be\s+(?:commended|praised|congratulated|applauded|credited|complimented)\b", re.I
+)
 _EXTRAPOSED_RE = re.compile(
     r"^\W*it\s+must\s+be\s+(?:noted|said|remembered|recognised|recognized|acknowledged|"
     r"stressed|emphasised|emphasized|borne\s+in\s+mind)\b",
@@ -934,6 +950,8 @@ def _not_an_obligation(s: str, m: re.Match[str]) -> bool:
     ("This must have been difficult for staff": a supposition), not an obligation."""
     if m.start() < 20 and _EXTRAPOSED_RE.match(s):
         return True
+    if _PRAISE_RE.match(s, m.start()):
+        return True  # "The home must be commended for its garden": the writer's praise
     after = [t for t, _, _ in _tokens_after(s, m.end(), 3)]
     if after[:2] == ["have", "been"] and len(after) == 3:
         word = after[2]
