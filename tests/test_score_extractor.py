@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 
 from cpft_tracker.documents import read_document
-from cpft_tracker.extract import extract_requirements
 from tests import test_extract
 
 ROOT = Path(__file__).resolve().parent.parent

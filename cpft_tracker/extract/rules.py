@@ -976,7 +976,11 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     """A statement of what the law requires of providers, or of care, in general: the
     subject is a class ("Providers must…", "All providers must…") or a bare mass noun
     that is to be provided ("Care must be provided…", "Treatment needs to be provided…")."""
-    if len(clause) >= 2 and clause[-1] in ("which", "that", "who") and clause[-2] in GENERAL_SUBJECTS:
+    if (
+        len(clause) >= 2
+        and clause[-1] in ("which", "that", "who")
+        and clause[-2] in GENERAL_SUBJECTS
+    ):
         return True  # a relative clause on a class: "…ensure that practices that need to improve"
     for i in range(len(clause) - 2, -1, -1):
         if clause[i] in ("which", "that"):
