@@ -117,4 +117,5 @@ EXTRACTION_RULES = {
     "needing": "'<something> needing <something>'",
     "in_need_of": "'in need of'",
     "there_is_a_need": "'there is a need to/for'",
+    "told_to": "'we have told the provider to <improve something>'",
 }

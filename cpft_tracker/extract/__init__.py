@@ -183,6 +183,8 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
                 title=(
                     breach_title(s)
                     if unit.kind == "breach_row"
+                    else told_title(s)
+                    if trig is not None and trig.kind == "told_to"
                     else notice_title(s)
                     if unit.kind == "notice"
                     else make_title(s, trig, unit.kind == "bullet", _before(unit), unit.section)
@@ -269,6 +271,28 @@ def breach_title(s: str) -> str:
     verb = m.group("verb").lower()
     base = _base_verb(verb) or verb
     return (base[:1].upper() + base[1:] + " " + m.group("rest")).rstrip(" .")
+
+
+_TOLD_LEAD_RE = re.compile(
+    r"^\W*(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?(?:also\s+)?(?:told|asked|required)\s+"
+    r"(?P<who>(?:the\s+)?[\w’'-]+(?:\s+manager)?)\s+to\s+",
+    re.I,
+)
+
+
+def told_title(s: str) -> str:
+    """ "We have told the provider to make improvements to how it monitors X." -> "Make
+    improvements to how the provider monitors X": what CQC told it to do, with "it" (the
+    provider told) named."""
+    m = _TOLD_LEAD_RE.match(s)
+    if m is None:
+        return s.strip().rstrip(".")
+    who = m.group("who")
+    if not who.lower().startswith("the "):
+        who = "the " + who
+    rest = re.sub(r"\bit\b", who.lower(), s[m.end() :].strip().rstrip("."))
+    rest = re.sub(r"\bits\b", who.lower() + "'s", rest)
+    return rest[:1].upper() + rest[1:]
 
 
 def _find_trigger_in_context(s: str, unit: Unit) -> _Trigger | None:

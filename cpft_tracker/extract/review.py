@@ -37,6 +37,7 @@ _KIND_RULE = {
     "needing": "needing",
     "in_need_of": "in_need_of",
     "there": "there_is_a_need",
+    "told_to": "told_to",
 }
 CONFIDENCES = ("high", "medium", "low")
 # Subjects that are the provider itself (or its leaders): a requirement on them is the

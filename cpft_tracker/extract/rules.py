@@ -730,8 +730,15 @@ def _find_trigger(s: str) -> _Trigger | None:
             tm = None  # "shows why there is a need for…", "where there was a need"
         if tm and not _in_spans(tm.start(), quoted):
             found["needs"] = _Trigger("needs", "there", tm.start(), tm.end(), tm.start(), tm.end())
+    if "needs" not in found and "must" not in found:
+        tm = _TOLD_TO_RE.match(s)
+        if tm and not _vacuous(s):
+            at = tm.group(0).lower().rfind(" to ")
+            found["needs"] = _Trigger("needs", "told_to", tm.start(), tm.end(), at, at + 3)
     for key in ("must", "needs", "should"):
         if key in found:
+            if _PRAISE_RE.match(s, found[key].key_start) or _FRAMING_RE.match(s):
+                return None  # "The trust needs to be congratulated on…", "This must be seen…"
             if _vacuous(s) or _vacuous_clause(s, found[key]):
                 return None  # "Improvements are needed.": names nothing to improve
             if _already_met(s, found[key]):
@@ -922,7 +929,24 @@ def _coordinated_object(before: list[tuple[str, int, int]]) -> bool:
 
 
 _PRAISE_RE = re.compile(
-    r"must\s+be\s+(?:commended|praised|congratulated|applauded|credited|complimented)\b", re.I
+    r"(?:must|should|needs?\s+to)\s+be\s+(?:commended|praised|congratulated|applauded|credited|"
+    r"complimented)\b",
+    re.I,
+)
+# "This must be seen in the context of…": the writer's framing of a finding, not an action.
+_FRAMING_RE = re.compile(
+    r"^\W*(?:this|that|these|it|the\s+\w+)\s+(?:must|should|needs?\s+to)\s+be\s+(?:seen|viewed|"
+    r"read|considered|understood|set)\s+(?:in|against)\s+(?:the\s+)?(?:context|light|background)\b",
+    re.I,
+)
+# "We have told the provider to make improvements to how it monitors…": what CQC told the
+# provider to do, with no modal; it names what (the rest is not vacuous).
+_TOLD_TO_RE = re.compile(
+    r"^\W*(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?(?:also\s+)?(?:told|asked|required)\s+"
+    r"(?:the\s+)?(?:provider|trust|practice|service|home|registered\s+manager|hospice|clinic)\s+"
+    r"to\s+(?:make\s+(?:urgent\s+|significant\s+|further\s+)?improvements?|improve|take\s+action)"
+    r"\s+(?:to|in|on|with|around|for)\b",
+    re.I,
 )
 _EXTRAPOSED_RE = re.compile(
     r"^\W*it\s+must\s+be\s+(?:noted|said|remembered|recognised|recognized|acknowledged|"
