@@ -67,6 +67,7 @@ from cpft_tracker.extract.units import (
     split_units,
 )
 from cpft_tracker.extract.words import (
+    CIRCUMSTANCE_VERBS,
     DESCRIPTIVE_SECTIONS,
     IMPERATIVE_VERBS,
     ORGANISATION_WORDS,
@@ -330,7 +331,12 @@ def _describes_the_service(s: str, unit: Unit, trig: _Trigger) -> bool:
     must come from a GP") says how it works, unless the provider itself is its subject."""
     if unit.section is None or unit.section.strip(" :").lower() not in DESCRIPTIVE_SECTIONS:
         return False
-    return _subject_head(s, trig) not in ORGANISATION_WORDS
+    if _subject_head(s, trig) not in ORGANISATION_WORDS:
+        return True
+    # With the provider as subject, a must of circumstance ("The trust must cover a large rural
+    # area") describes it too; one that sets an action ("The trust must ensure…") does not.
+    verb = s[trig.key_end :].split(maxsplit=1)[:1]
+    return trig.keyword == "must" and bool(verb) and verb[0].lower() in CIRCUMSTANCE_VERBS
 
 
 def _states_the_standard(s: str, unit: Unit, trig: _Trigger) -> bool:

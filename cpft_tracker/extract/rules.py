@@ -791,6 +791,11 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     if _DONE_AT_INSPECTION_RE.search(rest):
         return True  # "…needed to be completed for two of them, which the manager did during
         # our inspection": put right before the report was written
+    if trig.kind == "verb_object" and _ANAPHOR_DONE_RE.search(rest):
+        clause = _tokens_before(s, trig.key_start)
+        if any(t in REPORTING_VERBS for t, _, _ in clause):
+            return True  # "…told us the trust needed a new digital strategy, and the board had
+            # approved one in October": the thing needed, taken up again by "one", is done
     m = _MET_AFTER_RE.search(rest)
     if m is None:
         return False
@@ -811,6 +816,13 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     return trig.keyword == "should"
 
 
+_ANAPHOR_DONE_RE = re.compile(
+    r",?\s+and\s+(?:the\s+[\w’'-]+\s+|it\s+|they\s+)?had\s+(?:already\s+|since\s+)?"
+    # verbs that bring the thing needed into being (not "booked", "planned": still to come)
+    r"(?:approved|adopted|introduced|appointed|recruited|bought|purchased|installed|obtained|"
+    r"produced|written|published|put\s+in\s+place)\s+(?:one|it|this|these|them)\b",
+    re.I,
+)
 # A non-restrictive clause saying someone did it while CQC was there.
 _DONE_AT_INSPECTION_RE = re.compile(
     r"(?:,\s*which|,?\s+and\s+(?:this|it|they))\s+(?:[\w’'-]+\s+){0,4}?"

@@ -43,8 +43,12 @@ DESCRIPTIVE_SECTIONS = frozenset(
     for entry in """about the service|background to the service|overview of the service|the service|
     service and service type|background to this inspection|about this service|
     how we carried out this inspection|what we inspected|our inspection team|
-    how we carried out the inspection|details about this location""".split("|")
+    how we carried out the inspection|details about this location|background to the trust|
+    about the trust|about the provider|background to the provider""".split("|")
 )
+# In such a section a must with the provider as its subject describes its circumstances when
+# its verb is one of these ("The trust must cover a large rural area of 2,500 square miles").
+CIRCUMSTANCE_VERBS = frozenset("cover serve travel operate span contend cope deal work".split())
 
 # The judgements a 2010-2013 outcome page prints under each outcome's heading; the sentence
 # that opens the paragraph after one is the essential standard's own should-wording
