@@ -234,24 +234,25 @@ def _breach_rows(units: list[Unit]) -> set[int]:
                 or _HOW_NOT_MET_RE.match(u.text)
             )
             and _FAILURE_RE.search(_HOW_NOT_MET_RE.sub("", u.text).lstrip(" :"))
-            and not _row_states_its_action(u, units)
         ):
             rows.add(n)
-    return rows
-
-
-def _row_states_its_action(row: Unit, units: list[Unit]) -> bool:
-    """One action per breach: when another sentence of the same row or section says what
-    must or needs to be done ("…Wound care plans needed to be reviewed weekly…", "The provider
-    must take action to ensure that people are protected…"), that sentence is the action and
-    the row's statement of the breach is not a second one."""
-    return any(
-        u is not row
-        and u.kind == "sentence"
-        and (u.context == row.context or u.section == row.section)
-        and _find_trigger(u.text) is not None
-        for u in units
-    )
+    if not rows:
+        return rows
+    # One action per breach: when another sentence of the same row or section says what must
+    # or needs to be done ("…Wound care plans needed to be reviewed weekly…", "The provider
+    # must take action to ensure that people are protected…"), that sentence is the action and
+    # the row's statement of the breach is not a second one.
+    stated: set[str] = set()
+    for n, u in enumerate(units):
+        if n not in rows and u.kind == "sentence" and _find_trigger(u.text) is not None:
+            stated.add("context:" + u.context)
+            stated.add("section:" + (u.section or ""))
+    return {
+        n
+        for n in rows
+        if "context:" + units[n].context not in stated
+        and "section:" + (units[n].section or "") not in stated
+    }
 
 
 _BREACH_RE = re.compile(
