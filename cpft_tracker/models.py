@@ -106,6 +106,8 @@ def ref_order(ref: str) -> tuple[str, int, str]:
 EXTRACTION_RULES = {
     "leadin_bullet": "a list item under a lead-in such as 'Action the trust MUST take'",
     "notice_item": "an area listed under a notice's 'must improve … by <date>' lead-in",
+    "breach_row": "a breach in the 'Action we have told the provider to take' table of a report "
+    "with no MUST list",
     "must": "'must' with the provider (or its staff) as the subject",
     "should": "'should' (advisory) with the provider as the subject",
     "need_to": "'needs to <do>'",
@@ -115,4 +117,5 @@ EXTRACTION_RULES = {
     "needing": "'<something> needing <something>'",
     "in_need_of": "'in need of'",
     "there_is_a_need": "'there is a need to/for'",
+    "told_to": "'we have told the provider to <improve something>'",
 }

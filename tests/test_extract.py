@@ -19,6 +19,7 @@ from cpft_tracker.extract import (
     document_title,
     extract_requirements,
     fingerprint,
+    looks_like_cqc_report,
     split_units,
 )
 from cpft_tracker.quality_statements import NAMES
@@ -132,7 +133,44 @@ DOCUMENTS = {
     # and its sixth
     "web-page-service-nav-2020": CORPUS / "web-page-service-nav-2020.txt",
     "summary-told-provider-2017": CORPUS / "summary-told-provider-2017.txt",
+    # round 3 (issue 11), written and annotated by hand before the extractor ran on them: news
+    # items about a named provider, 2011-2013 compliance actions, 'Action we have told the
+    # provider to take' tables of reports with no MUST list, a section 29A letter, browser
+    # copies with menus and service-type navigation, assessment pages, ambulance, hospice,
+    # reported speech of staff, the MUST tool, general statements of the law
+    "news-prosecution-care-home-2019": CORPUS / "news-prosecution-care-home-2019.txt",
+    "review-compliance-actions-2011": CORPUS / "review-compliance-actions-2011.txt",
+    "enforcement-summary-2013": CORPUS / "enforcement-summary-2013.txt",
+    "gp-browser-page-2017": CORPUS / "gp-browser-page-2017.txt",
+    "ambulance-trust-2016": CORPUS / "ambulance-trust-2016.txt",
+    "hospice-summary-2022": CORPUS / "hospice-summary-2022.txt",
+    "home-care-staff-voices-2019": CORPUS / "home-care-staff-voices-2019.txt",
+    "care-home-breaches-table-2015": CORPUS / "care-home-breaches-table-2015.txt",
+    "mh-community-2023": CORPUS / "mh-community-2023.txt",
+    "independent-hospital-2023": CORPUS / "independent-hospital-2023.txt",
+    "section29a-letter-trust-2018": CORPUS / "section29a-letter-trust-2018.txt",
+    "saf-dental-browser-2025": CORPUS / "saf-dental-browser-2025.txt",
+    # and its second batch
+    "gp-news-general-2016": CORPUS / "gp-news-general-2016.txt",
+    "hospice-care-needs-2018": CORPUS / "hospice-care-needs-2018.txt",
+    "ambulance-saf-staff-say-2025": CORPUS / "ambulance-saf-staff-say-2025.txt",
+    # and its third
+    "notice-title-lines-2014": CORPUS / "notice-title-lines-2014.txt",
+    "guidance-page-not-report-2023": CORPUS / "guidance-page-not-report-2023.txt",
+    "care-home-descriptive-must-2016": CORPUS / "care-home-descriptive-must-2016.txt",
+    "dental-saf-reported-2024": CORPUS / "dental-saf-reported-2024.txt",
+    # and its fourth
+    "gp-saf-told-to-2024": CORPUS / "gp-saf-told-to-2024.txt",
+    "trust-law-frames-2019": CORPUS / "trust-law-frames-2019.txt",
+    "home-care-saf-needs-noun-2025": CORPUS / "home-care-saf-needs-noun-2025.txt",
+    "independent-clinic-we-asked-2017": CORPUS / "independent-clinic-we-asked-2017.txt",
+    # and its fifth
+    "rural-trust-circumstance-2017": CORPUS / "rural-trust-circumstance-2017.txt",
+    "dental-2019-thing-subjects": CORPUS / "dental-2019-thing-subjects.txt",
 }
+# Round 3 documents whose remaining misses are the splitter's (units.py), kept apart so that
+# the corpus test can demand 100% of the rest: see tests/corpus/awaiting-splitter/README.md.
+AWAITING_SPLITTER = CORPUS / "awaiting-splitter"
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
 
@@ -159,10 +197,18 @@ def annotated(request: pytest.FixtureRequest) -> tuple[str, str, list[tuple[str,
     return name, read_document(DOCUMENTS[name]).text, annotations(name)
 
 
+def imported(text: str, *, include_should: bool = False) -> list:
+    """What ``import`` takes from the text: nothing from a document it refuses as not a CQC
+    report (as bench/score_extractor.py scores it), else the requirements."""
+    if not looks_like_cqc_report(text)[0]:
+        return []
+    return extract_requirements(text, include_should=include_should)
+
+
 def test_precision_and_recall_are_100_percent(annotated) -> None:
     name, text, rows = annotated
     expected = {s: kw for label, kw, s in rows if label == "REQ"}
-    found = {r.text: r.keyword for r in extract_requirements(text, include_should=True)}
+    found = {r.text: r.keyword for r in imported(text, include_should=True)}
     missed = {s: kw for s, kw in expected.items() if found.get(s) != kw}
     extra = {s: kw for s, kw in found.items() if expected.get(s) != kw}
     assert not missed, f"{name}: requirements not found (or wrong keyword): {missed}"
@@ -191,7 +237,7 @@ def test_due_dates_are_the_ones_annotated(name: str) -> None:
 def test_should_items_only_with_include_should(annotated) -> None:
     name, text, rows = annotated
     expected = {s for label, kw, s in rows if label == "REQ" and kw != "should"}
-    found = [r for r in extract_requirements(text)]
+    found = imported(text)
     assert {r.text for r in found} == expected
     assert all(r.keyword in ("must", "needs") for r in found)
     assert [r.position for r in found] == list(range(1, len(found) + 1))
@@ -210,6 +256,22 @@ def test_every_keyword_sentence_and_heading_is_annotated(annotated) -> None:
         assert sentence in unit_texts, (
             f"{name}: annotation not a sentence of the text: {sentence!r}"
         )
+
+
+@pytest.mark.xfail(strict=True, reason="the splitter (units.py) does not yet make these units")
+@pytest.mark.parametrize(
+    "name",
+    sorted(p.name.removesuffix(".annotations.tsv") for p in AWAITING_SPLITTER.glob("*.tsv")),
+)
+def test_documents_awaiting_the_splitter(name: str) -> None:
+    """What the rules cannot fix: list items the splitter joins or drops. When this passes
+    (XPASS fails the run), move the document into tests/corpus and DOCUMENTS."""
+    with (AWAITING_SPLITTER / f"{name}.annotations.tsv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    expected = {collapse(r["sentence"]): r["keyword"] for r in rows if r["label"] == "REQ"}
+    text = read_document(AWAITING_SPLITTER / f"{name}.txt").text
+    found = {r.text: r.keyword for r in extract_requirements(text, include_should=True)}
+    assert found == expected
 
 
 # --- The bundled report ---------------------------------------------------------------

@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 
 from cpft_tracker.documents import read_document
-from cpft_tracker.extract import extract_requirements
 from tests import test_extract
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +60,7 @@ def test_scorer_agrees_with_the_exact_match_corpus_test_on_the_tune_split(scorer
         rows = test_extract.annotations(name)
         expected = {s: kw for label, kw, s in rows if label == "REQ"}
         text = read_document(path).text
-        found = {r.text: r.keyword for r in extract_requirements(text, include_should=True)}
+        found = {r.text: r.keyword for r in test_extract.imported(text, include_should=True)}
         missed = {s for s, kw in expected.items() if found.get(s) != kw}
         extra = {s for s, kw in found.items() if expected.get(s) != kw}
         score = by_name[name]

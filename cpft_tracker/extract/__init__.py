@@ -56,6 +56,7 @@ from cpft_tracker.extract.rules import (
     _Trigger,
 )
 from cpft_tracker.extract.titles import (
+    _base_verb,
     make_title,
     notice_title,
 )
@@ -66,9 +67,11 @@ from cpft_tracker.extract.units import (
     split_units,
 )
 from cpft_tracker.extract.words import (
+    CIRCUMSTANCE_VERBS,
     DESCRIPTIVE_SECTIONS,
     IMPERATIVE_VERBS,
     ORGANISATION_WORDS,
+    STANDARD_JUDGEMENTS,
     VERB_OPENERS,
 )
 from cpft_tracker.quality_statements import classify
@@ -132,12 +135,17 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
     lead-in) are returned too, with keyword "should".
     """
     out: list[Requirement] = []
-    for unit in split_units(text):
+    units = split_units(text)
+    rows = _breach_rows(units)
+    for n, unit in enumerate(units):
         if unit.kind in ("heading", "leadin"):
             continue
         s = unit.text
         trig = _find_trigger_in_context(s, unit)
-        if unit.kind == "notice":
+        if n in rows:
+            trig, keyword, matched = None, "must", ""
+            unit = replace(unit, kind="breach_row")
+        elif unit.kind == "notice":
             trig, keyword, matched = None, "must", ""
         elif unit.kind == "bullet":
             keyword = unit.scope or "must"
@@ -146,6 +154,8 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
             matched = s[trig.start : trig.end] if trig else ""
         else:
             if trig is None or _describes_the_service(s, unit, trig):
+                continue
+            if _states_the_standard(s, unit, trig):
                 continue
             if _earlier_requirement_settled(s, unit, trig) or _law_restated_after(s, unit):
                 continue
@@ -172,7 +182,11 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
                 keyword=keyword,
                 matched=matched,
                 title=(
-                    notice_title(s)
+                    breach_title(s)
+                    if unit.kind == "breach_row"
+                    else told_title(s)
+                    if trig is not None and trig.kind == "told_to"
+                    else notice_title(s)
                     if unit.kind == "notice"
                     else make_title(s, trig, unit.kind == "bullet", _before(unit), unit.section)
                 ),
@@ -183,6 +197,104 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
             )
         )
     return _with_duplicates(out)
+
+
+_ACTION_TABLE_RE = re.compile(
+    r"^(?:action\s+we\s+have\s+told\s+the\s+provider\s+to\s+take|compliance\s+actions)$", re.I
+)
+# A row that says how the regulation was not met ("How the regulation was not being met: Care
+# plans did not include…") is a breach row whatever heading it sits under.
+_HOW_NOT_MET_RE = re.compile(r"^how\s+the\s+regulation\s+(?:was|is)\s+not\s+being\s+met\b", re.I)
+# The heading of one row of that table: "Regulation 12 HSCA (RA) Regulations 2014 Safe care…"
+_REGULATION_ROW_RE = re.compile(r"^regulation\s+\d{1,2}\b.*\b(?:hsca|regulations)\b", re.I)
+# The row states the breach as a failure: "The registered person had not ensured…"
+_FAILURE_RE = re.compile(r"\b(?:not|never|no)\b|n[’']t\b|\bfailed\b", re.I)
+
+
+def _breach_rows(units: list[Unit]) -> set[int]:
+    """Indexes of the units that state a breach in the "Action we have told the provider to
+    take" or "Compliance actions" table (2011-2023 reports), when the report has no MUST list
+    (a notice's list of areas is not one: it names regulations, not actions): there the row
+    is the only place the report says what the provider must put right ("The registered
+    person had not ensured the proper and safe management of medicines.")."""
+    if any(u.kind == "bullet" and (u.scope or "must") == "must" for u in units):
+        return set()
+    rows: set[int] = set()
+    in_table = False
+    for n, u in enumerate(units):
+        if u.kind == "heading":
+            if _ACTION_TABLE_RE.match(u.text.strip(" :")):
+                in_table = True
+            continue
+        if (
+            in_table
+            and u.kind == "sentence"
+            and (
+                (u.section is not None and _REGULATION_ROW_RE.match(u.section))
+                or _HOW_NOT_MET_RE.match(u.text)
+            )
+            and _FAILURE_RE.search(_HOW_NOT_MET_RE.sub("", u.text).lstrip(" :"))
+        ):
+            rows.add(n)
+    if not rows:
+        return rows
+    # One action per breach: when another sentence of the same row or section says what must
+    # or needs to be done ("…Wound care plans needed to be reviewed weekly…", "The provider
+    # must take action to ensure that people are protected…"), that sentence is the action and
+    # the row's statement of the breach is not a second one.
+    stated: set[str] = set()
+    for n, u in enumerate(units):
+        if n not in rows and u.kind == "sentence" and _find_trigger(u.text) is not None:
+            stated.add("context:" + u.context)
+            stated.add("section:" + (u.section or ""))
+    return {
+        n
+        for n in rows
+        if "context:" + units[n].context not in stated
+        and "section:" + (units[n].section or "") not in stated
+    }
+
+
+_BREACH_RE = re.compile(
+    r"^(?:how\s+the\s+regulation\s+(?:was|is)\s+not\s+being\s+met:\s*)?"
+    r"(?:the\s+)?(?:registered\s+person|registered\s+provider|provider|service|practice|trust|"
+    r"home)\s+(?:had|has|did|does)\s+not\s+(?:always\s+)?(?P<verb>[a-z]+)\s+(?P<rest>.+)$",
+    re.I,
+)
+
+
+def breach_title(s: str) -> str:
+    """A breach row as an action: "The registered person had not ensured the proper and safe
+    management of medicines." -> "Ensure the proper and safe management of medicines"; a row
+    in another shape keeps its words."""
+    m = _BREACH_RE.match(s.strip())
+    if m is None:
+        return s.strip().rstrip(".")
+    verb = m.group("verb").lower()
+    base = _base_verb(verb) or verb
+    return (base[:1].upper() + base[1:] + " " + m.group("rest")).rstrip(" .")
+
+
+_TOLD_LEAD_RE = re.compile(
+    r"^\W*(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?(?:also\s+)?(?:told|asked|required)\s+"
+    r"(?P<who>(?:the\s+)?[\w’'-]+(?:\s+manager)?)\s+to\s+",
+    re.I,
+)
+
+
+def told_title(s: str) -> str:
+    """ "We have told the provider to make improvements to how it monitors X." -> "Make
+    improvements to how the provider monitors X": what CQC told it to do, with "it" (the
+    provider told) named."""
+    m = _TOLD_LEAD_RE.match(s)
+    if m is None:
+        return s.strip().rstrip(".")
+    who = m.group("who")
+    if not who.lower().startswith("the "):
+        who = "the " + who
+    rest = re.sub(r"\bit\b", who.lower(), s[m.end() :].strip().rstrip("."))
+    rest = re.sub(r"\bits\b", who.lower() + "'s", rest)
+    return rest[:1].upper() + rest[1:]
 
 
 def _find_trigger_in_context(s: str, unit: Unit) -> _Trigger | None:
@@ -220,7 +332,24 @@ def _describes_the_service(s: str, unit: Unit, trig: _Trigger) -> bool:
     must come from a GP") says how it works, unless the provider itself is its subject."""
     if unit.section is None or unit.section.strip(" :").lower() not in DESCRIPTIVE_SECTIONS:
         return False
-    return _subject_head(s, trig) not in ORGANISATION_WORDS
+    if _subject_head(s, trig) not in ORGANISATION_WORDS:
+        return True
+    # With the provider as subject, a must of circumstance ("The trust must cover a large rural
+    # area") describes it too; one that sets an action ("The trust must ensure…") does not.
+    verb = s[trig.key_end :].split(maxsplit=1)[:1]
+    return trig.keyword == "must" and bool(verb) and verb[0].lower() in CIRCUMSTANCE_VERBS
+
+
+def _states_the_standard(s: str, unit: Unit, trig: _Trigger) -> bool:
+    """A 2010-2013 outcome page prints, under each outcome's judgement ("Standard met",
+    "Action needed"), what the essential standard says people should expect: "Staff should
+    be properly trained and supervised…". That opening should-sentence is the standard's
+    wording, not a finding."""
+    if trig.keyword != "should" or unit.section is None:
+        return False
+    if unit.section.strip(" :.").lower() not in STANDARD_JUDGEMENTS:
+        return False
+    return unit.context.startswith(s)
 
 
 # "At our last inspection we told the provider it must…": what was required before.
@@ -241,7 +370,7 @@ _EARLIER_INSIDE_RE = re.compile(
 _SETTLED_RE = re.compile(
     r"\bno\s+longer\s+in\s+breach\b|\bhad\s+(?:now\s+)?(?:been\s+)?(?:done\s+so|met|"
     r"addressed|resolved|made\s+(?:enough|sufficient|the)\s+improvements?|improved|"
-    r"introduced|implemented|put\s+in\s+place)\b|\b(?:enough|sufficient)\s+improvements?\s+"
+    r"introduced|implemented|put\s+in\s+place|carried\s+out|acted\s+on|completed|actioned)\b|\b(?:enough|sufficient)\s+improvements?\s+"
     r"(?:had|has)\s+been\s+made\b|\b(?:were|was|had\s+been)\s+(?:now\s+)?met\b",
     re.I,
 )

@@ -37,6 +37,7 @@ _KIND_RULE = {
     "needing": "needing",
     "in_need_of": "in_need_of",
     "there": "there_is_a_need",
+    "told_to": "told_to",
 }
 CONFIDENCES = ("high", "medium", "low")
 # Subjects that are the provider itself (or its leaders): a requirement on them is the
@@ -54,6 +55,8 @@ def rule_for(kind: str | None, unit_kind: str) -> str:
     """The rule name for a trigger kind (None: taken as a lead-in's list item)."""
     if unit_kind == "notice":
         return "notice_item"
+    if unit_kind == "breach_row":
+        return "breach_row"
     if unit_kind == "bullet":
         return "leadin_bullet"
     return _KIND_RULE.get(kind or "", "must")

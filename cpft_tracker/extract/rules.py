@@ -84,6 +84,7 @@ NEED_KIND_RANK = (
     "there",
 )
 _BE_WORDS = frozenset("is are was were be been being remains remained".split())
+_DEMONSTRATIVES = frozenset("this these those".split())
 _ADVERBISH = frozenset("still also further urgently clearly now therefore really".split())
 
 
@@ -460,6 +461,8 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             and not any(t in ("and", "but", ";") for t, _, _ in before)
         ):
             return None  # "Staff said this was because the surgeon needed to leave…"
+        if _staff_account(s) and _shares_reported_subject(before, clause):
+            return None  # "Staff told us they had not been shown how…, and needed to learn…"
         kind = "to_passive" if verb == "be" else "to_active"
         return _Trigger("needs", kind, ks, after[0][2], ks, ke)
 
@@ -492,6 +495,16 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         if _subject_blocked(earlier, None, people=True) or (lead and lead[0] in PEOPLE_SUBJECTS):
             return None  # "The patients we spoke with were positive and needed more time"
         return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+    if (
+        word == "needed"
+        and prev in _DEMONSTRATIVES
+        and (len(before) < 2 or before[-2][0] in CLAUSE_OPENERS or before[-2][0] == "and")
+    ):
+        # a demonstrative opening its clause is the subject, standing for what the clause
+        # before named: "…had some systems to monitor quality, but these needed strengthening"
+        if _subject_blocked(bclause, bhead, people=True):
+            return None
+        return _Trigger("needs", "verb_object", ks, ke, ks, ke)
     if prev in NOUN_DETERMINERS or _is_possessive(prev) or prev in NOUN_MODIFIERS:
         return None
     if word in ("need", "needs") and (prev.endswith("ing") or prev.endswith("ed")):
@@ -522,6 +535,15 @@ def _complement_subject(clause: list[str]) -> bool:
                 )
             )
     return False
+
+
+def _shares_reported_subject(before: list[tuple[str, int, int]], clause: list[str]) -> bool:
+    """The need is a predicate coordinated by "and" with no subject of its own, so its
+    subject is that of the reported clause before it ("they" in "Staff told us they had not
+    been shown how…, and needed to learn from each other")."""
+    if not before or before[-1][0] not in ("and", "or"):
+        return False
+    return not [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
 
 
 def _staff_account(s: str) -> bool:
@@ -581,12 +603,33 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
         len(clause) >= 2 and clause[-2] == "the" and _norm_tok(clause[-1]) in PROVIDER_SUBJECTS
     )
     if not provider_subject and _TRAILING_FRAME_RE.search(s[m.end() : m.end() + RULE_FRAME_WINDOW]):
+        if _own_rule_not_kept(s, m):
+            return False
         return True  # "Midwives must complete …, according to the trust's training policy."
     return False
 
 
+# "…, as the trust's own policy required": measured against the provider's own rule.
+_OWN_RULE_RE = re.compile(
+    r",\s*as\s+(?:the\s+)?(?:trust|provider|service|practice|home|hospital)[’']s\s+own\s+",
+    re.I,
+)
+
+
+def _own_rule_not_kept(s: str, m: re.Match[str]) -> bool:
+    """ "Risk assessments needed to be reviewed after every contact, as the trust's own
+    policy required": a thing that needed doing (past, passive), measured against the
+    provider's own rule, is a gap found, not the rule restated."""
+    if m.group(0).lower() != "needed":
+        return False
+    after = [t for t, _, _ in _tokens_after(s, m.end(), 2)]
+    return after == ["to", "be"] and bool(_OWN_RULE_RE.search(s, m.end()))
+
+
 def _find_trigger(s: str) -> _Trigger | None:
     """The strongest requirement trigger in a sentence (must > needs > should), or None."""
+    if _GENERIC_CONDITION_RE.match(s):
+        return None  # "Where a provider is not meeting them, CQC can…": the law in general
     if _BOILERPLATE_RE.search(s) or s.rstrip(" ”\"'’)").endswith("?"):
         return None  # boilerplate; a question is never a requirement
     quoted = _quoted_spans(s)
@@ -626,8 +669,9 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "…and, if CQC does not see enough improvement, they must be…"
             if _subject_blocked(clause, head, people=False):
                 continue
-            if _describes_rule(s, m, clause, must=True):
-                continue
+            if _describes_rule(s, m, clause, must=True) and not _duty_not_met(s, m):
+                continue  # (but "Under the trust's policy, staff must…, and we found this
+                # did not always happen" is a duty found not met)
             after = _tokens_after(s, m.end(), 4)
             end = m.end()
             if after and after[0][0] == "not":
@@ -686,8 +730,15 @@ def _find_trigger(s: str) -> _Trigger | None:
             tm = None  # "shows why there is a need for…", "where there was a need"
         if tm and not _in_spans(tm.start(), quoted):
             found["needs"] = _Trigger("needs", "there", tm.start(), tm.end(), tm.start(), tm.end())
+    if "needs" not in found and "must" not in found:
+        tm = _TOLD_TO_RE.match(s)
+        if tm and not _vacuous(s):
+            at = tm.group(0).lower().rfind(" to ")
+            found["needs"] = _Trigger("needs", "told_to", tm.start(), tm.end(), at, at + 3)
     for key in ("must", "needs", "should"):
         if key in found:
+            if _PRAISE_RE.match(s, found[key].key_start) or _FRAMING_RE.match(s):
+                return None  # "The trust needs to be congratulated on…", "This must be seen…"
             if _vacuous(s) or _vacuous_clause(s, found[key]):
                 return None  # "Improvements are needed.": names nothing to improve
             if _already_met(s, found[key]):
@@ -737,6 +788,14 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     rest = s[trig.end :]
     if _object_changed(rest):
         return True  # "…needed to improve the uptake of screening, and the uptake had increased"
+    if _DONE_AT_INSPECTION_RE.search(rest):
+        return True  # "…needed to be completed for two of them, which the manager did during
+        # our inspection": put right before the report was written
+    if trig.kind == "verb_object" and _ANAPHOR_DONE_RE.search(rest):
+        clause = _tokens_before(s, trig.key_start)
+        if any(t in REPORTING_VERBS for t, _, _ in clause):
+            return True  # "…told us the trust needed a new digital strategy, and the board had
+            # approved one in October": the thing needed, taken up again by "one", is done
     m = _MET_AFTER_RE.search(rest)
     if m is None:
         return False
@@ -755,6 +814,23 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         # stated in the passive, and found met
         return s[trig.key_end :].lstrip().lower().startswith("be ")
     return trig.keyword == "should"
+
+
+_ANAPHOR_DONE_RE = re.compile(
+    r",?\s+and\s+(?:the\s+[\w’'-]+\s+|it\s+|they\s+)?had\s+(?:already\s+|since\s+)?"
+    # verbs that bring the thing needed into being (not "booked", "planned": still to come)
+    r"(?:approved|adopted|introduced|appointed|recruited|bought|purchased|installed|obtained|"
+    r"produced|written|published|put\s+in\s+place)\s+(?:one|it|this|these|them)\b",
+    re.I,
+)
+# A non-restrictive clause saying someone did it while CQC was there.
+_DONE_AT_INSPECTION_RE = re.compile(
+    r"(?:,\s*which|,?\s+and\s+(?:this|it|they))\s+(?:[\w’'-]+\s+){0,4}?"
+    r"(?:did|completed|corrected|addressed|updated|put\s+right|(?:was|were)\s+(?:done|completed|"
+    r"corrected|addressed|updated))\s+(?:during|at|before\s+the\s+end\s+of)\s+(?:our|the)\s+"
+    r"(?:inspection|visit|assessment)\b",
+    re.I,
+)
 
 
 _CHANGED_RE = re.compile(
@@ -780,9 +856,21 @@ def _inverted_condition_end(s: str) -> int:
     or 0. Nothing inside the condition is a requirement."""
     if not _INVERTED_SHOULD_RE.match(s):
         return 0
-    # the main clause is conditional too ("Should the provider wish to expand, it will need
-    # to register…"): the whole sentence
+    # The main clause after the comma is a requirement of its own when its subject is the
+    # provider and its verb is a modal of the present ("Should a crew need clinical advice,
+    # the trust should ensure a clinician is available"); otherwise it is the condition's
+    # consequence ("Should the provider wish to expand, it will need to register…").
+    comma = s.find(",")
+    if comma > 0 and _PROVIDER_MAIN_CLAUSE_RE.match(s, comma + 1):
+        return comma
     return len(s)
+
+
+_PROVIDER_MAIN_CLAUSE_RE = re.compile(
+    r"\s*(?:the|its)\s+(?:" + "|".join(sorted(PROVIDER_SUBJECTS - {"it"})) + r")\s+"
+    r"(?:must|should|needs\s+to)\b",
+    re.I,
+)
 
 
 def _past_criticism(s: str, m: re.Match[str]) -> bool:
@@ -852,6 +940,26 @@ def _coordinated_object(before: list[tuple[str, int, int]]) -> bool:
     return False
 
 
+_PRAISE_RE = re.compile(
+    r"(?:must|should|needs?\s+to)\s+be\s+(?:commended|praised|congratulated|applauded|credited|"
+    r"complimented)\b",
+    re.I,
+)
+# "This must be seen in the context of…": the writer's framing of a finding, not an action.
+_FRAMING_RE = re.compile(
+    r"^\W*(?:this|that|these|it|the\s+\w+)\s+(?:must|should|needs?\s+to)\s+be\s+(?:seen|viewed|"
+    r"read|considered|understood|set)\s+(?:in|against)\s+(?:the\s+)?(?:context|light|background)\b",
+    re.I,
+)
+# "We have told the provider to make improvements to how it monitors…": what CQC told the
+# provider to do, with no modal; it names what (the rest is not vacuous).
+_TOLD_TO_RE = re.compile(
+    r"^\W*(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?(?:also\s+)?(?:told|asked|required)\s+"
+    r"(?:the\s+)?(?:provider|trust|practice|service|home|registered\s+manager|hospice|clinic)\s+"
+    r"to\s+(?:make\s+(?:urgent\s+|significant\s+|further\s+)?improvements?|improve|take\s+action)"
+    r"\s+(?:to|in|on|with|around|for)\b",
+    re.I,
+)
 _EXTRAPOSED_RE = re.compile(
     r"^\W*it\s+must\s+be\s+(?:noted|said|remembered|recognised|recognized|acknowledged|"
     r"stressed|emphasised|emphasized|borne\s+in\s+mind)\b",
@@ -863,8 +971,8 @@ _EXTRAPOSED_RE = re.compile(
 # not met, so it is an action on the provider after all.
 _DUTY_NOT_MET_RE = re.compile(
     r"\b(?:and|but)\s+the\s+(?:trust|provider|service|practice|home|hospital|hospice)\s+"
-    r"(?:did|was|had|has|does|is)\s+not\b|\b(?:and|but)\s+(?:this|it)\s+(?:did|was|had)\s+not\s+"
-    r"(?:always\s+)?happen",
+    r"(?:did|was|had|has|does|is)\s+not\b|\b(?:and|but)\s+(?:we\s+found\s+(?:that\s+)?)?"
+    r"(?:this|it)\s+(?:did|was|had)\s+not\s+(?:always\s+)?happen",
     re.I,
 )
 
@@ -878,6 +986,8 @@ def _not_an_obligation(s: str, m: re.Match[str]) -> bool:
     ("This must have been difficult for staff": a supposition), not an obligation."""
     if m.start() < 20 and _EXTRAPOSED_RE.match(s):
         return True
+    if _PRAISE_RE.match(s, m.start()):
+        return True  # "The home must be commended for its garden": the writer's praise
     after = [t for t, _, _ in _tokens_after(s, m.end(), 3)]
     if after[:2] == ["have", "been"] and len(after) == 3:
         word = after[2]
@@ -891,8 +1001,10 @@ def _screening_tool(s: str, m: re.Match[str]) -> bool:
         return False
     after = _tokens_after(s, m.end(), 1)
     before = _tokens_before(s, m.start(), 1)
-    if after and (after[0][0] in ACRONYM_FOLLOWERS or after[0][0] in (")", ",", ".")):
-        return True
+    if after and (after[0][0] in ACRONYM_FOLLOWERS or after[0][0] in (")", ",", ".", "to")):
+        return True  # the modal never takes "to": "Staff used MUST to identify people…"
+    if before and before[-1][0].endswith("ed") and before[-1][0] not in _BE_WORDS:
+        return True  # the object of a verb: "Staff completed MUST for every resident"
     return bool(before and before[-1][0] in ("the", "a", "their", "using", "(", "of"))
 
 
@@ -900,6 +1012,12 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     """A statement of what the law requires of providers, or of care, in general: the
     subject is a class ("Providers must…", "All providers must…") or a bare mass noun
     that is to be provided ("Care must be provided…", "Treatment needs to be provided…")."""
+    if (
+        len(clause) >= 2
+        and clause[-1] in ("which", "that", "who")
+        and clause[-2] in GENERAL_SUBJECTS
+    ):
+        return True  # a relative clause on a class: "…ensure that practices that need to improve"
     for i in range(len(clause) - 2, -1, -1):
         if clause[i] in ("which", "that"):
             rel = [t for t in clause[i + 1 :] if t not in SKIP_BEFORE_KEYWORD]
@@ -924,6 +1042,8 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         return True  # "Registered managers must notify CQC…": the role, in general
     if quantified and words and (words[0] in GENERAL_SINGULARS or words[0] in GENERAL_SUBJECTS):
         return True  # "Any person employed by a registered provider must have…"
+    if quantified and _class_with_postmodifier(words):
+        return True  # "All GP practices providing regulated activities must be registered…"
     if _quotes_the_regulations(s, words):
         return True  # "The registered person must ensure that service users are protected…"
     if (
@@ -957,6 +1077,34 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
             after = after[1:]
         return len(after) >= 2 and after[0] == "be" and after[1] in PROVISION_VERBS
     return False
+
+
+def _class_with_postmodifier(words: list[str]) -> bool:
+    """ "GP practices providing regulated activities", "dental practices that provide NHS
+    care": after "all"/"every"/"any", a class noun (with up to two words naming the kind)
+    whose noun phrase goes on with a participle or a relative clause is the whole class."""
+    for i, w in enumerate(words[:3]):
+        if w in GENERAL_SUBJECTS or w in GENERAL_SINGULARS:
+            rest = words[i + 1 :]
+            if not all(t.isalpha() for t in words[:i]):
+                return False
+            if not rest:
+                return i > 0
+            first = rest[0]
+            return first in ("who", "that", "which") or (
+                first.endswith("ing") or first in ("registered", "regulated", "employed")
+            )
+    return False
+
+
+# A sentence that opens with a condition about any provider ("Where a provider is not meeting
+# them, CQC can serve a warning notice…", "If a registered person fails to…") describes how
+# the law or CQC's process works for providers in general.
+_GENERIC_CONDITION_RE = re.compile(
+    r"^\W*(?:where|if|when|whenever|once|unless)\s+(?:a|an|any)\s+(?:registered\s+)?"
+    r"(?:provider|practice|trust|service|home|person|organisation|manager)\b",
+    re.I,
+)
 
 
 # The must's clause is the consequent of an "if" clause just before it: "If you do not

@@ -43,7 +43,21 @@ DESCRIPTIVE_SECTIONS = frozenset(
     for entry in """about the service|background to the service|overview of the service|the service|
     service and service type|background to this inspection|about this service|
     how we carried out this inspection|what we inspected|our inspection team|
-    how we carried out the inspection|details about this location""".split("|")
+    how we carried out the inspection|details about this location|background to the trust|
+    about the trust|about the provider|background to the provider""".split("|")
+)
+# In such a section a must with the provider as its subject describes its circumstances when
+# its verb is one of these ("The trust must cover a large rural area of 2,500 square miles").
+CIRCUMSTANCE_VERBS = frozenset("cover serve travel operate span contend cope deal work".split())
+
+# The judgements a 2010-2013 outcome page prints under each outcome's heading; the sentence
+# that opens the paragraph after one is the essential standard's own should-wording
+# ("Staff should be properly trained and supervised…").
+STANDARD_JUDGEMENTS = frozenset(
+    entry.strip()
+    for entry in """standard met|standard not met|met this standard|not met this standard|
+    action needed|enforcement action taken|improvement needed|compliant|not compliant|
+    minor concerns|moderate concerns|major concerns""".split("|")
 )
 
 # Words skipped when looking back from "need(s)"/"must" for its subject:
@@ -243,9 +257,12 @@ RULE_FRAME_WINDOW = 400
 # action. Case-insensitive regexes searched in the sentence.
 BOILERPLATE = (
     # "The provider must send CQC a report that says what action they are going to take…"
-    r"\bmust\s+send\s+(?:cqc|us|the\s+commission)\b",
-    # "The provider's report should be sent to us within 14 days…"
-    r"\b(?:should|must)\s+be\s+sent\s+to\s+(?:cqc|us|the\s+commission)\b",
+    # ("The provider must also send CQC a weekly report of the actions taken.")
+    r"\bmust\s+(?:also\s+)?send\s+(?:cqc|us|the\s+commission)\b",
+    # "The provider's report should be sent to us within 14 days…", "…should be sent within
+    # 28 days of this report being received"
+    r"\b(?:should|must)\s+be\s+sent\s+(?:to\s+(?:cqc|us|the\s+commission)|within\s+\d+\s+"
+    r"(?:working\s+)?days)\b",
     # The title of an essential standard (2010-2015) is a should-statement about people:
     # "Outcome 13: There should be enough members of staff to keep people safe…"
     r"^outcome\s+\d{1,2}\s*:.*\bshould\b",
@@ -260,6 +277,11 @@ BOILERPLATE = (
     r"\bbreach(?:es)?\s+of\s+(?:the\s+)?legal\s+requirements?\b.*\bmust\s+put\s+right\b",
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)"
     r"\s+(?:things|areas|breaches|actions)\s+(?:that|which)\s+the\s+\w+\s+(?:must|should)\b",
+    # "We also told it that it should make two improvements, even though it was not breaching
+    # a legal requirement": the obligation's object is a count of actions listed elsewhere.
+    r"\b(?:must|should|needs?\s+to|needed\s+to)\s+(?:also\s+)?(?:make|take)\s+(?:\d+|one|two|"
+    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a\s+number\s+of)\s+"
+    r"(?:\w+\s+)?(?:improvements?|actions?|changes)\b",
     # The words of the regulations themselves, quoted in requirement notices: the statute,
     # not a finding about this provider (HSCA 2008 (Regulated Activities) Regulations 2014).
     r"\bensure\s+compliance\s+with\s+the\s+requirements\s+(?:in|of)\s+this\s+part\b",
@@ -703,8 +725,10 @@ GENERAL_SINGULARS = frozenset(
 )
 GENERIC_DETERMINERS = frozenset("a an any every each".split())
 # Words that narrow such a class without making it this provider ("Registered providers
-# must…", "NHS trusts must…", "Independent hospitals must…").
-CLASS_MODIFIERS = frozenset("registered nhs independent regulated healthcare".split())
+# must…", "NHS trusts must…", "Independent hospitals must…", "Dental practices should…").
+CLASS_MODIFIERS = frozenset(
+    "registered nhs independent regulated healthcare dental gp general adult social".split()
+)
 # Professions as a bare plural ("Dentists must follow national guidance…") state the
 # profession's rules, not a finding, when the clause after the must names a rule source.
 PROFESSION_SUBJECTS = frozenset(
