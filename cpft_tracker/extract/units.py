@@ -574,6 +574,55 @@ def _first_word(text: str) -> str:
 _THAT_LEADIN_RE = re.compile(r"\bthat\s*:$", re.I)
 # A line that ends inside a word: two letters and a hyphen ("week-", "hand-").
 _SOFT_HYPHEN_RE = re.compile(r"[a-z]{2}-$")
+# The word (or hyphenated chain) that ends in that hyphen, and the letters that go on.
+_HYPHEN_LEFT_RE = re.compile(r"([A-Za-z]+(?:-[A-Za-z]+)*)-$")
+_HYPHEN_RIGHT_RE = re.compile(r"[a-z]+")
+# A hyphen at a line end is either a word broken across the line ("manage-" / "ment": joined)
+# or the hyphen of a compound ("co-" / "production", "well-" / "led": kept). The document
+# itself decides when it writes the word elsewhere, hyphenated or whole; otherwise a
+# compound is recognised by its first part (prefixes CQC writes with a hyphen, none of them
+# the start of a common unhyphenated word), by its second (the words that make compounds:
+# "-led", "-based", "-term", "-up", after a first part of three letters or more, so that
+# "un-" / "related" is joined), or by a chain already hyphenated ("face-to-" / "face").
+# Anything else is a word broken at a syllable and is joined ("safe-" / "guarding").
+HYPHEN_KEPT_AFTER = frozenset({"co", "self", "well", "non", "cross"})
+HYPHEN_KEPT_BEFORE = frozenset(
+    "led based term up being centred centered focused focussed making keeping related wide "
+    "level specific friendly".split()
+)
+
+
+class _Hyphens:
+    """Decides, for one document, whether a hyphen at a line end is kept."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._hyphenated: set[str] | None = None
+        self._whole: set[str] | None = None
+
+    def _learn(self) -> None:
+        lowered = self._text.lower()
+        self._hyphenated = set(re.findall(r"[a-z]+(?:-[a-z]+)+", lowered))
+        self._whole = set(re.findall(r"[a-z]+", lowered))
+
+    def keep(self, left: str, right: str) -> bool:
+        """Is "left-" at a line end, followed by "right…", a compound's hyphen?"""
+        if self._hyphenated is None:
+            self._learn()
+        assert self._hyphenated is not None and self._whole is not None
+        left, right = left.lower(), right.lower()
+        last = left.rsplit("-", 1)[-1]
+        if f"{last}-{right}" in self._hyphenated:
+            return True
+        if f"{last}{right}" in self._whole:
+            return False
+        if "-" in left and len(last) <= 3:  # "face-to-" / "face", "up-to-" / "date"
+            return True
+        if last in HYPHEN_KEPT_AFTER:
+            return True
+        if right == "led" and last.endswith("l"):  # "control-" / "led" is "controlled"
+            return False
+        return right in HYPHEN_KEPT_BEFORE and len(last) >= 3
 
 
 def split_units(text: str) -> list[Unit]:
@@ -587,13 +636,20 @@ def split_units(text: str) -> list[Unit]:
     named = True  # every area listed so far is a regulation, an outcome or their title
     due: str | None = None  # the deadline the lead-in states
     clause_items = False  # the lead-in ends in "that:", so its items are clauses
+    hyphens: _Hyphens | None = None  # made at the first hyphen at a line end
     for block in _blocks(text):
         starts: list[int] = []
         joined = ""
         for _, part in block.parts:
             if joined and part[:1].islower() and _SOFT_HYPHEN_RE.search(joined):
-                # a word hyphenated at the end of a PDF line: "improve-" / "ments"
-                joined = joined[:-1]
+                # a word hyphenated at the end of a PDF line: "improve-" / "ments" joined,
+                # a compound's hyphen ("co-" / "production") kept
+                left = _HYPHEN_LEFT_RE.search(joined)
+                right = _HYPHEN_RIGHT_RE.match(part)
+                if hyphens is None:
+                    hyphens = _Hyphens(text)
+                if not (left and right and hyphens.keep(left.group(1), right.group(0))):
+                    joined = joined[:-1]
                 starts.append(len(joined))
                 joined += part
                 continue
