@@ -55,6 +55,7 @@ class Unit:
     # "notice" (an area listed under a notice's "must improve in the following areas by …:")
     scope: str | None = None  # for kind "bullet": the lead-in's keyword, "must"/"needs"/"should"
     due: str | None = None  # ISO date the lead-in sets ("… by 31 March 2012:"), or None
+    leadin: str | None = None  # for kind "bullet": the lead-in's text ("The hospice should:")
 
 
 _BULLET_RE = re.compile(
@@ -637,6 +638,7 @@ def split_units(text: str) -> list[Unit]:
     due: str | None = None  # the deadline the lead-in states
     clause_items = False  # the lead-in ends in "that:", so its items are clauses
     hyphens: _Hyphens | None = None  # made at the first hyphen at a line end
+    leadin: str | None = None  # the text of the lead-in the current scope comes from
     for block in _blocks(text):
         starts: list[int] = []
         joined = ""
@@ -676,14 +678,14 @@ def split_units(text: str) -> list[Unit]:
             # "The provider must ensure that:" / "Staff wear personal protective equipment…":
             # a lead-in that ends in "that" takes clauses, whose lines look like headings
             items += 1
-            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope))
+            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope, None, leadin))
             continue
         clause_items = clause_items and block.kind != "heading"
         if block.kind == "heading":
             section = joined
             keyword = _leadin_keyword(joined, heading=True)
             if keyword:
-                scope, scope_level, items = keyword, block.level, 0
+                scope, scope_level, items, leadin = keyword, block.level, 0, joined
             elif scope and _ends_scope(joined, block.level, scope_level):
                 scope = None
             units.append(Unit(joined, joined, section, line_of[0], "heading"))
@@ -693,7 +695,7 @@ def split_units(text: str) -> list[Unit]:
         elif block.kind == "para":
             keyword = _leadin_keyword(joined, heading=False)
             if keyword:
-                scope, scope_level, items = keyword, 0, 0
+                scope, scope_level, items, leadin = keyword, 0, 0, joined
                 clause_items = bool(_THAT_LEADIN_RE.search(joined))
                 due = due_date(joined)
                 notice = keyword == "must" and bool(_NOTICE_LEADIN_RE.search(joined) or due)
@@ -703,7 +705,9 @@ def split_units(text: str) -> list[Unit]:
             if scope and not joined.endswith(":") and _first_word(joined) in _ITEM_VERBS:
                 # a list item whose bullet mark was lost in copying
                 items += 1
-                units.append(Unit(joined, joined, section, line_of[0], "bullet", scope))
+                units.append(
+                    Unit(joined, joined, section, line_of[0], "bullet", scope, None, leadin)
+                )
                 continue
             if scope and items:
                 trig = _find_trigger(joined[:CLASSIFY_CHARS])
@@ -714,7 +718,7 @@ def split_units(text: str) -> list[Unit]:
         elif scope and not joined.endswith(":"):
             items += 1
             when = due if notice else None
-            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope, when))
+            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope, when, leadin))
             continue
         for a, b in _sentence_spans(joined):
             line = line_of[bisect_right(starts, a) - 1]
