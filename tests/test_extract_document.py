@@ -18,7 +18,9 @@ REPORTS = sorted(
     [
         p
         for p in CORPUS.glob("*.*")
-        if p.suffix in (".txt", ".md", ".html") and "not-report" not in p.name
+        if p.suffix in (".txt", ".md", ".html")
+        and "not-report" not in p.name
+        and p.name != "README.md"  # the corpus's notes
     ]
     + list((ROOT / "data").glob("*.txt"))
 )
@@ -84,7 +86,7 @@ def test_the_press_release_is_taken_though_it_is_news() -> None:
     [
         (MIT, "it is a software licence, not a CQC report"),
         (GPL, "it is a software licence, not a CQC report"),
-        ("", "it never mentions CQC, its regulations or its quality statements"),
+        ("", "it says little or nothing about care, patients, staff, inspection or ratings"),
     ],
     ids=["mit", "gpl", "empty"],
 )
@@ -97,7 +99,7 @@ def test_a_web_page_about_something_else_is_refused(tmp_path: Path) -> None:
     page.write_text(GARDEN_PAGE, encoding="utf-8")
     ok, reason = looks_like_cqc_report(read_document(page).text)
     assert not ok
-    assert reason == "it never mentions CQC, its regulations or its quality statements"
+    assert reason == "it says little or nothing about care, patients, staff, inspection or ratings"
     # naming CQC once is not enough to read like a report
     ok, reason = looks_like_cqc_report("The CQC logo is green. Tomatoes grow in summer.")
     assert (ok, reason[:36]) == (False, "it mentions CQC but does not read li")

@@ -188,7 +188,9 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
                     if trig is not None and trig.kind == "told_to"
                     else notice_title(s)
                     if unit.kind == "notice"
-                    else make_title(s, trig, unit.kind == "bullet", _before(unit), unit.section)
+                    else make_title(
+                        s, trig, unit.kind == "bullet", _before(unit), unit.section, unit.leadin
+                    )
                 ),
                 quality_statement=classify(s[:CLASSIFY_CHARS], unit.context[:CLASSIFY_CHARS]),
                 rule=rule,

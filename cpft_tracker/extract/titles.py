@@ -570,6 +570,8 @@ def _is_topic(np: str | None) -> bool:
     if not np:
         return False
     ws = np.lower().split()
+    if all(w in ("a", "an", "the") for w in ws):
+        return False  # "The registered manager had…" opens with "The", which is no topic
     if any(w in CLAUSE_TAKING_VERBS for w in ws):
         return False  # "Inspectors found": a subject and its verb, not a topic
     return ws[-1] not in NON_TOPIC_HEADS and ws[0] not in STANDALONE_PRONOUNS
@@ -618,6 +620,14 @@ def _as_inner(np: str) -> str:
     return np
 
 
+# Headings that name a part of a report, not a topic: "Findings", "What we found".
+_GENERIC_HEADING_RE = re.compile(
+    r"^(?:(?:main |the )?findings|summary|overview|introduction|conclusions?|what we found|"
+    r"our judgements?|judgements?|evidence|details?|notes?)$",
+    re.I,
+)
+
+
 def _section_topic(section: str | None) -> str | None:
     """The heading as a topic ("Medicines optimisation"), unless it is one of the report's
     structural headings ("Safe", "Summary", "Areas for improvement") or a question."""
@@ -625,7 +635,157 @@ def _section_topic(section: str | None) -> str | None:
         return None
     if _MAJOR_HEADING_RE.match(section.strip(" :")) or not section[:1].isupper():
         return None
+    if _GENERIC_HEADING_RE.match(section.strip(" :")):
+        return None
     return section if _is_topic(section) else None
+
+
+# "this does not happen again", "this meant that…": "this" stands alone before these verbs.
+_VERBS_AFTER_PRONOUN = frozenset(
+    "does did do doesn't didn't means meant happens happened shows showed includes included "
+    "puts put leads led".split()
+)
+
+# --- "these audits": the thing named before -------------------------------------------
+
+# Words on a noun phrase's left that are not part of what it names: articles, quantifiers,
+# possessive and demonstrative determiners, numbers in words.
+_NP_LEFT_STOP = frozenset(
+    """a an the some several many few all any no each every both most more other their its
+    his her our your my such there here not two three four five six seven eight nine ten
+    also only just out up off down over back away""".split()
+)
+# The prepositions that open what describes a noun ("the risk of falls", "a plan for night
+# staff"); the description ends at a verb, a conjunction or punctuation, within
+# ANTECEDENT_MAX_POST words.
+_NP_POST_PREPS = frozenset("of for in on with about from at between".split())
+_NP_POST_END = frozenset(
+    "and or but nor that which who whom whose where when while because so to than as if".split()
+)
+ANTECEDENT_MAX_PRE = 3
+ANTECEDENT_MAX_POST = 8
+ANTECEDENT_MAX_CLAUSE = 12
+# Nouns whose "that" opens what they are about, not a relative clause: "a risk that…".
+CONTENT_NOUNS = frozenset("risk risks concern concerns danger possibility chance".split())
+
+
+def _noun_forms(noun: str) -> set[str]:
+    """A noun's singular and plural ("risk"/"risks", "policy"/"policies", "wait"/"waits")."""
+    forms = {noun}
+    if noun.endswith("ies") and len(noun) > 4:
+        forms.add(noun[:-3] + "y")
+    elif noun.endswith("es") and noun[:-2].endswith(("s", "x", "ch", "sh")):
+        forms.add(noun[:-2])
+    elif noun.endswith("s") and not noun.endswith("ss"):
+        forms.add(noun[:-1])
+    elif noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        forms.add(noun[:-1] + "ies")
+    elif noun.endswith(("s", "x", "ch", "sh")):
+        forms.add(noun + "es")
+    else:
+        forms.add(noun + "s")
+    return forms
+
+
+def _description_after(ws: list[tuple[str, int, int]], context: str, i: int) -> list[str]:
+    """The words after the noun ``ws[i]`` that say which one: a prepositional phrase ("of
+    falls", "for appointments in the memory clinic"), a "where" clause ("incidents where
+    patients fell"), or after a noun such as "risk" its "that" clause ("a risk that
+    patients' deteriorating health would not be identified"). Empty when there is none, or
+    when where it ends is unsure."""
+    k = i + 1
+    if k >= len(ws) or context[ws[i][2] : ws[k][1]] != " ":
+        return []
+    opener = ws[k][0].lower()
+    clause = opener == "where" or (opener == "that" and ws[i][0].lower() in CONTENT_NOUNS)
+    if opener not in _NP_POST_PREPS and not clause:
+        return []
+    post: list[str] = []
+    limit = ANTECEDENT_MAX_CLAUSE if clause else ANTECEDENT_MAX_POST
+    while k < len(ws):
+        w = ws[k][0]
+        lw = w.lower()
+        gap = context[ws[k - 1][2] : ws[k][1]]
+        if gap != " ":
+            if gap.strip() not in (",", ";", ":", ".", "!", "?") or w[:1].isdigit():
+                return []  # "on Ward No. 3": cut inside a name, not taken
+            break
+        if lw in ("and", "or", "but"):
+            return []  # "the speech and language therapist": where it ends is unsure
+        if post and (lw in STANDALONE_PRONOUNS or lw in TITLE_PRONOUNS):
+            return []  # it refers on, to something else again
+        if not clause:
+            if lw in _VERBISH or lw in _NP_POST_END:
+                break
+            before_it = ws[k - 1][0].lower()
+            if lw.endswith("ing") and before_it not in PREPOSITIONS | _NP_LEFT_STOP:
+                break  # "letters waiting to be coded": a participle after the noun
+        post.append(w)
+        k += 1
+        if len(post) > limit:
+            return []  # too long to be one description: not taken
+    while post and post[-1].lower() in (PREPOSITIONS | _NP_LEFT_STOP):
+        post.pop()
+    return post if len(post) > 1 else []
+
+
+def _antecedent(noun: str, context: str) -> str | None:
+    """What "these <noun>" / "this <noun>" refers to: the last noun phrase of the context
+    with the same head noun, with the words that say which ("Several medicines audits had
+    not been completed… these audits" -> "the medicines audits"; "the risk of pressure
+    ulcers… these risks" -> "the risks of pressure ulcers"). None when the earlier phrase
+    says no more than the noun itself, or there is none."""
+    forms = _noun_forms(noun.lower())
+    ws = _words(context)
+    for i in range(len(ws) - 1, -1, -1):
+        if ws[i][0].lower() not in forms:
+            continue
+        prev = ws[i - 1][0].lower() if i else ""
+        if prev in ("this", "these", "those", "that", "to") or prev in TITLE_PRONOUNS:
+            continue  # the same reference again, or a verb ("it plans to", "to plan")
+        pre: list[str] = []
+        j = i - 1
+        while j >= 0 and len(pre) < ANTECEDENT_MAX_PRE:
+            w = ws[j][0]
+            lw = w.lower()
+            if context[ws[j][2] : ws[j + 1][1]] != " ":
+                break  # punctuation between: another phrase
+            if lw.endswith(("'s", "’s", "s'", "s’")) and len(lw) > 3:
+                # "the home's fire risk assessment": a possessive is the phrase's determiner
+                pre.append(w)
+                j -= 1
+                if j >= 0 and ws[j][0].lower() in ("the", "a", "an"):
+                    pre.append(ws[j][0].lower() if ws[j][0].lower() == "the" else "the")
+                    j -= 1
+                break
+            if (
+                lw in _NP_LEFT_STOP
+                or lw in PREPOSITIONS
+                or lw in _VERBISH
+                or lw in BOUNDARY_WORDS
+                or lw in STANDALONE_PRONOUNS
+                or lw.endswith(("ed", "ly"))
+                or any(c.isdigit() for c in w)
+                or "’" in w
+                or "'" in w
+            ):
+                break
+            pre.append(w)
+            j -= 1
+        if pre and pre[-1][:1].isupper() and j >= 0 and ws[j][0].lower() in PREPOSITIONS:
+            pre = []  # "the Royal College of Emergency Medicine audits": inside a name
+        post = _description_after(ws, context, i)
+        if not pre and not post:
+            return None
+        words = list(reversed(pre))
+        start = ws[j + 1][1] if pre else ws[i][1]
+        if words and words[0][1:].islower() and not context[:start].rstrip()[-1:].isalnum():
+            words[0] = words[0].lower()  # "Medicines audits…" opening its sentence
+        if words and words[0].lower() == "the":
+            words[0] = "the"
+            return " ".join([*words, noun, *post])
+        return " ".join(["the", *words, noun, *post])
+    return None
 
 
 def resolve_pronouns(title: str, s: str, before: str, section: str | None = None) -> str:
@@ -659,12 +819,22 @@ def resolve_pronouns(title: str, s: str, before: str, section: str | None = None
                 nxt
                 and not glued
                 and nxt not in PRONOUN_FOLLOWERS
+                and nxt not in _VERBS_AFTER_PRONOUN
                 and not nxt.endswith("ly")
                 and nxt not in STANDALONE_PRONOUNS
             )
         else:
             determiner = False
-        if determiner and topic and nxt == topic.lower().split()[-1]:
+        ante = None
+        if determiner and nxt:
+            at = re.search(rf"\b{re.escape(w)}\s+{re.escape(ws[idx + 1][0])}\b", s, re.I)
+            ante = _antecedent(ws[idx + 1][0], before + " " + (s[: at.start()] if at else ""))
+        if ante:
+            # "these risks" after "the risk of pressure ulcers": the thing named before
+            rep, b = ante, ws[idx + 1][2]
+            if not out[:a].strip():
+                rep = rep[0].upper() + rep[1:]
+        elif determiner and topic and nxt == topic.lower().split()[-1]:
             # "this room" after "The seclusion room on Ward 3 …": the same thing again
             rep, b = _as_inner(topic), ws[idx + 1][2]
             if rep.lower().startswith(("a ", "an ")):
@@ -714,15 +884,63 @@ _NOT_NOUNS = frozenset(
 )
 
 
-def _resolve_own_subject(title: str, s: str, trig: _Trigger | None) -> str:
+# "the trust", "the GP practice", "this hospice": an organisation that "it" can stand for.
+_ORGANISATION_NP_RE = re.compile(
+    r"\bthe\s+(?:[a-zA-Z][\w-]*\s+){0,2}?(?:"
+    + "|".join(sorted(ORGANISATION_WORDS - {"board"}))
+    + r")\b(?![’'-])",
+    re.I,
+)
+# Not an organisation's name: a phrase with the regulator's own words in it.
+_ORGANISATION_NP_NOT = re.compile(r"\b(?:we|us|our)\b", re.I)
+
+
+def _organisation_before(*texts: str | None) -> str | None:
+    """The organisation last named in the first of ``texts`` that names one ("We have told
+    the provider that it…" -> "the provider"; a lead-in "The hospice should:" -> "the
+    hospice")."""
+    for text in texts:
+        if not text:
+            continue
+        found = [
+            m.group(0)
+            for m in _ORGANISATION_NP_RE.finditer(text)
+            if not _ORGANISATION_NP_NOT.search(m.group(0))
+        ]
+        if found:
+            return "the " + found[-1].split(" ", 1)[1]
+    return None
+
+
+def _resolve_own_subject(
+    title: str,
+    s: str,
+    trig: _Trigger | None,
+    before: str = "",
+    leadin: str | None = None,
+) -> str:
     """The title with "its" and a relative clause's "it"/"they" replaced by the sentence's
     own subject, which the title dropped: "The practice needed to improve its uptake…" ->
     "Improve the practice's uptake…", "Senior leaders should make sure that the data they
-    receive is accurate" -> "…the data senior leaders receive…"."""
+    receive is accurate" -> "…the data senior leaders receive…". A subject that is itself
+    "it" is the organisation named before ("We have told the practice that it needs to
+    review its…", "The trust had a vision, but it needed to…"), and a bullet's is its
+    lead-in's ("The hospice should:" / "Continue to develop its…")."""
     span = _subject_np(s, trig.key_start) if trig is not None else None
-    if not span:
+    if span and s[span[0] : span[1]].lower() == "it":
+        organisation = _organisation_before(s[: span[0]], before)
+        if organisation is None:
+            return title
+        subject = organisation
+    elif span:
+        subject = s[span[0] : span[1]]
+    elif leadin and re.search(r"\bits\b", title):
+        organisation = _organisation_before(leadin)
+        if organisation is None:
+            return title
+        subject = organisation
+    else:
         return title
-    subject = s[span[0] : span[1]]
     head = subject.lower().split()[-1]
     if head not in AGENT_HEADS or head in STANDALONE_PRONOUNS or head in PEOPLE_SUBJECTS:
         return title
@@ -779,11 +997,18 @@ def _conjoined_parts(s: str) -> list[str]:
 
 
 def make_title(
-    s: str, trig: _Trigger | None, bullet: bool, before: str = "", section: str | None = None
+    s: str,
+    trig: _Trigger | None,
+    bullet: bool,
+    before: str = "",
+    section: str | None = None,
+    leadin: str | None = None,
 ) -> str:
     """The requirement's title: an action that stands alone, whole (never cut).
 
-    ``before`` is the paragraph text before the sentence, used to resolve "this", "it"….
+    ``before`` is the paragraph text before the sentence, used to resolve "this", "it"…;
+    ``leadin`` the lead-in a bullet is listed under ("The hospice should:"), whose subject a
+    bullet's "its" refers to.
     A sentence stating two requirements keeps both ("Agree an engagement plan and embed the
     visits to services by members of the board").
     """
@@ -806,6 +1031,7 @@ def make_title(
     if title is None:
         title = _make_title(s, trig, bullet)
     title = _CONSEQUENCE_RE.sub("", title)
+    title = _REGULATOR_NEXT_RE.sub("", _WHAT_TO_DO_RE.sub("", title))
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
         title = _FINDING_TAIL_RE.sub("", title)
     title = _should_have_title(title)
@@ -813,7 +1039,7 @@ def make_title(
     title = _resolve_it_after_noun(title, s, trig)
     title = _resolve_object_it(title, s, trig)
     title = _resolve_final_them(title, s)
-    title = _resolve_own_subject(title, s, trig)
+    title = _resolve_own_subject(title, s, trig, before, leadin if bullet else None)
     title = _needed_to_be_title(title)
     title = re.sub(r"^also\s+(?=[a-z])", "", title, flags=re.I)  # "The trust should also…"
     return _finish_title(_two_participles_title(title))
@@ -846,7 +1072,14 @@ _TWO_PARTICIPLES_RE = re.compile(
 _IT_AFTER_NOUN_RE = re.compile(r"\b(?P<det>the|a)\s+(?P<noun>way|ways|extent|manner)\s+it\b", re.I)
 _TOLD_OBJECT_RE = re.compile(
     r"\b(?:told|warned|informed|reminded|asked)\s+(?P<obj>(?:the\s+)?[A-Z]?[\w’'-]+(?:\s+[A-Z][\w’'-]+){0,6})"
-    r"\s+(?:that\s+)?it\b"
+    r"\s+(?:that\s+|what\s+|how\s+|where\s+)?it\b"
+)
+# "We have told the provider what it needs to do to improve…": the action is what follows.
+_WHAT_TO_DO_RE = re.compile(r"^do\s+to\s+(?=[a-z])", re.I)
+# "…, and we will check this at our next inspection": what the regulator will do next.
+_REGULATOR_NEXT_RE = re.compile(
+    r",?\s+and\s+we\s+will\s+(?:check|return|monitor|follow|inspect|review|look|report)\b.*$",
+    re.I,
 )
 
 

@@ -55,6 +55,7 @@ class Unit:
     # "notice" (an area listed under a notice's "must improve in the following areas by …:")
     scope: str | None = None  # for kind "bullet": the lead-in's keyword, "must"/"needs"/"should"
     due: str | None = None  # ISO date the lead-in sets ("… by 31 March 2012:"), or None
+    leadin: str | None = None  # for kind "bullet": the lead-in's text ("The hospice should:")
 
 
 _BULLET_RE = re.compile(
@@ -574,6 +575,55 @@ def _first_word(text: str) -> str:
 _THAT_LEADIN_RE = re.compile(r"\bthat\s*:$", re.I)
 # A line that ends inside a word: two letters and a hyphen ("week-", "hand-").
 _SOFT_HYPHEN_RE = re.compile(r"[a-z]{2}-$")
+# The word (or hyphenated chain) that ends in that hyphen, and the letters that go on.
+_HYPHEN_LEFT_RE = re.compile(r"([A-Za-z]+(?:-[A-Za-z]+)*)-$")
+_HYPHEN_RIGHT_RE = re.compile(r"[a-z]+")
+# A hyphen at a line end is either a word broken across the line ("manage-" / "ment": joined)
+# or the hyphen of a compound ("co-" / "production", "well-" / "led": kept). The document
+# itself decides when it writes the word elsewhere, hyphenated or whole; otherwise a
+# compound is recognised by its first part (prefixes CQC writes with a hyphen, none of them
+# the start of a common unhyphenated word), by its second (the words that make compounds:
+# "-led", "-based", "-term", "-up", after a first part of three letters or more, so that
+# "un-" / "related" is joined), or by a chain already hyphenated ("face-to-" / "face").
+# Anything else is a word broken at a syllable and is joined ("safe-" / "guarding").
+HYPHEN_KEPT_AFTER = frozenset({"co", "self", "well", "non", "cross"})
+HYPHEN_KEPT_BEFORE = frozenset(
+    "led based term up being centred centered focused focussed making keeping related wide "
+    "level specific friendly".split()
+)
+
+
+class _Hyphens:
+    """Decides, for one document, whether a hyphen at a line end is kept."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._hyphenated: set[str] | None = None
+        self._whole: set[str] | None = None
+
+    def _learn(self) -> None:
+        lowered = self._text.lower()
+        self._hyphenated = set(re.findall(r"[a-z]+(?:-[a-z]+)+", lowered))
+        self._whole = set(re.findall(r"[a-z]+", lowered))
+
+    def keep(self, left: str, right: str) -> bool:
+        """Is "left-" at a line end, followed by "right…", a compound's hyphen?"""
+        if self._hyphenated is None:
+            self._learn()
+        assert self._hyphenated is not None and self._whole is not None
+        left, right = left.lower(), right.lower()
+        last = left.rsplit("-", 1)[-1]
+        if f"{last}-{right}" in self._hyphenated:
+            return True
+        if f"{last}{right}" in self._whole:
+            return False
+        if "-" in left and len(last) <= 3:  # "face-to-" / "face", "up-to-" / "date"
+            return True
+        if last in HYPHEN_KEPT_AFTER:
+            return True
+        if right == "led" and last.endswith("l"):  # "control-" / "led" is "controlled"
+            return False
+        return right in HYPHEN_KEPT_BEFORE and len(last) >= 3
 
 
 def split_units(text: str) -> list[Unit]:
@@ -587,13 +637,21 @@ def split_units(text: str) -> list[Unit]:
     named = True  # every area listed so far is a regulation, an outcome or their title
     due: str | None = None  # the deadline the lead-in states
     clause_items = False  # the lead-in ends in "that:", so its items are clauses
+    hyphens: _Hyphens | None = None  # made at the first hyphen at a line end
+    leadin: str | None = None  # the text of the lead-in the current scope comes from
     for block in _blocks(text):
         starts: list[int] = []
         joined = ""
         for _, part in block.parts:
             if joined and part[:1].islower() and _SOFT_HYPHEN_RE.search(joined):
-                # a word hyphenated at the end of a PDF line: "improve-" / "ments"
-                joined = joined[:-1]
+                # a word hyphenated at the end of a PDF line: "improve-" / "ments" joined,
+                # a compound's hyphen ("co-" / "production") kept
+                left = _HYPHEN_LEFT_RE.search(joined)
+                right = _HYPHEN_RIGHT_RE.match(part)
+                if hyphens is None:
+                    hyphens = _Hyphens(text)
+                if not (left and right and hyphens.keep(left.group(1), right.group(0))):
+                    joined = joined[:-1]
                 starts.append(len(joined))
                 joined += part
                 continue
@@ -620,14 +678,14 @@ def split_units(text: str) -> list[Unit]:
             # "The provider must ensure that:" / "Staff wear personal protective equipment…":
             # a lead-in that ends in "that" takes clauses, whose lines look like headings
             items += 1
-            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope))
+            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope, None, leadin))
             continue
         clause_items = clause_items and block.kind != "heading"
         if block.kind == "heading":
             section = joined
             keyword = _leadin_keyword(joined, heading=True)
             if keyword:
-                scope, scope_level, items = keyword, block.level, 0
+                scope, scope_level, items, leadin = keyword, block.level, 0, joined
             elif scope and _ends_scope(joined, block.level, scope_level):
                 scope = None
             units.append(Unit(joined, joined, section, line_of[0], "heading"))
@@ -637,7 +695,7 @@ def split_units(text: str) -> list[Unit]:
         elif block.kind == "para":
             keyword = _leadin_keyword(joined, heading=False)
             if keyword:
-                scope, scope_level, items = keyword, 0, 0
+                scope, scope_level, items, leadin = keyword, 0, 0, joined
                 clause_items = bool(_THAT_LEADIN_RE.search(joined))
                 due = due_date(joined)
                 notice = keyword == "must" and bool(_NOTICE_LEADIN_RE.search(joined) or due)
@@ -647,7 +705,9 @@ def split_units(text: str) -> list[Unit]:
             if scope and not joined.endswith(":") and _first_word(joined) in _ITEM_VERBS:
                 # a list item whose bullet mark was lost in copying
                 items += 1
-                units.append(Unit(joined, joined, section, line_of[0], "bullet", scope))
+                units.append(
+                    Unit(joined, joined, section, line_of[0], "bullet", scope, None, leadin)
+                )
                 continue
             if scope and items:
                 trig = _find_trigger(joined[:CLASSIFY_CHARS])
@@ -658,7 +718,7 @@ def split_units(text: str) -> list[Unit]:
         elif scope and not joined.endswith(":"):
             items += 1
             when = due if notice else None
-            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope, when))
+            units.append(Unit(joined, joined, section, line_of[0], "bullet", scope, when, leadin))
             continue
         for a, b in _sentence_spans(joined):
             line = line_of[bisect_right(starts, a) - 1]

@@ -1,0 +1,207 @@
+"""Titles that stand alone on text other than the bundled report (issue 11 item 1).
+
+Each passage was written for this test in the styles of CQC's pages (not copied from the
+corpus): a title must say what is to be done and what it is about without its paragraph,
+so "these risks", "this plan", "its strategy" and "what it needs to do" are resolved from
+the sentences before, the sentence's own subject, or a bullet's lead-in.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cpft_tracker.extract import extract_requirements, split_units
+
+# passage -> the titles it gives, in order
+PASSAGES = {
+    "told-the-provider-its": (
+        "Summary\n\nWe have told the provider that it must review its arrangements for "
+        "checking emergency equipment.\n",
+        ["Review the provider's arrangements for checking emergency equipment"],
+    ),
+    "but-it-needed-its": (
+        "Well-led\n\nThe trust had a clear vision, but it needed to involve staff in "
+        "developing its clinical strategy.\n",
+        ["Involve staff in developing the trust's clinical strategy"],
+    ),
+    "bullets-under-the-hospice": (
+        "Action the hospice SHOULD take to improve\n\n"
+        "- Continue to develop its support for families after a death.\n"
+        "- Review its process for recording visitors.\n",
+        [
+            "Continue to develop the hospice's support for families after a death",
+            "Review the hospice's process for recording visitors",
+        ],
+    ),
+    "these-risks": (
+        "Safe\n\nPatients were not always protected from the risk of pressure ulcers. The "
+        "provider needed to improve the way it assessed and managed these risks.\n",
+        ["Improve the way the provider assessed and managed the risks of pressure ulcers"],
+    ),
+    "these-audits": (
+        "Effective\n\nSeveral medicines audits had not been completed since March. The "
+        "practice must make sure these audits are completed every month.\n",
+        ["Make sure the medicines audits are completed every month"],
+    ),
+    "these-waits": (
+        "Responsive\n\nThere were long waits for appointments in the memory clinic. Leaders "
+        "needed to understand the reasons for these waits and reduce them.\n",
+        [
+            "Understand the reasons for the long waits for appointments in the memory clinic "
+            "and reduce them"
+        ],
+    ),
+    "what-it-needs-to-do": (
+        "Our findings\n\nWe have told the provider what it needs to do to improve the way it "
+        "manages complaints, and we will check this at our next inspection.\n",
+        ["Improve the way the provider manages complaints"],
+    ),
+    "this-policy": (
+        "Governance\n\nThe service had a new policy for the safe use of bed rails. Staff must "
+        "follow this policy for every person who uses bed rails.\n",
+        ["Follow the new policy for the safe use of bed rails for every person who uses bed rails"],
+    ),
+    "this-plan-after-the-registered-manager": (
+        "Staffing\n\nThe registered manager had written a recruitment plan for night staff. "
+        "The provider should monitor this plan at each monthly governance meeting.\n",
+        ["Monitor the recruitment plan for night staff at each monthly governance meeting"],
+    ),
+    "those-patients": (
+        "Caring\n\nSome patients with a learning disability did not have a hospital "
+        "passport. Staff needed to make sure those patients had a passport on admission.\n",
+        ["Make sure the patients with a learning disability had a passport on admission"],
+    ),
+    "this-assessment-possessive": (
+        "Safe\n\nThe home's fire risk assessment was out of date. The provider must review "
+        "this assessment.\n",
+        ["Review the home's fire risk assessment"],
+    ),
+    "this-risk-that": (
+        "Safe\n\nThere was a risk that patients' deteriorating health would not be "
+        "identified. The hospital must address this risk.\n",
+        ["Address the risk that patients' deteriorating health would not be identified"],
+    ),
+    "these-incidents-where": (
+        "Safe\n\nWe saw two incidents where patients fell. The ward should review these "
+        "incidents.\n",
+        ["Review the incidents where patients fell"],
+    ),
+}
+
+LEANS_ON_ITS_PARAGRAPH = re.compile(r"\b(?:this|these|those|its)\b|^Do to\b", re.I)
+
+
+@pytest.mark.parametrize("name", sorted(PASSAGES))
+def test_the_title_stands_alone(name: str) -> None:
+    text, titles = PASSAGES[name]
+    found = [r.title for r in extract_requirements(text, include_should=True)]
+    assert found == titles
+    assert not any(LEANS_ON_ITS_PARAGRAPH.search(t) for t in found), found
+
+
+def test_a_name_is_not_cut_to_make_a_title() -> None:
+    """ "these audits" after "the Royal College of Emergency Medicine audits": the phrase
+    before is part of a name, so it is not half-copied ("the Emergency Medicine audits")."""
+    text = (
+        "Outcomes\n\nResults from the Royal College of Emergency Medicine audits were below "
+        "the national standard. Leaders should make sure actions from these audits are "
+        "followed up.\n"
+    )
+    (req,) = extract_requirements(text, include_should=True)
+    assert "the Emergency Medicine audits" not in req.title
+    assert "followed up" in req.title
+
+
+def test_an_antecedent_cut_at_and_is_not_taken() -> None:
+    """ "the guidance of the speech and language therapist": where the phrase ends is
+    unsure, so "this guidance" is not replaced by half of it."""
+    text = (
+        "Safe\n\nStaff did not always follow the guidance of the speech and language "
+        "therapist. The provider must ensure this guidance is recorded in care plans.\n"
+    )
+    (req,) = extract_requirements(text)
+    assert "of the speech is" not in req.title
+    assert "of the speech" not in req.title.replace("language therapist", "")
+
+
+# --- words hyphenated at a line end (PDF copies) ------------------------------------------
+
+PDF_PAGE = """Quality Report
+
+Summary of findings
+
+The trust had begun to work with people who use services on co-
+production, and the board was well-
+led. However, leaders needed to improve the manage-
+ment of risks on the community wards, and the safe-
+guarding team should complete a follow-
+up audit of referrals. Staff should agree person-
+centred plans with each patient, and give face-to-
+face updates to families. Not all staff had the evidence-
+based training they needed.
+"""
+
+
+def _sentences(text: str) -> list[str]:
+    return [u.text for u in split_units(text) if u.kind == "sentence"]
+
+
+def test_a_compound_keeps_its_hyphen_and_a_broken_word_is_joined() -> None:
+    sentences = _sentences(PDF_PAGE)
+    assert sentences[0] == (
+        "The trust had begun to work with people who use services on co-production, and the "
+        "board was well-led."
+    )
+    assert sentences[1] == (
+        "However, leaders needed to improve the management of risks on the community wards, "
+        "and the safeguarding team should complete a follow-up audit of referrals."
+    )
+    assert sentences[2] == (
+        "Staff should agree person-centred plans with each patient, and give face-to-face "
+        "updates to families."
+    )
+    assert sentences[3] == "Not all staff had the evidence-based training they needed."
+
+
+def test_the_titles_read_the_words_whole() -> None:
+    titles = [r.title for r in extract_requirements(PDF_PAGE, include_should=True)]
+    assert "Improve the management of risks on the community wards" in titles[0]
+    assert "follow-up audit" in titles[0]
+    assert all("manage-" not in t and "coproduction" not in t for t in titles)
+
+
+@pytest.mark.parametrize(
+    ("elsewhere", "joined"),
+    [
+        ("The re-assessment of every patient was overdue.", "re-assessment"),
+        ("The reassessment of every patient was overdue.", "reassessment"),
+    ],
+)
+def test_the_document_decides_how_it_spells_the_word(elsewhere: str, joined: str) -> None:
+    """ "re-" / "assessment" at a line end is written as the document writes it elsewhere."""
+    text = (
+        f"Findings\n\n{elsewhere}\n\nThe provider must complete a re-\nassessment of "
+        "falls risk for every resident.\n"
+    )
+    assert f"must complete a {joined} of falls risk" in " ".join(_sentences(text))
+
+
+@pytest.mark.parametrize(
+    ("broken", "whole"),
+    [
+        ("control-\nled", "controlled"),
+        ("un-\nrelated", "unrelated"),
+        ("hand-\nover", "handover"),
+        ("medi-\ncines", "medicines"),
+        ("self-\nassessment", "self-assessment"),
+        ("non-\nexecutive", "non-executive"),
+        ("nurse-\nled", "nurse-led"),
+        ("long-\nterm", "long-term"),
+        ("up-to-\ndate", "up-to-date"),
+    ],
+)
+def test_a_hyphen_at_a_line_end(broken: str, whole: str) -> None:
+    text = f"Findings\n\nThe ward used a {broken} record for each patient.\n"
+    assert _sentences(text) == [f"The ward used a {whole} record for each patient."]
