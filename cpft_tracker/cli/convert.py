@@ -216,13 +216,14 @@ def _option(name: str, annotation: Any, info: OptionInfo, default: Any, where: s
             raise Unsupported(f"{where}: min= on a {element}")
         kind = click.IntRange(min=info.min)
     required = default is inspect.Parameter.empty
+    # a required one gets no default at all: click 8.3+ takes default=None as a value given
+    extra: dict[str, Any] = {} if required else {"default": default}
     return click.Option(
         [name, *decls],
         type=None if flag else kind,
         is_flag=True if flag else None,
         multiple=is_list,
         required=required,
-        default=None if required else default,
         metavar=info.metavar,
         help=info.help,
         envvar=info.envvar,
@@ -230,6 +231,7 @@ def _option(name: str, annotation: Any, info: OptionInfo, default: Any, where: s
         show_default=info.show_default,
         is_eager=info.is_eager,
         callback=_value_callback(info.callback, where),
+        **extra,
     )
 
 
@@ -241,15 +243,16 @@ def _argument(
     if element not in (str, Path) or info.default is not ...:
         raise Unsupported(f"{where}: an argument of {element} (only str and Path)")
     required = default is inspect.Parameter.empty
+    extra: dict[str, Any] = {} if required else {"default": default}
     return HelpedArgument(
         [name],
         type=click.STRING,
         nargs=-1 if is_list else 1,
         required=required,
-        default=None if required else default,
         metavar=info.metavar,
         help=info.help,
         show_default=info.show_default,
+        **extra,
     )
 
 

@@ -71,6 +71,12 @@ def run_safely(call: Any) -> int:
             else str(_state.get("command_path") or "cpft-tracker")
         )
         text = exc.format_message().replace("\n", " ").strip()
+        if isinstance(exc, click.NoSuchOption):
+            # our words, whatever click 8 release is installed (8.5: "No such option '-x'.
+            # (Did you mean one of: '--a', '--b'?)")
+            text = f"No such option: {exc.option_name}."
+            if exc.possibilities:
+                text += f" Did you mean {' or '.join(exc.possibilities)}?"
         param = getattr(exc, "param", None)
         if (
             isinstance(exc, click.MissingParameter)
