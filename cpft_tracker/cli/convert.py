@@ -81,17 +81,18 @@ class HelpedArgument(click.Argument):
     """A click argument with a help line (click's own arguments have none), as typer shows it."""
 
     def __init__(
-        self, *args: Any, help: str | None = None, show_default: bool = True, **kwargs: Any
+        self, *args: Any, help: str | None = None, show_default: bool | str = True, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.help = help
         self.show_default = show_default
 
-    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str]:
         """(the metavar, the help with ``[required]``): the row in the "Arguments:" section."""
         extra = []
-        if self.show_default and self.default is not None and self.default != ():
-            extra.append(f"default: {self.default}")
+        default = None if self.required else self.get_default(ctx, call=False)
+        if self.show_default and default not in (None, ()):
+            extra.append(f"default: {default}")
         if self.required:
             extra.append("required")
         text = self.help or ""
@@ -115,7 +116,9 @@ def _format_arguments_then_options(
                 formatter.write_dl(rows[kind])
 
 
-def _format_help(command: click.Command, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+def _format_help(
+    command: click.Command, ctx: click.Context, formatter: click.HelpFormatter
+) -> None:
     """click's ``format_help`` without click 8.5's own "Positional arguments:" section (the
     arguments are in ours, as typer shows them, whatever click 8 release is installed)."""
     command.format_usage(ctx, formatter)
@@ -144,7 +147,7 @@ class DeclaredGroup(click.Group):
         _format_help(self, ctx, formatter)
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """"Options:" (and "Arguments:"), then the subcommands, as typer shows them."""
+        """ "Options:" (and "Arguments:"), then the subcommands, as typer shows them."""
         _format_arguments_then_options(self, ctx, formatter)
         self.format_commands(ctx, formatter)
 
@@ -183,7 +186,9 @@ def _read_annotation(annotation: Any, where: str) -> tuple[Any, bool, bool]:
     return base, False, optional
 
 
-def _check_fields(info: ParameterInfo, allowed: set[str], defaults: dict[str, Any], where: str) -> None:
+def _check_fields(
+    info: ParameterInfo, allowed: set[str], defaults: dict[str, Any], where: str
+) -> None:
     for field, value in vars(info).items():
         if field not in allowed and value != defaults.get(field):
             raise Unsupported(f"{where}: typer's {field}={value!r} is not supported here")
@@ -203,7 +208,7 @@ def _option(name: str, annotation: Any, info: OptionInfo, default: Any, where: s
     element, is_list, _ = _read_annotation(annotation, where)
     decls = list(info.param_decls or ())
     if info.default is not ...:  # Annotated style: Option("--name", "-n") puts "--name" here
-        decls.insert(0, info.default)
+        decls.insert(0, str(info.default))
     flag = element is bool and not is_list
     if not decls:
         dashed = name.replace("_", "-")
@@ -214,7 +219,7 @@ def _option(name: str, annotation: Any, info: OptionInfo, default: Any, where: s
     if info.min is not None:
         if element is not int:
             raise Unsupported(f"{where}: min= on a {element}")
-        kind = click.IntRange(min=info.min)
+        kind = click.IntRange(min=int(info.min))
     required = default is inspect.Parameter.empty
     # a required one gets no default at all: click 8.3+ takes default=None as a value given
     extra: dict[str, Any] = {} if required else {"default": default}

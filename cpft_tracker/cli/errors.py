@@ -59,7 +59,9 @@ def run_safely(call: Any) -> int:
     except typer.Exit as exc:  # `raise typer.Exit(1)` in a command: that exit code, no message
         return exc.exit_code
     except typer.BadParameter as exc:
-        fail(f"{exc.format_message()} Run '{_state.get('command_path') or 'cpft-tracker'} --help' to see how to use it.")
+        fail(
+            f"{exc.format_message()} Run '{_state.get('command_path') or 'cpft-tracker'} --help' to see how to use it."
+        )
         return 2
     except click.exceptions.NoArgsIsHelpError as exc:  # bare `cpft-tracker`: show the help
         print(exc.format_message() if exc.ctx is None else exc.ctx.get_help())

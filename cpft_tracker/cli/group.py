@@ -68,7 +68,8 @@ class TrackerGroup(click.Group):
             matches = get_close_matches(args[0], list(COMMANDS)) if args else []
             if matches and "Did you mean" not in exc.message:
                 suggestions = ", ".join(f"{m!r}" for m in matches)
-                exc.message = f"{exc.message.rstrip('.')}. Did you mean {suggestions}?"
+                message = f"{exc.message.rstrip('.')}. Did you mean {suggestions}?"
+                raise click.UsageError(message, ctx=exc.ctx) from None
             raise
 
     def format_commands(self, ctx: click.Context, formatter: Any) -> None:
