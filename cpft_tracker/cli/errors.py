@@ -27,7 +27,7 @@ from cpft_tracker.errors import (
 
 
 class Escaped(Exception):  # noqa: N818  (a carrier, not an error of its own)
-    """Ctrl-C or a closed pipe inside a command, carried past typer's own handling to ours.
+    """Ctrl-C or a closed pipe inside a command, carried past click's own handling to ours.
 
     click turns KeyboardInterrupt into "Aborted!" and a closed pipe into exit 1;
     ``TrackerGroup.invoke`` wraps them in this so ``run_safely`` says what it always said.
