@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_REPORT = ROOT / "data" / "cqc-cpft-well-led-assessment-2025-07-17.txt"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from cpft_tracker.asof import actions_as_of, cutoff_utc, filter_actions, plan_actions
 from cpft_tracker.cli import app

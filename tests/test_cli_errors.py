@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from cpft_tracker.cli import app
 from tests.conftest import BUNDLED_REPORT, both_backends, db_snapshot, json_actions
@@ -363,7 +363,7 @@ def test_owner_filter_ignores_extra_spaces(runner: CliRunner, loaded: list[str])
 def test_ctrl_c_inside_a_command_says_nothing_was_half_saved(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """typer 0.29 turns Ctrl-C into a silent exit 130; the one error mapping still says so."""
+    """click turns Ctrl-C into "Aborted!" (typer into a silent exit 130); the one error mapping still says so."""
     import cpft_tracker.cli.reading as reading
 
     def interrupted(**_: object) -> None:

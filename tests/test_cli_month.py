@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from cpft_tracker.cli import app
 from cpft_tracker.extract import extract_requirements

@@ -8,7 +8,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from cpft_tracker.cli import app
 from tests.conftest import BUNDLED_REPORT, db_snapshot, json_actions, run_cli

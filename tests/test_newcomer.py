@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from cpft_tracker.cli import COMMANDS, app
 from tests.conftest import BUNDLED_REPORT, ROOT, db_snapshot

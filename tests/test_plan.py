@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from cpft_tracker.cli import app
 from cpft_tracker.plan import plan_cell, read_cell

@@ -9,7 +9,7 @@ import io
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from cpft_tracker.cli import app
 from tests.conftest import BUNDLED_REPORT, db_snapshot, json_actions, run_cli

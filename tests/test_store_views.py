@@ -137,7 +137,7 @@ def test_progress_command_shows_the_figures_of_every_action(
     """What ``progress --format json`` prints (counted in SQL) equals counting the exported actions."""
     import json
 
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from cpft_tracker.cli import app
 

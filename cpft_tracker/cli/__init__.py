@@ -1,11 +1,11 @@
 """The command line: the table of commands and the entry point.
 
-Layout (see ARCHITECTURE.md): ``group.py`` (the typer app: a group that builds only the
-invoked command), ``options.py`` (the shared options and their readers), ``output.py``
+Layout (see ARCHITECTURE.md): ``group.py`` (the click group that builds only the invoked
+command, through ``convert.py``: commands are declared for typer and run on click 8), ``options.py`` (the shared options and their readers), ``output.py``
 (messages and data out), ``errors.py`` (exceptions -> one line and an exit code) are the
 core; every other module here is one command group and imports only the core, never another
 command module. ``COMMANDS`` names each command's function and its one-line summary.
-``help.py`` answers ``--help``/``--version`` from this table without importing typer.
+``help.py`` answers ``--help``/``--version`` from this table without importing typer or click.
 
 Exit codes: 0 done; 1 a problem the message explains; 2 a command line that cannot be
 read (unknown option, a date or status that cannot be read); 3 reminder emails that could
@@ -162,7 +162,7 @@ STOPPED = "Stopped. Nothing was half-saved: each change is saved whole or not at
 def main() -> None:
     """Console-script entry point.
 
-    Ctrl-C (issue 14, finding 11): while the command is still starting (importing typer and
+    Ctrl-C (issue 14, finding 11): while the command is still starting (importing typer, click and
     the command's module) a Ctrl-C is noted and acted on once that is done, so it can never
     interrupt an import half-way and print a traceback; from then on it is a KeyboardInterrupt
     that ``cli/errors.py`` turns into the "Stopped" line and exit code 130. Once the command

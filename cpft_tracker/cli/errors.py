@@ -14,13 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# The commands run on click 8 (cli/convert.py builds them from their typer declarations), so
+# the usage errors are click's. A command may still raise typer's own Exit, Abort or
+# BadParameter (typer 0.29 has its own copy of click): they are mapped here too.
+import click
 import typer
-
-# typer 0.29 runs on its own copy of click (typer._click) and re-exports only BadParameter,
-# Exit and Abort; the usage errors below are raised by that copy, so they are caught from it
-# here, in this one module (a click.ClickException from the real click would not be caught by
-# typer at all). Nothing in typer or click is patched.
-from typer._click import exceptions as click
 
 from cpft_tracker.cli.options import _state
 from cpft_tracker.errors import (
@@ -29,9 +27,9 @@ from cpft_tracker.errors import (
 
 
 class Escaped(Exception):  # noqa: N818  (a carrier, not an error of its own)
-    """Ctrl-C or a closed pipe inside a command, carried past typer's own handling to ours.
+    """Ctrl-C or a closed pipe inside a command, carried past click's own handling to ours.
 
-    typer turns KeyboardInterrupt into a silent exit 130 and a closed pipe into exit 1;
+    click turns KeyboardInterrupt into "Aborted!" and a closed pipe into exit 1;
     ``TrackerGroup.invoke`` wraps them in this so ``run_safely`` says what it always said.
     """
 
@@ -58,7 +56,14 @@ def run_safely(call: Any) -> int:
             return 0
         fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
         return 130
-    except click.NoArgsIsHelpError as exc:  # bare `cpft-tracker`: show the help
+    except typer.Exit as exc:  # `raise typer.Exit(1)` in a command: that exit code, no message
+        return exc.exit_code
+    except typer.BadParameter as exc:
+        fail(
+            f"{exc.format_message()} Run '{_state.get('command_path') or 'cpft-tracker'} --help' to see how to use it."
+        )
+        return 2
+    except click.exceptions.NoArgsIsHelpError as exc:  # bare `cpft-tracker`: show the help
         print(exc.format_message() if exc.ctx is None else exc.ctx.get_help())
         return 0
     except click.UsageError as exc:
@@ -68,6 +73,12 @@ def run_safely(call: Any) -> int:
             else str(_state.get("command_path") or "cpft-tracker")
         )
         text = exc.format_message().replace("\n", " ").strip()
+        if isinstance(exc, click.NoSuchOption):
+            # our words, whatever click 8 release is installed (8.5: "No such option '-x'.
+            # (Did you mean one of: '--a', '--b'?)")
+            text = f"No such option: {exc.option_name}."
+            if exc.possibilities:
+                text += f" Did you mean {' or '.join(exc.possibilities)}?"
         param = getattr(exc, "param", None)
         if (
             isinstance(exc, click.MissingParameter)
@@ -117,7 +128,7 @@ def run_safely(call: Any) -> int:
     except click.ClickException as exc:
         fail(exc.format_message())
         return exc.exit_code
-    except (typer.Abort, KeyboardInterrupt):
+    except (click.Abort, typer.Abort, KeyboardInterrupt):
         fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
         return 130
     except BrokenPipeError:
@@ -142,15 +153,15 @@ def run_safely(call: Any) -> int:
         return 1
 
 
-# the words typer 0.29 uses for a number it cannot read, and what a person calls it
-_NUMBER_WORDS = {"a valid integer": "a whole number", "a valid number": "a number"}
+# the words click uses for a number it cannot read, and what a person calls it
+_NUMBER_WORDS = {"a valid integer": "a whole number", "a valid float": "a number"}
 _TYPICAL = {"DAYS": "14", "PORT": "587", "SECONDS": "30", "VERSION": "57", "N": "20"}
 
 
 def plain_number_problem(message: str, param: Any) -> str | None:
-    """``--window abc``: "--window takes a whole number, e.g. --window 14" instead of typer's
-    "Invalid value for '--window': Input should be a valid integer, unable to parse string as an
-    integer"; None when the problem is not a number's (the message is kept)."""
+    """``--window abc``: "--window takes a whole number, e.g. --window 14" instead of click's
+    "Invalid value for '--window': 'abc' is not a valid integer"; None when the problem is not
+    a number's (the message is kept)."""
     if param.param_type_name != "option" or not param.opts:
         return None
     name = max(param.opts, key=len)
@@ -159,7 +170,7 @@ def plain_number_problem(message: str, param: Any) -> str | None:
         if words in message:
             typical = _TYPICAL.get(param.metavar or "", "14")
             return f"{name}{envvar} takes {plain}, e.g. {name} {typical}"
-    least = re.search(r"greater than or equal to (-?\d+)", message)
+    least = re.search(r"not in the range x>=(-?\d+)", message)
     if least:
         return f"{name}{envvar} must be {least.group(1)} or more"
     return None

@@ -1,7 +1,9 @@
-"""The typer app behind ``cpft-tracker``: the top-level group that builds commands lazily.
+"""The group behind ``cpft-tracker``: a click 8 group that builds only the invoked command.
 
 Imported only when a command runs (``cpft_tracker.cli.main``): ``--help``, a bare
-``cpft-tracker`` and ``--version`` are answered by ``cli/help.py`` without typer.
+``cpft-tracker`` and ``--version`` are answered by ``cli/help.py`` without it. The commands
+are declared for typer and built as click 8 commands by ``cli/convert.py`` (typer 0.29's
+own parameter processing imports pydantic: bench/NOTES.md, issue 10).
 """
 
 from __future__ import annotations
@@ -11,78 +13,66 @@ from collections.abc import Sequence
 from difflib import get_close_matches
 from typing import Annotated, Any
 
+import click
 import typer
-import typer.main
-
-# typer 0.29's own copy of click: the types of the commands and contexts it builds
-from typer._click import Command, Context
-from typer._click.exceptions import UsageError
-from typer.core import TyperGroup
 
 from cpft_tracker import __version__
-from cpft_tracker.cli import COMMANDS, HELP, load
+from cpft_tracker.cli import COMMANDS, HELP, convert, load
 from cpft_tracker.cli.errors import Escaped, run_safely
 from cpft_tracker.cli.options import _state
 
 
-def build_command(name: str) -> Command:
+def build_command(name: str) -> click.Command:
     """The click command for one ``COMMANDS`` entry: its module imported, its function converted.
 
-    typer turns a function into a click command by reading its signature (``inspect``,
-    ``typing.get_type_hints``); done here for the invoked command only, not all 27.
+    ``cli/convert.py`` reads the function's typer declarations (its signature); done here for
+    the invoked command only, not all 27.
     """
     if name not in _built:
         obj = load(COMMANDS[name][0])
-        if not isinstance(obj, typer.Typer):
-            one = typer.Typer(
-                add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None
-            )
-            one.command(name)(obj)
-            obj = one
-        command = typer.main.get_command(obj)
-        for sub in getattr(command, "commands", {}).values():
-            # a group's --help lists each subcommand's summary whole, never cut with "..."
-            if not sub.short_help and sub.help:
-                sub.short_help = " ".join(sub.help.split("\n\n")[0].split())
-        _built[name] = command
+        if isinstance(obj, typer.Typer):
+            _built[name] = convert.group(name, obj)
+        else:
+            _built[name] = convert.command(name, obj)
     return _built[name]
 
 
-_built: dict[str, Command] = {}
+_built: dict[str, click.Command] = {}
 
 
-class TrackerGroup(TyperGroup):
+class TrackerGroup(click.Group):
     """The top-level group: commands come from ``COMMANDS`` and are built only when invoked
     (Click's "lazily loading subcommands" pattern); every failure becomes one plain line on
     stderr and an exit code.
     """
 
-    def list_commands(self, ctx: Context) -> list[str]:
+    def list_commands(self, ctx: click.Context) -> list[str]:
         """Every command name, in the order --help lists them (nothing is imported)."""
         return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
 
-    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """The command called ``cmd_name``, built now (its module imported), or None."""
         if cmd_name in COMMANDS:
             return build_command(cmd_name)
         return super().get_command(ctx, cmd_name)
 
-    def resolve_command(self, ctx: Context, args: list[str]) -> Any:
-        """As typer's, with its "Did you mean ...?" drawn from the table (no command is built)."""
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        """As click's, with a "Did you mean ...?" drawn from the table (no command is built)."""
         try:
             found = super().resolve_command(ctx, args)
             # for a usage error click raises without a context ("Option '--owner' requires an
             # argument"): the command whose --help to point at
             _state["command_path"] = f"{ctx.command_path} {found[0]}"
             return found
-        except UsageError as exc:
+        except click.UsageError as exc:
             matches = get_close_matches(args[0], list(COMMANDS)) if args else []
             if matches and "Did you mean" not in exc.message:
                 suggestions = ", ".join(f"{m!r}" for m in matches)
-                exc.message = f"{exc.message.rstrip('.')}. Did you mean {suggestions}?"
+                message = f"{exc.message.rstrip('.')}. Did you mean {suggestions}?"
+                raise click.UsageError(message, ctx=exc.ctx) from None
             raise
 
-    def format_commands(self, ctx: Context, formatter: Any) -> None:
+    def format_commands(self, ctx: click.Context, formatter: Any) -> None:
         """The Commands section of --help from the table's summaries: listing imports no command.
 
         Each summary (the first paragraph of the docstring) whole, wrapped in its column by
@@ -92,16 +82,16 @@ class TrackerGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    def make_context(self, *args: Any, **kwargs: Any) -> Context:
-        """As typer's; a Ctrl-C while the command line is read goes to our error mapping too
-        (typer would turn it into a silent exit 130)."""
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        """As click's; a Ctrl-C while the command line is read goes to our error mapping too
+        (click would turn it into "Aborted!")."""
         try:
             return super().make_context(*args, **kwargs)
         except KeyboardInterrupt as exc:
             raise Escaped(exc) from None
 
-    def invoke(self, ctx: Context) -> Any:
-        """Run the command; Ctrl-C and a closed pipe go to our one error mapping, not typer's."""
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; Ctrl-C and a closed pipe go to our one error mapping, not click's."""
         try:
             return super().invoke(ctx)
         except (KeyboardInterrupt, BrokenPipeError) as exc:
@@ -133,25 +123,12 @@ class TrackerGroup(TyperGroup):
         return code
 
 
-app = typer.Typer(
-    cls=TrackerGroup,
-    name="cpft-tracker",
-    help=HELP,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
 def _version(value: bool) -> None:
     if value:
         print(f"cpft-tracker {__version__}")
-        raise typer.Exit()
+        raise click.exceptions.Exit(0)
 
 
-@app.callback()
 def main_options(
     db: Annotated[
         str | None,
@@ -182,3 +159,18 @@ def main_options(
             "use $CPFT_TRACKER_DB or your user data folder."
         )
     _state["db"] = db
+
+
+def _app() -> TrackerGroup:
+    params, callback = convert.parameters(main_options, "cpft-tracker")
+    return TrackerGroup(
+        "cpft-tracker",
+        params=params,
+        callback=callback,
+        help=HELP,
+        no_args_is_help=True,
+        context_settings=dict(convert.CONTEXT),
+    )
+
+
+app = _app()

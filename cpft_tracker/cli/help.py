@@ -1,11 +1,11 @@
-"""``cpft-tracker --help``, a bare ``cpft-tracker`` and ``--version`` without importing typer.
+"""``cpft-tracker --help``, a bare ``cpft-tracker`` and ``--version`` without typer or click.
 
 Start-up (issue 10, bench/NOTES.md): ``import typer`` (0.29) costs ~45 ms of CPU, more than
 the 60 ms target for ``--help`` leaves after Python's own ~30 ms. The top-level help is the
 table in ``cli/__init__.py`` plus three options, so it is written here with the layout
 click's ``HelpFormatter`` gives it (the same wrapping, columns and short-help cut).
-``tests/test_cli_help.py`` compares this text with typer's own at many widths; any other
-command line goes to typer.
+``tests/test_cli_help.py`` compares this text with the click group's own (``cli/group.py``)
+at many widths; any other command line goes to that group.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ OPTIONS = (
 
 
 def answer_without_typer(args: list[str]) -> bool:
-    """Print the top-level help or the version and return True, or return False for typer."""
+    """Print the top-level help or the version and return True, or return False for the group."""
     if args in ([], ["--help"], ["-h"]):
         sys.stdout.write(top_help())
         return True
