@@ -139,7 +139,7 @@ def writer_worker(
     errors: list[str] = []
     turns: dict[tuple[str, str], int] = {}
     start.wait()
-    store = Store.open(Path(db))
+    store = Store.open(db if db.startswith("postgresql://") else Path(db))
     try:
         for i in range(ops):
             ref = own_refs[i % len(own_refs)]
@@ -186,7 +186,7 @@ def reader_worker(db: str, reads: int, start: Any) -> dict[str, Any]:
     start.wait()
     ok = 0
     errors: list[str] = []
-    store = Store.open(Path(db), readonly=True)
+    store = Store.open(db if db.startswith("postgresql://") else Path(db), readonly=True)
     try:
         for _ in range(reads):
             try:
