@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -123,9 +123,107 @@ def db_rows(location: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple
         conn.close()
 
 
+def db_dicts(location: Any, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    """Like ``db_rows``, each row a dict by column name."""
+    if is_pg(location):
+        return PgDatabase(str(location)).dicts(sql, params)
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{location}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params).fetchall()]
+    finally:
+        conn.close()
+
+
 def db_count(location: Any, sql: str, params: tuple[Any, ...] = ()) -> int:
     """The one number a ``SELECT count(*) ...`` gives on the plan at ``location``."""
     return int(db_rows(location, sql, params)[0][0])
+
+
+def db_execute(location: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """One statement (``?`` placeholders) straight on the plan at ``location``, committed, its
+    rows returned: to plant data the CLI would refuse, as an old or edited database might."""
+    if is_pg(location):
+        return PgDatabase(str(location)).execute(sql, params)
+    import sqlite3
+
+    conn = sqlite3.connect(str(location))
+    try:
+        rows = [tuple(r) for r in conn.execute(sql, params).fetchall()]
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
+
+
+def migrations_table(location: Any) -> str:
+    """The table the plan's applied migrations are recorded in, on its backend."""
+    return "_cpft_migrations" if is_pg(location) else "_sqlite_migrations"
+
+
+def raw_connection(location: Any) -> Any:
+    """A connection of the plan's own backend, outside any command, that reads and writes
+    like ``sqlite3``'s (``?`` placeholders, rows by index or name, ``BEGIN``/``COMMIT`` by
+    hand): sqlite3 on a file, the store's own PgConnection on PostgreSQL."""
+    if is_pg(location):
+        from cpft_tracker.store import postgres
+
+        return postgres.connect(postgres.DatabaseURL(str(location)))
+    import sqlite3
+
+    conn = sqlite3.connect(str(location), isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def begin_write(conn: Any) -> None:
+    """Take the write lock on a ``raw_connection`` as the store does, and keep it."""
+    if type(conn).__name__ == "PgConnection":
+        conn.execute("BEGIN")
+        conn.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+    else:
+        conn.execute("BEGIN IMMEDIATE")
+
+
+class WriteLockProbe:
+    """Asks, as often as a test likes, whether some other process holds the plan's write lock
+    right now (SQLite's ``BEGIN IMMEDIATE``; on PostgreSQL the store's ``LOCK TABLE events IN
+    EXCLUSIVE MODE``), without waiting and without holding it."""
+
+    def __init__(self, location: Any) -> None:
+        self.pg = is_pg(location)
+        if self.pg:
+            self.conn: Any = PgDatabase(str(location))._connect()
+        else:
+            import sqlite3
+
+            self.conn = sqlite3.connect(str(location), timeout=0, isolation_level=None)
+
+    def held(self) -> bool:
+        if self.pg:
+            import psycopg.errors
+
+            try:
+                with self.conn.transaction():
+                    self.conn.execute("LOCK TABLE events IN EXCLUSIVE MODE NOWAIT")
+            except (psycopg.errors.LockNotAvailable, psycopg.errors.UndefinedTable):
+                return True
+            return False
+        import sqlite3
+
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                return True
+            raise
+        self.conn.execute("ROLLBACK")
+        return False
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def db_write_behind_the_tools_back(location: Any, *statements: str) -> None:
@@ -225,9 +323,11 @@ def pg_server() -> Iterator[Any]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is needed in CI and could not be started: {exc}")
         pytest.skip(f"PostgreSQL not available: {exc}")
+    pgs._SHARED.append(server)
     try:
         yield server
     finally:
+        pgs._SHARED.remove(server)
         server.stop()
 
 
@@ -258,6 +358,20 @@ class PgDatabase(str):
         """Rows of one query (``?`` placeholders, as the SQLite tests write them)."""
         with self._connect() as conn:
             return [tuple(r) for r in conn.execute(sql.replace("?", "%s"), params).fetchall()]
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """One statement, committed; its rows (none for a statement that returns none)."""
+        with self._connect() as conn:
+            cur = conn.execute(sql.replace("?", "%s"), list(params))  # type: ignore[arg-type]
+            return [tuple(r) for r in cur.fetchall()] if cur.description else []
+
+    def dicts(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """Rows of one query, each a dict by column name."""
+        from psycopg.rows import dict_row
+
+        with self._connect() as conn:
+            cur = conn.cursor(row_factory=dict_row)
+            return list(cur.execute(sql.replace("?", "%s"), params).fetchall())
 
     def write_as_superuser(self, *statements: str) -> None:
         """Run statements with the protective triggers off (``session_replication_role``)."""

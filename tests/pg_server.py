@@ -83,6 +83,20 @@ class PgServer:
         self.sql(f'CREATE DATABASE "{name}"')
         return self.url(name, password=PASSWORD if password else None)
 
+    def copy_database(self, url: str) -> str:
+        """A new database made from the one at ``url`` (CREATE DATABASE ... TEMPLATE); its URL."""
+        from urllib.parse import urlsplit
+
+        name = f"copy_{os.getpid()}_{next(self._counter)}"
+        self.sql(f'CREATE DATABASE "{name}" TEMPLATE "{urlsplit(url).path.lstrip("/")}"')
+        return self.url(name, password=None)
+
+    def drop_database(self, url: str) -> None:
+        """Drop the database at ``url`` (ending its connections)."""
+        from urllib.parse import urlsplit
+
+        self.sql(f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
+
     def fresh_database(self) -> str:
         """The session's plan database, as empty as a new one: made once, then each call
         ends every other connection to it and drops whatever the last test made in it (every
@@ -217,6 +231,16 @@ def start() -> PgServer:
         "start",
     )
     return PgServer(pg_bin, data, sock, port, run_as)
+
+
+_SHARED: list[PgServer] = []
+
+
+def shared() -> PgServer:
+    """The server the test session started (the ``pg_server`` fixture)."""
+    if not _SHARED:
+        raise Unavailable("the session's PostgreSQL server has not been started")
+    return _SHARED[-1]
 
 
 @contextlib.contextmanager
