@@ -408,6 +408,7 @@ def backend(
     if kind == "sqlite":
         return str(isolated_env)
     server = request.getfixturevalue("pg_server")
-    url = server.new_database()
+    url = server.new_database(password=False)  # libpq takes the password from PGPASSWORD
+    monkeypatch.setenv("PGPASSWORD", server.password)
     monkeypatch.setenv("CPFT_TRACKER_DB", url)
     return str(url)

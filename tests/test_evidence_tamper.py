@@ -112,10 +112,11 @@ def test_a_forged_event_with_a_plausible_hash_is_named(plan: Path) -> None:  # n
     """An INSERT that also moves the row: the link breaks, whatever hash the forger chose."""
     [(head,)] = rows(plan, "SELECT hash FROM events ORDER BY id DESC LIMIT 1")
     last = rows(plan, "SELECT max(id) FROM events")[0][0]
+    # the next id given, as the tool gives it (PostgreSQL's identity does not follow given ids)
     db_execute(
         plan,
-        "INSERT INTO events (action_id, at, by, field, old, new, hash) VALUES "
-        "(2, '2026-01-05T09:00:00Z', 'Test Lead', 'status', 'not-started', 'complete', ?)",
+        f"INSERT INTO events (id, action_id, at, by, field, old, new, hash) VALUES ({last + 1}, "  # noqa: S608
+        "2, '2026-01-05T09:00:00Z', 'Test Lead', 'status', 'not-started', 'complete', ?)",
         [head],  # the previous event's hash: as plausible as a forger can make it
     )
     db_execute(plan, "UPDATE actions SET status = 'complete' WHERE id = 2")
