@@ -285,6 +285,14 @@ def db_snapshot(path: Any) -> str:
         conn.close()
 
 
+def db_state(location: Any) -> Any:
+    """What "the database is exactly as it was" compares: an SQLite file's bytes (stricter than
+    its rows: nothing at all was written), a PostgreSQL database's rows (``db_snapshot``)."""
+    if is_pg(location):
+        return db_snapshot(location)
+    return Path(location).read_bytes() if Path(location).exists() else None
+
+
 def json_actions(runner: CliRunner, *args: str) -> list[dict]:
     """The actions `list --format json` prints (with optional extra filter arguments)."""
     import json

@@ -20,6 +20,7 @@ from tests.conftest import (
     db_execute,
     db_rows,
     db_snapshot,
+    db_state,
     is_pg,
     migrations_table,
 )
@@ -267,12 +268,12 @@ def test_check_finds_each_problem_and_says_what_to_do(
     db_path: Path, plan: list[str], damage: object, phrases: tuple[str, ...]
 ) -> None:
     damage(db_path)  # type: ignore[operator]
-    before = db_snapshot(db_path) if is_pg(db_path) else sha256(db_path)
+    before = db_state(db_path)
     proc = cli(["check"], base_env(db_path))
     assert_one_line_error(proc, *phrases)
     assert "PROBLEM" in proc.stdout
     assert proc.stdout.splitlines()[-1].split(None, 1) == ["Result:", "PROBLEMS FOUND"]
-    assert (db_snapshot(db_path) if is_pg(db_path) else sha256(db_path)) == before
+    assert db_state(db_path) == before
 
 
 @pytest.mark.sqlite_only(reason="the database file's mode (0644)")
