@@ -81,7 +81,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtur
     else:
         path = tmp_path_factory.mktemp("hostile") / "template.db"
     result = CliRunner().invoke(
-        app, ["import", str(BUNDLED_REPORT)], env={"CPFT_TRACKER_DB": str(path)}
+        app, ["import", str(BUNDLED_REPORT)], env={"CPFT_TRACKER_DB": str(path), **_password()}
     )
     assert result.exit_code == 0, result.output
     if not PG_MODE:
@@ -101,12 +101,18 @@ def _fresh(template: Path) -> tuple[Any, dict[str, str]]:
         db = folder / "t.db"
         shutil.copyfile(template, db)
     return db, {
+        **_password(),
         "CPFT_TRACKER_DB": str(db),
         "CPFT_TRACKER_USER": "Test Lead",
         "CPFT_TRACKER_TODAY": "2025-06-01",
         "NO_COLOR": "1",
         "COLUMNS": "100",
     }
+
+
+def _password() -> dict[str, str]:
+    """PGPASSWORD for a PostgreSQL plan (its URL has none), before any test has set it."""
+    return {"PGPASSWORD": pgs.shared().password} if PG_MODE else {}
 
 
 def _discard(db: Any) -> None:

@@ -283,7 +283,9 @@ def test_a_writer_waits_for_another_writer_instead_of_failing(
     holder = raw_connection(db_path)
     begin_write(holder)
     holder.execute(
-        "INSERT INTO events (at, by, field, new) VALUES ('2025-01-01T00:00:00Z', 'holder', 'note', 'x')"
+        # the next id, as the tool gives it (PostgreSQL's identity does not follow given ids)
+        "INSERT INTO events (id, at, by, field, new)"
+        " SELECT max(id) + 1, '2025-01-01T00:00:00Z', 'holder', 'note', 'x' FROM events"
     )
     waiting = subprocess.Popen(
         [sys.executable, "-m", "cpft_tracker", "note", ref, "queued behind another change"],

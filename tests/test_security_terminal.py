@@ -265,8 +265,11 @@ def test_the_newer_commands_do_not_obey_the_text_either(
     import shutil
 
     for n, extra in enumerate(({}, {"FORCE_COLOR": "1", "NO_COLOR": ""})):
-        db = f"{fresh['CPFT_TRACKER_DB']}.{n}"  # each run on its own copy: these change the plan
-        shutil.copy(fresh["CPFT_TRACKER_DB"], db)
+        if is_pg(fresh["CPFT_TRACKER_DB"]):  # each run on its own copy: these change the plan
+            db = pgs.shared().copy_database(fresh["CPFT_TRACKER_DB"])
+        else:
+            db = f"{fresh['CPFT_TRACKER_DB']}.{n}"
+            shutil.copy(fresh["CPFT_TRACKER_DB"], db)
         env = {**fresh, **extra, "CPFT_TRACKER_DB": db}
         if not env["NO_COLOR"]:
             del env["NO_COLOR"]
