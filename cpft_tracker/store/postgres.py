@@ -214,11 +214,28 @@ def trigger_sql(conn: Any) -> dict[str, str]:
     return found
 
 
-# check's two SQLite PRAGMAs: PostgreSQL keeps its pages and foreign keys itself (a foreign
-# key cannot be switched off short of a superuser disabling triggers), so they read "ok".
+# check's two SQLite PRAGMAs. PostgreSQL keeps its pages itself ("ok"). Its foreign keys hold
+# unless a superuser switched triggers off (session_replication_role = replica): like SQLite's
+# foreign_key_check, one row (the table's name first) for each row that points at nothing,
+# every foreign key of the plan's schema asked in turn (query_to_xml runs each count).
+# ``%%`` because psycopg reads ``%`` as a placeholder.
+FOREIGN_KEY_CHECK = (
+    "SELECT t.tbl, NULL, t.parent, NULL FROM ("
+    " SELECT c.conrelid::regclass::text AS tbl, c.confrelid::regclass::text AS parent,"
+    " (xpath('/row/n/text()', query_to_xml(format("
+    "'SELECT count(*) AS n FROM %%s ch WHERE ch.%%I IS NOT NULL AND NOT EXISTS"
+    " (SELECT 1 FROM %%s p WHERE p.%%I = ch.%%I)',"
+    " c.conrelid::regclass, a.attname, c.confrelid::regclass, pa.attname, a.attname),"
+    " false, true, '')))[1]::text::int AS n"
+    " FROM pg_constraint c"
+    " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+    " JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1]"
+    " WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace"
+    ") t, generate_series(1, t.n) ORDER BY 1"
+)
 _PRAGMAS = {
     "PRAGMA integrity_check(20)": "SELECT 'ok'",
-    "PRAGMA foreign_key_check": "SELECT 1 WHERE false",
+    "PRAGMA foreign_key_check": FOREIGN_KEY_CHECK,
 }
 
 _FIRST_CHANGES_AFTER_PG = (
