@@ -119,7 +119,7 @@ def _discard(db: Any) -> None:
     if is_pg(db):
         pgs.shared().drop_database(str(db))
     else:
-        shutil.rmtree(db.parent, ignore_errors=True)
+        _discard(db)
 
 
 def _invoke(env: dict[str, str], *args: str) -> Any:
@@ -250,7 +250,7 @@ def test_arbitrary_report_text_imports_exactly_what_the_extractor_found(
 ) -> None:
     db, env = _fresh(template_db)
     try:
-        report = db.parent / "odd report.txt"
+        report = Path(tempfile.mkdtemp(prefix="hostile-report-")) / "odd report.txt"
         report.write_text(ending.join(lines), encoding="utf-8", newline="")
         dry = _invoke(env, "import", str(report), "--report", "Odd", "--dry-run")
         result = _invoke(env, "import", str(report), "--report", "Odd")

@@ -11,6 +11,7 @@ phrases into PostgreSQL's (the dialect's constants are matched by name, not gues
   alphabet), so the columns declared ``COLLATE NOCASE`` keep their meaning as they are;
 - ``x IN (SELECT value FROM json_each(?))`` (``in_list``) -> ``json_array_elements_text``;
 - ``FIRST_CHANGES_AFTER`` (SQLite's bare column beside ``min()``) -> ``DISTINCT ON``;
+- ``instr(x, part)`` -> ``strpos(x, part)`` (both 1-based, 0 when absent);
 - ``casefold(x)`` is a SQL function made by the migration (``lower``, Unicode-aware);
 - an INSERT into a table with an ``id`` gets ``RETURNING id`` (``cursor.lastrowid``).
 
@@ -243,6 +244,7 @@ _FIRST_CHANGES_AFTER_PG = (
     f" WHERE {sq.HAPPENED_AFTER} AND action_id IS NOT NULL ORDER BY action_id, field, id"
 )
 
+_INSTR = re.compile(r"\binstr\(")
 _IN_LIST = re.compile(r"([\w.]+) IN \(SELECT value FROM json_each\(\?\)\)")
 _IN_NOCASE = re.compile(r"([\w.]+) IN \(([^()]*)\) COLLATE NOCASE")
 _INSERT_WITH_ID = re.compile(r"^\s*INSERT INTO (reports|owners|actions|reminders)\b", re.I)
@@ -262,6 +264,7 @@ def translate(sql: str) -> str:
     sql = sql.replace(sq.FIRST_CHANGES_AFTER, _FIRST_CHANGES_AFTER_PG)
     sql = sql.replace(sq.TRIGGERS_SQL, TRIGGERS_SQL)
     sql = sql.replace(" NOT INDEXED", "")
+    sql = _INSTR.sub("strpos(", sql)  # list --search: SQLite's instr(text, part) is strpos
     sql = _IN_LIST.sub(_in_list, sql)
     sql = _IN_NOCASE.sub(r"\1 COLLATE nocase IN (\2)", sql)
     sql = sql.replace(
