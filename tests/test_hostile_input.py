@@ -119,7 +119,7 @@ def _discard(db: Any) -> None:
     if is_pg(db):
         pgs.shared().drop_database(str(db))
     else:
-        _discard(db)
+        shutil.rmtree(db.parent, ignore_errors=True)
 
 
 def _invoke(env: dict[str, str], *args: str) -> Any:
