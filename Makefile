@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-postgresql lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ demo: $(BIN)/.installed
 ## Run the whole test suite.
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q
+
+## The whole suite again with every test's plan in PostgreSQL: a private server the tests start
+## (PostgreSQL 15 binaries needed; docs/postgresql.md). .ci/run runs it after make test.
+test-postgresql: $(BIN)/.installed
+	CPFT_TEST_BACKEND=postgresql $(BIN)/python -m pytest -q
 
 ## Style and types.
 lint: $(BIN)/.installed

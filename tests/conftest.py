@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +17,56 @@ BUNDLED_REPORT = ROOT / "data" / "cqc-cpft-well-led-assessment-2025-07-17.txt"
 BUNDLED_PRESS_RELEASE = ROOT / "data" / "cqc-cpft-press-release-2025.txt"
 
 
+# ``CPFT_TEST_BACKEND=postgresql`` (``make test-postgresql``): every test's plan is a PostgreSQL
+# database on a private server (tests/pg_server.py) instead of an SQLite file; the tests about
+# the SQLite file itself are marked ``@pytest.mark.sqlite_only(reason=...)`` and skipped there.
+PG_MODE = os.environ.get("CPFT_TEST_BACKEND") == "postgresql"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(reason): about the SQLite file itself (its bytes, modes, -wal/-shm, raw "
+        "sqlite3 access); skipped with CPFT_TEST_BACKEND=postgresql",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL: skip the ``sqlite_only`` tests (with their reason), and leave out the
+    SQLite half of the ``@both_backends`` tests (``make test`` runs it)."""
+    if not PG_MODE:
+        return
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "sqlite":
+            dropped.append(item)
+            continue
+        mark = item.get_closest_marker("sqlite_only")
+        if mark is not None:
+            reason = mark.kwargs.get("reason") or (mark.args[0] if mark.args else "")
+            assert reason, f"{item.nodeid}: sqlite_only needs a reason"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite file only: {reason}"))
+        kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> Iterator[Path]:
-    """Point CPFT_TRACKER_DB at a fresh file and fix who/when so tests never touch a real plan.
-
-    ``CPFT_TEST_BACKEND=postgresql`` (a diagnostic run, not part of ``make test``): a fresh
-    PostgreSQL database instead, for every test; the tests that look at the file itself fail.
-    """
-    db = tmp_path / "tracker.db"
+) -> Iterator[Any]:
+    """Point CPFT_TRACKER_DB at a fresh plan location and fix who/when so tests never touch a
+    real plan. The plan's location: a file ``tracker.db`` in the test's folder, or (with
+    ``CPFT_TEST_BACKEND=postgresql``) an empty PostgreSQL database (a ``PgDatabase``)."""
+    db: Any = tmp_path / "tracker.db"
+    if PG_MODE:
+        server = request.getfixturevalue("pg_server")
+        db = PgDatabase(server.fresh_database())
+        # the URL carries no password (so messages show it exactly); libpq takes it from here
+        monkeypatch.setenv("PGPASSWORD", server.password)
     monkeypatch.setenv("CPFT_TRACKER_DB", str(db))
-    if os.environ.get("CPFT_TEST_BACKEND") == "postgresql":
-        monkeypatch.setenv("CPFT_TRACKER_DB", request.getfixturevalue("pg_server").new_database())
     monkeypatch.setenv("CPFT_TRACKER_USER", "Test Lead")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
@@ -43,13 +80,167 @@ def isolated_env(
 
 
 @pytest.fixture
-def db_path(request: pytest.FixtureRequest, isolated_env: Path) -> Any:
-    """The database file this test uses (a ``PgDatabase`` for a ``@both_backends`` test on PostgreSQL)."""
+def db_path(request: pytest.FixtureRequest, isolated_env: Any) -> Any:
+    """The plan's location for this test: a file path on SQLite, a ``PgDatabase`` (a URL) on
+    PostgreSQL (also for the PostgreSQL half of a ``@both_backends`` test)."""
     if "backend" in request.fixturenames:
         value = request.getfixturevalue("backend")
         if value.startswith("postgresql://"):
             return PgDatabase(value)
     return isolated_env
+
+
+@pytest.fixture
+def new_plan_location(tmp_path: Path, request: pytest.FixtureRequest) -> Any:
+    """A factory for a second (third...) plan location of this test's backend:
+    ``new_plan_location("other.db")`` is that file in the test's folder on SQLite, a new
+    empty PostgreSQL database on PostgreSQL."""
+
+    def make(name: str) -> Any:
+        if PG_MODE:
+            return PgDatabase(request.getfixturevalue("pg_server").new_database(password=False))
+        return tmp_path / name
+
+    return make
+
+
+def is_pg(location: object) -> bool:
+    """Whether a plan location (``db_path``) is a PostgreSQL database."""
+    return isinstance(location, PgDatabase) or str(location).startswith("postgresql://")
+
+
+def db_rows(location: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of one read-only query (``?`` placeholders) on the plan at ``location``, either
+    backend: what a test reads straight from the database to see what was stored."""
+    if is_pg(location):
+        return PgDatabase(str(location)).rows(sql, params)
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{location}?mode=ro", uri=True)
+    try:
+        return [tuple(r) for r in conn.execute(sql, params).fetchall()]
+    finally:
+        conn.close()
+
+
+def db_dicts(location: Any, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    """Like ``db_rows``, each row a dict by column name."""
+    if is_pg(location):
+        return PgDatabase(str(location)).dicts(sql, params)
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{location}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params).fetchall()]
+    finally:
+        conn.close()
+
+
+def db_count(location: Any, sql: str, params: tuple[Any, ...] = ()) -> int:
+    """The one number a ``SELECT count(*) ...`` gives on the plan at ``location``."""
+    return int(db_rows(location, sql, params)[0][0])
+
+
+def db_execute(location: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """One statement (``?`` placeholders) straight on the plan at ``location``, committed, its
+    rows returned: to plant data the CLI would refuse, as an old or edited database might."""
+    if is_pg(location):
+        return PgDatabase(str(location)).execute(sql, params)
+    import sqlite3
+
+    conn = sqlite3.connect(str(location))
+    try:
+        rows = [tuple(r) for r in conn.execute(sql, params).fetchall()]
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
+
+
+def migrations_table(location: Any) -> str:
+    """The table the plan's applied migrations are recorded in, on its backend."""
+    return "_cpft_migrations" if is_pg(location) else "_sqlite_migrations"
+
+
+def raw_connection(location: Any) -> Any:
+    """A connection of the plan's own backend, outside any command, that reads and writes
+    like ``sqlite3``'s (``?`` placeholders, rows by index or name, ``BEGIN``/``COMMIT`` by
+    hand): sqlite3 on a file, the store's own PgConnection on PostgreSQL."""
+    if is_pg(location):
+        from cpft_tracker.store import postgres
+
+        return postgres.connect(postgres.DatabaseURL(str(location)))
+    import sqlite3
+
+    conn = sqlite3.connect(str(location), isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def begin_write(conn: Any) -> None:
+    """Take the write lock on a ``raw_connection`` as the store does, and keep it."""
+    if type(conn).__name__ == "PgConnection":
+        conn.execute("BEGIN")
+        conn.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+    else:
+        conn.execute("BEGIN IMMEDIATE")
+
+
+class WriteLockProbe:
+    """Asks, as often as a test likes, whether some other process holds the plan's write lock
+    right now (SQLite's ``BEGIN IMMEDIATE``; on PostgreSQL the store's ``LOCK TABLE events IN
+    EXCLUSIVE MODE``), without waiting and without holding it."""
+
+    def __init__(self, location: Any) -> None:
+        self.pg = is_pg(location)
+        if self.pg:
+            self.conn: Any = PgDatabase(str(location))._connect()
+        else:
+            import sqlite3
+
+            self.conn = sqlite3.connect(str(location), timeout=0, isolation_level=None)
+
+    def held(self) -> bool:
+        if self.pg:
+            import psycopg.errors
+
+            try:
+                with self.conn.transaction():
+                    self.conn.execute("LOCK TABLE events IN EXCLUSIVE MODE NOWAIT")
+            except (psycopg.errors.LockNotAvailable, psycopg.errors.UndefinedTable):
+                return True
+            return False
+        import sqlite3
+
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                return True
+            raise
+        self.conn.execute("ROLLBACK")
+        return False
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def db_write_behind_the_tools_back(location: Any, *statements: str) -> None:
+    """Change the database directly, as someone with the database's own keys could (an SQLite
+    file edited with sqlite3; on PostgreSQL a superuser with the protective triggers off):
+    what the tamper tests need ``check`` to catch."""
+    if is_pg(location):
+        PgDatabase(str(location)).write_as_superuser(*statements)
+        return
+    import sqlite3
+
+    conn = sqlite3.connect(str(location), isolation_level=None)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+    finally:
+        conn.close()
 
 
 @pytest.fixture
@@ -78,12 +269,13 @@ def run_cli(
     )
 
 
-def db_snapshot(path: Path) -> str:
-    """Every row of every table, as SQL text: equal snapshots mean the database is exactly as it was."""
+def db_snapshot(path: Any) -> str:
+    """Every row of every table, as text: equal snapshots mean the database is exactly as it
+    was (either backend: a PostgreSQL database gives its tables' rows in order)."""
     import sqlite3
 
-    if isinstance(path, PgDatabase):
-        return path.snapshot()
+    if is_pg(path):
+        return PgDatabase(str(path)).snapshot()
     if not path.exists():
         return "<no database>"
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -91,6 +283,14 @@ def db_snapshot(path: Path) -> str:
         return "\n".join(conn.iterdump())
     finally:
         conn.close()
+
+
+def db_state(location: Any) -> Any:
+    """What "the database is exactly as it was" compares: an SQLite file's bytes (stricter than
+    its rows: nothing at all was written), a PostgreSQL database's rows (``db_snapshot``)."""
+    if is_pg(location):
+        return db_snapshot(location)
+    return Path(location).read_bytes() if Path(location).exists() else None
 
 
 def json_actions(runner: CliRunner, *args: str) -> list[dict]:
@@ -131,28 +331,29 @@ def pg_server() -> Iterator[Any]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is needed in CI and could not be started: {exc}")
         pytest.skip(f"PostgreSQL not available: {exc}")
+    pgs._SHARED.append(server)
     try:
         yield server
     finally:
+        pgs._SHARED.remove(server)
         server.stop()
 
 
-class PgDatabase:
-    """A test's PostgreSQL database, standing where its database file would (``db_path``)."""
+class PgDatabase(str):
+    """A test's PostgreSQL database (its URL), standing where its database file would
+    (``db_path``): ``str()`` and ``--db`` give the URL, ``exists()`` says whether a plan is
+    there. The URLs the fixtures make carry no password (libpq takes it from PGPASSWORD)."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def __str__(self) -> str:
-        """As messages show it: the password masked."""
-        from cpft_tracker.store.postgres import mask
-
-        return mask(self.url)
+    @property
+    def url(self) -> str:
+        return str.__str__(self)
 
     def _connect(self) -> Any:
         import psycopg
 
-        return psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        from tests import pg_server as pgs
+
+        return psycopg.connect(self.url, autocommit=True, connect_timeout=10, password=pgs.PASSWORD)
 
     def exists(self) -> bool:
         """Whether a plan has been made in it (its migrations table is there)."""
@@ -160,6 +361,32 @@ class PgDatabase:
             return bool(
                 conn.execute("SELECT to_regclass('_cpft_migrations') IS NOT NULL").fetchone()[0]
             )
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one query (``?`` placeholders, as the SQLite tests write them)."""
+        with self._connect() as conn:
+            return [tuple(r) for r in conn.execute(sql.replace("?", "%s"), params).fetchall()]
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """One statement, committed; its rows (none for a statement that returns none)."""
+        with self._connect() as conn:
+            cur = conn.execute(sql.replace("?", "%s"), list(params))  # type: ignore[arg-type]
+            return [tuple(r) for r in cur.fetchall()] if cur.description else []
+
+    def dicts(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """Rows of one query, each a dict by column name."""
+        from psycopg.rows import dict_row
+
+        with self._connect() as conn:
+            cur = conn.cursor(row_factory=dict_row)
+            return list(cur.execute(sql.replace("?", "%s"), params).fetchall())
+
+    def write_as_superuser(self, *statements: str) -> None:
+        """Run statements with the protective triggers off (``session_replication_role``)."""
+        with self._connect() as conn:
+            conn.execute("SET session_replication_role = replica")
+            for statement in statements:
+                conn.execute(statement)  # type: ignore[arg-type]
 
     def snapshot(self) -> str:
         """Every row of every table, in order: equal snapshots mean nothing changed."""
@@ -189,6 +416,7 @@ def backend(
     if kind == "sqlite":
         return str(isolated_env)
     server = request.getfixturevalue("pg_server")
-    url = server.new_database()
+    url = server.new_database(password=False)  # libpq takes the password from PGPASSWORD
+    monkeypatch.setenv("PGPASSWORD", server.password)
     monkeypatch.setenv("CPFT_TRACKER_DB", url)
     return str(url)

@@ -74,16 +74,10 @@ def make_plan(
 
 
 def raw_sql(db: Path, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-    """Run SQL straight on the file (to plant data the CLI would refuse, as an old or edited database might)."""
-    import sqlite3
+    """Run SQL straight on the database (to plant data the CLI would refuse, as an old or edited database might)."""
+    from tests.conftest import db_execute
 
-    conn = sqlite3.connect(db)
-    try:
-        rows = conn.execute(sql, params).fetchall()
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
+    return db_execute(db, sql, params)
 
 
 def free_port() -> int:

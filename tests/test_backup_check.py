@@ -15,7 +15,16 @@ from pathlib import Path
 import pytest
 
 from cpft_tracker.store import SCHEMA_VERSION
-from tests.conftest import BUNDLED_REPORT, db_snapshot
+from tests.conftest import (
+    BUNDLED_REPORT,
+    db_execute,
+    db_rows,
+    db_snapshot,
+    db_state,
+    db_write_behind_the_tools_back,
+    is_pg,
+    migrations_table,
+)
 from tests.robustness_support import (
     ROOT,
     assert_one_line_error,
@@ -32,14 +41,15 @@ def plan(db_path: Path) -> list[str]:
     """The bundled report imported, with an owner and a note; returns the refs."""
     env = base_env(db_path)
     assert cli(["import", str(BUNDLED_REPORT)], env).returncode == 0
-    conn = sqlite3.connect(str(db_path))
-    refs = [r[0] for r in conn.execute("SELECT ref FROM actions ORDER BY id")]
-    conn.close()
+    refs = [r[0] for r in db_rows(db_path, "SELECT ref FROM actions ORDER BY id")]
     assert (
         cli(["assign", refs[0], "Jane Smith", "--email", "jane.smith@nhs.net"], env).returncode == 0
     )
     assert cli(["note", refs[0], "Paper to board"], env).returncode == 0
     return refs
+
+
+BACKUP = "backup copies the SQLite file (on PostgreSQL it says to use pg_dump or copy)"
 
 
 def _mode(path: Path) -> int:
@@ -51,6 +61,7 @@ def _mode(path: Path) -> int:
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only(reason=BACKUP)
 def test_backup_makes_a_private_exact_copy_and_says_where(
     db_path: Path, tmp_path: Path, plan: list[str]
 ) -> None:
@@ -70,6 +81,7 @@ def test_backup_makes_a_private_exact_copy_and_says_where(
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]  # no temp files left
 
 
+@pytest.mark.sqlite_only(reason=BACKUP)
 def test_backup_refuses_to_overwrite_unless_forced(
     db_path: Path, tmp_path: Path, plan: list[str]
 ) -> None:
@@ -85,6 +97,7 @@ def test_backup_refuses_to_overwrite_unless_forced(
     assert _mode(target) == 0o600
 
 
+@pytest.mark.sqlite_only(reason=BACKUP)
 def test_backup_into_a_folder_makes_a_dated_file(
     db_path: Path, tmp_path: Path, plan: list[str]
 ) -> None:
@@ -99,6 +112,7 @@ def test_backup_into_a_folder_makes_a_dated_file(
 
 
 @pytest.mark.parametrize("where", ["itself", "missing-folder"])
+@pytest.mark.sqlite_only(reason=BACKUP)
 def test_backup_refuses_impossible_targets(
     db_path: Path, tmp_path: Path, plan: list[str], where: str
 ) -> None:
@@ -110,6 +124,7 @@ def test_backup_refuses_impossible_targets(
     assert not (tmp_path / "no").exists()
 
 
+@pytest.mark.sqlite_only(reason=BACKUP)
 def test_backup_without_a_database_says_how_to_make_one(db_path: Path, tmp_path: Path) -> None:
     assert_one_line_error(
         cli(["backup", str(tmp_path / "copy.db")], base_env(db_path)), "cpft-tracker init"
@@ -130,6 +145,7 @@ for i in range(int(sys.argv[3])):
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only(reason=BACKUP)
 def test_backups_taken_while_someone_writes_are_consistent_snapshots(
     db_path: Path, tmp_path: Path, plan: list[str]
 ) -> None:
@@ -189,7 +205,7 @@ def test_check_reports_a_healthy_database(db_path: Path, plan: list[str]) -> Non
         "audit trail protection",
         "audit chain",
         "history",
-        "journal files",
+        *([] if is_pg(db_path) else ["journal files"]),  # PostgreSQL has no -wal/-shm files
     ]
     assert db_snapshot(db_path) == before
 
@@ -207,6 +223,15 @@ def _damage_an_index(db: Path) -> None:
 
 
 def _orphan_event(db: Path) -> None:
+    """An event for an action that does not exist: SQLite's foreign keys switched off on one
+    connection; on PostgreSQL a superuser with the triggers (and so the foreign keys) off."""
+    if is_pg(db):
+        db_write_behind_the_tools_back(
+            db,
+            "INSERT INTO events (id, action_id, at, by, field, new) SELECT max(id) + 1, 9999,"
+            " '2025-01-01', 'x', 'note', 'y' FROM events",
+        )
+        return
     conn = sqlite3.connect(str(db), isolation_level=None)
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute(
@@ -216,24 +241,26 @@ def _orphan_event(db: Path) -> None:
 
 
 def _drop_trigger(db: Path) -> None:
-    conn = sqlite3.connect(str(db), isolation_level=None)
-    conn.execute("DROP TRIGGER events_are_append_only_delete")
-    conn.close()
+    on = " ON events" if is_pg(db) else ""
+    db_execute(db, f"DROP TRIGGER events_are_append_only_delete{on}")
 
 
 def _future(db: Path) -> None:
-    conn = sqlite3.connect(str(db), isolation_level=None)
-    conn.execute(
-        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
-        " VALUES ('cpft_tracker', 'm999_future', '2030-01-01')"
+    db_execute(
+        db,
+        f"INSERT INTO {migrations_table(db)} (migration_set, name, applied_at)"  # noqa: S608
+        " VALUES ('cpft_tracker', 'm999_future', '2030-01-01')",
     )
-    conn.close()
 
 
 @pytest.mark.parametrize(
     ("damage", "phrases"),
     [
-        (_damage_an_index, ("integrity", "restore", "backup")),
+        pytest.param(
+            _damage_an_index,
+            ("integrity", "restore", "backup"),
+            marks=pytest.mark.sqlite_only(reason="bytes of a page of the SQLite file overwritten"),
+        ),
         (_orphan_event, ("foreign keys", "restore", "backup")),
         (_drop_trigger, ("audit trail protection", "restore")),
         (_future, ("newer version", "upgrade")),
@@ -244,14 +271,15 @@ def test_check_finds_each_problem_and_says_what_to_do(
     db_path: Path, plan: list[str], damage: object, phrases: tuple[str, ...]
 ) -> None:
     damage(db_path)  # type: ignore[operator]
-    before = sha256(db_path)
+    before = db_state(db_path)
     proc = cli(["check"], base_env(db_path))
     assert_one_line_error(proc, *phrases)
     assert "PROBLEM" in proc.stdout
     assert proc.stdout.splitlines()[-1].split(None, 1) == ["Result:", "PROBLEMS FOUND"]
-    assert sha256(db_path) == before
+    assert db_state(db_path) == before
 
 
+@pytest.mark.sqlite_only(reason="the database file's mode (0644)")
 def test_check_warns_when_others_can_read_the_database(db_path: Path, plan: list[str]) -> None:
     db_path.chmod(0o644)
     proc = cli(["check"], base_env(db_path))

@@ -13,7 +13,14 @@ import pytest
 from click.testing import CliRunner
 
 from cpft_tracker.cli import app
-from tests.conftest import BUNDLED_REPORT, both_backends, db_snapshot, json_actions
+from tests.conftest import (
+    BUNDLED_REPORT,
+    both_backends,
+    db_execute,
+    db_snapshot,
+    json_actions,
+    migrations_table,
+)
 from tests.conftest import run_cli as _run_cli
 
 # Every line these tests see on stderr, checked after each test (issue 13): an error is one
@@ -205,6 +212,7 @@ def test_write_command_on_a_missing_database(runner: CliRunner, db_path: Path) -
     assert not db_path.exists()
 
 
+@pytest.mark.sqlite_only(reason="a file that is not an SQLite file")
 def test_not_a_database(runner: CliRunner, tmp_path: Path) -> None:
     fake = tmp_path / "plan.db"
     fake.write_text("owner,due\nBob,2026-01-01\n")
@@ -216,16 +224,16 @@ def test_not_a_database(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_database_from_a_newer_version(runner: CliRunner, db_path: Path, loaded: list[str]) -> None:
-    conn = sqlite3.connect(db_path)
-    conn.execute(
-        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('cpft_tracker', 'm999_future', 'x')"
+    db_execute(
+        db_path,
+        f"INSERT INTO {migrations_table(db_path)} (migration_set, name, applied_at)"  # noqa: S608
+        " VALUES ('cpft_tracker', 'm999_future', 'x')",
     )
-    conn.commit()
-    conn.close()
     check_refused(runner, db_path, ["list"], 1, "newer version of cpft-tracker", "Upgrade")
     check_refused(runner, db_path, ["status", loaded[0], "in-progress"], 1, "newer version")
 
 
+@pytest.mark.sqlite_only(reason="the database file's mode (0444)")
 def test_read_only_database(
     runner: CliRunner, db_path: Path, loaded: list[str], tmp_path: Path
 ) -> None:

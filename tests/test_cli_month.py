@@ -6,12 +6,20 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
 from cpft_tracker.cli import app
 from cpft_tracker.extract import extract_requirements
-from tests.conftest import BUNDLED_REPORT, both_backends, db_snapshot, json_actions, run_cli
+from tests.conftest import (
+    BUNDLED_REPORT,
+    both_backends,
+    db_snapshot,
+    is_pg,
+    json_actions,
+    run_cli,
+)
 
 
 def invoke(runner: CliRunner, *args: str, env: dict[str, str] | None = None):
@@ -261,7 +269,8 @@ def test_import_names_the_report_and_refs_are_stable(runner: CliRunner) -> None:
 
 def test_database_is_created_private_and_info_reports_it(runner: CliRunner, db_path: Path) -> None:
     assert invoke(runner, "init").exit_code == 0
-    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+    if not is_pg(db_path):  # a file (a PostgreSQL database's rights are the server's roles)
+        assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
     assert invoke(runner, "init").exit_code == 0  # safe twice
     result = invoke(runner, "info", "--format", "json")
     info = json.loads(result.stdout)
@@ -270,14 +279,16 @@ def test_database_is_created_private_and_info_reports_it(runner: CliRunner, db_p
     assert info["actions"] == 0
 
 
-def test_db_option_wins_over_environment(runner: CliRunner, tmp_path: Path, db_path: Path) -> None:
-    other = tmp_path / "other.db"
+def test_db_option_wins_over_environment(
+    runner: CliRunner, new_plan_location: Any, db_path: Path
+) -> None:
+    other = new_plan_location("other.db")
     assert invoke(runner, "--db", str(other), "import", str(BUNDLED_REPORT)).exit_code == 0
     assert other.exists() and not db_path.exists()
 
 
-def test_real_subprocess_import_list_and_export(tmp_path: Path) -> None:
-    db = tmp_path / "cron.db"
+def test_real_subprocess_import_list_and_export(new_plan_location: Any) -> None:
+    db = new_plan_location("cron.db")
     result = run_cli("--db", str(db), "import", "--example")
     assert result.returncode == 0, result.stderr
     assert "added" in result.stderr and result.stdout == ""

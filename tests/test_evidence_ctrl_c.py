@@ -14,13 +14,12 @@ for any Python program (docs/faults.md says so).
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from tests.conftest import db_snapshot
+from tests.conftest import WriteLockProbe, db_rows, db_snapshot
 from tests.robustness_support import base_env, big_report, cli, count, integrity
 
 STOPPED = "Error: Stopped. Nothing was half-saved: each change is saved whole or not at all."
@@ -40,20 +39,14 @@ def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
 def _interrupt_inside_write(args: list[str], env: dict[str, str], db: Path) -> tuple[bool, str]:
     """Run the command; SIGINT it while it holds the write lock. (caught inside?, its stderr)."""
     proc = _start(args, env)
-    probe = sqlite3.connect(str(db), timeout=0, isolation_level=None)
+    probe = WriteLockProbe(db)
     sent = False
     try:
         while proc.poll() is None:
-            try:
-                probe.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
-                    proc.send_signal(signal.SIGINT)
-                    sent = True
-                    break
-                raise
-            else:
-                probe.execute("ROLLBACK")
+            if probe.held():
+                proc.send_signal(signal.SIGINT)
+                sent = True
+                break
             time.sleep(0.002)
         _, err = proc.communicate(timeout=120)
     finally:
@@ -102,9 +95,7 @@ def test_ctrl_c_inside_a_plan_loads_transaction_saves_none_of_it(
     env = base_env(db_path)
     report = big_report(tmp_path / "many.txt", 3_000)
     assert cli(["import", str(report)], env).returncode == 0
-    conn = sqlite3.connect(str(db_path))
-    refs = [r[0] for r in conn.execute("SELECT ref FROM actions ORDER BY id")]
-    conn.close()
+    refs = [r[0] for r in db_rows(db_path, "SELECT ref FROM actions ORDER BY id")]
     caught = 0
     for attempt in range(ATTEMPTS):
         owner = f"Plan Owner {attempt}"
@@ -126,9 +117,7 @@ def test_ctrl_c_at_every_moment_of_a_note_is_the_one_line_and_all_or_nothing(
 ) -> None:
     env = base_env(db_path)
     assert cli(["import", str(big_report(tmp_path / "r.txt", 20))], env).returncode == 0
-    conn = sqlite3.connect(str(db_path))
-    [(ref,)] = conn.execute("SELECT ref FROM actions ORDER BY id LIMIT 1").fetchall()
-    conn.close()
+    [(ref,)] = db_rows(db_path, "SELECT ref FROM actions ORDER BY id LIMIT 1")
     outcomes: dict[str, int] = {}
     for step in range(16):
         text = f"Chased estates, attempt {step}"

@@ -7,14 +7,19 @@ the protective triggers where they would stop it), then the real `check` as a su
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from cpft_tracker.store.sqlite_dialect import PROTECTIVE_TRIGGERS
+from tests.conftest import db_execute
 from tests.robustness_support import assert_one_line_error, base_env, cli
-from tests.test_audit_chain import check_json, plan, rows, sql  # noqa: F401 (plan is a fixture)
+from tests.test_audit_chain import (  # noqa: F401 (plan is a fixture)
+    behind_the_guard,
+    check_json,
+    plan,
+    rows,
+    sql,
+)
 
 UPDATE_GUARD = "events_are_append_only_update"
 DELETE_GUARD = "events_are_append_only_delete"
@@ -53,11 +58,10 @@ def test_an_update_of_one_column_of_an_action_is_named(plan: Path, edit: str, na
 
 def test_an_update_of_an_events_new_value_is_named(plan: Path) -> None:  # noqa: F811
     [(target,)] = rows(plan, "SELECT id FROM events WHERE field = 'due'")
-    sql(
+    behind_the_guard(
         plan,
-        f"DROP TRIGGER {UPDATE_GUARD}",
+        UPDATE_GUARD,
         f"UPDATE events SET new = '2099-12-31' WHERE id = {target}",  # noqa: S608
-        PROTECTIVE_TRIGGERS[UPDATE_GUARD],
     )
     proc = cli(["check"], base_env(plan))
     assert_one_line_error(proc, "failed its check", "audit chain")
@@ -73,11 +77,10 @@ def test_deleting_the_newest_event_is_named_by_the_replay(plan: Path) -> None:  
     """The documented limit: the chain still holds (nothing after it), the replay does not."""
     [(newest, field)] = rows(plan, "SELECT id, field FROM events ORDER BY id DESC LIMIT 1")
     assert field == "due"  # the fixture's last change: CPFT-03 due 31/03/2026
-    sql(
+    behind_the_guard(
         plan,
-        f"DROP TRIGGER {DELETE_GUARD}",
+        DELETE_GUARD,
         f"DELETE FROM events WHERE id = {newest}",  # noqa: S608
-        PROTECTIVE_TRIGGERS[DELETE_GUARD],
     )
     code, data = check_json(plan)
     assert code == 1
@@ -94,11 +97,10 @@ def test_deleting_the_newest_note_is_seen_only_against_a_published_head(plan: Pa
     code, before = check_json(plan)
     assert code == 0
     published = before["chain_head"]
-    sql(
+    behind_the_guard(
         plan,
-        f"DROP TRIGGER {DELETE_GUARD}",
+        DELETE_GUARD,
         f"DELETE FROM events WHERE id = {published['event']}",  # noqa: S608
-        PROTECTIVE_TRIGGERS[DELETE_GUARD],
     )
     code, after = check_json(plan)
     assert code == 0  # the documented limit (docs/faults.md)
@@ -110,16 +112,14 @@ def test_a_forged_event_with_a_plausible_hash_is_named(plan: Path) -> None:  # n
     """An INSERT that also moves the row: the link breaks, whatever hash the forger chose."""
     [(head,)] = rows(plan, "SELECT hash FROM events ORDER BY id DESC LIMIT 1")
     last = rows(plan, "SELECT max(id) FROM events")[0][0]
-    conn = sqlite3.connect(str(plan), isolation_level=None)
-    try:
-        conn.execute(
-            "INSERT INTO events (action_id, at, by, field, old, new, hash) VALUES "
-            "(2, '2026-01-05T09:00:00Z', 'Test Lead', 'status', 'not-started', 'complete', ?)",
-            [head],  # the previous event's hash: as plausible as a forger can make it
-        )
-        conn.execute("UPDATE actions SET status = 'complete' WHERE id = 2")
-    finally:
-        conn.close()
+    # the next id given, as the tool gives it (PostgreSQL's identity does not follow given ids)
+    db_execute(
+        plan,
+        f"INSERT INTO events (id, action_id, at, by, field, old, new, hash) VALUES ({last + 1}, "  # noqa: S608
+        "2, '2026-01-05T09:00:00Z', 'Test Lead', 'status', 'not-started', 'complete', ?)",
+        [head],  # the previous event's hash: as plausible as a forger can make it
+    )
+    db_execute(plan, "UPDATE actions SET status = 'complete' WHERE id = 2")
     proc = cli(["check"], base_env(plan))
     assert_one_line_error(proc, "failed its check", "audit chain")
     assert f"broken at event(s) {last + 1}:" in " ".join(proc.stdout.split())

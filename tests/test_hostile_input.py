@@ -32,7 +32,8 @@ from cpft_tracker.documents import read_document
 from cpft_tracker.extract import extract_requirements, fingerprint
 from cpft_tracker.render import FORMULA_STARTS
 from cpft_tracker.store import clean_name
-from tests.conftest import BUNDLED_REPORT
+from tests import pg_server as pgs
+from tests.conftest import BUNDLED_REPORT, PG_MODE, PgDatabase, is_pg
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,32 +73,53 @@ SETTINGS = settings(
 
 
 @pytest.fixture(scope="module")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template_db(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """The bundled report imported once; each example works on a copy."""
-    path = tmp_path_factory.mktemp("hostile") / "template.db"
+    if PG_MODE:  # a database each example is made from (CREATE DATABASE ... TEMPLATE)
+        server = request.getfixturevalue("pg_server")
+        path: Any = PgDatabase(server.new_database("hostile", password=False))
+    else:
+        path = tmp_path_factory.mktemp("hostile") / "template.db"
     result = CliRunner().invoke(
-        app, ["import", str(BUNDLED_REPORT)], env={"CPFT_TRACKER_DB": str(path)}
+        app, ["import", str(BUNDLED_REPORT)], env={"CPFT_TRACKER_DB": str(path), **_password()}
     )
     assert result.exit_code == 0, result.output
-    import sqlite3
+    if not PG_MODE:
+        import sqlite3
 
-    conn = sqlite3.connect(str(path))
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
+        conn = sqlite3.connect(str(path))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
     return path
 
 
-def _fresh(template: Path) -> tuple[Path, dict[str, str]]:
-    folder = Path(tempfile.mkdtemp(prefix="hostile-"))
-    db = folder / "t.db"
-    shutil.copyfile(template, db)
+def _fresh(template: Path) -> tuple[Any, dict[str, str]]:
+    if is_pg(template):
+        db: Any = PgDatabase(pgs.shared().copy_database(str(template)))
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="hostile-"))
+        db = folder / "t.db"
+        shutil.copyfile(template, db)
     return db, {
+        **_password(),
         "CPFT_TRACKER_DB": str(db),
         "CPFT_TRACKER_USER": "Test Lead",
         "CPFT_TRACKER_TODAY": "2025-06-01",
         "NO_COLOR": "1",
         "COLUMNS": "100",
     }
+
+
+def _password() -> dict[str, str]:
+    """PGPASSWORD for a PostgreSQL plan (its URL has none), before any test has set it."""
+    return {"PGPASSWORD": pgs.shared().password} if PG_MODE else {}
+
+
+def _discard(db: Any) -> None:
+    if is_pg(db):
+        pgs.shared().drop_database(str(db))
+    else:
+        shutil.rmtree(db.parent, ignore_errors=True)
 
 
 def _invoke(env: dict[str, str], *args: str) -> Any:
@@ -203,7 +225,7 @@ def test_hostile_owner_note_and_title_round_trip_through_every_format(
         for line in dry.stdout.splitlines():
             assert not re.match(r"(?i)^(bcc|cc|to|from|subject)\s*:.*evil", line), line
     finally:
-        shutil.rmtree(db.parent, ignore_errors=True)
+        _discard(db)
 
 
 report_lines = st.lists(
@@ -228,7 +250,7 @@ def test_arbitrary_report_text_imports_exactly_what_the_extractor_found(
 ) -> None:
     db, env = _fresh(template_db)
     try:
-        report = db.parent / "odd report.txt"
+        report = Path(tempfile.mkdtemp(prefix="hostile-report-")) / "odd report.txt"
         report.write_text(ending.join(lines), encoding="utf-8", newline="")
         dry = _invoke(env, "import", str(report), "--report", "Odd", "--dry-run")
         result = _invoke(env, "import", str(report), "--report", "Odd")
@@ -244,7 +266,7 @@ def test_arbitrary_report_text_imports_exactly_what_the_extractor_found(
         assert again.exit_code == 0
         assert len([a for a in _exported(env).values() if a["report"] == "Odd"]) == len(got)
     finally:
-        shutil.rmtree(db.parent, ignore_errors=True)
+        _discard(db)
 
 
 def test_the_sql_fragments_did_no_harm_to_the_schema(template_db: Path) -> None:
@@ -258,7 +280,7 @@ def test_the_sql_fragments_did_no_harm_to_the_schema(template_db: Path) -> None:
         assert check.exit_code == 0, check.stderr
         assert _exported(env)[ref]["owner"] == NASTY[1]
     finally:
-        shutil.rmtree(db.parent, ignore_errors=True)
+        _discard(db)
 
 
 # ---------------------------------------------------------------------------

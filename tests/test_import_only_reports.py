@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cpft_tracker.cli import app
-from tests.conftest import BUNDLED_REPORT, json_actions, run_cli
+from tests.conftest import BUNDLED_REPORT, db_state, json_actions, run_cli
 from tests.test_extract_document import GARDEN_PAGE, MIT
 
 
@@ -21,11 +21,11 @@ def _one_line_refusal(stderr: str, name: str) -> None:
     assert stderr.rstrip().endswith("if it is one, import it anyway with --force."), stderr
 
 
-def test_a_licence_is_refused_and_the_database_file_is_unchanged(
+def test_a_licence_is_refused_and_the_database_is_unchanged(
     runner: CliRunner, db_path: Path, tmp_path: Path
 ) -> None:
     assert runner.invoke(app, ["import", str(BUNDLED_REPORT)]).exit_code == 0
-    before = db_path.read_bytes()
+    before = db_state(db_path)
     licence = tmp_path / "LICENSE.txt"
     licence.write_text(MIT, encoding="utf-8")
     result = run_cli("import", str(licence))
@@ -33,7 +33,7 @@ def test_a_licence_is_refused_and_the_database_file_is_unchanged(
     assert result.stdout == ""
     _one_line_refusal(result.stderr, "LICENSE.txt")
     assert "it is a software licence, not a CQC report" in result.stderr
-    assert db_path.read_bytes() == before
+    assert db_state(db_path) == before
     assert len(json_actions(runner)) == 14
 
 
@@ -64,12 +64,12 @@ def test_this_tools_own_html_board_report_is_refused(
     board = tmp_path / "board.html"
     result = runner.invoke(app, ["export", "--format", "html", "--output", str(board)])
     assert result.exit_code == 0, result.stderr
-    before = db_path.read_bytes()
+    before = db_state(db_path)
     result = run_cli("import", str(board))
     assert result.returncode == 1
     _one_line_refusal(result.stderr, "board.html")
     assert "made by cpft-tracker" in result.stderr
-    assert db_path.read_bytes() == before
+    assert db_state(db_path) == before
 
 
 def test_force_imports_it_anyway_and_says_so_in_the_history(

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cpft_tracker.cli import app
-from tests.conftest import BUNDLED_REPORT, db_snapshot, json_actions, run_cli
+from tests.conftest import BUNDLED_REPORT, db_execute, db_snapshot, json_actions, run_cli
 
 
 def invoke(runner: CliRunner, *args: str, env: dict[str, str] | None = None):
@@ -80,10 +80,7 @@ def test_an_older_database_gets_its_duplicates_at_the_next_import(
     runner: CliRunner, db_path: Path
 ) -> None:
     imported(runner)
-    conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE actions SET possible_duplicates = NULL")  # as imported before m004
-    conn.commit()
-    conn.close()
+    db_execute(db_path, "UPDATE actions SET possible_duplicates = NULL")  # as imported before m004
     invoke(runner, "import", str(BUNDLED_REPORT))
     by_ref = {a["ref"]: a for a in json_actions(runner)}
     assert by_ref["CPFT-10"]["possible_duplicates"] == ["CPFT-14"]
@@ -196,6 +193,9 @@ def test_merge_refusals_change_nothing(runner: CliRunner, db_path: Path) -> None
     assert "Merge into CPFT-10 instead." in into_merged.stderr
 
 
+@pytest.mark.sqlite_only(
+    reason="an SQLite file written at schema 2 (no PostgreSQL plan predates m004)"
+)
 def test_a_database_of_schema_2_is_upgraded_and_keeps_its_plan(
     db_path: Path, runner: CliRunner
 ) -> None:

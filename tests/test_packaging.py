@@ -96,12 +96,16 @@ def test_wheel_ships_the_bundled_report_and_it_imports_from_anywhere(tmp_path: P
 
 def test_the_ci_entry_point_parses_and_runs_the_readme_test_command() -> None:
     """CI runs .ci/run on a fresh clone: a syntax error there (one got in once, in a comment
-    edit) fails every run. It must end by running the README's test command."""
+    edit) fails every run. It must end by running the README's test command, then the same
+    suite on PostgreSQL (the README's second test command)."""
     ci = ROOT / ".ci" / "run"
     checked = subprocess.run(["bash", "-n", str(ci)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     lines = [line.strip() for line in ci.read_text(encoding="utf-8").splitlines()]
     code = [line for line in lines if line and not line.startswith("#")]
-    assert code[-1] == "make test"
+    assert code[-2:] == ["make test", "make test-postgresql"]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make test" in readme.split("---", 1)[0]  # one of the README's first two commands
+    assert "make test-postgresql" in readme.split("## Development", 1)[1]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\ntest-postgresql:" in makefile and "CPFT_TEST_BACKEND=postgresql" in makefile

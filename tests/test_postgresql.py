@@ -93,6 +93,16 @@ def test_every_sqlite_migration_has_a_postgresql_counterpart() -> None:
     assert all(statements for _, statements in postgres.PG_MIGRATIONS)
 
 
+def test_every_file_with_sqlite_only_tests_is_listed_with_its_reason_in_the_docs() -> None:
+    """make test-postgresql skips only the tests about the SQLite file; docs/postgresql.md says
+    which and why (its Tests table names each file that has any)."""
+    table = (ROOT / "docs" / "postgresql.md").read_text(encoding="utf-8").split("## Tests", 1)[1]
+    mark = "mark." + "sqlite_only("
+    marked = sorted(p.name for p in (ROOT / "tests").glob("test_*.py") if mark in p.read_text())
+    assert marked, "no test is marked sqlite_only"
+    assert [name for name in marked if f"`{name}`" not in table] == []
+
+
 def test_a_sqlite_command_does_not_import_the_postgresql_driver(tmp_path: Path) -> None:
     db = tmp_path / "plan.db"
     code = (

@@ -8,6 +8,7 @@ import email.policy
 import html
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -378,10 +379,10 @@ def test_select_rules() -> None:
 
 
 def test_cron_subprocess_empty_then_digest(
-    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_plan_location: Any
 ) -> None:
     monkeypatch.setenv("CPFT_TRACKER_TODAY", TODAY)
-    quiet = tmp_path / "quiet.db"
+    quiet = new_plan_location("quiet.db")
     make_plan(quiet, [Row("Later", "A", "a@example.nhs.uk", "2026-06-01")])
     done = run_cli("--db", str(quiet), "remind", "--fail-if-overdue")
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")  # cron mails nothing

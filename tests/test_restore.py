@@ -19,6 +19,10 @@ import pytest
 from tests.conftest import BUNDLED_REPORT
 from tests.robustness_support import ROOT, assert_one_line_error, base_env, cli
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="restore puts a backup file back in place of the SQLite file and its -wal"
+)
+
 NOW = "2026-03-10T08:30:00Z"
 
 CRASH = """

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import begin_write, db_count, db_rows, is_pg, raw_connection
 from tests.robustness_support import (
     base_env,
     big_report,
@@ -172,8 +172,7 @@ def test_four_writers_cli_commands_remind_and_readers_lose_nothing(
         _clean(proc, what)
 
     # Every worker update is present, and each one is in the audit trail once.
-    conn = sqlite3.connect(str(db_path))
-    conn.row_factory = sqlite3.Row
+    conn = raw_connection(db_path)
     try:
         per_kind = Counter(
             (row["by"], row["field"])
@@ -261,9 +260,9 @@ def test_a_reader_is_not_blocked_by_a_writer_holding_the_lock(
     env = base_env(db_path)
     _clean(cli(["import", str(big_report(tmp_path / "r.txt", 5)), "--report", "R"], env), "seed")
     ref = _refs(env)[0]
-    holder = sqlite3.connect(str(db_path), isolation_level=None)
+    holder = raw_connection(db_path)
     try:
-        holder.execute("BEGIN IMMEDIATE")
+        begin_write(holder)
         holder.execute("UPDATE actions SET status = 'blocked' WHERE ref = ?", [ref])
         proc = cli(["list", "--format", "json"], env, timeout=45)
         _clean(proc, "list while a write is open")
@@ -281,10 +280,12 @@ def test_a_writer_waits_for_another_writer_instead_of_failing(
     env = base_env(db_path)
     _clean(cli(["import", str(big_report(tmp_path / "r.txt", 5)), "--report", "R"], env), "seed")
     ref = _refs(env)[0]
-    holder = sqlite3.connect(str(db_path), isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = raw_connection(db_path)
+    begin_write(holder)
     holder.execute(
-        "INSERT INTO events (at, by, field, new) VALUES ('2025-01-01T00:00:00Z', 'holder', 'note', 'x')"
+        # the next id, as the tool gives it (PostgreSQL's identity does not follow given ids)
+        "INSERT INTO events (id, at, by, field, new)"
+        " SELECT max(id) + 1, '2025-01-01T00:00:00Z', 'holder', 'note', 'x' FROM events"
     )
     waiting = subprocess.Popen(
         [sys.executable, "-m", "cpft_tracker", "note", ref, "queued behind another change"],
@@ -312,10 +313,9 @@ def test_a_writer_waits_for_another_writer_instead_of_failing(
     )
     # the note took its time stamp before the holder committed (so it really was queued),
     # and it was saved after: it waited instead of failing
-    with sqlite3.connect(str(db_path)) as conn:
-        (noted_at,) = conn.execute(
-            "SELECT at FROM events WHERE new = 'queued behind another change'"
-        ).fetchone()
+    [(noted_at,)] = db_rows(
+        db_path, "SELECT at FROM events WHERE new = 'queued behind another change'"
+    )
     assert noted_at < committed_at, (noted_at, committed_at)
 
 
@@ -334,6 +334,17 @@ def _wait_until_queued_on_the_lock(proc: subprocess.Popen[str], db: Path) -> Non
     without anything having waited. On Linux, /proc shows the open database and the
     nanosleep of the busy handler; elsewhere, fall back to a generous sleep.
     """
+    if is_pg(db):  # on PostgreSQL: its session waits for the lock (pg_stat_activity)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if db_count(
+                db,
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND application_name = 'cpft-tracker' AND wait_event_type = 'Lock'",
+            ):
+                return
+            time.sleep(0.01)
+        raise AssertionError(f"the note command never queued on the lock: {proc.poll()=}")
     proc_dir = Path(f"/proc/{proc.pid}")
     if not (proc_dir / "wchan").exists():
         time.sleep(3)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import db_snapshot
+from tests.conftest import WriteLockProbe, db_rows, db_snapshot
 from tests.robustness_support import base_env, big_report, cli, count, integrity
 
 ATTEMPTS = 4
@@ -35,20 +34,14 @@ def _kill_inside_write(args: list[str], env: dict[str, str], db: Path) -> bool:
         stderr=subprocess.PIPE,
         text=True,
     )
-    probe = sqlite3.connect(str(db), timeout=0, isolation_level=None)
+    probe = WriteLockProbe(db)
     killed = False
     try:
         while proc.poll() is None:
-            try:
-                probe.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
-                    os.kill(proc.pid, signal.SIGKILL)
-                    killed = True
-                    break
-                raise
-            else:
-                probe.execute("ROLLBACK")
+            if probe.held():
+                os.kill(proc.pid, signal.SIGKILL)
+                killed = True
+                break
             time.sleep(0.002)
         proc.communicate(timeout=120)
     finally:
@@ -126,9 +119,7 @@ def test_bulk_status_killed_midway_changes_all_or_nothing(db_path: Path, tmp_pat
     env = base_env(db_path)
     report = big_report(tmp_path / "many.txt", 12_000, title="Many actions")
     assert cli(["import", str(report), "--report", "Many"], env).returncode == 0
-    conn = sqlite3.connect(str(db_path))
-    refs = [r[0] for r in conn.execute("SELECT ref FROM actions ORDER BY id")]
-    conn.close()
+    refs = [r[0] for r in db_rows(db_path, "SELECT ref FROM actions ORDER BY id")]
     assert len(refs) == 12_000
     caught = 0
     statuses = ["in-progress", "blocked", "in-progress", "blocked"]
@@ -176,9 +167,7 @@ def test_plan_load_killed_midway_changes_all_or_nothing(db_path: Path, tmp_path:
     env = base_env(db_path)
     report = big_report(tmp_path / "many.txt", 8_000, title="Plan load")
     assert cli(["import", str(report), "--report", "Plan"], env).returncode == 0
-    conn = sqlite3.connect(str(db_path))
-    refs = [r[0] for r in conn.execute("SELECT ref FROM actions ORDER BY id")]
-    conn.close()
+    refs = [r[0] for r in db_rows(db_path, "SELECT ref FROM actions ORDER BY id")]
     caught = 0
     for attempt in range(ATTEMPTS):
         owner = f"Plan Owner {attempt}"

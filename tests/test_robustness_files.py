@@ -36,6 +36,10 @@ from tests.robustness_support import (
     sha256,
 )
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="damaged, truncated, read-only, full-disk and loose-umask SQLite files and their -wal"
+)
+
 DROP_ROOT_POWERS = [
     "setpriv",
     "--bounding-set=-dac_override,-dac_read_search,-fowner,-linux_immutable",

@@ -19,6 +19,8 @@ import pytest
 
 from tests.conftest import BUNDLED_REPORT
 
+FILE_KINDS = "what kind of file --db names (FIFO, device, folder, empty file, link) and its mode"
+
 COMMANDS = [
     ("init",),
     ("import", str(BUNDLED_REPORT)),
@@ -53,6 +55,7 @@ def _one_line(proc: subprocess.CompletedProcess[str], code: int = 1) -> str:
     return line
 
 
+@pytest.mark.sqlite_only(reason=FILE_KINDS)
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
 def test_a_fifo_is_refused_at_once_never_waited_on(tmp_path: Path, args: tuple[str, ...]) -> None:
     fifo = tmp_path / "plan.db"
@@ -67,6 +70,7 @@ def test_a_fifo_is_refused_at_once_never_waited_on(tmp_path: Path, args: tuple[s
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.db"]  # no -wal, -shm, copy
 
 
+@pytest.mark.sqlite_only(reason=FILE_KINDS)
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
 def test_a_character_device_is_refused_and_its_mode_is_left_alone(
     tmp_path: Path, args: tuple[str, ...]
@@ -83,6 +87,7 @@ def test_a_character_device_is_refused_and_its_mode_is_left_alone(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["null-like"]
 
 
+@pytest.mark.sqlite_only(reason=FILE_KINDS)
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
 def test_a_folder_is_refused(tmp_path: Path, args: tuple[str, ...]) -> None:
     folder = tmp_path / "plans"
@@ -92,6 +97,7 @@ def test_a_folder_is_refused(tmp_path: Path, args: tuple[str, ...]) -> None:
     assert list(folder.iterdir()) == []
 
 
+@pytest.mark.sqlite_only(reason=FILE_KINDS)
 def test_an_existing_empty_file_is_used_but_not_chmodded(tmp_path: Path) -> None:
     """Before: init forced an existing empty file (someone else's, perhaps shared) to 0600."""
     empty = tmp_path / "shared.db"
@@ -103,6 +109,7 @@ def test_an_existing_empty_file_is_used_but_not_chmodded(tmp_path: Path) -> None
     assert _cli("--db", str(empty), "list", cwd=tmp_path).returncode == 0
 
 
+@pytest.mark.sqlite_only(reason=FILE_KINDS)
 def test_a_new_database_is_private(tmp_path: Path) -> None:
     new = tmp_path / "new.db"
     proc = subprocess.run(
@@ -116,6 +123,7 @@ def test_a_new_database_is_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(os.stat(new).st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only(reason=FILE_KINDS)
 def test_a_link_to_nothing_is_refused_not_followed(tmp_path: Path) -> None:
     link = tmp_path / "plan.db"
     link.symlink_to(tmp_path / "elsewhere.db")

@@ -162,6 +162,7 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["board.md"]
 
 
+@pytest.mark.sqlite_only(reason="an SQLite backup file written through output_path")
 def test_a_backup_written_through_output_path_is_private_and_whole(
     tmp_path: Path, umask: None
 ) -> None:

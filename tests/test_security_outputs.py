@@ -55,6 +55,9 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+SQLITE_BACKUP = pytest.mark.sqlite_only(reason="backup writes a copy of the SQLite file")
+
+
 @pytest.mark.parametrize("umask", [0o000, 0o022])
 @pytest.mark.parametrize("writer", WRITERS, ids=" ".join)
 def test_new_files_are_private_whatever_the_umask(
@@ -69,6 +72,7 @@ def test_new_files_are_private_whatever_the_umask(
     assert [p.name for p in target.parent.iterdir()] == ["plan-file"]  # no temporary file left
 
 
+@pytest.mark.sqlite_only(reason="backup writes a copy of the SQLite file")
 @pytest.mark.parametrize("umask", [0o000, 0o022])
 def test_backups_are_private_whatever_the_umask(plan: Path, tmp_path: Path, umask: int) -> None:
     target = tmp_path / "bk" / "plan-backup.db"
@@ -98,6 +102,7 @@ def test_rewriting_a_private_file_keeps_it_private(
     assert _mode(target) == 0o600
 
 
+@pytest.mark.sqlite_only(reason="backup writes a copy of the SQLite file")
 def test_a_backup_forced_over_a_private_file_keeps_it_private(plan: Path, tmp_path: Path) -> None:
     target = tmp_path / "old.db"
     target.write_text("old")
@@ -107,7 +112,9 @@ def test_a_backup_forced_over_a_private_file_keeps_it_private(plan: Path, tmp_pa
     assert _mode(target) == 0o400
 
 
-@pytest.mark.parametrize("writer", [*WRITERS, ("backup",)], ids=" ".join)
+@pytest.mark.parametrize(
+    "writer", [*WRITERS, pytest.param(("backup",), marks=SQLITE_BACKUP)], ids=" ".join
+)
 def test_a_target_that_is_a_link_is_refused_and_what_it_points_to_is_untouched(
     plan: Path, tmp_path: Path, writer: tuple[str, ...]
 ) -> None:
@@ -124,7 +131,9 @@ def test_a_target_that_is_a_link_is_refused_and_what_it_points_to_is_untouched(
     assert link.is_symlink()
 
 
-@pytest.mark.parametrize("writer", [*WRITERS, ("backup",)], ids=" ".join)
+@pytest.mark.parametrize(
+    "writer", [*WRITERS, pytest.param(("backup",), marks=SQLITE_BACKUP)], ids=" ".join
+)
 def test_a_link_planted_at_the_temporary_name_is_not_followed(
     plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: tuple[str, ...]
 ) -> None:

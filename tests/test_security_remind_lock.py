@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import db_rows
 from tests.remind_helpers import Row, make_plan, start_smtp
 from tests.test_security_mail import BusySink, DrippingServer
 
@@ -49,11 +49,7 @@ def _remind(port: int, *args: str) -> subprocess.Popen[str]:
 
 
 def _rows(db: Path, sql: str) -> list[Any]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+    return db_rows(db, sql)
 
 
 @pytest.fixture

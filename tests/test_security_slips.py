@@ -12,7 +12,6 @@ import csv
 import io
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED_REPORT, db_snapshot, run_cli
+from tests.conftest import BUNDLED_REPORT, db_rows, db_snapshot, is_pg, run_cli
 
 
 @pytest.fixture
@@ -173,12 +172,9 @@ def test_ctrl_c_in_the_middle_of_an_import_says_stopped_and_saves_nothing(
     assert err.splitlines() == [
         "Error: Stopped. Nothing was half-saved: each change is saved whole or not at all."
     ]
-    conn = sqlite3.connect(db_path)
-    try:
-        assert conn.execute("SELECT count(*) FROM actions").fetchone() == (0,)
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    finally:
-        conn.close()
+    assert db_rows(db_path, "SELECT count(*) FROM actions") == [(0,)]
+    if not is_pg(db_path):
+        assert db_rows(db_path, "PRAGMA integrity_check") == [("ok",)]
 
 
 def test_ctrl_c_while_a_command_starts_never_gives_a_traceback_from_cpft_tracker(
@@ -249,8 +245,4 @@ def test_small_hostile_reports_import_through_the_command(
     proc = run_cli("import", "--force", str(path))
     assert proc.returncode == 0, proc.stderr
     assert "1 added" in proc.stderr
-    conn = sqlite3.connect(db_path)
-    try:
-        assert conn.execute("SELECT requirement FROM actions").fetchall() == [(MUST,)]
-    finally:
-        conn.close()
+    assert db_rows(db_path, "SELECT requirement FROM actions") == [(MUST,)]

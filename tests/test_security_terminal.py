@@ -18,10 +18,12 @@ import re
 import select
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
-from tests.conftest import BUNDLED_REPORT, run_cli
+from tests import pg_server as pgs
+from tests.conftest import BUNDLED_REPORT, PG_MODE, is_pg, run_cli
 
 CLEAR = "\x1b[2J\x1b[H"
 TITLE = "\x1b]0;pwned\x07"
@@ -48,13 +50,25 @@ def _dangerous(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """A plan holding the hostile text in every place people can put it."""
+def plan(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> dict[str, str]:
+    """A plan holding the hostile text in every place people can put it (a file, or with
+    CPFT_TEST_BACKEND=postgresql a database of its own)."""
     folder = tmp_path_factory.mktemp("terminal")
     report = folder / "report.txt"
     report.write_text(BUNDLED_REPORT.read_text(encoding="utf-8") + "\n" + REPORT_LINE + "\n")
+    where = str(folder / "plan.db")
+    extra = {}
+    if PG_MODE:
+        server = request.getfixturevalue("pg_server")
+        where, extra = (
+            server.new_database("terminal", password=False),
+            {"PGPASSWORD": server.password},
+        )
     env = {
-        "CPFT_TRACKER_DB": str(folder / "plan.db"),
+        **extra,
+        "CPFT_TRACKER_DB": where,
         "CPFT_TRACKER_USER": "Test Lead",
         "NO_COLOR": "1",
         "COLUMNS": "100",
@@ -215,9 +229,12 @@ def fresh(tmp_path: pytest.TempPathFactory, plan: dict[str, str]) -> dict[str, s
     """A copy of the hostile plan, plus an awaiting candidate and an owner named with U+202E."""
     from pathlib import Path
 
-    db = Path(str(tmp_path)) / "plan.db"
-    proc = run_cli("backup", str(db), env=plan)
-    assert proc.returncode == 0, proc.stderr
+    if is_pg(plan["CPFT_TRACKER_DB"]):  # a copy of the database (CREATE DATABASE ... TEMPLATE)
+        db: Any = pgs.shared().copy_database(plan["CPFT_TRACKER_DB"])
+    else:
+        db = Path(str(tmp_path)) / "plan.db"
+        proc = run_cli("backup", str(db), env=plan)
+        assert proc.returncode == 0, proc.stderr
     env = {**plan, "CPFT_TRACKER_DB": str(db)}
     env.pop("RETIRE_MESSAGE", None)
     for step in (("assign", "CPFT-04", OWNER), ("note", "--", "CPFT-10", NOTE)):
@@ -248,8 +265,11 @@ def test_the_newer_commands_do_not_obey_the_text_either(
     import shutil
 
     for n, extra in enumerate(({}, {"FORCE_COLOR": "1", "NO_COLOR": ""})):
-        db = f"{fresh['CPFT_TRACKER_DB']}.{n}"  # each run on its own copy: these change the plan
-        shutil.copy(fresh["CPFT_TRACKER_DB"], db)
+        if is_pg(fresh["CPFT_TRACKER_DB"]):  # each run on its own copy: these change the plan
+            db = pgs.shared().copy_database(fresh["CPFT_TRACKER_DB"])
+        else:
+            db = f"{fresh['CPFT_TRACKER_DB']}.{n}"
+            shutil.copy(fresh["CPFT_TRACKER_DB"], db)
         env = {**fresh, **extra, "CPFT_TRACKER_DB": db}
         if not env["NO_COLOR"]:
             del env["NO_COLOR"]
@@ -269,6 +289,7 @@ def test_the_newer_commands_do_not_obey_the_text_either(
             assert proc.returncode == 0, (args, proc.stderr)
 
 
+@pytest.mark.sqlite_only(reason="backup and restore of the SQLite file")
 def test_restore_prints_a_hostile_backup_name_and_plan_as_text(
     fresh: dict[str, str], tmp_path: pytest.TempPathFactory
 ) -> None:

@@ -22,6 +22,10 @@ import pytest
 
 from tests.conftest import BUNDLED_REPORT, ROOT, run_cli
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="init --group: an SQLite file, its -wal/-shm and backups shared by a Unix group"
+)
+
 needs_root = pytest.mark.skipif(
     os.name != "posix" or os.geteuid() != 0,
     reason="needs root to create Unix users and a group (useradd/groupadd) and run commands as them",

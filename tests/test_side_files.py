@@ -21,6 +21,8 @@ from cpft_tracker.store import side_file_advice
 from tests.conftest import BUNDLED_REPORT
 from tests.robustness_support import ROOT, assert_one_line_error, base_env, cli
 
+pytestmark = pytest.mark.sqlite_only(reason="the SQLite file's -shm and -wal companions")
+
 DROP_ROOT_POWERS = [
     "setpriv",
     "--bounding-set=-dac_override,-dac_read_search,-fowner,-linux_immutable",

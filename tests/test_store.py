@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cpft_tracker.errors import DatabaseMissing, DatabaseProblem, RuleBroken
 from cpft_tracker.extract import Requirement
 from cpft_tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, derive_prefix
+from tests.conftest import db_write_behind_the_tools_back, is_pg
+
+TABLES_SQL = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type='table'",
+    "postgresql": "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+}
+MIGRATIONS_TABLE = {"sqlite": "_sqlite_migrations", "postgresql": "_cpft_migrations"}
+# a change the database itself refuses: sqlite3's error, or on PostgreSQL the store's one line
+REFUSED = (sqlite3.DatabaseError, DatabaseProblem)
 
 
 def req(text: str, position: int = 1) -> Requirement:
@@ -29,8 +39,8 @@ def req(text: str, position: int = 1) -> Requirement:
 def test_migrations_from_blank(db_path: Path) -> None:
     store = Store.open(db_path, create=True)
     assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
-    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"reports", "actions", "owners", "events", "_sqlite_migrations"} <= tables
+    tables = {r[0] for r in store.conn.execute(TABLES_SQL[store.backend])}
+    assert {"reports", "actions", "owners", "events", MIGRATIONS_TABLE[store.backend]} <= tables
     store.close()
     again = Store.open(db_path)  # opening again applies nothing and fails nothing
     assert again.schema_version == SCHEMA_VERSION
@@ -42,12 +52,10 @@ def test_read_open_refuses_to_create(db_path: Path) -> None:
     assert not db_path.exists()
 
 
-def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
-    other = tmp_path / "other.db"
-    conn = sqlite3.connect(other)
-    conn.execute("CREATE TABLE budgets (id INTEGER)")
-    conn.commit()
-    conn.close()
+def test_foreign_database_is_refused(new_plan_location: Any) -> None:
+    other = new_plan_location("other.db")
+    db_write_behind_the_tools_back(other, "CREATE TABLE budgets (id INTEGER)")
+    assert is_pg(other) or other.exists()
     with pytest.raises(DatabaseProblem, match="not a cpft-tracker one"):
         Store.open(other)
 
@@ -62,11 +70,11 @@ def test_audit_trail_is_append_only_and_actions_are_never_deleted(db_path: Path)
         source_sha256="x",
         by="Lead",
     )
-    with pytest.raises(sqlite3.DatabaseError, match="audit trail cannot be changed"):
+    with pytest.raises(REFUSED, match="audit trail cannot be changed"):
         store.conn.execute("DELETE FROM events")
-    with pytest.raises(sqlite3.DatabaseError, match="audit trail cannot be changed"):
+    with pytest.raises(REFUSED, match="audit trail cannot be changed"):
         store.conn.execute("UPDATE events SET by = 'someone else'")
-    with pytest.raises(sqlite3.DatabaseError, match="never deleted"):
+    with pytest.raises(REFUSED, match="never deleted"):
         store.conn.execute("DELETE FROM actions")
 
 

@@ -24,6 +24,7 @@ from cpft_tracker.progress import summarise
 from cpft_tracker.store import MIGRATIONS, SCHEMA_VERSION, Filters, Store
 from cpft_tracker.store.sqlite_dialect import M001_INITIAL
 from tests.board_helpers import FTSU, GOV, LEARN, add_report, at, open_store
+from tests.conftest import is_pg
 
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 DAYS = [dt.date(2026, 1, 20) + dt.timedelta(days=9 * i) for i in range(12)]
@@ -42,11 +43,20 @@ def built_plan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture
 def plan(built_plan: Path, db_path: Path) -> Iterator[Store]:
-    """A copy of the built plan for one test (tests may change it)."""
-    src, dst = sqlite3.connect(built_plan), sqlite3.connect(db_path)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    """A copy of the built plan for one test (tests may change it): the file copied, or on
+    PostgreSQL the plan copied into the test's database as ``copy --to`` does."""
+    if is_pg(db_path):
+        from cpft_tracker.store.copying import copy_plan
+
+        source, target = Store.open(built_plan, readonly=True), Store.open(db_path, create=True)
+        copy_plan(source, target)
+        source.close()
+        target.close()
+    else:
+        src, dst = sqlite3.connect(built_plan), sqlite3.connect(db_path)
+        src.backup(dst)
+        src.close()
+        dst.close()
     store = Store.open(db_path)
     yield store
     store.close()
@@ -254,6 +264,9 @@ def _copy_into_the_first_schema(source: Path, target: Path) -> None:
     raw.close()
 
 
+@pytest.mark.sqlite_only(
+    reason="an SQLite file of the first schema, and SQLite's query plan for the figures"
+)
 def test_a_database_from_the_first_schema_gets_the_progress_index(plan: Store) -> None:
     """A plan written by the first version (schema 1) is upgraded on opening: the index
     the figures are counted from is added (m002, replaced by m003's with the review state

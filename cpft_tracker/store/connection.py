@@ -118,6 +118,8 @@ class StoreConnection:
         DatabaseProblem for a file that is not SQLite, is damaged, read-only for a
         write, or was written by a newer version of cpft-tracker.
         """
+        if isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
+            path = resolve_db_path(path)  # a URL given as text, as on the command line
         if is_postgres(path):
             return cls._open_postgres(path, create=create, readonly=readonly)
         path = Path(path)

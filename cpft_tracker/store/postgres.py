@@ -11,6 +11,7 @@ phrases into PostgreSQL's (the dialect's constants are matched by name, not gues
   alphabet), so the columns declared ``COLLATE NOCASE`` keep their meaning as they are;
 - ``x IN (SELECT value FROM json_each(?))`` (``in_list``) -> ``json_array_elements_text``;
 - ``FIRST_CHANGES_AFTER`` (SQLite's bare column beside ``min()``) -> ``DISTINCT ON``;
+- ``instr(x, part)`` -> ``strpos(x, part)`` (both 1-based, 0 when absent);
 - ``casefold(x)`` is a SQL function made by the migration (``lower``, Unicode-aware);
 - an INSERT into a table with an ``id`` gets ``RETURNING id`` (``cursor.lastrowid``).
 
@@ -214,11 +215,28 @@ def trigger_sql(conn: Any) -> dict[str, str]:
     return found
 
 
-# check's two SQLite PRAGMAs: PostgreSQL keeps its pages and foreign keys itself (a foreign
-# key cannot be switched off short of a superuser disabling triggers), so they read "ok".
+# check's two SQLite PRAGMAs. PostgreSQL keeps its pages itself ("ok"). Its foreign keys hold
+# unless a superuser switched triggers off (session_replication_role = replica): like SQLite's
+# foreign_key_check, one row (the table's name first) for each row that points at nothing,
+# every foreign key of the plan's schema asked in turn (query_to_xml runs each count).
+# ``%%`` because psycopg reads ``%`` as a placeholder.
+FOREIGN_KEY_CHECK = (
+    "SELECT t.tbl, NULL, t.parent, NULL FROM ("
+    " SELECT c.conrelid::regclass::text AS tbl, c.confrelid::regclass::text AS parent,"
+    " (xpath('/row/n/text()', query_to_xml(format("
+    "'SELECT count(*) AS n FROM %%s ch WHERE ch.%%I IS NOT NULL AND NOT EXISTS"
+    " (SELECT 1 FROM %%s p WHERE p.%%I = ch.%%I)',"
+    " c.conrelid::regclass, a.attname, c.confrelid::regclass, pa.attname, a.attname),"
+    " false, true, '')))[1]::text::int AS n"
+    " FROM pg_constraint c"
+    " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+    " JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1]"
+    " WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace"
+    ") t, generate_series(1, t.n) ORDER BY 1"
+)
 _PRAGMAS = {
     "PRAGMA integrity_check(20)": "SELECT 'ok'",
-    "PRAGMA foreign_key_check": "SELECT 1 WHERE false",
+    "PRAGMA foreign_key_check": FOREIGN_KEY_CHECK,
 }
 
 _FIRST_CHANGES_AFTER_PG = (
@@ -226,6 +244,7 @@ _FIRST_CHANGES_AFTER_PG = (
     f" WHERE {sq.HAPPENED_AFTER} AND action_id IS NOT NULL ORDER BY action_id, field, id"
 )
 
+_INSTR = re.compile(r"\binstr\(")
 _IN_LIST = re.compile(r"([\w.]+) IN \(SELECT value FROM json_each\(\?\)\)")
 _IN_NOCASE = re.compile(r"([\w.]+) IN \(([^()]*)\) COLLATE NOCASE")
 _INSERT_WITH_ID = re.compile(r"^\s*INSERT INTO (reports|owners|actions|reminders)\b", re.I)
@@ -245,6 +264,7 @@ def translate(sql: str) -> str:
     sql = sql.replace(sq.FIRST_CHANGES_AFTER, _FIRST_CHANGES_AFTER_PG)
     sql = sql.replace(sq.TRIGGERS_SQL, TRIGGERS_SQL)
     sql = sql.replace(" NOT INDEXED", "")
+    sql = _INSTR.sub("strpos(", sql)  # list --search: SQLite's instr(text, part) is strpos
     sql = _IN_LIST.sub(_in_list, sql)
     sql = _IN_NOCASE.sub(r"\1 COLLATE nocase IN (\2)", sql)
     sql = sql.replace(
