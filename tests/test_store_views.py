@@ -297,3 +297,52 @@ def test_a_limited_view_gives_the_first_actions_in_plan_order(plan: Store) -> No
     assert not plan_actions(plan, overdue, limit=0)
     counted = summarise(first, today=dt.date(2026, 4, 1), window=14)
     assert counted == summarise(every[:3], today=dt.date(2026, 4, 1), window=14)
+
+
+def test_a_limited_overdue_list_walks_the_plan_order_index_and_stops(plan: Store) -> None:
+    """``list --overdue --limit 50`` (m008): SQLite walks ``actions_plan_order`` in plan order
+    and stops at the Nth match, sorting nothing; the rows are the first N of the plan order
+    (report, place in the report, id) that a user sees without the limit."""
+    today = "2027-01-01"
+    overdue = Filters(overdue_on=today)
+    every = list(plan.iter_plan(overdue))
+    assert len(every) > 5
+    assert [r["id"] for r in every] == [
+        r["id"] for r in sorted(every, key=lambda r: (r["report_id"], r["position"], r["id"]))
+    ]
+    ran: list[str] = []
+    plan.conn.set_trace_callback(ran.append)
+    try:
+        first = list(plan.iter_plan(overdue, limit=5))
+    finally:
+        plan.conn.set_trace_callback(None)
+    assert first == every[:5]
+    rows_sql = [s for s in ran if "a.id IN (SELECT" in s]
+    assert len(rows_sql) == 1
+    steps = [str(r[3]) for r in plan.conn.execute(f"EXPLAIN QUERY PLAN {rows_sql[0]}")]
+    # the ids: a walk of the index in plan order, no overdue action looked up by due date;
+    # the one sort left is of the N rows picked
+    assert "SCAN a USING INDEX actions_plan_order" in steps, steps
+    assert not any("actions_due" in step for step in steps), steps
+    assert sum("TEMP B-TREE" in step for step in steps) <= 1, steps
+
+
+def test_a_database_without_the_plan_order_index_gets_it_on_opening(plan: Store) -> None:
+    """A plan written before m008 is upgraded when opened: the index is added, the
+    migration recorded, and the limited list shows the same actions as before."""
+    overdue = Filters(overdue_on="2027-01-01")
+    before = list(plan.iter_plan(overdue, limit=7))
+    plan.conn.execute("DROP INDEX actions_plan_order")
+    plan.conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_plan_order'")
+    plan.close()
+    again = Store.open(plan.path)
+    try:
+        assert again.applied_migrations()[-1] == "m008_plan_order"
+        assert again.schema_version == SCHEMA_VERSION
+        names = {
+            r[0] for r in again.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        assert "actions_plan_order" in names
+        assert list(again.iter_plan(overdue, limit=7)) == before
+    finally:
+        again.close()

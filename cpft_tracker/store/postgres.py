@@ -178,6 +178,7 @@ PG_MIGRATIONS: list[tuple[str, list[str]]] = [
     ("m005_chain", _pg_list(sq.M005_CHAIN)),
     ("m007_reminder_claims", _pg_list(sq.M007_REMINDER_CLAIMS)),
     ("m006_team", ["ALTER TABLE events ADD COLUMN occurred_on TEXT"]),
+    ("m008_plan_order", _pg_list(sq.M008_PLAN_ORDER)),
 ]
 
 MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS _cpft_migrations (
