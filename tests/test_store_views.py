@@ -14,10 +14,11 @@ import random
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from cpft_tracker.asof import actions_as_of, filter_actions, plan_actions
+from cpft_tracker.asof import actions_as_of, cutoff_utc, filter_actions, plan_actions
 from cpft_tracker.errors import RuleBroken
 from cpft_tracker.models import RAGS, STATUSES
 from cpft_tracker.progress import summarise
@@ -346,3 +347,48 @@ def test_a_database_without_the_plan_order_index_gets_it_on_opening(plan: Store)
         assert list(again.iter_plan(overdue, limit=7)) == before
     finally:
         again.close()
+
+
+def _latest_updates_step_by_step(store: Store, cutoff: str | None) -> dict[int, dict[str, Any]]:
+    """The reference: walk every event oldest first, keeping each action's newest picks."""
+    picks: dict[int, dict[str, Any]] = {}
+    for row in store.conn.execute(
+        "SELECT id, action_id, at, by, field, old, new, note, occurred_on FROM events ORDER BY id"
+    ):
+        event = dict(row)
+        action_id = event.pop("action_id")
+        if action_id is None or event["field"] not in ("note", "status"):
+            continue
+        if cutoff is not None and event["at"] >= cutoff:
+            continue
+        mine = picks.setdefault(action_id, {"latest": None, "blocked": None, "noted": None})
+        mine["latest"] = event
+        if event["field"] == "status" and event["new"] == "blocked":
+            mine["blocked"] = event
+        if event["field"] == "note" or event["note"] is not None:
+            mine["noted"] = event
+    return picks
+
+
+@pytest.mark.parametrize("block", [3, 2048])
+def test_latest_updates_read_in_blocks_equal_walking_every_event(
+    plan: Store, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """The board paper's latest update per action, read a block of ids at a time (so a big
+    plan's page never holds every action's events), is what walking the trail gives: in
+    plan order, backwards and at random, now and before past cut-offs; an action with no
+    update is absent."""
+    from cpft_tracker.store import reads
+
+    monkeypatch.setattr(reads, "UPDATES_BLOCK", block)
+    ids = [r["id"] for r in plan.iter_plan(Filters(include_retired=True), columns=["id"])]
+    rnd = random.Random(block)
+    for cutoff in [None, *(cutoff_utc(day) for day in DAYS[::3])]:
+        want = _latest_updates_step_by_step(plan, cutoff)
+        assert want  # the random plan has updates before every cut-off taken
+        got = plan.latest_updates(cutoff)
+        assert len(got) == len(want) and set(got) == set(want)
+        for order in (ids, ids[::-1], rnd.sample(ids, len(ids))):
+            fresh = plan.latest_updates(cutoff)
+            assert {i: fresh.get(i) for i in order} == {i: want.get(i) for i in order}
+        assert got.get(-1) is None and got.get(max(ids) + 1) is None
