@@ -408,3 +408,28 @@ def test_fast_progress_screen_draws_without_rich_tables(monkeypatch: pytest.Monk
         # people's text, never read as markup or emoji codes, and never cut (wrapped)
         assert "Medical Director" in text and "[interim] :fire:" in text
         assert "…" not in text
+
+
+@pytest.mark.parametrize("colour", [False, True])
+@pytest.mark.parametrize("columns", [40, 120])
+def test_action_list_written_in_blocks_is_the_same_as_at_once(
+    colour: bool, columns: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list is written a block of lines at a time (memory at 100,000 actions): on a
+    pipe and in colour, wide and narrow (titles below), the bytes are those of one write."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    if colour:
+        monkeypatch.setenv("FORCE_COLOR", "1")
+    else:
+        monkeypatch.delenv("FORCE_COLOR", raising=False)
+    today = dt.date(2026, 3, 31)
+    actions = [
+        {**a, "ref": f"{a['ref']}-{n}"} for n in range(7) for a in _actions()
+    ]  # 7 copies: many blocks of 3 lines, a row's wrapped lines across a block's end
+    monkeypatch.setattr(render, "ACTION_LINES_AT_ONCE", 10**9)
+    at_once = _drawn_list(actions, today)
+    monkeypatch.setattr(render, "ACTION_LINES_AT_ONCE", 3)
+    assert _drawn_list(actions, today) == at_once
+    assert ("\x1b[" in at_once) is colour
+    assert at_once.count("CPFT-04-") == 7
