@@ -270,7 +270,8 @@ def test_a_database_from_the_first_schema_gets_the_progress_index(plan: Store) -
         indexes = {
             r[0] for r in old.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
         }
-        assert "actions_review_figures" in indexes and "actions_figures" not in indexes
+        assert "actions_tracked_figures" in indexes and "actions_figures" not in indexes
+        assert "actions_review_figures" not in indexes
         assert {r["review"] for r in old.actions()} == {"accepted"}
         assert summarise(plan_actions(old), today=DAYS[-1], window=14) == before
         plan_sql = " ".join(
@@ -281,7 +282,7 @@ def test_a_database_from_the_first_schema_gets_the_progress_index(plan: Store) -
                 " GROUP BY quality_statement, status, owner_id, retired"
             )
         )
-        assert "COVERING INDEX actions_review_figures" in plan_sql, plan_sql
+        assert "COVERING INDEX actions_tracked_figures (review=?)" in plan_sql, plan_sql
         assert "TEMP B-TREE" not in plan_sql
     finally:
         old.close()
