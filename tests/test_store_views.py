@@ -393,3 +393,25 @@ def test_latest_updates_read_in_blocks_equal_walking_every_event(
             fresh = plan.latest_updates(cutoff)
             assert {i: fresh.get(i) for i in order} == {i: want.get(i) for i in order}
         assert got.get(-1) is None and got.get(max(ids) + 1) is None
+
+
+def test_whether_anything_is_overdue_is_asked_once_and_read_from_the_due_index(
+    plan: Store,
+) -> None:
+    """``list --overdue`` asks whether there is anything to show before drawing: that is
+    one query however often the view is asked (one snapshot, one answer), and it is
+    answered from the due-date index alone (m010), never the action rows."""
+    overdue = Filters(overdue_on="2027-01-01")
+    ran: list[str] = []
+    plan.conn.set_trace_callback(ran.append)
+    try:
+        view = plan_actions(plan, overdue)
+        answers = [bool(view), bool(view), bool(view)]
+    finally:
+        plan.conn.set_trace_callback(None)
+    assert answers == [True] * 3
+    asked = [s for s in ran if "EXISTS" in s]
+    assert len(asked) == 1
+    steps = " | ".join(str(r[3]) for r in plan.conn.execute(f"EXPLAIN QUERY PLAN {asked[0]}"))
+    assert "COVERING INDEX actions_due" in steps, steps
+    assert not plan_actions(plan, Filters(overdue_on="2000-01-01"))
