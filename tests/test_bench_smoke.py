@@ -417,8 +417,9 @@ def test_fast_progress_screen_draws_without_rich_tables(monkeypatch: pytest.Monk
 def test_action_list_written_in_blocks_is_the_same_as_at_once(
     colour: bool, columns: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The list is written a block of lines at a time (memory at 100,000 actions): on a
-    pipe and in colour, wide and narrow (titles below), the bytes are those of one write."""
+    """The list is written a block of lines at a time (memory at 100,000 actions), and past
+    ``ACTION_ROWS_HELD`` rows they wait in a temporary file for the layout: on a pipe and in
+    colour, wide and narrow (titles below), the bytes are those of one write from memory."""
     monkeypatch.setenv("COLUMNS", str(columns))
     monkeypatch.delenv("NO_COLOR", raising=False)
     if colour:
@@ -433,6 +434,13 @@ def test_action_list_written_in_blocks_is_the_same_as_at_once(
     at_once = _drawn_list(actions, today)
     monkeypatch.setattr(render, "ACTION_LINES_AT_ONCE", 3)
     assert _drawn_list(actions, today) == at_once
+    # and with the rows waiting in a temporary file, a few at a time, for the layout
+    monkeypatch.setattr(render, "ACTION_ROWS_HELD", 4)
+    assert _drawn_list(actions, today) == at_once
+    monkeypatch.setattr(render, "ACTION_ROWS_HELD", 10**9)
+    wide_at_once = _drawn_list(actions, today, wide=True)
+    monkeypatch.setattr(render, "ACTION_ROWS_HELD", 4)
+    assert _drawn_list(actions, today, wide=True) == wide_at_once
     assert ("\x1b[" in at_once) is colour
     assert at_once.count("CPFT-04-") == 7
 
