@@ -168,6 +168,7 @@ class PlanRows(list[dict[str, Any]]):
         self.cutoff = cutoff_utc(as_of) if as_of is not None else None
         self.columns = None if columns is None else list(columns)
         self._len: int | None = None
+        self._any: bool | None = None  # truth, asked once: one snapshot, one answer
         store.read_snapshot()
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -194,7 +195,9 @@ class PlanRows(list[dict[str, Any]]):
             return self._len > 0
         if self.limit is not None and self.limit <= 0:
             return False
-        return self.store.any_plan(self.filters, cutoff=self.cutoff)
+        if self._any is None:
+            self._any = self.store.any_plan(self.filters, cutoff=self.cutoff)
+        return self._any
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, list | tuple):

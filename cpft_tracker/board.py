@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -122,30 +122,116 @@ def sections(
     return [(n or NO_STATEMENT, groups[n]) for n in names], retired
 
 
+# How many drawn rows a board page holds in memory; past that they go to a temporary file
+# (``_DrawnRows``) and are read back in board order: at 100,000 actions the drawn HTML rows
+# alone were ~60 MB (bench/NOTES.md, issue 10).
+SPILL_AFTER = 5_000
+
+
+def _section_key(name: str | None, order: Mapping[str, int]) -> tuple[int, int, str]:
+    """Where a quality statement's section goes: CQC order, other names after, unlinked last."""
+    return (int(name is None), order.get(name or "", len(order)), name or "")
+
+
+class _DrawnRows:
+    """Drawn rows with their board-order keys, in a private temporary SQLite file.
+
+    SQLite keeps a small page cache and sorts on disk, so the page holds a few MB however
+    many rows there are. Its text order is Python's (UTF-8 bytes compare as code points do),
+    so the rows come back in exactly the order ``sorted`` gives them.
+    """
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        # "" = a temporary database in a file of its own, deleted when it is closed
+        self.conn = sqlite3.connect("", isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = OFF")
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.conn.execute(
+            "CREATE TABLE drawn (none INTEGER, ord INTEGER, name TEXT, late INTEGER,"
+            " rank INTEGER, due TEXT, idx INTEGER, item BLOB)"
+        )
+        self.conn.execute("BEGIN")
+
+    def add(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Rows of (section key, board-order key, drawn item), the item pickled."""
+        import pickle
+
+        self.conn.executemany(
+            "INSERT INTO drawn VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (*section, *key, pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+                for section, key, item in rows
+            ),
+        )
+
+    def done(self) -> None:
+        """Everything is in: index it in board order."""
+        self.conn.execute("COMMIT")
+        self.conn.execute(
+            "CREATE INDEX board_order ON drawn (none, ord, name, late, rank, due, idx)"
+        )
+
+    def items(self, section: tuple[int, int, str]) -> Iterator[Any]:
+        """The drawn items of one section, in board order."""
+        import pickle
+
+        cur = self.conn.execute(
+            "SELECT item FROM drawn WHERE none = ? AND ord = ? AND name = ?"
+            " ORDER BY late, rank, due, idx",
+            section,
+        )
+        for (item,) in cur:
+            yield pickle.loads(item)  # noqa: S301 - our own pickles, written above
+
+
+class _SpilledSection(Collection[T]):
+    """One section's drawn rows, read from ``_DrawnRows`` each time it is iterated."""
+
+    def __init__(self, drawn: _DrawnRows, section: tuple[int, int, str], count: int) -> None:
+        self._drawn, self._section, self._count = drawn, section, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[T]:
+        return self._drawn.items(self._section)
+
+    def __contains__(self, item: object) -> bool:
+        return any(item == mine for mine in self)
+
+
 def board_sections(
     rows: Iterable[Mapping[str, Any]],
     today: dt.date,
     window: int,
     draw: Callable[[Mapping[str, Any]], T],
     draw_retired: Callable[[Mapping[str, Any]], R],
-) -> tuple[list[tuple[str, int, list[T]]], list[R]]:
+) -> tuple[list[tuple[str, int, Collection[T]]], list[R]]:
     """:func:`sections` and :func:`board_order` in one pass, keeping only what the page needs.
 
     Each row is drawn as it comes from the cursor (``draw``: a tracked action's table row,
     ``draw_retired``: a retired one's) and only the drawing is kept, with its place in board
     order; returns (name, complete, drawn rows in board order) per section in CQC order,
     and the retired rows in plan order. Memory (issue 10): the page no longer holds every
-    action row (468 MB at 100,000 actions for the HTML report). Same order as
-    ``sections`` + ``board_order`` (tested).
+    action row (468 MB at 100,000 actions for the HTML report), and past ``SPILL_AFTER``
+    rows the drawings wait in a temporary file, read back section by section. Same order
+    as ``sections`` + ``board_order`` (tested, held and spilled).
     """
-    groups: dict[str | None, list[tuple[tuple[int, int, str, int], T]]] = {}
-    done: dict[str | None, int] = {}
+    order = {name: i for i, name in enumerate(NAMES)}
+    held: list[tuple[tuple[int, int, str], tuple[int, int, str, int], T]] = []
+    drawn: _DrawnRows | None = None
+    counts: dict[tuple[int, int, str], int] = {}
+    names: dict[tuple[int, int, str], str | None] = {}
+    done: dict[tuple[int, int, str], int] = {}
     retired: list[R] = []
     for index, r in enumerate(rows):
         if r.get("retired"):
             retired.append(draw_retired(r))
             continue
         name = r.get("quality_statement")
+        section = _section_key(name, order)
         late = is_overdue(r, today)
         key = (
             0 if late else 1,
@@ -153,17 +239,32 @@ def board_sections(
             (r.get("due") or "9999-12-31") if late else "",
             index,
         )
-        groups.setdefault(name, []).append((key, draw(r)))
+        held.append((section, key, draw(r)))
+        names.setdefault(section, name)
+        counts[section] = counts.get(section, 0) + 1
         if r["status"] == "complete":
-            done[name] = done.get(name, 0) + 1
-    order = {name: i for i, name in enumerate(NAMES)}
-    names = sorted(groups, key=lambda n: (n is None, order.get(n or "", len(order)), n or ""))
-    out = []
-    for n in names:
-        items = groups.pop(n)
-        items.sort(key=itemgetter(0))
-        out.append((n or NO_STATEMENT, done.get(n, 0), [drawn for _, drawn in items]))
-        del items
+            done[section] = done.get(section, 0) + 1
+        if len(held) > SPILL_AFTER:
+            if drawn is None:
+                drawn = _DrawnRows()
+            drawn.add(held)
+            held = []
+    out: list[tuple[str, int, Collection[T]]] = []
+    if drawn is not None:
+        drawn.add(held)
+        del held
+        drawn.done()
+        for section in sorted(counts):
+            items: Collection[T] = _SpilledSection(drawn, section, counts[section])
+            out.append((names[section] or NO_STATEMENT, done.get(section, 0), items))
+        return out, retired
+    held.sort(key=itemgetter(0, 1))
+    at = 0
+    for section in sorted(counts):
+        end = at + counts[section]
+        kept = [item for _, _, item in held[at:end]]
+        out.append((names[section] or NO_STATEMENT, done.get(section, 0), kept))
+        at = end
     return out, retired
 
 

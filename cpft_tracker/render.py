@@ -507,6 +507,13 @@ def action_layout(rows: Sequence[Sequence[Any]], width: int, *, wide: bool = Fal
     ref_w = max([3] + [_cell_len(r[0]) for r in rows])
     owner_nat = max([5] + [_cell_len(r[4]) for r in rows])
     title_nat = max([5] + [_cell_len(r[5]) for r in rows])
+    return _layout_of(ref_w, owner_nat, title_nat, width, wide=wide)
+
+
+def _layout_of(
+    ref_w: int, owner_nat: int, title_nat: int, width: int, *, wide: bool
+) -> ActionLayout:
+    """:func:`action_layout` from the widest ref, owner and title (at least 3, 5 and 5)."""
     short = (ref_w, 7, 11, 10)
     fixed = sum(short) + 2 * len(short)  # the four short columns, each with the gap after it
     if wide:
@@ -561,7 +568,9 @@ def print_actions_table(
     per action, however long.
     """
     out = console()
-    rows = []
+    rows: list[tuple[Any, ...]] = []
+    spill: Any = None  # past ACTION_ROWS_HELD rows, batches of them wait in a temporary file
+    widest = [3, 5, 5]  # ref, owner, title
     for a in actions:
         a = visible_values(a)  # people's text shown, never obeyed by the terminal
         title = a["title"]
@@ -583,8 +592,49 @@ def print_actions_table(
                 rating,
             )
         )
-    layout = action_layout(rows, out.width, wide=wide)
-    _print_action_rows(out, rows, layout, wide=wide)
+        if len(rows) >= ACTION_ROWS_HELD:
+            spill = _spill_rows(rows, spill, widest)
+            rows = []
+    if spill is None:
+        layout = action_layout(rows, out.width, wide=wide)
+        _print_action_rows(out, rows, layout, wide=wide)
+        return
+    spill = _spill_rows(rows, spill, widest)
+    del rows
+    layout = _layout_of(widest[0], widest[1], widest[2], out.width, wide=wide)
+    _print_action_rows(out, _spilled_rows(spill), layout, wide=wide)
+
+
+# How many rows of the action list are held before they wait in a temporary file (memory,
+# issue 10: at 1,000,000 actions the 218,700 overdue rows held for the layout were ~120 MB).
+ACTION_ROWS_HELD = 5_000
+
+
+def _spill_rows(rows: list[tuple[Any, ...]], spill: Any, widest: list[int]) -> Any:
+    """Write a batch of rows to the temporary file (made on first use), noting the widest cells."""
+    import pickle
+    import tempfile
+
+    if spill is None:
+        spill = tempfile.TemporaryFile()
+    for i, column in enumerate((0, 4, 5)):
+        widest[i] = max([widest[i]] + [_cell_len(r[column]) for r in rows])
+    pickle.dump(rows, spill, pickle.HIGHEST_PROTOCOL)
+    return spill
+
+
+def _spilled_rows(spill: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows written by :func:`_spill_rows`, in order, a batch at a time; the file is closed after."""
+    import pickle
+
+    with spill:
+        spill.seek(0)
+        while True:
+            try:
+                batch = pickle.load(spill)  # noqa: S301 - our own file, written above
+            except EOFError:
+                return
+            yield from batch
 
 
 # Characters one terminal cell wide (ASCII, Latin, Greek, Cyrillic, general punctuation such
@@ -629,7 +679,7 @@ def escape_markup(text: str) -> str:
 
 
 def _print_action_rows(
-    out: Console, rows: Sequence[tuple[Any, ...]], layout: ActionLayout, *, wide: bool
+    out: Console, rows: Iterable[tuple[Any, ...]], layout: ActionLayout, *, wide: bool
 ) -> None:
     """Draw the action list line by line in ``layout``.
 
@@ -656,6 +706,24 @@ def _print_action_rows(
     styled = out.color_system is not None
     spans: list[Any] = []
     offset = 0
+
+    def flush() -> None:
+        """Write the lines drawn so far and start afresh (memory, issue 10: at 100,000
+        actions one Text of every overdue line with its spans peaked at 118 MB). Each block
+        ends with a newline, so the blocks together are the bytes one Text of every line
+        gave."""
+        nonlocal lines, spans, offset
+        if not lines:
+            return
+        if not styled:
+            write_stdout("\n".join(lines) + "\n")
+        else:
+            out.print(
+                Text("\n".join(lines), spans=spans, no_wrap=True, overflow="ignore"),
+                soft_wrap=True,
+            )
+        lines, spans, offset = [], [], 0
+
     if styled:
         for line in lines:
             spans.append(Span(offset, offset + len(line), "bold"))
@@ -682,13 +750,13 @@ def _print_action_rows(
         for line in block:
             offset += len(line) + 1
         lines += block
-    if not styled:
-        write_stdout("\n".join(lines) + "\n")
-        return
-    out.print(
-        Text("\n".join(lines), spans=spans, no_wrap=True, overflow="ignore"),
-        soft_wrap=True,
-    )
+        if len(lines) >= ACTION_LINES_AT_ONCE:
+            flush()
+    flush()
+
+
+# How many lines of the action list are drawn before they are written (print_actions_table).
+ACTION_LINES_AT_ONCE = 2000
 
 
 # One line of a screen: (text, rich style or None) pieces.
@@ -719,7 +787,7 @@ def print_progress(
     """
     from cpft_tracker.models import RAGS
 
-    out = _console_for(wide)
+    out: Any = _pipe_screen(wide) or _console_for(wide)
     width = out.width
     pct = figures["percent_complete"]
     brag: _Line = [("BRAG      ", None)]
@@ -1286,6 +1354,59 @@ def print_progress_rich(
         out.print(Text(PROGRESS_KEY, style="dim"))
     if since is not None:
         print_since(since, width=out.width, wide=wide)
+
+
+class _PipeScreen:
+    """Stdout as rich's Console sees it when it is not a terminal: a width and no colour.
+
+    Made without importing rich (~25 ms of ``progress`` on a pipe, issue 10); the rare line
+    that must wrap is printed by a real console of the same width.
+    """
+
+    color_system = None
+
+    def __init__(self, width: int, wide: bool) -> None:
+        self.width = width
+        self._wide = wide
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        real = _console_for(self._wide)
+        real.width = self.width
+        real.print(*objects, **options)
+
+
+def _pipe_screen(wide: bool) -> _PipeScreen | None:
+    """Stdout's width as rich's Console works it out (``Console.size``: COLUMNS, else the
+    first of stdin, stdout and stderr that is a terminal, else 80), when stdout is not a
+    terminal and nothing asks for one (FORCE_COLOR, TTY_COMPATIBLE, Jupyter, IDLE); None
+    otherwise, and rich's Console decides (``tests/test_bench_smoke.py`` compares the two)."""
+    import builtins
+
+    env = os.environ
+    if sys.platform == "win32" or hasattr(builtins, "get_ipython"):
+        return None
+    if any(key in env for key in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")):
+        return None
+    if getattr(sys.stdin, "__module__", "").startswith("idlelib"):
+        return None
+    try:
+        if sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    if wide:
+        return _PipeScreen(100_000, wide)
+    columns = env.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return _PipeScreen(int(columns), wide)
+    width = None
+    for fd in (0, 1, 2):
+        try:
+            width, _ = os.get_terminal_size(fd)
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    return _PipeScreen(width or 80, wide)
 
 
 def _console_for(wide: bool) -> Console:

@@ -12,6 +12,8 @@ import datetime as dt
 import importlib.util
 import io
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -408,3 +410,96 @@ def test_fast_progress_screen_draws_without_rich_tables(monkeypatch: pytest.Monk
         # people's text, never read as markup or emoji codes, and never cut (wrapped)
         assert "Medical Director" in text and "[interim] :fire:" in text
         assert "…" not in text
+
+
+@pytest.mark.parametrize("colour", [False, True])
+@pytest.mark.parametrize("columns", [40, 120])
+def test_action_list_written_in_blocks_is_the_same_as_at_once(
+    colour: bool, columns: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list is written a block of lines at a time (memory at 100,000 actions), and past
+    ``ACTION_ROWS_HELD`` rows they wait in a temporary file for the layout: on a pipe and in
+    colour, wide and narrow (titles below), the bytes are those of one write from memory."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    if colour:
+        monkeypatch.setenv("FORCE_COLOR", "1")
+    else:
+        monkeypatch.delenv("FORCE_COLOR", raising=False)
+    today = dt.date(2026, 3, 31)
+    actions = [
+        {**a, "ref": f"{a['ref']}-{n}"} for n in range(7) for a in _actions()
+    ]  # 7 copies: many blocks of 3 lines, a row's wrapped lines across a block's end
+    monkeypatch.setattr(render, "ACTION_LINES_AT_ONCE", 10**9)
+    at_once = _drawn_list(actions, today)
+    monkeypatch.setattr(render, "ACTION_LINES_AT_ONCE", 3)
+    assert _drawn_list(actions, today) == at_once
+    # and with the rows waiting in a temporary file, a few at a time, for the layout
+    monkeypatch.setattr(render, "ACTION_ROWS_HELD", 4)
+    assert _drawn_list(actions, today) == at_once
+    monkeypatch.setattr(render, "ACTION_ROWS_HELD", 10**9)
+    wide_at_once = _drawn_list(actions, today, wide=True)
+    monkeypatch.setattr(render, "ACTION_ROWS_HELD", 4)
+    assert _drawn_list(actions, today, wide=True) == wide_at_once
+    assert ("\x1b[" in at_once) is colour
+    assert at_once.count("CPFT-04-") == 7
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"COLUMNS": "133"},
+        {"COLUMNS": "0"},
+        {"COLUMNS": "wide"},
+        {"COLUMNS": "90", "LINES": "40"},
+        {"TERM": "dumb"},
+        {"NO_COLOR": "1"},
+        {"FORCE_COLOR": "1"},
+        {"FORCE_COLOR": ""},
+        {"TTY_COMPATIBLE": "1"},
+        {"TTY_COMPATIBLE": "0"},
+        {"TTY_INTERACTIVE": "1"},
+    ],
+)
+@pytest.mark.parametrize("wide", [False, True])
+def test_progress_on_a_pipe_sees_stdout_as_rich_does(
+    env: dict[str, str], wide: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``progress`` on a pipe works out the width without importing rich: the same width
+    rich's Console gives, and only where rich would draw no colour; anything that asks for a
+    terminal (FORCE_COLOR, TTY_COMPATIBLE, ...) is left to rich."""
+    for key in ("COLUMNS", "LINES", "TERM", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.delenv("TTY_INTERACTIVE", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with contextlib.redirect_stdout(io.StringIO()):
+        screen = render._pipe_screen(wide)
+        real = render._console_for(wide)
+        if screen is not None:
+            assert real.color_system is None
+            assert screen.width == real.width
+    asks = {"FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"} & set(env)
+    assert (screen is None) == bool(asks)
+
+
+def test_progress_on_a_pipe_does_not_import_rich(tmp_path: Path) -> None:
+    """The progress screen on a pipe is drawn without rich's console (start-up, issue 10)."""
+    script = (
+        "import sys, datetime as dt\n"
+        "from cpft_tracker import render\n"
+        "from cpft_tracker.progress import summarise\n"
+        "rows = [{'status': 'blocked', 'due': '2026-01-01', 'owner': 'A', 'retired': None,"
+        " 'quality_statement': None}]\n"
+        "figures = summarise(rows, today=dt.date(2026, 3, 31), window=14)\n"
+        "render.print_progress(figures, position='p', groupings=['owner', 'status'])\n"
+        "assert 'rich.console' not in sys.modules, 'rich imported'\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    env["COLUMNS"] = "100"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Red 1" in done.stdout and "\x1b[" not in done.stdout

@@ -792,12 +792,21 @@ def test_xlsx_to_a_pipe_is_the_file_and_to_a_terminal_is_refused(
     )
 
 
-def test_one_pass_sections_keep_the_order_of_sections_and_board_order() -> None:
+@pytest.mark.parametrize("spill_after", [None, 0, 7])
+def test_one_pass_sections_keep_the_order_of_sections_and_board_order(
+    spill_after: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The streamed board (issue 10) reads each row once and keeps only its drawing: the
-    sections, their counts and the row order are those of ``sections`` + ``board_order``."""
+    sections, their counts and the row order are those of ``sections`` + ``board_order``,
+    whether the drawings are held or wait in a temporary file (``SPILL_AFTER``), and each
+    section can be read more than once."""
     import random
 
+    from cpft_tracker import board as b
     from cpft_tracker.board import board_order, board_sections, sections
+
+    if spill_after is not None:
+        monkeypatch.setattr(b, "SPILL_AFTER", spill_after)
     from cpft_tracker.quality_statements import NAMES
 
     rng = random.Random(10)
@@ -809,7 +818,7 @@ def test_one_pass_sections_keep_the_order_of_sections_and_board_order() -> None:
             {
                 "id": i,
                 "ref": f"R-{i:03d}",
-                "quality_statement": rng.choice([None, "Not a CQC name", *NAMES[:6]]),
+                "quality_statement": rng.choice([None, "", "Not a CQC name", "Zoë", *NAMES[:6]]),
                 "status": rng.choice(["open", "in-progress", "blocked", "complete"]),
                 "due": due,
                 "owner": rng.choice([None, "Alice", "Bob"]),
@@ -830,14 +839,19 @@ def test_one_pass_sections_keep_the_order_of_sections_and_board_order() -> None:
         return str(r["ref"])
 
     got, got_retired = board_sections(iter(rows), today, 14, ref, ref)
-    assert got == expected
+    assert [(name, done, list(items)) for name, done, items in got] == expected
+    assert [len(items) for _, _, items in got] == [len(refs) for _, _, refs in expected]
+    assert [list(items) for _, _, items in got] == [refs for _, _, refs in expected]  # again
     assert got_retired == [r["ref"] for r in retired]
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html"])
-def test_board_pages_are_the_same_from_a_one_shot_stream(board: Store, fmt: str) -> None:
+def test_board_pages_are_the_same_from_a_one_shot_stream(
+    board: Store, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The page drawn from rows read once (a generator, as from the cursor) is byte for byte
-    the page drawn from a list, and the chunks joined are the whole page."""
+    the page drawn from a list, and the chunks joined are the whole page; the same again
+    when the drawn rows wait in a temporary file (as past ``SPILL_AFTER`` rows)."""
     from cpft_tracker import board as b
     from cpft_tracker.asof import plan_actions
     from cpft_tracker.progress import summarise
@@ -859,3 +873,5 @@ def test_board_pages_are_the_same_from_a_one_shot_stream(board: Store, fmt: str)
     assert "".join(chunks(iter(rows), figures, **kw)) == whole
     assert make(iter(rows), figures, **kw) == whole
     assert rows and all(r["ref"] in whole for r in rows if not r.get("retired"))
+    monkeypatch.setattr(b, "SPILL_AFTER", 1)
+    assert "".join(chunks(iter(rows), figures, **kw)) == whole

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from cpft_tracker.cli import app
 from cpft_tracker.extract import looks_like_cqc_report

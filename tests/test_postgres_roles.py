@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from cpft_tracker.errors import DatabaseProblem
 from cpft_tracker.store import Store, connection, postgres

@@ -14,10 +14,11 @@ import random
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from cpft_tracker.asof import actions_as_of, filter_actions, plan_actions
+from cpft_tracker.asof import actions_as_of, cutoff_utc, filter_actions, plan_actions
 from cpft_tracker.errors import RuleBroken
 from cpft_tracker.models import RAGS, STATUSES
 from cpft_tracker.progress import summarise
@@ -282,7 +283,8 @@ def test_a_database_from_the_first_schema_gets_the_progress_index(plan: Store) -
         indexes = {
             r[0] for r in old.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
         }
-        assert "actions_review_figures" in indexes and "actions_figures" not in indexes
+        assert "actions_tracked_figures" in indexes and "actions_figures" not in indexes
+        assert "actions_review_figures" not in indexes
         assert {r["review"] for r in old.actions()} == {"accepted"}
         assert summarise(plan_actions(old), today=DAYS[-1], window=14) == before
         plan_sql = " ".join(
@@ -293,7 +295,7 @@ def test_a_database_from_the_first_schema_gets_the_progress_index(plan: Store) -
                 " GROUP BY quality_statement, status, owner_id, retired"
             )
         )
-        assert "COVERING INDEX actions_review_figures" in plan_sql, plan_sql
+        assert "COVERING INDEX actions_tracked_figures (review=?)" in plan_sql, plan_sql
         assert "TEMP B-TREE" not in plan_sql
     finally:
         old.close()
@@ -310,3 +312,119 @@ def test_a_limited_view_gives_the_first_actions_in_plan_order(plan: Store) -> No
     assert not plan_actions(plan, overdue, limit=0)
     counted = summarise(first, today=dt.date(2026, 4, 1), window=14)
     assert counted == summarise(every[:3], today=dt.date(2026, 4, 1), window=14)
+
+
+def test_a_limited_overdue_list_walks_the_plan_order_index_and_stops(plan: Store) -> None:
+    """``list --overdue --limit 50`` (m008): SQLite walks ``actions_plan_order`` in plan order
+    and stops at the Nth match, sorting nothing; the rows are the first N of the plan order
+    (report, place in the report, id) that a user sees without the limit."""
+    today = "2027-01-01"
+    overdue = Filters(overdue_on=today)
+    every = list(plan.iter_plan(overdue))
+    assert len(every) > 5
+    assert [r["id"] for r in every] == [
+        r["id"] for r in sorted(every, key=lambda r: (r["report_id"], r["position"], r["id"]))
+    ]
+    ran: list[str] = []
+    plan.conn.set_trace_callback(ran.append)
+    try:
+        first = list(plan.iter_plan(overdue, limit=5))
+    finally:
+        plan.conn.set_trace_callback(None)
+    assert first == every[:5]
+    rows_sql = [s for s in ran if "a.id IN (SELECT" in s]
+    assert len(rows_sql) == 1
+    steps = [str(r[3]) for r in plan.conn.execute(f"EXPLAIN QUERY PLAN {rows_sql[0]}")]
+    # the ids: a walk of the index in plan order, no overdue action looked up by due date;
+    # the one sort left is of the N rows picked
+    assert "SCAN a USING INDEX actions_plan_order" in steps, steps
+    assert not any("actions_due" in step for step in steps), steps
+    assert sum("TEMP B-TREE" in step for step in steps) <= 1, steps
+
+
+def test_a_database_without_the_plan_order_index_gets_it_on_opening(plan: Store) -> None:
+    """A plan written before m008 is upgraded when opened: the index is added, the
+    migration recorded, and the limited list shows the same actions as before."""
+    overdue = Filters(overdue_on="2027-01-01")
+    before = list(plan.iter_plan(overdue, limit=7))
+    plan.conn.execute("DROP INDEX actions_plan_order")
+    plan.conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_plan_order'")
+    plan.close()
+    again = Store.open(plan.path)
+    try:
+        assert again.applied_migrations()[-1] == "m008_plan_order"
+        assert again.schema_version == SCHEMA_VERSION
+        names = {
+            r[0] for r in again.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        assert "actions_plan_order" in names
+        assert list(again.iter_plan(overdue, limit=7)) == before
+    finally:
+        again.close()
+
+
+def _latest_updates_step_by_step(store: Store, cutoff: str | None) -> dict[int, dict[str, Any]]:
+    """The reference: walk every event oldest first, keeping each action's newest picks."""
+    picks: dict[int, dict[str, Any]] = {}
+    for row in store.conn.execute(
+        "SELECT id, action_id, at, by, field, old, new, note, occurred_on FROM events ORDER BY id"
+    ):
+        event = dict(row)
+        action_id = event.pop("action_id")
+        if action_id is None or event["field"] not in ("note", "status"):
+            continue
+        if cutoff is not None and event["at"] >= cutoff:
+            continue
+        mine = picks.setdefault(action_id, {"latest": None, "blocked": None, "noted": None})
+        mine["latest"] = event
+        if event["field"] == "status" and event["new"] == "blocked":
+            mine["blocked"] = event
+        if event["field"] == "note" or event["note"] is not None:
+            mine["noted"] = event
+    return picks
+
+
+@pytest.mark.parametrize("block", [3, 2048])
+def test_latest_updates_read_in_blocks_equal_walking_every_event(
+    plan: Store, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """The board paper's latest update per action, read a block of ids at a time (so a big
+    plan's page never holds every action's events), is what walking the trail gives: in
+    plan order, backwards and at random, now and before past cut-offs; an action with no
+    update is absent."""
+    from cpft_tracker.store import reads
+
+    monkeypatch.setattr(reads, "UPDATES_BLOCK", block)
+    ids = [r["id"] for r in plan.iter_plan(Filters(include_retired=True), columns=["id"])]
+    rnd = random.Random(block)
+    for cutoff in [None, *(cutoff_utc(day) for day in DAYS[::3])]:
+        want = _latest_updates_step_by_step(plan, cutoff)
+        assert want  # the random plan has updates before every cut-off taken
+        got = plan.latest_updates(cutoff)
+        assert len(got) == len(want) and set(got) == set(want)
+        for order in (ids, ids[::-1], rnd.sample(ids, len(ids))):
+            fresh = plan.latest_updates(cutoff)
+            assert {i: fresh.get(i) for i in order} == {i: want.get(i) for i in order}
+        assert got.get(-1) is None and got.get(max(ids) + 1) is None
+
+
+def test_whether_anything_is_overdue_is_asked_once_and_read_from_the_due_index(
+    plan: Store,
+) -> None:
+    """``list --overdue`` asks whether there is anything to show before drawing: that is
+    one query however often the view is asked (one snapshot, one answer), and it is
+    answered from the due-date index alone (m010), never the action rows."""
+    overdue = Filters(overdue_on="2027-01-01")
+    ran: list[str] = []
+    plan.conn.set_trace_callback(ran.append)
+    try:
+        view = plan_actions(plan, overdue)
+        answers = [bool(view), bool(view), bool(view)]
+    finally:
+        plan.conn.set_trace_callback(None)
+    assert answers == [True] * 3
+    asked = [s for s in ran if "EXISTS" in s]
+    assert len(asked) == 1
+    steps = " | ".join(str(r[3]) for r in plan.conn.execute(f"EXPLAIN QUERY PLAN {asked[0]}"))
+    assert "COVERING INDEX actions_due" in steps, steps
+    assert not plan_actions(plan, Filters(overdue_on="2000-01-01"))

@@ -179,6 +179,9 @@ PG_MIGRATIONS: list[tuple[str, list[str]]] = [
     ("m005_chain", _pg_list(sq.M005_CHAIN)),
     ("m007_reminder_claims", _pg_list(sq.M007_REMINDER_CLAIMS)),
     ("m006_team", ["ALTER TABLE events ADD COLUMN occurred_on TEXT"]),
+    ("m008_plan_order", _pg_list(sq.M008_PLAN_ORDER)),
+    ("m009_tracked_figures", _pg_list(sq.M009_TRACKED_FIGURES)),
+    ("m010_due_covering", _pg_list(sq.M010_DUE_COVERING)),
 ]
 
 MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS _cpft_migrations (

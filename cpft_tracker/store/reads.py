@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from cpft_tracker.errors import ChangedSince, NotFound, RuleBroken, UsageProblem
@@ -22,6 +22,80 @@ def _action_dict(row: sqlite3.Row) -> dict[str, Any]:
     d = dict(row)
     d["in_source"] = bool(d["in_source"])
     return d
+
+
+# The action ids read together by ``LatestUpdates``: one query per block; two blocks kept.
+UPDATES_BLOCK = 2048
+
+
+class LatestUpdates(Mapping[int, dict[str, Any]]):
+    """``Store.latest_updates``: each action's latest update, read a block of ids at a time.
+
+    ``updates[action_id]`` reads the block of ``UPDATES_BLOCK`` ids around it (the same two
+    queries ``latest_updates`` always ran, over an id range) and keeps the last two blocks,
+    so reading in plan order holds a few thousand actions' events at a time. Iterating and
+    ``len`` ask the database. Read through the store's connection: inside its read
+    snapshot (``read_snapshot``) it sees what the rows of that view saw.
+    """
+
+    def __init__(self, conn: Any, cutoff: str | None) -> None:
+        self._conn = conn
+        self._where = "action_id IS NOT NULL AND field IN ('note', 'status')"
+        self._params: list[Any] = []
+        if cutoff is not None:
+            self._where += " AND at < ?"
+            self._params.append(cutoff)
+        self._blocks: dict[int, dict[int, dict[str, Any]]] = {}
+
+    def _picks(self, extra: str = "", params: Sequence[Any] = ()) -> list[Any]:
+        return list(
+            self._conn.execute(
+                "SELECT action_id, max(id),"  # noqa: S608 - fixed text
+                " max(CASE WHEN field = 'status' AND new = 'blocked' THEN id END),"
+                " max(CASE WHEN field = 'note' OR note IS NOT NULL THEN id END)"
+                f" FROM events WHERE {self._where}{extra} GROUP BY action_id",
+                [*self._params, *params],
+            ).fetchall()
+        )
+
+    def _block(self, number: int) -> dict[int, dict[str, Any]]:
+        found = self._blocks.get(number)
+        if found is not None:
+            return found
+        low = number * UPDATES_BLOCK
+        picked = self._picks(" AND action_id >= ? AND action_id < ?", [low, low + UPDATES_BLOCK])
+        ids = sorted({i for row in picked for i in row[1:] if i is not None})
+        events: dict[int, dict[str, Any]] = {}
+        if ids:
+            for row in self._conn.execute(
+                "SELECT id, at, by, field, old, new, note, occurred_on FROM events"  # noqa: S608
+                f" WHERE {dialect.in_list('id')}",
+                [json.dumps(ids)],
+            ):
+                events[int(row["id"])] = dict(row)
+        block = {
+            int(action_id): {
+                "latest": events.get(latest) if latest else None,
+                "blocked": events.get(blocked) if blocked else None,
+                "noted": events.get(noted) if noted else None,
+            }
+            for action_id, latest, blocked, noted in picked
+        }
+        if len(self._blocks) >= 2:
+            del self._blocks[next(iter(self._blocks))]  # the older block
+        self._blocks[number] = block
+        return block
+
+    def __getitem__(self, action_id: int) -> dict[str, Any]:
+        if not isinstance(action_id, int) or isinstance(action_id, bool):
+            raise KeyError(action_id)
+        return self._block(action_id // UPDATES_BLOCK)[action_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter([int(row[0]) for row in self._picks()])
+
+    def __len__(self) -> int:
+        return len(self._picks())
 
 
 class PlanReads(PlanViews):
@@ -231,45 +305,20 @@ class PlanReads(PlanViews):
         ).fetchall()
         return [dict(r) for r in rows]
 
-    def latest_updates(self, cutoff: str | None = None) -> dict[int, dict[str, Any]]:
+    def latest_updates(self, cutoff: str | None = None) -> LatestUpdates:
         """For each action, the events a board paper tells its story from (before UTC ``cutoff``).
 
-        Keyed by action id: ``latest`` (its newest note or status change), ``blocked`` (its
-        newest change of status to blocked) and ``noted`` (its newest event carrying a note:
-        a progress note, or a note given with a status change); each an event dict (``at``,
-        ``by``, ``field``, ``old``, ``new``, ``note``, ``occurred_on``) or None. Actions with
-        none are absent.
+        A read-only mapping keyed by action id: ``latest`` (its newest note or status
+        change), ``blocked`` (its newest change of status to blocked) and ``noted`` (its
+        newest event carrying a note: a progress note, or a note given with a status
+        change); each an event dict (``at``, ``by``, ``field``, ``old``, ``new``, ``note``,
+        ``occurred_on``) or None. Actions with none are absent.
+
+        Read as it is asked for, a block of action ids at a time (issue 10): a board page
+        asks in plan order, which is nearly id order, so it holds one block of events, not
+        every action's (at 100,000 actions the whole dict was ~100 MB).
         """
-        where = "action_id IS NOT NULL AND field IN ('note', 'status')"
-        params: list[Any] = []
-        if cutoff is not None:
-            where += " AND at < ?"
-            params.append(cutoff)
-        picked = self.conn.execute(
-            "SELECT action_id, max(id),"  # noqa: S608 - fixed text
-            " max(CASE WHEN field = 'status' AND new = 'blocked' THEN id END),"
-            " max(CASE WHEN field = 'note' OR note IS NOT NULL THEN id END)"
-            f" FROM events WHERE {where} GROUP BY action_id",
-            params,
-        ).fetchall()
-        ids = sorted({i for row in picked for i in row[1:] if i is not None})
-        events: dict[int, dict[str, Any]] = {}
-        for start in range(0, len(ids), 50_000):
-            chunk = ids[start : start + 50_000]
-            for row in self.conn.execute(
-                "SELECT id, at, by, field, old, new, note, occurred_on FROM events"  # noqa: S608
-                f" WHERE {dialect.in_list('id')}",
-                [json.dumps(chunk)],
-            ):
-                events[int(row["id"])] = dict(row)
-        return {
-            int(action_id): {
-                "latest": events.get(latest) if latest else None,
-                "blocked": events.get(blocked) if blocked else None,
-                "noted": events.get(noted) if noted else None,
-            }
-            for action_id, latest, blocked, noted in picked
-        }
+        return LatestUpdates(self.conn, cutoff)
 
     def owner_emails(self) -> dict[str, str | None]:
         """Every owner's email address now, keyed by the casefolded owner name."""

@@ -267,6 +267,57 @@ def m006_team(db: Any) -> None:
     db.execute("ALTER TABLE events ADD COLUMN occurred_on TEXT")
 
 
+# Plain SQL that PostgreSQL runs as it is. The plan in its own order (report, place in the
+# report, id) with the columns ``--overdue`` tests: ``list --overdue --limit 50`` walks this
+# index in plan order and stops at the 50th match, reading no action row to test it (before,
+# SQLite found every overdue action through ``actions_due`` and sorted them all: 448 ms CPU
+# at 100,000 actions, bench/NOTES.md). Whole-plan reads (``export``) walk it too, with no sort.
+M008_PLAN_ORDER = [
+    "CREATE INDEX actions_plan_order ON actions"
+    "(report_id, position, id, due, status, retired, review)",
+]
+
+
+def m008_plan_order(db: Any) -> None:
+    """An index in the plan's own order, so a limited list stops early (issue 10)."""
+    for statement in M008_PLAN_ORDER:
+        db.execute(statement)
+
+
+# Plain SQL that PostgreSQL runs as it is. m003's figures index with the review state FIRST:
+# progress counts the tracked (accepted) actions and says how many await review, so each
+# count reads only its own part of the index (review = ?), in the order it groups, instead of
+# every action's entry (the bench plans have ~92% awaiting review: bench/NOTES.md).
+M009_TRACKED_FIGURES = [
+    "DROP INDEX IF EXISTS actions_review_figures",
+    "CREATE INDEX actions_tracked_figures ON actions"
+    "(review, quality_statement, status, owner_id, retired, due, report_id, created_at)",
+]
+
+
+def m009_tracked_figures(db: Any) -> None:
+    """The progress figures' index led by the review state (issue 10)."""
+    for statement in M009_TRACKED_FIGURES:
+        db.execute(statement)
+
+
+# Plain SQL that PostgreSQL runs as it is. m001's index on the due date, with the columns
+# "overdue" tests after it: whether anything is overdue (``list --overdue`` asks before it
+# draws) walks the due dates from the oldest, and the oldest are mostly complete; with the
+# status and retirement in the index it reads no action row to pass them (at 1,000,000
+# actions ~220,000 complete rows were read: 300 ms; bench/NOTES.md).
+M010_DUE_COVERING = [
+    "DROP INDEX IF EXISTS actions_due",
+    "CREATE INDEX actions_due ON actions(due, status, retired, review)",
+]
+
+
+def m010_due_covering(db: Any) -> None:
+    """The due-date index with what "overdue" tests (issue 10)."""
+    for statement in M010_DUE_COVERING:
+        db.execute(statement)
+
+
 # The ordered list of migrations this version knows. Append only.
 MIGRATIONS: list[tuple[str, Any]] = [
     ("m001_initial", m001_initial),
@@ -276,6 +327,9 @@ MIGRATIONS: list[tuple[str, Any]] = [
     ("m005_chain", m005_chain),
     ("m007_reminder_claims", m007_reminder_claims),
     ("m006_team", m006_team),
+    ("m008_plan_order", m008_plan_order),
+    ("m009_tracked_figures", m009_tracked_figures),
+    ("m010_due_covering", m010_due_covering),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

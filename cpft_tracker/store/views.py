@@ -309,13 +309,20 @@ class PlanViews(StoreConnection):
         *,
         ordered: bool = True,
         sort: PlanSort | None = None,
+        bare: bool = False,
     ) -> tuple[str, list[Any]]:
-        """The SELECT of the plan's ``names`` (now, or at UTC ``cutoff``), filtered, and its parameters."""
+        """The SELECT of the plan's ``names`` (now, or at UTC ``cutoff``), filtered, and its parameters.
+
+        ``bare``: the plan now from ``actions`` alone, without its report and owner (for
+        counting: every action has its report, a foreign key, and the owner is an outer
+        join, so the count is the same; SQLite then reads the index only).
+        """
         _check_names([n for n in names if n != "touched"])  # refused before any SQL is run
         f = filters or Filters()
         if cutoff is None:
             where, params = self._where_now(f)
-            sql = f"SELECT {_select_list(names)} FROM {ACTION_FROM}"  # noqa: S608 - ACTION_FIELDS only
+            source = "actions a" if bare else ACTION_FROM
+            sql = f"SELECT {_select_list(names)} FROM {source}"  # noqa: S608 - ACTION_FIELDS only
             order = "a.report_id, a.position, a.id"
         else:
             first = self.conn.execute(
@@ -448,7 +455,7 @@ class PlanViews(StoreConnection):
         self, filters: Filters | None = None, *, cutoff: str | None = None, limit: int | None = None
     ) -> int:
         """How many actions ``iter_plan`` would give."""
-        sql, params = self._plan_sql(["id"], filters, cutoff, ordered=False)
+        sql, params = self._plan_sql(["id"], filters, cutoff, ordered=False, bare=True)
         if limit is not None:
             sql += " LIMIT ?"
             params.append(max(0, int(limit)))
@@ -456,7 +463,7 @@ class PlanViews(StoreConnection):
 
     def any_plan(self, filters: Filters | None = None, *, cutoff: str | None = None) -> bool:
         """Whether ``iter_plan`` would give any action (stops at the first one found)."""
-        sql, params = self._plan_sql(["id"], filters, cutoff, ordered=False)
+        sql, params = self._plan_sql(["id"], filters, cutoff, ordered=False, bare=True)
         return bool(self.conn.execute(f"SELECT EXISTS ({sql})", params).fetchone()[0])  # noqa: S608
 
     def progress_counts(
@@ -475,7 +482,7 @@ class PlanViews(StoreConnection):
         due from ``today`` to ``amber_until`` (the warning window) and from ``today`` to
         ``soon_until`` (30 days): ``progress.counted_in_sql`` makes the BRAG, overdue and
         due-soon figures from these by the rules of ``models.rag`` (tested against it).
-        The plan now is counted from the ``actions_review_figures`` index (m002, m003) in its
+        The plan now is counted from the ``actions_tracked_figures`` index (m002, m003, m009) in its
         own order: no sort, no action row read; owners are named afterwards from their ids.
         """
         sums = (
