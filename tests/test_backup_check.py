@@ -277,6 +277,10 @@ def test_check_finds_each_problem_and_says_what_to_do(
     assert "PROBLEM" in proc.stdout
     assert proc.stdout.splitlines()[-1].split(None, 1) == ["Result:", "PROBLEMS FOUND"]
     assert db_state(db_path) == before
+    if "restore" in phrases:  # the advice fits the kind of database the plan is in
+        on_postgresql = str(db_path).startswith("postgresql")
+        assert ("pg_restore" in proc.stderr) is on_postgresql
+        assert ("cpft-tracker restore BACKUP" in proc.stderr) is not on_postgresql
 
 
 @pytest.mark.sqlite_only(reason="the database file's mode (0644)")

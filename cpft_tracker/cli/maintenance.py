@@ -27,6 +27,21 @@ from cpft_tracker.errors import (
 )
 
 
+def _restore_advice() -> str:
+    """How to put the plan back from a backup, for the kind of database it is."""
+    from cpft_tracker.store.connection import is_postgres
+
+    if is_postgres(db_path()):
+        return (
+            "restore the database from your latest backup with pg_restore (ask the person who "
+            "looks after the PostgreSQL server)"
+        )
+    return (
+        "restore the database from your latest backup with 'cpft-tracker restore BACKUP' "
+        "(it keeps the damaged file for investigation)"
+    )
+
+
 def _sqlite_only(command: str) -> None:
     """Refuse (one line) a command that works on SQLite files only, when the plan is in PostgreSQL."""
     from cpft_tracker.store.connection import is_postgres
@@ -308,10 +323,7 @@ def check(
             part for part in exc.message.rstrip(".").split(". ") if "cpft-tracker check" not in part
         )
         if not any(w in exc.message for w in ("newer version", "read-only", "permission")):
-            advice += (
-                ". If this is your action plan, restore it from your latest backup with "
-                "'cpft-tracker restore BACKUP' (it keeps the damaged file for investigation)"
-            )
+            advice += f". If this is your action plan, {_restore_advice()}"
         raise TrackerError(f"{path} failed its check: {advice}.") from None
     try:
         report = run_check(store)
@@ -336,9 +348,7 @@ def check(
             f"To fix it, {advice}; the database was not changed."
         )
     raise TrackerError(
-        f"{path} failed its check ({names}). Stop making changes and restore the database from "
-        "your latest backup with 'cpft-tracker restore BACKUP' (it keeps the damaged file for "
-        "investigation)."
+        f"{path} failed its check ({names}). Stop making changes and {_restore_advice()}."
     )
 
 

@@ -165,7 +165,9 @@ class PlanReads(PlanViews):
         (``owners merge``) gives that owner."""
         row = self.conn.execute(
             f"SELECT id, merged_into FROM owners WHERE name = ? {dialect.NOCASE}",  # noqa: S608
-            [" ".join(name.split())],
+            # the name as it is stored (clean_name: control characters, NUL included, become
+            # spaces), so a lookup never sends PostgreSQL a NUL it would refuse
+            [" ".join("".join(ch if ch.isprintable() else " " for ch in name).split())],
         ).fetchone()
         seen: set[int] = set()
         while row is not None and row["merged_into"] is not None and row["id"] not in seen:
