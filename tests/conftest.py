@@ -349,11 +349,15 @@ class PgDatabase(str):
         return str.__str__(self)
 
     def _connect(self) -> Any:
+        from urllib.parse import urlsplit
+
         import psycopg
 
         from tests import pg_server as pgs
 
-        return psycopg.connect(self.url, autocommit=True, connect_timeout=10, password=pgs.PASSWORD)
+        # the server's password unless the URL carries its own (a role made by the test)
+        password = urlsplit(self.url).password or pgs.PASSWORD
+        return psycopg.connect(self.url, autocommit=True, connect_timeout=10, password=password)
 
     def exists(self) -> bool:
         """Whether a plan has been made in it (its migrations table is there)."""
