@@ -314,6 +314,7 @@ def test_a_limited_view_gives_the_first_actions_in_plan_order(plan: Store) -> No
     assert counted == summarise(every[:3], today=dt.date(2026, 4, 1), window=14)
 
 
+@pytest.mark.sqlite_only(reason="SQLite's query plan (EXPLAIN QUERY PLAN and its trace callback)")
 def test_a_limited_overdue_list_walks_the_plan_order_index_and_stops(plan: Store) -> None:
     """``list --overdue --limit 50`` (m008): SQLite walks ``actions_plan_order`` in plan order
     and stops at the Nth match, sorting nothing; the rows are the first N of the plan order
@@ -342,6 +343,7 @@ def test_a_limited_overdue_list_walks_the_plan_order_index_and_stops(plan: Store
     assert sum("TEMP B-TREE" in step for step in steps) <= 1, steps
 
 
+@pytest.mark.sqlite_only(reason="an SQLite file from before m008 (its migrations table and index dropped by hand)")
 def test_a_database_without_the_plan_order_index_gets_it_on_opening(plan: Store) -> None:
     """A plan written before m008 is upgraded when opened: the index is added, the
     migration recorded, and the limited list shows the same actions as before."""
@@ -408,6 +410,7 @@ def test_latest_updates_read_in_blocks_equal_walking_every_event(
         assert got.get(-1) is None and got.get(max(ids) + 1) is None
 
 
+@pytest.mark.sqlite_only(reason="SQLite's query plan (EXPLAIN QUERY PLAN and its trace callback)")
 def test_whether_anything_is_overdue_is_asked_once_and_read_from_the_due_index(
     plan: Store,
 ) -> None:
