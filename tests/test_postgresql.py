@@ -329,3 +329,45 @@ def test_copy_round_trips_a_plan_of_ten_thousand_actions(pg: str, tmp_path: Path
         for db in (source, pg, back)
     }
     assert len(heads) == 1
+
+
+def test_ctrl_c_while_a_query_is_in_flight_is_stopped_not_lost_connection(pg: str) -> None:
+    """CI saw it once (a Ctrl-C sweep through `note`): the Ctrl-C landed while psycopg still had
+    the query in flight, the ROLLBACK that followed failed with "another command is already in
+    progress", and the user read "Lost the connection ... try again" with exit 1 for a Ctrl-C.
+
+    Here the driver is put in that state on purpose (libpq's own send_query, left unanswered)
+    inside a real write: the Ctrl-C is what surfaces, the note is not saved, and a command run
+    straight after finds the plan as it was."""
+    from cpft_tracker.cli.errors import run_safely
+    from cpft_tracker.store import Store
+
+    ok("import", str(BUNDLED_REPORT), db=pg)
+    before = export_json(pg)
+    store = Store.open(pg)  # type: ignore[arg-type]
+
+    def note_then_ctrl_c() -> None:
+        with store.write() as conn:
+            conn.execute(
+                "INSERT INTO events (id, action_id, at, by, field, old, new) "
+                "SELECT (SELECT max(id) + 1 FROM events), id, '2026-03-20T09:00:00Z', 'Test Lead', 'note', NULL, 'half a note' "
+                "FROM actions ORDER BY id LIMIT 1"
+            )
+            conn.raw.pgconn.send_query(b"SELECT pg_sleep(0.2)")  # type: ignore[attr-defined]
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        note_then_ctrl_c()
+    store.close()
+    assert export_json(pg) == before
+
+    # and through the one error mapping: a cleanup error raised while a Ctrl-C is handled
+    def cleanup_fails_after_ctrl_c() -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise postgres.DatabaseProblem(
+                "Lost the connection to the PostgreSQL database"
+            ) from None
+
+    assert run_safely(cleanup_fails_after_ctrl_c) == 130

@@ -343,7 +343,9 @@ def test_a_limited_overdue_list_walks_the_plan_order_index_and_stops(plan: Store
     assert sum("TEMP B-TREE" in step for step in steps) <= 1, steps
 
 
-@pytest.mark.sqlite_only(reason="an SQLite file from before m008 (its migrations table and index dropped by hand)")
+@pytest.mark.sqlite_only(
+    reason="an SQLite file from before m008 (its migrations table and index dropped by hand)"
+)
 def test_a_database_without_the_plan_order_index_gets_it_on_opening(plan: Store) -> None:
     """A plan written before m008 is upgraded when opened: the index is added, the
     migration recorded, and the limited list shows the same actions as before."""

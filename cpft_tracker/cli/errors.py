@@ -38,12 +38,31 @@ class Escaped(Exception):  # noqa: N818  (a carrier, not an error of its own)
         self.original = original
 
 
+def _during_ctrl_c(exc: BaseException) -> bool:
+    """Was this error raised while a Ctrl-C was being handled (cleaning up after it)?
+
+    Then the Ctrl-C is what the user did and what they should read, not the cleanup's error
+    (e.g. "Lost the connection" from a PostgreSQL driver still busy with the stopped query).
+    """
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False
+
+
 def run_safely(call: Any) -> int:
     """Call the click main in non-standalone mode and map any exception to an exit code."""
     try:
         rv = call()
         return rv if isinstance(rv, int) else 0
     except TrackerError as exc:
+        if _during_ctrl_c(exc):
+            fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
+            return 130
         fail(exc.message)
         return exc.exit_code
     except Escaped as exc:

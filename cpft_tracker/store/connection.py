@@ -279,7 +279,7 @@ class StoreConnection:
                 try:
                     conn.execute("LOCK TABLE events IN EXCLUSIVE MODE")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    abandon(conn)
                     raise
             else:
                 conn.execute(BEGIN_WRITE)
@@ -288,15 +288,30 @@ class StoreConnection:
         try:
             yield conn
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            abandon(conn)
             raise
         try:
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            abandon(conn)
             raise translate_sqlite_error(exc, self.path) from None
+
+
+def abandon(conn: Any) -> None:
+    """Roll back the open transaction, if any, keeping the reason it failed as the reason.
+
+    A ROLLBACK can itself fail: after a Ctrl-C in the middle of a PostgreSQL query the driver
+    still has that query in flight ("another command is already in progress"), and a broken
+    connection cannot send anything. Its error must not replace the real one (the user would
+    read "Lost the connection" for a Ctrl-C). The connection is then closed, which ends the
+    transaction unsaved on both SQLite and the server.
+    """
+    try:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    except Exception:
+        with contextlib.suppress(Exception):
+            conn.close()
 
 
 # SQLite's locking protocol on Unix (os_unix.c): every connection holds a read lock on the

@@ -578,14 +578,21 @@ def migrate(conn: PgConnection, at: str) -> None:
         extend_rights(conn, sorted(plan_tables(conn) - before))
         conn.execute("COMMIT")
     except ReadOnlyRole:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _roll_back_quietly(conn)
         raise DatabaseProblem(
             f"The action plan at {conn.where} needs upgrading to this version of cpft-tracker, "
             "and this database role may not upgrade it, so nothing was changed. Ask the plan's "
             "keeper to run 'cpft-tracker init' with their role."
         ) from None
     except BaseException:
+        _roll_back_quietly(conn)
+        raise
+
+
+def _roll_back_quietly(conn: PgConnection) -> None:
+    """ROLLBACK, never letting its own failure (a Ctrl-C mid-query leaves the driver busy; a
+    lost connection cannot send) replace the reason the upgrade stopped. The server ends an
+    unfinished transaction unsaved when the connection goes."""
+    with contextlib.suppress(Exception):
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        raise
