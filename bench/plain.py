@@ -6,7 +6,7 @@
 
 No cpft_tracker import, no typer, no rich: start Python, open the file, run one SELECT, write
 JSON. The two JSON modes print the same bytes as the command (the documented export document,
-schema_version 1) apart from ``generated_at``, which is the clock; the BRAG rating is worked out
+schema_version 1, with export's four story fields from one joined query) apart from ``generated_at``, which is the clock; the BRAG rating is worked out
 in SQL so the script does no more per row than the tool must. ``progress`` prints only the raw
 groups (the floor for the counting, not the same bytes). The difference between a command's CPU
 and this script's is what the tool's start-up and layers cost (bench/NOTES.md, issue 10).
@@ -53,6 +53,50 @@ COLUMNS = {
     "version": "(SELECT max(ev.id) FROM events ev WHERE ev.action_id = a.id)",
 }
 FROM = "actions a JOIN reports r ON r.id = a.report_id LEFT JOIN owners o ON o.id = a.owner_id"
+# export's story: per action the latest note/status event, the latest "blocked" and the latest
+# that carries a note (the picks store/reads.py LatestUpdates makes), joined in one query
+STORY_FROM = (
+    " LEFT JOIN (SELECT action_id, max(id) AS latest,"
+    " max(CASE WHEN field = 'status' AND new = 'blocked' THEN id END) AS blocked,"
+    " max(CASE WHEN field = 'note' OR note IS NOT NULL THEN id END) AS noted"
+    " FROM events WHERE action_id IS NOT NULL AND field IN ('note', 'status')"
+    " GROUP BY action_id) p ON p.action_id = a.id"
+    " LEFT JOIN events le ON le.id = p.latest LEFT JOIN events be ON be.id = p.blocked"
+    " LEFT JOIN events ne ON ne.id = p.noted"
+)
+STORY_COLUMNS = (
+    "le.id", "le.field", "le.new", "le.note", "le.by", "le.at", "le.occurred_on",
+    "be.note", "ne.id", "ne.field", "ne.new", "ne.note",
+)  # fmt: skip
+
+
+def story_fields(record: dict, story: tuple) -> dict:
+    """latest_update, latest_update_on, latest_update_by, blocked_reason (board.story_fields)."""
+    lid, field, new, note, by, at, occurred_on, blocked_note, nid, nfield, nnew, nnote = story
+    update = on = None
+    if lid is not None:
+        if field == "note":
+            update = new or ""
+        else:
+            update = f"Status changed to {new}: {note}" if note else f"Status changed to {new}."
+        moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+        on = occurred_on or moment.astimezone().date().isoformat()
+    reason = None
+    if record["status"] == "blocked" and not record["retired"]:
+        if blocked_note:
+            reason = blocked_note
+        elif nid is not None:
+            reason = (nnew if nfield == "note" else nnote or "") or None
+        else:
+            reason = "no reason recorded"
+    return {
+        "latest_update": update,
+        "latest_update_on": on,
+        "latest_update_by": by if lid is not None else None,
+        "blocked_reason": reason,
+    }
+
+
 OVERDUE = " WHERE a.due < :today AND a.status != 'complete' AND a.retired IS NULL"
 
 
@@ -74,8 +118,12 @@ def main(db: str, what: str) -> None:
         raise SystemExit(f"unknown mode {what!r}: overdue-json, export-json or progress")
     where = OVERDUE if what == "overdue-json" else ""
     select = ", ".join(COLUMNS.values())
+    joins = ""
+    if what == "export-json":  # export adds each action's story (board.STORY_FIELDS)
+        select += ", " + ", ".join(STORY_COLUMNS)
+        joins = STORY_FROM
     cur = conn.execute(
-        f"SELECT {select} FROM {FROM}{where} ORDER BY a.report_id, a.position, a.id",  # noqa: S608
+        f"SELECT {select} FROM {FROM}{joins}{where} ORDER BY a.report_id, a.position, a.id",  # noqa: S608
         params,
     )
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -83,11 +131,14 @@ def main(db: str, what: str) -> None:
     out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "actions": [')
     sep = "\n    "
     names = list(COLUMNS)
+    story = what == "export-json"
     for row in cur:
-        record = dict(zip(names, row, strict=True))
+        record = dict(zip(names, row[: len(names)], strict=True))
         record["in_source"] = bool(record["in_source"])
         dups = record["possible_duplicates"]
         record["possible_duplicates"] = json.loads(dups) if dups else []
+        if story:
+            record.update(story_fields(record, row[len(names) :]))
         out.write(sep + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n    "))
         sep = ",\n    "
     out.write("\n  ]\n}\n" if sep != "\n    " else "]\n}\n")
