@@ -6,7 +6,7 @@
 
 No cpft_tracker import, no typer, no rich: start Python, open the file, run one SELECT, write
 JSON. The two JSON modes print the same bytes as the command (the documented export document,
-schema_version 1, with export's four story fields from one joined query) apart from ``generated_at``, which is the clock; the BRAG rating is worked out
+schema_version 1, with export's four story fields from the same two event queries) apart from ``generated_at``, which is the clock; the BRAG rating is worked out
 in SQL so the script does no more per row than the tool must. ``progress`` prints only the raw
 groups (the floor for the counting, not the same bytes). The difference between a command's CPU
 and this script's is what the tool's start-up and layers cost (bench/NOTES.md, issue 10).
@@ -53,28 +53,34 @@ COLUMNS = {
     "version": "(SELECT max(ev.id) FROM events ev WHERE ev.action_id = a.id)",
 }
 FROM = "actions a JOIN reports r ON r.id = a.report_id LEFT JOIN owners o ON o.id = a.owner_id"
-# export's story: per action the latest note/status event, the latest "blocked" and the latest
-# that carries a note (the picks store/reads.py LatestUpdates makes), joined in one query
-STORY_FROM = (
-    " LEFT JOIN (SELECT action_id, max(id) AS latest,"
-    " max(CASE WHEN field = 'status' AND new = 'blocked' THEN id END) AS blocked,"
-    " max(CASE WHEN field = 'note' OR note IS NOT NULL THEN id END) AS noted"
-    " FROM events WHERE action_id IS NOT NULL AND field IN ('note', 'status')"
-    " GROUP BY action_id) p ON p.action_id = a.id"
-    " LEFT JOIN events le ON le.id = p.latest LEFT JOIN events be ON be.id = p.blocked"
-    " LEFT JOIN events ne ON ne.id = p.noted"
+OVERDUE = " WHERE a.due < :today AND a.status != 'complete' AND a.retired IS NULL"
+# export's story (board.STORY_FIELDS): per action the latest note/status event, the latest
+# "blocked" and the latest that carries a note -- the picks store/reads.py LatestUpdates makes
+PICKS = (
+    "SELECT action_id, max(id), max(CASE WHEN field = 'status' AND new = 'blocked' THEN id END),"
+    " max(CASE WHEN field = 'note' OR note IS NOT NULL THEN id END) FROM events"
+    " WHERE action_id IS NOT NULL AND field IN ('note', 'status') GROUP BY action_id"
 )
-STORY_COLUMNS = (
-    "le.id", "le.field", "le.new", "le.note", "le.by", "le.at", "le.occurred_on",
-    "be.note", "ne.id", "ne.field", "ne.new", "ne.note",
-)  # fmt: skip
+EVENTS = (
+    "SELECT id, field, new, note, by, at, occurred_on FROM events"
+    " WHERE id IN (SELECT value FROM json_each(?))"
+)
 
 
-def story_fields(record: dict, story: tuple) -> dict:
+def story_of(conn: sqlite3.Connection) -> dict[int, tuple]:
+    """{action id: (its latest event, its latest 'blocked' event, its latest noted event)}."""
+    picks = conn.execute(PICKS).fetchall()
+    ids = sorted({i for row in picks for i in row[1:] if i is not None})
+    events = {row[0]: row for row in conn.execute(EVENTS, [json.dumps(ids)])}
+    return {row[0]: tuple(events.get(i) for i in row[1:]) for row in picks}
+
+
+def story_fields(record: dict, picked: tuple | None) -> dict:
     """latest_update, latest_update_on, latest_update_by, blocked_reason (board.story_fields)."""
-    lid, field, new, note, by, at, occurred_on, blocked_note, nid, nfield, nnew, nnote = story
-    update = on = None
-    if lid is not None:
+    latest, blocked, noted = picked or (None, None, None)
+    update = on = by = None
+    if latest is not None:
+        _, field, new, note, by, at, occurred_on = latest
         if field == "note":
             update = new or ""
         else:
@@ -83,21 +89,18 @@ def story_fields(record: dict, story: tuple) -> dict:
         on = occurred_on or moment.astimezone().date().isoformat()
     reason = None
     if record["status"] == "blocked" and not record["retired"]:
-        if blocked_note:
-            reason = blocked_note
-        elif nid is not None:
-            reason = (nnew if nfield == "note" else nnote or "") or None
+        if blocked is not None and blocked[3]:
+            reason = blocked[3]
+        elif noted is not None:
+            reason = (noted[2] if noted[1] == "note" else noted[3] or "") or None
         else:
             reason = "no reason recorded"
     return {
         "latest_update": update,
         "latest_update_on": on,
-        "latest_update_by": by if lid is not None else None,
+        "latest_update_by": by,
         "blocked_reason": reason,
     }
-
-
-OVERDUE = " WHERE a.due < :today AND a.status != 'complete' AND a.retired IS NULL"
 
 
 def main(db: str, what: str) -> None:
@@ -118,12 +121,9 @@ def main(db: str, what: str) -> None:
         raise SystemExit(f"unknown mode {what!r}: overdue-json, export-json or progress")
     where = OVERDUE if what == "overdue-json" else ""
     select = ", ".join(COLUMNS.values())
-    joins = ""
-    if what == "export-json":  # export adds each action's story (board.STORY_FIELDS)
-        select += ", " + ", ".join(STORY_COLUMNS)
-        joins = STORY_FROM
+    story = story_of(conn) if what == "export-json" else None  # export adds each one's story
     cur = conn.execute(
-        f"SELECT {select} FROM {FROM}{joins}{where} ORDER BY a.report_id, a.position, a.id",  # noqa: S608
+        f"SELECT a.id, {select} FROM {FROM}{where} ORDER BY a.report_id, a.position, a.id",  # noqa: S608
         params,
     )
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -131,14 +131,13 @@ def main(db: str, what: str) -> None:
     out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "actions": [')
     sep = "\n    "
     names = list(COLUMNS)
-    story = what == "export-json"
-    for row in cur:
-        record = dict(zip(names, row[: len(names)], strict=True))
+    for action_id, *row in cur:
+        record = dict(zip(names, row, strict=True))
         record["in_source"] = bool(record["in_source"])
         dups = record["possible_duplicates"]
         record["possible_duplicates"] = json.loads(dups) if dups else []
-        if story:
-            record.update(story_fields(record, row[len(names) :]))
+        if story is not None:
+            record.update(story_fields(record, story.get(action_id)))
         out.write(sep + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n    "))
         sep = ",\n    "
     out.write("\n  ]\n}\n" if sep != "\n    " else "]\n}\n")
