@@ -177,3 +177,33 @@ def test_no_command_module_imports_typer_to_run() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False", f"imports typer at run time: {done.stdout.split()[0]}"
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        ("sqlite3.OperationalError('disk I/O error')", "Error: "),
+        ("RuntimeError('a bug')", "Error: Something unexpected went wrong (RuntimeError: a bug)"),
+    ],
+)
+def test_an_error_past_typers_exceptions_is_still_one_line_without_typer(
+    error: str, words: str
+) -> None:
+    """run_safely names typer's exceptions only when typer is loaded: an error that reaches the
+    clauses after them (a disk error in the middle of a command, a bug) is still one plain
+    line and exit 1, not a traceback."""
+    code = (
+        "import sqlite3, sys\n"
+        "import cpft_tracker.cli.reading as reading\n"
+        "def broken(**kwargs):\n"
+        f"    raise {error}\n"
+        "reading.open_store = broken\n"
+        "from cpft_tracker.cli import main\n"
+        "sys.argv = ['cpft-tracker', 'list']\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "print('EXIT', code, 'TYPER', 'typer' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    lines = done.stderr.strip().splitlines()
+    assert lines[-1] == "EXIT 1 TYPER False", done.stderr
+    assert len(lines) == 2 and lines[0].startswith(words), done.stderr

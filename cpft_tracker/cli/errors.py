@@ -26,11 +26,12 @@ from cpft_tracker.errors import (
 )
 
 
-def _typer(name: str) -> Any:
-    """typer's exception class ``name`` if typer is imported, else () (an except clause that
-    catches nothing)."""
+def _typer(name: str) -> tuple[type[BaseException], ...]:
+    """(typer's exception class ``name``,) if typer is imported, else () -- an except clause
+    with () catches nothing (a tuple inside the tuple of an except clause is refused)."""
     typer = sys.modules.get("typer")
-    return getattr(typer, name, ()) if typer is not None else ()
+    found = getattr(typer, name, None) if typer is not None else None
+    return (found,) if found is not None else ()
 
 
 class Escaped(Exception):  # noqa: N818  (a carrier, not an error of its own)
@@ -154,7 +155,7 @@ def run_safely(call: Any) -> int:
     except click.ClickException as exc:
         fail(exc.format_message())
         return exc.exit_code
-    except (click.Abort, _typer("Abort"), KeyboardInterrupt):
+    except (click.Abort, KeyboardInterrupt, *_typer("Abort")):
         fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
         return 130
     except BrokenPipeError:
