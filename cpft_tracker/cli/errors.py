@@ -26,12 +26,13 @@ from cpft_tracker.errors import (
 )
 
 
-def _typer(name: str) -> tuple[type[BaseException], ...]:
-    """(typer's exception class ``name``,) if typer is imported, else () -- an except clause
-    with () catches nothing (a tuple inside the tuple of an except clause is refused)."""
+def _typer(name: str, *also: type[BaseException]) -> Any:
+    """The classes for an except clause: ``also`` and typer's exception class ``name`` if typer
+    is imported (nothing of typer's if not: () catches nothing). One flat tuple: a tuple inside
+    an except clause's tuple is a TypeError when the clause is reached."""
     typer = sys.modules.get("typer")
     found = getattr(typer, name, None) if typer is not None else None
-    return (found,) if found is not None else ()
+    return (*also, found) if found is not None else also
 
 
 class Escaped(Exception):  # noqa: N818  (a carrier, not an error of its own)
@@ -155,7 +156,7 @@ def run_safely(call: Any) -> int:
     except click.ClickException as exc:
         fail(exc.format_message())
         return exc.exit_code
-    except (click.Abort, KeyboardInterrupt, *_typer("Abort")):
+    except _typer("Abort", click.Abort, KeyboardInterrupt):
         fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
         return 130
     except BrokenPipeError:
