@@ -3,7 +3,8 @@
 Imported only when a command runs (``cpft_tracker.cli.main``): ``--help``, a bare
 ``cpft-tracker`` and ``--version`` are answered by ``cli/help.py`` without it. The commands
 are declared for typer and built as click 8 commands by ``cli/convert.py`` (typer 0.29's
-own parameter processing imports pydantic: bench/NOTES.md, issue 10).
+own parameter processing imports pydantic: bench/NOTES.md, issue 10), from their committed
+descriptions in ``cli/spec.py`` (``make cli-spec``), so that running one does not import typer.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ SPECS: dict[str, dict[str, Any]] = {
                 },
             ],
         },
-        "sources": {"cli/convert.py": 2221432357, "cli/group.py": 2234604724},
+        "sources": {"cli/convert.py": 2221432357, "cli/group.py": 2259883247},
         "target": "cpft_tracker.cli.group:main_options",
     },
     "accept": {
