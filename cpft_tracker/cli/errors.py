@@ -25,6 +25,8 @@ from cpft_tracker.errors import (
     TrackerError,
 )
 
+STOPPED = "Stopped. Nothing was half-saved: each change is saved whole or not at all."
+
 
 class Escaped(Exception):  # noqa: N818  (a carrier, not an error of its own)
     """Ctrl-C or a closed pipe inside a command, carried past click's own handling to ours.
@@ -61,7 +63,7 @@ def run_safely(call: Any) -> int:
         return rv if isinstance(rv, int) else 0
     except TrackerError as exc:
         if _during_ctrl_c(exc):
-            fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
+            fail(STOPPED)
             return 130
         fail(exc.message)
         return exc.exit_code
@@ -73,7 +75,7 @@ def run_safely(call: Any) -> int:
             except OSError:
                 pass
             return 0
-        fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
+        fail(STOPPED)
         return 130
     except typer.Exit as exc:  # `raise typer.Exit(1)` in a command: that exit code, no message
         return exc.exit_code
@@ -148,7 +150,7 @@ def run_safely(call: Any) -> int:
         fail(exc.format_message())
         return exc.exit_code
     except (click.Abort, typer.Abort, KeyboardInterrupt):
-        fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
+        fail(STOPPED)
         return 130
     except BrokenPipeError:
         # the reader of our output (e.g. `head`) went away: not an error for the user
@@ -158,11 +160,17 @@ def run_safely(call: Any) -> int:
             pass
         return 0
     except sqlite3.DatabaseError as exc:
+        if _during_ctrl_c(exc):
+            fail(STOPPED)
+            return 130
         from cpft_tracker.store import translate_sqlite_error
 
         fail(translate_sqlite_error(exc, Path(_state.get("db_path") or "the database")).message)
         return 1
     except Exception as exc:  # a bug, not the user's fault: still one line, no traceback
+        if _during_ctrl_c(exc):
+            fail(STOPPED)
+            return 130
         if os.environ.get("CPFT_TRACKER_DEBUG"):
             raise
         fail(
