@@ -256,9 +256,12 @@ RULE_FRAME_WINDOW = 400
 # Sentences CQC prints in (almost) every report that are procedure, not an improvement
 # action. Case-insensitive regexes searched in the sentence.
 BOILERPLATE = (
-    # "The provider must send CQC a report that says what action they are going to take…"
-    # ("The provider must also send CQC a weekly report of the actions taken.")
-    r"\bmust\s+(?:also\s+)?send\s+(?:cqc|us|the\s+commission)\b",
+    # An obligation whose verb is a report to the regulator is procedure addressed to CQC:
+    # "The provider must send CQC a report that says what action they are going to take…",
+    # "The trust needs to tell us by 16 September what action it has taken…" (not "notify",
+    # the legal duty a finding may say was not met)
+    r"\b(?:must|should|needs?\s+to|is\s+required\s+to)\s+(?:also\s+)?"
+    r"(?:send|tell|give|submit)\s+(?:to\s+)?(?:cqc|us|the\s+commission)\b",
     # "The provider's report should be sent to us within 14 days…", "…should be sent within
     # 28 days of this report being received"
     r"\b(?:should|must)\s+be\s+sent\s+(?:to\s+(?:cqc|us|the\s+commission)|within\s+\d+\s+"
