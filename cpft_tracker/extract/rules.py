@@ -1117,8 +1117,9 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         return True  # "Registered managers must notify CQC…": the role, in general
     if quantified and words and (words[0] in GENERAL_SINGULARS or words[0] in GENERAL_SUBJECTS):
         return True  # "Any person employed by a registered provider must have…"
-    if quantified and _class_with_postmodifier(words):
-        return True  # "All GP practices providing regulated activities must be registered…"
+    if (quantified or (words and words[0] in GENERAL_SUBJECTS)) and _class_with_postmodifier(words):
+        return True  # "All GP practices providing regulated activities must be registered…",
+        # "Persons employed for the purposes of carrying on a regulated activity must…"
     if _quotes_the_regulations(s, words):
         return True  # "The registered person must ensure that service users are protected…"
     if (
@@ -1198,8 +1199,13 @@ def _quotes_the_regulations(s: str, words: list[str]) -> bool:
     against…"); CQC's findings say people, patients or residents."""
     if words[-2:] == ["registered", "person"] and bool(_SERVICE_USERS_RE.search(s)):
         return True
-    # "The care and treatment of service users must be appropriate…" (Regulation 9)
-    return any(words[i : i + 2] == ["service", "users"] for i in range(len(words) - 1))
+    # "The care and treatment of service users must be appropriate…" (Regulation 9), "All
+    # premises and equipment used by the service provider must be…" (Regulation 15)
+    return any(
+        words[i : i + 2] == ["service", "users"]
+        or (words[i : i + 2] == ["service", "provider"] and i > 0 and words[i - 1] == "the")
+        for i in range(len(words) - 1)
+    )
 
 
 _VACUOUS_TOKEN_RE = re.compile(r"[a-z][a-z'’\-]*")
