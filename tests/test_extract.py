@@ -174,6 +174,17 @@ DOCUMENTS = {
     "enforcement-conditions-2020": CORPUS / "enforcement-conditions-2020.txt",
     "independent-ambulance-2019": CORPUS / "independent-ambulance-2019.txt",
     "outcome-page-care-home-2012": CORPUS / "outcome-page-care-home-2012.txt",
+    # round 4 (issue 11), annotated before the extractor ran; the other seven are in blind/:
+    # core services (CAMHS, children, end of life, learning disability wards), a 2016 GP
+    # 'areas where the provider must/should' summary, a news item quoting a chief inspector,
+    # a section 29A warning notice with a deadline
+    "camhs-inpatient-2018": CORPUS / "camhs-inpatient-2018.txt",
+    "children-young-people-core-2016": CORPUS / "children-young-people-core-2016.txt",
+    "end-of-life-care-core-2019": CORPUS / "end-of-life-care-core-2019.txt",
+    "gp-areas-must-should-2016": CORPUS / "gp-areas-must-should-2016.txt",
+    "learning-disability-wards-2019": CORPUS / "learning-disability-wards-2019.txt",
+    "news-chief-inspector-hospitals-2017": CORPUS / "news-chief-inspector-hospitals-2017.txt",
+    "surgery-warning-notice-2016": CORPUS / "surgery-warning-notice-2016.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
