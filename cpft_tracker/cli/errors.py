@@ -25,6 +25,8 @@ from cpft_tracker.errors import (
     TrackerError,
 )
 
+STOPPED = "Stopped. Nothing was half-saved: each change is saved whole or not at all."
+
 
 def _typer(name: str, *also: type[BaseException]) -> Any:
     """The classes for an except clause: ``also`` and typer's exception class ``name`` if typer
@@ -70,7 +72,7 @@ def run_safely(call: Any) -> int:
         return rv if isinstance(rv, int) else 0
     except TrackerError as exc:
         if _during_ctrl_c(exc):
-            fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
+            fail(STOPPED)
             return 130
         fail(exc.message)
         return exc.exit_code
@@ -82,7 +84,7 @@ def run_safely(call: Any) -> int:
             except OSError:
                 pass
             return 0
-        fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
+        fail(STOPPED)
         return 130
     except _typer("Exit") as exc:  # `raise typer.Exit(1)` in a command: that exit code, no message
         return exc.exit_code
@@ -157,7 +159,7 @@ def run_safely(call: Any) -> int:
         fail(exc.format_message())
         return exc.exit_code
     except _typer("Abort", click.Abort, KeyboardInterrupt):
-        fail("Stopped. Nothing was half-saved: each change is saved whole or not at all.")
+        fail(STOPPED)
         return 130
     except BrokenPipeError:
         # the reader of our output (e.g. `head`) went away: not an error for the user
@@ -167,11 +169,17 @@ def run_safely(call: Any) -> int:
             pass
         return 0
     except sqlite3.DatabaseError as exc:
+        if _during_ctrl_c(exc):
+            fail(STOPPED)
+            return 130
         from cpft_tracker.store import translate_sqlite_error
 
         fail(translate_sqlite_error(exc, Path(_state.get("db_path") or "the database")).message)
         return 1
     except Exception as exc:  # a bug, not the user's fault: still one line, no traceback
+        if _during_ctrl_c(exc):
+            fail(STOPPED)
+            return 130
         if os.environ.get("CPFT_TRACKER_DEBUG"):
             raise
         fail(

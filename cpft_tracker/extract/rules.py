@@ -291,6 +291,29 @@ def _sentence_subject(s: str) -> str | None:
     return head
 
 
+def _reported_subject(s: str) -> str | None:
+    """The head of the subject of the clause reported after a sentence's first verb of
+    saying ("Professor Baker said the trust's leaders had…" -> "leaders"), or None."""
+    for m in _TOKEN_RE.finditer(s, 0, min(len(s), 120)):
+        if m.group(0).lower() in _SAYING_VERBS:
+            rest = s[m.end() :]
+            rest = re.sub(r"^\s*(?:(?:us|me|inspectors)\s+)?(?:that\s+)?", "", rest, flags=re.I)
+            return _sentence_subject(rest)
+    return None
+
+
+def _people_report(s: str) -> bool:
+    """The words before the sentence's first verb of saying name the people using the
+    service ("Young people told us…")."""
+    for m in _TOKEN_RE.finditer(s, 0, min(len(s), 120)):
+        t = m.group(0).lower()
+        if t in _SAYING_VERBS:
+            return False
+        if t in PEOPLE_NOUNS:
+            return True
+    return False
+
+
 def _blocking_subject(
     s: str, clause: list[str], head: str | None, *, opens_sentence: bool
 ) -> tuple[list[str], str | None]:
@@ -298,6 +321,18 @@ def _blocking_subject(
     coordinated clause is the sentence's opening subject, so it is the care plans (not
     people) that needed updating. Otherwise the clause and head as they are."""
     words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
+    if head == "they" and words == ["that", "they"] and not opens_sentence:
+        # "He said the trust's leaders had recognised the challenges, and that they needed
+        # to…": a second reported clause, whose "they" is the first reported clause's subject
+        ante = _reported_subject(s)
+        if (
+            ante is not None
+            and ante not in PEOPLE_SUBJECTS
+            and ante not in REGULATOR_SUBJECTS
+            and not _people_report(s)  # "Young people told us…, and that they…": theirs
+        ):
+            return [ante], ante
+        return clause, head
     if head != "they" or words != ["they"] or opens_sentence:
         return clause, head
     ante = _sentence_subject(s)
@@ -458,6 +493,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         if (
             _staff_account(s)
             and head not in ORGANISATION_WORDS
+            and not _reported_thing_subject(clause)
             and not any(t in ("and", "but", ";") for t, _, _ in before)
         ):
             return None  # "Staff said this was because the surgeon needed to leave…"
@@ -480,7 +516,13 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     # bare verb with an object: "The trust needs an engagement plan"
     if nxt is None or nxt in NOUN_FOLLOWERS:
         return None
-    if not (nxt in OBJECT_STARTERS or nxt in OBJECT_NOUNS or nxt.endswith("ing")):
+    if not (
+        nxt in OBJECT_STARTERS
+        or nxt in OBJECT_NOUNS
+        or nxt.endswith("ing")
+        or nxt in COUNT_WORDS  # a numeral opens the object: "needed two more nurses"
+        or nxt.isdigit()
+    ):
         return None
     if prev is None:
         # "The arrangements were new and needed further development": the subject is
@@ -544,6 +586,28 @@ def _shares_reported_subject(before: list[tuple[str, int, int]], clause: list[st
     if not before or before[-1][0] not in ("and", "or"):
         return False
     return not [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
+
+
+def _reported_thing_subject(clause: list[str]) -> bool:
+    """ "Staff told us the discharge process needed to be quicker": the reported clause's
+    subject, right after the verb of saying, is a thing of the service (not a person, not
+    the staff themselves), so staff are reporting a gap in the service, not their own work."""
+    for i, t in enumerate(clause):
+        if t in _SAYING_VERBS:
+            rest = [w for w in clause[i + 1 :] if w not in ("us", "me", "inspectors")]
+            if rest[:1] == ["that"]:
+                rest = rest[1:]
+            if len(rest) < 2 or not (rest[0] in ("the", "its", "their") or _is_possessive(rest[0])):
+                return False
+            head = _norm_tok(rest[-1])
+            people = PEOPLE_SUBJECTS | _SUBJECT_NOUNS | PROFESSION_SUBJECTS
+            return (
+                all(w[0].isalpha() for w in rest)
+                and head not in people
+                and head + "s" not in people  # "the surgeon", "the nurse"
+                and not _is_possessive(head)
+            )
+    return False
 
 
 def _staff_account(s: str) -> bool:
@@ -788,6 +852,11 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     rest = s[trig.end :]
     if _object_changed(rest):
         return True  # "…needed to improve the uptake of screening, and the uptake had increased"
+    if _CAUSE_AFTER_RE.match(rest) and any(
+        t in REPORTING_VERBS for t, _, _ in _tokens_before(s, trig.key_start)
+    ):
+        return True  # "Managers said they needed to use agency staff…, and this was a cause of
+        # incidents": the need reported is a circumstance that explains a problem, not an action
     if _DONE_AT_INSPECTION_RE.search(rest):
         return True  # "…needed to be completed for two of them, which the manager did during
         # our inspection": put right before the report was written
@@ -821,6 +890,12 @@ _ANAPHOR_DONE_RE = re.compile(
     # verbs that bring the thing needed into being (not "booked", "planned": still to come)
     r"(?:approved|adopted|introduced|appointed|recruited|bought|purchased|installed|obtained|"
     r"produced|written|published|put\s+in\s+place)\s+(?:one|it|this|these|them)\b",
+    re.I,
+)
+# After a reported need, a clause that makes the need the cause of something.
+_CAUSE_AFTER_RE = re.compile(
+    r"[^;]*?(?:,\s*|\s)(?:and\s+this|which)\s+(?:(?:was|had\s+been|is)\s+(?:a|the|one)\s+"
+    r"(?:[\w’'-]+\s+)?(?:cause|reason|source)\b|(?:had\s+)?(?:caused|led\s+to|resulted\s+in)\b)",
     re.I,
 )
 # A non-restrictive clause saying someone did it while CQC was there.
@@ -1042,8 +1117,9 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         return True  # "Registered managers must notify CQC…": the role, in general
     if quantified and words and (words[0] in GENERAL_SINGULARS or words[0] in GENERAL_SUBJECTS):
         return True  # "Any person employed by a registered provider must have…"
-    if quantified and _class_with_postmodifier(words):
-        return True  # "All GP practices providing regulated activities must be registered…"
+    if (quantified or (words and words[0] in GENERAL_SUBJECTS)) and _class_with_postmodifier(words):
+        return True  # "All GP practices providing regulated activities must be registered…",
+        # "Persons employed for the purposes of carrying on a regulated activity must…"
     if _quotes_the_regulations(s, words):
         return True  # "The registered person must ensure that service users are protected…"
     if (
@@ -1123,8 +1199,13 @@ def _quotes_the_regulations(s: str, words: list[str]) -> bool:
     against…"); CQC's findings say people, patients or residents."""
     if words[-2:] == ["registered", "person"] and bool(_SERVICE_USERS_RE.search(s)):
         return True
-    # "The care and treatment of service users must be appropriate…" (Regulation 9)
-    return any(words[i : i + 2] == ["service", "users"] for i in range(len(words) - 1))
+    # "The care and treatment of service users must be appropriate…" (Regulation 9), "All
+    # premises and equipment used by the service provider must be…" (Regulation 15)
+    return any(
+        words[i : i + 2] == ["service", "users"]
+        or (words[i : i + 2] == ["service", "provider"] and i > 0 and words[i - 1] == "the")
+        for i in range(len(words) - 1)
+    )
 
 
 _VACUOUS_TOKEN_RE = re.compile(r"[a-z][a-z'’\-]*")

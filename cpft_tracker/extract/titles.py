@@ -25,6 +25,7 @@ from cpft_tracker.extract.words import (
     BOUNDARY_WORDS,
     CLAUSE_SUBORDINATORS,
     CLAUSE_TAKING_VERBS,
+    COUNT_WORDS,
     IMPERATIVE_VERBS,
     IRREGULAR_PARTICIPLES,
     NON_TOPIC_HEADS,
@@ -227,6 +228,27 @@ _PARTICLE_RE = re.compile(
 )
 
 
+def _be_state_title(s: str, trig: _Trigger) -> str | None:
+    """ "Staff told us the discharge process needed to be quicker" -> "Ensure the discharge
+    process is quicker": "be" + a state (no participle), about a thing, not someone."""
+    rest = s[trig.end :].strip()
+    if not rest.lower().startswith("be "):
+        return None
+    state = rest[3:].strip()
+    if not state or _base_verb(state.split()[0].lower().strip(",.;")) is not None:
+        return None
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        return None
+    subject = s[span[0] : span[1]]
+    rm = _REPORTED_SUBJECT_RE.match(subject)
+    words = subject.lower().split()
+    if rm or not words or words[-1] in AGENT_HEADS or words[0] in TITLE_PRONOUNS:
+        return None
+    subject = _lower_first(subject, span[0] == 0)
+    return f"Ensure {subject} {'are' if _plural(subject) else 'is'} {state}"
+
+
 def _third_person(verb: str) -> str:
     """ "start" -> "starts", "reach" -> "reaches", "identify" -> "identifies"."""
     low = verb.lower()
@@ -347,7 +369,7 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
     elif trig.kind == "to_active":
         title = _thing_subject_title(s, trig) or s[trig.end :]
     elif trig.kind == "to_passive":
-        title = _passive_title(s, trig, trig.end)
+        title = _passive_title(s, trig, trig.end) or _be_state_title(s, trig)
         if title is None:
             title = _clause_from(s, trig.key_start)
     elif trig.kind == "verb_object":
@@ -375,7 +397,12 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             title = action
         elif span and first in ("a", "an") and _agree_object(obj, s[span[0] : span[1]]):
             title = f"Agree {obj}"  # "The trust needs an engagement plan"
-        elif span and (first in OBJECT_STARTERS or first in OBJECT_NOUNS):
+        elif span and (
+            first in OBJECT_STARTERS
+            or first in OBJECT_NOUNS
+            or first in COUNT_WORDS
+            or first.isdigit()
+        ):
             # at the sentence's start, or after a label ("Vulnerable people: Staff told us…")
             opens = span[0] == 0 or s[: span[0]].rstrip().endswith(":")
             subject = _lower_first(s[span[0] : span[1]], opens)
@@ -1030,6 +1057,7 @@ def make_title(
                 title = titles[0] + "".join(" and " + _lower_first(t, True) for t in titles[1:])
     if title is None:
         title = _make_title(s, trig, bullet)
+        title = _demonstrative_finding_title(title, s, trig, before)
     title = _CONSEQUENCE_RE.sub("", title)
     title = _REGULATOR_NEXT_RE.sub("", _WHAT_TO_DO_RE.sub("", title))
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
@@ -1043,6 +1071,24 @@ def make_title(
     title = _needed_to_be_title(title)
     title = re.sub(r"^also\s+(?=[a-z])", "", title, flags=re.I)  # "The trust should also…"
     return _finish_title(_two_participles_title(title))
+
+
+def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
+    """ "Pain scores were not always recorded for children after surgery. This needs to
+    improve." -> "Improve: pain scores were not always recorded for children after surgery":
+    a lone verb whose subject is "this" stands for the finding just before it."""
+    if trig is None or not re.fullmatch(r"[A-Z][a-z]+\W*", title.strip()):
+        return title
+    span = _subject_np(s, trig.key_start)
+    if span is None or s[span[0] : span[1]].lower() not in ("this", "these", "that"):
+        return title
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x]
+    if not sentences:
+        return title
+    finding = sentences[-1].rstrip(" .;:")
+    if len(finding.split()) < 3 or finding.endswith("?"):
+        return title
+    return f"{title.strip(' .')}: {_lower_first(finding, True)}"
 
 
 # After the action, a clause of the finding: ", and records showed this was not always

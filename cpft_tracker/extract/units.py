@@ -26,9 +26,21 @@ from cpft_tracker.extract.words import (
 
 # A list item whose bullet mark was lost opens with a verb in its base form.
 _ITEM_VERBS = IMPERATIVE_VERBS | VERB_OPENERS
+# ... and not with a noun that is the subject of a finite verb: "Staff were kind", "Staff
+# told us…", "Work was under way" ("staff", "work", "report" are verbs and nouns).
+_FINITE_AFTER_SUBJECT = frozenset(
+    "is are was were has have had did does could would will can may might told said".split()
+)
 # "must", or the notice's "You are required to become compliant with…"
 _LEADIN_MUST = re.compile(
     r"\bmust\b|\b(?:are|is)\s+required\s+to\s+(?:become|be|comply|meet|make)\b", re.I
+)
+# A notice that requires someone to comply: "We have served a warning notice requiring the
+# provider to become compliant with the following by 31 October 2012:". Taken as a lead-in
+# only when it announces a list ("the following") or sets a date, as a notice does; "The
+# regulation requires providers to be able to show:" alone is the law described.
+_REQUIRING_TO = re.compile(
+    r"\brequir(?:e|es|ed|ing)\s+(?:[\w'’]+\s+){1,4}?to\s+(?:become|be|comply|meet|make)\b", re.I
 )
 # A lead-in's last sentence that only announces the list: "The regulations are:", "These
 # are:", "The areas are as follows:"
@@ -216,6 +228,16 @@ def _furniture_lines(lines: list[str]) -> set[int]:
     repeated = {k for k, n in counts.items() if n >= 2}
     if not repeated:
         return drop
+    # A number in a line is a page footer's ("Page 12 of 40", "… report 02/03/2018") when the
+    # line runs on every page (three times or more) or its number changes from one to the
+    # next. A line written twice with the same number is the text's own: a heading and the
+    # same heading again in a list ("Outcome 14: Supporting workers" under "The provider
+    # must make improvements in relation to:").
+    variants: dict[str, set[str]] = {}
+    for i, key in keys.items():
+        if key in repeated and "#" in key:
+            variants.setdefault(key, set()).add(lines[i].lower())
+    numbered = {k for k, v in variants.items() if counts[k] >= 3 or len(v) >= 2}
 
     # The nearest line before / after each line that is text (not blank, not a page number,
     # not itself repeated), found in two passes so that 20,000 repeated lines stay linear.
@@ -255,10 +277,10 @@ def _furniture_lines(lines: list[str]) -> set[int]:
         ) or any(
             # a running header next to a page footer ("12 X NHS Trust Inspection report
             # 02/03/2018" / "Summary of findings")
-            0 <= j < len(lines) and keys.get(j) in repeated and "#" in keys[j] and j != i
+            0 <= j < len(lines) and keys.get(j) in numbered and j != i
             for j in (i - 2, i - 1, i + 1, i + 2)
         )
-        if interrupts or near_page or "#" in key:
+        if interrupts or near_page or key in numbered:
             evidence[key] += 1
     for i, key in keys.items():
         if key in repeated and (evidence[key] >= 1 and counts[key] >= 3 or evidence[key] >= 2):
@@ -271,6 +293,7 @@ class _Block:
     kind: str  # "heading", "para", "bullet", "sub" (a sub-bullet elaborating on its bullet)
     parts: list[tuple[int, str]]  # (0-based line index, collapsed line text)
     level: int = 0  # markdown heading level ("## X" -> 2); 0 when unknown
+    listed: bool = False  # a line under a line ending in a colon, no blank line between
 
 
 # A row of a table flattened to text ("Regulated activity | Regulation"): a block of its own.
@@ -307,17 +330,33 @@ def _blocks(text: str) -> list[_Block]:
     width = lengths[int(len(lengths) * 0.9)] if lengths else 0
     long_lines = [i for i, s in enumerate(lines) if len(s) >= 40 and i not in drop]
     breaks = sum(1 for i in long_lines if not _is_terminal(lines[i]))
-    wrapped = width <= 130 and breaks >= max(2, len(long_lines) // 4)
+    # A hard-wrapped copy breaks its sentences at a margin: some of the lines that stop
+    # mid-sentence reach it. A page whose unfinished lines are all short (headings, menus,
+    # "Are services safe? No action required") is one paragraph per line, however narrow.
+    at_margin = sum(
+        1 for i in long_lines if not _is_terminal(lines[i]) and len(lines[i]) >= 0.7 * width
+    )
+    wrapped = (
+        width <= 130
+        and breaks >= max(2, len(long_lines) // 4)
+        and at_margin >= max(2, len(long_lines) // 6)
+    )
 
     blocks: list[_Block] = []
     cur: _Block | None = None
     prev_line = ""
     bullet_indent: int | None = None  # how far the last bullet mark was indented
+    # The current block is a line of a list that a line ending in a colon opened, with no
+    # blank line between: "…the provider must ensure the following by 5 June 2020:" /
+    # "a daily audit … is completed on every unit" / "every person has …".
+    listing = False
+    after_blank = True
     for i, s in enumerate(lines):
         if i in drop:
             continue
         if not s:
             cur = None
+            listing, after_blank = False, True
             continue
         bullet = _BULLET_RE.match(s)
         md = _MARKDOWN_HEADING_RE.match(s)
@@ -350,14 +389,27 @@ def _blocks(text: str) -> list[_Block]:
                 # one paragraph per line: only an obviously broken line continues, or an
                 # indented line under a bullet whose sentence is still open (a bullet's
                 # text wrapped and aligned under its first word)
+                # In a list, a line that opens lower-case is the next item (a list whose
+                # bullet marks were lost) unless the line above stops at a comma or a word
+                # that cannot end a phrase ("… completed on" / "every unit").
                 continuing = open_end and (
-                    _starts_lower(s)
+                    (
+                        _starts_lower(s)
+                        and not (
+                            listing and cur.kind == "para" and not prev_line.endswith((",", "-"))
+                        )
+                    )
                     or last in _HEADING_END_WORDS
                     or (cur.kind == "bullet" and raw[i][:1] in (" ", "\t") and not bullet)
                 )
+        if not continuing:
+            listing = not after_blank and (
+                listing or (prev_line.endswith(":") and _list_run_ends(lines, drop, i))
+            )
+        after_blank = False
         if md:
             level = len(s) - len(s.lstrip("#"))
-            blocks.append(_Block("heading", [(i, md.group(1))], level))
+            blocks.append(_Block("heading", [(i, md.group(1))], level, listing))
             cur = None
         elif table_row:
             blocks.append(_Block("para", [(i, s)]))
@@ -372,20 +424,41 @@ def _blocks(text: str) -> list[_Block]:
                 and indent > bullet_indent
                 and body.split(" ", 1)[0] in _ELABORATING_WORDS
             )
-            cur = _Block("sub" if elaborates else "bullet", [(i, body)] if body else [])
+            cur = _Block("sub" if elaborates else "bullet", [(i, body)] if body else [], 0, listing)
             if not elaborates:
                 bullet_indent = indent
             blocks.append(cur)
         elif continuing and cur is not None:
             cur.parts.append((i, s))
         elif _heading_candidate(s) and not _next_starts_lower(lines, drop, i):
-            blocks.append(_Block("heading", [(i, s)]))
+            blocks.append(_Block("heading", [(i, s)], 0, listing))
             cur = None
         else:
-            cur = _Block("para", [(i, s)])
+            cur = _Block("para", [(i, s)], 0, listing)
             blocks.append(cur)
         prev_line = s
     return [b for b in blocks if b.parts]
+
+
+# The most lines a list written without bullet marks runs to before its blank line.
+LIST_RUN_LINES = 25
+
+
+def _list_run_ends(lines: list[str], drop: set[int], i: int) -> bool:
+    """Do the lines from ``i`` (under a line ending in a colon) stop at a blank line with
+    more text after it, within LIST_RUN_LINES? Then they are that colon's list. In a text
+    with no blank lines between its paragraphs, a line's neighbours say nothing of it."""
+    seen = 0
+    stop = min(len(lines), i + 8 * LIST_RUN_LINES)  # page furniture between is skipped
+    for j in range(i, stop):
+        if j in drop:
+            continue
+        if not lines[j]:
+            return any(lines[k] and k not in drop for k in range(j + 1, stop))
+        seen += 1
+        if seen > LIST_RUN_LINES:
+            return False
+    return False
 
 
 def _next_starts_lower(lines: list[str], drop: set[int], i: int) -> bool:
@@ -467,6 +540,8 @@ def _leadin_keyword(text: str, heading: bool) -> str | None:
             last = text[spans[-2][0] :]
         text = last
     if _LEADIN_MUST.search(text):
+        return "must"
+    if _REQUIRING_TO.search(text) and (_NOTICE_LEADIN_RE.search(text) or due_date(text)):
         return "must"
     if _LEADIN_NEEDS.search(text):
         return "needs"
@@ -567,6 +642,15 @@ def _notice_item(line: str, *, named_only: bool = False) -> bool:
     return len(words) <= 10 and line[:1].isupper()
 
 
+def _opens_with_a_verb(text: str) -> bool:
+    """Does the line open as an action does, with a verb ("Review…", "Staff the ward…"), not
+    with a noun before its verb ("Staff were kind")?"""
+    words = re.findall(r"[A-Za-z]+", text[:60])
+    if not words or words[0].lower() not in _ITEM_VERBS:
+        return False
+    return len(words) < 2 or words[1].lower() not in _FINITE_AFTER_SUBJECT
+
+
 def _first_word(text: str) -> str:
     m = re.match(r"[\W_]*([A-Za-z]+)", text)
     return m.group(1).lower() if m else ""
@@ -626,6 +710,19 @@ class _Hyphens:
         return right in HYPHEN_KEPT_BEFORE and len(last) >= 3
 
 
+def _listed_item(block: _Block, joined: str, following: list[_Block]) -> bool:
+    """Is this block, right under a lead-in ending in a colon (or under the item before it,
+    no blank line between), one item of the list? One line, one sentence, not a lead-in of
+    its own; a heading-shaped line only when it names a regulation or an outcome (another
+    short line there is a sub-heading of the list: "Medical care" over its bullets)."""
+    if not block.listed or len(block.parts) != 1 or joined.endswith(":"):
+        return False
+    if block.kind == "heading":
+        named = bool(_NOTICE_REF_RE.match(joined) or _regulation_title(joined))
+        return named and not (following and following[0].kind == "bullet")
+    return block.kind == "para" and len(_sentence_spans(joined)) == 1
+
+
 def split_units(text: str) -> list[Unit]:
     """The document as headings, sentences and lead-in bullets, in order."""
     units: list[Unit] = []
@@ -639,7 +736,10 @@ def split_units(text: str) -> list[Unit]:
     clause_items = False  # the lead-in ends in "that:", so its items are clauses
     hyphens: _Hyphens | None = None  # made at the first hyphen at a line end
     leadin: str | None = None  # the text of the lead-in the current scope comes from
-    for block in _blocks(text):
+    list_open = False  # the block before was a lead-in ending in a colon, or an item of it
+    blocks = _blocks(text)
+    for n, block in enumerate(blocks):
+        was_open, list_open = list_open, False
         starts: list[int] = []
         joined = ""
         for _, part in block.parts:
@@ -660,6 +760,22 @@ def split_units(text: str) -> list[Unit]:
             starts.append(len(joined))
             joined += part
         line_of = [idx + 1 for idx, _ in block.parts]
+        if scope and was_open and _listed_item(block, joined, blocks[n + 1 : n + 2]):
+            # a line right under the lead-in or the item before it: an item whatever its
+            # first word ("The service did not have a system…", "every person has…",
+            # "Outcome 14: Supporting workers")
+            items += 1
+            list_open = True
+            area = _NOTICE_REF_RE.match(joined) or _regulation_title(joined)
+            if scope == "must" and (area or notice and _notice_item(joined)):
+                named = named and bool(area)
+                units.append(Unit(joined, joined, section, line_of[0], "notice", "must", due))
+            else:
+                when = due if notice else None
+                units.append(
+                    Unit(joined, joined, section, line_of[0], "bullet", scope, when, leadin)
+                )
+            continue
         if notice and block.kind != "bullet":
             if _notice_item(joined, named_only=bool(items) and named):
                 named = named and (bool(_NOTICE_REF_RE.match(joined)) or _regulation_title(joined))
@@ -700,9 +816,10 @@ def split_units(text: str) -> list[Unit]:
                 due = due_date(joined)
                 notice = keyword == "must" and bool(_NOTICE_LEADIN_RE.search(joined) or due)
                 named = True
+                list_open = joined.endswith(":")
                 units.append(Unit(joined, joined, section, line_of[0], "leadin"))
                 continue
-            if scope and not joined.endswith(":") and _first_word(joined) in _ITEM_VERBS:
+            if scope and not joined.endswith(":") and _opens_with_a_verb(joined):
                 # a list item whose bullet mark was lost in copying
                 items += 1
                 units.append(
