@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test test-postgresql lint bench clean
+.PHONY: demo test test-postgresql lint bench clean cli-spec
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check cpft_tracker tests bench
 	$(BIN)/ruff format --check cpft_tracker tests bench
 	$(BIN)/mypy cpft_tracker
+
+## After changing a command's options or arguments: rewrite cpft_tracker/cli/spec.py, the
+## commands' click parameters as read from their typer declarations (tests/test_cli_spec.py).
+cli-spec: $(BIN)/.installed
+	$(BIN)/python -c 'from cpft_tracker.cli.convert import write_spec; write_spec()'
+	$(BIN)/ruff format --quiet cpft_tracker/cli/spec.py
 
 ## The benchmark (see bench/README.md); writes bench/RESULTS.md.
 bench: $(BIN)/.installed

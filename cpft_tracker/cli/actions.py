@@ -5,16 +5,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
+from typing import TYPE_CHECKING, Annotated
 
 from cpft_tracker.cli.options import (
-    By,
-    IfUnchangedSince,
-    Note,
-    On,
-    Refs,
     open_store,
     parse_on,
     parse_quality_statement,
@@ -24,6 +17,17 @@ from cpft_tracker.cli.output import report_changes, say
 from cpft_tracker.errors import (
     UsageProblem,
 )
+
+if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    import typer
+
+    from cpft_tracker.cli.declarations import (
+        By,
+        IfUnchangedSince,
+        Note,
+        On,
+        Refs,
+    )
 
 
 def assign(

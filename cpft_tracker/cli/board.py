@@ -7,26 +7,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Annotated, Any
 
 from cpft_tracker.cli.options import (
     TRACKED,
-    AsOf,
-    DueBeforeFilter,
-    Force,
-    Format,
-    NoBom,
-    OverdueFilter,
-    OwnerFilter,
-    Pager,
-    QualityStatementFilter,
-    ReportFilter,
-    StatusFilter,
-    UnassignedFilter,
-    Wide,
-    Window,
     build_filters,
     check_format,
     open_store,
@@ -39,6 +23,26 @@ from cpft_tracker.cli.output import check_output, paged, say, write_output
 from cpft_tracker.errors import (
     UsageProblem,
 )
+
+if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    import typer
+
+    from cpft_tracker.cli.declarations import (
+        AsOf,
+        DueBeforeFilter,
+        Force,
+        Format,
+        NoBom,
+        OverdueFilter,
+        OwnerFilter,
+        Pager,
+        QualityStatementFilter,
+        ReportFilter,
+        StatusFilter,
+        UnassignedFilter,
+        Wide,
+        Window,
+    )
 
 _GROUPING_ALIASES = {
     "quality-statement": "quality-statement",

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Annotated, Any
 
 from cpft_tracker.errors import UsageProblem
+
+if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    import typer
 
 SHELLS = ("bash", "zsh", "fish")
 FILES = "__files__"  # "complete a file name here": the shell does that itself

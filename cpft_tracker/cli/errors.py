@@ -16,9 +16,9 @@ from typing import Any
 
 # The commands run on click 8 (cli/convert.py builds them from their typer declarations), so
 # the usage errors are click's. A command may still raise typer's own Exit, Abort or
-# BadParameter (typer 0.29 has its own copy of click): they are mapped here too.
+# BadParameter (typer 0.29 has its own copy of click): they are mapped here too, without
+# importing typer for that (a command that raises one has imported it).
 import click
-import typer
 
 from cpft_tracker.cli.options import _state
 from cpft_tracker.errors import (
@@ -26,6 +26,15 @@ from cpft_tracker.errors import (
 )
 
 STOPPED = "Stopped. Nothing was half-saved: each change is saved whole or not at all."
+
+
+def _typer(name: str, *also: type[BaseException]) -> Any:
+    """The classes for an except clause: ``also`` and typer's exception class ``name`` if typer
+    is imported (nothing of typer's if not: () catches nothing). One flat tuple: a tuple inside
+    an except clause's tuple is a TypeError when the clause is reached."""
+    typer = sys.modules.get("typer")
+    found = getattr(typer, name, None) if typer is not None else None
+    return (*also, found) if found is not None else also
 
 
 class Escaped(Exception):  # noqa: N818  (a carrier, not an error of its own)
@@ -77,9 +86,9 @@ def run_safely(call: Any) -> int:
             return 0
         fail(STOPPED)
         return 130
-    except typer.Exit as exc:  # `raise typer.Exit(1)` in a command: that exit code, no message
+    except _typer("Exit") as exc:  # `raise typer.Exit(1)` in a command: that exit code, no message
         return exc.exit_code
-    except typer.BadParameter as exc:
+    except _typer("BadParameter") as exc:
         fail(
             f"{exc.format_message()} Run '{_state.get('command_path') or 'cpft-tracker'} --help' to see how to use it."
         )
@@ -149,7 +158,7 @@ def run_safely(call: Any) -> int:
     except click.ClickException as exc:
         fail(exc.format_message())
         return exc.exit_code
-    except (click.Abort, typer.Abort, KeyboardInterrupt):
+    except _typer("Abort", click.Abort, KeyboardInterrupt):
         fail(STOPPED)
         return 130
     except BrokenPipeError:

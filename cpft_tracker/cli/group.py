@@ -3,37 +3,51 @@
 Imported only when a command runs (``cpft_tracker.cli.main``): ``--help``, a bare
 ``cpft-tracker`` and ``--version`` are answered by ``cli/help.py`` without it. The commands
 are declared for typer and built as click 8 commands by ``cli/convert.py`` (typer 0.29's
-own parameter processing imports pydantic: bench/NOTES.md, issue 10).
+own parameter processing imports pydantic: bench/NOTES.md, issue 10), from their committed
+descriptions in ``cli/spec.py`` (``make cli-spec``), so that running one does not import typer.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from difflib import get_close_matches
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
-import typer
 
 from cpft_tracker import __version__
-from cpft_tracker.cli import COMMANDS, HELP, convert, load
+from cpft_tracker.cli import COMMANDS, HELP, convert
 from cpft_tracker.cli.errors import Escaped, run_safely
 from cpft_tracker.cli.options import _state
 
+if TYPE_CHECKING:  # the declarations below are read from typer only when cli/spec.py is stale
+    import typer
+
+
+def description(name: str) -> dict[str, Any]:
+    """The description of a ``COMMANDS`` entry ("" for the top-level options): the committed
+    one in ``cli/spec.py`` when it was read from the files as they are now, else one read
+    from the typer declarations there and then (imports typer: slower, never wrong)."""
+    try:
+        from cpft_tracker.cli.spec import SPECS
+    except ImportError:  # not generated yet (make cli-spec)
+        SPECS = {}
+    target = COMMANDS[name][0] if name else "cpft_tracker.cli.group:main_options"
+    entry = SPECS.get(name)
+    if entry is not None and convert.is_current(entry, target):
+        return dict(entry["node"])
+    if not name:
+        return convert.describe_parameters(main_options, "cpft-tracker")
+    from cpft_tracker.cli import load
+
+    return convert.describe(name, load(target))
+
 
 def build_command(name: str) -> click.Command:
-    """The click command for one ``COMMANDS`` entry: its module imported, its function converted.
-
-    ``cli/convert.py`` reads the function's typer declarations (its signature); done here for
-    the invoked command only, not all 27.
-    """
+    """The click command for one ``COMMANDS`` entry, built from its description (its module
+    imported); done for the invoked command only, not all 27."""
     if name not in _built:
-        obj = load(COMMANDS[name][0])
-        if isinstance(obj, typer.Typer):
-            _built[name] = convert.group(name, obj)
-        else:
-            _built[name] = convert.command(name, obj)
+        _built[name] = convert.build(name, description(name))
     return _built[name]
 
 
@@ -65,6 +79,8 @@ class TrackerGroup(click.Group):
             _state["command_path"] = f"{ctx.command_path} {found[0]}"
             return found
         except click.UsageError as exc:
+            from difflib import get_close_matches
+
             matches = get_close_matches(args[0], list(COMMANDS)) if args else []
             if matches and "Did you mean" not in exc.message:
                 suggestions = ", ".join(f"{m!r}" for m in matches)
@@ -162,7 +178,7 @@ def main_options(
 
 
 def _app() -> TrackerGroup:
-    params, callback = convert.parameters(main_options, "cpft-tracker")
+    params, callback = convert.build_parameters(description(""))
     return TrackerGroup(
         "cpft-tracker",
         params=params,

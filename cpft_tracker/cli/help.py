@@ -10,9 +10,7 @@ at many widths; any other command line goes to that group.
 
 from __future__ import annotations
 
-import shutil
 import sys
-import textwrap
 
 # (the option as --help shows it, its help): main_options in cli/group.py
 OPTIONS = (
@@ -37,6 +35,8 @@ def answer_without_typer(args: list[str]) -> bool:
 
 def top_help(width: int | None = None) -> str:
     """The text ``cpft-tracker --help`` prints (click's layout: at most 78 columns, at least 50)."""
+    import shutil
+
     from cpft_tracker.cli import COMMANDS, HELP
 
     if width is None:
@@ -51,6 +51,8 @@ def top_help(width: int | None = None) -> str:
 
 
 def _wrap(text: str, width: int, indent: str = "") -> str:
+    import textwrap
+
     return textwrap.TextWrapper(
         width, initial_indent=indent, subsequent_indent=indent, replace_whitespace=False
     ).fill(" ".join(text.expandtabs().split("\n")))

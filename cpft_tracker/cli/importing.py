@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
-from cpft_tracker.cli.options import (
-    By,
-    db_path,
-    open_store,
-)
+from cpft_tracker.cli.options import db_path, open_store
 from cpft_tracker.cli.output import say
 from cpft_tracker.errors import (
     BadDocument,
     UsageProblem,
 )
+
+if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    import typer
+
+    from cpft_tracker.cli.declarations import By
 
 
 def bundled_report() -> Path:

@@ -8,16 +8,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import typer
-
-from cpft_tracker.cli.options import (
-    By,
-    check_format,
-    db_path,
-    open_store,
-)
+from cpft_tracker.cli.options import check_format, db_path, open_store
 from cpft_tracker.cli.output import say, show_line
 from cpft_tracker.errors import (
     DatabaseMissing,
@@ -25,6 +18,11 @@ from cpft_tracker.errors import (
     TrackerError,
     UsageProblem,
 )
+
+if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    import typer
+
+    from cpft_tracker.cli.declarations import By
 
 
 def _restore_advice() -> str:

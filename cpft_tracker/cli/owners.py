@@ -5,31 +5,26 @@ and on every action they hold.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import typer
-
-from cpft_tracker.cli.options import By, Note, open_store
+from cpft_tracker.cli.options import open_store
 from cpft_tracker.cli.output import say, show_line
 from cpft_tracker.errors import UsageProblem
 
-owners_app = typer.Typer(
-    name="owners",
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    import typer
 
-OwnerName = Annotated[
-    str, typer.Argument(metavar="NAME", help="An owner's name, as 'owners' lists it.")
-]
+    from cpft_tracker.cli.declarations import By, Note
+
+    OwnerName = Annotated[
+        str, typer.Argument(metavar="NAME", help="An owner's name, as 'owners' lists it.")
+    ]
 
 
 def _actions(n: int) -> str:
     return f"{n} action{'s' if n != 1 else ''}"
 
 
-@owners_app.callback(invoke_without_command=True)
 def owners(ctx: typer.Context) -> None:
     """List owners, their email addresses and how many tracked actions each holds.
 
@@ -50,7 +45,6 @@ def owners(ctx: typer.Context) -> None:
         show_line(f"{row['name']}{email}: {_actions(row['actions'])}")
 
 
-@owners_app.command("rename")
 def owners_rename(
     old: OwnerName,
     new: Annotated[str, typer.Argument(metavar="NEW", help="The new name.")],
@@ -74,7 +68,6 @@ def owners_rename(
     say(f"Renamed {first.old} to {first.new} on {_actions(len(changes) - 1)}.")
 
 
-@owners_app.command("merge")
 def owners_merge(
     source: Annotated[
         str, typer.Argument(metavar="A", help="The owner to merge away, e.g. a misspelling.")
@@ -104,7 +97,6 @@ def owners_merge(
     say(f"Merged {first.old} into {first.new}: {_actions(len(changes) - 1)} moved to {first.new}.")
 
 
-@owners_app.command("email")
 def owners_email(
     name: OwnerName,
     address: Annotated[
@@ -132,3 +124,22 @@ def owners_email(
     was = f"from {first.old} " if first.old else ""
     now = first.new or "no address"
     say(f"{who_}'s email address changed {was}to {now} on all their {_actions(len(changes) - 1)}.")
+
+
+def owners_app() -> typer.Typer:
+    """The ``owners`` group as declared for typer: built only when cli/convert.py reads it
+    (``make cli-spec``, or a stale cli/spec.py), so that importing this module to run a
+    command does not import typer."""
+    import typer
+
+    app = typer.Typer(
+        name="owners",
+        add_completion=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback(invoke_without_command=True)(owners)
+    app.command("rename")(owners_rename)
+    app.command("merge")(owners_merge)
+    app.command("email")(owners_email)
+    return app

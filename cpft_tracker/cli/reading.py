@@ -4,27 +4,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
+from typing import TYPE_CHECKING, Annotated
 
 from cpft_tracker.cli.options import (
     MAX_LIMIT,
-    AsOf,
-    DueBeforeFilter,
-    Format,
-    Limit,
-    OverdueFilter,
-    OwnerFilter,
-    Pager,
-    QualityStatementFilter,
-    ReportFilter,
-    SearchFilter,
-    Sort,
-    StatusFilter,
-    UnassignedFilter,
-    Wide,
-    Window,
     check_format,
     open_store,
     plan_view,
@@ -35,6 +18,27 @@ from cpft_tracker.cli.output import paged, say, show_line
 from cpft_tracker.errors import (
     UsageProblem,
 )
+
+if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    import typer
+
+    from cpft_tracker.cli.declarations import (
+        AsOf,
+        DueBeforeFilter,
+        Format,
+        Limit,
+        OverdueFilter,
+        OwnerFilter,
+        Pager,
+        QualityStatementFilter,
+        ReportFilter,
+        SearchFilter,
+        Sort,
+        StatusFilter,
+        UnassignedFilter,
+        Wide,
+        Window,
+    )
 
 
 def list_(

@@ -8,9 +8,9 @@ Thin: reads options (each SMTP setting also from an environment variable), calls
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import typer
+import click
 
 from cpft_tracker.cli.options import (
     check_format,
@@ -24,6 +24,9 @@ from cpft_tracker.errors import (
     UsageProblem,
 )
 
+if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    import typer
+
 ENV = "CPFT_TRACKER_"
 MAX_DAYS = 3650  # ten years: the most any of --within, --every, --escalate-after means
 
@@ -31,6 +34,8 @@ MAX_DAYS = 3650  # ten years: the most any of --within, --every, --escalate-afte
 def _opt(
     *names: str, env: str | None = None, metavar: str | None = None, help: str
 ) -> typer.models.OptionInfo:
+    import typer
+
     return typer.Option(
         *names,
         envvar=f"{ENV}{env}" if env else None,
@@ -326,7 +331,7 @@ def remind(
         )
     if fail_if_overdue and selection.overdue_count:
         say(f"{r.plural(selection.overdue_count, 'action')} overdue.")
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)
 
 
 def _checked(address: str, option: str) -> str:

@@ -6,20 +6,28 @@ decision is one transaction with its audit event, kept even if the walk is stopp
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
-from cpft_tracker.cli.options import By, Note, Refs, ReportFilter, open_store
+from cpft_tracker.cli.options import open_store
 from cpft_tracker.cli.output import say
 from cpft_tracker.errors import TrackerError, UsageProblem
 
-Reason = Annotated[
-    str,
-    typer.Option(
-        "--reason", metavar="TEXT", help="Why it is not a requirement (kept in its history)."
-    ),
-]
+if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    import typer
+
+    from cpft_tracker.cli.declarations import (
+        By,
+        Note,
+        Refs,
+        ReportFilter,
+    )
+
+    Reason = Annotated[
+        str,
+        typer.Option(
+            "--reason", metavar="TEXT", help="Why it is not a requirement (kept in its history)."
+        ),
+    ]
 
 
 def accept(refs: Refs, note: Note = None, by: By = None) -> None:
