@@ -32,9 +32,28 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# The files that take longest (tens of seconds to minutes: large plans killed mid-change, many
+# real processes at once) run first: with ``make test``'s workers (pytest-xdist, a file per
+# worker, handed out in this order) they then overlap the many short files instead of
+# being left running alone at the end.
+LONGEST_FILES = (
+    "test_robustness_crash.py",
+    "test_postgresql.py",
+    "test_robustness_concurrency.py",
+    "test_evidence_ctrl_c.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL: skip the ``sqlite_only`` tests (with their reason), and leave out the
-    SQLite half of the ``@both_backends`` tests (``make test`` runs it)."""
+    """The longest files first (``LONGEST_FILES``). On PostgreSQL: skip the ``sqlite_only``
+    tests (with their reason), and leave out the SQLite half of the ``@both_backends`` tests
+    (``make test`` runs it)."""
+
+    def longest_first(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FILES.index(name) if name in LONGEST_FILES else len(LONGEST_FILES)
+
+    items.sort(key=longest_first)  # stable: each file's tests keep their order
     if not PG_MODE:
         return
     kept, dropped = [], []
