@@ -21,14 +21,17 @@ demo: $(BIN)/.installed
 	@echo 'To try the commands in README.md on this plan, in this shell:' >&2
 	@echo '  export PATH="$(abspath $(BIN)):$$PATH" CPFT_TRACKER_DB="$(abspath $(DEMO_DB))"' >&2
 
-## Run the whole test suite.
+## Run the whole test suite, one pytest-xdist worker a core (each test file on one worker, in
+## the order conftest.py puts them: the longest first).
+## TEST_WORKERS=0 runs it in this one process (serially), TEST_WORKERS=4 on four workers.
+TEST_WORKERS ?= auto
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
-## The whole suite again with every test's plan in PostgreSQL: a private server the tests start
-## (PostgreSQL 15 binaries needed; docs/postgresql.md). .ci/run runs it after make test.
+## The whole suite again with every test's plan in PostgreSQL: a private server the tests start,
+## one a worker (PostgreSQL 15 binaries needed; docs/postgresql.md). .ci/run runs it after make test.
 test-postgresql: $(BIN)/.installed
-	CPFT_TEST_BACKEND=postgresql $(BIN)/python -m pytest -q
+	CPFT_TEST_BACKEND=postgresql $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## Style and types.
 lint: $(BIN)/.installed

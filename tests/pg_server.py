@@ -1,4 +1,4 @@
-"""A real PostgreSQL 15 server for the tests: started once per session, as a non-root user, stopped at the end.
+"""A real PostgreSQL 15 server for the tests: started once per session (once per pytest-xdist worker), as a non-root user, stopped at the end.
 
 ``start()`` makes a throw-away cluster (``initdb``) in a private folder under /tmp, listening
 on a free local port and a socket folder under /tmp only, run by the ``postgres`` system user
@@ -197,12 +197,13 @@ def start() -> PgServer:
         for p in (sock, pwfile):
             os.chown(p, pw.pw_uid, pw.pw_gid)
 
-    def run(*cmd: str, timeout: int = 120) -> None:
+    def run(*cmd: str, timeout: int = 120, keep: bool = False) -> None:
         done = subprocess.run(
             [*run_as, *cmd], capture_output=True, text=True, timeout=timeout, check=False
         )
         if done.returncode != 0:
-            shutil.rmtree(root, ignore_errors=True)
+            if not keep:
+                shutil.rmtree(root, ignore_errors=True)
             raise Unavailable(
                 f"{Path(cmd[0]).name} failed: {(done.stderr or done.stdout).strip()[-300:]}"
             )
@@ -211,26 +212,37 @@ def start() -> PgServer:
         str(pg_bin / "initdb"), "-D", str(data), "-U", SUPERUSER, f"--pwfile={pwfile}",
         "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
     )  # fmt: skip
-    port = _free_port()
-    opts = (
-        f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={sock} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 "
-        "-c shared_buffers=64MB"
-    )
-    run(
-        str(pg_bin / "pg_ctl"),
-        "-D",
-        str(data),
-        "-o",
-        opts,
-        "-l",
-        str(root / "log"),
-        "-w",
-        "-t",
-        "60",
-        "start",
-    )
-    return PgServer(pg_bin, data, sock, port, run_as)
+    # a free port is only free when asked: another test worker (pytest-xdist runs one server
+    # each) or program may take it before the server binds it, so a refused start is tried
+    # again on another port
+    for attempt in range(1, 4):
+        port = _free_port()
+        opts = (
+            f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={sock} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 "
+            "-c shared_buffers=64MB"
+        )
+        try:
+            run(
+                str(pg_bin / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                opts,
+                "-l",
+                str(root / "log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+                keep=attempt < 3,
+            )
+        except Unavailable:
+            if attempt == 3:
+                raise
+            continue
+        return PgServer(pg_bin, data, sock, port, run_as)
+    raise AssertionError("unreachable")
 
 
 _SHARED: list[PgServer] = []

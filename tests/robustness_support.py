@@ -109,9 +109,11 @@ def free_port() -> int:
 
 
 def cli(
-    args: list[str], env: dict[str, str], timeout: float = 180
+    args: list[str], env: dict[str, str], timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m cpft_tracker`` with exactly this environment."""
+    """Run ``python -m cpft_tracker`` with exactly this environment. The timeout only stops a
+    hung command: on a loaded 2-core machine (the suite's other worker plus other jobs) a
+    20,000-action import into PostgreSQL took over 180 s."""
     return subprocess.run(
         [sys.executable, "-m", "cpft_tracker", *args],
         capture_output=True,

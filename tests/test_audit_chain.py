@@ -20,6 +20,7 @@ from tests.conftest import (
     db_rows,
     db_write_behind_the_tools_back,
     is_pg,
+    setup_cli,
 )
 from tests.robustness_support import assert_one_line_error, base_env, cli
 
@@ -29,15 +30,13 @@ GUARD = "events_are_append_only_update"
 @pytest.fixture
 def plan(db_path: Path) -> Path:
     """The bundled report imported; CPFT-01 assigned with an email; a note on CPFT-01."""
-    env = base_env(db_path)
     for args in (
         ["import", str(BUNDLED_REPORT)],
         ["assign", "CPFT-01", "Jane Smith", "--email", "jane.smith@nhs.net"],
         ["note", "CPFT-01", "Paper to board"],
         ["due", "CPFT-03", "31/03/2026"],
     ):
-        proc = cli(args, env)
-        assert proc.returncode == 0, proc.stderr
+        setup_cli(*args)  # the environment base_env(db_path) gives: this plan, Test Lead
     return db_path
 
 

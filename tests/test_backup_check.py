@@ -24,6 +24,7 @@ from tests.conftest import (
     db_write_behind_the_tools_back,
     is_pg,
     migrations_table,
+    setup_cli,
 )
 from tests.robustness_support import (
     ROOT,
@@ -39,13 +40,10 @@ from tests.robustness_support import (
 @pytest.fixture
 def plan(db_path: Path) -> list[str]:
     """The bundled report imported, with an owner and a note; returns the refs."""
-    env = base_env(db_path)
-    assert cli(["import", str(BUNDLED_REPORT)], env).returncode == 0
+    setup_cli("import", str(BUNDLED_REPORT))  # the environment base_env(db_path) gives
     refs = [r[0] for r in db_rows(db_path, "SELECT ref FROM actions ORDER BY id")]
-    assert (
-        cli(["assign", refs[0], "Jane Smith", "--email", "jane.smith@nhs.net"], env).returncode == 0
-    )
-    assert cli(["note", refs[0], "Paper to board"], env).returncode == 0
+    setup_cli("assign", refs[0], "Jane Smith", "--email", "jane.smith@nhs.net")
+    setup_cli("note", refs[0], "Paper to board")
     return refs
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, setup_cli
 
 REPORT = ROOT / "tests" / "corpus" / "acute-trust-core-services-2021.txt"
 
@@ -19,8 +19,7 @@ REPORT = ROOT / "tests" / "corpus" / "acute-trust-core-services-2021.txt"
 @pytest.fixture
 def plan(db_path: Path) -> None:
     for args in (["init"], ["import", str(REPORT)], ["assign", "RHFT-01", "Zoë Strasse"]):
-        done = run_cli(*args)
-        assert done.returncode == 0, done.stderr
+        setup_cli(*args)
 
 
 @pytest.mark.parametrize(

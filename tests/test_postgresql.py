@@ -268,6 +268,19 @@ def _holds_write_lock(pg: str) -> bool:
         return bool(row and row[0])
 
 
+def _import_sessions(pg: str) -> int:
+    """The sessions cpft-tracker still has on the database (a killed command's, until the
+    server has noticed and rolled its transaction back)."""
+    import psycopg
+
+    with psycopg.connect(pg, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND application_name = 'cpft-tracker'"
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+
 @pytest.mark.slow
 def test_an_import_killed_midway_leaves_nothing_half_done(pg: str, tmp_path: Path) -> None:
     ok("import", "--example", db=pg)
@@ -291,7 +304,13 @@ def test_an_import_killed_midway_leaves_nothing_half_done(pg: str, tmp_path: Pat
         assert proc.returncode == 0
         pytest.skip("the import finished before it could be caught inside its transaction")
     assert caught
-    time.sleep(0.5)  # the server notices the dead connection and rolls its transaction back
+    # the server notices the dead connection and rolls its transaction back: wait until the
+    # killed import's session is gone (a fixed half-second sleep was too short on a busy machine
+    # and too long on an idle one)
+    deadline = time.monotonic() + 60
+    while _import_sessions(pg) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not _import_sessions(pg), "the killed import's session never ended"
     assert export_json(pg) == before  # none of it
     assert "Result:                 OK" in ok("check", db=pg).stdout
     ok("import", str(report), "--report", "Huge", db=pg)  # the next run does it whole

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED_REPORT
+from tests.conftest import BUNDLED_REPORT, setup_cli
 from tests.robustness_support import ROOT, assert_one_line_error, base_env, cli
 
 pytestmark = pytest.mark.sqlite_only(
@@ -75,11 +75,10 @@ def crash_after_commits(db: Path) -> None:
 @pytest.fixture
 def crashed(db_path: Path, tmp_path: Path) -> tuple[Path, Path]:
     """A plan, its backup bk.db, then more commits and a crash that leaves PATH-wal."""
-    env = base_env(db_path)
-    assert cli(["import", str(BUNDLED_REPORT)], env).returncode == 0
-    assert cli(["assign", "CPFT-01", "Jane Smith"], env).returncode == 0
+    setup_cli("import", str(BUNDLED_REPORT))  # the environment base_env(db_path) gives
+    setup_cli("assign", "CPFT-01", "Jane Smith")
     backup = tmp_path / "bk.db"
-    assert cli(["backup", str(backup)], env).returncode == 0
+    setup_cli("backup", str(backup))
     crash_after_commits(db_path)
     return db_path, backup
 

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from cpft_tracker.cli import app
-from tests.conftest import BUNDLED_REPORT
+from tests.conftest import BUNDLED_REPORT, setup_cli
 
 WRITERS = [
     ("export", "--format", "json", "-o"),
@@ -46,8 +46,7 @@ def _cli(*args: str, umask: int | None = None) -> subprocess.CompletedProcess[st
 
 @pytest.fixture
 def plan(db_path: Path) -> Path:
-    proc = _cli("import", str(BUNDLED_REPORT))
-    assert proc.returncode == 0, proc.stderr
+    setup_cli("import", str(BUNDLED_REPORT))
     return db_path
 
 

@@ -19,13 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED_REPORT, db_rows, db_snapshot, is_pg, run_cli
+from tests.conftest import BUNDLED_REPORT, db_rows, db_snapshot, is_pg, run_cli, setup_cli
 
 
 @pytest.fixture
 def plan(db_path: Path) -> Path:
-    proc = run_cli("import", str(BUNDLED_REPORT))
-    assert proc.returncode == 0, proc.stderr
+    setup_cli("import", str(BUNDLED_REPORT))
     return db_path
 
 

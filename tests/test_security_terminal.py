@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests import pg_server as pgs
-from tests.conftest import BUNDLED_REPORT, PG_MODE, is_pg, run_cli
+from tests.conftest import BUNDLED_REPORT, PG_MODE, is_pg, run_cli, setup_cli
 
 CLEAR = "\x1b[2J\x1b[H"
 TITLE = "\x1b]0;pwned\x07"
@@ -233,13 +233,11 @@ def fresh(tmp_path: pytest.TempPathFactory, plan: dict[str, str]) -> dict[str, s
         db: Any = pgs.shared().copy_database(plan["CPFT_TRACKER_DB"])
     else:
         db = Path(str(tmp_path)) / "plan.db"
-        proc = run_cli("backup", str(db), env=plan)
-        assert proc.returncode == 0, proc.stderr
+        setup_cli("backup", str(db), env=plan)
     env = {**plan, "CPFT_TRACKER_DB": str(db)}
     env.pop("RETIRE_MESSAGE", None)
     for step in (("assign", "CPFT-04", OWNER), ("note", "--", "CPFT-10", NOTE)):
-        done = run_cli(*step, env=env)
-        assert done.returncode == 0, (step, done.stderr)
+        setup_cli(*step, env=env)
     return env
 
 

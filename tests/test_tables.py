@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, setup_cli
 
 REPORT = ROOT / "tests" / "corpus" / "acute-trust-core-services-2021.txt"
 LONG_OWNER = "Director of Nursing, Midwifery and Allied Health Professionals"
@@ -41,10 +41,8 @@ def plan(db_path: Path) -> list[dict[str, Any]]:
     ):
         if args[0] == "note":
             env["CPFT_TRACKER_NOW"] = "2026-02-25T10:00:00.000000Z"
-        done = run_cli(*args, env=env)
-        assert done.returncode == 0, (args, done.stderr)
-    exported = run_cli("export", env=env)
-    return list(json.loads(exported.stdout)["actions"])
+        setup_cli(*args, env=env)
+    return list(json.loads(setup_cli("export", env=env))["actions"])
 
 
 def words(text: str) -> str:

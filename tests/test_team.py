@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import BUNDLED_REPORT, PgDatabase, both_backends, run_cli
+from tests.conftest import BUNDLED_REPORT, PgDatabase, both_backends, run_cli, setup_cli
 
 LEAD = {"CPFT_TRACKER_USER": "Gov Lead"}
 COLLEAGUE = {"CPFT_TRACKER_USER": "Jo Colleague", "CPFT_TRACKER_NOW": "2026-11-10T14:03:00Z"}
@@ -23,6 +23,11 @@ def cli(*args: str, env: dict[str, str] | None = None, code: int = 0) -> str:
     assert "Traceback" not in proc.stderr
     assert proc.returncode == code, proc.stderr
     return proc.stderr
+
+
+def setup(*args: str, env: dict[str, str] | None = None) -> None:
+    """``cli`` for a fixture's set-up: the same command, run in this process."""
+    setup_cli(*args, env={"CPFT_TRACKER_TODAY": "2026-11-20", **(env or {})})
 
 
 def rows_of(path: Path) -> list[list[str]]:
@@ -62,8 +67,8 @@ def db_bytes(db: Path) -> bytes:
 @pytest.fixture
 def plan(db_path: Path) -> Path:
     """The bundled report imported on 1 November 2026; CPFT-05 due 31 Dec 2026."""
-    cli("import", str(BUNDLED_REPORT), env={**LEAD, "CPFT_TRACKER_NOW": "2026-11-01T09:00:00Z"})
-    cli("due", "CPFT-05", "31/12/2026", env={**LEAD, "CPFT_TRACKER_NOW": "2026-11-02T09:00:00Z"})
+    setup("import", str(BUNDLED_REPORT), env={**LEAD, "CPFT_TRACKER_NOW": "2026-11-01T09:00:00Z"})
+    setup("due", "CPFT-05", "31/12/2026", env={**LEAD, "CPFT_TRACKER_NOW": "2026-11-02T09:00:00Z"})
     return db_path
 
 
@@ -71,9 +76,9 @@ def plan(db_path: Path) -> Path:
 def stale(plan: Path, tmp_path: Path) -> Path:
     """The issue's story: a template, then a colleague moves CPFT-05's due date and status."""
     target = tmp_path / "stale.csv"
-    cli("plan", "template", "-o", str(target), env={"CPFT_TRACKER_NOW": "2026-11-03T09:00:00Z"})
-    cli("due", "CPFT-05", "28 Feb 2027", env=COLLEAGUE)
-    cli("status", "CPFT-05", "in-progress", env=COLLEAGUE)
+    setup("plan", "template", "-o", str(target), env={"CPFT_TRACKER_NOW": "2026-11-03T09:00:00Z"})
+    setup("due", "CPFT-05", "28 Feb 2027", env=COLLEAGUE)
+    setup("status", "CPFT-05", "in-progress", env=COLLEAGUE)
     edit(target, "CPFT-05", "due", "31/01/2027")
     return target
 
