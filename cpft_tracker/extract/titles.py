@@ -45,6 +45,7 @@ from cpft_tracker.extract.words import (
     STANDALONE_PRONOUNS,
     SUBORDINATORS,
     TITLE_PRONOUNS,
+    VERB_OPENERS,
 )
 
 # ===========================================================================
@@ -1069,8 +1070,16 @@ def make_title(
     title = _resolve_final_them(title, s)
     title = _resolve_own_subject(title, s, trig, before, leadin if bullet else None)
     title = _needed_to_be_title(title)
+    title = _needed_gerund_title(title)
     title = re.sub(r"^also\s+(?=[a-z])", "", title, flags=re.I)  # "The trust should also…"
-    return _finish_title(_two_participles_title(title))
+    title = _resolve_their(title, s, trig)
+    title = _resolve_this_happened(title, s)
+    if bullet and trig is None and leadin:
+        title = _leadin_verb_title(title, leadin)
+    title = _two_participles_title(title)
+    if len(_finish_title(title).split()) < 3:
+        title = _short_title(_finish_title(title), s, trig, before)
+    return _finish_title(title)
 
 
 def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
@@ -1238,3 +1247,129 @@ def notice_title(line: str) -> str:
 
 
 _NOTICE_REF_LEAD_RE = re.compile(r"^(?:regulation|reg\.?|outcome|section)\s*\d", re.I)
+
+
+# --- Titles of fewer than three words (issue 11) ------------------------------------
+
+# "The oxygen cylinder's expiry needed checking more often": "Check the oxygen cylinder's
+# expiry more often".
+_NEEDED_GERUND_RE = re.compile(
+    r"^(?P<np>[A-Z][^,;]{2,80}?)\s+(?:needs|needed|need)\s+(?P<g>[a-z]{3,}ing)\b(?P<rest>.*)$"
+)
+
+
+def _needed_gerund_title(title: str) -> str:
+    m = _NEEDED_GERUND_RE.match(title.strip())
+    if not m:
+        return title
+    stem = m.group("g")[:-3]
+    base = _base_verb(stem + "ed") or (_base_verb(stem + "ed") if stem.endswith("e") else None)
+    if base is None and stem[-1:] in ("c", "v", "z"):
+        base = stem + "e"  # "servicing" -> "service"
+    if not base:
+        return title
+    rest = re.sub(r";\s+.*$", "", m.group("rest"))  # "; it had expired…": the finding
+    return f"{base} {_lower_first(m.group('np'), True)}{rest}"
+
+
+def _possessive(np: str) -> str:
+    return np + ("'" if np.endswith("s") and _plural(np) else "'s")
+
+
+def _resolve_their(title: str, s: str, trig: _Trigger | None) -> str:
+    """ "Leaders needed to develop their oversight of…" -> "Develop leaders' oversight of…":
+    a "their" before any other noun of the title is the sentence's own subject's."""
+    m = re.match(r"^(?P<verb>[A-Za-z]+)\s+their\b", title.strip())
+    if not m or trig is None:
+        return title
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        return title
+    subject = s[span[0] : span[1]]
+    words = subject.lower().split()
+    if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
+        return title
+    if words[-1] not in AGENT_HEADS:
+        return title
+    inner = _lower_first(subject, span[0] == 0)
+    return title.strip()[: m.end("verb")] + " " + _possessive(inner) + title.strip()[m.end() :]
+
+
+# "…audits showed the sign-out stage was not always completed, and the service needed to
+# make sure this happened for every patient": "this happened" is the thing not done.
+_NOT_DONE_RE = re.compile(
+    r"\b(?P<np>the\s+[\w’'-]+(?:\s+[\w’'-]+){0,4}?)\s+(?P<be>was|were|is|are)\s+not\s+"
+    r"(?:always\s+|consistently\s+|routinely\s+)?(?P<p>[a-z]+ed)\b",
+    re.I,
+)
+
+
+def _resolve_this_happened(title: str, s: str) -> str:
+    m = re.search(r"\bthis\s+(?:happened|happens|happen)\b", title)
+    if not m:
+        return title
+    nd = None
+    for nd in _NOT_DONE_RE.finditer(s[: s.find("this")] if "this" in s else s):
+        pass
+    if nd is None:
+        return title
+    done = f"{nd.group('np')} {nd.group('be')} {nd.group('p')}"
+    return title[: m.start()] + done + title[m.end() :]
+
+
+# A lead-in whose verb governs the listed items: "the provider must ensure the following by
+# 5 June 2020:" (items "a daily audit … is completed"), "The trust must make the significant
+# improvements by 30 September 2016:" (items "The safe management of patients…").
+_LEADIN_VERB_RE = re.compile(
+    r"\b(?:must|should|needs?\s+to|(?:is|are)\s+required\s+to)\s+(?:also\s+)?"
+    r"(?:(?P<ensure>ensure|make\s+sure)|(?P<improve>improve|make\s+(?:the\s+)?"
+    r"(?:[a-z]+\s+)?improvements?))\b",
+    re.I,
+)
+
+
+def _leadin_verb_title(title: str, leadin: str) -> str:
+    m = _LEADIN_VERB_RE.search(leadin)
+    first = title.strip().split(" ", 1)[0].lower()
+    if not m or not first or first in IMPERATIVE_VERBS or first in VERB_OPENERS:
+        return title
+    if _base_verb(first) == first or first in ("do", "don't", "be"):
+        return title
+    ws = [w.lower() for w, _, _ in _words(title)]
+    if "not" in ws or "never" in ws:
+        return title  # a failure stated as a finding ("The service did not have…"): kept
+    if m.group("improve") and any(w in _VERBISH for w in ws):
+        return title  # "improve" takes what is listed as a noun phrase, not a statement
+    verb = "Ensure" if m.group("ensure") else "Improve"
+    return f"{verb} {_lower_first(title.strip(), True)}"
+
+
+def _short_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
+    """A title of one or two words ("Improve", "Update it", "Embed learning") says what is
+    about from the words around it: the thing "it" is (what the sentence before opens
+    with), the description of the noun given earlier ("learning from incidents"), the
+    subject that "needed to improve" ("compliance"), and the finding just before it."""
+    words = title.split()
+    if not words or trig is None:
+        return title
+    verb = words[0]
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x]
+    last = sentences[-1].rstrip(" .;:") if sentences else ""
+    if len(words) == 2 and words[1].lower() in ("it", "them") and last:
+        np = _opening_np(last)
+        if np and np.lower().split()[-1] not in PEOPLE_SUBJECTS and _is_topic(np):
+            if _plural(np) == (words[1].lower() == "them"):
+                return f"{verb} {_lower_first(np, True)}"
+    if len(words) == 2 and words[1].lower() not in STANDALONE_PRONOUNS:
+        ante = _antecedent(words[1], before + " " + s[: trig.key_start])
+        if ante:
+            return f"{verb} {ante}"
+    if len(words) == 1:
+        # "Managers knew that compliance needed to improve": the subject is what improves
+        noun = s[: trig.key_start].split()[-1:] if s[: trig.key_start].strip() else []
+        if noun and noun[0].lower() not in STANDALONE_PRONOUNS | TITLE_PRONOUNS:
+            if noun[0].lower() not in _VERBISH and noun[0].lower() not in AGENT_HEADS:
+                title = f"{verb} {noun[0].lower()}"
+    if len(title.split()) < 3 and len(last.split()) >= 3 and not last.endswith("?"):
+        return f"{title}: {_lower_first(last, True)}"
+    return title
