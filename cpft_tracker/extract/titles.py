@@ -773,7 +773,15 @@ def _antecedent(noun: str, context: str) -> str | None:
             continue  # the same reference again, or a verb ("it plans to", "to plan")
         pre: list[str] = []
         j = i - 1
-        while j >= 0 and len(pre) < ANTECEDENT_MAX_PRE:
+        quoted = re.search(r"(?:^|\s)([\"“][^\"“”]{2,40}[\"”])\s$", context[: ws[i][1]])
+        if quoted:
+            # '"as required" medicines': a quoted name is the phrase's modifier
+            pre.append(quoted.group(1))
+            while j >= 0 and ws[j][1] > quoted.start(1):
+                j -= 1
+            if j >= 0 and ws[j][0].lower() == "the":
+                j -= 1
+        while not quoted and j >= 0 and len(pre) < ANTECEDENT_MAX_PRE:
             w = ws[j][0]
             lw = w.lower()
             if context[ws[j][2] : ws[j + 1][1]] != " ":
@@ -813,6 +821,25 @@ def _antecedent(noun: str, context: str) -> str | None:
             words[0] = "the"
             return " ".join([*words, noun, *post])
         return " ".join(["the", *words, noun, *post])
+    return None
+
+
+def _finding_naming(noun: str, before: str) -> str | None:
+    """The clause of the sentence before that names ``noun`` by a word of the same stem
+    ("waits" -> "waiting times for community services … were long"), as a finding."""
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x]
+    if not sentences:
+        return None
+    stem = noun.lower().rstrip("s")
+    forms = _noun_forms(noun.lower())
+    if len(stem) < 4:
+        return None
+    for clause in reversed(re.split(r",\s+(?:and|but)\s+|;\s+", sentences[-1].rstrip(" ."))):
+        found = [w.lower() for w in re.findall(rf"\b{re.escape(stem)}\w*", clause, re.I)]
+        if any(w in forms for w in found):
+            return None  # the same noun, whose phrase _antecedent found unsure: not taken
+        if found and len(clause.split()) >= 3:
+            return clause.strip()
     return None
 
 
@@ -870,6 +897,10 @@ def resolve_pronouns(title: str, s: str, before: str, section: str | None = None
             elif not rep.lower().startswith("the ") and out[:a].strip():
                 rep = "the " + rep
         elif determiner:
+            if not topic and nxt:
+                # "… waiting times for community services were long. Leaders needed to
+                # understand the reasons for these waits": the finding that names them leads
+                topic = _finding_naming(nxt, before)
             if not topic:
                 continue  # nothing to lead with: "these patients" stays
             rep = "the"
@@ -955,10 +986,16 @@ def _resolve_own_subject(
     review its…", "The trust had a vision, but it needed to…"), and a bullet's is its
     lead-in's ("The hospice should:" / "Continue to develop its…")."""
     span = _subject_np(s, trig.key_start) if trig is not None else None
+    named = None
     if span and s[span[0] : span[1]].lower() == "it":
         organisation = _organisation_before(s[: span[0]], before)
         if organisation is None:
-            return title
+            # "CQC has told Fenwick Valley Hospitals NHS Trust that it must…": the name told
+            told = _TOLD_OBJECT_RE.search(s[: span[1]])
+            named = told.group("obj") if told and told.group("obj")[:1].isupper() else None
+            if named is None or named.split()[0].lower() == "the":
+                return title
+            organisation = named
         subject = organisation
     elif span:
         subject = s[span[0] : span[1]]
@@ -974,7 +1011,7 @@ def _resolve_own_subject(
         return title
     if subject.lower().split()[0] in STANDALONE_PRONOUNS:
         return title
-    inner = _as_inner(subject)
+    inner = named or _as_inner(subject)
     if inner.lower() in title.lower():
         return title  # the title names its subject already
     plural = _plural(subject)
@@ -985,7 +1022,7 @@ def _resolve_own_subject(
     if not plural and head in ORGANISATION_WORDS:
         # "…when it prescribed medicines": a clause about the same organisation
         title = re.sub(
-            r"\b(when|where|before|after|until|because|if|unless) it\b",
+            r"\b(when|where|before|after|until|because|if|unless|how|whether) it\b",
             lambda m: f"{m.group(1)} {inner}",
             title,
         )
@@ -1101,11 +1138,12 @@ def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, befo
 
 
 # After the action, a clause of the finding: ", and records showed this was not always
-# done", " and had agreed a plan…", ", and that nurses … did not always have…", ", because
-# rotas did not allow travel time". Not a second action ("… and embed the visits…", "… and
-# that pain relief is given…": no past finite verb).
+# done", " and had agreed a plan…", " and planned to add it to…", ", and that nurses … did
+# not always have…", ", because rotas did not allow travel time". Not a second action ("…
+# and embed the visits…", "… and that pain relief is given…": no past finite verb).
 _FINDING_TAIL_RE = re.compile(
     r"(?:,\s*(?:and|but)\s+|\s+(?:and|but)\s+)(?:that\s+)?(?:had\b|has\s+been\b|"
+    r"(?:planned|intended|arranged|hoped|expected|aimed)\s+to\b|"
     r"(?:[\w’'-]+\s+){0,6}?(?:showed|agreed|found|had|did|was|were|has\s+been)\b)"
     r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     r"|,\s*because\s+.*$",
@@ -1243,7 +1281,11 @@ def notice_title(line: str) -> str:
     """An area listed under a notice's lead-in, as an action: "Outcome 9: Management of
     medicines" -> "Meet Outcome 9: Management of medicines"."""
     line = _collapse(line).strip(" .;,")
-    return f"Meet {line}" if _NOTICE_REF_LEAD_RE.match(line) else f"Improve: {line}"
+    if _NOTICE_REF_LEAD_RE.match(line):
+        return f"Meet {line}"
+    if len(line.split()) < 3:
+        return f"Make improvements in {_lower_first(line, True)}"  # "Staffing"
+    return f"Improve: {line}"
 
 
 _NOTICE_REF_LEAD_RE = re.compile(r"^(?:regulation|reg\.?|outcome|section)\s*\d", re.I)
