@@ -1305,7 +1305,7 @@ def _needed_gerund_title(title: str) -> str:
     if not m:
         return title
     stem = m.group("g")[:-3]
-    base = _base_verb(stem + "ed") or (_base_verb(stem + "ed") if stem.endswith("e") else None)
+    base = _base_verb(stem + "ed")
     if base is None and stem[-1:] in ("c", "v", "z"):
         base = stem + "e"  # "servicing" -> "service"
     if not base:
@@ -1350,11 +1350,11 @@ def _resolve_this_happened(title: str, s: str) -> str:
     m = re.search(r"\bthis\s+(?:happened|happens|happen)\b", title)
     if not m:
         return title
-    nd = None
-    for nd in _NOT_DONE_RE.finditer(s[: s.find("this")] if "this" in s else s):
-        pass
-    if nd is None:
+    this = re.search(r"\bthis\b", s)
+    found = list(_NOT_DONE_RE.finditer(s[: this.start()] if this else s))
+    if not found:
         return title
+    nd = found[-1]
     done = f"{nd.group('np')} {nd.group('be')} {nd.group('p')}"
     return title[: m.start()] + done + title[m.end() :]
 
