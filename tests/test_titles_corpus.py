@@ -133,6 +133,29 @@ PASSAGES = {
             "Improve the checking of resuscitation equipment",
         ],
     ),
+    "in-need-of-an-action-noun": (
+        "Premises\n\nThe garden was safe, but the conservatory roof was in need of repair.\n",
+        ["Repair the conservatory roof"],
+    ),
+    "must-be-a-state": (
+        "Enforcement\n\nThe home must be compliant with the conditions by 1 March 2020.\n",
+        ["Ensure the home is compliant with the conditions by 1 March 2020"],
+    ),
+    "needed-to-be-a-comparative": (
+        "Well-led\n\nThe service lacked oversight. Managers needed to be clearer about who "
+        "checked the medicine records.\n",
+        ["Ensure managers are clearer about who checked the medicine records"],
+    ),
+    "and-inside-a-so-that-clause": (
+        "Safe\n\nThe clinic had cleaning schedules, but the sluice room needed to be "
+        "reorganised so that clean and used equipment were stored apart.\n",
+        ["Reorganise the sluice room so that clean and used equipment were stored apart"],
+    ),
+    "semicolon-then-the-finding": (
+        "Effective\n\nStaff needed to be more aware of the risk of choking; one person had "
+        "not had their food prepared as advised.\n",
+        ["Ensure staff are more aware of the risk of choking"],
+    ),
 }
 
 

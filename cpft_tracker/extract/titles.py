@@ -365,6 +365,9 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             if title is None:
                 span = _subject_np(s, trig.key_start)
                 title = s[span[0] :] if span else _clause_from(s, trig.key_start)
+                if span:
+                    title = _be_state_ensure(s[span[0] : span[1]], span[0] == 0, rest[3:])
+                    title = title or s[span[0] :]
         else:
             title = rest
     elif trig.kind == "to_active":
@@ -418,6 +421,8 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             or _needed_for_title(_clause_from(s, trig.key_start))
             or _clause_from(s, trig.key_start)
         )
+    elif trig.kind == "in_need_of" and (need := _in_need_of_title(s, trig)):
+        title = need
     elif trig.kind == "needing":
         clause = _clause_from(s, trig.key_start)
         title = _needing_title(clause) or clause
@@ -1099,7 +1104,7 @@ def make_title(
     title = _CONSEQUENCE_RE.sub("", title)
     title = _REGULATOR_NEXT_RE.sub("", _WHAT_TO_DO_RE.sub("", title))
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
-        title = _FINDING_TAIL_RE.sub("", title)
+        title = _cut_finding_tail(title)
     title = _should_have_title(title)
     title = resolve_pronouns(title, s, before, section)
     title = _resolve_it_after_noun(title, s, trig)
@@ -1149,6 +1154,32 @@ _FINDING_TAIL_RE = re.compile(
     r"|,\s*because\s+.*$",
     re.I,
 )
+# "…so that clean and dirty instruments were kept apart": an "and" inside a clause whose
+# verb has not come yet joins its subject, it does not open a finding.
+_OPEN_CLAUSE_RE = re.compile(r"\b(?:so\s+that|that|where|when|if)\s+(?:[\w’'-]+\s+){0,2}[\w’'-]+$")
+
+
+# "…; two people had not been offered drinks for four hours": what was found, after the action.
+_SEMICOLON_FINDING_RE = re.compile(
+    r";\s+(?:[\w’'-]+\s+){0,6}?(?:had|has|was|were|did)\s+not\b(?![^;]*\b(?:must|needs?\s+to)\b).*$",
+    re.I,
+)
+
+
+def _cut_finding_tail(title: str) -> str:
+    title = _SEMICOLON_FINDING_RE.sub("", title)
+    pos = 0
+    while (m := _FINDING_TAIL_RE.search(title, pos)) is not None:
+        open_clause = _OPEN_CLAUSE_RE.search(title[: m.start()])
+        if open_clause and not any(
+            w.lower() in _VERBISH for w, _, _ in _words(open_clause.group(0))[1:]
+        ):
+            pos = m.start() + 1
+            continue
+        return title[: m.start()]
+    return title
+
+
 # A list item "The trust should have audited the use of…": the action is "Audit the use of…".
 _SHOULD_HAVE_RE = re.compile(
     r"^(?:the\s+[\w’'-]+(?:\s+[\w’'-]+)?\s+)?should\s+have\s+(?P<p>\w+)\s+(?P<rest>.+)$", re.I
@@ -1231,13 +1262,52 @@ def _should_have_title(title: str) -> str:
 
 
 def _needed_to_be_title(title: str) -> str:
-    m = _NEEDED_TO_BE_RE.match(title.strip())
+    t = title.strip()
+    m = _NEEDED_TO_BE_RE.match(t[:1].upper() + t[1:])
     if not m:
         return title
     base = _base_verb(m.group("p"))
     if not base:
-        return title
+        # "Leaders needed to be clearer about their roles": a state to reach
+        state = _be_state_ensure(m.group("np"), True, m.group("p") + m.group("rest"))
+        return state or title
     return f"{base} {_lower_first(m.group('np'), True)}{m.group('rest')}"
+
+
+def _be_state_ensure(subject: str, opens: bool, state: str) -> str | None:
+    """ "The practice must be compliant with…" -> "Ensure the practice is compliant with…":
+    a state the subject must be in (an adjective, a comparative, "in place"), not a passive
+    (which _passive_title turns round) nor a noun ("must be a priority")."""
+    first = state.split(" ", 1)[0].lower() if state.strip() else ""
+    if not first or first in ("a", "an", "the", "able", "done") or _base_verb(first):
+        return None
+    if first in _VERBISH or first in STANDALONE_PRONOUNS or first.endswith("ing"):
+        return None
+    words = subject.lower().split()
+    if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
+        return None
+    if words[-1] in REGULATOR_SUBJECTS or words[0] in ("more", "this", "that"):
+        return None
+    inner = _lower_first(subject, opens)
+    return f"Ensure {inner} {'are' if _plural(inner) else 'is'} {state.strip()}"
+
+
+def _in_need_of_title(s: str, trig: _Trigger) -> str | None:
+    """ "The laundry room was in need of repair" -> "Repair the laundry room": the noun
+    after "in need of" is the action, done to the subject."""
+    after = _tokens_after(s, trig.end, 1)
+    if not after or after[0][0] not in ACTION_NOUN_VERBS or after[0][0] == "work":
+        return None
+    m = re.search(r"\b(?:was|were|is|are|remains|remained)\s+$", s[: trig.start])
+    if m is None:
+        return None
+    span = _subject_np(s, m.start())
+    if span is None:
+        return None
+    subject = _lower_first(s[span[0] : span[1]], True)
+    if subject.lower().split()[0] in STANDALONE_PRONOUNS:
+        return None
+    return f"{ACTION_NOUN_VERBS[after[0][0]]} {subject}"
 
 
 def _two_participles_title(title: str) -> str:
@@ -1301,7 +1371,8 @@ _NEEDED_GERUND_RE = re.compile(
 
 
 def _needed_gerund_title(title: str) -> str:
-    m = _NEEDED_GERUND_RE.match(title.strip())
+    t = title.strip()
+    m = _NEEDED_GERUND_RE.match(t[:1].upper() + t[1:])
     if not m:
         return title
     stem = m.group("g")[:-3]
