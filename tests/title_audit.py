@@ -54,7 +54,9 @@ _PEOPLE_OR_PLURAL_RE = re.compile(
 )
 _NAMED_RE = re.compile(r"\b(?:the|a|an|every|each|any)\s+[\w’'-]+|\b[A-Z][a-z]+\s+[A-Z]\w+")
 # "found it difficult to…", "make it easier to…": "it" stands for the "to" clause after it.
-_ANTICIPATORY_IT_RE = re.compile(r"\bit\s+(?:\w+\s+)?(?:difficult|hard|easy|easier|possible|clear)\b")
+_ANTICIPATORY_IT_RE = re.compile(
+    r"\bit\s+(?:\w+\s+)?(?:difficult|hard|easy|easier|possible|clear)\b"
+)
 
 
 def pronoun_in(title: str) -> str | None:
@@ -86,17 +88,39 @@ def pronoun_in(title: str) -> str | None:
     return None
 
 
+_ADVERBS = frozenset("further now also urgently promptly".split())
+_NOT_VERBS = frozenset("the a an and or but many more some all this these that there".split())
+
+
 def _opens_with_action(title: str) -> bool:
-    first = title.split(" ", 1)[0]
-    if ":" in title[:60].split(" ", 6)[-1] or re.match(r"^[^:]{2,60}:\s", title):
-        return True  # "Co-production: develop further…", "Meet Outcome 9: …"
-    low = first.lower().strip(",.;:")
-    return low in IMPERATIVE_VERBS or low in VERB_OPENERS or _base_verb(low) == low
+    """Whether a title opens with an imperative verb (after an adverb: "Further develop…"),
+    or with a "Topic: verb…" label. Approximate (a word is taken as a verb when it takes
+    "-ed" as verbs do), so this finding is listed, not asserted."""
+    head, colon, tail = title.partition(": ")
+    if colon and tail and _verb_first(tail):
+        return True  # "Co-production: develop further…"
+    return _verb_first(title)
 
 
-def findings(title_kinds: tuple[str, ...] = HARD + ("not-an-action", "repeated")) -> Iterator[
-    Finding
-]:
+def _verb_first(title: str) -> bool:
+    words = [w.lower().strip(",.;:") for w in title.split()]
+    while words and words[0] in _ADVERBS:
+        words = words[1:]
+    if not words:
+        return False
+    low = words[0]
+    if low in IMPERATIVE_VERBS or low in VERB_OPENERS:
+        return True
+    if low in _NOT_VERBS or (low.endswith("s") and not low.endswith("ss")):
+        return False
+    if low.endswith(("ing", "ed", "ly")):
+        return False
+    return _base_verb(low + "ed") == low or _base_verb(low + "d") == low
+
+
+def findings(
+    title_kinds: tuple[str, ...] = HARD + ("not-an-action", "repeated"),
+) -> Iterator[Finding]:
     """Every finding over the tuning corpus, document by document."""
     for name, path in DOCUMENTS.items():
         reqs = extract_requirements(read_document(path).text)
