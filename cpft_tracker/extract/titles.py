@@ -45,6 +45,7 @@ from cpft_tracker.extract.words import (
     STANDALONE_PRONOUNS,
     SUBORDINATORS,
     TITLE_PRONOUNS,
+    VERB_OPENERS,
 )
 
 # ===========================================================================
@@ -364,6 +365,9 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             if title is None:
                 span = _subject_np(s, trig.key_start)
                 title = s[span[0] :] if span else _clause_from(s, trig.key_start)
+                if span:
+                    title = _be_state_ensure(s[span[0] : span[1]], span[0] == 0, rest[3:])
+                    title = title or s[span[0] :]
         else:
             title = rest
     elif trig.kind == "to_active":
@@ -417,6 +421,8 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             or _needed_for_title(_clause_from(s, trig.key_start))
             or _clause_from(s, trig.key_start)
         )
+    elif trig.kind == "in_need_of" and (need := _in_need_of_title(s, trig)):
+        title = need
     elif trig.kind == "needing":
         clause = _clause_from(s, trig.key_start)
         title = _needing_title(clause) or clause
@@ -772,7 +778,15 @@ def _antecedent(noun: str, context: str) -> str | None:
             continue  # the same reference again, or a verb ("it plans to", "to plan")
         pre: list[str] = []
         j = i - 1
-        while j >= 0 and len(pre) < ANTECEDENT_MAX_PRE:
+        quoted = re.search(r"(?:^|\s)([\"“][^\"“”]{2,40}[\"”])\s$", context[: ws[i][1]])
+        if quoted:
+            # '"as required" medicines': a quoted name is the phrase's modifier
+            pre.append(quoted.group(1))
+            while j >= 0 and ws[j][1] > quoted.start(1):
+                j -= 1
+            if j >= 0 and ws[j][0].lower() == "the":
+                j -= 1
+        while not quoted and j >= 0 and len(pre) < ANTECEDENT_MAX_PRE:
             w = ws[j][0]
             lw = w.lower()
             if context[ws[j][2] : ws[j + 1][1]] != " ":
@@ -812,6 +826,25 @@ def _antecedent(noun: str, context: str) -> str | None:
             words[0] = "the"
             return " ".join([*words, noun, *post])
         return " ".join(["the", *words, noun, *post])
+    return None
+
+
+def _finding_naming(noun: str, before: str) -> str | None:
+    """The clause of the sentence before that names ``noun`` by a word of the same stem
+    ("waits" -> "waiting times for community services … were long"), as a finding."""
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x]
+    if not sentences:
+        return None
+    stem = noun.lower().rstrip("s")
+    forms = _noun_forms(noun.lower())
+    if len(stem) < 4:
+        return None
+    for clause in reversed(re.split(r",\s+(?:and|but)\s+|;\s+", sentences[-1].rstrip(" ."))):
+        found = [w.lower() for w in re.findall(rf"\b{re.escape(stem)}\w*", clause, re.I)]
+        if any(w in forms for w in found):
+            return None  # the same noun, whose phrase _antecedent found unsure: not taken
+        if found and len(clause.split()) >= 3:
+            return clause.strip()
     return None
 
 
@@ -869,6 +902,10 @@ def resolve_pronouns(title: str, s: str, before: str, section: str | None = None
             elif not rep.lower().startswith("the ") and out[:a].strip():
                 rep = "the " + rep
         elif determiner:
+            if not topic and nxt:
+                # "… waiting times for community services were long. Leaders needed to
+                # understand the reasons for these waits": the finding that names them leads
+                topic = _finding_naming(nxt, before)
             if not topic:
                 continue  # nothing to lead with: "these patients" stays
             rep = "the"
@@ -954,10 +991,16 @@ def _resolve_own_subject(
     review its…", "The trust had a vision, but it needed to…"), and a bullet's is its
     lead-in's ("The hospice should:" / "Continue to develop its…")."""
     span = _subject_np(s, trig.key_start) if trig is not None else None
+    named = None
     if span and s[span[0] : span[1]].lower() == "it":
         organisation = _organisation_before(s[: span[0]], before)
         if organisation is None:
-            return title
+            # "CQC has told Fenwick Valley Hospitals NHS Trust that it must…": the name told
+            told = _TOLD_OBJECT_RE.search(s[: span[1]])
+            named = told.group("obj") if told and told.group("obj")[:1].isupper() else None
+            if named is None or named.split()[0].lower() == "the":
+                return title
+            organisation = named
         subject = organisation
     elif span:
         subject = s[span[0] : span[1]]
@@ -973,7 +1016,7 @@ def _resolve_own_subject(
         return title
     if subject.lower().split()[0] in STANDALONE_PRONOUNS:
         return title
-    inner = _as_inner(subject)
+    inner = named or _as_inner(subject)
     if inner.lower() in title.lower():
         return title  # the title names its subject already
     plural = _plural(subject)
@@ -984,7 +1027,7 @@ def _resolve_own_subject(
     if not plural and head in ORGANISATION_WORDS:
         # "…when it prescribed medicines": a clause about the same organisation
         title = re.sub(
-            r"\b(when|where|before|after|until|because|if|unless) it\b",
+            r"\b(when|where|before|after|until|because|if|unless|how|whether) it\b",
             lambda m: f"{m.group(1)} {inner}",
             title,
         )
@@ -1061,7 +1104,7 @@ def make_title(
     title = _CONSEQUENCE_RE.sub("", title)
     title = _REGULATOR_NEXT_RE.sub("", _WHAT_TO_DO_RE.sub("", title))
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
-        title = _FINDING_TAIL_RE.sub("", title)
+        title = _cut_finding_tail(title)
     title = _should_have_title(title)
     title = resolve_pronouns(title, s, before, section)
     title = _resolve_it_after_noun(title, s, trig)
@@ -1069,8 +1112,16 @@ def make_title(
     title = _resolve_final_them(title, s)
     title = _resolve_own_subject(title, s, trig, before, leadin if bullet else None)
     title = _needed_to_be_title(title)
+    title = _needed_gerund_title(title)
     title = re.sub(r"^also\s+(?=[a-z])", "", title, flags=re.I)  # "The trust should also…"
-    return _finish_title(_two_participles_title(title))
+    title = _resolve_their(title, s, trig)
+    title = _resolve_this_happened(title, s)
+    if bullet and trig is None and leadin:
+        title = _leadin_verb_title(title, leadin)
+    title = _two_participles_title(title)
+    if len(_finish_title(title).split()) < 3:
+        title = _short_title(_finish_title(title), s, trig, before)
+    return _finish_title(title)
 
 
 def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
@@ -1092,16 +1143,43 @@ def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, befo
 
 
 # After the action, a clause of the finding: ", and records showed this was not always
-# done", " and had agreed a plan…", ", and that nurses … did not always have…", ", because
-# rotas did not allow travel time". Not a second action ("… and embed the visits…", "… and
-# that pain relief is given…": no past finite verb).
+# done", " and had agreed a plan…", " and planned to add it to…", ", and that nurses … did
+# not always have…", ", because rotas did not allow travel time". Not a second action ("…
+# and embed the visits…", "… and that pain relief is given…": no past finite verb).
 _FINDING_TAIL_RE = re.compile(
     r"(?:,\s*(?:and|but)\s+|\s+(?:and|but)\s+)(?:that\s+)?(?:had\b|has\s+been\b|"
+    r"(?:planned|intended|arranged|hoped|expected|aimed)\s+to\b|"
     r"(?:[\w’'-]+\s+){0,6}?(?:showed|agreed|found|had|did|was|were|has\s+been)\b)"
     r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     r"|,\s*because\s+.*$",
     re.I,
 )
+# "…so that clean and dirty instruments were kept apart": an "and" inside a clause whose
+# verb has not come yet joins its subject, it does not open a finding.
+_OPEN_CLAUSE_RE = re.compile(r"\b(?:so\s+that|that|where|when|if)\s+(?:[\w’'-]+\s+){0,2}[\w’'-]+$")
+
+
+# "…; two people had not been offered drinks for four hours": what was found, after the action.
+_SEMICOLON_FINDING_RE = re.compile(
+    r";\s+(?:[\w’'-]+\s+){0,6}?(?:had|has|was|were|did)\s+not\b(?![^;]*\b(?:must|needs?\s+to)\b).*$",
+    re.I,
+)
+
+
+def _cut_finding_tail(title: str) -> str:
+    title = _SEMICOLON_FINDING_RE.sub("", title)
+    pos = 0
+    while (m := _FINDING_TAIL_RE.search(title, pos)) is not None:
+        open_clause = _OPEN_CLAUSE_RE.search(title[: m.start()])
+        if open_clause and not any(
+            w.lower() in _VERBISH for w, _, _ in _words(open_clause.group(0))[1:]
+        ):
+            pos = m.start() + 1
+            continue
+        return title[: m.start()]
+    return title
+
+
 # A list item "The trust should have audited the use of…": the action is "Audit the use of…".
 _SHOULD_HAVE_RE = re.compile(
     r"^(?:the\s+[\w’'-]+(?:\s+[\w’'-]+)?\s+)?should\s+have\s+(?P<p>\w+)\s+(?P<rest>.+)$", re.I
@@ -1184,13 +1262,52 @@ def _should_have_title(title: str) -> str:
 
 
 def _needed_to_be_title(title: str) -> str:
-    m = _NEEDED_TO_BE_RE.match(title.strip())
+    t = title.strip()
+    m = _NEEDED_TO_BE_RE.match(t[:1].upper() + t[1:])
     if not m:
         return title
     base = _base_verb(m.group("p"))
     if not base:
-        return title
+        # "Leaders needed to be clearer about their roles": a state to reach
+        state = _be_state_ensure(m.group("np"), True, m.group("p") + m.group("rest"))
+        return state or title
     return f"{base} {_lower_first(m.group('np'), True)}{m.group('rest')}"
+
+
+def _be_state_ensure(subject: str, opens: bool, state: str) -> str | None:
+    """ "The practice must be compliant with…" -> "Ensure the practice is compliant with…":
+    a state the subject must be in (an adjective, a comparative, "in place"), not a passive
+    (which _passive_title turns round) nor a noun ("must be a priority")."""
+    first = state.split(" ", 1)[0].lower() if state.strip() else ""
+    if not first or first in ("a", "an", "the", "able", "done") or _base_verb(first):
+        return None
+    if first in _VERBISH or first in STANDALONE_PRONOUNS or first.endswith("ing"):
+        return None
+    words = subject.lower().split()
+    if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
+        return None
+    if words[-1] in REGULATOR_SUBJECTS or words[0] in ("more", "this", "that"):
+        return None
+    inner = _lower_first(subject, opens)
+    return f"Ensure {inner} {'are' if _plural(inner) else 'is'} {state.strip()}"
+
+
+def _in_need_of_title(s: str, trig: _Trigger) -> str | None:
+    """ "The laundry room was in need of repair" -> "Repair the laundry room": the noun
+    after "in need of" is the action, done to the subject."""
+    after = _tokens_after(s, trig.end, 1)
+    if not after or after[0][0] not in ACTION_NOUN_VERBS or after[0][0] == "work":
+        return None
+    m = re.search(r"\b(?:was|were|is|are|remains|remained)\s+$", s[: trig.start])
+    if m is None:
+        return None
+    span = _subject_np(s, m.start())
+    if span is None:
+        return None
+    subject = _lower_first(s[span[0] : span[1]], True)
+    if subject.lower().split()[0] in STANDALONE_PRONOUNS:
+        return None
+    return f"{ACTION_NOUN_VERBS[after[0][0]]} {subject}"
 
 
 def _two_participles_title(title: str) -> str:
@@ -1234,7 +1351,138 @@ def notice_title(line: str) -> str:
     """An area listed under a notice's lead-in, as an action: "Outcome 9: Management of
     medicines" -> "Meet Outcome 9: Management of medicines"."""
     line = _collapse(line).strip(" .;,")
-    return f"Meet {line}" if _NOTICE_REF_LEAD_RE.match(line) else f"Improve: {line}"
+    if _NOTICE_REF_LEAD_RE.match(line):
+        return f"Meet {line}"
+    if len(line.split()) < 3:
+        return f"Make improvements in {_lower_first(line, True)}"  # "Staffing"
+    return f"Improve: {line}"
 
 
 _NOTICE_REF_LEAD_RE = re.compile(r"^(?:regulation|reg\.?|outcome|section)\s*\d", re.I)
+
+
+# --- Titles of fewer than three words (issue 11) ------------------------------------
+
+# "The oxygen cylinder's expiry needed checking more often": "Check the oxygen cylinder's
+# expiry more often".
+_NEEDED_GERUND_RE = re.compile(
+    r"^(?P<np>[A-Z][^,;]{2,80}?)\s+(?:needs|needed|need)\s+(?P<g>[a-z]{3,}ing)\b(?P<rest>.*)$"
+)
+
+
+def _needed_gerund_title(title: str) -> str:
+    t = title.strip()
+    m = _NEEDED_GERUND_RE.match(t[:1].upper() + t[1:])
+    if not m:
+        return title
+    stem = m.group("g")[:-3]
+    base = _base_verb(stem + "ed")
+    if base is None and stem[-1:] in ("c", "v", "z"):
+        base = stem + "e"  # "servicing" -> "service"
+    if not base:
+        return title
+    rest = re.sub(r";\s+.*$", "", m.group("rest"))  # "; it had expired…": the finding
+    return f"{base} {_lower_first(m.group('np'), True)}{rest}"
+
+
+def _possessive(np: str) -> str:
+    return np + ("'" if np.endswith("s") and _plural(np) else "'s")
+
+
+def _resolve_their(title: str, s: str, trig: _Trigger | None) -> str:
+    """ "Leaders needed to develop their oversight of…" -> "Develop leaders' oversight of…":
+    a "their" before any other noun of the title is the sentence's own subject's."""
+    m = re.match(r"^(?P<verb>[A-Za-z]+)\s+their\b", title.strip())
+    if not m or trig is None:
+        return title
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        return title
+    subject = s[span[0] : span[1]]
+    words = subject.lower().split()
+    if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
+        return title
+    if words[-1] not in AGENT_HEADS:
+        return title
+    inner = _lower_first(subject, span[0] == 0)
+    return title.strip()[: m.end("verb")] + " " + _possessive(inner) + title.strip()[m.end() :]
+
+
+# "…audits showed the sign-out stage was not always completed, and the service needed to
+# make sure this happened for every patient": "this happened" is the thing not done.
+_NOT_DONE_RE = re.compile(
+    r"\b(?P<np>the\s+[\w’'-]+(?:\s+[\w’'-]+){0,4}?)\s+(?P<be>was|were|is|are)\s+not\s+"
+    r"(?:always\s+|consistently\s+|routinely\s+)?(?P<p>[a-z]+ed)\b",
+    re.I,
+)
+
+
+def _resolve_this_happened(title: str, s: str) -> str:
+    m = re.search(r"\bthis\s+(?:happened|happens|happen)\b", title)
+    if not m:
+        return title
+    this = re.search(r"\bthis\b", s)
+    found = list(_NOT_DONE_RE.finditer(s[: this.start()] if this else s))
+    if not found:
+        return title
+    nd = found[-1]
+    done = f"{nd.group('np')} {nd.group('be')} {nd.group('p')}"
+    return title[: m.start()] + done + title[m.end() :]
+
+
+# A lead-in whose verb governs the listed items: "the provider must ensure the following by
+# 5 June 2020:" (items "a daily audit … is completed"), "The trust must make the significant
+# improvements by 30 September 2016:" (items "The safe management of patients…").
+_LEADIN_VERB_RE = re.compile(
+    r"\b(?:must|should|needs?\s+to|(?:is|are)\s+required\s+to)\s+(?:also\s+)?"
+    r"(?:(?P<ensure>ensure|make\s+sure)|(?P<improve>improve|make\s+(?:the\s+)?"
+    r"(?:[a-z]+\s+)?improvements?))\b",
+    re.I,
+)
+
+
+def _leadin_verb_title(title: str, leadin: str) -> str:
+    m = _LEADIN_VERB_RE.search(leadin)
+    first = title.strip().split(" ", 1)[0].lower()
+    if not m or not first or first in IMPERATIVE_VERBS or first in VERB_OPENERS:
+        return title
+    if _base_verb(first) == first or first in ("do", "don't", "be"):
+        return title
+    ws = [w.lower() for w, _, _ in _words(title)]
+    if "not" in ws or "never" in ws:
+        return title  # a failure stated as a finding ("The service did not have…"): kept
+    if m.group("improve") and any(w in _VERBISH for w in ws):
+        return title  # "improve" takes what is listed as a noun phrase, not a statement
+    verb = "Ensure" if m.group("ensure") else "Improve"
+    return f"{verb} {_lower_first(title.strip(), True)}"
+
+
+def _short_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
+    """A title of one or two words ("Improve", "Update it", "Embed learning") says what is
+    about from the words around it: the thing "it" is (what the sentence before opens
+    with), the description of the noun given earlier ("learning from incidents"), the
+    subject that "needed to improve" ("compliance"), and the finding just before it."""
+    words = title.split()
+    if not words or trig is None:
+        return title
+    verb = words[0]
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x]
+    last = sentences[-1].rstrip(" .;:") if sentences else ""
+    if len(words) == 2 and words[1].lower() in ("it", "them") and last:
+        np = _opening_np(last)
+        if np and np.lower().split()[-1] not in PEOPLE_SUBJECTS and _is_topic(np):
+            if _plural(np) == (words[1].lower() == "them"):
+                return f"{verb} {_lower_first(np, True)}"
+    if len(words) == 2 and words[1].lower() not in STANDALONE_PRONOUNS:
+        ante = _antecedent(words[1], before + " " + s[: trig.key_start])
+        if ante:
+            return f"{verb} {ante}"
+    if len(words) == 1:
+        # "Managers knew that compliance needed to improve": the subject is what improves
+        noun = s[: trig.key_start].split()[-1:] if s[: trig.key_start].strip() else []
+        if noun and noun[0].lower() not in STANDALONE_PRONOUNS | TITLE_PRONOUNS:
+            if noun[0].lower() not in _VERBISH and noun[0].lower() not in AGENT_HEADS:
+                title = f"{verb} {noun[0].lower()}"
+    if len(title.split()) < 3 and len(last.split()) >= 3 and not last.endswith("?"):
+        return f"{title}: {_lower_first(last, True)}"
+    return title

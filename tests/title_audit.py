@@ -1,0 +1,159 @@
+"""Titles of the tuning corpus that do not stand alone (issue 11 item 1).
+
+Imports every document of tests/test_extract.py's DOCUMENTS in-process (never anything
+under tests/corpus/blind/) and lists the titles a board member could not read without their
+paragraph. Run it as ``.venv/bin/python -m tests.title_audit`` (``--all`` also lists the
+softer findings); tests/test_titles_corpus.py asserts the hard ones.
+
+Hard findings (the test forbids them):
+- ``pronoun``: "this", "these", "those", "it", "its", "they", "them" or "their" used as a
+  reference ("Update it", "Make improvements to its…"), not the dummy "it is"/"it was";
+- ``short``: fewer than 3 words ("Improve");
+- ``cut``: ending in "…" (titles are stored whole).
+Soft findings (listed, not asserted):
+- ``not-an-action``: the title opens with neither a verb nor a "Topic:" label;
+- ``repeated``: the same title as another requirement of the same document.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cpft_tracker.documents import read_document
+from cpft_tracker.extract import extract_requirements
+from cpft_tracker.extract.titles import _base_verb
+from cpft_tracker.extract.words import IMPERATIVE_VERBS, VERB_OPENERS
+from tests.test_extract import DOCUMENTS
+
+HARD = ("pronoun", "short", "cut")
+
+# A reference pronoun; the dummy subject of "it is/was/has been …" or "it is important that"
+# refers to nothing and is allowed, as are "that" and "this" before a noun the title names.
+_PRONOUN_RE = re.compile(r"\b(?:this|these|those|they|them|their|its|it)\b", re.I)
+_DUMMY_IT_RE = re.compile(r"\bit\s+(?:is|was|has\s+been|had\s+been|will\s+be)\b", re.I)
+# "this/these/those <noun>": a demonstrative before a noun still points back ("these
+# risks"), so it counts unless the noun phrase is self-explanatory ("this year").
+_TIME_AFTER_DEMONSTRATIVE = frozenset("year month week time inspection visit report".split())
+
+
+@dataclass(frozen=True)
+class Finding:
+    document: str
+    position: int
+    kind: str
+    title: str
+
+
+_PEOPLE_OR_PLURAL_RE = re.compile(
+    r"\b(?:staff|people|patients|carers|leaders|managers|nurses|doctors|team|teams|"
+    r"everyone|members|children|families|residents|[a-z]{3,}s)\b",
+    re.I,
+)
+_NAMED_RE = re.compile(r"\b(?:the|a|an|every|each|any)\s+[\w’'-]+|\b[A-Z][a-z]+\s+[A-Z]\w+")
+# "found it difficult to…", "make it easier to…": "it" stands for the "to" clause after it.
+_ANTICIPATORY_IT_RE = re.compile(
+    r"\bit\s+(?:\w+\s+)?(?:difficult|hard|easy|easier|possible|clear)\b"
+)
+
+
+def pronoun_in(title: str) -> str | None:
+    """The first pronoun of a title that refers to nothing the title itself names, or None.
+
+    "this", "these" and "those" always point back to the paragraph (unless a time follows:
+    "this year"). "they", "them" and "their" are resolved when a plural noun or people come
+    before them in the title ("all staff before they start work"), "it" and "its" when a
+    named thing does ("a strategy … and share it", "the hospice … its services"); the dummy
+    "it is …" and the "it" of "found it difficult to…" refer to nothing and are allowed.
+    """
+    for m in _PRONOUN_RE.finditer(title):
+        word = m.group(0).lower()
+        earlier = title[: m.start()]
+        if word in ("this", "these", "those"):
+            after = title[m.end() :].split()
+            if after and after[0].lower().strip(".,;:") in _TIME_AFTER_DEMONSTRATIVE:
+                continue
+            return m.group(0)
+        if word in ("they", "them", "their"):
+            if _PEOPLE_OR_PLURAL_RE.search(earlier):
+                continue
+            return m.group(0)
+        if _DUMMY_IT_RE.match(title, m.start()) or _ANTICIPATORY_IT_RE.match(title, m.start()):
+            continue
+        if _NAMED_RE.search(earlier):
+            continue
+        return m.group(0)
+    return None
+
+
+_ADVERBS = frozenset("further now also urgently promptly".split())
+_NOT_VERBS = frozenset("the a an and or but many more some all this these that there".split())
+
+
+def _opens_with_action(title: str) -> bool:
+    """Whether a title opens with an imperative verb (after an adverb: "Further develop…"),
+    or with a "Topic: verb…" label. Approximate (a word is taken as a verb when it takes
+    "-ed" as verbs do), so this finding is listed, not asserted."""
+    head, colon, tail = title.partition(": ")
+    if colon and tail and _verb_first(tail):
+        return True  # "Co-production: develop further…"
+    return _verb_first(title)
+
+
+def _verb_first(title: str) -> bool:
+    words = [w.lower().strip(",.;:") for w in title.split()]
+    while words and words[0] in _ADVERBS:
+        words = words[1:]
+    if not words:
+        return False
+    low = words[0]
+    if low in IMPERATIVE_VERBS or low in VERB_OPENERS:
+        return True
+    if low in _NOT_VERBS or (low.endswith("s") and not low.endswith("ss")):
+        return False
+    if low.endswith(("ing", "ed", "ly")):
+        return False
+    return _base_verb(low + "ed") == low or _base_verb(low + "d") == low
+
+
+def findings(
+    title_kinds: tuple[str, ...] = HARD + ("not-an-action", "repeated"),
+) -> Iterator[Finding]:
+    """Every finding over the tuning corpus, document by document."""
+    for name, path in DOCUMENTS.items():
+        reqs = extract_requirements(read_document(path).text)
+        seen: dict[str, int] = {}
+        for r in reqs:
+            t = r.title
+            kinds: list[str] = []
+            if pronoun_in(t):
+                kinds.append("pronoun")
+            if len(t.split()) < 3:
+                kinds.append("short")
+            if t.rstrip().endswith(("…", "...")):
+                kinds.append("cut")
+            if not _opens_with_action(t):
+                kinds.append("not-an-action")
+            key = t.lower().strip(" .")
+            if key in seen:
+                kinds.append("repeated")
+            seen.setdefault(key, r.position)
+            for k in kinds:
+                if k in title_kinds:
+                    yield Finding(name, r.position, k, t)
+
+
+def main(argv: list[str]) -> int:
+    kinds = HARD + ("not-an-action", "repeated") if "--all" in argv else HARD
+    found = list(findings(kinds))
+    for f in found:
+        print(f"{f.kind}\t{f.document}#{f.position}\t{f.title}")
+    counts = {k: sum(1 for f in found if f.kind == k) for k in kinds}
+    print(" ".join(f"{k}={n}" for k, n in counts.items()), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
