@@ -249,7 +249,7 @@ class StoreConnection:
         batch at a time (``postgres.PgCursor``, ``streamed``): the client holds one batch.
         """
         if self.backend == "postgresql":
-            return self.conn.cursor(streamed=True)  # type: ignore[call-arg]
+            return self.conn.cursor(streamed=True)  # type: ignore[call-overload]
         return self.conn.cursor()
 
     # -- transactions --------------------------------------------------------
