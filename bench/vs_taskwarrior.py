@@ -94,6 +94,13 @@ def pairs() -> list[Pair]:
             "task +OVERDUE export",
         ),
         Pair("export --format json", [["export", "--format", "json"]], [["export"]], "task export"),
+        Pair("export --format csv", [["export", "--format", "csv"]], [["export"]], "task export"),
+        Pair(
+            "remind --format json",
+            [["remind", "--format", "json"]],
+            [["status:pending", "(", "+OVERDUE", "or", "due.before:now+7d", ")", "export"]],
+            "task status:pending ( +OVERDUE or due.before:now+7d ) export",
+        ),
         Pair("progress", [["progress"]], [["summary"]], "task summary"),
         Pair("show REF", [["show", "{show}"]], [["1", "info"]], "task 1 info"),
     ]
