@@ -390,3 +390,50 @@ def test_ctrl_c_while_a_query_is_in_flight_is_stopped_not_lost_connection(pg: st
             ) from None
 
     assert run_safely(cleanup_fails_after_ctrl_c) == 130
+
+
+def test_the_plan_and_the_audit_trail_are_read_from_a_server_side_cursor(
+    pg: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: psycopg's plain cursor receives the whole result before it hands over the first
+    row (320-581 MB in the client for `list`, `export` and `check` at 100,000 actions). The big
+    reads (the plan: list, export, board pages, reminders; every event: check; copy's source)
+    come from a server-side cursor instead: while the first rows are in use the server still
+    holds the rest, and the client is sent a batch at a time. Both in the read snapshot and
+    outside any transaction (then WITH HOLD), and the cursor is gone once the read ends."""
+    from cpft_tracker.store import Store
+
+    ok("import", str(BUNDLED_REPORT), db=pg)
+    ok("note", "CPFT-01", "a second event", db=pg)
+    expected = [a["ref"] for a in export_json(pg)["actions"]]
+    monkeypatch.setattr(postgres, "STREAM_ROWS", 3)
+    store = Store.open(pg)  # type: ignore[arg-type]
+    cursors = "SELECT statement, is_holdable FROM pg_cursors WHERE name LIKE 'cpft_stream_%'"
+    try:
+        assert len(expected) > 3 * postgres.STREAM_ROWS
+        for in_snapshot in (False, True):
+            if in_snapshot:
+                store.read_snapshot()
+            rows = store.iter_plan(columns=["ref"])
+            first = next(rows)
+            held = store.conn.execute(cursors).fetchall()
+            assert len(held) == 1 and "FROM actions" in held[0][0]
+            assert held[0][1] is (not in_snapshot)
+            assert [first["ref"], *(r["ref"] for r in rows)] == expected
+            assert store.conn.execute(cursors).fetchall() == []
+            events = store.iter_events()
+            assert next(events)["id"] == 1
+            held = store.conn.execute(cursors).fetchall()
+            assert len(held) == 1 and "FROM events" in held[0][0]
+            assert len(list(events)) >= len(expected)
+            assert store.conn.execute(cursors).fetchall() == []
+        # a read left half-way when its snapshot ends gives way to a write
+        rows = store.iter_plan(columns=["ref"])
+        next(rows)
+        store.end_snapshot()
+        rows.close()
+        with store.write() as conn:
+            conn.execute("UPDATE settings SET value = value WHERE key = 'window'")
+    finally:
+        store.close()
+    assert ok("list", db=pg).stdout.count("CPFT-") >= len(expected)

@@ -19,12 +19,15 @@ class AuditReads(PlanLoading):
 
     def iter_events(self) -> Iterator[dict[str, Any]]:
         """Every event, every column (``hash`` included), oldest first, streamed."""
-        cur = self.conn.cursor()
+        cur = self.streaming_cursor()
         cur.row_factory = None
-        cur.execute(dialect.ALL_EVENTS)
-        names = [d[0] for d in cur.description]
-        for row in cur:
-            yield dict(zip(names, row, strict=True))
+        try:
+            cur.execute(dialect.ALL_EVENTS)
+            names = [d[0] for d in cur.description]
+            for row in cur:
+                yield dict(zip(names, row, strict=True))
+        finally:
+            cur.close()
 
     def chain_head(self) -> tuple[int, str | None] | None:
         """The last event's id and hash (None when the trail is empty): what a board paper publishes."""

@@ -241,6 +241,17 @@ class StoreConnection:
             if len(self.applied_migrations()) < len(known):
                 migrations.apply(db)
 
+    def streaming_cursor(self) -> Any:
+        """A cursor for a big read taken row by row (the whole plan, every event).
+
+        SQLite's cursors step through the result as it is read. On PostgreSQL a plain
+        cursor receives the whole result first, so this is a server-side cursor read a
+        batch at a time (``postgres.PgCursor``, ``streamed``): the client holds one batch.
+        """
+        if self.backend == "postgresql":
+            return self.conn.cursor(streamed=True)  # type: ignore[call-overload]
+        return self.conn.cursor()
+
     # -- transactions --------------------------------------------------------
 
     def read_snapshot(self) -> None:

@@ -52,7 +52,7 @@ def copy_plan(source: Any, target: Any) -> dict[str, int]:
                 insert = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608
                 merged_at = wanted.index("merged_into") if table == "owners" else None
                 later: list[tuple[Any, Any]] = []
-                cur = source.conn.cursor()
+                cur = source.streaming_cursor()  # PostgreSQL: a batch at a time
                 cur.row_factory = None
                 cur.execute(f"SELECT {cols} FROM {table} ORDER BY 1")  # noqa: S608
                 n = 0

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -307,13 +308,47 @@ def _row_factory(cursor: Any) -> Any:
     return lambda values: cls(values)
 
 
-class PgCursor:
-    """The part of ``sqlite3.Cursor`` the store uses, over a psycopg cursor."""
+# A streamed read is fetched this many rows at a time (one FETCH each): a few MB of rows at most.
+STREAM_ROWS = 2_000
+_stream_names = itertools.count(1)
 
-    def __init__(self, owner: PgConnection) -> None:
+
+class PgCursor:
+    """The part of ``sqlite3.Cursor`` the store uses, over a psycopg cursor.
+
+    By default a client-side cursor: psycopg receives the whole result before handing over
+    its first row, right for the many small queries. ``streamed=True`` (the store's
+    ``streaming_cursor()``, for the big reads it takes row by row: the plan, every event)
+    is a server-side cursor instead: ``DECLARE`` then ``FETCH`` of :data:`STREAM_ROWS` rows at
+    a time, so the client holds one batch, whatever the size of the plan. Inside a
+    transaction (the read snapshot, REPEATABLE READ READ ONLY, or a write) it reads that
+    transaction's snapshot and ends with it; outside one it is declared ``WITH HOLD`` (the
+    server keeps the result for this connection until it is closed). Other queries may run
+    on the connection between two batches (a board page reads each block's latest updates
+    while the plan streams), which psycopg's ``stream()`` would not allow.
+    """
+
+    def __init__(self, owner: PgConnection, *, streamed: bool = False) -> None:
         self._owner = owner
-        self._cur = owner.raw.cursor(row_factory=_row_factory)
+        self._streamed = streamed
+        self._cur = self._new_cursor(_row_factory)
         self.lastrowid: int | None = None
+
+    def _new_cursor(self, row_factory: Any) -> Any:
+        if not self._streamed:
+            return self._owner.raw.cursor(row_factory=row_factory)
+        cur = self._owner.raw.cursor(
+            f"cpft_stream_{next(_stream_names)}",
+            row_factory=row_factory,
+            withhold=not self._owner.in_transaction,
+        )
+        cur.itersize = STREAM_ROWS
+        return cur
+
+    @property
+    def streamed(self) -> bool:
+        """Whether rows come from a server-side cursor, a batch at a time (see the class doc)."""
+        return self._streamed
 
     @property
     def row_factory(self) -> Any:
@@ -331,6 +366,10 @@ class PgCursor:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
         text = translate(sql)
+        if self._streamed:  # DECLARE (psycopg closes the one before if executed again)
+            with self._owner.errors():
+                self._cur.execute(text, list(params))
+            return self
         returning = bool(_INSERT_WITH_ID.match(sql)) and "RETURNING" not in sql.upper()
         if returning:
             text += " RETURNING id"
@@ -363,7 +402,14 @@ class PgCursor:
             yield from self._cur
 
     def close(self) -> None:
-        self._cur.close()
+        """Close the cursor (a server-side one: ``CLOSE``, if its transaction is still open).
+
+        Never raises: this runs in ``finally`` blocks, where a failure (a connection lost, a
+        query still in flight after a Ctrl-C) must not replace the reason the read stopped;
+        a cursor the server still has ends with its transaction or the connection.
+        """
+        with contextlib.suppress(Exception):
+            self._cur.close()
 
 
 class PgConnection:
@@ -390,8 +436,9 @@ class PgConnection:
 
         return bool(self.raw.info.transaction_status != TransactionStatus.IDLE)
 
-    def cursor(self) -> PgCursor:
-        return PgCursor(self)
+    def cursor(self, *, streamed: bool = False) -> PgCursor:
+        """A cursor; ``streamed=True``: a server-side one, read a batch at a time (``PgCursor``)."""
+        return PgCursor(self, streamed=streamed)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> PgCursor:
         return self.cursor().execute(sql, params)

@@ -392,7 +392,7 @@ class PlanViews(StoreConnection):
             if limit is not None:
                 sql += " LIMIT ?"
                 params.append(max(0, int(limit)))
-        cur = self.conn.cursor()
+        cur = self.streaming_cursor()  # PostgreSQL: a server-side cursor, a batch at a time
         cur.row_factory = None  # plain tuples zipped with the names: 3x faster than sqlite3.Row
         try:
             cur.execute(sql, params)
