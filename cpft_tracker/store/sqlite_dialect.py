@@ -318,6 +318,23 @@ def m010_due_covering(db: Any) -> None:
         db.execute(statement)
 
 
+# Plain SQL that PostgreSQL runs as it is. The audit trail by field, then action, then order
+# written, with what ``--as-of`` reads of each event: the rebuild asks, for the fields a view
+# shows or filters on, for the oldest change of each (action, field) after the cut-off
+# (``FIRST_CHANGES_OF``), and reads this index in its own order: no event row, no note, no
+# sort (before, every event row was scanned and grouped: ~2.5 s CPU for ``progress --as-of``
+# at 100,000 actions; bench/NOTES.md).
+M011_EVENT_CHANGES = [
+    "CREATE INDEX events_changes ON events(field, action_id, id, at, occurred_on, old)",
+]
+
+
+def m011_event_changes(db: Any) -> None:
+    """The audit trail indexed by field and action, for the as-of rebuild (issue 10)."""
+    for statement in M011_EVENT_CHANGES:
+        db.execute(statement)
+
+
 # The ordered list of migrations this version knows. Append only.
 MIGRATIONS: list[tuple[str, Any]] = [
     ("m001_initial", m001_initial),
@@ -330,6 +347,7 @@ MIGRATIONS: list[tuple[str, Any]] = [
     ("m008_plan_order", m008_plan_order),
     ("m009_tracked_figures", m009_tracked_figures),
     ("m010_due_covering", m010_due_covering),
+    ("m011_event_changes", m011_event_changes),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -382,6 +400,18 @@ HAPPENED_AFTER = happened_after()
 FIRST_CHANGES_AFTER = (
     "SELECT action_id, field, old, min(id) FROM events NOT INDEXED"  # noqa: S608 - our SQL only
     f" WHERE {HAPPENED_AFTER} AND action_id IS NOT NULL GROUP BY action_id, field"
+)
+
+
+# The same for the fields named in a JSON list (ONE parameter, before the two of
+# HAPPENED_AFTER) and each event's action only: walks m011's ``events_changes`` index in
+# its own order (field, action, id), so each group's oldest event comes first and nothing
+# is sorted. A view that shows no ``updated_at``, ``version`` or email reads only the fields
+# it shows and filters on (a note, most of the trail, changes none of them).
+FIRST_CHANGES_OF = (
+    "SELECT action_id, field, old, min(id) FROM events"  # noqa: S608 - our SQL only
+    " WHERE field IN (SELECT value FROM json_each(?))"
+    f" AND {HAPPENED_AFTER} AND action_id IS NOT NULL GROUP BY field, action_id"
 )
 
 
