@@ -119,20 +119,40 @@ def _as_of_cte(pivoted: Sequence[str], firsts: str) -> str:
 # with any event since (a note too) is ``touched``, and then its ``updated_at``, ``version``
 # and owner's email are worked out again.
 _NEEDS_EVERY_EVENT = frozenset({"touched", "updated_at", "version", "owner_email"})
-# What the filters and sorts of a rebuilt plan read of ``p`` (``_where_rebuilt``, ``_sort_sql``).
-_FILTER_FIELDS = (
-    "id",
-    "ref",
-    "report_id",
-    "status",
-    "owner",
-    "due",
-    "retired",
-    "quality_statement",
-    "review",
-    "title",
-    "requirement",
-)
+
+
+def _fields_read(f: Filters, sort: PlanSort | None) -> list[str]:
+    """What these filters and this sort read of a rebuilt plan ``p`` (``_where_rebuilt``, ``_sort_sql``)."""
+    read: list[str] = []
+    if f.status:
+        read.append("status")
+    if f.owner is not None or f.unassigned:
+        read.append("owner")
+    if f.overdue_on:
+        read += ["due", "status", "retired"]
+    if f.due_before:
+        read.append("due")
+    if f.report is not None:
+        read.append("report_id")
+    if f.quality_statement is not None:
+        read.append("quality_statement")
+    if f.review:
+        read.append("review")
+    if not f.include_retired:
+        read.append("retired")
+    if f.search is not None:
+        read += ["id", "title", "requirement"]
+    if sort is not None:
+        read += {
+            "ref": ["report_id", "ref"],
+            "due": ["due"],
+            "status": ["status"],
+            "owner": ["owner"],
+            "updated": ["updated_at"],
+        }.get(sort.field, ["retired", "status", "due", "owner"])
+    return read
+
+
 _ORDER_FIELDS = ("report_id", "position", "id")
 
 
@@ -378,9 +398,7 @@ class PlanViews(StoreConnection):
                 "SELECT min(id) FROM events WHERE at >= ?", [cutoff]
             ).fetchone()[0]
             where, params = self._where_rebuilt(f, cutoff)
-            read = [*names, *_FILTER_FIELDS]
-            if sort is not None and sort.field == "updated":
-                read.append("updated_at")
+            read = [*names, *_fields_read(f, sort)]
             with_sql, with_params = _as_of_sql(read, cutoff, first or 0)
             params = [*with_params, *params]
             sql = (
