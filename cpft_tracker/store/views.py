@@ -98,6 +98,7 @@ UNDOABLE_FIELDS = (
 )
 _PIVOTED = (*UNDOABLE_FIELDS, "in_source")
 
+
 # One row per action changed at or after the cut-off: whether it was created since, and
 # for each rebuilt field whether it changed (``<f>_c``) and its value then (``<f>_old``).
 # Plain SQL (CASE, max, coalesce) that PostgreSQL reads the same; what is SQLite's own is
@@ -189,12 +190,15 @@ def _as_of_plan(names: Sequence[str], first: int) -> tuple[str, list[Any]]:
         if n in ("updated_at", "version"):
             params.append(first)
     return (
-        "p AS (SELECT "  # noqa: S608 - our SQL only
-        + ", ".join(cols)
-        + f", ch.action_id IS NOT NULL AS touched FROM {ACTION_FROM}"
-        " LEFT JOIN ch ON ch.action_id = a.id"
-        " WHERE a.created_at < ? AND coalesce(ch.created, 0) = 0)"
-    ), params
+        (
+            "p AS (SELECT "  # noqa: S608 - our SQL only
+            + ", ".join(cols)
+            + f", ch.action_id IS NOT NULL AS touched FROM {ACTION_FROM}"
+            " LEFT JOIN ch ON ch.action_id = a.id"
+            " WHERE a.created_at < ? AND coalesce(ch.created, 0) = 0)"
+        ),
+        params,
+    )
 
 
 def _as_of_sql(names: Sequence[str], cutoff: str, first: int) -> tuple[str, list[Any]]:
