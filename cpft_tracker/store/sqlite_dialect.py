@@ -395,11 +395,13 @@ HAPPENED_AFTER = happened_after()
 
 # For each (action, field) changed after a cut-off, its OLDEST such event: a bare
 # column next to min() takes its value from the row holding the minimum (SQLite documents
-# this). NOT INDEXED: one scan of the table in rowid order beats an index walk that fetches
-# each row (half the trail is after a cut-off months back).
+# this). Grouped by field first, so SQLite walks m011's covering index ``events_changes``
+# (field, action_id, id, at, occurred_on, old) in its own order: no event row read, no sort
+# (before m011 it scanned the table NOT INDEXED and sorted the groups: 0.63 s against 0.38 s
+# in-process at 100,000 actions).
 FIRST_CHANGES_AFTER = (
-    "SELECT action_id, field, old, min(id) FROM events NOT INDEXED"  # noqa: S608 - our SQL only
-    f" WHERE {HAPPENED_AFTER} AND action_id IS NOT NULL GROUP BY action_id, field"
+    "SELECT action_id, field, old, min(id) FROM events"  # noqa: S608 - our SQL only
+    f" WHERE {HAPPENED_AFTER} AND action_id IS NOT NULL GROUP BY field, action_id"
 )
 
 
