@@ -386,14 +386,20 @@ def test_an_older_database_gets_occurred_on(small: Path, runner: Any) -> None:
         import psycopg
 
         with psycopg.connect(small.url, autocommit=True) as conn:
+            conn.execute("DROP INDEX IF EXISTS events_changes")  # m011 indexes the column
             conn.execute("ALTER TABLE events DROP COLUMN occurred_on")
-            conn.execute("DELETE FROM _cpft_migrations WHERE name = 'm006_team'")
+            conn.execute(
+                "DELETE FROM _cpft_migrations WHERE name IN ('m006_team', 'm011_event_changes')"
+            )
     else:
         import sqlite3
 
         raw = sqlite3.connect(small)
+        raw.execute("DROP INDEX IF EXISTS events_changes")  # m011 indexes the column
         raw.execute("ALTER TABLE events DROP COLUMN occurred_on")
-        raw.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_team'")
+        raw.execute(
+            "DELETE FROM _sqlite_migrations WHERE name IN ('m006_team', 'm011_event_changes')"
+        )
         raw.commit()
         raw.close()
     assert (

@@ -10,7 +10,7 @@ phrases into PostgreSQL's (the dialect's constants are matched by name, not gues
   collation this backend creates (case-insensitive, like SQLite's NOCASE, but for every
   alphabet), so the columns declared ``COLLATE NOCASE`` keep their meaning as they are;
 - ``x IN (SELECT value FROM json_each(?))`` (``in_list``) -> ``json_array_elements_text``;
-- ``FIRST_CHANGES_AFTER`` (SQLite's bare column beside ``min()``) -> ``DISTINCT ON``;
+- ``FIRST_CHANGES_AFTER`` and ``FIRST_CHANGES_OF`` (SQLite's bare column beside ``min()``) -> ``DISTINCT ON``;
 - ``instr(x, part)`` -> ``strpos(x, part)`` (both 1-based, 0 when absent);
 - ``casefold(x)`` is a SQL function made by the migration (``lower``, Unicode-aware);
 - an INSERT into a table with an ``id`` gets ``RETURNING id`` (``cursor.lastrowid``).
@@ -183,6 +183,7 @@ PG_MIGRATIONS: list[tuple[str, list[str]]] = [
     ("m008_plan_order", _pg_list(sq.M008_PLAN_ORDER)),
     ("m009_tracked_figures", _pg_list(sq.M009_TRACKED_FIGURES)),
     ("m010_due_covering", _pg_list(sq.M010_DUE_COVERING)),
+    ("m011_event_changes", _pg_list(sq.M011_EVENT_CHANGES)),
 ]
 
 MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS _cpft_migrations (
@@ -248,6 +249,12 @@ _FIRST_CHANGES_AFTER_PG = (
     f" WHERE {sq.HAPPENED_AFTER} AND action_id IS NOT NULL ORDER BY action_id, field, id"
 )
 
+_FIRST_CHANGES_OF_PG = (
+    "SELECT DISTINCT ON (field, action_id) action_id, field, old, id FROM events"  # noqa: S608 - our SQL only
+    " WHERE field IN (SELECT value FROM json_each(?))"
+    f" AND {sq.HAPPENED_AFTER} AND action_id IS NOT NULL ORDER BY field, action_id, id"
+)
+
 _INSTR = re.compile(r"\binstr\(")
 _IN_LIST = re.compile(r"([\w.]+) IN \(SELECT value FROM json_each\(\?\)\)")
 _IN_NOCASE = re.compile(r"([\w.]+) IN \(([^()]*)\) COLLATE NOCASE")
@@ -266,6 +273,7 @@ def translate(sql: str) -> str:
     if sql in _PRAGMAS:
         return _PRAGMAS[sql]
     sql = sql.replace(sq.FIRST_CHANGES_AFTER, _FIRST_CHANGES_AFTER_PG)
+    sql = sql.replace(sq.FIRST_CHANGES_OF, _FIRST_CHANGES_OF_PG)
     sql = sql.replace(sq.TRIGGERS_SQL, TRIGGERS_SQL)
     sql = sql.replace(" NOT INDEXED", "")
     sql = _INSTR.sub("strpos(", sql)  # list --search: SQLite's instr(text, part) is strpos

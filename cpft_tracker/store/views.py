@@ -98,20 +98,63 @@ UNDOABLE_FIELDS = (
 )
 _PIVOTED = (*UNDOABLE_FIELDS, "in_source")
 
+
 # One row per action changed at or after the cut-off: whether it was created since, and
 # for each rebuilt field whether it changed (``<f>_c``) and its value then (``<f>_old``).
 # Plain SQL (CASE, max, coalesce) that PostgreSQL reads the same; what is SQLite's own is
-# in the dialect (``FIRST_CHANGES_AFTER``, ``casefold``, ``in_list``, ``placeholders``).
-_AS_OF_CTE = (
-    f"firsts AS ({dialect.FIRST_CHANGES_AFTER}), "  # noqa: S608 - our SQL only
-    "ch AS (SELECT action_id, max(CASE WHEN field = 'created' THEN 1 ELSE 0 END) AS created, "
-    + ", ".join(
-        f"max(CASE WHEN field = '{f}' THEN 1 ELSE 0 END) AS {f}_c,"
-        f" max(CASE WHEN field = '{f}' THEN old END) AS {f}_old"
-        for f in _PIVOTED
+# in the dialect (``FIRST_CHANGES_AFTER``/``_OF``, ``casefold``, ``in_list``, ``placeholders``).
+def _as_of_cte(pivoted: Sequence[str], firsts: str) -> str:
+    return (
+        f"firsts AS ({firsts}), "  # noqa: S608 - our SQL only
+        "ch AS (SELECT action_id, max(CASE WHEN field = 'created' THEN 1 ELSE 0 END) AS created"
+        + "".join(
+            f", max(CASE WHEN field = '{f}' THEN 1 ELSE 0 END) AS {f}_c,"
+            f" max(CASE WHEN field = '{f}' THEN old END) AS {f}_old"
+            for f in pivoted
+        )
+        + " FROM firsts GROUP BY action_id)"
     )
-    + " FROM firsts GROUP BY action_id)"
-)
+
+
+# The fields that need every event after the cut-off, not only their own field's: an action
+# with any event since (a note too) is ``touched``, and then its ``updated_at``, ``version``
+# and owner's email are worked out again.
+_NEEDS_EVERY_EVENT = frozenset({"touched", "updated_at", "version", "owner_email"})
+
+
+def _fields_read(f: Filters, sort: PlanSort | None) -> list[str]:
+    """What these filters and this sort read of a rebuilt plan ``p`` (``_where_rebuilt``, ``_sort_sql``)."""
+    read: list[str] = []
+    if f.status:
+        read.append("status")
+    if f.owner is not None or f.unassigned:
+        read.append("owner")
+    if f.overdue_on:
+        read += ["due", "status", "retired"]
+    if f.due_before:
+        read.append("due")
+    if f.report is not None:
+        read.append("report_id")
+    if f.quality_statement is not None:
+        read.append("quality_statement")
+    if f.review:
+        read.append("review")
+    if not f.include_retired:
+        read.append("retired")
+    if f.search is not None:
+        read += ["id", "title", "requirement"]
+    if sort is not None:
+        read += {
+            "ref": ["report_id", "ref"],
+            "due": ["due"],
+            "status": ["status"],
+            "owner": ["owner"],
+            "updated": ["updated_at"],
+        }.get(sort.field, ["retired", "status", "due", "owner"])
+    return read
+
+
+_ORDER_FIELDS = ("report_id", "position", "id")
 
 
 def _as_of_expr(name: str) -> str:
@@ -121,15 +164,13 @@ def _as_of_expr(name: str) -> str:
         return f"CASE WHEN ch.{name}_c = 1 THEN ch.{name}_old ELSE {current} END"
     if name == "in_source":
         return f"CASE WHEN ch.in_source_c = 1 THEN coalesce(ch.in_source_old, '') != '0' ELSE {current} END"
-    if name == "updated_at":  # the one ``?`` of the rebuilt row: the first event after the cut-off
+    if name == "updated_at":  # one ``?``: the first event after the cut-off
         return (
             f"CASE WHEN ch.action_id IS NULL THEN {current} ELSE coalesce((SELECT e.at FROM"  # noqa: S608
             " events e WHERE e.action_id = a.id AND e.id < ? ORDER BY e.id DESC LIMIT 1),"
             " a.created_at) END"
         )
-    if (
-        name == "version"
-    ):  # the second ``?``: its latest event before the first one after the cut-off
+    if name == "version":  # one ``?``: its latest event before the first one after the cut-off
         return (
             f"CASE WHEN ch.action_id IS NULL THEN {current} ELSE (SELECT max(ev.id) FROM"  # noqa: S608
             " events ev WHERE ev.action_id = a.id AND ev.id < ?) END"
@@ -137,14 +178,46 @@ def _as_of_expr(name: str) -> str:
     return current
 
 
-# The rebuilt plan: every field by name, plus ``touched`` (changed since the cut-off).
-_AS_OF_PLAN = (
-    "p AS (SELECT "  # noqa: S608 - our SQL only
-    + ", ".join(f"{_as_of_expr(n)} AS {n}" for n in ACTION_FIELDS)
-    + f", ch.action_id IS NOT NULL AS touched FROM {ACTION_FROM}"
-    " LEFT JOIN ch ON ch.action_id = a.id"
-    " WHERE a.created_at < ? AND coalesce(ch.created, 0) = 0)"
-)
+def _as_of_plan(names: Sequence[str], first: int) -> tuple[str, list[Any]]:
+    """``p``: the rebuilt plan's fields ``names`` (and ``touched``), and the parameters of
+    its ``?`` in order but the last (the cut-off that leaves out actions created since)."""
+    cols: list[str] = []
+    params: list[Any] = []
+    for n in names:
+        if n == "touched":
+            continue
+        cols.append(f"{_as_of_expr(n)} AS {n}")
+        if n in ("updated_at", "version"):
+            params.append(first)
+    return (
+        (
+            "p AS (SELECT "  # noqa: S608 - our SQL only
+            + ", ".join(cols)
+            + f", ch.action_id IS NOT NULL AS touched FROM {ACTION_FROM}"
+            " LEFT JOIN ch ON ch.action_id = a.id"
+            " WHERE a.created_at < ? AND coalesce(ch.created, 0) = 0)"
+        ),
+        params,
+    )
+
+
+def _as_of_sql(names: Sequence[str], cutoff: str, first: int) -> tuple[str, list[Any]]:
+    """The ``WITH`` of a plan rebuilt at UTC ``cutoff`` with the fields ``names``, and its parameters.
+
+    Only the events of the fields ``names`` rebuild are read (``FIRST_CHANGES_OF``, an index
+    walk), unless a name needs every event since (``_NEEDS_EVERY_EVENT``). Fields not in
+    ``names`` are not in ``p``: SQL that reads one fails instead of reading the value now.
+    """
+    wanted = list(dict.fromkeys(n for n in ACTION_FIELDS if n in names or n in _ORDER_FIELDS))
+    every = bool(_NEEDS_EVERY_EVENT & set(names))
+    pivoted = [f for f in _PIVOTED if every or f in wanted]
+    day = day_ending_at(cutoff)
+    if every:
+        firsts, params = dialect.FIRST_CHANGES_AFTER, [cutoff, day]
+    else:
+        firsts, params = dialect.FIRST_CHANGES_OF, [json.dumps(["created", *pivoted]), cutoff, day]
+    plan, plan_params = _as_of_plan([*wanted, *(["touched"] if "touched" in names else [])], first)
+    return f"WITH {_as_of_cte(pivoted, firsts)}, {plan}", [*params, *plan_params, cutoff]
 
 
 def _search_sql(table: str, *, rebuilt: bool = False) -> str:
@@ -329,10 +402,11 @@ class PlanViews(StoreConnection):
                 "SELECT min(id) FROM events WHERE at >= ?", [cutoff]
             ).fetchone()[0]
             where, params = self._where_rebuilt(f, cutoff)
-            # firsts (a UTC instant and a local date), updated_at, version, created_at
-            params = [cutoff, day_ending_at(cutoff), first or 0, first or 0, cutoff, *params]
+            read = [*names, *_fields_read(f, sort)]
+            with_sql, with_params = _as_of_sql(read, cutoff, first or 0)
+            params = [*with_params, *params]
             sql = (
-                f"WITH {_AS_OF_CTE}, {_AS_OF_PLAN} SELECT "  # noqa: S608 - names checked above
+                f"{with_sql} SELECT "  # noqa: S608 - names checked above
                 + ", ".join(f"p.{n} AS {n}" for n in names)
                 + " FROM p"
             )
