@@ -42,7 +42,7 @@ lint: $(BIN)/.installed
 ## After changing a command's options or arguments: rewrite cpft_tracker/cli/spec.py, the
 ## commands' click parameters as read from their typer declarations (tests/test_cli_spec.py).
 cli-spec: $(BIN)/.installed
-	$(BIN)/python -c 'from cpft_tracker.cli.convert import write_spec; write_spec()'
+	$(BIN)/python -c 'from cpft_tracker.cli.spec_writer import write_spec; write_spec()'
 	$(BIN)/ruff format --quiet cpft_tracker/cli/spec.py
 
 ## The benchmark (see bench/README.md); writes bench/RESULTS.md.
