@@ -307,27 +307,38 @@ def _target(function: Any) -> Any:
     return f"{module}:{name}"
 
 
+def _type_checking_blocks(function: Any) -> tuple[Any, str, list[Any]]:
+    """``function``'s module, its source file and the top-level ``if TYPE_CHECKING:`` blocks
+    of that file (none when the module has no .py source)."""
+    import ast
+    import sys
+
+    module = sys.modules[function.__module__]
+    source_file = getattr(module, "__file__", None) or ""
+    if not source_file.endswith(".py"):
+        return module, source_file, []
+    with open(source_file, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read(), source_file)
+    blocks = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.If)
+        and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+    ]
+    return module, source_file, blocks
+
+
 def declaration_namespace(function: Any) -> dict[str, Any]:
     """The names ``function``'s annotations are read with: its module's globals and what the
     module imports or defines under ``if TYPE_CHECKING:`` (typer and the shared declarations,
     kept out of the run-time imports)."""
     import ast
-    import sys
 
-    module = sys.modules[function.__module__]
+    module, source_file, blocks = _type_checking_blocks(function)
     namespace = dict(vars(module))
-    source_file = getattr(module, "__file__", None)
-    if not source_file or not source_file.endswith(".py"):
-        return namespace
-    with open(source_file, encoding="utf-8") as handle:
-        tree = ast.parse(handle.read(), source_file)
-    for node in tree.body:
-        if isinstance(node, ast.If) and ast.unparse(node.test) in (
-            "TYPE_CHECKING",
-            "typing.TYPE_CHECKING",
-        ):
-            block = ast.Module(body=node.body, type_ignores=[])
-            exec(compile(block, source_file, "exec"), namespace)  # noqa: S102 - our own source
+    for node in blocks:
+        block = ast.Module(body=node.body, type_ignores=[])
+        exec(compile(block, source_file, "exec"), namespace)  # noqa: S102 - our own source
     return namespace
 
 
@@ -335,22 +346,15 @@ def declared_modules(function: Any) -> list[str]:
     """The cpft_tracker modules whose source a function's declaration is read from: its own,
     and those its module imports from under ``if TYPE_CHECKING:``."""
     import ast
-    import sys
 
-    module = sys.modules[function.__module__]
+    module, _, blocks = _type_checking_blocks(function)
     found = [module.__name__]
-    source_file = getattr(module, "__file__", None)
-    if not source_file or not source_file.endswith(".py"):
-        return found
-    with open(source_file, encoding="utf-8") as handle:
-        tree = ast.parse(handle.read(), source_file)
-    for node in tree.body:
-        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith(
-                    "cpft_tracker"
-                ):
-                    found.append(str(inner.module))
+    for node in blocks:
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith(
+                "cpft_tracker"
+            ):
+                found.append(str(inner.module))
     return found
 
 
