@@ -528,14 +528,14 @@ def test_a_notice_list_gives_one_action_per_area_with_the_lead_ins_date() -> Non
     listed = [r for r in reqs if r.rule == "notice_item"]
     assert [(r.title, r.due, r.keyword, r.matched) for r in listed] == [
         (
-            "Meet Regulation 12 HSCA RA Regulations 2014 Safe care and treatment",
+            "Safe care and treatment (Regulation 12): meet the regulation's requirements",
             "2016-09-30",
             "must",
             "",
         ),
-        ("Meet Regulation 17 HSCA RA Regulations 2014 Good governance", "2016-09-30", "must", ""),
+        ("Good governance (Regulation 17): meet the regulation's requirements", "2016-09-30", "must", ""),
         (
-            "Meet Regulation 19 HSCA RA Regulations 2014 Fit and proper persons employed",
+            "Fit and proper persons employed (Regulation 19): meet the regulation's requirements",
             "2016-09-30",
             "must",
             "",

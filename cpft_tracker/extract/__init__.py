@@ -57,8 +57,10 @@ from cpft_tracker.extract.rules import (
 )
 from cpft_tracker.extract.titles import (
     _base_verb,
+    failure_as_action,
     make_title,
     notice_title,
+    regulation_reference,
 )
 from cpft_tracker.extract.units import (
     Unit,
@@ -182,7 +184,7 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
                 keyword=keyword,
                 matched=matched,
                 title=(
-                    breach_title(s)
+                    breach_title(s, unit.section)
                     if unit.kind == "breach_row"
                     else told_title(s)
                     if trig is not None and trig.kind == "told_to"
@@ -265,16 +267,35 @@ _BREACH_RE = re.compile(
 )
 
 
-def breach_title(s: str) -> str:
-    """A breach row as an action: "The registered person had not ensured the proper and safe
-    management of medicines." -> "Ensure the proper and safe management of medicines"; a row
-    in another shape keeps its words."""
-    m = _BREACH_RE.match(s.strip())
-    if m is None:
-        return s.strip().rstrip(".")
-    verb = m.group("verb").lower()
-    base = _base_verb(verb) or verb
-    return (base[:1].upper() + base[1:] + " " + m.group("rest")).rstrip(" .")
+_THAT_WAS_RE = re.compile(r"^(that\s+(?:(?!was\b|were\b)[\w’'-]+\s+){1,8}?)(was|were)\b")
+
+
+def breach_title(s: str, section: str | None = None) -> str:
+    """A breach row as the action that puts it right: "The registered person had not ensured
+    the proper and safe management of medicines." -> "Ensure the proper and safe management
+    of medicines"; "How the regulation was not being met: Care plans did not include…" ->
+    "Ensure care plans include…". A row in no such shape leads with the regulation its
+    heading names: "Good governance (Regulation 17): meet the regulation's requirements"
+    (the row's own words stay in the requirement)."""
+    row = _HOW_NOT_MET_RE.sub("", s.strip()).lstrip(" :")
+    m = _BREACH_RE.match(row)
+    if m is not None:
+        verb = m.group("verb").lower()
+        base = _base_verb(verb) or verb
+        # "…had not ensured that an accurate record was kept" -> "…that an accurate record
+        # is kept": what must be so from now on
+        rest = _THAT_WAS_RE.sub(
+            lambda w: w.group(1) + ("is" if w.group(2) == "was" else "are"), m.group("rest")
+        )
+        return (base[:1].upper() + base[1:] + " " + rest).rstrip(" .")
+    action = failure_as_action(row)
+    if action is not None:
+        return action
+    ref = regulation_reference(section) if section else None
+    if ref is not None and ref[2]:
+        kind, number, name = ref
+        return f"{name} ({kind} {number}): meet the {kind.lower()}'s requirements"
+    return row.rstrip(" .")
 
 
 _TOLD_LEAD_RE = re.compile(

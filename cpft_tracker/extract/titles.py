@@ -347,6 +347,26 @@ def _improve_in_title(s: str, trig: _Trigger) -> str | None:
     return f"{verb} {m.group(1)}"
 
 
+# "…, and more staff were needed at night": what is needed, after the finding that shows it.
+_MORE_NEEDED_RE = re.compile(
+    r"(?:^|[,;]\s+|\s(?:and|but)\s+)(?P<np>(?:more|additional|extra)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}?)"
+    r"(?:\s+(?:was|were|is|are)(?:\s+still|\s+urgently)?)?\s*$",
+    re.I,
+)
+
+
+def _more_needed_title(s: str, trig: _Trigger) -> str | None:
+    """ "The service did not have enough midwives…, and more midwives were needed on night
+    shifts" -> "Ensure there are more midwives on night shifts"."""
+    m = _MORE_NEEDED_RE.search(s[: trig.start])
+    if m is None:
+        return None
+    np = _lower_first(m.group("np"), True)
+    if any(w.lower() in _VERBISH or w.lower() in STANDALONE_PRONOUNS for w in np.split()):
+        return None
+    return f"Ensure there {'are' if _plural(np) else 'is'} {np}{s[trig.end :].rstrip(' .')}"
+
+
 def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
     """A short action title for a requirement sentence."""
     title: str | None = None
@@ -418,6 +438,7 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
     elif trig.kind == "be_needed":
         title = (
             _improve_in_title(s, trig)
+            or _more_needed_title(s, trig)
             or _needed_for_title(_clause_from(s, trig.key_start))
             or _clause_from(s, trig.key_start)
         )
@@ -1348,17 +1369,159 @@ def _resolve_it_after_noun(title: str, s: str, trig: _Trigger | None = None) -> 
 
 
 def notice_title(line: str) -> str:
-    """An area listed under a notice's lead-in, as an action: "Outcome 9: Management of
-    medicines" -> "Meet Outcome 9: Management of medicines"."""
+    """An area listed under a notice's lead-in, as an action that names its topic first:
+    "Regulation 12 HSCA RA Regulations 2014 Safe care and treatment" -> "Safe care and
+    treatment (Regulation 12): meet the regulation's requirements"; "Outcome 16" -> "Assessing
+    and monitoring the quality of service provision (Outcome 16): meet the essential
+    standard"; a named area without a number ("Management of medicines") -> "Make
+    improvements in the management of medicines". The Act's name and the paragraph letters
+    stay in the requirement, not the title."""
     line = _collapse(line).strip(" .;,")
-    if _NOTICE_REF_LEAD_RE.match(line):
-        return f"Meet {line}"
-    if len(line.split()) < 3:
-        return f"Make improvements in {_lower_first(line, True)}"  # "Staffing"
-    return f"Improve: {line}"
+    ref = regulation_reference(line)
+    if ref is not None:
+        kind, number, name = ref
+        if not name:
+            return f"Meet {kind} {number}"
+        what = "the essential standard" if kind == "Outcome" else f"the {kind.lower()}'s requirements"
+        return f"{name} ({kind} {number}): meet {what}"
+    return f"Make improvements in {_area_phrase(line)}"
 
 
-_NOTICE_REF_LEAD_RE = re.compile(r"^(?:regulation|reg\.?|outcome|section)\s*\d", re.I)
+# "Regulation 9 HSCA 2008 (Regulated Activities) Regulations 2010 Care and welfare of…",
+# "Regulation 12 HSCA RA Regulations 2014 Safe care and treatment", "Regulation 9 (1)(a)(b)
+# Care and welfare…", "Regulation 9 – Person-centred care", "Outcome 4: Care and welfare…"
+_REGULATION_REF_RE = re.compile(
+    r"^(?P<kind>regulation|reg\.?|outcome|section)\s*(?P<num>\d{1,2}[A-Z]?)\b"
+    r"(?:\s*\([0-9a-z]{1,4}\))*"
+    r"(?:\s*(?:of\s+the\s+)?(?:hsca|health\s+and\s+social\s+care\s+act)\b.*?\bregulations"
+    r"(?:\s+\d{4})?)?"
+    r"\s*[–—:,-]?\s*(?P<name>.*)$",
+    re.I,
+)
+# The 2010 essential standards by outcome number, for a line that gives only the number
+# ("Outcome 16"): each outcome had one name, whatever the report.
+OUTCOME_NAMES = {
+    1: "Respecting and involving people who use services",
+    2: "Consent to care and treatment",
+    4: "Care and welfare of people who use services",
+    5: "Meeting nutritional needs",
+    6: "Cooperating with other providers",
+    7: "Safeguarding people who use services from abuse",
+    8: "Cleanliness and infection control",
+    9: "Management of medicines",
+    10: "Safety and suitability of premises",
+    11: "Safety, availability and suitability of equipment",
+    12: "Requirements relating to workers",
+    13: "Staffing",
+    14: "Supporting workers",
+    16: "Assessing and monitoring the quality of service provision",
+    17: "Complaints",
+    21: "Records",
+}
+
+
+def regulation_reference(line: str) -> tuple[str, str, str] | None:
+    """("Regulation", "12", "Safe care and treatment") for a line or heading that cites a
+    regulation or outcome, its name capitalised ("" when it gives none and none is known);
+    None for anything else."""
+    m = _REGULATION_REF_RE.match(_collapse(line).strip(" .;,"))
+    if m is None:
+        return None
+    kind = m.group("kind").lower().rstrip(".")
+    kind = {"reg": "Regulation"}.get(kind, kind.capitalize())
+    name = m.group("name").strip(" .;:,–—-")
+    if name and not name[:1].isupper():
+        return None  # "Regulation 12(2)(a) requires…": a citation inside prose
+    if not name and kind == "Outcome":
+        name = OUTCOME_NAMES.get(int(re.sub(r"\D", "", m.group("num"))), "")
+    if name:
+        name = name[0].upper() + name[1:]
+    return kind, m.group("num"), name
+
+
+def _area_phrase(area: str) -> str:
+    """An area's name as it reads after "improvements in": lower-cased ("Staffing" ->
+    "staffing"), with "the" before a noun that an "of" phrase names ("the management of
+    medicines"), not before a gerund ("safeguarding people…")."""
+    inner = _lower_first(area, True)
+    first = inner.split(" ", 1)[0].lower()
+    if first.endswith("ing") or first in ("a", "an", "the", "all", "how"):
+        return inner
+    head = re.split(r"\s+(?:of|for|to|in|on)\s+", inner, maxsplit=1)
+    if len(head) > 1 and len(head[0].split()) <= 4:
+        return "the " + inner
+    return inner
+
+
+# --- A failure stated as a finding, as the action that puts it right -------------------
+
+# "Care plans did not include…", "Systems to monitor the quality of the service were not
+# effective", "Not all vehicles carried the equipment…": the subject (a noun phrase with no
+# verb in it), the negation, and what was not done or not so.
+_FAILURE_SUBJECT = r"(?P<np>(?:[A-Z][\w’'-]*|[a-z][\w’'-]*)(?:\s+[\w’'-]+){0,11}?)"
+_FAILED_DO_RE = re.compile(
+    _FAILURE_SUBJECT + r"\s+(?P<aux>did|does|do)\s+not\s+(?:always\s+|consistently\s+)?"
+    r"(?P<verb>[a-z]+)\b(?P<rest>.*)$"
+)
+_FAILED_BE_RE = re.compile(
+    _FAILURE_SUBJECT + r"\s+(?P<aux>was|were|is|are)\s+not\s+(?:always\s+|consistently\s+)?"
+    r"(?P<rest>[a-z].*)$"
+)
+_NOT_ALL_RE = re.compile(
+    r"^not\s+all\s+(?P<np>[\w’'-]+(?:\s+[\w’'-]+){0,5}?)\s+(?P<verb>[a-z]+ed|had|were|was)\b"
+    r"(?P<rest>.*)$",
+    re.I,
+)
+# Words that cannot be inside the subject: a verb or a clause has begun before the negation.
+_NOT_IN_SUBJECT = frozenset(
+    """had has have did does do was were is are be been will would can could may might must
+    should need needs needed and but or because although however which who that when
+    where if""".split()
+)
+
+
+def _np_is_plural(np: str) -> bool:
+    """Whether a subject is plural by its head, the last word before what describes it
+    ("Systems to monitor the quality of the service": "Systems")."""
+    head = re.split(r"\s+(?:of|for|to|in|on|at|with|from|about|who|that|which)\b", np, maxsplit=1)[0]
+    return _plural(head)
+
+
+def failure_as_action(s: str) -> str | None:
+    """ "Care plans did not include the support people needed" -> "Ensure care plans include
+    the support people needed"; "Systems to monitor the quality of the service were not
+    effective" -> "Ensure systems to monitor the quality of the service are effective";
+    "Not all vehicles carried the equipment needed" -> "Ensure all vehicles carry the
+    equipment needed". None when the sentence is not one such statement of a failure (its
+    subject holds a verb or a clause, or the verb is not a plain one)."""
+    t = _collapse(s).strip().rstrip(".")
+    m = _NOT_ALL_RE.match(t)
+    if m:
+        verb = m.group("verb").lower()
+        base = {"had": "have", "were": "are", "was": "are"}.get(verb) or _base_verb(verb)
+        if base is None or any(w.lower() in _NOT_IN_SUBJECT for w in m.group("np").split()):
+            return None
+        return f"Ensure all {m.group('np')} {base}{m.group('rest')}"
+    for rx in (_FAILED_DO_RE, _FAILED_BE_RE):
+        m = rx.match(t)
+        if m is None:
+            continue
+        np = m.group("np")
+        words = [w.lower() for w in np.split()]
+        if any(w in _NOT_IN_SUBJECT for w in words) or words[0] in STANDALONE_PRONOUNS:
+            return None
+        if words[0] in ("there", "we", "i", "you", "he", "she") or words[0] in TITLE_PRONOUNS:
+            return None
+        inner = _lower_first(np, True)
+        if rx is _FAILED_BE_RE:
+            plural = m.group("aux") in ("were", "are")
+            return f"Ensure {inner} {'are' if plural else 'is'} {m.group('rest')}"
+        verb = m.group("verb")
+        if verb in ("be", "been", "not", "always"):
+            return None
+        form = verb if _np_is_plural(np) else _third_person(verb)
+        return f"Ensure {inner} {form}{m.group('rest')}"
+    return None
 
 
 # --- Titles of fewer than three words (issue 11) ------------------------------------
@@ -1443,14 +1606,25 @@ _LEADIN_VERB_RE = re.compile(
 
 def _leadin_verb_title(title: str, leadin: str) -> str:
     m = _LEADIN_VERB_RE.search(leadin)
-    first = title.strip().split(" ", 1)[0].lower()
-    if not m or not first or first in IMPERATIVE_VERBS or first in VERB_OPENERS:
+    first, _, after = title.strip().partition(" ")
+    first = first.lower()
+    second = after.split(" ", 1)[0].lower()
+    if not m or not first:
         return title
-    if _base_verb(first) == first or first in ("do", "don't", "be"):
+    if first == "not" and second == "all":
+        return failure_as_action(title) or title  # "Not all vehicles carried…"
+    if first in IMPERATIVE_VERBS or first in VERB_OPENERS:
+        # "Staff wear personal protective equipment…": "staff" opens a statement, not an
+        # imperative, when no object follows it ("Staff the ward with…")
+        if not (first in AGENT_HEADS and second and second not in NOUN_DETERMINERS):
+            return title
+    elif _base_verb(first) == first or first in ("do", "don't", "be"):
         return title
     ws = [w.lower() for w, _, _ in _words(title)]
     if "not" in ws or "never" in ws:
-        return title  # a failure stated as a finding ("The service did not have…"): kept
+        # a failure stated as a finding ("The service did not have a system…"): the action
+        # that puts it right ("Ensure the service has a system…"), or the finding as it is
+        return failure_as_action(title) or title
     if m.group("improve") and any(w in _VERBISH for w in ws):
         return title  # "improve" takes what is listed as a noun phrase, not a statement
     verb = "Ensure" if m.group("ensure") else "Improve"
