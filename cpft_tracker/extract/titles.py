@@ -63,6 +63,7 @@ def _finish_title(t: str) -> str:
     """Capitalise and trim trailing punctuation. Never shortened: the title is stored whole
     and only a terminal display may cut it (issue 11)."""
     t = _REGULATION_TAIL_RE.sub("", _collapse(t)).strip(" .;:,")
+    t = re.sub(r"\s+(?=[,;])", "", t)  # "the maternity risk register , as…": no space before
     if not t:
         return ""
     if t[0].islower():
@@ -206,16 +207,47 @@ def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
         span = _sentence_subject(s)
         if span is None:
             return None
+    span = _whole_coordinated_subject(s, span)
     subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
     head = subject.split()[-1].lower() if subject.split() else ""
     if subject.lower() in ("more", "this", "it", "that") or head in REGULATOR_SUBJECTS:
         return None
+    if _BY_AGENT_RE.match(remainder) and len(verbs) == 1:
+        # "Blood test results needed to be reviewed by a GP before being filed": who does it
+        # is part of the requirement, so the passive stays ("Ensure … are reviewed by a GP")
+        participle = s[after[1][1] : end]
+        return f"Ensure {subject} {'are' if _plural(subject) else 'is'} {participle} {remainder}"
     verb = " and ".join(verbs)
-    particle = _PARTICLE_RE.match(remainder)
+    particle = _PARTICLE_RE.match(remainder) or _PHRASAL_RE.match(remainder)
     if particle:
-        # "the results must be acted on" -> "Act on the results"
+        # "the results must be acted on" -> "Act on the results"; "checks needed to be
+        # carried out for all staff" -> "Carry out checks for all staff"
         verb, remainder = f"{verb} {particle.group(1)}", particle.group(2).strip()
     return verb + " " + subject + (" " + remainder if remainder else "")
+
+
+# "by a GP", "by the multidisciplinary team": an agent, not a deadline ("by 30 June", "by
+# the end of the year").
+_BY_AGENT_RE = re.compile(
+    r"^by\s+(?:a|an|the)\s+(?!end\b|time\b|date\b|deadline\b|next\b|start\b)[a-z]", re.I
+)
+# "out" and "up" after a participle always go with the verb ("carried out", "set up").
+_PHRASAL_RE = re.compile(r"^(out|up)\s+(?!to\b|of\b)(\S.*)$", re.I)  # not "kept up to date"
+
+
+def _whole_coordinated_subject(s: str, span: tuple[int, int]) -> tuple[int, int]:
+    """ "Risk assessments for moving and handling needed to be reviewed": the subject is the
+    whole phrase from the sentence's start, not "handling" after the "and", when nothing
+    before the "and" is a verb or a clause of its own."""
+    before = s[: span[0]]
+    if not re.search(r"\s(?:and|or)\s+$", before) or re.search(r"[,;:]", before):
+        return span
+    words = [w.lower() for w, _, _ in _words(before)]
+    if not words or any(w in _VERBISH or w in CLAUSE_SUBORDINATORS for w in words):
+        return span
+    if not any(w in PREPOSITIONS for w in words):
+        return span  # "Audits and checks needed to be…": two subjects, kept as found
+    return (0, span[1])
 
 
 # A preposition left at the end of a passive ("must be acted on", "followed up promptly"):
@@ -1134,7 +1166,8 @@ def make_title(
     title = _resolve_own_subject(title, s, trig, before, leadin if bullet else None)
     title = _needed_to_be_title(title)
     title = _needed_gerund_title(title)
-    title = re.sub(r"^also\s+(?=[a-z])", "", title, flags=re.I)  # "The trust should also…"
+    # "The trust should also…", "The practice must now address…"
+    title = re.sub(r"^(?:also|now)\s+(?=[a-z])", "", title, flags=re.I)
     title = _resolve_their(title, s, trig)
     title = _resolve_this_happened(title, s)
     if bullet and trig is None and leadin:
@@ -1181,8 +1214,13 @@ _OPEN_CLAUSE_RE = re.compile(r"\b(?:so\s+that|that|where|when|if)\s+(?:[\w’'-]
 
 
 # "…; two people had not been offered drinks for four hours": what was found, after the action.
+# Also any other clause after a semicolon that states no requirement and is not a second
+# action: "…; compliance in two areas was below 70%", "…; the last audit was in July".
 _SEMICOLON_FINDING_RE = re.compile(
-    r";\s+(?:[\w’'-]+\s+){0,6}?(?:had|has|was|were|did)\s+not\b(?![^;]*\b(?:must|needs?\s+to)\b).*$",
+    r";\s+(?!(?:and\s+|also\s+)?(?:ensure|make|review|check|complete|record|provide|"
+    r"develop|improve|update|introduce|carry|take|put|keep|act|share|monitor|train|"
+    r"support|replace|repair|stop|use|give|set|agree|do|don't)\b)"
+    r"(?![^;]*\b(?:must|needs?\s+to|should|needed\s+to)\b).*$",
     re.I,
 )
 
@@ -1223,7 +1261,10 @@ _TOLD_OBJECT_RE = re.compile(
 _WHAT_TO_DO_RE = re.compile(r"^do\s+to\s+(?=[a-z])", re.I)
 # "…, and we will check this at our next inspection": what the regulator will do next.
 _REGULATOR_NEXT_RE = re.compile(
-    r",?\s+and\s+we\s+will\s+(?:check|return|monitor|follow|inspect|review|look|report)\b.*$",
+    r",?\s+and\s+(?:that\s+)?(?:we|cqc|inspectors|the\s+inspectors)\s+(?:will|would)\s+"
+    r"(?:check|return|monitor|follow|inspect|review|look|report|come\s+back)\b.*$"
+    # "…, or face further action": what the regulator may do, not part of the action
+    r"|,?\s+or\s+(?:face|risk)\s+(?:further|enforcement)\s+action\b.*$",
     re.I,
 )
 
