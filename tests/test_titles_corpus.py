@@ -92,7 +92,7 @@ PASSAGES = {
     "told-a-named-trust-its": (
         "News\n\nThe Care Quality Commission has told Moorfield Community NHS Trust that it "
         "must make improvements to its community dental services.\n",
-        ["Make improvements to Moorfield Community NHS Trust's community dental services"],
+        ["Make improvements to the trust's community dental services"],
     ),
     "how-it-after-the-trust": (
         "News\n\nInspectors found long delays, and that the trust needed to improve how it "

@@ -901,7 +901,9 @@ def _finding_naming(noun: str, before: str) -> str | None:
     return None
 
 
-def resolve_pronouns(title: str, s: str, before: str, section: str | None = None) -> str:
+def resolve_pronouns(
+    title: str, s: str, before: str, section: str | None = None, doer: str | None = None
+) -> str:
     """The title with "this", "these", "it", "they"… replaced by what they stand for.
 
     A pronoun ("embed this in…", "ensure this clearly articulates…") becomes the noun
@@ -913,7 +915,10 @@ def resolve_pronouns(title: str, s: str, before: str, section: str | None = None
     if not any(w.lower() in STANDALONE_PRONOUNS for w, _, _ in ws):
         return title
     topic = _topic(before, s) or _section_topic(section)
-    subject = _own_subject(s)
+    # the subject of the requirement's own clause ("…, and the board assurance framework
+    # needed to be reviewed so that it reflected…"), else the sentence's opening subject
+    opening = _own_subject(s)
+    subject = doer or opening
     out = title
     label = False
     for idx in range(len(ws) - 1, -1, -1):
@@ -974,8 +979,8 @@ def resolve_pronouns(title: str, s: str, before: str, section: str | None = None
             rep = _as_inner(subject)
         elif topic:
             rep = _as_inner(topic)
-        elif lw in ("these", "those") and subject and _plural(subject):
-            rep = _as_inner(subject)  # "the trust needed to ensure that these were reviewed"
+        elif lw in ("these", "those") and opening and _plural(opening):
+            rep = _as_inner(opening)  # "the trust needed to ensure that these were reviewed"
         else:
             continue
         out = out[:a] + rep + out[b:]
@@ -1069,7 +1074,7 @@ def _resolve_own_subject(
         return title
     if subject.lower().split()[0] in STANDALONE_PRONOUNS:
         return title
-    inner = named or _as_inner(subject)
+    inner = _as_role(named) if named else _as_inner(subject)
     if inner.lower() in title.lower():
         return title  # the title names its subject already
     plural = _plural(subject)
@@ -1088,9 +1093,34 @@ def _resolve_own_subject(
     def relative(m: re.Match[str]) -> str:
         if m.group("noun").lower() in _NOT_NOUNS or (m.group("pro") == "they") != plural:
             return m.group(0)
+        if _REPORTED_TO_RE.search(title[: m.start("noun")]):
+            return m.group(0)  # "…told inspectors they did not feel heard": what was said
         return f"{m.group('noun')} {inner} "
 
     return _RELATIVE_PRONOUN_RE.sub(relative, title, count=1)
+
+
+# "…told inspectors", "…said to us": the next words report what someone said.
+_REPORTED_TO_RE = re.compile(
+    r"\b(?:told|tell|tells|said|asked|reminded|informed|warned|assured)\s+$", re.I
+)
+
+
+def _doer(s: str, trig: _Trigger | None) -> str | None:
+    """The subject of the trigger's clause when it is a noun phrase that can be "it" or
+    "they" later in the title ("the board assurance framework", "directorate leaders")."""
+    span = _subject_np(s, trig.key_start) if trig is not None else None
+    if span is None:
+        return None
+    np = s[span[0] : span[1]]
+    words = np.lower().split()
+    if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
+        return None
+    if words[0] in TITLE_PRONOUNS or words[-1] in TITLE_PRONOUNS or words[0] == "more":
+        return None
+    if len(words) < 2 and span[0] != 0:
+        return None  # one word after a comma or "and": not sure it is the whole subject
+    return _lower_first(np, span[0] == 0)
 
 
 def _conjoined_parts(s: str) -> list[str]:
@@ -1159,7 +1189,7 @@ def make_title(
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
         title = _cut_finding_tail(title)
     title = _should_have_title(title)
-    title = resolve_pronouns(title, s, before, section)
+    title = resolve_pronouns(title, s, before, section, _doer(s, trig))
     title = _resolve_it_after_noun(title, s, trig)
     title = _resolve_object_it(title, s, trig)
     title = _resolve_final_them(title, s)
@@ -1264,7 +1294,9 @@ _REGULATOR_NEXT_RE = re.compile(
     r",?\s+and\s+(?:that\s+)?(?:we|cqc|inspectors|the\s+inspectors)\s+(?:will|would)\s+"
     r"(?:check|return|monitor|follow|inspect|review|look|report|come\s+back)\b.*$"
     # "…, or face further action": what the regulator may do, not part of the action
-    r"|,?\s+or\s+(?:face|risk)\s+(?:further|enforcement)\s+action\b.*$",
+    r"|,?\s+or\s+(?:face|risk)\s+(?:further|enforcement)\s+action\b.*$"
+    # "…, following an inspection in August": when, not what
+    r"|,\s+following\s+(?:an|our|its|the|a)\s+(?:\w+\s+){0,2}inspection\b[^,;]*$",
     re.I,
 )
 
@@ -1406,7 +1438,18 @@ def _resolve_it_after_noun(title: str, s: str, trig: _Trigger | None = None) -> 
         return title  # neither "the trust" nor a name ("Kingsbridge … NHS Trust")
     if _plural(who) and not who.lower().endswith(("trust", "services", "hospitals nhs trust")):
         return title
-    return title[: m.end() - 2] + who + title[m.end() :]
+    return title[: m.end() - 2] + _as_role(who) + title[m.end() :]
+
+
+def _as_role(name: str) -> str:
+    """A provider's own name as the plan names it: "Kingsbridge University Hospitals NHS
+    Trust" -> "the trust" (the plan is that provider's, so its name in every title only
+    repeats what the report is about); a name not ending in what the provider is stays."""
+    words = name.split()
+    last = words[-1].lower() if words else ""
+    if len(words) > 1 and words[0][:1].isupper() and last in ORGANISATION_WORDS:
+        return "the " + last
+    return name
 
 
 def notice_title(line: str) -> str:
