@@ -1191,7 +1191,9 @@ def make_title(
     title = _should_have_title(title)
     title = resolve_pronouns(title, s, before, section, _doer(s, trig))
     title = _resolve_it_after_noun(title, s, trig)
-    title = _resolve_object_it(title, s, trig)
+    title = _resolve_quantifier_said(title, before)
+    title = _resolve_object_it(title, s, trig, before)
+    title = _resolve_one(title, s, trig, before)
     title = _resolve_final_them(title, s)
     title = _resolve_own_subject(title, s, trig, before, leadin if bullet else None)
     title = _needed_to_be_title(title)
@@ -1301,27 +1303,80 @@ _REGULATOR_NEXT_RE = re.compile(
 )
 
 
-_OBJECT_IT_RE = re.compile(r"\b(?P<verb>[a-z]+) it(?P<end>\W*(?:by\b.*)?)$")
+_OBJECT_IT_RE = re.compile(
+    r"\b(?P<verb>[a-z]+) it(?P<end>\W*(?:(?:by|this|every|each|before|within)\b.*)?)$"
+)
 
 
-def _resolve_object_it(title: str, s: str, trig: _Trigger | None) -> str:
+def _resolve_object_it(title: str, s: str, trig: _Trigger | None, before: str = "") -> str:
     """ "Not all staff had completed level 3 safeguarding training; the trust must ensure
     that all community nurses complete it": "it" is what the same verb took before."""
     m = _OBJECT_IT_RE.search(title)
     if not m or trig is None:
         return title
     verb = m.group("verb")
-    forms = {verb, verb + "d", verb + "ed", verb + "s", verb + "es"}
+    stems = {verb}
+    if verb.endswith("es"):
+        stems |= {verb[:-1], verb[:-2]}  # "completes" -> "complete"; "reaches" -> "reach"
+    elif verb.endswith("s"):
+        stems.add(verb[:-1])
+    forms = {f for v in stems for f in (v, v + "d", v + "ed", v + "s", v + "es")}
     found = None
     pattern = (
         r"\b(?:" + "|".join(sorted(forms)) + r")\s+((?:[\w’'-]+\s+){0,5}?[\w’'-]+)"
-        r"(?=\s*[;,.]|\s+(?:and|but)\b)"
+        r"(?=\s*[;,.]|\s+(?:and|but|needed)\b)"
     )
-    for w in re.finditer(pattern, s[: trig.key_start]):
-        found = w.group(1)
+    # the finding of this sentence, else of the sentence before ("Not all staff had
+    # completed the sepsis training needed… The provider needs to make sure every member
+    # of staff completes it this year.")
+    for text in (before, s[: trig.key_start]):
+        for w in re.finditer(pattern, text):
+            found = w.group(1)
     if not found or found.split()[0].lower() in STANDALONE_PRONOUNS:
         return title
     return title[: m.start("verb")] + f"{verb} {found}" + m.group("end")
+
+
+# "Many told inspectors that they needed more senior support": "many" of the people the
+# sentence before named ("Inspectors found that staff in the department were…").
+_QUANTIFIER_SAID_RE = re.compile(
+    r"^(?:many|most|some|several|a\s+few|others)\s+(?:of\s+them\s+)?(?:told|said\s+to)\s+"
+    r"(?:inspectors|us|the\s+inspectors)\s+(?:that\s+)?they\s+(?:needed|need)\s+(?P<what>.+)$",
+    re.I,
+)
+_PEOPLE_RE = re.compile(
+    r"\b(?P<who>staff|nurses|midwives|doctors|crews|paramedics|carers|care\s+workers|"
+    r"call\s+handlers|patients|residents|relatives)\b",
+    re.I,
+)
+
+
+def _resolve_quantifier_said(title: str, before: str) -> str:
+    m = _QUANTIFIER_SAID_RE.match(title.strip())
+    if m is None:
+        return title
+    found = list(_PEOPLE_RE.finditer(before))
+    if not found:
+        return title
+    return f"Ensure {found[-1].group('who').lower()} have {m.group('what')}"
+
+
+_ONE_RE = re.compile(r"\b(?P<verb>buy|get|have|install|appoint|order|purchase|provide)\s+one\b(?!\s+of)")
+_A_THING_RE = re.compile(r"\b(?:have|had|has|without|no)\s+(?P<np>an?\s+[a-z][\w’'-]*)\b(?=[\s,.;]|$)")
+
+
+def _resolve_one(title: str, s: str, trig: _Trigger | None, before: str = "") -> str:
+    """ "The practice did not have a defibrillator, and the GPs needed to decide whether to
+    buy one" -> "…whether to buy a defibrillator": "one" is the thing the finding lacked."""
+    m = _ONE_RE.search(title)
+    if m is None or trig is None:
+        return title
+    if _A_THING_RE.search(title[: m.start()]):
+        return title  # "…or a risk assessment of the decision not to have one": named already
+    found = list(_A_THING_RE.finditer(before + " " + s[: trig.key_start]))
+    if not found:
+        return title
+    return title[: m.end("verb")] + " " + found[-1].group("np") + title[m.end() :]
 
 
 _FINAL_THEM_RE = re.compile(r"\bthat\s+(?P<subj>[\w’'-]+)\s+(?:were|are|was|is)\b[^,;]*\bthem\W*$")
