@@ -21,6 +21,10 @@ EXCEPTIONS = {
         "'without a plan to address this': 'this' is the title's own clause (caseloads "
         "exceeding the agreed maximum)"
     ),
+    ("guidance-page-not-report-2023#3", "not-an-action"): (
+        "a guidance page that import refuses as not a CQC report: its general statements of "
+        "the law reach no plan unless forced"
+    ),
     ("essential-standards-hospital-2011#1", "pronoun"): (
         "'people who need help to eat receive it': 'it' is 'help', named in the title "
         "without a determiner"

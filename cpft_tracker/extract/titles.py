@@ -299,9 +299,17 @@ def _thing_subject_title(s: str, trig: _Trigger) -> str | None:
     at admission", "Care plans needed to show how…" -> "Ensure care plans show how…": when
     the subject is not someone who acts (AGENT_HEADS), the title keeps it."""
     span = _subject_np(s, trig.key_start)
-    if span is None or span[0] != 0:
-        return None  # only the sentence's own opening subject ("…, and X needs to" varies)
+    if span is None:
+        return None
     subject = s[span[0] : span[1]]
+    if span[0] != 0:
+        # "The provider had identified that its clinical audit programme needed to cover…":
+        # a reported subject that is the organisation's own thing, named with its owner
+        owner = _organisation_before(s[: span[0]])
+        reported = re.search(r"\b(?:identified|recognised|agreed|found|knew)\s+that\s+$", s[: span[0]])
+        if not (reported and owner and subject.lower().startswith("its ")):
+            return None  # only the sentence's own opening subject ("…, and X needs to" varies)
+        subject = _possessive(owner) + subject[3:]
     words = subject.lower().split()
     if not words or words[-1].strip("’'") in AGENT_HEADS or words[0] in TITLE_PRONOUNS:
         return None
