@@ -533,7 +533,12 @@ def test_a_notice_list_gives_one_action_per_area_with_the_lead_ins_date() -> Non
             "must",
             "",
         ),
-        ("Good governance (Regulation 17): meet the regulation's requirements", "2016-09-30", "must", ""),
+        (
+            "Good governance (Regulation 17): meet the regulation's requirements",
+            "2016-09-30",
+            "must",
+            "",
+        ),
         (
             "Fit and proper persons employed (Regulation 19): meet the regulation's requirements",
             "2016-09-30",

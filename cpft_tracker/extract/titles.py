@@ -306,7 +306,9 @@ def _thing_subject_title(s: str, trig: _Trigger) -> str | None:
         # "The provider had identified that its clinical audit programme needed to cover…":
         # a reported subject that is the organisation's own thing, named with its owner
         owner = _organisation_before(s[: span[0]])
-        reported = re.search(r"\b(?:identified|recognised|agreed|found|knew)\s+that\s+$", s[: span[0]])
+        reported = re.search(
+            r"\b(?:identified|recognised|agreed|found|knew)\s+that\s+$", s[: span[0]]
+        )
         if not (reported and owner and subject.lower().startswith("its ")):
             return None  # only the sentence's own opening subject ("…, and X needs to" varies)
         subject = _possessive(owner) + subject[3:]
@@ -1369,8 +1371,13 @@ def _resolve_quantifier_said(title: str, before: str) -> str:
     return f"Ensure {found[-1].group('who').lower()} have {m.group('what')}"
 
 
-_ONE_RE = re.compile(r"\b(?P<verb>buy|get|have|install|appoint|order|purchase|provide)\s+one\b(?!\s+of)")
-_A_THING_RE = re.compile(r"\b(?:have|had|has|without|no)\s+(?P<np>an?\s+[a-z][\w’'-]*)\b(?=[\s,.;]|$)")
+_ONE_RE = re.compile(
+    r"\b(?P<verb>buy|get|have|install|appoint|order|purchase|provide)\s+one\b(?!\s+of)"
+)
+_A_THING_RE = re.compile(
+    r"\b(?:have|had|has|without)\s+(?P<np>an?(?:\s+[a-z][\w’'-]*){1,4}?)"
+    r"(?=\s*[,.;]|\s+(?:and|but|or|so|because)\b|$)"
+)
 
 
 def _resolve_one(title: str, s: str, trig: _Trigger | None, before: str = "") -> str:
@@ -1529,7 +1536,9 @@ def notice_title(line: str) -> str:
         kind, number, name = ref
         if not name:
             return f"Meet {kind} {number}"
-        what = "the essential standard" if kind == "Outcome" else f"the {kind.lower()}'s requirements"
+        what = (
+            "the essential standard" if kind == "Outcome" else f"the {kind.lower()}'s requirements"
+        )
         return f"{name} ({kind} {number}): meet {what}"
     return f"Make improvements in {_area_phrase(line)}"
 
@@ -1630,7 +1639,9 @@ _NOT_IN_SUBJECT = frozenset(
 def _np_is_plural(np: str) -> bool:
     """Whether a subject is plural by its head, the last word before what describes it
     ("Systems to monitor the quality of the service": "Systems")."""
-    head = re.split(r"\s+(?:of|for|to|in|on|at|with|from|about|who|that|which)\b", np, maxsplit=1)[0]
+    head = re.split(r"\s+(?:of|for|to|in|on|at|with|from|about|who|that|which)\b", np, maxsplit=1)[
+        0
+    ]
     return _plural(head)
 
 
