@@ -30,7 +30,7 @@ def _lines(name: str) -> list[list[str]]:
     for p in node["params"]:
         if p["kind"] == "argument":
             arguments += ["CPFT-01", "CPFT-02"] if p["list"] else [SAMPLE[p["type"]]]
-    lines = [[name, *arguments]]
+    lines = [[name, *arguments], [name]]
     if arguments:
         lines.append([name, "--", *arguments])
         lines.append([name, *arguments[:-1]])  # one argument short

@@ -22,7 +22,9 @@ its module is imported without typer (the declarations are annotations, strings 
 ``cli/declarations.py`` are imported only under ``TYPE_CHECKING``). A command whose files
 changed since (or that is not in the spec) is described from its typer declarations there and
 then, through the same :func:`build`: never wrong, only slower, and
-``tests/test_cli_spec.py`` fails until ``make cli-spec`` is run.
+``tests/test_cli_spec.py`` fails until ``make cli-spec`` is run. A plain command line (known
+options with their values, nothing to explain) is not built at all: ``cli/direct.py`` reads
+its values from the same description and calls the function without importing click.
 
 Nothing in typer or click is patched or subclassed beyond documented click methods
 (``format_help``, ``format_options``, ``list_commands``, ``get_help_record``).

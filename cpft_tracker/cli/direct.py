@@ -199,14 +199,22 @@ def read_values(node: dict[str, Any], args: Sequence[str]) -> dict[str, Any]:
 
 def _arguments(specs: list[dict[str, Any]], words: list[str]) -> dict[str, Any]:
     """The arguments as click's ``_unpack_args`` shares the words out: the single ones before
-    an any-number one from the front, those after it from the back, the rest to it."""
+    an any-number one from the front, those after it from the back, the rest to it; without
+    an any-number one, optional ones not given take their default."""
     star = [i for i, spec in enumerate(specs) if spec["list"]]
     if len(star) > 1:
         raise NotPlain
     singles = len(specs) - len(star)
+    values: dict[str, Any] = {}
+    if not star and len(words) < singles:  # `history`, `settings NAME`: the rest not given
+        for spec in specs[len(words) :]:
+            if spec["required"]:
+                raise NotPlain  # a missing argument: click's message
+            values[spec["name"]] = _default(spec)
+        specs = specs[: len(words)]
+        singles = len(words)
     if len(words) < singles or (not star and len(words) > singles):
         raise NotPlain  # a missing argument or an extra one: click's message
-    values: dict[str, Any] = {}
     cut = star[0] if star else len(specs)
     for i, spec in enumerate(specs[:cut]):
         values[spec["name"]] = _cast(spec, words[i])

@@ -1,7 +1,9 @@
 """The group behind ``cpft-tracker``: a click 8 group that builds only the invoked command.
 
-Imported only when a command runs (``cpft_tracker.cli.main``): ``--help``, a bare
-``cpft-tracker`` and ``--version`` are answered by ``cli/help.py`` without it. The commands
+Imported only when a command line is not plain (``cpft_tracker.cli.main``): ``--help``, a
+bare ``cpft-tracker`` and ``--version`` are answered by ``cli/help.py`` without it, and a plain
+command line (known options and values, nothing to explain) runs through ``cli/direct.py``
+without click; this group reads the rest (help, mistakes, sub-groups) as before. The commands
 are declared for typer and built as click 8 commands by ``cli/convert.py`` (typer 0.29's
 own parameter processing imports pydantic: bench/NOTES.md, issue 10), from their committed
 descriptions in ``cli/spec.py`` (``make cli-spec``), so that running one does not import typer.
