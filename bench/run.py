@@ -33,6 +33,7 @@ import os
 import platform
 import pty
 import random
+import re
 import shutil
 import sqlite3
 import statistics
@@ -614,9 +615,18 @@ def base_env(db: Path | None = None) -> dict[str, str]:
     return env
 
 
-def available_commands() -> dict[str, str]:
-    """Command name -> its --help text, for the commands this build of cpft-tracker has."""
+def command_names() -> list[str]:
+    """The commands this build of cpft-tracker has, from its table (``cli.COMMANDS``), asked of
+    the interpreter the console script runs (nothing of the command line is imported but the
+    table). A build without the table falls back to the Commands section of ``--help``, where a
+    name is the first word of a line indented by exactly two spaces (the lines of a summary
+    wrapped onto the next line are indented further and are not names)."""
     env = base_env()
+    interpreter = Path(sys.executable)
+    script = [str(interpreter), "-c", "from cpft_tracker.cli import COMMANDS; print(*COMMANDS)"]
+    asked = subprocess.run(script, capture_output=True, text=True, env=env)
+    if asked.returncode == 0 and asked.stdout.split():
+        return asked.stdout.split()
     out = subprocess.run([*cpft_argv(), "--help"], capture_output=True, text=True, env=env).stdout
     names: list[str] = []
     in_commands = False
@@ -624,10 +634,16 @@ def available_commands() -> dict[str, str]:
         if line.strip() == "Commands:":
             in_commands = True
             continue
-        if in_commands and line.startswith("  ") and line.strip():
+        if in_commands and re.match(r"  [a-z][a-z0-9-]*( |$)", line):
             names.append(line.split()[0])
+    return names
+
+
+def available_commands() -> dict[str, str]:
+    """Command name -> its --help text, for the commands this build of cpft-tracker has."""
+    env = base_env()
     helps = {}
-    for name in names:
+    for name in command_names():
         helps[name] = subprocess.run(
             [*cpft_argv(), name, "--help"], capture_output=True, text=True, env=env
         ).stdout

@@ -14,7 +14,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cpft_tracker.cli import COMMANDS, convert, group, load, spec_writer
+from cpft_tracker.cli import COMMANDS, convert, group, load, spec_writer, toplevel
 from cpft_tracker.cli.spec import SPECS
 
 REGENERATE = "Run 'make cli-spec' and commit cpft_tracker/cli/spec.py."
@@ -30,7 +30,7 @@ def test_the_committed_spec_is_current() -> None:
     gone = sorted(name for name in SPECS if name not in now)
     assert not stale and not gone, f"cli/spec.py is stale for {stale + gone}. {REGENERATE}"
     for name, entry in SPECS.items():
-        target = COMMANDS[name][0] if name else "cpft_tracker.cli.group:main_options"
+        target = COMMANDS[name][0] if name else "cpft_tracker.cli.toplevel:main_options"
         assert convert.is_current(entry, target), f"{name}: {REGENERATE}"
 
 
@@ -98,7 +98,7 @@ def test_built_from_the_spec_is_built_from_typer(name: str) -> None:
 
 def test_the_top_level_options_from_the_spec_are_typers() -> None:
     fast, _ = convert.build_parameters(SPECS[""]["node"])
-    slow, _ = convert.parameters(group.main_options, "cpft-tracker")
+    slow, _ = convert.parameters(toplevel.main_options, "cpft-tracker")
     assert [_parameter(p) for p in fast] == [_parameter(p) for p in slow]
 
 

@@ -191,14 +191,21 @@ def main() -> None:
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
-        from cpft_tracker.cli import errors  # noqa: F401 - imported before Ctrl-C is live
-        from cpft_tracker.cli.group import app
+        from cpft_tracker.cli import errors  # imported before Ctrl-C is live
+        from cpft_tracker.cli.direct import plain_call
 
+        # a plain command line runs from its description without click (cli/direct.py);
+        # anything else (help, a mistake, a sub-group) is read by the click group
+        plain = plain_call(sys.argv[1:])
+        if plain is None:
+            from cpft_tracker.cli.group import app
         if ours:
             signal.signal(signal.SIGINT, signal.default_int_handler)
         if noted:
             raise KeyboardInterrupt
         try:
+            if plain is not None:
+                sys.exit(errors.run_safely(plain))
             app()
         finally:
             # The command is over: its change saved whole or not at all, its messages written.

@@ -22,7 +22,9 @@ its module is imported without typer (the declarations are annotations, strings 
 ``cli/declarations.py`` are imported only under ``TYPE_CHECKING``). A command whose files
 changed since (or that is not in the spec) is described from its typer declarations there and
 then, through the same :func:`build`: never wrong, only slower, and
-``tests/test_cli_spec.py`` fails until ``make cli-spec`` is run.
+``tests/test_cli_spec.py`` fails until ``make cli-spec`` is run. A plain command line (known
+options with their values, nothing to explain) is not built at all: ``cli/direct.py`` reads
+its values from the same description and calls the function without importing click.
 
 Nothing in typer or click is patched or subclassed beyond documented click methods
 (``format_help``, ``format_options``, ``list_commands``, ``get_help_record``).
@@ -58,6 +60,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
+
+# how a description's function is found and called, and whether it is current: shared with
+# cli/direct.py, which runs a plain command line from the same description without click
+from cpft_tracker.cli.direct import calling, checksum, function_at
+from cpft_tracker.cli.direct import is_current as is_current
 
 if TYPE_CHECKING:
     import typer
@@ -181,16 +188,6 @@ class DeclaredGroup(click.Group):
 # -- building: a description -> click 8 (click only) ---------------------------------------
 
 
-def function_at(target: str | Callable[..., Any]) -> Callable[..., Any]:
-    """The function a description names ("module:attribute"), importing its module (a
-    description made there and then for a function in hand holds the function itself)."""
-    if callable(target):
-        return target
-    module, _, attribute = target.partition(":")
-    found: Callable[..., Any] = getattr(importlib.import_module(module), attribute)
-    return found
-
-
 def _callback(target: str | None) -> Any:
     """typer calls a parameter callback with the value alone (ours take only that)."""
     if target is None:
@@ -233,39 +230,12 @@ def build_parameter(spec: dict[str, Any]) -> click.Parameter:
     )
 
 
-def _calling(function: Callable[..., Any], node: dict[str, Any]) -> Callable[..., Any]:
-    """The click callback: the values as typer passes them (Path, list, None), then the call."""
-    from pathlib import Path
-
-    shapes = [(p["name"], p["type"] == "path", p["list"], p["default"]) for p in node["params"]]
-    context = node["context"]
-
-    def call(**values: Any) -> Any:
-        for name, is_path, is_list, default in shapes:
-            value = values.get(name)
-            if value is None:
-                continue
-            if is_list:
-                value = None if default is None and len(value) == 0 else list(value)
-                if value is not None and is_path:
-                    value = [Path(v) for v in value]
-            elif is_path:
-                value = Path(value)
-            values[name] = value
-        if context is not None:
-            values[context] = click.get_current_context()
-        return function(**values)
-
-    call.__doc__ = function.__doc__
-    return call
-
-
 def build_parameters(node: dict[str, Any]) -> tuple[list[click.Parameter], Any]:
     """A described command's click parameters, and the callback that calls its function."""
     if node["function"] is None:
         return [], None
     params = [build_parameter(p) for p in node["params"]]
-    return params, _calling(function_at(node["function"]), node)
+    return params, calling(function_at(node["function"]), node)
 
 
 def build(name: str, node: dict[str, Any]) -> click.Command:
@@ -615,26 +585,6 @@ def source_checksums(node: dict[str, Any], target: str) -> dict[str, int]:
 def _parts(node: dict[str, Any]) -> list[dict[str, Any]]:
     """A description and the descriptions of its subcommands."""
     return [node, *(part for _, sub in node.get("commands", []) for part in _parts(sub))]
-
-
-def checksum(relative: str) -> int:
-    """The CRC-32 of a file under cpft_tracker/ (-1 if it cannot be read: never current)."""
-    import os
-    import zlib
-
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    try:
-        with open(os.path.join(root, relative), "rb") as handle:
-            return zlib.crc32(handle.read())
-    except OSError:
-        return -1
-
-
-def is_current(entry: dict[str, Any], target: str) -> bool:
-    """Was this committed description read from the files as they are now, for ``target``?"""
-    if entry.get("target") != target:
-        return False
-    return all(checksum(path) == crc for path, crc in entry["sources"].items())
 
 
 # -- the old one-step interface (tests, and any caller that has a function in hand) --------

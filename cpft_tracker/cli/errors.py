@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 # The commands run on click 8 (cli/convert.py builds them from their typer declarations), so
-# the usage errors are click's. A command may still raise typer's own Exit, Abort or
-# BadParameter (typer 0.29 has its own copy of click): they are mapped here too, without
+# the usage errors are click's; a plain command line runs without importing click at all
+# (cli/direct.py), so click's classes are named only when click is loaded (an exception of
+# click's cannot be raised before). A command may still raise typer's own Exit, Abort or
+# BadParameter (typer 0.29 has its own copy of click): they are mapped the same way, without
 # importing typer for that (a command that raises one has imported it).
-import click
-
 from cpft_tracker.cli.options import _state
 from cpft_tracker.errors import (
     TrackerError,
@@ -32,8 +32,19 @@ def _typer(name: str, *also: type[BaseException]) -> Any:
     """The classes for an except clause: ``also`` and typer's exception class ``name`` if typer
     is imported (nothing of typer's if not: () catches nothing). One flat tuple: a tuple inside
     an except clause's tuple is a TypeError when the clause is reached."""
-    typer = sys.modules.get("typer")
-    found = getattr(typer, name, None) if typer is not None else None
+    return _loaded("typer", name, *also)
+
+
+def _click(name: str, *also: type[BaseException]) -> Any:
+    """As ``_typer``, for click's exception class ``name`` (``exceptions.X`` or ``X``)."""
+    return _loaded("click", name, *also)
+
+
+def _loaded(module_name: str, name: str, *also: type[BaseException]) -> Any:
+    module = sys.modules.get(module_name)
+    found: Any = module
+    for part in name.split("."):
+        found = getattr(found, part, None) if found is not None else None
     return (*also, found) if found is not None else also
 
 
@@ -93,10 +104,12 @@ def run_safely(call: Any) -> int:
             f"{exc.format_message()} Run '{_state.get('command_path') or 'cpft-tracker'} --help' to see how to use it."
         )
         return 2
-    except click.exceptions.NoArgsIsHelpError as exc:  # bare `cpft-tracker`: show the help
+    except _click("exceptions.NoArgsIsHelpError") as exc:  # bare `cpft-tracker`: show the help
         print(exc.format_message() if exc.ctx is None else exc.ctx.get_help())
         return 0
-    except click.UsageError as exc:
+    except _click("UsageError") as exc:
+        import click
+
         where = (
             exc.ctx.command_path
             if exc.ctx is not None
@@ -155,10 +168,10 @@ def run_safely(call: Any) -> int:
             return 2
         fail(f"{text} Run '{where} --help' to see how to use it.")
         return 2
-    except click.ClickException as exc:
+    except _click("ClickException") as exc:
         fail(exc.format_message())
         return exc.exit_code
-    except _typer("Abort", click.Abort, KeyboardInterrupt):
+    except _typer("Abort", *_click("Abort"), KeyboardInterrupt):
         fail(STOPPED)
         return 130
     except BrokenPipeError:

@@ -1,7 +1,9 @@
 """The group behind ``cpft-tracker``: a click 8 group that builds only the invoked command.
 
-Imported only when a command runs (``cpft_tracker.cli.main``): ``--help``, a bare
-``cpft-tracker`` and ``--version`` are answered by ``cli/help.py`` without it. The commands
+Imported only when a command line is not plain (``cpft_tracker.cli.main``): ``--help``, a
+bare ``cpft-tracker`` and ``--version`` are answered by ``cli/help.py`` without it, and a plain
+command line (known options and values, nothing to explain) runs through ``cli/direct.py``
+without click; this group reads the rest (help, mistakes, sub-groups) as before. The commands
 are declared for typer and built as click 8 commands by ``cli/convert.py`` (typer 0.29's
 own parameter processing imports pydantic: bench/NOTES.md, issue 10), from their committed
 descriptions in ``cli/spec.py`` (``make cli-spec``), so that running one does not import typer.
@@ -11,17 +13,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import click
 
-from cpft_tracker import __version__
 from cpft_tracker.cli import COMMANDS, HELP, convert
+from cpft_tracker.cli.direct import TOP, is_current
 from cpft_tracker.cli.errors import Escaped, run_safely
 from cpft_tracker.cli.options import _state
-
-if TYPE_CHECKING:  # the declarations below are read from typer only when cli/spec.py is stale
-    import typer
 
 
 def description(name: str) -> dict[str, Any]:
@@ -32,11 +31,13 @@ def description(name: str) -> dict[str, Any]:
         from cpft_tracker.cli.spec import SPECS
     except ImportError:  # not generated yet (make cli-spec)
         SPECS = {}
-    target = COMMANDS[name][0] if name else "cpft_tracker.cli.group:main_options"
+    target = COMMANDS[name][0] if name else TOP
     entry = SPECS.get(name)
-    if entry is not None and convert.is_current(entry, target):
+    if entry is not None and is_current(entry, target):
         return dict(entry["node"])
     if not name:
+        from cpft_tracker.cli.toplevel import main_options
+
         return convert.describe_parameters(main_options, "cpft-tracker")
     from cpft_tracker.cli import load
 
@@ -137,44 +138,6 @@ class TrackerGroup(click.Group):
         if standalone_mode:
             sys.exit(code)
         return code
-
-
-def _version(value: bool) -> None:
-    if value:
-        print(f"cpft-tracker {__version__}")
-        raise click.exceptions.Exit(0)
-
-
-def main_options(
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            metavar="PATH",
-            help="The database file. Default: $CPFT_TRACKER_DB, else your user data folder.",
-        ),
-    ] = None,
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """Track the improvement actions a CQC report requires.
-
-    Typical month: import the report, assign owners and due dates, move statuses with notes,
-    complete with evidence, then print progress for the board.
-    """
-    if db is not None and not db.strip():
-        from cpft_tracker.errors import UsageProblem
-
-        # before: `--db ''` quietly used the default database (issue 14, finding 11)
-        raise UsageProblem(
-            "--db is empty. Give the database file, e.g. --db plan.db, or leave --db out to "
-            "use $CPFT_TRACKER_DB or your user data folder."
-        )
-    _state["db"] = db
 
 
 def _app() -> TrackerGroup:

@@ -11,7 +11,7 @@ SPECS: dict[str, dict[str, Any]] = {
     "": {
         "node": {
             "context": None,
-            "function": "cpft_tracker.cli.group:main_options",
+            "function": "cpft_tracker.cli.toplevel:main_options",
             "params": [
                 {
                     "callback": None,
@@ -32,7 +32,7 @@ SPECS: dict[str, dict[str, Any]] = {
                     "type": "str",
                 },
                 {
-                    "callback": "cpft_tracker.cli.group:_version",
+                    "callback": "cpft_tracker.cli.toplevel:_version",
                     "decls": ["--version"],
                     "default": False,
                     "envvar": None,
@@ -50,8 +50,8 @@ SPECS: dict[str, dict[str, Any]] = {
                 },
             ],
         },
-        "sources": {"cli/convert.py": 2880747772, "cli/group.py": 2259883247},
-        "target": "cpft_tracker.cli.group:main_options",
+        "sources": {"cli/convert.py": 1267227787, "cli/toplevel.py": 4046324886},
+        "target": "cpft_tracker.cli.toplevel:main_options",
     },
     "accept": {
         "node": {
@@ -112,7 +112,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
             "cli/review.py": 3931821531,
@@ -249,7 +249,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/actions.py": 3305949449,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
         },
@@ -302,7 +302,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/maintenance.py": 818260007,
         },
@@ -347,7 +347,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/maintenance.py": 818260007,
         },
@@ -408,7 +408,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/actions.py": 3305949449,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
         },
@@ -446,7 +446,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/completion.py": 1655588156, "cli/convert.py": 2880747772},
+        "sources": {"cli/completion.py": 1655588156, "cli/convert.py": 1267227787},
         "target": "cpft_tracker.cli.completion:completion",
     },
     "copy": {
@@ -492,7 +492,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/maintenance.py": 818260007,
         },
@@ -587,7 +587,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/actions.py": 3305949449,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
         },
@@ -684,7 +684,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/actions.py": 3305949449,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
         },
@@ -969,7 +969,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/board.py": 2151605749,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
         },
         "target": "cpft_tracker.cli.board:export",
@@ -1049,7 +1049,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/reading.py": 570815610,
         },
@@ -1208,7 +1208,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/importing.py": 3871866518,
             "cli/options.py": 3705303683,
@@ -1244,7 +1244,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/maintenance.py": 818260007,
         },
@@ -1290,7 +1290,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/maintenance.py": 818260007,
         },
@@ -1578,7 +1578,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/reading.py": 570815610,
         },
@@ -1672,7 +1672,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/actions.py": 3305949449,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
         },
@@ -1768,7 +1768,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/actions.py": 3305949449,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
         },
@@ -2035,7 +2035,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "params": [],
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
             "cli/owners.py": 3077628557,
@@ -2279,7 +2279,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "params": [],
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
             "cli/plan.py": 943097296,
@@ -2451,7 +2451,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/board.py": 2151605749,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
         },
         "target": "cpft_tracker.cli.board:progress",
@@ -2468,7 +2468,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/reading.py": 570815610,
         },
@@ -2531,7 +2531,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/actions.py": 3305949449,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
         },
@@ -2601,7 +2601,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
             "cli/review.py": 3931821531,
@@ -2911,7 +2911,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/convert.py": 2880747772, "cli/remind.py": 1313324285},
+        "sources": {"cli/convert.py": 1267227787, "cli/remind.py": 1313324285},
         "target": "cpft_tracker.cli.remind:remind",
     },
     "reports": {
@@ -2926,7 +2926,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/reading.py": 570815610,
         },
@@ -2982,7 +2982,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/maintenance.py": 818260007,
             "cli/options.py": 3705303683,
@@ -3049,7 +3049,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/actions.py": 3305949449,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
         },
@@ -3128,7 +3128,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/actions.py": 3305949449,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
         },
@@ -3189,7 +3189,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
             "cli/review.py": 3931821531,
@@ -3258,7 +3258,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/maintenance.py": 818260007,
             "cli/options.py": 3705303683,
@@ -3325,7 +3325,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/reading.py": 570815610,
         },
@@ -3456,7 +3456,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/actions.py": 3305949449,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
         },
@@ -3521,7 +3521,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/actions.py": 3305949449,
-            "cli/convert.py": 2880747772,
+            "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
         },

@@ -1,7 +1,7 @@
 """Writes ``cli/spec.py``, the committed description of every command (``make cli-spec``).
 
 A developer's tool, never run by a command: it reads every command's typer declarations
-(``convert.describe``) and the top-level options (``group.main_options``). It lives apart from
+(``convert.describe``) and the top-level options (``toplevel.main_options``). It lives apart from
 ``convert.py`` so that ``group.py`` imports ``convert`` and nothing imports back.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from cpft_tracker.cli import COMMANDS, convert, load
-from cpft_tracker.cli.group import main_options
+from cpft_tracker.cli.toplevel import main_options
 
 
 def describe_all() -> dict[str, dict[str, Any]]:

@@ -6,7 +6,6 @@ Pure functions (no database): every backend uses the same rules.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import os
 import re
@@ -48,6 +47,8 @@ def who(by: str | None) -> str:
     for candidate in (by, os.environ.get("CPFT_TRACKER_USER")):
         if candidate and candidate.strip():
             return " ".join(candidate.split())
+    import getpass  # here: it imports termios and pwd, and only a change asks who
+
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers and services
