@@ -185,6 +185,17 @@ DOCUMENTS = {
     "learning-disability-wards-2019": CORPUS / "learning-disability-wards-2019.txt",
     "news-chief-inspector-hospitals-2017": CORPUS / "news-chief-inspector-hospitals-2017.txt",
     "surgery-warning-notice-2016": CORPUS / "surgery-warning-notice-2016.txt",
+    # round 5a (issue 11), 2011-2018 styles annotated before the extractor ran; every third
+    # written is in blind/: reviews of compliance with outcomes, a warning notice, dental, GP
+    # (a Regulation 12 explainer), home care, care homes, an independent mental health hospital
+    "review-compliance-home-care-2011": CORPUS / "review-compliance-home-care-2011.txt",
+    "warning-notice-nursing-home-2012": CORPUS / "warning-notice-nursing-home-2012.txt",
+    "dental-browser-page-2016": CORPUS / "dental-browser-page-2016.txt",
+    "gp-inspection-regulation-explainer-2015": CORPUS / "gp-inspection-regulation-explainer-2015.txt",
+    "home-care-report-2017": CORPUS / "home-care-report-2017.txt",
+    "independent-mh-hospital-2016": CORPUS / "independent-mh-hospital-2016.txt",
+    "review-compliance-nhs-hospital-2012": CORPUS / "review-compliance-nhs-hospital-2012.txt",
+    "care-home-browser-2018": CORPUS / "care-home-browser-2018.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
