@@ -690,10 +690,22 @@ def _own_rule_not_kept(s: str, m: re.Match[str]) -> bool:
     return after == ["to", "be"] and bool(_OWN_RULE_RE.search(s, m.end()))
 
 
+# A sentence whose subject is a part of the document pointing at what follows ("The table
+# below shows where regulations were not being met and the provider must take action…")
+# introduces the table: its rows say what, the sentence itself names nothing.
+_DOCUMENT_POINTER_RE = re.compile(
+    r"^\W*the\s+(?:table|tables|list|section|sections|summary|information)\s+"
+    r"(?:below|above|that\s+follows|at\s+the\s+(?:end|back))\b",
+    re.I,
+)
+
+
 def _find_trigger(s: str) -> _Trigger | None:
     """The strongest requirement trigger in a sentence (must > needs > should), or None."""
     if _GENERIC_CONDITION_RE.match(s):
         return None  # "Where a provider is not meeting them, CQC can…": the law in general
+    if _DOCUMENT_POINTER_RE.match(s):
+        return None  # "The table below shows…": the document's own signpost
     if _BOILERPLATE_RE.search(s) or s.rstrip(" ”\"'’)").endswith("?"):
         return None  # boilerplate; a question is never a requirement
     quoted = _quoted_spans(s)
