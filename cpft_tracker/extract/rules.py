@@ -743,6 +743,8 @@ def _find_trigger(s: str) -> _Trigger | None:
                 # (but "the registered person" is the provider, as a notice names it)
             if _CONSEQUENT_RE.search(s, 0, m.start()):
                 continue  # "…and, if CQC does not see enough improvement, they must be…"
+            if _embedded_question(clause):
+                continue  # "…knew what they must do if they had a concern"
             if _subject_blocked(clause, head, people=False):
                 continue
             if _describes_rule(s, m, clause, must=True) and not _duty_not_met(s, m):
@@ -1229,6 +1231,23 @@ def _vacuous(s: str) -> bool:
     if len(s) > 200:
         return False
     return all(w in VACUOUS_WORDS for w in _VACUOUS_TOKEN_RE.findall(s.lower()))
+
+
+_WH_WORDS = frozenset("what how who whom which when where".split())
+
+
+def _embedded_question(clause: list[str]) -> bool:
+    """ "Care workers knew what they must do", "staff could explain how it must be
+    recorded": a wh-word right before the must's subject opens an embedded question (what
+    someone knows or says), not an obligation found; but "We have told the provider what it
+    must do to…" is the regulator naming the action."""
+    for back in (2, 3):
+        if len(clause) >= back and clause[-back] in _WH_WORDS:
+            subject = clause[-back + 1 :]
+            if len(subject) > 2 or any(not t.isalpha() for t in subject):
+                return False
+            return not _told_provider(clause, len(clause) - back)
+    return False
 
 
 def prev_is_wh(clause: list[str]) -> bool:
