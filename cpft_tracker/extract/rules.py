@@ -817,7 +817,7 @@ def _find_trigger(s: str) -> _Trigger | None:
         if key in found:
             if _PRAISE_RE.match(s, found[key].key_start) or _FRAMING_RE.match(s):
                 return None  # "The trust needs to be congratulated on…", "This must be seen…"
-            if _vacuous(s) or _vacuous_clause(s, found[key]):
+            if _vacuous(s) or _vacuous_clause(s, found[key]) or _vacuous_main(s, found[key]):
                 return None  # "Improvements are needed.": names nothing to improve
             if _already_met(s, found[key]):
                 return None  # "…should be completed for every patient, and audits showed it was."
@@ -857,6 +857,25 @@ def _vacuous_clause(s: str, trig: _Trigger) -> bool:
         return False
     words = _VACUOUS_TOKEN_RE.findall(_THIS_STANDARD_RE.sub(" ", s[start:].lower()))
     return all(w in VACUOUS_WORDS or w in _CLAUSE_VACUOUS for w in words)
+
+
+# A clause of its own after the trigger's: "and" / "but" + a subject ("…, and it has sent
+# us a plan…", "…, but the trust has already started…").
+_NEXT_CLAUSE_RE = re.compile(
+    r"(?:,\s*(?:and|but|while|although|though)|;)\s+(?:it|they|he|she|we|this|there|"
+    r"the\s+[\w’'-]+)\s+",
+    re.I,
+)
+
+
+def _vacuous_main(s: str, trig: _Trigger) -> bool:
+    """The trigger's clause names nothing and the clause after it, with its own subject and
+    no requirement word, is about something else: "We have told the provider where it needs
+    to improve, and it has sent us a plan that says how it will do this."."""
+    m = _NEXT_CLAUSE_RE.search(s, trig.end)
+    if m is None or _TRIGGER_RE.search(s, m.end()):
+        return False
+    return _vacuous(s[: m.start()] + ".")
 
 
 def _already_met(s: str, trig: _Trigger) -> bool:
