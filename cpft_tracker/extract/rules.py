@@ -333,12 +333,51 @@ def _blocking_subject(
         ):
             return [ante], ante
         return clause, head
+    if (
+        head in CONTACT_PRONOUNS
+        and len(words) == 2
+        and words[0] in REPORTING_VERBS
+        and words[1] == head
+        and not opens_sentence
+    ):
+        # "The branch manager acknowledged that the schedule had slipped and said she needed
+        # to recruit…": a predicate of saying joined by "and" has the sentence's subject, so
+        # the pronoun after it is that speaker (unless the speaker is the people using the
+        # service, the regulator or staff on the floor)
+        speaker = _opening_speaker(s)
+        if (
+            speaker is not None
+            and speaker not in PEOPLE_SUBJECTS
+            and speaker not in REGULATOR_SUBJECTS
+            and speaker not in STAFF_REPORTERS
+        ):
+            return [speaker], speaker
+        return clause, head
     if head != "they" or words != ["they"] or opens_sentence:
         return clause, head
     ante = _sentence_subject(s)
     if ante is None or ante in PEOPLE_SUBJECTS or ante in REGULATOR_SUBJECTS:
         return clause, head
     return [ante], ante
+
+
+_NOT_IN_SUBJECT = frozenset("and but or had has have that who which we".split())
+
+
+def _opening_speaker(s: str) -> str | None:
+    """The head of a sentence's opening noun phrase when a verb of saying or knowing follows
+    it ("The branch manager acknowledged…" -> "manager"), else None."""
+    head = None
+    for n, m in enumerate(_TOKEN_RE.finditer(s, 0, min(len(s), 80))):
+        t = m.group(0).lower()
+        if t in REPORTING_VERBS:
+            return head
+        if n > 4 or not t.isalpha() or t in _BE_WORDS or t in _NOT_IN_SUBJECT:
+            return None
+        if t in NOUN_DETERMINERS and head is None:
+            continue
+        head = _norm_tok(t)
+    return None
 
 
 def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bool:
