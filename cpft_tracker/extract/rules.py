@@ -561,6 +561,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         or nxt.endswith("ing")
         or nxt in COUNT_WORDS  # a numeral opens the object: "needed two more nurses"
         or nxt.isdigit()
+        or _participle_adjective_object(word, after, clause)
     ):
         return None
     if prev is None:
@@ -595,6 +596,30 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     if _subject_blocked(bclause, bhead, people=True):
         return None
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+
+
+_AFTER_A_VERB = frozenset(
+    "a an the this that these those to in on at by for from with of and or but as it".split()
+)
+
+
+def _participle_adjective_object(
+    word: str, after: list[tuple[str, int, int]], clause: list[str]
+) -> bool:
+    """ "Staff told us the ward needed protected mealtimes…": in a reported clause whose
+    subject is a thing of the service, "needed" + a participle used as an adjective + a
+    noun is a verb and its object ("protected mealtimes"); a participle followed by a
+    determiner or preposition is a verb of its own ("the changes needed included a…")."""
+    if word != "needed" or len(after) < 2:
+        return False
+    adjective, noun = after[0][0], after[1][0]
+    return (
+        adjective.endswith("ed")
+        and noun.isalpha()
+        and noun not in _AFTER_A_VERB
+        and noun not in _BE_WORDS
+        and _reported_thing_subject(clause)
+    )
 
 
 def _complement_subject(clause: list[str]) -> bool:
