@@ -333,11 +333,13 @@ def _blocking_subject(
         ):
             return [ante], ante
         return clause, head
+    said_words = [t for t in words if t not in ("us", "me", "inspectors", "that")]
     if (
         head in CONTACT_PRONOUNS
-        and len(words) == 2
-        and words[0] in REPORTING_VERBS
-        and words[1] == head
+        and len(said_words) == 2
+        and said_words[0] in REPORTING_VERBS
+        and said_words[1] == head
+        and words[0] == said_words[0]
         and not opens_sentence
     ):
         # "The branch manager acknowledged that the schedule had slipped and said she needed
