@@ -191,7 +191,8 @@ DOCUMENTS = {
     "review-compliance-home-care-2011": CORPUS / "review-compliance-home-care-2011.txt",
     "warning-notice-nursing-home-2012": CORPUS / "warning-notice-nursing-home-2012.txt",
     "dental-browser-page-2016": CORPUS / "dental-browser-page-2016.txt",
-    "gp-inspection-regulation-explainer-2015": CORPUS / "gp-inspection-regulation-explainer-2015.txt",
+    "gp-inspection-regulation-explainer-2015": CORPUS
+    / "gp-inspection-regulation-explainer-2015.txt",
     "home-care-report-2017": CORPUS / "home-care-report-2017.txt",
     "independent-mh-hospital-2016": CORPUS / "independent-mh-hospital-2016.txt",
     "review-compliance-nhs-hospital-2012": CORPUS / "review-compliance-nhs-hospital-2012.txt",
@@ -904,5 +905,68 @@ GENERAL_AND_MET_SENTENCES = [
 def test_general_statements_conditions_and_met_standards(
     sentence: str, keyword: str | None
 ) -> None:
+    found = extract_requirements(sentence, include_should=True)
+    assert [r.keyword for r in found] == ([keyword] if keyword else [])
+
+
+# Round 5a (issue 11): the structures behind the 2011-2018 documents' first-sight errors, each
+# with a sentence on the other side of the line so that the rule cannot simply swallow both.
+ROUND_5A_SENTENCES = [
+    # a bare plural naming a kind of provider states the law for the class
+    ("Care homes must notify CQC of certain events, such as serious injuries.", None),
+    ("From November 2014, all NHS bodies must meet the duty of candour.", None),
+    ("The care home must notify CQC of serious injuries without delay.", "must"),
+    # a part of the document pointing at what follows names nothing itself
+    (
+        "The table below shows where regulations were not being met and the provider must "
+        "take action to make sure that these are met.",
+        None,
+    ),
+    ("The provider must take action to make sure that medicines are stored safely.", "must"),
+    # an embedded question after a verb of knowing or saying
+    (
+        "Care workers could describe the signs of abuse and knew what they must do if they "
+        "had a concern.",
+        None,
+    ),
+    ("Staff could explain how they must report an incident.", None),
+    ("We have told the provider what it must do to improve the way medicines are managed.", "must"),
+    # a clause naming nothing, then a clause of its own about something else
+    (
+        "We have told the provider where it needs to improve, and it has sent us a plan that "
+        "says how it will do this.",
+        None,
+    ),
+    (
+        "We have told the provider where it needs to improve, in the planning of call times "
+        "and in the supervision of care workers.",
+        "needs",
+    ),
+    # a predicate of saying joined by "and" has the sentence's subject
+    (
+        "The branch manager acknowledged that the supervision schedule had slipped and said "
+        "she needed to recruit a second field supervisor.",
+        "needs",
+    ),
+    (
+        "The practice manager agreed the backlog was too long and told us they needed to "
+        "recruit another secretary.",
+        "needs",
+    ),
+    ("People were happy and said they needed more activities.", None),
+    ("Staff described the rota and said they needed to leave some calls early.", None),
+    # "needed" + a participle used as an adjective + a noun, in a reported clause about a
+    # thing of the service
+    (
+        "The ward sister told us the ward needed protected mealtimes to be respected by other "
+        "departments.",
+        "needs",
+    ),
+    ("Staff told us the changes needed included a new rota.", None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "keyword"), ROUND_5A_SENTENCES)
+def test_round_5a_sentence_structures(sentence: str, keyword: str | None) -> None:
     found = extract_requirements(sentence, include_should=True)
     assert [r.keyword for r in found] == ([keyword] if keyword else [])
