@@ -916,6 +916,10 @@ ROUND_5A_SENTENCES = [
     ("Care homes must notify CQC of certain events, such as serious injuries.", None),
     ("From November 2014, all NHS bodies must meet the duty of candour.", None),
     ("The care home must notify CQC of serious injuries without delay.", "must"),
+    # "a" + a class noun + a relative or a participle is any member of the class
+    ("A provider that is not meeting the regulations must be told.", None),
+    ("An organisation providing regulated activities must be registered.", None),
+    ("The provider that runs the home must review its staffing.", "must"),
     # a part of the document pointing at what follows names nothing itself
     (
         "The table below shows where regulations were not being met and the provider must "

@@ -1219,6 +1219,8 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     if (quantified or (words and words[0] in GENERAL_SUBJECTS)) and _class_with_postmodifier(words):
         return True  # "All GP practices providing regulated activities must be registered…",
         # "Persons employed for the purposes of carrying on a regulated activity must…"
+    if words and words[0] in ("a", "an") and _class_with_postmodifier(words[1:]):
+        return True  # "A provider that is not meeting the regulations must…": any such one
     if _quotes_the_regulations(s, words):
         return True  # "The registered person must ensure that service users are protected…"
     if (
