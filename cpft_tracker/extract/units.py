@@ -642,9 +642,14 @@ def _notice_item(line: str, *, named_only: bool = False) -> bool:
     return len(words) <= 10 and line[:1].isupper()
 
 
+_QUOTE_OPENERS = frozenset("\"“‘'")
+
+
 def _opens_with_a_verb(text: str) -> bool:
     """Does the line open as an action does, with a verb ("Review…", "Staff the ward…"), not
     with a noun before its verb ("Staff were kind")?"""
+    if text.lstrip()[:1] in _QUOTE_OPENERS:
+        return False  # '"Staff at Marshfield were working hard…': quoted speech, not an item
     words = re.findall(r"[A-Za-z]+", text[:60])
     if not words or words[0].lower() not in _ITEM_VERBS:
         return False
