@@ -994,7 +994,8 @@ _ANAPHOR_DONE_RE = re.compile(
 # After a reported need, a clause that makes the need the cause of something.
 _CAUSE_AFTER_RE = re.compile(
     r"[^;]*?(?:,\s*|\s)(?:and\s+this|which)\s+(?:(?:was|had\s+been|is)\s+(?:a|the|one)\s+"
-    r"(?:[\w’'-]+\s+)?(?:cause|reason|source)\b|(?:had\s+)?(?:caused|led\s+to|resulted\s+in)\b)",
+    r"(?:[\w’'-]+\s+)?(?:cause|reason|source)\b|(?:had\s+)?(?:caused|led\s+to|resulted\s+in|"
+    r"left|meant)\b)",
     re.I,
 )
 # A non-restrictive clause saying someone did it while CQC was there.
