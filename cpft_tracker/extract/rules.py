@@ -964,6 +964,13 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         if any(t in REPORTING_VERBS for t, _, _ in clause):
             return True  # "…told us the trust needed a new digital strategy, and the board had
             # approved one in October": the thing needed, taken up again by "one", is done
+    if trig.kind == "verb_object" and _THING_PROVIDED_RE.match(rest):
+        clause = _tokens_before(s, trig.key_start)
+        if any(t in REPORTING_VERBS for t, _, _ in clause):
+            return True  # "…told CQC that the trust needed more beds during the winter and
+            # that it had opened a 24-bed ward": the thing needed (a noun phrase, not an
+            # improvement) was provided; "needed to improve access, and had introduced…" is
+            # not of this shape
     m = _MET_AFTER_RE.search(rest)
     if m is None:
         return False
@@ -989,6 +996,16 @@ _ANAPHOR_DONE_RE = re.compile(
     # verbs that bring the thing needed into being (not "booked", "planned": still to come)
     r"(?:approved|adopted|introduced|appointed|recruited|bought|purchased|installed|obtained|"
     r"produced|written|published|put\s+in\s+place)\s+(?:one|it|this|these|them)\b",
+    re.I,
+)
+# After a reported need for a thing ("needed more beds"), a clause of the same subject saying
+# it had been provided: verbs that bring a thing into being (not "approved", "planned",
+# "booked": still to come).
+_THING_PROVIDED_RE = re.compile(
+    r"[^;]*?,?\s+and\s+(?:that\s+)?(?:(?:it|they|he|she|the\s+[\w’'-]+)\s+)?"
+    r"had\s+(?:already\s+|since\s+)?"
+    r"(?:opened|installed|bought|purchased|built|recruited|appointed|employed|hired)\s+"
+    r"(?:a|an|two|three|four|five|six|\d+|more|new|an\s+extra|additional)\b",
     re.I,
 )
 # After a reported need, a clause that makes the need the cause of something.
