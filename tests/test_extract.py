@@ -197,6 +197,10 @@ DOCUMENTS = {
     "independent-mh-hospital-2016": CORPUS / "independent-mh-hospital-2016.txt",
     "review-compliance-nhs-hospital-2012": CORPUS / "review-compliance-nhs-hospital-2012.txt",
     "care-home-browser-2018": CORPUS / "care-home-browser-2018.txt",
+    # and two more, all tuning: a 2015 news item (a quotation under "said:"), 2016 community
+    # health inpatients
+    "news-trust-told-to-improve-2015": CORPUS / "news-trust-told-to-improve-2015.txt",
+    "community-health-inpatients-2016": CORPUS / "community-health-inpatients-2016.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
@@ -967,6 +971,21 @@ ROUND_5A_SENTENCES = [
         "needs",
     ),
     ("Staff told us the changes needed included a new rota.", None),
+    # a reported need made the cause of something is a circumstance
+    (
+        "The ward manager told us she needed to move staff from the day shift to cover "
+        "nights, which left the day shift short.",
+        None,
+    ),
+    ("The manager told us she needed to review the policy, which was out of date.", "needs"),
+    # a thing needed, then brought into being, is met; approved or booked is still to come
+    (
+        "The chief executive told CQC that the trust needed more beds during the winter and "
+        "that it had opened a 24-bed ward in August.",
+        None,
+    ),
+    ("The manager told us the service needed more staff and had recruited two carers.", None),
+    ("The manager told us the service needed more space and had booked a surveyor.", "needs"),
 ]
 
 
@@ -974,3 +993,23 @@ ROUND_5A_SENTENCES = [
 def test_round_5a_sentence_structures(sentence: str, keyword: str | None) -> None:
     found = extract_requirements(sentence, include_should=True)
     assert [r.keyword for r in found] == ([keyword] if keyword else [])
+
+
+def test_a_headline_with_a_reported_must_and_a_quotation_are_not_a_list() -> None:
+    """A news page's headline "CQC tells X it must improve…" is not a lead-in, and a
+    quotation paragraph opening with its quotation mark is never a list item, whatever its
+    first word ("Staff at…" could be a verb)."""
+    text = (
+        "CQC tells Marshfield Hospitals NHS Trust it must improve its emergency care\n\n"
+        "Professor Sir Mike Richards, Chief Inspector of Hospitals, said:\n\n"
+        '"Staff at Marshfield were working hard. But the trust must get a grip on the flow '
+        "of patients.\n\n"
+        "Review the arrangements for discharging patients at weekends.\n\n"
+        "Inspectors have told the trust that it must take action in the following areas:\n"
+        "ensure patients arriving by ambulance are assessed within 15 minutes\n\n"
+        "The full report is available on our website.\n"
+    )
+    found = {r.text: r.keyword for r in extract_requirements(text)}
+    assert found == {
+        "ensure patients arriving by ambulance are assessed within 15 minutes": "must",
+    }
