@@ -185,6 +185,22 @@ DOCUMENTS = {
     "learning-disability-wards-2019": CORPUS / "learning-disability-wards-2019.txt",
     "news-chief-inspector-hospitals-2017": CORPUS / "news-chief-inspector-hospitals-2017.txt",
     "surgery-warning-notice-2016": CORPUS / "surgery-warning-notice-2016.txt",
+    # round 5a (issue 11), 2011-2018 styles annotated before the extractor ran; every third
+    # written is in blind/: reviews of compliance with outcomes, a warning notice, dental, GP
+    # (a Regulation 12 explainer), home care, care homes, an independent mental health hospital
+    "review-compliance-home-care-2011": CORPUS / "review-compliance-home-care-2011.txt",
+    "warning-notice-nursing-home-2012": CORPUS / "warning-notice-nursing-home-2012.txt",
+    "dental-browser-page-2016": CORPUS / "dental-browser-page-2016.txt",
+    "gp-inspection-regulation-explainer-2015": CORPUS
+    / "gp-inspection-regulation-explainer-2015.txt",
+    "home-care-report-2017": CORPUS / "home-care-report-2017.txt",
+    "independent-mh-hospital-2016": CORPUS / "independent-mh-hospital-2016.txt",
+    "review-compliance-nhs-hospital-2012": CORPUS / "review-compliance-nhs-hospital-2012.txt",
+    "care-home-browser-2018": CORPUS / "care-home-browser-2018.txt",
+    # and two more, all tuning: a 2015 news item (a quotation under "said:"), 2016 community
+    # health inpatients
+    "news-trust-told-to-improve-2015": CORPUS / "news-trust-told-to-improve-2015.txt",
+    "community-health-inpatients-2016": CORPUS / "community-health-inpatients-2016.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
@@ -900,3 +916,105 @@ def test_general_statements_conditions_and_met_standards(
 ) -> None:
     found = extract_requirements(sentence, include_should=True)
     assert [r.keyword for r in found] == ([keyword] if keyword else [])
+
+
+# Round 5a (issue 11): the structures behind the 2011-2018 documents' first-sight errors, each
+# with a sentence on the other side of the line so that the rule cannot simply swallow both.
+ROUND_5A_SENTENCES = [
+    # a bare plural naming a kind of provider states the law for the class
+    ("Care homes must notify CQC of certain events, such as serious injuries.", None),
+    ("From November 2014, all NHS bodies must meet the duty of candour.", None),
+    ("The care home must notify CQC of serious injuries without delay.", "must"),
+    # "a" + a class noun + a relative or a participle is any member of the class
+    ("A provider that is not meeting the regulations must be told.", None),
+    ("An organisation providing regulated activities must be registered.", None),
+    ("The provider that runs the home must review its staffing.", "must"),
+    # a part of the document pointing at what follows names nothing itself
+    (
+        "The table below shows where regulations were not being met and the provider must "
+        "take action to make sure that these are met.",
+        None,
+    ),
+    ("The provider must take action to make sure that medicines are stored safely.", "must"),
+    # an embedded question after a verb of knowing or saying
+    (
+        "Care workers could describe the signs of abuse and knew what they must do if they "
+        "had a concern.",
+        None,
+    ),
+    ("Staff could explain how they must report an incident.", None),
+    ("We have told the provider what it must do to improve the way medicines are managed.", "must"),
+    # a clause naming nothing, then a clause of its own about something else
+    (
+        "We have told the provider where it needs to improve, and it has sent us a plan that "
+        "says how it will do this.",
+        None,
+    ),
+    (
+        "We have told the provider where it needs to improve, in the planning of call times "
+        "and in the supervision of care workers.",
+        "needs",
+    ),
+    # a predicate of saying joined by "and" has the sentence's subject
+    (
+        "The branch manager acknowledged that the supervision schedule had slipped and said "
+        "she needed to recruit a second field supervisor.",
+        "needs",
+    ),
+    (
+        "The practice manager agreed the backlog was too long and told us they needed to "
+        "recruit another secretary.",
+        "needs",
+    ),
+    ("People were happy and said they needed more activities.", None),
+    ("Staff described the rota and said they needed to leave some calls early.", None),
+    # "needed" + a participle used as an adjective + a noun, in a reported clause about a
+    # thing of the service
+    (
+        "The ward sister told us the ward needed protected mealtimes to be respected by other "
+        "departments.",
+        "needs",
+    ),
+    ("Staff told us the changes needed included a new rota.", None),
+    # a reported need made the cause of something is a circumstance
+    (
+        "The ward manager told us she needed to move staff from the day shift to cover "
+        "nights, which left the day shift short.",
+        None,
+    ),
+    ("The manager told us she needed to review the policy, which was out of date.", "needs"),
+    # a thing needed, then brought into being, is met; approved or booked is still to come
+    (
+        "The chief executive told CQC that the trust needed more beds during the winter and "
+        "that it had opened a 24-bed ward in August.",
+        None,
+    ),
+    ("The manager told us the service needed more staff and had recruited two carers.", None),
+    ("The manager told us the service needed more space and had booked a surveyor.", "needs"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "keyword"), ROUND_5A_SENTENCES)
+def test_round_5a_sentence_structures(sentence: str, keyword: str | None) -> None:
+    found = extract_requirements(sentence, include_should=True)
+    assert [r.keyword for r in found] == ([keyword] if keyword else [])
+
+
+def test_a_headline_with_a_reported_must_and_a_quotation_are_not_a_list() -> None:
+    """A news page's headline "CQC tells X it must improve…" is not a lead-in, and a
+    quotation paragraph opening with its quotation mark is never a list item, whatever its
+    first word ("Staff at…" could be a verb)."""
+    text = (
+        "CQC tells Marshfield Hospitals NHS Trust it must improve its emergency care\n\n"
+        "Professor Sir Mike Richards, Chief Inspector of Hospitals, said:\n\n"
+        '"Staff at Marshfield were working hard. But the trust must get a grip on the flow '
+        "of patients.\n\n"
+        "Review the arrangements for discharging patients at weekends.\n\n"
+        "Inspectors have told the trust that it must take action in the following areas:\n"
+        "ensure patients arriving by ambulance are assessed within 15 minutes\n\n"
+        "The full report is available on our website.\n"
+    )
+    found = {r.text: r.keyword for r in extract_requirements(text)}
+    assert found == {
+        "ensure patients arriving by ambulance are assessed within 15 minutes": "must",
+    }

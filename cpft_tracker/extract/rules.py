@@ -333,12 +333,53 @@ def _blocking_subject(
         ):
             return [ante], ante
         return clause, head
+    said_words = [t for t in words if t not in ("us", "me", "inspectors", "that")]
+    if (
+        head in CONTACT_PRONOUNS
+        and len(said_words) == 2
+        and said_words[0] in REPORTING_VERBS
+        and said_words[1] == head
+        and words[0] == said_words[0]
+        and not opens_sentence
+    ):
+        # "The branch manager acknowledged that the schedule had slipped and said she needed
+        # to recruit…": a predicate of saying joined by "and" has the sentence's subject, so
+        # the pronoun after it is that speaker (unless the speaker is the people using the
+        # service, the regulator or staff on the floor)
+        speaker = _opening_speaker(s)
+        if (
+            speaker is not None
+            and speaker not in PEOPLE_SUBJECTS
+            and speaker not in REGULATOR_SUBJECTS
+            and speaker not in STAFF_REPORTERS
+        ):
+            return [speaker], speaker
+        return clause, head
     if head != "they" or words != ["they"] or opens_sentence:
         return clause, head
     ante = _sentence_subject(s)
     if ante is None or ante in PEOPLE_SUBJECTS or ante in REGULATOR_SUBJECTS:
         return clause, head
     return [ante], ante
+
+
+_NOT_IN_SUBJECT = frozenset("and but or had has have that who which we".split())
+
+
+def _opening_speaker(s: str) -> str | None:
+    """The head of a sentence's opening noun phrase when a verb of saying or knowing follows
+    it ("The branch manager acknowledged…" -> "manager"), else None."""
+    head = None
+    for n, m in enumerate(_TOKEN_RE.finditer(s, 0, min(len(s), 80))):
+        t = m.group(0).lower()
+        if t in REPORTING_VERBS:
+            return head
+        if n > 4 or not t.isalpha() or t in _BE_WORDS or t in _NOT_IN_SUBJECT:
+            return None
+        if t in NOUN_DETERMINERS and head is None:
+            continue
+        head = _norm_tok(t)
+    return None
 
 
 def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bool:
@@ -522,6 +563,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         or nxt.endswith("ing")
         or nxt in COUNT_WORDS  # a numeral opens the object: "needed two more nurses"
         or nxt.isdigit()
+        or _participle_adjective_object(word, after, clause)
     ):
         return None
     if prev is None:
@@ -556,6 +598,30 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     if _subject_blocked(bclause, bhead, people=True):
         return None
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+
+
+_AFTER_A_VERB = frozenset(
+    "a an the this that these those to in on at by for from with of and or but as it".split()
+)
+
+
+def _participle_adjective_object(
+    word: str, after: list[tuple[str, int, int]], clause: list[str]
+) -> bool:
+    """ "Staff told us the ward needed protected mealtimes…": in a reported clause whose
+    subject is a thing of the service, "needed" + a participle used as an adjective + a
+    noun is a verb and its object ("protected mealtimes"); a participle followed by a
+    determiner or preposition is a verb of its own ("the changes needed included a…")."""
+    if word != "needed" or len(after) < 2:
+        return False
+    adjective, noun = after[0][0], after[1][0]
+    return (
+        adjective.endswith("ed")
+        and noun.isalpha()
+        and noun not in _AFTER_A_VERB
+        and noun not in _BE_WORDS
+        and _reported_thing_subject(clause)
+    )
 
 
 def _complement_subject(clause: list[str]) -> bool:
@@ -690,10 +756,22 @@ def _own_rule_not_kept(s: str, m: re.Match[str]) -> bool:
     return after == ["to", "be"] and bool(_OWN_RULE_RE.search(s, m.end()))
 
 
+# A sentence whose subject is a part of the document pointing at what follows ("The table
+# below shows where regulations were not being met and the provider must take action…")
+# introduces the table: its rows say what, the sentence itself names nothing.
+_DOCUMENT_POINTER_RE = re.compile(
+    r"^\W*the\s+(?:table|tables|list|section|sections|summary|information)\s+"
+    r"(?:below|above|that\s+follows|at\s+the\s+(?:end|back))\b",
+    re.I,
+)
+
+
 def _find_trigger(s: str) -> _Trigger | None:
     """The strongest requirement trigger in a sentence (must > needs > should), or None."""
     if _GENERIC_CONDITION_RE.match(s):
         return None  # "Where a provider is not meeting them, CQC can…": the law in general
+    if _DOCUMENT_POINTER_RE.match(s):
+        return None  # "The table below shows…": the document's own signpost
     if _BOILERPLATE_RE.search(s) or s.rstrip(" ”\"'’)").endswith("?"):
         return None  # boilerplate; a question is never a requirement
     quoted = _quoted_spans(s)
@@ -731,6 +809,8 @@ def _find_trigger(s: str) -> _Trigger | None:
                 # (but "the registered person" is the provider, as a notice names it)
             if _CONSEQUENT_RE.search(s, 0, m.start()):
                 continue  # "…and, if CQC does not see enough improvement, they must be…"
+            if _embedded_question(clause):
+                continue  # "…knew what they must do if they had a concern"
             if _subject_blocked(clause, head, people=False):
                 continue
             if _describes_rule(s, m, clause, must=True) and not _duty_not_met(s, m):
@@ -803,7 +883,7 @@ def _find_trigger(s: str) -> _Trigger | None:
         if key in found:
             if _PRAISE_RE.match(s, found[key].key_start) or _FRAMING_RE.match(s):
                 return None  # "The trust needs to be congratulated on…", "This must be seen…"
-            if _vacuous(s) or _vacuous_clause(s, found[key]):
+            if _vacuous(s) or _vacuous_clause(s, found[key]) or _vacuous_main(s, found[key]):
                 return None  # "Improvements are needed.": names nothing to improve
             if _already_met(s, found[key]):
                 return None  # "…should be completed for every patient, and audits showed it was."
@@ -845,6 +925,25 @@ def _vacuous_clause(s: str, trig: _Trigger) -> bool:
     return all(w in VACUOUS_WORDS or w in _CLAUSE_VACUOUS for w in words)
 
 
+# A clause of its own after the trigger's: "and" / "but" + a subject ("…, and it has sent
+# us a plan…", "…, but the trust has already started…").
+_NEXT_CLAUSE_RE = re.compile(
+    r"(?:,\s*(?:and|but|while|although|though)|;)\s+(?:it|they|he|she|we|this|there|"
+    r"the\s+[\w’'-]+)\s+",
+    re.I,
+)
+
+
+def _vacuous_main(s: str, trig: _Trigger) -> bool:
+    """The trigger's clause names nothing and the clause after it, with its own subject and
+    no requirement word, is about something else: "We have told the provider where it needs
+    to improve, and it has sent us a plan that says how it will do this."."""
+    m = _NEXT_CLAUSE_RE.search(s, trig.end)
+    if m is None or _TRIGGER_RE.search(s, m.end()):
+        return False
+    return _vacuous(s[: m.start()] + ".")
+
+
 def _already_met(s: str, trig: _Trigger) -> bool:
     """ "X should be completed for every patient, and audits showed it was": the standard
     is stated and found met. For a need reported by someone ("The registered manager said
@@ -865,6 +964,13 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         if any(t in REPORTING_VERBS for t, _, _ in clause):
             return True  # "…told us the trust needed a new digital strategy, and the board had
             # approved one in October": the thing needed, taken up again by "one", is done
+    if trig.kind == "verb_object" and _THING_PROVIDED_RE.match(rest):
+        clause = _tokens_before(s, trig.key_start)
+        if any(t in REPORTING_VERBS for t, _, _ in clause):
+            return True  # "…told CQC that the trust needed more beds during the winter and
+            # that it had opened a 24-bed ward": the thing needed (a noun phrase, not an
+            # improvement) was provided; "needed to improve access, and had introduced…" is
+            # not of this shape
     m = _MET_AFTER_RE.search(rest)
     if m is None:
         return False
@@ -892,10 +998,21 @@ _ANAPHOR_DONE_RE = re.compile(
     r"produced|written|published|put\s+in\s+place)\s+(?:one|it|this|these|them)\b",
     re.I,
 )
+# After a reported need for a thing ("needed more beds"), a clause of the same subject saying
+# it had been provided: verbs that bring a thing into being (not "approved", "planned",
+# "booked": still to come).
+_THING_PROVIDED_RE = re.compile(
+    r"[^;]*?,?\s+and\s+(?:that\s+)?(?:(?:it|they|he|she|the\s+[\w’'-]+)\s+)?"
+    r"had\s+(?:already\s+|since\s+)?"
+    r"(?:opened|installed|bought|purchased|built|recruited|appointed|employed|hired)\s+"
+    r"(?:a|an|two|three|four|five|six|\d+|more|new|an\s+extra|additional)\b",
+    re.I,
+)
 # After a reported need, a clause that makes the need the cause of something.
 _CAUSE_AFTER_RE = re.compile(
     r"[^;]*?(?:,\s*|\s)(?:and\s+this|which)\s+(?:(?:was|had\s+been|is)\s+(?:a|the|one)\s+"
-    r"(?:[\w’'-]+\s+)?(?:cause|reason|source)\b|(?:had\s+)?(?:caused|led\s+to|resulted\s+in)\b)",
+    r"(?:[\w’'-]+\s+)?(?:cause|reason|source)\b|(?:had\s+)?(?:caused|led\s+to|resulted\s+in|"
+    r"left|meant)\b)",
     re.I,
 )
 # A non-restrictive clause saying someone did it while CQC was there.
@@ -1120,6 +1237,8 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     if (quantified or (words and words[0] in GENERAL_SUBJECTS)) and _class_with_postmodifier(words):
         return True  # "All GP practices providing regulated activities must be registered…",
         # "Persons employed for the purposes of carrying on a regulated activity must…"
+    if words and words[0] in ("a", "an") and _class_with_postmodifier(words[1:]):
+        return True  # "A provider that is not meeting the regulations must…": any such one
     if _quotes_the_regulations(s, words):
         return True  # "The registered person must ensure that service users are protected…"
     if (
@@ -1217,6 +1336,23 @@ def _vacuous(s: str) -> bool:
     if len(s) > 200:
         return False
     return all(w in VACUOUS_WORDS for w in _VACUOUS_TOKEN_RE.findall(s.lower()))
+
+
+_WH_WORDS = frozenset("what how who whom which when where".split())
+
+
+def _embedded_question(clause: list[str]) -> bool:
+    """ "Care workers knew what they must do", "staff could explain how it must be
+    recorded": a wh-word right before the must's subject opens an embedded question (what
+    someone knows or says), not an obligation found; but "We have told the provider what it
+    must do to…" is the regulator naming the action."""
+    for back in (2, 3):
+        if len(clause) >= back and clause[-back] in _WH_WORDS:
+            subject = clause[-back + 1 :]
+            if len(subject) > 2 or any(not t.isalpha() for t in subject):
+                return False
+            return not _told_provider(clause, len(clause) - back)
+    return False
 
 
 def prev_is_wh(clause: list[str]) -> bool:

@@ -1240,12 +1240,13 @@ def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, befo
 
 # After the action, a clause of the finding: ", and records showed this was not always
 # done", " and had agreed a plan…", " and planned to add it to…", ", and that nurses … did
-# not always have…", ", because rotas did not allow travel time". Not a second action ("…
+# not always have…", " and that she would do this as a priority" (a promise reported),
+# ", because rotas did not allow travel time". Not a second action ("…
 # and embed the visits…", "… and that pain relief is given…": no past finite verb).
 _FINDING_TAIL_RE = re.compile(
     r"(?:,\s*(?:and|but)\s+|\s+(?:and|but)\s+)(?:that\s+)?(?:had\b|has\s+been\b|"
     r"(?:planned|intended|arranged|hoped|expected|aimed)\s+to\b|"
-    r"(?:[\w’'-]+\s+){0,6}?(?:showed|agreed|found|had|did|was|were|has\s+been)\b)"
+    r"(?:[\w’'-]+\s+){0,6}?(?:showed|agreed|found|had|did|was|were|has\s+been|would)\b)"
     r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     r"|,\s*because\s+.*$",
     re.I,

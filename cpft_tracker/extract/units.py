@@ -48,6 +48,10 @@ _ANNOUNCEMENT_RE = re.compile(
     r"^(?:the|these|they|those)(?:\s+\w+){0,2}\s+(?:are|were|is)(?:\s+as\s+follows)?\s*:$", re.I
 )
 _LEADIN_SHOULD = re.compile(r"\bshould\b", re.I)
+# A must in reported speech, after a verb of telling or saying: "… tells X it must improve".
+_REPORTED_MUST_RE = re.compile(
+    r"\b(?:tells?|told|warns?|warned|orders?|ordered|says?|said)\b[^:]*\bmust\b", re.I
+)
 _LEADIN_NEEDS = re.compile(r"\bneeds?\s+to\b", re.I)
 _MAJOR_HEADING_RE = re.compile(r"^(?:" + "|".join(MAJOR_HEADINGS) + r")$", re.I)
 # ===========================================================================
@@ -539,6 +543,9 @@ def _leadin_keyword(text: str, heading: bool) -> str | None:
             # own, so the sentence before it says what kind of list follows
             last = text[spans[-2][0] :]
         text = last
+    if heading and not text.endswith(":") and _REPORTED_MUST_RE.search(text):
+        return None  # "CQC tells Marshfield Hospitals NHS Trust it must improve…": a headline
+        # reporting what someone was told, not the heading of a list
     if _LEADIN_MUST.search(text):
         return "must"
     if _REQUIRING_TO.search(text) and (_NOTICE_LEADIN_RE.search(text) or due_date(text)):
@@ -642,9 +649,14 @@ def _notice_item(line: str, *, named_only: bool = False) -> bool:
     return len(words) <= 10 and line[:1].isupper()
 
 
+_QUOTE_OPENERS = frozenset("\"“‘'")
+
+
 def _opens_with_a_verb(text: str) -> bool:
     """Does the line open as an action does, with a verb ("Review…", "Staff the ward…"), not
     with a noun before its verb ("Staff were kind")?"""
+    if text.lstrip()[:1] in _QUOTE_OPENERS:
+        return False  # '"Staff at Marshfield were working hard…': quoted speech, not an item
     words = re.findall(r"[A-Za-z]+", text[:60])
     if not words or words[0].lower() not in _ITEM_VERBS:
         return False

@@ -714,7 +714,10 @@ ACRONYM_FOLLOWERS = frozenset(
 # A must/need whose subject is one of these classes (no determiner: "Providers must…",
 # "All providers must meet…") states the law for everyone, not a finding about this one.
 GENERAL_SUBJECTS = frozenset(
-    """providers organisations trusts practices employers registrants persons""".split()
+    """providers organisations trusts practices employers registrants persons homes
+    hospitals hospices clinics agencies bodies""".split()
+    # (a bare plural naming a kind of provider: "Care homes must notify CQC…", "All NHS
+    # bodies must meet the duty of candour"; "the care home", "its hospitals" are this one)
 )
 # The same classes in the singular, generic after "a", "an", "any", "every" or "each": "A
 # registered person must comply with…", "Any provider must…" (not "the provider must").
