@@ -234,7 +234,9 @@ class Selected:
 
     def counts(self) -> Counts:
         """The figures of the digest's second line and of the JSON's ``counts``."""
-        return Counts(*self.store.count_reminders(**self._where(), overdue_before=self.as_of.isoformat()))
+        return Counts(
+            *self.store.count_reminders(**self._where(), overdue_before=self.as_of.isoformat())
+        )
 
     def heads(self, *, overdue_by: int | None = None) -> Iterator[tuple[Group, Iterator[Item]]]:
         """Each group (its ``items`` left empty) with its items as they stream, in ``select``'s order.
@@ -509,7 +511,7 @@ def _json_list(elements: Iterable[Iterable[str]], depth: int) -> Iterator[str]:
 def _group_at(head: Group, items: Iterable[Item], depth: int) -> Iterator[str]:
     pad = "\n" + "  " * (depth + 1)
     yield (
-        f"{{{pad}\"owner\": {_json_at(head.owner, 0)},{pad}\"email\": {_json_at(head.email, 0)},"
+        f'{{{pad}"owner": {_json_at(head.owner, 0)},{pad}"email": {_json_at(head.email, 0)},'
         f'{pad}"actions": '
     )
     yield from _json_list(([_item_at(i, depth + 2)] for i in items), depth + 1)
@@ -569,7 +571,12 @@ def json_chunks(
         yield "\n  }"
     else:
         yield "null"
-    yield f',\n  "delivery": {_json_at(delivery, 1)}\n}}\n'
+    yield ',\n  "delivery": '
+    if delivery is None:
+        yield "null"
+    else:  # one message's entry at a time (json.dumps of the list held a piece per ref)
+        yield from _json_list(([_json_at(d, 2)] for d in delivery), 1)
+    yield "\n}\n"
 
 
 # ---------------------------------------------------------------------------
@@ -880,7 +887,9 @@ def plan_streamed(
         except TrackerError:
             bad_address(group, group.email)
             continue
-        yield Outgoing(KIND_OWNER, address, group.owner, [group], [i.action_id for i in group.items])
+        yield Outgoing(
+            KIND_OWNER, address, group.owner, [group], [i.action_id for i in group.items]
+        )
     if escalate_after is not None and escalate_to:
         groups = list(selected.groups(overdue_by=escalate_after))
         if groups:

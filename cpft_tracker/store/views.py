@@ -86,7 +86,16 @@ ACTION_FROM = (
 PLAN_ORDER = "report_id, position, id"
 # What ``remind`` reads of each action (``iter_reminders``), with the plan order's fields.
 REMINDER_FIELDS = (
-    "id", "ref", "title", "due", "status", "report", "owner", "owner_email", "report_id", "position"
+    "id",
+    "ref",
+    "title",
+    "due",
+    "status",
+    "report",
+    "owner",
+    "owner_email",
+    "report_id",
+    "position",
 )
 
 # Fields whose events carry the value in force before the change in ``old`` (asof.py).
@@ -502,7 +511,9 @@ class PlanViews(StoreConnection):
         key (the casefolded name; NULL for none): ``sel``, the inner query of both reads below."""
         names = [*REMINDER_FIELDS, *(["touched"] if with_touched else [])]
         inner, params = self._plan_sql(names, filters, cutoff, ordered=False)
-        okey = f"CASE WHEN owner IS NULL OR owner = '' THEN NULL ELSE {dialect.casefold('owner')} END"
+        okey = (
+            f"CASE WHEN owner IS NULL OR owner = '' THEN NULL ELSE {dialect.casefold('owner')} END"
+        )
         sql = (
             f"SELECT {', '.join(names)}, {okey} AS okey FROM ({inner}) AS plan"  # noqa: S608 - our SQL only
             " WHERE due IS NOT NULL AND due != '' AND due <= ?"
