@@ -255,7 +255,7 @@ class Selected:
             head = Group(
                 first["group_owner"] if key is not None else None, first["group_email"] or None
             )
-            yield head, map(self._item, itertools.chain((first,), group_rows))
+            yield head, map(self._item, itertools.chain((first,), group_rows))  # noqa: B031 - one use: the first row, then the rest
 
     def groups(self, *, overdue_by: int | None = None) -> Iterator[Group]:
         """Each group with its items, one group at a time."""

@@ -2911,7 +2911,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/convert.py": 2880747772, "cli/remind.py": 1313324285},
+        "sources": {"cli/convert.py": 2880747772, "cli/remind.py": 2328640358},
         "target": "cpft_tracker.cli.remind:remind",
     },
     "reports": {
