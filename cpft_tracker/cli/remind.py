@@ -300,7 +300,8 @@ def remind(
                 every=every,
                 after_days=escalate_after,
                 dry_run=dry_run,
-                preview=preview if dry_run and fmt != "json" else None,
+                # JSON shows no preview: none is kept
+                preview=(preview if fmt != "json" else lambda _text: None) if dry_run else None,
             )
         deliveries += bad_address
 

@@ -2911,7 +2911,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/convert.py": 2880747772, "cli/remind.py": 2328640358},
+        "sources": {"cli/convert.py": 2880747772, "cli/remind.py": 1274086522},
         "target": "cpft_tracker.cli.remind:remind",
     },
     "reports": {
