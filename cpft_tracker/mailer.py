@@ -28,7 +28,7 @@ import math
 import os
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -406,6 +406,20 @@ class Mailer:
         record: Callable[[Job], None],
         release: Callable[[Job, str], None],
     ) -> list[Outcome]:
+        """:meth:`iter_send_claimed`, every outcome in a list."""
+        return list(
+            self.iter_send_claimed(jobs, sender=sender, claim=claim, record=record, release=release)
+        )
+
+    def iter_send_claimed(
+        self,
+        jobs: Iterable[Job],
+        *,
+        sender: str,
+        claim: Callable[[Job], Job | None],
+        record: Callable[[Job], None],
+        release: Callable[[Job, str], None],
+    ) -> Iterator[Outcome]:
         """Send each job with no database lock held; the caller's callbacks do the short writes.
 
         For each job, in order:
@@ -424,35 +438,36 @@ class Mailer:
 
         After a fatal error (the server cannot be used at all) the remaining jobs are not
         claimed; they are reported as failed with the same reason.
+
+        Each outcome is given as soon as its job is dealt with, and jobs are taken from
+        ``jobs`` one at a time, so a caller that streams them holds one message at a time.
         """
-        outcomes: list[Outcome] = []
         fatal: str | None = None
         for job in jobs:
             if fatal is not None:
-                outcomes.append(Outcome(job, "failed", fatal, fatal=True))
+                yield Outcome(job, "failed", fatal, fatal=True)
                 continue
             claimed = claim(job)
             if claimed is None:
-                outcomes.append(Outcome(job, "already-claimed"))
+                yield Outcome(job, "already-claimed")
                 continue
             job = claimed
             try:
                 self.send(job.message, sender=sender, recipient=job.recipient)
             except SendFailed as exc:
                 release(job, exc.reason)
-                outcomes.append(Outcome(job, "failed", exc.reason))
+                yield Outcome(job, "failed", exc.reason)
                 continue
             except DeliveryFailed as exc:
                 release(job, exc.message)
                 fatal = exc.message
-                outcomes.append(Outcome(job, "failed", exc.message, fatal=True))
+                yield Outcome(job, "failed", exc.message, fatal=True)
                 continue
             except BaseException:
                 release(job, "interrupted")
                 raise
             record(job)
-            outcomes.append(Outcome(job, "sent"))
-        return outcomes
+            yield Outcome(job, "sent")
 
 
 @dataclass(frozen=True)

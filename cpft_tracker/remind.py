@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -182,6 +182,98 @@ def actions_as_of(store: Store, day: dt.date | None) -> Iterable[dict[str, Any]]
     # Only what ``select`` reads, and never a complete one: rows stream from the cursor.
     open_ones = Filters(status=[s for s in STATUSES if s != "complete"], include_retired=False)
     return plan_actions(store, open_ones, as_of=day, columns=REMIND_FIELDS)
+
+
+# ---------------------------------------------------------------------------
+# Streamed from the store: what the command runs (``select`` is the same reading in Python)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many actions ``remind`` reports, counted in SQL before any is written out."""
+
+    overdue: int
+    due_soon: int
+    owners: int
+    unassigned: int
+
+    @property
+    def total(self) -> int:
+        """Every selected action."""
+        return self.overdue + self.due_soon
+
+
+@dataclass(frozen=True)
+class Selected:
+    """The actions ``remind`` reports on one date, read from the store each time (never held).
+
+    Memory (issue 10): ``select`` held every selected action (``remind`` peaked at 335 MB at
+    1,000,000 actions). This reads the same actions in the same order grouped by owner in
+    SQL (``Store.iter_reminders``), so a writer holds the row in hand and ``--send`` one
+    owner's actions at a time. ``tests/test_remind_stream.py`` checks the output against
+    ``select`` and the functions that format a ``Selection``, on both backends.
+    """
+
+    store: Store
+    day: dt.date | None  # --as-of (the plan rebuilt at the end of that date), None for now
+    as_of: dt.date
+    within: int
+
+    def _where(self) -> dict[str, Any]:
+        from cpft_tracker.asof import cutoff_utc
+        from cpft_tracker.models import STATUSES
+        from cpft_tracker.store import Filters
+
+        open_ones = Filters(status=[s for s in STATUSES if s != "complete"], include_retired=False)
+        return {
+            "filters": open_ones,
+            "cutoff": cutoff_utc(self.day) if self.day is not None else None,
+            "due_until": (self.as_of + dt.timedelta(days=self.within)).isoformat(),
+        }
+
+    def counts(self) -> Counts:
+        """The figures of the digest's second line and of the JSON's ``counts``."""
+        return Counts(
+            *self.store.count_reminders(**self._where(), overdue_before=self.as_of.isoformat())
+        )
+
+    def heads(self, *, overdue_by: int | None = None) -> Iterator[tuple[Group, Iterator[Item]]]:
+        """Each group (its ``items`` left empty) with its items as they stream, in ``select``'s order.
+
+        ``overdue_by``: only the actions overdue by more than so many days (the escalations).
+        Take each group's items before the next group.
+        """
+        import itertools
+
+        due_before = None
+        if overdue_by is not None:
+            due_before = (self.as_of - dt.timedelta(days=overdue_by)).isoformat()
+        rows = self.store.iter_reminders(**self._where(), due_before=due_before)
+        for key, group_rows in itertools.groupby(rows, key=lambda row: row["okey"]):
+            first = next(group_rows)
+            head = Group(
+                first["group_owner"] if key is not None else None, first["group_email"] or None
+            )
+            yield head, map(self._item, itertools.chain((first,), group_rows))  # noqa: B031 - one use: the first row, then the rest
+
+    def groups(self, *, overdue_by: int | None = None) -> Iterator[Group]:
+        """Each group with its items, one group at a time."""
+        for head, items in self.heads(overdue_by=overdue_by):
+            head.items.extend(items)
+            yield head
+
+    def _item(self, row: Mapping[str, Any]) -> Item:
+        due = dt.date.fromisoformat(str(row["due"]))
+        return Item(
+            action_id=int(row["id"]),
+            ref=str(row["ref"]),
+            title=str(row["title"] or ""),
+            due=due,
+            status=str(row["status"]),
+            days=(self.as_of - due).days,
+            report=row["report"],
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -358,6 +450,133 @@ def selection_json(
         "escalation": escalation,
         "delivery": delivery,
     }
+
+
+def digest_chunks(
+    selected: Selected,
+    counts: Counts,
+    *,
+    escalate_after: int | None = None,
+    escalate_to: str | None = None,
+) -> Iterator[str]:
+    """``digest_text`` of the same actions, written as it is read (nothing when there is nothing)."""
+    if not counts.total:
+        return
+    yield (
+        f"CQC improvement actions overdue or {due_next(selected.within)}, "
+        f"as of {long_date(selected.as_of)}\n"
+        f"{counts.overdue} overdue, {counts.due_soon} due soon, {plural(counts.owners, 'owner')}"
+        + (f", {counts.unassigned} unassigned" if counts.unassigned else "")
+    )
+    escalating = escalate_after is not None and bool(escalate_to)
+    escalated = 0
+    for head, items in selected.heads():
+        yield "\n\n" + _owner_heading(head)
+        for item in items:
+            if escalating and item.days > escalate_after:  # type: ignore[operator]
+                escalated += 1
+            yield "\n" + "\n".join(_item_lines(item))
+    if escalated:
+        yield (
+            f"\n\n{plural(escalated, 'action')} overdue by more than "
+            f"{plural(escalate_after, 'day')}: escalated to {escalate_to}."  # type: ignore[arg-type]
+        )
+    yield "\n"
+
+
+def _json_at(value: Any, depth: int) -> str:
+    """``value`` as it appears ``depth`` levels deep in ``json.dumps(doc, ensure_ascii=False, indent=2)``."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+
+
+def _item_at(item: Item, depth: int) -> str:
+    from cpft_tracker.render import record_json  # the C string encoder: 2x json's own
+
+    return record_json(_item_json(item)).replace("\n", "\n" + "  " * (depth - 2))
+
+
+def _json_list(elements: Iterable[Iterable[str]], depth: int) -> Iterator[str]:
+    """A list whose elements (each written at ``depth + 1``, in pieces) stream past."""
+    pad = "\n" + "  " * (depth + 1)
+    empty = True
+    for element in elements:
+        yield ("[" if empty else ",") + pad
+        yield from element
+        empty = False
+    yield "[]" if empty else "\n" + "  " * depth + "]"
+
+
+def _group_at(head: Group, items: Iterable[Item], depth: int) -> Iterator[str]:
+    pad = "\n" + "  " * (depth + 1)
+    yield (
+        f'{{{pad}"owner": {_json_at(head.owner, 0)},{pad}"email": {_json_at(head.email, 0)},'
+        f'{pad}"actions": '
+    )
+    yield from _json_list(([_item_at(i, depth + 2)] for i in items), depth + 1)
+    yield "\n" + "  " * depth + "}"
+
+
+def _owners_then_unassigned(
+    heads: Iterator[tuple[Group, Iterator[Item]]], depth: int
+) -> Iterator[str]:
+    """``"owners": [...], "unassigned": [...]`` from one stream (the unassigned group comes last)."""
+    unassigned: Iterable[Item] = ()
+
+    def owned() -> Iterator[Iterator[str]]:
+        nonlocal unassigned
+        for head, items in heads:
+            if head.owner is None:
+                unassigned = items
+                return
+            yield _group_at(head, items, depth + 1)
+
+    yield '"owners": '
+    yield from _json_list(owned(), depth)
+    yield ",\n" + "  " * depth + '"unassigned": '
+    yield from _json_list(([_item_at(i, depth + 1)] for i in unassigned), depth)
+
+
+def json_chunks(
+    selected: Selected,
+    counts: Counts,
+    *,
+    generated_at: str,
+    escalate_after: int | None = None,
+    escalate_to: str | None = None,
+    delivery: list[dict[str, Any]] | None = None,
+) -> Iterator[str]:
+    """``selection_json`` of the same actions as the text of ``json.dumps(doc, ensure_ascii=False,
+    indent=2) + "\\n"``, byte for byte, written as it is read (docs/remind-json.md)."""
+    head = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "generated_at": generated_at,
+        "as_of": selected.as_of.isoformat(),
+        "within_days": selected.within,
+        "counts": {
+            "overdue": counts.overdue,
+            "due_soon": counts.due_soon,
+            "owners": counts.owners,
+            "unassigned": counts.unassigned,
+        },
+    }
+    yield "{" + ",".join(f"\n  {_json_at(k, 0)}: {_json_at(v, 1)}" for k, v in head.items())
+    yield ",\n  "
+    yield from _owners_then_unassigned(selected.heads(), 1)
+    yield ',\n  "escalation": '
+    if escalate_after is not None and escalate_to:
+        yield f'{{\n    "after_days": {escalate_after},\n    "to": {_json_at(escalate_to, 0)},\n    '
+        yield from _owners_then_unassigned(selected.heads(overdue_by=escalate_after), 2)
+        yield "\n  }"
+    else:
+        yield "null"
+    yield ',\n  "delivery": '
+    if delivery is None:
+        yield "null"
+    else:  # one message's entry at a time (json.dumps of the list held a piece per ref)
+        yield from _json_list(([_json_at(d, 2)] for d in delivery), 1)
+    yield "\n}\n"
 
 
 # ---------------------------------------------------------------------------
@@ -638,19 +857,89 @@ def plan(
     return messages, no_address, bad_address
 
 
+def plan_streamed(
+    selected: Selected,
+    *,
+    escalate_after: int | None,
+    escalate_to: str | None,
+    no_address: Callable[[Group], None],
+    unassigned: Callable[[Group], None],
+    bad_address: Callable[[Group, str], None],
+) -> Iterator[Outgoing]:
+    """``plan`` of the store's selection, one owner's message at a time, as the groups stream past.
+
+    The owners with no address, the unassigned group and the owners with a bad address go
+    to the callbacks in ``plan``'s order; the escalation (one message, every escalated action
+    held) comes last.
+    """
+    from cpft_tracker.errors import TrackerError
+    from cpft_tracker.store import check_email
+
+    for group in selected.groups():
+        if group.owner is None:
+            unassigned(group)
+            continue
+        if not group.email:
+            no_address(group)
+            continue
+        try:
+            address = check_email(group.email)
+        except TrackerError:
+            bad_address(group, group.email)
+            continue
+        yield Outgoing(
+            KIND_OWNER, address, group.owner, [group], [i.action_id for i in group.items]
+        )
+    if escalate_after is not None and escalate_to:
+        groups = list(selected.groups(overdue_by=escalate_after))
+        if groups:
+            yield Outgoing(
+                KIND_ESCALATION,
+                check_email(escalate_to),
+                None,
+                groups,
+                [i.action_id for g in groups for i in g.items],
+            )
+
+
 # ---------------------------------------------------------------------------
 # Delivery: check, send, record, one message at a time
 # ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What is kept of a planned message once it is dealt with: who, what kind, which refs."""
+
+    recipient: str
+    kind: str
+    name: str | None
+    refs: list[str]
+
+    @classmethod
+    def of(cls, outgoing: Outgoing) -> Sent:
+        """The message's particulars, without its actions (so a run holds one message at a time)."""
+        return cls(outgoing.recipient, outgoing.kind, outgoing.name, outgoing.refs)
 
 
 @dataclass
 class Delivery:
     """What happened to one planned message."""
 
-    outgoing: Outgoing
+    outgoing: Sent
     status: str  # "sent", "failed", "would-send" (dry run) or "already-sent" (nothing new for them)
     reason: str | None = None
     preview: str | None = None  # the dry-run text
+
+    def __init__(
+        self,
+        outgoing: Outgoing | Sent,
+        status: str,
+        reason: str | None = None,
+        preview: str | None = None,
+    ) -> None:
+        self.outgoing = Sent.of(outgoing) if isinstance(outgoing, Outgoing) else outgoing
+        self.status, self.reason, self.preview = status, reason, preview
 
     def as_json(self) -> dict[str, Any]:
         """For the ``delivery`` list of the JSON document."""
@@ -666,7 +955,7 @@ class Delivery:
 
 def deliver(
     store: Store,
-    messages: Sequence[Outgoing],
+    messages: Iterable[Outgoing],
     *,
     mailer: Any,
     sender: str,
@@ -676,6 +965,7 @@ def deliver(
     every: int,
     after_days: int | None,
     dry_run: bool = False,
+    preview: Callable[[str], None] | None = None,
 ) -> tuple[list[Delivery], str | None]:
     """Send each message that still has actions due a reminder; return what happened and any fatal error.
 
@@ -690,6 +980,10 @@ def deliver(
     leaves a claim that a run takes over once it is stale (older than two SMTP deadlines
     and a minute), so that message may be sent twice (at-least-once: a repeated reminder is
     better than a missing one).
+
+    ``messages`` may be a stream: each is composed when its turn comes and only what
+    ``Delivery`` keeps of it is held after. ``preview`` (dry run): called with each
+    message's text as it is made, instead of keeping it on its ``Delivery``.
     """
     import uuid
 
@@ -716,8 +1010,13 @@ def deliver(
             )
             if todo is None:
                 results.append(Delivery(outgoing, "already-sent"))
+                continue
+            text = dry_run_text(compose(todo))
+            if preview is not None:
+                preview(text)
+                results.append(Delivery(todo, "would-send"))
             else:
-                results.append(Delivery(todo, "would-send", preview=dry_run_text(compose(todo))))
+                results.append(Delivery(todo, "would-send", preview=text))
         return results, None
 
     run = uuid.uuid4().hex
@@ -725,10 +1024,11 @@ def deliver(
     timeout = float(getattr(getattr(mailer, "settings", None), "timeout", 30.0))
     stale_after = dt.timedelta(seconds=2 * timeout + 60)
     skipped: dict[int, str] = {}
-    jobs = [Job(compose(o), o.recipient, key=(i, o)) for i, o in enumerate(messages)]
+    # each job's key: (its place, the message as planned, the message as claimed)
+    jobs = (Job(compose(o), o.recipient, key=(i, o, o)) for i, o in enumerate(messages))
 
     def claim(job: Job) -> Job | None:
-        index, outgoing = job.key
+        index, outgoing, _ = job.key
         now = now_utc()
         stale_before = (
             (dt.datetime.fromisoformat(now.replace("Z", "+00:00")) - stale_after)
@@ -750,25 +1050,26 @@ def deliver(
                 return None
         if todo.action_ids == outgoing.action_ids:
             return job
-        return Job(compose(todo), todo.recipient, key=(index, todo))  # composed outside
+        return Job(compose(todo), todo.recipient, key=(index, outgoing, todo))  # composed outside
 
     def record(job: Job) -> None:
-        _, todo = job.key
+        _, _, todo = job.key
         with store.write():
             record_sent(store, todo, today=today, at=now_utc())
             store.finish_reminder_claim(todo.recipient, todo.kind, day, run=run, state="sent")
 
     def release(job: Job, reason: str) -> None:
-        _, todo = job.key
+        _, _, todo = job.key
         with store.write():
             store.finish_reminder_claim(todo.recipient, todo.kind, day, run=run, state="released")
 
-    outcomes = mailer.send_claimed(jobs, sender=sender, claim=claim, record=record, release=release)
+    outcomes = mailer.iter_send_claimed(
+        jobs, sender=sender, claim=claim, record=record, release=release
+    )
     results = []
     fatal: str | None = None
-    for outcome in outcomes:
-        index, todo = outcome.job.key
-        outgoing = messages[index]
+    for outcome in outcomes:  # each message let go of as soon as it is dealt with
+        index, outgoing, todo = outcome.job.key
         if outcome.status == "sent":
             results.append(Delivery(todo, "sent"))
         elif outcome.status == "already-claimed":

@@ -200,6 +200,9 @@ def _record_json(record: Mapping[str, Any]) -> str:
     return "{\n      " + ",\n      ".join(parts) + "\n    }" if parts else "{}"
 
 
+record_json = _record_json  # for remind.py's streamed JSON
+
+
 def _str_list_json(values: list[Any], lead: str) -> str | None:
     """A list of strings as ``json.dumps(..., indent=2)`` writes it at ``lead``; None for others."""
     if not values:

@@ -169,9 +169,6 @@ def remind(
 
     Example: cpft-tracker remind --send
     """
-    import itertools
-    import json
-
     from cpft_tracker import remind as r
     from cpft_tracker.asof import parse_as_of
     from cpft_tracker.dates import parse_date
@@ -235,27 +232,61 @@ def remind(
     as_of_day = day or today
     if within is None:  # the one look-ahead window, as progress and the board paper use it
         within = window_days(store, None)
-    selection = r.select(r.actions_as_of(store, day), as_of=as_of_day, within=within)
+    # Memory (issue 10): the actions are read from the store grouped by owner and written as
+    # they come, never all held. With --send the plan is read on a second, read-only
+    # connection, so one snapshot serves the emails and the digest while reminders are
+    # recorded on the first.
+    reader = open_store(readonly=True) if send else store
+    reader.read_snapshot()
+    selected = r.Selected(reader, day, as_of_day, within)
+    counts = selected.counts()
 
     deliveries: list[r.Delivery] = []
     fatal = None
-    if delivering and selection.groups:
+    if delivering and counts.total:
         from cpft_tracker.mailer import Mailer
 
-        messages, no_address, bad_address = r.plan(
-            selection, escalate_after=escalate_after, escalate_to=escalate_address
-        )
-        for group in no_address:
+        bad_address: list[r.Delivery] = []
+
+        def no_address(group: r.Group) -> None:
             say(
                 f"No email address for {r.one_line(group.owner)} ({r.plural(len(group.items), 'action')}): "
                 f"add one with cpft-tracker assign {group.items[0].ref} '{r.one_line(group.owner)}' --email ADDRESS"
             )
-        unassigned = selection.unassigned()
-        if unassigned is not None:
+
+        def unassigned(group: r.Group) -> None:
             say(
-                f"{r.plural(len(unassigned.items), 'action')} with no owner, so no one was reminded: "
-                f"{', '.join(i.ref for i in unassigned.items)}. Give each an owner with cpft-tracker assign."
+                f"{r.plural(len(group.items), 'action')} with no owner, so no one was reminded: "
+                f"{', '.join(i.ref for i in group.items)}. Give each an owner with cpft-tracker assign."
             )
+
+        def bad(group: r.Group, address: str) -> None:
+            bad_address.append(
+                r.Delivery(
+                    r.Outgoing(r.KIND_OWNER, address, group.owner, [group], []),
+                    "failed",
+                    "the stored address is not one cpft-tracker can send to; correct it with "
+                    f"cpft-tracker assign {group.items[0].ref} '{r.one_line(group.owner)}' "
+                    "--email ADDRESS",
+                )
+            )
+
+        separator = "\n" + "-" * 72 + "\n\n"
+        previews = 0
+
+        def preview(text: str) -> None:  # --dry-run: each email shown as it is made
+            nonlocal previews
+            write_stdout((separator if previews else "") + text)
+            previews += 1
+
+        messages = r.plan_streamed(
+            selected,
+            escalate_after=escalate_after,
+            escalate_to=escalate_address,
+            no_address=no_address,
+            unassigned=unassigned,
+            bad_address=bad,
+        )
         assert settings is not None
         with Mailer(settings) as mailer:
             deliveries, fatal = r.deliver(
@@ -269,37 +300,28 @@ def remind(
                 every=every,
                 after_days=escalate_after,
                 dry_run=dry_run,
+                # JSON shows no preview: none is kept
+                preview=(preview if fmt != "json" else lambda _text: None) if dry_run else None,
             )
-        for group, address in bad_address:
-            deliveries.append(
-                r.Delivery(
-                    r.Outgoing(r.KIND_OWNER, address, group.owner, [group], []),
-                    "failed",
-                    "the stored address is not one cpft-tracker can send to; correct it with "
-                    f"cpft-tracker assign {group.items[0].ref} '{r.one_line(group.owner)}' "
-                    "--email ADDRESS",
-                )
-            )
+        deliveries += bad_address
 
-    # stdout: the data
+    # stdout: the data, written as it is read
     if fmt == "json":
-        doc = r.selection_json(
-            selection,
-            generated_at=utc_now_iso(),
-            escalate_after=escalate_after,
-            escalate_to=escalate_address,
-            delivery=[d.as_json() for d in deliveries] if delivering else None,
+        write_stdout_chunks(
+            r.json_chunks(
+                selected,
+                counts,
+                generated_at=utc_now_iso(),
+                escalate_after=escalate_after,
+                escalate_to=escalate_address,
+                delivery=[d.as_json() for d in deliveries] if delivering else None,
+            )
         )
-        # streamed (issue 10): json.dumps would hold every piece and the whole text at once
-        encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
-        write_stdout_chunks(itertools.chain(encoder.iterencode(doc), ("\n",)))
-    elif dry_run:
-        previews = [d.preview for d in deliveries if d.preview]
-        if previews:
-            write_stdout(("\n" + "-" * 72 + "\n\n").join(previews))
-    else:
-        write_stdout(
-            r.digest_text(selection, escalate_after=escalate_after, escalate_to=escalate_address)
+    elif not dry_run:
+        write_stdout_chunks(
+            r.digest_chunks(
+                selected, counts, escalate_after=escalate_after, escalate_to=escalate_address
+            )
         )
 
     # stderr: what happened
@@ -310,7 +332,7 @@ def remind(
         say(
             f"Sent {r.plural(len(sent), 'reminder')}: {', '.join(d.outgoing.recipient for d in sent)}."
         )
-    if dry_run and selection.groups:
+    if dry_run and counts.total:
         say(
             f"Dry run: {r.plural(len(would), 'email')} would be sent; nothing was sent or recorded."
         )
@@ -329,8 +351,8 @@ def remind(
             f"{r.plural(len(failed), 'reminder')} could not be sent (listed above). They were not recorded, "
             "so the next run will try them again."
         )
-    if fail_if_overdue and selection.overdue_count:
-        say(f"{r.plural(selection.overdue_count, 'action')} overdue.")
+    if fail_if_overdue and counts.overdue:
+        say(f"{r.plural(counts.overdue, 'action')} overdue.")
         raise click.exceptions.Exit(1)
 
 

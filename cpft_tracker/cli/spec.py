@@ -2911,7 +2911,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/convert.py": 1267227787, "cli/remind.py": 1313324285},
+        "sources": {"cli/convert.py": 1267227787, "cli/remind.py": 1274086522},
         "target": "cpft_tracker.cli.remind:remind",
     },
     "reports": {

@@ -129,6 +129,23 @@ class PlanStore(Protocol):
         soon_until: str,
     ) -> list[tuple[Any, ...]]: ...
 
+    def iter_reminders(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str | None = None,
+        due_until: str,
+        due_before: str | None = None,
+    ) -> Iterator[dict[str, Any]]: ...
+    def count_reminders(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str | None = None,
+        due_until: str,
+        overdue_before: str,
+    ) -> tuple[int, int, int, int]: ...
+
     # -- reads ------------------------------------------------------------------
     def counts(self) -> dict[str, int]: ...
     def actions(

@@ -12,6 +12,7 @@ phrases into PostgreSQL's (the dialect's constants are matched by name, not gues
 - ``x IN (SELECT value FROM json_each(?))`` (``in_list``) -> ``json_array_elements_text``;
 - ``FIRST_CHANGES_AFTER`` and ``FIRST_CHANGES_OF`` (SQLite's bare column beside ``min()``) -> ``DISTINCT ON``;
 - ``instr(x, part)`` -> ``strpos(x, part)`` (both 1-based, 0 when absent);
+- ``COLLATE BINARY`` (``CODEPOINTS``: code point order, as Python sorts) -> ``COLLATE "C"``;
 - ``casefold(x)`` is a SQL function made by the migration (``lower``, Unicode-aware);
 - an INSERT into a table with an ``id`` gets ``RETURNING id`` (``cursor.lastrowid``).
 
@@ -276,6 +277,7 @@ def translate(sql: str) -> str:
     sql = sql.replace(sq.FIRST_CHANGES_OF, _FIRST_CHANGES_OF_PG)
     sql = sql.replace(sq.TRIGGERS_SQL, TRIGGERS_SQL)
     sql = sql.replace(" NOT INDEXED", "")
+    sql = sql.replace(sq.CODEPOINTS, 'COLLATE "C"')
     sql = _INSTR.sub("strpos(", sql)  # list --search: SQLite's instr(text, part) is strpos
     sql = _IN_LIST.sub(_in_list, sql)
     sql = _IN_NOCASE.sub(r"\1 COLLATE nocase IN (\2)", sql)

@@ -433,6 +433,10 @@ def casefold(expr: str) -> str:
     return f"casefold({expr})"
 
 
+# Order text by code point, as Python's sorted() does (SQLite's BINARY; PostgreSQL's "C").
+CODEPOINTS = "COLLATE BINARY"
+
+
 def _casefold(value: Any) -> Any:
     return value.casefold() if isinstance(value, str) else value
 

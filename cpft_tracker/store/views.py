@@ -84,6 +84,19 @@ ACTION_FROM = (
     "actions a JOIN reports r ON r.id = a.report_id LEFT JOIN owners o ON o.id = a.owner_id"
 )
 PLAN_ORDER = "report_id, position, id"
+# What ``remind`` reads of each action (``iter_reminders``), with the plan order's fields.
+REMINDER_FIELDS = (
+    "id",
+    "ref",
+    "title",
+    "due",
+    "status",
+    "report",
+    "owner",
+    "owner_email",
+    "report_id",
+    "position",
+)
 
 # Fields whose events carry the value in force before the change in ``old`` (asof.py).
 UNDOABLE_FIELDS = (
@@ -488,6 +501,97 @@ class PlanViews(StoreConnection):
                 yield row
         finally:
             cur.close()
+
+    # -- reminders: grouped by owner in SQL --------------------------------------
+
+    def _reminder_sql(
+        self, filters: Filters | None, cutoff: str | None, due_until: str, with_touched: bool
+    ) -> tuple[str, list[Any]]:
+        """The plan's actions with a due date on or before ``due_until``, each with its owner's
+        key (the casefolded name; NULL for none): ``sel``, the inner query of both reads below."""
+        names = [*REMINDER_FIELDS, *(["touched"] if with_touched else [])]
+        inner, params = self._plan_sql(names, filters, cutoff, ordered=False)
+        okey = (
+            f"CASE WHEN owner IS NULL OR owner = '' THEN NULL ELSE {dialect.casefold('owner')} END"
+        )
+        sql = (
+            f"SELECT {', '.join(names)}, {okey} AS okey FROM ({inner}) AS plan"  # noqa: S608 - our SQL only
+            " WHERE due IS NOT NULL AND due != '' AND due <= ?"
+        )
+        return sql, [*params, due_until]
+
+    def iter_reminders(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str | None = None,
+        due_until: str,
+        due_before: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """The actions with a due date up to ``due_until``, grouped by owner, one at a time (``remind``).
+
+        Owners come furthest behind first (by their earliest due date), then by casefolded
+        name; the actions with no owner last; an owner's actions by due date, then ref
+        (casefolded), then document order: ``remind.select``'s order, made in SQL so that
+        only the row in hand is held. Owners are grouped by casefolded name (on PostgreSQL
+        by its ``lower``). Each row carries ``okey`` (its owner's key, None for none) and its
+        group's ``group_owner`` and ``group_email``: those of the group's first action in
+        document order, as ``select`` takes them. ``due_before``: only the actions due before
+        that date (the escalations), their groups' names still taken from the whole group.
+        """
+        emails = self._owner_emails_at(cutoff) if cutoff is not None else None
+        sel, params = self._reminder_sql(filters, cutoff, due_until, emails is not None)
+        first = "OVER (PARTITION BY okey ORDER BY report_id, position, id)"
+        group_cols = (
+            "min(due) OVER (PARTITION BY okey) AS group_due,"
+            f" first_value(owner) {first} AS group_owner,"
+            f" first_value(owner_email) {first} AS group_email"
+            + (f", first_value(touched) {first} AS group_touched" if emails is not None else "")
+        )
+        names = ["id", "ref", "title", "due", "status", "report", "okey"]
+        sql = f"SELECT *, {group_cols} FROM ({sel}) AS sel"  # noqa: S608 - our SQL only
+        if due_before is not None:
+            sql = f"SELECT * FROM ({sql}) AS grouped WHERE due < ?"  # noqa: S608 - our SQL only
+            params.append(due_before)
+        sql = (
+            f"SELECT {', '.join(names)}, group_owner, group_email"  # noqa: S608 - our SQL only
+            + (", group_touched" if emails is not None else "")
+            + f" FROM ({sql}) AS ordered ORDER BY okey IS NULL, group_due, okey {dialect.CODEPOINTS},"
+            f" due, {dialect.casefold('ref')} {dialect.CODEPOINTS}, report_id, position, id"
+        )
+        cur = self.streaming_cursor()  # PostgreSQL: a server-side cursor, a batch at a time
+        cur.row_factory = None
+        try:
+            cur.execute(sql, params)
+            for values in cur:
+                row = dict(zip([*names, "group_owner", "group_email"], values, strict=False))
+                if emails is not None:  # the owner's email as it stood (as iter_plan rebuilds it)
+                    owner, touched = row["group_owner"], values[-1]
+                    if touched:
+                        row["group_email"] = emails.get(owner.casefold()) if owner else None
+                    elif owner:
+                        row["group_email"] = emails.get(owner.casefold(), row["group_email"])
+                yield row
+        finally:
+            cur.close()
+
+    def count_reminders(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str | None = None,
+        due_until: str,
+        overdue_before: str,
+    ) -> tuple[int, int, int, int]:
+        """What ``iter_reminders`` gives, counted in SQL: how many are due before
+        ``overdue_before`` (overdue), how many are not, how many owners, how many with no owner."""
+        sel, params = self._reminder_sql(filters, cutoff, due_until, False)
+        sql = (
+            "SELECT count(CASE WHEN due < ? THEN 1 END), count(CASE WHEN due >= ? THEN 1 END),"  # noqa: S608
+            f" count(DISTINCT okey), count(CASE WHEN okey IS NULL THEN 1 END) FROM ({sel}) AS sel"
+        )
+        row = self.conn.execute(sql, [overdue_before, overdue_before, *params]).fetchone()
+        return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
     def actions(
         self, filters: Filters | None = None, *, columns: Iterable[str] | None = None
