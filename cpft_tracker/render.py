@@ -283,7 +283,7 @@ def export_records(
 
 def _record_json(record: Mapping[str, Any]) -> str:
     """One flat record as it appears inside ``json.dumps(doc, ensure_ascii=False, indent=2)``'s list."""
-    parts = []
+    parts: list[str] = []
     append = parts.append
     keys = _KEY_JSON
     for k, v in record.items():

@@ -122,6 +122,15 @@ class LatestUpdates(Mapping[int, dict[str, Any]]):
             raise KeyError(action_id)
         return self._block(action_id // UPDATES_BLOCK)[action_id]
 
+    def get(self, action_id: Any, default: Any = None) -> Any:
+        """``updates.get(id)``, asked once per exported action: Mapping.get's way through
+        ``__getitem__`` and its KeyError, without the exception for an action with none."""
+        if type(action_id) is not int and (
+            not isinstance(action_id, int) or isinstance(action_id, bool)
+        ):
+            return default
+        return self._block(action_id // UPDATES_BLOCK).get(action_id, default)
+
     def __iter__(self) -> Iterator[int]:
         return iter([int(row[0]) for row in self._picks()])
 
