@@ -26,6 +26,7 @@ def _action_dict(row: sqlite3.Row) -> dict[str, Any]:
 
 # The action ids read together by ``LatestUpdates``: one query per block; two blocks kept.
 UPDATES_BLOCK = 2048
+_EVENT_NAMES = ("id", "at", "by", "field", "old", "new", "note", "occurred_on")
 
 
 class LatestUpdates(Mapping[int, dict[str, Any]]):
@@ -40,23 +41,47 @@ class LatestUpdates(Mapping[int, dict[str, Any]]):
 
     def __init__(self, conn: Any, cutoff: str | None) -> None:
         self._conn = conn
-        self._where = "action_id IS NOT NULL AND field IN ('note', 'status')"
+        self._cut = ""
         self._params: list[Any] = []
         if cutoff is not None:
-            self._where += " AND at < ?"
+            self._cut = " AND at < ?"
             self._params.append(cutoff)
         self._blocks: dict[int, dict[int, dict[str, Any]]] = {}
 
-    def _picks(self, extra: str = "", params: Sequence[Any] = ()) -> list[Any]:
-        return list(
+    def _picks(self, extra: str = "", params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """(action id, latest, blocked, noted) event ids, in action id order.
+
+        Two grouped queries, one per field (speed, issue 10): the notes' newest id is read
+        from the ``events_changes`` index alone (field, action_id, id, at: no event row, and
+        notes are most of the trail), and only the status changes are read as rows (for
+        ``new`` and ``note``). One query over both fields read every note's row and grouped
+        in a temporary B-tree: 73-89 ms at 10,000 actions against 10 + 14 ms. The same picks:
+        latest = the newer of the two, noted = the newest note or status change with a note.
+        """
+        where = f"action_id IS NOT NULL{self._cut}{extra} GROUP BY action_id"
+        args = [*self._params, *params]
+        notes: dict[Any, Any] = dict(
             self._conn.execute(
-                "SELECT action_id, max(id),"  # noqa: S608 - fixed text
-                " max(CASE WHEN field = 'status' AND new = 'blocked' THEN id END),"
-                " max(CASE WHEN field = 'note' OR note IS NOT NULL THEN id END)"
-                f" FROM events WHERE {self._where}{extra} GROUP BY action_id",
-                [*self._params, *params],
+                f"SELECT action_id, max(id) FROM events WHERE field = 'note' AND {where}",  # noqa: S608 - fixed text
+                args,
             ).fetchall()
         )
+        picks: list[tuple[Any, ...]] = []
+        for action_id, latest, blocked, noted in self._conn.execute(
+            "SELECT action_id, max(id),"  # noqa: S608 - fixed text
+            " max(CASE WHEN new = 'blocked' THEN id END),"
+            " max(CASE WHEN note IS NOT NULL THEN id END)"
+            f" FROM events WHERE field = 'status' AND {where}",
+            args,
+        ).fetchall():
+            note = notes.pop(action_id, None)
+            if note is not None:
+                latest = max(latest, note)
+                noted = note if noted is None else max(noted, note)
+            picks.append((action_id, latest, blocked, noted))
+        picks.extend((action_id, note, None, note) for action_id, note in notes.items())
+        picks.sort(key=lambda p: p[0])
+        return picks
 
     def _block(self, number: int) -> dict[int, dict[str, Any]]:
         found = self._blocks.get(number)
@@ -67,12 +92,18 @@ class LatestUpdates(Mapping[int, dict[str, Any]]):
         ids = sorted({i for row in picked for i in row[1:] if i is not None})
         events: dict[int, dict[str, Any]] = {}
         if ids:
-            for row in self._conn.execute(
-                "SELECT id, at, by, field, old, new, note, occurred_on FROM events"  # noqa: S608
-                f" WHERE {dialect.in_list('id')}",
-                [json.dumps(ids)],
-            ):
-                events[int(row["id"])] = dict(row)
+            cur = self._conn.cursor()
+            cur.row_factory = None  # plain tuples zipped with the names (as iter_plan reads)
+            try:
+                cur.execute(
+                    f"SELECT {', '.join(_EVENT_NAMES)} FROM events"  # noqa: S608 - fixed text
+                    f" WHERE {dialect.in_list('id')}",
+                    [json.dumps(ids)],
+                )
+                for values in cur:
+                    events[int(values[0])] = dict(zip(_EVENT_NAMES, values, strict=True))
+            finally:
+                cur.close()
         block = {
             int(action_id): {
                 "latest": events.get(latest) if latest else None,
@@ -90,6 +121,15 @@ class LatestUpdates(Mapping[int, dict[str, Any]]):
         if not isinstance(action_id, int) or isinstance(action_id, bool):
             raise KeyError(action_id)
         return self._block(action_id // UPDATES_BLOCK)[action_id]
+
+    def get(self, action_id: Any, default: Any = None) -> Any:
+        """``updates.get(id)``, asked once per exported action: Mapping.get's way through
+        ``__getitem__`` and its KeyError, without the exception for an action with none."""
+        if type(action_id) is not int and (
+            not isinstance(action_id, int) or isinstance(action_id, bool)
+        ):
+            return default
+        return self._block(action_id // UPDATES_BLOCK).get(action_id, default)
 
     def __iter__(self) -> Iterator[int]:
         return iter([int(row[0]) for row in self._picks()])
