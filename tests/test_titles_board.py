@@ -54,6 +54,16 @@ PASSAGES = {
             "Meeting nutritional and hydration needs (Regulation 14): meet the regulation's requirements",
         ],
     ),
+    # what a member of staff reports is needed ('said two more nurses were needed')
+    "more-needed-reported": (
+        "Staffing\n\nThe ward manager said three more health care assistants were needed on Heron ward, and the trust had advertised the posts.\n",
+        ["Ensure there are three more health care assistants on Heron ward"],
+    ),
+    # a need to know is not a thing to do: the title says who must come to know it
+    "need-to-know": (
+        "Meeting nutritional needs\n\nThe kitchen assistant told us he needed to know which people were on thickened fluids but had not been given the list.\n",
+        ["Ensure the kitchen assistant knows which people were on thickened fluids"],
+    ),
     # 'more X were needed' is what must be provided, not the finding before it
     "more-needed": (
         "Staffing\n\nThe home did not have enough night staff, and more care workers were needed at weekends.\n",

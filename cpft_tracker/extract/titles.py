@@ -389,9 +389,12 @@ def _improve_in_title(s: str, trig: _Trigger) -> str | None:
     return f"{verb} {m.group(1)}"
 
 
-# "…, and more staff were needed at night": what is needed, after the finding that shows it.
+# "…, and more staff were needed at night": what is needed, after the finding that shows it,
+# or in what someone reports ("The ward manager said two more nurses were needed on X ward").
 _MORE_NEEDED_RE = re.compile(
-    r"(?:^|[,;]\s+|\s(?:and|but)\s+)(?P<np>(?:more|additional|extra)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}?)"
+    r"(?:^|[,;]\s+|\s(?:and|but|that)\s+|\s(?:said|says|told\s+us|explained|reported|felt)\s+)"
+    r"(?P<np>(?:(?:two|three|four|five|six|\d+)\s+)?(?:more|additional|extra)\s+[\w’'-]+"
+    r"(?:\s+[\w’'-]+){0,3}?)"
     r"(?:\s+(?:was|were|is|are)(?:\s+still|\s+urgently)?)?\s*$",
     re.I,
 )
@@ -1208,6 +1211,7 @@ def make_title(
     title = _resolve_own_subject(title, s, trig, before, leadin if bullet else None)
     title = _needed_to_be_title(title)
     title = _needed_gerund_title(title)
+    title = _state_verb_title(title, s, trig)
     # "The trust should also…", "The practice must now address…"
     title = re.sub(r"^(?:also|now)\s+(?=[a-z])", "", title, flags=re.I)
     title = _resolve_their(title, s, trig)
@@ -1690,6 +1694,32 @@ def failure_as_action(s: str) -> str | None:
 _NEEDED_GERUND_RE = re.compile(
     r"^(?P<np>[A-Z][^,;]{2,80}?)\s+(?:needs|needed|need)\s+(?P<g>[a-z]{3,}ing)\b(?P<rest>.*)$"
 )
+
+
+# "The cook told us she needed to know about people's diets": a state of knowing is not
+# something one does; the title says who must come to know it.
+_STATE_VERBS = {"know": "knows", "understand": "understands"}
+
+
+def _state_verb_title(title: str, s: str, trig: _Trigger | None) -> str:
+    """ "Know about people's special diets" (said by the cook) -> "Ensure the cook knows
+    about people's special diets"."""
+    first, _, rest = title.partition(" ")
+    verb = _STATE_VERBS.get(first.lower())
+    if verb is None or not rest or trig is None:
+        return title
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        return title
+    reported = _REPORTED_SUBJECT_RE.match(s[span[0] : span[1]])
+    np = s[span[0] : span[0] + reported.end(1)] if reported else s[span[0] : span[1]]
+    words = np.lower().split()
+    if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
+        return title
+    if words[0] in TITLE_PRONOUNS:
+        return title
+    subject = _lower_first(np, span[0] == 0)
+    return f"Ensure {subject} {verb if not _plural(subject) else first.lower()} {rest}"
 
 
 def _needed_gerund_title(title: str) -> str:
