@@ -25,6 +25,15 @@ PG_MODE = os.environ.get("CPFT_TEST_BACKEND") == "postgresql"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # A person's Ctrl-C: the tests that press it send SIGINT to a cpft-tracker they started.
+    # When the suite itself was started in the background by a shell without job control (as a
+    # CI runner may start .ci/run), SIGINT is ignored and every child inherits that, so the
+    # command, as it should under nohup, ignores Ctrl-C too and the tests would see it run on.
+    # A terminal user's commands start with Ctrl-C live: give the suite's processes that start.
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     config.addinivalue_line(
         "markers",
         "sqlite_only(reason): about the SQLite file itself (its bytes, modes, -wal/-shm, raw "
