@@ -48,9 +48,18 @@ PASSAGES = {
     "these-waits": (
         "Responsive\n\nThere were long waits for appointments in the memory clinic. Leaders "
         "needed to understand the reasons for these waits and reduce them.\n",
+        [  # who must understand is kept: understanding is a state, not a deed
+            "Ensure leaders understand the reasons for the long waits for appointments in the "
+            "memory clinic and reduce them"
+        ],
+    ),
+    "needed-kept": (
+        "Caring\n\nThe unit manager told us the day room needed its quiet hours to be kept by "
+        "visiting teams. Nurses said they needed the handover sheets to be updated before "
+        "each shift.\n",
         [
-            "Understand the reasons for the long waits for appointments in the memory clinic "
-            "and reduce them"
+            "Ensure the day room's quiet hours are kept by visiting teams",
+            "Ensure the handover sheets are updated before each shift",
         ],
     ),
     "what-it-needs-to-do": (

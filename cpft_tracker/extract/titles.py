@@ -400,6 +400,40 @@ _MORE_NEEDED_RE = re.compile(
 )
 
 
+_NEEDED_KEPT_RE = re.compile(
+    r"^(?P<np>(?:[\w’'-]+\s+){0,4}?[\w’'-]+)\s+to\s+be\s+(?P<rest>[a-z]+(?:ed|en|wn|t)\b.*)$"
+)
+_POSSESSIVE_DETERMINERS = frozenset({"their", "its", "his", "her"})
+_DETERMINERS = _POSSESSIVE_DETERMINERS | {"the", "a", "an", "all", "every", "each", "any", "this"}
+
+
+def _needed_kept_title(subject: str, opens: bool, obj: str) -> str | None:
+    """ "The ward sister told us the ward needed protected mealtimes to be respected by other
+    departments" -> "Ensure the ward's protected mealtimes are respected by other departments":
+    a thing of the service that needs something of its own kept (a noun phrase, "to be", a
+    participle). A person who needs a thing done ("staff needed rotas to be agreed") is not its
+    owner ("Ensure rotas are agreed") unless the sentence says so ("their breaks")."""
+    m = _NEEDED_KEPT_RE.match(obj.rstrip(" ."))
+    if m is None:
+        return None
+    words = m.group("np").split()
+    if any(w.lower() in _VERBISH or w.lower() in STANDALONE_PRONOUNS for w in words):
+        return None
+    subject = _lower_first(subject, opens)
+    if subject.lower() in STANDALONE_PRONOUNS or subject.lower() in TITLE_PRONOUNS:
+        return None
+    person = _PEOPLE_RE.search(subject) is not None or subject.lower() in ("they", "we")
+    head = words[0].lower()
+    if head in _POSSESSIVE_DETERMINERS:
+        np = f"{_possessive(subject)} {' '.join(words[1:])}"
+    elif head in _DETERMINERS or person or not subject.lower().startswith("the "):
+        np = m.group("np")
+    else:
+        np = f"{_possessive(subject)} {m.group('np')}"
+    verb = "are" if _plural(words[-1]) else "is"
+    return f"Ensure {np} {verb} {m.group('rest')}"
+
+
 def _more_needed_title(s: str, trig: _Trigger) -> str | None:
     """ "The service did not have enough midwives…, and more midwives were needed on night
     shifts" -> "Ensure there are more midwives on night shifts"."""
@@ -464,6 +498,8 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         action = _action_title(s, span, trig.key_end) if span else pronoun
         if action:
             title = action
+        elif span and (kept := _needed_kept_title(s[span[0] : span[1]], span[0] == 0, obj)):
+            title = kept  # "the ward needed protected mealtimes to be respected by …"
         elif span and first in ("a", "an") and _agree_object(obj, s[span[0] : span[1]]):
             title = f"Agree {obj}"  # "The trust needs an engagement plan"
         elif span and (
