@@ -856,7 +856,7 @@ def test_titles_drop_the_finding_and_turn_participles_into_actions() -> None:
     assert "Complete and act on medicines audits every month" in _titles("saf-hospice-2025")
     assert "Audit the use of the birthing pool" in _titles("nhs-trust-inspection-2016")
     # "them" is not the subject of its own clause; "make sure they" is the must's subject
-    assert "Make sure that patients were involved in writing care plans" in _titles(
+    assert "Make sure that patients are involved in writing care plans" in _titles(
         "community-mh-requirement-notice-2019"
     )
     assert "Make sure leaders have effective oversight of risks" in _titles(

@@ -106,7 +106,7 @@ PASSAGES = {
     "this-happened-is-what-was-not-done": (
         "Safe\n\nRecords showed the night checks were not always completed, and the provider "
         "needed to make sure this happened on every shift.\n",
-        ["Make sure the night checks were completed on every shift"],
+        ["Make sure the night checks are completed on every shift"],
     ),
     "needed-a-gerund": (
         "Premises\n\nThe hoist in the main lounge needed servicing; it had not been serviced "

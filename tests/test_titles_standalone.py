@@ -62,6 +62,15 @@ PASSAGES = {
             "Ensure the handover sheets are updated before each shift",
         ],
     ),
+    "past-tense-is-now": (
+        "Well-led\n\nLeaders needed to make sure that falls risk assessments were "
+        "reviewed after every fall. The manager who was on duty said the home needed to make "
+        "sure that night staff were trained in using the hoist.\n",
+        [
+            "Make sure that falls risk assessments are reviewed after every fall",
+            "Make sure that night staff are trained in using the hoist",
+        ],
+    ),
     "what-it-needs-to-do": (
         "Our findings\n\nWe have told the provider what it needs to do to improve the way it "
         "manages complaints, and we will check this at our next inspection.\n",

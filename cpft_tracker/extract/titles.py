@@ -1255,9 +1255,30 @@ def make_title(
     if bullet and trig is None and leadin:
         title = _leadin_verb_title(title, leadin)
     title = _two_participles_title(title)
+    title = _present_tense_title(title)
     if len(_finish_title(title).split()) < 3:
         title = _short_title(_finish_title(title), s, trig, before)
     return _finish_title(title)
+
+
+_PAST_BE_RE = re.compile(
+    r"^(?P<lead>(?:Ensure|Make\s+sure)(?:\s+that)?\s+)"
+    r"(?P<np>(?:(?!(?:was|were|had|has|have|is|are|be|been|who|which|that|when|where|if)\b)"
+    r"[\w’'\"()-]+\s+){1,8}?)"
+    r"(?P<be>were|was)\b(?!\s+not\b)",
+    re.I,
+)
+
+
+def _present_tense_title(title: str) -> str:
+    """ "Make sure that patients were involved in writing care plans" -> "…patients are
+    involved…": a title is what must be so from now on; the finding's past tense (a "should
+    have" or a report of what was missing) stays in the requirement sentence."""
+    m = _PAST_BE_RE.match(title)
+    if m is None:
+        return title
+    now = "are" if m.group("be").lower() == "were" else "is"
+    return title[: m.start("be")] + now + title[m.end("be") :]
 
 
 def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
