@@ -788,10 +788,18 @@ def test_titles_name_the_action_not_a_pronoun() -> None:
     def title(s: str) -> str:
         return extract_requirements(s)[0].title
 
+    assert (
+        title(
+            "Staff did not always complete risk assessments for patients waiting in corridors and "
+            "this needed improvement."
+        )
+        == "Ensure staff complete risk assessments for patients waiting in corridors"
+    )
+    # a finding that is not a failure follows the verb after a colon
     assert title(
-        "Staff did not always complete risk assessments for patients waiting in corridors and "
-        "this needed improvement."
-    ).startswith("Improve: staff did not always complete risk assessments")
+        "The ward had introduced a new handover tool for night staff and this needed further "
+        "development."
+    ).startswith("Further develop: the ward had introduced a new handover tool")
     assert title("Improvements are needed to the environment used for these patients.") == (
         "Improve the environment used for these patients"
     )

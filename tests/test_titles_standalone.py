@@ -71,6 +71,17 @@ PASSAGES = {
             "Make sure that night staff are trained in using the hoist",
         ],
     ),
+    "this-failure-needs-to-improve": (
+        "Effective\n\nFluid charts were not always completed for people at risk of "
+        "dehydration. This needs to improve.\n",
+        ["Ensure fluid charts are completed for people at risk of dehydration"],
+    ),
+    "two-failures-turned-round": (
+        "Action we have told the provider to take\n\nRegulation 14: Meeting nutritional and "
+        "hydration needs\n\nHow the regulation was not being met: Residents were not always "
+        "offered drinks between meals, and food and fluid intake was not recorded.\n",
+        ["Ensure residents are offered drinks between meals and food and fluid intake is recorded"],
+    ),
     "what-it-needs-to-do": (
         "Our findings\n\nWe have told the provider what it needs to do to improve the way it "
         "manages complaints, and we will check this at our next inspection.\n",

@@ -351,8 +351,8 @@ def _action_title(s: str, span: tuple[int, int], obj_from: int) -> str | None:
 
 
 def _pronoun_title(s: str, trig: _Trigger) -> str | None:
-    """ "Staff did not always complete X, and this needed improvement" -> "Improve: staff
-    did not always complete X" (the finding before the pronoun, led by the action)."""
+    """ "Staff did not always complete X, and this needed improvement" -> "Ensure staff
+    complete X" (the finding before the pronoun, turned into the action: _verb_on_finding)."""
     after = _tokens_after(s, trig.key_end, 2)
     modifier = ""
     if after and after[0][0] == "further":
@@ -371,6 +371,18 @@ def _pronoun_title(s: str, trig: _Trigger) -> str | None:
     if len(finding.split()) < 3:
         return None
     verb = modifier + ACTION_NOUN_VERBS[after[0][0]]
+    return _verb_on_finding(verb, finding)
+
+
+def _verb_on_finding(verb: str, finding: str) -> str:
+    """A lone verb ("Improve") and the finding it is about. A finding that states a failure
+    is turned round into the action that ends it ("Pain scores were not always recorded for
+    children after surgery. This needs to improve." -> "Ensure pain scores are recorded for
+    children after surgery"); any other finding follows the verb after a colon ("Improve:
+    …")."""
+    action = failure_as_action(finding)
+    if action is not None:
+        return action
     return f"{verb}: {_lower_first(finding, True)}"
 
 
@@ -1283,8 +1295,8 @@ def _present_tense_title(title: str) -> str:
 
 def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
     """ "Pain scores were not always recorded for children after surgery. This needs to
-    improve." -> "Improve: pain scores were not always recorded for children after surgery":
-    a lone verb whose subject is "this" stands for the finding just before it."""
+    improve." -> "Ensure pain scores are recorded for children after surgery": a lone verb
+    whose subject is "this" stands for the finding just before it (_verb_on_finding)."""
     if trig is None or not re.fullmatch(r"[A-Z][a-z]+\W*", title.strip()):
         return title
     span = _subject_np(s, trig.key_start)
@@ -1296,7 +1308,7 @@ def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, befo
     finding = sentences[-1].rstrip(" .;:")
     if len(finding.split()) < 3 or finding.endswith("?"):
         return title
-    return f"{title.strip(' .')}: {_lower_first(finding, True)}"
+    return _verb_on_finding(title.strip(" ."), finding)
 
 
 # After the action, a clause of the finding: ", and records showed this was not always
@@ -1715,6 +1727,20 @@ def failure_as_action(s: str) -> str | None:
     equipment needed". None when the sentence is not one such statement of a failure (its
     subject holds a verb or a clause, or the verb is not a plain one)."""
     t = _collapse(s).strip().rstrip(".")
+    # "People did not receive care at the agreed times and calls needing two carers were not
+    # always attended by two": two failures joined, each turned round ("… and calls needing
+    # two carers are attended by two")
+    for joint in re.finditer(r",?\s+and\s+(?=[a-z])", t):
+        left, right = t[: joint.start()], t[joint.end() :]
+        if " not " not in f" {right} " or " not " not in f" {left} " or ", and " in left:
+            continue
+        first, second = _one_failure_as_action(left), _one_failure_as_action(right)
+        if first is not None and second is not None:
+            return f"{first} and {second[len('Ensure ') :]}"
+    return _one_failure_as_action(t)
+
+
+def _one_failure_as_action(t: str) -> str | None:
     m = _NOT_ALL_RE.match(t)
     if m:
         verb = m.group("verb").lower()
@@ -1728,7 +1754,9 @@ def failure_as_action(s: str) -> str | None:
             continue
         np = m.group("np")
         words = [w.lower() for w in np.split()]
-        if any(w in _NOT_IN_SUBJECT for w in words) or words[0] in STANDALONE_PRONOUNS:
+        # two nouns joined ("food and fluid intake") are one subject, not a clause begun
+        checked = words[:1] + words[2:] if len(words) >= 3 and words[1] == "and" else words
+        if any(w in _NOT_IN_SUBJECT for w in checked) or words[0] in STANDALONE_PRONOUNS:
             return None
         if words[0] in ("there", "we", "i", "you", "he", "she") or words[0] in TITLE_PRONOUNS:
             return None
@@ -1739,8 +1767,12 @@ def failure_as_action(s: str) -> str | None:
         verb = m.group("verb")
         if verb in ("be", "been", "not", "always"):
             return None
-        form = verb if _np_is_plural(np) else _third_person(verb)
-        return f"Ensure {inner} {form}{m.group('rest')}"
+        plural = _np_is_plural(np)
+        form = verb if plural else _third_person(verb)
+        rest = m.group("rest")
+        if plural:  # "…record fridge temperatures and did not check the bag": "…and check…"
+            rest = re.sub(r"\b(and|or)\s+did\s+not\s+(?:always\s+)?(?=[a-z])", r"\1 ", rest)
+        return f"Ensure {inner} {form}{rest}"
     return None
 
 
@@ -1904,5 +1936,5 @@ def _short_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
             if noun[0].lower() not in _VERBISH and noun[0].lower() not in AGENT_HEADS:
                 title = f"{verb} {noun[0].lower()}"
     if len(title.split()) < 3 and len(last.split()) >= 3 and not last.endswith("?"):
-        return f"{title}: {_lower_first(last, True)}"
+        return _verb_on_finding(title, last)
     return title
