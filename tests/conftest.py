@@ -41,6 +41,19 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def _ctrl_c_stays_live() -> Iterator[None]:
+    """After each test, Ctrl-C is live again in this process. ``cli.main()`` ends by ignoring
+    SIGINT (a finished command must not exit as "killed" while Python shuts down); a test that
+    runs main() in-process would otherwise leave this worker ignoring it, and every command a
+    later test starts would inherit that and run on through the Ctrl-C it is sent."""
+    yield
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 # The files that take longest (tens of seconds to minutes: large plans killed mid-change, many
 # real processes at once) run first: with ``make test``'s workers (pytest-xdist, a file per
 # worker, handed out in this order) they then overlap the many short files instead of
