@@ -82,6 +82,25 @@ PASSAGES = {
         "offered drinks between meals, and food and fluid intake was not recorded.\n",
         ["Ensure residents are offered drinks between meals and food and fluid intake is recorded"],
     ),
+    "found-that-not-when": (
+        "Safe\n\nWe looked at the care records of people on the unit. We found that blood "
+        "glucose readings had been taken for only four of the ten people with diabetes in the "
+        "last two weeks. The provider must make sure that staff carry out these checks before "
+        "every meal.\n",
+        [  # what was found about leads, not when ("Last two weeks: …")
+            "Blood glucose readings: make sure that staff carry out the checks before every meal"
+        ],
+    ),
+    "topic-with-its-abbreviation": (
+        "Medicines\n\nMedicine administration records (MARs) had gaps where staff had not "
+        "signed. Weekly audits needed to pick up these errors and had not done so.\n",
+        ["Medicine administration records: ensure weekly audits pick up the errors"],
+    ),
+    "topic-without-its-count": (
+        "Medicines\n\nSeveral care plans had gaps where reviews were due. Monthly audits "
+        "needed to pick up these omissions and had not done so.\n",
+        ["Care plans: ensure monthly audits pick up the omissions"],
+    ),
     "what-it-needs-to-do": (
         "Our findings\n\nWe have told the provider what it needs to do to improve the way it "
         "manages complaints, and we will check this at our next inspection.\n",

@@ -724,6 +724,12 @@ def _is_topic(np: str | None) -> bool:
     return ws[-1] not in NON_TOPIC_HEADS and ws[0] not in STANDALONE_PRONOUNS
 
 
+_FOUND_ABOUT_RE = re.compile(
+    r"\b(?:found|showed|saw|noted|identified)\s+that\s+"
+    r"(?P<np>(?:[\w’'-]+\s+){0,4}?[\w’'-]+)\s+(?:had|have|has|was|were|is|are|did|do|does)\b"
+)
+
+
 def _topic(before: str, s: str) -> str | None:
     """What the paragraph is about, for resolving "this" in a title: the subject its first
     sentence opens with ("Co-production", "Quality improvement"), else the noun phrase the
@@ -740,6 +746,11 @@ def _topic(before: str, s: str) -> str | None:
         np = _final_np(last)
         if _is_topic(np):
             return np
+        # "…we found that physical observations had been recorded for only three of the
+        # seven episodes in the past three months": what was found about is the topic
+        found = _FOUND_ABOUT_RE.search(last)
+        if found and _is_topic(found.group("np")):
+            return found.group("np")
     words = s.split(" ", 1)
     if words and words[0].lower() in CLAUSE_SUBORDINATORS and ", " in s:
         np = _final_np(s[: s.index(", ")])
@@ -1049,6 +1060,14 @@ def resolve_pronouns(
         lead = topic[0].upper() + topic[1:]
         if lead.lower().startswith("the "):
             lead = lead[4].upper() + lead[5:]
+        lead = re.sub(r"\s*\([^()]*$", "", lead)  # "Medicine administration records (MARs"
+        # "Several MARs had gaps…": the things, not how many of them
+        quantified = re.match(
+            r"(?:several|some|many|most|a\s+few|all|two|three|four)\s+(?=\S)", lead, re.I
+        )
+        if quantified and len(lead.split()) > 1:
+            lead = lead[quantified.end() :]
+            lead = lead[0].upper() + lead[1:]
         out = f"{lead}: {_lower_first(out, True)}"
     return out
 

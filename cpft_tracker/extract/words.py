@@ -574,8 +574,10 @@ PREPOSITIONS = frozenset(
 NON_TOPIC_HEADS = frozenset(
     """trust provider practice service services home hospital organisation board leaders
     leadership staff team teams we there it this that these those they he she action
-    work lead manager managers people patients""".split()
-)
+    work lead manager managers people patients
+    time times day days week weeks month months year years hour hours minute minutes period
+    periods episode episodes occasion occasions""".split()
+)  # the last two lines: when something happened is never what the title is about
 # Words that open a subordinate clause at the start of a sentence ("Whilst action was
 # being taken to promote environmental sustainability at the trust, …").
 CLAUSE_SUBORDINATORS = frozenset(
