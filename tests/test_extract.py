@@ -795,11 +795,33 @@ def test_titles_name_the_action_not_a_pronoun() -> None:
         )
         == "Ensure staff complete risk assessments for patients waiting in corridors"
     )
-    # a finding that is not a failure follows the verb after a colon
+    # what the provider had begun is what is developed further
+    assert (
+        title(
+            "The ward had introduced a new handover tool for night staff and this needed further "
+            "development."
+        )
+        == "Further develop the ward's new handover tool for night staff"
+    )
+    assert (
+        title(
+            "The practice had some systems to monitor the quality of the service, but these needed "
+            "strengthening."
+        )
+        == "Strengthen the practice's systems to monitor the quality of the service"
+    )
+    assert (
+        title(
+            "The provider had started to analyse missed calls, but this was at an early stage and "
+            "needed further development."
+        )
+        == "Further develop the provider's work to analyse missed calls"
+    )
+    # any other finding follows the verb after a colon
     assert title(
-        "The ward had introduced a new handover tool for night staff and this needed further "
-        "development."
-    ).startswith("Further develop: the ward had introduced a new handover tool")
+        "Patients said they waited a long time for the telephone to be answered and this "
+        "needed improvement."
+    ).startswith("Improve: patients said they waited a long time")
     assert title("Improvements are needed to the environment used for these patients.") == (
         "Improve the environment used for these patients"
     )

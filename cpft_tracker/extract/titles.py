@@ -383,7 +383,25 @@ def _verb_on_finding(verb: str, finding: str) -> str:
     action = failure_as_action(finding)
     if action is not None:
         return action
+    m = _HAD_SOME_RE.match(finding)
+    if m:
+        # "The practice had some systems to assess…, but these needed strengthening" ->
+        # "Strengthen the practice's systems to assess…"; "The provider had started to analyse
+        # late calls, but this … needed further development" -> "Further develop the
+        # provider's work to analyse late calls"
+        owner = _possessive(_lower_first(m.group("np"), True))
+        if m.group("started"):
+            return f"{verb} {owner} work to {m.group('thing')}"
+        return f"{verb} {owner} {m.group('thing')}"
     return f"{verb}: {_lower_first(finding, True)}"
+
+
+_HAD_SOME_RE = re.compile(
+    r"^(?P<np>(?:The|the|Its|its)\s+[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*)?)\s+had\s+"
+    r"(?:(?P<started>started|begun|begin)\s+to\s+|(?:some|a\s+few|basic|limited|initial)\s+|"
+    r"(?:introduced|set\s+up|put\s+in\s+place|developed|created|established)\s+(?:an?\s+)?)"
+    r"(?P<thing>[a-z].*)$"
+)
 
 
 def _improve_in_title(s: str, trig: _Trigger) -> str | None:
