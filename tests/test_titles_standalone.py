@@ -101,6 +101,16 @@ PASSAGES = {
         "needed to pick up these omissions and had not done so.\n",
         ["Care plans: ensure monthly audits pick up the omissions"],
     ),
+    "reason-given-is-the-finding": (
+        "Effective\n\nThe provider must make sure that staff complete moving and handling "
+        "training, as three staff told us they had not been shown how to use the hoist. The "
+        "provider should review the falls register, as several falls had no recorded "
+        "review.\n",
+        [
+            "Make sure that staff complete moving and handling training",
+            "Review the falls register, as several falls had no recorded review",
+        ],
+    ),
     "what-it-needs-to-do": (
         "Our findings\n\nWe have told the provider what it needs to do to improve the way it "
         "manages complaints, and we will check this at our next inspection.\n",
