@@ -71,6 +71,11 @@ PASSAGES = {
             "Make sure that night staff are trained in using the hoist",
         ],
     ),
+    "past-deed-is-now": (
+        "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
+        "an induction before their first shift.\n",
+        ["Make sure that agency staff receive an induction before their first shift"],
+    ),
     "this-failure-needs-to-improve": (
         "Effective\n\nFluid charts were not always completed for people at risk of "
         "dehydration. This needs to improve.\n",

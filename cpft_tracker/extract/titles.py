@@ -1319,15 +1319,30 @@ _PAST_BE_RE = re.compile(
 )
 
 
+_PAST_DEED_RE = re.compile(
+    r"^(?:Ensure|Make\s+sure)(?:\s+that)?\s+"
+    r"(?P<np>(?:all\s+|the\s+)?(?:[a-z][\w’'-]*\s+){0,2}?(?:staff|nurses|carers|doctors|"
+    r"managers|leaders|clinicians|practitioners|workers|teams|midwives|paramedics))\s+"
+    r"(?P<verb>[a-z]+ed)\s+(?=(?:their|the|a|an|all|every|each|its)\b)"
+)
+
+
 def _present_tense_title(title: str) -> str:
     """ "Make sure that patients were involved in writing care plans" -> "…patients are
     involved…": a title is what must be so from now on; the finding's past tense (a "should
     have" or a report of what was missing) stays in the requirement sentence."""
     m = _PAST_BE_RE.match(title)
-    if m is None:
-        return title
-    now = "are" if m.group("be").lower() == "were" else "is"
-    return title[: m.start("be")] + now + title[m.end("be") :]
+    if m is not None:
+        now = "are" if m.group("be").lower() == "were" else "is"
+        return title[: m.start("be")] + now + title[m.end("be") :]
+    # "Make sure that all nurses completed their clinical updates" -> "…complete their…": a
+    # past verb with its object (a determiner follows), after a plural subject
+    m = _PAST_DEED_RE.match(title)
+    if m is not None and _np_is_plural(m.group("np")):
+        base = _base_verb(m.group("verb"))
+        if base is not None and base != m.group("verb").lower():
+            return title[: m.start("verb")] + base + title[m.end("verb") :]
+    return title
 
 
 def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
