@@ -71,6 +71,11 @@ PASSAGES = {
             "Make sure that night staff are trained in using the hoist",
         ],
     ),
+    "where-it-needs-to-improve-in": (
+        "Summary of our findings\n\nWe have told the provider where it needs to improve, in "
+        "the recording of medicines and in the training of night staff.\n",
+        ["Improve the recording of medicines and the training of night staff"],
+    ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
         "an induction before their first shift.\n",

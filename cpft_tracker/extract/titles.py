@@ -1305,6 +1305,11 @@ def make_title(
         title = _leadin_verb_title(title, leadin)
     title = _two_participles_title(title)
     title = _present_tense_title(title)
+    # "…where it needs to improve, in the planning of call times and in the supervision of
+    # care workers" -> "Improve the planning of call times and the supervision of care workers"
+    where = re.match(r"^improve\s*,\s*in\s+(?P<rest>\S.*)$", title, re.I)
+    if where:
+        title = "Improve " + re.sub(r"\b(and|or)\s+in\s+", r"\1 ", where.group("rest"))
     if len(_finish_title(title).split()) < 3:
         title = _short_title(_finish_title(title), s, trig, before)
     return _finish_title(title)
