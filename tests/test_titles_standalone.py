@@ -76,6 +76,12 @@ PASSAGES = {
         "the recording of medicines and in the training of night staff.\n",
         ["Improve the recording of medicines and the training of night staff"],
     ),
+    "topic-named-already": (
+        "News\n\nInspectors found that the service did not always have enough nurses on "
+        "duty, and that some patients waited more than a day for a home visit. The trust has "
+        "been told that it needs to review how it plans these home visits.\n",
+        ["Review how the trust plans the home visits"],  # not "Home visit: review how…"
+    ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
         "an induction before their first shift.\n",

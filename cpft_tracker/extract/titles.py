@@ -1086,7 +1086,16 @@ def resolve_pronouns(
         if quantified and len(lead.split()) > 1:
             lead = lead[quantified.end() :]
             lead = lead[0].upper() + lead[1:]
-        out = f"{lead}: {_lower_first(out, True)}"
+        lead_words = lead.lower().split()
+        named = {w.lower() for w, _, _ in _words(out)}
+        if not (
+            lead_words
+            and _noun_forms(lead_words[-1]) & named
+            and all(w in named for w in lead_words[:-1])
+        ):
+            # "Call back: review how the trust prioritises the call backs": the title
+            # names its topic already, so it needs no label
+            out = f"{lead}: {_lower_first(out, True)}"
     return out
 
 
