@@ -82,6 +82,11 @@ PASSAGES = {
         "been told that it needs to review how it plans these home visits.\n",
         ["Review how the trust plans the home visits"],  # not "Home visit: review how…"
     ),
+    "needed-more-attention": (
+        "Caring\n\nStaff were kind. The privacy of patients in the four-bed bays needed "
+        "more attention at night.\n",
+        ["Give the privacy of patients in the four-bed bays more attention at night"],
+    ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
         "an induction before their first shift.\n",

@@ -541,7 +541,17 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             # at the sentence's start, or after a label ("Vulnerable people: Staff told us…")
             opens = span[0] == 0 or s[: span[0]].rstrip().endswith(":")
             subject = _lower_first(s[span[0] : span[1]], opens)
-            title = f"Ensure {subject} {'have' if _plural(subject) else 'has'} {obj}"
+            heed = re.match(
+                r"(?P<how>more|greater|closer|further|better)\s+(?P<n>attention|focus|scrutiny)\b",
+                obj,
+                re.I,
+            )
+            if heed:
+                # "the privacy of patients on ward 14 needed more attention when…" -> "Give the
+                # privacy of patients on ward 14 more attention when…": what is attended to
+                title = f"Give {subject} {obj}"
+            else:
+                title = f"Ensure {subject} {'have' if _plural(subject) else 'has'} {obj}"
         else:
             title = _clause_from(s, trig.key_start)
     elif trig.kind == "there" and s[: trig.end].lower().endswith("to"):
