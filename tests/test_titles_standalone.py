@@ -87,6 +87,15 @@ PASSAGES = {
         "more attention at night.\n",
         ["Give the privacy of patients in the four-bed bays more attention at night"],
     ),
+    "a-name-keeps-its-capitals": (
+        "Well-led\n\nFreedom to Speak Up\n\nStaff knew who the guardians were. Leaders needed "
+        "to promote this across all sites.\n\nMental Health Act\n\nMental Health Act paperwork "
+        "was in order. Leaders needed to audit this every month.\n",
+        [
+            "Promote Freedom to Speak Up across all sites",
+            "Audit Mental Health Act paperwork every month",
+        ],
+    ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
         "an induction before their first shift.\n",

@@ -797,8 +797,15 @@ def _own_subject(s: str) -> str | None:
     return np
 
 
+_NAME_SMALL_WORDS = frozenset("a an and the of to for in on at by with up".split())
+
+
 def _as_inner(np: str) -> str:
-    """A noun phrase as it reads inside a title ("Co-production" -> "co-production")."""
+    """A noun phrase as it reads inside a title ("Co-production" -> "co-production"; a name
+    whose every main word is capitalised, "Mental Health Act", "Freedom to Speak Up", stays)."""
+    major = [w for w in np.split() if w.lower() not in _NAME_SMALL_WORDS]
+    if len(major) > 1 and (all(w[:1].isupper() for w in major) or major[1][:1].isupper()):
+        return np  # a name, or a phrase that opens with one ("Mental Health Act paperwork")
     if np[:1].isupper() and (np[1:2].islower() or np[1:2] == "-"):
         first = np.split(" ", 1)[0]
         if not (len(first) > 1 and first[1:].lower() != first[1:] and "-" not in first):

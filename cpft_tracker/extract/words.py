@@ -561,8 +561,10 @@ AGENT_HEADS = frozenset(
 PRONOUN_FOLLOWERS = frozenset(
     """is was are were be been has had have will would can could may might must should
     needs needed to in on at across within into from for by with and or but so as that
-    which who when where if because""".split()
-)
+    which who when where if because
+    every each all again before after until during throughout regularly weekly monthly daily
+    yearly annually now today""".split()
+)  # the last two lines: "audit this every month", "review this before…": "this" stands alone
 # Prepositions: they end a topic noun phrase ("Co-production with people who…" ->
 # "Co-production", "Quality improvement at the trust" -> "Quality improvement").
 PREPOSITIONS = frozenset(
