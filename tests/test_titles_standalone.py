@@ -96,6 +96,17 @@ PASSAGES = {
             "Audit Mental Health Act paperwork every month",
         ],
     ),
+    "this-is-done": (
+        "Medicines management\n\nControlled drugs were stored securely. However, the controlled "
+        "drugs register had not been checked by two staff on six occasions. The provider must "
+        "ensure this is done every time.\n\nInfection control\n\nCleaning schedules were in "
+        "place, but the cleaning records for the clinic rooms were not completed on most days "
+        "in May. The practice must make sure this is done daily.\n",
+        [
+            "Ensure the controlled drugs register is checked by two staff every time",
+            "Make sure the cleaning records for the clinic rooms are completed daily",
+        ],
+    ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
         "an induction before their first shift.\n",

@@ -1313,6 +1313,7 @@ def make_title(
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
         title = _cut_finding_tail(title)
     title = _should_have_title(title)
+    title = _resolve_this_done(title, before)
     title = resolve_pronouns(title, s, before, section, _doer(s, trig))
     title = _resolve_it_after_noun(title, s, trig)
     title = _resolve_quantifier_said(title, before)
@@ -1944,6 +1945,48 @@ _NOT_DONE_RE = re.compile(
     r"(?:always\s+|consistently\s+|routinely\s+)?(?P<p>[a-z]+ed)\b",
     re.I,
 )
+
+
+_THIS_DONE_RE = re.compile(
+    r"^(?P<lead>(?:Ensure|Make\s+sure)(?:\s+that)?\s+)(?:this|it)\s+(?:is|was)\s+"
+    r"(?:always\s+)?(?:done|carried\s+out|completed|followed)\b(?P<rest>.*)$",
+    re.I,
+)
+_NOT_BEEN_DONE_RE = re.compile(
+    r"\b(?P<np>the\s+[\w’'-]+(?:\s+[\w’'-]+){0,4}?)\s+(?P<aux>had|has|have)\s+not\s+"
+    r"(?:always\s+|consistently\s+)?been\s+(?P<p>[a-z]+ed)\b"
+    r"(?P<by>\s+by\s+[^,.;]+?)?(?=\s+(?:on|in|for|during|at|since)\s|[,.;]|$)",
+    re.I,
+)
+
+
+_WAS_NOT_DONE_RE = re.compile(
+    r"\b(?P<np>the\s+[\w’'-]+(?:\s+[\w’'-]+){0,7}?)\s+(?P<be>was|were)\s+not\s+"
+    r"(?:always\s+|consistently\s+|routinely\s+)?(?P<p>[a-z]+ed)\b",
+    re.I,
+)
+
+
+def _resolve_this_done(title: str, before: str) -> str:
+    """ "…the controlled drugs register had not been checked by two staff on six occasions. The
+    provider must ensure this is done every time." -> "Ensure the controlled drugs register is
+    checked by two staff every time": what "this" is, is what the sentence before says was not
+    done."""
+    m = _THIS_DONE_RE.match(title)
+    if m is None or not before.strip():
+        return title
+    last = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x][-1]
+    found = list(_NOT_BEEN_DONE_RE.finditer(last)) or list(_WAS_NOT_DONE_RE.finditer(last))
+    if not found:
+        return title
+    nd = found[-1]
+    np = _lower_first(nd.group("np"), nd.start() == 0)
+    if nd.groupdict().get("be"):  # "…were not recorded"
+        be = "are" if nd.group("be").lower() in ("were", "are") else "is"
+    else:  # "…had not been checked"
+        be = "are" if _np_is_plural(np) else "is"
+    by = (nd.groupdict().get("by") or "").rstrip()
+    return f"{m.group('lead')}{np} {be} {nd.group('p')}{by}{m.group('rest')}"
 
 
 def _resolve_this_happened(title: str, s: str) -> str:
