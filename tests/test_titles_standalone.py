@@ -107,6 +107,11 @@ PASSAGES = {
             "Make sure the cleaning records for the clinic rooms are completed daily",
         ],
     ),
+    "it-opens-the-sentence": (
+        "Governance\n\nThe board did not receive enough information about patient safety "
+        "incidents. It needs to receive regular reports so it can hold leaders to account.\n",
+        ["Receive regular reports so the board can hold leaders to account"],
+    ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
         "an induction before their first shift.\n",

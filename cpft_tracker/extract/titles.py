@@ -1247,6 +1247,28 @@ def _doer(s: str, trig: _Trigger | None) -> str | None:
     return _lower_first(np, span[0] == 0)
 
 
+def _doer_before(s: str, before: str) -> str | None:
+    """ "The board did not receive enough information… It needs to receive regular reports so
+    it can hold leaders to account": a sentence opening with "It" / "They" has the subject of
+    the sentence before (so the later "it" is "the board")."""
+    opening = re.match(r"(?:it|they)\b", s, re.I)
+    if opening is None or not before.strip():
+        return None
+    last = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x][-1]
+    span = _sentence_subject(last)
+    if span is None or span[0] != 0:
+        return None
+    np = last[span[0] : span[1]]
+    words = np.lower().split()
+    if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
+        return None
+    if words[0] in ("there", "we", "i", "you") or words[-1] in PEOPLE_SUBJECTS:
+        return None
+    if _plural(np) != (opening.group(0).lower() == "they"):
+        return None
+    return _lower_first(np, True)
+
+
 def _conjoined_parts(s: str) -> list[str]:
     """The parts of a sentence that each state a requirement, joined by "and": "The trust
     needs an engagement plan and the visits … need to be embedded" -> both halves."""
@@ -1314,7 +1336,7 @@ def make_title(
         title = _cut_finding_tail(title)
     title = _should_have_title(title)
     title = _resolve_this_done(title, before)
-    title = resolve_pronouns(title, s, before, section, _doer(s, trig))
+    title = resolve_pronouns(title, s, before, section, _doer(s, trig) or _doer_before(s, before))
     title = _resolve_it_after_noun(title, s, trig)
     title = _resolve_quantifier_said(title, before)
     title = _resolve_object_it(title, s, trig, before)
