@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import heapq
 import os
 import sqlite3
 import stat
@@ -447,19 +448,22 @@ def check(store: Store) -> CheckReport:
         report.findings.append(Finding("integrity", False, "; ".join(rows[:3]) + more))
 
     try:
-        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        broken, in_tables = 0, set()  # counted as read: a broken row is not held
+        for r in conn.execute("PRAGMA foreign_key_check"):
+            broken += 1
+            in_tables.add(str(r[0]))
     except sqlite3.DatabaseError as exc:
         report.findings.append(Finding("foreign keys", False, str(exc)))
     else:
         if not broken:
             report.findings.append(Finding("foreign keys", True, "ok"))
         else:
-            tables = sorted({str(r[0]) for r in broken})
+            tables = sorted(in_tables)
             report.findings.append(
                 Finding(
                     "foreign keys",
                     False,
-                    f"{len(broken)} row(s) point at missing records (in {', '.join(tables)})",
+                    f"{broken} row(s) point at missing records (in {', '.join(tables)})",
                 )
             )
 
@@ -534,18 +538,41 @@ def _check_triggers(store: Store, report: CheckReport) -> None:
 
 
 def _check_trail(store: Store, report: CheckReport) -> None:
-    """Walk the hash chain and replay the events against the plan, in one pass over the trail."""
-    from cpft_tracker.replay import Replay
+    """Walk the hash chain, then replay the events against the plan, one action at a time.
+
+    Two streamed passes over the trail: the chain in event order (feeding the owners',
+    settings' and reports' events to a :class:`~cpft_tracker.replay.Replay`), then each
+    action's own events beside its row (``Store.action_histories``). What is held is one
+    action's history and the first :data:`LISTED` lines found (all are counted), so the
+    memory check needs does not grow with the plan (issue 10). Read in one snapshot.
+    """
+    from cpft_tracker.replay import Replay, action_disagreements
 
     replay = Replay()
 
     def fed() -> Iterator[dict[str, object]]:
         for event in store.iter_events():
-            replay.feed(event)
+            if event.get("action_id") is None:
+                replay.feed(event)
             yield event
 
     try:
+        store.read_snapshot()
         verdict = chain.verify(fed(), keep=LISTED)
+        rows = _Listed()
+        jumps: list[tuple[int, str]] = []  # a max-heap (negated ids) of the first LISTED
+        n_jumps = 0
+        actions = 0
+        for action_id, row, events in store.action_histories():
+            lines, breaks = action_disagreements(action_id, row, events)
+            actions += row is not None
+            rows.extend(lines)
+            for event_id, line in breaks:
+                n_jumps += 1
+                if len(jumps) < LISTED:
+                    heapq.heappush(jumps, (-event_id, line))
+                elif -jumps[0][0] > event_id:
+                    heapq.heapreplace(jumps, (-event_id, line))
         state = store.audit_state()
         head = store.chain_head()
     except sqlite3.DatabaseError as exc:
@@ -567,16 +594,33 @@ def _check_trail(store: Store, report: CheckReport) -> None:
                 f"broken at event(s) {ids}{more}: changed, inserted or re-hashed outside cpft-tracker",
             )
         )
-    found = replay.disagreements(state)
+    # The order Replay.disagreements gives: every row's lines, the breaks by event id, the rest.
+    others = replay.others(state)
+    found = [*rows.kept, *(line for _, line in sorted((-i, line) for i, line in jumps)), *others]
+    total = rows.count + n_jumps + len(others)
     report.disagreements = found[:LISTED]
-    if not found:
+    if not total:
         report.findings.append(
-            Finding("history", True, f"{len(state['actions'])} action(s) agree with their history")
+            Finding("history", True, f"{actions} action(s) agree with their history")
         )
     else:
         shown = "; ".join(found[:5])
-        more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
+        more = f" (and {total - 5} more)" if total > 5 else ""
         report.findings.append(Finding("history", False, shown + more))
+
+
+class _Listed:
+    """The first :data:`LISTED` lines given, and how many were given."""
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.count = 0
+
+    def extend(self, lines: list[str]) -> None:
+        self.count += len(lines)
+        room = LISTED - len(self.kept)
+        if room > 0:
+            self.kept.extend(lines[:room])
 
 
 def _check_side_files(store: Store, report: CheckReport) -> None:

@@ -18,7 +18,7 @@ file are replayed the same way. Fields this version does not know are left alone
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,64 @@ class _Action:
     values: dict[str, Any] = field(
         default_factory=lambda: {name: default for name, (default, _) in ACTION_FIELDS.items()}
     )
+    jumped: set[str] = field(default_factory=set)  # fields whose first break is already named
+
+    def apply(self, event: Mapping[str, Any]) -> tuple[str, int, Any, Any] | None:
+        """Apply one of this action's events; a first break (field, event id, old, history's
+        value) when the event's ``old`` is not what the history before it says."""
+        name = str(event.get("field") or "")
+        old, new = _text(event.get("old")), _text(event.get("new"))
+        if name == "created":
+            self.created = True
+            if old is not None:  # the imported title (recorded since issue 14)
+                self.values["title"] = old
+            return None
+        if name not in ACTION_FIELDS:
+            return None
+        before = self.values[name]
+        self.values[name] = new
+        if before is not UNKNOWN and before != old and name not in self.jumped:
+            self.jumped.add(name)
+            return (name, int(event["id"]), old, before)
+        return None
+
+    def row_lines(self, ref: str, row: Mapping[str, Any]) -> list[str]:
+        """What the action's row holds that this history does not explain."""
+        if not self.created:
+            return [f"{ref} has no 'created' event: it was added outside cpft-tracker"]
+        out = []
+        for name, (_, label) in ACTION_FIELDS.items():
+            want = self.values[name]
+            have = _text(int(row[name]) if name == "in_source" else row[name])
+            if want is not UNKNOWN and have != want:
+                out.append(f"{ref}'s {label} is {shown(have)} but its history says {shown(want)}")
+        return out
+
+
+def jump_line(ref: str, name: str, event_id: int, old: Any, before: Any) -> str:
+    """The line for a change made behind the tool's back and later overwritten by a real one."""
+    return (
+        f"{ref}'s {ACTION_FIELDS[name][1]} was {shown(old)} when event {event_id} changed it, "
+        f"but its history before says {shown(before)}"
+    )
+
+
+def action_disagreements(
+    action_id: int, row: Mapping[str, Any] | None, events: Iterable[Mapping[str, Any]]
+) -> tuple[list[str], list[tuple[int, str]]]:
+    """One action replayed alone from its own events (oldest first), as :class:`Replay` would.
+
+    ``row`` is the action as ``Store.action_histories()`` gives it (None: events for an
+    action id with no row). Returns the lines for the row, and (event id, line) for each
+    first break: :meth:`Replay.disagreements` lists those after every row's, by event id.
+    An action's replay depends on its own events only, so ``check`` replays the plan one
+    action at a time and holds one action's history, whatever the size of the plan.
+    """
+    state = _Action()
+    breaks = [b for b in (state.apply(event) for event in events) if b is not None]
+    ref = f"action {action_id}" if row is None else str(row["ref"])
+    lines = [] if row is None else state.row_lines(ref, row)
+    return lines, [(b[1], jump_line(ref, *b)) for b in breaks]
 
 
 @dataclass
@@ -71,7 +129,6 @@ class Replay:
     reports: dict[int, Any] = field(default_factory=dict)  # report id -> source file
     # (action id, field, event id, event's old, history's value) for each first break
     jumps: list[tuple[int, str, int, Any, Any]] = field(default_factory=list)
-    _jumped: set[tuple[int, str]] = field(default_factory=set)
 
     def feed(self, event: Mapping[str, Any]) -> None:
         """Apply one event."""
@@ -79,21 +136,9 @@ class Replay:
         action_id = event.get("action_id")
         old, new = _text(event.get("old")), _text(event.get("new"))
         if action_id is not None:
-            state = self.actions.setdefault(int(action_id), _Action())
-            if name == "created":
-                state.created = True
-                if old is not None:  # the imported title (recorded since issue 14)
-                    state.values["title"] = old
-            elif name in ACTION_FIELDS:
-                before = state.values[name]
-                if (
-                    before is not UNKNOWN
-                    and before != old
-                    and (action_id, name) not in self._jumped
-                ):
-                    self._jumped.add((int(action_id), name))
-                    self.jumps.append((int(action_id), name, int(event["id"]), old, before))
-                state.values[name] = new
+            jump = self.actions.setdefault(int(action_id), _Action()).apply(event)
+            if jump is not None:
+                self.jumps.append((int(action_id), *jump))
             return
         subject = _text(event.get("subject"))
         if name == "owner added" and subject is not None:
@@ -121,23 +166,17 @@ class Replay:
         for row in state.get("actions", []):
             ref = str(row["ref"])
             refs[int(row["id"])] = ref
-            replayed = self.actions.get(int(row["id"]))
-            if replayed is None or not replayed.created:
-                out.append(f"{ref} has no 'created' event: it was added outside cpft-tracker")
-                continue
-            for name, (_, label) in ACTION_FIELDS.items():
-                want = replayed.values[name]
-                have = _text(int(row[name]) if name == "in_source" else row[name])
-                if want is not UNKNOWN and have != want:
-                    out.append(
-                        f"{ref}'s {label} is {shown(have)} but its history says {shown(want)}"
-                    )
+            out.extend(self.actions.get(int(row["id"]), _Action()).row_lines(ref, row))
         for action_id, name, event_id, old, before in self.jumps:
-            ref = refs.get(action_id, f"action {action_id}")
             out.append(
-                f"{ref}'s {ACTION_FIELDS[name][1]} was {shown(old)} when event {event_id} changed it, "
-                f"but its history before says {shown(before)}"
+                jump_line(refs.get(action_id, f"action {action_id}"), name, event_id, old, before)
             )
+        out.extend(self.others(state))
+        return out
+
+    def others(self, state: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[str]:
+        """The owners, settings and reports of ``state`` that their history does not explain."""
+        out: list[str] = []
         seen: set[str] = set()
         for row in state.get("owners", []):
             owner = str(row["name"])

@@ -194,8 +194,21 @@ M005_CHAIN = ["ALTER TABLE events ADD COLUMN hash TEXT"]
 # The last event: the next one's id is one more, and its hash is chained to this one's.
 CHAIN_TIP = "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1"
 
-# Every event, every column, oldest first: what check walks the chain and replays over.
+# Every event, every column, oldest first: what check walks the chain over.
 ALL_EVENTS = "SELECT * FROM events ORDER BY id"
+
+# What check replays one action at a time (``AuditReads.action_histories``): every action
+# (its owner by name) in id order, and beside it every action's events grouped by action,
+# oldest first, read through events_action (action_id, id). Plain SQL, the same in PostgreSQL.
+AUDIT_ACTIONS = (
+    "SELECT a.id, a.ref, a.status, o.name AS owner, a.due, a.evidence, a.retired,"
+    " a.in_source, a.title, a.quality_statement"
+    " FROM actions a LEFT JOIN owners o ON o.id = a.owner_id ORDER BY a.id"
+)
+ACTION_EVENTS = (
+    "SELECT action_id, id, field, old, new FROM events"
+    " WHERE action_id IS NOT NULL ORDER BY action_id, id"
+)
 
 
 def m005_chain(db: Any) -> None:
