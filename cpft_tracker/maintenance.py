@@ -586,7 +586,7 @@ def _check_trail(store: Store, report: CheckReport) -> None:
         report.findings.append(Finding("audit chain", True, detail))
     else:
         ids = ", ".join(str(i) for i in verdict.broken[:10])
-        more = f" and {len(verdict.broken) - 10} more" if len(verdict.broken) > 10 else ""
+        more = f" and {verdict.broken_count - 10} more" if verdict.broken_count > 10 else ""
         report.findings.append(
             Finding(
                 "audit chain",

@@ -226,3 +226,33 @@ def test_more_rows_than_listed_and_every_other_kind_of_problem(plan: Any) -> Non
         "report 'Report B''s source file is 'other.txt' but its history says 'B.txt'",
     ):
         assert line in found
+
+
+def test_more_broken_links_than_listed_are_counted_whole(plan: Any) -> None:
+    """The chain line counts every broken link, not only the 50 it lists (it said "and 40
+    more" for any number over 50)."""
+    ids = [int(i) for (i,) in db_rows(plan, "SELECT id FROM events ORDER BY id LIMIT 200")]
+    rewritten = ids[10::2][:60]  # 60 events, none of them the first
+    rewrite = (
+        "UPDATE events SET by = 'Somebody Else' WHERE id IN ("  # noqa: S608
+        + ",".join(map(str, rewritten))
+        + ")"
+    )
+    if is_pg(plan):
+        db_write_behind_the_tools_back(plan, rewrite)
+    else:
+        from cpft_tracker.store.sqlite_dialect import PROTECTIVE_TRIGGERS
+
+        guard = "events_are_append_only_update"
+        db_write_behind_the_tools_back(
+            plan, f"DROP TRIGGER {guard}", rewrite, PROTECTIVE_TRIGGERS[guard]
+        )
+    code, data, _ = check_json(plan)
+    chain_line = next(c for c in data["checks"] if c["name"] == "audit chain")
+    assert code == 1 and not chain_line["ok"]
+    assert data["broken_links"] == rewritten[:LISTED]
+    listed = ", ".join(map(str, rewritten[:10]))
+    assert chain_line["detail"] == (
+        f"broken at event(s) {listed} and 50 more: changed, inserted or re-hashed outside "
+        "cpft-tracker"
+    )

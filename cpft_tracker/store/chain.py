@@ -82,7 +82,8 @@ class ChainVerdict:
     events: int = 0
     head_id: int | None = None
     head_hash: str | None = None
-    broken: list[int] = field(default_factory=list)  # event ids, oldest first
+    broken: list[int] = field(default_factory=list)  # event ids, oldest first (``keep`` at most)
+    broken_count: int = 0  # every broken link, listed or not
 
     @property
     def ok(self) -> bool:
@@ -105,6 +106,7 @@ def verify(events: Iterable[Mapping[str, Any]], *, keep: int = 1000) -> ChainVer
         stored = event.get(HASH_COLUMN)
         if stored != event_hash(prev, event):
             broken += 1
+            verdict.broken_count = broken
             if len(verdict.broken) < keep:
                 verdict.broken.append(int(event["id"]))
         prev = stored if isinstance(stored, str) else None
