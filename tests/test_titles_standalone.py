@@ -112,6 +112,24 @@ PASSAGES = {
         "incidents. It needs to receive regular reports so it can hold leaders to account.\n",
         ["Receive regular reports so the board can hold leaders to account"],
     ),
+    "points-back-at-a-failure": (
+        "Is the service responsive?\n\nComplaints\n\nThe service had received 14 complaints in "
+        "the last year. Responses did not always address the concerns raised, and people were "
+        "not told how to escalate them. The provider needs to improve this.\n\nLeaders told us "
+        "they were aware that learning from complaints was not shared with staff and that this "
+        "needed to change.\n\nEnd of life care\n\nNot all staff had completed end of life care "
+        "training. The provider should make sure they do so.\n\nSome people did not have "
+        "advance care plans. These needed to be put in place with the person and their "
+        "family.\n\nConsent\n\nStaff did not always record whether people had capacity to "
+        "consent. The manager must ensure that it is recorded for every decision.\n",
+        [
+            "Ensure responses address the concerns raised and people are told how to escalate them",
+            "Ensure learning from complaints is shared with staff",
+            "Ensure all staff have completed end of life care training",
+            "Put advance care plans in place with the person and their family",
+            "Ensure staff record whether people had capacity to consent for every decision",
+        ],
+    ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
         "an induction before their first shift.\n",

@@ -722,6 +722,9 @@ def _final_np(clause: str) -> str | None:
         if j > 0 and ws[j - 1][0].lower() == "to":
             anchored = True
             break
+        if taken and lw in ("have", "has", "had", "lacked", "lack", "without"):
+            anchored = True  # "…did not have advance care plans": what was lacking
+            break
         if (
             lw in PREPOSITIONS
             or lw in _VERBISH
@@ -1008,6 +1011,14 @@ def _finding_naming(noun: str, before: str) -> str | None:
     return None
 
 
+# One person, never "it": "The manager must ensure that it is recorded…".
+_PERSON_HEADS = frozenset(
+    """manager leader director executive partner governor nurse midwife doctor dentist
+    clinician therapist pharmacist person owner individual lead matron sister guardian officer
+    chair chief registrant""".split()
+)
+
+
 def resolve_pronouns(
     title: str, s: str, before: str, section: str | None = None, doer: str | None = None
 ) -> str:
@@ -1083,6 +1094,8 @@ def resolve_pronouns(
                 continue
             if _plural(subject) != (lw != "it"):
                 continue
+            if lw == "it" and subject.lower().split()[-1] in _PERSON_HEADS:
+                continue  # "the manager must ensure that it is recorded": "it" is no person
             rep = _as_inner(subject)
         elif topic:
             rep = _as_inner(topic)
@@ -1329,6 +1342,7 @@ def make_title(
                 title = titles[0] + "".join(" and " + _lower_first(t, True) for t in titles[1:])
     if title is None:
         title = _make_title(s, trig, bullet)
+        title = _pro_form_title(title, s, trig, before) or title
         title = _demonstrative_finding_title(title, s, trig, before)
     title = _CONSEQUENCE_RE.sub("", title)
     title = _REGULATOR_NEXT_RE.sub("", _WHAT_TO_DO_RE.sub("", title))
@@ -1397,6 +1411,58 @@ def _present_tense_title(title: str) -> str:
         if base is not None and base != m.group("verb").lower():
             return title[: m.start("verb")] + base + title[m.end("verb") :]
     return title
+
+
+# An action that only points back at a failure: "improve this", "address it", "make sure they
+# do so", "ensure this happens".
+_PRO_FORM_RE = re.compile(
+    r"^(?:(?:improve|address|tackle|resolve|fix|change|rectify|remedy|correct|act\s+on|"
+    r"put\s+right)\s+(?:this|these|it|them|that)(?:\s+(?:urgently|quickly|now))?"
+    r"|(?:make\s+sure|ensure)(?:\s+that)?\s+(?:they|staff|it|this)\s+(?:do|does)\s+so"
+    r"|(?:make\s+sure|ensure)(?:\s+that)?\s+(?:this|it)\s+(?:happens|changes|improves))"
+    r"\W*$",
+    re.I,
+)
+_PRO_PASSIVE_RE = re.compile(
+    r"^(?:make\s+sure|ensure)(?:\s+that)?\s+(?:it|this)\s+is\s+(?P<p>[a-z]+ed)\b(?P<rest>.*)$",
+    re.I,
+)
+# "…were aware that learning from complaints was not shared with staff and that this needed
+# to change": the failure before "this" in the same sentence.
+_FAILURE_THEN_THIS_RE = re.compile(
+    r"\bthat\s+(?P<f>[^,;]+?)\s*,?\s+and\s+(?:that\s+)?(?:this|it)\s+(?:needed|needs|need|must|should)\b",
+    re.I,
+)
+
+
+def _pro_form_title(title: str, s: str, trig: _Trigger | None, before: str) -> str | None:
+    """A requirement that only points back at a failure is the failure turned round:
+    "Responses did not always address the concerns raised. The provider needs to improve
+    this." -> "Ensure responses address the concerns raised"; "Not all staff had completed
+    the training. The provider should make sure they do so." -> "Ensure all staff have
+    completed the training"; "Leaders were aware that learning was not shared with staff and
+    that this needed to change" -> "Ensure learning is shared with staff". None when what it
+    points at is not a failure."""
+    if trig is None:
+        return None
+    m = _FAILURE_THEN_THIS_RE.search(s)
+    if m is not None and m.end() >= trig.key_start:
+        return failure_as_action(m.group("f"))
+    passive = _PRO_PASSIVE_RE.match(title.strip())
+    if not (passive or _PRO_FORM_RE.match(title.strip())) or not before.strip():
+        return None
+    last = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x][-1]
+    last = re.sub(r"^(?:however|but|also|in\s+addition|overall)\s*,?\s+", "", last, flags=re.I)
+    action = failure_as_action(last[:1].upper() + last[1:])
+    if passive is None or action is None:
+        return action
+    # "Staff did not always record whether people had capacity to consent. The manager must
+    # ensure that it is recorded for every decision." -> "Ensure staff record whether people
+    # had capacity to consent for every decision": the same verb, so the same deed
+    base = _base_verb(passive.group("p"))
+    if base is None or not re.search(rf"\b{re.escape(base)}s?\b", action, re.I):
+        return None
+    return action + passive.group("rest").rstrip(" .")
 
 
 def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
@@ -1872,6 +1938,14 @@ def _one_failure_as_action(t: str) -> str | None:
         if words[0] in ("there", "we", "i", "you", "he", "she") or words[0] in TITLE_PRONOUNS:
             return None
         inner = _lower_first(np, True)
+        # "Some people did not have advance care plans" -> "Ensure all people have…": what
+        # was missing for some is owed to all
+        inner = re.sub(
+            r"^(?:some|several|many|most|a\s+few|a\s+number\s+of|(?:two|three|four|five|six)"
+            r"(?:\s+of\s+the)?)\s+(?=[a-z])",
+            "all ",
+            inner,
+        )
         if rx is _FAILED_BE_RE:
             plural = m.group("aux") in ("were", "are")
             return f"Ensure {inner} {'are' if plural else 'is'} {m.group('rest')}"
