@@ -1234,9 +1234,14 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         return True  # "Registered managers must notify CQC…": the role, in general
     if quantified and words and (words[0] in GENERAL_SINGULARS or words[0] in GENERAL_SUBJECTS):
         return True  # "Any person employed by a registered provider must have…"
-    if (quantified or (words and words[0] in GENERAL_SUBJECTS)) and _class_with_postmodifier(words):
+    if (
+        quantified
+        or (words and (words[0] in GENERAL_SUBJECTS or words[0] in CLASS_MODIFIERS))
+        or (words and words[0] in NOUN_MODIFIERS and words[0] not in NOUN_DETERMINERS)
+    ) and _class_with_postmodifier(words):
         return True  # "All GP practices providing regulated activities must be registered…",
-        # "Persons employed for the purposes of carrying on a regulated activity must…"
+        # "Persons employed for the purposes of carrying on a regulated activity must…",
+        # "Care homes with nursing must have a registered nurse on duty"
     if words and words[0] in ("a", "an") and _class_with_postmodifier(words[1:]):
         return True  # "A provider that is not meeting the regulations must…": any such one
     if _quotes_the_regulations(s, words):
@@ -1286,10 +1291,19 @@ def _class_with_postmodifier(words: list[str]) -> bool:
             if not rest:
                 return i > 0
             first = rest[0]
+            if first in _CLASS_PREPOSITIONS and len(rest) > 1:
+                # "All care homes with nursing must…", "providers of regulated activities":
+                # a kind of provider narrowed by what it is or does; an object pointing at one
+                # ("homes in the group", "hospitals of the trust") is this provider's own
+                return rest[1] not in _DEFINITE_WORDS and not _is_possessive(rest[1])
             return first in ("who", "that", "which") or (
                 first.endswith("ing") or first in ("registered", "regulated", "employed")
             )
     return False
+
+
+_CLASS_PREPOSITIONS = frozenset("with without of in for".split())
+_DEFINITE_WORDS = frozenset("the its this these that those their our his her".split())
 
 
 # A sentence that opens with a condition about any provider ("Where a provider is not meeting
