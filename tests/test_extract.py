@@ -1036,6 +1036,13 @@ ROUND_6_SENTENCES = [
     ("All care homes with nursing must have a registered nurse on duty at all times.", None),
     ("Care homes with nursing must have a registered nurse on duty.", None),
     ("Care plans with gaps must be reviewed by the nurse in charge.", "must"),
+    # a bare plural "services", with no article or owner, is services of a kind
+    (
+        "Services must be able to show how they meet the principles of Right support, right "
+        "care, right culture.",
+        None,
+    ),
+    ("The trust's community services must be able to show how they learn from deaths.", "must"),
 ]
 
 

@@ -1263,6 +1263,13 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     ):
         return True  # "Providers must…", "All NHS trusts must be registered…"
     if (
+        words[-1] == "services"
+        and len(words) == len(clause)
+        and all(w in NOUN_MODIFIERS or w in CLASS_MODIFIERS for w in words[:-1])
+    ):
+        return True  # "Services must be able to show how they meet the principles of…": a
+        # bare plural, no article or owner, is services of the kind (not "the trust's services")
+    if (
         words[-1] in PROFESSION_SUBJECTS
         and len(words) <= 2
         and words[0] not in NOUN_DETERMINERS
