@@ -1043,6 +1043,13 @@ ROUND_6_SENTENCES = [
         None,
     ),
     ("The trust's community services must be able to show how they learn from deaths.", "must"),
+    # an indefinite subject whose must is for any provider of a kind named after it
+    (
+        "A registered manager must be in post for a supported living service that provides "
+        "personal care.",
+        None,
+    ),
+    ("A registered manager must be appointed for the service without delay.", "must"),
 ]
 
 

@@ -1244,6 +1244,10 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         # "Care homes with nursing must have a registered nurse on duty"
     if words and words[0] in ("a", "an") and _class_with_postmodifier(words[1:]):
         return True  # "A provider that is not meeting the regulations must…": any such one
+    if words and words[0] in ("a", "an") and _ANY_SUCH_PROVIDER_RE.search(s, m.end()):
+        return True  # "A registered manager must be in post for a supported living service
+        # that provides personal care": an indefinite subject, and the kind of provider it is
+        # for named as any one of a kind (not "the provider must ensure a manager is in post")
     if _quotes_the_regulations(s, words):
         return True  # "The registered person must ensure that service users are protected…"
     if (
@@ -1309,6 +1313,14 @@ def _class_with_postmodifier(words: list[str]) -> bool:
     return False
 
 
+# After the must: "for / in / of / by a <kind of provider> that … / providing …", any member of
+# the kind.
+_ANY_SUCH_PROVIDER_RE = re.compile(
+    r"\b(?:for|in|of|by|at|within)\s+(?:a|an|any|every|each)\s+(?:[\w’'-]+\s+){0,3}?"
+    r"(?:provider|service|home|practice|trust|organisation|hospital|agency|clinic|hospice|body)"
+    r"\s+(?:that|which|who|providing|registered|carrying)\b",
+    re.I,
+)
 _CLASS_PREPOSITIONS = frozenset("with without of in for".split())
 _DEFINITE_WORDS = frozenset("the its this these that those their our his her".split())
 
