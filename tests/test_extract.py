@@ -1050,6 +1050,17 @@ ROUND_6_SENTENCES = [
         None,
     ),
     ("A registered manager must be appointed for the service without delay.", "must"),
+    # after a statement of the law, a clause about a particular thing that needs changing
+    (
+        "Practices must meet the Accessible Information Standard, and the policy needs to be "
+        "updated to show how the practice records patients' communication needs.",
+        "needs",
+    ),
+    (
+        "Care must be provided in a way that respects people's dignity, and staff need to be "
+        "trained to do this.",
+        None,
+    ),
 ]
 
 

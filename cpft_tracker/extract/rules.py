@@ -855,7 +855,11 @@ def _find_trigger(s: str) -> _Trigger | None:
             if _general_statement(s, m, need_clause):
                 general = True  # "Treatment needs to be provided in line with consent."
                 continue
-            if general and _head(need_clause) not in ORGANISATION_WORDS:
+            if (
+                general
+                and _head(need_clause) not in ORGANISATION_WORDS
+                and not _definite_thing_to_change(s, m, need_clause)
+            ):
                 continue
             trig = _classify_need(s, m)
             if trig is not None and _describes_rule(
@@ -1288,6 +1292,24 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
             after = after[1:]
         return len(after) >= 2 and after[0] == "be" and after[1] in PROVISION_VERBS
     return False
+
+
+_TO_BE_CHANGED_RE = re.compile(
+    r"\s+to\s+be\s+(?:[a-z]+ly\s+)?(?:updated|reviewed|revised|replaced|repaired|rewritten|"
+    r"amended|improved|strengthened|fixed|corrected)\b",
+    re.I,
+)
+
+
+def _definite_thing_to_change(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    """After a statement of the law ("Practices must meet the Accessible Information
+    Standard,"), a clause of its own about a particular thing that needs changing ("and the
+    policy needs to be updated…"): the thing exists and falls short, so it is this provider's,
+    not part of the law (which says what must be, never what must be updated)."""
+    words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
+    if len(words) < 2 or not (words[0] in ("the", "its", "their") or _is_possessive(words[0])):
+        return False
+    return _TO_BE_CHANGED_RE.match(s, m.end()) is not None
 
 
 def _class_with_postmodifier(words: list[str]) -> bool:
