@@ -531,6 +531,10 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None
         if _reporter(clause) in STAFF_REPORTERS or _reporter_head(clause) in STAFF_REPORTERS:
             return None  # "Staff told us they need to ask…": what staff say they do
+        if _reporter(clause) is not None and _ROUTINE_RE.match(s, after[0][2]):
+            return None  # "The clinical navigator told us he needed to ring patients back
+            # when their wait went over 2 hours": what the speaker does each time something
+            # happens is how the work is done, not something the provider has to put right
         if (
             _staff_account(s)
             and head not in ORGANISATION_WORDS
@@ -598,6 +602,13 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     if _subject_blocked(bclause, bhead, people=True):
         return None
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+
+
+# After a reported "they needed to <do>", in the same clause: each time something happens
+# ("when the queue was long", "whenever a dose changed", "each time", "if a fridge failed").
+_ROUTINE_RE = re.compile(
+    r"[^,;.:]*?\b(?:when|whenever|each\s+time|every\s+time|if)\s+(?!to\b)[\w’'-]+", re.I
+)
 
 
 _AFTER_A_VERB = frozenset(
