@@ -986,6 +986,11 @@ def _already_met(s: str, trig: _Trigger) -> bool:
             # that it had opened a 24-bed ward": the thing needed (a noun phrase, not an
             # improvement) was provided; "needed to improve access, and had introduced…" is
             # not of this shape
+    if trig.kind in ("be_needed", "verb_object") and _PROVIDED_PASSIVE_RE.match(rest):
+        clause = _tokens_before(s, trig.key_start)
+        if any(t in REPORTING_VERBS for t, _, _ in clause):
+            return True  # "Managers told us more call auditors were needed, and two had been
+            # recruited": the things needed, taken up by a numeral or a pronoun, were provided
     m = _MET_AFTER_RE.search(rest)
     if m is None:
         return False
@@ -1021,6 +1026,14 @@ _THING_PROVIDED_RE = re.compile(
     r"had\s+(?:already\s+|since\s+)?"
     r"(?:opened|installed|bought|purchased|built|recruited|appointed|employed|hired)\s+"
     r"(?:a|an|two|three|four|five|six|\d+|more|new|an\s+extra|additional)\b",
+    re.I,
+)
+# The same in the passive, the thing needed taken up by a numeral or a pronoun: "…more call
+# auditors were needed, and two had been recruited" (not "…approved", "…advertised").
+_PROVIDED_PASSIVE_RE = re.compile(
+    r"[^;]*?,?\s+and\s+(?:that\s+)?(?:one|two|three|four|five|six|\d+|it|they|these|both)\s+"
+    r"(?:had|have|has)\s+(?:already\s+|since\s+|now\s+)?been\s+"
+    r"(?:opened|installed|bought|purchased|built|recruited|appointed|employed|hired|provided)\b",
     re.I,
 )
 # After a reported need, a clause that makes the need the cause of something.
