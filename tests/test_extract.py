@@ -1089,3 +1089,25 @@ ROUND_6_SENTENCES = [
 def test_round_6_sentence_structures(sentence: str, keyword: str | None) -> None:
     found = extract_requirements(sentence, include_should=True)
     assert [r.keyword for r in found] == ([keyword] if keyword else [])
+
+
+def test_a_breach_row_whose_label_is_a_line_of_its_own() -> None:
+    """A PDF's 'Action we have told the provider to take' table copied line by line: the
+    regulation's title is the heading above the row, the label "How the regulation was not
+    being met:" a line of its own, and the failure the line after it (a report with no MUST
+    list), so the failure is the row's one action; the label alone names nothing."""
+    text = (
+        "Care Quality Commission\n\nInspection Report\n\n"
+        "Action we have told the provider to take\n"
+        "Regulation 9 HSCA 2008 (Regulated Activities) Regulations 2010\n"
+        "Care and welfare of people who use services\n"
+        "How the regulation was not being met:\n"
+        "Care plans had not been updated for 3 people whose mobility had changed.\n\n"
+        "Staff were kind and knew people well.\n"
+    )
+    found = extract_requirements(text)
+    assert {r.text: r.keyword for r in found} == {
+        "Care plans had not been updated for 3 people whose mobility had changed.": "must"
+    }
+    # the perfect passive failure, as the action that puts it right
+    assert found[0].title == "Ensure care plans are updated for 3 people whose mobility had changed"

@@ -1664,6 +1664,11 @@ _FAILED_BE_RE = re.compile(
     _FAILURE_SUBJECT + r"\s+(?P<aux>was|were|is|are)\s+not\s+(?:always\s+|consistently\s+)?"
     r"(?P<rest>[a-z].*)$"
 )
+# "Care plans had not been updated for 3 people…": the perfect passive, as "were not".
+_FAILED_PERFECT_RE = re.compile(
+    _FAILURE_SUBJECT + r"\s+(?P<aux>had|has|have)\s+not\s+(?:always\s+|consistently\s+)?been\s+"
+    r"(?P<rest>[a-z].*)$"
+)
 _NOT_ALL_RE = re.compile(
     r"^not\s+all\s+(?P<np>[\w’'-]+(?:\s+[\w’'-]+){0,5}?)\s+(?P<verb>[a-z]+ed|had|were|was)\b"
     r"(?P<rest>.*)$",
@@ -1701,7 +1706,7 @@ def failure_as_action(s: str) -> str | None:
         if base is None or any(w.lower() in _NOT_IN_SUBJECT for w in m.group("np").split()):
             return None
         return f"Ensure all {m.group('np')} {base}{m.group('rest')}"
-    for rx in (_FAILED_DO_RE, _FAILED_BE_RE):
+    for rx in (_FAILED_DO_RE, _FAILED_BE_RE, _FAILED_PERFECT_RE):
         m = rx.match(t)
         if m is None:
             continue
@@ -1712,6 +1717,11 @@ def failure_as_action(s: str) -> str | None:
         if words[0] in ("there", "we", "i", "you", "he", "she") or words[0] in TITLE_PRONOUNS:
             return None
         inner = _lower_first(np, True)
+        if rx is _FAILED_PERFECT_RE:
+            plural = _np_is_plural(np)
+            # "…had not been reviewed since 2019": how long it went undone is the finding's
+            rest = re.sub(r"\s+since\s+[^,;]*$", "", m.group("rest"))
+            return f"Ensure {inner} {'are' if plural else 'is'} {rest}"
         if rx is _FAILED_BE_RE:
             plural = m.group("aux") in ("were", "are")
             return f"Ensure {inner} {'are' if plural else 'is'} {m.group('rest')}"
