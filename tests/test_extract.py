@@ -737,6 +737,45 @@ def test_running_header_at_a_page_break_does_not_end_the_must_list() -> None:
     ]
 
 
+def test_a_line_at_one_page_top_and_another_page_foot_is_the_texts_own() -> None:
+    """A PDF copy: "Management of medicines" heads a page (under the last page's footer) and,
+    pages later, is the last area a notice lists (above that page's footer). A running
+    header or footer keeps to one side of the page break, so this line is kept both times;
+    a header written at the top of two pages is still dropped."""
+    footer = "Inspection Report | Ashdown House | November 2013\nwww.cqc.org.uk\n{}\n\n"
+    text = (
+        "Care Quality Commission\nInspection Report\n\n"
+        "Medicines were not always given as prescribed.\n\n"
+        + footer.format(4)
+        + "Management of medicines\nEnforcement action taken\n"
+        "Two people had received their medicines late.\n\n"
+        + footer.format(8)
+        + "Enforcement action we have taken\n"
+        "The provider must improve in the following areas by 15 November 2013:\n"
+        "Regulation 13\nOutcome 09\nManagement of medicines\n\n" + footer.format(11)
+    )
+    found = [(r.text, r.due) for r in extract_requirements(text)]
+    assert found == [
+        ("Regulation 13", "2013-11-15"),
+        ("Outcome 09", "2013-11-15"),
+        ("Management of medicines", "2013-11-15"),
+    ]
+    units = [u.text for u in split_units(text)]
+    assert units.count("Management of medicines") == 2
+    assert not any("Ashdown House" in u for u in units)
+    header = "Summary of findings\n"
+    two_tops = (
+        "The ward was clean.\n\n"
+        + footer.format(1)
+        + header
+        + "Staff were kind.\n\n"
+        + footer.format(2)
+        + header
+        + "Records were complete.\n"
+    )
+    assert "Summary of findings" not in [u.text for u in split_units(two_tops)]
+
+
 def test_definitions_and_statute_quoted_in_reports_are_not_requirements() -> None:
     text = (
         "Action the trust MUST take is necessary to comply with its legal obligations. Action a "

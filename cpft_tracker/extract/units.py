@@ -264,7 +264,16 @@ def _furniture_lines(lines: list[str]) -> set[int]:
     def neighbour(i: int, step: int) -> int | None:
         return before[i] if step < 0 else after[i]
 
+    def furniture_at(j: int, i: int) -> bool:
+        return 0 <= j < len(lines) and (
+            (j in drop and _PAGE_NUMBER_RE.match(lines[j] or "x") is not None)
+            # a running header next to a page footer ("12 X NHS Trust Inspection report
+            # 02/03/2018" / "Summary of findings")
+            or (keys.get(j) in numbered and j != i)
+        )
+
     evidence: Counter[str] = Counter()
+    sides: dict[str, set[int]] = {}  # where the page furniture was: -1 before it, 1 after
     for i, key in keys.items():
         if key not in repeated:
             continue
@@ -275,18 +284,18 @@ def _furniture_lines(lines: list[str]) -> set[int]:
             and not _is_terminal(lines[prev])
             and _starts_lower(lines[nxt])
         )
-        near_page = any(
-            0 <= j < len(lines) and j in drop and _PAGE_NUMBER_RE.match(lines[j] or "x")
-            for j in (i - 2, i - 1, i + 1, i + 2)
-        ) or any(
-            # a running header next to a page footer ("12 X NHS Trust Inspection report
-            # 02/03/2018" / "Summary of findings")
-            0 <= j < len(lines) and keys.get(j) in numbered and j != i
-            for j in (i - 2, i - 1, i + 1, i + 2)
-        )
-        if interrupts or near_page or key in numbered:
+        above = any(furniture_at(j, i) for j in (i - 2, i - 1))
+        below = any(furniture_at(j, i) for j in (i + 1, i + 2))
+        if above != below:
+            sides.setdefault(key, set()).add(-1 if above else 1)
+        if interrupts or above or below or key in numbered:
             evidence[key] += 1
     for i, key in keys.items():
+        if counts[key] == 2 and key not in numbered and sides.get(key) == {-1, 1}:
+            # written twice, once under a page's footer and once above the next: a running
+            # header or footer keeps to one side of the page break, so this is the text's own
+            # (a section heading at a page's top, the same words listed at another's foot)
+            continue
         if key in repeated and (evidence[key] >= 1 and counts[key] >= 3 or evidence[key] >= 2):
             drop.add(i)
     return drop
