@@ -1150,3 +1150,24 @@ def test_a_breach_row_whose_label_is_a_line_of_its_own() -> None:
     }
     # the perfect passive failure, as the action that puts it right
     assert found[0].title == "Ensure care plans are updated for 3 people whose mobility had changed"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            "Audits of medicines and nutrition records need to be completed each month and "
+            "reported to the clinical governance committee.",
+            "Complete audits of medicines and nutrition records each month and report them to "
+            "the clinical governance committee",
+        ),
+        (
+            "The care plan needs to be reviewed every week and shared with the family.",
+            "Review the care plan every week and share it with the family",
+        ),
+    ],
+)
+def test_a_second_participle_after_an_adverbial_is_a_second_verb(sentence: str, title: str) -> None:
+    """ "…need to be completed each month and reported to…": both participles become verbs,
+    the second taking the same object again ("them", "it")."""
+    assert [r.title for r in extract_requirements(sentence)] == [title]

@@ -223,7 +223,25 @@ def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
         # "the results must be acted on" -> "Act on the results"; "checks needed to be
         # carried out for all staff" -> "Carry out checks for all staff"
         verb, remainder = f"{verb} {particle.group(1)}", particle.group(2).strip()
+    elif len(verbs) == 1 and (late := _LATE_PARTICIPLE_RE.match(remainder)):
+        # "Audits need to be completed each month and reported to the committee" -> "Complete
+        # audits … each month and report them to the committee": a second participle after
+        # an adverbial is a second verb with the same object
+        adverbial = late.group("adv").split()
+        second = _base_verb(late.group("p").lower())
+        if second and not any(w.lower() in _VERBISH for w in adverbial):
+            remainder = (
+                f"{late.group('adv').strip()} and {second} "
+                f"{'them' if _plural(subject) else 'it'}{late.group('rest')}"
+            )
     return verb + " " + subject + (" " + remainder if remainder else "")
+
+
+# "each month and reported to the committee": an adverbial of up to four words, then "and"
+# and a participle going on with a preposition.
+_LATE_PARTICIPLE_RE = re.compile(
+    r"^(?P<adv>(?:[\w’'-]+\s+){1,4}?)and\s+(?P<p>[a-z]+ed)(?P<rest>\s+(?:to|at|with|in|on)\s+[a-z].*)$"
+)
 
 
 # "by a GP", "by the multidisciplinary team": an agent, not a deadline ("by 30 June", "by
