@@ -1092,6 +1092,12 @@ ROUND_6_SENTENCES = [
         "over 2 hours.",
         "needs",
     ),
+    # …unless the speaker is one who runs the service: a manager's is a gap
+    (
+        "The service manager told us she needed to update the standard operating procedure "
+        "when the referral criteria changed.",
+        "needs",
+    ),
     # a kind of provider narrowed by a prepositional phrase is still the whole kind
     ("All care homes with nursing must have a registered nurse on duty at all times.", None),
     ("Care homes with nursing must have a registered nurse on duty.", None),

@@ -26,6 +26,7 @@ from cpft_tracker.extract.words import (
     GENERAL_SUBJECTS,
     GENERIC_DETERMINERS,
     IRREGULAR_PARTICIPLES,
+    LEADERSHIP_REPORTERS,
     NEEDING_WINDOW,
     NEGATIONS,
     NOT_INFINITIVE,
@@ -531,10 +532,15 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None
         if _reporter(clause) in STAFF_REPORTERS or _reporter_head(clause) in STAFF_REPORTERS:
             return None  # "Staff told us they need to ask…": what staff say they do
-        if _reporter(clause) is not None and _ROUTINE_RE.match(s, after[0][2]):
+        reporter = _reporter(clause)
+        if (
+            reporter is not None
+            and reporter not in LEADERSHIP_REPORTERS
+            and _ROUTINE_RE.match(s, after[0][2])
+        ):
             return None  # "The clinical navigator told us he needed to ring patients back
-            # when their wait went over 2 hours": what the speaker does each time something
-            # happens is how the work is done, not something the provider has to put right
+            # when their wait went over 2 hours": what a member of staff does each time
+            # something happens is how the work is done, not something to put right
         if (
             _staff_account(s)
             and head not in ORGANISATION_WORDS

@@ -542,6 +542,14 @@ TITLE_BOILERPLATE = (
 
 # Pronouns a title must not leave unresolved ("Embed this in the organisation").
 STANDALONE_PRONOUNS = frozenset("this these those it they them that".split())
+# Reporters who speak for the provider's running of the service: what one of them says they
+# need to do, even each time something happens, is something the provider has to put right
+# ("The service manager told us she needed to update the procedure when the criteria
+# changed"), unlike a member of staff's account of their own work.
+LEADERSHIP_REPORTERS = frozenset(
+    """manager managers leader leaders director directors executive executives partner partners
+    owner owners governors trustees chair""".split()
+)
 # Heads of a subject that does things itself (the provider, its people, its parts). After
 # "X needs to <verb>" the title drops them ("Review the policy"); any other subject is what
 # the verb is about, so the title keeps it: "Discharge planning needs to start at
