@@ -533,6 +533,10 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         if _reporter(clause) in STAFF_REPORTERS or _reporter_head(clause) in STAFF_REPORTERS:
             return None  # "Staff told us they need to ask…": what staff say they do
         reporter = _reporter(clause)
+        if _floor_voices(clause, reporter):
+            return None  # "Care coordinators said they needed to see people more often": a
+            # group of staff (not its leaders) tells how they work, as "Staff told us they
+            # needed to…" does
         if (
             reporter is not None
             and reporter not in LEADERSHIP_REPORTERS
@@ -608,6 +612,22 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     if _subject_blocked(bclause, bhead, people=True):
         return None
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+
+
+def _floor_voices(clause: list[str], reporter: str | None) -> bool:
+    """ "Care coordinators said they…": the reporter is a plural naming people who work
+    there (a group speaking of its own work), not its leaders, the organisation, a class of
+    providers or the regulator. (The people using the service are never reporters here.)"""
+    if reporter is None or not reporter.endswith("s") or reporter.endswith("ss"):
+        return False
+    if reporter in _BE_WORDS or reporter in ("has", "does", "was"):
+        return False  # "The registered manager was aware they…": a verb, not the reporter
+    return not (
+        reporter in LEADERSHIP_REPORTERS
+        or reporter in ORGANISATION_WORDS
+        or reporter in GENERAL_SUBJECTS
+        or reporter in REGULATOR_SUBJECTS
+    )
 
 
 # After a reported "they needed to <do>", in the same clause: each time something happens

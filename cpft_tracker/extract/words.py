@@ -548,7 +548,9 @@ STANDALONE_PRONOUNS = frozenset("this these those it they them that".split())
 # changed"), unlike a member of staff's account of their own work.
 LEADERSHIP_REPORTERS = frozenset(
     """manager managers leader leaders director directors executive executives partner partners
-    owner owners governors trustees chair""".split()
+    owner owners governors trustees chair gps""".split()
+    # (a practice's GPs are, as a rule, its partners: "the GPs told us they needed to decide
+    # whether to buy one")
 )
 # Heads of a subject that does things itself (the provider, its people, its parts). After
 # "X needs to <verb>" the title drops them ("Review the policy"); any other subject is what
