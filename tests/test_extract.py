@@ -1093,6 +1093,11 @@ ROUND_6_SENTENCES = [
         "Managers told us more call auditors were needed, and two posts had been advertised.",
         "needs",
     ),
+    (
+        "Managers told us more psychologists were needed, and two had been appointed and were "
+        "due to start in April.",
+        "needs",
+    ),
     # a reported need to do something each time a thing happens is how the work is done
     (
         "The clinical navigator told us he needed to ring patients back to check on them when "

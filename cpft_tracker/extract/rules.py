@@ -1012,7 +1012,12 @@ def _already_met(s: str, trig: _Trigger) -> bool:
             # that it had opened a 24-bed ward": the thing needed (a noun phrase, not an
             # improvement) was provided; "needed to improve access, and had introduced…" is
             # not of this shape
-    if trig.kind in ("be_needed", "verb_object") and _PROVIDED_PASSIVE_RE.match(rest):
+    provided = _PROVIDED_PASSIVE_RE.match(rest)
+    if (
+        trig.kind in ("be_needed", "verb_object")
+        and provided
+        and not _STILL_TO_COME_RE.search(rest, provided.end())
+    ):
         clause = _tokens_before(s, trig.key_start)
         if any(t in REPORTING_VERBS for t, _, _ in clause):
             return True  # "Managers told us more call auditors were needed, and two had been
@@ -1061,6 +1066,11 @@ _PROVIDED_PASSIVE_RE = re.compile(
     r"(?:had|have|has)\s+(?:already\s+|since\s+|now\s+)?been\s+"
     r"(?:opened|installed|bought|purchased|built|recruited|appointed|employed|hired|provided)\b",
     re.I,
+)
+# …but not when the same sentence puts them in the future: "…two had been appointed and were
+# due to start in April" (a step for a later date does not meet a need).
+_STILL_TO_COME_RE = re.compile(
+    r"\b(?:due\s+to|yet\s+to|would|will|were\s+to|are\s+to|is\s+to|was\s+to)\b", re.I
 )
 # After a reported need, a clause that makes the need the cause of something.
 _CAUSE_AFTER_RE = re.compile(
