@@ -1071,6 +1071,13 @@ def test_a_headline_with_a_reported_must_and_a_quotation_are_not_a_list() -> Non
 # Round 6 (issue 11): the structures behind the round's tuning documents' first-sight errors,
 # each with a sentence on the other side of the line.
 ROUND_6_SENTENCES = [
+    # a rule source with a plural subject states the rule ("The guidelines state that…")
+    (
+        "The guidelines state that water used for dialysis must be tested for bacteria and "
+        "endotoxins every month.",
+        None,
+    ),
+    ("The state of the kitchen must be improved before the next visit.", "must"),
     # a group of staff (a plural, not the leaders) telling how they work
     (
         "Care coordinators said they needed to see people more often but their caseloads were "

@@ -41,6 +41,7 @@ from cpft_tracker.extract.words import (
     PEOPLE_NOUNS,
     PEOPLE_POSTMODIFIERS,
     PEOPLE_SUBJECTS,
+    PLAIN_DESCRIBING_FORMS,
     PROFESSION_SUBJECTS,
     PROVIDER_SUBJECTS,
     PROVISION_VERBS,
@@ -747,6 +748,8 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
     for i, t in enumerate(clause):
         if t not in DESCRIBING_VERBS:
             continue
+        if t in PLAIN_DESCRIBING_FORMS and clause[i + 1 : i + 2] != ["that"]:
+            continue  # "the state of the kitchen": a noun
         lead = [w for w in clause[:i] if w not in SKIP_BEFORE_KEYWORD]
         reporter = _norm_tok(lead[-1]) if lead else None
         if reporter in _BE_WORDS:

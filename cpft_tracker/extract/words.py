@@ -223,8 +223,11 @@ REPORTING_VERBS = frozenset(
 DESCRIBING_VERBS = frozenset(
     """told tells tell said says say stated states explained explains knew know knows
     understood understand understands required requires specified specifies set sets
-    outlined outlines""".split()
+    outlined outlines state require specify outline""".split()
+    # ("state", "require", "specify", "outline": the present of a plural subject, "The
+    # guidelines state that…"; taken as verbs only before "that", as they are nouns too)
 )
+PLAIN_DESCRIBING_FORMS = frozenset("state require specify outline".split())
 
 # The provider as the subject of a reported must: "The chief executive told us the trust must
 # improve…" is still a requirement on the trust (unlike "Staff told us they must often…").
