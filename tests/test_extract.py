@@ -1078,6 +1078,18 @@ ROUND_6_SENTENCES = [
         None,
     ),
     ("The state of the kitchen must be improved before the next visit.", "must"),
+    # what frames a clause that names nothing (when, a concession, a purpose that is
+    # improvement itself) names nothing either
+    (
+        "Following this inspection, we told the provider that it must make some improvements, "
+        "even though a regulation had not been breached, to help the service improve.",
+        None,
+    ),
+    (
+        "Following this inspection, we told the provider that it must make improvements to its "
+        "water testing, even though a regulation had not been breached.",
+        "must",
+    ),
     # a group of staff (a plural, not the leaders) telling how they work
     (
         "Care coordinators said they needed to see people more often but their caseloads were "

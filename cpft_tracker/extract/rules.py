@@ -1453,7 +1453,20 @@ def _vacuous(s: str) -> bool:
     provider it must make improvements.", "Action must be taken to achieve compliance."."""
     if len(s) > 200:
         return False
+    # what frames the clause names nothing either: when ("Following this inspection,"), a
+    # concession set off by commas (", even though a regulation had not been breached,"), a
+    # purpose that is improvement itself ("to help the service improve")
+    s = _VACUOUS_FRAMES_RE.sub(" ", s)
     return all(w in VACUOUS_WORDS for w in _VACUOUS_TOKEN_RE.findall(s.lower()))
+
+
+_VACUOUS_FRAMES_RE = re.compile(
+    r"^\W*(?:following|after|during|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
+    r"(?:inspection|visit|assessment)\s*,"
+    r"|,\s*(?:even\s+)?(?:though|although|while|whilst)\s+[^,;]*,"
+    r"|\bto\s+help\s+(?:the\s+)?(?:service|provider|trust|practice|home)\s+(?:to\s+)?improve\b",
+    re.I,
+)
 
 
 _WH_WORDS = frozenset("what how who whom which when where".split())
