@@ -210,6 +210,10 @@ DOCUMENTS = {
     "nhs111-integrated-urgent-care-2019": CORPUS / "nhs111-integrated-urgent-care-2019.txt",
     "requirement-table-pdf-furniture-2013": CORPUS / "requirement-table-pdf-furniture-2013.txt",
     "care-home-browser-find-a-service-2024": CORPUS / "care-home-browser-find-a-service-2024.txt",
+    # and two more, all tuning, written after the round's first rules: a community mental
+    # health assessment page copied from a browser, an independent dialysis unit
+    "community-mh-saf-browser-2024": CORPUS / "community-mh-saf-browser-2024.txt",
+    "dialysis-unit-independent-2018": CORPUS / "dialysis-unit-independent-2018.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
@@ -1213,3 +1217,29 @@ def test_a_second_participle_after_an_adverbial_is_a_second_verb(sentence: str, 
     """ "…need to be completed each month and reported to…": both participles become verbs,
     the second taking the same object again ("them", "it")."""
     assert [r.title for r in extract_requirements(sentence)] == [title]
+
+
+def test_a_line_of_two_sentences_in_a_run_of_listed_lines_is_one_item() -> None:
+    """Under "…the following issues that the service provider needs to improve:", lines with
+    no bullet marks: a line of two sentences next to one-sentence lines is an item whole, as
+    a bulleted one would be; last in the run, or alone under a lead-in, it stays sentences."""
+    listed = (
+        "However, we also found the following issues that the service provider needs to "
+        "improve:\n"
+        "The unit did not test its water each month. The guidelines set this out.\n"
+        "Not all staff had completed sepsis training.\n"
+        "We told the provider it must make some improvements. Details are at the end.\n\n"
+        "Staff were kind.\n"
+    )
+    assert [(u.kind, u.text) for u in split_units(listed)][1:5] == [
+        ("bullet", "The unit did not test its water each month. The guidelines set this out."),
+        ("bullet", "Not all staff had completed sepsis training."),
+        ("sentence", "We told the provider it must make some improvements."),
+        ("sentence", "Details are at the end."),
+    ]
+    alone = (
+        "The provider needs to improve the following:\n"
+        "The unit did not test its water each month. The guidelines set this out.\n\n"
+        "Staff were kind.\n"
+    )
+    assert [u.kind for u in split_units(alone)][1:3] == ["sentence", "sentence"]

@@ -735,13 +735,29 @@ def _listed_item(block: _Block, joined: str, following: list[_Block]) -> bool:
     """Is this block, right under a lead-in ending in a colon (or under the item before it,
     no blank line between), one item of the list? One line, one sentence, not a lead-in of
     its own; a heading-shaped line only when it names a regulation or an outcome (another
-    short line there is a sub-heading of the list: "Medical care" over its bullets)."""
+    short line there is a sub-heading of the list: "Medical care" over its bullets). A line
+    of two or more sentences is an item whole, as a bulleted one is, when a one-sentence item
+    follows it in the run (the last line of a run, if it has more than one sentence, is the
+    text going on: "Following this inspection, we told the provider… Details are…")."""
     if not block.listed or len(block.parts) != 1 or joined.endswith(":"):
         return False
     if block.kind == "heading":
         named = bool(_NOTICE_REF_RE.match(joined) or _regulation_title(joined))
         return named and not (following and following[0].kind == "bullet")
-    return block.kind == "para" and len(_sentence_spans(joined)) == 1
+    if block.kind != "para":
+        return False
+    if len(_sentence_spans(joined)) == 1:
+        return True
+    nxt = following[0] if following else None
+    next_item = (
+        nxt is not None
+        and nxt.kind == "para"
+        and nxt.listed
+        and len(nxt.parts) == 1
+        and not nxt.parts[0][1].endswith(":")
+        and len(_sentence_spans(nxt.parts[0][1])) == 1
+    )
+    return next_item
 
 
 def split_units(text: str) -> list[Unit]:
