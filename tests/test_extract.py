@@ -1243,3 +1243,20 @@ def test_a_line_of_two_sentences_in_a_run_of_listed_lines_is_one_item() -> None:
         "Staff were kind.\n"
     )
     assert [u.kind for u in split_units(alone)][1:3] == ["sentence", "sentence"]
+
+
+def test_a_listed_item_of_two_sentences_is_titled_by_its_first() -> None:
+    """The first sentence of a two-sentence item says what to put right; the second (what
+    the guidelines say) elaborates, so the title stops at the first."""
+    text = (
+        "However, we also found the following issues that the service provider needs to "
+        "improve:\n"
+        "The unit did not carry out the monthly water quality tests that the guidelines set "
+        "out. The guidelines state that water must be tested every month.\n"
+        "Not all staff had completed training in the recognition of sepsis.\n\n"
+        "Staff were kind.\n"
+    )
+    assert [r.title for r in extract_requirements(text)] == [
+        "Ensure the unit carries out the monthly water quality tests that the guidelines set out",
+        "Ensure all staff have completed training in the recognition of sepsis",
+    ]

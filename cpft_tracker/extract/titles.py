@@ -1233,6 +1233,16 @@ def make_title(
     visits to services by members of the board").
     """
     title = None
+    if bullet:
+        # a listed item of two sentences ("The unit did not carry out the monthly water
+        # tests… The guidelines state that…"): the first says what; the rest elaborates
+        first = _ITEM_SENTENCES_RE.split(s.strip(), maxsplit=1)
+        if (
+            len(first) == 2
+            and len(first[0].split()) >= 4
+            and (trig is None or trig.end <= len(first[0]))
+        ):
+            s = first[0]
     if trig is not None:
         parts = _conjoined_parts(s)
         if len(parts) > 1:
@@ -1276,6 +1286,10 @@ def make_title(
     if len(_finish_title(title).split()) < 3:
         title = _short_title(_finish_title(title), s, trig, before)
     return _finish_title(title)
+
+
+# A sentence's end inside a listed item: a full stop after a word, then a capital.
+_ITEM_SENTENCES_RE = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])")
 
 
 def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
