@@ -1260,3 +1260,30 @@ def test_a_listed_item_of_two_sentences_is_titled_by_its_first() -> None:
         "Ensure the unit carries out the monthly water quality tests that the guidelines set out",
         "Ensure all staff have completed training in the recognition of sepsis",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # the reason is the finding, not part of the action
+        (
+            "The emergency trolley was checked daily, but the defibrillator pads needed "
+            "replacing because they had passed their expiry date.",
+            "Replace the defibrillator pads",
+        ),
+        (
+            "The trust must ensure that escorted leave is not cancelled because of staff "
+            "shortages.",
+            "Ensure that escorted leave is not cancelled because of staff shortages",
+        ),
+        # "they" in the title's own plural clause is that clause's subject
+        (
+            "Leaders needed to make sure audits checked the quality of support plans as well as "
+            "that they were in place.",
+            "Make sure audits checked the quality of support plans as well as that they were in "
+            "place",
+        ),
+    ],
+)
+def test_round_6_titles(sentence: str, title: str) -> None:
+    assert [r.title for r in extract_requirements(sentence)] == [title]

@@ -1041,6 +1041,9 @@ def resolve_pronouns(
             prev = ws[idx - 1][0].lower() if idx else ""
             if prev not in SAME_SUBJECT_OPENERS or not subject:
                 continue
+            if lw == "they" and _OWN_PLURAL_CLAUSE_RE.match(title):
+                continue  # "Make sure audits checked … as well as that they were in place":
+                # the title's own clause has a plural subject, which "they" takes up
             if _plural(subject) != (lw != "it"):
                 continue
             rep = _as_inner(subject)
@@ -1057,6 +1060,15 @@ def resolve_pronouns(
             lead = lead[4].upper() + lead[5:]
         out = f"{lead}: {_lower_first(out, True)}"
     return out
+
+
+# "Make sure audits checked…", "Ensure that care plans were…": a clause with a plural
+# subject of its own after the title's verb.
+_OWN_PLURAL_CLAUSE_RE = re.compile(
+    r"^(?:ensure|make\s+sure)\s+(?:that\s+)?(?:the\s+|all\s+)?[a-z][\w-]*[a-rt-z]s\s+"
+    r"(?:[a-z]+ed|were|are|have|had|did|do)\b",
+    re.I,
+)
 
 
 # A pronoun right after a noun, opening a "that"-less relative clause: "the data they
@@ -1262,6 +1274,10 @@ def make_title(
         title = _make_title(s, trig, bullet)
         title = _demonstrative_finding_title(title, s, trig, before)
     title = _CONSEQUENCE_RE.sub("", title)
+    because = _BECAUSE_RE.search(title)
+    if because and len(title[: because.start()].split()) >= 3:
+        title = title[: because.start()]  # "Replace the pads because they had passed their
+        # expiry date": the reason is the finding, not part of the action
     title = _REGULATOR_NEXT_RE.sub("", _WHAT_TO_DO_RE.sub("", title))
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
         title = _cut_finding_tail(title)
@@ -1288,6 +1304,8 @@ def make_title(
     return _finish_title(title)
 
 
+# " because they had passed…" (a clause, not "because of staff shortages").
+_BECAUSE_RE = re.compile(r"\s+because\s+(?!of\b)(?=\S+\s+\S+)", re.I)
 # A sentence's end inside a listed item: a full stop after a word, then a capital.
 _ITEM_SENTENCES_RE = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])")
 
