@@ -201,6 +201,19 @@ DOCUMENTS = {
     # health inpatients
     "news-trust-told-to-improve-2015": CORPUS / "news-trust-told-to-improve-2015.txt",
     "community-health-inpatients-2016": CORPUS / "community-health-inpatients-2016.txt",
+    # round 6 (issue 11), annotated before the extractor ran; every third written is in blind/:
+    # a hospice, supported living, a GP evidence-category page, NHS 111, a 2013 PDF whose
+    # notice lists areas on short lines, a care home page with a "Find a service" menu
+    "hospice-saf-community-2024": CORPUS / "hospice-saf-community-2024.txt",
+    "supported-living-saf-2023": CORPUS / "supported-living-saf-2023.txt",
+    "gp-evidence-categories-2025": CORPUS / "gp-evidence-categories-2025.txt",
+    "nhs111-integrated-urgent-care-2019": CORPUS / "nhs111-integrated-urgent-care-2019.txt",
+    "requirement-table-pdf-furniture-2013": CORPUS / "requirement-table-pdf-furniture-2013.txt",
+    "care-home-browser-find-a-service-2024": CORPUS / "care-home-browser-find-a-service-2024.txt",
+    # and two more, all tuning, written after the round's first rules: a community mental
+    # health assessment page copied from a browser, an independent dialysis unit
+    "community-mh-saf-browser-2024": CORPUS / "community-mh-saf-browser-2024.txt",
+    "dialysis-unit-independent-2018": CORPUS / "dialysis-unit-independent-2018.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
@@ -728,6 +741,45 @@ def test_running_header_at_a_page_break_does_not_end_the_must_list() -> None:
     ]
 
 
+def test_a_line_at_one_page_top_and_another_page_foot_is_the_texts_own() -> None:
+    """A PDF copy: "Management of medicines" heads a page (under the last page's footer) and,
+    pages later, is the last area a notice lists (above that page's footer). A running
+    header or footer keeps to one side of the page break, so this line is kept both times;
+    a header written at the top of two pages is still dropped."""
+    footer = "Inspection Report | Ashdown House | November 2013\nwww.cqc.org.uk\n{}\n\n"
+    text = (
+        "Care Quality Commission\nInspection Report\n\n"
+        "Medicines were not always given as prescribed.\n\n"
+        + footer.format(4)
+        + "Management of medicines\nEnforcement action taken\n"
+        "Two people had received their medicines late.\n\n"
+        + footer.format(8)
+        + "Enforcement action we have taken\n"
+        "The provider must improve in the following areas by 15 November 2013:\n"
+        "Regulation 13\nOutcome 09\nManagement of medicines\n\n" + footer.format(11)
+    )
+    found = [(r.text, r.due) for r in extract_requirements(text)]
+    assert found == [
+        ("Regulation 13", "2013-11-15"),
+        ("Outcome 09", "2013-11-15"),
+        ("Management of medicines", "2013-11-15"),
+    ]
+    units = [u.text for u in split_units(text)]
+    assert units.count("Management of medicines") == 2
+    assert not any("Ashdown House" in u for u in units)
+    header = "Summary of findings\n"
+    two_tops = (
+        "The ward was clean.\n\n"
+        + footer.format(1)
+        + header
+        + "Staff were kind.\n\n"
+        + footer.format(2)
+        + header
+        + "Records were complete.\n"
+    )
+    assert "Summary of findings" not in [u.text for u in split_units(two_tops)]
+
+
 def test_definitions_and_statute_quoted_in_reports_are_not_requirements() -> None:
     text = (
         "Action the trust MUST take is necessary to comply with its legal obligations. Action a "
@@ -1048,3 +1100,220 @@ def test_a_headline_with_a_reported_must_and_a_quotation_are_not_a_list() -> Non
     assert found == {
         "ensure patients arriving by ambulance are assessed within 15 minutes": "must",
     }
+
+
+# Round 6 (issue 11): the structures behind the round's tuning documents' first-sight errors,
+# each with a sentence on the other side of the line.
+ROUND_6_SENTENCES = [
+    # a rule source with a plural subject states the rule ("The guidelines state that…")
+    (
+        "The guidelines state that water used for dialysis must be tested for bacteria and "
+        "endotoxins every month.",
+        None,
+    ),
+    ("The state of the kitchen must be improved before the next visit.", "must"),
+    # what frames a clause that names nothing (when, a concession, a purpose that is
+    # improvement itself) names nothing either
+    (
+        "Following this inspection, we told the provider that it must make some improvements, "
+        "even though a regulation had not been breached, to help the service improve.",
+        None,
+    ),
+    (
+        "Following this inspection, we told the provider that it must make improvements to its "
+        "water testing, even though a regulation had not been breached.",
+        "must",
+    ),
+    # a group of staff (a plural, not the leaders) telling how they work
+    (
+        "Care coordinators said they needed to see people more often but their caseloads were "
+        "too high, with an average of 46 people each.",
+        None,
+    ),
+    ("The practice partners told us they needed to review the rota.", "needs"),
+    (
+        "The practice did not have a defibrillator, and the GPs told us they needed to decide "
+        "whether to buy one.",
+        "needs",
+    ),
+    # things needed, taken up by a numeral in the passive and provided, are met
+    (
+        "Managers told us more call auditors were needed, and two had been recruited and were "
+        "in post.",
+        None,
+    ),
+    (
+        "Managers told us more call auditors were needed, and two posts had been advertised.",
+        "needs",
+    ),
+    (
+        "Managers told us more psychologists were needed, and two had been appointed and were "
+        "due to start in April.",
+        "needs",
+    ),
+    # a reported need to do something each time a thing happens is how the work is done
+    (
+        "The clinical navigator told us he needed to ring patients back to check on them when "
+        "their wait went over 2 hours, but on busy shifts he could not always do this.",
+        None,
+    ),
+    (
+        "The clinical navigator told us he needed to introduce a check of every call waiting "
+        "over 2 hours.",
+        "needs",
+    ),
+    # …unless the speaker is one who runs the service: a manager's is a gap
+    (
+        "The service manager told us she needed to update the standard operating procedure "
+        "when the referral criteria changed.",
+        "needs",
+    ),
+    # a kind of provider narrowed by a prepositional phrase is still the whole kind
+    ("All care homes with nursing must have a registered nurse on duty at all times.", None),
+    ("Care homes with nursing must have a registered nurse on duty.", None),
+    ("Care plans with gaps must be reviewed by the nurse in charge.", "must"),
+    # a bare plural "services", with no article or owner, is services of a kind
+    (
+        "Services must be able to show how they meet the principles of Right support, right "
+        "care, right culture.",
+        None,
+    ),
+    ("The trust's community services must be able to show how they learn from deaths.", "must"),
+    # an indefinite subject whose must is for any provider of a kind named after it
+    (
+        "A registered manager must be in post for a supported living service that provides "
+        "personal care.",
+        None,
+    ),
+    ("A registered manager must be appointed for the service without delay.", "must"),
+    # after a statement of the law, a clause about a particular thing that needs changing
+    (
+        "Practices must meet the Accessible Information Standard, and the policy needs to be "
+        "updated to show how the practice records patients' communication needs.",
+        "needs",
+    ),
+    (
+        "Care must be provided in a way that respects people's dignity, and staff need to be "
+        "trained to do this.",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "keyword"), ROUND_6_SENTENCES)
+def test_round_6_sentence_structures(sentence: str, keyword: str | None) -> None:
+    found = extract_requirements(sentence, include_should=True)
+    assert [r.keyword for r in found] == ([keyword] if keyword else [])
+
+
+def test_a_breach_row_whose_label_is_a_line_of_its_own() -> None:
+    """A PDF's 'Action we have told the provider to take' table copied line by line: the
+    regulation's title is the heading above the row, the label "How the regulation was not
+    being met:" a line of its own, and the failure the line after it (a report with no MUST
+    list), so the failure is the row's one action; the label alone names nothing."""
+    text = (
+        "Care Quality Commission\n\nInspection Report\n\n"
+        "Action we have told the provider to take\n"
+        "Regulation 9 HSCA 2008 (Regulated Activities) Regulations 2010\n"
+        "Care and welfare of people who use services\n"
+        "How the regulation was not being met:\n"
+        "Care plans had not been updated for 3 people whose mobility had changed.\n\n"
+        "Staff were kind and knew people well.\n"
+    )
+    found = extract_requirements(text)
+    assert {r.text: r.keyword for r in found} == {
+        "Care plans had not been updated for 3 people whose mobility had changed.": "must"
+    }
+    # the perfect passive failure, as the action that puts it right
+    assert found[0].title == "Ensure care plans are updated for 3 people whose mobility had changed"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            "Audits of medicines and nutrition records need to be completed each month and "
+            "reported to the clinical governance committee.",
+            "Complete audits of medicines and nutrition records each month and report them to "
+            "the clinical governance committee",
+        ),
+        (
+            "The care plan needs to be reviewed every week and shared with the family.",
+            "Review the care plan every week and share it with the family",
+        ),
+    ],
+)
+def test_a_second_participle_after_an_adverbial_is_a_second_verb(sentence: str, title: str) -> None:
+    """ "…need to be completed each month and reported to…": both participles become verbs,
+    the second taking the same object again ("them", "it")."""
+    assert [r.title for r in extract_requirements(sentence)] == [title]
+
+
+def test_a_line_of_two_sentences_in_a_run_of_listed_lines_is_one_item() -> None:
+    """Under "…the following issues that the service provider needs to improve:", lines with
+    no bullet marks: a line of two sentences next to one-sentence lines is an item whole, as
+    a bulleted one would be; last in the run, or alone under a lead-in, it stays sentences."""
+    listed = (
+        "However, we also found the following issues that the service provider needs to "
+        "improve:\n"
+        "The unit did not test its water each month. The guidelines set this out.\n"
+        "Not all staff had completed sepsis training.\n"
+        "We told the provider it must make some improvements. Details are at the end.\n\n"
+        "Staff were kind.\n"
+    )
+    assert [(u.kind, u.text) for u in split_units(listed)][1:5] == [
+        ("bullet", "The unit did not test its water each month. The guidelines set this out."),
+        ("bullet", "Not all staff had completed sepsis training."),
+        ("sentence", "We told the provider it must make some improvements."),
+        ("sentence", "Details are at the end."),
+    ]
+    alone = (
+        "The provider needs to improve the following:\n"
+        "The unit did not test its water each month. The guidelines set this out.\n\n"
+        "Staff were kind.\n"
+    )
+    assert [u.kind for u in split_units(alone)][1:3] == ["sentence", "sentence"]
+
+
+def test_a_listed_item_of_two_sentences_is_titled_by_its_first() -> None:
+    """The first sentence of a two-sentence item says what to put right; the second (what
+    the guidelines say) elaborates, so the title stops at the first."""
+    text = (
+        "However, we also found the following issues that the service provider needs to "
+        "improve:\n"
+        "The unit did not carry out the monthly water quality tests that the guidelines set "
+        "out. The guidelines state that water must be tested every month.\n"
+        "Not all staff had completed training in the recognition of sepsis.\n\n"
+        "Staff were kind.\n"
+    )
+    assert [r.title for r in extract_requirements(text)] == [
+        "Ensure the unit carries out the monthly water quality tests that the guidelines set out",
+        "Ensure all staff have completed training in the recognition of sepsis",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # the reason is the finding, not part of the action
+        (
+            "The emergency trolley was checked daily, but the defibrillator pads needed "
+            "replacing because they had passed their expiry date.",
+            "Replace the defibrillator pads",
+        ),
+        (
+            "The trust must ensure that escorted leave is not cancelled because of staff "
+            "shortages.",
+            "Ensure that escorted leave is not cancelled because of staff shortages",
+        ),
+        # "they" in the title's own plural clause is that clause's subject
+        (
+            "Leaders needed to make sure audits checked the quality of support plans as well as "
+            "that they were in place.",
+            "Make sure audits checked the quality of support plans as well as that they were in "
+            "place",
+        ),
+    ],
+)
+def test_round_6_titles(sentence: str, title: str) -> None:
+    assert [r.title for r in extract_requirements(sentence)] == [title]

@@ -225,21 +225,33 @@ def _breach_rows(units: list[Unit]) -> set[int]:
         return set()
     rows: set[int] = set()
     in_table = False
+    labelled = False  # the unit before was the row's label alone ("How the regulation…:")
+    areas = False  # a notice in this table has listed its areas (those carry the action)
     for n, u in enumerate(units):
         if u.kind == "heading":
             if _ACTION_TABLE_RE.match(u.text.strip(" :")):
-                in_table = True
+                in_table, areas = True, False
             continue
+        areas = areas or u.kind == "notice"
         if (
             in_table
             and u.kind == "sentence"
             and (
                 (u.section is not None and _REGULATION_ROW_RE.match(u.section))
                 or _HOW_NOT_MET_RE.match(u.text)
+                # a PDF table copied line by line puts the label on a line of its own, the
+                # regulation's title (not its number) being the heading above; under a
+                # notice's list of areas the row only says why the areas were listed
+                or (labelled and not areas)
             )
             and _FAILURE_RE.search(_HOW_NOT_MET_RE.sub("", u.text).lstrip(" :"))
         ):
             rows.add(n)
+        labelled = (
+            u.kind == "sentence"
+            and _HOW_NOT_MET_RE.match(u.text) is not None
+            and not _HOW_NOT_MET_RE.sub("", u.text).strip(" :")
+        )
     if not rows:
         return rows
     # One action per breach: when another sentence of the same row or section says what must

@@ -26,6 +26,7 @@ from cpft_tracker.extract.words import (
     GENERAL_SUBJECTS,
     GENERIC_DETERMINERS,
     IRREGULAR_PARTICIPLES,
+    LEADERSHIP_REPORTERS,
     NEEDING_WINDOW,
     NEGATIONS,
     NOT_INFINITIVE,
@@ -40,6 +41,7 @@ from cpft_tracker.extract.words import (
     PEOPLE_NOUNS,
     PEOPLE_POSTMODIFIERS,
     PEOPLE_SUBJECTS,
+    PLAIN_DESCRIBING_FORMS,
     PROFESSION_SUBJECTS,
     PROVIDER_SUBJECTS,
     PROVISION_VERBS,
@@ -531,6 +533,19 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None
         if _reporter(clause) in STAFF_REPORTERS or _reporter_head(clause) in STAFF_REPORTERS:
             return None  # "Staff told us they need to ask…": what staff say they do
+        reporter = _reporter(clause)
+        if _floor_voices(clause, reporter):
+            return None  # "Care coordinators said they needed to see people more often": a
+            # group of staff (not its leaders) tells how they work, as "Staff told us they
+            # needed to…" does
+        if (
+            reporter is not None
+            and reporter not in LEADERSHIP_REPORTERS
+            and _ROUTINE_RE.match(s, after[0][2])
+        ):
+            return None  # "The clinical navigator told us he needed to ring patients back
+            # when their wait went over 2 hours": what a member of staff does each time
+            # something happens is how the work is done, not something to put right
         if (
             _staff_account(s)
             and head not in ORGANISATION_WORDS
@@ -598,6 +613,29 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     if _subject_blocked(bclause, bhead, people=True):
         return None
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+
+
+def _floor_voices(clause: list[str], reporter: str | None) -> bool:
+    """ "Care coordinators said they…": the reporter is a plural naming people who work
+    there (a group speaking of its own work), not its leaders, the organisation, a class of
+    providers or the regulator. (The people using the service are never reporters here.)"""
+    if reporter is None or not reporter.endswith("s") or reporter.endswith("ss"):
+        return False
+    if reporter in _BE_WORDS or reporter in ("has", "does", "was"):
+        return False  # "The registered manager was aware they…": a verb, not the reporter
+    return not (
+        reporter in LEADERSHIP_REPORTERS
+        or reporter in ORGANISATION_WORDS
+        or reporter in GENERAL_SUBJECTS
+        or reporter in REGULATOR_SUBJECTS
+    )
+
+
+# After a reported "they needed to <do>", in the same clause: each time something happens
+# ("when the queue was long", "whenever a dose changed", "each time", "if a fridge failed").
+_ROUTINE_RE = re.compile(
+    r"[^,;.:]*?\b(?:when|whenever|each\s+time|every\s+time|if)\s+(?!to\b)[\w’'-]+", re.I
+)
 
 
 _AFTER_A_VERB = frozenset(
@@ -710,6 +748,8 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
     for i, t in enumerate(clause):
         if t not in DESCRIBING_VERBS:
             continue
+        if t in PLAIN_DESCRIBING_FORMS and clause[i + 1 : i + 2] != ["that"]:
+            continue  # "the state of the kitchen": a noun
         lead = [w for w in clause[:i] if w not in SKIP_BEFORE_KEYWORD]
         reporter = _norm_tok(lead[-1]) if lead else None
         if reporter in _BE_WORDS:
@@ -855,7 +895,11 @@ def _find_trigger(s: str) -> _Trigger | None:
             if _general_statement(s, m, need_clause):
                 general = True  # "Treatment needs to be provided in line with consent."
                 continue
-            if general and _head(need_clause) not in ORGANISATION_WORDS:
+            if (
+                general
+                and _head(need_clause) not in ORGANISATION_WORDS
+                and not _definite_thing_to_change(s, m, need_clause)
+            ):
                 continue
             trig = _classify_need(s, m)
             if trig is not None and _describes_rule(
@@ -971,6 +1015,16 @@ def _already_met(s: str, trig: _Trigger) -> bool:
             # that it had opened a 24-bed ward": the thing needed (a noun phrase, not an
             # improvement) was provided; "needed to improve access, and had introduced…" is
             # not of this shape
+    provided = _PROVIDED_PASSIVE_RE.match(rest)
+    if (
+        trig.kind in ("be_needed", "verb_object")
+        and provided
+        and not _STILL_TO_COME_RE.search(rest, provided.end())
+    ):
+        clause = _tokens_before(s, trig.key_start)
+        if any(t in REPORTING_VERBS for t, _, _ in clause):
+            return True  # "Managers told us more call auditors were needed, and two had been
+            # recruited": the things needed, taken up by a numeral or a pronoun, were provided
     m = _MET_AFTER_RE.search(rest)
     if m is None:
         return False
@@ -1007,6 +1061,19 @@ _THING_PROVIDED_RE = re.compile(
     r"(?:opened|installed|bought|purchased|built|recruited|appointed|employed|hired)\s+"
     r"(?:a|an|two|three|four|five|six|\d+|more|new|an\s+extra|additional)\b",
     re.I,
+)
+# The same in the passive, the thing needed taken up by a numeral or a pronoun: "…more call
+# auditors were needed, and two had been recruited" (not "…approved", "…advertised").
+_PROVIDED_PASSIVE_RE = re.compile(
+    r"[^;]*?,?\s+and\s+(?:that\s+)?(?:one|two|three|four|five|six|\d+|it|they|these|both)\s+"
+    r"(?:had|have|has)\s+(?:already\s+|since\s+|now\s+)?been\s+"
+    r"(?:opened|installed|bought|purchased|built|recruited|appointed|employed|hired|provided)\b",
+    re.I,
+)
+# …but not when the same sentence puts them in the future: "…two had been appointed and were
+# due to start in April" (a step for a later date does not meet a need).
+_STILL_TO_COME_RE = re.compile(
+    r"\b(?:due\s+to|yet\s+to|would|will|were\s+to|are\s+to|is\s+to|was\s+to)\b", re.I
 )
 # After a reported need, a clause that makes the need the cause of something.
 _CAUSE_AFTER_RE = re.compile(
@@ -1234,11 +1301,20 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         return True  # "Registered managers must notify CQC…": the role, in general
     if quantified and words and (words[0] in GENERAL_SINGULARS or words[0] in GENERAL_SUBJECTS):
         return True  # "Any person employed by a registered provider must have…"
-    if (quantified or (words and words[0] in GENERAL_SUBJECTS)) and _class_with_postmodifier(words):
+    if (
+        quantified
+        or (words and (words[0] in GENERAL_SUBJECTS or words[0] in CLASS_MODIFIERS))
+        or (words and words[0] in NOUN_MODIFIERS and words[0] not in NOUN_DETERMINERS)
+    ) and _class_with_postmodifier(words):
         return True  # "All GP practices providing regulated activities must be registered…",
-        # "Persons employed for the purposes of carrying on a regulated activity must…"
+        # "Persons employed for the purposes of carrying on a regulated activity must…",
+        # "Care homes with nursing must have a registered nurse on duty"
     if words and words[0] in ("a", "an") and _class_with_postmodifier(words[1:]):
         return True  # "A provider that is not meeting the regulations must…": any such one
+    if words and words[0] in ("a", "an") and _ANY_SUCH_PROVIDER_RE.search(s, m.end()):
+        return True  # "A registered manager must be in post for a supported living service
+        # that provides personal care": an indefinite subject, and the kind of provider it is
+        # for named as any one of a kind (not "the provider must ensure a manager is in post")
     if _quotes_the_regulations(s, words):
         return True  # "The registered person must ensure that service users are protected…"
     if (
@@ -1258,6 +1334,13 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     ):
         return True  # "Providers must…", "All NHS trusts must be registered…"
     if (
+        words[-1] == "services"
+        and len(words) == len(clause)
+        and all(w in NOUN_MODIFIERS or w in CLASS_MODIFIERS for w in words[:-1])
+    ):
+        return True  # "Services must be able to show how they meet the principles of…": a
+        # bare plural, no article or owner, is services of the kind (not "the trust's services")
+    if (
         words[-1] in PROFESSION_SUBJECTS
         and len(words) <= 2
         and words[0] not in NOUN_DETERMINERS
@@ -1274,6 +1357,24 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     return False
 
 
+_TO_BE_CHANGED_RE = re.compile(
+    r"\s+to\s+be\s+(?:[a-z]+ly\s+)?(?:updated|reviewed|revised|replaced|repaired|rewritten|"
+    r"amended|improved|strengthened|fixed|corrected)\b",
+    re.I,
+)
+
+
+def _definite_thing_to_change(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    """After a statement of the law ("Practices must meet the Accessible Information
+    Standard,"), a clause of its own about a particular thing that needs changing ("and the
+    policy needs to be updated…"): the thing exists and falls short, so it is this provider's,
+    not part of the law (which says what must be, never what must be updated)."""
+    words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
+    if len(words) < 2 or not (words[0] in ("the", "its", "their") or _is_possessive(words[0])):
+        return False
+    return _TO_BE_CHANGED_RE.match(s, m.end()) is not None
+
+
 def _class_with_postmodifier(words: list[str]) -> bool:
     """ "GP practices providing regulated activities", "dental practices that provide NHS
     care": after "all"/"every"/"any", a class noun (with up to two words naming the kind)
@@ -1286,10 +1387,27 @@ def _class_with_postmodifier(words: list[str]) -> bool:
             if not rest:
                 return i > 0
             first = rest[0]
+            if first in _CLASS_PREPOSITIONS and len(rest) > 1:
+                # "All care homes with nursing must…", "providers of regulated activities":
+                # a kind of provider narrowed by what it is or does; an object pointing at one
+                # ("homes in the group", "hospitals of the trust") is this provider's own
+                return rest[1] not in _DEFINITE_WORDS and not _is_possessive(rest[1])
             return first in ("who", "that", "which") or (
                 first.endswith("ing") or first in ("registered", "regulated", "employed")
             )
     return False
+
+
+# After the must: "for / in / of / by a <kind of provider> that … / providing …", any member of
+# the kind.
+_ANY_SUCH_PROVIDER_RE = re.compile(
+    r"\b(?:for|in|of|by|at|within)\s+(?:a|an|any|every|each)\s+(?:[\w’'-]+\s+){0,3}?"
+    r"(?:provider|service|home|practice|trust|organisation|hospital|agency|clinic|hospice|body)"
+    r"\s+(?:that|which|who|providing|registered|carrying)\b",
+    re.I,
+)
+_CLASS_PREPOSITIONS = frozenset("with without of in for".split())
+_DEFINITE_WORDS = frozenset("the its this these that those their our his her".split())
 
 
 # A sentence that opens with a condition about any provider ("Where a provider is not meeting
@@ -1335,7 +1453,20 @@ def _vacuous(s: str) -> bool:
     provider it must make improvements.", "Action must be taken to achieve compliance."."""
     if len(s) > 200:
         return False
+    # what frames the clause names nothing either: when ("Following this inspection,"), a
+    # concession set off by commas (", even though a regulation had not been breached,"), a
+    # purpose that is improvement itself ("to help the service improve")
+    s = _VACUOUS_FRAMES_RE.sub(" ", s)
     return all(w in VACUOUS_WORDS for w in _VACUOUS_TOKEN_RE.findall(s.lower()))
+
+
+_VACUOUS_FRAMES_RE = re.compile(
+    r"^\W*(?:following|after|during|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
+    r"(?:inspection|visit|assessment)\s*,"
+    r"|,\s*(?:even\s+)?(?:though|although|while|whilst)\s+[^,;]*,"
+    r"|\bto\s+help\s+(?:the\s+)?(?:service|provider|trust|practice|home)\s+(?:to\s+)?improve\b",
+    re.I,
+)
 
 
 _WH_WORDS = frozenset("what how who whom which when where".split())

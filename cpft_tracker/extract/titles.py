@@ -223,7 +223,25 @@ def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
         # "the results must be acted on" -> "Act on the results"; "checks needed to be
         # carried out for all staff" -> "Carry out checks for all staff"
         verb, remainder = f"{verb} {particle.group(1)}", particle.group(2).strip()
+    elif len(verbs) == 1 and (late := _LATE_PARTICIPLE_RE.match(remainder)):
+        # "Audits need to be completed each month and reported to the committee" -> "Complete
+        # audits … each month and report them to the committee": a second participle after
+        # an adverbial is a second verb with the same object
+        adverbial = late.group("adv").split()
+        second = _base_verb(late.group("p").lower())
+        if second and not any(w.lower() in _VERBISH for w in adverbial):
+            remainder = (
+                f"{late.group('adv').strip()} and {second} "
+                f"{'them' if _plural(subject) else 'it'}{late.group('rest')}"
+            )
     return verb + " " + subject + (" " + remainder if remainder else "")
+
+
+# "each month and reported to the committee": an adverbial of up to four words, then "and"
+# and a participle going on with a preposition.
+_LATE_PARTICIPLE_RE = re.compile(
+    r"^(?P<adv>(?:[\w’'-]+\s+){1,4}?)and\s+(?P<p>[a-z]+ed)(?P<rest>\s+(?:to|at|with|in|on)\s+[a-z].*)$"
+)
 
 
 # "by a GP", "by the multidisciplinary team": an agent, not a deadline ("by 30 June", "by
@@ -1092,6 +1110,9 @@ def resolve_pronouns(
             prev = ws[idx - 1][0].lower() if idx else ""
             if prev not in SAME_SUBJECT_OPENERS or not subject:
                 continue
+            if lw == "they" and _OWN_PLURAL_CLAUSE_RE.match(title):
+                continue  # "Make sure audits checked … as well as that they were in place":
+                # the title's own clause has a plural subject, which "they" takes up
             if _plural(subject) != (lw != "it"):
                 continue
             if lw == "it" and subject.lower().split()[-1] in _PERSON_HEADS:
@@ -1127,6 +1148,15 @@ def resolve_pronouns(
             # names its topic already, so it needs no label
             out = f"{lead}: {_lower_first(out, True)}"
     return out
+
+
+# "Make sure audits checked…", "Ensure that care plans were…": a clause with a plural
+# subject of its own after the title's verb.
+_OWN_PLURAL_CLAUSE_RE = re.compile(
+    r"^(?:ensure|make\s+sure)\s+(?:that\s+)?(?:the\s+|all\s+)?[a-z][\w-]*[a-rt-z]s\s+"
+    r"(?:[a-z]+ed|were|are|have|had|did|do)\b",
+    re.I,
+)
 
 
 # A pronoun right after a noun, opening a "that"-less relative clause: "the data they
@@ -1325,6 +1355,16 @@ def make_title(
     visits to services by members of the board").
     """
     title = None
+    if bullet:
+        # a listed item of two sentences ("The unit did not carry out the monthly water
+        # tests… The guidelines state that…"): the first says what; the rest elaborates
+        first = _ITEM_SENTENCES_RE.split(s.strip(), maxsplit=1)
+        if (
+            len(first) == 2
+            and len(first[0].split()) >= 4
+            and (trig is None or trig.end <= len(first[0]))
+        ):
+            s = first[0]
     if trig is not None:
         parts = _conjoined_parts(s)
         if len(parts) > 1:
@@ -1345,6 +1385,10 @@ def make_title(
         title = _pro_form_title(title, s, trig, before) or title
         title = _demonstrative_finding_title(title, s, trig, before)
     title = _CONSEQUENCE_RE.sub("", title)
+    because = _BECAUSE_RE.search(title)
+    if because and len(title[: because.start()].split()) >= 3:
+        title = title[: because.start()]  # "Replace the pads because they had passed their
+        # expiry date": the reason is the finding, not part of the action
     title = _REGULATOR_NEXT_RE.sub("", _WHAT_TO_DO_RE.sub("", title))
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
         title = _cut_finding_tail(title)
@@ -1463,6 +1507,10 @@ def _pro_form_title(title: str, s: str, trig: _Trigger | None, before: str) -> s
     if base is None or not re.search(rf"\b{re.escape(base)}s?\b", action, re.I):
         return None
     return action + passive.group("rest").rstrip(" .")
+# " because they had passed…" (a clause, not "because of staff shortages").
+_BECAUSE_RE = re.compile(r"\s+because\s+(?!of\b)(?=\S+\s+\S+)", re.I)
+# A sentence's end inside a listed item: a full stop after a word, then a capital.
+_ITEM_SENTENCES_RE = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])")
 
 
 def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
@@ -1874,6 +1922,11 @@ _FAILED_BE_RE = re.compile(
     _FAILURE_SUBJECT + r"\s+(?P<aux>was|were|is|are)\s+not\s+(?:always\s+|consistently\s+)?"
     r"(?P<rest>[a-z].*)$"
 )
+# "Care plans had not been updated for 3 people…": the perfect passive, as "were not".
+_FAILED_PERFECT_RE = re.compile(
+    _FAILURE_SUBJECT + r"\s+(?P<aux>had|has|have)\s+not\s+(?:always\s+|consistently\s+)?been\s+"
+    r"(?P<rest>[a-z].*)$"
+)
 _NOT_ALL_RE = re.compile(
     r"^not\s+all\s+(?P<np>[\w’'-]+(?:\s+[\w’'-]+){0,5}?)\s+(?P<verb>[a-z]+ed|had|were|was)\b"
     r"(?P<rest>.*)$",
@@ -1925,7 +1978,7 @@ def _one_failure_as_action(t: str) -> str | None:
         if base is None or any(w.lower() in _NOT_IN_SUBJECT for w in m.group("np").split()):
             return None
         return f"Ensure all {m.group('np')} {base}{m.group('rest')}"
-    for rx in (_FAILED_DO_RE, _FAILED_BE_RE):
+    for rx in (_FAILED_DO_RE, _FAILED_BE_RE, _FAILED_PERFECT_RE):
         m = rx.match(t)
         if m is None:
             continue
@@ -1946,6 +1999,11 @@ def _one_failure_as_action(t: str) -> str | None:
             "all ",
             inner,
         )
+        if rx is _FAILED_PERFECT_RE:
+            plural = _np_is_plural(np)
+            # "…had not been reviewed since 2019": how long it went undone is the finding's
+            rest = re.sub(r"\s+since\s+[^,;]*$", "", m.group("rest"))
+            return f"Ensure {inner} {'are' if plural else 'is'} {rest}"
         if rx is _FAILED_BE_RE:
             plural = m.group("aux") in ("were", "are")
             return f"Ensure {inner} {'are' if plural else 'is'} {m.group('rest')}"

@@ -264,7 +264,16 @@ def _furniture_lines(lines: list[str]) -> set[int]:
     def neighbour(i: int, step: int) -> int | None:
         return before[i] if step < 0 else after[i]
 
+    def furniture_at(j: int, i: int) -> bool:
+        return 0 <= j < len(lines) and (
+            (j in drop and _PAGE_NUMBER_RE.match(lines[j] or "x") is not None)
+            # a running header next to a page footer ("12 X NHS Trust Inspection report
+            # 02/03/2018" / "Summary of findings")
+            or (keys.get(j) in numbered and j != i)
+        )
+
     evidence: Counter[str] = Counter()
+    sides: dict[str, set[int]] = {}  # where the page furniture was: -1 before it, 1 after
     for i, key in keys.items():
         if key not in repeated:
             continue
@@ -275,18 +284,18 @@ def _furniture_lines(lines: list[str]) -> set[int]:
             and not _is_terminal(lines[prev])
             and _starts_lower(lines[nxt])
         )
-        near_page = any(
-            0 <= j < len(lines) and j in drop and _PAGE_NUMBER_RE.match(lines[j] or "x")
-            for j in (i - 2, i - 1, i + 1, i + 2)
-        ) or any(
-            # a running header next to a page footer ("12 X NHS Trust Inspection report
-            # 02/03/2018" / "Summary of findings")
-            0 <= j < len(lines) and keys.get(j) in numbered and j != i
-            for j in (i - 2, i - 1, i + 1, i + 2)
-        )
-        if interrupts or near_page or key in numbered:
+        above = any(furniture_at(j, i) for j in (i - 2, i - 1))
+        below = any(furniture_at(j, i) for j in (i + 1, i + 2))
+        if above != below:
+            sides.setdefault(key, set()).add(-1 if above else 1)
+        if interrupts or above or below or key in numbered:
             evidence[key] += 1
     for i, key in keys.items():
+        if counts[key] == 2 and key not in numbered and sides.get(key) == {-1, 1}:
+            # written twice, once under a page's footer and once above the next: a running
+            # header or footer keeps to one side of the page break, so this is the text's own
+            # (a section heading at a page's top, the same words listed at another's foot)
+            continue
         if key in repeated and (evidence[key] >= 1 and counts[key] >= 3 or evidence[key] >= 2):
             drop.add(i)
     return drop
@@ -726,13 +735,29 @@ def _listed_item(block: _Block, joined: str, following: list[_Block]) -> bool:
     """Is this block, right under a lead-in ending in a colon (or under the item before it,
     no blank line between), one item of the list? One line, one sentence, not a lead-in of
     its own; a heading-shaped line only when it names a regulation or an outcome (another
-    short line there is a sub-heading of the list: "Medical care" over its bullets)."""
+    short line there is a sub-heading of the list: "Medical care" over its bullets). A line
+    of two or more sentences is an item whole, as a bulleted one is, when a one-sentence item
+    follows it in the run (the last line of a run, if it has more than one sentence, is the
+    text going on: "Following this inspection, we told the provider… Details are…")."""
     if not block.listed or len(block.parts) != 1 or joined.endswith(":"):
         return False
     if block.kind == "heading":
         named = bool(_NOTICE_REF_RE.match(joined) or _regulation_title(joined))
         return named and not (following and following[0].kind == "bullet")
-    return block.kind == "para" and len(_sentence_spans(joined)) == 1
+    if block.kind != "para":
+        return False
+    if len(_sentence_spans(joined)) == 1:
+        return True
+    nxt = following[0] if following else None
+    next_item = (
+        nxt is not None
+        and nxt.kind == "para"
+        and nxt.listed
+        and len(nxt.parts) == 1
+        and not nxt.parts[0][1].endswith(":")
+        and len(_sentence_spans(nxt.parts[0][1])) == 1
+    )
+    return next_item
 
 
 def split_units(text: str) -> list[Unit]:

@@ -223,8 +223,11 @@ REPORTING_VERBS = frozenset(
 DESCRIBING_VERBS = frozenset(
     """told tells tell said says say stated states explained explains knew know knows
     understood understand understands required requires specified specifies set sets
-    outlined outlines""".split()
+    outlined outlines state require specify outline""".split()
+    # ("state", "require", "specify", "outline": the present of a plural subject, "The
+    # guidelines state that…"; taken as verbs only before "that", as they are nouns too)
 )
+PLAIN_DESCRIBING_FORMS = frozenset("state require specify outline".split())
 
 # The provider as the subject of a reported must: "The chief executive told us the trust must
 # improve…" is still a requirement on the trust (unlike "Staff told us they must often…").
@@ -542,6 +545,16 @@ TITLE_BOILERPLATE = (
 
 # Pronouns a title must not leave unresolved ("Embed this in the organisation").
 STANDALONE_PRONOUNS = frozenset("this these those it they them that".split())
+# Reporters who speak for the provider's running of the service: what one of them says they
+# need to do, even each time something happens, is something the provider has to put right
+# ("The service manager told us she needed to update the procedure when the criteria
+# changed"), unlike a member of staff's account of their own work.
+LEADERSHIP_REPORTERS = frozenset(
+    """manager managers leader leaders director directors executive executives partner partners
+    owner owners governors trustees chair gps""".split()
+    # (a practice's GPs are, as a rule, its partners: "the GPs told us they needed to decide
+    # whether to buy one")
+)
 # Heads of a subject that does things itself (the provider, its people, its parts). After
 # "X needs to <verb>" the title drops them ("Review the policy"); any other subject is what
 # the verb is about, so the title keeps it: "Discharge planning needs to start at
