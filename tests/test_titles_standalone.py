@@ -130,6 +130,17 @@ PASSAGES = {
             "Ensure staff record whether people had capacity to consent for every decision",
         ],
     ),
+    "this-was-put-in-place": (
+        "Are services well-led?\n\nThe practice had a clear vision. However, governance "
+        "arrangements did not always operate effectively. For example, the practice did not "
+        "have a system to monitor the use of blank prescription forms. Practice leaders needed "
+        "to make sure that this was put in place.\n\nWe found that patient group directions "
+        "(PGDs) had expired. The lead GP agreed that these should be renewed immediately.\n",
+        [
+            "Ensure the practice has a system to monitor the use of blank prescription forms",
+            "Renew patient group directions (PGDs) immediately",
+        ],
+    ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
         "an induction before their first shift.\n",

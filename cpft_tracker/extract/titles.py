@@ -740,7 +740,10 @@ def _final_np(clause: str) -> str | None:
         if j > 0 and ws[j - 1][0].lower() == "to":
             anchored = True
             break
-        if taken and lw in ("have", "has", "had", "lacked", "lack", "without"):
+        lacking = lw in ("lacked", "lack", "without") or (
+            lw in ("have", "has") and j > 0 and ws[j - 1][0].lower() == "not"
+        )
+        if taken and lacking:
             anchored = True  # "…did not have advance care plans": what was lacking
             break
         if (
@@ -775,7 +778,8 @@ def _is_topic(np: str | None) -> bool:
 
 _FOUND_ABOUT_RE = re.compile(
     r"\b(?:found|showed|saw|noted|identified)\s+that\s+"
-    r"(?P<np>(?:[\w’'-]+\s+){0,4}?[\w’'-]+)\s+(?:had|have|has|was|were|is|are|did|do|does)\b"
+    r"(?P<np>(?:[\w’'-]+\s+){0,4}?[\w’'-]+(?:\s+\([^()]{1,20}\))?)\s+"
+    r"(?:had|have|has|was|were|is|are|did|do|does)\b"
 )
 
 
@@ -1467,8 +1471,13 @@ _PRO_FORM_RE = re.compile(
     r"\W*$",
     re.I,
 )
+_PRO_PUT_IN_PLACE_RE = re.compile(
+    r"^(?:make\s+sure|ensure)(?:\s+that)?\s+(?:this|it)\s+(?:is|was)\s+(?:put\s+in\s+place|introduced|"
+    r"set\s+up|in\s+place|done|carried\s+out|addressed|fixed|resolved|put\s+right)\W*$",
+    re.I,
+)
 _PRO_PASSIVE_RE = re.compile(
-    r"^(?:make\s+sure|ensure)(?:\s+that)?\s+(?:it|this)\s+is\s+(?P<p>[a-z]+ed)\b(?P<rest>.*)$",
+    r"^(?:make\s+sure|ensure)(?:\s+that)?\s+(?:it|this)\s+(?:is|was)\s+(?P<p>[a-z]+ed)\b(?P<rest>.*)$",
     re.I,
 )
 # "…were aware that learning from complaints was not shared with staff and that this needed
@@ -1493,10 +1502,16 @@ def _pro_form_title(title: str, s: str, trig: _Trigger | None, before: str) -> s
     if m is not None and m.end() >= trig.key_start:
         return failure_as_action(m.group("f"))
     passive = _PRO_PASSIVE_RE.match(title.strip())
-    if not (passive or _PRO_FORM_RE.match(title.strip())) or not before.strip():
+    pro = _PRO_FORM_RE.match(title.strip()) or _PRO_PUT_IN_PLACE_RE.match(title.strip())
+    if not (passive or pro) or not before.strip():
         return None
     last = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x][-1]
-    last = re.sub(r"^(?:however|but|also|in\s+addition|overall)\s*,?\s+", "", last, flags=re.I)
+    last = re.sub(
+        r"^(?:however|but|also|in\s+addition|overall|for\s+example|for\s+instance)\s*,?\s+",
+        "",
+        last,
+        flags=re.I,
+    )
     action = failure_as_action(last[:1].upper() + last[1:])
     if passive is None or action is None:
         return action
@@ -1507,6 +1522,8 @@ def _pro_form_title(title: str, s: str, trig: _Trigger | None, before: str) -> s
     if base is None or not re.search(rf"\b{re.escape(base)}s?\b", action, re.I):
         return None
     return action + passive.group("rest").rstrip(" .")
+
+
 # " because they had passed…" (a clause, not "because of staff shortages").
 _BECAUSE_RE = re.compile(r"\s+because\s+(?!of\b)(?=\S+\s+\S+)", re.I)
 # A sentence's end inside a listed item: a full stop after a word, then a capital.
