@@ -38,7 +38,7 @@ PASSAGES = {
     "these-risks": (
         "Safe\n\nPatients were not always protected from the risk of pressure ulcers. The "
         "provider needed to improve the way it assessed and managed these risks.\n",
-        ["Improve the way the provider assessed and managed the risks of pressure ulcers"],
+        ["Improve the way the provider assesses and manages the risks of pressure ulcers"],
     ),
     "these-audits": (
         "Effective\n\nSeveral medicines audits had not been completed since March. The "
@@ -140,6 +140,11 @@ PASSAGES = {
             "Ensure the practice has a system to monitor the use of blank prescription forms",
             "Renew patient group directions (PGDs) immediately",
         ],
+    ),
+    "how-it-is-done-now": (
+        "Safe\n\nWe found the provider needed to improve the way it recruited staff. Two staff "
+        "had started work before their references had been received.\n",
+        ["Improve the way the provider recruits staff"],
     ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "

@@ -1435,6 +1435,12 @@ _PAST_BE_RE = re.compile(
 )
 
 
+_HOW_PAST_RE = re.compile(
+    r"^(?:improve|review|change|strengthen|consider|monitor|look\s+at)\s+(?:the\s+way|how)\s+"
+    r"(?P<np>(?:the|its|their)\s+[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*)?|staff|leaders|managers)\s+"
+    r"(?P<verb>[a-z]+ed|were|was)\b",
+    re.I,
+)
 _PAST_DEED_RE = re.compile(
     r"^(?:Ensure|Make\s+sure)(?:\s+that)?\s+"
     r"(?P<np>(?:all\s+|the\s+)?(?:[a-z][\w’'-]*\s+){0,2}?(?:staff|nurses|carers|doctors|"
@@ -1451,6 +1457,24 @@ def _present_tense_title(title: str) -> str:
     if m is not None:
         now = "are" if m.group("be").lower() == "were" else "is"
         return title[: m.start("be")] + now + title[m.end("be") :]
+    # "Improve the way the provider recruited staff" -> "…the way the provider recruits staff"
+    m = _HOW_PAST_RE.match(title)
+    if m is not None and m.group("verb").lower() in ("were", "was"):
+        now = "are" if m.group("verb").lower() == "were" else "is"
+        return title[: m.start("verb")] + now + title[m.end("verb") :]
+    if m is not None:
+        base = _base_verb(m.group("verb"))
+        if base is not None and base != m.group("verb").lower():
+            np = m.group("np")
+            plural = _np_is_plural(np)
+            form = base if plural else _third_person(base)
+            rest = title[m.end("verb") :]
+            # "…assessed and managed the risks": both verbs
+            second = re.match(r"(\s+(?:and|or)\s+)([a-z]+ed)\b", rest)
+            if second and (base2 := _base_verb(second.group(2))) is not None:
+                form2 = base2 if plural else _third_person(base2)
+                rest = second.group(1) + form2 + rest[second.end() :]
+            return title[: m.start("verb")] + form + rest
     # "Make sure that all nurses completed their clinical updates" -> "…complete their…": a
     # past verb with its object (a determiner follows), after a plural subject
     m = _PAST_DEED_RE.match(title)
