@@ -146,6 +146,18 @@ PASSAGES = {
         "had started work before their references had been received.\n",
         ["Improve the way the provider recruits staff"],
     ),
+    "the-referent-whole": (
+        "Maternity services\n\nNot all staff had completed training in fetal monitoring. "
+        "Managers needed to make sure that everyone did this training.\n\nWomen told us they "
+        "were not always given information about their options for pain relief. The service "
+        "should make sure women receive this information.\n\nSome equipment had not been "
+        "checked. Staff must check it daily.\n",
+        [
+            "Make sure that everyone does the training in fetal monitoring",
+            "Make sure women receive the information about their options for pain relief",
+            "Check the equipment daily",
+        ],
+    ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
         "an induction before their first shift.\n",

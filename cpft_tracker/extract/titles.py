@@ -936,8 +936,11 @@ def _description_after(ws: list[tuple[str, int, int]], context: str, i: int) -> 
             if lw in _VERBISH or lw in _NP_POST_END:
                 break
             before_it = ws[k - 1][0].lower()
-            if lw.endswith("ing") and before_it not in PREPOSITIONS | _NP_LEFT_STOP:
-                break  # "letters waiting to be coded": a participle after the noun
+            last = k + 1 >= len(ws) or context[ws[k][2] : ws[k + 1][1]].strip() != ""
+            if lw.endswith("ing") and before_it not in PREPOSITIONS | _NP_LEFT_STOP and not last:
+                # "letters waiting to be coded": a participle after the noun (one that ends
+                # the phrase is a noun: "training in fetal monitoring.")
+                break
         post.append(w)
         k += 1
         if len(post) > limit:
@@ -945,6 +948,12 @@ def _description_after(ws: list[tuple[str, int, int]], context: str, i: int) -> 
     while post and post[-1].lower() in (PREPOSITIONS | _NP_LEFT_STOP):
         post.pop()
     return post if len(post) > 1 else []
+
+
+# Adverbs that can stand right before a noun phrase without describing it.
+_NOT_MODIFIERS = frozenset(
+    "always never often sometimes also not still just only usually rarely seldom".split()
+)
 
 
 def _antecedent(noun: str, context: str) -> str | None:
@@ -991,6 +1000,8 @@ def _antecedent(noun: str, context: str) -> str | None:
                 or lw in BOUNDARY_WORDS
                 or lw in STANDALONE_PRONOUNS
                 or lw.endswith(("ed", "ly"))
+                or lw in IRREGULAR_PARTICIPLES  # "…were not always given information"
+                or lw in _NOT_MODIFIERS
                 or any(c.isdigit() for c in w)
                 or "’" in w
                 or "'" in w
@@ -1457,6 +1468,16 @@ def _present_tense_title(title: str) -> str:
     if m is not None:
         now = "are" if m.group("be").lower() == "were" else "is"
         return title[: m.start("be")] + now + title[m.end("be") :]
+    # "Make sure that everyone did this training" -> "…everyone does the training"
+    did = re.match(
+        r"^(?:Ensure|Make\s+sure)(?:\s+that)?\s+(?P<who>everyone|everybody|all\s+staff|staff)\s+"
+        r"(?P<did>did)\b",
+        title,
+        re.I,
+    )
+    if did is not None:
+        now = "does" if did.group("who").lower() in ("everyone", "everybody") else "do"
+        return title[: did.start("did")] + now + title[did.end("did") :]
     # "Improve the way the provider recruited staff" -> "…the way the provider recruits staff"
     m = _HOW_PAST_RE.match(title)
     if m is not None and m.group("verb").lower() in ("were", "was"):
@@ -1654,7 +1675,8 @@ _REGULATOR_NEXT_RE = re.compile(
 
 
 _OBJECT_IT_RE = re.compile(
-    r"\b(?P<verb>[a-z]+) it(?P<end>\W*(?:(?:by|this|every|each|before|within)\b.*)?)$"
+    r"\b(?P<verb>[A-Za-z][a-z]+) it(?P<end>\W*(?:(?:by|this|every|each|before|within|daily|weekly|"
+    r"monthly|regularly|again|immediately|at|on|in)\b.*)?)$"
 )
 
 
@@ -1665,11 +1687,14 @@ def _resolve_object_it(title: str, s: str, trig: _Trigger | None, before: str = 
     if not m or trig is None:
         return title
     verb = m.group("verb")
-    stems = {verb}
-    if verb.endswith("es"):
-        stems |= {verb[:-1], verb[:-2]}  # "completes" -> "complete"; "reaches" -> "reach"
-    elif verb.endswith("s"):
-        stems.add(verb[:-1])
+    if verb[:1].isupper() and m.start("verb") != 0:
+        return title  # a name ("Check It"), not the title's verb
+    stems = {verb.lower()}
+    low = verb.lower()
+    if low.endswith("es"):
+        stems |= {low[:-1], low[:-2]}  # "completes" -> "complete"; "reaches" -> "reach"
+    elif low.endswith("s"):
+        stems.add(low[:-1])
     forms = {f for v in stems for f in (v, v + "d", v + "ed", v + "s", v + "es")}
     found = None
     pattern = (
@@ -1682,7 +1707,20 @@ def _resolve_object_it(title: str, s: str, trig: _Trigger | None, before: str = 
     for text in (before, s[: trig.key_start]):
         for w in re.finditer(pattern, text):
             found = w.group(1)
+    if not found:
+        # "Some equipment had not been checked. Staff must check it daily.": what the same
+        # verb was not done to, as the subject of a passive
+        passive = (
+            r"(?:^|[.;:]\s+|,\s+(?:but|and)\s+)(?:(?:some|several|much|most|all)\s+(?:of\s+)?)?"
+            r"(?:the\s+)?(?P<np>(?:[a-z][\w’'-]*\s+){0,3}?[a-z][\w’'-]*)\s+"
+            r"(?:had|has|have|was|were|is|are)\s+(?:not\s+)?(?:always\s+)?(?:been\s+)?"
+            r"(?:" + "|".join(sorted(forms)) + r")\b"
+        )
+        for w in re.finditer(passive, before, re.I):
+            found = "the " + w.group("np").lower()
     if not found or found.split()[0].lower() in STANDALONE_PRONOUNS:
+        return title
+    if found.split()[-1].lower() in STANDALONE_PRONOUNS | PEOPLE_SUBJECTS:
         return title
     return title[: m.start("verb")] + f"{verb} {found}" + m.group("end")
 
