@@ -158,6 +158,22 @@ PASSAGES = {
             "Check the equipment daily",
         ],
     ),
+    "the-sentence-before-opened-with-it": (
+        "Our view of the service\n\nSafeguarding\n\nStaff knew how to recognise abuse but not "
+        "all of them had completed safeguarding training. The provider should ensure that they "
+        "complete it.\n\nSafeguarding concerns were not always reported to the local "
+        "authority. The provider must make sure that they are.\n\nLearning culture\n\n"
+        "Incidents were reported, but managers did not review them in a timely way. They must "
+        "review them within 48 hours.\n\nInfection prevention and control\n\nThe kitchen was "
+        "visibly dirty. The provider needs to ensure it is cleaned to an acceptable "
+        "standard.\n",
+        [
+            "Ensure that staff complete safeguarding training",
+            "Ensure safeguarding concerns are reported to the local authority",
+            "Review incidents within 48 hours",
+            "Ensure the kitchen is cleaned to an acceptable standard",
+        ],
+    ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
         "an induction before their first shift.\n",

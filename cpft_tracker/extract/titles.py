@@ -1305,6 +1305,46 @@ def _doer(s: str, trig: _Trigger | None) -> str | None:
     return _lower_first(np, span[0] == 0)
 
 
+_IT_PASSIVE_RE = re.compile(
+    r"^(?P<lead>(?:ensure|make\s+sure)(?:\s+that)?\s+)(?P<pro>it|they)\s+"
+    r"(?=(?:is|are|was|were)\s+(?:[a-z]+ed|[a-z]+en)\b)",
+    re.I,
+)
+_THEY_ACT_RE = re.compile(
+    r"^(?P<lead>(?:ensure|make\s+sure)(?:\s+that)?\s+)(?P<pro>they)\s+(?=[a-z]+\b)(?!are\b|were\b)",
+    re.I,
+)
+_VERB_THEM_RE = re.compile(r"^(?P<lead>[A-Z][a-z]+\s+)(?P<pro>them)\b")
+
+
+def _resolve_from_last_subject(title: str, before: str) -> str:
+    """ "The kitchen was visibly dirty. The provider needs to ensure it is cleaned…" -> "Ensure
+    the kitchen is cleaned…"; "Incidents were reported, but managers did not review them…
+    They must review them within 48 hours." -> "Review incidents within 48 hours"; "Staff
+    knew… but not all of them had completed… The provider should ensure that they complete
+    it." -> "Ensure that staff complete…": a pronoun that opens what is to be done is what
+    the sentence before opened with (a thing for "it"/"them", people for "they" who act)."""
+    if not before.strip():
+        return title
+    last = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x][-1]
+    np = _opening_np(last, direct=True) or ""
+    words = np.lower().split()
+    if not words or words[0] in STANDALONE_PRONOUNS | TITLE_PRONOUNS or words[0] in ("there", "we"):
+        return title
+    people = words[-1] in PEOPLE_SUBJECTS or words[-1] in _PERSON_HEADS or words[-1] == "staff"
+    inner = _as_inner(np)
+    m = _IT_PASSIVE_RE.match(title)
+    if m and not people and _plural(np) == (m.group("pro").lower() == "they"):
+        return title[: m.start("pro")] + inner + title[m.end("pro") :]
+    m = _VERB_THEM_RE.match(title)
+    if m and not people and _plural(np):
+        return title[: m.start("pro")] + inner + title[m.end("pro") :]
+    m = _THEY_ACT_RE.match(title)
+    if m and people and _plural(np):
+        return title[: m.start("pro")] + inner + title[m.end("pro") :]
+    return title
+
+
 def _doer_before(s: str, before: str) -> str | None:
     """ "The board did not receive enough information… It needs to receive regular reports so
     it can hold leaders to account": a sentence opening with "It" / "They" has the subject of
@@ -1409,6 +1449,7 @@ def make_title(
         title = _cut_finding_tail(title)
     title = _should_have_title(title)
     title = _resolve_this_done(title, before)
+    title = _resolve_from_last_subject(title, before)
     title = resolve_pronouns(title, s, before, section, _doer(s, trig) or _doer_before(s, before))
     title = _resolve_it_after_noun(title, s, trig)
     title = _resolve_quantifier_said(title, before)
@@ -1512,7 +1553,8 @@ _PRO_FORM_RE = re.compile(
     r"^(?:(?:improve|address|tackle|resolve|fix|change|rectify|remedy|correct|act\s+on|"
     r"put\s+right)\s+(?:this|these|it|them|that)(?:\s+(?:urgently|quickly|now))?"
     r"|(?:make\s+sure|ensure)(?:\s+that)?\s+(?:they|staff|it|this)\s+(?:do|does)\s+so"
-    r"|(?:make\s+sure|ensure)(?:\s+that)?\s+(?:this|it)\s+(?:happens|changes|improves))"
+    r"|(?:make\s+sure|ensure)(?:\s+that)?\s+(?:this|it)\s+(?:happens|changes|improves)"
+    r"|(?:make\s+sure|ensure)(?:\s+that)?\s+(?:they|it|these|this)\s+(?:are|is|do|does|have|has))"
     r"\W*$",
     re.I,
 )
