@@ -1073,6 +1073,18 @@ ROUND_5A_SENTENCES = [
     ),
     ("The manager told us the service needed more staff and had recruited two carers.", None),
     ("The manager told us the service needed more space and had booked a surveyor.", "needs"),
+    # staff's own duty stated, then found done, is met; found not done, it is a requirement
+    (
+        "Staff must complete the provider's mandatory training every year, and records showed "
+        "they had.",
+        None,
+    ),
+    (
+        "Staff must complete the provider's mandatory training every year, and records showed "
+        "they had not.",
+        "must",
+    ),
+    ("The trust must review its complaints policy, and records showed it had.", "must"),
 ]
 
 

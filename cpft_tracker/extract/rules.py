@@ -939,7 +939,7 @@ def _find_trigger(s: str) -> _Trigger | None:
 # "… and had increased the rota from June.").
 _MET_AFTER_RE = re.compile(
     r"(?:(?:,\s*|\s)(?:and|but)\s+|;\s+)(?:(?:\w+\s+){0,3}(?:showed|confirmed|found)\s+(?:that\s+)?"
-    r"(?:it|they|this|these)\s+(?:was|were|had\s+been|did)"
+    r"(?:it|they|this|these)\s+(?:was|were|had\s+been|did|had(?=\s*[.]?$))"
     r"(?:\s+(?:done|met|completed|followed|carried\s+out)\b[^,;]*)?\s*[.]?$"
     r"|(?P<done>had\s+(?:already\s+)?(?!not\b)\w+ed\b)"
     # "…told us they needed to remind staff, and had done so by the end of our visit"
@@ -1040,8 +1040,12 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         return trig.kind == "be_needed" and any(t in REPORTING_VERBS for t, _, _ in clause)
     if trig.keyword == "must":
         # "patients' rights must be explained …; we found this had been done": a standard
-        # stated in the passive, and found met
-        return s[trig.key_end :].lstrip().lower().startswith("be ")
+        # stated in the passive, and found met; or staff's own duty, and found done ("Staff
+        # must complete the mandatory training every year, and records showed they had")
+        if s[trig.key_end :].lstrip().lower().startswith("be "):
+            return True
+        subject = _tokens_before(s, trig.key_start)
+        return bool(subject) and subject[-1][0].lower() in ("staff", "they", "nurses", "carers")
     return trig.keyword == "should"
 
 
