@@ -1048,3 +1048,44 @@ def test_a_headline_with_a_reported_must_and_a_quotation_are_not_a_list() -> Non
     assert found == {
         "ensure patients arriving by ambulance are assessed within 15 minutes": "must",
     }
+
+
+# Round 7 (issue 11): the structures behind the round 7 tuning documents' first-sight errors,
+# each with a text on the other side of the line. An entry's expectation is the keyword of the
+# one requirement the sentence is (None: it is not one), or the list of (text, keyword) a
+# longer text gives.
+ROUND_7_SENTENCES: list[tuple[str, str | None | list[tuple[str, str]]]] = [
+    # a numbered paragraph of a notice can be its lead-in; the next numbered paragraph ends
+    # the list of areas
+    (
+        "7. We found staffing was unsafe.\n\n"
+        "8. You must become compliant with the following regulations by 30 April 2012:\n"
+        "Regulation 12 Cleanliness and infection control\n"
+        "Regulation 22 Staffing\n\n"
+        "9. If you do not become compliant by that date, we may take further action.\n",
+        [
+            ("Regulation 12 Cleanliness and infection control", "must"),
+            ("Regulation 22 Staffing", "must"),
+        ],
+    ),
+    (
+        "Action the trust MUST take to improve\n\n"
+        "1. Ensure that staffing levels are safe.\n"
+        "2. Ensure that records are kept.\n",
+        [
+            ("Ensure that staffing levels are safe.", "must"),
+            ("Ensure that records are kept.", "must"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUND_7_SENTENCES)
+def test_round_7_sentence_structures(
+    text: str, expected: str | None | list[tuple[str, str]]
+) -> None:
+    found = [(r.text, r.keyword) for r in extract_requirements(text, include_should=True)]
+    if isinstance(expected, list):
+        assert found == expected
+    else:
+        assert [kw for _, kw in found] == ([expected] if expected else [])
