@@ -1077,6 +1077,23 @@ ROUND_7_SENTENCES: list[tuple[str, str | None | list[tuple[str, str]]]] = [
             ("Ensure that records are kept.", "must"),
         ],
     ),
+    # a MUST list written as sentences under its heading is the report's list of actions, so
+    # the requirement notice's rows are not actions again
+    (
+        "Action the provider MUST take to improve\n"
+        "The trust must ensure that risk assessments are reviewed after incidents.\n\n"
+        "Action we have told the provider to take\n\n"
+        "Regulation 12 HSCA (RA) Regulations 2014 Safe care and treatment\n"
+        "Risk assessments were not updated following incidents.\n",
+        [("The trust must ensure that risk assessments are reviewed after incidents.", "must")],
+    ),
+    (
+        "The service was not safe.\n\n"
+        "Action we have told the provider to take\n\n"
+        "Regulation 12 HSCA (RA) Regulations 2014 Safe care and treatment\n"
+        "Risk assessments were not updated following incidents.\n",
+        [("Risk assessments were not updated following incidents.", "must")],
+    ),
 ]
 
 
