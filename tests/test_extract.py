@@ -1094,6 +1094,23 @@ ROUND_7_SENTENCES: list[tuple[str, str | None | list[tuple[str, str]]]] = [
         "Risk assessments were not updated following incidents.\n",
         [("Risk assessments were not updated following incidents.", "must")],
     ),
+    # a bare plural naming a kind of provider, then a clause about this provider by its own
+    # name: the first is the rule for the class
+    (
+        "Ambulance services must work with acute trusts and commissioners to manage handover "
+        "delays, and the trust was part of a system-wide group that met weekly.",
+        None,
+    ),
+    (
+        "Services should be accessible to everyone who needs them, and the trust had produced "
+        "information in several languages.",
+        None,
+    ),
+    ("Community services must reduce their waiting times.", "must"),
+    (
+        "The trust's community services must reduce their waiting times, and the trust had a plan.",
+        "must",
+    ),
 ]
 
 

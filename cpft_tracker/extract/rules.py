@@ -1217,6 +1217,8 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
                 return True  # "…the statutory guidance which providers must consider"
             break
     words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
+    if _class_beside_provider(s, m, clause):
+        return True  # "Ambulance services must work with acute trusts…, and the trust was…"
     after_must = [t for t, _, _ in _tokens_after(s, m.end(), 2)]
     if after_must[:1] == ["be"] and m.group(0).lower() == "must":
         people = _people_head_of(words) or (
@@ -1272,6 +1274,32 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
             after = after[1:]
         return len(after) >= 2 and after[0] == "be" and after[1] in PROVISION_VERBS
     return False
+
+
+# The provider named as the subject of a clause of its own after the trigger's: "…, and the
+# trust was part of a system-wide group", "…, and this practice had…".
+_PROVIDER_CLAUSE_AFTER_RE = re.compile(
+    r"[,;]\s*(?:and|but|while|whereas)?\s*(?:the|this)\s+(?:"
+    + "|".join(sorted(ORGANISATION_WORDS))
+    + r")(?:['’]s)?\s+(?!(?:must|should|needs?|needed)\b)[a-z]+",
+    re.I,
+)
+
+
+def _class_beside_provider(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    """A bare plural naming a kind of provider opens the sentence ("Ambulance services must
+    work with acute trusts…", "Services should be accessible to everyone who needs them") and
+    a later clause turns to this provider by its own name ("…, and the trust was part of a
+    system-wide group"): the first clause is the rule for the class, the second is the
+    finding. With a determiner ("The trust's services must…") or no such turn it is this
+    provider's."""
+    if not clause or len(clause) > 3 or len(_tokens_before(s, m.start())) != len(clause):
+        return False
+    if not all(t.isalpha() for t in clause) or clause[0] in NOUN_DETERMINERS:
+        return False
+    if clause[-1] not in GENERAL_SUBJECTS and clause[-1] != "services":
+        return False
+    return bool(_PROVIDER_CLAUSE_AFTER_RE.search(s, m.end()))
 
 
 def _class_with_postmodifier(words: list[str]) -> bool:
