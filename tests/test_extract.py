@@ -1111,6 +1111,18 @@ ROUND_7_SENTENCES: list[tuple[str, str | None | list[tuple[str, str]]]] = [
         "The trust's community services must reduce their waiting times, and the trust had a plan.",
         "must",
     ),
+    # the provider's own rule, then where it was not kept: a duty not met
+    (
+        "The trust's clinical risk policy says that risk assessments must be reviewed after "
+        "every significant event, but in nine of the 30 records we reviewed this had not "
+        "happened.",
+        "must",
+    ),
+    (
+        "The trust's clinical risk policy says that risk assessments must be reviewed after "
+        "every significant event, and in all the records we reviewed this had happened.",
+        None,
+    ),
 ]
 
 

@@ -1164,6 +1164,9 @@ _EXTRAPOSED_RE = re.compile(
 _DUTY_NOT_MET_RE = re.compile(
     r"\b(?:and|but)\s+the\s+(?:trust|provider|service|practice|home|hospital|hospice)\s+"
     r"(?:did|was|had|has|does|is)\s+not\b|\b(?:and|but)\s+(?:we\s+found\s+(?:that\s+)?)?"
+    # "…, but in nine of the 30 records we reviewed this had not happened": a phrase saying
+    # where it was not kept may stand before the clause
+    r"(?:(?:in|on|at|for)\s+[^,;.]{1,60}?\s+)?"
     r"(?:this|it)\s+(?:did|was|had)\s+not\s+(?:always\s+)?happen",
     re.I,
 )
