@@ -1123,6 +1123,29 @@ ROUND_7_SENTENCES: list[tuple[str, str | None | list[tuple[str, str]]]] = [
         "every significant event, and in all the records we reviewed this had happened.",
         None,
     ),
+    # staff reporting a rule of their work, then "but" and what happened instead: a duty not
+    # met; "and" goes on with the account, and a need is not a rule
+    (
+        "Staff told us they should attend a practice meeting every month, but the last "
+        "meeting had been in November 2017.",
+        "should",
+    ),
+    (
+        "Staff told us they must read a person's care plan before their first call, but care "
+        "plans were not always in people's homes.",
+        "must",
+    ),
+    (
+        "Staff told us they must phone the team base when they finished each home visit, and "
+        "the duty worker checked that everyone was accounted for.",
+        None,
+    ),
+    (
+        "Staff told us they needed to take their masks off in the staff room to eat, but the "
+        "room was too small.",
+        None,
+    ),
+    ("People told us they should ring the bell, but nobody came.", None),
 ]
 
 

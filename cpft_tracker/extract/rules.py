@@ -689,6 +689,24 @@ def _staff_account(s: str) -> bool:
 _SAYING_VERBS = frozenset("said told explained reported stated described".split())
 
 
+# After a rule staff report, "but" and a clause of its own with no modal: what happened
+# instead ("…, but the last meeting had been in November 2017").
+_BUT_PRACTICE_RE = re.compile(r",\s*but\s+(?![^.;]*\b(?:must|should|needs?|needed)\b)\w+\s+\w+")
+
+
+def _reported_rule_not_kept(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    """Staff report a rule of their work ("Staff told us they should attend a practice
+    meeting every month", "…they must read a person's care plan before their first call")
+    and the sentence goes on "but" with what happened instead: the rule found not kept is a
+    duty not met, not staff describing their work. A need ("they needed to…") is not a rule,
+    and "and" adds to the account ("…, and the duty worker checked…")."""
+    if m.group(0).lower() not in ("must", "should") or not _staff_account(s):
+        return False
+    if not clause or clause[-1] not in ("they", "staff", "we"):
+        return False
+    return bool(_BUT_PRACTICE_RE.search(s, m.end()))
+
+
 _RULE_SOURCES_ALT = "|".join(sorted(RULE_SOURCES))
 _FRAME_RE = re.compile(
     r"(?:^|[.;:,]\s*)(?:" + "|".join(f.replace(" ", r"\s+") for f in RULE_FRAMES) + r")\b"
@@ -811,9 +829,14 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "…and, if CQC does not see enough improvement, they must be…"
             if _embedded_question(clause):
                 continue  # "…knew what they must do if they had a concern"
-            if _subject_blocked(clause, head, people=False):
+            not_kept = _reported_rule_not_kept(s, m, clause)
+            if _subject_blocked(clause, head, people=False) and not not_kept:
                 continue
-            if _describes_rule(s, m, clause, must=True) and not _duty_not_met(s, m):
+            if (
+                _describes_rule(s, m, clause, must=True)
+                and not _duty_not_met(s, m)
+                and not not_kept
+            ):
                 continue  # (but "Under the trust's policy, staff must…, and we found this
                 # did not always happen" is a duty found not met)
             after = _tokens_after(s, m.end(), 4)
@@ -834,7 +857,8 @@ def _find_trigger(s: str) -> _Trigger | None:
             after = _tokens_after(s, m.end(), 2)
             if head in REGULATOR_SUBJECTS or any(t in SUBORDINATORS for t in clause):
                 continue
-            if head in PEOPLE_SUBJECTS or _general_statement(s, m, clause):
+            not_kept = _reported_rule_not_kept(s, m, clause)
+            if (head in PEOPLE_SUBJECTS and not not_kept) or _general_statement(s, m, clause):
                 continue  # "the standards that people should be able to expect"
             if any(t == "as" for t in clause[-AS_WINDOW:]) or (prev_is_wh(clause)):
                 continue
@@ -842,7 +866,7 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "Should they need help" (conditional)
             if _past_criticism(s, m):
                 continue  # "Checks should have been recorded every four hours, but…"
-            if _describes_rule(s, m, clause, must=True) or _EXTRAPOSED_RE.match(
+            if (_describes_rule(s, m, clause, must=True) and not not_kept) or _EXTRAPOSED_RE.match(
                 s.replace("should", "must", 1)
             ):
                 continue  # "The procedure says that staff should…", "It should be noted…"
