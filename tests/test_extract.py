@@ -1146,6 +1146,16 @@ ROUND_7_SENTENCES: list[tuple[str, str | None | list[tuple[str, str]]]] = [
         None,
     ),
     ("People told us they should ring the bell, but nobody came.", None),
+    # one member of staff speaking of her own work is staff's account, as "Staff told us
+    # they…" is; one who runs the service speaks for it
+    (
+        "There was no cleaning schedule for the first floor and the housekeeper told us she "
+        "needed to cover laundry duties on three days a week.",
+        None,
+    ),
+    ("The nurse told us she needed to cover the ward on three days a week.", None),
+    ("The lead nurse told us she needed to review the rota.", "needs"),
+    ("The principal dentist told us they needed to arrange a new assessment.", "needs"),
 ]
 
 

@@ -229,6 +229,27 @@ def _reporter(clause: list[str]) -> str | None:
     return _norm_tok(lead[-1])
 
 
+# Before a staff noun in the singular, these make it the one who runs the service ("the
+# principal dentist", "the lead nurse"), whose need is the provider's.
+_SENIOR_MODIFIERS = frozenset("principal lead senior chief head registered".split())
+
+
+def _floor_staff(word: str | None, clause: list[str]) -> bool:
+    """Is the reporter's head a member of staff, in the plural ("Staff told us they…",
+    "Nurses told us…") or the singular ("The housekeeper told us she needed to cover laundry
+    duties…": one of them speaking of her own work)? Not one who runs the service ("The
+    principal dentist told us they needed to…")."""
+    if word is None:
+        return False
+    if word in STAFF_REPORTERS:
+        return True
+    plural = word[:-2] + "ves" if word.endswith("fe") else word + "s"
+    if plural not in STAFF_REPORTERS or word not in clause:
+        return False
+    at = clause.index(word)
+    return not (at and clause[at - 1] in _SENIOR_MODIFIERS)
+
+
 def _reporter_head(clause: list[str]) -> str | None:
     """For "Staff in some teams told us they…", the head of the reporter's noun phrase
     ("staff"), which is its first noun, not its last word."""
@@ -529,7 +550,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None  # "staff did not have the information needed to support people"
         if _subject_blocked(bclause, bhead, people=True):
             return None
-        if _reporter(clause) in STAFF_REPORTERS or _reporter_head(clause) in STAFF_REPORTERS:
+        if _floor_staff(_reporter(clause), clause) or _floor_staff(_reporter_head(clause), clause):
             return None  # "Staff told us they need to ask…": what staff say they do
         if (
             _staff_account(s)
