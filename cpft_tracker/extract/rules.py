@@ -630,9 +630,10 @@ def _participle_adjective_object(
     word: str, after: list[tuple[str, int, int]], clause: list[str]
 ) -> bool:
     """ "Staff told us the ward needed protected mealtimes…": in a reported clause whose
-    subject is a thing of the service, "needed" + a participle used as an adjective + a
-    noun is a verb and its object ("protected mealtimes"); a participle followed by a
-    determiner or preposition is a verb of its own ("the changes needed included a…")."""
+    subject is a thing of the service (or a personal pronoun), "needed" + a participle used
+    as an adjective + a noun is a verb and its object ("protected mealtimes"); a participle
+    followed by a determiner or preposition is a verb of its own ("the changes needed
+    included a…")."""
     if word != "needed" or len(after) < 2:
         return False
     adjective, noun = after[0][0], after[1][0]
@@ -641,8 +642,18 @@ def _participle_adjective_object(
         and noun.isalpha()
         and noun not in _AFTER_A_VERB
         and noun not in _BE_WORDS
-        and _reported_thing_subject(clause)
+        and (_reported_thing_subject(clause) or _pronoun_subject(clause))
     )
+
+
+_SUBJECT_PRONOUNS = frozenset("i we you he she they".split())
+
+
+def _pronoun_subject(clause: list[str]) -> bool:
+    """ "…told us she needed protected time to carry out audits": right after a personal
+    pronoun, "needed" is the pronoun's verb (a participle modifies a noun, never "she"), so
+    a participle after it is an adjective on its object."""
+    return bool(clause) and clause[-1] in _SUBJECT_PRONOUNS
 
 
 def _complement_subject(clause: list[str]) -> bool:
