@@ -1165,6 +1165,12 @@ ROUND_7_SENTENCES: list[tuple[str, str | None | list[tuple[str, str]]]] = [
     ),
     ("People told us they needed specialised equipment at home.", None),
     ("Staff told us the changes needed included a new rota.", None),
+    # improvements needed "for this essential standard", summed up "overall", name nothing
+    ("Overall, we found that improvements were needed for this essential standard.", None),
+    (
+        "Overall, we found that improvements were needed to the way creams are recorded.",
+        "needs",
+    ),
 ]
 
 

@@ -1422,7 +1422,13 @@ def _vacuous(s: str) -> bool:
     provider it must make improvements.", "Action must be taken to achieve compliance."."""
     if len(s) > 200:
         return False
-    return all(w in VACUOUS_WORDS for w in _VACUOUS_TOKEN_RE.findall(s.lower()))
+    # "Overall, we found that improvements were needed for this essential standard.": the
+    # standard the section is about is where, not what; a summing-up adverb names nothing
+    text = _THIS_STANDARD_RE.sub(" ", s.lower())
+    return all(w in VACUOUS_WORDS or w in _SUMMING_UP for w in _VACUOUS_TOKEN_RE.findall(text))
+
+
+_SUMMING_UP = frozenset("overall generally altogether".split())
 
 
 _WH_WORDS = frozenset("what how who whom which when where".split())
