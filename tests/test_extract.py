@@ -1171,6 +1171,17 @@ ROUND_7_SENTENCES: list[tuple[str, str | None | list[tuple[str, str]]]] = [
         "Overall, we found that improvements were needed to the way creams are recorded.",
         "needs",
     ),
+    # "their care plans said they needed…": the reported "they" is the "their", so when the
+    # sentence opens with the people using the service the need is theirs
+    (
+        "Four people had been assessed as being at high risk of developing pressure ulcers "
+        "and their care plans said they needed to be repositioned every two hours.",
+        None,
+    ),
+    (
+        "Staff were busy and their managers said they needed to recruit more nurses.",
+        "needs",
+    ),
 ]
 
 

@@ -250,6 +250,18 @@ def _floor_staff(word: str | None, clause: list[str]) -> bool:
     return not (at and clause[at - 1] in _SENIOR_MODIFIERS)
 
 
+def _their_record_speaks_of_them(s: str, clause: list[str]) -> bool:
+    """ "Four people had been assessed as being at high risk…, and their care plans said they
+    needed to be repositioned every two hours": the reporter is theirs ("their care plans")
+    and the reported "they" is the same "they", so when the sentence opens with the people
+    using the service it is their need, not the provider's."""
+    if not clause or clause[-1] != "they" or _reporter(clause) is None:
+        return False
+    at = max(i for i, t in enumerate(clause) if t in REPORTING_VERBS)
+    lead = clause[:at]
+    return "their" in lead[-3:] and _sentence_subject(s) in PEOPLE_SUBJECTS
+
+
 def _reporter_head(clause: list[str]) -> str | None:
     """For "Staff in some teams told us they…", the head of the reporter's noun phrase
     ("staff"), which is its first noun, not its last word."""
@@ -493,6 +505,8 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     bclause, bhead = _blocking_subject(
         s, clause, head, opens_sentence=len(clause) == len(before)
     )  # who the subject is, for blocking
+    if _their_record_speaks_of_them(s, clause):
+        return None  # "Four people…, and their care plans said they needed to be repositioned"
 
     if word == "needing":
         # "people with complex needs needing two staff": who is needing is nearby
