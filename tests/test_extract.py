@@ -1182,6 +1182,18 @@ ROUND_7_SENTENCES: list[tuple[str, str | None | list[tuple[str, str]]]] = [
         "Staff were busy and their managers said they needed to recruit more nurses.",
         "needs",
     ),
+    # a reported need for a thing, then "one was being installed": under way, so met; "one
+    # was being planned" is still to come
+    (
+        "The nominated individual told us the provider needed to invest in an electronic call "
+        "monitoring system, and one was being installed at the time of our inspection.",
+        None,
+    ),
+    (
+        "The nominated individual told us the provider needed to invest in an electronic call "
+        "monitoring system, and one was being planned.",
+        "needs",
+    ),
 ]
 
 

@@ -1034,6 +1034,12 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         if any(t in REPORTING_VERBS for t, _, _ in clause):
             return True  # "…told us the trust needed a new digital strategy, and the board had
             # approved one in October": the thing needed, taken up again by "one", is done
+    if _ONE_BEING_PROVIDED_RE.match(rest) and any(
+        t in REPORTING_VERBS for t, _, _ in _tokens_before(s, trig.key_start)
+    ):
+        return True  # "…told us the provider needed to invest in an electronic call
+        # monitoring system, and one was being installed": "one" takes up the thing needed,
+        # and it is being brought into being (not "one was planned")
     if trig.kind == "verb_object" and _THING_PROVIDED_RE.match(rest):
         clause = _tokens_before(s, trig.key_start)
         if any(t in REPORTING_VERBS for t, _, _ in clause):
@@ -1076,6 +1082,14 @@ _THING_PROVIDED_RE = re.compile(
     r"had\s+(?:already\s+|since\s+)?"
     r"(?:opened|installed|bought|purchased|built|recruited|appointed|employed|hired)\s+"
     r"(?:a|an|two|three|four|five|six|\d+|more|new|an\s+extra|additional)\b",
+    re.I,
+)
+# After a need whose object names a thing ("…invest in an electronic call monitoring
+# system"), "one" as the subject of a passive that brings it into being, done or under way.
+_ONE_BEING_PROVIDED_RE = re.compile(
+    r"[^;]*?\b(?:a|an)\s+[^;]*?,?\s+and\s+one\s+(?:was|is|had\s+been|has\s+been)\s+"
+    r"(?:being\s+)?(?:installed|introduced|opened|built|bought|purchased|put\s+in\s+place|"
+    r"set\s+up)\b",
     re.I,
 )
 # After a reported need, a clause that makes the need the cause of something.
