@@ -1194,6 +1194,18 @@ ROUND_7_SENTENCES: list[tuple[str, str | None | list[tuple[str, str]]]] = [
         "monitoring system, and one was being planned.",
         "needs",
     ),
+    # a need to do a thing oneself ("…herself") is the speaker's own work, done in someone's
+    # place; without the reflexive it is what the service has to do
+    (
+        "The registered manager told us she needed to complete the audits herself because "
+        "the care coordinator post had been vacant since September 2023.",
+        None,
+    ),
+    (
+        "The registered manager told us she needed to complete the audits because the care "
+        "coordinator post had been vacant.",
+        "needs",
+    ),
 ]
 
 

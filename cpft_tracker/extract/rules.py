@@ -575,6 +575,9 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None  # "Staff said this was because the surgeon needed to leave…"
         if _staff_account(s) and _shares_reported_subject(before, clause):
             return None  # "Staff told us they had not been shown how…, and needed to learn…"
+        if verb != "be" and _REFLEXIVE_WORK_RE.match(s, ke):
+            return None  # "…she needed to complete the audits herself because the post was
+            # vacant": what the speaker does in someone's place, her own work
         kind = "to_passive" if verb == "be" else "to_active"
         return _Trigger("needs", kind, ks, after[0][2], ks, ke)
 
@@ -633,6 +636,13 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     if _subject_blocked(bclause, bhead, people=True):
         return None
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+
+
+# After "needed to", the infinitive's phrase ends on a reflexive before any clause boundary:
+# the one who needed to do it does it themself ("…needed to complete the audits herself").
+_REFLEXIVE_WORK_RE = re.compile(
+    r"\s+to\s+[^,;.]*?\b(?:herself|himself|themselves|themself|myself|ourselves)\b", re.I
+)
 
 
 _AFTER_A_VERB = frozenset(
