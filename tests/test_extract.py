@@ -1218,3 +1218,18 @@ def test_round_7_sentence_structures(
         assert found == expected
     else:
         assert [kw for _, kw in found] == ([expected] if expected else [])
+
+
+# Round 7's titles: each requirement the round's rules take reads as an action on its own.
+ROUND_7_TITLES = [
+    # a participle used as an adjective opens the object of a reported need
+    (
+        "The infection control lead told us she needed protected time to carry out audits.",
+        "Ensure the infection control lead has protected time to carry out audits",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "title"), ROUND_7_TITLES)
+def test_round_7_titles(sentence: str, title: str) -> None:
+    assert [r.title for r in extract_requirements(sentence, include_should=True)] == [title]

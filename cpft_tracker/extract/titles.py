@@ -537,6 +537,7 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             or first in OBJECT_NOUNS
             or first in COUNT_WORDS
             or first.isdigit()
+            or _participle_adjective_opens(obj)
         ):
             # at the sentence's start, or after a label ("Vulnerable people: Staff told us…")
             opens = span[0] == 0 or s[: span[0]].rstrip().endswith(":")
@@ -1975,3 +1976,15 @@ def _short_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
     if len(title.split()) < 3 and len(last.split()) >= 3 and not last.endswith("?"):
         return _verb_on_finding(title, last)
     return title
+
+
+def _participle_adjective_opens(obj: str) -> bool:
+    """The object opens with a participle used as an adjective on a noun ("protected time to
+    carry out audits"), as the rules read it after "she needed"."""
+    words = obj.split()
+    return (
+        len(words) >= 2
+        and words[0].lower().endswith("ed")
+        and words[1].isalpha()
+        and words[1].lower() not in ("a", "an", "the", "to", "by", "for", "in", "on", "of", "and")
+    )
