@@ -1227,6 +1227,16 @@ ROUND_7_TITLES = [
         "The infection control lead told us she needed protected time to carry out audits.",
         "Ensure the infection control lead has protected time to carry out audits",
     ),
+    # the demonstrative is what the clause before says the provider had
+    (
+        "The practice had some systems to help them manage risk, but these needed to be more effective.",
+        "Ensure the practice's systems to manage risk are more effective",
+    ),
+    # (its other side: a plain subject keeps its own 'Ensure X is …')
+    (
+        "Staff told us the discharge process needed to be quicker.",
+        "Ensure the discharge process is quicker",
+    ),
 ]
 
 

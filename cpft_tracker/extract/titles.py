@@ -276,10 +276,31 @@ def _be_state_title(s: str, trig: _Trigger) -> str | None:
     subject = s[span[0] : span[1]]
     rm = _REPORTED_SUBJECT_RE.match(subject)
     words = subject.lower().split()
+    if words in (["these"], ["they"], ["this"], ["it"]):
+        return _demonstrative_state_title(s[: span[0]], state)
     if rm or not words or words[-1] in AGENT_HEADS or words[0] in TITLE_PRONOUNS:
         return None
     subject = _lower_first(subject, span[0] == 0)
     return f"Ensure {subject} {'are' if _plural(subject) else 'is'} {state}"
+
+
+def _demonstrative_state_title(before: str, state: str) -> str | None:
+    """ "The practice had some systems to help them manage risk, but these needed to be more
+    effective" -> "Ensure the practice's systems to manage risk are more effective": the
+    demonstrative is what the clause before says the provider had ("to help them" is the
+    provider helping itself, so it goes)."""
+    finding = before.rstrip(" ,;")
+    tail = re.search(r"\b(?:and|but|although|however)$", finding, re.I)
+    if tail:
+        finding = finding[: tail.start()].rstrip(" ,;")
+    m = _HAD_SOME_RE.match(finding)
+    if m is None or m.group("started"):
+        return None
+    owner = _possessive(_lower_first(m.group("np"), True))
+    thing = re.sub(r"\bto\s+help\s+(?:them|it)\s+", "to ", m.group("thing"))
+    head = thing.split(" ", 1)[0].lower()
+    plural = head.endswith("s") and not head.endswith("ss")
+    return f"Ensure {owner} {thing} {'are' if plural else 'is'} {state}"
 
 
 def _third_person(verb: str) -> str:
