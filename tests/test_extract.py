@@ -1237,6 +1237,16 @@ ROUND_7_TITLES = [
         "Staff told us the discharge process needed to be quicker.",
         "Ensure the discharge process is quicker",
     ),
+    # 'more' standing alone takes up the counted noun phrase before it
+    (
+        "The trust had recruited 140 new emergency care assistants, and more were needed in the east of the region.",
+        "Ensure there are more emergency care assistants in the east of the region",
+    ),
+    # (its other side: 'more' with its own noun)
+    (
+        "The service did not have enough midwives, and more midwives were needed on night shifts.",
+        "Ensure there are more midwives on night shifts",
+    ),
 ]
 
 

@@ -485,12 +485,34 @@ def _needed_kept_title(subject: str, opens: bool, obj: str) -> str | None:
     return f"Ensure {np} {verb} {m.group('rest')}"
 
 
+# "The trust had recruited 140 new emergency care assistants, and more were needed…": "more"
+# standing alone takes up the counted noun phrase that ends the clause before.
+_MORE_OF_THEM_RE = re.compile(
+    r"\b(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|several|some)\s+"
+    r"(?:new\s+|extra\s+|additional\s+)?(?P<np>[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,3}?)"
+    r",?\s+and\s+more(?:\s+(?:was|were|are|is)(?:\s+still)?)?\s*$"
+)
+
+
+def _more_of_them_title(s: str, trig: _Trigger) -> str | None:
+    """ "…had recruited 140 new emergency care assistants, and more were needed in the east
+    of the region" -> "Ensure there are more emergency care assistants in the east of the
+    region"."""
+    m = _MORE_OF_THEM_RE.search(s[: trig.start])
+    if m is None:
+        return None
+    np = m.group("np")
+    if any(w in _VERBISH or w in STANDALONE_PRONOUNS for w in np.split()):
+        return None
+    return f"Ensure there are more {np}{s[trig.end :].rstrip(' .')}"
+
+
 def _more_needed_title(s: str, trig: _Trigger) -> str | None:
     """ "The service did not have enough midwives…, and more midwives were needed on night
     shifts" -> "Ensure there are more midwives on night shifts"."""
     m = _MORE_NEEDED_RE.search(s[: trig.start])
     if m is None:
-        return None
+        return _more_of_them_title(s, trig)
     np = _lower_first(m.group("np"), True)
     if any(w.lower() in _VERBISH or w.lower() in STANDALONE_PRONOUNS for w in np.split()):
         return None
