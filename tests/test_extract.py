@@ -1247,6 +1247,16 @@ ROUND_7_TITLES = [
         "The service did not have enough midwives, and more midwives were needed on night shifts.",
         "Ensure there are more midwives on night shifts",
     ),
+    # what staff must have, the provider makes sure of
+    (
+        "Care workers must have a Disclosure and Barring Service check before they start work.",
+        "Ensure care workers have a Disclosure and Barring Service check before they start work",
+    ),
+    # (its other side: the provider's own 'must have')
+    (
+        "The trust must have a clear plan for its estate.",
+        "Have a clear plan for the trust's estate",
+    ),
 ]
 
 

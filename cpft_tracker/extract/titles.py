@@ -540,6 +540,10 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
                 if span:
                     title = _be_state_ensure(s[span[0] : span[1]], span[0] == 0, rest[3:])
                     title = title or s[span[0] :]
+        elif low.startswith("have ") and (holder := _staff_holder(s, trig)):
+            # "Care workers must have a DBS check before they start work" -> "Ensure care
+            # workers have a DBS check…": what staff must have, the provider makes sure of
+            title = f"Ensure {holder} {rest}"
         else:
             title = rest
     elif trig.kind == "to_active":
@@ -2031,3 +2035,19 @@ def _participle_adjective_opens(obj: str) -> bool:
         and words[1].isalpha()
         and words[1].lower() not in ("a", "an", "the", "to", "by", "for", "in", "on", "of", "and")
     )
+
+
+def _staff_holder(s: str, trig: _Trigger) -> str | None:
+    """The plural staff noun phrase that opens the sentence and is the subject of "must
+    have" ("Care workers", "All staff"), lower-cased for the title; None for the provider
+    itself ("The trust must have…") or anything else."""
+    span = _subject_np(s, trig.key_start)
+    if span is None or span[0] != 0:
+        return None
+    subject = s[span[0] : span[1]]
+    words = subject.lower().split()
+    if not words or words[0] in ("the", "its", "their") or not _plural(subject):
+        return None
+    if words[-1] not in AGENT_HEADS:
+        return None
+    return _lower_first(subject, True)
