@@ -201,6 +201,17 @@ DOCUMENTS = {
     # health inpatients
     "news-trust-told-to-improve-2015": CORPUS / "news-trust-told-to-improve-2015.txt",
     "community-health-inpatients-2016": CORPUS / "community-health-inpatients-2016.txt",
+    # round 7 (issue 11), annotated before the extractor ran; the 3rd, 6th and 9th written are
+    # in blind/: a 2010 review of compliance, a 2012 warning notice in numbered paragraphs, a
+    # 2016 community mental health PDF, a 2018 dental well-led page, a 2023 ambulance
+    # assessment, a 2024 home care service rated Inadequate
+    "review-compliance-nursing-home-2010": CORPUS / "review-compliance-nursing-home-2010.txt",
+    "warning-notice-numbered-paragraphs-2012": CORPUS
+    / "warning-notice-numbered-paragraphs-2012.txt",
+    "mh-community-core-service-pdf-2016": CORPUS / "mh-community-core-service-pdf-2016.txt",
+    "dental-well-led-page-2018": CORPUS / "dental-well-led-page-2018.txt",
+    "ambulance-saf-assessment-2023": CORPUS / "ambulance-saf-assessment-2023.txt",
+    "home-care-inadequate-2024": CORPUS / "home-care-inadequate-2024.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
