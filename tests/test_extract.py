@@ -1217,6 +1217,27 @@ ROUND_7_SENTENCES: list[tuple[str, str | None | list[tuple[str, str]]]] = [
         "coordinator post had been vacant.",
         "needs",
     ),
+    # two regulation lines that differ only in the regulation's number are two regulations,
+    # not a page footer whose number changes
+    (
+        "Compliance actions\n\n"
+        "Regulation 14 HSCA 2008 (Regulated Activities) Regulations 2010\n"
+        "Meeting nutritional needs\n\n"
+        "The provider must improve in the following areas by 31 January 2014:\n"
+        "Regulation 10 HSCA 2008 (Regulated Activities) Regulations 2010\n"
+        "Outcome 16\n\n"
+        "This report is requested under regulation 10(3).\n",
+        [
+            ("Regulation 10 HSCA 2008 (Regulated Activities) Regulations 2010", "must"),
+            ("Outcome 16", "must"),
+        ],
+    ),
+    (
+        "Findings\n\nStaff were kind.\n\nOakdene Court Inspection Report 1\n\n"
+        "The provider must review its audits.\n\nOakdene Court Inspection Report 2\n\n"
+        "More text here.\n\nOakdene Court Inspection Report 3\n",
+        [("The provider must review its audits.", "must")],
+    ),
 ]
 
 

@@ -213,6 +213,13 @@ def _navigation_lines(lines: list[str]) -> set[int]:
     return drop
 
 
+# A line that opens by naming a regulation or an outcome by its number ("Regulation 14 HSCA
+# 2008 (Regulated Activities) Regulations 2010", "Regulation 10 HSCA 2008 …"): the number is
+# the regulation's, so two such lines differing only in it are two regulations, not a page
+# footer whose page number changes.
+_NAMED_BY_NUMBER_RE = re.compile(r"^(?:regulation|reg\.|outcome)\s*\d", re.I)
+
+
 def _furniture_lines(lines: list[str]) -> set[int]:
     """Indexes of page numbers, repeated running headers/footers (PDF copies) and web page
     menus and cookie banners."""
@@ -224,7 +231,7 @@ def _furniture_lines(lines: list[str]) -> set[int]:
     counts: Counter[str] = Counter()
     for i, s in enumerate(lines):
         if s and i not in drop and len(s) <= 120 and not _KEYWORD_WORD_RE.search(s):
-            if s.endswith("?") or _BULLET_RE.match(s):
+            if s.endswith("?") or _BULLET_RE.match(s) or _NAMED_BY_NUMBER_RE.match(s):
                 continue
             key = re.sub(r"\d+", "#", s.lower())
             keys[i] = key
