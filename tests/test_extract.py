@@ -212,6 +212,9 @@ DOCUMENTS = {
     "dental-well-led-page-2018": CORPUS / "dental-well-led-page-2018.txt",
     "ambulance-saf-assessment-2023": CORPUS / "ambulance-saf-assessment-2023.txt",
     "home-care-inadequate-2024": CORPUS / "home-care-inadequate-2024.txt",
+    # and a tenth, tuning, written after the nine: a 2013 care home inspection report whose
+    # warning notice lists a regulation line, an outcome and its title by a date
+    "care-home-inspection-areas-2013": CORPUS / "care-home-inspection-areas-2013.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
