@@ -1383,6 +1383,9 @@ _PROVIDER_CLAUSE_AFTER_RE = re.compile(
 )
 
 
+_TAKES_UP_RE = re.compile(r"\b(?:to\s+do\s+(?:so|this|that|it)|for\s+(?:this|that|it))\b", re.I)
+
+
 def _class_beside_provider(s: str, m: re.Match[str], clause: list[str]) -> bool:
     """A bare plural naming a kind of provider opens the sentence ("Ambulance services must
     work with acute trusts…", "Services should be accessible to everyone who needs them") and
@@ -1396,7 +1399,12 @@ def _class_beside_provider(s: str, m: re.Match[str], clause: list[str]) -> bool:
         return False
     if clause[-1] not in GENERAL_SUBJECTS and clause[-1] != "services":
         return False
-    return bool(_PROVIDER_CLAUSE_AFTER_RE.search(s, m.end()))
+    turn = _PROVIDER_CLAUSE_AFTER_RE.search(s, m.end())
+    if turn is None:
+        return False
+    # "Community services must reduce their waiting times, and the trust had a plan to do
+    # so": the provider taking up the first clause's action makes it the provider's own
+    return _TAKES_UP_RE.search(s, turn.end()) is None
 
 
 def _class_with_postmodifier(words: list[str]) -> bool:
