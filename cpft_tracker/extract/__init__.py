@@ -63,8 +63,10 @@ from cpft_tracker.extract.titles import (
     regulation_reference,
 )
 from cpft_tracker.extract.units import (
+    _NOTICE_LEADIN_RE,
     Unit,
     _first_word,
+    _leadin_keyword,
     due_date,
     split_units,
 )
@@ -223,6 +225,8 @@ def _breach_rows(units: list[Unit]) -> set[int]:
     person had not ensured the proper and safe management of medicines.")."""
     if any(u.kind == "bullet" and (u.scope or "must") == "must" for u in units):
         return set()
+    if any(u.kind == "heading" and _must_list_heading(u.text) for u in units):
+        return set()  # "Action the provider MUST take to improve" over "The trust must…" lines
     rows: set[int] = set()
     in_table = False
     labelled = False  # the unit before was the row's label alone ("How the regulation…:")
@@ -269,6 +273,17 @@ def _breach_rows(units: list[Unit]) -> set[int]:
         if "context:" + units[n].context not in stated
         and "section:" + (units[n].section or "") not in stated
     }
+
+
+def _must_list_heading(heading: str) -> bool:
+    """A heading that opens the report's list of what the provider must do ("Action the
+    provider MUST take to improve"), whether its items came as bullets or as sentences ("The
+    trust must ensure…"); a notice's heading announcing areas by a date is not one."""
+    return (
+        _leadin_keyword(heading, heading=True) == "must"
+        and not _NOTICE_LEADIN_RE.search(heading)
+        and due_date(heading) is None
+    )
 
 
 _BREACH_RE = re.compile(

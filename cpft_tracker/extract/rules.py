@@ -231,6 +231,39 @@ def _reporter(clause: list[str]) -> str | None:
     return _norm_tok(lead[-1])
 
 
+# Before a staff noun in the singular, these make it the one who runs the service ("the
+# principal dentist", "the lead nurse"), whose need is the provider's.
+_SENIOR_MODIFIERS = frozenset("principal lead senior chief head registered".split())
+
+
+def _floor_staff(word: str | None, clause: list[str]) -> bool:
+    """Is the reporter's head a member of staff, in the plural ("Staff told us they…",
+    "Nurses told us…") or the singular ("The housekeeper told us she needed to cover laundry
+    duties…": one of them speaking of her own work)? Not one who runs the service ("The
+    principal dentist told us they needed to…")."""
+    if word is None:
+        return False
+    if word in STAFF_REPORTERS:
+        return True
+    plural = word[:-2] + "ves" if word.endswith("fe") else word + "s"
+    if plural not in STAFF_REPORTERS or word not in clause:
+        return False
+    at = clause.index(word)
+    return not (at and clause[at - 1] in _SENIOR_MODIFIERS)
+
+
+def _their_record_speaks_of_them(s: str, clause: list[str]) -> bool:
+    """ "Four people had been assessed as being at high risk…, and their care plans said they
+    needed to be repositioned every two hours": the reporter is theirs ("their care plans")
+    and the reported "they" is the same "they", so when the sentence opens with the people
+    using the service it is their need, not the provider's."""
+    if not clause or clause[-1] != "they" or _reporter(clause) is None:
+        return False
+    at = max(i for i, t in enumerate(clause) if t in REPORTING_VERBS)
+    lead = clause[:at]
+    return "their" in lead[-3:] and _sentence_subject(s) in PEOPLE_SUBJECTS
+
+
 def _reporter_head(clause: list[str]) -> str | None:
     """For "Staff in some teams told us they…", the head of the reporter's noun phrase
     ("staff"), which is its first noun, not its last word."""
@@ -474,6 +507,8 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     bclause, bhead = _blocking_subject(
         s, clause, head, opens_sentence=len(clause) == len(before)
     )  # who the subject is, for blocking
+    if _their_record_speaks_of_them(s, clause):
+        return None  # "Four people…, and their care plans said they needed to be repositioned"
 
     if word == "needing":
         # "people with complex needs needing two staff": who is needing is nearby
@@ -531,7 +566,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None  # "staff did not have the information needed to support people"
         if _subject_blocked(bclause, bhead, people=True):
             return None
-        if _reporter(clause) in STAFF_REPORTERS or _reporter_head(clause) in STAFF_REPORTERS:
+        if _floor_staff(_reporter(clause), clause) or _floor_staff(_reporter_head(clause), clause):
             return None  # "Staff told us they need to ask…": what staff say they do
         reporter = _reporter(clause)
         if _floor_voices(clause, reporter):
@@ -555,6 +590,9 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None  # "Staff said this was because the surgeon needed to leave…"
         if _staff_account(s) and _shares_reported_subject(before, clause):
             return None  # "Staff told us they had not been shown how…, and needed to learn…"
+        if verb != "be" and _REFLEXIVE_WORK_RE.match(s, ke):
+            return None  # "…she needed to complete the audits herself because the post was
+            # vacant": what the speaker does in someone's place, her own work
         kind = "to_passive" if verb == "be" else "to_active"
         return _Trigger("needs", kind, ks, after[0][2], ks, ke)
 
@@ -638,6 +676,13 @@ _ROUTINE_RE = re.compile(
 )
 
 
+# After "needed to", the infinitive's phrase ends on a reflexive before any clause boundary:
+# the one who needed to do it does it themself ("…needed to complete the audits herself").
+_REFLEXIVE_WORK_RE = re.compile(
+    r"\s+to\s+[^,;.]*?\b(?:herself|himself|themselves|themself|myself|ourselves)\b", re.I
+)
+
+
 _AFTER_A_VERB = frozenset(
     "a an the this that these those to in on at by for from with of and or but as it".split()
 )
@@ -647,9 +692,10 @@ def _participle_adjective_object(
     word: str, after: list[tuple[str, int, int]], clause: list[str]
 ) -> bool:
     """ "Staff told us the ward needed protected mealtimes…": in a reported clause whose
-    subject is a thing of the service, "needed" + a participle used as an adjective + a
-    noun is a verb and its object ("protected mealtimes"); a participle followed by a
-    determiner or preposition is a verb of its own ("the changes needed included a…")."""
+    subject is a thing of the service (or a personal pronoun), "needed" + a participle used
+    as an adjective + a noun is a verb and its object ("protected mealtimes"); a participle
+    followed by a determiner or preposition is a verb of its own ("the changes needed
+    included a…")."""
     if word != "needed" or len(after) < 2:
         return False
     adjective, noun = after[0][0], after[1][0]
@@ -658,8 +704,18 @@ def _participle_adjective_object(
         and noun.isalpha()
         and noun not in _AFTER_A_VERB
         and noun not in _BE_WORDS
-        and _reported_thing_subject(clause)
+        and (_reported_thing_subject(clause) or _pronoun_subject(clause))
     )
+
+
+_SUBJECT_PRONOUNS = frozenset("i we you he she they".split())
+
+
+def _pronoun_subject(clause: list[str]) -> bool:
+    """ "…told us she needed protected time to carry out audits": right after a personal
+    pronoun, "needed" is the pronoun's verb (a participle modifies a noun, never "she"), so
+    a participle after it is an adjective on its object."""
+    return bool(clause) and clause[-1] in _SUBJECT_PRONOUNS
 
 
 def _complement_subject(clause: list[str]) -> bool:
@@ -725,6 +781,24 @@ def _staff_account(s: str) -> bool:
 
 
 _SAYING_VERBS = frozenset("said told explained reported stated described".split())
+
+
+# After a rule staff report, "but" and a clause of its own with no modal: what happened
+# instead ("…, but the last meeting had been in November 2017").
+_BUT_PRACTICE_RE = re.compile(r",\s*but\s+(?![^.;]*\b(?:must|should|needs?|needed)\b)\w+\s+\w+")
+
+
+def _reported_rule_not_kept(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    """Staff report a rule of their work ("Staff told us they should attend a practice
+    meeting every month", "…they must read a person's care plan before their first call")
+    and the sentence goes on "but" with what happened instead: the rule found not kept is a
+    duty not met, not staff describing their work. A need ("they needed to…") is not a rule,
+    and "and" adds to the account ("…, and the duty worker checked…")."""
+    if m.group(0).lower() not in ("must", "should") or not _staff_account(s):
+        return False
+    if not clause or clause[-1] not in ("they", "staff", "we"):
+        return False
+    return bool(_BUT_PRACTICE_RE.search(s, m.end()))
 
 
 _RULE_SOURCES_ALT = "|".join(sorted(RULE_SOURCES))
@@ -851,9 +925,14 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "…and, if CQC does not see enough improvement, they must be…"
             if _embedded_question(clause):
                 continue  # "…knew what they must do if they had a concern"
-            if _subject_blocked(clause, head, people=False):
+            not_kept = _reported_rule_not_kept(s, m, clause)
+            if _subject_blocked(clause, head, people=False) and not not_kept:
                 continue
-            if _describes_rule(s, m, clause, must=True) and not _duty_not_met(s, m):
+            if (
+                _describes_rule(s, m, clause, must=True)
+                and not _duty_not_met(s, m)
+                and not not_kept
+            ):
                 continue  # (but "Under the trust's policy, staff must…, and we found this
                 # did not always happen" is a duty found not met)
             after = _tokens_after(s, m.end(), 4)
@@ -874,7 +953,8 @@ def _find_trigger(s: str) -> _Trigger | None:
             after = _tokens_after(s, m.end(), 2)
             if head in REGULATOR_SUBJECTS or any(t in SUBORDINATORS for t in clause):
                 continue
-            if head in PEOPLE_SUBJECTS or _general_statement(s, m, clause):
+            not_kept = _reported_rule_not_kept(s, m, clause)
+            if (head in PEOPLE_SUBJECTS and not not_kept) or _general_statement(s, m, clause):
                 continue  # "the standards that people should be able to expect"
             if any(t == "as" for t in clause[-AS_WINDOW:]) or (prev_is_wh(clause)):
                 continue
@@ -882,7 +962,7 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "Should they need help" (conditional)
             if _past_criticism(s, m):
                 continue  # "Checks should have been recorded every four hours, but…"
-            if _describes_rule(s, m, clause, must=True) or _EXTRAPOSED_RE.match(
+            if (_describes_rule(s, m, clause, must=True) and not not_kept) or _EXTRAPOSED_RE.match(
                 s.replace("should", "must", 1)
             ):
                 continue  # "The procedure says that staff should…", "It should be noted…"
@@ -1008,6 +1088,12 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         if any(t in REPORTING_VERBS for t, _, _ in clause):
             return True  # "…told us the trust needed a new digital strategy, and the board had
             # approved one in October": the thing needed, taken up again by "one", is done
+    if _ONE_BEING_PROVIDED_RE.match(rest) and any(
+        t in REPORTING_VERBS for t, _, _ in _tokens_before(s, trig.key_start)
+    ):
+        return True  # "…told us the provider needed to invest in an electronic call
+        # monitoring system, and one was being installed": "one" takes up the thing needed,
+        # and it is being brought into being (not "one was planned")
     if trig.kind == "verb_object" and _THING_PROVIDED_RE.match(rest):
         clause = _tokens_before(s, trig.key_start)
         if any(t in REPORTING_VERBS for t, _, _ in clause):
@@ -1078,6 +1164,14 @@ _PROVIDED_PASSIVE_RE = re.compile(
 # due to start in April" (a step for a later date does not meet a need).
 _STILL_TO_COME_RE = re.compile(
     r"\b(?:due\s+to|yet\s+to|would|will|were\s+to|are\s+to|is\s+to|was\s+to)\b", re.I
+)
+# After a need whose object names a thing ("…invest in an electronic call monitoring
+# system"), "one" as the subject of a passive that brings it into being, done or under way.
+_ONE_BEING_PROVIDED_RE = re.compile(
+    r"[^;]*?\b(?:a|an)\s+[^;]*?,?\s+and\s+one\s+(?:was|is|had\s+been|has\s+been)\s+"
+    r"(?:being\s+)?(?:installed|introduced|opened|built|bought|purchased|put\s+in\s+place|"
+    r"set\s+up)\b",
+    re.I,
 )
 # After a reported need, a clause that makes the need the cause of something.
 _CAUSE_AFTER_RE = re.compile(
@@ -1235,6 +1329,9 @@ _EXTRAPOSED_RE = re.compile(
 _DUTY_NOT_MET_RE = re.compile(
     r"\b(?:and|but)\s+the\s+(?:trust|provider|service|practice|home|hospital|hospice)\s+"
     r"(?:did|was|had|has|does|is)\s+not\b|\b(?:and|but)\s+(?:we\s+found\s+(?:that\s+)?)?"
+    # "…, but in nine of the 30 records we reviewed this had not happened": a phrase saying
+    # where it was not kept may stand before the clause
+    r"(?:(?:in|on|at|for)\s+[^,;.]{1,60}?\s+)?"
     r"(?:this|it)\s+(?:did|was|had)\s+not\s+(?:always\s+)?happen",
     re.I,
 )
@@ -1288,6 +1385,8 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
                 return True  # "…the statutory guidance which providers must consider"
             break
     words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
+    if _class_beside_provider(s, m, clause):
+        return True  # "Ambulance services must work with acute trusts…, and the trust was…"
     after_must = [t for t, _, _ in _tokens_after(s, m.end(), 2)]
     if after_must[:1] == ["be"] and m.group(0).lower() == "must":
         people = _people_head_of(words) or (
@@ -1368,6 +1467,16 @@ _TO_BE_CHANGED_RE = re.compile(
 )
 
 
+# The provider named as the subject of a clause of its own after the trigger's: "…, and the
+# trust was part of a system-wide group", "…, and this practice had…".
+_PROVIDER_CLAUSE_AFTER_RE = re.compile(
+    r"[,;]\s*(?:and|but|while|whereas)?\s*(?:the|this)\s+(?:"
+    + "|".join(sorted(ORGANISATION_WORDS))
+    + r")(?:['’]s)?\s+(?!(?:must|should|needs?|needed)\b)[a-z]+",
+    re.I,
+)
+
+
 def _definite_thing_to_change(s: str, m: re.Match[str], clause: list[str]) -> bool:
     """After a statement of the law ("Practices must meet the Accessible Information
     Standard,"), a clause of its own about a particular thing that needs changing ("and the
@@ -1377,6 +1486,30 @@ def _definite_thing_to_change(s: str, m: re.Match[str], clause: list[str]) -> bo
     if len(words) < 2 or not (words[0] in ("the", "its", "their") or _is_possessive(words[0])):
         return False
     return _TO_BE_CHANGED_RE.match(s, m.end()) is not None
+
+
+_TAKES_UP_RE = re.compile(r"\b(?:to\s+do\s+(?:so|this|that|it)|for\s+(?:this|that|it))\b", re.I)
+
+
+def _class_beside_provider(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    """A bare plural naming a kind of provider opens the sentence ("Ambulance services must
+    work with acute trusts…", "Services should be accessible to everyone who needs them") and
+    a later clause turns to this provider by its own name ("…, and the trust was part of a
+    system-wide group"): the first clause is the rule for the class, the second is the
+    finding. With a determiner ("The trust's services must…") or no such turn it is this
+    provider's."""
+    if not clause or len(clause) > 3 or len(_tokens_before(s, m.start())) != len(clause):
+        return False
+    if not all(t.isalpha() for t in clause) or clause[0] in NOUN_DETERMINERS:
+        return False
+    if clause[-1] not in GENERAL_SUBJECTS and clause[-1] != "services":
+        return False
+    turn = _PROVIDER_CLAUSE_AFTER_RE.search(s, m.end())
+    if turn is None:
+        return False
+    # "Community services must reduce their waiting times, and the trust had a plan to do
+    # so": the provider taking up the first clause's action makes it the provider's own
+    return _TAKES_UP_RE.search(s, turn.end()) is None
 
 
 def _class_with_postmodifier(words: list[str]) -> bool:
@@ -1461,7 +1594,13 @@ def _vacuous(s: str) -> bool:
     # concession set off by commas (", even though a regulation had not been breached,"), a
     # purpose that is improvement itself ("to help the service improve")
     s = _VACUOUS_FRAMES_RE.sub(" ", s)
-    return all(w in VACUOUS_WORDS for w in _VACUOUS_TOKEN_RE.findall(s.lower()))
+    # "Overall, we found that improvements were needed for this essential standard.": the
+    # standard the section is about is where, not what; a summing-up adverb names nothing
+    text = _THIS_STANDARD_RE.sub(" ", s.lower())
+    return all(w in VACUOUS_WORDS or w in _SUMMING_UP for w in _VACUOUS_TOKEN_RE.findall(text))
+
+
+_SUMMING_UP = frozenset("overall generally altogether".split())
 
 
 _VACUOUS_FRAMES_RE = re.compile(

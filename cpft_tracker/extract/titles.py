@@ -294,10 +294,31 @@ def _be_state_title(s: str, trig: _Trigger) -> str | None:
     subject = s[span[0] : span[1]]
     rm = _REPORTED_SUBJECT_RE.match(subject)
     words = subject.lower().split()
+    if words in (["these"], ["they"], ["this"], ["it"]):
+        return _demonstrative_state_title(s[: span[0]], state)
     if rm or not words or words[-1] in AGENT_HEADS or words[0] in TITLE_PRONOUNS:
         return None
     subject = _lower_first(subject, span[0] == 0)
     return f"Ensure {subject} {'are' if _plural(subject) else 'is'} {state}"
+
+
+def _demonstrative_state_title(before: str, state: str) -> str | None:
+    """ "The practice had some systems to help them manage risk, but these needed to be more
+    effective" -> "Ensure the practice's systems to manage risk are more effective": the
+    demonstrative is what the clause before says the provider had ("to help them" is the
+    provider helping itself, so it goes)."""
+    finding = before.rstrip(" ,;")
+    tail = re.search(r"\b(?:and|but|although|however)$", finding, re.I)
+    if tail:
+        finding = finding[: tail.start()].rstrip(" ,;")
+    m = _HAD_SOME_RE.match(finding)
+    if m is None or m.group("started"):
+        return None
+    owner = _possessive(_lower_first(m.group("np"), True))
+    thing = re.sub(r"\bto\s+help\s+(?:them|it)\s+", "to ", m.group("thing"))
+    head = thing.split(" ", 1)[0].lower()
+    plural = head.endswith("s") and not head.endswith("ss")
+    return f"Ensure {owner} {thing} {'are' if plural else 'is'} {state}"
 
 
 def _third_person(verb: str) -> str:
@@ -482,12 +503,34 @@ def _needed_kept_title(subject: str, opens: bool, obj: str) -> str | None:
     return f"Ensure {np} {verb} {m.group('rest')}"
 
 
+# "The trust had recruited 140 new emergency care assistants, and more were needed…": "more"
+# standing alone takes up the counted noun phrase that ends the clause before.
+_MORE_OF_THEM_RE = re.compile(
+    r"\b(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|several|some)\s+"
+    r"(?:new\s+|extra\s+|additional\s+)?(?P<np>[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,3}?)"
+    r",?\s+and\s+more(?:\s+(?:was|were|are|is)(?:\s+still)?)?\s*$"
+)
+
+
+def _more_of_them_title(s: str, trig: _Trigger) -> str | None:
+    """ "…had recruited 140 new emergency care assistants, and more were needed in the east
+    of the region" -> "Ensure there are more emergency care assistants in the east of the
+    region"."""
+    m = _MORE_OF_THEM_RE.search(s[: trig.start])
+    if m is None:
+        return None
+    np = m.group("np")
+    if any(w in _VERBISH or w in STANDALONE_PRONOUNS for w in np.split()):
+        return None
+    return f"Ensure there are more {np}{s[trig.end :].rstrip(' .')}"
+
+
 def _more_needed_title(s: str, trig: _Trigger) -> str | None:
     """ "The service did not have enough midwives…, and more midwives were needed on night
     shifts" -> "Ensure there are more midwives on night shifts"."""
     m = _MORE_NEEDED_RE.search(s[: trig.start])
     if m is None:
-        return None
+        return _more_of_them_title(s, trig)
     np = _lower_first(m.group("np"), True)
     if any(w.lower() in _VERBISH or w.lower() in STANDALONE_PRONOUNS for w in np.split()):
         return None
@@ -515,6 +558,10 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
                 if span:
                     title = _be_state_ensure(s[span[0] : span[1]], span[0] == 0, rest[3:])
                     title = title or s[span[0] :]
+        elif low.startswith("have ") and (holder := _staff_holder(s, trig)):
+            # "Care workers must have a DBS check before they start work" -> "Ensure care
+            # workers have a DBS check…": what staff must have, the provider makes sure of
+            title = f"Ensure {holder} {rest}"
         else:
             title = rest
     elif trig.kind == "to_active":
@@ -555,6 +602,7 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             or first in OBJECT_NOUNS
             or first in COUNT_WORDS
             or first.isdigit()
+            or _participle_adjective_opens(obj)
         ):
             # at the sentence's start, or after a label ("Vulnerable people: Staff told us…")
             opens = span[0] == 0 or s[: span[0]].rstrip().endswith(":")
@@ -2344,3 +2392,31 @@ def _short_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
     if len(title.split()) < 3 and len(last.split()) >= 3 and not last.endswith("?"):
         return _verb_on_finding(title, last)
     return title
+
+
+def _participle_adjective_opens(obj: str) -> bool:
+    """The object opens with a participle used as an adjective on a noun ("protected time to
+    carry out audits"), as the rules read it after "she needed"."""
+    words = obj.split()
+    return (
+        len(words) >= 2
+        and words[0].lower().endswith("ed")
+        and words[1].isalpha()
+        and words[1].lower() not in ("a", "an", "the", "to", "by", "for", "in", "on", "of", "and")
+    )
+
+
+def _staff_holder(s: str, trig: _Trigger) -> str | None:
+    """The plural staff noun phrase that opens the sentence and is the subject of "must
+    have" ("Care workers", "All staff"), lower-cased for the title; None for the provider
+    itself ("The trust must have…") or anything else."""
+    span = _subject_np(s, trig.key_start)
+    if span is None or span[0] != 0:
+        return None
+    subject = s[span[0] : span[1]]
+    words = subject.lower().split()
+    if not words or words[0] in ("the", "its", "their") or not _plural(subject):
+        return None
+    if words[-1] not in AGENT_HEADS:
+        return None
+    return _lower_first(subject, True)

@@ -213,6 +213,13 @@ def _navigation_lines(lines: list[str]) -> set[int]:
     return drop
 
 
+# A line that opens by naming a regulation or an outcome by its number ("Regulation 14 HSCA
+# 2008 (Regulated Activities) Regulations 2010", "Regulation 10 HSCA 2008 …"): the number is
+# the regulation's, so two such lines differing only in it are two regulations, not a page
+# footer whose page number changes.
+_NAMED_BY_NUMBER_RE = re.compile(r"^(?:regulation|reg\.|outcome)\s*\d", re.I)
+
+
 def _furniture_lines(lines: list[str]) -> set[int]:
     """Indexes of page numbers, repeated running headers/footers (PDF copies) and web page
     menus and cookie banners."""
@@ -224,7 +231,7 @@ def _furniture_lines(lines: list[str]) -> set[int]:
     counts: Counter[str] = Counter()
     for i, s in enumerate(lines):
         if s and i not in drop and len(s) <= 120 and not _KEYWORD_WORD_RE.search(s):
-            if s.endswith("?") or _BULLET_RE.match(s):
+            if s.endswith("?") or _BULLET_RE.match(s) or _NAMED_BY_NUMBER_RE.match(s):
                 continue
             key = re.sub(r"\d+", "#", s.lower())
             keys[i] = key
@@ -307,6 +314,7 @@ class _Block:
     parts: list[tuple[int, str]]  # (0-based line index, collapsed line text)
     level: int = 0  # markdown heading level ("## X" -> 2); 0 when unknown
     listed: bool = False  # a line under a line ending in a colon, no blank line between
+    mark: str = ""  # a bullet's mark, its digits and letters replaced: "9." for "12.", "(a)"
 
 
 # A row of a table flattened to text ("Regulated activity | Regulation"): a block of its own.
@@ -437,7 +445,13 @@ def _blocks(text: str) -> list[_Block]:
                 and indent > bullet_indent
                 and body.split(" ", 1)[0] in _ELABORATING_WORDS
             )
-            cur = _Block("sub" if elaborates else "bullet", [(i, body)] if body else [], 0, listing)
+            cur = _Block(
+                "sub" if elaborates else "bullet",
+                [(i, body)] if body else [],
+                0,
+                listing,
+                _mark_style(s[: bullet.end()].strip()),
+            )
             if not elaborates:
                 bullet_indent = indent
             blocks.append(cur)
@@ -455,6 +469,17 @@ def _blocks(text: str) -> list[_Block]:
 
 # The most lines a list written without bullet marks runs to before its blank line.
 LIST_RUN_LINES = 25
+
+
+def _mark_style(mark: str) -> str:
+    """A bullet mark's shape: "9." for any number and a full stop, "(a)" for any letter in
+    brackets, the mark itself for a symbol ("-", "•")."""
+    return re.sub(r"[a-z]", "a", re.sub(r"\d+", "9", mark))
+
+
+def _paragraph_number(mark: str) -> bool:
+    """A mark that numbers a paragraph ("8.", "12)"): a notice's or a letter's paragraphs."""
+    return mark in ("9.", "9)")
 
 
 def _list_run_ends(lines: list[str], drop: set[int], i: int) -> bool:
@@ -760,6 +785,17 @@ def _listed_item(block: _Block, joined: str, following: list[_Block]) -> bool:
     return next_item
 
 
+def _numbered_paragraph(block: _Block, scope: str | None, leadin_mark: str) -> _Block:
+    """A numbered paragraph of a notice or a letter ("8. You must become compliant with the
+    following regulations by 30 April 2012:") is a paragraph, so it can be a lead-in like any
+    other, when no list is open; and so is the next paragraph numbered the same way."""
+    if block.kind != "bullet" or not _paragraph_number(block.mark):
+        return block
+    if scope is None or block.mark == leadin_mark:
+        return _Block("para", block.parts, block.level, block.listed, block.mark)
+    return block
+
+
 def split_units(text: str) -> list[Unit]:
     """The document as headings, sentences and lead-in bullets, in order."""
     units: list[Unit] = []
@@ -774,9 +810,15 @@ def split_units(text: str) -> list[Unit]:
     hyphens: _Hyphens | None = None  # made at the first hyphen at a line end
     leadin: str | None = None  # the text of the lead-in the current scope comes from
     list_open = False  # the block before was a lead-in ending in a colon, or an item of it
+    leadin_mark = ""  # the paragraph number's shape when the lead-in is a numbered paragraph
     blocks = _blocks(text)
     for n, block in enumerate(blocks):
         was_open, list_open = list_open, False
+        block = _numbered_paragraph(block, scope, leadin_mark)
+        if leadin_mark and block.mark == leadin_mark:
+            # the next numbered paragraph of a notice ("9. If you do not become compliant…"
+            # after "8. You must become compliant with the following… by…:"): the list is over
+            scope, notice, leadin_mark = None, False, ""
         starts: list[int] = []
         joined = ""
         for _, part in block.parts:
@@ -839,6 +881,7 @@ def split_units(text: str) -> list[Unit]:
             keyword = _leadin_keyword(joined, heading=True)
             if keyword:
                 scope, scope_level, items, leadin = keyword, block.level, 0, joined
+                leadin_mark = ""
             elif scope and _ends_scope(joined, block.level, scope_level):
                 scope = None
             units.append(Unit(joined, joined, section, line_of[0], "heading"))
@@ -849,6 +892,7 @@ def split_units(text: str) -> list[Unit]:
             keyword = _leadin_keyword(joined, heading=False)
             if keyword:
                 scope, scope_level, items, leadin = keyword, 0, 0, joined
+                leadin_mark = block.mark
                 clause_items = bool(_THAT_LEADIN_RE.search(joined))
                 due = due_date(joined)
                 notice = keyword == "must" and bool(_NOTICE_LEADIN_RE.search(joined) or due)

@@ -762,7 +762,7 @@ PROVISION_VERBS = frozenset("provided given delivered offered carried planned".s
 STAFF_REPORTERS = frozenset(
     """staff nurses midwives carers doctors clinicians dentists therapists workers colleagues
     employees volunteers crews paramedics technicians handlers pharmacists physiotherapists
-    porters receptionists""".split()
+    porters receptionists housekeepers cleaners domestics""".split()
     # a quantifier standing for the people just named ("Many told inspectors that they
     # needed more support"): voices from the floor, not the provider speaking for itself
     + """many some several most others few""".split()
