@@ -1583,3 +1583,30 @@ ROUND_7_TITLES = [
 @pytest.mark.parametrize(("sentence", "title"), ROUND_7_TITLES)
 def test_round_7_titles(sentence: str, title: str) -> None:
     assert [r.title for r in extract_requirements(sentence, include_should=True)] == [title]
+
+
+def test_a_should_heading_ends_a_that_list_and_a_told_to_list_takes_its_actions() -> None:
+    """ "Action the provider SHOULD take to improve" under "The provider must ensure that:" is
+    the next list's heading, not one more clause of the must list; "We told the provider to
+    make the following improvements:" opens a list whose lines, capitalised like headings,
+    are its actions."""
+    text = (
+        "Areas for improvement\n\nAction the provider MUST take to improve\n\n"
+        "The provider must ensure that:\n- care plans are reviewed monthly\n"
+        "- staff receive training in the Mental Capacity Act\n\n"
+        "Action the provider SHOULD take to improve\n\n"
+        "- The provider should review how it seeks feedback from relatives.\n"
+        "- Medicines audits should include topical creams.\n\n"
+        "We told the provider to make the following improvements:\n"
+        "Ensure the safe management of medicines\n"
+        "Improve the governance of the service\n"
+    )
+    found = [(r.keyword, r.title) for r in extract_requirements(text, include_should=True)]
+    assert found == [
+        ("must", "Ensure care plans are reviewed monthly"),
+        ("must", "Ensure staff receive training in the Mental Capacity Act"),
+        ("should", "Review how the provider seeks feedback from relatives"),
+        ("should", "Ensure medicines audits include topical creams"),
+        ("must", "Ensure the safe management of medicines"),
+        ("must", "Improve the governance of the service"),
+    ]

@@ -174,6 +174,14 @@ PASSAGES = {
             "Ensure the kitchen is cleaned to an acceptable standard",
         ],
     ),
+    "a-thing-must": (
+        "Findings\n\nCare plans must reflect people's current needs. The complaints policy "
+        "should set out how to escalate a complaint.\n",
+        [
+            "Ensure care plans reflect people's current needs",
+            "Ensure the complaints policy sets out how to escalate a complaint",
+        ],
+    ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
         "an induction before their first shift.\n",

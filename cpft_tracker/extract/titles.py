@@ -537,6 +537,39 @@ def _more_needed_title(s: str, trig: _Trigger) -> str | None:
     return f"Ensure there {'are' if _plural(np) else 'is'} {np}{s[trig.end :].rstrip(' .')}"
 
 
+def _thing_must_title(s: str, trig: _Trigger, rest: str) -> str | None:
+    """ "Care plans must reflect people's current needs" -> "Ensure care plans reflect
+    people's current needs": when a thing, not the provider or its people, must do something,
+    the title keeps the thing (a bare "Reflect people's current needs" says nothing of what)."""
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        return None
+    subject = s[span[0] : span[1]]
+    words = subject.lower().split()
+    head = words[-1] if words else ""
+    if (
+        not words
+        or head in AGENT_HEADS
+        or head in PEOPLE_SUBJECTS
+        or head in _PERSON_HEADS
+        or head in STANDALONE_PRONOUNS
+        or head in TITLE_PRONOUNS
+        or words[0] in STANDALONE_PRONOUNS
+        or any(w in _VERBISH for w in words)
+        or head.endswith(("'s", "’s"))
+    ):
+        return None
+    verb, _, after = rest.partition(" ")
+    low = verb.lower()
+    if not low.isalpha() or low in _VERBISH or low in ("not", "also", "always", "now"):
+        return None
+    if _base_verb(low) not in (None, low):
+        return None  # a participle: not the plain verb this needs
+    inner = _lower_first(subject, span[0] == 0)
+    form = low if _np_is_plural(subject) else _third_person(low)
+    return f"Ensure {inner} {form} {after}".rstrip()
+
+
 def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
     """A short action title for a requirement sentence."""
     title: str | None = None
@@ -563,7 +596,7 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             # workers have a DBS check…": what staff must have, the provider makes sure of
             title = f"Ensure {holder} {rest}"
         else:
-            title = rest
+            title = _thing_must_title(s, trig, rest) or rest
     elif trig.kind == "to_active":
         title = _thing_subject_title(s, trig) or s[trig.end :]
     elif trig.kind == "to_passive":

@@ -42,6 +42,13 @@ _LEADIN_MUST = re.compile(
 _REQUIRING_TO = re.compile(
     r"\brequir(?:e|es|ed|ing)\s+(?:[\w'’]+\s+){1,4}?to\s+(?:become|be|comply|meet|make)\b", re.I
 )
+# The regulator's telling as a list's lead-in: "We told the provider to make the following
+# improvements:", "We have asked the trust to take these actions:".
+_TOLD_TO_LEADIN = re.compile(
+    r"\b(?:told|asked)\s+(?:the\s+)?(?:provider|trust|practice|service|home|hospital|"
+    r"registered\s+(?:person|manager)|them|it)\s+to\s+(?:make|take)\s+(?:the\s+following|these)\b",
+    re.I,
+)
 # A lead-in's last sentence that only announces the list: "The regulations are:", "These
 # are:", "The areas are as follows:"
 _ANNOUNCEMENT_RE = re.compile(
@@ -584,6 +591,8 @@ def _leadin_keyword(text: str, heading: bool) -> str | None:
         return "must"
     if _REQUIRING_TO.search(text) and (_NOTICE_LEADIN_RE.search(text) or due_date(text)):
         return "must"
+    if text.endswith(":") and _TOLD_TO_LEADIN.search(text):
+        return "must"  # "We told the provider to make the following improvements:"
     if _LEADIN_NEEDS.search(text):
         return "needs"
     if _LEADIN_SHOULD.search(text):
@@ -768,6 +777,9 @@ def _listed_item(block: _Block, joined: str, following: list[_Block]) -> bool:
         return False
     if block.kind == "heading":
         named = bool(_NOTICE_REF_RE.match(joined) or _regulation_title(joined))
+        # or an action ("Ensure the safe management of medicines" under "We told the provider
+        # to make the following improvements:"), capitalised as a heading would be
+        named = named or _opens_with_a_verb(joined)
         return named and not (following and following[0].kind == "bullet")
     if block.kind != "para":
         return False
@@ -846,7 +858,8 @@ def split_units(text: str) -> list[Unit]:
             items += 1
             list_open = True
             area = _NOTICE_REF_RE.match(joined) or _regulation_title(joined)
-            if scope == "must" and (area or notice and _notice_item(joined)):
+            verb_first = block.kind == "heading" and not area and _opens_with_a_verb(joined)
+            if scope == "must" and not verb_first and (area or notice and _notice_item(joined)):
                 named = named and bool(area)
                 units.append(Unit(joined, joined, section, line_of[0], "notice", "must", due))
             else:
@@ -857,9 +870,18 @@ def split_units(text: str) -> list[Unit]:
             continue
         if notice and block.kind != "bullet":
             if _notice_item(joined, named_only=bool(items) and named):
-                named = named and (bool(_NOTICE_REF_RE.match(joined)) or _regulation_title(joined))
+                ref = bool(_NOTICE_REF_RE.match(joined)) or _regulation_title(joined)
+                named = named and ref
                 items += 1
-                units.append(Unit(joined, joined, section, line_of[0], "notice", "must", due))
+                # an area written as an action ("Ensure the safe management of medicines"
+                # under "We told the provider to make the following improvements:") is
+                # titled as a listed action, not as an area to make improvements in
+                kind = "bullet" if not ref and _opens_with_a_verb(joined) else "notice"
+                units.append(
+                    Unit(joined, joined, section, line_of[0], kind, "must", due, leadin)
+                    if kind == "bullet"
+                    else Unit(joined, joined, section, line_of[0], "notice", "must", due)
+                )
                 continue
             notice, scope = False, None  # the list has ended
         if (
@@ -869,6 +891,7 @@ def split_units(text: str) -> list[Unit]:
             and len(joined.split()) >= 4
             and not joined.endswith(("?", ":"))
             and not _MAJOR_HEADING_RE.match(joined.strip(" :"))
+            and _leadin_keyword(joined, heading=True) is None  # "Action the provider SHOULD…"
         ):
             # "The provider must ensure that:" / "Staff wear personal protective equipment…":
             # a lead-in that ends in "that" takes clauses, whose lines look like headings
