@@ -182,6 +182,11 @@ PASSAGES = {
             "Ensure the complaints policy sets out how to escalate a complaint",
         ],
     ),
+    "two-things-joined-and-a-but": (
+        "Safe\n\nFor example, one person's food and drink needed to be thickened, but staff gave "
+        "them an unthickened drink during our visit.\n",
+        ["Thicken one person's food and drink"],
+    ),
     "past-deed-is-now": (
         "Safe\n\nThe manager told us the home needed to make sure that agency staff received "
         "an induction before their first shift.\n",

@@ -258,14 +258,19 @@ def _whole_coordinated_subject(s: str, span: tuple[int, int]) -> tuple[int, int]
     whole phrase from the sentence's start, not "handling" after the "and", when nothing
     before the "and" is a verb or a clause of its own."""
     before = s[: span[0]]
-    if not re.search(r"\s(?:and|or)\s+$", before) or re.search(r"[,;:]", before):
+    if not re.search(r"\s(?:and|or)\s+$", before):
         return span
-    words = [w.lower() for w, _, _ in _words(before)]
-    if not words or any(w in _VERBISH or w in CLAUSE_SUBORDINATORS for w in words):
-        return span
-    if not any(w in PREPOSITIONS for w in words):
+    # from the clause's start: "For example, one person's food and drink needed to be
+    # thickened" -> "one person's food and drink"
+    start = max((m.end() for m in re.finditer(r"[,;:]\s*", before)), default=0)
+    words = [w.lower() for w, _, _ in _words(before[start:])]
+    if len(words) < 2 or any(w in _VERBISH or w in CLAUSE_SUBORDINATORS for w in words):
+        return span  # ", and the bathrooms…": nothing before the "and" but the comma
+    if start == 0 and not any(w in PREPOSITIONS for w in words):
         return span  # "Audits and checks needed to be…": two subjects, kept as found
-    return (0, span[1])
+    if start and not any(w in PREPOSITIONS for w in words) and len(words) > 4:
+        return span
+    return (start, span[1])
 
 
 # A preposition left at the end of a passive ("must be acted on", "followed up promptly"):
@@ -1727,6 +1732,9 @@ _FINDING_TAIL_RE = re.compile(
     r"(?:[\w’'-]+\s+){0,6}?(?:showed|agreed|found|had|did|was|were|has\s+been|would)\b)"
     r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     r"|,\s*because\s+.*$"
+    # "…, but staff gave them an unthickened drink": a past deed after ", but" is the finding
+    r"|,\s*but\s+(?:[\w’'-]+\s+){0,3}?(?:gave|took|made|left|kept|used|told|said|[a-z]{3,}ed)\b"
+    r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     # "…, as several nurses told us they never heard…", "…, as four were overdue": the
     # finding given as the reason (not "as the policy required", "as set out in…"; nor a
     # reason that says what is missing: "…, as several risks had no named owner")
