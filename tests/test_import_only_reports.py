@@ -32,7 +32,7 @@ def test_a_licence_is_refused_and_the_database_is_unchanged(
     assert result.returncode == 1
     assert result.stdout == ""
     _one_line_refusal(result.stderr, "LICENSE.txt")
-    assert "it is a software licence, not a CQC report" in result.stderr
+    assert "does not look like a CQC report: it is a software licence. Nothing" in result.stderr
     assert db_state(db_path) == before
     assert len(json_actions(runner)) == 14
 

@@ -120,9 +120,10 @@ def import_(
         if ok:
             continue
         if not force:
+            said = why.removesuffix(", not a CQC report")  # "…: it is a job advert."
             raise BadDocument(
-                f"{doc.path.name} does not look like a CQC report: {why}. Nothing was imported; "
-                "if it is one, import it anyway with --force."
+                f"{doc.path.name} does not look like a CQC report: {said}. Nothing was "
+                "imported; if it is one, import it anyway with --force."
             )
         forced[doc.path] = f"imported with --force: {why}"
     store = None if dry_run and not db_path().exists() else open_store(create=not dry_run)
