@@ -114,15 +114,23 @@ def due(
 
     Example: cpft-tracker due CPFT-01 CPFT-02 31/03/2026
     """
-    from cpft_tracker.dates import parse_date
+    from cpft_tracker.dates import parse_date, today
     from cpft_tracker.store import who
 
-    value = None if date.strip().lower() in ("none", "clear") else parse_date(date).isoformat()
+    day = None if date.strip().lower() in ("none", "clear") else parse_date(date)
+    value = day.isoformat() if day is not None else None
     store = open_store()
-    report_changes(
-        store.set_due(refs, value, note=note, by=who(by), if_unchanged_since=if_unchanged_since),
-        "No change: already due then.",
+    changes = store.set_due(
+        refs, value, note=note, by=who(by), if_unchanged_since=if_unchanged_since
     )
+    report_changes(changes, "No change: already due then.")
+    if changes and day is not None and day < today():
+        # "31/03/2020" typed for 2027: saved as asked, but said, since it makes it overdue now
+        first = changes[0].ref
+        say(
+            f"Note: {day.day} {day:%b %Y} is in the past, so an action not yet complete shows as "
+            f"overdue. If that was a slip, set the right date: cpft-tracker due {first} DATE."
+        )
 
 
 def status(
@@ -160,6 +168,12 @@ def status(
         occurred_on=occurred_on,
     )
     report_changes(changes, f"No change: already {value}.")
+    if changes and value == "blocked" and not note:
+        first = changes[0].ref
+        say(
+            f"Say what it is waiting for, so the board paper can: cpft-tracker note {first} "
+            "'Waiting for …' (or give --note with the status)."
+        )
 
 
 def note(

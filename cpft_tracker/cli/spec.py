@@ -248,7 +248,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3305949449,
+            "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
@@ -407,7 +407,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3305949449,
+            "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
@@ -586,7 +586,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3305949449,
+            "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
@@ -683,7 +683,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3305949449,
+            "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
@@ -1671,7 +1671,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3305949449,
+            "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
@@ -1767,7 +1767,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3305949449,
+            "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
@@ -2530,7 +2530,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3305949449,
+            "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
@@ -3048,7 +3048,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3305949449,
+            "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
@@ -3127,7 +3127,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3305949449,
+            "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
@@ -3455,7 +3455,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3305949449,
+            "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
@@ -3520,7 +3520,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3305949449,
+            "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 3705303683,
