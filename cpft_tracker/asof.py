@@ -56,7 +56,15 @@ def parse_as_of(text: str | None, *, today: dt.date, option: str = "--as-of") ->
         return None
     from cpft_tracker.dates import parse_date
 
-    day = parse_date(text, base=today)
+    try:
+        day = parse_date(text, base=today)
+    except UsageProblem as exc:
+        if not str(exc).startswith("Cannot read"):
+            raise  # "'31/02/2026' is not a real date…"
+        raise UsageProblem(
+            f"Cannot read '{text}' as a date for {option}. Use a date up to today, such as "
+            "31/03/2026, 2026-03-31, 31 March 2026, yesterday or -30d (30 days ago)."
+        ) from None
     if day > today:
         raise UsageProblem(
             f"{option} {text} is in the future ({day.isoformat()}): the plan can only be shown as it stood on "

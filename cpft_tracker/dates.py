@@ -43,7 +43,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{2}|\d{4})$")
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2}|\d{4})$")
-_RELATIVE = re.compile(r"^\+\s*(\d{1,4})\s*([dwmy])$")
+_RELATIVE = re.compile(r"^([+-])\s*(\d{1,4})\s*([dwmy])$")
 
 
 def today() -> dt.date:
@@ -87,8 +87,11 @@ def parse_date(text: str, *, base: dt.date | None = None) -> dt.date:
         return start
     if value == "tomorrow":
         return start + dt.timedelta(days=1)
+    if value == "yesterday":
+        return start - dt.timedelta(days=1)
     if m := _RELATIVE.match(value):
-        n, unit = int(m.group(1)), m.group(2)
+        # "+30d" from today, "-30d" before it (for --since: "what moved in the last 30 days")
+        n, unit = int(m.group(2)) * (-1 if m.group(1) == "-" else 1), m.group(3)
         if unit == "d":
             return start + dt.timedelta(days=n)
         if unit == "w":

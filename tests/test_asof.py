@@ -233,7 +233,9 @@ def test_as_of_in_the_future_is_refused(history: Store, runner: CliRunner) -> No
     )
     bad = runner.invoke(app, ["export", "--as-of", "last tuesday"])
     assert bad.exit_code == 2
-    assert bad.stderr.startswith("Error: Cannot read 'last tuesday' as a date.")
+    assert bad.stderr.startswith(
+        "Error: Cannot read 'last tuesday' as a date for --as-of. Use a date up to today"
+    )
 
 
 @pytest.mark.parametrize(

@@ -79,3 +79,24 @@ def test_any_text_is_a_date_or_a_plain_usage_problem(text: str) -> None:
         assert "\n" not in err.message or "\n" in text
     else:
         assert isinstance(result, dt.date)
+
+
+def test_days_before_today_read_as_a_governance_lead_writes_them() -> None:
+    """For --since / --as-of ("what moved in the last 30 days"): "-30d", "-6w", "yesterday"."""
+    base = dt.date(2026, 12, 3)
+    assert parse_date("-30d", base=base) == dt.date(2026, 11, 3)
+    assert parse_date("- 6w", base=base) == dt.date(2026, 10, 22)
+    assert parse_date("-3m", base=base) == dt.date(2026, 9, 3)
+    assert parse_date("yesterday", base=base) == dt.date(2026, 12, 2)
+    assert parse_date("+30d", base=base) == dt.date(2027, 1, 2)
+
+
+def test_an_unreadable_since_says_which_dates_it_takes() -> None:
+    from cpft_tracker.asof import parse_as_of
+
+    with pytest.raises(UsageProblem) as caught:
+        parse_as_of("last week", today=dt.date(2026, 12, 3), option="--since")
+    assert str(caught.value) == (
+        "Cannot read 'last week' as a date for --since. Use a date up to today, such as "
+        "31/03/2026, 2026-03-31, 31 March 2026, yesterday or -30d (30 days ago)."
+    )

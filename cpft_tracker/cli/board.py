@@ -127,8 +127,8 @@ def progress(
         typer.Option(
             "--since",
             metavar="DATE",
-            help="Also show what moved after the end of this date: completed, newly overdue, "
-            "new owners, changed due dates, notes.",
+            help="Also show what moved after the end of this date (01/03/2026, or -30d for 30 "
+            "days ago): completed, newly overdue, new owners, changed due dates, notes.",
         ),
     ] = None,
     report: ReportFilter = None,
@@ -231,8 +231,9 @@ def export(
         typer.Option(
             "--since",
             metavar="DATE",
-            help="Add what changed after the end of this date (e.g. the last board meeting): "
-            "completed, blocked, overdue, due dates moved, new, retired and merged actions.",
+            help="Add what changed after the end of this date (e.g. the last board meeting, or "
+            "-30d for 30 days ago): completed, blocked, overdue, due dates moved, new, retired "
+            "and merged actions.",
         ),
     ] = None,
 ) -> None:

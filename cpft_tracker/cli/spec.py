@@ -951,8 +951,9 @@ SPECS: dict[str, dict[str, Any]] = {
                     "default": None,
                     "envvar": None,
                     "help": "Add what changed after the end of this date (e.g. the "
-                    "last board meeting): completed, blocked, overdue, due "
-                    "dates moved, new, retired and merged actions.",
+                    "last board meeting, or -30d for 30 days ago): completed, "
+                    "blocked, overdue, due dates moved, new, retired and "
+                    "merged actions.",
                     "is_eager": False,
                     "kind": "option",
                     "list": False,
@@ -968,7 +969,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 2151605749,
+            "cli/board.py": 6213021,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
         },
@@ -2343,9 +2344,9 @@ SPECS: dict[str, dict[str, Any]] = {
                     "decls": ["--since"],
                     "default": None,
                     "envvar": None,
-                    "help": "Also show what moved after the end of this date: "
-                    "completed, newly overdue, new owners, changed due "
-                    "dates, notes.",
+                    "help": "Also show what moved after the end of this date "
+                    "(01/03/2026, or -30d for 30 days ago): completed, "
+                    "newly overdue, new owners, changed due dates, notes.",
                     "is_eager": False,
                     "kind": "option",
                     "list": False,
@@ -2450,7 +2451,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 2151605749,
+            "cli/board.py": 6213021,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
         },
