@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cpft_tracker.cli import app
-from tests.conftest import BUNDLED_REPORT, db_snapshot, json_actions, run_cli
+from tests.conftest import BUNDLED_REPORT, db_snapshot, is_pg, json_actions, run_cli
 
 # The bundled report's summary and detail both ask for more co-production: the extractor
 # flags them as possibly the same, so they wait for review; the other 12 are confident.
@@ -53,16 +53,23 @@ def test_show_and_csv_carry_them(runner: CliRunner) -> None:
     assert rows[0]["rule"] == "must" and rows[0]["matched"] == "must ensure"
 
 
-def test_import_names_the_ones_to_look_at_and_the_next_command(runner: CliRunner) -> None:
+def test_import_names_the_ones_to_look_at_and_the_next_command(
+    runner: CliRunner, db_path: Path
+) -> None:
     err = _import(runner)
+    # a new SQLite plan says where it is (a mistyped --db starts one); a PostgreSQL one is
+    # created by whoever runs the server
+    new = "" if is_pg(db_path) else f"This is a new plan, at {db_path}.\n"
     assert (
         "2 need a human look before they count in progress:\n"
         "  CPFT-10: may state the same thing as CPFT-14\n"
         "  CPFT-14: may state the same thing as CPFT-10\n"
+        f"{new}"
         "Next: run cpft-tracker review to accept or reject them"
     ) in err
     again = _import(runner)
     assert "need a human look" not in again
+    assert "This is a new plan" not in again
     assert "2 actions still await review: run cpft-tracker review." in again
 
 

@@ -126,7 +126,11 @@ def import_(
                 "imported; if it is one, import it anyway with --force."
             )
         forced[doc.path] = f"imported with --force: {why}"
-    store = None if dry_run and not db_path().exists() else open_store(create=not dry_run)
+    from cpft_tracker.store.connection import is_postgres
+
+    new_plan = not db_path().exists()
+    store = None if dry_run and new_plan else open_store(create=not dry_run)
+
     added_any = False
     to_review: list[dict[str, Any]] = []
     for doc in documents:
@@ -223,6 +227,10 @@ def import_(
             say(
                 f"{waiting} action{s} still await{'' if s else 's'} review: run cpft-tracker review."
             )
+    if store is not None and new_plan and not dry_run and not is_postgres(db_path()):
+        # a mistyped --db or CPFT_TRACKER_DB starts a plan of its own: say where (once the
+        # import is saved; a Ctrl-C before that says only "Stopped")
+        say(f"This is a new plan, at {db_path()}.")
     if dry_run:
         say("Dry run: nothing was changed.")
     elif store is not None and added_any:

@@ -1211,7 +1211,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/importing.py": 1296654069,
+            "cli/importing.py": 1376494165,
             "cli/options.py": 3705303683,
         },
         "target": "cpft_tracker.cli.importing:import_",
