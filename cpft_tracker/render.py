@@ -1372,7 +1372,9 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
     who_w = min(20, max(len(visible(e["by"])) for e in events), max(8, rest // 4))
     table.add_column("Who", width=max(3, who_w), overflow="fold")
     if show_ref:
-        refs = [visible(e.get("ref") or e.get("subject") or "") for e in events]
+        # the Ref column holds refs only: an event about the plan (a report imported, an
+        # owner's address, a setting) names what it is about at the start of What
+        refs = [visible(e.get("ref") or "") for e in events]
         ref_w = min(14, max(3, *(len(r) for r in refs)), max(7, rest // 5))
         table.add_column("Ref", width=ref_w, overflow="fold")
     table.add_column("What", overflow="fold", min_width=20)
@@ -1382,10 +1384,12 @@ def print_history(events: Sequence[Mapping[str, Any]], *, show_ref: bool = True)
             what += f" (note: {e['note']})"
         if e.get("merged_from"):
             what = f"[from {e['merged_from']}, merged] {what}"
+        if show_ref and not e.get("ref") and e.get("subject") and e["subject"] not in what:
+            what = f"{e['subject']}: {what}"
         when = e["at"].replace("T", " ")[:19]
         cells = [when, *([e.get("occurred_on") or when[:10]] if happened else []), e["by"]]
         if show_ref:
-            cells.append(e.get("ref") or e.get("subject") or "")
+            cells.append(e.get("ref") or "")
         cells.append(what)
         # people's text is shown as typed: "[interim]" is not rich markup, ESC is not obeyed
         table.add_row(*(Text(visible(c)) for c in cells))

@@ -59,3 +59,28 @@ def test_history_in_a_real_terminal_cuts_nothing(
     screen = in_tmux(tmp_path, ["history"], columns=columns, lines=60, env={"PAGER": "cat"})
     assert "EXIT=0" in screen
     check(screen.split("EXIT=")[0], columns)
+
+
+def test_the_ref_column_holds_refs_only(db_path: Path) -> None:
+    """An event about the plan (a report imported, an owner's address) names what it is about
+    in What; the Ref column is not filled with a report's name broken across eight lines."""
+    from tests.conftest import BUNDLED_REPORT
+
+    assert run_cli("import", str(BUNDLED_REPORT)).returncode == 0
+    done = run_cli(
+        "assign", "CPFT-01", "Director of Nursing", "--email", "dn@example.nhs.uk", "--new-owner"
+    )
+    assert done.returncode == 0, done.stderr
+    shown = run_cli("history", env={"COLUMNS": "80"})
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    start, end = lines[0].index("Ref"), lines[0].index("What")
+    refs = {line[start:end].strip() for line in lines[1:]} - {""}
+    assert refs and all(ref.startswith("CPFT-") for ref in refs), refs
+    text = words(shown.stdout)
+    assert "Director of Nursing: owner email set to dn@example.nhs.uk" in text
+    whole = "".join(shown.stdout.split())  # a long file name is folded within What
+    assert (
+        "CambridgeshireandPeterboroughNHSFoundationTrust—Reportfrom17July2025"
+        "assessment:reportimported:cqc-cpft-well-led-assessment-2025-07-17.txt"
+    ) in whole
