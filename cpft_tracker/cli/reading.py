@@ -103,7 +103,13 @@ def list_(
         with paged(pager, wide=wide):
             render.print_actions_table(actions, today=today, window=win, wide=wide)
         at = f" as the plan stood at {describe_as_of(as_of_day)}" if as_of_day else ""
-        say(f"{len(actions)} action{'s' if len(actions) != 1 else ''}{at}.")
+        retired = sum(1 for a in actions if a.get("retired"))
+        # "14 actions (1 retired)": progress counts only the tracked ones, so say the difference
+        also = f" ({retired} retired)" if retired else ""
+        more = (
+            f" (the first {limit}: --limit)" if limit is not None and len(actions) >= limit else ""
+        )
+        say(f"{len(actions)} action{'s' if len(actions) != 1 else ''}{also}{at}{more}.")
 
 
 def show(

@@ -1052,7 +1052,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 570815610,
+            "cli/reading.py": 3420214434,
         },
         "target": "cpft_tracker.cli.reading:history",
     },
@@ -1581,7 +1581,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 570815610,
+            "cli/reading.py": 3420214434,
         },
         "target": "cpft_tracker.cli.reading:list_",
     },
@@ -2471,7 +2471,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 570815610,
+            "cli/reading.py": 3420214434,
         },
         "target": "cpft_tracker.cli.reading:quality_statements",
     },
@@ -2929,7 +2929,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 570815610,
+            "cli/reading.py": 3420214434,
         },
         "target": "cpft_tracker.cli.reading:reports",
     },
@@ -3328,7 +3328,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 570815610,
+            "cli/reading.py": 3420214434,
         },
         "target": "cpft_tracker.cli.reading:show",
     },
