@@ -825,6 +825,10 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
         if t in PLAIN_DESCRIBING_FORMS and clause[i + 1 : i + 2] != ["that"]:
             continue  # "the state of the kitchen": a noun
         lead = [w for w in clause[:i] if w not in SKIP_BEFORE_KEYWORD]
+        if not lead and i == 0:
+            speaker = _coordinated_speaker(s, m, clause)
+            if speaker is not None:
+                lead = [speaker]  # "Staff knew how to report incidents and told us they must…"
         reporter = _norm_tok(lead[-1]) if lead else None
         if reporter in _BE_WORDS:
             continue  # passive: "The trust was told it must improve…" (by the regulator)
@@ -851,6 +855,17 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
             return False
         return True  # "Midwives must complete …, according to the trust's training policy."
     return False
+
+
+def _coordinated_speaker(s: str, m: re.Match[str], clause: list[str]) -> str | None:
+    """ "Staff knew how to report incidents and told us they must record…": the verb of
+    saying opens a predicate joined by "and" to the sentence's first, with no subject of its
+    own, so its subject is the sentence's opening speaker ("staff"), or None."""
+    before = _tokens_before(s, m.start())
+    at = len(before) - len(clause) - 1
+    if at < 0 or before[at][0] != "and":
+        return None
+    return _opening_speaker(s)
 
 
 # "…, as the trust's own policy required": measured against the provider's own rule.
