@@ -1609,6 +1609,18 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
         "nurses.",
         "must",
     ),
+    # a need followed by a record showing it was done is met, as a should is
+    (
+        "One trustee said the board needed to know about every complaint, and the minutes "
+        "showed it did.",
+        None,
+    ),
+    # (its other side: the record shows it was not)
+    (
+        "One trustee said the board needed to know about every complaint, and the minutes "
+        "showed it did not.",
+        "needs",
+    ),
 ]
 
 
