@@ -1621,6 +1621,18 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
         "showed it did not.",
         "needs",
     ),
+    # a leader reporting what the provider must always (or never) do states a principle it
+    # holds, true at every time, not a gap
+    (
+        "The chief executive told us the hospice must always put people and families first, "
+        "and staff we spoke with shared this.",
+        None,
+    ),
+    # (its other side: a must for a particular time or thing)
+    (
+        "The chief executive told us the hospice must put families first in its new strategy.",
+        "must",
+    ),
 ]
 
 

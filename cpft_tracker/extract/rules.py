@@ -836,6 +836,9 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
             return True  # "The trust's policy stated that…", "National guidance says…"
         said = [w for w in clause[i + 1 :] if w not in ("us", "me", "that")]
         if said and _norm_tok(said[-1]) in PROVIDER_SUBJECTS:
+            if must and reporter not in REGULATOR_SUBJECTS and _standing(s, m):
+                return True  # "The chief executive told us the hospice must always put
+                # people first": a principle its leader holds, true at every time, not a gap
             continue  # "The chief executive told us the trust must improve…"
         if must and reporter not in REGULATOR_SUBJECTS and (lead or i):
             return True  # "Staff told us they must…", "Staff knew they must…"
@@ -855,6 +858,12 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
             return False
         return True  # "Midwives must complete …, according to the trust's training policy."
     return False
+
+
+def _standing(s: str, m: re.Match[str]) -> bool:
+    """ "must always" / "must never": the modal's time is every time, a standing principle."""
+    after = _tokens_after(s, m.end(), 1)
+    return bool(after) and after[0][0] in ("always", "never")
 
 
 def _coordinated_speaker(s: str, m: re.Match[str], clause: list[str]) -> str | None:
