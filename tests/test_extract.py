@@ -1594,6 +1594,33 @@ def test_round_7_titles(sentence: str, title: str) -> None:
     assert [r.title for r in extract_requirements(sentence, include_should=True)] == [title]
 
 
+# Round 8's titles: a reason given after ", as" is the finding, not part of the action.
+ROUND_8_TITLES = [
+    (
+        "However, the provider needs to make sure that the medicines audit checks the stock of "
+        "as required medicines, as we found two boxes that had passed their expiry date.",
+        "Make sure that the medicines audit checks the stock of as required medicines",
+    ),
+    (
+        "The trust should make sure that all health visitors complete level 3 safeguarding "
+        "training, as 82% had done so against a target of 95%.",
+        "Make sure that all health visitors complete level 3 safeguarding training",
+    ),
+    # (its other side: "as" + what the rule sets out stays)
+    (
+        "The trust should make sure that all health visitors complete level 3 safeguarding "
+        "training, as set out in its policy.",
+        "Make sure that all health visitors complete level 3 safeguarding training, as set out "
+        "in the trust's policy",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "title"), ROUND_8_TITLES)
+def test_round_8_titles(sentence: str, title: str) -> None:
+    assert [r.title for r in extract_requirements(sentence, include_should=True)] == [title]
+
+
 # Round 8 (precision on reports rated Good or Outstanding): a text on each side of every rule.
 ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
     # a verb of saying opening a predicate joined by "and" has the sentence's subject: staff

@@ -1694,11 +1694,13 @@ _FINDING_TAIL_RE = re.compile(
     r"(?:[\w’'-]+\s+){0,6}?(?:showed|agreed|found|had|did|was|were|has\s+been|would)\b)"
     r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     r"|,\s*because\s+.*$"
-    # "…, as several nurses told us they never heard…", "…, as four were overdue": the
+    # "…, as several nurses told us they never heard…", "…, as four were overdue", "…, as we
+    # found two boxes…", "…, as 82% had done so against a target of 95%": the
     # finding given as the reason (not "as the policy required", "as set out in…"; nor a
     # reason that says what is missing: "…, as several risks had no named owner")
     r"|,\s*as\s+(?!(?:set\s+out|required|recommended|agreed|planned|described|stated)\b)"
-    r"(?:[\w’'-]+\s+){1,6}?(?:told|said|were|was|did|never|reported)\b(?![^,;]*\b(?:must|needs?\s+to)\b).*$",
+    r"(?:[\w’'%-]+\s+){1,6}?(?:told|said|were|was|did|never|reported|found|had\s+done\s+so)\b"
+    r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$",
     re.I,
 )
 # "…so that clean and dirty instruments were kept apart": an "and" inside a clause whose
