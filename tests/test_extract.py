@@ -237,6 +237,10 @@ DOCUMENTS = {
     "gp-browser-page-good-2019": CORPUS / "gp-browser-page-good-2019.txt",
     "care-home-saf-good-2024": CORPUS / "care-home-saf-good-2024.txt",
     "community-children-pdf-2016": CORPUS / "community-children-pdf-2016.txt",
+    # and two more, tuning, written after the round's first rules: a 2023 nursing home page
+    # copied from a browser, 2018 mental health acute wards
+    "nursing-home-good-browser-2023": CORPUS / "nursing-home-good-browser-2023.txt",
+    "mh-acute-wards-good-2018": CORPUS / "mh-acute-wards-good-2018.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
@@ -1660,6 +1664,12 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
         "The chief executive told us the hospice must put families first in its new strategy.",
         "must",
     ),
+    # care owned by anyone ("each person's", "every patient's") is care in general, as a bare
+    # "Care must be planned…" is
+    ("Each person's care must be planned with them and reviewed when their needs change.", None),
+    # (its other side: a particular record, or a particular person's care)
+    ("Each person's care plan must be updated after a fall.", "must"),
+    ("The person's care must be planned with them.", "must"),
 ]
 
 

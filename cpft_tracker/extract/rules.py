@@ -1478,6 +1478,14 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         and _RULE_SOURCE_RE.search(s, m.end())
     ):
         return True  # "Dentists must follow national guidance when they take X-rays"
+    owner = words[1:] if words[:1] == ["each"] else words
+    if (
+        quantified
+        and len(owner) == 2
+        and _is_possessive(owner[0])
+        and _norm_tok(owner[0]).rstrip("'").removesuffix("'s") in PEOPLE_SUBJECTS
+    ):
+        words = owner[1:]  # "Each person's care must be planned with them": anyone's care
     if len(words) > 2:
         return False
     if len(words) == 1 and words[0] in GENERAL_MASS_NOUNS:
