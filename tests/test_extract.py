@@ -1670,6 +1670,15 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
     # (its other side: a particular record, or a particular person's care)
     ("Each person's care plan must be updated after a fall.", "must"),
     ("The person's care must be planned with them.", "must"),
+    # a should in a relative clause with no "that" ("every notification it should have") is
+    # on the noun, as "the support they need" is
+    (
+        "CQC must be notified of certain events, such as deaths and serious injuries, and the "
+        "home had sent us every notification it should have.",
+        None,
+    ),
+    # (its other side: the pronoun is the subject of a clause of its own)
+    ("The home had sent us every notification, but it should send them sooner.", "should"),
 ]
 
 

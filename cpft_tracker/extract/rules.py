@@ -982,6 +982,9 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "the standards that people should be able to expect"
             if any(t == "as" for t in clause[-AS_WINDOW:]) or (prev_is_wh(clause)):
                 continue
+            if _contact_relative(clause):
+                continue  # "…had sent us every notification it should have": a relative
+                # clause on the noun, as in "the support they need"
             if after and (after[0][0] in PEOPLE_SUBJECTS or after[0][0] in ("it", "there")):
                 continue  # "Should they need help" (conditional)
             if _past_criticism(s, m):
