@@ -1679,6 +1679,11 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
     ),
     # (its other side: the pronoun is the subject of a clause of its own)
     ("The home had sent us every notification, but it should send them sooner.", "should"),
+    # praise as the feeling it is owed ("should be proud of") is praise, as "must be
+    # commended" is
+    ("The home should be proud of its activities programme, which people told us they loved.", None),
+    # (its other side: being aware of something is a thing to do)
+    ("Staff should be aware of the new falls policy.", "should"),
 ]
 
 

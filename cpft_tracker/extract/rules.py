@@ -1330,7 +1330,10 @@ def _coordinated_object(before: list[tuple[str, int, int]]) -> bool:
 
 _PRAISE_RE = re.compile(
     r"(?:must|should|needs?\s+to)\s+be\s+(?:commended|praised|congratulated|applauded|credited|"
-    r"complimented)\b",
+    r"complimented"
+    # the same praise as the feeling it is owed: "The home should be proud of its activities"
+    r"|(?:rightly\s+|justly\s+|very\s+)?(?:proud|pleased|delighted)\s+(?:of|with|by|that)"
+    r")\b",
     re.I,
 )
 # "This must be seen in the context of…": the writer's framing of a finding, not an action.
