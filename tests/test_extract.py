@@ -1684,6 +1684,19 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
     ("The home should be proud of its activities programme, which people told us they loved.", None),
     # (its other side: being aware of something is a thing to do)
     ("Staff should be aware of the new falls policy.", "should"),
+    # a condition put first in the reported clause does not end the report: "they" is still
+    # what the nurses said of their own work
+    (
+        "Nurses told us that when a patient needed to be secluded, they must inform the duty "
+        "doctor within one hour.",
+        None,
+    ),
+    # (its other side: the reported clause's subject is the provider)
+    (
+        "The manager told us that when staff were off sick, the home must use agency staff more "
+        "carefully.",
+        "must",
+    ),
 ]
 
 

@@ -842,6 +842,11 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
             continue  # "The chief executive told us the trust must improve…"
         if must and reporter not in REGULATOR_SUBJECTS and (lead or i):
             return True  # "Staff told us they must…", "Staff knew they must…"
+    if must and _FRONTED_REPORT_RE.match(s, 0, m.start()):
+        speaker = _opening_speaker(s)
+        if speaker is not None and speaker not in REGULATOR_SUBJECTS:
+            return True  # "Nurses told us that when a patient needed to be secluded, they must
+            # inform the duty doctor": the reported clause, after a condition put first
     lo = max(0, m.start() - RULE_FRAME_WINDOW)
     prefix = s[lo : m.start()]
     if lo:
@@ -858,6 +863,16 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
             return False
         return True  # "Midwives must complete …, according to the trust's training policy."
     return False
+
+
+# A verb of saying, then a condition or a time put first in the reported clause, then that
+# clause's subject, a personal pronoun, right before the modal: "Nurses told us that when a
+# patient needed to be secluded, they must…".
+_FRONTED_REPORT_RE = re.compile(
+    r"^\W*(?:[\w’'-]+\s+){1,4}?(?:told|said|explained)\s+(?:us\s+|inspectors\s+)?(?:that\s+)?"
+    r"(?:when|whenever|if|where|before|after|once)\b[^,;:.]*,\s*(?:they|he|she)\s+$",
+    re.I,
+)
 
 
 def _standing(s: str, m: re.Match[str]) -> bool:
