@@ -1610,6 +1610,16 @@ ROUND_8_TITLES = [
         "training, as 82% had done so against a target of 95%.",
         "Make sure that all health visitors complete level 3 safeguarding training",
     ),
+    (
+        "The trust should make sure that patients on Aire ward have access to psychological "
+        "therapy, as the psychologist post had been vacant since October 2017.",
+        "Make sure that patients on Aire ward have access to psychological therapy",
+    ),
+    (
+        "The provider must ensure that hot water in the ground floor bathrooms is kept below 44 "
+        "degrees, as two outlets ran hotter during our inspection.",
+        "Ensure that hot water in the ground floor bathrooms is kept below 44 degrees",
+    ),
     # (its other side: "as" + what the rule sets out stays)
     (
         "The trust should make sure that all health visitors complete level 3 safeguarding "
