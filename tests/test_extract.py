@@ -241,6 +241,8 @@ DOCUMENTS = {
     # copied from a browser, 2018 mental health acute wards
     "nursing-home-good-browser-2023": CORPUS / "nursing-home-good-browser-2023.txt",
     "mh-acute-wards-good-2018": CORPUS / "mh-acute-wards-good-2018.txt",
+    # and a 2021 dental page copied from a browser (CQC's rating process stated)
+    "dental-good-browser-furniture-2021": CORPUS / "dental-good-browser-furniture-2021.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
@@ -1707,6 +1709,10 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
         "carefully.",
         "must",
     ),
+    # a bare plural "services" narrowed by a participle is services of that kind
+    ("Services rated inadequate need to be inspected again within six months.", None),
+    # (its other side: narrowed to a place of this provider's)
+    ("Services provided at the satellite clinic need to be reviewed.", "needs"),
 ]
 
 

@@ -1477,6 +1477,19 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         and len(words) == len(clause)
     ):
         return True  # "A registered person must comply…", "A health service body must act…"
+    if "services" in words[:3] and len(words) == len(clause) and not quantified:
+        at = words.index("services")
+        rest = words[at + 1 :]
+        if (
+            all(w in NOUN_MODIFIERS or w in CLASS_MODIFIERS for w in words[:at])
+            and rest
+            and rest[0].isalpha()
+            and (rest[0] in ("who", "that", "which") or rest[0].endswith(("ed", "ing")))
+            and not any(w in _DEFINITE_WORDS or _is_possessive(w) for w in rest)
+        ):
+            return True  # "Services rated inadequate need to be inspected again…": a bare
+            # plural narrowed by a participle or a relative is services of that kind (not
+            # "Services provided at the satellite clinic…": a definite place is this one's)
     if not words or len(words) > 3:
         return False
     if words[-1] in GENERAL_SUBJECTS and (
