@@ -1713,6 +1713,15 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
     ("Services rated inadequate need to be inspected again within six months.", None),
     # (its other side: narrowed to a place of this provider's)
     ("Services provided at the satellite clinic need to be reviewed.", "needs"),
+    # "a service" (any service) is the kind, where "the service" is this one
+    (
+        "To be rated good, a service needs to show that it is safe, effective, caring, "
+        "responsive and well-led.",
+        None,
+    ),
+    # (its other side: this service, or a new one for it)
+    ("The service needs to show that it learns from incidents.", "needs"),
+    ("A new service needs to be set up for young carers.", "needs"),
 ]
 
 

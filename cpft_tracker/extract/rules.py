@@ -1477,6 +1477,14 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         and len(words) == len(clause)
     ):
         return True  # "A registered person must comply…", "A health service body must act…"
+    if (
+        len(words) == 2
+        and len(clause) == 2
+        and words[0] in ("a", "an", "any", "every")
+        and words[1] in _KINDS_OF_PROVIDER
+    ):
+        return True  # "To be rated good, a service needs to show…": any service, where "the
+        # service" is this one
     if "services" in words[:3] and len(words) == len(clause) and not quantified:
         at = words.index("services")
         rest = words[at + 1 :]
@@ -1614,6 +1622,8 @@ _ANY_SUCH_PROVIDER_RE = re.compile(
     re.I,
 )
 _CLASS_PREPOSITIONS = frozenset("with without of in for".split())
+# The words a report uses for this provider after "the", generic after "a" / "any" / "every".
+_KINDS_OF_PROVIDER = frozenset("service home hospital hospice clinic agency".split())
 _DEFINITE_WORDS = frozenset("the its this these that those their our his her".split())
 
 
