@@ -1722,6 +1722,18 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
     # (its other side: this service, or a new one for it)
     ("The service needs to show that it learns from incidents.", "needs"),
     ("A new service needs to be set up for young carers.", "needs"),
+    # "a new one" brought into being takes up the thing needed, as "one" does
+    (
+        "The principal dentist told us the practice needed to replace the compressor, and a new "
+        "one had been installed in September 2021.",
+        None,
+    ),
+    # (its other side: ordered, still to come)
+    (
+        "The principal dentist told us the practice needed to replace the compressor, and a new "
+        "one had been ordered.",
+        "needs",
+    ),
 ]
 
 

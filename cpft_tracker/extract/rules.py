@@ -1214,7 +1214,10 @@ _STILL_TO_COME_RE = re.compile(
 # After a need whose object names a thing ("…invest in an electronic call monitoring
 # system"), "one" as the subject of a passive that brings it into being, done or under way.
 _ONE_BEING_PROVIDED_RE = re.compile(
-    r"[^;]*?\b(?:a|an)\s+[^;]*?,?\s+and\s+one\s+(?:was|is|had\s+been|has\s+been)\s+"
+    r"(?:[^;]*?\b(?:a|an)\s+[^;]*?,?\s+and\s+one"
+    # "…needed to replace the compressor, and a new one had been installed": "a new one"
+    # takes up the thing needed or to be replaced
+    r"|[^;]*?,?\s+and\s+a\s+new\s+one)\s+(?:was|is|had\s+been|has\s+been)\s+"
     r"(?:being\s+)?(?:installed|introduced|opened|built|bought|purchased|put\s+in\s+place|"
     r"set\s+up)\b",
     re.I,
