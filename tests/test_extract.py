@@ -1693,7 +1693,10 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
     ("The home had sent us every notification, but it should send them sooner.", "should"),
     # praise as the feeling it is owed ("should be proud of") is praise, as "must be
     # commended" is
-    ("The home should be proud of its activities programme, which people told us they loved.", None),
+    (
+        "The home should be proud of its activities programme, which people told us they loved.",
+        None,
+    ),
     # (its other side: being aware of something is a thing to do)
     ("Staff should be aware of the new falls policy.", "should"),
     # a condition put first in the reported clause does not end the report: "they" is still
