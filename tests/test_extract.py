@@ -243,6 +243,8 @@ DOCUMENTS = {
     "mh-acute-wards-good-2018": CORPUS / "mh-acute-wards-good-2018.txt",
     # and a 2021 dental page copied from a browser (CQC's rating process stated)
     "dental-good-browser-furniture-2021": CORPUS / "dental-good-browser-furniture-2021.txt",
+    # and a 2020 community hospital (needs in the past, done)
+    "community-hospital-good-2020": CORPUS / "community-hospital-good-2020.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 
@@ -1737,6 +1739,13 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
         "one had been ordered.",
         "needs",
     ),
+    # the past perfect puts a need before the time the report tells of: a circumstance
+    (
+        "During the winter of 2018 the hospital had needed to close 6 beds because of an outbreak.",
+        None,
+    ),
+    # (its other side: the simple past of the inspection's time)
+    ("The hospital needed to close 6 beds on the ward with the leaking roof.", "needs"),
 ]
 
 

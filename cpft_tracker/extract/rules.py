@@ -509,6 +509,10 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     )  # who the subject is, for blocking
     if _their_record_speaks_of_them(s, clause):
         return None  # "Four people…, and their care plans said they needed to be repositioned"
+    if word == "needed" and prev == "had" and not any(t in REPORTING_VERBS for t in clause):
+        return None  # "During the winter of 2018 the hospital had needed to close 6 beds": the
+        # past perfect puts the need before the time the report tells of, a circumstance (in
+        # reported speech it is the speaker's "needed", shifted back: "she had needed to…")
 
     if word == "needing":
         # "people with complex needs needing two staff": who is needing is nearby
