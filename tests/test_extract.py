@@ -1746,6 +1746,23 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
     ),
     # (its other side: the simple past of the inspection's time)
     ("The hospital needed to close 6 beds on the ward with the leaking roof.", "needs"),
+    # the need's own verb, as the noun of a clause saying it was completed, is met
+    (
+        "The hospital needed to move its minor injuries unit to a new building in 2019 when the "
+        "lease on the old one ended, and the move was completed in June 2019.",
+        None,
+    ),
+    (
+        "The home needed to refurbish two bathrooms, and the refurbishment had been completed by "
+        "our visit.",
+        None,
+    ),
+    # (its other side: the deed planned, not done)
+    (
+        "The hospital needed to move its minor injuries unit to a new building, and the move was "
+        "planned for June 2021.",
+        "needs",
+    ),
 ]
 
 

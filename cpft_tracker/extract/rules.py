@@ -1126,6 +1126,9 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     ):
         return True  # "Managers said they needed to use agency staff…, and this was a cause of
         # incidents": the need reported is a circumstance that explains a problem, not an action
+    if _deed_completed(s, trig, rest):
+        return True  # "…needed to move its unit to a new building in 2019, and the move was
+        # completed in June 2019": the need's own verb, as a noun, done
     if _DONE_AT_INSPECTION_RE.search(rest):
         return True  # "…needed to be completed for two of them, which the manager did during
         # our inspection": put right before the report was written
@@ -1183,6 +1186,32 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         subject = _tokens_before(s, trig.key_start)
         return bool(subject) and subject[-1][0].lower() in ("staff", "they", "nurses", "carers")
     return trig.keyword == "should"
+
+
+# ", and the move was completed": a clause whose subject is a noun (the deed) found done.
+_DEED_DONE_RE = re.compile(
+    r"[^;]*?,?\s+and\s+the\s+(?P<deed>[a-z]+)\s+(?:was|had\s+been|has\s+been)\s+"
+    r"(?:completed|finished|done|carried\s+out)\b",
+    re.I,
+)
+
+
+def _deed_completed(s: str, trig: _Trigger, rest: str) -> bool:
+    """The need is to do something ("needed to move its unit…") and a clause after it says
+    that deed, named by the same word as a noun ("the move", "the refurbishment" after "to
+    refurbish"), was completed."""
+    if trig.keyword != "needs":
+        return False
+    after = [t for t, _, _ in _tokens_after(s, trig.key_end, 2)]
+    if after[:1] == ["to"]:
+        after = after[1:]
+    elif not s[trig.key_start : trig.key_end].lower().endswith("to"):
+        return False
+    m = _DEED_DONE_RE.match(rest)
+    if m is None or not after:
+        return False
+    deed, verb = m.group("deed").lower(), after[0]
+    return len(verb) >= 4 and (deed == verb or deed.startswith(verb))
 
 
 _ANAPHOR_DONE_RE = re.compile(
