@@ -1763,6 +1763,18 @@ ROUND_8_SENTENCES: list[tuple[str, str | None]] = [
         "planned for June 2021.",
         "needs",
     ),
+    # a rule of the provider's own, taken up by "and it did so", is kept
+    (
+        "The board must approve every new clinical policy, and it did so for the falls policy in "
+        "March 2019.",
+        None,
+    ),
+    # (its other side: it did not)
+    (
+        "The board must approve every new clinical policy, and it did not do so for the falls "
+        "policy.",
+        "must",
+    ),
 ]
 
 

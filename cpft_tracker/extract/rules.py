@@ -1126,6 +1126,9 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     ):
         return True  # "Managers said they needed to use agency staff…, and this was a cause of
         # incidents": the need reported is a circumstance that explains a problem, not an action
+    if _DID_SO_RE.match(rest):
+        return True  # "The board must approve every new clinical policy, and it did so for
+        # the falls policy in March 2019": the subject's own rule, taken up by "did so", kept
     if _deed_completed(s, trig, rest):
         return True  # "…needed to move its unit to a new building in 2019, and the move was
         # completed in June 2019": the need's own verb, as a noun, done
@@ -1188,6 +1191,8 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     return trig.keyword == "should"
 
 
+# ", and it did so…": the same subject, a pronoun, doing what the modal said (past, done).
+_DID_SO_RE = re.compile(r"[^;]*?,?\s+and\s+(?:it|they|he|she)\s+did\s+so\b", re.I)
 # ", and the move was completed": a clause whose subject is a noun (the deed) found done.
 _DEED_DONE_RE = re.compile(
     r"[^;]*?,?\s+and\s+the\s+(?P<deed>[a-z]+)\s+(?:was|had\s+been|has\s+been)\s+"
