@@ -509,6 +509,10 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     )  # who the subject is, for blocking
     if _their_record_speaks_of_them(s, clause):
         return None  # "Four people…, and their care plans said they needed to be repositioned"
+    if word == "needed" and prev == "had" and not any(t in REPORTING_VERBS for t in clause):
+        return None  # "During the winter of 2018 the hospital had needed to close 6 beds": the
+        # past perfect puts the need before the time the report tells of, a circumstance (in
+        # reported speech it is the speaker's "needed", shifted back: "she had needed to…")
 
     if word == "needing":
         # "people with complex needs needing two staff": who is needing is nearby
@@ -825,6 +829,10 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
         if t in PLAIN_DESCRIBING_FORMS and clause[i + 1 : i + 2] != ["that"]:
             continue  # "the state of the kitchen": a noun
         lead = [w for w in clause[:i] if w not in SKIP_BEFORE_KEYWORD]
+        if not lead and i == 0:
+            speaker = _coordinated_speaker(s, m, clause)
+            if speaker is not None:
+                lead = [speaker]  # "Staff knew how to report incidents and told us they must…"
         reporter = _norm_tok(lead[-1]) if lead else None
         if reporter in _BE_WORDS:
             continue  # passive: "The trust was told it must improve…" (by the regulator)
@@ -832,9 +840,17 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
             return True  # "The trust's policy stated that…", "National guidance says…"
         said = [w for w in clause[i + 1 :] if w not in ("us", "me", "that")]
         if said and _norm_tok(said[-1]) in PROVIDER_SUBJECTS:
+            if must and reporter not in REGULATOR_SUBJECTS and _standing(s, m):
+                return True  # "The chief executive told us the hospice must always put
+                # people first": a principle its leader holds, true at every time, not a gap
             continue  # "The chief executive told us the trust must improve…"
         if must and reporter not in REGULATOR_SUBJECTS and (lead or i):
             return True  # "Staff told us they must…", "Staff knew they must…"
+    if must and _FRONTED_REPORT_RE.match(s, 0, m.start()):
+        speaker = _opening_speaker(s)
+        if speaker is not None and speaker not in REGULATOR_SUBJECTS:
+            return True  # "Nurses told us that when a patient needed to be secluded, they must
+            # inform the duty doctor": the reported clause, after a condition put first
     lo = max(0, m.start() - RULE_FRAME_WINDOW)
     prefix = s[lo : m.start()]
     if lo:
@@ -851,6 +867,33 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
             return False
         return True  # "Midwives must complete …, according to the trust's training policy."
     return False
+
+
+# A verb of saying, then a condition or a time put first in the reported clause, then that
+# clause's subject, a personal pronoun, right before the modal: "Nurses told us that when a
+# patient needed to be secluded, they must…".
+_FRONTED_REPORT_RE = re.compile(
+    r"^\W*(?:[\w’'-]+\s+){1,4}?(?:told|said|explained)\s+(?:us\s+|inspectors\s+)?(?:that\s+)?"
+    r"(?:when|whenever|if|where|before|after|once)\b[^,;:.]*,\s*(?:they|he|she)\s+$",
+    re.I,
+)
+
+
+def _standing(s: str, m: re.Match[str]) -> bool:
+    """ "must always" / "must never": the modal's time is every time, a standing principle."""
+    after = _tokens_after(s, m.end(), 1)
+    return bool(after) and after[0][0] in ("always", "never")
+
+
+def _coordinated_speaker(s: str, m: re.Match[str], clause: list[str]) -> str | None:
+    """ "Staff knew how to report incidents and told us they must record…": the verb of
+    saying opens a predicate joined by "and" to the sentence's first, with no subject of its
+    own, so its subject is the sentence's opening speaker ("staff"), or None."""
+    before = _tokens_before(s, m.start())
+    at = len(before) - len(clause) - 1
+    if at < 0 or before[at][0] != "and":
+        return None
+    return _opening_speaker(s)
 
 
 # "…, as the trust's own policy required": measured against the provider's own rule.
@@ -958,6 +1001,9 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "the standards that people should be able to expect"
             if any(t == "as" for t in clause[-AS_WINDOW:]) or (prev_is_wh(clause)):
                 continue
+            if _contact_relative(clause):
+                continue  # "…had sent us every notification it should have": a relative
+                # clause on the noun, as in "the support they need"
             if after and (after[0][0] in PEOPLE_SUBJECTS or after[0][0] in ("it", "there")):
                 continue  # "Should they need help" (conditional)
             if _past_criticism(s, m):
@@ -1080,6 +1126,12 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     ):
         return True  # "Managers said they needed to use agency staff…, and this was a cause of
         # incidents": the need reported is a circumstance that explains a problem, not an action
+    if _DID_SO_RE.match(rest):
+        return True  # "The board must approve every new clinical policy, and it did so for
+        # the falls policy in March 2019": the subject's own rule, taken up by "did so", kept
+    if _deed_completed(s, trig, rest):
+        return True  # "…needed to move its unit to a new building in 2019, and the move was
+        # completed in June 2019": the need's own verb, as a noun, done
     if _DONE_AT_INSPECTION_RE.search(rest):
         return True  # "…needed to be completed for two of them, which the manager did during
         # our inspection": put right before the report was written
@@ -1124,6 +1176,10 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         # a plan" is still to be done
         clause = _tokens_before(s, trig.key_start)
         return trig.kind == "be_needed" and any(t in REPORTING_VERBS for t, _, _ in clause)
+    if trig.keyword == "needs":
+        # "One trustee said the board needed to know about every complaint, and the minutes
+        # showed it did": a need, and a record or a check showing it was done
+        return True
     if trig.keyword == "must":
         # "patients' rights must be explained …; we found this had been done": a standard
         # stated in the passive, and found met; or staff's own duty, and found done ("Staff
@@ -1133,6 +1189,34 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         subject = _tokens_before(s, trig.key_start)
         return bool(subject) and subject[-1][0].lower() in ("staff", "they", "nurses", "carers")
     return trig.keyword == "should"
+
+
+# ", and it did so…": the same subject, a pronoun, doing what the modal said (past, done).
+_DID_SO_RE = re.compile(r"[^;]*?,?\s+and\s+(?:it|they|he|she)\s+did\s+so\b", re.I)
+# ", and the move was completed": a clause whose subject is a noun (the deed) found done.
+_DEED_DONE_RE = re.compile(
+    r"[^;]*?,?\s+and\s+the\s+(?P<deed>[a-z]+)\s+(?:was|had\s+been|has\s+been)\s+"
+    r"(?:completed|finished|done|carried\s+out)\b",
+    re.I,
+)
+
+
+def _deed_completed(s: str, trig: _Trigger, rest: str) -> bool:
+    """The need is to do something ("needed to move its unit…") and a clause after it says
+    that deed, named by the same word as a noun ("the move", "the refurbishment" after "to
+    refurbish"), was completed."""
+    if trig.keyword != "needs":
+        return False
+    after = [t for t, _, _ in _tokens_after(s, trig.key_end, 2)]
+    if after[:1] == ["to"]:
+        after = after[1:]
+    elif not s[trig.key_start : trig.key_end].lower().endswith("to"):
+        return False
+    m = _DEED_DONE_RE.match(rest)
+    if m is None or not after:
+        return False
+    deed, verb = m.group("deed").lower(), after[0]
+    return len(verb) >= 4 and (deed == verb or deed.startswith(verb))
 
 
 _ANAPHOR_DONE_RE = re.compile(
@@ -1168,7 +1252,10 @@ _STILL_TO_COME_RE = re.compile(
 # After a need whose object names a thing ("…invest in an electronic call monitoring
 # system"), "one" as the subject of a passive that brings it into being, done or under way.
 _ONE_BEING_PROVIDED_RE = re.compile(
-    r"[^;]*?\b(?:a|an)\s+[^;]*?,?\s+and\s+one\s+(?:was|is|had\s+been|has\s+been)\s+"
+    r"(?:[^;]*?\b(?:a|an)\s+[^;]*?,?\s+and\s+one"
+    # "…needed to replace the compressor, and a new one had been installed": "a new one"
+    # takes up the thing needed or to be replaced
+    r"|[^;]*?,?\s+and\s+a\s+new\s+one)\s+(?:was|is|had\s+been|has\s+been)\s+"
     r"(?:being\s+)?(?:installed|introduced|opened|built|bought|purchased|put\s+in\s+place|"
     r"set\s+up)\b",
     re.I,
@@ -1299,7 +1386,10 @@ def _coordinated_object(before: list[tuple[str, int, int]]) -> bool:
 
 _PRAISE_RE = re.compile(
     r"(?:must|should|needs?\s+to)\s+be\s+(?:commended|praised|congratulated|applauded|credited|"
-    r"complimented)\b",
+    r"complimented"
+    # the same praise as the feeling it is owed: "The home should be proud of its activities"
+    r"|(?:rightly\s+|justly\s+|very\s+)?(?:proud|pleased|delighted)\s+(?:of|with|by|that)"
+    r")\b",
     re.I,
 )
 # "This must be seen in the context of…": the writer's framing of a finding, not an action.
@@ -1428,6 +1518,27 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         and len(words) == len(clause)
     ):
         return True  # "A registered person must comply…", "A health service body must act…"
+    if (
+        len(words) == 2
+        and len(clause) == 2
+        and words[0] in ("a", "an", "any", "every")
+        and words[1] in _KINDS_OF_PROVIDER
+    ):
+        return True  # "To be rated good, a service needs to show…": any service, where "the
+        # service" is this one
+    if "services" in words[:3] and len(words) == len(clause) and not quantified:
+        at = words.index("services")
+        rest = words[at + 1 :]
+        if (
+            all(w in NOUN_MODIFIERS or w in CLASS_MODIFIERS for w in words[:at])
+            and rest
+            and rest[0].isalpha()
+            and (rest[0] in ("who", "that", "which") or rest[0].endswith(("ed", "ing")))
+            and not any(w in _DEFINITE_WORDS or _is_possessive(w) for w in rest)
+        ):
+            return True  # "Services rated inadequate need to be inspected again…": a bare
+            # plural narrowed by a participle or a relative is services of that kind (not
+            # "Services provided at the satellite clinic…": a definite place is this one's)
     if not words or len(words) > 3:
         return False
     if words[-1] in GENERAL_SUBJECTS and (
@@ -1450,6 +1561,14 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
         and _RULE_SOURCE_RE.search(s, m.end())
     ):
         return True  # "Dentists must follow national guidance when they take X-rays"
+    owner = words[1:] if words[:1] == ["each"] else words
+    if (
+        quantified
+        and len(owner) == 2
+        and _is_possessive(owner[0])
+        and _norm_tok(owner[0]).rstrip("'").removesuffix("'s") in PEOPLE_SUBJECTS
+    ):
+        words = owner[1:]  # "Each person's care must be planned with them": anyone's care
     if len(words) > 2:
         return False
     if len(words) == 1 and words[0] in GENERAL_MASS_NOUNS:
@@ -1544,6 +1663,8 @@ _ANY_SUCH_PROVIDER_RE = re.compile(
     re.I,
 )
 _CLASS_PREPOSITIONS = frozenset("with without of in for".split())
+# The words a report uses for this provider after "the", generic after "a" / "any" / "every".
+_KINDS_OF_PROVIDER = frozenset("service home hospital hospice clinic agency".split())
 _DEFINITE_WORDS = frozenset("the its this these that those their our his her".split())
 
 

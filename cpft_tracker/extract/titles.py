@@ -1735,11 +1735,16 @@ _FINDING_TAIL_RE = re.compile(
     # "…, but staff gave them an unthickened drink": a past deed after ", but" is the finding
     r"|,\s*but\s+(?:[\w’'-]+\s+){0,3}?(?:gave|took|made|left|kept|used|told|said|[a-z]{3,}ed)\b"
     r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
-    # "…, as several nurses told us they never heard…", "…, as four were overdue": the
+    # "…, as several nurses told us they never heard…", "…, as four were overdue", "…, as we
+    # found two boxes…", "…, as 82% had done so against a target of 95%", "…, as the post had
+    # been vacant since…": the
     # finding given as the reason (not "as the policy required", "as set out in…"; nor a
     # reason that says what is missing: "…, as several risks had no named owner")
     r"|,\s*as\s+(?!(?:set\s+out|required|recommended|agreed|planned|described|stated)\b)"
-    r"(?:[\w’'-]+\s+){1,6}?(?:told|said|were|was|did|never|reported)\b(?![^,;]*\b(?:must|needs?\s+to)\b).*$",
+    r"(?:[\w’'%-]+\s+){1,6}?(?:told|said|were|was|did|never|reported|found|had\s+done\s+so|"
+    r"had\s+been)\b(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
+    # "…, as two outlets ran hotter during our inspection": what happened while CQC was there
+    r"|,\s*as\s+[^,;]*?\bduring\s+(?:our|the)\s+(?:inspection|visit|assessment)\b.*$",
     re.I,
 )
 # "…so that clean and dirty instruments were kept apart": an "and" inside a clause whose
