@@ -1114,7 +1114,7 @@ def _antecedent(noun: str, context: str) -> str | None:
 def _finding_naming(noun: str, before: str) -> str | None:
     """The clause of the sentence before that names ``noun`` by a word of the same stem
     ("waits" -> "waiting times for community services … were long"), as a finding."""
-    sentences = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x]
+    sentences = _sentences_of(before)
     if not sentences:
         return None
     stem = noun.lower().rstrip("s")
@@ -1128,6 +1128,11 @@ def _finding_naming(noun: str, before: str) -> str | None:
         if found and len(clause.split()) >= 3:
             return clause.strip()
     return None
+
+
+def _sentences_of(before: str) -> list[str]:
+    """The paragraph text before a requirement, as its sentences (cut at ". ", "! ", "? ")."""
+    return [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x]
 
 
 # One person, never "it": "The manager must ensure that it is recorded…".
@@ -1412,7 +1417,7 @@ def _resolve_from_last_subject(title: str, before: str) -> str:
     the sentence before opened with (a thing for "it"/"them", people for "they" who act)."""
     if not before.strip():
         return title
-    last = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x][-1]
+    last = _sentences_of(before)[-1]
     np = _opening_np(last, direct=True) or ""
     words = np.lower().split()
     if not words or words[0] in STANDALONE_PRONOUNS | TITLE_PRONOUNS or words[0] in ("there", "we"):
@@ -1438,7 +1443,7 @@ def _doer_before(s: str, before: str) -> str | None:
     opening = re.match(r"(?:it|they)\b", s, re.I)
     if opening is None or not before.strip():
         return None
-    last = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x][-1]
+    last = _sentences_of(before)[-1]
     span = _sentence_subject(last)
     if span is None or span[0] != 0:
         return None
@@ -1678,7 +1683,7 @@ def _pro_form_title(title: str, s: str, trig: _Trigger | None, before: str) -> s
     pro = _PRO_FORM_RE.match(title.strip()) or _PRO_PUT_IN_PLACE_RE.match(title.strip())
     if not (passive or pro) or not before.strip():
         return None
-    last = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x][-1]
+    last = _sentences_of(before)[-1]
     last = re.sub(
         r"^(?:however|but|also|in\s+addition|overall|for\s+example|for\s+instance)\s*,?\s+",
         "",
@@ -1712,7 +1717,7 @@ def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, befo
     span = _subject_np(s, trig.key_start)
     if span is None or s[span[0] : span[1]].lower() not in ("this", "these", "that"):
         return title
-    sentences = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x]
+    sentences = _sentences_of(before)
     if not sentences:
         return title
     finding = sentences[-1].rstrip(" .;:")
@@ -2310,7 +2315,7 @@ def _resolve_their(title: str, s: str, trig: _Trigger | None) -> str:
 # "…audits showed the sign-out stage was not always completed, and the service needed to
 # make sure this happened for every patient": "this happened" is the thing not done.
 _NOT_DONE_RE = re.compile(
-    r"\b(?P<np>the\s+[\w’'-]+(?:\s+[\w’'-]+){0,4}?)\s+(?P<be>was|were|is|are)\s+not\s+"
+    r"\b(?P<np>the\s+[\w’'-]+(?:\s+[\w’'-]+){0,7}?)\s+(?P<be>was|were|is|are)\s+not\s+"
     r"(?:always\s+|consistently\s+|routinely\s+)?(?P<p>[a-z]+ed)\b",
     re.I,
 )
@@ -2329,13 +2334,6 @@ _NOT_BEEN_DONE_RE = re.compile(
 )
 
 
-_WAS_NOT_DONE_RE = re.compile(
-    r"\b(?P<np>the\s+[\w’'-]+(?:\s+[\w’'-]+){0,7}?)\s+(?P<be>was|were)\s+not\s+"
-    r"(?:always\s+|consistently\s+|routinely\s+)?(?P<p>[a-z]+ed)\b",
-    re.I,
-)
-
-
 def _resolve_this_done(title: str, before: str) -> str:
     """ "…the controlled drugs register had not been checked by two staff on six occasions. The
     provider must ensure this is done every time." -> "Ensure the controlled drugs register is
@@ -2344,8 +2342,8 @@ def _resolve_this_done(title: str, before: str) -> str:
     m = _THIS_DONE_RE.match(title)
     if m is None or not before.strip():
         return title
-    last = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x][-1]
-    found = list(_NOT_BEEN_DONE_RE.finditer(last)) or list(_WAS_NOT_DONE_RE.finditer(last))
+    last = _sentences_of(before)[-1]
+    found = list(_NOT_BEEN_DONE_RE.finditer(last)) or list(_NOT_DONE_RE.finditer(last))
     if not found:
         return title
     nd = found[-1]
@@ -2418,7 +2416,7 @@ def _short_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
     if not words or trig is None:
         return title
     verb = words[0]
-    sentences = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x]
+    sentences = _sentences_of(before)
     last = sentences[-1].rstrip(" .;:") if sentences else ""
     if len(words) == 2 and words[1].lower() in ("it", "them") and last:
         np = _opening_np(last)
