@@ -410,3 +410,39 @@ def test_the_database_and_its_wal_files_are_private_even_with_a_loose_umask(
     backup = _run(["backup", str(tmp_path / "copy.db")], env, preexec=loose)
     assert backup.returncode == 0, backup.stderr
     assert _mode(tmp_path / "copy.db") == 0o600
+
+
+# ---------------------------------------------------------------------------
+# Two connections in one process (remind --send records on one, reads on the other)
+# ---------------------------------------------------------------------------
+
+
+def test_a_change_made_while_another_command_closes_the_plan_is_kept(tmp_path: Path) -> None:
+    """`remind --send` opens the plan twice. Opening it the second time must not cost the first
+    connection its lock on the file: when it did, a `list` finishing meanwhile deleted the
+    write-ahead log, and the reminders recorded after that were lost (each owner reminded
+    again the next run). Here: a second open, a `list` in another process, then a note on
+    the first connection; a fresh process must see the note."""
+    from cpft_tracker.store import Store
+
+    db = tmp_path / "tracker.db"
+    refs = _make_db(db)
+    env = base_env(db)
+    writer = Store.open(db)
+    reader = Store.open(db, readonly=True)
+    try:
+        listed = _run(["list", "--format", "json"], env)  # opens and closes the plan
+        assert listed.returncode == 0, listed.stderr
+        writer.add_note(refs[0], "recorded while a colleague's list finished", by="Test Lead")
+        shown = _run(["history", refs[0]], env)
+        assert shown.returncode == 0, shown.stderr
+        assert "recorded while a colleague's list finished" in shown.stdout
+    finally:
+        reader.close()
+        writer.close()
+    assert integrity(db) == ("ok", [])
+    # and the header is still checked when no connection of this process has the file
+    other = tmp_path / "notes.txt"
+    other.write_text("not a database\n", encoding="utf-8")
+    with pytest.raises(Exception, match="not an SQLite file"):
+        Store.open(other)

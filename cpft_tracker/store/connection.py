@@ -27,6 +27,17 @@ APP_NAME = "cpft-tracker"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 60_000
 
+# The database files this process has open through SQLite, by (device, inode): how many
+# connections. POSIX locks belong to the process, and closing ANY descriptor of a file drops
+# every lock the process holds on it, SQLite's own included ("How To Corrupt An SQLite
+# Database File", 2.2). Reading the header of a file a connection of ours has open (a second
+# Store on the same plan: remind --send records on one and reads the plan on another) took
+# away that connection's lock; another command closing the plan then thought it was the last,
+# checkpointed and deleted the write-ahead log, and what our connection committed after that
+# went into the deleted file: reminders sent and never recorded, so sent again the next
+# morning. The header is therefore read only while no connection of ours has the file open.
+_OPEN_FILES: dict[tuple[int, int], int] = {}
+
 
 def default_db_path() -> Path:
     """The per-user data directory (XDG on Linux, Application Support on macOS, AppData on Windows)."""
@@ -64,6 +75,7 @@ class StoreConnection:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self._file_key: tuple[int, int] | None = None  # its entry in _OPEN_FILES
         self._snapshot = False  # a read transaction begun by read_snapshot()
         self.backend = "postgresql" if is_postgres(path) else "sqlite"
 
@@ -132,8 +144,8 @@ class StoreConnection:
                 f"No action plan database at {path}. Run 'cpft-tracker init' or import a report "
                 "first, or point --db (or CPFT_TRACKER_DB) at your database."
             )
-        if exists:
-            _check_header(path)
+        if exists and _file_key(path) not in _OPEN_FILES:
+            _check_header(path)  # never while a connection of ours has it open: see _OPEN_FILES
         elif size is None and group is not None:
             try:
                 create_shared_file(path, group)
@@ -176,11 +188,22 @@ class StoreConnection:
         except BaseException:
             conn.close()
             raise
+        key = _file_key(path)
+        if key is not None:
+            _OPEN_FILES[key] = _OPEN_FILES.get(key, 0) + 1
+            store._file_key = key
         return store
 
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+        key, self._file_key = self._file_key, None
+        if key is not None:
+            left = _OPEN_FILES.get(key, 1) - 1
+            if left > 0:
+                _OPEN_FILES[key] = left
+            else:
+                _OPEN_FILES.pop(key, None)
 
     def applied_migrations(self) -> list[str]:
         """Names of the migrations recorded in this database, in order."""
@@ -419,6 +442,15 @@ def _regular_file_size(path: Path) -> int | None:
             "Give the path of your database file (or a new file name) with --db."
         )
     return st.st_size
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    """The file's (device, inode), None when it cannot be looked at."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def _check_header(path: Path) -> None:
