@@ -830,8 +830,10 @@ SNIPPET_SENTENCES = [
     ("The provider told us they need to recruit more drivers to cover rural calls.", "needs"),
     ("The registered manager said they needed more support from the provider.", "needs"),
     ("Some people we spoke with told us they needed more help at night.", None),
-    # issue 11: a summary is a requirement only if it names what to improve (or by when)
-    ("We told the trust it needed to make significant improvements.", None),
+    # issue 11: the regulator's report that it told this provider to improve is a requirement
+    # even when it names nothing more (read alone, it is the requirement); "Improvements are
+    # needed." in the report's own voice names nothing and no one
+    ("We told the trust it needed to make significant improvements.", "needs"),
     ("We told the provider it must make improvements to the way it handles complaints.", "must"),
     ("Improvements are needed.", None),
     # a participle after the object of a verb, whatever the noun
@@ -1010,7 +1012,7 @@ GENERAL_AND_MET_SENTENCES = [
     ("Staff received the training and supervision needed to care for people.", None),
     ("Staff in some teams told us they needed to escalate concerns twice.", None),
     ("We have told the provider where it needs to make improvements to its governance.", "needs"),
-    ("We have told the provider where it needs to improve.", None),
+    ("We have told the provider where it needs to improve.", "needs"),
     ("Physical health checks included MUST and NEWS2 scores.", None),
     ("Visitors must sign in at reception.", None),
     ("Does the trust need to recruit more nurses?", None),
@@ -1057,11 +1059,12 @@ ROUND_5A_SENTENCES = [
     ),
     ("Staff could explain how they must report an incident.", None),
     ("We have told the provider what it must do to improve the way medicines are managed.", "must"),
-    # a clause naming nothing, then a clause of its own about something else
+    # the regulator told the provider where it needs to improve (a requirement), then a clause
+    # of its own about something else
     (
         "We have told the provider where it needs to improve, and it has sent us a plan that "
         "says how it will do this.",
-        None,
+        "needs",
     ),
     (
         "We have told the provider where it needs to improve, in the planning of call times "
@@ -1160,7 +1163,7 @@ ROUND_6_SENTENCES = [
     (
         "Following this inspection, we told the provider that it must make some improvements, "
         "even though a regulation had not been breached, to help the service improve.",
-        None,
+        "must",
     ),
     (
         "Following this inspection, we told the provider that it must make improvements to its "

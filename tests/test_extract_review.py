@@ -91,6 +91,30 @@ def test_review_names_the_few_that_deserve_a_look_and_says_why() -> None:
     assert reason.startswith("not sure it is a requirement (a list item under a lead-in")
 
 
+def test_cqc_s_summary_of_what_it_told_the_provider_is_taken_and_offered_for_review() -> None:
+    """Alone (a news item), "We told the trust that it must take action to bring services into
+    line with legal requirements" is the requirement; beside the actions it sums up, import
+    asks a person whether it only repeats them."""
+    summary = "We told the trust that it must take action to bring services into line with legal requirements."
+    alone = extract_requirements(f"News\n\n{summary}\n")
+    assert [(r.text, r.keyword) for r in alone] == [(summary, "must")]
+    assert needs_review(alone) == []
+    text = (
+        f"Summary of findings\n\n{summary}\n\nAction the trust MUST take to improve\n"
+        "- The trust must ensure that there are enough nurses on the medical wards.\n"
+    )
+    reqs = extract_requirements(text)
+    assert [r.text for r in reqs] == [
+        summary,
+        "The trust must ensure that there are enough nurses on the medical wards.",
+    ]
+    ((position, reason),) = needs_review(reqs)
+    assert position == 1 and "may only sum up the other actions" in reason
+    # the lead-in of a list and a past inspection's requirement stay out
+    leadin = "Inspectors have told the trust that it must take action in the following areas:"
+    assert extract_requirements(f"News\n\n{leadin}\n") == []
+
+
 def test_areas_listed_under_one_notice_are_not_duplicates_of_each_other() -> None:
     """They share the regulation's boilerplate ('Regulation N HSCA 2008 (Regulated
     Activities) Regulations 2010'), not their subject."""

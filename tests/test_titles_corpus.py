@@ -17,7 +17,7 @@ from tests.title_audit import HARD, findings, pronoun_in
 # (document#position, title kind) -> why it is not a defect. Each is a title whose pronoun
 # the title itself resolves, in a way the audit's word-level check cannot see.
 EXCEPTIONS = {
-    ("trust-core-services-pdf#12", "pronoun"): (
+    ("trust-core-services-pdf#13", "pronoun"): (
         "'without a plan to address this': 'this' is the title's own clause (caseloads "
         "exceeding the agreed maximum)"
     ),

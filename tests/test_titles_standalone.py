@@ -267,6 +267,24 @@ PASSAGES = {
         "incidents.\n",
         ["Review the incidents where patients fell"],
     ),
+    # round 9b: what CQC told the provider, naming nothing more, is the requirement; its
+    # title says so whole (no "it" left to resolve)
+    "told-where-it-needs-to-improve": (
+        "Summary of this inspection\n\nWe have told the trust where it needs to make "
+        "improvements, and we will monitor its action plan.\n",
+        ["Make the improvements CQC has told the trust to make"],
+    ),
+    "told-it-must-make-some-improvements": (
+        "Summary\n\nFollowing this inspection, we told the provider that it must make some "
+        "improvements, even though a regulation had not been breached, to help the service "
+        "improve.\n",
+        ["Make the improvements CQC has told the provider to make"],
+    ),
+    "told-what-to-do-to-put-things-right": (
+        "News\n\nInspectors found that the home was not always safe. We have told the "
+        "provider what it needs to do to put things right.\n",
+        ["Do what CQC has told the provider to do to put things right"],
+    ),
 }
 
 LEANS_ON_ITS_PARAGRAPH = re.compile(r"\b(?:this|these|those|its)\b|^Do to\b", re.I)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from cpft_tracker.extract.rules import told_summary_naming_nothing
 from cpft_tracker.models import EXTRACTION_RULES
 
 # rule name -> what it means: kept in models (the shared vocabulary) so that `show` can
@@ -92,6 +93,8 @@ def confidence_for(
 
 class _Reviewable(Protocol):
     @property
+    def text(self) -> str: ...
+    @property
     def position(self) -> int: ...
     @property
     def title(self) -> str: ...
@@ -117,6 +120,11 @@ def needs_review(requirements: Sequence[_Reviewable]) -> list[tuple[int, str]]:
             reasons.append(f"may state the same thing as {others}")
         if words & _STANDALONE:
             reasons.append("the title may need its paragraph to make sense")
+        if len(requirements) > 1 and told_summary_naming_nothing(r.text):
+            reasons.append(
+                "CQC's summary that it told the provider to improve: it may only sum up the "
+                "other actions (reject it if they cover it)"
+            )
         if reasons:
             out.append((r.position, "; ".join(reasons)))
     return out

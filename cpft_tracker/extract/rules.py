@@ -54,10 +54,12 @@ from cpft_tracker.extract.words import (
     SKIP_BEFORE_KEYWORD,
     STAFF_REPORTERS,
     SUBORDINATORS,
+    SUMMARY_BOILERPLATE,
     VACUOUS_WORDS,
 )
 
 _BOILERPLATE_RE = re.compile("|".join(BOILERPLATE), re.I)
+_SUMMARY_BOILERPLATE_RE = re.compile("|".join(SUMMARY_BOILERPLATE), re.I)
 
 # ===========================================================================
 # Requirement detection
@@ -931,6 +933,8 @@ def _find_trigger(s: str) -> _Trigger | None:
         return None  # "The table below shows…": the document's own signpost
     if _BOILERPLATE_RE.search(s) or s.rstrip(" ”\"'’)").endswith("?"):
         return None  # boilerplate; a question is never a requirement
+    if _SUMMARY_BOILERPLATE_RE.search(s) and not _told_summary_text(s):
+        return None  # "We found 14 things that the trust should improve…" (listed further on)
     quoted = _quoted_spans(s)
     found: dict[str, _Trigger] = {}
     # After a general statement of the law ("Care must be provided in a way that…"), the
@@ -1053,7 +1057,9 @@ def _find_trigger(s: str) -> _Trigger | None:
         if key in found:
             if _PRAISE_RE.match(s, found[key].key_start) or _FRAMING_RE.match(s):
                 return None  # "The trust needs to be congratulated on…", "This must be seen…"
-            if _vacuous(s) or _vacuous_clause(s, found[key]) or _vacuous_main(s, found[key]):
+            if (
+                _vacuous(s) or _vacuous_clause(s, found[key]) or _vacuous_main(s, found[key])
+            ) and not _told_summary(s, found[key]):
                 return None  # "Improvements are needed.": names nothing to improve
             if _already_met(s, found[key]):
                 return None  # "…should be completed for every patient, and audits showed it was."
@@ -1704,6 +1710,56 @@ def _quotes_the_regulations(s: str, words: list[str]) -> bool:
 
 
 _VACUOUS_TOKEN_RE = re.compile(r"[a-z][a-z'’\-]*")
+
+
+# The regulator reporting what it told this provider it must / needs to / should do: "We have
+# told the trust where it needs to make improvements", "Following this inspection, we told the
+# provider that it must make some improvements", "We told the trust that it must take action to
+# bring services into line with legal requirements". Read alone (a news item, a summary page,
+# a passage), it is the requirement, even when it names nothing more; where the report lists
+# the actions too, import flags it for review as a summary of them.
+_TOLD_SUMMARY_RE = re.compile(
+    r"^\W*(?:(?:following|after|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
+    r"(?:inspection|visit|assessment)\s*,?\s*)?"
+    r"(?:we|cqc|inspectors|the\s+care\s+quality\s+commission(?:\s+\(cqc\))?)\s+"
+    r"(?:have\s+|has\s+|had\s+)?(?:also\s+)?(?:told|asked|advised|informed)\s+"
+    r"(?:the\s+(?:provider|trust|practice|service|home|hospital|hospice|clinic|agency|"
+    r"registered\s+(?:manager|person))|it|them)\s+"
+    r"(?:that\s+|where\s+|what\s+)?(?:it|they|the\s+[\w’'-]+)\s+"
+    r"(?:must|needs?|needed|should)\b",
+    re.I,
+)
+# ... but not the lead-in of the list that names them ("…in the following areas:").
+_LIST_LEADIN_RE = re.compile(r"(?::\s*$|\bthe\s+following\b)", re.I)
+
+
+def _told_summary_text(s: str) -> bool:
+    """The sentence opens with the regulator's report that it told this provider it must /
+    needs to / should improve, and is not the lead-in of a list."""
+    return _TOLD_SUMMARY_RE.match(s) is not None and _LIST_LEADIN_RE.search(s) is None
+
+
+def told_summary_naming_nothing(s: str) -> bool:
+    """The regulator's report that it told this provider to improve, naming nothing more ("We
+    have told the trust where it needs to make improvements."): in a report that lists its
+    actions, probably a summary of them (``review.needs_review`` asks a person)."""
+    if not _told_summary_text(s):
+        return False
+    if _SUMMARY_BOILERPLATE_RE.search(s) or _vacuous(s):
+        return True
+    trig = _find_trigger(s)
+    return trig is not None and (_vacuous_clause(s, trig) or _vacuous_main(s, trig))
+
+
+def _told_summary(s: str, trig: _Trigger) -> bool:
+    """The sentence is the regulator's report that it told this provider it must / needs to /
+    should improve (the trigger is that modal), and not the lead-in of a list."""
+    m = _TOLD_SUMMARY_RE.match(s)
+    return (
+        m is not None
+        and m.start() <= trig.key_start < m.end()
+        and _LIST_LEADIN_RE.search(s) is None
+    )
 
 
 def _vacuous(s: str) -> bool:

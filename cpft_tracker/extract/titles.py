@@ -1484,6 +1484,54 @@ def _conjoined_parts(s: str) -> list[str]:
     return groups
 
 
+# "We have told the trust where it needs to make improvements.", "CQC has told the provider
+# it must make significant improvements.": the regulator's report that it told this provider
+# to improve, naming nothing more (rules._told_summary keeps it). The title says so whole:
+# "Make the improvements CQC has told the trust to make".
+_TOLD_VACUOUS_RE = re.compile(
+    r"^\W*(?:(?:following|after|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
+    r"(?:inspection|visit|assessment)\s*,?\s*)?"
+    r"(?:we|cqc|inspectors|the\s+care\s+quality\s+commission(?:\s+\(cqc\))?)\s+"
+    r"(?:have\s+|has\s+|had\s+)?(?:also\s+)?(?:told|asked|advised|informed)\s+"
+    r"(?P<party>the\s+(?:registered\s+)?[\w’'-]+|it|them)\s+"
+    r"(?:that\s+|where\s+|what\s+)?(?:it|they|the\s+[\w’'-]+)\s+"
+    r"(?P<modal>must|needs?\s+to|needed\s+to|should)\s+"
+    r"(?:(?P<improve>improve|make\s+(?:(?P<adj>some|further|significant|urgent|major|"
+    r"the\s+necessary|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?"
+    r"improvements?)|(?:do\s+to\s+)?put\s+(?P<right>things\s+right))"
+    # then nothing, or a clause of its own ("…, and we will monitor its action plan", "…, and
+    # it has sent us a plan")
+    r"\s*(?:[.;:]?\s*$|,?\s+and\s+(?:(?:we|it|they|the\s+[\w’'-]+)\s+)?"
+    r"(?:will|would|shall|has|have|had|is|are|was|were)\b)",
+    re.I,
+)
+# What frames such a sentence names nothing either: a concession set off by commas (", even
+# though a regulation had not been breached,"), a purpose that is improvement itself
+_TOLD_FRAMES_RE = re.compile(
+    r",\s*(?:even\s+)?(?:though|although|while|whilst)\s+[^,;]*,"
+    r"|,?\s*\bto\s+help\s+(?:the\s+)?(?:service|provider|trust|practice|home)\s+(?:to\s+)?"
+    r"improve\b",
+    re.I,
+)
+
+
+def _told_vacuous_title(s: str) -> str | None:
+    """The title of the regulator's report that it told this provider to improve, when it names
+    nothing more ("Make the improvements CQC has told the provider to make")."""
+    m = _TOLD_VACUOUS_RE.match(_TOLD_FRAMES_RE.sub("", s))
+    if m is None:
+        return None
+    party = m.group("party").lower()
+    if party in ("it", "them"):
+        party = "the provider"
+    if m.group("right"):
+        return f"Do what CQC has told {party} to do to put things right"
+    adj = (m.group("adj") or "").lower()
+    if adj in ("some", "the necessary"):
+        adj = ""
+    return f"Make the {adj + ' ' if adj else ''}improvements CQC has told {party} to make"
+
+
 def make_title(
     s: str,
     trig: _Trigger | None,
@@ -1501,6 +1549,9 @@ def make_title(
     visits to services by members of the board").
     """
     title = None
+    told = None if bullet else _told_vacuous_title(s)
+    if told is not None:
+        return told
     if bullet:
         # a listed item of two sentences ("The unit did not carry out the monthly water
         # tests… The guidelines state that…"): the first says what; the rest elaborates

@@ -272,6 +272,24 @@ BOILERPLATE = (
     # The title of an essential standard (2010-2015) is a should-statement about people:
     # "Outcome 13: There should be enough members of staff to keep people safe…"
     r"^outcome\s+\d{1,2}\s*:.*\bshould\b",
+    # The words of the regulations themselves, quoted in requirement notices: the statute,
+    # not a finding about this provider (HSCA 2008 (Regulated Activities) Regulations 2014).
+    # (They refer to themselves as "this Part"; the rest is told by structure in rules.py:
+    # their subjects are classes and "service users" / "the service provider".)
+    r"\bthe\s+requirements\s+(?:in|of)\s+this\s+part\b",
+    # Regulation 17(1), also when paraphrased at its end ("…of the regulation").
+    r"^systems\s+(?:or|and)\s+processes\s+must\s+be\s+established\s+and\s+operated\s+effectively\b",
+    r"^any\s+complaint\s+received\s+must\s+be\s+investigated\b",
+    # The definitions printed before the lists in 2019+ reports: "Action the trust MUST take
+    # is necessary to comply with its legal obligations. Action a trust SHOULD take is to…"
+    r"^action\s+(?:the|a|an)\s+(?:\w+\s+){1,3}?(?:must|should)\s+take\s+is\b",
+)
+
+# Summaries of the requirements listed elsewhere, naming none of them. Not requirements when
+# the report says them in its own voice ("We found 14 things that the trust should improve…");
+# the regulator's report that it TOLD this provider so is one (rules._told_summary: "We told
+# the trust that it must take action to bring services into line with legal requirements.").
+SUMMARY_BOILERPLATE = (
     # "We told the trust that it must take action to bring services into line with legal
     # requirements." (a summary: the actual requirements are listed after it). Not when it
     # names the regulations' subjects ("…comply with the regulations on staffing and…").
@@ -288,17 +306,6 @@ BOILERPLATE = (
     r"\b(?:must|should|needs?\s+to|needed\s+to)\s+(?:also\s+)?(?:make|take)\s+(?:\d+|one|two|"
     r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a\s+number\s+of)\s+"
     r"(?:\w+\s+)?(?:improvements?|actions?|changes)\b",
-    # The words of the regulations themselves, quoted in requirement notices: the statute,
-    # not a finding about this provider (HSCA 2008 (Regulated Activities) Regulations 2014).
-    # (They refer to themselves as "this Part"; the rest is told by structure in rules.py:
-    # their subjects are classes and "service users" / "the service provider".)
-    r"\bthe\s+requirements\s+(?:in|of)\s+this\s+part\b",
-    # Regulation 17(1), also when paraphrased at its end ("…of the regulation").
-    r"^systems\s+(?:or|and)\s+processes\s+must\s+be\s+established\s+and\s+operated\s+effectively\b",
-    r"^any\s+complaint\s+received\s+must\s+be\s+investigated\b",
-    # The definitions printed before the lists in 2019+ reports: "Action the trust MUST take
-    # is necessary to comply with its legal obligations. Action a trust SHOULD take is to…"
-    r"^action\s+(?:the|a|an)\s+(?:\w+\s+){1,3}?(?:must|should)\s+take\s+is\b",
 )
 
 # --- Lead-ins ------------------------------------------------------------------
