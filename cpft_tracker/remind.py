@@ -232,6 +232,11 @@ class Selected:
             "due_until": (self.as_of + dt.timedelta(days=self.within)).isoformat(),
         }
 
+    def snapshot(self) -> None:
+        """Begin the read snapshot every count and row comes from (``Store.snapshot_reminders``:
+        with ``--as-of`` the plan is rebuilt once in it, not for each read)."""
+        self.store.snapshot_reminders(**self._where())
+
     def counts(self) -> Counts:
         """The figures of the digest's second line and of the JSON's ``counts``."""
         return Counts(

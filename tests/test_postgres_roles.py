@@ -168,3 +168,40 @@ def test_a_writer_role_keeps_exactly_its_rights_on_a_new_table(
 
     assert rights("board_papers") == rights("actions")
     assert sorted({r for _, r in rights("board_papers")}) == ["INSERT", "SELECT", "UPDATE"]
+
+
+def test_the_board_gets_remind_as_of_with_or_without_the_right_to_temporary_tables(
+    plan: dict[str, str],
+) -> None:
+    """``remind --as-of`` keeps its selection in a temporary table where it may (bench/NOTES.md,
+    remind as-of round); a role that may not make one gets the same report all the same."""
+    import datetime as dt
+    import json
+
+    import psycopg
+
+    board, keeper = plan["board"], plan["keeper"]
+    day = dt.date.today().isoformat()
+    args = ["remind", "--as-of", day, "--within", "3650", "--format", "json"]
+
+    def report(url: str) -> dict[str, Any]:
+        result = invoke(url, *args)
+        assert result.exit_code == 0, result.stderr
+        doc: dict[str, Any] = json.loads(result.stdout)
+        doc.pop("generated_at")
+        return doc
+
+    for ref in ("CPFT-01", "CPFT-02"):
+        dated = invoke(keeper, "due", ref, "2026-01-31")
+        assert dated.exit_code == 0, dated.stderr
+    expected = report(keeper)
+    assert expected["counts"]["overdue"] + expected["counts"]["due_soon"] > 0
+    assert report(board) == expected
+    with psycopg.connect(keeper, autocommit=True) as conn:
+        conn.execute(f"REVOKE TEMPORARY ON DATABASE plan_{plan['tag']} FROM PUBLIC")  # type: ignore[arg-type]
+    with (
+        psycopg.connect(board, autocommit=True) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        conn.execute("CREATE TEMP TABLE t (x int)")
+    assert report(board) == expected

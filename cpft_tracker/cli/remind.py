@@ -235,10 +235,10 @@ def remind(
     # Memory (issue 10): the actions are read from the store grouped by owner and written as
     # they come, never all held. With --send the plan is read on a second, read-only
     # connection, so one snapshot serves the emails and the digest while reminders are
-    # recorded on the first.
+    # recorded on the first. With --as-of the plan is rebuilt once for all of its reads.
     reader = open_store(readonly=True) if send else store
-    reader.read_snapshot()
     selected = r.Selected(reader, day, as_of_day, within)
+    selected.snapshot()
     counts = selected.counts()
 
     deliveries: list[r.Delivery] = []

@@ -2912,7 +2912,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/convert.py": 1267227787, "cli/remind.py": 1274086522},
+        "sources": {"cli/convert.py": 1267227787, "cli/remind.py": 3710928017},
         "target": "cpft_tracker.cli.remind:remind",
     },
     "reports": {

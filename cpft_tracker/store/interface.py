@@ -129,6 +129,9 @@ class PlanStore(Protocol):
         soon_until: str,
     ) -> list[tuple[Any, ...]]: ...
 
+    def snapshot_reminders(
+        self, filters: Filters | None = None, *, cutoff: str | None = None, due_until: str
+    ) -> None: ...
     def iter_reminders(
         self,
         filters: Filters | None = None,

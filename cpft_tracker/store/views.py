@@ -23,9 +23,11 @@ as rows stream past. ``asof.py`` documents which fields are rebuilt and how; its
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from cpft_tracker.errors import DatabaseProblem
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.connection import StoreConnection
 from cpft_tracker.store.interface import SORT_FIELDS, Filters, PlanSort
@@ -291,6 +293,15 @@ def _sort_sql(sort: PlanSort, table: str) -> tuple[str, list[Any]]:
     return rank, [sort.today, sort.amber_until]
 
 
+# The temporary table of ``snapshot_reminders`` (``reminders`` is the table of reminders sent).
+_KEPT_REMINDERS = "remind_selection"
+
+
+def _reminder_key(filters: Filters | None, cutoff: str, due_until: str) -> tuple[str, str, str]:
+    """What a kept reminder selection was made for (``Filters`` holds lists: its text stands in)."""
+    return repr(filters or Filters()), cutoff, due_until
+
+
 class PlanViews(StoreConnection):
     """The plan now or at a cut-off: streamed, counted, and its progress figures, in SQL."""
 
@@ -504,6 +515,59 @@ class PlanViews(StoreConnection):
 
     # -- reminders: grouped by owner in SQL --------------------------------------
 
+    # The arguments whose selection this read snapshot keeps (``snapshot_reminders``), or None.
+    _kept_reminders: tuple[str, str, str] | None = None
+
+    def snapshot_reminders(
+        self, filters: Filters | None = None, *, cutoff: str | None = None, due_until: str
+    ) -> None:
+        """``read_snapshot()``, with ``remind``'s selection at ``cutoff`` rebuilt only ONCE in it.
+
+        The plan rebuilt at a cut-off is most of ``remind --as-of``'s time, and
+        ``count_reminders`` and ``iter_reminders`` (the header, the digest or JSON, the
+        escalations, ``--send``'s emails: two to five reads) each rebuilt it. Here the
+        selection (``_reminder_sql``: the few fields ``remind`` reads and each owner's key)
+        is written once into a temporary table of this connection, which those two read,
+        for these same arguments, until the snapshot ends (other arguments still rebuild).
+        PostgreSQL refuses CREATE in a READ ONLY transaction but lets one write a temporary
+        table, so the empty table is made first, outside the snapshot, and filled inside it:
+        the kept rows are the snapshot's. Where the table cannot be made (already inside a
+        transaction, or a server that allows no temporary table) nothing is kept and each
+        read rebuilds, as before. The plan now (no ``cutoff``) is read from its indexes
+        each time: nothing is kept.
+        """
+        if cutoff is None or self.conn.in_transaction:
+            self.read_snapshot()
+            return
+        sel, params = self._reminder_sql(filters, cutoff, due_until, True)
+        try:  # the columns' types from the query itself; LIMIT 0 runs none of it
+            self.conn.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {_KEPT_REMINDERS} AS"  # noqa: S608 - our SQL only
+                f" SELECT * FROM ({sel}) AS sel LIMIT 0",
+                params,
+            )
+        except (sqlite3.Error, DatabaseProblem):
+            self.read_snapshot()
+            return
+        self.read_snapshot()
+        sel, params = self._reminder_sql(filters, cutoff, due_until, True)  # in the snapshot
+        self.conn.execute(f"DELETE FROM {_KEPT_REMINDERS}")  # noqa: S608 - our SQL only
+        self.conn.execute(f"INSERT INTO {_KEPT_REMINDERS} SELECT * FROM ({sel}) AS sel", params)  # noqa: S608
+        self._kept_reminders = _reminder_key(filters, cutoff, due_until)
+
+    def end_snapshot(self) -> None:
+        """End the read snapshot (``StoreConnection.end_snapshot``); a kept selection goes with it."""
+        self._kept_reminders = None
+        super().end_snapshot()
+
+    def _reminder_source(
+        self, filters: Filters | None, cutoff: str | None, due_until: str, with_touched: bool
+    ) -> tuple[str, list[Any]]:
+        """``sel`` (``_reminder_sql``), from the kept selection when this snapshot has it."""
+        if cutoff is not None and self._kept_reminders == _reminder_key(filters, cutoff, due_until):
+            return f"SELECT * FROM {_KEPT_REMINDERS}", []  # noqa: S608 - our SQL only
+        return self._reminder_sql(filters, cutoff, due_until, with_touched)
+
     def _reminder_sql(
         self, filters: Filters | None, cutoff: str | None, due_until: str, with_touched: bool
     ) -> tuple[str, list[Any]]:
@@ -540,7 +604,7 @@ class PlanViews(StoreConnection):
         that date (the escalations), their groups' names still taken from the whole group.
         """
         emails = self._owner_emails_at(cutoff) if cutoff is not None else None
-        sel, params = self._reminder_sql(filters, cutoff, due_until, emails is not None)
+        sel, params = self._reminder_source(filters, cutoff, due_until, emails is not None)
         first = "OVER (PARTITION BY okey ORDER BY report_id, position, id)"
         group_cols = (
             "min(due) OVER (PARTITION BY okey) AS group_due,"
@@ -585,7 +649,7 @@ class PlanViews(StoreConnection):
     ) -> tuple[int, int, int, int]:
         """What ``iter_reminders`` gives, counted in SQL: how many are due before
         ``overdue_before`` (overdue), how many are not, how many owners, how many with no owner."""
-        sel, params = self._reminder_sql(filters, cutoff, due_until, False)
+        sel, params = self._reminder_source(filters, cutoff, due_until, False)
         sql = (
             "SELECT count(CASE WHEN due < ? THEN 1 END), count(CASE WHEN due >= ? THEN 1 END),"  # noqa: S608
             f" count(DISTINCT okey), count(CASE WHEN okey IS NULL THEN 1 END) FROM ({sel}) AS sel"
