@@ -19,13 +19,14 @@ REGULATOR_SUBJECTS = frozenset(
 )
 
 # What people using the service needed is not a requirement on the provider:
-# "patients needed…", "people who needed support", "when they needed it".
+# "patients needed…", "people who needed support", "when they needed it" ("callers" are the
+# people a 999 or NHS 111 service serves: "Some callers needed to ring back…").
 # Note: "staff" and "leaders" are deliberately absent ("Staff needed more training" is one).
 PEOPLE_SUBJECTS = frozenset(
     """people person persons patient patients resident residents client clients user users
     relative relatives carer carers family families child children baby babies mother mothers
     woman women man men adult adults individual individuals tenant tenants visitor visitors
-    public population those anyone everyone someone somebody anybody who whom whoever
+    caller callers public population those anyone everyone someone somebody anybody who whom whoever
     he she i you they them he'd she'd they'd i'd""".split()
 )
 
