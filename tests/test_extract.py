@@ -1828,6 +1828,16 @@ ROUND_9_SENTENCES = [
     ("Some callers needed to wait more than an hour for a call back from a clinician.", None),
     # (its other side: the provider's call handlers needed to)
     ("Call handlers needed to complete welfare calls for every patient waiting.", "needs"),
+    # a bare plural named by its kind of provider ("Ambulance services") is the class
+    (
+        "Ambulance services must respond to the most serious calls within 7 minutes on average.",
+        None,
+    ),
+    # (its other side: the trust's own ambulance services)
+    (
+        "The trust's ambulance services must respond faster to the most serious calls.",
+        "must",
+    ),
 ]
 
 

@@ -744,9 +744,11 @@ GENERAL_SINGULARS = frozenset(
 )
 GENERIC_DETERMINERS = frozenset("a an any every each".split())
 # Words that narrow such a class without making it this provider ("Registered providers
-# must…", "NHS trusts must…", "Independent hospitals must…", "Dental practices should…").
+# must…", "NHS trusts must…", "Independent hospitals must…", "Dental practices should…",
+# "Ambulance services must respond to the most serious calls within 7 minutes": a bare plural
+# named by its kind; "community" is not one, a trust's "Community services must…" being its own).
 CLASS_MODIFIERS = frozenset(
-    "registered nhs independent regulated healthcare dental gp general adult social".split()
+    "registered nhs independent regulated healthcare dental gp general adult social ambulance".split()
 )
 # Professions as a bare plural ("Dentists must follow national guidance…") state the
 # profession's rules, not a finding, when the clause after the must names a rule source.
