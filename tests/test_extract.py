@@ -1838,6 +1838,12 @@ ROUND_9_SENTENCES = [
         "The trust's ambulance services must respond faster to the most serious calls.",
         "must",
     ),
+    # "carers" reported by the people using the service or their families are the care
+    # workers who visit them, the provider's staff: their need is a gap
+    ("Relatives told us carers needed to arrive on time for the morning call.", "needs"),
+    # (its other side: family carers, and carers speaking of themselves)
+    ("Relatives told us family carers needed more respite at weekends.", None),
+    ("Carers told us they needed more information about the respite service.", None),
 ]
 
 

@@ -417,6 +417,26 @@ def _opening_speaker(s: str) -> str | None:
     return None
 
 
+# Before "carers", these make them family or unpaid carers, whatever reports them.
+_FAMILY_CARER_WORDS = frozenset("family unpaid young informal their his her".split())
+
+
+def _paid_carers(clause: list[str], head: str | None) -> bool:
+    """ "Relatives told us carers needed to be more consistent": when the people using the
+    service or their families report what "carers" need to do, the carers are not the
+    speakers themselves (they would say "we" or "they") but the care workers who visit them,
+    the provider's staff. Not "family carers", nor "their carers" (whose they are is open)."""
+    if head not in ("carer", "carers") or not clause or _norm_tok(clause[-1]) != head:
+        return False
+    if len(clause) >= 2 and clause[-2] in _FAMILY_CARER_WORDS:
+        return False
+    verbs = [i for i, t in enumerate(clause[:-1]) if t in REPORTING_VERBS]
+    if not verbs:
+        return False
+    lead = clause[: verbs[0]]
+    return any(t in PEOPLE_NOUNS for t in lead) and not any(t in ("carer", "carers") for t in lead)
+
+
 def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bool:
     """True when the subject is the regulator (or, for need, the people using services)."""
     if head in REGULATOR_SUBJECTS:
@@ -439,7 +459,7 @@ def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bo
         if _contact_relative(clause):
             return True
         head = _reporter(clause) or head
-    if people and head in PEOPLE_SUBJECTS:
+    if people and head in PEOPLE_SUBJECTS and not _paid_carers(clause, head):
         return True
     if people and _people_head_of(clause):
         return True
