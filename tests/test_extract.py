@@ -1844,6 +1844,20 @@ ROUND_9_SENTENCES = [
     # (its other side: family carers, and carers speaking of themselves)
     ("Relatives told us family carers needed more respite at weekends.", None),
     ("Carers told us they needed more information about the respite service.", None),
+    # a pronoun opening a coordinated clause of saying is the sentence's opening subject:
+    # staff needing more training is a gap, as "Staff told us they needed more training" is
+    (
+        "Staff knew what they should do when a fridge alarmed, but they told us they needed "
+        "more training on the new electronic recording system.",
+        "needs",
+    ),
+    # (its other sides: staff describing their own work, and the people using the service)
+    (
+        "Staff were kind, but they told us they needed to complete the daily notes before the "
+        "end of each shift.",
+        None,
+    ),
+    ("People were positive, but they told us they needed more help at mealtimes.", None),
 ]
 
 

@@ -390,6 +390,23 @@ def _blocking_subject(
         ):
             return [speaker], speaker
         return clause, head
+    if (
+        head in CONTACT_PRONOUNS
+        and not opens_sentence
+        and len(said_words) == 3
+        and said_words[0] in ("they", "he", "she")
+        and said_words[1] in REPORTING_VERBS
+        and said_words[2] == head
+        and words[0] == said_words[0]
+    ):
+        # "Staff knew what they should do…, but they told us they needed more training": the
+        # pronoun that opens a coordinated clause of saying is the sentence's opening subject,
+        # so the speaker is that subject (staff, a manager, the trust), not the people using
+        # the service; what the speaker reports is then judged as theirs
+        speaker = _opening_speaker(s) or _sentence_subject(s)
+        if speaker in _RESOLVABLE_SPEAKERS:
+            return [speaker, *words[1:]], head
+        return clause, head
     if head != "they" or words != ["they"] or opens_sentence:
         return clause, head
     ante = _sentence_subject(s)
@@ -399,6 +416,9 @@ def _blocking_subject(
 
 
 _NOT_IN_SUBJECT = frozenset("and but or had has have that who which we".split())
+# The heads a pronoun opening a coordinated clause of saying is resolved to: the provider's
+# people and the provider itself.
+_RESOLVABLE_SPEAKERS = STAFF_REPORTERS | LEADERSHIP_REPORTERS | PROVIDER_SUBJECTS - {"it"}
 
 
 def _opening_speaker(s: str) -> str | None:
@@ -590,9 +610,11 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None  # "staff did not have the information needed to support people"
         if _subject_blocked(bclause, bhead, people=True):
             return None
-        if _floor_staff(_reporter(clause), clause) or _floor_staff(_reporter_head(clause), clause):
+        if _floor_staff(_reporter(bclause), bclause) or _floor_staff(
+            _reporter_head(bclause), bclause
+        ):
             return None  # "Staff told us they need to ask…": what staff say they do
-        reporter = _reporter(clause)
+        reporter = _reporter(bclause)
         if _floor_voices(clause, reporter):
             return None  # "Care coordinators said they needed to see people more often": a
             # group of staff (not its leaders) tells how they work, as "Staff told us they
