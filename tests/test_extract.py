@@ -1858,6 +1858,20 @@ ROUND_9_SENTENCES = [
         None,
     ),
     ("People were positive, but they told us they needed more help at mealtimes.", None),
+    # a need for a thing or a person, and "a new" + the same noun come since, is met
+    (
+        "The practice needed to recruit a practice nurse after the previous nurse left in "
+        "2015, and a new nurse had started in February 2016.",
+        None,
+    ),
+    ("The home needed to replace the boiler, and a new boiler had been installed in May.", None),
+    # (its other sides: a new one only advertised for, and a new thing of another kind)
+    (
+        "The practice needed to recruit a practice nurse, and a new nurse had been advertised "
+        "for in March.",
+        "needs",
+    ),
+    ("The home needed to replace the boiler, and a new cooker had been installed in May.", "needs"),
 ]
 
 

@@ -1174,6 +1174,10 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     if _deed_completed(s, trig, rest):
         return True  # "…needed to move its unit to a new building in 2019, and the move was
         # completed in June 2019": the need's own verb, as a noun, done
+    if _new_one_of_the_same(s, trig, rest):
+        return True  # "…needed to recruit a practice nurse after the previous nurse left, and a
+        # new nurse had started in February 2016": the thing needed, named again after "new",
+        # has come (not "a new nurse had been advertised for")
     if _DONE_AT_INSPECTION_RE.search(rest):
         return True  # "…needed to be completed for two of them, which the manager did during
         # our inspection": put right before the report was written
@@ -1259,6 +1263,31 @@ def _deed_completed(s: str, trig: _Trigger, rest: str) -> bool:
         return False
     deed, verb = m.group("deed").lower(), after[0]
     return len(verb) >= 4 and (deed == verb or deed.startswith(verb))
+
+
+# ", and a new nurse had started": the noun after "new" (and a word naming its kind) as the
+# subject of a verb saying it has come or been provided.
+_NEW_SAME_RE = re.compile(
+    r"[^;]*?,?\s+and\s+(?:a|an|the|two|three|four|five|six|\d+)\s+new\s+(?:[a-z]+\s+)??"
+    r"(?P<noun>[a-z]+)\s+(?:had\s+|has\s+|have\s+)?(?:since\s+)?"
+    r"(?:started|joined|arrived|taken\s+up\s+(?:the\s+)?post|"
+    r"been\s+(?:appointed|recruited|employed|installed|fitted|delivered|opened|bought|purchased))\b",
+    re.I,
+)
+
+
+def _new_one_of_the_same(s: str, trig: _Trigger, rest: str) -> bool:
+    """A need to do something to a thing or a person ("needed to recruit a practice nurse")
+    and a clause after it whose subject is "a new" + the same noun ("a new nurse had
+    started"): the thing needed has come, as "a new one" meets it."""
+    if trig.keyword != "needs":
+        return False
+    m = _NEW_SAME_RE.match(rest)
+    if m is None:
+        return False
+    noun = m.group("noun").lower()
+    obj = [t for t, _, _ in _tokens_after(s, trig.end, 5)]
+    return any(t == noun or t.rstrip("s") == noun.rstrip("s") for t in obj[:4])
 
 
 _ANAPHOR_DONE_RE = re.compile(
