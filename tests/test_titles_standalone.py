@@ -267,6 +267,19 @@ PASSAGES = {
         "incidents.\n",
         ["Review the incidents where patients fell"],
     ),
+    # round 9 (short passages): a counted noun described by a participle and its object,
+    # ended by the sentence's next verb; and "repeated" made a verb again
+    "these-patients-prescribed": (
+        "Safe\n\nWe looked at the records of 12 patients prescribed lithium and found that four "
+        "had not had a blood test. The practice needed to start a recall system for these "
+        "patients.\n",
+        ["Start a recall system for the patients prescribed lithium"],
+    ),
+    "needed-to-be-repeated": (
+        "Safe\n\nThe legionella risk assessment needed to be repeated, as the last one was from "
+        "2014.\n",
+        ["Repeat the legionella risk assessment"],
+    ),
 }
 
 LEANS_ON_ITS_PARAGRAPH = re.compile(r"\b(?:this|these|those|its)\b|^Do to\b", re.I)

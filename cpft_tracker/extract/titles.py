@@ -857,6 +857,8 @@ def _is_topic(np: str | None) -> bool:
     ws = np.lower().split()
     if all(w in ("a", "an", "the") for w in ws):
         return False  # "The registered manager had…" opens with "The", which is no topic
+    if all(w.isdigit() or w in _COUNTS or w in _NP_LEFT_STOP for w in ws):
+        return False  # "…found that five had not had…": a count stands for a noun, names none
     if any(w in CLAUSE_TAKING_VERBS for w in ws):
         return False  # "Inspectors found": a subject and its verb, not a topic
     return ws[-1] not in NON_TOPIC_HEADS and ws[0] not in STANDALONE_PRONOUNS
@@ -1002,7 +1004,17 @@ def _description_after(ws: list[tuple[str, int, int]], context: str, i: int) -> 
         return []
     opener = ws[k][0].lower()
     clause = opener == "where" or (opener == "that" and ws[i][0].lower() in CONTENT_NOUNS)
-    if opener not in _NP_POST_PREPS and not clause:
+    # "15 patients prescribed methotrexate": a past participle right after a counted noun,
+    # with its object, says which ones
+    participle = (
+        not clause
+        and opener not in _NP_POST_PREPS
+        and (opener.endswith("ed") or opener in IRREGULAR_PARTICIPLES)
+        and opener not in _VERBISH
+        and i > 0
+        and (ws[i - 1][0].isdigit() or ws[i - 1][0].lower() in _COUNTS)
+    )
+    if opener not in _NP_POST_PREPS and not clause and not participle:
         return []
     post: list[str] = []
     limit = ANTECEDENT_MAX_CLAUSE if clause else ANTECEDENT_MAX_POST
@@ -1015,6 +1027,14 @@ def _description_after(ws: list[tuple[str, int, int]], context: str, i: int) -> 
                 return []  # "on Ward No. 3": cut inside a name, not taken
             break
         if lw in ("and", "or", "but"):
+            following = ws[k + 1][0].lower() if k + 1 < len(ws) else ""
+            if (
+                participle
+                and post
+                and (following.endswith("ed") or following in CLAUSE_TAKING_VERBS)
+            ):
+                break  # "…patients prescribed methotrexate and found that…": the sentence's
+                # own next verb ends the description
             return []  # "the speech and language therapist": where it ends is unsure
         if post and (lw in STANDALONE_PRONOUNS or lw in TITLE_PRONOUNS):
             return []  # it refers on, to something else again
@@ -1034,6 +1054,10 @@ def _description_after(ws: list[tuple[str, int, int]], context: str, i: int) -> 
     while post and post[-1].lower() in (PREPOSITIONS | _NP_LEFT_STOP):
         post.pop()
     return post if len(post) > 1 else []
+
+
+# Numbers in words, before a counted noun ("five patients prescribed…").
+_COUNTS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
 
 
 # Adverbs that can stand right before a noun phrase without describing it.

@@ -516,8 +516,11 @@ IRREGULAR_PARTICIPLES = {
     "redecorated": "redecorate",
     "signed": "sign",
     "acted": "act",
+    "created": "create",
+    "recreated": "recreate",
 }
 PARTICIPLE_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("eated", "eat"),  # "repeated", "treated", "heated" ("created" is in the table above)
     ("ised", "ise"),
     ("ized", "ize"),
     ("ated", "ate"),
