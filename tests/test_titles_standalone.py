@@ -280,6 +280,23 @@ PASSAGES = {
         "2014.\n",
         ["Repeat the legionella risk assessment"],
     ),
+    # "it" after the one told is the one told (not the regulator that told it), a company's
+    # name is "the provider", and the occasion after ", after an inspection…" is cut
+    "told-a-company-that-it": (
+        "News\n\nThe Care Quality Commission (CQC) has told Hillcrest Homes Ltd that it must "
+        "improve how it plans staffing at Rose Court, after an inspection in May found people "
+        "waited too long for help.\n",
+        ["Improve how the provider plans staffing at Rose Court"],
+    ),
+    # an "its" left after the title names its subject is still that subject's
+    "its-after-the-way-it": (
+        "News\n\nThe chief inspector said the trust needed to reduce delays in its outpatient "
+        "clinics and improve the way it responded to complaints.\n",
+        [
+            "Reduce delays in the trust's outpatient clinics and improve the way the trust "
+            "responded to complaints"
+        ],
+    ),
 }
 
 LEANS_ON_ITS_PARAGRAPH = re.compile(r"\b(?:this|these|those|its)\b|^Do to\b", re.I)

@@ -1185,6 +1185,15 @@ def resolve_pronouns(
     # needed to be reviewed so that it reflected…"), else the sentence's opening subject
     opening = _own_subject(s)
     subject = doer or opening
+    told = _TOLD_OBJECT_RE.search(s)
+    if (
+        doer is None
+        and told is not None
+        and (told.group("obj")[:1].isupper() or told.group("obj").lower().startswith("the "))
+    ):
+        # "The Care Quality Commission (CQC) has told Westbrook Care Ltd that it must make
+        # improvements to how it manages risks": "it" is the one told, not the teller
+        subject = _as_role(told.group("obj"))
     out = title
     label = False
     for idx in range(len(ws) - 1, -1, -1):
@@ -1372,8 +1381,9 @@ def _resolve_own_subject(
     if subject.lower().split()[0] in STANDALONE_PRONOUNS:
         return title
     inner = _as_role(named) if named else _as_inner(subject)
-    if inner.lower() in title.lower():
-        return title  # the title names its subject already
+    if inner.lower() in title.lower() and not re.search(r"\bits\b", title):
+        return title  # the title names its subject already (an "its" left is still its:
+        # "Tackle long waits in its emergency department and improve the way the trust…")
     plural = _plural(subject)
     if not plural and re.search(r"\bits\b", title):
         possessive = inner + ("’" if "’" in s else "'") + "s"
@@ -1773,7 +1783,10 @@ _FINDING_TAIL_RE = re.compile(
     r"(?:[\w’'%-]+\s+){1,6}?(?:told|said|were|was|did|never|reported|found|had\s+done\s+so|"
     r"had\s+been)\b(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     # "…, as two outlets ran hotter during our inspection": what happened while CQC was there
-    r"|,\s*as\s+[^,;]*?\bduring\s+(?:our|the)\s+(?:inspection|visit|assessment)\b.*$",
+    r"|,\s*as\s+[^,;]*?\bduring\s+(?:our|the)\s+(?:inspection|visit|assessment)\b.*$"
+    # "…, after an inspection in January found people were at risk": the occasion, a finding
+    r"|,\s*(?:after|following)\s+(?:an?|our|the|its|a\s+recent)\s+(?:[\w’'-]+\s+){0,2}?"
+    r"(?:inspection|visit|assessment)\b.*$",
     re.I,
 )
 # "…so that clean and dirty instruments were kept apart": an "and" inside a clause whose
@@ -2062,7 +2075,12 @@ def _as_role(name: str) -> str:
     last = words[-1].lower() if words else ""
     if len(words) > 1 and words[0][:1].isupper() and last in ORGANISATION_WORDS:
         return "the " + last
+    if len(words) > 1 and words[0][:1].isupper() and last.strip(".") in _COMPANY_ENDINGS:
+        return "the provider"  # "Westbrook Care Ltd": a company, the provider of the service
     return name
+
+
+_COMPANY_ENDINGS = frozenset("ltd limited plc llp cic".split())
 
 
 def notice_title(line: str) -> str:
