@@ -297,6 +297,11 @@ PASSAGES = {
             "responded to complaints"
         ],
     ),
+    # a place of the provider that needed to do something with no object keeps its name
+    "a-place-without-object": (
+        "Responsive\n\nSome relatives told us the memory clinic needed to open on Saturdays.\n",
+        ["Ensure the memory clinic opens on Saturdays"],
+    ),
 }
 
 LEANS_ON_ITS_PARAGRAPH = re.compile(r"\b(?:this|these|those|its)\b|^Do to\b", re.I)

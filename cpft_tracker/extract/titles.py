@@ -367,6 +367,32 @@ def _thing_subject_title(s: str, trig: _Trigger) -> str | None:
     return f"Ensure {_lower_first(subject, True)} {form}" + (f" {tail}" if tail else "")
 
 
+# The parts of a provider that are places: "the day centre", "the ward", "the unit".
+_PLACE_HEADS = frozenset(
+    "ward wards unit units centre centres department clinic clinics surgery branch".split()
+)
+
+
+def _place_without_object(s: str, trig: _Trigger) -> str | None:
+    """ "Some people told us the day centre needed to open on more days" -> "Ensure the day
+    centre opens on more days": a place of the provider doing something with no object (a
+    preposition right after the verb) keeps its name, where "Open on more days" would say
+    nothing of what is to open."""
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        return None
+    subject = s[span[0] : span[1]]
+    words = subject.lower().split()
+    after = s[trig.end :].split()
+    if len(words) < 2 or words[0] != "the" or words[-1] not in _PLACE_HEADS or len(after) < 2:
+        return None
+    verb = after[0]
+    if not verb.isalpha() or not verb.islower() or after[1].lower() not in PREPOSITIONS:
+        return None
+    form = verb if _plural(subject) else _third_person(verb)
+    return f"Ensure {_lower_first(subject, span[0] == 0)} {form} " + " ".join(after[1:])
+
+
 def _plural(subject: str) -> bool:
     head = subject.split()[-1].lower() if subject.split() else ""
     return head in ("staff", "they", "teams", "people") or (
@@ -603,7 +629,7 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         else:
             title = _thing_must_title(s, trig, rest) or rest
     elif trig.kind == "to_active":
-        title = _thing_subject_title(s, trig) or s[trig.end :]
+        title = _thing_subject_title(s, trig) or _place_without_object(s, trig) or s[trig.end :]
     elif trig.kind == "to_passive":
         title = _passive_title(s, trig, trig.end) or _be_state_title(s, trig)
         if title is None:
