@@ -302,6 +302,13 @@ PASSAGES = {
         "Responsive\n\nSome relatives told us the memory clinic needed to open on Saturdays.\n",
         ["Ensure the memory clinic opens on Saturdays"],
     ),
+    # the provider's people reported on, in a state to reach, are named (not who reported
+    # them), and ", as they saw…" is the finding
+    "relatives-told-us-carers-be": (
+        "What people said\n\nRelatives told us carers needed to be more punctual, as they saw "
+        "calls start an hour late.\n",
+        ["Ensure carers are more punctual"],
+    ),
 }
 
 LEANS_ON_ITS_PARAGRAPH = re.compile(r"\b(?:this|these|those|its)\b|^Do to\b", re.I)

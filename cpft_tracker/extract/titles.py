@@ -284,6 +284,17 @@ _PARTICLE_RE = re.compile(
 )
 
 
+# "Relatives told us carers": a speaker, a verb of saying and the reported subject.
+_SAID_NP_RE = re.compile(
+    r"^(?:[\w’'-]+\s+){1,4}?(?:told\s+(?:us|me|inspectors)|said|explained)\s+(?:that\s+)?"
+    r"(?P<np>[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,3})$"
+)
+# "…told us (that) ", "…said that ": the words before a reported clause.
+_SAID_BEFORE_RE = re.compile(
+    r"\b(?:told\s+(?:us|me|inspectors)|said|explained)\s+(?:that\s+)?$", re.I
+)
+
+
 def _be_state_title(s: str, trig: _Trigger) -> str | None:
     """ "Staff told us the discharge process needed to be quicker" -> "Ensure the discharge
     process is quicker": "be" + a state (no participle), about a thing, not someone."""
@@ -301,8 +312,18 @@ def _be_state_title(s: str, trig: _Trigger) -> str | None:
     words = subject.lower().split()
     if words in (["these"], ["they"], ["this"], ["it"]):
         return _demonstrative_state_title(s[: span[0]], state)
-    if rm or not words or words[-1] in AGENT_HEADS or words[0] in TITLE_PRONOUNS:
+    reported_agent = bool(_SAID_BEFORE_RE.search(s[: span[0]])) and span[0] > 0
+    said = _SAID_NP_RE.match(subject)
+    if said and not rm:
+        # "Relatives told us carers…" taken as one noun phrase: the reported subject is the
+        # words after the verb of saying
+        subject, reported_agent, span = said.group("np"), True, (span[0] + said.start("np"), 0)
+        words = subject.lower().split()
+    if rm or not words or words[0] in TITLE_PRONOUNS:
         return None
+    if words[-1] in AGENT_HEADS and not (reported_agent and words[-1] not in TITLE_PRONOUNS):
+        return None  # "Relatives told us carers needed to be more consistent": the people
+        # reported on are named ("Ensure carers are more consistent"), not who reported them
     subject = _lower_first(subject, span[0] == 0)
     return f"Ensure {subject} {'are' if _plural(subject) else 'is'} {state}"
 
@@ -1806,7 +1827,7 @@ _FINDING_TAIL_RE = re.compile(
     # finding given as the reason (not "as the policy required", "as set out in…"; nor a
     # reason that says what is missing: "…, as several risks had no named owner")
     r"|,\s*as\s+(?!(?:set\s+out|required|recommended|agreed|planned|described|stated)\b)"
-    r"(?:[\w’'%-]+\s+){1,6}?(?:told|said|were|was|did|never|reported|found|had\s+done\s+so|"
+    r"(?:[\w’'%-]+\s+){1,6}?(?:told|said|saw|were|was|did|never|reported|found|had\s+done\s+so|"
     r"had\s+been)\b(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     # "…, as two outlets ran hotter during our inspection": what happened while CQC was there
     r"|,\s*as\s+[^,;]*?\bduring\s+(?:our|the)\s+(?:inspection|visit|assessment)\b.*$"
