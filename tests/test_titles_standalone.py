@@ -309,6 +309,16 @@ PASSAGES = {
         "calls start an hour late.\n",
         ["Ensure carers are more punctual"],
     ),
+    # "this arrangement" after staff saying how they have to work is that way of working
+    "this-arrangement-reported": (
+        "Staffing\n\nStaffing had improved. However, healthcare assistants told us they needed "
+        "to escort patients to the acute hospital alone at night, and the trust needed to "
+        "review this arrangement.\n",
+        [
+            "Review the arrangement for healthcare assistants to escort patients to the acute "
+            "hospital alone at night"
+        ],
+    ),
 }
 
 LEANS_ON_ITS_PARAGRAPH = re.compile(r"\b(?:this|these|those|its)\b|^Do to\b", re.I)

@@ -1182,6 +1182,30 @@ def _antecedent(noun: str, context: str) -> str | None:
     return None
 
 
+# "Qualified nurses told us they needed to cover two wards at night…, and the trust needed
+# to review this arrangement": the way of working reported in the clause before.
+_REPORTED_PRACTICE_RE = re.compile(
+    r"^(?:however,\s+|but\s+)?(?P<who>(?:[a-z][\w’'-]*\s+){0,3}?[a-z][\w’'-]*)\s+"
+    r"(?:told\s+(?:us|me|inspectors)|said|explained)\s+(?:that\s+)?(?:they|he|she)\s+"
+    r"(?:needed|had)\s+to\s+(?P<do>[^,;]{6,120}?),\s+and\s+",
+    re.I,
+)
+_PRACTICE_NOUNS = frozenset("arrangement arrangements practice approach routine".split())
+
+
+def _reported_practice(noun: str, s: str) -> str | None:
+    """ "this arrangement" after a clause in which staff say how they have to work ("…told us
+    they needed to cover two wards at night…, and the trust needed to review this
+    arrangement") is that way of working: "the arrangement for qualified nurses to cover two
+    wards at night…"."""
+    if noun.lower() not in _PRACTICE_NOUNS:
+        return None
+    m = _REPORTED_PRACTICE_RE.match(s)
+    if m is None or m.group("who").split()[0].lower() in STANDALONE_PRONOUNS:
+        return None
+    return f"the {noun.lower()} for {m.group('who').lower()} to {m.group('do')}"
+
+
 def _finding_naming(noun: str, before: str) -> str | None:
     """The clause of the sentence before that names ``noun`` by a word of the same stem
     ("waits" -> "waiting times for community services … were long"), as a finding."""
@@ -1269,6 +1293,8 @@ def resolve_pronouns(
         if determiner and nxt:
             at = re.search(rf"\b{re.escape(w)}\s+{re.escape(ws[idx + 1][0])}\b", s, re.I)
             ante = _antecedent(ws[idx + 1][0], before + " " + (s[: at.start()] if at else ""))
+        if determiner and nxt and not ante:
+            ante = _reported_practice(nxt, s)
         if ante:
             # "these risks" after "the risk of pressure ulcers": the thing named before
             rep, b = ante, ws[idx + 1][2]
