@@ -319,6 +319,15 @@ PASSAGES = {
             "hospital alone at night"
         ],
     ),
+    # "those" + a participle is the title's own plural noun before it, narrowed
+    "those-needed-for": (
+        "The practice must:\n- Ensure that dressings are stocked and that those needed for "
+        "leg ulcer clinics are in date.\n\nShare this page\n",
+        [
+            "Ensure that dressings are stocked and that the dressings needed for leg ulcer clinics "
+            "are in date"
+        ],
+    ),
 }
 
 LEANS_ON_ITS_PARAGRAPH = re.compile(r"\b(?:this|these|those|its)\b|^Do to\b", re.I)

@@ -1206,6 +1206,19 @@ def _reported_practice(noun: str, s: str) -> str | None:
     return f"the {noun.lower()} for {m.group('who').lower()} to {m.group('do')}"
 
 
+def _last_plural_noun(text: str) -> str | None:
+    """The last plural noun of ``text`` ("…that emergency medicines are checked and that" ->
+    "medicines"), skipping verbs; None when the last plural is not plainly a noun."""
+    for w in reversed(text.split()):
+        lw = w.lower().strip(",;:")
+        if lw in _VERBISH or lw in ("that", "and", "or", "but") or lw.endswith("ed"):
+            continue
+        if lw.endswith("s") and not lw.endswith("ss") and lw.isalpha() and len(lw) > 3:
+            return lw
+        return None
+    return None
+
+
 def _finding_naming(noun: str, before: str) -> str | None:
     """The clause of the sentence before that names ``noun`` by a word of the same stem
     ("waits" -> "waiting times for community services … were long"), as a finding."""
@@ -1290,6 +1303,14 @@ def resolve_pronouns(
         else:
             determiner = False
         ante = None
+        if lw == "those" and nxt and (nxt.endswith("ed") or nxt in IRREGULAR_PARTICIPLES):
+            # "Ensure that emergency medicines are checked and that those needed for common
+            # emergencies are available": "those" + a participle is the title's own plural
+            # noun before it, narrowed ("the medicines needed for…")
+            plural = _last_plural_noun(out[:a])
+            if plural:
+                out = out[:a] + "the " + plural + out[b:]
+            continue
         if determiner and nxt:
             at = re.search(rf"\b{re.escape(w)}\s+{re.escape(ws[idx + 1][0])}\b", s, re.I)
             ante = _antecedent(ws[idx + 1][0], before + " " + (s[: at.start()] if at else ""))
