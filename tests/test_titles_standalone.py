@@ -319,6 +319,25 @@ PASSAGES = {
             "hospital alone at night"
         ],
     ),
+    # "telling it that it must improve the way it…": "it" is the organisation named before
+    "telling-it-that-it": (
+        "Enforcement\n\nWe served a warning notice on the provider telling it that it must "
+        "improve the way it checks the safety of the premises by 1 March 2015.\n",
+        ["Improve the way the provider checks the safety of the premises by 1 March 2015"],
+    ),
+    # the reason after ", as", ", who told us…" is the finding: "as" + a subject and a past
+    # verb, or a longer subject before "found"
+    "as-she-worked-who-told-us": (
+        "Well-led\n\nThe practice manager said she needed more time for audits, as she also "
+        "worked on reception. The provider needs to make sure records are checked, as two "
+        "audits of the records in 2019 found the same gaps. The trust needs to share learning "
+        "with agency staff, who told us they never saw the bulletins.\n",
+        [
+            "Ensure the practice manager has more time for audits",
+            "Make sure records are checked",
+            "Share learning with agency staff",
+        ],
+    ),
     # "those" + a participle is the title's own plural noun before it, narrowed
     "those-needed-for": (
         "The practice must:\n- Ensure that dressings are stocked and that those needed for "

@@ -1874,8 +1874,16 @@ _FINDING_TAIL_RE = re.compile(
     # finding given as the reason (not "as the policy required", "as set out in…"; nor a
     # reason that says what is missing: "…, as several risks had no named owner")
     r"|,\s*as\s+(?!(?:set\s+out|required|recommended|agreed|planned|described|stated)\b)"
-    r"(?:[\w’'%-]+\s+){1,6}?(?:told|said|saw|were|was|did|never|reported|found|had\s+done\s+so|"
-    r"had\s+been)\b(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
+    r"(?:[\w’'%-]+\s+){1,8}?(?:told|said|saw|met|were|was|did|never|reported|found|"
+    r"had\s+done\s+so|had\s+been)\b"
+    r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
+    # "…, as she also worked on reception", "…, as patients sometimes waited in the corridor":
+    # a subject of a word or two and its verb in the past, what happened
+    r"|,\s*as\s+(?!(?:set\s+out|required|recommended|agreed|planned|described|stated)\b)"
+    r"(?:[\w’'%-]+\s+){1,2}?(?:also\s+|sometimes\s+|often\s+|still\s+)?"
+    r"(?!(?:needed|required|planned|agreed)\b)[a-z]{3,}ed\b(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
+    # "…, who told us they rarely attended the meetings": what someone said, the finding
+    r"|,\s*who\s+(?:told|said\s+to)\s+(?:us|inspectors|me)\b.*$"
     # "…, as two outlets ran hotter during our inspection": what happened while CQC was there
     r"|,\s*as\s+[^,;]*?\bduring\s+(?:our|the)\s+(?:inspection|visit|assessment)\b.*$"
     # "…, after an inspection in January found people were at risk": the occasion, a finding
@@ -2149,6 +2157,10 @@ def _resolve_it_after_noun(title: str, s: str, trig: _Trigger | None = None) -> 
     if own is None or own.lower().split()[-1] not in AGENT_HEADS:
         own = _own_subject(s)  # the trigger's subject when it acts ("the provider needed to")
     who = told.group("obj") if told else own
+    if who and who.split()[0].lower() in STANDALONE_PRONOUNS and trig is not None:
+        # "We have issued a warning notice to the provider telling it that it must improve
+        # the way it monitors…": "it" is the organisation named before it in the sentence
+        who = _organisation_before(s[: trig.key_start])
     if not who or who.split()[0].lower() in STANDALONE_PRONOUNS:
         return title
     words = who.split()
