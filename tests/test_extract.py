@@ -254,6 +254,10 @@ DOCUMENTS = {
     "warning-notice-excerpts-2012-2016": CORPUS / "warning-notice-excerpts-2012-2016.txt",
     "mh-safe-section-passages-2017": CORPUS / "mh-safe-section-passages-2017.txt",
     "people-told-us-passages-2015-2025": CORPUS / "people-told-us-passages-2015-2025.txt",
+    # and two more, tuning, written after the round's first rules: a 2023 GP assessment's
+    # evidence categories, and 2009-2011 registration-era news, conditions and findings
+    "saf-passages-2023-2025": CORPUS / "saf-passages-2023-2025.txt",
+    "registration-era-passages-2009-2011": CORPUS / "registration-era-passages-2009-2011.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 

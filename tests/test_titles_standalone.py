@@ -338,6 +338,19 @@ PASSAGES = {
             "Share learning with agency staff",
         ],
     ),
+    # what was found needing a gerund is what the title names, not the words reporting it;
+    # ", which were not…" is the finding; a later part that is a bare verb adds no action
+    "found-that-needed-cleaning": (
+        "What we found\n\nOn our visit we found that the bathrooms on the first floor needed "
+        "cleaning and that two hoists were dirty. Leaders should make sure the audit covers "
+        "the hoists, which were not on it. The home needed a better cleaning schedule, and "
+        "the manager agreed this needed to improve.\n",
+        [
+            "Clean the bathrooms on the first floor",
+            "Make sure the audit covers the hoists",
+            "Ensure the home has a better cleaning schedule",
+        ],
+    ),
     # "those" + a participle is the title's own plural noun before it, narrowed
     "those-needed-for": (
         "The practice must:\n- Ensure that dressings are stocked and that those needed for "

@@ -1651,6 +1651,11 @@ def make_title(
                     _clause_from(part, ptrig.key_start)
                 ):
                     break  # a part that only describes ("X was in need of…"): not joined
+                if len(_finish_title(t).split()) < 2 and titles:
+                    # "…, and leaders agreed this needed to improve": a later part that is a
+                    # bare verb takes up the one before, it adds no action of its own
+                    parts = parts[: len(titles)]
+                    break
                 titles.append(t)
             if len(titles) == len(parts):
                 title = titles[0] + "".join(" and " + _lower_first(t, True) for t in titles[1:])
@@ -1882,6 +1887,8 @@ _FINDING_TAIL_RE = re.compile(
     r"|,\s*as\s+(?!(?:set\s+out|required|recommended|agreed|planned|described|stated)\b)"
     r"(?:[\w’'%-]+\s+){1,2}?(?:also\s+|sometimes\s+|often\s+|still\s+)?"
     r"(?!(?:needed|required|planned|agreed)\b)[a-z]{3,}ed\b(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
+    # "…, which were not on it": what was found about the thing just named
+    r"|,\s*which\s+(?:were|was|had)\s+(?:not|never)\b.*$"
     # "…, who told us they rarely attended the meetings": what someone said, the finding
     r"|,\s*who\s+(?:told|said\s+to)\s+(?:us|inspectors|me)\b.*$"
     # "…, as two outlets ran hotter during our inspection": what happened while CQC was there
@@ -2434,7 +2441,16 @@ def _needed_gerund_title(title: str) -> str:
     if not base:
         return title
     rest = re.sub(r";\s+.*$", "", m.group("rest"))  # "; it had expired…": the finding
-    return f"{base} {_lower_first(m.group('np'), True)}{rest}"
+    # "On our visit we found that the sluice rooms needed cleaning": what was found is what
+    # needs it, not the words that report the finding
+    np = _FOUND_THAT_RE.sub("", m.group("np"))
+    opens = np == m.group("np")
+    return f"{base} {_lower_first(np, opens)}{rest}"
+
+
+_FOUND_THAT_RE = re.compile(
+    r"^.*?\b(?:found|saw|noted|identified|observed|showed)\s+that\s+(?=\S)", re.I
+)
 
 
 def _possessive(np: str) -> str:
