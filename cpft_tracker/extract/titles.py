@@ -1642,7 +1642,7 @@ def make_title(
     if trig is not None:
         parts = _conjoined_parts(s)
         if len(parts) > 1:
-            titles = []
+            titles: list[str] = []
             for part in parts:
                 ptrig = find_trigger(part)
                 t = _make_title(part, ptrig, False)
