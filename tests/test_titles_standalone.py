@@ -285,6 +285,99 @@ PASSAGES = {
         "provider what it needs to do to put things right.\n",
         ["Do what CQC has told the provider to do to put things right"],
     ),
+    # round 9 (short passages): a counted noun described by a participle and its object,
+    # ended by the sentence's next verb; and "repeated" made a verb again
+    "these-patients-prescribed": (
+        "Safe\n\nWe looked at the records of 12 patients prescribed lithium and found that four "
+        "had not had a blood test. The practice needed to start a recall system for these "
+        "patients.\n",
+        ["Start a recall system for the patients prescribed lithium"],
+    ),
+    "needed-to-be-repeated": (
+        "Safe\n\nThe legionella risk assessment needed to be repeated, as the last one was from "
+        "2014.\n",
+        ["Repeat the legionella risk assessment"],
+    ),
+    # "it" after the one told is the one told (not the regulator that told it), a company's
+    # name is "the provider", and the occasion after ", after an inspection…" is cut
+    "told-a-company-that-it": (
+        "News\n\nThe Care Quality Commission (CQC) has told Hillcrest Homes Ltd that it must "
+        "improve how it plans staffing at Rose Court, after an inspection in May found people "
+        "waited too long for help.\n",
+        ["Improve how the provider plans staffing at Rose Court"],
+    ),
+    # an "its" left after the title names its subject is still that subject's
+    "its-after-the-way-it": (
+        "News\n\nThe chief inspector said the trust needed to reduce delays in its outpatient "
+        "clinics and improve the way it responded to complaints.\n",
+        [
+            "Reduce delays in the trust's outpatient clinics and improve the way the trust "
+            "responded to complaints"
+        ],
+    ),
+    # a place of the provider that needed to do something with no object keeps its name
+    "a-place-without-object": (
+        "Responsive\n\nSome relatives told us the memory clinic needed to open on Saturdays.\n",
+        ["Ensure the memory clinic opens on Saturdays"],
+    ),
+    # the provider's people reported on, in a state to reach, are named (not who reported
+    # them), and ", as they saw…" is the finding
+    "relatives-told-us-carers-be": (
+        "What people said\n\nRelatives told us carers needed to be more punctual, as they saw "
+        "calls start an hour late.\n",
+        ["Ensure carers are more punctual"],
+    ),
+    # "this arrangement" after staff saying how they have to work is that way of working
+    "this-arrangement-reported": (
+        "Staffing\n\nStaffing had improved. However, healthcare assistants told us they needed "
+        "to escort patients to the acute hospital alone at night, and the trust needed to "
+        "review this arrangement.\n",
+        [
+            "Review the arrangement for healthcare assistants to escort patients to the acute "
+            "hospital alone at night"
+        ],
+    ),
+    # "telling it that it must improve the way it…": "it" is the organisation named before
+    "telling-it-that-it": (
+        "Enforcement\n\nWe served a warning notice on the provider telling it that it must "
+        "improve the way it checks the safety of the premises by 1 March 2015.\n",
+        ["Improve the way the provider checks the safety of the premises by 1 March 2015"],
+    ),
+    # the reason after ", as", ", who told us…" is the finding: "as" + a subject and a past
+    # verb, or a longer subject before "found"
+    "as-she-worked-who-told-us": (
+        "Well-led\n\nThe practice manager said she needed more time for audits, as she also "
+        "worked on reception. The provider needs to make sure records are checked, as two "
+        "audits of the records in 2019 found the same gaps. The trust needs to share learning "
+        "with agency staff, who told us they never saw the bulletins.\n",
+        [
+            "Ensure the practice manager has more time for audits",
+            "Make sure records are checked",
+            "Share learning with agency staff",
+        ],
+    ),
+    # what was found needing a gerund is what the title names, not the words reporting it;
+    # ", which were not…" is the finding; a later part that is a bare verb adds no action
+    "found-that-needed-cleaning": (
+        "What we found\n\nOn our visit we found that the bathrooms on the first floor needed "
+        "cleaning and that two hoists were dirty. Leaders should make sure the audit covers "
+        "the hoists, which were not on it. The home needed a better cleaning schedule, and "
+        "the manager agreed this needed to improve.\n",
+        [
+            "Clean the bathrooms on the first floor",
+            "Make sure the audit covers the hoists",
+            "Ensure the home has a better cleaning schedule",
+        ],
+    ),
+    # "those" + a participle is the title's own plural noun before it, narrowed
+    "those-needed-for": (
+        "The practice must:\n- Ensure that dressings are stocked and that those needed for "
+        "leg ulcer clinics are in date.\n\nShare this page\n",
+        [
+            "Ensure that dressings are stocked and that the dressings needed for leg ulcer clinics "
+            "are in date"
+        ],
+    ),
 }
 
 LEANS_ON_ITS_PARAGRAPH = re.compile(r"\b(?:this|these|those|its)\b|^Do to\b", re.I)

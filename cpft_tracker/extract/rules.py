@@ -392,6 +392,23 @@ def _blocking_subject(
         ):
             return [speaker], speaker
         return clause, head
+    if (
+        head in CONTACT_PRONOUNS
+        and not opens_sentence
+        and len(said_words) == 3
+        and said_words[0] in ("they", "he", "she")
+        and said_words[1] in REPORTING_VERBS
+        and said_words[2] == head
+        and words[0] == said_words[0]
+    ):
+        # "Staff knew what they should do…, but they told us they needed more training": the
+        # pronoun that opens a coordinated clause of saying is the sentence's opening subject,
+        # so the speaker is that subject (staff, a manager, the trust), not the people using
+        # the service; what the speaker reports is then judged as theirs
+        speaker = _opening_speaker(s) or _sentence_subject(s)
+        if speaker in _RESOLVABLE_SPEAKERS:
+            return [speaker, *words[1:]], head
+        return clause, head
     if head != "they" or words != ["they"] or opens_sentence:
         return clause, head
     ante = _sentence_subject(s)
@@ -401,6 +418,9 @@ def _blocking_subject(
 
 
 _NOT_IN_SUBJECT = frozenset("and but or had has have that who which we".split())
+# The heads a pronoun opening a coordinated clause of saying is resolved to: the provider's
+# people and the provider itself.
+_RESOLVABLE_SPEAKERS = STAFF_REPORTERS | LEADERSHIP_REPORTERS | PROVIDER_SUBJECTS - {"it"}
 
 
 def _opening_speaker(s: str) -> str | None:
@@ -417,6 +437,26 @@ def _opening_speaker(s: str) -> str | None:
             continue
         head = _norm_tok(t)
     return None
+
+
+# Before "carers", these make them family or unpaid carers, whatever reports them.
+_FAMILY_CARER_WORDS = frozenset("family unpaid young informal their his her".split())
+
+
+def _paid_carers(clause: list[str], head: str | None) -> bool:
+    """ "Relatives told us carers needed to be more consistent": when the people using the
+    service or their families report what "carers" need to do, the carers are not the
+    speakers themselves (they would say "we" or "they") but the care workers who visit them,
+    the provider's staff. Not "family carers", nor "their carers" (whose they are is open)."""
+    if head not in ("carer", "carers") or not clause or _norm_tok(clause[-1]) != head:
+        return False
+    if len(clause) >= 2 and clause[-2] in _FAMILY_CARER_WORDS:
+        return False
+    verbs = [i for i, t in enumerate(clause[:-1]) if t in REPORTING_VERBS]
+    if not verbs:
+        return False
+    lead = clause[: verbs[0]]
+    return any(t in PEOPLE_NOUNS for t in lead) and not any(t in ("carer", "carers") for t in lead)
 
 
 def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bool:
@@ -441,7 +481,7 @@ def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bo
         if _contact_relative(clause):
             return True
         head = _reporter(clause) or head
-    if people and head in PEOPLE_SUBJECTS:
+    if people and head in PEOPLE_SUBJECTS and not _paid_carers(clause, head):
         return True
     if people and _people_head_of(clause):
         return True
@@ -572,9 +612,11 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
             return None  # "staff did not have the information needed to support people"
         if _subject_blocked(bclause, bhead, people=True):
             return None
-        if _floor_staff(_reporter(clause), clause) or _floor_staff(_reporter_head(clause), clause):
+        if _floor_staff(_reporter(bclause), bclause) or _floor_staff(
+            _reporter_head(bclause), bclause
+        ):
             return None  # "Staff told us they need to ask…": what staff say they do
-        reporter = _reporter(clause)
+        reporter = _reporter(bclause)
         if _floor_voices(clause, reporter):
             return None  # "Care coordinators said they needed to see people more often": a
             # group of staff (not its leaders) tells how they work, as "Staff told us they
@@ -1138,6 +1180,10 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     if _deed_completed(s, trig, rest):
         return True  # "…needed to move its unit to a new building in 2019, and the move was
         # completed in June 2019": the need's own verb, as a noun, done
+    if _new_one_of_the_same(s, trig, rest):
+        return True  # "…needed to recruit a practice nurse after the previous nurse left, and a
+        # new nurse had started in February 2016": the thing needed, named again after "new",
+        # has come (not "a new nurse had been advertised for")
     if _DONE_AT_INSPECTION_RE.search(rest):
         return True  # "…needed to be completed for two of them, which the manager did during
         # our inspection": put right before the report was written
@@ -1223,6 +1269,31 @@ def _deed_completed(s: str, trig: _Trigger, rest: str) -> bool:
         return False
     deed, verb = m.group("deed").lower(), after[0]
     return len(verb) >= 4 and (deed == verb or deed.startswith(verb))
+
+
+# ", and a new nurse had started": the noun after "new" (and a word naming its kind) as the
+# subject of a verb saying it has come or been provided.
+_NEW_SAME_RE = re.compile(
+    r"[^;]*?,?\s+and\s+(?:a|an|the|two|three|four|five|six|\d+)\s+new\s+(?:[a-z]+\s+)??"
+    r"(?P<noun>[a-z]+)\s+(?:had\s+|has\s+|have\s+)?(?:since\s+)?"
+    r"(?:started|joined|arrived|taken\s+up\s+(?:the\s+)?post|"
+    r"been\s+(?:appointed|recruited|employed|installed|fitted|delivered|opened|bought|purchased))\b",
+    re.I,
+)
+
+
+def _new_one_of_the_same(s: str, trig: _Trigger, rest: str) -> bool:
+    """A need to do something to a thing or a person ("needed to recruit a practice nurse")
+    and a clause after it whose subject is "a new" + the same noun ("a new nurse had
+    started"): the thing needed has come, as "a new one" meets it."""
+    if trig.keyword != "needs":
+        return False
+    m = _NEW_SAME_RE.match(rest)
+    if m is None:
+        return False
+    noun = m.group("noun").lower()
+    obj = [t for t, _, _ in _tokens_after(s, trig.end, 5)]
+    return any(t == noun or t.rstrip("s") == noun.rstrip("s") for t in obj[:4])
 
 
 _ANAPHOR_DONE_RE = re.compile(

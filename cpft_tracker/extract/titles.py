@@ -284,6 +284,17 @@ _PARTICLE_RE = re.compile(
 )
 
 
+# "Relatives told us carers": a speaker, a verb of saying and the reported subject.
+_SAID_NP_RE = re.compile(
+    r"^(?:[\w’'-]+\s+){1,4}?(?:told\s+(?:us|me|inspectors)|said|explained)\s+(?:that\s+)?"
+    r"(?P<np>[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,3})$"
+)
+# "…told us (that) ", "…said that ": the words before a reported clause.
+_SAID_BEFORE_RE = re.compile(
+    r"\b(?:told\s+(?:us|me|inspectors)|said|explained)\s+(?:that\s+)?$", re.I
+)
+
+
 def _be_state_title(s: str, trig: _Trigger) -> str | None:
     """ "Staff told us the discharge process needed to be quicker" -> "Ensure the discharge
     process is quicker": "be" + a state (no participle), about a thing, not someone."""
@@ -301,8 +312,18 @@ def _be_state_title(s: str, trig: _Trigger) -> str | None:
     words = subject.lower().split()
     if words in (["these"], ["they"], ["this"], ["it"]):
         return _demonstrative_state_title(s[: span[0]], state)
-    if rm or not words or words[-1] in AGENT_HEADS or words[0] in TITLE_PRONOUNS:
+    reported_agent = bool(_SAID_BEFORE_RE.search(s[: span[0]])) and span[0] > 0
+    said = _SAID_NP_RE.match(subject)
+    if said and not rm:
+        # "Relatives told us carers…" taken as one noun phrase: the reported subject is the
+        # words after the verb of saying
+        subject, reported_agent, span = said.group("np"), True, (span[0] + said.start("np"), 0)
+        words = subject.lower().split()
+    if rm or not words or words[0] in TITLE_PRONOUNS:
         return None
+    if words[-1] in AGENT_HEADS and not (reported_agent and words[-1] not in TITLE_PRONOUNS):
+        return None  # "Relatives told us carers needed to be more consistent": the people
+        # reported on are named ("Ensure carers are more consistent"), not who reported them
     subject = _lower_first(subject, span[0] == 0)
     return f"Ensure {subject} {'are' if _plural(subject) else 'is'} {state}"
 
@@ -365,6 +386,32 @@ def _thing_subject_title(s: str, trig: _Trigger) -> str | None:
         return None
     form = verb if _plural(subject) else _third_person(verb)
     return f"Ensure {_lower_first(subject, True)} {form}" + (f" {tail}" if tail else "")
+
+
+# The parts of a provider that are places: "the day centre", "the ward", "the unit".
+_PLACE_HEADS = frozenset(
+    "ward wards unit units centre centres department clinic clinics surgery branch".split()
+)
+
+
+def _place_without_object(s: str, trig: _Trigger) -> str | None:
+    """ "Some people told us the day centre needed to open on more days" -> "Ensure the day
+    centre opens on more days": a place of the provider doing something with no object (a
+    preposition right after the verb) keeps its name, where "Open on more days" would say
+    nothing of what is to open."""
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        return None
+    subject = s[span[0] : span[1]]
+    words = subject.lower().split()
+    after = s[trig.end :].split()
+    if len(words) < 2 or words[0] != "the" or words[-1] not in _PLACE_HEADS or len(after) < 2:
+        return None
+    verb = after[0]
+    if not verb.isalpha() or not verb.islower() or after[1].lower() not in PREPOSITIONS:
+        return None
+    form = verb if _plural(subject) else _third_person(verb)
+    return f"Ensure {_lower_first(subject, span[0] == 0)} {form} " + " ".join(after[1:])
 
 
 def _plural(subject: str) -> bool:
@@ -603,7 +650,7 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         else:
             title = _thing_must_title(s, trig, rest) or rest
     elif trig.kind == "to_active":
-        title = _thing_subject_title(s, trig) or s[trig.end :]
+        title = _thing_subject_title(s, trig) or _place_without_object(s, trig) or s[trig.end :]
     elif trig.kind == "to_passive":
         title = _passive_title(s, trig, trig.end) or _be_state_title(s, trig)
         if title is None:
@@ -857,6 +904,8 @@ def _is_topic(np: str | None) -> bool:
     ws = np.lower().split()
     if all(w in ("a", "an", "the") for w in ws):
         return False  # "The registered manager had…" opens with "The", which is no topic
+    if all(w.isdigit() or w in _COUNTS or w in _NP_LEFT_STOP for w in ws):
+        return False  # "…found that five had not had…": a count stands for a noun, names none
     if any(w in CLAUSE_TAKING_VERBS for w in ws):
         return False  # "Inspectors found": a subject and its verb, not a topic
     return ws[-1] not in NON_TOPIC_HEADS and ws[0] not in STANDALONE_PRONOUNS
@@ -1002,7 +1051,17 @@ def _description_after(ws: list[tuple[str, int, int]], context: str, i: int) -> 
         return []
     opener = ws[k][0].lower()
     clause = opener == "where" or (opener == "that" and ws[i][0].lower() in CONTENT_NOUNS)
-    if opener not in _NP_POST_PREPS and not clause:
+    # "15 patients prescribed methotrexate": a past participle right after a counted noun,
+    # with its object, says which ones
+    participle = (
+        not clause
+        and opener not in _NP_POST_PREPS
+        and (opener.endswith("ed") or opener in IRREGULAR_PARTICIPLES)
+        and opener not in _VERBISH
+        and i > 0
+        and (ws[i - 1][0].isdigit() or ws[i - 1][0].lower() in _COUNTS)
+    )
+    if opener not in _NP_POST_PREPS and not clause and not participle:
         return []
     post: list[str] = []
     limit = ANTECEDENT_MAX_CLAUSE if clause else ANTECEDENT_MAX_POST
@@ -1015,6 +1074,14 @@ def _description_after(ws: list[tuple[str, int, int]], context: str, i: int) -> 
                 return []  # "on Ward No. 3": cut inside a name, not taken
             break
         if lw in ("and", "or", "but"):
+            following = ws[k + 1][0].lower() if k + 1 < len(ws) else ""
+            if (
+                participle
+                and post
+                and (following.endswith("ed") or following in CLAUSE_TAKING_VERBS)
+            ):
+                break  # "…patients prescribed methotrexate and found that…": the sentence's
+                # own next verb ends the description
             return []  # "the speech and language therapist": where it ends is unsure
         if post and (lw in STANDALONE_PRONOUNS or lw in TITLE_PRONOUNS):
             return []  # it refers on, to something else again
@@ -1034,6 +1101,10 @@ def _description_after(ws: list[tuple[str, int, int]], context: str, i: int) -> 
     while post and post[-1].lower() in (PREPOSITIONS | _NP_LEFT_STOP):
         post.pop()
     return post if len(post) > 1 else []
+
+
+# Numbers in words, before a counted noun ("five patients prescribed…").
+_COUNTS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
 
 
 # Adverbs that can stand right before a noun phrase without describing it.
@@ -1111,6 +1182,43 @@ def _antecedent(noun: str, context: str) -> str | None:
     return None
 
 
+# "Qualified nurses told us they needed to cover two wards at night…, and the trust needed
+# to review this arrangement": the way of working reported in the clause before.
+_REPORTED_PRACTICE_RE = re.compile(
+    r"^(?:however,\s+|but\s+)?(?P<who>(?:[a-z][\w’'-]*\s+){0,3}?[a-z][\w’'-]*)\s+"
+    r"(?:told\s+(?:us|me|inspectors)|said|explained)\s+(?:that\s+)?(?:they|he|she)\s+"
+    r"(?:needed|had)\s+to\s+(?P<do>[^,;]{6,120}?),\s+and\s+",
+    re.I,
+)
+_PRACTICE_NOUNS = frozenset("arrangement arrangements practice approach routine".split())
+
+
+def _reported_practice(noun: str, s: str) -> str | None:
+    """ "this arrangement" after a clause in which staff say how they have to work ("…told us
+    they needed to cover two wards at night…, and the trust needed to review this
+    arrangement") is that way of working: "the arrangement for qualified nurses to cover two
+    wards at night…"."""
+    if noun.lower() not in _PRACTICE_NOUNS:
+        return None
+    m = _REPORTED_PRACTICE_RE.match(s)
+    if m is None or m.group("who").split()[0].lower() in STANDALONE_PRONOUNS:
+        return None
+    return f"the {noun.lower()} for {m.group('who').lower()} to {m.group('do')}"
+
+
+def _last_plural_noun(text: str) -> str | None:
+    """The last plural noun of ``text`` ("…that emergency medicines are checked and that" ->
+    "medicines"), skipping verbs; None when the last plural is not plainly a noun."""
+    for w in reversed(text.split()):
+        lw = w.lower().strip(",;:")
+        if lw in _VERBISH or lw in ("that", "and", "or", "but") or lw.endswith("ed"):
+            continue
+        if lw.endswith("s") and not lw.endswith("ss") and lw.isalpha() and len(lw) > 3:
+            return lw
+        return None
+    return None
+
+
 def _finding_naming(noun: str, before: str) -> str | None:
     """The clause of the sentence before that names ``noun`` by a word of the same stem
     ("waits" -> "waiting times for community services … were long"), as a finding."""
@@ -1161,6 +1269,15 @@ def resolve_pronouns(
     # needed to be reviewed so that it reflected…"), else the sentence's opening subject
     opening = _own_subject(s)
     subject = doer or opening
+    told = _TOLD_OBJECT_RE.search(s)
+    if (
+        doer is None
+        and told is not None
+        and (told.group("obj")[:1].isupper() or told.group("obj").lower().startswith("the "))
+    ):
+        # "The Care Quality Commission (CQC) has told Westbrook Care Ltd that it must make
+        # improvements to how it manages risks": "it" is the one told, not the teller
+        subject = _as_role(told.group("obj"))
     out = title
     label = False
     for idx in range(len(ws) - 1, -1, -1):
@@ -1186,9 +1303,19 @@ def resolve_pronouns(
         else:
             determiner = False
         ante = None
+        if lw == "those" and nxt and (nxt.endswith("ed") or nxt in IRREGULAR_PARTICIPLES):
+            # "Ensure that emergency medicines are checked and that those needed for common
+            # emergencies are available": "those" + a participle is the title's own plural
+            # noun before it, narrowed ("the medicines needed for…")
+            plural = _last_plural_noun(out[:a])
+            if plural:
+                out = out[:a] + "the " + plural + out[b:]
+            continue
         if determiner and nxt:
             at = re.search(rf"\b{re.escape(w)}\s+{re.escape(ws[idx + 1][0])}\b", s, re.I)
             ante = _antecedent(ws[idx + 1][0], before + " " + (s[: at.start()] if at else ""))
+        if determiner and nxt and not ante:
+            ante = _reported_practice(nxt, s)
         if ante:
             # "these risks" after "the risk of pressure ulcers": the thing named before
             rep, b = ante, ws[idx + 1][2]
@@ -1348,8 +1475,9 @@ def _resolve_own_subject(
     if subject.lower().split()[0] in STANDALONE_PRONOUNS:
         return title
     inner = _as_role(named) if named else _as_inner(subject)
-    if inner.lower() in title.lower():
-        return title  # the title names its subject already
+    if inner.lower() in title.lower() and not re.search(r"\bits\b", title):
+        return title  # the title names its subject already (an "its" left is still its:
+        # "Tackle long waits in its emergency department and improve the way the trust…")
     plural = _plural(subject)
     if not plural and re.search(r"\bits\b", title):
         possessive = inner + ("’" if "’" in s else "'") + "s"
@@ -1565,7 +1693,7 @@ def make_title(
     if trig is not None:
         parts = _conjoined_parts(s)
         if len(parts) > 1:
-            titles = []
+            titles: list[str] = []
             for part in parts:
                 ptrig = find_trigger(part)
                 t = _make_title(part, ptrig, False)
@@ -1574,6 +1702,11 @@ def make_title(
                     _clause_from(part, ptrig.key_start)
                 ):
                     break  # a part that only describes ("X was in need of…"): not joined
+                if len(_finish_title(t).split()) < 2 and titles:
+                    # "…, and leaders agreed this needed to improve": a later part that is a
+                    # bare verb takes up the one before, it adds no action of its own
+                    parts = parts[: len(titles)]
+                    break
                 titles.append(t)
             if len(titles) == len(parts):
                 title = titles[0] + "".join(" and " + _lower_first(t, True) for t in titles[1:])
@@ -1797,10 +1930,23 @@ _FINDING_TAIL_RE = re.compile(
     # finding given as the reason (not "as the policy required", "as set out in…"; nor a
     # reason that says what is missing: "…, as several risks had no named owner")
     r"|,\s*as\s+(?!(?:set\s+out|required|recommended|agreed|planned|described|stated)\b)"
-    r"(?:[\w’'%-]+\s+){1,6}?(?:told|said|were|was|did|never|reported|found|had\s+done\s+so|"
-    r"had\s+been)\b(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
+    r"(?:[\w’'%-]+\s+){1,8}?(?:told|said|saw|met|were|was|did|never|reported|found|"
+    r"had\s+done\s+so|had\s+been)\b"
+    r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
+    # "…, as she also worked on reception", "…, as patients sometimes waited in the corridor":
+    # a subject of a word or two and its verb in the past, what happened
+    r"|,\s*as\s+(?!(?:set\s+out|required|recommended|agreed|planned|described|stated)\b)"
+    r"(?:[\w’'%-]+\s+){1,2}?(?:also\s+|sometimes\s+|often\s+|still\s+)?"
+    r"(?!(?:needed|required|planned|agreed)\b)[a-z]{3,}ed\b(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
+    # "…, which were not on it": what was found about the thing just named
+    r"|,\s*which\s+(?:were|was|had)\s+(?:not|never)\b.*$"
+    # "…, who told us they rarely attended the meetings": what someone said, the finding
+    r"|,\s*who\s+(?:told|said\s+to)\s+(?:us|inspectors|me)\b.*$"
     # "…, as two outlets ran hotter during our inspection": what happened while CQC was there
-    r"|,\s*as\s+[^,;]*?\bduring\s+(?:our|the)\s+(?:inspection|visit|assessment)\b.*$",
+    r"|,\s*as\s+[^,;]*?\bduring\s+(?:our|the)\s+(?:inspection|visit|assessment)\b.*$"
+    # "…, after an inspection in January found people were at risk": the occasion, a finding
+    r"|,\s*(?:after|following)\s+(?:an?|our|the|its|a\s+recent)\s+(?:[\w’'-]+\s+){0,2}?"
+    r"(?:inspection|visit|assessment)\b.*$",
     re.I,
 )
 # "…so that clean and dirty instruments were kept apart": an "and" inside a clause whose
@@ -2069,6 +2215,10 @@ def _resolve_it_after_noun(title: str, s: str, trig: _Trigger | None = None) -> 
     if own is None or own.lower().split()[-1] not in AGENT_HEADS:
         own = _own_subject(s)  # the trigger's subject when it acts ("the provider needed to")
     who = told.group("obj") if told else own
+    if who and who.split()[0].lower() in STANDALONE_PRONOUNS and trig is not None:
+        # "We have issued a warning notice to the provider telling it that it must improve
+        # the way it monitors…": "it" is the organisation named before it in the sentence
+        who = _organisation_before(s[: trig.key_start])
     if not who or who.split()[0].lower() in STANDALONE_PRONOUNS:
         return title
     words = who.split()
@@ -2089,7 +2239,12 @@ def _as_role(name: str) -> str:
     last = words[-1].lower() if words else ""
     if len(words) > 1 and words[0][:1].isupper() and last in ORGANISATION_WORDS:
         return "the " + last
+    if len(words) > 1 and words[0][:1].isupper() and last.strip(".") in _COMPANY_ENDINGS:
+        return "the provider"  # "Westbrook Care Ltd": a company, the provider of the service
     return name
+
+
+_COMPANY_ENDINGS = frozenset("ltd limited plc llp cic".split())
 
 
 def notice_title(line: str) -> str:
@@ -2337,7 +2492,16 @@ def _needed_gerund_title(title: str) -> str:
     if not base:
         return title
     rest = re.sub(r";\s+.*$", "", m.group("rest"))  # "; it had expired…": the finding
-    return f"{base} {_lower_first(m.group('np'), True)}{rest}"
+    # "On our visit we found that the sluice rooms needed cleaning": what was found is what
+    # needs it, not the words that report the finding
+    np = _FOUND_THAT_RE.sub("", m.group("np"))
+    opens = np == m.group("np")
+    return f"{base} {_lower_first(np, opens)}{rest}"
+
+
+_FOUND_THAT_RE = re.compile(
+    r"^.*?\b(?:found|saw|noted|identified|observed|showed)\s+that\s+(?=\S)", re.I
+)
 
 
 def _possessive(np: str) -> str:

@@ -19,13 +19,14 @@ REGULATOR_SUBJECTS = frozenset(
 )
 
 # What people using the service needed is not a requirement on the provider:
-# "patients needed…", "people who needed support", "when they needed it".
+# "patients needed…", "people who needed support", "when they needed it" ("callers" are the
+# people a 999 or NHS 111 service serves: "Some callers needed to ring back…").
 # Note: "staff" and "leaders" are deliberately absent ("Staff needed more training" is one).
 PEOPLE_SUBJECTS = frozenset(
     """people person persons patient patients resident residents client clients user users
     relative relatives carer carers family families child children baby babies mother mothers
     woman women man men adult adults individual individuals tenant tenants visitor visitors
-    public population those anyone everyone someone somebody anybody who whom whoever
+    caller callers public population those anyone everyone someone somebody anybody who whom whoever
     he she i you they them he'd she'd they'd i'd""".split()
 )
 
@@ -522,8 +523,11 @@ IRREGULAR_PARTICIPLES = {
     "redecorated": "redecorate",
     "signed": "sign",
     "acted": "act",
+    "created": "create",
+    "recreated": "recreate",
 }
 PARTICIPLE_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("eated", "eat"),  # "repeated", "treated", "heated" ("created" is in the table above)
     ("ised", "ise"),
     ("ized", "ize"),
     ("ated", "ate"),
@@ -750,9 +754,11 @@ GENERAL_SINGULARS = frozenset(
 )
 GENERIC_DETERMINERS = frozenset("a an any every each".split())
 # Words that narrow such a class without making it this provider ("Registered providers
-# must…", "NHS trusts must…", "Independent hospitals must…", "Dental practices should…").
+# must…", "NHS trusts must…", "Independent hospitals must…", "Dental practices should…",
+# "Ambulance services must respond to the most serious calls within 7 minutes": a bare plural
+# named by its kind; "community" is not one, a trust's "Community services must…" being its own).
 CLASS_MODIFIERS = frozenset(
-    "registered nhs independent regulated healthcare dental gp general adult social".split()
+    "registered nhs independent regulated healthcare dental gp general adult social ambulance".split()
 )
 # Professions as a bare plural ("Dentists must follow national guidance…") state the
 # profession's rules, not a finding, when the clause after the must names a rule source.
