@@ -25,6 +25,7 @@ from cpft_tracker.extract.words import (
     GENERAL_SINGULARS,
     GENERAL_SUBJECTS,
     GENERIC_DETERMINERS,
+    HEDGING_MODALS,
     IRREGULAR_PARTICIPLES,
     LEADERSHIP_REPORTERS,
     NEEDING_WINDOW,
@@ -504,6 +505,11 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     nxt = after[0][0] if after else None
     if nxt == "-" or (before and before[-1][0] == "-"):
         return None  # "needs-led", "high-needs"
+    if prev in HEDGING_MODALS or (
+        prev in _ADVERBISH | {"well"} and len(clause) > 1 and clause[-2] in HEDGING_MODALS
+    ):
+        return None  # "The practice may need to ask…", "might well need to": a possibility
+        # the writer raises, hedged, not something the provider has to do
     bclause, bhead = _blocking_subject(
         s, clause, head, opens_sentence=len(clause) == len(before)
     )  # who the subject is, for blocking
@@ -580,6 +586,8 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         if (
             reporter is not None
             and reporter not in LEADERSHIP_REPORTERS
+            and reporter not in ORGANISATION_WORDS  # "The trust has acknowledged that it
+            # needs to…, when…": the provider itself speaking, not a member of staff's routine
             and _ROUTINE_RE.match(s, after[0][2])
         ):
             return None  # "The clinical navigator told us he needed to ring patients back
@@ -1085,9 +1093,9 @@ def _vacuous_clause(s: str, trig: _Trigger) -> bool:
     end) names nothing to improve, though the sentence says more."""
     toks = _tokens_before(s, trig.key_start)
     start = 0
-    for t, a, _ in reversed(toks):
+    for t, _, b in reversed(toks):
         if t in ("and", "but", ";"):
-            start = a
+            start = b  # after the conjunction: "…, but improvements were needed."
             break
     if start == 0:
         return False

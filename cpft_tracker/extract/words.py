@@ -186,6 +186,9 @@ CLAUSE_OPENERS = frozenset(", ; : but whilst while although though however so".s
 # After "need(ed) to", these show "to" is a preposition, not the start of a verb:
 # "Improvements are needed to the environment", "changes needed to its policies". The
 # sentence is then read without the "to" ("are needed" still makes it a requirement).
+# Modals of possibility before a verb "need": "may need to", "might need to", "could need to"
+# hedge the need (a possibility raised, not a requirement).
+HEDGING_MODALS = frozenset("may might could".split())
 NOT_INFINITIVE = frozenset(
     """the a an its their his her our this these that those some all any each every
     both several many""".split()
