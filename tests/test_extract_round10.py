@@ -43,6 +43,40 @@ ROUND_10_SENTENCES: list[tuple[str, str | None]] = [
     ),
     # (its other side: no hedge)
     ("The practice needs to ask its occupational health provider for copies.", "needs"),
+    # staff reporting what they "should not have to" do report a burden to remove, not a rule
+    # of their work
+    (
+        "Staff did not always receive feedback after reporting an incident, and several nurses "
+        "said that they should not have to chase the governance team for the outcome.",
+        "should",
+    ),
+    # (its other sides: a rule of their work; people using the service saying it)
+    ("Nurses told us they should complete the checklist before every transfer.", None),
+    ("Patients told us they should not have to wait so long for a call back.", None),
+    # a keyword in a relative clause set off by commas: the main predicate after it decides
+    # (done, or a finding with no failure: the clause is background about its noun)
+    (
+        "The director of nursing assured us that the staffing review, which needed to be "
+        "completed by the end of March, had been finished and presented to the board.",
+        None,
+    ),
+    (
+        "The trust, which must by law have arrangements to protect patients from infection, had "
+        "an infection control team that visited each hospital monthly.",
+        None,
+    ),
+    # (its other sides: the main predicate finds a failure, so the rule is a duty not met and
+    # the need is still open)
+    (
+        "Records of wound care, which the trust's documentation policy says must be completed at "
+        "every visit, were incomplete for nine of the 24 patients whose records we looked at.",
+        "must",
+    ),
+    (
+        "Leaders in the medicine division, who told us they recognised that the division needed "
+        "more consultant cover at weekends, had not yet agreed a plan to provide it.",
+        "needs",
+    ),
 ]
 
 

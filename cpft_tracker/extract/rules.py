@@ -20,6 +20,7 @@ from cpft_tracker.extract.words import (
     CONTACT_PRONOUNS,
     COUNT_WORDS,
     DESCRIBING_VERBS,
+    DONE_PARTICIPLES,
     FRAME_EXEMPT_AFTER,
     GENERAL_MASS_NOUNS,
     GENERAL_SINGULARS,
@@ -813,6 +814,15 @@ def _reported_rule_not_kept(s: str, m: re.Match[str], clause: list[str]) -> bool
     return bool(_BUT_PRACTICE_RE.search(s, m.end()))
 
 
+def _reported_burden(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    """Someone who works there reports what they "should not have to" do ("Several nurses
+    said that they should not have to chase the governance team for the outcome…"): not a
+    rule of their work (a rule says what one should do) but a burden the service puts on
+    them that ought to go, a gap the provider has to close."""
+    after = [t for t, _, _ in _tokens_after(s, m.end(), 3)]
+    return after == ["not", "have", "to"] and _reporter(clause) is not None
+
+
 _RULE_SOURCES_ALT = "|".join(sorted(RULE_SOURCES))
 _FRAME_RE = re.compile(
     r"(?:^|[.;:,]\s*)(?:" + "|".join(f.replace(" ", r"\s+") for f in RULE_FRAMES) + r")\b"
@@ -951,6 +961,10 @@ def _find_trigger(s: str) -> _Trigger | None:
             break  # nothing outranks must; a "sentence" of hundreds of needs is not prose
         if _in_spans(m.start(), quoted) or m.start() < condition_end:
             continue
+        aside = _relative_aside(s, m)
+        if aside in ("done", "plain"):
+            continue  # "The staffing review, which needed to be completed by March, had been
+            # finished…", "The trust, which must by law have…, had an infection control team"
         if m.group("must"):
             if "must" in found:
                 continue
@@ -976,7 +990,7 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "…and, if CQC does not see enough improvement, they must be…"
             if _embedded_question(clause):
                 continue  # "…knew what they must do if they had a concern"
-            not_kept = _reported_rule_not_kept(s, m, clause)
+            not_kept = _reported_rule_not_kept(s, m, clause) or aside == "failed"
             if _subject_blocked(clause, head, people=False) and not not_kept:
                 continue
             if (
@@ -1004,7 +1018,7 @@ def _find_trigger(s: str) -> _Trigger | None:
             after = _tokens_after(s, m.end(), 2)
             if head in REGULATOR_SUBJECTS or any(t in SUBORDINATORS for t in clause):
                 continue
-            not_kept = _reported_rule_not_kept(s, m, clause)
+            not_kept = _reported_rule_not_kept(s, m, clause) or _reported_burden(s, m, clause)
             if (head in PEOPLE_SUBJECTS and not not_kept) or _general_statement(s, m, clause):
                 continue  # "the standards that people should be able to expect"
             if any(t == "as" for t in clause[-AS_WINDOW:]) or (prev_is_wh(clause)):
@@ -1067,6 +1081,50 @@ def _find_trigger(s: str) -> _Trigger | None:
                 return None  # "…should be completed for every patient, and audits showed it was."
             return found[key]
     return None
+
+
+_DONE_ALT = "(?:" + "|".join(p.replace(" ", r"\s+") for p in DONE_PARTICIPLES) + ")"
+# A relative clause set off by commas, opened by ", which / who / whom / whose", holding the
+# keyword, and the sentence's main predicate after its closing comma (a finite verb).
+_ASIDE_OPEN_RE = re.compile(r",\s*(?:which|who|whom|whose)\b[^,;:]*$", re.I)
+_ASIDE_MAIN_RE = re.compile(
+    r"[^,;:]*,\s*(?P<main>(?:had|has|have|was|were|is|are|did|does|could|would|remained)\b"
+    r"[^;:.]*)",
+    re.I,
+)
+_MAIN_DONE_RE = re.compile(
+    r"^(?:(?:had|has|have)\s+(?:already\s+|since\s+|now\s+)?been|was|were)\s+" + _DONE_ALT + r"\b",
+    re.I,
+)
+# The main predicate finds a failure: a negation, a word of lack, or a count of some of a
+# sample ("were incomplete for nine of the 24 patients", "was not being followed").
+_MAIN_FAILED_RE = re.compile(
+    r"\b(?:not|never|no\s+one|nobody|incomplete|missing|inaccurate|out\s+of\s+date)\b"
+    r"|\b[\w-]+\s+of\s+(?:the\s+)?\d+\b",
+    re.I,
+)
+
+
+def _relative_aside(s: str, m: re.Match[str]) -> str | None:
+    """Is the keyword at ``m`` inside a relative clause set off by commas (", which must by
+    law have…,", ", which needed to be completed by the end of March,") before the
+    sentence's main predicate? Then the main predicate decides: "done" (it "had been
+    finished"), "failed" (it "was not being followed", "were incomplete for nine of the 24"),
+    or "plain" (a finding with no failure: the clause was background about its noun, a rule
+    or a need the sentence does not take up). None when the keyword is not in such a clause.
+    """
+    lo = max(0, m.start() - 160)
+    if _ASIDE_OPEN_RE.search(s, lo, m.start()) is None:
+        return None
+    main = _ASIDE_MAIN_RE.match(s, m.end())
+    if main is None:
+        return None
+    text = main.group("main")
+    if _MAIN_DONE_RE.match(text):
+        return "done"
+    if _MAIN_FAILED_RE.search(text):
+        return "failed"
+    return "plain"
 
 
 # After the trigger: the same sentence says it was done ("…, and audits showed it was.",
