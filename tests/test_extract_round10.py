@@ -77,6 +77,47 @@ ROUND_10_SENTENCES: list[tuple[str, str | None]] = [
         "more consultant cover at weekends, had not yet agreed a plan to provide it.",
         "needs",
     ),
+    # a need in a relative clause on the subject, the main predicate saying it was done
+    (
+        "The provider sent us an action plan, and at this inspection we found the improvements "
+        "it said it needed to make had been made.",
+        None,
+    ),
+    (
+        "New staff completed an induction that the manager said had needed updating, and which "
+        "had been rewritten in June to follow the Care Certificate.",
+        None,
+    ),
+    # (its other side: not done)
+    (
+        "The registered manager said the induction needed updating, and which parts would change "
+        "was still being discussed.",
+        "needs",
+    ),
+    # a state that has held since a time before the report meets what was needed
+    (
+        "The medical director recognised that junior doctors should not be left without senior "
+        "support at night, and since August a consultant has been on site every night.",
+        None,
+    ),
+    # (its other side: since then, still not)
+    (
+        "The medical director recognised that junior doctors should not be left without senior "
+        "support at night, and since August there has been no change.",
+        "should",
+    ),
+    # a demonstrative taking up a noun of the need ("a meeting" / "these meetings") found done
+    (
+        "The lead GP recognised that the safeguarding register needed to be reviewed each month "
+        "in a meeting with the health visitor, and these meetings had restarted in January.",
+        None,
+    ),
+    # (its other side: the demonstrative takes up something else)
+    (
+        "The lead GP recognised that the safeguarding register needed to be reviewed each month, "
+        "and these visitors had asked for it.",
+        "needs",
+    ),
 ]
 
 

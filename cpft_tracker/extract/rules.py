@@ -1185,6 +1185,12 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     is stated and found met. For a need reported by someone ("The registered manager said
     more staff were needed … and had increased the rota"), the reporter has acted on it."""
     rest = s[trig.end :]
+    if _RELATIVE_DONE_RE.match(rest):
+        return True  # "…the improvements it said it needed to make had been made", "an
+        # induction that the manager said had needed updating, and which had been rewritten"
+    if _SINCE_DONE_RE.match(rest):
+        return True  # "…should not be left without senior support at night, and since August
+        # a consultant has been on site every night": true from then on, so met
     if _object_changed(rest):
         return True  # "…needed to improve the uptake of screening, and the uptake had increased"
     if _CAUSE_AFTER_RE.match(rest) and any(
@@ -1344,18 +1350,46 @@ _DONE_AT_INSPECTION_RE = re.compile(
 
 
 _CHANGED_RE = re.compile(
-    r",?\s+and\s+(?:the|its|their)\s+([a-z][\w’'-]*)\s+had\s+(?:already\s+)?(?!not\b)\w+ed\b",
+    r",?\s+and\s+(?:the|its|their|this|these|those)\s+([a-z][\w’'-]*)\s+had\s+(?:already\s+)?"
+    r"(?!not\b)\w+ed\b",
     re.I,
 )
 
 
 def _object_changed(rest: str) -> bool:
     """The clause after "and" has a subject of its own whose head noun is in the need's
-    object: "…improve the uptake of cervical screening, and the uptake had increased"."""
+    object: "…improve the uptake of cervical screening, and the uptake had increased";
+    "…reviewed each month in a meeting with the health visitor, and these meetings had
+    restarted" (a demonstrative taking it up, singular or plural)."""
     m = _CHANGED_RE.search(rest)
     if not m:
         return False
-    return re.search(r"\b" + re.escape(m.group(1)) + r"\b", rest[: m.start()], re.I) is not None
+    noun = m.group(1)
+    stem = noun[:-1] if len(noun) > 4 and noun.lower().endswith("s") else noun
+    found = re.search(r"\b" + re.escape(stem) + r"s?\b", rest[: m.start()], re.I)
+    return found is not None
+
+
+# After the need's infinitive, a finite "had been <done>" straight away: the need was in a
+# relative clause on the subject ("the improvements it said it needed to make had been
+# made"); or a second relative clause on the same noun saying it was done (", and which had
+# been rewritten in June").
+_RELATIVE_DONE_RE = re.compile(
+    r"\s*(?:[\w’'-]+\s+(?:had|has|have)\s+(?:already\s+|now\s+|since\s+)?been\s+"
+    r"|[^;.]*?,?\s+and\s+which\s+(?:had|has|have)\s+(?:already\s+|now\s+|since\s+)?been\s+)"
+    + _DONE_ALT
+    + r"\b",
+    re.I,
+)
+# ", and since August a consultant has been on site every night": a state that has held from
+# a time before the report (a month, a year, "then", "our inspection") to now.
+_SINCE_DONE_RE = re.compile(
+    r"[^;]*?,?\s+and\s+since\s+(?:(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b|\d{4}\b|then\b|that\s+time\b|"
+    r"(?:our|the)\s+(?:last\s+)?(?:inspection|visit)\b)[^;.]*?\b(?:has|have)\s+(?:been|had)\b"
+    r"(?!\s+(?:no|not|unable|without)\b)",
+    re.I,
+)
 
 
 _INVERTED_SHOULD_RE = re.compile(r"^\W*should\s+(?!not\b)[\w’'-]+", re.I)
