@@ -670,7 +670,7 @@ STEM_SUFFIXES = (
 VERB_OPENERS = frozenset(
     """do not stop start agree adopt apply arrange audit clarify communicate confirm create
     deliver demonstrate deploy design enable engage evaluate explore give hold inform
-    investigate involve manage meet notify obtain offer plan prepare prioritise prioritize
+    invest investigate involve manage meet notify obtain offer plan prepare prioritise prioritize
     protect publish raise reassess recognise reduce refresh register reinstate remove repair
     replace report respond restore retain risk safeguard schedule secure send set show sign staff
     supervise tackle test track treat understand upgrade work write""".split()
