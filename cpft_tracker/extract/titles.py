@@ -174,8 +174,8 @@ def _clause_from(s: str, pos: int) -> str:
     for m in re.finditer(r"[,;:]\s+|\b(?:but|whilst|while|although|however)\s+", s[:pos], re.I):
         best = m.end()
     frame = _REPORTING_FRAME_RE.match(s, best, pos)
-    if frame:
-        best = frame.end()
+    if frame and not re.match(r"(?:they|it|he|she|we)\b", s[frame.end() :], re.I):
+        best = frame.end()  # (a pronoun after "that" needs the frame to say who it is)
     return s[best:]
 
 
@@ -669,7 +669,13 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             # "Non-executive directors acknowledged that they needed better information": the
             # reporters are who "they" are (not the people using the service)
             rep = _REPORTED_SUBJECT_RE.match(s[: span[1]])
-            if rep and _PEOPLE_RE.search(rep.group(1)) is None and "," not in rep.group(1):
+            if (
+                rep
+                and _PEOPLE_RE.search(rep.group(1)) is None
+                and "," not in rep.group(1)
+                and rep.group(1).lower() not in _QUANTIFIERS  # "Many told inspectors that
+                # they…": the quantifier stands for people named before (left to that rule)
+            ):
                 span = (0, rep.end(1))
         if span and s[span[0] : span[1]].lower() in TITLE_PRONOUNS:
             span, pronoun = None, _pronoun_title(s, trig)  # "… and this needed improvement"
