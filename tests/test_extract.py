@@ -258,6 +258,16 @@ DOCUMENTS = {
     # evidence categories, and 2009-2011 registration-era news, conditions and findings
     "saf-passages-2023-2025": CORPUS / "saf-passages-2023-2025.txt",
     "registration-era-passages-2009-2011": CORPUS / "registration-era-passages-2009-2011.txt",
+    # round 10, a new author's wordings, annotated before the extractor ran; the 3rd, 6th and
+    # 9th written are in blind/: requirements without must/should as the main verb, keywords in
+    # relative clauses and appositions, late agents, negatives, hedges, outcomes by a date,
+    # comparisons, reported speech in many verbs, question and noun-phrase list items
+    "acute-trust-essential-that-2019": CORPUS / "acute-trust-essential-that-2019.txt",
+    "nursing-home-manager-agreed-2015": CORPUS / "nursing-home-manager-agreed-2015.txt",
+    "gp-browser-hedged-2021": CORPUS / "gp-browser-hedged-2021.txt",
+    "news-trust-committed-2017": CORPUS / "news-trust-committed-2017.txt",
+    "community-services-review-2012": CORPUS / "community-services-review-2012.txt",
+    "independent-clinic-saf-outcomes-2024": CORPUS / "independent-clinic-saf-outcomes-2024.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 

@@ -378,6 +378,81 @@ PASSAGES = {
             "are in date"
         ],
     ),
+    # round 10 (tests/corpus/README.md): a new author's wordings
+    "reporting-frame-in-the-clause": (
+        "Safe\n\nThe ward had new syringe pumps, and the matron agreed in March that the pumps needed to be checked before every shift.\n",
+        ["Check the pumps before every shift"],
+    ),
+    "a-second-one-needed-with-a-comment": (
+        "Staffing\n\nThe manager conceded that a second cook was needed at weekends, a point relatives had raised since June.\n",
+        ["Ensure there is a second cook at weekends"],
+    ),
+    "they-are-the-reporters": (
+        "Well-led\n\nGovernors acknowledged that they needed clearer reports on complaints, which at the time was reported only as a count.\n",
+        ["Ensure governors have clearer reports on complaints"],
+    ),
+    "should-not-have-to": (
+        "Staffing\n\nPorters told us that they should not have to wait for a nurse to sign for every specimen.\n\nDistrict nurses should not have to carry paper records between clinics.\n",
+        [
+            "Ensure porters do not have to wait for a nurse to sign for every specimen",
+            "Ensure district nurses do not have to carry paper records between clinics",
+        ],
+    ),
+    "a-priority": (
+        "Responsive\n\nReducing missed appointments must now be a priority for the practice.\n\nThe trust's budget meant that the upgrade of the telephone system had been postponed. This must now be a priority for the board.\n",
+        [
+            "Make reducing missed appointments a priority for the practice",
+            "Make the upgrade of the telephone system a priority for the board",
+        ],
+    ),
+    "an-outcome-by-a-date": (
+        "Effective\n\nBy June 2020, all healthcare assistants on the stroke unit must have completed dysphagia training.\n",
+        [
+            "Ensure all healthcare assistants on the stroke unit have completed dysphagia training by June 2020"
+        ],
+    ),
+    "a-need-for-it-to": (
+        "Responsive\n\nThere remains a need for it to reduce the time patients wait for a follow-up appointment in ophthalmology.\n",
+        ["Reduce the time patients wait for a follow-up appointment in ophthalmology"],
+    ),
+    "listed-noun-phrases-and-a-question": (
+        "Action the trust MUST take to improve\n\n- A single policy for the observation of patients across the acute wards.\n- Fridge temperatures on every ward to be recorded daily.\n\nAction the trust SHOULD take to improve\n\n- Is the ward's escalation log up to date? Keep it under review so that it is.\n- Is the falls group meeting often enough? Review its membership.\n",
+        [
+            "Ensure there is a single policy for the observation of patients across the acute wards",
+            "Ensure fridge temperatures on every ward are recorded daily",
+            "Keep the ward's escalation log under review so that it is up to date",
+            "Review the falls group's membership",
+        ],
+    ),
+    "as-robust-as-those": (
+        "Well-led\n\nAudits in the community teams need to be as thorough as those the trust carries out on the wards.\n",
+        [
+            "Ensure audits in the community teams are as thorough as the audits the trust carries out on the wards"
+        ],
+    ),
+    "significant-investment": (
+        "Safe\n\nThe board recognised that the boiler house needed significant investment.\n",
+        ["Invest significantly in the boiler house"],
+    ),
+    "the-providers-name-is-its-role": (
+        "News\n\nThe Chief Inspector said that Oakwell Community Healthcare NHS Trust must improve the care it provides in its community hospitals.\n",
+        ["Improve the care the trust provides in the trust's community hospitals"],
+    ),
+    "inside-a-relative-clause": (
+        "Safe\n\nFluid charts, which the home's own policy says must be totalled every evening, were incomplete for five of the 12 people we checked.\n\nManagers in the surgical division, who told us they recognised that the division needed more theatre staff, had not yet agreed a business case.\n",
+        [
+            "Ensure fluid charts are totalled every evening",
+            "Ensure the division has more theatre staff",
+        ],
+    ),
+    "this-is-the-clause-before": (
+        "Responsive\n\nThe chaplain told us he would like a quiet room on the ward, and the ward manager agreed that this needed to be addressed.\n",
+        ["Address: the chaplain told us he would like a quiet room on the ward"],
+    ),
+    "what-the-failure-led-to": (
+        "Compliance actions\n\nThe practice must ensure that records of home visits are kept up to date, so clinicians could not be sure which patients had been seen.\n",
+        ["Ensure that records of home visits are kept up to date"],
+    ),
 }
 
 LEANS_ON_ITS_PARAGRAPH = re.compile(r"\b(?:this|these|those|its)\b|^Do to\b", re.I)

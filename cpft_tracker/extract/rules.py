@@ -20,11 +20,13 @@ from cpft_tracker.extract.words import (
     CONTACT_PRONOUNS,
     COUNT_WORDS,
     DESCRIBING_VERBS,
+    DONE_PARTICIPLES,
     FRAME_EXEMPT_AFTER,
     GENERAL_MASS_NOUNS,
     GENERAL_SINGULARS,
     GENERAL_SUBJECTS,
     GENERIC_DETERMINERS,
+    HEDGING_MODALS,
     IRREGULAR_PARTICIPLES,
     LEADERSHIP_REPORTERS,
     NEEDING_WINDOW,
@@ -546,6 +548,11 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     nxt = after[0][0] if after else None
     if nxt == "-" or (before and before[-1][0] == "-"):
         return None  # "needs-led", "high-needs"
+    if prev in HEDGING_MODALS or (
+        prev in _ADVERBISH | {"well"} and len(clause) > 1 and clause[-2] in HEDGING_MODALS
+    ):
+        return None  # "The practice may need to ask…", "might well need to": a possibility
+        # the writer raises, hedged, not something the provider has to do
     bclause, bhead = _blocking_subject(
         s, clause, head, opens_sentence=len(clause) == len(before)
     )  # who the subject is, for blocking
@@ -624,6 +631,8 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         if (
             reporter is not None
             and reporter not in LEADERSHIP_REPORTERS
+            and reporter not in ORGANISATION_WORDS  # "The trust has acknowledged that it
+            # needs to…, when…": the provider itself speaking, not a member of staff's routine
             and _ROUTINE_RE.match(s, after[0][2])
         ):
             return None  # "The clinical navigator told us he needed to ring patients back
@@ -849,6 +858,15 @@ def _reported_rule_not_kept(s: str, m: re.Match[str], clause: list[str]) -> bool
     return bool(_BUT_PRACTICE_RE.search(s, m.end()))
 
 
+def _reported_burden(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    """Someone who works there reports what they "should not have to" do ("Several nurses
+    said that they should not have to chase the governance team for the outcome…"): not a
+    rule of their work (a rule says what one should do) but a burden the service puts on
+    them that ought to go, a gap the provider has to close."""
+    after = [t for t, _, _ in _tokens_after(s, m.end(), 3)]
+    return after == ["not", "have", "to"] and _reporter(clause) is not None
+
+
 _RULE_SOURCES_ALT = "|".join(sorted(RULE_SOURCES))
 _FRAME_RE = re.compile(
     r"(?:^|[.;:,]\s*)(?:" + "|".join(f.replace(" ", r"\s+") for f in RULE_FRAMES) + r")\b"
@@ -989,6 +1007,10 @@ def _find_trigger(s: str) -> _Trigger | None:
             break  # nothing outranks must; a "sentence" of hundreds of needs is not prose
         if _in_spans(m.start(), quoted) or m.start() < condition_end:
             continue
+        aside = _relative_aside(s, m)
+        if aside in ("done", "plain"):
+            continue  # "The staffing review, which needed to be completed by March, had been
+            # finished…", "The trust, which must by law have…, had an infection control team"
         if m.group("must"):
             if "must" in found:
                 continue
@@ -1014,7 +1036,7 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "…and, if CQC does not see enough improvement, they must be…"
             if _embedded_question(clause):
                 continue  # "…knew what they must do if they had a concern"
-            not_kept = _reported_rule_not_kept(s, m, clause)
+            not_kept = _reported_rule_not_kept(s, m, clause) or aside == "failed"
             if _subject_blocked(clause, head, people=False) and not not_kept:
                 continue
             if (
@@ -1042,7 +1064,7 @@ def _find_trigger(s: str) -> _Trigger | None:
             after = _tokens_after(s, m.end(), 2)
             if head in REGULATOR_SUBJECTS or any(t in SUBORDINATORS for t in clause):
                 continue
-            not_kept = _reported_rule_not_kept(s, m, clause)
+            not_kept = _reported_rule_not_kept(s, m, clause) or _reported_burden(s, m, clause)
             if (head in PEOPLE_SUBJECTS and not not_kept) or _general_statement(s, m, clause):
                 continue  # "the standards that people should be able to expect"
             if any(t == "as" for t in clause[-AS_WINDOW:]) or (prev_is_wh(clause)):
@@ -1109,6 +1131,50 @@ def _find_trigger(s: str) -> _Trigger | None:
     return None
 
 
+_DONE_ALT = "(?:" + "|".join(p.replace(" ", r"\s+") for p in DONE_PARTICIPLES) + ")"
+# A relative clause set off by commas, opened by ", which / who / whom / whose", holding the
+# keyword, and the sentence's main predicate after its closing comma (a finite verb).
+_ASIDE_OPEN_RE = re.compile(r",\s*(?:which|who|whom|whose)\b[^,;:]*$", re.I)
+_ASIDE_MAIN_RE = re.compile(
+    r"[^,;:]*,\s*(?P<main>(?:had|has|have|was|were|is|are|did|does|could|would|remained)\b"
+    r"[^;:.]*)",
+    re.I,
+)
+_MAIN_DONE_RE = re.compile(
+    r"^(?:(?:had|has|have)\s+(?:already\s+|since\s+|now\s+)?been|was|were)\s+" + _DONE_ALT + r"\b",
+    re.I,
+)
+# The main predicate finds a failure: a negation, a word of lack, or a count of some of a
+# sample ("were incomplete for nine of the 24 patients", "was not being followed").
+_MAIN_FAILED_RE = re.compile(
+    r"\b(?:not|never|no\s+one|nobody|incomplete|missing|inaccurate|out\s+of\s+date)\b"
+    r"|\b[\w-]+\s+of\s+(?:the\s+)?\d+\b",
+    re.I,
+)
+
+
+def _relative_aside(s: str, m: re.Match[str]) -> str | None:
+    """Is the keyword at ``m`` inside a relative clause set off by commas (", which must by
+    law have…,", ", which needed to be completed by the end of March,") before the
+    sentence's main predicate? Then the main predicate decides: "done" (it "had been
+    finished"), "failed" (it "was not being followed", "were incomplete for nine of the 24"),
+    or "plain" (a finding with no failure: the clause was background about its noun, a rule
+    or a need the sentence does not take up). None when the keyword is not in such a clause.
+    """
+    lo = max(0, m.start() - 160)
+    if _ASIDE_OPEN_RE.search(s, lo, m.start()) is None:
+        return None
+    main = _ASIDE_MAIN_RE.match(s, m.end())
+    if main is None:
+        return None
+    text = main.group("main")
+    if _MAIN_DONE_RE.match(text):
+        return "done"
+    if _MAIN_FAILED_RE.search(text):
+        return "failed"
+    return "plain"
+
+
 # After the trigger: the same sentence says it was done ("…, and audits showed it was.",
 # "… and had increased the rota from June.").
 _MET_AFTER_RE = re.compile(
@@ -1133,9 +1199,9 @@ def _vacuous_clause(s: str, trig: _Trigger) -> bool:
     end) names nothing to improve, though the sentence says more."""
     toks = _tokens_before(s, trig.key_start)
     start = 0
-    for t, a, _ in reversed(toks):
+    for t, _, b in reversed(toks):
         if t in ("and", "but", ";"):
-            start = a
+            start = b  # after the conjunction: "…, but improvements were needed."
             break
     if start == 0:
         return False
@@ -1167,6 +1233,12 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     is stated and found met. For a need reported by someone ("The registered manager said
     more staff were needed … and had increased the rota"), the reporter has acted on it."""
     rest = s[trig.end :]
+    if _RELATIVE_DONE_RE.match(rest):
+        return True  # "…the improvements it said it needed to make had been made", "an
+        # induction that the manager said had needed updating, and which had been rewritten"
+    if _SINCE_DONE_RE.match(rest):
+        return True  # "…should not be left without senior support at night, and since August
+        # a consultant has been on site every night": true from then on, so met
     if _object_changed(rest):
         return True  # "…needed to improve the uptake of screening, and the uptake had increased"
     if _CAUSE_AFTER_RE.match(rest) and any(
@@ -1355,18 +1427,46 @@ _DONE_AT_INSPECTION_RE = re.compile(
 
 
 _CHANGED_RE = re.compile(
-    r",?\s+and\s+(?:the|its|their)\s+([a-z][\w’'-]*)\s+had\s+(?:already\s+)?(?!not\b)\w+ed\b",
+    r",?\s+and\s+(?:the|its|their|this|these|those)\s+([a-z][\w’'-]*)\s+had\s+(?:already\s+)?"
+    r"(?!not\b)\w+ed\b",
     re.I,
 )
 
 
 def _object_changed(rest: str) -> bool:
     """The clause after "and" has a subject of its own whose head noun is in the need's
-    object: "…improve the uptake of cervical screening, and the uptake had increased"."""
+    object: "…improve the uptake of cervical screening, and the uptake had increased";
+    "…reviewed each month in a meeting with the health visitor, and these meetings had
+    restarted" (a demonstrative taking it up, singular or plural)."""
     m = _CHANGED_RE.search(rest)
     if not m:
         return False
-    return re.search(r"\b" + re.escape(m.group(1)) + r"\b", rest[: m.start()], re.I) is not None
+    noun = m.group(1)
+    stem = noun[:-1] if len(noun) > 4 and noun.lower().endswith("s") else noun
+    found = re.search(r"\b" + re.escape(stem) + r"s?\b", rest[: m.start()], re.I)
+    return found is not None
+
+
+# After the need's infinitive, a finite "had been <done>" straight away: the need was in a
+# relative clause on the subject ("the improvements it said it needed to make had been
+# made"); or a second relative clause on the same noun saying it was done (", and which had
+# been rewritten in June").
+_RELATIVE_DONE_RE = re.compile(
+    r"\s*(?:[\w’'-]+\s+(?:had|has|have)\s+(?:already\s+|now\s+|since\s+)?been\s+"
+    r"|[^;.]*?,?\s+and\s+which\s+(?:had|has|have)\s+(?:already\s+|now\s+|since\s+)?been\s+)"
+    + _DONE_ALT
+    + r"\b",
+    re.I,
+)
+# ", and since August a consultant has been on site every night": a state that has held from
+# a time before the report (a month, a year, "then", "our inspection") to now.
+_SINCE_DONE_RE = re.compile(
+    r"[^;]*?,?\s+and\s+since\s+(?:(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b|\d{4}\b|then\b|that\s+time\b|"
+    r"(?:our|the)\s+(?:last\s+)?(?:inspection|visit)\b)[^;.]*?\b(?:has|have)\s+(?:been|had)\b"
+    r"(?!\s+(?:no|not|unable|without)\b)",
+    re.I,
+)
 
 
 _INVERTED_SHOULD_RE = re.compile(r"^\W*should\s+(?!not\b)[\w’'-]+", re.I)

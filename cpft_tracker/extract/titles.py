@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from cpft_tracker.extract.rules import (
+    _ASIDE_MAIN_RE,
+    _ASIDE_OPEN_RE,
     _BE_WORDS,
     _tokens_after,
     _tokens_before,
@@ -165,11 +167,26 @@ def _lower_first(phrase: str, at_sentence_start: bool) -> str:
 
 
 def _clause_from(s: str, pos: int) -> str:
-    """The sentence from the start of the clause containing ``pos``."""
+    """The sentence from the start of the clause containing ``pos``; a reporting frame that
+    opens the clause ("and the trust's board agreed in July that …", "Professor Richards
+    said that …") is not part of the requirement, so the clause starts after its "that"."""
     best = 0
     for m in re.finditer(r"[,;:]\s+|\b(?:but|whilst|while|although|however)\s+", s[:pos], re.I):
         best = m.end()
+    frame = _REPORTING_FRAME_RE.match(s, best, pos)
+    if frame and not re.match(r"(?:they|it|he|she|we)\b", s[frame.end() :], re.I):
+        best = frame.end()  # (a pronoun after "that" needs the frame to say who it is)
     return s[best:]
+
+
+# A clause that opens with someone reporting ("and the board agreed in July that", "Professor
+# Richards said that"): up to six words, a verb of reporting, up to four more, then "that".
+_REPORTING_FRAME_RE = re.compile(
+    r"(?:(?:and|but)\s+)?(?:[\w’'-]+\s+){1,6}?(?:"
+    + "|".join(sorted(REPORTING_VERBS | {"conceded", "admitted", "assured"}))
+    + r")\s+(?:[\w’'-]+\s+){0,4}?that\s+",
+    re.I,
+)
 
 
 def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
@@ -415,10 +432,19 @@ def _place_without_object(s: str, trig: _Trigger) -> str | None:
 
 
 def _plural(subject: str) -> bool:
-    head = subject.split()[-1].lower() if subject.split() else ""
+    words = subject.split()
+    # "incident reviews at the centre", "records of people's fluid intake": the head noun is
+    # the one before the first preposition
+    at = next((i for i, w in enumerate(words) if i and w.lower() in _HEAD_PREPOSITIONS), None)
+    if at is not None:
+        words = words[:at]
+    head = words[-1].lower() if words else ""
     return head in ("staff", "they", "teams", "people") or (
         head.endswith("s") and not head.endswith("ss")
     )
+
+
+_HEAD_PREPOSITIONS = frozenset("of at in on for from with across within".split())
 
 
 def _action_title(s: str, span: tuple[int, int], obj_from: int) -> str | None:
@@ -435,6 +461,11 @@ def _action_title(s: str, span: tuple[int, int], obj_from: int) -> str | None:
     if not after or after[0][0] not in ACTION_NOUN_VERBS:
         return None
     verb = ACTION_NOUN_VERBS[after[0][0]]
+    if modifier == "significantly ":
+        # "the estate needed significant investment" -> "Invest significantly in the estate":
+        # the adverb after the verb, so the title opens with the action
+        head, _, particle = verb.partition(" ")
+        verb, modifier = f"{head} significantly{' ' + particle if particle else ''}", ""
     subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
     rest = s[after[0][2] :]
     tail = rest if re.match(r"\s+(?:to|so|in|on|of|for|across|with|by)\b", rest) else ""
@@ -515,7 +546,10 @@ def _improve_in_title(s: str, trig: _Trigger) -> str | None:
 _MORE_NEEDED_RE = re.compile(
     r"(?:^|[,;]\s+|\s(?:and|but|that)\s+|\s(?:said|says|told\s+us|explained|reported|felt)\s+)"
     r"(?P<np>(?:(?:two|three|four|five|six|\d+)\s+)?(?:more|additional|extra)\s+[\w’'-]+"
-    r"(?:\s+[\w’'-]+){0,3}?)"
+    r"(?:\s+[\w’'-]+){0,3}?"
+    # "The deputy manager conceded that a second nurse was needed between 8pm and 8am"
+    r"|(?:a|an|another)\s+(?:second|third|further|dedicated|separate)\s+[\w’'-]+"
+    r"(?:\s+[\w’'-]+){0,2}?)"
     r"(?:\s+(?:was|were|is|are)(?:\s+still|\s+urgently)?)?\s*$",
     re.I,
 )
@@ -586,7 +620,13 @@ def _more_needed_title(s: str, trig: _Trigger) -> str | None:
     np = _lower_first(m.group("np"), True)
     if any(w.lower() in _VERBISH or w.lower() in STANDALONE_PRONOUNS for w in np.split()):
         return None
-    return f"Ensure there {'are' if _plural(np) else 'is'} {np}{s[trig.end :].rstrip(' .')}"
+    rest = _APPOSITION_RE.sub("", s[trig.end :]).rstrip(" .")
+    return f"Ensure there {'are' if _plural(np) else 'is'} {np}{rest}"
+
+
+# ", a point the provider's own dependency tool had made since May": an apposition naming the
+# clause before it, a comment on the finding, not part of the action.
+_APPOSITION_RE = re.compile(r",\s+(?:a|an)\s+(?:point|fact|finding|view|concern)\b.*$", re.I)
 
 
 def _thing_must_title(s: str, trig: _Trigger, rest: str) -> str | None:
@@ -630,7 +670,13 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
     elif trig.kind in ("must", "should"):
         rest = s[trig.key_end :].lstrip()
         low = rest.lower()
-        if low.startswith("not "):
+        if low.startswith("not have to ") and (burden := _burden_title(s, trig, rest[4:])):
+            title = burden  # "Staff should not have to move pumps…" -> "Ensure staff do not…"
+        elif priority := _priority_title(s, trig, rest):
+            title = priority  # "Reducing late calls must now be a priority for the provider"
+        elif low.startswith("have ") and (outcome := _outcome_title(s, trig, rest)):
+            title = outcome  # "By September 2019, all nurses … must have completed…"
+        elif low.startswith("not "):
             title = "Do not " + rest[4:]
         elif low.startswith("be able to ") and (able := _subject_np(s, trig.key_start)):
             subject = _lower_first(s[able[0] : able[1]], able[0] == 0)
@@ -666,6 +712,18 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             opening = _sentence_subject(s)
             if opening and opening[0] != span[0]:
                 span = opening
+        if span and s[span[0] : span[1]].lower() == "they":
+            # "Non-executive directors acknowledged that they needed better information": the
+            # reporters are who "they" are (not the people using the service)
+            rep = _REPORTED_SUBJECT_RE.match(s[: span[1]])
+            if (
+                rep
+                and _PEOPLE_RE.search(rep.group(1)) is None
+                and "," not in rep.group(1)
+                and rep.group(1).lower() not in _QUANTIFIERS  # "Many told inspectors that
+                # they…": the quantifier stands for people named before (left to that rule)
+            ):
+                span = (0, rep.end(1))
         if span and s[span[0] : span[1]].lower() in TITLE_PRONOUNS:
             span, pronoun = None, _pronoun_title(s, trig)  # "… and this needed improvement"
         if span:
@@ -707,6 +765,14 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             title = _clause_from(s, trig.key_start)
     elif trig.kind == "there" and s[: trig.end].lower().endswith("to"):
         title = s[trig.end :]  # "There was a need to strengthen X" -> "Strengthen X"
+    elif trig.kind == "there" and (
+        doer := re.match(
+            r"\s*(?:it|them|the\s+[\w’'-]+|its\s+[\w’'-]+)\s+to\s+(?=[a-z])", s[trig.end :]
+        )
+    ):
+        title = s[
+            trig.end + doer.end() :
+        ]  # "There remains a need for it to reduce X" -> "Reduce X"
     elif trig.kind == "be_needed":
         title = (
             _improve_in_title(s, trig)
@@ -759,7 +825,8 @@ _NEEDED_FOR_RE = re.compile(
     re.I,
 )
 _REPORTED_SUBJECT_RE = re.compile(
-    r"^(.+?)\s+(?:told|said|explained|felt|knew|recognised|recognized|acknowledged|agreed)"
+    r"^(.+?)\s+(?:told|said|explained|felt|knew|recognised|recognized|acknowledged|agreed|"
+    r"accepted|conceded|admitted)"
     r"(?:\s+(?:us|me|inspectors))?(?:\s+that)?\s+(?:they|it|he|she)$",
     re.I,
 )
@@ -1299,6 +1366,8 @@ def resolve_pronouns(
                 and nxt not in _VERBS_AFTER_PRONOUN
                 and not nxt.endswith("ly")
                 and nxt not in STANDALONE_PRONOUNS
+                and nxt not in NOUN_DETERMINERS  # "as robust as those the provider carries
+                # out": a pronoun with a relative clause of its own, not "those <noun>"
             )
         else:
             determiner = False
@@ -1413,6 +1482,11 @@ _ORGANISATION_NP_RE = re.compile(
     + r")\b(?![’'-])",
     re.I,
 )
+# A provider's own name ("Kingsmere University Hospitals NHS Trust", "Brightwater Home Support
+# Ltd"), which a title says as its role.
+_PROVIDER_NAME_RE = re.compile(
+    r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*\s+(?:NHS\s+(?:Foundation\s+)?Trust|Limited|Ltd|plc)$"
+)
 # Not an organisation's name: a phrase with the regulator's own words in it.
 _ORGANISATION_NP_NOT = re.compile(r"\b(?:we|us|our)\b", re.I)
 
@@ -1474,6 +1548,8 @@ def _resolve_own_subject(
         return title
     if subject.lower().split()[0] in STANDALONE_PRONOUNS:
         return title
+    if named is None and _PROVIDER_NAME_RE.search(subject):
+        named = subject  # "Kingsmere University Hospitals NHS Trust must…its…": "the trust"
     inner = _as_role(named) if named else _as_inner(subject)
     if inner.lower() in title.lower() and not re.search(r"\bits\b", title):
         return title  # the title names its subject already (an "its" left is still its:
@@ -1680,6 +1756,13 @@ def make_title(
     told = None if bullet else _told_vacuous_title(s)
     if told is not None:
         return told
+    aside = _aside_sentence(s, trig)
+    if aside is not None:
+        s, trig = aside, find_trigger(aside)
+    if bullet and trig is None:
+        listed = _question_item_title(s) or _listed_np_title(s)
+        if listed:
+            return _finish_title(listed)
     if bullet:
         # a listed item of two sentences ("The unit did not carry out the monthly water
         # tests… The guidelines state that…"): the first says what; the rest elaborates
@@ -1714,6 +1797,7 @@ def make_title(
         title = _make_title(s, trig, bullet)
         title = _pro_form_title(title, s, trig, before) or title
         title = _demonstrative_finding_title(title, s, trig, before)
+        title = _demonstrative_priority_title(title, s, trig, before)
     title = _CONSEQUENCE_RE.sub("", title)
     because = _BECAUSE_RE.search(title)
     if because and len(title[: because.start()].split()) >= 3:
@@ -1723,6 +1807,7 @@ def make_title(
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
         title = _cut_finding_tail(title)
     title = _should_have_title(title)
+    title = _comparative_those(title)
     title = _resolve_this_done(title, before)
     title = _resolve_from_last_subject(title, before)
     title = resolve_pronouns(title, s, before, section, _doer(s, trig) or _doer_before(s, before))
@@ -1896,18 +1981,33 @@ def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, befo
     """ "Pain scores were not always recorded for children after surgery. This needs to
     improve." -> "Ensure pain scores are recorded for children after surgery": a lone verb
     whose subject is "this" stands for the finding just before it (_verb_on_finding)."""
+    passive = re.fullmatch(
+        r"(?:This|These|That)\s+(?:needed|needs|need)\s+to\s+be\s+(?P<pp>[a-z]+)\W*", title.strip()
+    )
+    if passive and (verb := _base_verb(passive.group("pp"))):
+        title = verb[:1].upper() + verb[1:]  # "This needed to be addressed" -> "Address"
     if trig is None or not re.fullmatch(r"[A-Z][a-z]+\W*", title.strip()):
         return title
     span = _subject_np(s, trig.key_start)
     if span is None or s[span[0] : span[1]].lower() not in ("this", "these", "that"):
         return title
-    sentences = _sentences_of(before)
+    same = _SAME_SENTENCE_FINDING_RE.match(s[: span[0]])
+    sentences = [same.group("finding")] if same else _sentences_of(before)
     if not sentences:
         return title
     finding = sentences[-1].rstrip(" .;:")
     if len(finding.split()) < 3 or finding.endswith("?"):
         return title
     return _verb_on_finding(title.strip(" ."), finding)
+
+
+# "The activities coordinator told us she would like more time with…, and the registered
+# manager accepted that this needed to be addressed": "this" is the clause before ", and".
+_SAME_SENTENCE_FINDING_RE = re.compile(
+    r"^(?P<finding>[A-Z][^;]{12,}?),\s+and\s+(?:[\w’'-]+\s+){1,5}?(?:"
+    + "|".join(sorted(REPORTING_VERBS | {"conceded", "admitted"}))
+    + r")\s+(?:that\s+)?$"
+)
 
 
 # After the action, a clause of the finding: ", and records showed this was not always
@@ -1921,6 +2021,9 @@ _FINDING_TAIL_RE = re.compile(
     r"(?:[\w’'-]+\s+){0,6}?(?:showed|agreed|found|had|did|was|were|has\s+been|would)\b)"
     r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     r"|,\s*because\s+.*$"
+    # "…kept up to date, so staff could not be sure what care each patient needed": what the
+    # failure led to
+    r"|,\s*so\s+(?:[\w’'-]+\s+){1,4}?(?:could|did|were|was|had)\s+not\b.*$"
     # "…, but staff gave them an unthickened drink": a past deed after ", but" is the finding
     r"|,\s*but\s+(?:[\w’'-]+\s+){0,3}?(?:gave|took|made|left|kept|used|told|said|[a-z]{3,}ed)\b"
     r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
@@ -1942,6 +2045,9 @@ _FINDING_TAIL_RE = re.compile(
     r"|,\s*which\s+(?:were|was|had)\s+(?:not|never)\b.*$"
     # "…, who told us they rarely attended the meetings": what someone said, the finding
     r"|,\s*who\s+(?:told|said\s+to)\s+(?:us|inspectors|me)\b.*$"
+    # "…, which at the time of our inspection was reported to the board only as…": a
+    # relative clause in the past about the object, the finding
+    r"|,\s*which\s+(?:[\w’'-]+\s+){0,8}?(?:was|were|had)\b(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     # "…, as two outlets ran hotter during our inspection": what happened while CQC was there
     r"|,\s*as\s+[^,;]*?\bduring\s+(?:our|the)\s+(?:inspection|visit|assessment)\b.*$"
     # "…, after an inspection in January found people were at risk": the occasion, a finding
@@ -2663,6 +2769,235 @@ def _participle_adjective_opens(obj: str) -> bool:
         and words[1].isalpha()
         and words[1].lower() not in ("a", "an", "the", "to", "by", "for", "in", "on", "of", "and")
     )
+
+
+_QUANTIFIERS = frozenset("several some many most all few a number of".split())
+_REPORTER_BEFORE_RE = re.compile(
+    r"(?:^|,\s*(?:and|but)\s+|\band\s+)(?P<who>(?:[\w’'-]+\s+){0,4}?[\w’'-]+)\s+"
+    r"(?:said|told\s+us|told\s+inspectors|explained|reported|felt)\s+(?:that\s+)?(?:they|we)\s*$",
+    re.I,
+)
+
+
+def _burden_title(s: str, trig: _Trigger, rest: str) -> str | None:
+    """ "Staff should not have to move infusion pumps between wards" -> "Ensure staff do not
+    have to move infusion pumps between wards"; "several nurses said that they should not
+    have to chase…" -> "Ensure nurses do not have to chase…": what someone should not have
+    to do is a burden the provider removes, never an order to them ("Do not have to…")."""
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        return None
+    who = s[span[0] : span[1]]
+    if who.lower() in ("they", "we"):
+        rep = _REPORTER_BEFORE_RE.search(s[: span[1]])
+        if rep is None:
+            return None
+        words = rep.group("who").split()
+        while words and words[0].lower() in _QUANTIFIERS:
+            words = words[1:]
+        if not words:
+            return None
+        who, opens = " ".join(words), rep.start("who") == 0 and words == rep.group("who").split()
+    else:
+        opens = span[0] == 0
+    who = _lower_first(who, opens)
+    return f"Ensure {who} {'do' if _plural(who) else 'does'} not {rest}"
+
+
+_PRIORITY_RE = re.compile(
+    r"(?:now\s+|also\s+|therefore\s+)?be\s+(?:a|the|an)\s+(?P<kind>(?:key\s+|top\s+|clear\s+)?"
+    r"priority)\b(?P<tail>[^,;]*)",
+    re.I,
+)
+
+
+def _priority_title(s: str, trig: _Trigger, rest: str) -> str | None:
+    """ "Reducing late calls must now be a priority for the provider" -> "Make reducing late
+    calls a priority for the provider"; with "This" for subject, the finding before is what
+    to make a priority (made_title's _demonstrative_finding_title, through a lone verb)."""
+    m = _PRIORITY_RE.match(rest)
+    if m is None:
+        return None
+    subject = s[: trig.key_start].strip()
+    if not subject or "," in subject or len(subject.split()) > 8:
+        return None
+    kind, tail = m.group("kind"), m.group("tail").rstrip(" .")
+    if subject.lower() in ("this", "these", "that"):
+        return None
+    return f"Make {_lower_first(subject, True)} a {kind}{tail}"
+
+
+_COMPARATIVE_THOSE_RE = re.compile(
+    r"^(?P<lead>(?:Ensure\s+)?(?P<np>(?:[\w’'-]+\s+){1,8}?)(?:is|are|needs?\s+to\s+be|must\s+be|"
+    r"should\s+be)\s+as\s+[\w-]+\s+as\s+)those\s+"
+    r"(?=(?:the|a|an|its|their)\s)"
+)
+
+
+def _comparative_those(title: str) -> str:
+    """ "Ensure incident reviews at the centre are as robust as those the provider carries
+    out at its other hospitals": "those", with a relative clause of its own, stands for the
+    head of the phrase compared ("…as robust as the incident reviews the provider carries
+    out…")."""
+    m = _COMPARATIVE_THOSE_RE.match(title)
+    if m is None:
+        return title
+    words = m.group("np").split()
+    at = next((i for i, w in enumerate(words) if i and w.lower() in _HEAD_PREPOSITIONS), len(words))
+    head = [w for w in words[:at] if w.lower() not in NOUN_DETERMINERS]
+    if not head:
+        return title
+    return f"{m.group('lead')}the {_lower_first(' '.join(head), True)} {title[m.end() :]}"
+
+
+def _aside_sentence(s: str, trig: _Trigger | None) -> str | None:
+    """A requirement inside a relative clause set off by commas (the rules take it when the
+    main predicate finds a failure): the title is made from the clause, not the finding
+    after it. "Records of wound care, which the trust's documentation policy says must be
+    completed at every visit, were incomplete…" -> "Records of wound care must be completed
+    at every visit." (the clause's subject is the noun before it); "Leaders…, who told us they
+    recognised that the division needed more consultant cover, had not yet agreed a plan" ->
+    the sentence up to the clause's end."""
+    if trig is None:
+        return None
+    opened = _ASIDE_OPEN_RE.search(s, max(0, trig.key_start - 160), trig.key_start)
+    main = _ASIDE_MAIN_RE.match(s, trig.key_end) if opened else None
+    if opened is None or main is None:
+        return None
+    close = main.start("main")
+    inside = re.sub(r"^\s*,\s*(?:which|who|whom|whose)\b", "", s[opened.start() : trig.key_start])
+    if not inside.strip() or re.search(
+        r"\b(?:says|said|states|stated|requires|required)\s*(?:that\s*)?$", inside
+    ):
+        # the relative pronoun is the modal's subject: the noun before the clause
+        return s[: opened.start()] + " " + s[trig.key_start : close].rstrip(" ,") + "."
+    return s[:close].rstrip(" ,") + "."
+
+
+# Words that open a question's predicate after its subject ("Is the log up to date?", "Is the
+# room still in use?").
+_PREDICATE_OPENERS = frozenset("up in out on at still now fully always being".split())
+_QUESTION_ITEM_RE = re.compile(r"^(?:Is|Are|Was|Were)\s+(?P<q>[^?]+)\?\s+(?P<instr>[A-Z].*)$")
+
+
+def _question_item_title(s: str) -> str | None:
+    """A listed question and instruction ("Is the medical advisory committee meeting often
+    enough? Review its terms of reference.") -> the instruction, its "it"/"its" the question's
+    subject ("Review the medical advisory committee's terms of reference"); an elliptical "so
+    that it is" takes the question's predicate ("…so that it is complete")."""
+    m = _QUESTION_ITEM_RE.match(s.strip())
+    if m is None:
+        return None
+    words = m.group("q").split()
+    cut = next(
+        (
+            i
+            for i, w in enumerate(words)
+            if i >= 2 and (w.lower().endswith(("ing", "ed")) or w.lower() in _PREDICATE_OPENERS)
+        ),
+        len(words) - 1,
+    )
+    np, pred = " ".join(words[:cut]), " ".join(words[cut:])
+    if len(words[:cut]) < 2 or not np.lower().startswith(("the ", "its ", "their ", "this ")):
+        return None
+    instr = m.group("instr").rstrip(" .")
+    instr = re.sub(r"\bso\s+that\s+it\s+is$", f"so that it is {pred}", instr)
+    np = _lower_first(np, True)
+    out, n = re.subn(r"\bits\b", _possessive(np), instr, count=1)
+    if not n:
+        out, n = re.subn(r"\bit\b", np, instr, count=1)
+    return out if n else None
+
+
+_LISTED_TO_BE_RE = re.compile(
+    r"^(?P<np>[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,8}?)\s+to\s+be\s+(?P<pp>[a-z]+(?:ed|en|wn|t))\b(?P<rest>.*)$"
+)
+
+
+def _listed_np_title(s: str) -> str | None:
+    """A listed item that is a noun phrase: "A consistent approach to the recording of mental
+    capacity assessments" -> "Ensure there is a consistent approach to…"; "Resuscitation
+    equipment on every ward to be checked daily" -> "Ensure resuscitation equipment on every
+    ward is checked daily"."""
+    text = s.strip().rstrip(".")
+    m = _LISTED_TO_BE_RE.match(text)
+    if m and not any(w.lower() in _VERBISH for w in m.group("np").split()):
+        np = _lower_first(m.group("np"), True)
+        head = np.split()
+        plural = _plural(
+            " ".join(head[: next((i for i, w in enumerate(head) if w in PREPOSITIONS), len(head))])
+        )
+        return f"Ensure {np} {'are' if plural else 'is'} {m.group('pp')}{m.group('rest')}"
+    first = text.split(" ", 1)[0]
+    if first in ("A", "An") and not any(
+        w.lower() in _VERBISH or w.lower() in ("must", "should", "will") for w in text.split()
+    ):
+        return f"Ensure there is {_lower_first(text, True)}"
+    return None
+
+
+_BE_PRIORITY_TITLE_RE = re.compile(
+    r"^(?:Now\s+|Also\s+)?[Bb]e\s+(?:a|the|an)\s+(?P<kind>[a-z ]*priority)(?P<tail>.*)$"
+)
+_FINDING_SUBJECT_RE = re.compile(
+    r"^(?:.*?\b(?:meant|showed|found)\s+that\s+)?(?P<np>(?:[\w’'-]+\s+){1,9}?)"
+    r"(?:had|has|have|was|were|is|are)\b",
+    re.I,
+)
+
+
+def _demonstrative_priority_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
+    """ "…meant that the replacement of the electronic patient record had been deferred
+    twice. This must now be a priority for the board." -> "Make the replacement of the
+    electronic patient record a priority for the board": "this" is the finding before, whose
+    subject (in the clause after "meant that", or its own) is what to make a priority."""
+    m = _BE_PRIORITY_TITLE_RE.match(title.strip())
+    if m is None or trig is None:
+        return title
+    subject = s[: trig.key_start].strip().lower()
+    if subject not in ("this", "these", "that"):
+        return title
+    sentences = _sentences_of(before)
+    if not sentences:
+        return title
+    found = _FINDING_SUBJECT_RE.match(sentences[-1])
+    if found is None:
+        return title
+    np = found.group("np").strip()
+    if np.lower().split()[0] in STANDALONE_PRONOUNS | TITLE_PRONOUNS:
+        return title
+    return f"Make {_lower_first(np, True)} a {m.group('kind')}{m.group('tail').rstrip(' .')}"
+
+
+_BY_WHEN_RE = re.compile(r"^\W*(?P<when>by\s+[^,]{3,40}?),\s*", re.I)
+
+
+def _outcome_title(s: str, trig: _Trigger, rest: str) -> str | None:
+    """A requirement stated as an outcome: "By September 2019, all registered nurses in the
+    emergency department must have completed level 3 training" -> "Ensure all registered
+    nurses in the emergency department have completed level 3 training by September 2019";
+    "Staff working in recovery must have up-to-date training" -> "Ensure staff working in
+    recovery have up-to-date training". Not the provider ("The trust must have a plan")."""
+    when = _BY_WHEN_RE.match(s)
+    start = when.end() if when else 0
+    subject = s[start : trig.key_start].strip()
+    words = subject.lower().split()
+    if not words or "," in subject or len(words) > 9:
+        return None
+    if words[0] in ("the", "its", "their") and len(words) <= 2:
+        return None  # "The trust must have…": the provider, or a thing of it
+    if not any(w in AGENT_HEADS or w.rstrip("s") in AGENT_HEADS for w in words):
+        return None
+    who = _lower_first(subject, True)
+    head = words[: next((i for i, w in enumerate(words) if i and w in _HEAD_PREPOSITIONS), None)]
+    plural = words[0] not in ("every", "each", "a", "an", "one") and any(
+        w in ("staff", "people") or (w.endswith("s") and not w.endswith("ss")) for w in head
+    )
+    have = rest[5:] if rest.lower().startswith("have ") else rest
+    title = f"Ensure {who} {'have' if plural else 'has'} {have.rstrip(' .')}"
+    if when:
+        title = _cut_finding_tail(title) + f" {_lower_first(when.group('when'), True)}"
+    return title
 
 
 def _staff_holder(s: str, trig: _Trigger) -> str | None:

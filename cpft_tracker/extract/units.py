@@ -706,6 +706,17 @@ def _opens_with_a_verb(text: str) -> bool:
     return len(words) < 2 or words[1].lower() not in _FINITE_AFTER_SUBJECT
 
 
+def _question_then_instruction(text: str) -> bool:
+    """A question and then an instruction ("Is the practice's significant event log complete?
+    Keep it under review so that it is."): one list item, the question naming what the
+    instruction is about, not the list's text going on."""
+    spans = _sentence_spans(text)
+    if len(spans) != 2:
+        return False
+    first, second = (text[a:b] for a, b in spans)
+    return first.endswith("?") and _opens_with_a_verb(second)
+
+
 def _first_word(text: str) -> str:
     m = re.match(r"[\W_]*([A-Za-z]+)", text)
     return m.group(1).lower() if m else ""
@@ -783,7 +794,7 @@ def _listed_item(block: _Block, joined: str, following: list[_Block]) -> bool:
         return named and not (following and following[0].kind == "bullet")
     if block.kind != "para":
         return False
-    if len(_sentence_spans(joined)) == 1:
+    if len(_sentence_spans(joined)) == 1 or _question_then_instruction(joined):
         return True
     nxt = following[0] if following else None
     next_item = (
@@ -923,7 +934,11 @@ def split_units(text: str) -> list[Unit]:
                 list_open = joined.endswith(":")
                 units.append(Unit(joined, joined, section, line_of[0], "leadin"))
                 continue
-            if scope and not joined.endswith(":") and _opens_with_a_verb(joined):
+            if (
+                scope
+                and not joined.endswith(":")
+                and (_opens_with_a_verb(joined) or _question_then_instruction(joined))
+            ):
                 # a list item whose bullet mark was lost in copying
                 items += 1
                 units.append(

@@ -187,6 +187,28 @@ CLAUSE_OPENERS = frozenset(", ; : but whilst while although though however so".s
 # After "need(ed) to", these show "to" is a preposition, not the start of a verb:
 # "Improvements are needed to the environment", "changes needed to its policies". The
 # sentence is then read without the "to" ("are needed" still makes it a requirement).
+# Participles saying a thing needed was done, after "had been" / "was": "the review … had been
+# finished", "the improvements … had been made", "which had been rewritten in June".
+DONE_PARTICIPLES = (
+    "finished",
+    "completed",
+    "done",
+    "made",
+    "carried out",
+    "put in place",
+    "rewritten",
+    "revised",
+    "updated",
+    "replaced",
+    "introduced",
+    "implemented",
+    "addressed",
+    "resolved",
+    "corrected",
+)
+# Modals of possibility before a verb "need": "may need to", "might need to", "could need to"
+# hedge the need (a possibility raised, not a requirement).
+HEDGING_MODALS = frozenset("may might could".split())
 NOT_INFINITIVE = frozenset(
     """the a an its their his her our this these that those some all any each every
     both several many""".split()
@@ -659,7 +681,7 @@ STEM_SUFFIXES = (
 VERB_OPENERS = frozenset(
     """do not stop start agree adopt apply arrange audit clarify communicate confirm create
     deliver demonstrate deploy design enable engage evaluate explore give hold inform
-    investigate involve manage meet notify obtain offer plan prepare prioritise prioritize
+    invest investigate involve manage meet notify obtain offer plan prepare prioritise prioritize
     protect publish raise reassess recognise reduce refresh register reinstate remove repair
     replace report respond restore retain risk safeguard schedule secure send set show sign staff
     supervise tackle test track treat understand upgrade work write""".split()
