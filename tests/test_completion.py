@@ -50,8 +50,8 @@ def test_commands_options_and_values(plan: None) -> None:
 
 def test_refs_and_owners_come_from_the_database(plan: None) -> None:
     refs = complete("bash", "show", "rhft-1")
-    assert refs == ["RHFT-10", "RHFT-11"]  # any case typed, the refs as stored
-    assert len(complete("bash", "status", "")) == 11
+    assert refs == ["RHFT-10", "RHFT-11", "RHFT-12"]  # any case typed, the refs as stored
+    assert len(complete("bash", "status", "")) == 12
     after_a_ref = complete("bash", "status", "RHFT-01", "")
     assert "in-progress" in after_a_ref and "RHFT-02" in after_a_ref  # more refs, or the status
     assert complete("bash", "assign", "RHFT-02", "zo") == ["Zoë\\ Strasse"]  # escaped for bash
