@@ -47,7 +47,11 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-SPLITS = {"blind": ROOT / "tests" / "corpus" / "blind", "tune": ROOT / "tests" / "corpus"}
+SPLITS = {
+    "blind": ROOT / "tests" / "corpus" / "blind",
+    "tune": ROOT / "tests" / "corpus",
+    "seen": ROOT / "tests" / "corpus" / "seen",  # promoted from blind on 2026-12-03
+}
 DATA = ROOT / "data"  # the bundled report and press release; their annotations live in tests/corpus
 DOCUMENT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".text")
 ANNOTATION_SUFFIX = ".annotations.tsv"
@@ -325,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--split",
         default="blind",
-        help="blind (tests/corpus/blind, the default), tune (tests/corpus) or a folder",
+        help="blind (tests/corpus/blind, the default), tune (tests/corpus), seen (tests/corpus/seen) or a folder",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
