@@ -328,7 +328,12 @@ class _Block:
 _TABLE_ROW_RE = re.compile(r"\s\|(?:\s|$)|^\|")
 # A closing parenthetical after a sentence end ("… incidents. (Regulation 12)"): the line
 # still ends the sentence.
-_TRAILING_PAREN_RE = re.compile(r"(?:^|[.!?:;…][\"'”’]*\s*)\([^()]{1,80}\)$")
+_TRAILING_PAREN_RE = re.compile(
+    r"(?:^|[.!?:;…][\"'”’]*\s*)\((?:[^()]|\([^()]{0,20}\)){1,80}\)$"
+)  # one level of nesting: "(Regulation 17 (1)(2)(b))"
+# A line that is only such a parenthetical ("(Regulation 12 (1)(2)(b))") closes the sentence
+# above it: it is never a block of its own.
+_LONE_PAREN_RE = re.compile(r"^\((?:[^()]|\([^()]{0,20}\)){1,80}\)$")
 
 
 # The words a sub-bullet opens with when it elaborates on its bullet rather than adding one.
@@ -408,6 +413,17 @@ def _blocks(text: str) -> list[_Block]:
                 if (
                     continuing
                     and not open_end
+                    and s.endswith(":")
+                    and s[:1].isupper()
+                    and _leadin_keyword(s, heading=False)
+                ):
+                    # a whole lead-in on its own line after a sentence end ("…would
+                    # recommend." / "Importantly, the provider should:"): it opens a list,
+                    # it does not go on with the bullet above that reached the margin
+                    continuing = False
+                if (
+                    continuing
+                    and not open_end
                     and len(s) < 0.6 * width
                     and _heading_candidate(s)
                     and not _next_starts_lower(lines, drop, i)
@@ -430,6 +446,14 @@ def _blocks(text: str) -> list[_Block]:
                     or last in _HEADING_END_WORDS
                     or (cur.kind == "bullet" and raw[i][:1] in (" ", "\t") and not bullet)
                 )
+        if (
+            not continuing
+            and cur is not None
+            and cur.kind in ("para", "bullet", "sub")
+            and not bullet
+            and _LONE_PAREN_RE.match(s)
+        ):
+            continuing = True  # "…for every procedure." / "(Regulation 12 (1)(2)(b))"
         if not continuing:
             listing = not after_blank and (
                 listing or (prev_line.endswith(":") and _list_run_ends(lines, drop, i))
