@@ -713,7 +713,7 @@ def _notice_item(line: str, *, named_only: bool = False) -> bool:
         return False
     if _MAJOR_HEADING_RE.match(line.strip(" :")) or is_navigation(line):
         return False
-    return len(words) <= 10 and line[:1].isupper()
+    return len(words) <= 14 and line[:1].isupper()
 
 
 _QUOTE_OPENERS = frozenset("\"“‘'")
