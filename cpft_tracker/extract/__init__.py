@@ -212,7 +212,11 @@ _ACTION_TABLE_RE = re.compile(
 # plans did not include…") is a breach row whatever heading it sits under.
 _HOW_NOT_MET_RE = re.compile(r"^how\s+the\s+regulation\s+(?:was|is)\s+not\s+being\s+met\b", re.I)
 # The heading of one row of that table: "Regulation 12 HSCA (RA) Regulations 2014 Safe care…"
-_REGULATION_ROW_RE = re.compile(r"^regulation\s+\d{1,2}\b.*\b(?:hsca|regulations)\b", re.I)
+# (or, its cells run together, the regulated activity first: "Accommodation for persons who
+# require nursing or personal care Regulation 12 HSCA RA Regulations 2014 Safe care…")
+_REGULATION_ROW_RE = re.compile(
+    r"^(?:[a-z][\w ,'’-]{8,120}?\s)?regulation\s+\d{1,2}\b.*\b(?:hsca|regulations)\b", re.I
+)
 # The row states the breach as a failure: "The registered person had not ensured…"
 _FAILURE_RE = re.compile(r"\b(?:not|never|no)\b|n[’']t\b|\bfailed\b", re.I)
 

@@ -326,6 +326,12 @@ class _Block:
 
 # A row of a table flattened to text ("Regulated activity | Regulation"): a block of its own.
 _TABLE_ROW_RE = re.compile(r"\s\|(?:\s|$)|^\|")
+# ... or a requirement notice's row with its cells run together: the regulated activity, then
+# the regulation by number and Act ("Accommodation for persons who require nursing or personal
+# care Regulation 12 HSCA RA Regulations 2014 Safe care and treatment")
+_FLAT_NOTICE_ROW_RE = re.compile(
+    r"^[A-Z][\w ,'’-]{8,120}?\s+Regulation\s+\d+\s+(?:of\s+the\s+)?HSCA\b[^.]*$"
+)
 # A closing parenthetical after a sentence end ("… incidents. (Regulation 12)"): the line
 # still ends the sentence.
 _TRAILING_PAREN_RE = re.compile(
@@ -393,7 +399,8 @@ def _blocks(text: str) -> list[_Block]:
             continue
         bullet = _BULLET_RE.match(s)
         md = _MARKDOWN_HEADING_RE.match(s)
-        table_row = bool(_TABLE_ROW_RE.search(s))
+        flat_row = bool(_FLAT_NOTICE_ROW_RE.match(s))
+        table_row = flat_row or bool(_TABLE_ROW_RE.search(s))
         continuing = False
         if cur is not None and cur.kind != "heading" and not table_row:
             open_end = not _ends_block(prev_line, cur)
@@ -464,7 +471,9 @@ def _blocks(text: str) -> list[_Block]:
             blocks.append(_Block("heading", [(i, md.group(1))], level, listing))
             cur = None
         elif table_row:
-            blocks.append(_Block("para", [(i, s)]))
+            # a flattened row is the heading of its breach, as "Regulation 12 HSCA …" on a
+            # line of its own is
+            blocks.append(_Block("heading" if flat_row else "para", [(i, s)]))
             cur = None
         elif bullet and not (continuing and s[: bullet.end()].strip()[:1].isdigit()):
             body = s[bullet.end() :].strip()
