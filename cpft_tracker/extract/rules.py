@@ -985,12 +985,27 @@ _DOCUMENT_POINTER_RE = re.compile(
 )
 
 
+# The regulator saying it did not find something: "We did not find that staff needed…",
+# "We found no evidence that patients needed…". A clause of its own after it may still be one
+# ("…; the trust must…", "…, but the provider should…").
+_NOT_FOUND_RE = re.compile(
+    r"^(?:we|inspectors|the\s+inspection\s+team)\s+(?:"
+    r"(?:did\s+not|didn[’']t)\s+(?:find|see|identify)\s+(?:any\s+(?:evidence|sign|indication)s?\s+)?"
+    r"|found\s+no\s+(?:evidence|sign|indication)s?\s+)that\b",
+    re.I,
+)
+_CLAUSE_AFTER_NOT_FOUND_RE = re.compile(r";|\bbut\b|\bhowever\b", re.I)
+
+
 def _find_trigger(s: str) -> _Trigger | None:
     """The strongest requirement trigger in a sentence (must > needs > should), or None."""
     if _GENERIC_CONDITION_RE.match(s):
         return None  # "Where a provider is not meeting them, CQC can…": the law in general
     if _DOCUMENT_POINTER_RE.match(s):
         return None  # "The table below shows…": the document's own signpost
+    if _NOT_FOUND_RE.match(s) and not _CLAUSE_AFTER_NOT_FOUND_RE.search(s):
+        return None  # "We did not find that staff needed further training…": what the
+        # inspectors did not find is not a need
     if _BOILERPLATE_RE.search(s) or s.rstrip(" ”\"'’)").endswith("?"):
         return None  # boilerplate; a question is never a requirement
     if _SUMMARY_BOILERPLATE_RE.search(s) and not _told_summary_text(s):
@@ -1233,6 +1248,9 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     is stated and found met. For a need reported by someone ("The registered manager said
     more staff were needed … and had increased the rota"), the reporter has acted on it."""
     rest = s[trig.end :]
+    if _FOUND_KEPT_RE.match(rest):
+        return True  # "…decisions must be made in their best interests, and the home followed
+        # this", "…must record the justification for each X-ray, and this was done"
     if _RELATIVE_DONE_RE.match(rest):
         return True  # "…the improvements it said it needed to make had been made", "an
         # induction that the manager said had needed updating, and which had been rewritten"
@@ -1315,6 +1333,16 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     return trig.keyword == "should"
 
 
+# The sentence ends by finding the rule kept: ", and this was done.", ", and the home followed
+# this.", ", and the medical advisory committee had reviewed all 42."
+_FOUND_KEPT_RE = re.compile(
+    r"[^;]*?,?\s+and\s+(?:"
+    r"(?:this|that|it)\s+(?:was|had\s+been|has\s+been)\s+(?:done|met|followed|the\s+case)"
+    r"|(?:the|its)\s+(?:[\w'’-]+\s+){0,4}(?:followed|met|did)\s+(?:this|it|these|that|so)"
+    r"|(?:the|its)\s+(?:[\w'’-]+\s+){0,4}had\s+\w+ed\s+all\s+(?:\d+|of\s+them)"
+    r")\s*\.?$",
+    re.I,
+)
 # ", and it did so…": the same subject, a pronoun, doing what the modal said (past, done).
 _DID_SO_RE = re.compile(r"[^;]*?,?\s+and\s+(?:it|they|he|she)\s+did\s+so\b", re.I)
 # ", and the move was completed": a clause whose subject is a noun (the deed) found done.
@@ -1635,6 +1663,30 @@ def _screening_tool(s: str, m: re.Match[str]) -> bool:
     return bool(before and before[-1][0] in ("the", "a", "their", "using", "(", "of"))
 
 
+# A comparison that makes the duty every provider's: ", like every NHS trust,", "as for all
+# providers", "as with any other practice".
+_LIKE_EVERY_RE = re.compile(
+    r"[^.;]*?,\s*(?:like|as\s+(?:for|with|do|does))\s+(?:every|all|any(?:\s+other)?|other)\s+"
+    r"(?:[\w-]+\s+){0,2}(?:trusts?|providers?|practices?|services?|homes?|bod(?:y|ies)|"
+    r"hospitals?|organisations?)\b",
+    re.I,
+)
+# A phrase of time or place put before a quantified subject: "Since 1 October 2010 all NHS
+# trusts must be registered…", "Under the regulations, every provider must…".
+_FRONTING_WORDS = frozenset("since from after before until under by in on at as".split())
+_QUANTIFIERS = ("all", "every", "any", "each")
+
+
+def _without_fronted_phrase(clause: list[str]) -> list[str]:
+    """The clause from its quantified subject on, when a phrase of time or place opens it."""
+    if not clause or clause[0] not in _FRONTING_WORDS:
+        return clause
+    for i in range(1, min(len(clause), 8)):
+        if clause[i] in _QUANTIFIERS:
+            return clause[i:]
+    return clause
+
+
 def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     """A statement of what the law requires of providers, or of care, in general: the
     subject is a class ("Providers must…", "All providers must…") or a bare mass noun
@@ -1651,6 +1703,10 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
             if 1 <= len(rel) <= 2 and rel[-1] in GENERAL_SUBJECTS:
                 return True  # "…the statutory guidance which providers must consider"
             break
+    if _LIKE_EVERY_RE.match(s, m.end(), min(len(s), m.end() + 120)):
+        return True  # "The trust must comply with the Workforce Race Equality Standard, like
+        # every NHS trust, …": the duty is named as every provider's
+    clause = _without_fronted_phrase(clause)
     words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
     if _class_beside_provider(s, m, clause):
         return True  # "Ambulance services must work with acute trusts…, and the trust was…"

@@ -321,9 +321,12 @@ SUMMARY_BOILERPLATE = (
     # Counts in a summary: "We found areas for improvement including 10 breaches of legal
     # requirements that the trust must put right", "We found 14 things that the trust
     # should improve to comply with a minimum legal requirement" (listed further on).
-    r"\bbreach(?:es)?\s+of\s+(?:the\s+)?legal\s+requirements?\b.*\bmust\s+put\s+right\b",
+    r"\bbreach(?:es)?\s+of\s+(?:the\s+|a\s+)?legal\s+requirements?\b.*\bmust\s+put\s+right\b",
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)"
     r"\s+(?:things|areas|breaches|actions)\s+(?:that|which)\s+the\s+\w+\s+(?:must|should)\b",
+    # ... and without the count: "We found things that the trust should improve to comply
+    # with a minimum legal requirement, or to improve service quality."
+    r"^we\s+found\s+(?:other\s+)?things\s+(?:that|which)\s+the\s+\w+\s+should\s+improve\b",
     # "We also told it that it should make two improvements, even though it was not breaching
     # a legal requirement": the obligation's object is a count of actions listed elsewhere.
     r"\b(?:must|should|needs?\s+to|needed\s+to)\s+(?:also\s+)?(?:make|take)\s+(?:\d+|one|two|"
