@@ -261,11 +261,20 @@ def _their_record_speaks_of_them(s: str, clause: list[str]) -> bool:
     needed to be repositioned every two hours": the reporter is theirs ("their care plans")
     and the reported "they" is the same "they", so when the sentence opens with the people
     using the service it is their need, not the provider's."""
-    if not clause or clause[-1] != "they" or _reporter(clause) is None:
+    if not clause or clause[-1] not in ("they", "he", "she") or _reporter(clause) is None:
         return False
     at = max(i for i, t in enumerate(clause) if t in REPORTING_VERBS)
     lead = clause[:at]
-    return "their" in lead[-3:] and _sentence_subject(s) in PEOPLE_SUBJECTS
+    owner = {"they": "their", "he": "his", "she": "her"}[clause[-1]]
+    if owner not in lead[-4:]:
+        return False
+    # "…, and their care plan still said they needed the help of one member of staff": a
+    # person's own record says what that person needs
+    return _sentence_subject(s) in PEOPLE_SUBJECTS or any(t in _CARE_RECORDS for t in lead[-3:])
+
+
+# The records kept about one person, which say what that person needs.
+_CARE_RECORDS = frozenset("plan plans record records assessment assessments notes".split())
 
 
 def _reporter_head(clause: list[str]) -> str | None:

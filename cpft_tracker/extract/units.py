@@ -913,7 +913,18 @@ def split_units(text: str) -> list[Unit]:
                 )
             continue
         if notice and block.kind != "bullet":
-            if _notice_item(joined, named_only=bool(items) and named):
+            if (
+                items
+                and units
+                and units[-1].kind == "notice"
+                and not _NOTICE_REF_RE.match(joined)
+                and joined.lower().strip(" .") in units[-1].text.lower()
+                and joined.lower().strip(" .") != units[-1].text.lower().strip(" .")
+            ):
+                # "Regulation 12: Cleanliness and infection control (Outcome 8)" / "Cleanliness
+                # and infection control": the listed area's title again, heading its section
+                notice, scope = False, None
+            elif _notice_item(joined, named_only=bool(items) and named):
                 ref = bool(_NOTICE_REF_RE.match(joined)) or _regulation_title(joined)
                 named = named and ref
                 items += 1
