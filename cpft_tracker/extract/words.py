@@ -282,6 +282,10 @@ RULE_FRAME_WINDOW = 400
 # Sentences CQC prints in (almost) every report that are procedure, not an improvement
 # action. Case-insensitive regexes searched in the sentence.
 BOILERPLATE = (
+    # CQC's formula for what special measures are for: "Special measures will give people who
+    # use the service the reassurance that the care they get should improve." (the expected
+    # result of a regime, said of every service placed in it)
+    r"\bthe\s+reassurance\s+that\s+the\s+care\s+they\s+(?:get|receive)\s+should\s+improve\b",
     # An obligation whose verb is a report to the regulator is procedure addressed to CQC:
     # "The provider must send CQC a report that says what action they are going to take…",
     # "The trust needs to tell us by 16 September what action it has taken…" (not "notify",
