@@ -238,3 +238,40 @@ def test_a_notice_row_with_its_cells_run_together_heads_the_breach_under_it() ->
             "must",
         )
     ]
+
+
+def test_a_run_of_lines_opening_with_a_verb_in_lower_case_is_one_item_a_line() -> None:
+    text = (
+        "The Care Quality Commission has published its report on the trust's hospitals.\n"
+        "\n"
+        "Inspectors found that the medical wards were short of nurses at night on most days.\n"
+        "\n"
+        "Patients in the emergency department waited too long for pain relief, they found.\n"
+        "\n"
+        "Some patients were cared for in corridors when the department was not at capacity.\n"
+        "\n"
+        "Staff on the surgical wards were kind and caring, and patients praised them to us.\n"
+        "\n"
+        "The trust has been rated as requires improvement overall, as it was two years ago.\n"
+        "\n"
+        "CQC has told the trust it must:\n"
+        "\n"
+        "make sure there are enough nurses with the right skills on the medical wards at night\n"
+        "make sure that patients in the emergency department have their pain assessed promptly\n"
+        "stop caring for patients in corridors other than at full capacity.\n"
+        "\n"
+        "The trust's chief executive said the trust accepted the findings in full and would "
+        "publish its plan.\n"
+    )
+    found = [(r.text, r.keyword) for r in extract_requirements(text, include_should=True)]
+    assert found == [
+        (
+            "make sure there are enough nurses with the right skills on the medical wards at night",
+            "must",
+        ),
+        (
+            "make sure that patients in the emergency department have their pain assessed promptly",
+            "must",
+        ),
+        ("stop caring for patients in corridors other than at full capacity.", "must"),
+    ]

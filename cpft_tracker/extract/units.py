@@ -453,6 +453,23 @@ def _blocks(text: str) -> list[_Block]:
                     or last in _HEADING_END_WORDS
                     or (cur.kind == "bullet" and raw[i][:1] in (" ", "\t") and not bullet)
                 )
+            if (
+                continuing
+                and cur.kind == "para"
+                and _starts_lower(s)
+                and _first_word(s) in _ITEM_VERBS
+                and all(
+                    _starts_lower(p) and _first_word(p) in _ITEM_VERBS
+                    for p in (cur.parts[0][1], prev_line)
+                )
+                and not prev_line.endswith((",", "-", ";"))
+                and last not in _HEADING_END_WORDS
+            ):
+                # a run of lines each opening with a verb in lower case, from the block's first
+                # line on: a list whose bullet marks were lost ("make sure there are enough
+                # nurses…" / "make sure that patients…" / "stop caring for patients…"), one
+                # item a line (a paragraph, wrapped or not, does not open in lower case)
+                continuing = False
         if (
             not continuing
             and cur is not None
