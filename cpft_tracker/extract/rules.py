@@ -57,6 +57,7 @@ from cpft_tracker.extract.words import (
     STAFF_REPORTERS,
     SUBORDINATORS,
     SUMMARY_BOILERPLATE,
+    TOLD_OPENING,
     VACUOUS_WORDS,
 )
 
@@ -1955,11 +1956,8 @@ _VACUOUS_TOKEN_RE = re.compile(r"[a-z][a-z'’\-]*")
 # a passage), it is the requirement, even when it names nothing more; where the report lists
 # the actions too, import flags it for review as a summary of them.
 _TOLD_SUMMARY_RE = re.compile(
-    r"^\W*(?:(?:following|after|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
-    r"(?:inspection|visit|assessment)\s*,?\s*)?"
-    r"(?:we|cqc|inspectors|the\s+care\s+quality\s+commission(?:\s+\(cqc\))?)\s+"
-    r"(?:have\s+|has\s+|had\s+)?(?:also\s+)?(?:told|asked|advised|informed)\s+"
-    r"(?:the\s+(?:provider|trust|practice|service|home|hospital|hospice|clinic|agency|"
+    TOLD_OPENING
+    + r"(?:the\s+(?:provider|trust|practice|service|home|hospital|hospice|clinic|agency|"
     r"registered\s+(?:manager|person))|it|them)\s+"
     r"(?:that\s+|where\s+|what\s+)?(?:it|they|the\s+[\w’'-]+)\s+"
     r"(?:must|needs?|needed|should)\b",

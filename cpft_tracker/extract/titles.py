@@ -47,6 +47,7 @@ from cpft_tracker.extract.words import (
     STANDALONE_PRONOUNS,
     SUBORDINATORS,
     TITLE_PRONOUNS,
+    TOLD_OPENING,
     VERB_OPENERS,
 )
 
@@ -1693,11 +1694,7 @@ def _conjoined_parts(s: str) -> list[str]:
 # to improve, naming nothing more (rules._told_summary keeps it). The title says so whole:
 # "Make the improvements CQC has told the trust to make".
 _TOLD_VACUOUS_RE = re.compile(
-    r"^\W*(?:(?:following|after|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
-    r"(?:inspection|visit|assessment)\s*,?\s*)?"
-    r"(?:we|cqc|inspectors|the\s+care\s+quality\s+commission(?:\s+\(cqc\))?)\s+"
-    r"(?:have\s+|has\s+|had\s+)?(?:also\s+)?(?:told|asked|advised|informed)\s+"
-    r"(?P<party>the\s+(?:registered\s+)?[\w’'-]+|it|them)\s+"
+    TOLD_OPENING + r"(?P<party>the\s+(?:registered\s+)?[\w’'-]+|it|them)\s+"
     r"(?:that\s+|where\s+|what\s+)?(?:it|they|the\s+[\w’'-]+)\s+"
     r"(?P<modal>must|needs?\s+to|needed\s+to|should)\s+"
     r"(?:(?P<improve>improve|make\s+(?:(?P<adj>some|further|significant|urgent|major|"

@@ -281,6 +281,17 @@ RULE_FRAME_WINDOW = 400
 
 # Sentences CQC prints in (almost) every report that are procedure, not an improvement
 # action. Case-insensitive regexes searched in the sentence.
+# The opening of the regulator's report of what it told the provider, up to the party told:
+# "Following this inspection, we have told…", "CQC has also asked…", "The Care Quality
+# Commission (CQC) told…". rules.py (is it a requirement?) and titles.py (what to call it)
+# each go on from here.
+TOLD_OPENING = (
+    r"^\W*(?:(?:following|after|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
+    r"(?:inspection|visit|assessment)\s*,?\s*)?"
+    r"(?:we|cqc|inspectors|the\s+care\s+quality\s+commission(?:\s+\(cqc\))?)\s+"
+    r"(?:have\s+|has\s+|had\s+)?(?:also\s+)?(?:told|asked|advised|informed)\s+"
+)
+
 BOILERPLATE = (
     # CQC's formula for what special measures are for: "Special measures will give people who
     # use the service the reassurance that the care they get should improve." (the expected
