@@ -1044,7 +1044,9 @@ def _as_inner(np: str) -> str:
 # Headings that name a part of a report, not a topic: "Findings", "What we found".
 _GENERIC_HEADING_RE = re.compile(
     r"^(?:(?:main |the )?findings|summary|overview|introduction|conclusions?|what we found|"
-    r"our judgements?|judgements?|evidence|details?|notes?)$",
+    r"our judgements?|judgements?|evidence|details?|notes?|"
+    # a rating as a heading ("Requires improvement"): the grade, not what it is about
+    r"requires improvement|good|outstanding|inadequate|ratings?)$",
     re.I,
 )
 
@@ -1319,6 +1321,17 @@ _PERSON_HEADS = frozenset(
 )
 
 
+# The words after which "that is…" is the pronoun ("ensure that is done", "and that was…");
+# after a noun it is a relative pronoun ("equipment that is checked…").
+_BEFORE_PRONOUN_THAT = frozenset(
+    "and but or so because if as when where whether how until sure to ensure check".split()
+)
+# "this year", "these weeks": a time, which a demonstrative does not point back from.
+_TIME_NOUNS = frozenset(
+    "year years month months week weeks time morning afternoon evening winter summer".split()
+)
+
+
 def resolve_pronouns(
     title: str, s: str, before: str, section: str | None = None, doer: str | None = None
 ) -> str:
@@ -1358,6 +1371,9 @@ def resolve_pronouns(
         if lw == "that":
             if nxt not in ("is", "was", "has", "had", "needs", "needed", "will"):
                 continue  # "ensure that staff…": a conjunction
+            prev = ws[idx - 1][0].lower() if idx else ""
+            if prev and prev not in _BEFORE_PRONOUN_THAT and prev not in IMPERATIVE_VERBS:
+                continue  # "paediatric equipment that is checked…": a relative pronoun
             determiner = False
         elif lw in ("this", "these", "those"):
             determiner = bool(
@@ -1372,6 +1388,8 @@ def resolve_pronouns(
             )
         else:
             determiner = False
+        if determiner and nxt in _TIME_NOUNS:
+            continue  # "buy one this year": a time, not a thing named before
         ante = None
         if lw == "those" and nxt and (nxt.endswith("ed") or nxt in IRREGULAR_PARTICIPLES):
             # "Ensure that emergency medicines are checked and that those needed for common
@@ -1613,6 +1631,103 @@ _THEY_ACT_RE = re.compile(
 _VERB_THEM_RE = re.compile(r"^(?P<lead>[A-Z][a-z]+\s+)(?P<pro>them)\b")
 
 
+# A title that opens with its verb and a pronoun for the thing it acts on: "Do these more
+# often…", "Finalise it with partners", "Introduce these so that…".
+_POINTER_OBJECT_RE = re.compile(
+    r"^(?P<verb>[A-Z][a-z]+)(?P<adv>\s+(?:further|again|now))?\s+(?P<pro>it|this|these|them)\b"
+    r"(?P<rest>.*)$"
+)
+# Where a clause begins: the start, after a full stop or semicolon, or after ", but" / ", and".
+_CLAUSE_START = (
+    r"(?:^|(?<=[.;:])\s+|,\s+(?:but|and|although|while|whilst)\s+|\s+but\s+|^however,\s+)"
+)
+# "…the strategy for mental health services had not been agreed", "Spot checks of staff were
+# carried out": the thing a clause says was (or was not) done, as its subject.
+_DONE_TO_RE = re.compile(
+    _CLAUSE_START
+    + r"(?P<np>(?:(?!(?:was|were|had|has|have|is|are|been|be|that|which|who|but|and|not|"
+    r"there|we|it|they|this|these)\b)[\w’'-]+\s+){1,8}?)"
+    r"(?:was|were|had|has|have|is|are)\s+(?:not\s+)?(?:always\s+|yet\s+|regularly\s+)?"
+    r"(?:been\s+)?(?P<part>[a-z]+(?:ed|en)|done|made|held|kept|met|set|put|built)"
+    r"(?P<particle>\s+(?:out|up))?\b",
+    re.I,
+)
+# "…there were no protocols for medicines given 'as required'": the thing that was missing.
+_THERE_NO_RE = re.compile(
+    r"\bthere\s+(?:was|were|is|are)\s+(?:no|not\s+enough|not\s+any|few|little)\s+"
+    r"(?P<np>[^,;.]+?)(?=\s*[,;.]|\s+(?:and|but|so|because)\b|$)",
+    re.I,
+)
+# What may follow the pronoun when it stands alone as the object ("do these more often",
+# "finalise it with partners"), not a noun it is the determiner of ("these checks").
+_AFTER_POINTER = PRONOUN_FOLLOWERS | PREPOSITIONS | frozenset("more properly fully".split())
+
+
+def _resolve_pointing_object(title: str, s: str, trig: _Trigger | None, before: str) -> str:
+    """ "Spot checks of staff were carried out, but the provider needed to do these more often
+    for staff working at weekends" -> "Carry out spot checks of staff more often for…";
+    "…the strategy for mental health services had not been agreed with commissioners.
+    Leaders needed to finalise it with partners." -> "Finalise the strategy for mental health
+    services with partners"; "…there were no protocols for medicines given 'as required'. The
+    provider needs to introduce these…" -> "Introduce protocols for medicines given…": a
+    pronoun the title's verb acts on is the thing the clause before it says was (or was not)
+    done, or was missing, when it agrees in number and is no person or organisation."""
+    m = _POINTER_OBJECT_RE.match(title.strip())
+    if m is None or trig is None:
+        return title
+    if m.group("verb").lower() in PREPOSITIONS | BOUNDARY_WORDS | SUBORDINATORS:
+        return title  # "For this…", "And these…": no verb opens the title
+    nxt = m.group("rest").split()[:1]
+    if nxt and nxt[0].lower().strip(".,;:") not in _AFTER_POINTER:
+        return title  # "Review these checks…": a determiner
+    plural = m.group("pro").lower() in ("these", "them")
+    found: tuple[str, str | None] | None = None
+    last = _sentences_of(before)[-1] if before.strip() else ""
+    for text in (s[: trig.key_start], last):
+        best: tuple[int, str, str | None] | None = None
+        for dm in _DONE_TO_RE.finditer(text):
+            best = (
+                dm.start("np"),
+                dm.group("np").strip(),
+                dm.group("part") + (dm.group("particle") or ""),
+            )
+        for tm in _THERE_NO_RE.finditer(text):
+            if best is None or tm.start() > best[0]:
+                best = (tm.start("np"), tm.group("np").strip(), None)
+        if best is None:
+            continue
+        np = re.sub(r"^(?:however|but|also)\s*,?\s+", "", best[1], flags=re.I)
+        # "Some equipment had not been checked": the equipment, not how much of it
+        np = re.sub(
+            r"^(?:not\s+)?(?:some|several|much|most|many|all|few)\s+(?:of\s+)?(?:the\s+)?",
+            "the ",
+            np,
+            flags=re.I,
+        )
+        words = np.lower().split()
+        head = re.split(r"\s+(?:of|for|to|in|on|at|with|from|about)\s+", np.lower())[0].split()[-1]
+        if _np_is_plural(np) != plural or head in PEOPLE_SUBJECTS or head in _PERSON_HEADS:
+            break
+        if head in ORGANISATION_WORDS or head == "staff" or words[0] in STANDALONE_PRONOUNS:
+            break
+        found = (np, best[2])
+        break
+    if found is None:
+        return title
+    np, part = found
+    np = _lower_first(np, True)
+    if np.lower().startswith(("a ", "an ")):
+        np = "the " + np.split(" ", 1)[1]
+    verb = m.group("verb")
+    if verb.lower() == "do" and part:
+        # "do these" after "were carried out": the same deed
+        first, _, particle = part.partition(" ")
+        base = _base_verb(first)
+        if base and (base in IMPERATIVE_VERBS or base in VERB_OPENERS):
+            verb = base.capitalize() + (" " + particle if particle else "")
+    return f"{verb}{m.group('adv') or ''} {np}{m.group('rest')}"
+
+
 def _resolve_from_last_subject(title: str, before: str) -> str:
     """ "The kitchen was visibly dirty. The provider needs to ensure it is cleaned…" -> "Ensure
     the kitchen is cleaned…"; "Incidents were reported, but managers did not review them…
@@ -1811,6 +1926,7 @@ def make_title(
     title = _resolve_it_after_noun(title, s, trig)
     title = _resolve_quantifier_said(title, before)
     title = _resolve_object_it(title, s, trig, before)
+    title = _resolve_pointing_object(title, s, trig, before)
     title = _resolve_one(title, s, trig, before)
     title = _resolve_final_them(title, s)
     title = _resolve_own_subject(title, s, trig, before, leadin if bullet else None)
@@ -1846,7 +1962,8 @@ _PAST_BE_RE = re.compile(
 
 _HOW_PAST_RE = re.compile(
     r"^(?:improve|review|change|strengthen|consider|monitor|look\s+at)\s+(?:the\s+way|how)\s+"
-    r"(?P<np>(?:the|its|their)\s+[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*)?|staff|leaders|managers)\s+"
+    r"(?P<np>(?:the|its|their)\s+[a-z][\w’'-]*(?:\s+(?!(?:is|are|was|were|has|have|had|be|been)\b)"
+    r"[a-z][\w’'-]*)?|staff|leaders|managers)\s+"
     r"(?P<verb>[a-z]+ed|were|was)\b",
     re.I,
 )
@@ -1979,10 +2096,15 @@ def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, befo
     improve." -> "Ensure pain scores are recorded for children after surgery": a lone verb
     whose subject is "this" stands for the finding just before it (_verb_on_finding)."""
     passive = re.fullmatch(
-        r"(?:This|These|That)\s+(?:needed|needs|need)\s+to\s+be\s+(?P<pp>[a-z]+)\W*", title.strip()
+        r"(?:This|These|That)\s+(?:needed|needs|need)\s+to\s+be\s+(?P<pp>[a-z]+)"
+        r"(?P<where>\s+(?:across|in|on|at|throughout)\s+[^,;]+?)?(?:,\s+not\s+only\s+[^,;]+)?\W*",
+        title.strip(),
     )
+    where = ""
     if passive and (verb := _base_verb(passive.group("pp"))):
         title = verb[:1].upper() + verb[1:]  # "This needed to be addressed" -> "Address"
+        # "This needs to be addressed across all four teams": where the action applies
+        where = passive.group("where") or ""
     if trig is None or not re.fullmatch(r"[A-Z][a-z]+\W*", title.strip()):
         return title
     span = _subject_np(s, trig.key_start)
@@ -1995,7 +2117,10 @@ def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, befo
     finding = sentences[-1].rstrip(" .;:")
     if len(finding.split()) < 3 or finding.endswith("?"):
         return title
-    return _verb_on_finding(title.strip(" ."), finding)
+    action = _verb_on_finding(title.strip(" ."), finding)
+    if not where or ":" in action or re.match(r"Ensure (?:every|each|all)\b", action):
+        return action  # "Ensure every team has…" says where already
+    return action + where
 
 
 # "The activities coordinator told us she would like more time with…, and the registered
@@ -2457,7 +2582,7 @@ _FAILED_PERFECT_RE = re.compile(
     r"(?P<rest>[a-z].*)$"
 )
 _NOT_ALL_RE = re.compile(
-    r"^not\s+all\s+(?P<np>[\w’'-]+(?:\s+[\w’'-]+){0,5}?)\s+(?P<verb>[a-z]+ed|had|were|was)\b"
+    r"^not\s+(?P<q>all|every|each)\s+(?P<np>[\w’'-]+(?:\s+[\w’'-]+){0,5}?)\s+(?P<verb>[a-z]+ed|had|were|was)\b"
     r"(?P<rest>.*)$",
     re.I,
 )
@@ -2506,7 +2631,11 @@ def _one_failure_as_action(t: str) -> str | None:
         base = {"had": "have", "were": "are", "was": "are"}.get(verb) or _base_verb(verb)
         if base is None or any(w.lower() in _NOT_IN_SUBJECT for w in m.group("np").split()):
             return None
-        return f"Ensure all {m.group('np')} {base}{m.group('rest')}"
+        q = m.group("q").lower()
+        if q != "all":
+            # "Not every team had a system…" -> "Ensure every team has a system…": one by one
+            base = {"have": "has", "are": "is"}.get(base) or _third_person(base)
+        return f"Ensure {q} {m.group('np')} {base}{m.group('rest')}"
     for rx in (_FAILED_DO_RE, _FAILED_BE_RE, _FAILED_PERFECT_RE):
         m = rx.match(t)
         if m is None:
