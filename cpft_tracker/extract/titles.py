@@ -1555,7 +1555,8 @@ def _resolve_own_subject(
         subject = organisation
     elif span:
         subject = s[span[0] : span[1]]
-    elif leadin and re.search(r"\bits\b", title):
+    elif leadin and (re.search(r"\bits\b", title) or _CLAUSE_IT_RE.search(title)):
+        # "The trust should:" / "Review how it involves people…": the lead-in's organisation
         organisation = _organisation_before(leadin)
         if organisation is None:
             return title
@@ -1580,11 +1581,7 @@ def _resolve_own_subject(
 
     if not plural and head in ORGANISATION_WORDS:
         # "…when it prescribed medicines": a clause about the same organisation
-        title = re.sub(
-            r"\b(when|where|before|after|until|because|if|unless|how|whether) it\b",
-            lambda m: f"{m.group(1)} {inner}",
-            title,
-        )
+        title = _CLAUSE_IT_RE.sub(lambda m: f"{m.group(1)} {inner}", title)
 
     def relative(m: re.Match[str]) -> str:
         if m.group("noun").lower() in _NOT_NOUNS or (m.group("pro") == "they") != plural:
@@ -1595,6 +1592,9 @@ def _resolve_own_subject(
 
     return _RELATIVE_PRONOUN_RE.sub(relative, title, count=1)
 
+
+# "…when it prescribed medicines", "how it involves people…": a clause about the organisation.
+_CLAUSE_IT_RE = re.compile(r"\b(when|where|before|after|until|because|if|unless|how|whether) it\b")
 
 # "…told inspectors", "…said to us": the next words report what someone said.
 _REPORTED_TO_RE = re.compile(
@@ -1922,11 +1922,11 @@ def make_title(
     title = _comparative_those(title)
     title = _resolve_this_done(title, before)
     title = _resolve_from_last_subject(title, before)
+    title = _resolve_pointing_object(title, s, trig, before)
     title = resolve_pronouns(title, s, before, section, _doer(s, trig) or _doer_before(s, before))
     title = _resolve_it_after_noun(title, s, trig)
     title = _resolve_quantifier_said(title, before)
     title = _resolve_object_it(title, s, trig, before)
-    title = _resolve_pointing_object(title, s, trig, before)
     title = _resolve_one(title, s, trig, before)
     title = _resolve_final_them(title, s)
     title = _resolve_own_subject(title, s, trig, before, leadin if bullet else None)
@@ -1937,8 +1937,11 @@ def make_title(
     title = re.sub(r"^(?:also|now)\s+(?=[a-z])", "", title, flags=re.I)
     title = _resolve_their(title, s, trig)
     title = _resolve_this_happened(title, s)
+    if bullet and leadin:
+        title = _gerund_opener_title(title)
     if bullet and trig is None and leadin:
         title = _leadin_verb_title(title, leadin)
+    title = _need_for_title(title)
     title = _two_participles_title(title)
     title = _present_tense_title(title)
     # "…where it needs to improve, in the planning of call times and in the supervision of
@@ -2825,6 +2828,66 @@ _LEADIN_VERB_RE = re.compile(
     r"(?:[a-z]+\s+)?improvements?))\b",
     re.I,
 )
+
+
+def _gerund_verb(word: str) -> str | None:
+    """The verb of a gerund ("Ensuring" -> "ensure", "Reducing" -> "reduce", "Planning" ->
+    "plan"), or None when the word is no gerund of a verb known to open a title."""
+    low = word.lower()
+    if not low.endswith("ing") or len(low) < 6:
+        return None
+    stem = low[:-3]
+    known = IMPERATIVE_VERBS | VERB_OPENERS
+    candidates = [stem, stem + "e"]
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        candidates.append(stem[:-1])  # "planning" -> "plan"
+    for c in candidates:
+        if c in known:
+            return c
+    base = _base_verb(stem + "ed")
+    return base if base and base.endswith(("ure", "uce", "ove", "ise", "ize", "ate")) else None
+
+
+def _gerund_opener_title(title: str) -> str:
+    """ "Inspectors identified several areas where the trust must make improvements,
+    including:" / "Ensuring there are enough nurses…", "Reducing the backlog…": a listed
+    gerund is the action the lead-in asks for, so the title opens with its imperative
+    ("Ensure there are enough nurses…", "Reduce the backlog…")."""
+    first, _, rest = title.strip().partition(" ")
+    verb = _gerund_verb(first)
+    if verb is None or not rest:
+        return title
+    return f"{verb.capitalize()} {rest}"
+
+
+# "There is a need for clearer arrangements between…", "There was a need to review…": no
+# action is named, only what is needed.
+_NEED_FOR_RE = re.compile(
+    r"^there\s+(?:is|was|remains|will\s+be)\s+(?:still\s+)?(?:an?\s+)?"
+    r"(?:(?:clear|real|urgent|continuing|further|ongoing)\s+)?need\s+"
+    r"(?:(?P<for>for)|(?P<to>to))\s+(?P<x>\S.*)$",
+    re.I,
+)
+
+
+def _need_for_title(title: str) -> str:
+    """ "There is a need for clearer arrangements between the crisis teams and the acute
+    wards, so that…" -> "Ensure there are clearer arrangements between…, so that…"; "There
+    is a need to review the rota" -> "Review the rota": what is needed, as an action."""
+    m = _NEED_FOR_RE.match(title.strip())
+    if m is None:
+        return title
+    x = m.group("x")
+    if m.group("to"):
+        return x
+    first = x.split(" ", 1)
+    verb = ACTION_NOUN_VERBS.get(first[0].lower())
+    if verb and len(first) == 2 and first[1].lower().startswith(("of ", "in ", "to ")):
+        # "a need for improvement in the monitoring of…" -> "Improve the monitoring of…"
+        return f"{verb} {first[1].split(' ', 1)[1]}" if " " in first[1] else title
+    np = re.split(r",|\s+(?:so\s+that|because|as|to|which|who)\s+", x, maxsplit=1)[0]
+    be = "are" if _np_is_plural(np) else "is"
+    return f"Ensure there {be} {x}"
 
 
 def _leadin_verb_title(title: str, leadin: str) -> str:
