@@ -68,7 +68,12 @@ class Finding:
 
 _PEOPLE_OR_PLURAL_RE = re.compile(
     r"\b(?:staff|people|patients|carers|leaders|managers|nurses|doctors|team|teams|"
-    r"everyone|members|children|families|residents|[a-z]{3,}s)\b",
+    r"everyone|members|children|families|residents|[a-z]{3,}s)\b"
+    # one person, whose "their" is the singular they ("every agency nurse … before their
+    # first shift")
+    r"|\b(?:every|each|any|a|an|the)\s+(?:[\w’'-]+\s+){0,2}?(?:nurse|person|member|patient|"
+    r"resident|manager|doctor|worker|carer|child|prisoner|clinician|midwife|dentist|leader|"
+    r"user|relative|employee|applicant)\b",
     re.I,
 )
 _NAMED_RE = re.compile(r"\b(?:the|a|an|every|each|any)\s+[\w’'-]+|\b[A-Z][a-z]+\s+[A-Z]\w+")
@@ -125,7 +130,9 @@ _ONE_RE = re.compile(
 
 # Verbs the "-ed" test cannot see ("restarted", "decided", "bought" are not in the participle
 # table): checked by hand in the tuning corpus's titles.
-_MORE_VERBS = frozenset("reset restart decide become buy supply service cover visit book".split())
+_MORE_VERBS = frozenset(
+    "reset restart decide become buy supply service cover visit book return".split()
+)
 _ADVERBS = frozenset("further now also urgently promptly".split())
 _NOT_VERBS = frozenset("the a an and or but many more some all this these that there".split())
 

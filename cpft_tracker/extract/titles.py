@@ -663,9 +663,26 @@ def _thing_must_title(s: str, trig: _Trigger, rest: str) -> str | None:
     return f"Ensure {inner} {form} {after}".rstrip()
 
 
+# "Leaders had an action plan but it…": the one thing a plural subject had.
+_HAD_THING_RE = re.compile(
+    r"\b(?:had|has|have)\s+(?:an?|one)\s+(?P<np>[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,2}?)"
+    r"\s*(?:,\s*)?(?:but|and)\s*$"
+)
+# "The trust had a plan to improve the diversity of its senior leaders, which it needed to
+# deliver": what is to be done is done to the thing the relative clause is about.
+_WHICH_NEEDED_RE = re.compile(
+    r"\b(?:an?|the)\s+(?P<np>[^,]{3,160}?),\s+which\s+(?:it|they|the\s+[\w’'-]+|[a-z]+)\s+"
+    r"(?:still\s+|also\s+)?(?:needed|needs|need|must|should)\s+(?:to\s+)?(?P<verb>[a-z]+)"
+    r"(?P<tail>(?:\s+[^,.;]+)?)\W*$"
+)
+
+
 def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
     """A short action title for a requirement sentence."""
     title: str | None = None
+    which = _WHICH_NEEDED_RE.search(s) if trig is not None else None
+    if which and trig is not None and which.start("verb") > trig.key_start > which.end("np"):
+        return _finish_title(f"{which.group('verb')} the {which.group('np')}{which.group('tail')}")
     if trig is None:
         title = s  # a verb-first bullet under a lead-in: it already reads as an action
     elif trig.kind in ("must", "should"):
@@ -707,11 +724,22 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         pronoun = _pronoun_title(s, trig) if span is None else None
         if span is None and pronoun is None:
             span = _sentence_subject(s)  # "X was new and needed further development"
+        the_thing = False
         if span and s[span[0] : span[1]].lower() in ("they", "it"):
             # "Care plans were personalised, but they needed updating": what opens the
             # sentence is what "they" are
             opening = _sentence_subject(s)
-            if opening and opening[0] != span[0]:
+            had = _HAD_THING_RE.search(s[: span[0]])
+            if (
+                opening
+                and had
+                and s[span[0] : span[1]].lower() == "it"
+                and _plural(s[opening[0] : opening[1]])
+            ):
+                # "Leaders had an action plan but it needed more detail": "it" is no plural
+                # subject; it is the one thing they had
+                span, the_thing = (had.start("np"), had.end("np")), True
+            elif opening and opening[0] != span[0]:
                 span = opening
         if span and s[span[0] : span[1]].lower() == "they":
             # "Non-executive directors acknowledged that they needed better information": the
@@ -734,6 +762,11 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
                 span = (span[0], span[0] + rm.end(1))
         obj = s[trig.key_end :].strip()
         first = obj.split(" ", 1)[0].lower() if obj else ""
+        if the_thing and span:
+            thing = s[span[0] : span[1]]
+            return _finish_title(
+                f"Ensure the {thing} {'has' if not _plural(thing) else 'have'} {obj}"
+            )
         action = _action_title(s, span, trig.key_end) if span else pronoun
         if action:
             title = action
@@ -1663,6 +1696,15 @@ _THERE_NO_RE = re.compile(
 _AFTER_POINTER = PRONOUN_FOLLOWERS | PREPOSITIONS | frozenset("more properly fully".split())
 
 
+# "…that a two-week cooling-off period is offered before cosmetic surgery and that this is
+# recorded": "this" is the deed of the clause before it, so the second participle joins the
+# first ("…is offered before cosmetic surgery and recorded").
+_THAT_THIS_DONE_RE = re.compile(
+    r"(?P<done>\b(?:is|are)\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en)\b)(?P<mid>[^;,]{0,200}?)\s+and\s+that\s+"
+    r"(?:this|it)\s+(?:is|was)\s+(?P<p2>[a-z]+(?:ed|en))\b"
+)
+
+
 def _resolve_pointing_object(title: str, s: str, trig: _Trigger | None, before: str) -> str:
     """ "Spot checks of staff were carried out, but the provider needed to do these more often
     for staff working at weekends" -> "Carry out spot checks of staff more often for…";
@@ -1923,6 +1965,7 @@ def make_title(
     title = _resolve_this_done(title, before)
     title = _resolve_from_last_subject(title, before)
     title = _resolve_pointing_object(title, s, trig, before)
+    title = _THAT_THIS_DONE_RE.sub(r"\g<done>\g<mid> and \g<p2>", title)
     title = resolve_pronouns(title, s, before, section, _doer(s, trig) or _doer_before(s, before))
     title = _resolve_it_after_noun(title, s, trig)
     title = _resolve_quantifier_said(title, before)
@@ -2746,7 +2789,7 @@ def _possessive(np: str) -> str:
 def _resolve_their(title: str, s: str, trig: _Trigger | None) -> str:
     """ "Leaders needed to develop their oversight of…" -> "Develop leaders' oversight of…":
     a "their" before any other noun of the title is the sentence's own subject's."""
-    m = re.match(r"^(?P<verb>[A-Za-z]+)\s+their\b", title.strip())
+    m = re.match(r"^(?P<verb>[A-Za-z]+)\s+(?P<pro>their|his|her)\b", title.strip())
     if not m or trig is None:
         return title
     span = _subject_np(s, trig.key_start)
@@ -2756,7 +2799,12 @@ def _resolve_their(title: str, s: str, trig: _Trigger | None) -> str:
     words = subject.lower().split()
     if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
         return title
-    if words[-1] not in AGENT_HEADS:
+    if words[-1] not in AGENT_HEADS and not (
+        m.group("pro") != "their" and words[-1] in _PERSON_HEADS
+    ):
+        return title  # "The new dental nurse needed to complete her radiography training":
+        # "her" is one person's, the subject's
+    if m.group("pro") != "their" and _plural(subject):
         return title
     inner = _lower_first(subject, span[0] == 0)
     return title.strip()[: m.end("verb")] + " " + _possessive(inner) + title.strip()[m.end() :]
