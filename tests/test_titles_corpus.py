@@ -1,4 +1,4 @@
-"""Every title of the tuning corpus stands alone (issue 11 item 1).
+"""Every title of the tuning corpus and of the seen split stands alone (issue 11 item 1).
 
 A board paper lists titles without their paragraphs, so none may lean on a pronoun the
 title does not resolve ("Update it", "Make improvements to its…") or be a word or two
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from cpft_tracker.extract import extract_requirements
-from tests.title_audit import HARD, findings, pronoun_in
+from tests.title_audit import HARD, findings, pronoun_in, seen_findings
 
 # (document#position, title kind) -> why it is not a defect. Each is a title whose pronoun
 # the title itself resolves, in a way the audit's word-level check cannot see.
@@ -30,6 +30,33 @@ EXCEPTIONS = {
         "without a determiner"
     ),
 }
+
+
+# The same on tests/corpus/seen/ (28 documents promoted from the blind split, never tuned on
+# for titles before the round "Titles on the seen split" in tests/corpus/README.md, where 11
+# of its 195 titles had hard findings). Each allowance is a judgement call, said why.
+SEEN_EXCEPTIONS = {
+    ("prison-healthcare-2018#2", "pronoun"): (
+        "'…officers should supervise medicine queues; this is a matter for the prison, but "
+        "health staff should raise it each time it happens': 'it' is a lapse the sentence "
+        "never names (queues without an officer), so no word of it can stand in; the title "
+        "would have to invent the negation"
+    ),
+}
+
+
+def test_no_seen_split_title_leans_on_its_paragraph_or_is_a_word_or_two() -> None:
+    found = [
+        f"{f.kind}: {f.document}#{f.position}: {f.title}"
+        for f in seen_findings(HARD)
+        if (f"{f.document}#{f.position}", f.kind) not in SEEN_EXCEPTIONS
+    ]
+    assert found == []
+
+
+def test_the_seen_exceptions_are_still_needed() -> None:
+    current = {(f"{f.document}#{f.position}", f.kind) for f in seen_findings(HARD)}
+    assert set(SEEN_EXCEPTIONS) <= current
 
 
 def test_no_tuning_corpus_title_leans_on_its_paragraph_or_is_a_word_or_two() -> None:
@@ -159,6 +186,79 @@ PASSAGES = {
         "Effective\n\nStaff needed to be more aware of the risk of choking; one person had "
         "not had their food prepared as advised.\n",
         ["Ensure staff are more aware of the risk of choking"],
+    ),
+    # the seen split's round (tests/corpus/README.md, "Titles on the seen split")
+    "pronoun-object-is-what-was-done-before": (
+        "Safe\n\nFire drills were carried out, but the home needed to do these more often at "
+        "night.\n",
+        ["Carry out fire drills more often at night"],
+    ),
+    "pronoun-object-is-what-was-not-done": (
+        "Governance\n\nThe service had a new manager, but the business continuity plan had not "
+        "been approved by the directors. Leaders needed to approve it before the winter.\n",
+        ["Approve the business continuity plan before the winter"],
+    ),
+    "pronoun-object-is-what-was-missing": (
+        "Medicines\n\nStaff were kind. However, there were no care plans for people with "
+        "diabetes. The provider needs to write these so that staff know the signs of a low "
+        "blood sugar.\n",
+        [
+            "Write care plans for people with diabetes so that staff know the signs of a low blood sugar"
+        ],
+    ),
+    "listed-gerunds-are-imperatives": (
+        "News\n\nInspectors found areas where the provider must make improvements, including:\n"
+        "- Recording when people are given pain relief.\n"
+        "- Making sure call bells are answered promptly.\n",
+        ["Record when people are given pain relief", "Make sure call bells are answered promptly"],
+    ),
+    "a-need-for-is-what-must-exist": (
+        "Responsive\n\nThere is a need for a clearer complaints procedure, so that relatives "
+        "know who to contact.\n",
+        ["Ensure there is a clearer complaints procedure, so that relatives know who to contact"],
+    ),
+    "leadin-organisation-is-how-it": (
+        "Areas for improvement\n\nThe practice must:\n- Review how it records verbal complaints.\n",
+        ["Review how the practice records verbal complaints"],
+    ),
+    "and-that-this-is-the-deed-before": (
+        "Safe\n\nThe provider must ensure that fridge temperatures are checked daily and that "
+        "this is recorded.\n",
+        ["Ensure that fridge temperatures are checked daily and recorded"],
+    ),
+    "which-it-needed-is-the-thing": (
+        "Well-led\n\nThe home had an improvement plan for the garden, which it needed to "
+        "complete.\n",
+        ["Complete the improvement plan for the garden"],
+    ),
+    "it-after-plural-subject-is-their-thing": (
+        "Safe\n\nManagers had a training matrix but it needed more detail about refresher dates.\n",
+        ["Ensure the training matrix has more detail about refresher dates"],
+    ),
+    "her-is-the-subject's": (
+        "Training\n\nThe manager told us the new nurse needed to complete her medicines "
+        "competency.\n",
+        ["Complete the new nurse's medicines competency"],
+    ),
+    "not-every-then-this-under-a-rating": (
+        "Requires improvement\n\nNot every ward had a system for checking the resuscitation "
+        "trolley. This needs to be addressed across the hospital.\n",
+        ["Ensure every ward has a system for checking the resuscitation trolley"],
+    ),
+    "that-after-a-noun-is-relative": (
+        "Emergency and urgent care\n\nThe trust must ensure that all vehicles carry oxygen "
+        "that is checked daily.\n",
+        ["Ensure that all vehicles carry oxygen that is checked daily"],
+    ),
+    "this-year-is-a-time": (
+        "Theatres\n\nThe theatre had one hoist. Staff told us they needed a second hoist, and "
+        "the manager said the hospital must buy one this year.\n",
+        ["Ensure staff have a second hoist and buy one this year"],
+    ),
+    "how-the-rota-is-planned": (
+        "Staffing\n\nStaff were often late. The provider needs to review how the rota is "
+        "planned.\n",
+        ["Review how the rota is planned"],
     ),
 }
 

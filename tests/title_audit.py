@@ -1,9 +1,11 @@
-"""Titles of the tuning corpus that do not stand alone (issue 11 item 1).
+"""Titles of the tuning corpus and the seen split that do not stand alone (issue 11 item 1).
 
-Imports every document of tests/test_extract.py's DOCUMENTS in-process (never anything
-under tests/corpus/blind/) and lists the titles a board member could not read without their
-paragraph. Run it as ``.venv/bin/python -m tests.title_audit`` (``--all`` also lists the
-softer findings); tests/test_titles_corpus.py asserts the hard ones.
+Imports every document of tests/test_extract.py's DOCUMENTS, and with ``--seen`` every
+document of tests/corpus/seen/ (the 28 promoted from the blind split, with the "should"
+findings as the scorer takes them), in-process (never anything under tests/corpus/blind/),
+and lists the titles a board member could not read without their paragraph. Run it as
+``.venv/bin/python -m tests.title_audit`` (or ``… --seen``); tests/test_titles_corpus.py
+asserts there are none on either.
 
 Hard findings (the test forbids them):
 - ``pronoun``: "this", "these", "those", "it", "its", "they", "them" or "their" used as a
@@ -28,14 +30,27 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from cpft_tracker.documents import read_document
 from cpft_tracker.extract import extract_requirements
 from cpft_tracker.extract.titles import _base_verb
 from cpft_tracker.extract.words import IMPERATIVE_VERBS, VERB_OPENERS
 from tests.test_extract import DOCUMENTS
+
+SEEN = Path(__file__).resolve().parent / "corpus" / "seen"
+
+
+def seen_documents() -> dict[str, Path]:
+    """The seen split's documents by name (their annotations and README left out)."""
+    return {
+        p.stem: p
+        for p in sorted(SEEN.iterdir())
+        if p.is_file() and p.suffix != ".tsv" and p.name != "README.md"
+    }
+
 
 HARD = (
     "pronoun",
@@ -196,10 +211,15 @@ def kinds_of(title: str) -> list[str]:
     return kinds
 
 
-def findings(title_kinds: tuple[str, ...] = HARD) -> Iterator[Finding]:
-    """Every finding over the tuning corpus, document by document."""
-    for name, path in DOCUMENTS.items():
-        reqs = extract_requirements(read_document(path).text)
+def findings(
+    title_kinds: tuple[str, ...] = HARD,
+    documents: Mapping[str, Path] | None = None,
+    *,
+    include_should: bool = False,
+) -> Iterator[Finding]:
+    """Every finding over the tuning corpus (or ``documents``), document by document."""
+    for name, path in (DOCUMENTS if documents is None else documents).items():
+        reqs = extract_requirements(read_document(path).text, include_should=include_should)
         seen: dict[str, str] = {}
         for r in reqs:
             kinds = kinds_of(r.title)
@@ -212,9 +232,14 @@ def findings(title_kinds: tuple[str, ...] = HARD) -> Iterator[Finding]:
                     yield Finding(name, r.position, k, r.title)
 
 
+def seen_findings(title_kinds: tuple[str, ...] = HARD) -> Iterator[Finding]:
+    """Every finding over the seen split, "should" findings included as the scorer takes them."""
+    return findings(title_kinds, seen_documents(), include_should=True)
+
+
 def main(argv: list[str]) -> int:
     kinds = HARD
-    found = list(findings(kinds))
+    found = list(seen_findings(kinds) if "--seen" in argv else findings(kinds))
     for f in found:
         print(f"{f.kind}\t{f.document}#{f.position}\t{f.title}")
     counts = {k: sum(1 for f in found if f.kind == k) for k in kinds}
