@@ -260,6 +260,28 @@ PASSAGES = {
         "planned.\n",
         ["Review how the rota is planned"],
     ),
+    "purpose-and-condition-in-the-present": (
+        "Safe\n\nLeaders needed to make sure that escalation plans were followed when the ward was full, so that patients were moved safely.\n",
+        [
+            "Make sure that escalation plans are followed when the ward is full, so that patients are moved safely"
+        ],
+    ),
+    "reported-burden-is-the-reporters'": (
+        "Effective\n\nNurses said they should not have to wait for a doctor to change a dressing plan.\n",
+        [],
+    ),
+    "second-action-with-its-own-modal": (
+        "Culture\n\nManagers need to give staff time to reflect after incidents, and providers "
+        "should keep a record of the debriefs.\n",
+        [
+            "Give staff time to reflect after incidents and ensure providers keep a record of "
+            "the debriefs"
+        ],
+    ),
+    "told-what-to-do-and-to": (
+        "Summary\n\nWe have told the provider what it must do to reduce falls and to make sure that call bells are answered promptly.\n",
+        ["Reduce falls and make sure that call bells are answered promptly"],
+    ),
 }
 
 

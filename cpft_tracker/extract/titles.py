@@ -1909,7 +1909,7 @@ def make_title(
     title = None
     told = None if bullet else _told_vacuous_title(s)
     if told is not None:
-        return told
+        return _second_clause_title(told)
     aside = _aside_sentence(s, trig)
     if aside is not None:
         s, trig = aside, find_trigger(aside)
@@ -1987,6 +1987,7 @@ def make_title(
     title = _need_for_title(title)
     title = _two_participles_title(title)
     title = _present_tense_title(title)
+    title = _second_clause_title(title)
     # "…where it needs to improve, in the planning of call times and in the supervision of
     # care workers" -> "Improve the planning of call times and the supervision of care workers"
     where = re.match(r"^improve\s*,\s*in\s+(?P<rest>\S.*)$", title, re.I)
@@ -1995,6 +1996,37 @@ def make_title(
     if len(_finish_title(title).split()) < 3:
         title = _short_title(_finish_title(title), s, trig, before)
     return _finish_title(title)
+
+
+# "Reduce the use of restraint and to make sure that…": the second of two actions keeps no
+# "to" of its own.
+_AND_TO_RE = re.compile(r"^(?P<first>[A-Za-z][a-z]+\b[^,;]*?)\s+and\s+to\s+(?=[a-z]{3,}\b)")
+# "…, and providers should have clear arrangements for learning from incidents": a second
+# action with its own subject and modal, as an action on that subject.
+_AND_SUBJECT_MODAL_RE = re.compile(
+    r",?\s+and\s+(?P<subj>(?:the\s+|all\s+)?[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,2}?)\s+"
+    r"(?:should|must)\s+(?:also\s+)?(?P<verb>[a-z]+)\b"
+)
+
+
+def _second_clause_title(title: str) -> str:
+    if len(title) > CONJOIN_MAX_CHARS:
+        return title
+    """ "Reduce the use of restraint and to make sure that…" -> "…and make sure that…";
+    "Create a culture where staff feel able to speak up, and providers should have clear
+    arrangements…" -> "…and ensure providers have clear arrangements…": the second of two
+    actions reads as an action too."""
+    title = _AND_TO_RE.sub(r"\g<first> and ", title, count=1)
+    m = _AND_SUBJECT_MODAL_RE.search(title)
+    if (
+        m is None
+        or m.group("verb") in ("be", "not")
+        or m.group("subj").split()[0] in (STANDALONE_PRONOUNS | {"we", "i", "you"})
+    ):
+        return title
+    subj, verb = m.group("subj"), m.group("verb")
+    form = verb if _plural(subj) else ("has" if verb == "have" else _third_person(verb))
+    return f"{title[: m.start()]} and ensure {subj} {form}{title[m.end() :]}"
 
 
 _PAST_BE_RE = re.compile(
@@ -2021,7 +2053,35 @@ _PAST_DEED_RE = re.compile(
 )
 
 
+# "…so that patients admitted on Friday were reviewed before Monday", "…when the department
+# was full": a purpose or a condition of what is to be done, in the finding's past tense.
+_PAST_IN_PURPOSE_RE = re.compile(
+    r"\b(?P<conj>so\s+that|when|whenever|until)\s+(?P<np>(?:(?!(?:and|or|but|that|which|who|"
+    r"had|has|have|is|are|be|been|did|not)\b)[\w’'-]+\s+){1,6}?)(?P<be>was|were)\b(?!\s+not\b)",
+    re.I,
+)
+_THERE_WERE_RE = re.compile(
+    r"^(?P<lead>.{0,60}?\b(?:ensure|make\s+sure)(?:\s+that)?\s+there\s+)(?P<be>was|were)\b", re.I
+)
+
+
 def _present_tense_title(title: str) -> str:
+    """The title in the present tense throughout (_present_tense_main), its purpose and
+    condition clauses too ("…so that risks were identified" -> "…so that risks are
+    identified", "…when the department was full" -> "…is full")."""
+    title = _present_tense_main(title)
+    if len(title) > CONJOIN_MAX_CHARS:
+        return title
+    title = _THERE_WERE_RE.sub(
+        lambda m: m.group("lead") + ("are" if m.group("be").lower() == "were" else "is"), title
+    )
+    return _PAST_IN_PURPOSE_RE.sub(
+        lambda m: f"{m.group('conj')} {m.group('np')}{'are' if m.group('be') == 'were' else 'is'}",
+        title,
+    )
+
+
+def _present_tense_main(title: str) -> str:
     """ "Make sure that patients were involved in writing care plans" -> "…patients are
     involved…": a title is what must be so from now on; the finding's past tense (a "should
     have" or a report of what was missing) stays in the requirement sentence."""
@@ -3025,6 +3085,11 @@ def _burden_title(s: str, trig: _Trigger, rest: str) -> str | None:
     if span is None:
         return None
     who = s[span[0] : span[1]]
+    said = _REPORTED_SUBJECT_RE.match(who)
+    if said and said.group(1).split()[0].lower() not in _QUANTIFIERS:
+        # "Staff said they should not have to wait…": the reporters are who "they" are
+        span = (span[0], span[0] + said.end(1))
+        who = s[span[0] : span[1]]
     if who.lower() in ("they", "we"):
         rep = _REPORTER_BEFORE_RE.search(s[: span[1]])
         if rep is None:
