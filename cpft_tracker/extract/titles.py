@@ -780,6 +780,8 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             or first in COUNT_WORDS
             or first.isdigit()
             or _participle_adjective_opens(obj)
+            # "…needed at least four more nurses": a count with its bound
+            or re.match(r"(?:at\s+least|up\s+to)\s+(?:\d|[a-z]+\s+more\b)", obj, re.I)
         ):
             # at the sentence's start, or after a label ("Vulnerable people: Staff told us…")
             opens = span[0] == 0 or s[: span[0]].rstrip().endswith(":")
