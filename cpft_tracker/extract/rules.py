@@ -2047,3 +2047,34 @@ def prev_is_wh(clause: list[str]) -> bool:
 
 # Only this much of a (pathologically long) sentence or paragraph is used to classify it.
 CLASSIFY_CHARS = 2000
+
+
+# Verbs of saying or of opinion: what someone told CQC, not what CQC found or knew to be so
+# ("knew", "recognised", "acknowledged" are the provider's own admission, and stay sure).
+_SAYING_OR_OPINION = frozenset(
+    "told tells said says explained explains reported reports felt feels thought believed".split()
+)
+# Speakers who are the regulator: "Sir Mike said the trust also needed…", "Amanda Reeve,
+# CQC's Director of Operations, said…".
+_REGULATOR_SPEAKERS = REGULATOR_SUBJECTS | frozenset("sir dame professor chief".split())
+
+
+def reported_by_others(s: str) -> bool:
+    """Is the sentence's requirement something a person CQC spoke to said (a manager, a
+    member of staff, a relative: "Ward managers told us they needed two more nurses on each
+    shift"), rather than CQC's own finding or what CQC told the provider? Such a sentence is
+    evidence CQC reports; whether the provider must act on it is for a person to decide."""
+    trig = _find_trigger(s)
+    if trig is None:
+        return False
+    toks = _tokens_before(s, trig.key_start)
+    verbs = [n for n, (t, _, _) in enumerate(toks) if t in _SAYING_OR_OPINION]
+    if not verbs:
+        return False
+    speaker = _clause_before(toks[: verbs[-1]])
+    if not speaker:
+        return False
+    return not any(
+        _norm_tok(t) in _REGULATOR_SPEAKERS or _norm_tok(t).startswith("cqc") for t in speaker
+    )
+
