@@ -2077,4 +2077,3 @@ def reported_by_others(s: str) -> bool:
     return not any(
         _norm_tok(t) in _REGULATOR_SPEAKERS or _norm_tok(t).startswith("cqc") for t in speaker
     )
-
