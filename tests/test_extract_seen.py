@@ -121,6 +121,14 @@ SEEN_SENTENCES: list[tuple[str, str | None]] = [
         "of agency staff.",
         "needs",
     ),
+    # a numeral's "at least" opens the object of "needed"
+    (
+        "Managers told us they needed at least four more nurses to run the home treatment "
+        "service safely, and none had yet been recruited.",
+        "needs",
+    ),
+    # (its other side: what people using the service needed)
+    ("Patients needed at least two hours of support each morning.", None),
     # CQC's formula for special measures
     (
         "Special measures will give people who use the service the reassurance that the care "

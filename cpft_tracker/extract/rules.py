@@ -675,10 +675,13 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         return _Trigger("needs", "be_needed", be_tok[1], ke, ks, ke)
 
     # bare verb with an object: "The trust needs an engagement plan"
-    if nxt is None or nxt in NOUN_FOLLOWERS:
+    # "needed at least four more nurses": a numeral's "at least" opens the object
+    at_least = nxt == "at" and len(after) > 1 and after[1][0] in ("least", "most")
+    if nxt is None or (nxt in NOUN_FOLLOWERS and not at_least):
         return None
     if not (
-        nxt in OBJECT_STARTERS
+        at_least
+        or nxt in OBJECT_STARTERS
         or nxt in OBJECT_NOUNS
         or nxt.endswith("ing")
         or nxt in COUNT_WORDS  # a numeral opens the object: "needed two more nurses"
