@@ -129,6 +129,14 @@ SEEN_SENTENCES: list[tuple[str, str | None]] = [
     ),
     # (its other side: what people using the service needed)
     ("Patients needed at least two hours of support each morning.", None),
+    # a standard stated, and this provider found short of it in the same sentence
+    (
+        "National guidance says that women should be assessed within 15 minutes of arrival, "
+        "and the service did not meet this for more than a third of women in March 2025.",
+        "should",
+    ),
+    # (its other side: the standard alone)
+    ("National guidance says that women should be assessed within 15 minutes of arrival.", None),
     # CQC's formula for special measures
     (
         "Special measures will give people who use the service the reassurance that the care "

@@ -1092,8 +1092,16 @@ def _find_trigger(s: str) -> _Trigger | None:
             after = _tokens_after(s, m.end(), 2)
             if head in REGULATOR_SUBJECTS or any(t in SUBORDINATORS for t in clause):
                 continue
-            not_kept = _reported_rule_not_kept(s, m, clause) or _reported_burden(s, m, clause)
-            if (head in PEOPLE_SUBJECTS and not not_kept) or _general_statement(s, m, clause):
+            not_kept = (
+                _reported_rule_not_kept(s, m, clause)
+                or _reported_burden(s, m, clause)
+                # "National guidance says that women should be assessed within 15 minutes,
+                # and the service did not meet this…": a standard this provider fell short of
+                or (_describes_rule(s, m, clause, must=True) and _duty_not_met(s, m))
+            )
+            if (head in PEOPLE_SUBJECTS and not not_kept) or (
+                _general_statement(s, m, clause) and not _duty_not_met(s, m)
+            ):
                 continue  # "the standards that people should be able to expect"
             if any(t == "as" for t in clause[-AS_WINDOW:]) or (prev_is_wh(clause)):
                 continue
