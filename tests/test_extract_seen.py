@@ -137,6 +137,14 @@ SEEN_SENTENCES: list[tuple[str, str | None]] = [
     ),
     # (its other side: the standard alone)
     ("National guidance says that women should be assessed within 15 minutes of arrival.", None),
+    # prisoners are the people a prison's healthcare serves
+    (
+        "Prisoners should be able to see a GP within a time comparable to the community, as "
+        "set out in the national partnership agreement for prison healthcare.",
+        None,
+    ),
+    # (its other side: the healthcare team's need)
+    ("The healthcare team needed to make sure prisoners were seen within 48 hours.", "needs"),
     # CQC's formula for special measures
     (
         "Special measures will give people who use the service the reassurance that the care "
