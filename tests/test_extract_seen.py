@@ -121,6 +121,30 @@ SEEN_SENTENCES: list[tuple[str, str | None]] = [
         "of agency staff.",
         "needs",
     ),
+    # a numeral's "at least" opens the object of "needed"
+    (
+        "Managers told us they needed at least four more nurses to run the home treatment "
+        "service safely, and none had yet been recruited.",
+        "needs",
+    ),
+    # (its other side: what people using the service needed)
+    ("Patients needed at least two hours of support each morning.", None),
+    # a standard stated, and this provider found short of it in the same sentence
+    (
+        "National guidance says that women should be assessed within 15 minutes of arrival, "
+        "and the service did not meet this for more than a third of women in March 2025.",
+        "should",
+    ),
+    # (its other side: the standard alone)
+    ("National guidance says that women should be assessed within 15 minutes of arrival.", None),
+    # prisoners are the people a prison's healthcare serves
+    (
+        "Prisoners should be able to see a GP within a time comparable to the community, as "
+        "set out in the national partnership agreement for prison healthcare.",
+        None,
+    ),
+    # (its other side: the healthcare team's need)
+    ("The healthcare team needed to make sure prisoners were seen within 48 hours.", "needs"),
     # CQC's formula for special measures
     (
         "Special measures will give people who use the service the reassurance that the care "

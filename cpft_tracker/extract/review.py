@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from cpft_tracker.extract.rules import told_summary_naming_nothing
+from cpft_tracker.extract.rules import reported_by_others, told_summary_naming_nothing
 from cpft_tracker.models import EXTRACTION_RULES
 
 # rule name -> what it means: kept in models (the shared vocabulary) so that `show` can
@@ -124,6 +124,11 @@ def needs_review(requirements: Sequence[_Reviewable]) -> list[tuple[int, str]]:
             reasons.append(
                 "CQC's summary that it told the provider to improve: it may only sum up the "
                 "other actions (reject it if they cover it)"
+            )
+        if r.rule != "told_to" and reported_by_others(r.text):
+            reasons.append(
+                "someone CQC spoke to said this; it is not CQC's own finding (accept it if the "
+                "trust must act on it)"
             )
         if reasons:
             out.append((r.position, "; ".join(reasons)))

@@ -675,10 +675,13 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         return _Trigger("needs", "be_needed", be_tok[1], ke, ks, ke)
 
     # bare verb with an object: "The trust needs an engagement plan"
-    if nxt is None or nxt in NOUN_FOLLOWERS:
+    # "needed at least four more nurses": a numeral's "at least" opens the object
+    at_least = nxt == "at" and len(after) > 1 and after[1][0] in ("least", "most")
+    if nxt is None or (nxt in NOUN_FOLLOWERS and not at_least):
         return None
     if not (
-        nxt in OBJECT_STARTERS
+        at_least
+        or nxt in OBJECT_STARTERS
         or nxt in OBJECT_NOUNS
         or nxt.endswith("ing")
         or nxt in COUNT_WORDS  # a numeral opens the object: "needed two more nurses"
@@ -1089,8 +1092,16 @@ def _find_trigger(s: str) -> _Trigger | None:
             after = _tokens_after(s, m.end(), 2)
             if head in REGULATOR_SUBJECTS or any(t in SUBORDINATORS for t in clause):
                 continue
-            not_kept = _reported_rule_not_kept(s, m, clause) or _reported_burden(s, m, clause)
-            if (head in PEOPLE_SUBJECTS and not not_kept) or _general_statement(s, m, clause):
+            not_kept = (
+                _reported_rule_not_kept(s, m, clause)
+                or _reported_burden(s, m, clause)
+                # "National guidance says that women should be assessed within 15 minutes,
+                # and the service did not meet this…": a standard this provider fell short of
+                or (_describes_rule(s, m, clause, must=True) and _duty_not_met(s, m))
+            )
+            if (head in PEOPLE_SUBJECTS and not not_kept) or (
+                _general_statement(s, m, clause) and not _duty_not_met(s, m)
+            ):
                 continue  # "the standards that people should be able to expect"
             if any(t == "as" for t in clause[-AS_WINDOW:]) or (prev_is_wh(clause)):
                 continue
@@ -2047,3 +2058,33 @@ def prev_is_wh(clause: list[str]) -> bool:
 
 # Only this much of a (pathologically long) sentence or paragraph is used to classify it.
 CLASSIFY_CHARS = 2000
+
+
+# Verbs of saying or of opinion: what someone told CQC, not what CQC found or knew to be so
+# ("knew", "recognised", "acknowledged" are the provider's own admission, and stay sure).
+_SAYING_OR_OPINION = frozenset(
+    "told tells said says explained explains reported reports felt feels thought believed".split()
+)
+# Speakers who are the regulator: "Sir Mike said the trust also needed…", "Amanda Reeve,
+# CQC's Director of Operations, said…".
+_REGULATOR_SPEAKERS = REGULATOR_SUBJECTS | frozenset("sir dame professor chief".split())
+
+
+def reported_by_others(s: str) -> bool:
+    """Is the sentence's requirement something a person CQC spoke to said (a manager, a
+    member of staff, a relative: "Ward managers told us they needed two more nurses on each
+    shift"), rather than CQC's own finding or what CQC told the provider? Such a sentence is
+    evidence CQC reports; whether the provider must act on it is for a person to decide."""
+    trig = _find_trigger(s)
+    if trig is None:
+        return False
+    toks = _tokens_before(s, trig.key_start)
+    verbs = [n for n, (t, _, _) in enumerate(toks) if t in _SAYING_OR_OPINION]
+    if not verbs:
+        return False
+    speaker = _clause_before(toks[: verbs[-1]])
+    if not speaker:
+        return False
+    return not any(
+        _norm_tok(t) in _REGULATOR_SPEAKERS or _norm_tok(t).startswith("cqc") for t in speaker
+    )

@@ -26,6 +26,7 @@ PEOPLE_SUBJECTS = frozenset(
     """people person persons patient patients resident residents client clients user users
     relative relatives carer carers family families child children baby babies mother mothers
     woman women man men adult adults individual individuals tenant tenants visitor visitors
+    prisoner prisoners detainee detainees
     caller callers public population those anyone everyone someone somebody anybody who whom whoever
     he she i you they them he'd she'd they'd i'd""".split()
 )
