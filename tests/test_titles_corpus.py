@@ -282,6 +282,11 @@ PASSAGES = {
         "Summary\n\nWe have told the provider what it must do to reduce falls and to make sure that call bells are answered promptly.\n",
         ["Reduce falls and make sure that call bells are answered promptly"],
     ),
+    "a-bounded-count-is-what-is-needed": (
+        "Staffing\n\nWard managers told us they needed at least two more healthcare assistants "
+        "on each night shift.\n",
+        ["Ensure ward managers have at least two more healthcare assistants on each night shift"],
+    ),
 }
 
 
