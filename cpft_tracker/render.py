@@ -598,12 +598,14 @@ def _sql_csv_lines(
 def _text_csv_line(cells: list[str]) -> str | None:
     """``_export_csv_line`` of cells that are all text (made by SQLite, '' for none)."""
     row = "\x00".join(cells)
-    if (
-        _CSV_UNSAFE.search(row) is not None
-        or row.count("\x00") != len(cells) - 1  # a NUL inside a cell
-        or row[0] in _FORMULA_FIRSTS
-        or _FORMULA_AFTER_NUL.search(row) is not None
-    ):
+    if row.isascii():  # most rows: one pass over the bytes instead of the regex (~5x faster)
+        # what is left after deleting the plain characters: the NULs joining the cells, and
+        # any control character or DEL (textsafe.UNSAFE's ASCII part) or NUL of a cell
+        if len(row.encode("ascii").translate(None, _CSV_PLAIN_ASCII)) != len(cells) - 1:
+            return None
+    elif _CSV_UNSAFE.search(row) is not None or row.count("\x00") != len(cells) - 1:
+        return None
+    if row[0] in _FORMULA_FIRSTS or _FORMULA_AFTER_NUL.search(row) is not None:
         return None
     if '"' in row or "\n" in row or "\r" in row:
         return _csv_line(cells)
@@ -637,6 +639,8 @@ _CSV_UNSAFE = re.compile(
     + "".join(sorted(UNSAFE - {"\n", "\t", "\r", "\x00"}))
     + "\ud800-\udfff]"  # lone surrogates, as textsafe's own search
 )
+# The ASCII characters a CSV cell shows as they are (textsafe.UNSAFE holds the others).
+_CSV_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 _FORMULA_AFTER_NUL = re.compile("\x00[" + re.escape(_FORMULA_FIRSTS) + "]")
 
 
