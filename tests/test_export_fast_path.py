@@ -321,6 +321,7 @@ ODD_DUPLICATES = [
     '[""]',
     '["", ""]',
     '["a, b", "c; d"]',
+    '["A-1"]\x00, "A-2"]',  # a NUL (SQLite's GLOB and length stop there)
 ]
 
 

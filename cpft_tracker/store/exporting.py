@@ -37,11 +37,11 @@ LATEST_JOIN = (
 _DUPES = "a.possible_duplicates"
 # A stored list of possible duplicates as the tool writes it (json.dumps of a list of refs):
 # '["ACT-04", "ACT-12"]'. Written here only when it is plainly that: printable ASCII, no
-# backslash, and no quote but those around each ref; then the refs are the text between
+# backslash or NUL, and no quote but those around each ref; then the refs are the text between
 # '", "'. Any other text (other spacing, escapes, not a list) is left to Python.
 _DUPES_INNER = f"substr({_DUPES}, 3, length({_DUPES}) - 4)"
-_DUPES_PLAIN = (
-    f"({_DUPES} GLOB '[[]\"*\"[]]' AND NOT {_DUPES} GLOB '*[^ -~]*'"
+_DUPES_PLAIN = (  # (GLOB and length stop at a NUL; instr does not)
+    f"(instr({_DUPES}, char(0)) = 0 AND {_DUPES} GLOB '[[]\"*\"[]]' AND NOT {_DUPES} GLOB '*[^ -~]*'"
     f" AND instr({_DUPES}, '\\') = 0"
     f" AND instr(replace({_DUPES_INNER}, '\", \"', ''), '\"') = 0)"
 )
