@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
 import os
 import re
 import sys
@@ -28,6 +27,7 @@ from cpft_tracker.board import (
     blocked_reason,
     due_soon_label,
     event_day,
+    local_day,
     long_date,
     short_date,
     story_fields,
@@ -176,9 +176,9 @@ def actions_json_chunks(
     }
     text = "{" + ",".join(f"\n  {_json_str(k)}: {_scalar_json(v)}" for k, v in head.items())
     sep = ',\n  "actions": [\n    '
-    for record in export_records(actions, today, window, story):
+    for text_now in _json_texts(actions, today, window, story):
         yield text + sep
-        text = _record_json(record)
+        text = text_now
         sep = ",\n    "
     tail = "\n}\n"
     if since is not None:
@@ -204,6 +204,110 @@ def actions_json_chunks(
 # tests/test_export_fast_path.py compares both formats with an independent construction.
 
 _MISSING = object()
+
+
+def _json_texts(
+    actions: Iterable[Mapping[str, Any]],
+    today: dt.date,
+    window: int,
+    story: BoardStory | None,
+) -> Iterator[str]:
+    """Each action's record as ``_record_json`` writes it: made by SQLite when the store can
+    (``_sql_rows``), else from ``export_records``."""
+    fields = EXPORT_FIELDS + STORY_FIELDS
+    rows = _sql_rows(actions, today, window, story, fields, csv=False)
+    if rows is None:
+        yield from map(_record_json, export_records(actions, today, window, story))
+        return
+    day_json = _LocalDays(json=True)
+    for action_id, ok, before, occurred_on, at, after in rows:
+        if not ok:
+            yield _record_json(_python_record(actions, action_id, today, window, story))
+        elif at is None:  # no note or status change: no latest update
+            yield before + "null" + after
+        elif occurred_on:
+            yield before + _json_str(str(occurred_on)) + after
+        else:
+            yield before + day_json(at) + after
+
+
+def _sql_rows(
+    actions: Iterable[Mapping[str, Any]],
+    today: dt.date,
+    window: int,
+    story: BoardStory | None,
+    fields: Sequence[str],
+    *,
+    csv: bool,
+) -> Iterator[tuple[Any, ...]] | None:
+    """The store's ``export_rows`` for this view (speed, issue 10: SQLite makes each record),
+    or None: the plan as of a date, a light, sorted or limited view, a story that is not the
+    same database's latest updates now, a store that cannot (PostgreSQL)."""
+    from cpft_tracker.asof import PlanRows
+
+    if story is None or not isinstance(actions, PlanRows):
+        return None
+    store = actions.store
+    if (
+        actions.cutoff is not None
+        or actions.limit is not None
+        or actions.order is not None
+        or actions.columns is not None
+        or getattr(story.updates, "cutoff", _MISSING) is not None
+        or getattr(story.updates, "conn", _MISSING) is not getattr(store, "conn", None)
+    ):
+        return None
+    make = getattr(store, "export_rows", None)
+    if make is None:
+        return None
+    try:
+        amber_until = today + dt.timedelta(days=window)
+    except OverflowError:
+        return None
+    rows: Iterator[tuple[Any, ...]] | None = make(
+        actions.filters,
+        fields=fields,
+        keys=[_KEY_JSON.get(f) or f"{_json_str(f)}: " for f in fields],
+        csv=csv,
+        today=today,
+        amber_until=amber_until,
+    )
+    return rows
+
+
+def _python_record(
+    actions: Any, action_id: int, today: dt.date, window: int, story: BoardStory | None
+) -> dict[str, Any]:
+    """The export record of one action the store left to Python (``export_rows``' ok = 0)."""
+    return next(export_records([actions.store.export_row(action_id)], today, window, story))
+
+
+# An audit timestamp as the tool writes it (store.now_utc): to the microsecond, in UTC.
+_PLAIN_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+
+
+class _LocalDays:
+    """``board.local_day`` of audit timestamps, worked out once per minute (speed, issue 10).
+
+    The local day of a UTC moment depends only on its minute: time zones' offsets and their
+    changes fall on whole minutes (for any date an audit trail holds). Other text is worked
+    out each time, as ``local_day`` does (and fails as it does)."""
+
+    def __init__(self, *, json: bool) -> None:
+        self._days: dict[str, str] = {}
+        self._json = json
+
+    def __call__(self, at: str) -> str:
+        minute = at[:16]
+        day = self._days.get(minute)
+        if day is not None and _PLAIN_AT.fullmatch(at):
+            return day
+        day = local_day(at)
+        if self._json:
+            day = _json_str(day)
+        if _PLAIN_AT.fullmatch(at):
+            self._days[minute] = day
+        return day
 
 
 def export_records(
@@ -458,25 +562,74 @@ def actions_csv_lines(
     if bom:
         yield "\ufeff"
     yield _csv_line(list(fields))
-    cells_of = operator.itemgetter(*fields)
+    rows = _sql_rows(actions, today, window, story, fields, csv=True)
+    if rows is not None:
+        yield from _sql_csv_lines(rows, actions, today, window, story, fields)
+        return
+    for record in export_records(actions, today, window, story):
+        yield _record_csv_line(record, fields)
+
+
+def _sql_csv_lines(
+    rows: Iterator[tuple[Any, ...]],
+    actions: Any,
+    today: dt.date,
+    window: int,
+    story: BoardStory | None,
+    fields: Sequence[str],
+) -> Iterator[str]:
+    """The CSV lines of the store's ``export_rows``: each row's text cells, the local day
+    of its latest update put in, made one line (``_text_csv_line``, else cell by cell)."""
+    on_at = fields.index("latest_update_on")
+    days = _LocalDays(json=False)
+    for action_id, ok, occurred_on, at, *cells in rows:
+        if not ok:
+            record = _python_record(actions, action_id, today, window, story)
+            yield _record_csv_line(record, fields)
+            continue
+        if at is None:
+            cells.insert(on_at, "")
+        else:
+            cells.insert(on_at, str(occurred_on) if occurred_on else days(at))
+        line = _text_csv_line(cells)
+        yield line if line is not None else _csv_cells_line(cells)
+
+
+def _text_csv_line(cells: list[str]) -> str | None:
+    """``_export_csv_line`` of cells that are all text (made by SQLite, '' for none)."""
+    row = "\x00".join(cells)
+    if row.isascii():  # most rows: one pass over the bytes instead of the regex (~5x faster)
+        # what is left after deleting the plain characters: the NULs joining the cells, and
+        # any control character or DEL (textsafe.UNSAFE's ASCII part) or NUL of a cell
+        if len(row.encode("ascii").translate(None, _CSV_PLAIN_ASCII)) != len(cells) - 1:
+            return None
+    elif _CSV_UNSAFE.search(row) is not None or row.count("\x00") != len(cells) - 1:
+        return None
+    if row[0] in _FORMULA_FIRSTS or _FORMULA_AFTER_NUL.search(row) is not None:
+        return None
+    if '"' in row or "\n" in row or "\r" in row:
+        return _csv_line(cells)
+    return ",".join(['"' + c + '"' if "," in c else c for c in cells]) + "\r\n"
+
+
+def _record_csv_line(record: Mapping[str, Any], fields: Sequence[str]) -> str:
+    """One export record as a CSV line (``_export_csv_line``, else cell by cell)."""
+    cells = [record[f] for f in fields]
     refs_at = fields.index("possible_duplicates")
     flag_at = fields.index("in_source")
     version_at = fields.index("version")
-    for record in export_records(actions, today, window, story):
-        cells = list(cells_of(record))
-        refs = cells[refs_at]
-        flag = cells[flag_at]
-        version = cells[version_at]
-        if type(refs) is list and type(flag) is bool and (version is None or type(version) is int):
-            cells[refs_at] = "; ".join(refs)
-            cells[flag_at] = "true" if flag else "false"
-            if version is not None:
-                cells[version_at] = int.__repr__(version)
-            line = _export_csv_line(cells)
-            if line is not None:
-                yield line
-                continue
-        yield _csv_cells_line(_csv_row(record, fields))
+    refs = cells[refs_at]
+    flag = cells[flag_at]
+    version = cells[version_at]
+    if type(refs) is list and type(flag) is bool and (version is None or type(version) is int):
+        cells[refs_at] = "; ".join(refs)
+        cells[flag_at] = "true" if flag else "false"
+        if version is not None:
+            cells[version_at] = int.__repr__(version)
+        line = _export_csv_line(cells)
+        if line is not None:
+            return line
+    return _csv_cells_line(_csv_row(record, fields))
 
 
 # Speed (issue 10): the characters ``visible`` changes in a CSV cell (it keeps line breaks,
@@ -486,6 +639,8 @@ _CSV_UNSAFE = re.compile(
     + "".join(sorted(UNSAFE - {"\n", "\t", "\r", "\x00"}))
     + "\ud800-\udfff]"  # lone surrogates, as textsafe's own search
 )
+# The ASCII characters a CSV cell shows as they are (textsafe.UNSAFE holds the others).
+_CSV_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 _FORMULA_AFTER_NUL = re.compile("\x00[" + re.escape(_FORMULA_FIRSTS) + "]")
 
 

@@ -15,7 +15,9 @@ rejected and retired actions, dates moved) and compares the command's stdout wit
 * CSV: ``csv.writer`` of the same records, each text cell made visible and neutralised cell
   by cell (``textsafe.visible``, ``render.neutralise_cell``).
 
-On SQLite and (``make test-postgresql``) PostgreSQL: the ``db_path`` fixture.
+On SQLite each record is made by SQLite in the plan's query (store/exporting.py); rows it
+cannot write as Python does (a hand-edited database) and other time zones are checked at the
+end. On SQLite and (``make test-postgresql``) PostgreSQL: the ``db_path`` fixture.
 """
 
 from __future__ import annotations
@@ -279,3 +281,88 @@ def test_the_plan_has_what_the_fast_path_must_get_right(plan: Any) -> None:
         "formula starts": any((r["latest_update"] or "")[:1] in "=+-@\t" for r in records),
     }
     assert all(seen.values()), [k for k, v in seen.items() if not v]
+
+
+@pytest.fixture
+def time_zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The process's local time zone set to ``request.param`` for the test (then put back)."""
+    import time
+
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    "time_zone", ["Pacific/Chatham", "Asia/Kolkata", "America/St_Johns"], indirect=True
+)
+def test_the_latest_update_is_dated_by_the_local_day_in_any_time_zone(
+    plan: Any, time_zone: str
+) -> None:
+    """``latest_update_on`` is the local day the update was recorded (offsets of :30 and :45
+    and summer time too): the SQLite export works it out once a minute, which must not move it."""
+    records = _slow_records(plan, None, False)
+    shown = json.loads(_export("--format", "json"))
+    assert shown["actions"] == records
+    assert _export("--format", "csv") == _slow_csv(records)
+
+
+ODD_DUPLICATES = [
+    '["A-1","A-2"]',  # other spacing than json.dumps writes
+    '[ "A-1" ]',
+    '["A-1", "A-\\u0032"]',  # an escape
+    '["Siân"]',  # not ASCII
+    "[1, 2]",  # not text
+    '{"a": 1}',  # not a list
+    "not json",
+    '["A-1", "A-2", ]',
+    '[""]',
+    '["", ""]',
+    '["a, b", "c; d"]',
+    '["A-1"]\x00, "A-2"]',  # a NUL (SQLite's GLOB and length stop there)
+]
+
+
+@pytest.mark.sqlite_only(reason="the SQL-made export is SQLite's; PostgreSQL's is Python's")
+def test_rows_sqlite_does_not_write_as_python_does_are_written_the_python_way(
+    plan: Any,
+) -> None:
+    """Stored values the tool itself never writes (a hand-edited database) come out as the
+    field-by-field construction writes them: possible duplicates in other shapes, an
+    ``in_source`` that is not a number, and a due date that is no real day."""
+    store = Store.open(plan)
+    try:
+        ids = [row[0] for row in store.conn.execute("SELECT id FROM actions ORDER BY id")]
+        for action_id, stored in zip(ids[::7], ODD_DUPLICATES, strict=False):
+            store.conn.execute(
+                "UPDATE actions SET possible_duplicates = ? WHERE id = ?", [stored, action_id]
+            )
+        store.conn.execute("UPDATE actions SET in_source = 'yes' WHERE id = ?", [ids[3]])
+        store.conn.commit()
+    finally:
+        store.close()
+    records = _slow_records(plan, None, False)
+    assert json.loads(_export("--format", "json"))["actions"] == records
+    assert _export("--format", "csv") == _slow_csv(records)
+    shown = _export("--format", "json")
+    doc = json.loads(shown)
+    want = {**doc, "actions": records}
+    assert shown == json.dumps(want, ensure_ascii=False, indent=2) + "\n"
+
+    store = Store.open(plan)
+    try:  # a due date that is no real day, on a complete action (BRAG does not read it)
+        done = store.conn.execute("SELECT id FROM actions WHERE status = 'complete'").fetchone()[0]
+        store.conn.execute("UPDATE actions SET due = '2026-02-30' WHERE id = ?", [done])
+        store.conn.commit()
+    finally:
+        store.close()
+    records = _slow_records(plan, None, False)
+    assert _export("--format", "csv") == _slow_csv(records)
+    shown = _export("--format", "json")
+    assert (
+        shown
+        == json.dumps({**json.loads(shown), "actions": records}, ensure_ascii=False, indent=2)
+        + "\n"
+    )

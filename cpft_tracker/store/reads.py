@@ -41,6 +41,8 @@ class LatestUpdates(Mapping[int, dict[str, Any]]):
 
     def __init__(self, conn: Any, cutoff: str | None) -> None:
         self._conn = conn
+        self.conn = conn  # whose database, and as of when (``render``'s export made in SQL asks)
+        self.cutoff = cutoff
         self._cut = ""
         self._params: list[Any] = []
         if cutoff is not None:

@@ -22,6 +22,7 @@ as rows stream past. ``asof.py`` documents which fields are rebuilt and how; its
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -302,6 +303,14 @@ def _reminder_key(filters: Filters | None, cutoff: str, due_until: str) -> tuple
     return repr(filters or Filters()), cutoff, due_until
 
 
+def _plain_day(text: Any) -> bool:
+    """An ISO date 'YYYY-MM-DD' (year 1000 on) that is a real day: then text order is date order."""
+    try:
+        return type(text) is str and dt.date.fromisoformat(text).isoformat() == text and text >= "1"
+    except ValueError:
+        return False
+
+
 class PlanViews(StoreConnection):
     """The plan now or at a cut-off: streamed, counted, and its progress figures, in SQL."""
 
@@ -512,6 +521,90 @@ class PlanViews(StoreConnection):
                 yield row
         finally:
             cur.close()
+
+    # -- the JSON and CSV exports made in SQL (SQLite) ------------------------------
+
+    def export_rows(
+        self,
+        filters: Filters | None,
+        *,
+        fields: Sequence[str],
+        keys: Sequence[str] = (),
+        csv: bool = False,
+        today: dt.date,
+        amber_until: dt.date,
+    ) -> Iterator[tuple[Any, ...]] | None:
+        """The plan now, each action's export record (JSON: ``keys``) or CSV cells, made by SQLite.
+
+        JSON rows: (action id, ok, the record's text before ``latest_update_on``'s value,
+        that update's ``occurred_on``, its ``at``, the text after). CSV rows: (action id, ok,
+        ``occurred_on``, ``at``, then each field's text but ``latest_update_on``'s). The
+        caller puts in the local day the update happened (``board.event_day``) and writes a
+        row whose ``ok`` is 0 the Python way (``export_row``). In plan order; the same
+        records as ``render.export_records`` with the latest updates now
+        (``store/exporting.py``). None on PostgreSQL, for fields ``exporting`` has no SQL
+        for, and when a due date in the plan is not a plain ISO date (BRAG compares them as
+        text here; Python parses them).
+        """
+        if self.backend != "sqlite":
+            return None
+        from cpft_tracker.store import exporting
+
+        for (due,) in self.conn.execute("SELECT DISTINCT due FROM actions"):  # the index only
+            if due is not None and due != "" and not _plain_day(due):
+                return None
+        where, params = self._where_now(filters or Filters())
+        where_sql = " AND ".join(where) if where else "1"
+        source = (
+            f"{ACTION_FROM}{exporting.LATEST_JOIN} WHERE {where_sql}"  # noqa: S608 - our SQL only
+            " ORDER BY a.report_id, a.position, a.id"
+        )
+        if csv:
+            cells = exporting.csv_sql(fields)
+            if cells is None:
+                return None
+            sql = (
+                f"SELECT a.id, {exporting.ROW_OK}, le.occurred_on, le.at, "  # noqa: S608
+                + ", ".join(cells)
+                + f" FROM {source}"
+            )
+        else:
+            record = exporting.record_sql(fields, keys)
+            if record is None:
+                return None
+            before, after = record
+            sql = (
+                f"SELECT a.id, {exporting.ROW_OK}, {before}, le.occurred_on, le.at,"  # noqa: S608
+                f" {after} FROM {source}"
+            )
+        days = {":today": today, ":amber_until": amber_until}
+        for name, day in days.items():  # ISO dates made here: digits and dashes only
+            sql = sql.replace(name, f"'{day.isoformat()}'")
+        return self._export_stream(sql, params)
+
+    def _export_stream(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+        cur = self.streaming_cursor()
+        cur.row_factory = None
+        try:
+            cur.execute(sql, params)
+            yield from cur
+        finally:
+            cur.close()
+
+    def export_row(self, action_id: int) -> dict[str, Any]:
+        """One action's full row as ``iter_plan`` gives it (for a row ``export_rows`` leaves to Python)."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        try:
+            values = cur.execute(
+                f"SELECT {ACTION_COLUMNS} FROM {ACTION_FROM} WHERE a.id = ?",  # noqa: S608 - our SQL only
+                [action_id],
+            ).fetchone()
+        finally:
+            cur.close()
+        row = dict(zip(ACTION_FIELDS, values, strict=True))
+        row["in_source"] = bool(row["in_source"])
+        return row
 
     # -- reminders: grouped by owner in SQL --------------------------------------
 
