@@ -419,11 +419,14 @@ _EARLIER_INSIDE_RE = re.compile(
     r"(?:inspection|visit|assessment|report)\b",
     re.I,
 )
+# …in the same sentence: "…; at this inspection we found…"
+_THIS_TIME_RE = re.compile(r"\b(?:at|during|on)\s+this\s+(?:inspection|visit|assessment)\b", re.I)
 # …and the report goes on to say it has been done ("At this inspection we found that it had
 # done so", "enough improvement had been made", "no longer in breach").
 _SETTLED_RE = re.compile(
     r"\bno\s+longer\s+in\s+breach\b|\bhad\s+(?:now\s+)?(?:been\s+)?(?:done\s+so|met|"
     r"addressed|resolved|made\s+(?:enough|sufficient|the)\s+improvements?|improved|"
+    r"made\s+(?:them|these|those|it|this|these\s+changes|the\s+changes)\b|"
     r"introduced|implemented|put\s+in\s+place|carried\s+out|acted\s+on|completed|actioned)\b|\b(?:enough|sufficient)\s+improvements?\s+"
     r"(?:had|has)\s+been\s+made\b|\b(?:were|was|had\s+been)\s+(?:now\s+)?met\b",
     re.I,
@@ -437,6 +440,9 @@ def _earlier_requirement_settled(s: str, unit: Unit, trig: _Trigger) -> bool:
     its own words (that sentence is the requirement, not this one)."""
     if not (_EARLIER_RE.match(s) or _EARLIER_INSIDE_RE.search(s, 0, trig.key_start)):
         return False
+    now = _THIS_TIME_RE.search(s, trig.end)
+    if now is not None and _SETTLED_RE.search(s, now.end()):
+        return True  # "…it must make improvements; at this inspection we found it had made them."
     at = unit.context.find(s)
     if at < 0:
         return False

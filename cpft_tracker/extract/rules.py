@@ -145,6 +145,33 @@ def _clause_before(toks: list[tuple[str, int, int]]) -> list[str]:
     return out
 
 
+# The finite verb that ends a clause's subject: "Providers are required to…", "Providers have
+# a duty to…". Only what comes before one of these is the subject.
+_SUBJECT_ENDS = frozenset(
+    """are is was were have has had do does did can will should may must need needs needed
+    require requires required""".split()
+)
+
+
+def _with_elided_subject(toks: list[tuple[str, int, int]], clause: list[str]) -> list[str]:
+    """The clause before a keyword, or, when the keyword's clause has no subject of its own
+    because it is coordinated with the one before ("Providers are required to tell us about
+    deaths, and must do so without delay"), that earlier clause's subject."""
+    if any(t not in SKIP_BEFORE_KEYWORD for t in clause):
+        return clause
+    at = len(toks) - len(clause) - 1
+    if at < 1 or toks[at][0] not in ("and", "or"):
+        return clause
+    subject: list[str] = []
+    for t, _, _ in toks[:at]:
+        if t in _SUBJECT_ENDS or not (t[0].isalnum() or t[0] in "'’"):
+            break
+        subject.append(t)
+    else:
+        return clause  # no verb before the conjunction: not a clause
+    return subject if subject else clause
+
+
 def _head(clause: list[str]) -> str | None:
     """The word right before the keyword, skipping auxiliaries and adverbs."""
     for t in reversed(clause):
@@ -288,6 +315,49 @@ def _reporter_head(clause: list[str]) -> str | None:
             continue
         return _norm_tok(t)
     return None
+
+
+_NO_ONE = frozenset("no nobody none no-one noone".split())
+
+
+def _negated_subject(s: str, trig: _Trigger) -> bool:
+    """The need's subject is nothing and nobody: "No action was needed", "No further action
+    needs to be taken", "Nobody needed to be restrained". (A must with such a subject is a
+    prohibition, and stays: "No patient must be discharged without a plan".)"""
+    clause = _clause_before(_tokens_before(s, trig.key_start))
+    return bool(clause) and clause[0] in _NO_ONE
+
+
+def _object_gap(s: str, end: int) -> bool:
+    """The verb after the modal at ``end`` has no object of its own: "…the improvements they
+    must make." (what they must make is the noun before), not "…the staff it must employ
+    have the skills…" (one word, then a new verb) or "…it must make sure…"."""
+    after = _tokens_after(s, end, 3)
+    if not after or not after[0][0].isalpha():
+        return False
+    rest = after[1:2]
+    return not rest or rest[0][0] in _AFTER_GAP
+
+
+# What may follow a verb whose object has moved to the noun before: an end, a conjunction, a
+# preposition of time, or the main clause's own verb ("the action the provider must take are
+# in the report").
+_AFTER_GAP = frozenset(". , ; and but or at by before is are was were has have".split())
+
+
+def _noun_relative(clause: list[str]) -> bool:
+    """ "the action the provider must take": a relative clause with no "that", its subject
+    the provider, on a noun with its own determiner."""
+    if len(clause) < 4 or clause[-2] != "the" or _norm_tok(clause[-1]) not in PROVIDER_SUBJECTS:
+        return False
+    noun, det = clause[-3], clause[-4]
+    return (
+        noun.isalpha()
+        and noun not in _BE_WORDS
+        and noun not in REPORTING_VERBS
+        and det in NOUN_DETERMINERS
+        and det != "no"
+    )
 
 
 def _contact_relative(clause: list[str]) -> bool:
@@ -509,6 +579,8 @@ def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bo
                     return True
     if head is not None and (head in NEGATIONS or head.endswith("n't")):
         return True
+    if head == "longer" and len(clause) >= 2 and clause[-2] == "no":
+        return True  # "…and that it no longer needed to be in special measures"
     return False
 
 
@@ -898,6 +970,10 @@ _TRAILING_FRAME_RE = re.compile(
 def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) -> bool:
     """The must/need at ``m`` describes a rule (a policy, guidance, the law) or what someone
     said or knew, rather than a finding. See DESCRIBING_VERBS and RULE_SOURCES."""
+    for i, t in enumerate(clause[:-1]):
+        if t == "clear" and clause[i + 1] == "that" and any(w in RULE_SOURCES for w in clause[:i]):
+            return True  # "The guidance is clear that medicines must be stored…", "The
+            # trust's policy makes it clear that…": what the rule says, not a finding
     for i, t in enumerate(clause):
         if t not in DESCRIBING_VERBS:
             continue
@@ -1046,13 +1122,19 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "MUST scores": the Malnutrition Universal Screening Tool
             if _not_an_obligation(s, m):
                 continue  # "It must be noted that…", "This must have been difficult…"
-            clause = _clause_before(_tokens_before(s, m.start()))
+            toks_before = _tokens_before(s, m.start())
+            clause = _clause_before(toks_before)
             head = _head(clause)
-            if _general_statement(s, m, clause) and not _duty_not_met(s, m):
+            if _general_statement(
+                s, m, _with_elided_subject(toks_before, clause)
+            ) and not _duty_not_met(s, m):
                 general = True  # "Providers must…", "Care must be provided…": the law
                 continue
             if general and head not in ORGANISATION_WORDS:
                 continue
+            if (_contact_relative(clause) or _noun_relative(clause)) and _object_gap(s, m.end()):
+                continue  # "…has made the improvements they must make.": a relative clause
+                # on the noun, its object the noun itself, as in "the support they need"
             if (
                 head in PEOPLE_NOUNS
                 and not _duty_not_met(s, m)
@@ -1092,6 +1174,9 @@ def _find_trigger(s: str) -> _Trigger | None:
             after = _tokens_after(s, m.end(), 2)
             if head in REGULATOR_SUBJECTS or any(t in SUBORDINATORS for t in clause):
                 continue
+            if [t for t, _, _ in _tokens_after(s, m.end(), 4)] == ["be", "able", "to", "expect"]:
+                continue  # "People who use services, their families and carers, should be able
+                # to expect that…": the wording of a standard, whoever its subject
             not_kept = (
                 _reported_rule_not_kept(s, m, clause)
                 or _reported_burden(s, m, clause)
@@ -1121,8 +1206,9 @@ def _find_trigger(s: str) -> _Trigger | None:
                 end = after[0][2]
             found["should"] = _Trigger("should", "should", m.start(), end, m.start(), m.end())
         elif "needs" not in found or found["needs"].kind != NEED_KIND_RANK[0]:
-            need_clause = _clause_before(_tokens_before(s, m.start()))
-            if _general_statement(s, m, need_clause):
+            need_toks = _tokens_before(s, m.start())
+            need_clause = _clause_before(need_toks)
+            if _general_statement(s, m, _with_elided_subject(need_toks, need_clause)):
                 general = True  # "Treatment needs to be provided in line with consent."
                 continue
             if (
@@ -1155,6 +1241,8 @@ def _find_trigger(s: str) -> _Trigger | None:
             found["needs"] = _Trigger("needs", "told_to", tm.start(), tm.end(), at, at + 3)
     for key in ("must", "needs", "should"):
         if key in found:
+            if key == "needs" and _negated_subject(s, found[key]):
+                return None  # "No action was needed.", "Nobody needed to be restrained."
             if _PRAISE_RE.match(s, found[key].key_start) or _FRAMING_RE.match(s):
                 return None  # "The trust needs to be congratulated on…", "This must be seen…"
             if (
@@ -1236,8 +1324,10 @@ def _vacuous_clause(s: str, trig: _Trigger) -> bool:
     toks = _tokens_before(s, trig.key_start)
     start = 0
     for t, _, b in reversed(toks):
-        if t in ("and", "but", ";"):
-            start = b  # after the conjunction: "…, but improvements were needed."
+        if t in ("and", "but", ";", "means", "meant"):
+            start = b  # after the conjunction: "…, but improvements were needed."; after
+            # a gloss of a rating: "…requires improvement, which means the service needs
+            # to improve."
             break
     if start == 0:
         return False
@@ -1389,6 +1479,9 @@ def _deed_completed(s: str, trig: _Trigger, rest: str) -> bool:
     if m is None or not after:
         return False
     deed, verb = m.group("deed").lower(), after[0]
+    if deed in ("work", "works"):
+        return True  # "…knew it needed to improve its estate, and the work was finished in
+        # March": the general word for the deed
     return len(verb) >= 4 and (deed == verb or deed.startswith(verb))
 
 
@@ -1504,7 +1597,10 @@ _RELATIVE_DONE_RE = re.compile(
     r"\s*(?:[\w’'-]+\s+(?:had|has|have)\s+(?:already\s+|now\s+|since\s+)?been\s+"
     r"|[^;.]*?,?\s+and\s+which\s+(?:had|has|have)\s+(?:already\s+|now\s+|since\s+)?been\s+)"
     + _DONE_ALT
-    + r"\b",
+    + r"\b"
+    # "…to improve its governance, which it has now done": the subject's own "done" on the need
+    r"|[^;.]*?,\s*which\s+(?:it|they|he|she|the\s+[\w’'-]+)\s+(?:had|has|have)\s+"
+    r"(?:already\s+|now\s+|since\s+)?done\b",
     re.I,
 )
 # ", and since August a consultant has been on site every night": a state that has held from
@@ -1621,7 +1717,11 @@ _PRAISE_RE = re.compile(
 # "This must be seen in the context of…": the writer's framing of a finding, not an action.
 _FRAMING_RE = re.compile(
     r"^\W*(?:this|that|these|it|the\s+\w+)\s+(?:must|should|needs?\s+to)\s+be\s+(?:seen|viewed|"
-    r"read|considered|understood|set)\s+(?:in|against)\s+(?:the\s+)?(?:context|light|background)\b",
+    r"read|considered|understood|set)\s+(?:in|against)\s+(?:the\s+)?(?:context|light|background)\b"
+    # how to read the document itself: "This report needs to be read alongside the reports
+    # for each core service", "This page should be read together with…"
+    r"|^\W*(?:this|the)\s+(?:report|page|summary|section|document|letter)\s+(?:must|should|"
+    r"needs?\s+to)\s+be\s+read\b",
     re.I,
 )
 # "We have told the provider to make improvements to how it monitors…": what CQC told the
@@ -1679,6 +1779,9 @@ def _screening_tool(s: str, m: re.Match[str]) -> bool:
     before = _tokens_before(s, m.start(), 1)
     if after and (after[0][0] in ACRONYM_FOLLOWERS or after[0][0] in (")", ",", ".", "to")):
         return True  # the modal never takes "to": "Staff used MUST to identify people…"
+    if after and after[0][0] == "(":
+        return True  # the modal is never followed by a bracket: "MUST (malnutrition universal
+        # screening tool) assessments were up to date"
     if before and before[-1][0].endswith("ed") and before[-1][0] not in _BE_WORDS:
         return True  # the object of a verb: "Staff completed MUST for every resident"
     return bool(before and before[-1][0] in ("the", "a", "their", "using", "(", "of"))
@@ -1793,7 +1896,11 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
             return True  # "Services rated inadequate need to be inspected again…": a bare
             # plural narrowed by a participle or a relative is services of that kind (not
             # "Services provided at the satellite clinic…": a definite place is this one's)
-    if not words or len(words) > 3:
+    if _NATIONWIDE_RE.search(" ".join(words)):
+        return True  # "Trusts across the country need to work together…": the whole class
+    if not words or len(words) > 4:
+        return False
+    if len(words) == 4 and not all(w in NOUN_MODIFIERS or w in CLASS_MODIFIERS for w in words[:-1]):
         return False
     if words[-1] in GENERAL_SUBJECTS and (
         len(words) == 1
@@ -1883,6 +1990,16 @@ def _class_beside_provider(s: str, m: re.Match[str], clause: list[str]) -> bool:
     # "Community services must reduce their waiting times, and the trust had a plan to do
     # so": the provider taking up the first clause's action makes it the provider's own
     return _TAKES_UP_RE.search(s, turn.end()) is None
+
+
+# A bare plural class, then the whole country it is in: "Trusts across the country…", "Care
+# homes in England…", "GP practices nationally…".
+_NATIONWIDE_RE = re.compile(
+    r"^(?:all\s+)?(?:[a-z-]+\s+){0,3}?(?:"
+    + "|".join(sorted(GENERAL_SUBJECTS))
+    + r")\s+(?:(?:across|throughout|in|around)\s+(?:the\s+)?(?:country|england|uk|nhs|nation)"
+    r"|nationally|nationwide|everywhere)$"
+)
 
 
 def _class_with_postmodifier(words: list[str]) -> bool:

@@ -247,11 +247,12 @@ REPORTING_VERBS = frozenset(
 DESCRIBING_VERBS = frozenset(
     """told tells tell said says say stated states explained explains knew know knows
     understood understand understands required requires specified specifies set sets
-    outlined outlines state require specify outline""".split()
+    outlined outlines state require specify outline expect expects""".split()
     # ("state", "require", "specify", "outline": the present of a plural subject, "The
     # guidelines state that…"; taken as verbs only before "that", as they are nouns too)
 )
-PLAIN_DESCRIBING_FORMS = frozenset("state require specify outline".split())
+PLAIN_DESCRIBING_FORMS = frozenset("state require specify outline expect expects".split())
+# ("People can expect that care must be safe…": what anyone may expect, only before "that")
 
 # The provider as the subject of a reported must: "The chief executive told us the trust must
 # improve…" is still a requirement on the trust (unlike "Staff told us they must often…").
@@ -799,7 +800,8 @@ GENERIC_DETERMINERS = frozenset("a an any every each".split())
 # "Ambulance services must respond to the most serious calls within 7 minutes": a bare plural
 # named by its kind; "community" is not one, a trust's "Community services must…" being its own).
 CLASS_MODIFIERS = frozenset(
-    "registered nhs independent regulated healthcare dental gp general adult social ambulance".split()
+    """registered nhs independent regulated healthcare dental gp general adult social ambulance
+    home residential domiciliary primary acute private voluntary""".split()
 )
 # Professions as a bare plural ("Dentists must follow national guidance…") state the
 # profession's rules, not a finding, when the clause after the must names a rule source.

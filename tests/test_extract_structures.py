@@ -1,0 +1,103 @@
+"""Sentence structures of real CQC English that no corpus document had, written as probes on
+3 December 2026 (a governance lead's reading of each is in the comment), and a sentence on each
+side of every rule they led to: a subject shared by two coordinated clauses, a rule source
+that "is clear that", a requirement of an earlier inspection met in the same sentence, a
+rating's gloss, a relative clause whose object is the noun before it, a class of provider
+named with the whole country, nothing and nobody as the subject of a need, the MUST tool
+before a bracket, the deed done as "the work", how to read the report itself, and the
+standard's own "should be able to expect"."""
+
+from __future__ import annotations
+
+import pytest
+
+from cpft_tracker.extract import extract_requirements
+
+HEADING = "Is the service safe?\n\n"
+
+STRUCTURES: list[tuple[str, str | None]] = [
+    # the class of provider in the first clause is the subject of the second
+    (
+        "Providers are required to tell us about deaths of people who use their service, and "
+        "must do so without delay.",
+        None,
+    ),
+    ("Providers have a duty to be open with people and must apologise when things go wrong.", None),
+    # (this provider in the first clause: its own duty)
+    ("The trust had not told us about two deaths and must do so without delay.", "must"),
+    ("Staff had not been trained and needed to complete the course.", "needs"),
+    # what a rule source is clear about is the rule, not a finding
+    ("The guidance is clear that medicines must be stored below 25 degrees.", None),
+    ("The trust policy made it clear that staff must complete the training.", None),
+    ("It was clear that the trust must improve its governance.", "must"),
+    # a requirement of the last inspection, met as this one found, in the same sentence
+    (
+        "At our last inspection we told the provider it must make improvements to safe care; "
+        "at this inspection we found it had made them.",
+        None,
+    ),
+    (
+        "At our last inspection we told the provider it must make improvements to safe care, "
+        "and at this inspection we found enough improvement had been made.",
+        None,
+    ),
+    (
+        "At our last inspection we told the provider it must make improvements to safe care; "
+        "at this inspection we found it had not made enough improvement.",
+        "must",
+    ),
+    # the gloss of a rating names nothing to do
+    (
+        "The overall rating for the service was requires improvement, which means the service "
+        "needs to improve.",
+        None,
+    ),
+    ("This means the trust needs to recruit more nurses.", "needs"),
+    # a relative clause whose object is the noun before it
+    ("We will check that the provider has made the improvements they must make.", None),
+    ("Full details of the action the provider must take are in the report.", None),
+    ("The trust must make the changes to its rota that staff asked for.", "must"),
+    # a class of provider across the whole country, or with more words naming its kind
+    ("Trusts across the country need to work together to reduce waiting times.", None),
+    ("All adult social care providers must be registered with CQC.", None),
+    ("Home care agencies need to plan visits so that care workers have enough travel time.", None),
+    ("The trusts across the region need to work together to reduce waiting times.", "needs"),
+    ("Hospitals in the trust must publish their waiting times.", "must"),
+    # nothing and nobody as what is needed
+    ("No action was needed.", None),
+    ("Nobody needed to be restrained during our visit.", None),
+    ("The trust had improved and no further action was needed.", None),
+    (
+        "No improvement was needed in safe, but the trust needed to improve how it managed "
+        "complaints.",
+        "needs",
+    ),
+    ("Our inspectors found that the trust no longer needed to be in special measures.", None),
+    # the Malnutrition Universal Screening Tool, named with its expansion in brackets
+    ("MUST (malnutrition universal screening tool) assessments were up to date.", None),
+    # the deed done, named as "the work"
+    ("The trust knew it needed to improve its estate, and the work was finished in March.", None),
+    ("The trust needed to improve its estate, and the work was planned for March.", "needs"),
+    (
+        "At that time, we told the trust it needed to improve its governance, which it has now done.",
+        None,
+    ),
+    ("The trust needed to improve its governance, which it had not done.", "needs"),
+    # how to read the report itself
+    ("This report needs to be read alongside the reports for each core service.", None),
+    ("The report needs to be published on the trust's website by March.", "needs"),
+    # what people can expect is the standard's wording
+    ("People can expect that care must be safe, effective and well-led.", None),
+    (
+        "People who use services, their families and carers, should be able to expect that the "
+        "care they receive is safe.",
+        None,
+    ),
+    ("The trust should ensure that people know what to expect when they are admitted.", "should"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STRUCTURES)
+def test_sentence_structures(text: str, expected: str | None) -> None:
+    found = [r.keyword for r in extract_requirements(HEADING + text + "\n", include_should=True)]
+    assert found == ([expected] if expected else [])
