@@ -94,6 +94,24 @@ STRUCTURES: list[tuple[str, str | None]] = [
         None,
     ),
     ("The trust should ensure that people know what to expect when they are admitted.", "should"),
+    # the writer's aside, with any modal
+    ("It needs to be recognised that the service had been through a difficult period.", None),
+    # a reported need the speakers met, said in a relative clause
+    ("Managers told us they needed to prioritise safeguarding referrals, which they did.", None),
+    (
+        "Managers told us they needed to prioritise safeguarding referrals, which they did not.",
+        "needs",
+    ),
+    # every provider's duty, the comparison put first, or the law's requirement stated
+    ("As with all providers, the practice must have a complaints procedure.", None),
+    ("Like every NHS trust, the trust must publish its gender pay gap.", None),
+    ("Like the last inspection, the trust must improve staffing on the wards.", "must"),
+    ("It is a legal requirement that a provider must display its ratings.", None),
+    (
+        "It is a legal requirement that the trust displays its rating, and it must do so by "
+        "the end of the month.",
+        "must",
+    ),
 ]
 
 

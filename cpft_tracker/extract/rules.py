@@ -1243,6 +1243,8 @@ def _find_trigger(s: str) -> _Trigger | None:
         if key in found:
             if key == "needs" and _negated_subject(s, found[key]):
                 return None  # "No action was needed.", "Nobody needed to be restrained."
+            if found[key].key_start < 20 and _EXTRAPOSED_RE.match(s):
+                return None  # "It needs to be recognised that…": the writer's aside
             if _PRAISE_RE.match(s, found[key].key_start) or _FRAMING_RE.match(s):
                 return None  # "The trust needs to be congratulated on…", "This must be seen…"
             if (
@@ -1599,8 +1601,8 @@ _RELATIVE_DONE_RE = re.compile(
     + _DONE_ALT
     + r"\b"
     # "…to improve its governance, which it has now done": the subject's own "done" on the need
-    r"|[^;.]*?,\s*which\s+(?:it|they|he|she|the\s+[\w’'-]+)\s+(?:had|has|have)\s+"
-    r"(?:already\s+|now\s+|since\s+)?done\b",
+    r"|[^;.]*?,\s*which\s+(?:it|they|he|she|the\s+[\w’'-]+)\s+(?:(?:had|has|have)\s+"
+    r"(?:already\s+|now\s+|since\s+)?done|did)\b(?!\s+not\b|n[’']t)",
     re.I,
 )
 # ", and since August a consultant has been on site every night": a state that has held from
@@ -1734,7 +1736,8 @@ _TOLD_TO_RE = re.compile(
     re.I,
 )
 _EXTRAPOSED_RE = re.compile(
-    r"^\W*it\s+must\s+be\s+(?:noted|said|remembered|recognised|recognized|acknowledged|"
+    r"^\W*it\s+(?:must|should|needs?\s+to)\s+be\s+(?:noted|said|remembered|recognised|"
+    r"recognized|acknowledged|"
     r"stressed|emphasised|emphasized|borne\s+in\s+mind)\b",
     re.I,
 )
@@ -1795,6 +1798,20 @@ _LIKE_EVERY_RE = re.compile(
     r"hospitals?|organisations?)\b",
     re.I,
 )
+# The same comparison put first: "As with all providers, the practice must have…", "Like
+# every NHS trust, the trust must publish…".
+_LIKE_EVERY_FIRST_RE = re.compile(
+    r"^\W*(?:like|as\s+(?:for|with))\s+(?:every|all|any(?:\s+other)?|other)\s+"
+    r"(?:[\w-]+\s+){0,2}(?:trusts?|providers?|practices?|services?|homes?|bod(?:y|ies)|"
+    r"hospitals?|organisations?)\s*,",
+    re.I,
+)
+# "It is a legal requirement that…": the law's requirement of any provider, stated.
+_LEGAL_REQUIREMENT_RE = re.compile(
+    r"^\W*it\s+is\s+a\s+(?:legal|statutory|regulatory)\s+(?:requirement|duty|obligation)\s+"
+    r"(?:that|for)\b[^,;.]*$",
+    re.I,
+)
 # A phrase of time or place put before a quantified subject: "Since 1 October 2010 all NHS
 # trusts must be registered…", "Under the regulations, every provider must…".
 _FRONTING_WORDS = frozenset("since from after before until under by in on at as".split())
@@ -1827,6 +1844,9 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
             if 1 <= len(rel) <= 2 and rel[-1] in GENERAL_SUBJECTS:
                 return True  # "…the statutory guidance which providers must consider"
             break
+    if _LIKE_EVERY_FIRST_RE.match(s, 0, m.start()) or _LEGAL_REQUIREMENT_RE.match(s, 0, m.start()):
+        return True  # "As with all providers, the practice must…", "It is a legal
+        # requirement that a provider must display its ratings"
     if _LIKE_EVERY_RE.match(s, m.end(), min(len(s), m.end() + 120)):
         return True  # "The trust must comply with the Workforce Race Equality Standard, like
         # every NHS trust, …": the duty is named as every provider's
