@@ -107,6 +107,20 @@ STRUCTURES: list[tuple[str, str | None]] = [
     ("Like every NHS trust, the trust must publish its gender pay gap.", None),
     ("Like the last inspection, the trust must improve staffing on the wards.", "must"),
     ("It is a legal requirement that a provider must display its ratings.", None),
+    # meeting the standard is no action of its own (the 2010-2013 judgement formula)
+    ("We found that action was needed to meet this standard.", None),
+    ("The trust must meet its financial targets for agency spending.", "must"),
+    # a need taken up by "this" and put right
+    (
+        "Partners told us they needed better communication from the service, but recent "
+        "changes had improved this.",
+        None,
+    ),
+    (
+        "The trust needed better communication with partners, but recent changes had not "
+        "improved this.",
+        "needs",
+    ),
     (
         "It is a legal requirement that the trust displays its rating, and it must do so by "
         "the end of the month.",

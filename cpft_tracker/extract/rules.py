@@ -1372,6 +1372,9 @@ def _already_met(s: str, trig: _Trigger) -> bool:
         # a consultant has been on site every night": true from then on, so met
     if _object_changed(rest):
         return True  # "…needed to improve the uptake of screening, and the uptake had increased"
+    if _TAKEN_UP_DONE_RE.match(rest):
+        return True  # "Partners told us they needed better communication from the service, but
+        # recent changes had improved this": the need, taken up by "this", since met
     if _CAUSE_AFTER_RE.match(rest) and any(
         t in REPORTING_VERBS for t, _, _ in _tokens_before(s, trig.key_start)
     ):
@@ -1573,6 +1576,16 @@ _DONE_AT_INSPECTION_RE = re.compile(
 _CHANGED_RE = re.compile(
     r",?\s+and\s+(?:the|its|their|this|these|those)\s+([a-z][\w’'-]*)\s+had\s+(?:already\s+)?"
     r"(?!not\b)\w+ed\b",
+    re.I,
+)
+
+
+# A clause after the need that takes it up by "this" / "that" / "it" and says it was put
+# right: "…, but recent changes had improved this", "…, and the new rota had resolved it".
+_TAKEN_UP_DONE_RE = re.compile(
+    r"[^;.]*?,?\s+(?:and|but)\s+[^;.]{0,60}?\b(?:had|has|have)\s+(?:since\s+|now\s+|already\s+)?"
+    r"(?:improved|addressed|resolved|fixed|remedied|rectified|put\s+right)\s+(?:this|that|it|these"
+    r"|those)\s*(?:[.;]|$)",
     re.I,
 )
 
