@@ -133,3 +133,81 @@ STRUCTURES: list[tuple[str, str | None]] = [
 def test_sentence_structures(text: str, expected: str | None) -> None:
     found = [r.keyword for r in extract_requirements(HEADING + text + "\n", include_should=True)]
     assert found == ([expected] if expected else [])
+
+
+def _texts(text: str) -> list[str]:
+    return [" ".join(r.text.split()) for r in extract_requirements(text, include_should=True)]
+
+
+def test_a_menu_copied_in_round_bullets_is_still_page_furniture() -> None:
+    text = (
+        "Action the service SHOULD take to improve\n"
+        "● The service should review how patient feedback is collected in outpatients.\n"
+        "● Hospitals\n"
+        "● Care homes\n"
+        "● Find and compare services\n"
+        "Back to top\n"
+    )
+    assert _texts(text) == [
+        "The service should review how patient feedback is collected in outpatients."
+    ]
+
+
+# A news item and a warning notice letter as a PDF's text gives them: every paragraph
+# hard-wrapped at the margin, no blank line between paragraphs.
+NEWS_WRAPPED = """News
+CQC finds improvements are needed at Kingsbridge University Hospitals NHS Trust
+Published: 3 July 2014
+England's Chief Inspector of Hospitals has told Kingsbridge University
+Hospitals NHS Trust that it must make improvements to the way it cares for
+patients in its emergency department.
+The Care Quality Commission has rated the trust as requires improvement
+following an inspection in March, and found that the trust needed to recruit
+more consultants in emergency medicine.
+Community-based mental health services for adults of working age
+The trust's community teams were well led and had enough staff to see people
+within the times set by the trust's own standard.
+"""
+
+LETTER_WRAPPED = """Warning notice under section 29A of the Health and Social Care Act 2008
+
+Following our inspection of the trust's maternity services on 23 and 24
+October 2018, we have formed the view that the quality of health care provided
+by the trust for the regulated activities of treatment of disease, disorder or
+injury and maternity and midwifery services requires significant improvement.
+
+The trust must make significant improvements in the following areas by 31
+January 2019:
+Regulation 12: Safe care and treatment
+Regulation 17: Good governance
+Regulation 18: Staffing
+
+The reasons for our view
+Midwifery staffing did not meet the levels set by the trust's own acuity tool
+on 19 of the 28 days we looked at, and the service needed to review how it
+planned its rotas for the labour ward.
+"""
+
+
+def test_a_hard_wrapped_paragraph_is_not_cut_into_a_heading_at_its_first_line() -> None:
+    assert _texts(NEWS_WRAPPED) == [
+        "England's Chief Inspector of Hospitals has told Kingsbridge University Hospitals NHS "
+        "Trust that it must make improvements to the way it cares for patients in its "
+        "emergency department.",
+        "The Care Quality Commission has rated the trust as requires improvement following an "
+        "inspection in March, and found that the trust needed to recruit more consultants in "
+        "emergency medicine.",
+    ]
+
+
+def test_a_lead_in_and_a_date_broken_at_the_margin_still_give_the_areas_and_their_due_date() -> (
+    None
+):
+    found = extract_requirements(LETTER_WRAPPED, include_should=True)
+    areas = [(r.text, r.due) for r in found if r.text.startswith("Regulation")]
+    assert areas == [
+        ("Regulation 12: Safe care and treatment", "2019-01-31"),
+        ("Regulation 17: Good governance", "2019-01-31"),
+        ("Regulation 18: Staffing", "2019-01-31"),
+    ]
+    assert not any(r.text.startswith(("Following", "The trust must make")) for r in found)
