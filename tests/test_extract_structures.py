@@ -107,6 +107,18 @@ STRUCTURES: list[tuple[str, str | None]] = [
     ("Like every NHS trust, the trust must publish its gender pay gap.", None),
     ("Like the last inspection, the trust must improve staffing on the wards.", "must"),
     ("It is a legal requirement that a provider must display its ratings.", None),
+    # "must have" supposing what someone felt or knew, not obliging
+    ("Staff must have felt under pressure during the outbreak.", None),
+    ("This must have had an impact on patients waiting for surgery.", None),
+    ("The trust must have known about the problem since 2019.", None),
+    ("All staff must have completed safeguarding training before working alone.", "must"),
+    # all of the subject did what it needed to
+    (
+        "Staff needed to complete an online module before they could use the new system, and "
+        "all had done so.",
+        None,
+    ),
+    ("Staff needed to complete an online module, and few had done so.", "needs"),
     # meeting the standard is no action of its own (the 2010-2013 judgement formula)
     ("We found that action was needed to meet this standard.", None),
     ("The trust must meet its financial targets for agency spending.", "must"),

@@ -1460,7 +1460,13 @@ _FOUND_KEPT_RE = re.compile(
     re.I,
 )
 # ", and it did so…": the same subject, a pronoun, doing what the modal said (past, done).
-_DID_SO_RE = re.compile(r"[^;]*?,?\s+and\s+(?:it|they|he|she)\s+did\s+so\b", re.I)
+_DID_SO_RE = re.compile(
+    r"[^;]*?,?\s+and\s+(?:it|they|he|she|all|both|everyone|all\s+of\s+them|each\s+of\s+them)\s+"
+    r"(?:did|had\s+(?:already\s+)?done)\s+so\b",
+    re.I,
+)
+# ("Staff needed to complete an online module before they could use the new system, and all
+# had done so": the subject, or all of it, did what it needed to)
 # ", and the move was completed": a clause whose subject is a noun (the deed) found done.
 _DEED_DONE_RE = re.compile(
     r"[^;]*?,?\s+and\s+the\s+(?P<deed>[a-z]+)\s+(?:was|had\s+been|has\s+been)\s+"
@@ -1780,11 +1786,31 @@ def _not_an_obligation(s: str, m: re.Match[str]) -> bool:
         return True
     if _PRAISE_RE.match(s, m.start()):
         return True  # "The home must be commended for its garden": the writer's praise
-    after = [t for t, _, _ in _tokens_after(s, m.end(), 3)]
-    if after[:2] == ["have", "been"] and len(after) == 3:
+    after = [t for t, _, _ in _tokens_after(s, m.end(), 4)]
+    if after[:2] == ["have", "been"] and len(after) >= 3:
         word = after[2]
         return word.isalpha() and not (word.endswith("ed") or word.endswith("en"))
+    if after[:1] == ["have"] and len(after) >= 2:
+        if after[1] in _SUPPOSED_PERFECTS:
+            return True  # "Staff must have felt under pressure", "The trust must have known…"
+        if (
+            after[1] == "had"
+            and after[2:3] in (["an"], ["a"])
+            and after[3:4]
+            in (
+                ["impact"],
+                ["effect"],
+            )
+        ):
+            return True  # "This must have had an impact on patients…"
     return False
+
+
+# Past participles after "must have" that suppose, not oblige: what someone felt, knew or
+# noticed ("Staff must have completed their training" obliges and stays).
+_SUPPOSED_PERFECTS = frozenset(
+    "felt known realised realized noticed thought believed wondered seemed appeared".split()
+)
 
 
 def _screening_tool(s: str, m: re.Match[str]) -> bool:
