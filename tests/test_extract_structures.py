@@ -223,3 +223,44 @@ def test_a_lead_in_and_a_date_broken_at_the_margin_still_give_the_areas_and_thei
         ("Regulation 18: Staffing", "2019-01-31"),
     ]
     assert not any(r.text.startswith(("Following", "The trust must make")) for r in found)
+
+
+# A title is what must be so from now on: the finding's past tense, in a clause after
+# "ensure", a past perfect, or a condition at the end, is put in the present.
+TITLES = [
+    (
+        "The provider needed to do more to ensure people's care records were accurate.",
+        "Do more to ensure people's care records are accurate",
+    ),
+    (
+        "Not all staff knew what to do in the event of a fire, and the provider needed to make "
+        "sure all staff completed fire training.",
+        "Make sure all staff complete fire training",
+    ),
+    (
+        "The provider needed to ensure that all staff had received training in safeguarding "
+        "vulnerable adults.",
+        "Ensure that all staff have received training in safeguarding vulnerable adults",
+    ),
+    (
+        "Improvements were needed to make sure that people's care plans were reviewed when "
+        "their needs changed.",
+        "Make sure that people's care plans are reviewed when their needs change",
+    ),
+    (
+        "Care plans needed more detail about how to support people when they became distressed.",
+        "Ensure care plans have more detail about how to support people when they become "
+        "distressed",
+    ),
+    # (a condition already in the present is left as it is)
+    (
+        "The trust must ensure that actions are monitored until they are finished.",
+        "Ensure that actions are monitored until they are finished",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "title"), TITLES)
+def test_titles_are_in_the_present(text: str, title: str) -> None:
+    found = extract_requirements(HEADING + text + "\n", include_should=True)
+    assert [r.title for r in found] == [title]

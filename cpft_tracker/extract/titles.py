@@ -2032,7 +2032,8 @@ def _second_clause_title(title: str) -> str:
 
 
 _PAST_BE_RE = re.compile(
-    r"^(?P<lead>(?:Ensure|Make\s+sure)(?:\s+that)?\s+)"
+    r"^(?P<lead>(?:(?:Do\s+more|Take\s+(?:action|steps)|Make\s+(?:further\s+)?improvements?)"
+    r"\s+to\s+)?(?:Ensure|ensure|Make\s+sure|make\s+sure)(?:\s+that)?\s+)"
     r"(?P<np>(?:(?!(?:was|were|had|has|have|is|are|be|been|who|which|that|when|where|if)\b)"
     r"[\w’'\"()-]+\s+){1,8}?)"
     r"(?P<be>were|was)\b(?!\s+not\b)",
@@ -2051,8 +2052,34 @@ _PAST_DEED_RE = re.compile(
     r"^(?:Ensure|Make\s+sure)(?:\s+that)?\s+"
     r"(?P<np>(?:all\s+|the\s+)?(?:[a-z][\w’'-]*\s+){0,2}?(?:staff|nurses|carers|doctors|"
     r"managers|leaders|clinicians|practitioners|workers|teams|midwives|paramedics))\s+"
-    r"(?P<verb>[a-z]+ed)\s+(?=(?:their|the|a|an|all|every|each|its)\b)"
+    r"(?P<verb>[a-z]+ed)\s+(?=(?:their|the|a|an|all|every|each|its)\b|(?!by\b|to\b|in\b|for\b)"
+    r"[a-z]+\s+(?:training|checks?|records?|assessments?|forms?|audits?|courses?)\b)"
 )
+# "Ensure that all staff had received training" -> "…have received…": the past perfect of
+# the finding after the subject, as the present perfect of what must be so.
+_HAD_PERFECT_RE = re.compile(
+    r"^(?P<lead>(?:Ensure|Make\s+sure)(?:\s+that)?\s+)"
+    r"(?P<np>(?:(?!(?:was|were|had|has|have|is|are|be|been|who|which|that|when|where|if|not)\b)"
+    r"[\w’'-]+\s+){1,6}?)(?P<had>had)\s+(?=(?!not\b|been\s+not\b)[a-z]+(?:ed|en|wn)\b)",
+)
+# "…when their needs changed" -> "…when their needs change", "…when they became distressed"
+# -> "…when they become distressed": a condition's past verb at the title's end.
+_WHEN_PAST_RE = re.compile(
+    r"\b(?P<conj>when|whenever|if|until|as\s+soon\s+as)\s+(?P<np>(?:their|his|her|its|the|a|"
+    r"people's|they|he|she|it)(?:\s+(?!(?:is|are|was|were|be|been|being|has|have|had|not|"
+    r"and|or)\b)[a-z][\w’'-]*){0,2}?)\s+(?P<verb>[a-z]+ed|became|fell|left|"
+    r"went|came|felt|got|began)(?P<rest>(?:\s+[a-z][\w’'-]*){0,3})$"
+)
+_WHEN_IRREGULAR = {
+    "became": "become",
+    "fell": "fall",
+    "left": "leave",
+    "went": "go",
+    "came": "come",
+    "felt": "feel",
+    "got": "get",
+    "began": "begin",
+}
 
 
 # "…so that patients admitted on Friday were reviewed before Monday", "…when the department
@@ -2074,6 +2101,22 @@ def _present_tense_title(title: str) -> str:
     title = _present_tense_main(title)
     if len(title) > CONJOIN_MAX_CHARS:
         return title
+    had = _HAD_PERFECT_RE.match(title)
+    if had is not None:
+        now = "have" if _np_is_plural(had.group("np").strip()) else "has"
+        title = title[: had.start("had")] + now + title[had.end("had") :]
+    when = _WHEN_PAST_RE.search(title)
+    if when is not None:
+        verb, np = when.group("verb"), when.group("np")
+        base = _WHEN_IRREGULAR.get(verb) or _base_verb(verb)
+        if base is not None and base != verb:
+            plural = (
+                np == "they"
+                or np.endswith(("criteria", "data"))
+                or (np not in ("he", "she", "it") and _np_is_plural(np))
+            )
+            form = base if plural else _third_person(base)
+            title = title[: when.start("verb")] + form + title[when.end("verb") :]
     title = _THERE_WERE_RE.sub(
         lambda m: m.group("lead") + ("are" if m.group("be").lower() == "were" else "is"), title
     )
