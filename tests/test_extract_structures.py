@@ -252,6 +252,62 @@ TITLES = [
         "Ensure care plans have more detail about how to support people when they become "
         "distressed",
     ),
+    # what the provider's staff must do, the provider makes sure of; its leaders' own deeds
+    # stay theirs
+    (
+        "Staff must receive training in the Mental Capacity Act.",
+        "Ensure staff receive training in the Mental Capacity Act",
+    ),
+    (
+        "Nurses must complete their revalidation on time.",
+        "Ensure nurses complete their revalidation on time",
+    ),
+    (
+        "Staff must not leave medicines unattended.",
+        "Ensure staff do not leave medicines unattended",
+    ),
+    ("The registered manager must review the rota every week.", "Review the rota every week"),
+    # a failure, then "this" needing to be put right, in one sentence
+    (
+        "Staff did not have the skills they needed, and this needed to be addressed.",
+        "Ensure staff have the skills they needed",
+    ),
+    (
+        "The provider had not ensured that staff had the skills they needed, and this needed to "
+        "be addressed.",
+        "Ensure that staff have the skills they needed",
+    ),
+    (
+        "The trust had not met the requirement to display its rating, and it must do so.",
+        "Display the trust's rating",
+    ),
+    # "they", "their" and "itself" for the one the sentence is about
+    (
+        "The registered manager needs to ensure that they are notifying CQC of all notifiable "
+        "incidents.",
+        "Ensure that the registered manager is notifying CQC of all notifiable incidents",
+    ),
+    (
+        "There was a lack of oversight, and the registered manager needed to make improvements "
+        "to their auditing systems.",
+        "Make improvements to the registered manager's auditing systems",
+    ),
+    (
+        "We asked the provider to make improvements to how they managed medicines.",
+        "Make improvements to how the provider manages medicines",
+    ),
+    (
+        "We told the provider to make improvements to the way they recorded their checks.",
+        "Make improvements to the way the provider records its checks",
+    ),
+    (
+        "The board must assure itself that the actions from the review are completed.",
+        "Assure the board that the actions from the review are completed",
+    ),
+    (
+        "Leaders need to satisfy themselves that the data on waiting times is accurate.",
+        "Satisfy leaders that the data on waiting times is accurate",
+    ),
     # (a condition already in the present is left as it is)
     (
         "The trust must ensure that actions are monitored until they are finished.",

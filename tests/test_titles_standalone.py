@@ -155,7 +155,7 @@ PASSAGES = {
         [
             "Make sure that everyone does the training in fetal monitoring",
             "Make sure women receive the information about their options for pain relief",
-            "Check the equipment daily",
+            "Ensure staff check the equipment daily",
         ],
     ),
     "the-sentence-before-opened-with-it": (
@@ -240,7 +240,10 @@ PASSAGES = {
     "this-policy": (
         "Governance\n\nThe service had a new policy for the safe use of bed rails. Staff must "
         "follow this policy for every person who uses bed rails.\n",
-        ["Follow the new policy for the safe use of bed rails for every person who uses bed rails"],
+        [
+            "Ensure staff follow the new policy for the safe use of bed rails for every person "
+            "who uses bed rails"
+        ],
     ),
     "this-plan-after-the-registered-manager": (
         "Staffing\n\nThe registered manager had written a recruitment plan for night staff. "
@@ -250,7 +253,7 @@ PASSAGES = {
     "those-patients": (
         "Caring\n\nSome patients with a learning disability did not have a hospital "
         "passport. Staff needed to make sure those patients had a passport on admission.\n",
-        ["Make sure the patients with a learning disability had a passport on admission"],
+        ["Make sure the patients with a learning disability have a passport on admission"],
     ),
     "this-assessment-possessive": (
         "Safe\n\nThe home's fire risk assessment was out of date. The provider must review "

@@ -57,6 +57,7 @@ from cpft_tracker.extract.rules import (
 )
 from cpft_tracker.extract.titles import (
     _base_verb,
+    _third_person,
     failure_as_action,
     make_title,
     notice_title,
@@ -348,7 +349,24 @@ def told_title(s: str) -> str:
         who = "the " + who
     rest = re.sub(r"\bit\b", who.lower(), s[m.end() :].strip().rstrip("."))
     rest = re.sub(r"\bits\b", who.lower() + "'s", rest)
+    # "…to how they managed medicines": "they" for the provider, and what it does from now on
+    rest = re.sub(
+        r"\b(how|the\s+way)\s+they\s+([a-z]+ed)\b",
+        lambda m: f"{m.group(1)} {who.lower()} {_present_singular(m.group(2))}",
+        rest,
+    )
+    rest = re.sub(
+        r"\btheir\b",
+        lambda m: "its" if who.lower() in rest[: m.start()] else who.lower() + "'s",
+        rest,
+    )
     return rest[:1].upper() + rest[1:]
+
+
+def _present_singular(past: str) -> str:
+    """ "managed" -> "manages", "carried" -> "carries": a regular past as the present of "it"."""
+    base = _base_verb(past)
+    return _third_person(base) if base else past
 
 
 def _find_trigger_in_context(s: str, unit: Unit) -> _Trigger | None:

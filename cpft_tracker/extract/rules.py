@@ -821,8 +821,12 @@ _ROUTINE_RE = re.compile(
 # After "needed to", the infinitive's phrase ends on a reflexive before any clause boundary:
 # the one who needed to do it does it themself ("…needed to complete the audits herself").
 _REFLEXIVE_WORK_RE = re.compile(
-    r"\s+to\s+[^,;.]*?\b(?:herself|himself|themselves|themself|myself|ourselves)\b", re.I
+    r"\s+to\s+[\w’'-]+\s+(?!(?:herself|himself|themselves|themself|myself|ourselves|itself)\b)"
+    r"[^,;.]*?\b(?:herself|himself|themselves|themself|myself|ourselves)\b",
+    re.I,
 )
+# (a reflexive straight after the verb is its object, not the doer: "Leaders need to satisfy
+# themselves that the data is accurate")
 
 
 _AFTER_A_VERB = frozenset(
