@@ -119,6 +119,17 @@ STRUCTURES: list[tuple[str, str | None]] = [
         None,
     ),
     ("Staff needed to complete an online module, and few had done so.", "needs"),
+    # a duty, then a sentence saying only that it was carried out
+    (
+        "The provider must notify CQC of certain events, such as serious injuries and "
+        "allegations of abuse. The provider had done so.",
+        None,
+    ),
+    (
+        "The provider must notify CQC of certain events, such as serious injuries and "
+        "allegations of abuse. The provider had done so for two of the five events.",
+        "must",
+    ),
     # meeting the standard is no action of its own (the 2010-2013 judgement formula)
     ("We found that action was needed to meet this standard.", None),
     ("The trust must meet its financial targets for agency spending.", "must"),

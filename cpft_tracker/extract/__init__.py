@@ -482,13 +482,28 @@ _LAW_AFTER_RE = re.compile(
 )
 
 
+# "The provider must notify CQC of certain events… The provider had done so.": a whole
+# sentence after it that only says the duty was carried out.
+_DONE_AFTER_RE = re.compile(
+    r"^(?:the\s+[\w’'-]+(?:\s+[\w’'-]+)?|it|they|he|she|staff)\s+(?:had|has|have)\s+"
+    r"(?:always\s+|consistently\s+)?(?:done\s+(?:so|this)|met\s+(?:this|it))"
+    r"(?:\s+(?:in\s+every\s+case|each\s+time|every\s+time))?[.!]$"
+    r"|^(?:this|that|it)\s+(?:was|had\s+been|has\s+been)\s+(?:always\s+)?(?:done|met)[.!]$",
+    re.I,
+)
+
+
 def _law_restated_after(s: str, unit: Unit) -> bool:
-    """The next sentence of the paragraph says that this one is what the law requires."""
+    """The next sentence of the paragraph says that this one is what the law requires, or
+    only that it was done."""
     at = unit.context.find(s)
     if at < 0:
         return False
     rest = unit.context[at + len(s) :].strip()
-    return bool(rest) and bool(_LAW_AFTER_RE.match(rest))
+    if not rest:
+        return False
+    nxt = re.split(r"(?<=[.!?])\s+", rest, maxsplit=1)[0]
+    return bool(_LAW_AFTER_RE.match(rest)) or bool(_DONE_AFTER_RE.match(nxt))
 
 
 def _subject_head(s: str, trig: _Trigger | None) -> str | None:
