@@ -331,3 +331,33 @@ TITLES = [
 def test_titles_are_in_the_present(text: str, title: str) -> None:
     found = extract_requirements(HEADING + text + "\n", include_should=True)
     assert [r.title for r in found] == [title]
+
+
+STATE_OF_CARE = """The state of health care and adult social care in England
+
+This is our assessment of the quality of health and social care in England in 2017/18. Most
+people receive good care, but too many people still find it hard to get the care they need.
+Demand for care continues to rise, and more people are living with several long-term
+conditions. People with a learning disability or autism are still placed in hospitals a long
+way from their families, and too many people wait too long for mental health care.
+
+What we found
+Care homes, GP practices and hospitals rated good or outstanding had leaders who listened to
+their staff and to the people who use their services. Where care was poor, leaders did not
+know what was happening on the front line, and learning from incidents was not shared.
+
+What providers need to do
+Good leadership matters. Leaders need to create a culture where staff feel able to speak up.
+Local systems must plan for the needs of an ageing population.
+"""
+
+
+def test_a_text_about_no_one_provider_states_no_provider_s_requirement() -> None:
+    # CQC's national report: its plural subjects are every provider's, not one's
+    assert _texts(STATE_OF_CARE) == []
+    # the same sentences in a report on one trust are the trust's leaders'
+    one = STATE_OF_CARE + "\nWe inspected the trust in March.\n"
+    assert _texts(one) == [
+        "Leaders need to create a culture where staff feel able to speak up.",
+        "Local systems must plan for the needs of an ageing population.",
+    ]
