@@ -130,6 +130,43 @@ STRUCTURES: list[tuple[str, str | None]] = [
         "allegations of abuse. The provider had done so for two of the five events.",
         "must",
     ),
+    # the reported-speech convention: what staff, people using the service or their
+    # families told CQC they or the service needed is evidence, not CQC's requirement
+    ("Staff told us they needed more training on the use of the washer disinfector.", None),
+    ("A relative said the home needed more staff at weekends.", None),
+    (
+        "Staff told us they needed more support from senior leaders when the department was "
+        "full and said the hospital must open more beds.",
+        None,
+    ),
+    # (its other sides: the provider's own managers admitting a gap; a rule staff reported
+    # found not kept; a burden on staff; a need the provider's leaders agreed with; the
+    # provider's own need in the next clause)
+    ("The registered manager told us they needed to recruit two more night staff.", "needs"),
+    (
+        "Staff told us they should read a person's care plan before their first call, but care "
+        "plans were not always in people's homes.",
+        "should",
+    ),
+    (
+        "Several nurses said that they should not have to chase the governance team for the "
+        "outcome of an investigation.",
+        "should",
+    ),
+    (
+        "Staff told us the practice needed more clinical pharmacist time, and leaders agreed.",
+        "needs",
+    ),
+    (
+        "However, qualified nurses told us they needed to cover two wards at night, and the "
+        "trust needed to review this arrangement.",
+        "needs",
+    ),
+    (
+        "Patients said they found it difficult to make an appointment, and the practice "
+        "recognised that it needed to improve telephone access.",
+        "needs",
+    ),
     # meeting the standard is no action of its own (the 2010-2013 judgement formula)
     ("We found that action was needed to meet this standard.", None),
     ("The trust must meet its financial targets for agency spending.", "must"),

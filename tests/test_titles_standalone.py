@@ -55,8 +55,8 @@ PASSAGES = {
     ),
     "needed-kept": (
         "Caring\n\nThe unit manager told us the day room needed its quiet hours to be kept by "
-        "visiting teams. Nurses said they needed the handover sheets to be updated before "
-        "each shift.\n",
+        "visiting teams. The ward sister said they needed the handover sheets to be updated "
+        "before each shift.\n",
         [
             "Ensure the day room's quiet hours are kept by visiting teams",
             "Ensure the handover sheets are updated before each shift",
@@ -320,15 +320,16 @@ PASSAGES = {
     ),
     # a place of the provider that needed to do something with no object keeps its name
     "a-place-without-object": (
-        "Responsive\n\nSome relatives told us the memory clinic needed to open on Saturdays.\n",
+        "Responsive\n\nThe service manager told us the memory clinic needed to open on "
+        "Saturdays.\n",
         ["Ensure the memory clinic opens on Saturdays"],
     ),
     # the provider's people reported on, in a state to reach, are named (not who reported
     # them), and ", as they saw…" is the finding
     "relatives-told-us-carers-be": (
-        "What people said\n\nRelatives told us carers needed to be more punctual, as they saw "
-        "calls start an hour late.\n",
-        ["Ensure carers are more punctual"],
+        "What people said\n\nCare workers needed to be more punctual, as relatives saw calls "
+        "start an hour late.\n",
+        ["Ensure care workers are more punctual"],
     ),
     # "this arrangement" after staff saying how they have to work is that way of working
     "this-arrangement-reported": (

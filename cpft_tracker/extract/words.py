@@ -864,3 +864,23 @@ NURSING_WORDS = frozenset(
     """ward agency bank frontline front-line senior junior night day reception admin
     administrative kitchen domestic theatre maternity""".split()
 )
+
+
+# Who is speaking when CQC reports what someone said they or the service needed (rules.
+# _others_voice). The provider's own voice: its managers and leaders admitting a gap ("The
+# registered manager told us they needed to recruit…") stays a requirement of the provider.
+PROVIDER_VOICE = frozenset(
+    """manager managers director directors leader leaders leadership dentist gp gps partners
+    partner trustees trustee provider chief head lead executive executives owner matron
+    matrons board consultant chair governors""".split()
+)
+# Everyone else CQC spoke to: staff (not as the provider's managers), people who use the
+# service and their families. What they said they or the service needed is evidence, not a
+# requirement CQC states.
+OTHERS_VOICE = frozenset(
+    """staff nurses nurse midwives midwife doctors doctor relatives relative families family
+    people person patients patient carers carer residents resident visitors parents
+    colleagues clinicians therapists paramedics crews officers students trainees pharmacists
+    volunteers workers members handlers receptionists porters technicians consultants
+    surgeons dentists employees""".split()
+)
