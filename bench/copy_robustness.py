@@ -9,7 +9,7 @@ The changes: Windows line ends (crlf), no-break spaces between some words (nbsp)
 curly apostrophes and quotes (straight, curly), list items marked "●" instead of "•"/"-"/"*"
 (bullets), spaces at line ends (trailing), a tab after a bullet mark (tabs), an extra blank
 line between paragraphs (blank2), "Page N of 20" lines between paragraphs (pageno), every
-line indented two spaces (indent), and every line over 80 characters hard-wrapped at 78 as
+line indented two more spaces (indent), and every line over 80 characters hard-wrapped at 78 as
 a PDF's text is (wrap). Requirements are compared as text with whitespace, no-break spaces
 and quote marks made alike. tests/test_extract_copies.py holds the changes that give the
 same plan on every document today; RESULTS.md records the counts.
@@ -85,7 +85,7 @@ CHANGES: dict[str, Callable[[str], str]] = {
     "tabs": lambda t: re.sub(r"(?m)^(\s*[•●*-]) ", "\\1\t", t),
     "blank2": lambda t: t.replace("\n\n", "\n\n\n"),
     "pageno": _page_numbers,
-    "indent": lambda t: re.sub(r"(?m)^(?=\S)", "  ", t),
+    "indent": lambda t: re.sub(r"(?m)^(?=.)", "  ", t),
     "wrap": _wrap,
 }
 
