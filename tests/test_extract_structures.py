@@ -398,3 +398,25 @@ def test_a_text_about_no_one_provider_states_no_provider_s_requirement() -> None
         "Leaders need to create a culture where staff feel able to speak up.",
         "Local systems must plan for the needs of an ageing population.",
     ]
+
+
+def test_a_listed_requirement_ends_on_its_regulation_in_a_hard_wrapped_copy() -> None:
+    # the seen split's crisis teams page, hard-wrapped at 78 columns as a PDF's text is: each
+    # MUST item ends on "(Regulation N)", where the next item starts
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "bench"))
+    import copy_robustness
+
+    page = root / "tests" / "corpus" / "seen" / "mh-crisis-teams-browser-2022.txt"
+    wrapped = copy_robustness.CHANGES["wrap"](page.read_text(encoding="utf-8"))
+    assert "standard. (Regulation 12)\nThe trust must not allow" in wrapped
+    found = _texts(wrapped)
+    assert found == _texts(page.read_text(encoding="utf-8"))
+    assert (
+        "The trust must not allow interview rooms without alarms to be used for assessments of "
+        "people whose risk is unknown." in found
+    )
+    assert not any(t.startswith("(Regulation") for t in found)

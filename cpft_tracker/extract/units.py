@@ -342,6 +342,11 @@ _FLAT_NOTICE_ROW_RE = re.compile(
 _TRAILING_PAREN_RE = re.compile(
     r"(?:^|[.!?:;…][\"'”’]*\s*)\((?:[^()]|\([^()]{0,20}\)){1,80}\)$"
 )  # one level of nesting: "(Regulation 17 (1)(2)(b))"
+# A sentence end, then the regulation it breaches in brackets, at the end of a line.
+_REFERENCE_END_RE = re.compile(
+    r"[.!?][\"'”’]*\s*\((?:regulation|reg\.?|regs?)\s*\d[^()]{0,40}(?:\([^()]{0,20}\)[^()]{0,20}){0,4}\)$",
+    re.I,
+)
 # A line that is only such a parenthetical ("(Regulation 12 (1)(2)(b))") closes the sentence
 # above it: it is never a block of its own.
 _LONE_PAREN_RE = re.compile(r"^\((?:[^()]|\([^()]{0,20}\)){1,80}\)$")
@@ -416,6 +421,11 @@ def _blocks(text: str) -> list[_Block]:
                 continuing = (open_end or (len(prev_line) >= 0.8 * width and not bullet)) and not (
                     open_end and len(prev_line) < 0.5 * width and _heading_candidate(s)
                 )
+                if continuing and not open_end and _REFERENCE_END_RE.search(prev_line):
+                    # "…within the time set by its own standard. (Regulation 12)": a listed
+                    # requirement ends on its regulation; what opens the next line (in capitals)
+                    # is the next one, however near the margin the reference came
+                    continuing = _starts_lower(s)
                 # a short heading-shaped line after a sentence end is a (sub-)heading, even
                 # when the sentence happened to reach the margin: "…department." / "Maternity"
                 if prev_line.endswith(":"):
