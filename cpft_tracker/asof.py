@@ -281,11 +281,9 @@ def awaiting_review(
 
     Those are not counted in progress until accepted; retired ones are not awaiting.
     """
-    from dataclasses import replace
-
     from cpft_tracker.store.interface import Filters as _Filters
 
-    f = replace(filters or _Filters(), review=["awaiting"], include_retired=False)
+    f = (filters or _Filters()).replace(review=["awaiting"], include_retired=False)
     return store.count_plan(f, cutoff=cutoff_utc(as_of) if as_of is not None else None)
 
 

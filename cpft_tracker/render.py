@@ -15,7 +15,6 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_str  # C implementation when available
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +34,7 @@ from cpft_tracker.board import (
     window_label,
 )
 from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of, ref_order
+from cpft_tracker.records import FrozenRecord
 from cpft_tracker.textsafe import UNSAFE, visible, visible_values
 
 if TYPE_CHECKING:
@@ -807,8 +807,7 @@ OWNER_MIN = 12  # the narrowest owner column (names wrap within it)
 OWNER_MAX = 24  # the widest owner column (except with --wide)
 
 
-@dataclass(frozen=True)
-class ActionLayout:
+class ActionLayout(FrozenRecord):
     """How the action list fits a width: the columns' widths and what goes on lines below.
 
     ``widths`` are the cells of the columns drawn side by side (Ref, BRAG, Status, Due, and
@@ -816,8 +815,13 @@ class ActionLayout:
     each row, indented two spaces, when the terminal is too narrow for them beside it.
     """
 
+    __slots__ = ("widths", "below")
     widths: tuple[int, ...]
-    below: tuple[str, ...] = ()
+    below: tuple[str, ...]
+
+    def __init__(self, widths: tuple[int, ...], below: tuple[str, ...] = ()) -> None:
+        self._set("widths", widths)
+        self._set("below", below)
 
 
 def action_layout(rows: Sequence[Sequence[Any]], width: int, *, wide: bool = False) -> ActionLayout:
@@ -1209,15 +1213,29 @@ NAME_MIN = 20  # the narrowest name column under the full headings
 NAME_MAX = 56  # the widest name column (longer names wrap), except with --wide
 
 
-@dataclass(frozen=True)
-class ProgressLayout:
+class ProgressLayout(FrozenRecord):
     """The columns of one progress table: the headings, the name column's width, the cells."""
 
+    __slots__ = ("headers", "name_w", "short", "names", "cells")
     headers: tuple[str, ...]
     name_w: int
     short: bool
     names: tuple[str, ...]
     cells: tuple[tuple[str, ...], ...]  # the numbers of each row, as text
+
+    def __init__(
+        self,
+        headers: tuple[str, ...],
+        name_w: int,
+        short: bool,
+        names: tuple[str, ...],
+        cells: tuple[tuple[str, ...], ...],
+    ) -> None:
+        self._set("headers", headers)
+        self._set("name_w", name_w)
+        self._set("short", short)
+        self._set("names", names)
+        self._set("cells", cells)
 
 
 def progress_layout(
