@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.errors import UsageProblem
 from cpft_tracker.store.views import UNDOABLE_FIELDS as _UNDOABLE
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
+    from typing import Any
+
     from cpft_tracker.store import Filters, PlanSort, PlanStore
 
 # Action fields whose events carry the value in force before the change in ``old``.
@@ -143,7 +145,7 @@ def filter_actions(
     return [r for r in rows if matches(r, filters, prefixes)]
 
 
-class PlanRows(list[dict[str, Any]]):
+class PlanRows(list["dict[str, Any]"]):
     """The actions of one view of the plan, read from the database each time they are iterated.
 
     What :func:`plan_actions` returns: it behaves like the list it replaced (iterate it,

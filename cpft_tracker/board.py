@@ -15,12 +15,18 @@ import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, TypeVar
 
 from cpft_tracker.models import RAGS, days_overdue, is_overdue, rag_of
 from cpft_tracker.quality_statements import NAMES
 from cpft_tracker.records import Record
 from cpft_tracker.textsafe import visible
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
+    R = TypeVar("R")
 
 RAG_WORDS = {"blue": "Blue", "green": "Green", "amber": "Amber", "red": "Red"}
 RAG_MEANING = {"blue": "complete", "green": "on track", "amber": "at risk", "red": "off track"}
@@ -28,9 +34,6 @@ RAG_COLOUR = {"blue": "#005eb8", "green": "#007f3b", "amber": "#ffb81c", "red": 
 RAG_INK = {"blue": "#ffffff", "green": "#ffffff", "amber": "#212b32", "red": "#ffffff"}
 NO_STATEMENT = "Not linked to a quality statement"
 RAG_RANK = {"red": 0, "amber": 1, "green": 2, "blue": 3}
-T = TypeVar("T")
-R = TypeVar("R")
-
 
 # -- shared ---------------------------------------------------------------------
 
@@ -185,7 +188,7 @@ class _DrawnRows:
             yield pickle.loads(item)  # noqa: S301 - our own pickles, written above
 
 
-class _SpilledSection(Collection[T]):
+class _SpilledSection(Collection["T"]):
     """One section's drawn rows, read from ``_DrawnRows`` each time it is iterated."""
 
     def __init__(self, drawn: _DrawnRows, section: tuple[int, int, str], count: int) -> None:

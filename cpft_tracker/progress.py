@@ -27,10 +27,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from cpft_tracker.models import RAGS, STATUSES, is_overdue, rag_of
 from cpft_tracker.quality_statements import NAMES
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 PROGRESS_SCHEMA_VERSION = 1
 DUE_SOON_DAYS = 30
@@ -54,7 +57,8 @@ def _empty_rag() -> dict[str, int]:
 # retired) with (total, blue, green, amber, red, overdue, unassigned, due_soon, due_in_window)
 # counts (due_soon: within the deprecated fixed 30 days; due_in_window: within the window).
 # A plan of any size has a few hundred: every figure and table is a sum over these.
-CountRow = tuple[Any, ...]
+if TYPE_CHECKING:
+    CountRow = tuple[Any, ...]
 
 
 def count_rows(rows: Iterable[Mapping[str, Any]], today: dt.date, window: int) -> list[CountRow]:

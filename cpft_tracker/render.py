@@ -16,7 +16,6 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from json.encoder import encode_basestring as _json_str  # C implementation when available
-from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.board import (
     NO_STATEMENT,
@@ -37,7 +36,10 @@ from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of, ref_order
 from cpft_tracker.records import FrozenRecord
 from cpft_tracker.textsafe import UNSAFE, visible, visible_values
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
+    from typing import Any
+
     from rich.console import Console
 
 EXPORT_SCHEMA_VERSION = 1

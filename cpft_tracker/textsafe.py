@@ -30,9 +30,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from cpft_tracker.errors import UsageProblem
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Bidi formatting characters: embeddings and overrides, isolates, and the implicit marks.
 BIDI = frozenset(

@@ -5,7 +5,11 @@ the files each was read from. A command whose files changed since is described f
 when it runs (slower, never wrong); tests/test_cli_spec.py fails until this is regenerated.
 """
 
-from typing import Any
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 SPECS: dict[str, dict[str, Any]] = {
     "": {
@@ -50,7 +54,7 @@ SPECS: dict[str, dict[str, Any]] = {
                 },
             ],
         },
-        "sources": {"cli/convert.py": 1267227787, "cli/toplevel.py": 4046324886},
+        "sources": {"cli/convert.py": 1267227787, "cli/toplevel.py": 1997532311},
         "target": "cpft_tracker.cli.toplevel:main_options",
     },
     "accept": {
@@ -114,7 +118,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
             "cli/review.py": 3931821531,
         },
         "target": "cpft_tracker.cli.review:accept",
@@ -251,7 +255,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:assign",
     },
@@ -410,7 +414,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:classify",
     },
@@ -589,7 +593,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:due",
     },
@@ -686,7 +690,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:evidence",
     },
@@ -969,7 +973,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 6213021,
+            "cli/board.py": 345108061,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
         },
@@ -1052,7 +1056,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 3420214434,
+            "cli/reading.py": 1523335733,
         },
         "target": "cpft_tracker.cli.reading:history",
     },
@@ -1212,7 +1216,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/importing.py": 1376494165,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.importing:import_",
     },
@@ -1581,7 +1585,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 3420214434,
+            "cli/reading.py": 1523335733,
         },
         "target": "cpft_tracker.cli.reading:list_",
     },
@@ -1675,7 +1679,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:merge",
     },
@@ -1771,7 +1775,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:note",
     },
@@ -2038,7 +2042,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
             "cli/owners.py": 3077628557,
         },
         "target": "cpft_tracker.cli.owners:owners_app",
@@ -2282,7 +2286,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
             "cli/plan.py": 943097296,
         },
         "target": "cpft_tracker.cli.plan:plan_app",
@@ -2451,7 +2455,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 6213021,
+            "cli/board.py": 345108061,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
         },
@@ -2471,7 +2475,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 3420214434,
+            "cli/reading.py": 1523335733,
         },
         "target": "cpft_tracker.cli.reading:quality_statements",
     },
@@ -2534,7 +2538,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:reinstate",
     },
@@ -2604,7 +2608,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
             "cli/review.py": 3931821531,
         },
         "target": "cpft_tracker.cli.review:reject",
@@ -2929,7 +2933,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 3420214434,
+            "cli/reading.py": 1523335733,
         },
         "target": "cpft_tracker.cli.reading:reports",
     },
@@ -2986,7 +2990,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/maintenance.py": 818260007,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.maintenance:restore",
     },
@@ -3052,7 +3056,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:retire",
     },
@@ -3131,7 +3135,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:retitle",
     },
@@ -3192,7 +3196,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
             "cli/review.py": 3931821531,
         },
         "target": "cpft_tracker.cli.review:review",
@@ -3262,7 +3266,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/maintenance.py": 818260007,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.maintenance:settings",
     },
@@ -3328,7 +3332,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 3420214434,
+            "cli/reading.py": 1523335733,
         },
         "target": "cpft_tracker.cli.reading:show",
     },
@@ -3459,7 +3463,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:status",
     },
@@ -3524,7 +3528,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/actions.py": 3439705832,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:unassign",
     },

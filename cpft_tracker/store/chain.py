@@ -28,9 +28,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from cpft_tracker.records import Record
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 GENESIS = "0" * 64
 PREFIX = b"cpft-tracker audit chain v1\n"

@@ -8,12 +8,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from cpft_tracker.records import FrozenRecord, Record
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from cpft_tracker.extract import Requirement
+else:  # at run time PlanStore is a plain class: nothing checks isinstance against it
+    Protocol = object
 
 
 class Change(Record):
@@ -138,7 +142,6 @@ class PlanSort(FrozenRecord):
         self._set("amber_until", amber_until)
 
 
-@runtime_checkable
 class PlanStore(Protocol):
     """The narrow interface every backend implements: business operations, not generic SQL.
 

@@ -10,10 +10,13 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from cpft_tracker.errors import UsageProblem
 from cpft_tracker.models import ref_order
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def now_utc() -> str:
