@@ -383,18 +383,19 @@ class BoardStory(Record):
         return provider_name([r["name"] for r in self.reports])
 
 
-_TITLE_SPLIT = re.compile(r"\s+[—–]\s+|\s+-\s+")
+# (used through re.split / re.search: compiled at the first board paper, not at every start)
+_TITLE_SPLIT = r"\s+[—–]\s+|\s+-\s+"
 
 
 def provider_name(report_names: Sequence[str]) -> str | None:
     """The provider the reports are about: their title before " — " (as ``import`` names a
     report from its first lines: "<Trust> — Report from 17 July 2025 assessment"); None
     when a title has no such part or the reports name different providers."""
-    names = {_TITLE_SPLIT.split(n, maxsplit=1)[0].strip() for n in report_names if n}
+    names = {re.split(_TITLE_SPLIT, n, maxsplit=1)[0].strip() for n in report_names if n}
     if len(names) != 1:
         return None
     (name,) = names
-    if not any(_TITLE_SPLIT.search(n) for n in report_names):
+    if not any(re.search(_TITLE_SPLIT, n) for n in report_names):
         return None
     return name
 

@@ -252,12 +252,13 @@ def _brief(r: Mapping[str, Any]) -> dict[str, Any]:
 
 # A retirement that records a merge ("merged into CPFT-03", as ``merge`` and the ``retire``
 # hint word it): the other action it went into.
-_MERGED_INTO = re.compile(r"^\s*merged\s+(?:in)?to\s+(.+?)[.\s]*$", re.IGNORECASE)
+# (matched with re.match, compiled at its first use: ~0.15 ms that progress need not pay)
+_MERGED_INTO = r"^\s*merged\s+(?:in)?to\s+(.+?)[.\s]*$"
 
 
 def merged_into(reason: str | None) -> str | None:
     """'merged into CPFT-03' -> 'CPFT-03'; None for any other reason for retiring."""
-    found = _MERGED_INTO.match(reason or "")
+    found = re.match(_MERGED_INTO, reason or "", re.IGNORECASE)
     return found.group(1) if found else None
 
 
