@@ -2916,7 +2916,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/convert.py": 1267227787, "cli/remind.py": 3710928017},
+        "sources": {"cli/convert.py": 1267227787, "cli/remind.py": 1295582603},
         "target": "cpft_tracker.cli.remind:remind",
     },
     "reports": {
