@@ -119,7 +119,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
-            "cli/review.py": 3931821531,
+            "cli/review.py": 743320806,
         },
         "target": "cpft_tracker.cli.review:accept",
     },
@@ -252,7 +252,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
@@ -308,7 +308,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
+            "cli/maintenance.py": 990503685,
         },
         "target": "cpft_tracker.cli.maintenance:backup",
     },
@@ -353,7 +353,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
+            "cli/maintenance.py": 990503685,
         },
         "target": "cpft_tracker.cli.maintenance:check",
     },
@@ -411,7 +411,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
@@ -450,7 +450,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/completion.py": 1655588156, "cli/convert.py": 1267227787},
+        "sources": {"cli/completion.py": 795115151, "cli/convert.py": 1267227787},
         "target": "cpft_tracker.cli.completion:completion",
     },
     "copy": {
@@ -498,7 +498,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
+            "cli/maintenance.py": 990503685,
         },
         "target": "cpft_tracker.cli.maintenance:copy",
     },
@@ -590,7 +590,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
@@ -687,7 +687,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
@@ -1215,7 +1215,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/importing.py": 1376494165,
+            "cli/importing.py": 2749824009,
             "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.importing:import_",
@@ -1251,7 +1251,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
+            "cli/maintenance.py": 990503685,
         },
         "target": "cpft_tracker.cli.maintenance:info",
     },
@@ -1297,7 +1297,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
+            "cli/maintenance.py": 990503685,
         },
         "target": "cpft_tracker.cli.maintenance:init",
     },
@@ -1676,7 +1676,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
@@ -1772,7 +1772,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
@@ -2043,7 +2043,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
-            "cli/owners.py": 3077628557,
+            "cli/owners.py": 101738845,
         },
         "target": "cpft_tracker.cli.owners:owners_app",
     },
@@ -2287,7 +2287,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
-            "cli/plan.py": 943097296,
+            "cli/plan.py": 642170940,
         },
         "target": "cpft_tracker.cli.plan:plan_app",
     },
@@ -2535,7 +2535,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
@@ -2609,7 +2609,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
-            "cli/review.py": 3931821531,
+            "cli/review.py": 743320806,
         },
         "target": "cpft_tracker.cli.review:reject",
     },
@@ -2989,7 +2989,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
+            "cli/maintenance.py": 990503685,
             "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.maintenance:restore",
@@ -3053,7 +3053,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
@@ -3132,7 +3132,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
@@ -3197,7 +3197,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
-            "cli/review.py": 3931821531,
+            "cli/review.py": 743320806,
         },
         "target": "cpft_tracker.cli.review:review",
     },
@@ -3265,7 +3265,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
+            "cli/maintenance.py": 990503685,
             "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.maintenance:settings",
@@ -3460,7 +3460,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
@@ -3525,7 +3525,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
             "cli/options.py": 4053851441,
