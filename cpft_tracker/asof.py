@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.errors import UsageProblem
 from cpft_tracker.store.views import UNDOABLE_FIELDS as _UNDOABLE
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
+    from typing import Any
+
     from cpft_tracker.store import Filters, PlanSort, PlanStore
 
 # Action fields whose events carry the value in force before the change in ``old``.
@@ -143,7 +145,7 @@ def filter_actions(
     return [r for r in rows if matches(r, filters, prefixes)]
 
 
-class PlanRows(list[dict[str, Any]]):
+class PlanRows(list["dict[str, Any]"]):
     """The actions of one view of the plan, read from the database each time they are iterated.
 
     What :func:`plan_actions` returns: it behaves like the list it replaced (iterate it,
@@ -281,11 +283,9 @@ def awaiting_review(
 
     Those are not counted in progress until accepted; retired ones are not awaiting.
     """
-    from dataclasses import replace
-
     from cpft_tracker.store.interface import Filters as _Filters
 
-    f = replace(filters or _Filters(), review=["awaiting"], include_retired=False)
+    f = (filters or _Filters()).replace(review=["awaiting"], include_retired=False)
     return store.count_plan(f, cutoff=cutoff_utc(as_of) if as_of is not None else None)
 
 

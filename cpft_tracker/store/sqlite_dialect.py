@@ -13,7 +13,10 @@ date arithmetic is done in Python and passed as parameters: no date functions ar
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 MIGRATION_SET = "cpft_tracker"
 

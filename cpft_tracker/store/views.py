@@ -26,13 +26,16 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 from cpft_tracker.errors import DatabaseProblem
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.connection import StoreConnection
 from cpft_tracker.store.interface import SORT_FIELDS, Filters, PlanSort
 from cpft_tracker.store.values import day_ending_at
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Every field of an action row, in order: name -> SQL (over ACTION_FROM).
 ACTION_FIELDS: dict[str, str] = {
