@@ -969,7 +969,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 6213021,
+            "cli/board.py": 3346173013,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
         },
@@ -2451,7 +2451,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 6213021,
+            "cli/board.py": 3346173013,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
         },
