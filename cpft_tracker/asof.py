@@ -178,6 +178,9 @@ class PlanRows(list["dict[str, Any]"]):
         self.cutoff = cutoff_utc(as_of) if as_of is not None else None
         self.columns = None if columns is None else list(columns)
         self._len: int | None = None
+        # how many of this view's actions await review then (``filters`` with review
+        # ``awaiting``, no retired one), when ``figure_counts`` counted them as of a date
+        self.awaiting_review: int | None = None
         self._any: bool | None = None  # truth, asked once: one snapshot, one answer
         store.read_snapshot()
 
@@ -236,16 +239,22 @@ class PlanRows(list["dict[str, Any]"]):
         """These actions counted in SQL for the progress figures (``Store.progress_counts``).
 
         None with a ``limit`` (the first N actions are counted from the rows instead).
+        As of a date, the same rebuild also counts the actions then awaiting review
+        (:attr:`awaiting_review`; see :func:`awaiting_review`).
         """
         if self.limit is not None:
             return None
-        rows = self.store.progress_counts(
-            self.filters,
-            cutoff=self.cutoff,
-            today=today.isoformat(),
-            amber_until=(today + dt.timedelta(days=window)).isoformat(),
-            soon_until=(today + dt.timedelta(days=soon_days)).isoformat(),
-        )
+        dates = {
+            "today": today.isoformat(),
+            "amber_until": (today + dt.timedelta(days=window)).isoformat(),
+            "soon_until": (today + dt.timedelta(days=soon_days)).isoformat(),
+        }
+        if self.cutoff is not None:
+            rows, self.awaiting_review = self.store.progress_counts_awaiting(
+                self.filters, cutoff=self.cutoff, **dates
+            )
+        else:
+            rows = self.store.progress_counts(self.filters, cutoff=None, **dates)
         self._len = sum(r[4] for r in rows)
         return rows
 
@@ -282,6 +291,7 @@ def awaiting_review(
     """How many actions of this view (now, or at the end of ``as_of``) await review.
 
     Those are not counted in progress until accepted; retired ones are not awaiting.
+    (``PlanRows.figure_counts`` counts the same as of a date in its own rebuild.)
     """
     from cpft_tracker.store.interface import Filters as _Filters
 

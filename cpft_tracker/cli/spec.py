@@ -973,7 +973,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 345108061,
+            "cli/board.py": 1459904935,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
         },
@@ -2455,7 +2455,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 345108061,
+            "cli/board.py": 1459904935,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
         },

@@ -193,6 +193,15 @@ class PlanStore(Protocol):
         amber_until: str,
         soon_until: str,
     ) -> list[tuple[Any, ...]]: ...
+    def progress_counts_awaiting(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str,
+        today: str,
+        amber_until: str,
+        soon_until: str,
+    ) -> tuple[list[tuple[Any, ...]], int]: ...
 
     def snapshot_reminders(
         self, filters: Filters | None = None, *, cutoff: str | None = None, due_until: str

@@ -421,6 +421,15 @@ FIRST_CHANGES_AFTER = (
 )
 
 
+# The actions created after a cut-off (their ``created`` event happened after it: 2
+# parameters, HAPPENED_AFTER's), from that field's entries of ``events_changes`` only.
+# Plain SQL.
+CREATED_AFTER = (
+    "SELECT action_id FROM events"  # noqa: S608 - our SQL only
+    f" WHERE field = 'created' AND {HAPPENED_AFTER} AND action_id IS NOT NULL"
+)
+
+
 # The same for the fields named in a JSON list (ONE parameter, before the two of
 # HAPPENED_AFTER) and each event's action only: walks m011's ``events_changes`` index in
 # its own order (field, action, id), so each group's oldest event comes first and nothing
