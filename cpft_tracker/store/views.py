@@ -903,8 +903,6 @@ class PlanViews(StoreConnection):
         count keeps its own rows. Two rebuilds before: the awaiting count was a third of
         ``progress --as-of``'s time.
         """
-        from dataclasses import replace
-
         sums = (
             "count(*), count(CASE WHEN due IS NULL OR due = '' THEN 1 END),"
             " count(CASE WHEN due != '' AND due < ? THEN 1 END),"
@@ -915,7 +913,7 @@ class PlanViews(StoreConnection):
         f = filters or Filters()
         names_sql = ["quality_statement", "owner", "status", "due", "retired", "review"]
         inner, params = self._plan_sql(
-            names_sql, replace(f, review=[], include_retired=True), cutoff, ordered=False
+            names_sql, f.replace(review=[], include_retired=True), cutoff, ordered=False
         )
         counted: list[str] = []
         counted_params: list[Any] = []
