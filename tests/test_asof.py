@@ -404,7 +404,6 @@ def test_grouped_rebuild_equals_undoing_every_event(
     an earlier day): the plan at every day equals the step-by-step undo, and so do the
     progress figures and the count awaiting review."""
     import random
-    from dataclasses import replace
 
     from cpft_tracker.asof import UNDOABLE_FIELDS
     from cpft_tracker.errors import RuleBroken
@@ -567,6 +566,6 @@ def test_grouped_rebuild_equals_undoing_every_event(
                 soon_until=(day + dt.timedelta(days=30)).isoformat(),
             )
             assert figures(counted_in_sql(counted), **when) == expected, (day, filters)
-            waiting = replace(filters, review=["awaiting"], include_retired=False)
+            waiting = filters.replace(review=["awaiting"], include_retired=False)
             assert awaiting == len(filter_actions(undone, waiting, prefixes)), (day, filters)
         day += dt.timedelta(days=1)
