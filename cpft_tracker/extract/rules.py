@@ -1088,6 +1088,12 @@ _CLAUSE_AFTER_NOT_FOUND_RE = re.compile(r";|\bbut\b|\bhowever\b", re.I)
 
 def _find_trigger(s: str) -> _Trigger | None:
     """The strongest requirement trigger in a sentence (must > needs > should), or None."""
+    if _TRIGGER_RE.search(s) is None and _TOLD_TO_RE.match(s) is None:
+        # Every trigger below is a must/should/need word (a "there is a need for" has one
+        # too) or CQC's "we told the provider to…": without either, nothing can be found,
+        # and most sentences of a report have neither. Asked first, it spares them the
+        # boilerplate searches, which are the costliest part of this function.
+        return None
     if _GENERIC_CONDITION_RE.match(s):
         return None  # "Where a provider is not meeting them, CQC can…": the law in general
     if _DOCUMENT_POINTER_RE.match(s):
