@@ -7,6 +7,7 @@ whether "need(s)" is a verb or a noun, using the tables in words.py.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from cpft_tracker.extract.words import (
@@ -105,18 +106,65 @@ class _Trigger:
     key_end: int
 
 
+# The tokens of the sentence last asked about. The rules ask for the tokens around a keyword
+# many times over for one sentence (about six times in seven the same sentence as the call
+# before), so it is split into tokens once and each call cuts its window from that. Only for
+# a sentence of ordinary length: a pathological one is cut window by window, as before.
+_TOKENS_CACHED_UP_TO = 4000
+_token_cache: tuple[str, list[tuple[str, int, int]], list[int], list[int]] = ("", [], [], [])
+
+
+def _sentence_tokens(s: str) -> tuple[list[tuple[str, int, int]], list[int], list[int]]:
+    """All of ``s``'s tokens (lower-cased text, start, end), their starts and their ends."""
+    global _token_cache
+    cached = _token_cache
+    if cached[0] is s or cached[0] == s:
+        return cached[1], cached[2], cached[3]
+    toks = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN_RE.finditer(s)]
+    starts = [a for _, a, _ in toks]
+    ends = [b for _, _, b in toks]
+    _token_cache = (s, toks, starts, ends)
+    return toks, starts, ends
+
+
+def _window(s: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """The tokens of ``s[lo:hi]``, as ``_TOKEN_RE.finditer(s, lo, hi)`` gives them: a word
+    cut by either edge is the part of it inside (a token is a run of word characters or one
+    other character, so the substring's tokens are the whole string's, cut at its edges)."""
+    toks, starts, ends = _sentence_tokens(s)
+    i = bisect_right(ends, lo)  # the first token ending after lo
+    j = bisect_left(starts, hi)  # the first token starting at or after hi
+    out = toks[i:j]
+    if out:
+        word, a, b = out[0]
+        if a < lo:
+            out[0] = (s[lo : min(b, hi)].lower(), lo, min(b, hi))
+        word, a, b = out[-1]
+        if b > hi:
+            out[-1] = (s[max(a, lo) : hi].lower(), max(a, lo), hi)
+    return out
+
+
 def _tokens_before(s: str, end: int, limit: int = 30) -> list[tuple[str, int, int]]:
     """Up to ``limit`` tokens (lower-cased text, start, end) before offset ``end``."""
     lo = max(0, end - 300)
-    toks = [
-        (m.group(0).lower(), m.start() + lo, m.end() + lo) for m in _TOKEN_RE.finditer(s, lo, end)
-    ]
+    if len(s) <= _TOKENS_CACHED_UP_TO:
+        toks = _window(s, lo, end)
+        if lo > 0:  # (the offsets of a window that does not start at 0 are shifted by lo)
+            toks = [(t, a + lo, b + lo) for t, a, b in toks]
+    else:
+        toks = [
+            (m.group(0).lower(), m.start() + lo, m.end() + lo)
+            for m in _TOKEN_RE.finditer(s, lo, end)
+        ]
     if lo > 0 and toks:
         toks = toks[1:]
     return toks[-limit:]
 
 
 def _tokens_after(s: str, start: int, limit: int = 6) -> list[tuple[str, int, int]]:
+    if len(s) <= _TOKENS_CACHED_UP_TO:
+        return _window(s, start, min(len(s), start + 200))[: max(limit, 1)]
     out = []
     for m in _TOKEN_RE.finditer(s, start, min(len(s), start + 200)):
         out.append((m.group(0).lower(), m.start(), m.end()))
