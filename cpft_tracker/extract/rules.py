@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cpft_tracker.extract.words import (
     ACRONYM_FOLLOWERS,
@@ -136,10 +137,10 @@ def _window(s: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     j = bisect_left(starts, hi)  # the first token starting at or after hi
     out = toks[i:j]
     if out:
-        word, a, b = out[0]
+        _, a, b = out[0]
         if a < lo:
             out[0] = (s[lo : min(b, hi)].lower(), lo, min(b, hi))
-        word, a, b = out[-1]
+        _, a, b = out[-1]
         if b > hi:
             out[-1] = (s[max(a, lo) : hi].lower(), max(a, lo), hi)
     return out
@@ -1134,6 +1135,10 @@ _NOT_FOUND_RE = re.compile(
 _CLAUSE_AFTER_NOT_FOUND_RE = re.compile(r";|\bbut\b|\bhowever\b", re.I)
 
 
+# The title of a requirement asks again about the sentence just found to be one, or about its
+# first part ("…, and…"): a few recent answers are kept. (Few: a report repeats a sentence
+# rarely, and then the answer is the same.)
+@lru_cache(maxsize=16)
 def _find_trigger(s: str) -> _Trigger | None:
     """The strongest requirement trigger in a sentence (must > needs > should), or None."""
     if _TRIGGER_RE.search(s) is None and _TOLD_TO_RE.match(s) is None:
