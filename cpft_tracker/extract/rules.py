@@ -1135,13 +1135,35 @@ _NOT_FOUND_RE = re.compile(
 _CLAUSE_AFTER_NOT_FOUND_RE = re.compile(r";|\bbut\b|\bhowever\b", re.I)
 
 
+# The characters that match an ASCII letter only case-insensitively, or do not lower-case to
+# one character of the same kind (dotted and dotless I, long s, the Kelvin sign: found by
+# trying every character). In a sentence without them, a case-insensitive match of ASCII
+# words is a plain match in the sentence lower-cased, at the same offsets.
+_CASE_FOLDS_TO_ASCII_RE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _may_have_keyword(s: str) -> bool:
+    """Does the sentence have a must/should/need word (``_TRIGGER_RE``)? Looking for the
+    three words in it lower-cased first is many times faster than the regex, and answers
+    for most sentences: those with none of them."""
+    low = s.lower()
+    if (
+        "must" not in low
+        and "should" not in low
+        and "need" not in low
+        and _CASE_FOLDS_TO_ASCII_RE.search(s) is None
+    ):
+        return False
+    return _TRIGGER_RE.search(s) is not None
+
+
 # The title of a requirement asks again about the sentence just found to be one, or about its
 # first part ("…, and…"): a few recent answers are kept. (Few: a report repeats a sentence
 # rarely, and then the answer is the same.)
 @lru_cache(maxsize=16)
 def _find_trigger(s: str) -> _Trigger | None:
     """The strongest requirement trigger in a sentence (must > needs > should), or None."""
-    if _TRIGGER_RE.search(s) is None and _TOLD_TO_RE.match(s) is None:
+    if not _may_have_keyword(s) and _TOLD_TO_RE.match(s) is None:
         # Every trigger below is a must/should/need word (a "there is a need for" has one
         # too) or CQC's "we told the provider to…": without either, nothing can be found,
         # and most sentences of a report have neither. Asked first, it spares them the
