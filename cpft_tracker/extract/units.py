@@ -400,7 +400,7 @@ def _blocks(text: str) -> list[_Block]:
         bullet = _BULLET_RE.match(s)
         md = _MARKDOWN_HEADING_RE.match(s)
         flat_row = bool(_FLAT_NOTICE_ROW_RE.match(s))
-        table_row = flat_row or bool(_TABLE_ROW_RE.search(s))
+        table_row = flat_row or ("|" in s and bool(_TABLE_ROW_RE.search(s)))
         continuing = False
         if cur is not None and cur.kind != "heading" and not table_row:
             open_end = not _ends_block(prev_line, cur)
