@@ -807,7 +807,9 @@ class _Hyphens:
 
     def _learn(self) -> None:
         lowered = self._text.lower()
-        self._hyphenated = set(re.findall(r"[a-z]+(?:-[a-z]+)+", lowered))
+        # (each match opens a run of letters, possessively: the same matches as
+        # "[a-z]+(?:-[a-z]+)+", without trying again from every letter of every word)
+        self._hyphenated = set(re.findall(r"(?<![a-z])[a-z]++(?:-[a-z]++)+", lowered))
         self._whole = set(re.findall(r"[a-z]+", lowered))
 
     def keep(self, left: str, right: str) -> bool:
