@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.errors import UsageProblem
 from cpft_tracker.store.views import UNDOABLE_FIELDS as _UNDOABLE
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
+    from typing import Any
+
     from cpft_tracker.store import Filters, PlanSort, PlanStore
 
 # Action fields whose events carry the value in force before the change in ``old``.
@@ -143,7 +145,7 @@ def filter_actions(
     return [r for r in rows if matches(r, filters, prefixes)]
 
 
-class PlanRows(list[dict[str, Any]]):
+class PlanRows(list["dict[str, Any]"]):
     """The actions of one view of the plan, read from the database each time they are iterated.
 
     What :func:`plan_actions` returns: it behaves like the list it replaced (iterate it,
@@ -176,6 +178,9 @@ class PlanRows(list[dict[str, Any]]):
         self.cutoff = cutoff_utc(as_of) if as_of is not None else None
         self.columns = None if columns is None else list(columns)
         self._len: int | None = None
+        # how many of this view's actions await review then (``filters`` with review
+        # ``awaiting``, no retired one), when ``figure_counts`` counted them as of a date
+        self.awaiting_review: int | None = None
         self._any: bool | None = None  # truth, asked once: one snapshot, one answer
         store.read_snapshot()
 
@@ -234,16 +239,22 @@ class PlanRows(list[dict[str, Any]]):
         """These actions counted in SQL for the progress figures (``Store.progress_counts``).
 
         None with a ``limit`` (the first N actions are counted from the rows instead).
+        As of a date, the same rebuild also counts the actions then awaiting review
+        (:attr:`awaiting_review`; see :func:`awaiting_review`).
         """
         if self.limit is not None:
             return None
-        rows = self.store.progress_counts(
-            self.filters,
-            cutoff=self.cutoff,
-            today=today.isoformat(),
-            amber_until=(today + dt.timedelta(days=window)).isoformat(),
-            soon_until=(today + dt.timedelta(days=soon_days)).isoformat(),
-        )
+        dates = {
+            "today": today.isoformat(),
+            "amber_until": (today + dt.timedelta(days=window)).isoformat(),
+            "soon_until": (today + dt.timedelta(days=soon_days)).isoformat(),
+        }
+        if self.cutoff is not None:
+            rows, self.awaiting_review = self.store.progress_counts_awaiting(
+                self.filters, cutoff=self.cutoff, **dates
+            )
+        else:
+            rows = self.store.progress_counts(self.filters, cutoff=None, **dates)
         self._len = sum(r[4] for r in rows)
         return rows
 
@@ -280,12 +291,11 @@ def awaiting_review(
     """How many actions of this view (now, or at the end of ``as_of``) await review.
 
     Those are not counted in progress until accepted; retired ones are not awaiting.
+    (``PlanRows.figure_counts`` counts the same as of a date in its own rebuild.)
     """
-    from dataclasses import replace
-
     from cpft_tracker.store.interface import Filters as _Filters
 
-    f = replace(filters or _Filters(), review=["awaiting"], include_retired=False)
+    f = (filters or _Filters()).replace(review=["awaiting"], include_retired=False)
     return store.count_plan(f, cutoff=cutoff_utc(as_of) if as_of is not None else None)
 
 

@@ -12,16 +12,21 @@ characters and bidi overrides are shown as text (``textsafe.visible``), never ob
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, TypeVar
 
 from cpft_tracker.models import RAGS, days_overdue, is_overdue, rag_of
 from cpft_tracker.quality_statements import NAMES
+from cpft_tracker.records import Record
 from cpft_tracker.textsafe import visible
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
+    R = TypeVar("R")
 
 RAG_WORDS = {"blue": "Blue", "green": "Green", "amber": "Amber", "red": "Red"}
 RAG_MEANING = {"blue": "complete", "green": "on track", "amber": "at risk", "red": "off track"}
@@ -29,9 +34,6 @@ RAG_COLOUR = {"blue": "#005eb8", "green": "#007f3b", "amber": "#ffb81c", "red": 
 RAG_INK = {"blue": "#ffffff", "green": "#ffffff", "amber": "#212b32", "red": "#ffffff"}
 NO_STATEMENT = "Not linked to a quality statement"
 RAG_RANK = {"red": 0, "amber": 1, "green": 2, "blue": 3}
-T = TypeVar("T")
-R = TypeVar("R")
-
 
 # -- shared ---------------------------------------------------------------------
 
@@ -186,7 +188,7 @@ class _DrawnRows:
             yield pickle.loads(item)  # noqa: S301 - our own pickles, written above
 
 
-class _SpilledSection(Collection[T]):
+class _SpilledSection(Collection["T"]):
     """One section's drawn rows, read from ``_DrawnRows`` each time it is iterated."""
 
     def __init__(self, drawn: _DrawnRows, section: tuple[int, int, str], count: int) -> None:
@@ -350,8 +352,7 @@ def since_rows(since: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
 # -- the story: who, which reports, the latest word on each action ------------------
 
 
-@dataclass
-class BoardStory:
+class BoardStory(Record):
     """What a board paper says beyond the figures (all optional; ``export`` fills them in).
 
     ``reports``: the reports the plan comes from (dicts with ``name`` and ``imported_at``);
@@ -360,10 +361,19 @@ class BoardStory:
     since" section) or None; ``provider_setting``: the ``provider`` setting, when set.
     """
 
-    reports: Sequence[Mapping[str, Any]] = ()
-    updates: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
-    since: Mapping[str, Any] | None = None
-    provider_setting: str | None = None
+    __slots__ = ("reports", "updates", "since", "provider_setting")
+
+    def __init__(
+        self,
+        reports: Sequence[Mapping[str, Any]] = (),
+        updates: Mapping[int, Mapping[str, Any]] | None = None,
+        since: Mapping[str, Any] | None = None,
+        provider_setting: str | None = None,
+    ) -> None:
+        self.reports = reports
+        self.updates: Mapping[int, Mapping[str, Any]] = {} if updates is None else updates
+        self.since = since
+        self.provider_setting = provider_setting
 
     @property
     def provider(self) -> str | None:
@@ -373,18 +383,19 @@ class BoardStory:
         return provider_name([r["name"] for r in self.reports])
 
 
-_TITLE_SPLIT = re.compile(r"\s+[—–]\s+|\s+-\s+")
+# (used through re.split / re.search: compiled at the first board paper, not at every start)
+_TITLE_SPLIT = r"\s+[—–]\s+|\s+-\s+"
 
 
 def provider_name(report_names: Sequence[str]) -> str | None:
     """The provider the reports are about: their title before " — " (as ``import`` names a
     report from its first lines: "<Trust> — Report from 17 July 2025 assessment"); None
     when a title has no such part or the reports name different providers."""
-    names = {_TITLE_SPLIT.split(n, maxsplit=1)[0].strip() for n in report_names if n}
+    names = {re.split(_TITLE_SPLIT, n, maxsplit=1)[0].strip() for n in report_names if n}
     if len(names) != 1:
         return None
     (name,) = names
-    if not any(_TITLE_SPLIT.search(n) for n in report_names):
+    if not any(re.search(_TITLE_SPLIT, n) for n in report_names):
         return None
     return name
 
@@ -597,8 +608,10 @@ def markdown_report_chunks(
 
 def esc(value: Any) -> str:
     """Text from the database made safe for HTML (text and attribute values)."""
+    from html import escape  # here: ~3 ms of every start, and only HTML needs it
+
     # control characters and bidi overrides shown, never obeyed (issue 14, finding 5)
-    return html.escape(visible("" if value is None else str(value), multiline=True), quote=True)
+    return escape(visible("" if value is None else str(value), multiline=True), quote=True)
 
 
 def esc_lines(value: Any) -> str:

@@ -29,16 +29,17 @@ import os
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.errors import DeliveryFailed, UsageProblem
+from cpft_tracker.records import FrozenRecord
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
     import smtplib
     import socket
     from email.headerregistry import Address
     from email.message import EmailMessage
+    from typing import Any
 
 PASSWORD_ENV = "CPFT_TRACKER_SMTP_PASSWORD"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -95,16 +96,32 @@ def header_recipients(msg: EmailMessage) -> list[str]:
     return found
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
+class SmtpSettings(FrozenRecord):
     """Where and how to send."""
 
-    host: str = "localhost"
-    port: int | None = None  # None: 465 with ssl, 587 with starttls, else 25
-    starttls: bool = False
-    ssl: bool = False
-    user: str | None = None
-    timeout: float = 30.0
+    __slots__ = ("host", "port", "starttls", "ssl", "user", "timeout")
+    host: str
+    port: int | None  # None: 465 with ssl, 587 with starttls, else 25
+    starttls: bool
+    ssl: bool
+    user: str | None
+    timeout: float
+
+    def __init__(
+        self,
+        host: str = "localhost",
+        port: int | None = None,
+        starttls: bool = False,
+        ssl: bool = False,
+        user: str | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        self._set("host", host)
+        self._set("port", port)
+        self._set("starttls", starttls)
+        self._set("ssl", ssl)
+        self._set("user", user)
+        self._set("timeout", timeout)
 
     @property
     def effective_port(self) -> int:
@@ -470,27 +487,40 @@ class Mailer:
             yield Outcome(job, "sent")
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(FrozenRecord):
     """One composed message for ``Mailer.send_claimed``: what to send, to whom, and the caller's key.
 
     ``key`` is whatever the caller needs to claim and record the message (for reminders:
     the recipient, the kind, the action ids and the day).
     """
 
+    __slots__ = ("message", "recipient", "key")
     message: EmailMessage
     recipient: str
-    key: Any = None
+    key: Any
+
+    def __init__(self, message: EmailMessage, recipient: str, key: Any = None) -> None:
+        self._set("message", message)
+        self._set("recipient", recipient)
+        self._set("key", key)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(FrozenRecord):
     """What happened to one job: "sent", "failed" or "already-claimed" (another run has it)."""
 
+    __slots__ = ("job", "status", "reason", "fatal")
     job: Job
     status: str
-    reason: str | None = None
-    fatal: bool = False
+    reason: str | None
+    fatal: bool
+
+    def __init__(
+        self, job: Job, status: str, reason: str | None = None, fatal: bool = False
+    ) -> None:
+        self._set("job", job)
+        self._set("status", status)
+        self._set("reason", reason)
+        self._set("fatal", fatal)
 
 
 class SendFailed(Exception):

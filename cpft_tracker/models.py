@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 STATUSES: tuple[str, ...] = ("not-started", "in-progress", "blocked", "complete")
 RAGS: tuple[str, ...] = ("blue", "green", "amber", "red")

@@ -16,15 +16,15 @@ addresses are re-checked with ``store.check_email`` before a message is built.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.models import DEFAULT_WINDOW_DAYS, days_overdue
+from cpft_tracker.records import FrozenRecord, Record
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
     from email.message import EmailMessage
+    from typing import Any
 
     from cpft_tracker.store import Store
 
@@ -43,17 +43,35 @@ KIND_ESCALATION = "escalation"
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(FrozenRecord):
     """One action that needs chasing, as of a date."""
 
+    __slots__ = ("action_id", "ref", "title", "due", "status", "days", "report")
     action_id: int
     ref: str
     title: str
     due: dt.date
     status: str
     days: int  # days past due: positive = overdue, 0 = due today, negative = days left
-    report: str | None = None
+    report: str | None
+
+    def __init__(
+        self,
+        action_id: int,
+        ref: str,
+        title: str,
+        due: dt.date,
+        status: str,
+        days: int,
+        report: str | None = None,
+    ) -> None:
+        self._set("action_id", action_id)
+        self._set("ref", ref)
+        self._set("title", title)
+        self._set("due", due)
+        self._set("status", status)
+        self._set("days", days)
+        self._set("report", report)
 
     @property
     def overdue(self) -> bool:
@@ -66,13 +84,20 @@ class Item:
         return None if self.overdue else -self.days
 
 
-@dataclass
-class Group:
+class Group(Record):
     """One owner's actions (owner None = the unassigned group), most overdue first."""
 
+    __slots__ = ("owner", "email", "items")
     owner: str | None
     email: str | None
-    items: list[Item] = field(default_factory=list)
+    items: list[Item]
+
+    def __init__(
+        self, owner: str | None, email: str | None, items: list[Item] | None = None
+    ) -> None:
+        self.owner = owner
+        self.email = email
+        self.items = [] if items is None else items
 
     @property
     def overdue(self) -> list[Item]:
@@ -85,13 +110,18 @@ class Group:
         return [i for i in self.items if not i.overdue]
 
 
-@dataclass
-class Selection:
+class Selection(Record):
     """Everything ``remind`` reports on one date."""
 
+    __slots__ = ("as_of", "within", "groups")
     as_of: dt.date
     within: int
     groups: list[Group]  # owners, most overdue first; the unassigned group (if any) last
+
+    def __init__(self, as_of: dt.date, within: int, groups: list[Group]) -> None:
+        self.as_of = as_of
+        self.within = within
+        self.groups = groups
 
     @property
     def items(self) -> list[Item]:
@@ -189,14 +219,20 @@ def actions_as_of(store: Store, day: dt.date | None) -> Iterable[dict[str, Any]]
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(FrozenRecord):
     """How many actions ``remind`` reports, counted in SQL before any is written out."""
 
+    __slots__ = ("overdue", "due_soon", "owners", "unassigned")
     overdue: int
     due_soon: int
     owners: int
     unassigned: int
+
+    def __init__(self, overdue: int, due_soon: int, owners: int, unassigned: int) -> None:
+        self._set("overdue", overdue)
+        self._set("due_soon", due_soon)
+        self._set("owners", owners)
+        self._set("unassigned", unassigned)
 
     @property
     def total(self) -> int:
@@ -204,8 +240,7 @@ class Counts:
         return self.overdue + self.due_soon
 
 
-@dataclass(frozen=True)
-class Selected:
+class Selected(FrozenRecord):
     """The actions ``remind`` reports on one date, read from the store each time (never held).
 
     Memory (issue 10): ``select`` held every selected action (``remind`` peaked at 335 MB at
@@ -215,10 +250,17 @@ class Selected:
     ``select`` and the functions that format a ``Selection``, on both backends.
     """
 
+    __slots__ = ("store", "day", "as_of", "within")
     store: Store
     day: dt.date | None  # --as-of (the plan rebuilt at the end of that date), None for now
     as_of: dt.date
     within: int
+
+    def __init__(self, store: Store, day: dt.date | None, as_of: dt.date, within: int) -> None:
+        self._set("store", store)
+        self._set("day", day)
+        self._set("as_of", as_of)
+        self._set("within", within)
 
     def _where(self) -> dict[str, Any]:
         from cpft_tracker.asof import cutoff_utc
@@ -589,15 +631,29 @@ def json_chunks(
 # ---------------------------------------------------------------------------
 
 
-@dataclass
-class Outgoing:
+class Outgoing(Record):
     """One email to send: to whom, why, and which actions it covers."""
 
+    __slots__ = ("kind", "recipient", "name", "groups", "action_ids")
     kind: str  # KIND_OWNER or KIND_ESCALATION
     recipient: str  # a checked plain address
     name: str | None  # display name (owner), or None
     groups: list[Group]  # one group for an owner; several for an escalation
     action_ids: list[int]
+
+    def __init__(
+        self,
+        kind: str,
+        recipient: str,
+        name: str | None,
+        groups: list[Group],
+        action_ids: list[int],
+    ) -> None:
+        self.kind = kind
+        self.recipient = recipient
+        self.name = name
+        self.groups = groups
+        self.action_ids = action_ids
 
     @property
     def refs(self) -> list[str]:
@@ -662,6 +718,8 @@ def escalation_text(groups: Sequence[Group], *, as_of: dt.date, after_days: int)
 
 
 def _html_items(items: Sequence[Item]) -> str:
+    import html  # here: only the HTML emails need it (~3 ms of a start)
+
     rows = "".join(
         "<tr>"
         f'<td style="padding:2px 8px">{html.escape(i.ref)}</td>'
@@ -689,6 +747,8 @@ def _html_page(parts: Sequence[str]) -> str:
 
 def owner_html(group: Group, *, as_of: dt.date, within: int, every: int) -> str:
     """The HTML alternative of ``owner_text``; every value escaped."""
+    import html  # here: only the HTML emails need it (~3 ms of a start)
+
     parts = [
         f"<p>Dear {html.escape(one_line(group.owner) or 'colleague')},</p>",
         "<p>These CQC improvement actions are assigned to you and need attention "
@@ -712,6 +772,8 @@ def owner_html(group: Group, *, as_of: dt.date, within: int, every: int) -> str:
 
 def escalation_html(groups: Sequence[Group], *, as_of: dt.date, after_days: int) -> str:
     """The HTML alternative of ``escalation_text``."""
+    import html  # here: only the HTML emails need it (~3 ms of a start)
+
     n = sum(len(g.items) for g in groups)
     parts = [
         f"<p>{html.escape(plural(n, 'CQC improvement action'))} overdue by more than "
@@ -912,14 +974,20 @@ def plan_streamed(
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sent:
+class Sent(FrozenRecord):
     """What is kept of a planned message once it is dealt with: who, what kind, which refs."""
 
+    __slots__ = ("recipient", "kind", "name", "refs")
     recipient: str
     kind: str
     name: str | None
     refs: list[str]
+
+    def __init__(self, recipient: str, kind: str, name: str | None, refs: list[str]) -> None:
+        self._set("recipient", recipient)
+        self._set("kind", kind)
+        self._set("name", name)
+        self._set("refs", refs)
 
     @classmethod
     def of(cls, outgoing: Outgoing) -> Sent:
@@ -927,14 +995,14 @@ class Sent:
         return cls(outgoing.recipient, outgoing.kind, outgoing.name, outgoing.refs)
 
 
-@dataclass
-class Delivery:
+class Delivery(Record):
     """What happened to one planned message."""
 
+    __slots__ = ("outgoing", "status", "reason", "preview")
     outgoing: Sent
     status: str  # "sent", "failed", "would-send" (dry run) or "already-sent" (nothing new for them)
-    reason: str | None = None
-    preview: str | None = None  # the dry-run text
+    reason: str | None
+    preview: str | None  # the dry-run text
 
     def __init__(
         self,

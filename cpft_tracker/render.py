@@ -14,10 +14,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from json.encoder import encode_basestring as _json_str  # C implementation when available
-from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.board import (
     NO_STATEMENT,
@@ -35,9 +33,13 @@ from cpft_tracker.board import (
     window_label,
 )
 from cpft_tracker.models import DEFAULT_WINDOW_DAYS, RAGS, rag_of, ref_order
+from cpft_tracker.records import FrozenRecord
 from cpft_tracker.textsafe import UNSAFE, visible, visible_values
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
+    from typing import Any
+
     from rich.console import Console
 
 EXPORT_SCHEMA_VERSION = 1
@@ -603,7 +605,7 @@ def _text_csv_line(cells: list[str]) -> str | None:
         # any control character or DEL (textsafe.UNSAFE's ASCII part) or NUL of a cell
         if len(row.encode("ascii").translate(None, _CSV_PLAIN_ASCII)) != len(cells) - 1:
             return None
-    elif _CSV_UNSAFE.search(row) is not None or row.count("\x00") != len(cells) - 1:
+    elif _csv_unsafe_search(row) is not None or row.count("\x00") != len(cells) - 1:
         return None
     if row[0] in _FORMULA_FIRSTS or _FORMULA_AFTER_NUL.search(row) is not None:
         return None
@@ -632,13 +634,21 @@ def _record_csv_line(record: Mapping[str, Any], fields: Sequence[str]) -> str:
     return _csv_cells_line(_csv_row(record, fields))
 
 
+def _compile_csv_unsafe(row: str) -> re.Match[str] | None:
+    """``_csv_unsafe_search`` at its first call: compiles the pattern (~0.6 ms, paid only by a
+    CSV with text that is not ASCII) and takes its place."""
+    global _csv_unsafe_search
+    _csv_unsafe_search = re.compile(
+        "["
+        + "".join(sorted(UNSAFE - {"\n", "\t", "\r", "\x00"}))
+        + "\ud800-\udfff]"  # lone surrogates, as textsafe's own search
+    ).search
+    return _csv_unsafe_search(row)
+
+
 # Speed (issue 10): the characters ``visible`` changes in a CSV cell (it keeps line breaks,
 # tabs and CRs there), less NUL, which the fast path below joins the cells with.
-_CSV_UNSAFE = re.compile(
-    "["
-    + "".join(sorted(UNSAFE - {"\n", "\t", "\r", "\x00"}))
-    + "\ud800-\udfff]"  # lone surrogates, as textsafe's own search
-)
+_csv_unsafe_search: Callable[[str], re.Match[str] | None] = _compile_csv_unsafe
 # The ASCII characters a CSV cell shows as they are (textsafe.UNSAFE holds the others).
 _CSV_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 _FORMULA_AFTER_NUL = re.compile("\x00[" + re.escape(_FORMULA_FIRSTS) + "]")
@@ -653,7 +663,7 @@ def _export_csv_line(cells: list[Any]) -> str | None:
     cells = [v or "" for v in cells]  # None -> "" (neutralise_cell); text stays
     row = "\x00".join(cells)
     if (
-        _CSV_UNSAFE.search(row) is not None
+        _csv_unsafe_search(row) is not None
         or row.count("\x00") != len(cells) - 1  # a NUL inside a cell
         or (row and row[0] in _FORMULA_FIRSTS)
         or _FORMULA_AFTER_NUL.search(row) is not None
@@ -807,8 +817,7 @@ OWNER_MIN = 12  # the narrowest owner column (names wrap within it)
 OWNER_MAX = 24  # the widest owner column (except with --wide)
 
 
-@dataclass(frozen=True)
-class ActionLayout:
+class ActionLayout(FrozenRecord):
     """How the action list fits a width: the columns' widths and what goes on lines below.
 
     ``widths`` are the cells of the columns drawn side by side (Ref, BRAG, Status, Due, and
@@ -816,8 +825,13 @@ class ActionLayout:
     each row, indented two spaces, when the terminal is too narrow for them beside it.
     """
 
+    __slots__ = ("widths", "below")
     widths: tuple[int, ...]
-    below: tuple[str, ...] = ()
+    below: tuple[str, ...]
+
+    def __init__(self, widths: tuple[int, ...], below: tuple[str, ...] = ()) -> None:
+        self._set("widths", widths)
+        self._set("below", below)
 
 
 def action_layout(rows: Sequence[Sequence[Any]], width: int, *, wide: bool = False) -> ActionLayout:
@@ -963,14 +977,21 @@ def _spilled_rows(spill: Any) -> Iterator[tuple[Any, ...]]:
 
 # Characters one terminal cell wide (ASCII, Latin, Greek, Cyrillic, general punctuation such
 # as ’ “ – …, currency, letterlike): for text made only of these, len() is the width.
-_SINGLE_WIDTH = re.compile(
-    r"[\x20-\x7e\xa0-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e\u20a0-\u20c0\u2100-\u214f]*\Z"
-)
+# (compiled at the first text that is not ASCII: ~0.3 ms that the machine formats need not pay)
+def _compile_single_width(text: str) -> re.Match[str] | None:
+    global _single_width_match
+    _single_width_match = re.compile(
+        r"[\x20-\x7e\xa0-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e\u20a0-\u20c0\u2100-\u214f]*\Z"
+    ).match
+    return _single_width_match(text)
+
+
+_single_width_match: Callable[[str], re.Match[str] | None] = _compile_single_width
 
 
 def _single_width(text: str) -> bool:
     """Every character one terminal cell wide: ``len`` is the width (plain str arithmetic is exact)."""
-    return text.isascii() or _SINGLE_WIDTH.match(text) is not None
+    return text.isascii() or _single_width_match(text) is not None
 
 
 def _cell_len(text: str) -> int:
@@ -1209,15 +1230,29 @@ NAME_MIN = 20  # the narrowest name column under the full headings
 NAME_MAX = 56  # the widest name column (longer names wrap), except with --wide
 
 
-@dataclass(frozen=True)
-class ProgressLayout:
+class ProgressLayout(FrozenRecord):
     """The columns of one progress table: the headings, the name column's width, the cells."""
 
+    __slots__ = ("headers", "name_w", "short", "names", "cells")
     headers: tuple[str, ...]
     name_w: int
     short: bool
     names: tuple[str, ...]
     cells: tuple[tuple[str, ...], ...]  # the numbers of each row, as text
+
+    def __init__(
+        self,
+        headers: tuple[str, ...],
+        name_w: int,
+        short: bool,
+        names: tuple[str, ...],
+        cells: tuple[tuple[str, ...], ...],
+    ) -> None:
+        self._set("headers", headers)
+        self._set("name_w", name_w)
+        self._set("short", short)
+        self._set("names", names)
+        self._set("cells", cells)
 
 
 def progress_layout(

@@ -39,9 +39,12 @@ import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
 
 from cpft_tracker.errors import TrackerError
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 DEFAULT_MODE = 0o600
 

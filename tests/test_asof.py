@@ -380,18 +380,34 @@ def undo_every_event(store: Store, day: dt.date) -> list[dict[str, Any]]:
     return out
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize(
+    ("seed", "dated"),
+    [
+        (1, False),
+        (2, False),
+        (3, False),
+        (4, False),
+        (5, False),
+        (6, False),
+        (7, True),
+        (8, True),
+        (9, True),
+    ],
+)
 def test_grouped_rebuild_equals_undoing_every_event(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch, local_tz: Any, seed: int
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, local_tz: Any, seed: int, dated: bool
 ) -> None:
     """A random history (owners and their emails, due dates, statuses with evidence, notes,
     retire/reinstate, titles and statements, requirements leaving and coming back to a
     re-imported report, reports added later; now and then the clock steps back, as the
-    benchmark's builder does): the plan at every day equals the step-by-step undo."""
+    benchmark's builder does; with ``dated``, some status changes recorded with ``--on``
+    an earlier day): the plan at every day equals the step-by-step undo, and so do the
+    progress figures and the count awaiting review."""
     import random
 
     from cpft_tracker.asof import UNDOABLE_FIELDS
     from cpft_tracker.errors import RuleBroken
+    from cpft_tracker.progress import count_rows, counted_in_sql, figures
 
     rnd = random.Random(seed)
     store = open_store(db_path)
@@ -404,11 +420,40 @@ def test_grouped_rebuild_equals_undoing_every_event(
             clock -= dt.timedelta(days=rnd.randint(1, 4))  # a clock that went back
         at(monkeypatch, clock.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
+    def on_day() -> str | None:
+        """Now and then a change recorded as having happened on an earlier day (``--on``)."""
+        if not dated or rnd.random() < 0.7:
+            return None
+        return (clock.date() - dt.timedelta(days=rnd.randint(0, 6))).isoformat()
+
     owners = ["Alice Smith", "Bob Jones", "Siân Evans", "SIÂN EVANS"]
     statements = [GOV, FTSU, LEARN, None]
     items = {p: [(f"{p} action {i}", rnd.choice(statements)) for i in range(6)] for p in "ABC"}
     tick()
-    add_report(store, "A", items["A"])
+    if dated:  # and some actions wait for review (low confidence) until accepted or rejected
+        from cpft_tracker.extract import Requirement
+
+        reqs = [
+            Requirement(
+                text=f"The trust must {title.lower()} (A {i}).",
+                context=f"Context for {title}.",
+                section="Well-led",
+                line=i,
+                position=i,
+                keyword="must",
+                matched="must",
+                title=title,
+                quality_statement=qs,
+                confidence="low" if i % 2 else "high",
+            )
+            for i, (title, qs) in enumerate(items["A"], start=1)
+        ]
+        store.import_report(
+            name="Report A", requirements=reqs, source_file="a.txt", source_sha256="A",
+            by="Test Lead", prefix="A",
+        )  # fmt: skip
+    else:
+        add_report(store, "A", items["A"])
     refs = [f"A-0{i}" for i in range(1, 7)]
     for _ in range(160):
         tick()
@@ -424,9 +469,12 @@ def test_grouped_rebuild_equals_undoing_every_event(
                 due = rnd.choice([None, "2026-02-01", "2026-03-15", "2026-06-30"])
                 store.set_due([ref], due, by="t")
             elif op == 4:
-                store.set_status([ref], rnd.choice(["in-progress", "blocked"]), by="t")
+                store.set_status(
+                    [ref], rnd.choice(["in-progress", "blocked"]), by="t", occurred_on=on_day()
+                )
             elif op == 5:
-                store.set_status([ref], "complete", evidence=f"minutes {rnd.random():.3f}", by="t")
+                evidence = f"minutes {rnd.random():.3f}"
+                store.set_status([ref], "complete", evidence=evidence, by="t", occurred_on=on_day())
             elif op == 6:
                 store.add_note(ref, "a note", by="t")
             elif op == 7:
@@ -453,6 +501,11 @@ def test_grouped_rebuild_equals_undoing_every_event(
             pass
     fields = {f for (f,) in store.conn.execute("SELECT DISTINCT field FROM events")}
     assert set(UNDOABLE_FIELDS) | {"created", "in_source", "owner_email", "note"} <= fields
+    on = store.conn.execute("SELECT count(*) FROM events WHERE occurred_on IS NOT NULL")
+    assert (on.fetchone()[0] > 0) == dated  # some changes were recorded with --on
+    waited = store.conn.execute("SELECT count(*) FROM events WHERE old = 'awaiting'")
+    assert (waited.fetchone()[0] > 0) == dated  # and some actions were reviewed
+    prefixes = {r["id"]: r["prefix"] for r in store.reports()}
     first = dt.date(2025, 12, 31)
     last = clock.date() + dt.timedelta(days=2)
     day = first
@@ -472,7 +525,15 @@ def test_grouped_rebuild_equals_undoing_every_event(
     ]
     while day <= last:
         full = actions_as_of(store, day)
-        assert full == undo_every_event(store, day), day
+        undone = undo_every_event(store, day)
+        if dated:  # an action's updated_at and version then are read from the events
+            # RECORDED before the cut-off, the undo's from those that HAPPENED before it
+            # (a change recorded later with --on an earlier day): not compared here
+            undone = [
+                {**r, "updated_at": f["updated_at"], "version": f["version"]}
+                for r, f in zip(undone, full, strict=False)
+            ]
+        assert full == undone, day
         # reading only some columns rebuilds those columns to the same values
         keys = [*light, "id", "created_at"]
         assert actions_as_of(store, day, light) == [{k: r[k] for k in keys} for r in full], day
@@ -490,4 +551,21 @@ def test_grouped_rebuild_equals_undoing_every_event(
                 sort,
             )
             assert len(plan_actions(store, filters, day)) == len(list(whole)), (day, filters)
+        # the progress figures counted in SQL from one rebuild, and the actions awaiting
+        # review counted beside them, equal those counted from the full rebuild in Python
+        when: dict[str, Any] = {"today": day, "window": 14}
+        for filters in (Filters(review=["accepted"]), Filters(report="b", include_retired=False)):
+            expected = figures(
+                count_rows(filter_actions(undone, filters, prefixes), day, 14), **when
+            )
+            counted, awaiting = store.progress_counts_awaiting(
+                filters,
+                cutoff=cutoff_utc(day),
+                today=day.isoformat(),
+                amber_until=(day + dt.timedelta(days=14)).isoformat(),
+                soon_until=(day + dt.timedelta(days=30)).isoformat(),
+            )
+            assert figures(counted_in_sql(counted), **when) == expected, (day, filters)
+            waiting = filters.replace(review=["awaiting"], include_retired=False)
+            assert awaiting == len(filter_actions(undone, waiting, prefixes)), (day, filters)
         day += dt.timedelta(days=1)

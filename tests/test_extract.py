@@ -864,7 +864,10 @@ SNIPPET_SENTENCES = [
     ("Staff did not have the information needed to support people safely.", None),
     ("Ward staff needed to complete the training.", "needs"),
     ("Staff told us they need to ask the principal dentist before ordering equipment.", None),
-    ("Staff told us they needed more time for training.", "needs"),
+    # what staff told CQC they needed is evidence, not a requirement CQC states (the
+    # reported-speech convention of 3 December 2026); the provider's managers' is the provider's
+    ("Staff told us they needed more time for training.", None),
+    ("The practice manager told us staff needed more time for training.", "needs"),
     ("All providers must meet the essential standards set out in the law.", None),
     ("Care must be provided in a way that protects people's dignity.", None),
     ("The MUST score was recorded for every resident.", None),
@@ -1597,7 +1600,7 @@ ROUND_7_TITLES = [
     ),
     # (its other side: a plain subject keeps its own 'Ensure X is …')
     (
-        "Staff told us the discharge process needed to be quicker.",
+        "Managers told us the discharge process needed to be quicker.",
         "Ensure the discharge process is quicker",
     ),
     # 'more' standing alone takes up the counted noun phrase before it
@@ -1855,10 +1858,9 @@ ROUND_9_SENTENCES = [
         "The trust's ambulance services must respond faster to the most serious calls.",
         "must",
     ),
-    # "carers" reported by the people using the service or their families are the care
-    # workers who visit them, the provider's staff: their need is a gap
-    ("Relatives told us carers needed to arrive on time for the morning call.", "needs"),
-    # (its other side: family carers, and carers speaking of themselves)
+    # what relatives told CQC carers needed is evidence, not a requirement CQC states (the
+    # reported-speech convention of 3 December 2026), whichever carers they mean
+    ("Relatives told us carers needed to arrive on time for the morning call.", None),
     ("Relatives told us family carers needed more respite at weekends.", None),
     ("Carers told us they needed more information about the respite service.", None),
     # a pronoun opening a coordinated clause of saying is the sentence's opening subject:

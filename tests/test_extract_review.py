@@ -116,20 +116,24 @@ def test_cqc_s_summary_of_what_it_told_the_provider_is_taken_and_offered_for_rev
 
 
 def test_a_need_someone_told_cqc_about_is_taken_and_offered_for_review() -> None:
-    """What a manager or a relative told CQC is evidence CQC reports, not its own finding:
-    import takes it (the corpus's convention: the provider's own people admitting a need) and
-    asks a person whether the trust must act on it. CQC's own finding, what CQC's chief
-    inspector said, and what CQC told the provider are not asked about."""
+    """What a manager told CQC is evidence CQC reports, not its own finding: import takes it
+    (the corpus's convention: the provider's own people admitting a need) and asks a person
+    whether the trust must act on it. What a relative or a member of staff said is not taken
+    at all (the reported-speech convention). CQC's own finding, what CQC's chief inspector
+    said, and what CQC told the provider are not asked about."""
     text = (
         "Is the service safe?\n\n"
         "Ward managers told us they needed two more nurses on each shift.\n"
+        "The registered manager said the home needed more staff at weekends.\n"
         "A relative said the home needed more staff at weekends.\n"
+        "Staff told us they needed more training on the new infusion pumps.\n"
         "The trust must ensure that there are enough nurses on the medical wards.\n"
         "Sir Mike said the trust also needed to address the backlog of outpatient appointments.\n"
         "We told the trust it must improve how it handles complaints.\n"
     )
     reqs = extract_requirements(text)
     assert len(reqs) == 5
+    assert not any(r.text.startswith(("A relative", "Staff told")) for r in reqs)
     flagged = {
         reqs[p - 1].text: reason
         for p, reason in needs_review(reqs)
@@ -137,7 +141,7 @@ def test_a_need_someone_told_cqc_about_is_taken_and_offered_for_review() -> None
     }
     assert set(flagged) == {
         "Ward managers told us they needed two more nurses on each shift.",
-        "A relative said the home needed more staff at weekends.",
+        "The registered manager said the home needed more staff at weekends.",
     }
     assert all("accept it if the trust must act on it" in r for r in flagged.values())
 

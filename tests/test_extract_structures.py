@@ -107,6 +107,80 @@ STRUCTURES: list[tuple[str, str | None]] = [
     ("Like every NHS trust, the trust must publish its gender pay gap.", None),
     ("Like the last inspection, the trust must improve staffing on the wards.", "must"),
     ("It is a legal requirement that a provider must display its ratings.", None),
+    # "must have" supposing what someone felt or knew, not obliging
+    ("Staff must have felt under pressure during the outbreak.", None),
+    ("This must have had an impact on patients waiting for surgery.", None),
+    ("The trust must have known about the problem since 2019.", None),
+    ("All staff must have completed safeguarding training before working alone.", "must"),
+    # all of the subject did what it needed to
+    (
+        "Staff needed to complete an online module before they could use the new system, and "
+        "all had done so.",
+        None,
+    ),
+    ("Staff needed to complete an online module, and few had done so.", "needs"),
+    # a duty, then a sentence saying only that it was carried out
+    (
+        "The provider must notify CQC of certain events, such as serious injuries and "
+        "allegations of abuse. The provider had done so.",
+        None,
+    ),
+    (
+        "The provider must notify CQC of certain events, such as serious injuries and "
+        "allegations of abuse. The provider had done so for two of the five events.",
+        "must",
+    ),
+    # the reported-speech convention: what staff, people using the service or their
+    # families told CQC they or the service needed is evidence, not CQC's requirement
+    ("Staff told us they needed more training on the use of the washer disinfector.", None),
+    ("A relative said the home needed more staff at weekends.", None),
+    (
+        "Staff told us they needed more support from senior leaders when the department was "
+        "full and said the hospital must open more beds.",
+        None,
+    ),
+    # (its other sides: the provider's own managers admitting a gap; a rule staff reported
+    # found not kept; a burden on staff; a need the provider's leaders agreed with; the
+    # provider's own need in the next clause)
+    ("The registered manager told us they needed to recruit two more night staff.", "needs"),
+    (
+        "Staff told us they should read a person's care plan before their first call, but care "
+        "plans were not always in people's homes.",
+        "should",
+    ),
+    (
+        "Several nurses said that they should not have to chase the governance team for the "
+        "outcome of an investigation.",
+        "should",
+    ),
+    (
+        "Staff told us the practice needed more clinical pharmacist time, and leaders agreed.",
+        "needs",
+    ),
+    (
+        "However, qualified nurses told us they needed to cover two wards at night, and the "
+        "trust needed to review this arrangement.",
+        "needs",
+    ),
+    (
+        "Patients said they found it difficult to make an appointment, and the practice "
+        "recognised that it needed to improve telephone access.",
+        "needs",
+    ),
+    # meeting the standard is no action of its own (the 2010-2013 judgement formula)
+    ("We found that action was needed to meet this standard.", None),
+    ("The trust must meet its financial targets for agency spending.", "must"),
+    # a need taken up by "this" and put right
+    (
+        "Partners told us they needed better communication from the service, but recent "
+        "changes had improved this.",
+        None,
+    ),
+    (
+        "The trust needed better communication with partners, but recent changes had not "
+        "improved this.",
+        "needs",
+    ),
     (
         "It is a legal requirement that the trust displays its rating, and it must do so by "
         "the end of the month.",
@@ -119,3 +193,230 @@ STRUCTURES: list[tuple[str, str | None]] = [
 def test_sentence_structures(text: str, expected: str | None) -> None:
     found = [r.keyword for r in extract_requirements(HEADING + text + "\n", include_should=True)]
     assert found == ([expected] if expected else [])
+
+
+def _texts(text: str) -> list[str]:
+    return [" ".join(r.text.split()) for r in extract_requirements(text, include_should=True)]
+
+
+def test_a_menu_copied_in_round_bullets_is_still_page_furniture() -> None:
+    text = (
+        "Action the service SHOULD take to improve\n"
+        "● The service should review how patient feedback is collected in outpatients.\n"
+        "● Hospitals\n"
+        "● Care homes\n"
+        "● Find and compare services\n"
+        "Back to top\n"
+    )
+    assert _texts(text) == [
+        "The service should review how patient feedback is collected in outpatients."
+    ]
+
+
+# A news item and a warning notice letter as a PDF's text gives them: every paragraph
+# hard-wrapped at the margin, no blank line between paragraphs.
+NEWS_WRAPPED = """News
+CQC finds improvements are needed at Kingsbridge University Hospitals NHS Trust
+Published: 3 July 2014
+England's Chief Inspector of Hospitals has told Kingsbridge University
+Hospitals NHS Trust that it must make improvements to the way it cares for
+patients in its emergency department.
+The Care Quality Commission has rated the trust as requires improvement
+following an inspection in March, and found that the trust needed to recruit
+more consultants in emergency medicine.
+Community-based mental health services for adults of working age
+The trust's community teams were well led and had enough staff to see people
+within the times set by the trust's own standard.
+"""
+
+LETTER_WRAPPED = """Warning notice under section 29A of the Health and Social Care Act 2008
+
+Following our inspection of the trust's maternity services on 23 and 24
+October 2018, we have formed the view that the quality of health care provided
+by the trust for the regulated activities of treatment of disease, disorder or
+injury and maternity and midwifery services requires significant improvement.
+
+The trust must make significant improvements in the following areas by 31
+January 2019:
+Regulation 12: Safe care and treatment
+Regulation 17: Good governance
+Regulation 18: Staffing
+
+The reasons for our view
+Midwifery staffing did not meet the levels set by the trust's own acuity tool
+on 19 of the 28 days we looked at, and the service needed to review how it
+planned its rotas for the labour ward.
+"""
+
+
+def test_a_hard_wrapped_paragraph_is_not_cut_into_a_heading_at_its_first_line() -> None:
+    assert _texts(NEWS_WRAPPED) == [
+        "England's Chief Inspector of Hospitals has told Kingsbridge University Hospitals NHS "
+        "Trust that it must make improvements to the way it cares for patients in its "
+        "emergency department.",
+        "The Care Quality Commission has rated the trust as requires improvement following an "
+        "inspection in March, and found that the trust needed to recruit more consultants in "
+        "emergency medicine.",
+    ]
+
+
+def test_a_lead_in_and_a_date_broken_at_the_margin_still_give_the_areas_and_their_due_date() -> (
+    None
+):
+    found = extract_requirements(LETTER_WRAPPED, include_should=True)
+    areas = [(r.text, r.due) for r in found if r.text.startswith("Regulation")]
+    assert areas == [
+        ("Regulation 12: Safe care and treatment", "2019-01-31"),
+        ("Regulation 17: Good governance", "2019-01-31"),
+        ("Regulation 18: Staffing", "2019-01-31"),
+    ]
+    assert not any(r.text.startswith(("Following", "The trust must make")) for r in found)
+
+
+# A title is what must be so from now on: the finding's past tense, in a clause after
+# "ensure", a past perfect, or a condition at the end, is put in the present.
+TITLES = [
+    (
+        "The provider needed to do more to ensure people's care records were accurate.",
+        "Do more to ensure people's care records are accurate",
+    ),
+    (
+        "Not all staff knew what to do in the event of a fire, and the provider needed to make "
+        "sure all staff completed fire training.",
+        "Make sure all staff complete fire training",
+    ),
+    (
+        "The provider needed to ensure that all staff had received training in safeguarding "
+        "vulnerable adults.",
+        "Ensure that all staff have received training in safeguarding vulnerable adults",
+    ),
+    (
+        "Improvements were needed to make sure that people's care plans were reviewed when "
+        "their needs changed.",
+        "Make sure that people's care plans are reviewed when their needs change",
+    ),
+    (
+        "Care plans needed more detail about how to support people when they became distressed.",
+        "Ensure care plans have more detail about how to support people when they become "
+        "distressed",
+    ),
+    # what the provider's staff must do, the provider makes sure of; its leaders' own deeds
+    # stay theirs
+    (
+        "Staff must receive training in the Mental Capacity Act.",
+        "Ensure staff receive training in the Mental Capacity Act",
+    ),
+    (
+        "Nurses must complete their revalidation on time.",
+        "Ensure nurses complete their revalidation on time",
+    ),
+    (
+        "Staff must not leave medicines unattended.",
+        "Ensure staff do not leave medicines unattended",
+    ),
+    ("The registered manager must review the rota every week.", "Review the rota every week"),
+    # a failure, then "this" needing to be put right, in one sentence
+    (
+        "Staff did not have the skills they needed, and this needed to be addressed.",
+        "Ensure staff have the skills they needed",
+    ),
+    (
+        "The provider had not ensured that staff had the skills they needed, and this needed to "
+        "be addressed.",
+        "Ensure that staff have the skills they needed",
+    ),
+    (
+        "The trust had not met the requirement to display its rating, and it must do so.",
+        "Display the trust's rating",
+    ),
+    # "they", "their" and "itself" for the one the sentence is about
+    (
+        "The registered manager needs to ensure that they are notifying CQC of all notifiable "
+        "incidents.",
+        "Ensure that the registered manager is notifying CQC of all notifiable incidents",
+    ),
+    (
+        "There was a lack of oversight, and the registered manager needed to make improvements "
+        "to their auditing systems.",
+        "Make improvements to the registered manager's auditing systems",
+    ),
+    (
+        "We asked the provider to make improvements to how they managed medicines.",
+        "Make improvements to how the provider manages medicines",
+    ),
+    (
+        "We told the provider to make improvements to the way they recorded their checks.",
+        "Make improvements to the way the provider records its checks",
+    ),
+    (
+        "The board must assure itself that the actions from the review are completed.",
+        "Assure the board that the actions from the review are completed",
+    ),
+    (
+        "Leaders need to satisfy themselves that the data on waiting times is accurate.",
+        "Satisfy leaders that the data on waiting times is accurate",
+    ),
+    # (a condition already in the present is left as it is)
+    (
+        "The trust must ensure that actions are monitored until they are finished.",
+        "Ensure that actions are monitored until they are finished",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "title"), TITLES)
+def test_titles_are_in_the_present(text: str, title: str) -> None:
+    found = extract_requirements(HEADING + text + "\n", include_should=True)
+    assert [r.title for r in found] == [title]
+
+
+STATE_OF_CARE = """The state of health care and adult social care in England
+
+This is our assessment of the quality of health and social care in England in 2017/18. Most
+people receive good care, but too many people still find it hard to get the care they need.
+Demand for care continues to rise, and more people are living with several long-term
+conditions. People with a learning disability or autism are still placed in hospitals a long
+way from their families, and too many people wait too long for mental health care.
+
+What we found
+Care homes, GP practices and hospitals rated good or outstanding had leaders who listened to
+their staff and to the people who use their services. Where care was poor, leaders did not
+know what was happening on the front line, and learning from incidents was not shared.
+
+What providers need to do
+Good leadership matters. Leaders need to create a culture where staff feel able to speak up.
+Local systems must plan for the needs of an ageing population.
+"""
+
+
+def test_a_text_about_no_one_provider_states_no_provider_s_requirement() -> None:
+    # CQC's national report: its plural subjects are every provider's, not one's
+    assert _texts(STATE_OF_CARE) == []
+    # the same sentences in a report on one trust are the trust's leaders'
+    one = STATE_OF_CARE + "\nWe inspected the trust in March.\n"
+    assert _texts(one) == [
+        "Leaders need to create a culture where staff feel able to speak up.",
+        "Local systems must plan for the needs of an ageing population.",
+    ]
+
+
+def test_a_listed_requirement_ends_on_its_regulation_in_a_hard_wrapped_copy() -> None:
+    # the seen split's crisis teams page, hard-wrapped at 78 columns as a PDF's text is: each
+    # MUST item ends on "(Regulation N)", where the next item starts
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "bench"))
+    import copy_robustness
+
+    page = root / "tests" / "corpus" / "seen" / "mh-crisis-teams-browser-2022.txt"
+    wrapped = copy_robustness.CHANGES["wrap"](page.read_text(encoding="utf-8"))
+    assert "standard. (Regulation 12)\nThe trust must not allow" in wrapped
+    found = _texts(wrapped)
+    assert found == _texts(page.read_text(encoding="utf-8"))
+    assert (
+        "The trust must not allow interview rooms without alarms to be used for assessments of "
+        "people whose risk is unknown." in found
+    )
+    assert not any(t.startswith("(Regulation") for t in found)

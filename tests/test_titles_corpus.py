@@ -251,9 +251,9 @@ PASSAGES = {
         ["Ensure that all vehicles carry oxygen that is checked daily"],
     ),
     "this-year-is-a-time": (
-        "Theatres\n\nThe theatre had one hoist. Staff told us they needed a second hoist, and "
-        "the manager said the hospital must buy one this year.\n",
-        ["Ensure staff have a second hoist and buy one this year"],
+        "Theatres\n\nThe theatre had one hoist. The theatre manager told us they needed a second "
+        "hoist, and the manager said the hospital must buy one this year.\n",
+        ["Ensure the theatre manager has a second hoist and buy one this year"],
     ),
     "how-the-rota-is-planned": (
         "Staffing\n\nStaff were often late. The provider needs to review how the rota is "

@@ -55,8 +55,8 @@ PASSAGES = {
     ),
     "needed-kept": (
         "Caring\n\nThe unit manager told us the day room needed its quiet hours to be kept by "
-        "visiting teams. Nurses said they needed the handover sheets to be updated before "
-        "each shift.\n",
+        "visiting teams. The ward sister said they needed the handover sheets to be updated "
+        "before each shift.\n",
         [
             "Ensure the day room's quiet hours are kept by visiting teams",
             "Ensure the handover sheets are updated before each shift",
@@ -155,7 +155,7 @@ PASSAGES = {
         [
             "Make sure that everyone does the training in fetal monitoring",
             "Make sure women receive the information about their options for pain relief",
-            "Check the equipment daily",
+            "Ensure staff check the equipment daily",
         ],
     ),
     "the-sentence-before-opened-with-it": (
@@ -240,7 +240,10 @@ PASSAGES = {
     "this-policy": (
         "Governance\n\nThe service had a new policy for the safe use of bed rails. Staff must "
         "follow this policy for every person who uses bed rails.\n",
-        ["Follow the new policy for the safe use of bed rails for every person who uses bed rails"],
+        [
+            "Ensure staff follow the new policy for the safe use of bed rails for every person "
+            "who uses bed rails"
+        ],
     ),
     "this-plan-after-the-registered-manager": (
         "Staffing\n\nThe registered manager had written a recruitment plan for night staff. "
@@ -250,7 +253,7 @@ PASSAGES = {
     "those-patients": (
         "Caring\n\nSome patients with a learning disability did not have a hospital "
         "passport. Staff needed to make sure those patients had a passport on admission.\n",
-        ["Make sure the patients with a learning disability had a passport on admission"],
+        ["Make sure the patients with a learning disability have a passport on admission"],
     ),
     "this-assessment-possessive": (
         "Safe\n\nThe home's fire risk assessment was out of date. The provider must review "
@@ -317,15 +320,16 @@ PASSAGES = {
     ),
     # a place of the provider that needed to do something with no object keeps its name
     "a-place-without-object": (
-        "Responsive\n\nSome relatives told us the memory clinic needed to open on Saturdays.\n",
+        "Responsive\n\nThe service manager told us the memory clinic needed to open on "
+        "Saturdays.\n",
         ["Ensure the memory clinic opens on Saturdays"],
     ),
     # the provider's people reported on, in a state to reach, are named (not who reported
     # them), and ", as they saw…" is the finding
     "relatives-told-us-carers-be": (
-        "What people said\n\nRelatives told us carers needed to be more punctual, as they saw "
-        "calls start an hour late.\n",
-        ["Ensure carers are more punctual"],
+        "What people said\n\nCare workers needed to be more punctual, as relatives saw calls "
+        "start an hour late.\n",
+        ["Ensure care workers are more punctual"],
     ),
     # "this arrangement" after staff saying how they have to work is that way of working
     "this-arrangement-reported": (

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 HELP = "Track the improvement actions a CQC report requires: owners, due dates, statuses, evidence and BRAG progress."
 

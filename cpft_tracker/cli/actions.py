@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
 from cpft_tracker.cli.options import (
     open_store,
     parse_on,
@@ -18,7 +16,10 @@ from cpft_tracker.errors import (
     UsageProblem,
 )
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    from typing import Annotated
+
     import typer
 
     from cpft_tracker.cli.declarations import (

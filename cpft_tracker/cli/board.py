@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
 
 from cpft_tracker.cli.options import (
     TRACKED,
@@ -24,7 +23,10 @@ from cpft_tracker.errors import (
     UsageProblem,
 )
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    from typing import Annotated, Any
+
     import typer
 
     from cpft_tracker.cli.declarations import (
@@ -163,7 +165,10 @@ def progress(
     )
     filters = build_filters(today=today, report=report, review=TRACKED)
     figures: dict[str, Any] = summarise(rows, today=today, window=win, generated_at=utc_now_iso())
-    figures["awaiting_review"] = awaiting_review(store, filters, as_of_day)
+    counted = getattr(rows, "awaiting_review", None)  # as of a date: counted with the figures
+    figures["awaiting_review"] = (
+        counted if counted is not None else awaiting_review(store, filters, as_of_day)
+    )
     figures["since"] = None
     if since_day is not None:
         figures["since"] = _changes_since(
@@ -315,7 +320,10 @@ def export(
         generated_at = render.utc_now_iso()
         figures = summarise(actions, today=today, window=win, generated_at=generated_at)
         view = getattr(actions, "filters", None)  # the PlanRows' filters: the same view
-        figures["awaiting_review"] = awaiting_review(store, view, as_of_day)
+        counted = getattr(actions, "awaiting_review", None)  # as of a date: with the figures
+        figures["awaiting_review"] = (
+            counted if counted is not None else awaiting_review(store, view, as_of_day)
+        )
         story = _board_story(store, actions, as_of_day)
         story.since = changes
         # streamed (issue 10): the rows are read once and only each drawn row is kept

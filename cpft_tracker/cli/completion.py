@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
 
 from cpft_tracker.errors import UsageProblem
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    from typing import Annotated, Any
+
     import typer
 
 SHELLS = ("bash", "zsh", "fish")

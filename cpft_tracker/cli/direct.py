@@ -33,7 +33,10 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 PROG = "cpft-tracker"
 TOP = "cpft_tracker.cli.toplevel:main_options"

@@ -12,7 +12,6 @@ import re
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
 
 # The commands run on click 8 (cli/convert.py builds them from their typer declarations), so
 # the usage errors are click's; a plain command line runs without importing click at all
@@ -24,6 +23,10 @@ from cpft_tracker.cli.options import _state
 from cpft_tracker.errors import (
     TrackerError,
 )
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 STOPPED = "Stopped. Nothing was half-saved: each change is saved whole or not at all."
 

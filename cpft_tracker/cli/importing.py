@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
 
 from cpft_tracker.cli.options import db_path, open_store
 from cpft_tracker.cli.output import say
@@ -12,7 +11,10 @@ from cpft_tracker.errors import (
     UsageProblem,
 )
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    from typing import Annotated, Any
+
     import typer
 
     from cpft_tracker.cli.declarations import By

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
 
 from cpft_tracker.cli.options import check_format, db_path, open_store
 from cpft_tracker.cli.output import say, show_line
@@ -19,7 +18,10 @@ from cpft_tracker.errors import (
     UsageProblem,
 )
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    from typing import Annotated
+
     import typer
 
     from cpft_tracker.cli.declarations import By

@@ -5,11 +5,14 @@ filters of list/export/progress, and opening the store. Every command module imp
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from cpft_tracker.errors import (
     UsageProblem,
 )
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _state: dict[str, Any] = {"db": None, "db_path": None}
 

@@ -5,13 +5,14 @@ and on every action they hold.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
 from cpft_tracker.cli.options import open_store
 from cpft_tracker.cli.output import say, show_line
 from cpft_tracker.errors import UsageProblem
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    from typing import Annotated
+
     import typer
 
     from cpft_tracker.cli.declarations import By, Note

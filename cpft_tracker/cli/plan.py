@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
 
 from cpft_tracker.cli.options import open_store, plan_view
 from cpft_tracker.cli.output import check_output, say, write_output
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    from typing import Annotated
+
     import typer
 
     from cpft_tracker.cli.declarations import (

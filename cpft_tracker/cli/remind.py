@@ -8,10 +8,6 @@ Thin: reads options (each SMTP setting also from an environment variable), calls
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
-import click
-
 from cpft_tracker.cli.options import (
     check_format,
     open_store,
@@ -24,7 +20,10 @@ from cpft_tracker.errors import (
     UsageProblem,
 )
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    from typing import Annotated
+
     import typer
 
 ENV = "CPFT_TRACKER_"
@@ -353,6 +352,8 @@ def remind(
         )
     if fail_if_overdue and counts.overdue:
         say(f"{r.plural(counts.overdue, 'action')} overdue.")
+        import click  # here: ~20 ms of every remind's start, and only this exit needs it
+
         raise click.exceptions.Exit(1)
 
 

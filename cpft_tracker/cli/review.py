@@ -6,13 +6,15 @@ decision is one transaction with its audit event, kept even if the walk is stopp
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
 
 from cpft_tracker.cli.options import open_store
 from cpft_tracker.cli.output import say
 from cpft_tracker.errors import TrackerError, UsageProblem
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not imported to run
+    from typing import Annotated, Any
+
     import typer
 
     from cpft_tracker.cli.declarations import (

@@ -5,7 +5,11 @@ the files each was read from. A command whose files changed since is described f
 when it runs (slower, never wrong); tests/test_cli_spec.py fails until this is regenerated.
 """
 
-from typing import Any
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 SPECS: dict[str, dict[str, Any]] = {
     "": {
@@ -50,7 +54,7 @@ SPECS: dict[str, dict[str, Any]] = {
                 },
             ],
         },
-        "sources": {"cli/convert.py": 1267227787, "cli/toplevel.py": 4046324886},
+        "sources": {"cli/convert.py": 1267227787, "cli/toplevel.py": 1997532311},
         "target": "cpft_tracker.cli.toplevel:main_options",
     },
     "accept": {
@@ -114,8 +118,8 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
-            "cli/review.py": 3931821531,
+            "cli/options.py": 4053851441,
+            "cli/review.py": 743320806,
         },
         "target": "cpft_tracker.cli.review:accept",
     },
@@ -248,10 +252,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:assign",
     },
@@ -304,7 +308,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
+            "cli/maintenance.py": 990503685,
         },
         "target": "cpft_tracker.cli.maintenance:backup",
     },
@@ -349,7 +353,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
+            "cli/maintenance.py": 990503685,
         },
         "target": "cpft_tracker.cli.maintenance:check",
     },
@@ -407,10 +411,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:classify",
     },
@@ -446,7 +450,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/completion.py": 1655588156, "cli/convert.py": 1267227787},
+        "sources": {"cli/completion.py": 795115151, "cli/convert.py": 1267227787},
         "target": "cpft_tracker.cli.completion:completion",
     },
     "copy": {
@@ -494,7 +498,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
+            "cli/maintenance.py": 990503685,
         },
         "target": "cpft_tracker.cli.maintenance:copy",
     },
@@ -586,10 +590,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:due",
     },
@@ -683,10 +687,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:evidence",
     },
@@ -969,7 +973,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 6213021,
+            "cli/board.py": 1459904935,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
         },
@@ -1052,7 +1056,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 3420214434,
+            "cli/reading.py": 1523335733,
         },
         "target": "cpft_tracker.cli.reading:history",
     },
@@ -1211,8 +1215,8 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/importing.py": 1376494165,
-            "cli/options.py": 3705303683,
+            "cli/importing.py": 2749824009,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.importing:import_",
     },
@@ -1247,7 +1251,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
+            "cli/maintenance.py": 990503685,
         },
         "target": "cpft_tracker.cli.maintenance:info",
     },
@@ -1293,7 +1297,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
+            "cli/maintenance.py": 990503685,
         },
         "target": "cpft_tracker.cli.maintenance:init",
     },
@@ -1581,7 +1585,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 3420214434,
+            "cli/reading.py": 1523335733,
         },
         "target": "cpft_tracker.cli.reading:list_",
     },
@@ -1672,10 +1676,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:merge",
     },
@@ -1768,10 +1772,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:note",
     },
@@ -2038,8 +2042,8 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
-            "cli/owners.py": 3077628557,
+            "cli/options.py": 4053851441,
+            "cli/owners.py": 101738845,
         },
         "target": "cpft_tracker.cli.owners:owners_app",
     },
@@ -2282,8 +2286,8 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
-            "cli/plan.py": 943097296,
+            "cli/options.py": 4053851441,
+            "cli/plan.py": 642170940,
         },
         "target": "cpft_tracker.cli.plan:plan_app",
     },
@@ -2451,7 +2455,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 6213021,
+            "cli/board.py": 1459904935,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
         },
@@ -2471,7 +2475,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 3420214434,
+            "cli/reading.py": 1523335733,
         },
         "target": "cpft_tracker.cli.reading:quality_statements",
     },
@@ -2531,10 +2535,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:reinstate",
     },
@@ -2604,8 +2608,8 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
-            "cli/review.py": 3931821531,
+            "cli/options.py": 4053851441,
+            "cli/review.py": 743320806,
         },
         "target": "cpft_tracker.cli.review:reject",
     },
@@ -2912,7 +2916,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/convert.py": 1267227787, "cli/remind.py": 3710928017},
+        "sources": {"cli/convert.py": 1267227787, "cli/remind.py": 1295582603},
         "target": "cpft_tracker.cli.remind:remind",
     },
     "reports": {
@@ -2929,7 +2933,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 3420214434,
+            "cli/reading.py": 1523335733,
         },
         "target": "cpft_tracker.cli.reading:reports",
     },
@@ -2985,8 +2989,8 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
-            "cli/options.py": 3705303683,
+            "cli/maintenance.py": 990503685,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.maintenance:restore",
     },
@@ -3049,10 +3053,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:retire",
     },
@@ -3128,10 +3132,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:retitle",
     },
@@ -3192,8 +3196,8 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
-            "cli/review.py": 3931821531,
+            "cli/options.py": 4053851441,
+            "cli/review.py": 743320806,
         },
         "target": "cpft_tracker.cli.review:review",
     },
@@ -3261,8 +3265,8 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/maintenance.py": 818260007,
-            "cli/options.py": 3705303683,
+            "cli/maintenance.py": 990503685,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.maintenance:settings",
     },
@@ -3328,7 +3332,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/reading.py": 3420214434,
+            "cli/reading.py": 1523335733,
         },
         "target": "cpft_tracker.cli.reading:show",
     },
@@ -3456,10 +3460,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:status",
     },
@@ -3521,10 +3525,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 3439705832,
+            "cli/actions.py": 4153563839,
             "cli/convert.py": 1267227787,
             "cli/declarations.py": 2460142385,
-            "cli/options.py": 3705303683,
+            "cli/options.py": 4053851441,
         },
         "target": "cpft_tracker.cli.actions:unassign",
     },

@@ -36,7 +36,11 @@ the files each was read from. A command whose files changed since is described f
 when it runs (slower, never wrong); tests/test_cli_spec.py fails until this is regenerated.
 """
 
-from typing import Any
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 SPECS: dict[str, dict[str, Any]] = '''
 

@@ -6,11 +6,12 @@ without importing click; the group builds its options from the same description.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
 from cpft_tracker.cli.options import _state
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:  # the declarations below are read from typer only when cli/spec.py is stale
+    from typing import Annotated
+
     import typer
 
 

@@ -57,6 +57,7 @@ from cpft_tracker.extract.rules import (
 )
 from cpft_tracker.extract.titles import (
     _base_verb,
+    _third_person,
     failure_as_action,
     make_title,
     notice_title,
@@ -74,7 +75,9 @@ from cpft_tracker.extract.words import (
     CIRCUMSTANCE_VERBS,
     DESCRIPTIVE_SECTIONS,
     IMPERATIVE_VERBS,
+    NOUN_DETERMINERS,
     ORGANISATION_WORDS,
+    SKIP_BEFORE_KEYWORD,
     STANDARD_JUDGEMENTS,
     VERB_OPENERS,
 )
@@ -141,6 +144,8 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
     out: list[Requirement] = []
     units = split_units(text)
     rows = _breach_rows(units)
+    # (a few lines are too little to judge what a text is about: an excerpt is taken as it is)
+    about_one = len(text) < ABOUT_ONE_MIN_CHARS or _ONE_PROVIDER_RE.search(text) is not None
     for n, unit in enumerate(units):
         if unit.kind in ("heading", "leadin"):
             continue
@@ -163,6 +168,9 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
                 continue
             if _earlier_requirement_settled(s, unit, trig) or _law_restated_after(s, unit):
                 continue
+            if not about_one and _bare_plural_subject(s, trig):
+                continue  # a text about no one provider (CQC's State of Care, a national
+                # report): "Leaders need to create a culture…" is every provider's leaders
             keyword = trig.keyword
             matched = s[trig.start : trig.end]
         if keyword == "should" and not include_should:
@@ -348,7 +356,24 @@ def told_title(s: str) -> str:
         who = "the " + who
     rest = re.sub(r"\bit\b", who.lower(), s[m.end() :].strip().rstrip("."))
     rest = re.sub(r"\bits\b", who.lower() + "'s", rest)
+    # "…to how they managed medicines": "they" for the provider, and what it does from now on
+    rest = re.sub(
+        r"\b(how|the\s+way)\s+they\s+([a-z]+ed)\b",
+        lambda m: f"{m.group(1)} {who.lower()} {_present_singular(m.group(2))}",
+        rest,
+    )
+    rest = re.sub(
+        r"\btheir\b",
+        lambda m: "its" if who.lower() in rest[: m.start()] else who.lower() + "'s",
+        rest,
+    )
     return rest[:1].upper() + rest[1:]
+
+
+def _present_singular(past: str) -> str:
+    """ "managed" -> "manages", "carried" -> "carries": a regular past as the present of "it"."""
+    base = _base_verb(past)
+    return _third_person(base) if base else past
 
 
 def _find_trigger_in_context(s: str, unit: Unit) -> _Trigger | None:
@@ -464,13 +489,53 @@ _LAW_AFTER_RE = re.compile(
 )
 
 
+# "The provider must notify CQC of certain events… The provider had done so.": a whole
+# sentence after it that only says the duty was carried out.
+_DONE_AFTER_RE = re.compile(
+    r"^(?:the\s+[\w’'-]+(?:\s+[\w’'-]+)?|it|they|he|she|staff)\s+(?:had|has|have)\s+"
+    r"(?:always\s+|consistently\s+)?(?:done\s+(?:so|this)|met\s+(?:this|it))"
+    r"(?:\s+(?:in\s+every\s+case|each\s+time|every\s+time))?[.!]$"
+    r"|^(?:this|that|it)\s+(?:was|had\s+been|has\s+been)\s+(?:always\s+)?(?:done|met)[.!]$",
+    re.I,
+)
+
+
+# A text that is about one provider names it with the definite article somewhere ("the
+# trust", "the provider", "the home", "the registered manager"); a national report on the
+# state of care speaks of providers, leaders and systems in the plural only.
+ABOUT_ONE_MIN_CHARS = 800
+_ONE_PROVIDER_RE = re.compile(
+    r"\b(?:the|this)\s+(?:trust|provider|practice|home|hospital|hospice|clinic|agency|"
+    r"service(?!s)|surgery|unit|ward|registered\s+(?:person|manager|provider)|partners|"
+    r"location|organisation|board)\b",
+    re.I,
+)
+
+
+def _bare_plural_subject(s: str, trig: _Trigger) -> bool:
+    """The trigger's subject opens the sentence as a plural with no determiner ("Leaders
+    need to…", "Local systems must…", "Commissioners should…")."""
+    clause = _clause_before(_tokens_before(s, trig.key_start))
+    words = [w for w in clause if w not in SKIP_BEFORE_KEYWORD]
+    if not words or len(words) > 3 or len(words) != len(clause):
+        return False
+    if s[:1].islower() or words[0] in NOUN_DETERMINERS or words[0] in ("we", "they", "it"):
+        return False
+    head = words[-1]
+    return head.endswith("s") and not head.endswith("ss") and len(head) > 3
+
+
 def _law_restated_after(s: str, unit: Unit) -> bool:
-    """The next sentence of the paragraph says that this one is what the law requires."""
+    """The next sentence of the paragraph says that this one is what the law requires, or
+    only that it was done."""
     at = unit.context.find(s)
     if at < 0:
         return False
     rest = unit.context[at + len(s) :].strip()
-    return bool(rest) and bool(_LAW_AFTER_RE.match(rest))
+    if not rest:
+        return False
+    nxt = re.split(r"(?<=[.!?])\s+", rest, maxsplit=1)[0]
+    return bool(_LAW_AFTER_RE.match(rest)) or bool(_DONE_AFTER_RE.match(nxt))
 
 
 def _subject_head(s: str, trig: _Trigger | None) -> str | None:

@@ -174,6 +174,9 @@ def _clause_from(s: str, pos: int) -> str:
     best = 0
     for m in re.finditer(r"[,;:]\s+|\b(?:but|whilst|while|although|however)\s+", s[:pos], re.I):
         best = m.end()
+    lead = re.match(r"(?:and|so|yet)\s+(?=\S)", s[best:pos], re.I)
+    if best and lead:
+        best += lead.end()  # ", and this needed to be addressed": the clause after "and"
     frame = _REPORTING_FRAME_RE.match(s, best, pos)
     if frame and not re.match(r"(?:they|it|he|she|we)\b", s[frame.end() :], re.I):
         best = frame.end()  # (a pronoun after "that" needs the frame to say who it is)
@@ -695,7 +698,8 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         elif low.startswith("have ") and (outcome := _outcome_title(s, trig, rest)):
             title = outcome  # "By September 2019, all nurses … must have completed…"
         elif low.startswith("not "):
-            title = "Do not " + rest[4:]
+            group = _staff_group(s, trig)
+            title = f"Ensure {group} do not {rest[4:]}" if group else "Do not " + rest[4:]
         elif low.startswith("be able to ") and (able := _subject_np(s, trig.key_start)):
             subject = _lower_first(s[able[0] : able[1]], able[0] == 0)
             title = f"Ensure {subject} {'are' if _plural(subject) else 'is'} {rest[3:]}"
@@ -711,6 +715,11 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             # "Care workers must have a DBS check before they start work" -> "Ensure care
             # workers have a DBS check…": what staff must have, the provider makes sure of
             title = f"Ensure {holder} {rest}"
+        elif (group := _staff_group(s, trig)) and rest[:1].islower():
+            # "Staff must receive training in the Mental Capacity Act" -> "Ensure staff
+            # receive training…": what the provider's staff must do, the provider makes sure
+            # of (a title without them would read as the provider's own deed)
+            title = f"Ensure {group} {rest}"
         else:
             title = _thing_must_title(s, trig, rest) or rest
     elif trig.kind == "to_active":
@@ -1981,6 +1990,7 @@ def make_title(
     # "The trust should also…", "The practice must now address…"
     title = re.sub(r"^(?:also|now)\s+(?=[a-z])", "", title, flags=re.I)
     title = _resolve_their(title, s, trig)
+    title = _resolve_reflexive(title, s, trig)
     title = _resolve_this_happened(title, s)
     if bullet and leadin:
         title = _gerund_opener_title(title)
@@ -2032,7 +2042,8 @@ def _second_clause_title(title: str) -> str:
 
 
 _PAST_BE_RE = re.compile(
-    r"^(?P<lead>(?:Ensure|Make\s+sure)(?:\s+that)?\s+)"
+    r"^(?P<lead>(?:(?:Do\s+more|Take\s+(?:action|steps)|Make\s+(?:further\s+)?improvements?)"
+    r"\s+to\s+)?(?:Ensure|ensure|Make\s+sure|make\s+sure)(?:\s+that)?\s+)"
     r"(?P<np>(?:(?!(?:was|were|had|has|have|is|are|be|been|who|which|that|when|where|if)\b)"
     r"[\w’'\"()-]+\s+){1,8}?)"
     r"(?P<be>were|was)\b(?!\s+not\b)",
@@ -2051,8 +2062,42 @@ _PAST_DEED_RE = re.compile(
     r"^(?:Ensure|Make\s+sure)(?:\s+that)?\s+"
     r"(?P<np>(?:all\s+|the\s+)?(?:[a-z][\w’'-]*\s+){0,2}?(?:staff|nurses|carers|doctors|"
     r"managers|leaders|clinicians|practitioners|workers|teams|midwives|paramedics))\s+"
-    r"(?P<verb>[a-z]+ed)\s+(?=(?:their|the|a|an|all|every|each|its)\b)"
+    r"(?P<verb>[a-z]+ed)\s+(?=(?:their|the|a|an|all|every|each|its)\b|(?!by\b|to\b|in\b|for\b)"
+    r"[a-z]+\s+(?:training|checks?|records?|assessments?|forms?|audits?|courses?)\b)"
 )
+# "Ensure that all staff had received training" -> "…have received…": the past perfect of
+# the finding after the subject, as the present perfect of what must be so.
+_HAD_PERFECT_RE = re.compile(
+    r"^(?P<lead>(?:Ensure|Make\s+sure)(?:\s+that)?\s+)"
+    r"(?P<np>(?:(?!(?:was|were|had|has|have|is|are|be|been|who|which|that|when|where|if|not)\b)"
+    r"[\w’'-]+\s+){1,6}?)(?P<had>had)\s+(?=(?!not\b|been\s+not\b)[a-z]+(?:ed|en|wn)\b)",
+)
+# "Ensure that staff had the skills they needed" -> "…staff have the skills…": "had" as the
+# main verb, what they must have from now on.
+_HAD_POSSESSION_RE = re.compile(
+    r"^(?P<lead>(?:Ensure|Make\s+sure)(?:\s+that)?\s+)"
+    r"(?P<np>(?:(?!(?:was|were|had|has|have|is|are|be|been|who|which|that|when|where|if|not)\b)"
+    r"[\w’'-]+\s+){1,6}?)(?P<had>had)\s+(?=(?:the|a|an|enough|sufficient|their|its|access|"
+    r"all|up\s+to\s+date|regular|appropriate)\b)",
+)
+# "…when their needs changed" -> "…when their needs change", "…when they became distressed"
+# -> "…when they become distressed": a condition's past verb at the title's end.
+_WHEN_PAST_RE = re.compile(
+    r"\b(?P<conj>when|whenever|if|until|as\s+soon\s+as)\s+(?P<np>(?:their|his|her|its|the|a|"
+    r"people's|they|he|she|it)(?:\s+(?!(?:is|are|was|were|be|been|being|has|have|had|not|"
+    r"and|or)\b)[a-z][\w’'-]*){0,2}?)\s+(?P<verb>[a-z]+ed|became|fell|left|"
+    r"went|came|felt|got|began)(?P<rest>(?:\s+[a-z][\w’'-]*){0,3})$"
+)
+_WHEN_IRREGULAR = {
+    "became": "become",
+    "fell": "fall",
+    "left": "leave",
+    "went": "go",
+    "came": "come",
+    "felt": "feel",
+    "got": "get",
+    "began": "begin",
+}
 
 
 # "…so that patients admitted on Friday were reviewed before Monday", "…when the department
@@ -2074,6 +2119,22 @@ def _present_tense_title(title: str) -> str:
     title = _present_tense_main(title)
     if len(title) > CONJOIN_MAX_CHARS:
         return title
+    had = _HAD_PERFECT_RE.match(title) or _HAD_POSSESSION_RE.match(title)
+    if had is not None:
+        now = "have" if _np_is_plural(had.group("np").strip()) else "has"
+        title = title[: had.start("had")] + now + title[had.end("had") :]
+    when = _WHEN_PAST_RE.search(title)
+    if when is not None:
+        verb, np = when.group("verb"), when.group("np")
+        base = _WHEN_IRREGULAR.get(verb) or _base_verb(verb)
+        if base is not None and base != verb:
+            plural = (
+                np == "they"
+                or np.endswith(("criteria", "data"))
+                or (np not in ("he", "she", "it") and _np_is_plural(np))
+            )
+            form = base if plural else _third_person(base)
+            title = title[: when.start("verb")] + form + title[when.end("verb") :]
     title = _THERE_WERE_RE.sub(
         lambda m: m.group("lead") + ("are" if m.group("be").lower() == "were" else "is"), title
     )
@@ -2157,6 +2218,28 @@ _FAILURE_THEN_THIS_RE = re.compile(
 )
 
 
+# …the failure as the sentence's first clause: "Staff did not have the skills they needed, and
+# this needed to be addressed."
+_FAILURE_FIRST_THEN_THIS_RE = re.compile(
+    r"^(?P<f>[^,;]+?)\s*,?\s+and\s+(?:this|it)\s+(?:needed|needs|need|must|should)\b", re.I
+)
+
+
+_NOT_ENSURED_RE = re.compile(
+    r"^(?:the\s+[\w’'-]+(?:\s+[\w’'-]+)?|it|they)\s+(?:had|has|did)\s+not\s+(?:always\s+)?"
+    r"(?:ensured|ensure|made\s+sure|make\s+sure)\s+(?:that\s+)?(?P<x>\S.*)$",
+    re.I,
+)
+
+
+_DUTY_NOT_MET_TO_RE = re.compile(
+    r"^(?:the\s+[\w’'-]+(?:\s+[\w’'-]+)?|it|they)\s+(?:had|has|did)\s+not\s+(?:met|fulfilled|"
+    r"complied\s+with)\s+(?:the|its|their)\s+(?:legal\s+|statutory\s+)?(?:requirement|duty|"
+    r"obligation)\s+to\s+(?P<x>[a-z]\S*(?:\s+\S+)*)$",
+    re.I,
+)
+
+
 def _pro_form_title(title: str, s: str, trig: _Trigger | None, before: str) -> str | None:
     """A requirement that only points back at a failure is the failure turned round:
     "Responses did not always address the concerns raised. The provider needs to improve
@@ -2169,7 +2252,23 @@ def _pro_form_title(title: str, s: str, trig: _Trigger | None, before: str) -> s
         return None
     m = _FAILURE_THEN_THIS_RE.search(s)
     if m is not None and m.end() >= trig.key_start:
-        return failure_as_action(m.group("f"))
+        action = failure_as_action(m.group("f"))
+        if action is not None:
+            return action
+    m = _FAILURE_FIRST_THEN_THIS_RE.match(s)
+    if m is not None and m.end() >= trig.key_start:
+        not_ensured = _NOT_ENSURED_RE.match(m.group("f"))
+        if not_ensured is not None:
+            return "Ensure that " + not_ensured.group("x")  # "The provider had not ensured
+            # that staff had the skills they needed, and this needed to be addressed"
+        not_met = _DUTY_NOT_MET_TO_RE.match(m.group("f"))
+        if not_met is not None:
+            return not_met.group("x")  # "The trust had not met the requirement to display its
+            # rating, and it must do so" -> "Display its rating" (its: resolved later)
+        action = failure_as_action(m.group("f"))
+        if action is not None:
+            return action  # "Staff did not have the skills they needed, and this needed to
+            # be addressed" -> "Ensure staff have the skills they needed"
     passive = _PRO_PASSIVE_RE.match(title.strip())
     pro = _PRO_FORM_RE.match(title.strip()) or _PRO_PUT_IN_PLACE_RE.match(title.strip())
     if not (passive or pro) or not before.strip():
@@ -2848,10 +2947,56 @@ def _possessive(np: str) -> str:
     return np + ("'" if np.endswith("s") and _plural(np) else "'s")
 
 
+def _resolve_reflexive(title: str, s: str, trig: _Trigger | None) -> str:
+    """ "The board must assure itself that the actions are completed" -> "Assure the board
+    that the actions are completed": with the subject gone from the title, "itself" or
+    "themselves" after its verb names it."""
+    m = re.match(
+        r"^(?P<verb>Assure|Satisfy|Reassure)\s+(?P<pro>itself|themselves)\b", title.strip()
+    )
+    if m is None or trig is None:
+        return title
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        return title
+    subject = s[span[0] : span[1]]
+    words = subject.lower().split()
+    if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
+        return title
+    inner = _lower_first(subject, span[0] == 0)
+    return f"{m.group('verb')} {inner}{title.strip()[m.end('pro') :]}"
+
+
+def _resolve_singular_they(title: str, they: re.Match[str], s: str, trig: _Trigger) -> str:
+    """ "The registered manager needs to ensure that they are notifying CQC…" -> "Ensure that
+    the registered manager is notifying CQC…": "they" for one person, the sentence's subject."""
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        return title
+    subject = s[span[0] : span[1]]
+    words = subject.lower().split()
+    if not words or words[-1] not in _PERSON_HEADS or _plural(subject):
+        return title
+    inner = _lower_first(subject, span[0] == 0)
+    return f"{title[: they.end('verb')]} {inner} is{title[they.end('be') :]}"
+
+
 def _resolve_their(title: str, s: str, trig: _Trigger | None) -> str:
     """ "Leaders needed to develop their oversight of…" -> "Develop leaders' oversight of…":
     a "their" before any other noun of the title is the sentence's own subject's."""
-    m = re.match(r"^(?P<verb>[A-Za-z]+)\s+(?P<pro>their|his|her)\b", title.strip())
+    m = re.match(r"^(?P<verb>[A-Za-z]+)\s+(?P<pro>their|his|her)\b", title.strip()) or re.match(
+        # "Make improvements to their auditing systems": after the verb's object and a
+        # preposition, before any other noun that could own it
+        r"^(?P<verb>[A-Za-z]+\s+(?:improvements|changes|more|further\s+improvements)\s+"
+        r"(?:to|in))\s+(?P<pro>their|his|her)\b",
+        title.strip(),
+    )
+    they = re.match(
+        r"^(?P<verb>(?:Ensure|Make\s+sure)(?:\s+that)?)\s+(?P<pro>they)\s+(?P<be>are|were)\b",
+        title.strip(),
+    )
+    if trig is not None and they is not None:
+        return _resolve_singular_they(title.strip(), they, s, trig)
     if not m or trig is None:
         return title
     span = _subject_np(s, trig.key_start)
@@ -3302,6 +3447,24 @@ def _outcome_title(s: str, trig: _Trigger, rest: str) -> str | None:
     if when:
         title = _cut_finding_tail(title) + f" {_lower_first(when.group('when'), True)}"
     return title
+
+
+# The provider's staff as a group, not its leaders: what they must do is for the provider to
+# make sure of ("Nurses must complete their revalidation" -> "Ensure nurses complete…").
+STAFF_GROUPS = frozenset(
+    """staff nurses midwives carers doctors clinicians dentists therapists workers colleagues
+    employees volunteers crews paramedics technicians handlers pharmacists physiotherapists
+    porters receptionists surgeons consultants gps""".split()
+)
+
+
+def _staff_group(s: str, trig: _Trigger) -> str | None:
+    """The staff noun phrase that opens the sentence as the subject of the must ("All staff",
+    "Nurses", "Care workers"), lower-cased for the title; None for anything else."""
+    holder = _staff_holder(s, trig)
+    if holder is None or holder.lower().split()[-1] not in STAFF_GROUPS:
+        return None
+    return holder
 
 
 def _staff_holder(s: str, trig: _Trigger) -> str | None:

@@ -147,11 +147,16 @@ _COOKIE_RE = re.compile(
 )
 
 
+# What a menu line may be dressed in when copied: separators, breadcrumbs' arrows, and every
+# bullet mark a list may have (a browser copy of a menu in "●" or "▪" is the same menu).
+_MENU_MARKS = " |>»›·•-–*▪◦●○■□►‣⁃"
+
+
 def is_navigation(line: str) -> bool:
     """A line of a web page's menus or cookie banner ("Find a service", "Care homes"), or a
     line made only of the names of service types ("Hospitals and clinics", "Dentists and
     GPs", "Search for services"), as a site's service navigation is."""
-    low = line.strip(" |>»›·•-").lower()
+    low = line.strip(_MENU_MARKS).lower()
     if low in NAVIGATION_LINES:
         return True
     words = low.replace("&", " and ").replace(",", " ").split()
@@ -210,7 +215,7 @@ def _navigation_lines(lines: list[str]) -> set[int]:
     for i, s in enumerate(lines):
         if not s:
             continue
-        if nav[i] and s.strip(" |>»›·•-").lower() in ALWAYS_NAVIGATION:
+        if nav[i] and s.strip(_MENU_MARKS).lower() in ALWAYS_NAVIGATION:
             drop.add(i)  # "Skip to content": furniture even when alone
         if nav[i] and (_COOKIE_RE.search(s) or (prev_text is not None and nav[prev_text])):
             drop.add(i)
@@ -337,6 +342,11 @@ _FLAT_NOTICE_ROW_RE = re.compile(
 _TRAILING_PAREN_RE = re.compile(
     r"(?:^|[.!?:;…][\"'”’]*\s*)\((?:[^()]|\([^()]{0,20}\)){1,80}\)$"
 )  # one level of nesting: "(Regulation 17 (1)(2)(b))"
+# A sentence end, then the regulation it breaches in brackets, at the end of a line.
+_REFERENCE_END_RE = re.compile(
+    r"[.!?][\"'”’]*\s*\((?:regulation|reg\.?|regs?)\s*\d[^()]{0,40}(?:\([^()]{0,20}\)[^()]{0,20}){0,4}\)$",
+    re.I,
+)
 # A line that is only such a parenthetical ("(Regulation 12 (1)(2)(b))") closes the sentence
 # above it: it is never a block of its own.
 _LONE_PAREN_RE = re.compile(r"^\((?:[^()]|\([^()]{0,20}\)){1,80}\)$")
@@ -411,6 +421,11 @@ def _blocks(text: str) -> list[_Block]:
                 continuing = (open_end or (len(prev_line) >= 0.8 * width and not bullet)) and not (
                     open_end and len(prev_line) < 0.5 * width and _heading_candidate(s)
                 )
+                if continuing and not open_end and _REFERENCE_END_RE.search(prev_line):
+                    # "…within the time set by its own standard. (Regulation 12)": a listed
+                    # requirement ends on its regulation; what opens the next line (in capitals)
+                    # is the next one, however near the margin the reference came
+                    continuing = _starts_lower(s)
                 # a short heading-shaped line after a sentence end is a (sub-)heading, even
                 # when the sentence happened to reach the margin: "…department." / "Maternity"
                 if prev_line.endswith(":"):
@@ -514,7 +529,15 @@ def _blocks(text: str) -> list[_Block]:
             blocks.append(cur)
         elif continuing and cur is not None:
             cur.parts.append((i, s))
-        elif _heading_candidate(s) and not _next_starts_lower(lines, drop, i):
+        elif (
+            _heading_candidate(s)
+            and not _next_starts_lower(lines, drop, i)
+            and not (
+                wrapped
+                and len(s) >= 0.8 * width
+                and _opens_a_wrapped_paragraph(lines, drop, i, width)
+            )
+        ):
             blocks.append(_Block("heading", [(i, s)], 0, listing))
             cur = None
         else:
@@ -554,6 +577,34 @@ def _list_run_ends(lines: list[str], drop: set[int], i: int) -> bool:
         if seen > LIST_RUN_LINES:
             return False
     return False
+
+
+# A finite verb a sentence has and a heading seldom does ("…has told Kingsbridge University").
+_SENTENCE_VERB_RE = re.compile(
+    r"\b(?:has|have|had|is|are|was|were|must|should|will|would|did|does|do|can|could)\b"
+)
+
+
+def _opens_a_wrapped_paragraph(lines: list[str], drop: set[int], i: int, width: int) -> bool:
+    """In a hard-wrapped copy, the heading-shaped line ``i`` at the margin is a paragraph's
+    first line: it has a sentence's verb and a long line under it ("…has told Kingsbridge
+    University" / "Hospitals NHS Trust that it must…"), or the line under it ends the
+    sentence or a lead-in ("…in the following areas by 31" / "January 2019:"), or a date is
+    broken between the two ("…on 23 and 24" / "October 2018, we have…"). A heading stands
+    above a short line or a blank, and has no verb ("Community-based mental health services
+    for adults of working age")."""
+    if _NAMED_BY_NUMBER_RE.match(lines[i]):
+        return False  # "Regulation 12 HSCA 2008 (Regulated Activities) Regulations 2014 …"
+    nxt = next((j for j in range(i + 1, min(len(lines), i + 6)) if j not in drop), None)
+    if nxt is None or not lines[nxt]:
+        return False
+    below = lines[nxt]
+    last = lines[i].rsplit(" ", 1)[-1]
+    if last.isdigit() and below.split(" ", 1)[0].lower() in _MONTHS:
+        return True
+    if not _SENTENCE_VERB_RE.search(lines[i]):
+        return False
+    return len(below) >= 0.6 * width or _is_terminal(below) or below.endswith(":")
 
 
 def _next_starts_lower(lines: list[str], drop: set[int], i: int) -> bool:

@@ -840,7 +840,7 @@ VACUOUS_WORDS = frozenset(
     an it its they their we us told also that provider trust service practice home
     location registered manager compliance compliant achieve comply legal requirement
     requirements regulation regulations in on of and however there areas area where for
-    identified found number several have has had obligations services with""".split()
+    identified found number several have has had obligations services with meet meeting""".split()
     # (numbers are not words here: "We told the trust that it must take 14 actions to comply
     # with its legal obligations" names a count, not what to improve)
 )
@@ -863,4 +863,24 @@ CLAUSE_TAKING_VERBS = frozenset(
 NURSING_WORDS = frozenset(
     """ward agency bank frontline front-line senior junior night day reception admin
     administrative kitchen domestic theatre maternity""".split()
+)
+
+
+# Who is speaking when CQC reports what someone said they or the service needed (rules.
+# _others_voice). The provider's own voice: its managers and leaders admitting a gap ("The
+# registered manager told us they needed to recruit…") stays a requirement of the provider.
+PROVIDER_VOICE = frozenset(
+    """manager managers director directors leader leaders leadership dentist gp gps partners
+    partner trustees trustee provider chief head lead executive executives owner matron
+    matrons board consultant chair governors""".split()
+)
+# Everyone else CQC spoke to: staff (not as the provider's managers), people who use the
+# service and their families. What they said they or the service needed is evidence, not a
+# requirement CQC states.
+OTHERS_VOICE = frozenset(
+    """staff nurses nurse midwives midwife doctors doctor relatives relative families family
+    people person patients patient carers carer residents resident visitors parents
+    colleagues clinicians therapists paramedics crews officers students trainees pharmacists
+    volunteers workers members handlers receptionists porters technicians consultants
+    surgeons dentists employees""".split()
 )

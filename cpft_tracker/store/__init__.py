@@ -31,8 +31,6 @@ Where each job lives (each class adds one job to the one before it:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from cpft_tracker.store.audit import AuditReads
 from cpft_tracker.store.connection import (
     APP_NAME,
@@ -92,5 +90,6 @@ class Store(AuditReads):
     """An open action-plan database (SQLite): opening, reads, audited writes, import and plan load."""
 
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
     _: type[PlanStore] = Store  # mypy checks that Store implements the whole interface

@@ -10,10 +10,13 @@ streamed or small: what check holds does not grow with the plan (issue 10).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.loading import PlanLoading
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class AuditReads(PlanLoading):

@@ -28,8 +28,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+
+from cpft_tracker.records import Record
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 GENESIS = "0" * 64
 PREFIX = b"cpft-tracker audit chain v1\n"
@@ -75,15 +79,28 @@ def event_hash(prev: str | None, event: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(prev or GENESIS, event)).hexdigest()
 
 
-@dataclass
-class ChainVerdict:
-    """What walking the chain found: its head and each event whose link is broken."""
+class ChainVerdict(Record):
+    """What walking the chain found: its head and each event whose link is broken.
 
-    events: int = 0
-    head_id: int | None = None
-    head_hash: str | None = None
-    broken: list[int] = field(default_factory=list)  # event ids, oldest first (``keep`` at most)
-    broken_count: int = 0  # every broken link, listed or not
+    ``broken``: event ids, oldest first (``keep`` at most); ``broken_count``: every broken
+    link, listed or not.
+    """
+
+    __slots__ = ("events", "head_id", "head_hash", "broken", "broken_count")
+
+    def __init__(
+        self,
+        events: int = 0,
+        head_id: int | None = None,
+        head_hash: str | None = None,
+        broken: list[int] | None = None,
+        broken_count: int = 0,
+    ) -> None:
+        self.events = events
+        self.head_id = head_id
+        self.head_hash = head_hash
+        self.broken: list[int] = [] if broken is None else broken
+        self.broken_count = broken_count
 
     @property
     def ok(self) -> bool:

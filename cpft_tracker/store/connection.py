@@ -12,7 +12,6 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Self
 
 from cpft_tracker.errors import DatabaseMissing, DatabaseProblem
 from cpft_tracker.store.sharing import create_shared_file, no_access, put_companions_right
@@ -22,6 +21,10 @@ from cpft_tracker.store.sqlite_dialect import (
     MIGRATIONS,
     register_functions,
 )
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any, Self
 
 APP_NAME = "cpft-tracker"
 SQLITE_HEADER = b"SQLite format 3\x00"

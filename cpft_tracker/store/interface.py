@@ -7,62 +7,122 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from cpft_tracker.records import FrozenRecord, Record
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from cpft_tracker.extract import Requirement
+else:  # at run time PlanStore is a plain class: nothing checks isinstance against it
+    Protocol = object
 
 
-@dataclass
-class Change:
+class Change(Record):
     """One field of one action changed (or that would change)."""
 
-    ref: str
-    field: str
-    old: str | None
-    new: str | None
+    __slots__ = ("ref", "field", "old", "new")
+
+    def __init__(self, ref: str, field: str, old: str | None, new: str | None) -> None:
+        self.ref = ref
+        self.field = field
+        self.old = old
+        self.new = new
 
 
-@dataclass
-class ImportResult:
-    """What an import did (or, with --dry-run, would do)."""
+class ImportResult(Record):
+    """What an import did (or, with --dry-run, would do).
 
-    report: str
-    report_created: bool
-    added: list[dict[str, Any]] = field(default_factory=list)
-    already_there: list[dict[str, Any]] = field(default_factory=list)
-    back_in_source: list[dict[str, Any]] = field(default_factory=list)
-    no_longer_in_source: list[dict[str, Any]] = field(default_factory=list)
-    # (later ref, earlier ref): two tracked actions of the report that may state the same
-    # requirement, at least one of them added by this import (issue 11 item 2)
-    possible_duplicates: list[tuple[str, str]] = field(default_factory=list)
+    ``possible_duplicates``: (later ref, earlier ref): two tracked actions of the report that
+    may state the same requirement, at least one of them added by this import (issue 11 item 2).
+    """
+
+    __slots__ = (
+        "report",
+        "report_created",
+        "added",
+        "already_there",
+        "back_in_source",
+        "no_longer_in_source",
+        "possible_duplicates",
+    )
+
+    def __init__(
+        self,
+        report: str,
+        report_created: bool,
+        added: list[dict[str, Any]] | None = None,
+        already_there: list[dict[str, Any]] | None = None,
+        back_in_source: list[dict[str, Any]] | None = None,
+        no_longer_in_source: list[dict[str, Any]] | None = None,
+        possible_duplicates: list[tuple[str, str]] | None = None,
+    ) -> None:
+        self.report = report
+        self.report_created = report_created
+        self.added: list[dict[str, Any]] = [] if added is None else added
+        self.already_there: list[dict[str, Any]] = [] if already_there is None else already_there
+        self.back_in_source: list[dict[str, Any]] = [] if back_in_source is None else back_in_source
+        self.no_longer_in_source: list[dict[str, Any]] = (
+            [] if no_longer_in_source is None else no_longer_in_source
+        )
+        self.possible_duplicates: list[tuple[str, str]] = (
+            [] if possible_duplicates is None else possible_duplicates
+        )
 
 
-@dataclass
-class Filters:
-    """The filters that ``list`` and ``export`` share."""
+class Filters(Record):
+    """The filters that ``list`` and ``export`` share.
 
-    status: list[str] = field(default_factory=list)
-    owner: str | None = None
-    unassigned: bool = False
-    overdue_on: str | None = None  # ISO date: actions overdue on that day
-    due_before: str | None = None  # ISO date, exclusive
-    report: str | None = None
-    quality_statement: str | None = None
-    include_retired: bool = True
-    review: list[str] = field(default_factory=list)  # only these review states (empty: any)
-    # text found (case-insensitively) in the title, the requirement or a note of the action
-    search: str | None = None
+    ``overdue_on``: an ISO date, the actions overdue on that day; ``due_before``: an ISO
+    date, exclusive; ``review``: only these review states (empty: any); ``search``: text
+    found (case-insensitively) in the title, the requirement or a note of the action.
+    """
+
+    __slots__ = (
+        "status",
+        "owner",
+        "unassigned",
+        "overdue_on",
+        "due_before",
+        "report",
+        "quality_statement",
+        "include_retired",
+        "review",
+        "search",
+    )
+
+    def __init__(
+        self,
+        status: list[str] | None = None,
+        owner: str | None = None,
+        unassigned: bool = False,
+        overdue_on: str | None = None,
+        due_before: str | None = None,
+        report: str | None = None,
+        quality_statement: str | None = None,
+        include_retired: bool = True,
+        review: list[str] | None = None,
+        search: str | None = None,
+    ) -> None:
+        self.status: list[str] = [] if status is None else status
+        self.owner = owner
+        self.unassigned = unassigned
+        self.overdue_on = overdue_on
+        self.due_before = due_before
+        self.report = report
+        self.quality_statement = quality_statement
+        self.include_retired = include_retired
+        self.review: list[str] = [] if review is None else review
+        self.search = search
 
 
 # The orders ``list --sort`` offers (``PlanSort.field``).
 SORT_FIELDS: tuple[str, ...] = ("ref", "due", "status", "owner", "rag", "updated")
 
 
-@dataclass(frozen=True)
-class PlanSort:
+class PlanSort(FrozenRecord):
     """An order for the plan other than report then document order (``list --sort``).
 
     ``ref``: by report prefix, then number; ``due``: soonest first, no due date last;
@@ -71,12 +131,17 @@ class PlanSort:
     ``updated``: most recently changed first. Ties keep document order.
     """
 
+    __slots__ = ("field", "today", "amber_until")
     field: str
-    today: str = ""
-    amber_until: str = ""
+    today: str
+    amber_until: str
+
+    def __init__(self, field: str, today: str = "", amber_until: str = "") -> None:
+        self._set("field", field)
+        self._set("today", today)
+        self._set("amber_until", amber_until)
 
 
-@runtime_checkable
 class PlanStore(Protocol):
     """The narrow interface every backend implements: business operations, not generic SQL.
 
@@ -128,6 +193,15 @@ class PlanStore(Protocol):
         amber_until: str,
         soon_until: str,
     ) -> list[tuple[Any, ...]]: ...
+    def progress_counts_awaiting(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str,
+        today: str,
+        amber_until: str,
+        soon_until: str,
+    ) -> tuple[list[tuple[Any, ...]], int]: ...
 
     def snapshot_reminders(
         self, filters: Filters | None = None, *, cutoff: str | None = None, due_until: str

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
 
 from cpft_tracker.errors import ChangedSince, RuleBroken, UsageProblem
 from cpft_tracker.models import STATUSES
@@ -21,7 +20,10 @@ from cpft_tracker.store.values import (
 )
 from cpft_tracker.store.writes import AuditedWrites
 
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
+    from typing import Any
+
     from cpft_tracker.extract import Requirement
 
 

@@ -281,10 +281,6 @@ def translate(sql: str) -> str:
     sql = _INSTR.sub("strpos(", sql)  # list --search: SQLite's instr(text, part) is strpos
     sql = _IN_LIST.sub(_in_list, sql)
     sql = _IN_NOCASE.sub(r"\1 COLLATE nocase IN (\2)", sql)
-    sql = sql.replace(
-        "coalesce(ch.in_source_old, '') != '0'",
-        "(CASE WHEN coalesce(ch.in_source_old, '') != '0' THEN 1 ELSE 0 END)",
-    )
     sql = sql.replace("%", "%%").replace("?", "%s")
     return sql
 

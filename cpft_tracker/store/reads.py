@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
 
 from cpft_tracker.errors import ChangedSince, NotFound, RuleBroken, UsageProblem
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.values import day_ending_at, local_day
 from cpft_tracker.store.views import ACTION_COLUMNS, ACTION_FROM, PlanViews
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _action_dict(row: sqlite3.Row) -> dict[str, Any]:
@@ -29,7 +32,7 @@ UPDATES_BLOCK = 2048
 _EVENT_NAMES = ("id", "at", "by", "field", "old", "new", "note", "occurred_on")
 
 
-class LatestUpdates(Mapping[int, dict[str, Any]]):
+class LatestUpdates(Mapping[int, "dict[str, Any]"]):
     """``Store.latest_updates``: each action's latest update, read a block of ids at a time.
 
     ``updates[action_id]`` reads the block of ``UPDATES_BLOCK`` ids around it (the same two

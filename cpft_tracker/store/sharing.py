@@ -15,24 +15,32 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from cpft_tracker.errors import DatabaseProblem, NotFound, TrackerError
+from cpft_tracker.records import Record
 
 SHARED_FILE_MODE = 0o660
 SHARED_FOLDER_MODE = 0o2770
 COMPANIONS = ("-wal", "-shm", "-journal")
 
 
-@dataclass
-class Sharing:
+class Sharing(Record):
     """What ``init --group`` did and what the person should know (warnings)."""
 
-    group: str
-    folder: Path
-    done: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    __slots__ = ("group", "folder", "done", "warnings")
+
+    def __init__(
+        self,
+        group: str,
+        folder: Path,
+        done: list[str] | None = None,
+        warnings: list[str] | None = None,
+    ) -> None:
+        self.group = group
+        self.folder = folder
+        self.done: list[str] = [] if done is None else done
+        self.warnings: list[str] = [] if warnings is None else warnings
 
 
 def _user() -> str:

@@ -13,7 +13,10 @@ date arithmetic is done in Python and passed as parameters: no date functions ar
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 MIGRATION_SET = "cpft_tracker"
 
@@ -415,6 +418,15 @@ HAPPENED_AFTER = happened_after()
 FIRST_CHANGES_AFTER = (
     "SELECT action_id, field, old, min(id) FROM events"  # noqa: S608 - our SQL only
     f" WHERE {HAPPENED_AFTER} AND action_id IS NOT NULL GROUP BY field, action_id"
+)
+
+
+# The actions created after a cut-off (their ``created`` event happened after it: 2
+# parameters, HAPPENED_AFTER's), from that field's entries of ``events_changes`` only.
+# Plain SQL.
+CREATED_AFTER = (
+    "SELECT action_id FROM events"  # noqa: S608 - our SQL only
+    f" WHERE field = 'created' AND {HAPPENED_AFTER} AND action_id IS NOT NULL"
 )
 
 

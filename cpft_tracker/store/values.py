@@ -10,10 +10,13 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from cpft_tracker.errors import UsageProblem
 from cpft_tracker.models import ref_order
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def now_utc() -> str:
@@ -55,15 +58,14 @@ def who(by: str | None) -> str:
         return "unknown"
 
 
-EMAIL_RE = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
-)
+# (matched with re.match, compiled at the first address checked: ~0.3 ms a read need not pay)
+EMAIL_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 
 
 def check_email(address: str) -> str:
     """A single plain email address, or UsageProblem. Refuses anything that could inject a mail header."""
     value = address.strip()
-    if not EMAIL_RE.match(value) or len(value) > 254:
+    if not re.match(EMAIL_PATTERN, value) or len(value) > 254:
         raise UsageProblem(
             f"'{address}' is not an email address cpft-tracker can send to. "
             "Give one plain address such as jane.smith@nhs.net."

@@ -26,13 +26,16 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 from cpft_tracker.errors import DatabaseProblem
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.connection import StoreConnection
 from cpft_tracker.store.interface import SORT_FIELDS, Filters, PlanSort
 from cpft_tracker.store.values import day_ending_at
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Every field of an action row, in order: name -> SQL (over ACTION_FROM).
 ACTION_FIELDS: dict[str, str] = {
@@ -115,20 +118,29 @@ UNDOABLE_FIELDS = (
 _PIVOTED = (*UNDOABLE_FIELDS, "in_source")
 
 
-# One row per action changed at or after the cut-off: whether it was created since, and
-# for each rebuilt field whether it changed (``<f>_c``) and its value then (``<f>_old``).
-# Plain SQL (CASE, max, coalesce) that PostgreSQL reads the same; what is SQLite's own is
-# in the dialect (``FIRST_CHANGES_AFTER``/``_OF``, ``casefold``, ``in_list``, ``placeholders``).
-def _as_of_cte(pivoted: Sequence[str], firsts: str) -> str:
+# One row per action changed at or after the cut-off (and not created since), with for each
+# rebuilt field ``<f>_x``: NULL when the field did not change since, else the value then
+# (the oldest such event's ``old``) marked: ``'v' || old``, or ``'n'`` for NULL. One
+# aggregate per field, not two (a flag and a value): the pivot is most of the rebuild's own
+# work after the index walk (bench/NOTES.md, "progress --as-of at scale"). Plain SQL (CASE,
+# max, coalesce, ||, substr) that PostgreSQL reads the same; what is SQLite's own is in the
+# dialect (``FIRST_CHANGES_AFTER``/``_OF``, ``casefold``, ``in_list``, ``placeholders``).
+# The actions created since (``gone``: their ``created`` event happened after the cut-off)
+# are found first, from that field's events only, and their events are left out of the
+# pivot: they are not in the plan then, whatever else changed.
+def _as_of_cte(pivoted: Sequence[str], firsts: str | None) -> str:
+    gone = f"gone AS ({dialect.CREATED_AFTER})"
+    if firsts is None:
+        return gone
     return (
-        f"firsts AS ({firsts}), "  # noqa: S608 - our SQL only
-        "ch AS (SELECT action_id, max(CASE WHEN field = 'created' THEN 1 ELSE 0 END) AS created"
+        f"{gone}, firsts AS ({firsts}), "  # noqa: S608 - our SQL only
+        "ch AS (SELECT action_id"
         + "".join(
-            f", max(CASE WHEN field = '{f}' THEN 1 ELSE 0 END) AS {f}_c,"
-            f" max(CASE WHEN field = '{f}' THEN old END) AS {f}_old"
+            f", max(CASE WHEN field = '{f}' THEN coalesce('v' || old, 'n') END) AS {f}_x"
             for f in pivoted
         )
-        + " FROM firsts GROUP BY action_id)"
+        + " FROM firsts WHERE NOT EXISTS (SELECT 1 FROM gone WHERE gone.action_id = firsts.action_id)"
+        " GROUP BY action_id)"
     )
 
 
@@ -173,13 +185,19 @@ def _fields_read(f: Filters, sort: PlanSort | None) -> list[str]:
 _ORDER_FIELDS = ("report_id", "position", "id")
 
 
-def _as_of_expr(name: str) -> str:
+def _as_of_expr(name: str, with_ch: bool = True) -> str:
     """The SQL of one field as it stood at the cut-off (over a, r, o and ch)."""
     current = ACTION_FIELDS[name]
+    if not with_ch:  # no field rebuilt: the value now
+        return current
     if name in UNDOABLE_FIELDS:
-        return f"CASE WHEN ch.{name}_c = 1 THEN ch.{name}_old ELSE {current} END"
-    if name == "in_source":
-        return f"CASE WHEN ch.in_source_c = 1 THEN coalesce(ch.in_source_old, '') != '0' ELSE {current} END"
+        x = f"ch.{name}_x"
+        return (
+            f"CASE WHEN {x} IS NULL THEN {current} WHEN {x} = 'n' THEN NULL ELSE substr({x}, 2) END"
+        )
+    if name == "in_source":  # old '0' is out of the source; anything else (NULL too) is in it
+        x = "ch.in_source_x"
+        return f"CASE WHEN {x} IS NULL THEN {current} WHEN {x} = 'v0' THEN 0 ELSE 1 END"
     if name == "updated_at":  # one ``?``: the first event after the cut-off
         return (
             f"CASE WHEN ch.action_id IS NULL THEN {current} ELSE coalesce((SELECT e.at FROM"  # noqa: S608
@@ -194,24 +212,33 @@ def _as_of_expr(name: str) -> str:
     return current
 
 
-def _as_of_plan(names: Sequence[str], first: int) -> tuple[str, list[Any]]:
+def _as_of_plan(names: Sequence[str], first: int, with_ch: bool) -> tuple[str, list[Any]]:
     """``p``: the rebuilt plan's fields ``names`` (and ``touched``), and the parameters of
-    its ``?`` in order but the last (the cut-off that leaves out actions created since)."""
+    its ``?`` in order but the last (the cut-off that leaves out actions created since).
+
+    Joins the report only when ``report`` is asked for (every action has its report: a
+    foreign key, never deleted), and ``ch`` only when some field is rebuilt (``with_ch``)."""
     cols: list[str] = []
     params: list[Any] = []
     for n in names:
         if n == "touched":
             continue
-        cols.append(f"{_as_of_expr(n)} AS {n}")
+        cols.append(f"{_as_of_expr(n, with_ch)} AS {n}")
         if n in ("updated_at", "version"):
             params.append(first)
+    source = (
+        ACTION_FROM if "report" in names else "actions a LEFT JOIN owners o ON o.id = a.owner_id"
+    )
+    if with_ch:
+        source += " LEFT JOIN ch ON ch.action_id = a.id"
+    touched = ", ch.action_id IS NOT NULL AS touched" if "touched" in names else ""
     return (
         (
             "p AS (SELECT "  # noqa: S608 - our SQL only
             + ", ".join(cols)
-            + f", ch.action_id IS NOT NULL AS touched FROM {ACTION_FROM}"
-            " LEFT JOIN ch ON ch.action_id = a.id"
-            " WHERE a.created_at < ? AND coalesce(ch.created, 0) = 0)"
+            + f"{touched} FROM {source}"  # noqa: S608
+            " WHERE a.created_at < ?"
+            " AND NOT EXISTS (SELECT 1 FROM gone WHERE gone.action_id = a.id))"
         ),
         params,
     )
@@ -221,18 +248,24 @@ def _as_of_sql(names: Sequence[str], cutoff: str, first: int) -> tuple[str, list
     """The ``WITH`` of a plan rebuilt at UTC ``cutoff`` with the fields ``names``, and its parameters.
 
     Only the events of the fields ``names`` rebuild are read (``FIRST_CHANGES_OF``, an index
-    walk), unless a name needs every event since (``_NEEDS_EVERY_EVENT``). Fields not in
+    walk), unless a name needs every event since (``_NEEDS_EVERY_EVENT``); a view that
+    rebuilds no field (a count of the plan) reads only the ``created`` events. Fields not in
     ``names`` are not in ``p``: SQL that reads one fails instead of reading the value now.
     """
     wanted = list(dict.fromkeys(n for n in ACTION_FIELDS if n in names or n in _ORDER_FIELDS))
     every = bool(_NEEDS_EVERY_EVENT & set(names))
     pivoted = [f for f in _PIVOTED if every or f in wanted]
     day = day_ending_at(cutoff)
+    params: list[Any] = [cutoff, day]  # gone
+    firsts: str | None = None
     if every:
-        firsts, params = dialect.FIRST_CHANGES_AFTER, [cutoff, day]
-    else:
-        firsts, params = dialect.FIRST_CHANGES_OF, [json.dumps(["created", *pivoted]), cutoff, day]
-    plan, plan_params = _as_of_plan([*wanted, *(["touched"] if "touched" in names else [])], first)
+        firsts = dialect.FIRST_CHANGES_AFTER
+        params += [cutoff, day]
+    elif pivoted:
+        firsts = dialect.FIRST_CHANGES_OF
+        params += [json.dumps(pivoted), cutoff, day]
+    plan_names = [*wanted, *(["touched"] if "touched" in names else [])]
+    plan, plan_params = _as_of_plan(plan_names, first, firsts is not None)
     return f"WITH {_as_of_cte(pivoted, firsts)}, {plan}", [*params, *plan_params, cutoff]
 
 
@@ -851,3 +884,54 @@ class PlanViews(StoreConnection):
         cur = self.conn.cursor()
         cur.row_factory = None
         return cur.execute(sql, [*dates, *params]).fetchall()
+
+    def progress_counts_awaiting(
+        self,
+        filters: Filters | None = None,
+        *,
+        cutoff: str,
+        today: str,
+        amber_until: str,
+        soon_until: str,
+    ) -> tuple[list[tuple[Any, ...]], int]:
+        """``progress_counts`` at ``cutoff``, and how many actions then await review, from ONE rebuild.
+
+        The count is ``count_plan`` of ``filters`` with review ``awaiting`` and no retired
+        action (what ``asof.awaiting_review`` counts, and what ``progress`` shows beside the
+        figures): the plan rebuilt at the cut-off, with every review state and retired
+        action, is read once (``plan``, a CTE read twice: both engines keep it) and each
+        count keeps its own rows. Two rebuilds before: the awaiting count was a third of
+        ``progress --as-of``'s time.
+        """
+        sums = (
+            "count(*), count(CASE WHEN due IS NULL OR due = '' THEN 1 END),"
+            " count(CASE WHEN due != '' AND due < ? THEN 1 END),"
+            " count(CASE WHEN due >= ? AND due <= ? THEN 1 END),"
+            " count(CASE WHEN due >= ? AND due <= ? THEN 1 END)"
+        )
+        dates = [today, today, amber_until, today, soon_until]
+        f = filters or Filters()
+        names_sql = ["quality_statement", "owner", "status", "due", "retired", "review"]
+        inner, params = self._plan_sql(
+            names_sql, f.replace(review=[], include_retired=True), cutoff, ordered=False
+        )
+        counted: list[str] = []
+        counted_params: list[Any] = []
+        if f.review:
+            counted.append(f"review IN ({dialect.placeholders(f.review)})")
+            counted_params.extend(f.review)
+        if not f.include_retired:
+            counted.append("coalesce(retired, '') = ''")
+        where = (" WHERE " + " AND ".join(counted)) if counted else ""
+        sql = (
+            f"WITH plan AS ({inner})"  # noqa: S608 - our SQL only
+            f" SELECT 1, quality_statement, owner, status, retired, {sums} FROM plan{where}"
+            " GROUP BY quality_statement, owner, status, retired"
+            " UNION ALL SELECT 0, NULL, NULL, NULL, NULL, count(*), 0, 0, 0, 0 FROM plan"
+            " WHERE review = 'awaiting' AND coalesce(retired, '') = ''"
+        )
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        rows = cur.execute(sql, [*params, *dates, *counted_params]).fetchall()
+        awaiting = sum(int(r[5]) for r in rows if not r[0])
+        return [tuple(r[1:]) for r in rows if r[0]], awaiting

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from cpft_tracker.errors import NotFound, RuleBroken, UsageProblem
 from cpft_tracker.models import STATUSES
@@ -24,6 +23,10 @@ from cpft_tracker.store.values import (
     clean_name,
     now_utc,
 )
+
+TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 # How a rejected candidate's retirement reads ("not a requirement: describes a meeting").
 NOT_A_REQUIREMENT = "not a requirement"
