@@ -179,6 +179,17 @@ PRIORITY: tuple[str, ...] = (
 )
 
 
+# Every keyword is lower-case ASCII (as the comment above asks), so for a text lower-cased
+# first a plain match is the same as the case-insensitive one: the same matches at the same
+# places. Except where the text has one of four characters that match an ASCII letter only
+# case-insensitively, or do not lower-case to one character of the same kind: dotted and
+# dotless I, long s, the Kelvin sign (all such characters, found by trying every one).
+_KEYWORDS_ASCII_LOWER = all(
+    k.isascii() and k == k.lower() for keys in KEYWORDS.values() for k in keys
+)
+_CASE_FOLDS_TO_ASCII_RE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
     """One regex for the single words and one for the phrases of each statement."""
@@ -196,6 +207,47 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _lower_patterns() -> tuple[
+    tuple[str, tuple[str, ...], re.Pattern[str], tuple[str, ...], re.Pattern[str]], ...
+]:
+    """The same, case-sensitive, for a text lower-cased first, each with its keywords to
+    look for first: a statement none of whose keywords is in the text scores nothing, and
+    most are not (this is several times faster than matching case-insensitively)."""
+    out = []
+    for name, words, phrases in _patterns():
+        wds = tuple(k for k in KEYWORDS[name] if " " not in k)
+        phs = tuple(k for k in KEYWORDS[name] if " " in k)
+        out.append(
+            (
+                name,
+                wds,
+                re.compile(words.pattern, words.flags & ~re.I),
+                phs,
+                re.compile(phrases.pattern, phrases.flags & ~re.I),
+            )
+        )
+    return tuple(out)
+
+
+def _scores(source: str) -> list[tuple[str, int]]:
+    """Each statement's score for ``source``, in PRIORITY order."""
+    if _KEYWORDS_ASCII_LOWER and _CASE_FOLDS_TO_ASCII_RE.search(source) is None:
+        low = source.lower()
+        return [
+            (
+                name,
+                (len(words.findall(low)) if any(k in low for k in wds) else 0)
+                + (2 * len(phrases.findall(low)) if any(k in low for k in phs) else 0),
+            )
+            for name, wds, words, phs, phrases in _lower_patterns()
+        ]
+    return [
+        (name, len(words.findall(source)) + 2 * len(phrases.findall(source)))
+        for name, words, phrases in _patterns()
+    ]
+
+
 def classify(text: str, context: str = "") -> str | None:
     """The quality statement a requirement belongs to, by keyword score; None if nothing fits.
 
@@ -207,8 +259,7 @@ def classify(text: str, context: str = "") -> str | None:
             continue
         best: str | None = None
         best_score = 0
-        for name, words, phrases in _patterns():
-            score = len(words.findall(source)) + 2 * len(phrases.findall(source))
+        for name, score in _scores(source):
             if score > best_score:
                 best, best_score = name, score
         if best is not None:

@@ -7,7 +7,9 @@ whether "need(s)" is a verb or a noun, using the tables in words.py.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cpft_tracker.extract.words import (
     ACRONYM_FOLLOWERS,
@@ -63,7 +65,10 @@ from cpft_tracker.extract.words import (
     VACUOUS_WORDS,
 )
 
-_BOILERPLATE_RE = re.compile("|".join(BOILERPLATE), re.I)
+# One regex a branch, any of which marks the sentence: a branch anchored at the start
+# ("^outcome…") is then tried at the start only, not at every character as inside one
+# alternation (a third faster).
+_BOILERPLATE_RES = tuple(re.compile(p, re.I) for p in BOILERPLATE)
 _SUMMARY_BOILERPLATE_RE = re.compile("|".join(SUMMARY_BOILERPLATE), re.I)
 
 # ===========================================================================
@@ -107,18 +112,65 @@ class _Trigger:
     key_end: int
 
 
+# The tokens of the sentence last asked about. The rules ask for the tokens around a keyword
+# many times over for one sentence (about six times in seven the same sentence as the call
+# before), so it is split into tokens once and each call cuts its window from that. Only for
+# a sentence of ordinary length: a pathological one is cut window by window, as before.
+_TOKENS_CACHED_UP_TO = 4000
+_token_cache: tuple[str, list[tuple[str, int, int]], list[int], list[int]] = ("", [], [], [])
+
+
+def _sentence_tokens(s: str) -> tuple[list[tuple[str, int, int]], list[int], list[int]]:
+    """All of ``s``'s tokens (lower-cased text, start, end), their starts and their ends."""
+    global _token_cache
+    cached = _token_cache
+    if cached[0] is s or cached[0] == s:
+        return cached[1], cached[2], cached[3]
+    toks = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN_RE.finditer(s)]
+    starts = [a for _, a, _ in toks]
+    ends = [b for _, _, b in toks]
+    _token_cache = (s, toks, starts, ends)
+    return toks, starts, ends
+
+
+def _window(s: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """The tokens of ``s[lo:hi]``, as ``_TOKEN_RE.finditer(s, lo, hi)`` gives them: a word
+    cut by either edge is the part of it inside (a token is a run of word characters or one
+    other character, so the substring's tokens are the whole string's, cut at its edges)."""
+    toks, starts, ends = _sentence_tokens(s)
+    i = bisect_right(ends, lo)  # the first token ending after lo
+    j = bisect_left(starts, hi)  # the first token starting at or after hi
+    out = toks[i:j]
+    if out:
+        _, a, b = out[0]
+        if a < lo:
+            out[0] = (s[lo : min(b, hi)].lower(), lo, min(b, hi))
+        _, a, b = out[-1]
+        if b > hi:
+            out[-1] = (s[max(a, lo) : hi].lower(), max(a, lo), hi)
+    return out
+
+
 def _tokens_before(s: str, end: int, limit: int = 30) -> list[tuple[str, int, int]]:
     """Up to ``limit`` tokens (lower-cased text, start, end) before offset ``end``."""
     lo = max(0, end - 300)
-    toks = [
-        (m.group(0).lower(), m.start() + lo, m.end() + lo) for m in _TOKEN_RE.finditer(s, lo, end)
-    ]
+    if len(s) <= _TOKENS_CACHED_UP_TO:
+        toks = _window(s, lo, end)
+        if lo > 0:  # (the offsets of a window that does not start at 0 are shifted by lo)
+            toks = [(t, a + lo, b + lo) for t, a, b in toks]
+    else:
+        toks = [
+            (m.group(0).lower(), m.start() + lo, m.end() + lo)
+            for m in _TOKEN_RE.finditer(s, lo, end)
+        ]
     if lo > 0 and toks:
         toks = toks[1:]
     return toks[-limit:]
 
 
 def _tokens_after(s: str, start: int, limit: int = 6) -> list[tuple[str, int, int]]:
+    if len(s) <= _TOKENS_CACHED_UP_TO:
+        return _window(s, start, min(len(s), start + 200))[: max(limit, 1)]
     out = []
     for m in _TOKEN_RE.finditer(s, start, min(len(s), start + 200)):
         out.append((m.group(0).lower(), m.start(), m.end()))
@@ -1092,8 +1144,40 @@ _NOT_FOUND_RE = re.compile(
 _CLAUSE_AFTER_NOT_FOUND_RE = re.compile(r";|\bbut\b|\bhowever\b", re.I)
 
 
+# The characters that match an ASCII letter only case-insensitively, or do not lower-case to
+# one character of the same kind (dotted and dotless I, long s, the Kelvin sign: found by
+# trying every character). In a sentence without them, a case-insensitive match of ASCII
+# words is a plain match in the sentence lower-cased, at the same offsets.
+_CASE_FOLDS_TO_ASCII_RE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _may_have_keyword(s: str) -> bool:
+    """Does the sentence have a must/should/need word (``_TRIGGER_RE``)? Looking for the
+    three words in it lower-cased first is many times faster than the regex, and answers
+    for most sentences: those with none of them."""
+    low = s.lower()
+    if (
+        "must" not in low
+        and "should" not in low
+        and "need" not in low
+        and _CASE_FOLDS_TO_ASCII_RE.search(s) is None
+    ):
+        return False
+    return _TRIGGER_RE.search(s) is not None
+
+
+# The title of a requirement asks again about the sentence just found to be one, or about its
+# first part ("…, and…"): a few recent answers are kept. (Few: a report repeats a sentence
+# rarely, and then the answer is the same.)
+@lru_cache(maxsize=16)
 def _find_trigger(s: str) -> _Trigger | None:
     """The strongest requirement trigger in a sentence (must > needs > should), or None."""
+    if not _may_have_keyword(s) and _TOLD_TO_RE.match(s) is None:
+        # Every trigger below is a must/should/need word (a "there is a need for" has one
+        # too) or CQC's "we told the provider to…": without either, nothing can be found,
+        # and most sentences of a report have neither. Asked first, it spares them the
+        # boilerplate searches, which are the costliest part of this function.
+        return None
     if _GENERIC_CONDITION_RE.match(s):
         return None  # "Where a provider is not meeting them, CQC can…": the law in general
     if _DOCUMENT_POINTER_RE.match(s):
@@ -1101,7 +1185,7 @@ def _find_trigger(s: str) -> _Trigger | None:
     if _NOT_FOUND_RE.match(s) and not _CLAUSE_AFTER_NOT_FOUND_RE.search(s):
         return None  # "We did not find that staff needed further training…": what the
         # inspectors did not find is not a need
-    if _BOILERPLATE_RE.search(s) or s.rstrip(" ”\"'’)").endswith("?"):
+    if any(p.search(s) for p in _BOILERPLATE_RES) or s.rstrip(" ”\"'’)").endswith("?"):
         return None  # boilerplate; a question is never a requirement
     if _SUMMARY_BOILERPLATE_RE.search(s) and not _told_summary_text(s):
         return None  # "We found 14 things that the trust should improve…" (listed further on)

