@@ -2947,6 +2947,19 @@ def _possessive(np: str) -> str:
     return np + ("'" if np.endswith("s") and _plural(np) else "'s")
 
 
+def _named_subject(s: str, trig: _Trigger) -> tuple[str, str] | None:
+    """The trigger's subject noun phrase as written, and as it reads inside a title
+    ("the board"); None when there is none or it is a pronoun ("they", "it")."""
+    span = _subject_np(s, trig.key_start)
+    if span is None:
+        return None
+    subject = s[span[0] : span[1]]
+    words = subject.lower().split()
+    if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
+        return None
+    return subject, _lower_first(subject, span[0] == 0)
+
+
 def _resolve_reflexive(title: str, s: str, trig: _Trigger | None) -> str:
     """ "The board must assure itself that the actions are completed" -> "Assure the board
     that the actions are completed": with the subject gone from the title, "itself" or
@@ -2954,30 +2967,21 @@ def _resolve_reflexive(title: str, s: str, trig: _Trigger | None) -> str:
     m = re.match(
         r"^(?P<verb>Assure|Satisfy|Reassure)\s+(?P<pro>itself|themselves)\b", title.strip()
     )
-    if m is None or trig is None:
+    named = _named_subject(s, trig) if m is not None and trig is not None else None
+    if m is None or named is None:
         return title
-    span = _subject_np(s, trig.key_start)
-    if span is None:
-        return title
-    subject = s[span[0] : span[1]]
-    words = subject.lower().split()
-    if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
-        return title
-    inner = _lower_first(subject, span[0] == 0)
-    return f"{m.group('verb')} {inner}{title.strip()[m.end('pro') :]}"
+    return f"{m.group('verb')} {named[1]}{title.strip()[m.end('pro') :]}"
 
 
 def _resolve_singular_they(title: str, they: re.Match[str], s: str, trig: _Trigger) -> str:
     """ "The registered manager needs to ensure that they are notifying CQC…" -> "Ensure that
     the registered manager is notifying CQC…": "they" for one person, the sentence's subject."""
-    span = _subject_np(s, trig.key_start)
-    if span is None:
+    named = _named_subject(s, trig)
+    if named is None:
         return title
-    subject = s[span[0] : span[1]]
-    words = subject.lower().split()
-    if not words or words[-1] not in _PERSON_HEADS or _plural(subject):
+    subject, inner = named
+    if subject.lower().split()[-1] not in _PERSON_HEADS or _plural(subject):
         return title
-    inner = _lower_first(subject, span[0] == 0)
     return f"{title[: they.end('verb')]} {inner} is{title[they.end('be') :]}"
 
 
@@ -2997,15 +3001,11 @@ def _resolve_their(title: str, s: str, trig: _Trigger | None) -> str:
     )
     if trig is not None and they is not None:
         return _resolve_singular_they(title.strip(), they, s, trig)
-    if not m or trig is None:
+    named = _named_subject(s, trig) if m and trig is not None else None
+    if not m or named is None:
         return title
-    span = _subject_np(s, trig.key_start)
-    if span is None:
-        return title
-    subject = s[span[0] : span[1]]
+    subject, inner = named
     words = subject.lower().split()
-    if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
-        return title
     if words[-1] not in AGENT_HEADS and not (
         m.group("pro") != "their" and words[-1] in _PERSON_HEADS
     ):
@@ -3013,7 +3013,6 @@ def _resolve_their(title: str, s: str, trig: _Trigger | None) -> str:
         # "her" is one person's, the subject's
     if m.group("pro") != "their" and _plural(subject):
         return title
-    inner = _lower_first(subject, span[0] == 0)
     return title.strip()[: m.end("verb")] + " " + _possessive(inner) + title.strip()[m.end() :]
 
 
