@@ -344,6 +344,17 @@ def _plain_day(text: Any) -> bool:
         return False
 
 
+# The progress figures' counts by due date, in one pass: all, no due date, overdue (before
+# today), due within the amber window, due soon. Their parameters: today, today, the amber
+# window's end, today, the soon window's end.
+_DUE_SUMS = (
+    "count(*), count(CASE WHEN due IS NULL OR due = '' THEN 1 END),"
+    " count(CASE WHEN due != '' AND due < ? THEN 1 END),"
+    " count(CASE WHEN due >= ? AND due <= ? THEN 1 END),"
+    " count(CASE WHEN due >= ? AND due <= ? THEN 1 END)"
+)
+
+
 class PlanViews(StoreConnection):
     """The plan now or at a cut-off: streamed, counted, and its progress figures, in SQL."""
 
@@ -853,12 +864,7 @@ class PlanViews(StoreConnection):
         The plan now is counted from the ``actions_tracked_figures`` index (m002, m003, m009) in its
         own order: no sort, no action row read; owners are named afterwards from their ids.
         """
-        sums = (
-            "count(*), count(CASE WHEN due IS NULL OR due = '' THEN 1 END),"
-            " count(CASE WHEN due != '' AND due < ? THEN 1 END),"
-            " count(CASE WHEN due >= ? AND due <= ? THEN 1 END),"
-            " count(CASE WHEN due >= ? AND due <= ? THEN 1 END)"
-        )
+        sums = _DUE_SUMS
         dates = [today, today, amber_until, today, soon_until]
         f = filters or Filters()
         if cutoff is None:
@@ -903,12 +909,7 @@ class PlanViews(StoreConnection):
         count keeps its own rows. Two rebuilds before: the awaiting count was a third of
         ``progress --as-of``'s time.
         """
-        sums = (
-            "count(*), count(CASE WHEN due IS NULL OR due = '' THEN 1 END),"
-            " count(CASE WHEN due != '' AND due < ? THEN 1 END),"
-            " count(CASE WHEN due >= ? AND due <= ? THEN 1 END),"
-            " count(CASE WHEN due >= ? AND due <= ? THEN 1 END)"
-        )
+        sums = _DUE_SUMS
         dates = [today, today, amber_until, today, soon_until]
         f = filters or Filters()
         names_sql = ["quality_statement", "owner", "status", "due", "retired", "review"]
