@@ -420,3 +420,39 @@ def test_a_listed_requirement_ends_on_its_regulation_in_a_hard_wrapped_copy() ->
         "people whose risk is unknown." in found
     )
     assert not any(t.startswith("(Regulation") for t in found)
+
+
+@pytest.mark.parametrize(
+    ("before", "sentence", "taken"),
+    [
+        # the pronoun is the registered manager's, named in the sentence before: her need is
+        # the provider's admission of a gap
+        (
+            "The registered manager was visible and approachable.",
+            "She told us she needed to recruit two more support workers.",
+            True,
+        ),
+        (
+            "The principal dentist had been in post for a year.",
+            "He said he needed to introduce a system for checking emergency medicines.",
+            True,
+        ),
+        # one member of staff speaking of her own work: not the provider's
+        (
+            "The housekeeper was friendly and knew people well.",
+            "She told us she needed to cover laundry duties at weekends.",
+            False,
+        ),
+        # the pronoun is a person using the service
+        (
+            "One person had lived at the home for ten years.",
+            "She told us she needed more help to go out.",
+            False,
+        ),
+    ],
+)
+def test_she_or_he_reporting_is_whoever_the_sentence_before_named(
+    before: str, sentence: str, taken: bool
+) -> None:
+    found = _texts(f"Is the service well-led?\n\n{before} {sentence}\n")
+    assert found == ([sentence] if taken else [])

@@ -379,22 +379,70 @@ def _present_singular(past: str) -> str:
 def _find_trigger_in_context(s: str, unit: Unit) -> _Trigger | None:
     """The sentence's trigger, knowing whether it starts inside a quotation that an earlier
     sentence of its paragraph opened ('… said: "People must be able to rely on care. The
-    provider needs to put this right quickly."')."""
+    provider needs to put this right quickly."'), and who "She" or "He" opening it is when
+    the sentence before named one who runs the service ("The registered manager was
+    visible. She told us she needed to recruit two more support workers")."""
     at = unit.context.find(s)
     opener = _open_quote(unit.context[:at]) if at > 0 else None
     if opener is None:
-        return _find_trigger(s)
+        trig = _find_trigger(s)
+        if trig is None and at > 0:
+            return _with_named_speaker(s, unit.context[:at])
+        return trig
     trig = _find_trigger(opener + s)
     if trig is None:
         return None
+    return _shifted(trig, -1)
+
+
+def _shifted(trig: _Trigger, by: int) -> _Trigger:
+    """The same trigger with its offsets moved ``by`` characters."""
     return _Trigger(
         trig.keyword,
         trig.kind,
-        trig.start - 1,
-        trig.end - 1,
-        trig.key_start - 1,
-        trig.key_end - 1,
+        max(0, trig.start + by),
+        trig.end + by,
+        trig.key_start + by,
+        trig.key_end + by,
     )
+
+
+_PRONOUN_OPENER_RE = re.compile(r"^(?:She|He)\b")
+# The sentence before opens with one who runs the service: "The registered manager was…",
+# "The principal dentist had…" (a head word of LEADERSHIP_REPORTERS, or a staff noun after
+# "principal", "lead", "registered"…, with at most three words before it).
+_LEADER_OPENER_RE = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?P<who>(?:The|the|Our|our)\s+(?:[a-z][\w-]*\s+){0,3}?(?P<head>[a-z]+))"
+    r"\s+(?:was|is|had|has|told|said|explained|described|agreed|acknowledged|recognised|"
+    r"confirmed|knew|understood)\b"
+)
+_ONE_WHO_RUNS = frozenset("manager leader director executive partner owner chair".split())
+_SENIOR = frozenset("principal lead senior chief head registered".split())
+
+
+def _with_named_speaker(s: str, before: str) -> _Trigger | None:
+    """ "She told us she needed to…" read as "The registered manager told us she needed to…"
+    when the sentence just before opens with the registered manager: the pronoun is theirs,
+    and what one who runs the service says it needs is the provider's admission of a gap."""
+    pronoun = _PRONOUN_OPENER_RE.match(s)
+    if pronoun is None:
+        return None
+    last = re.split(r"(?<=[.!?])\s+", before.strip())[-1]
+    m = _LEADER_OPENER_RE.match(last)
+    if m is None:
+        return None
+    words = m.group("who").split()
+    if not (m.group("head") in _ONE_WHO_RUNS or (len(words) > 2 and words[-2] in _SENIOR)):
+        return None
+    who = m.group("who")
+    who = who[0].upper() + who[1:]
+    trig = _find_trigger(who + s[pronoun.end() :])
+    if trig is None:
+        return None
+    by = pronoun.end() - len(who)
+    if trig.key_start + by < pronoun.end():
+        return None
+    return _shifted(trig, by)
 
 
 def _open_quote(before: str) -> str | None:
