@@ -156,3 +156,17 @@ def test_looks_like_cqc_report_always_answers_with_a_reason(text: str) -> None:
     ok, reason = looks_like_cqc_report(text)
     assert isinstance(ok, bool)
     assert reason and reason == reason.strip() and "\n" not in reason
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=900), st.sampled_from(["must", "needs to", "should"]))
+def test_the_words_before_a_keyword_are_where_the_sentence_has_them(pad: int, keyword: str) -> None:
+    # however far into a long sentence the keyword sits, the words the rules read before it
+    # are the sentence's own at the offsets given (they were shifted past 300 characters)
+    from cpft_tracker.extract.rules import _tokens_before
+
+    s = "Records showed, " + "in ward after ward, " * (pad // 20) + f"the trust {keyword} act."
+    end = s.index(keyword)
+    toks = _tokens_before(s, end)
+    assert toks and all(s[a:b].lower() == t for t, a, b in toks)
+    assert [t for t, _, _ in toks][-2:] == ["the", "trust"]

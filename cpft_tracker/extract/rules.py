@@ -154,16 +154,12 @@ def _window(s: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
 def _tokens_before(s: str, end: int, limit: int = 30) -> list[tuple[str, int, int]]:
     """Up to ``limit`` tokens (lower-cased text, start, end) before offset ``end``."""
     lo = max(0, end - 300)
+    # (offsets are the whole sentence's: ``_window`` and ``finditer(s, lo, end)`` both give them)
     if len(s) <= _TOKENS_CACHED_UP_TO:
         toks = _window(s, lo, end)
-        if lo > 0:  # (the offsets of a window that does not start at 0 are shifted by lo)
-            toks = [(t, a + lo, b + lo) for t, a, b in toks]
     else:
-        toks = [
-            (m.group(0).lower(), m.start() + lo, m.end() + lo)
-            for m in _TOKEN_RE.finditer(s, lo, end)
-        ]
-    if lo > 0 and toks:
+        toks = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN_RE.finditer(s, lo, end)]
+    if lo > 0 and toks:  # the first may be a word cut by the window's edge
         toks = toks[1:]
     return toks[-limit:]
 
