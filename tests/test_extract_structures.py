@@ -456,3 +456,41 @@ def test_she_or_he_reporting_is_whoever_the_sentence_before_named(
 ) -> None:
     found = _texts(f"Is the service well-led?\n\n{before} {sentence}\n")
     assert found == ([sentence] if taken else [])
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "title"),
+    [
+        # "these" is what the clause before says the provider made
+        (
+            "The provider had introduced a new system of audits. Although the provider had made "
+            "improvements, further work was needed to embed these.",
+            "Embed the improvements",
+        ),
+        # "them" is not the leaders who brought the checks in
+        (
+            "Leaders had introduced new checks, but more time was needed to embed them.",
+            "Embed the new checks",
+        ),
+        # "these" is what there were, whole
+        (
+            "Where there were gaps in the records, the manager needed to take action to address "
+            "these.",
+            "Take action to address the gaps in the records",
+        ),
+        # a noun naming the action, and when it is needed; the example after it is the finding
+        (
+            "Some areas of the environment needed attention, for example the carpet in the "
+            "lounge was stained.",
+            "Attend to some areas of the environment",
+        ),
+        ("The carpets in two bedrooms needed replacing.", "Replace the carpets in two bedrooms"),
+        (
+            "The medicines policy needed revision to reflect current guidance.",
+            "Revise the medicines policy to reflect current guidance",
+        ),
+    ],
+)
+def test_titles_say_what_the_words_stand_for(paragraph: str, title: str) -> None:
+    found = extract_requirements(f"Is the service well-led?\n\n{paragraph}\n")
+    assert [r.title for r in found] == [title]

@@ -455,6 +455,8 @@ def _action_title(s: str, span: tuple[int, int], obj_from: int) -> str | None:
     """ "X needed (further) development / strengthening" -> "(Further) develop / Strengthen X"."""
     after = _tokens_after(s, obj_from, 3)
     modifier = ""
+    if [t for t, _, _ in after[:2]] == ["more", "attention"]:
+        return None  # "…needed more attention" -> "Give … more attention" (below)
     if after and after[0][0] in ("further", "more", "urgent", "some", "significant"):
         modifier = {
             "further": "further ",
@@ -472,7 +474,11 @@ def _action_title(s: str, span: tuple[int, int], obj_from: int) -> str | None:
         verb, modifier = f"{head} significantly{' ' + particle if particle else ''}", ""
     subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
     rest = s[after[0][2] :]
-    tail = rest if re.match(r"\s+(?:to|so|in|on|of|for|across|with|by)\b", rest) else ""
+    tail = (
+        rest
+        if re.match(r"\s+(?:to|so|in|on|of|for|across|with|by|when|where|at|during|before)\b", rest)
+        else ""
+    )
     return f"{modifier}{verb} {subject}{tail}"
 
 
@@ -845,9 +851,18 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         # "more needed to be done to improve it": say what "it" is when the sentence opens
         # with it ("Patient feedback on telephone access was below the local average…")
         span = _sentence_subject(s)
-        if span:
+        np = s[span[0] : span[1]] if span else ""
+        head = np.lower().split()[-1] if np.split() else ""
+        # (not a doer: "Leaders had introduced new checks, but more time was needed to embed
+        # them" does not embed the leaders; and "them" is a plural, "it" one thing)
+        if (
+            span
+            and head not in AGENT_HEADS
+            and head not in PEOPLE_SUBJECTS
+            and _plural(np) == title.strip().lower().endswith(("them", "them."))
+        ):
             verb = title.strip().split(" ", 1)[0]
-            title = f"{verb} {_lower_first(s[span[0] : span[1]], True)}"
+            title = f"{verb} {_lower_first(np, True)}"
     out = _finish_title(title or s)
     return out or _finish_title(s) or s
 
@@ -1053,10 +1068,20 @@ def _topic(before: str, s: str) -> str | None:
             return found.group("np")
     words = s.split(" ", 1)
     if words and words[0].lower() in CLAUSE_SUBORDINATORS and ", " in s:
+        # "Where there were gaps in the records, …": what there was, whole
+        there = _THERE_WERE_CLAUSE_RE.match(s[: s.index(", ")])
+        if there and _is_topic(there.group("np")):
+            return "the " + there.group("np")
         np = _final_np(s[: s.index(", ")])
         if _is_topic(np):
             return np
     return None
+
+
+_THERE_WERE_CLAUSE_RE = re.compile(
+    r"^\w+\s+there\s+(?:was|were|are|is|had\s+been|have\s+been)\s+(?:some\s+|any\s+)?"
+    r"(?P<np>(?!no\b|not\b|a\b|an\b|the\b)[a-z][\w’'-]*(?:\s+[\w’'-]+){0,5})$"
+)
 
 
 def _own_subject(s: str) -> str | None:
@@ -1691,8 +1716,11 @@ _DONE_TO_RE = re.compile(
     _CLAUSE_START
     + r"(?P<np>(?:(?!(?:was|were|had|has|have|is|are|been|be|that|which|who|but|and|not|"
     r"there|we|it|they|this|these)\b)[\w’'-]+\s+){1,8}?)"
-    r"(?:was|were|had|has|have|is|are)\s+(?:not\s+)?(?:always\s+|yet\s+|regularly\s+)?"
-    r"(?:been\s+)?(?P<part>[a-z]+(?:ed|en)|done|made|held|kept|met|set|put|built)"
+    # (a passive: "had" only with "been", since "Leaders had introduced new checks" names
+    # who did it, not what was done)
+    r"(?:(?:was|were|is|are)\s+(?:not\s+)?(?:always\s+|yet\s+|regularly\s+)?(?:been\s+)?|"
+    r"(?:had|has|have)\s+(?:not\s+)?(?:always\s+|yet\s+|regularly\s+)?been\s+)"
+    r"(?P<part>[a-z]+(?:ed|en)|done|made|held|kept|met|set|put|built)"
     r"(?P<particle>\s+(?:out|up))?\b",
     re.I,
 )
@@ -3197,9 +3225,31 @@ def _short_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
         if noun and noun[0].lower() not in STANDALONE_PRONOUNS | TITLE_PRONOUNS:
             if noun[0].lower() not in _VERBISH and noun[0].lower() not in AGENT_HEADS:
                 title = f"{verb} {noun[0].lower()}"
+    pronoun = len(words) == 2 and words[1].lower() in ("these", "them", "this", "it")
+    if pronoun:
+        # "Although the provider had made improvements, further work was needed to embed
+        # these." -> "Embed the improvements": what the clause before says was made
+        made = None
+        for made in _MADE_EARLIER_RE.finditer(s[: trig.key_start]):
+            pass
+        if made is not None and _plural(made.group("np")) == (
+            words[1].lower() in ("these", "them")
+        ):
+            return f"{verb} the {made.group('np')}"
     if len(title.split()) < 3 and len(last.split()) >= 3 and not last.endswith("?"):
-        return _verb_on_finding(title, last)
+        # (the pronoun gives way to the finding: "Embed" + "the provider's new system…")
+        return _verb_on_finding(verb if pronoun else title, last)
     return title
+
+
+# The thing a clause says the provider made or brought in, ended by a comma or "but": "the
+# provider had made improvements, …", "leaders have introduced new checks, but…"
+_MADE_EARLIER_RE = re.compile(
+    r"\b(?:had|has|have)\s+(?:recently\s+|already\s+)?(?:made|introduced|implemented|"
+    r"developed|started|begun|put\s+in\s+place)\s+(?:some\s+|several\s+|many\s+|"
+    r"a\s+number\s+of\s+|a\s+few\s+)?(?P<np>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)"
+    r"(?=\s*,|\s+but\b)"
+)
 
 
 def _participle_adjective_opens(obj: str) -> bool:

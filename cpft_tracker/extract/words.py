@@ -148,7 +148,7 @@ OBJECT_NOUNS = frozenset(
     """improvement improvements attention work investment refurbishment redecoration repair
     repairs action oversight support training supervision assurance time resources capacity
     leadership staff staffing guidance review development input help clarity funding
-    strengthening""".split()
+    strengthening replacement revision clarification redesign modernisation""".split()
 )
 
 # For titles: an object noun that names an action, as the verb to lead the title with.
@@ -170,6 +170,13 @@ ACTION_NOUN_VERBS = {
     "clarification": "clarify",
     "investment": "invest in",
     "work": "work on",
+    "attention": "attend to",
+    "replacement": "replace",
+    "replacing": "replace",
+    "revision": "revise",
+    "cleaning": "clean",
+    "redesign": "redesign",
+    "modernisation": "modernise",
 }
 
 # "X needed to <verb>" where X is one of these and the verb is not "be" is a participle
@@ -704,7 +711,8 @@ VERB_OPENERS = frozenset(
     invest investigate involve manage meet notify obtain offer plan prepare prioritise prioritize
     protect publish raise reassess recognise reduce refresh register reinstate remove repair
     replace report respond restore retain risk safeguard schedule secure send set show sign staff
-    supervise tackle test track treat understand upgrade work write""".split()
+    supervise tackle test track treat understand upgrade work write attend revise redesign
+    modernise clean""".split()
 )
 
 # --- Page furniture of web pages (units.py) ----------------------------------------
