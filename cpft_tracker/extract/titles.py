@@ -3229,9 +3229,7 @@ def _short_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
     if pronoun:
         # "Although the provider had made improvements, further work was needed to embed
         # these." -> "Embed the improvements": what the clause before says was made
-        made = None
-        for made in _MADE_EARLIER_RE.finditer(s[: trig.key_start]):
-            pass
+        made = ([None, *_MADE_EARLIER_RE.finditer(s[: trig.key_start])])[-1]  # the last
         if made is not None and _plural(made.group("np")) == (
             words[1].lower() in ("these", "them")
         ):
