@@ -971,7 +971,9 @@ def _titles(name: str) -> set[str]:
 
 def test_titles_resolve_what_the_pronoun_or_the_lone_verb_stands_for() -> None:
     # "they" opening a coordinated clause is what opens the sentence
-    assert "Update care plans when a patient's risks change" in _titles("mh-wards-core-service-2018")
+    assert "Update care plans when a patient's risks change" in _titles(
+        "mh-wards-core-service-2018"
+    )
     # a verb alone ("…agreed these needed to restart") takes its subject
     assert "Restart audits of care records" in _titles("hospice-2016")
     # "it" after "the way" is the provider; in news, the one CQC told
