@@ -494,3 +494,24 @@ def test_she_or_he_reporting_is_whoever_the_sentence_before_named(
 def test_titles_say_what_the_words_stand_for(paragraph: str, title: str) -> None:
     found = extract_requirements(f"Is the service well-led?\n\n{paragraph}\n")
     assert [r.title for r in found] == [title]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The manager was aware of the areas that needed improvement and had an action plan.",
+        "The registered manager had identified the areas that needed improvement and was working "
+        "through them.",
+        "The home manager told us about the areas which needed improving.",
+    ],
+)
+def test_a_need_in_a_relative_clause_on_a_vague_noun_names_nothing_to_do(sentence: str) -> None:
+    assert _texts(f"Is the service well-led?\n\n{sentence}\n") == []
+
+
+def test_a_need_in_a_relative_clause_is_the_need_of_the_noun_it_follows() -> None:
+    found = extract_requirements(
+        "Is the service safe?\n\nThe provider had not repaired the two bedrooms which needed "
+        "redecoration.\n"
+    )
+    assert [r.title for r in found] == ["Redecorate the two bedrooms"]

@@ -63,6 +63,7 @@ from cpft_tracker.extract.words import (
     SUMMARY_BOILERPLATE,
     TOLD_OPENING,
     VACUOUS_WORDS,
+    VAGUE_ANTECEDENTS,
 )
 
 # One regex a branch, any of which marks the sentence: a branch anchored at the start
@@ -834,6 +835,9 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         if _subject_blocked(bclause, bhead, people=True):
             return None
         return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+    if prev in ("that", "which") and len(before) > 1 and before[-2][0] in VAGUE_ANTECEDENTS:
+        return None  # "The manager was aware of the areas that needed improvement": the
+        # relative clause names nothing to do, only that there were such areas
     if prev in NOUN_DETERMINERS or _is_possessive(prev) or prev in NOUN_MODIFIERS:
         return None
     if word in ("need", "needs") and (prev.endswith("ing") or prev.endswith("ed")):

@@ -451,6 +451,14 @@ def _plural(subject: str) -> bool:
 _HEAD_PREPOSITIONS = frozenset("of at in on for from with across within".split())
 
 
+# "…the wards that needed…", "…some of the bedrooms which need…": the noun phrase (from its
+# determiner) that a relative "that/which" right before the keyword follows.
+_RELATIVE_ANTECEDENT_RE = re.compile(
+    r"\b(?P<np>(?:the|some|two|three|four|several|many|all)\s+(?:of\s+the\s+)?"
+    r"(?:[a-z][\w’'-]*\s+){0,3}?[a-z][\w’'-]*)\s+(?:that|which)\s+$"
+)
+
+
 def _action_title(s: str, span: tuple[int, int], obj_from: int) -> str | None:
     """ "X needed (further) development / strengthening" -> "(Further) develop / Strengthen X"."""
     after = _tokens_after(s, obj_from, 3)
@@ -736,6 +744,12 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             title = _clause_from(s, trig.key_start)
     elif trig.kind == "verb_object":
         span = _subject_np(s, trig.key_start)
+        if span is None:
+            # "The trust had identified the wards that needed refurbishment": the relative
+            # clause's subject is the noun it follows
+            ante = _RELATIVE_ANTECEDENT_RE.search(s[: trig.key_start])
+            if ante:
+                span = (ante.start("np"), ante.end("np"))
         pronoun = _pronoun_title(s, trig) if span is None else None
         if span is None and pronoun is None:
             span = _sentence_subject(s)  # "X was new and needed further development"

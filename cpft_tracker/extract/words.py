@@ -892,3 +892,12 @@ OTHERS_VOICE = frozenset(
     volunteers workers members handlers receptionists porters technicians consultants
     surgeons dentists employees""".split()
 )
+
+
+# Nouns that say only that there is something, not what: as the antecedent of "that/which
+# needed <noun>" ("the areas that needed improvement", "the things which needed attention")
+# the relative clause names nothing to be done.
+VAGUE_ANTECEDENTS = frozenset(
+    """area areas thing things issue issues aspect aspects matter matters point points
+    improvements changes ways parts elements""".split()
+)
