@@ -515,3 +515,42 @@ def test_a_need_in_a_relative_clause_is_the_need_of_the_noun_it_follows() -> Non
         "redecoration.\n"
     )
     assert [r.title for r in found] == ["Redecorate the two bedrooms"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "taken"),
+    [
+        # taken up by an anaphor and said to be done, in the same sentence: history
+        (
+            "We asked the provider to take action to make improvements to how people's "
+            "medicines were managed and this action has been completed.",
+            False,
+        ),
+        (
+            "The provider needed to make improvements to how it assessed risks; we found these "
+            "had been made.",
+            False,
+        ),
+        # not done, or still to come
+        (
+            "The provider needed to make improvements to how it assessed risks; these had not "
+            "been made.",
+            True,
+        ),
+        ("The provider must ensure staff receive training, and this has been planned.", True),
+        # done in part only
+        (
+            "The trust must ensure that ligature points are removed, and this had been done on "
+            "two wards.",
+            True,
+        ),
+        # "no record that this had been done" says it was not
+        (
+            "The manager told us the mattresses needed to be checked daily, but there was no "
+            "record that this had been done.",
+            True,
+        ),
+    ],
+)
+def test_a_requirement_the_same_sentence_says_was_done(sentence: str, taken: bool) -> None:
+    assert _texts(f"Is the service safe?\n\n{sentence}\n") == ([sentence] if taken else [])

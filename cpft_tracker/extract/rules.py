@@ -1473,6 +1473,9 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     ):
         return True  # "Managers said they needed to use agency staff…, and this was a cause of
         # incidents": the need reported is a circumstance that explains a problem, not an action
+    if _ANAPHOR_SETTLED_RE.match(rest):
+        return True  # "…needed to make improvements to how it assessed risks; we found these
+        # had been made", "…, and this action has been completed": taken up and done
     if _DID_SO_RE.match(rest):
         return True  # "The board must approve every new clinical policy, and it did so for
         # the falls policy in March 2019": the subject's own rule, taken up by "did so", kept
@@ -1550,6 +1553,23 @@ _FOUND_KEPT_RE = re.compile(
     r"|(?:the|its)\s+(?:[\w'’-]+\s+){0,4}(?:followed|met|did)\s+(?:this|it|these|that|so)"
     r"|(?:the|its)\s+(?:[\w'’-]+\s+){0,4}had\s+\w+ed\s+all\s+(?:\d+|of\s+them)"
     r")\s*\.?$",
+    re.I,
+)
+# A later clause that takes the requirement up by an anaphor ("this", "these", "this action",
+# "the improvements") and says it has been done, perhaps as CQC found it ("; we found these
+# had been made"). Not "had not been", nor "has been planned": still to come.
+_ANAPHOR_SETTLED_RE = re.compile(
+    r"[^.]*?(?:[,;]\s*(?:and\s+|but\s+)?|\s+(?:and|but)\s+)"
+    r"(?:(?:we|inspectors)\s+(?:found|saw|confirmed|checked)\s+(?:that\s+)?)?"
+    r"(?:this|these|that|those|it|this\s+action|the\s+action|these\s+actions|"
+    r"(?:these|the|those)\s+(?:improvements|changes))\s+(?:had|has|have)\s+(?:now\s+|since\s+|all\s+)?"
+    r"been\s+(?:made|done|completed|taken|addressed|met|implemented|carried\s+out|"
+    r"put\s+in\s+place)"
+    # done whole: the clause ends, or says when ("in March 2024", "since"); not where in part
+    # ("…, and this had been done on two wards")
+    r"(?:\s+(?:in\s+full|fully))?(?=\s*(?:[.;,]|$)|\s+(?:since|by|before|after|during|"
+    r"in\s+(?:\d{4}|january|february|march|april|may|june|july|august|september|october|"
+    r"november|december))\b)",
     re.I,
 )
 # ", and it did so…": the same subject, a pronoun, doing what the modal said (past, done).
