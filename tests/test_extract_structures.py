@@ -554,3 +554,22 @@ def test_a_need_in_a_relative_clause_is_the_need_of_the_noun_it_follows() -> Non
 )
 def test_a_requirement_the_same_sentence_says_was_done(sentence: str, taken: bool) -> None:
     assert _texts(f"Is the service safe?\n\n{sentence}\n") == ([sentence] if taken else [])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # "some" stands for part of the things (or the staff) the sentence opens with
+        (
+            "People's care plans did not always reflect their needs and some needed updating.",
+            "Update people's care plans",
+        ),
+        ("Staff were kind and some needed more training.", "Ensure staff have more training"),
+        # ...not for the people using the service
+        ("The patients were happy but some needed more support at mealtimes.", None),
+        ("People were happy and some needed more support.", None),
+    ],
+)
+def test_some_standing_for_what_the_sentence_opened_with(sentence: str, title: str | None) -> None:
+    found = extract_requirements(f"Is the service effective?\n\n{sentence}\n")
+    assert [r.title for r in found] == ([title] if title else [])

@@ -827,7 +827,7 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         return _Trigger("needs", "verb_object", ks, ke, ks, ke)
     if (
         word == "needed"
-        and prev in _DEMONSTRATIVES
+        and (prev in _DEMONSTRATIVES or (prev in _PART_PRONOUNS and _things_opened(clause, before)))
         and (len(before) < 2 or before[-2][0] in CLAUSE_OPENERS or before[-2][0] == "and")
     ):
         # a demonstrative opening its clause is the subject, standing for what the clause
@@ -847,6 +847,25 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     if _subject_blocked(bclause, bhead, people=True):
         return None
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
+
+
+# A quantifier standing alone for part of what the sentence opened with: "People's care plans
+# did not always reflect their needs and some needed updating".
+_PART_PRONOUNS = frozenset("some several many most others".split())
+
+
+def _things_opened(clause: list[str], before: list[tuple[str, int, int]]) -> bool:
+    """The sentence opens with a plural noun phrase naming things or the provider's staff, not
+    the people using the service, that "some" can stand for: its head is the last word before
+    the first verb ("People's care plans did not…", "Several fire doors were…")."""
+    words = [t for t, _, _ in before[:12] if t[0].isalnum()]
+    verbs = _BE_WORDS | {"did", "had", "has", "have", "do", "does"}
+    at = next((i for i, w in enumerate(words) if w in verbs), None)
+    if not at:
+        return False
+    head = words[at - 1]
+    plural = head == "staff" or (head.endswith("s") and not head.endswith("ss"))
+    return plural and head not in PEOPLE_SUBJECTS and bool(clause)
 
 
 def _floor_voices(clause: list[str], reporter: str | None) -> bool:

@@ -770,6 +770,12 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
                 span, the_thing = (had.start("np"), had.end("np")), True
             elif opening and opening[0] != span[0]:
                 span = opening
+        if span and s[span[0] : span[1]].lower() in ("some", "several", "many", "most", "others"):
+            # "People's care plans did not always reflect their needs and some needed
+            # updating" -> "Update people's care plans": what the quantifier is part of
+            opening = _sentence_subject(s)
+            if opening and opening[0] != span[0]:
+                span = opening
         if span and s[span[0] : span[1]].lower() == "they":
             # "Non-executive directors acknowledged that they needed better information": the
             # reporters are who "they" are (not the people using the service)
