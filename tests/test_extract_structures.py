@@ -573,3 +573,28 @@ def test_a_requirement_the_same_sentence_says_was_done(sentence: str, taken: boo
 def test_some_standing_for_what_the_sentence_opened_with(sentence: str, title: str | None) -> None:
     found = extract_requirements(f"Is the service effective?\n\n{sentence}\n")
     assert [r.title for r in found] == ([title] if title else [])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # what a news item says the provider was told, in the passive, as the active is read
+        (
+            "The trust has been told that it must make a number of improvements.",
+            "Make the improvements CQC has told the trust to make",
+        ),
+        (
+            "The trust has been told it must make improvements to the way it manages medicines.",
+            "Make improvements to the way the trust manages medicines",
+        ),
+        # the improvement the sentence names is the action
+        (
+            "The trust has been told it must make a number of improvements, including ensuring "
+            "that there are enough nurses on duty at all times.",
+            "Ensure that there are enough nurses on duty at all times",
+        ),
+    ],
+)
+def test_what_the_provider_has_been_told_it_must_do(sentence: str, title: str) -> None:
+    found = extract_requirements(sentence)
+    assert [r.title for r in found] == [title]

@@ -2274,10 +2274,19 @@ _VACUOUS_TOKEN_RE = re.compile(r"[a-z][a-z'’\-]*")
 # bring services into line with legal requirements". Read alone (a news item, a summary page,
 # a passage), it is the requirement, even when it names nothing more; where the report lists
 # the actions too, import flags it for review as a summary of them.
+_TOLD_PROVIDER = (
+    r"the\s+(?:provider|trust|practice|service|home|hospital|hospice|clinic|agency|"
+    r"registered\s+(?:manager|person))"
+)
 _TOLD_SUMMARY_RE = re.compile(
-    TOLD_OPENING
-    + r"(?:the\s+(?:provider|trust|practice|service|home|hospital|hospice|clinic|agency|"
-    r"registered\s+(?:manager|person))|it|them)\s+"
+    r"(?:"
+    + TOLD_OPENING
+    + rf"(?:{_TOLD_PROVIDER}|it|them)\s+"
+    # …or in the passive, as a news item puts it: "The trust has been told it must…"
+    + r"|^\W*(?:(?:following|after)\s+(?:this|the|our)\s+(?:inspection|visit|assessment)\s*,?\s*)?"
+    + rf"{_TOLD_PROVIDER}\s+(?:has\s+|had\s+|have\s+)?(?:been|was|were)\s+"
+    r"(?:told|asked|advised|informed)\s+(?:by\s+(?:cqc|inspectors|the\s+care\s+quality\s+"
+    r"commission)\s+)?)"
     r"(?:that\s+|where\s+|what\s+)?(?:it|they|the\s+[\w’'-]+)\s+"
     r"(?:must|needs?|needed|should)\b",
     re.I,

@@ -1691,6 +1691,15 @@ _REPORTED_TO_RE = re.compile(
 )
 
 
+# "The trust has been told (that) it must…": who "it" is.
+_TOLD_PASSIVE_RE = re.compile(
+    r"^\W*(?P<np>the\s+(?:registered\s+)?[a-z][\w’'-]*)\s+(?:has\s+|had\s+|have\s+)?"
+    r"(?:been|was|were)\s+(?:told|asked|advised|informed)\s+(?:by\s+cqc\s+)?(?:that\s+)?"
+    r"(?:it|they)",
+    re.I,
+)
+
+
 def _doer(s: str, trig: _Trigger | None) -> str | None:
     """The subject of the trigger's clause when it is a noun phrase that can be "it" or
     "they" later in the title ("the board assurance framework", "directorate leaders")."""
@@ -1699,6 +1708,9 @@ def _doer(s: str, trig: _Trigger | None) -> str | None:
         return None
     np = s[span[0] : span[1]]
     words = np.lower().split()
+    told = _TOLD_PASSIVE_RE.match(s)
+    if told and told.end() == span[1] and words[-1:] in (["it"], ["they"]):
+        return _lower_first(told.group("np"), True)  # "The trust has been told it must…"
     if not words or words[0] in STANDALONE_PRONOUNS or words[-1] in STANDALONE_PRONOUNS:
         return None
     if words[0] in TITLE_PRONOUNS or words[-1] in TITLE_PRONOUNS or words[0] == "more":
@@ -1910,10 +1922,14 @@ def _conjoined_parts(s: str) -> list[str]:
 # to improve, naming nothing more (rules._told_summary keeps it). The title says so whole:
 # "Make the improvements CQC has told the trust to make".
 _TOLD_VACUOUS_RE = re.compile(
-    TOLD_OPENING + r"(?P<party>the\s+(?:registered\s+)?[\w’'-]+|it|them)\s+"
+    r"(?:" + TOLD_OPENING + r"(?P<party>the\s+(?:registered\s+)?[\w’'-]+|it|them)\s+"
+    # …or in the passive: "The trust has been told that it must make a number of improvements"
+    r"|^\W*(?P<passive>the\s+(?:registered\s+)?[\w’'-]+)\s+(?:has\s+|had\s+|have\s+)?"
+    r"(?:been|was|were)\s+(?:told|asked|advised|informed)\s+(?:by\s+cqc\s+)?)"
     r"(?:that\s+|where\s+|what\s+)?(?:it|they|the\s+[\w’'-]+)\s+"
     r"(?P<modal>must|needs?\s+to|needed\s+to|should)\s+"
     r"(?:(?P<improve>improve|make\s+(?:(?P<adj>some|further|significant|urgent|major|"
+    r"a\s+number\s+of|a\s+range\s+of|several|"
     r"the\s+necessary|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?"
     r"improvements?)|(?:do\s+to\s+)?put\s+(?P<right>things\s+right))"
     # then nothing, or a clause of its own ("…, and we will monitor its action plan", "…, and
@@ -1938,13 +1954,13 @@ def _told_vacuous_title(s: str) -> str | None:
     m = _TOLD_VACUOUS_RE.match(_TOLD_FRAMES_RE.sub("", s))
     if m is None:
         return None
-    party = m.group("party").lower()
+    party = (m.group("party") or m.group("passive")).lower()
     if party in ("it", "them"):
         party = "the provider"
     if m.group("right"):
         return f"Do what CQC has told {party} to do to put things right"
-    adj = (m.group("adj") or "").lower()
-    if adj in ("some", "the necessary"):
+    adj = " ".join((m.group("adj") or "").lower().split())
+    if adj in ("some", "the necessary", "a number of", "a range of", "several"):
         adj = ""
     return f"Make the {adj + ' ' if adj else ''}improvements CQC has told {party} to make"
 
@@ -2040,6 +2056,11 @@ def make_title(
     title = _resolve_their(title, s, trig)
     title = _resolve_reflexive(title, s, trig)
     title = _resolve_this_happened(title, s)
+    including = _IMPROVEMENTS_INCLUDING_RE.match(title.strip())
+    if including and _gerund_verb(including.group("g")):
+        # "Make a number of improvements, including ensuring that there are enough nurses…"
+        # -> "Ensure that there are enough nurses…": the improvement named is the action
+        title = _gerund_opener_title(title.strip()[including.start("g") :])
     if bullet and leadin:
         title = _gerund_opener_title(title)
     if bullet and trig is None and leadin:
@@ -2695,7 +2716,10 @@ def _resolve_it_after_noun(title: str, s: str, trig: _Trigger | None = None) -> 
     told = _TOLD_OBJECT_RE.search(s)
     span = _subject_np(s, trig.key_start) if trig is not None and not told else None
     own = s[span[0] : span[1]] if span else None
-    if own is None or own.lower().split()[-1] not in AGENT_HEADS:
+    passive = _TOLD_PASSIVE_RE.match(s)
+    if passive:
+        own = passive.group("np")  # "The trust has been told it must…": the one told
+    elif own is None or own.lower().split()[-1] not in AGENT_HEADS:
         own = _own_subject(s)  # the trigger's subject when it acts ("the provider needed to")
     who = told.group("obj") if told else own
     if who and who.split()[0].lower() in STANDALONE_PRONOUNS and trig is not None:
@@ -3148,6 +3172,13 @@ def _gerund_verb(word: str) -> str | None:
             return c
     base = _base_verb(stem + "ed")
     return base if base and base.endswith(("ure", "uce", "ove", "ise", "ize", "ate")) else None
+
+
+_IMPROVEMENTS_INCLUDING_RE = re.compile(
+    r"^make\s+(?:a\s+number\s+of\s+|some\s+|several\s+|further\s+|a\s+range\s+of\s+)?"
+    r"improvements?\s*,?\s+including\s+(?P<g>[a-z]+ing)\s+\S",
+    re.I,
+)
 
 
 def _gerund_opener_title(title: str) -> str:
