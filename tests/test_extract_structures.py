@@ -485,6 +485,12 @@ def test_she_or_he_reporting_is_whoever_the_sentence_before_named(
             "Attend to some areas of the environment",
         ),
         ("The carpets in two bedrooms needed replacing.", "Replace the carpets in two bedrooms"),
+        # "one" is the thing the service has been without
+        (
+            "The service had not had a registered manager since March 2023; the provider needs "
+            "to appoint one.",
+            "Appoint a registered manager",
+        ),
         (
             "The medicines policy needed revision to reflect current guidance.",
             "Revise the medicines policy to reflect current guidance",

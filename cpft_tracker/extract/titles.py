@@ -2592,11 +2592,13 @@ def _resolve_quantifier_said(title: str, before: str) -> str:
 
 
 _ONE_RE = re.compile(
-    r"\b(?P<verb>buy|get|have|install|appoint|order|purchase|provide)\s+one\b(?!\s+of)"
+    r"\b(?P<verb>[Bb]uy|[Gg]et|[Hh]ave|[Ii]nstall|[Aa]ppoint|[Oo]rder|[Pp]urchase|[Pp]rovide|"
+    r"[Rr]ecruit|[Ee]mploy)\s+one\b(?!\s+of)"
 )
 _A_THING_RE = re.compile(
     r"\b(?:have|had|has|without)\s+(?P<np>an?(?:\s+[a-z][\w’'-]*){1,4}?)"
-    r"(?=\s*[,.;]|\s+(?:and|but|or|so|because)\b|$)"
+    # (…, or when: "had not had a registered manager since March 2023")
+    r"(?=\s*[,.;]|\s+(?:and|but|or|so|because|since|for\s+(?:\d|[a-z]+\s+(?:months|years)))\b|$)"
 )
 
 
