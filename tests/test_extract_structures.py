@@ -485,6 +485,27 @@ def test_she_or_he_reporting_is_whoever_the_sentence_before_named(
             "Attend to some areas of the environment",
         ),
         ("The carpets in two bedrooms needed replacing.", "Replace the carpets in two bedrooms"),
+        # "this" is the failure stated before it, turned round into the action
+        (
+            "The service did not always make sure people received their medicines as "
+            "prescribed. This needs to improve.",
+            "Ensure people receive their medicines as prescribed",
+        ),
+        (
+            "Care plans were not always reviewed each month, and this needed to improve.",
+            "Ensure care plans are reviewed each month",
+        ),
+        # "this" is what the provider had
+        (
+            "The service had a clear vision and strategy. However, this needed to be shared more "
+            "widely with staff.",
+            "Share the service's vision and strategy more widely with staff",
+        ),
+        (
+            "The trust had a new quality strategy; leaders needed to embed it across the "
+            "divisions.",
+            "Embed the trust's quality strategy across the divisions",
+        ),
         # "one" is the thing the service has been without
         (
             "The service had not had a registered manager since March 2023; the provider needs "

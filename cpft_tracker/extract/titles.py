@@ -862,9 +862,17 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         # "the registered manager agreed these needed to restart" -> "Restart audits of
         # care records": the verb alone says nothing; its subject is what it is about
         span = _subject_np(s, trig.key_start)
+        turned = None
         if span and s[span[0] : span[1]].lower() in TITLE_PRONOUNS:
-            span = _sentence_subject(s)
-        if span:
+            # "The service did not always make sure people received their medicines; this
+            # needs to improve" -> "Ensure people receive their medicines": "this" is the
+            # failure the clause before states
+            cut = max(s.rfind(";", 0, span[0]), s.rfind(", and", 0, span[0]))
+            turned = failure_as_action(s[:cut]) if cut > 0 else None
+            span = None if turned else _sentence_subject(s)
+        if turned:
+            title = turned
+        elif span:
             verb = title.strip(" .").split(" ", 1)[0]
             title = f"{verb} {_lower_first(s[span[0] : span[1]], span[0] == 0)}"
     if title and re.fullmatch(r"\w+ (?:it|them)\W*", title.strip()):
@@ -1762,6 +1770,14 @@ _THERE_NO_RE = re.compile(
     r"(?P<np>[^,;.]+?)(?=\s*[,;.]|\s+(?:and|but|so|because)\b|$)",
     re.I,
 )
+# "The service had a clear vision and strategy.": what the provider had, whole ("and" too),
+# its praise left out ("clear", "good"), to be named as the provider's.
+_OWNER_HAD_RE = re.compile(
+    r"(?:^|(?<=[.;]\s))(?P<owner>(?:The|the)\s+(?:trust|provider|service|practice|home|hospital|"
+    r"hospice|board|clinic|agency))\s+(?:had|has)\s+(?:an?|one)\s+"
+    r"(?:(?:clear|good|new|detailed|comprehensive|well-understood|ambitious)\s+)?"
+    r"(?P<np>[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,4}?)(?=\s*[.;]|\s*,\s*(?:but|however)\b|$)"
+)
 # What may follow the pronoun when it stands alone as the object ("do these more often",
 # "finalise it with partners"), not a noun it is the determiner of ("these checks").
 _AFTER_POINTER = PRONOUN_FOLLOWERS | PREPOSITIONS | frozenset("more properly fully".split())
@@ -1807,6 +1823,12 @@ def _resolve_pointing_object(title: str, s: str, trig: _Trigger | None, before: 
         for tm in _THERE_NO_RE.finditer(text):
             if best is None or tm.start() > best[0]:
                 best = (tm.start("np"), tm.group("np").strip(), None)
+        for hm in _OWNER_HAD_RE.finditer(text):
+            if best is None or hm.start() > best[0]:
+                # "The service had a clear vision and strategy. However, this needed to be
+                # shared more widely" -> "Share the service's vision and strategy more widely"
+                owner = _possessive(_lower_first(hm.group("owner"), hm.start("owner") == 0))
+                best = (hm.start("np"), f"{owner} {hm.group('np')}", None)
         if best is None:
             continue
         np = re.sub(r"^(?:however|but|also)\s*,?\s+", "", best[1], flags=re.I)
@@ -2049,6 +2071,10 @@ def make_title(
     title = _resolve_final_them(title, s)
     title = _resolve_own_subject(title, s, trig, before, leadin if bullet else None)
     title = _needed_to_be_title(title)
+    # ("This needed to be shared…" has only now become "share this…")
+    opened = title[:1].upper() + title[1:]
+    if (pointed := _resolve_pointing_object(opened, s, trig, before)) != opened:
+        title = pointed
     title = _needed_gerund_title(title)
     title = _state_verb_title(title, s, trig)
     # "The trust should also…", "The practice must now address…"
@@ -2130,7 +2156,8 @@ _HOW_PAST_RE = re.compile(
 _PAST_DEED_RE = re.compile(
     r"^(?:Ensure|Make\s+sure)(?:\s+that)?\s+"
     r"(?P<np>(?:all\s+|the\s+)?(?:[a-z][\w’'-]*\s+){0,2}?(?:staff|nurses|carers|doctors|"
-    r"managers|leaders|clinicians|practitioners|workers|teams|midwives|paramedics))\s+"
+    r"managers|leaders|clinicians|practitioners|workers|teams|midwives|paramedics|"
+    r"people|patients|residents|children|families))\s+"
     r"(?P<verb>[a-z]+ed)\s+(?=(?:their|the|a|an|all|every|each|its)\b|(?!by\b|to\b|in\b|for\b)"
     r"[a-z]+\s+(?:training|checks?|records?|assessments?|forms?|audits?|courses?)\b)"
 )
@@ -2949,9 +2976,16 @@ def _one_failure_as_action(t: str) -> str | None:
         verb = m.group("verb")
         if verb in ("be", "been", "not", "always"):
             return None
+        rest = m.group("rest")
+        sure = re.match(r"\s+sure\b", rest) if verb == "make" else None
+        if (sure or verb == "ensure") and words[-1] in AGENT_HEADS:
+            # "The service did not always make sure people received their medicines as
+            # prescribed" -> "Ensure people receive their medicines as prescribed": what the
+            # provider did not make sure of is the action
+            done = rest[sure.end() :] if sure else rest
+            return _present_tense_title(f"Ensure{done}")
         plural = _np_is_plural(np)
         form = verb if plural else _third_person(verb)
-        rest = m.group("rest")
         if plural:  # "…record fridge temperatures and did not check the bag": "…and check…"
             rest = re.sub(r"\b(and|or)\s+did\s+not\s+(?:always\s+)?(?=[a-z])", r"\1 ", rest)
         return f"Ensure {inner} {form}{rest}"
