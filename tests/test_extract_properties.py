@@ -170,3 +170,25 @@ def test_the_words_before_a_keyword_are_where_the_sentence_has_them(pad: int, ke
     toks = _tokens_before(s, end)
     assert toks and all(s[a:b].lower() == t for t, a, b in toks)
     assert [t for t, _, _ in toks][-2:] == ["the", "trust"]
+
+
+def test_no_extractor_module_binds_one_name_twice() -> None:
+    # a second module-level regex under a name already used silently replaces the first
+    # for every rule that reads it (it happened twice in titles.py)
+    import ast
+    from collections import Counter
+    from pathlib import Path
+
+    import cpft_tracker.extract as package
+
+    for path in Path(package.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [
+            target.id
+            for node in tree.body
+            if isinstance(node, (ast.Assign, ast.AnnAssign))
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Name)
+        ]
+        twice = [n for n, c in Counter(names).items() if c > 1 and n != "__all__"]
+        assert twice == [], f"{path.name} binds {twice} more than once"

@@ -625,3 +625,25 @@ def test_some_standing_for_what_the_sentence_opened_with(sentence: str, title: s
 def test_what_the_provider_has_been_told_it_must_do(sentence: str, title: str) -> None:
     found = extract_requirements(sentence)
     assert [r.title for r in found] == [title]
+
+
+def test_a_review_of_compliance_gives_its_breach_and_the_manager_s_admission_only() -> None:
+    # 2010-2014: the report to send CQC is procedure, the breach row is turned into the
+    # action, and the manager's "said care plans needed to be rewritten" is titled on the
+    # care plans
+    text = (
+        "Outcome 04: Care and welfare of people who use services\n\nOur judgement\n\n"
+        "The provider was not meeting this standard.\n\nWhat we found\n\n"
+        "The manager said care plans needed to be rewritten and this would be done by the end "
+        "of April.\n\nCompliance actions\n\nThe provider must send the Care Quality "
+        "Commission a report that says what action they are going to take to achieve "
+        "compliance with these essential standards.\n\nRegulated activity: Accommodation for "
+        "persons who require nursing or personal care\nRegulation 9 HSCA 2008 (Regulated "
+        "Activities) Regulations 2010 Care and welfare of people who use services\n"
+        "How the regulation is not being met: People's care needs were not always assessed "
+        "and care plans did not reflect their needs. (Outcome 04)\n"
+    )
+    assert [r.title for r in extract_requirements(text)] == [
+        "Rewrite care plans",
+        "Ensure people's care needs are assessed and care plans reflect their needs",
+    ]

@@ -16,7 +16,6 @@ from cpft_tracker.extract.words import (
 )
 
 _TITLE_BOILERPLATE_RE = re.compile("|".join(TITLE_BOILERPLATE))
-_TITLE_BOILERPLATE_RE = re.compile("|".join(TITLE_BOILERPLATE))
 _REPORT_LINE_RE = re.compile(
     r"\b(?:report|inspection|inspected|assessment|assessed|published|visit)\b.*"
     r"(?:\b\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b)",

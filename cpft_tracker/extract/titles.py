@@ -32,6 +32,7 @@ from cpft_tracker.extract.words import (
     IRREGULAR_PARTICIPLES,
     NON_TOPIC_HEADS,
     NOUN_DETERMINERS,
+    NOUN_MODIFIERS,
     OBJECT_NOUNS,
     OBJECT_STARTERS,
     ORGANISATION_WORDS,
@@ -229,6 +230,16 @@ def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
         if span is None:
             return None
     span = _whole_coordinated_subject(s, span)
+    frame = _SAID_FRAME_RE.match(s, span[0], span[1])
+    reported = s[frame.end() : span[1]].split()[:1] if frame is not None else []
+    if (
+        frame is not None
+        and reported
+        and reported[0].lower() not in STANDALONE_PRONOUNS | TITLE_PRONOUNS | PREPOSITIONS
+        and reported[0].lower() not in ("that", "she", "he", "they")
+    ):
+        span = (frame.end(), span[1])  # "The manager said care plans needed to be rewritten":
+        # what is to be done is done to the reported clause's subject
     subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
     head = subject.split()[-1].lower() if subject.split() else ""
     if subject.lower() in ("more", "this", "it", "that") or head in REGULATOR_SUBJECTS:
@@ -916,6 +927,13 @@ _REPORTED_SUBJECT_RE = re.compile(
     r"^(.+?)\s+(?:told|said|explained|felt|knew|recognised|recognized|acknowledged|agreed|"
     r"accepted|conceded|admitted)"
     r"(?:\s+(?:us|me|inspectors))?(?:\s+that)?\s+(?:they|it|he|she)$",
+    re.I,
+)
+# The frame of reported speech opening a subject's span, without "that": "The manager said
+# care plans…", "Staff told us the rota…".
+_SAID_FRAME_RE = re.compile(
+    r"(?:[\w’'-]+\s+){1,4}?(?:told|said|explained|felt|knew|recognised|acknowledged|agreed|"
+    r"accepted|confirmed|reported)(?:\s+(?:us|me|inspectors))?\s+(?=\S)",
     re.I,
 )
 # ", and this put pressure on appointment times": a consequence, not part of the action.
@@ -2952,6 +2970,12 @@ def _one_failure_as_action(t: str) -> str | None:
         words = [w.lower() for w in np.split()]
         # two nouns joined ("food and fluid intake") are one subject, not a clause begun
         checked = words[:1] + words[2:] if len(words) >= 3 and words[1] == "and" else words
+        # "People's care needs were not always assessed": "needs" after "care" is the noun
+        checked = [
+            w
+            for i, w in enumerate(checked)
+            if not (w == "needs" and i and checked[i - 1] in NOUN_MODIFIERS)
+        ]
         if any(w in _NOT_IN_SUBJECT for w in checked) or words[0] in STANDALONE_PRONOUNS:
             return None
         if words[0] in ("there", "we", "i", "you", "he", "she") or words[0] in TITLE_PRONOUNS:

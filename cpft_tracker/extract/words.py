@@ -311,7 +311,8 @@ BOILERPLATE = (
     # "The trust needs to tell us by 16 September what action it has taken…" (not "notify",
     # the legal duty a finding may say was not met)
     r"\b(?:must|should|needs?\s+to|is\s+required\s+to)\s+(?:also\s+)?"
-    r"(?:send|tell|give|submit)\s+(?:to\s+)?(?:cqc|us|the\s+commission)\b",
+    r"(?:send|tell|give|submit)\s+(?:to\s+)?(?:cqc|us|the\s+commission|"
+    r"the\s+care\s+quality\s+commission)\b",
     # "The provider's report should be sent to us within 14 days…", "…should be sent within
     # 28 days of this report being received"
     r"\b(?:should|must)\s+be\s+sent\s+(?:to\s+(?:cqc|us|the\s+commission)|within\s+\d+\s+"
