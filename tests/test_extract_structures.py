@@ -647,3 +647,20 @@ def test_a_review_of_compliance_gives_its_breach_and_the_manager_s_admission_onl
         "Rewrite care plans",
         "Ensure people's care needs are assessed and care plans reflect their needs",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "taken"),
+    [
+        # the law on registration, as a service's page explains it
+        ("The service must be registered with CQC to provide personal care.", False),
+        # an action that names what the provider must apply for
+        (
+            "The provider must apply to register the regulated activity of treatment of disease, "
+            "disorder or injury.",
+            True,
+        ),
+    ],
+)
+def test_the_law_on_registration_is_not_an_action(sentence: str, taken: bool) -> None:
+    assert _texts(f"Is the service well-led?\n\n{sentence}\n") == ([sentence] if taken else [])

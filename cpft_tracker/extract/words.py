@@ -313,6 +313,11 @@ BOILERPLATE = (
     r"\b(?:must|should|needs?\s+to|is\s+required\s+to)\s+(?:also\s+)?"
     r"(?:send|tell|give|submit)\s+(?:to\s+)?(?:cqc|us|the\s+commission|"
     r"the\s+care\s+quality\s+commission)\b",
+    # The law on registration, as a page explains it: "The service must be registered with
+    # CQC to provide personal care" (a finding says it was not: "…had not registered…", and
+    # an action names the application: "The provider must apply to register…")
+    r"\b(?:must|needs?\s+to|should)\s+be\s+registered\s+with\s+(?:cqc|the\s+care\s+quality\s+"
+    r"commission|us)\s+(?:\(cqc\)\s+)?(?:to|before|in\s+order\s+to)\s+(?:provide|carry|offer)\b",
     # "The provider's report should be sent to us within 14 days…", "…should be sent within
     # 28 days of this report being received"
     r"\b(?:should|must)\s+be\s+sent\s+(?:to\s+(?:cqc|us|the\s+commission)|within\s+\d+\s+"
