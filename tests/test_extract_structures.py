@@ -664,3 +664,24 @@ def test_a_review_of_compliance_gives_its_breach_and_the_manager_s_admission_onl
 )
 def test_the_law_on_registration_is_not_an_action(sentence: str, taken: bool) -> None:
     assert _texts(f"Is the service well-led?\n\n{sentence}\n") == ([sentence] if taken else [])
+
+
+def test_a_notice_s_deadline_on_the_line_after_its_list_is_every_area_s() -> None:
+    text = (
+        "Warning notice\n\nThe Care Quality Commission has formed the view that you are failing "
+        "to comply with the following regulations. You are required to become compliant "
+        "with:\n\nRegulation 12 (Cleanliness and infection control), Outcome 08\n"
+        "Regulation 13 (Management of medicines), Outcome 09\n\nby 30 September 2012.\n\n"
+        "The reasons for our view are set out below.\n"
+    )
+    found = extract_requirements(text)
+    assert [(r.title, r.due) for r in found] == [
+        (
+            "Cleanliness and infection control (Regulation 12): meet the regulation's requirements",
+            "2012-09-30",
+        ),
+        (
+            "Management of medicines (Regulation 13): meet the regulation's requirements",
+            "2012-09-30",
+        ),
+    ]

@@ -2855,6 +2855,11 @@ OUTCOME_NAMES = {
 }
 
 
+_PARENTHESISED_NAME_RE = re.compile(
+    r"^\((?P<name>[A-Z][^()]{2,80})\)(?:\s*,?\s*(?:outcome|regulation)\s+\d{1,2})?$", re.I
+)
+
+
 def regulation_reference(line: str) -> tuple[str, str, str] | None:
     """("Regulation", "12", "Safe care and treatment") for a line or heading that cites a
     regulation or outcome, its name capitalised ("" when it gives none and none is known);
@@ -2865,6 +2870,10 @@ def regulation_reference(line: str) -> tuple[str, str, str] | None:
     kind = m.group("kind").lower().rstrip(".")
     kind = {"reg": "Regulation"}.get(kind, kind.capitalize())
     name = m.group("name").strip(" .;:,–—-")
+    named = _PARENTHESISED_NAME_RE.match(name)
+    if named:
+        name = named.group("name")  # "Regulation 12 (Cleanliness and infection control),
+        # Outcome 08": the name in brackets, the outcome it was also known by after it
     if name and not name[:1].isupper():
         return None  # "Regulation 12(2)(a) requires…": a citation inside prose
     if not name and kind == "Outcome":

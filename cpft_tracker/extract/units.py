@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cpft_tracker.extract.rules import (
     CLASSIFY_CHARS,
@@ -753,6 +753,10 @@ _NOTICE_REF_RE = re.compile(r"^(?:regulation|reg\.?|outcome|section)\s*\d", re.I
 _WH_WORDS = frozenset("how what why where when who which whether".split())
 
 
+# A line that is only a deadline: "by 30 September 2012." (a list's lead-in ending before it).
+_DEADLINE_LINE_RE = re.compile(r"^(?:by|before|no\s+later\s+than)\s+[^.;:]{4,40}\.?$", re.I)
+
+
 def due_date(text: str) -> str | None:
     """The ISO date of the first "by <day> <month> <year>" in the text, or None."""
     m = _DUE_RE.search(text)
@@ -941,6 +945,7 @@ def split_units(text: str) -> list[Unit]:
     leadin: str | None = None  # the text of the lead-in the current scope comes from
     list_open = False  # the block before was a lead-in ending in a colon, or an item of it
     leadin_mark = ""  # the paragraph number's shape when the lead-in is a numbered paragraph
+    listed_from = 0  # where the units of the current lead-in's list start
     blocks = _blocks(text)
     for n, block in enumerate(blocks):
         was_open, list_open = list_open, False
@@ -985,6 +990,16 @@ def split_units(text: str) -> list[Unit]:
                 units.append(
                     Unit(joined, joined, section, line_of[0], "bullet", scope, when, leadin)
                 )
+            continue
+        if notice and items and not due and _DEADLINE_LINE_RE.match(joined) and due_date(joined):
+            # "You are required to become compliant with:" / the areas / "by 30 September
+            # 2012.": the deadline closing the list is every listed area's
+            due = due_date(joined)
+            units[listed_from:] = [
+                replace(u, due=due) if u.kind in ("notice", "bullet") else u
+                for u in units[listed_from:]
+            ]
+            notice, scope = False, None
             continue
         if notice and block.kind != "bullet":
             if (
@@ -1051,6 +1066,7 @@ def split_units(text: str) -> list[Unit]:
                 named = True
                 list_open = joined.endswith(":")
                 units.append(Unit(joined, joined, section, line_of[0], "leadin"))
+                listed_from = len(units)
                 continue
             if (
                 scope
