@@ -685,3 +685,13 @@ def test_a_notice_s_deadline_on_the_line_after_its_list_is_every_area_s() -> Non
             "2012-09-30",
         ),
     ]
+
+
+def test_when_cqc_looked_is_not_part_of_the_action() -> None:
+    found = extract_requirements(
+        "The Care Quality Commission has told Northgate Hospitals NHS Trust that it must make "
+        "urgent improvements to its emergency department after an inspection in March.\n"
+    )
+    assert [r.title for r in found] == [
+        "Make urgent improvements to the trust's emergency department"
+    ]

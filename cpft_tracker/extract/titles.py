@@ -936,6 +936,13 @@ _SAID_FRAME_RE = re.compile(
     r"accepted|confirmed|reported)(?:\s+(?:us|me|inspectors))?\s+(?=\S)",
     re.I,
 )
+# "…must make urgent improvements to its emergency department after an inspection in March":
+# when CQC looked, not part of what is to be done.
+_AFTER_INSPECTION_RE = re.compile(
+    r"\s+(?:after|following)\s+(?:an?|its|our|the|their|a\s+recent)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:inspection|visit|assessment)(?:\s+(?:in|on|of|at)\s+[^,;]*)?[.]?$",
+    re.I,
+)
 # ", and this put pressure on appointment times": a consequence, not part of the action.
 _CONSEQUENCE_RE = re.compile(
     r",\s+(?:and\s+)?(?:this|which\s+meant)\s+(?!needs?\b|must\b)[^,;]*$", re.I
@@ -2068,6 +2075,7 @@ def make_title(
         title = _demonstrative_finding_title(title, s, trig, before)
         title = _demonstrative_priority_title(title, s, trig, before)
     title = _CONSEQUENCE_RE.sub("", title)
+    title = _AFTER_INSPECTION_RE.sub("", title)
     because = _BECAUSE_RE.search(title)
     if because and len(title[: because.start()].split()) >= 3:
         title = title[: because.start()]  # "Replace the pads because they had passed their
