@@ -485,6 +485,12 @@ def test_she_or_he_reporting_is_whoever_the_sentence_before_named(
             "Attend to some areas of the environment",
         ),
         ("The carpets in two bedrooms needed replacing.", "Replace the carpets in two bedrooms"),
+        # a condition's past verb is present in the title ("before staff start work")
+        (
+            "The practice needed to ensure that all checks were completed before staff started "
+            "work.",
+            "Ensure that all checks are completed before staff start work",
+        ),
         # "this" is the failure stated before it, turned round into the action
         (
             "The service did not always make sure people received their medicines as "

@@ -82,6 +82,11 @@ def _base_verb(word: str) -> str | None:
     for suffix, repl in PARTICIPLE_SUFFIXES:
         if w.endswith(suffix) and len(w) > len(suffix) + 2:
             return w[: -len(suffix)] + repl
+    if w.endswith("ed") and len(w) > 4:
+        # a verb the word tables know, past: "started" -> "start", "stopped" -> "stop"
+        for stem in (w[:-2], w[:-1], w[:-3] if w[-3:-2] == w[-4:-3] else ""):
+            if (stem in IMPERATIVE_VERBS or stem in VERB_OPENERS) and stem != "staff":
+                return stem  # ("staffed by permanent nurses" stays a state: "Ensure … is…")
     return None
 
 
@@ -2205,8 +2210,9 @@ _HAD_POSSESSION_RE = re.compile(
 # "…when their needs changed" -> "…when their needs change", "…when they became distressed"
 # -> "…when they become distressed": a condition's past verb at the title's end.
 _WHEN_PAST_RE = re.compile(
-    r"\b(?P<conj>when|whenever|if|until|as\s+soon\s+as)\s+(?P<np>(?:their|his|her|its|the|a|"
-    r"people's|they|he|she|it)(?:\s+(?!(?:is|are|was|were|be|been|being|has|have|had|not|"
+    r"\b(?P<conj>when|whenever|if|until|as\s+soon\s+as|before|after|once)\s+"
+    r"(?P<np>(?:their|his|her|its|the|a|people's|they|he|she|it|staff|patients|people|"
+    r"residents)(?:\s+(?!(?:is|are|was|were|be|been|being|has|have|had|not|"
     r"and|or)\b)[a-z][\w’'-]*){0,2}?)\s+(?P<verb>[a-z]+ed|became|fell|left|"
     r"went|came|felt|got|began)(?P<rest>(?:\s+[a-z][\w’'-]*){0,3})$"
 )
