@@ -701,3 +701,21 @@ def test_when_cqc_looked_is_not_part_of_the_action() -> None:
     assert [r.title for r in found] == [
         "Make urgent improvements to the trust's emergency department"
     ]
+
+
+def test_a_breach_row_is_one_action_and_its_particulars_are_not_more() -> None:
+    text = (
+        "Action we have told the provider to take\n\nThe table below shows the legal "
+        "requirements that were not being met.\n\nRegulation\nRegulation 12 HSCA RA "
+        "Regulations 2014 Safe care and treatment\n\nHow the regulation was not being met:\n"
+        "The provider had not ensured that emergency medicines were checked regularly and that "
+        "out of date medicines were removed.\n\nRegulation\nRegulation 17 HSCA RA Regulations "
+        "2014 Good governance\n\nHow the regulation was not being met:\nThe registered person "
+        "did not operate effective systems to assess and monitor the quality of the service. In "
+        "particular, audits of infection control had not been completed since 2015.\n"
+    )
+    assert [r.title for r in extract_requirements(text)] == [
+        "Ensure that emergency medicines are checked regularly and that out of date medicines "
+        "are removed",
+        "Operate effective systems to assess and monitor the quality of the service",
+    ]

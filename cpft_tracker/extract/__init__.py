@@ -279,12 +279,24 @@ def _breach_rows(units: list[Unit]) -> set[int]:
         if n not in rows and u.kind == "sentence" and _find_trigger(u.text) is not None:
             stated.add("context:" + u.context)
             stated.add("section:" + (u.section or ""))
-    return {
-        n
-        for n in rows
-        if "context:" + units[n].context not in stated
-        and "section:" + (units[n].section or "") not in stated
-    }
+    kept: set[int] = set()
+    seen: set[str] = set()
+    for n in sorted(rows):
+        u = units[n]
+        if "context:" + u.context in stated or "section:" + (u.section or "") in stated:
+            continue
+        if u.context in seen and _PARTICULAR_RE.match(u.text):
+            continue  # "…did not operate effective systems… In particular, audits of infection
+            # control had not been completed": a particular of the breach, not a second one
+        seen.add(u.context)
+        kept.add(n)
+    return kept
+
+
+# A sentence that gives a particular of the one before: "In particular, …", "For example, …".
+_PARTICULAR_RE = re.compile(
+    r"^(?:in\s+particular|for\s+example|for\s+instance|specifically|this\s+included)\b", re.I
+)
 
 
 def _must_list_heading(heading: str) -> bool:
@@ -306,7 +318,11 @@ _BREACH_RE = re.compile(
 )
 
 
-_THAT_WAS_RE = re.compile(r"^(that\s+(?:(?!was\b|were\b)[\w’'-]+\s+){1,8}?)(was|were)\b")
+# (at the start, or after "and" for a second that-clause: "…that emergency medicines were
+# checked regularly and that out of date medicines were removed")
+_THAT_WAS_RE = re.compile(
+    r"(?:^|(?<=\band\s))(that\s+(?:(?!was\b|were\b)[\w’'-]+\s+){1,8}?)(was|were)\b"
+)
 
 
 def breach_title(s: str, section: str | None = None) -> str:
