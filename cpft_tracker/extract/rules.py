@@ -812,6 +812,14 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     ):
         if _subject_blocked(bclause, None if bhead == head else bhead, people=True):
             return None
+        if (
+            _FOR_EVERY_RE.match(s, ke)
+            and any(t in REPORTING_VERBS for t in clause)
+            and not _BUT_AFTER_RE.match(s, ke)
+        ):
+            return None  # "…the theatre manager told us that the second scrub nurse was
+            # needed for every procedure lasting more than two hours": reported, a need that
+            # holds for every occasion of a kind is how the work is staffed, a standing rule
         be_at = len(clause) - 1 if prev in _BE_WORDS else len(clause) - 2
         be_tok = before[len(before) - (len(clause) - be_at)]
         return _Trigger("needs", "be_needed", be_tok[1], ke, ks, ke)
@@ -883,6 +891,14 @@ def _floor_voices(clause: list[str], reporter: str | None) -> bool:
 
 # After a reported "they needed to <do>", in the same clause: each time something happens
 # ("when the queue was long", "whenever a dose changed", "each time", "if a fridge failed").
+# "…was needed for every procedure lasting…", "…for each patient who…": every occasion of a
+# kind, named by a noun with a participle or a relative after it.
+_FOR_EVERY_RE = re.compile(
+    r"\s+(?:for|on|in|at)\s+(?:every|each|all)\s+(?:[\w’'-]+\s+){1,2}?"
+    r"(?:[a-z]+ing|[a-z]+ed|who|that|which|with|of|from)\b",
+    re.I,
+)
+_BUT_AFTER_RE = re.compile(r"[^.;]*?\b(?:but|however|although)\b", re.I)
 _ROUTINE_RE = re.compile(
     r"[^,;.:]*?\b(?:when|whenever|each\s+time|every\s+time|if)\s+(?!to\b)[\w’'-]+", re.I
 )
@@ -1044,6 +1060,20 @@ _TRAILING_FRAME_RE = re.compile(
 # The keyword's clause is a second "that"-clause of a verb before it ("…says X must…, and
 # that this should…").
 _AND_THAT_RE = re.compile(r",?\s+(?:and|or)\s+that\s+[^,;:.]*$", re.I)
+
+
+def _advice_to_people(toks: list[tuple[str, int, int]], clause: list[str]) -> list[str]:
+    """The keyword's clause, or, when it is a predicate joined by "and" with no subject of its
+    own after advice given to the people using the service ("The leaflet told patients they
+    should not drive for a week and must not lift anything heavy"), the clause of that advice,
+    so the must is theirs as the should is."""
+    elided = _with_elided_subject(toks, clause)
+    if elided is clause:
+        return clause
+    for i, t in enumerate(elided[:-1]):
+        if t in _TELLING_VERBS and _norm_tok(elided[i + 1]) in PEOPLE_SUBJECTS:
+            return elided
+    return clause
 
 
 def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) -> bool:
@@ -1268,7 +1298,10 @@ def _find_trigger(s: str) -> _Trigger | None:
             if _subject_blocked(clause, head, people=False) and not not_kept:
                 continue
             if (
-                _describes_rule(s, m, clause, must=True)
+                # a predicate joined by "and" with no subject of its own is said by the
+                # clause before ("The leaflet told patients they should not drive… and must
+                # not lift…")
+                _describes_rule(s, m, _advice_to_people(toks_before, clause), must=True)
                 and not _duty_not_met(s, m)
                 and not not_kept
             ):
