@@ -198,8 +198,13 @@ def _clause_before(toks: list[tuple[str, int, int]]) -> list[str]:
             depth += t == ")"
             depth -= t == "("
             continue  # inside a bracketed reference: "NICE guidance (CG179) says…"
-        if t == ")" and n < len(toks) - 1 and out and _BRACKETED_REF_RE.search(
-            " ".join(x for x, _, _ in toks[max(0, len(toks) - n - 8) : len(toks) - n])
+        if (
+            t == ")"
+            and n < len(toks) - 1
+            and out
+            and _BRACKETED_REF_RE.search(
+                " ".join(x for x, _, _ in toks[max(0, len(toks) - n - 8) : len(toks) - n])
+            )
         ):
             depth = 1
             continue
@@ -1427,7 +1432,8 @@ _MAIN_DONE_RE = re.compile(
 # A sentence whose subject's predicate is a passive of something done to it ("The clinic's
 # advertising had been reviewed against…"), up to a relative clause on a noun after it.
 _MAIN_BEFORE_ASIDE_RE = re.compile(
-    r"^[^,;:]*?\b(?:had|has|have)\s+(?:already\s+|now\s+)?been\s+(?:" + _DONE_ALT
+    r"^[^,;:]*?\b(?:had|has|have)\s+(?:already\s+|now\s+)?been\s+(?:"
+    + _DONE_ALT
     + r"|reviewed|checked|audited|assessed)\b[^,;:]*$",
     re.I,
 )
@@ -2082,8 +2088,9 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
                 return True  # "…the statutory guidance which providers must consider"
             break
     for i in range(len(clause) - 2, 0, -1):
-        if clause[i] in _CONTENT_VERBS and any(w in RULE_SOURCES or w in _DOCUMENT_WORDS
-                                               for w in clause[:i]):
+        if clause[i] in _CONTENT_VERBS and any(
+            w in RULE_SOURCES or w in _DOCUMENT_WORDS for w in clause[:i]
+        ):
             clause = clause[i + 1 :]  # "The Ockenden report's actions say every trust must…":
             break  # the reported clause's own subject, its "that" left out
     if _LIKE_EVERY_FIRST_RE.match(s, 0, m.start()) or _LEGAL_REQUIREMENT_RE.match(s, 0, m.start()):

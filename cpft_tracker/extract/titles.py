@@ -244,9 +244,8 @@ def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
         # temperatures and act on them every day": the preposition is the last verb's
         them = "them" if _plural(subject) else "it"
         rest = on.group("rest")
-        return (
-            f"{' and '.join(verbs[:-1])} {subject} and {verbs[-1]} on {them}"
-            + (f" {rest}" if rest else "")
+        return f"{' and '.join(verbs[:-1])} {subject} and {verbs[-1]} on {them}" + (
+            f" {rest}" if rest else ""
         )
     verb = " and ".join(verbs)
     particle = _PARTICLE_RE.match(remainder) or _PHRASAL_RE.match(remainder)
@@ -2862,10 +2861,19 @@ _FLOATED_ALL_RE = re.compile(
     r"^(?P<np>[A-Z][^,;]{2,120}?)\s+(?:did|do)\s+not\s+all\s+(?P<verb>[a-z]+)\b(?P<rest>.*)$"
 )
 # In such a title, the past of a relative clause said as it should be from now on.
-_RELATIVE_PAST = {"said": "says", "showed": "shows", "included": "includes", "were": "are",
-                  "had": "have", "described": "describes", "recorded": "records"}
-_RELATIVE_PAST_RE = re.compile(r"\b(that|which|who|what)\s+(said|showed|included|were|had|"
-                               r"described|recorded|would)\b")
+_RELATIVE_PAST = {
+    "said": "says",
+    "showed": "shows",
+    "included": "includes",
+    "were": "are",
+    "had": "have",
+    "described": "describes",
+    "recorded": "records",
+}
+_RELATIVE_PAST_RE = re.compile(
+    r"\b(that|which|who|what)\s+(said|showed|included|were|had|"
+    r"described|recorded|would)\b"
+)
 
 
 def _relative_present(text: str) -> str:

@@ -1073,9 +1073,7 @@ def split_units(text: str) -> list[Unit]:
                 named = True
                 plain_run = False
                 list_open = joined.endswith(":")
-                para_list = (
-                    list_open and not notice and bool(_NOTICE_LEADIN_RE.search(joined))
-                )
+                para_list = list_open and not notice and bool(_NOTICE_LEADIN_RE.search(joined))
                 units.append(Unit(joined, joined, section, line_of[0], "leadin"))
                 continue
             if (
