@@ -225,6 +225,12 @@ def test_prose_after_a_listed_run_is_not_an_issue_paragraph() -> None:
             "Restart audits of care records",
         ),
         (
+            "Following this inspection, we told the provider that it must take some actions to "
+            "comply with the regulations and that it should make other improvements, even "
+            "though a regulation had not been breached, to help the service improve.",
+            "Take some actions to comply with the regulations and make other improvements",
+        ),
+        (
             "Fridge temperatures need to be checked and acted on every day.",
             "Check fridge temperatures and act on them every day",
         ),

@@ -1888,6 +1888,7 @@ _TOLD_VACUOUS_RE = re.compile(
     r"(?:will|would|shall|has|have|had|is|are|was|were)\b)",
     re.I,
 )
+_TOLD_OPENING_RE = re.compile(TOLD_OPENING, re.I)
 # What frames such a sentence names nothing either: a concession set off by commas (", even
 # though a regulation had not been breached,"), a purpose that is improvement itself
 _TOLD_FRAMES_RE = re.compile(
@@ -1983,6 +1984,12 @@ def make_title(
         title = title[: because.start()]  # "Replace the pads because they had passed their
         # expiry date": the reason is the finding, not part of the action
     title = _REGULATOR_NEXT_RE.sub("", _WHAT_TO_DO_RE.sub("", title))
+    if _TOLD_OPENING_RE.match(s):
+        # "Following this inspection, we told the provider that it must take some actions…
+        # and that it should make other improvements, even though a regulation had not been
+        # breached, to help the service improve": the concession and the purpose frame what
+        # CQC told it, they are not part of the action
+        title = _TOLD_FRAMES_RE.sub("", title)
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
         title = _cut_finding_tail(title)
     title = _should_have_title(title)
