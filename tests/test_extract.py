@@ -268,6 +268,16 @@ DOCUMENTS = {
     "news-trust-committed-2017": CORPUS / "news-trust-committed-2017.txt",
     "community-services-review-2012": CORPUS / "community-services-review-2012.txt",
     "independent-clinic-saf-outcomes-2024": CORPUS / "independent-clinic-saf-outcomes-2024.txt",
+    # round 11, a new author's styles, annotated before the extractor ran; the 3rd, 6th and
+    # 9th written are in blind/: a young offender health service, a substance misuse service,
+    # a cosmetic surgery clinic, a maternity focused inspection, a Mental Health Act
+    # monitoring letter, and one ward rated Requires improvement copied from a PDF
+    "prison-healthcare-yoi-2019": CORPUS / "prison-healthcare-yoi-2019.txt",
+    "substance-misuse-community-2017": CORPUS / "substance-misuse-community-2017.txt",
+    "cosmetic-surgery-clinic-2016": CORPUS / "cosmetic-surgery-clinic-2016.txt",
+    "maternity-focused-2022": CORPUS / "maternity-focused-2022.txt",
+    "mha-monitoring-letter-2015": CORPUS / "mha-monitoring-letter-2015.txt",
+    "ward-requires-improvement-pdf-2015": CORPUS / "ward-requires-improvement-pdf-2015.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 

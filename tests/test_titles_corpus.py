@@ -29,6 +29,12 @@ EXCEPTIONS = {
         "'people who need help to eat receive it': 'it' is 'help', named in the title "
         "without a determiner"
     ),
+    ("ward-requires-improvement-pdf-2015#2", "pronoun"): (
+        "'patients who need help to eat and drink receive it': 'it' is 'help', as above"
+    ),
+    ("ward-requires-improvement-pdf-2015#6", "pronoun"): (
+        "the same item again, in the report's closing MUST list"
+    ),
 }
 
 

@@ -559,7 +559,11 @@ _DONE_AFTER_RE = re.compile(
     r"^(?:the\s+[\w’'-]+(?:\s+[\w’'-]+)?|it|they|he|she|staff)\s+(?:had|has|have)\s+"
     r"(?:always\s+|consistently\s+)?(?:done\s+(?:so|this)|met\s+(?:this|it))"
     r"(?:\s+(?:in\s+every\s+case|each\s+time|every\s+time))?[.!]$"
-    r"|^(?:this|that|it)\s+(?:was|had\s+been|has\s+been)\s+(?:always\s+)?(?:done|met)[.!]$",
+    r"|^(?:this|that|it)\s+(?:was|had\s+been|has\s+been)\s+(?:always\s+)?(?:done|met)[.!]$"
+    # "Surgeons operating at the clinic must hold a licence… All four surgeons with practising
+    # privileges met this requirement, and…": every one it applies to, found to meet it
+    r"|^(?:all|each|every|both)\s+(?:[\w’'-]+\s+){0,6}?(?:met|had\s+met|complied\s+with)\s+"
+    r"(?:this|that|the)\s+(?:requirement|rule|standard|duty)\b",
     re.I,
 )
 

@@ -58,6 +58,7 @@ from cpft_tracker.extract.words import (
     RULE_FRAMES,
     RULE_SOURCES,
     SKIP_BEFORE_KEYWORD,
+    SPEAKING_QUANTIFIERS,
     STAFF_REPORTERS,
     SUBORDINATORS,
     SUMMARY_BOILERPLATE,
@@ -188,12 +189,32 @@ def _is_possessive(t: str) -> bool:
 def _clause_before(toks: list[tuple[str, int, int]]) -> list[str]:
     """Tokens of the clause before the keyword (back to punctuation or a conjunction)."""
     out: list[str] = []
-    for t, _, _ in reversed(toks):
+    depth = 0
+    for n, (t, _, _) in enumerate(reversed(toks)):
+        if depth:
+            depth += t == ")"
+            depth -= t == "("
+            continue  # inside a bracketed reference: "NICE guidance (CG179) says…"
+        if (
+            t == ")"
+            and n < len(toks) - 1
+            and out
+            and _BRACKETED_REF_RE.search(
+                " ".join(x for x, _, _ in toks[max(0, len(toks) - n - 8) : len(toks) - n])
+            )
+        ):
+            depth = 1
+            continue
         if not (t[0].isalnum() or t[0] == "'" or t[0] == "’") or t in BOUNDARY_WORDS:
             break
         out.append(t)
     out.reverse()
     return out
+
+
+# A short bracketed reference inside a noun phrase, a code or a number ("(CG179)", "(NG29)",
+# "(2019)"), with a word after it: the phrase goes on past it.
+_BRACKETED_REF_RE = re.compile(r"\(\s*[A-Za-z0-9][\w./-]{0,12}\s*\)$")
 
 
 # The finite verb that ends a clause's subject: "Providers are required to…", "Providers have
@@ -793,6 +814,14 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     ):
         if _subject_blocked(bclause, None if bhead == head else bhead, people=True):
             return None
+        if (
+            _FOR_EVERY_RE.match(s, ke)
+            and any(t in REPORTING_VERBS for t in clause)
+            and not _BUT_AFTER_RE.match(s, ke)
+        ):
+            return None  # "…the theatre manager told us that the second scrub nurse was
+            # needed for every procedure lasting more than two hours": reported, a need that
+            # holds for every occasion of a kind is how the work is staffed, a standing rule
         be_at = len(clause) - 1 if prev in _BE_WORDS else len(clause) - 2
         be_tok = before[len(before) - (len(clause) - be_at)]
         return _Trigger("needs", "be_needed", be_tok[1], ke, ks, ke)
@@ -886,6 +915,14 @@ def _floor_voices(clause: list[str], reporter: str | None) -> bool:
 
 # After a reported "they needed to <do>", in the same clause: each time something happens
 # ("when the queue was long", "whenever a dose changed", "each time", "if a fridge failed").
+# "…was needed for every procedure lasting…", "…for each patient who…": every occasion of a
+# kind, named by a noun with a participle or a relative after it.
+_FOR_EVERY_RE = re.compile(
+    r"\s+(?:for|on|in|at)\s+(?:every|each|all)\s+(?:[\w’'-]+\s+){1,2}?"
+    r"(?:[a-z]+ing|[a-z]+ed|who|that|which|with|of|from)\b",
+    re.I,
+)
+_BUT_AFTER_RE = re.compile(r"[^.;]*?\b(?:but|however|although)\b", re.I)
 _ROUTINE_RE = re.compile(
     r"[^,;.:]*?\b(?:when|whenever|each\s+time|every\s+time|if)\s+(?!to\b)[\w’'-]+", re.I
 )
@@ -1044,6 +1081,25 @@ _TRAILING_FRAME_RE = re.compile(
 )
 
 
+# The keyword's clause is a second "that"-clause of a verb before it ("…says X must…, and
+# that this should…").
+_AND_THAT_RE = re.compile(r",?\s+(?:and|or)\s+that\s+[^,;:.]*$", re.I)
+
+
+def _advice_to_people(toks: list[tuple[str, int, int]], clause: list[str]) -> list[str]:
+    """The keyword's clause, or, when it is a predicate joined by "and" with no subject of its
+    own after advice given to the people using the service ("The leaflet told patients they
+    should not drive for a week and must not lift anything heavy"), the clause of that advice,
+    so the must is theirs as the should is."""
+    elided = _with_elided_subject(toks, clause)
+    if elided is clause:
+        return clause
+    for i, t in enumerate(elided[:-1]):
+        if t in _TELLING_VERBS and _norm_tok(elided[i + 1]) in PEOPLE_SUBJECTS:
+            return elided
+    return clause
+
+
 def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) -> bool:
     """The must/need at ``m`` describes a rule (a policy, guidance, the law) or what someone
     said or knew, rather than a finding. See DESCRIBING_VERBS and RULE_SOURCES."""
@@ -1074,6 +1130,13 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
             continue  # "The chief executive told us the trust must improve…"
         if must and reporter not in REGULATOR_SUBJECTS and (lead or i):
             return True  # "Staff told us they must…", "Staff knew they must…"
+    if _AND_THAT_RE.search(s, 0, m.start()):
+        head = s[: _AND_THAT_RE.search(s, 0, m.start()).start()]  # type: ignore[union-attr]
+        words = [t.lower() for t in _TOKEN_RE.findall(head)]
+        verbs = [n for n, t in enumerate(words) if t in DESCRIBING_VERBS]
+        if verbs and any(w in RULE_SOURCES for w in words[: verbs[0]]):
+            return True  # "The Code of Practice says patients must be told…, and that this
+            # should be repeated at intervals": a second clause of what the rule says
     if must and _FRONTED_REPORT_RE.match(s, 0, m.start()):
         speaker = _opening_speaker(s)
         if speaker is not None and speaker not in REGULATOR_SUBJECTS:
@@ -1259,7 +1322,10 @@ def _find_trigger(s: str) -> _Trigger | None:
             if _subject_blocked(clause, head, people=False) and not not_kept:
                 continue
             if (
-                _describes_rule(s, m, clause, must=True)
+                # a predicate joined by "and" with no subject of its own is said by the
+                # clause before ("The leaflet told patients they should not drive… and must
+                # not lift…")
+                _describes_rule(s, m, _advice_to_people(toks_before, clause), must=True)
                 and not _duty_not_met(s, m)
                 and not not_kept
             ):
@@ -1382,6 +1448,14 @@ _MAIN_DONE_RE = re.compile(
     r"^(?:(?:had|has|have)\s+(?:already\s+|since\s+|now\s+)?been|was|were)\s+" + _DONE_ALT + r"\b",
     re.I,
 )
+# A sentence whose subject's predicate is a passive of something done to it ("The clinic's
+# advertising had been reviewed against…"), up to a relative clause on a noun after it.
+_MAIN_BEFORE_ASIDE_RE = re.compile(
+    r"^[^,;:]*?\b(?:had|has|have)\s+(?:already\s+|now\s+)?been\s+(?:"
+    + _DONE_ALT
+    + r"|reviewed|checked|audited|assessed)\b[^,;:]*$",
+    re.I,
+)
 # The main predicate finds a failure: a negation, a word of lack, or a count of some of a
 # sample ("were incomplete for nine of the 24 patients", "was not being followed").
 _MAIN_FAILED_RE = re.compile(
@@ -1400,10 +1474,17 @@ def _relative_aside(s: str, m: re.Match[str]) -> str | None:
     or a need the sentence does not take up). None when the keyword is not in such a clause.
     """
     lo = max(0, m.start() - 160)
-    if _ASIDE_OPEN_RE.search(s, lo, m.start()) is None:
+    opened = _ASIDE_OPEN_RE.search(s, lo, m.start())
+    if opened is None:
         return None
     main = _ASIDE_MAIN_RE.match(s, m.end())
     if main is None:
+        # the clause is on a noun after the main predicate ("The clinic's advertising had
+        # been reviewed against the code, which it needed to follow, and…"): that predicate,
+        # before it, decides
+        before = _MAIN_BEFORE_ASIDE_RE.match(s, 0, opened.start())
+        if before and not _MAIN_FAILED_RE.search(s, 0, opened.start()):
+            return "done"
         return None
     text = main.group("main")
     if _MAIN_DONE_RE.match(text):
@@ -1487,6 +1568,13 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     if _TAKEN_UP_DONE_RE.match(rest):
         return True  # "Partners told us they needed better communication from the service, but
         # recent changes had improved this": the need, taken up by "this", since met
+    if trig.kind in ("verb_object", "be_needed") and _WHICH_PROVIDED_RE.match(rest):
+        return True  # "The manager had identified that the room needed a second sink for hand
+        # washing, which had been fitted in May": the thing needed, since provided
+    each = _EACH_ONE_DONE_RE.match(rest)
+    if each and _EVERY_RE.search(rest, 0, each.start() + each.group(0).find(" and ")):
+        return True  # "…he needed to see every patient's records before their operation, and
+        # he signed each one as reviewed": done for every one
     if _CAUSE_AFTER_RE.match(rest) and any(
         t in REPORTING_VERBS for t, _, _ in _tokens_before(s, trig.key_start)
     ):
@@ -1694,6 +1782,23 @@ _ONE_BEING_PROVIDED_RE = re.compile(
     r"set\s+up)\b",
     re.I,
 )
+# After a need for a thing ("…needed a second sink for hand washing"), a relative clause on
+# it saying it had been brought into being: ", which had been fitted in May".
+_WHICH_PROVIDED_RE = re.compile(
+    r"[^;.]*?,\s*which\s+(?:had|has|have)\s+(?:already\s+|since\s+|now\s+)?been\s+"
+    r"(?:opened|installed|fitted|bought|purchased|built|recruited|appointed|employed|hired|"
+    r"provided|put\s+in\s+place)\b",
+    re.I,
+)
+# After a need whose object is every one of something ("…needed to see every patient's
+# records before their operation"), the same speaker doing it to each: ", and he signed each
+# one as reviewed".
+_EACH_ONE_DONE_RE = re.compile(
+    r"[^;.]*?,?\s+and\s+(?:he|she|they|it)\s+(?:had\s+)?(?!not\b)[a-z]+ed\s+"
+    r"(?:each|every)\s+one\b",
+    re.I,
+)
+_EVERY_RE = re.compile(r"\b(?:every|each|all)\b", re.I)
 # After a reported need, a clause that makes the need the cause of something.
 _CAUSE_AFTER_RE = re.compile(
     r"[^;]*?(?:,\s*|\s)(?:and\s+this|which)\s+(?:(?:was|had\s+been|is)\s+(?:a|the|one)\s+"
@@ -1999,6 +2104,12 @@ def _without_fronted_phrase(clause: list[str]) -> list[str]:
     return clause
 
 
+_CONTENT_VERBS = frozenset("say says said state states stated require requires".split())
+# Documents that say what providers must do, beside the rule sources ("The Ockenden report's
+# immediate and essential actions say every trust must…").
+_DOCUMENT_WORDS = frozenset("report report's reports actions recommendations review".split())
+
+
 def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     """A statement of what the law requires of providers, or of care, in general: the
     subject is a class ("Providers must…", "All providers must…") or a bare mass noun
@@ -2015,6 +2126,12 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
             if 1 <= len(rel) <= 2 and rel[-1] in GENERAL_SUBJECTS:
                 return True  # "…the statutory guidance which providers must consider"
             break
+    for i in range(len(clause) - 2, 0, -1):
+        if clause[i] in _CONTENT_VERBS and any(
+            w in RULE_SOURCES or w in _DOCUMENT_WORDS for w in clause[:i]
+        ):
+            clause = clause[i + 1 :]  # "The Ockenden report's actions say every trust must…":
+            break  # the reported clause's own subject, its "that" left out
     if _LIKE_EVERY_FIRST_RE.match(s, 0, m.start()) or _LEGAL_REQUIREMENT_RE.match(s, 0, m.start()):
         return True  # "As with all providers, the practice must…", "It is a legal
         # requirement that a provider must display its ratings"
@@ -2434,6 +2551,11 @@ def _others_voice(s: str, trig: _Trigger) -> bool:
     if not speaker:
         return False
     words = [_norm_tok(t) for t in speaker]
+    if all(w in SPEAKING_QUANTIFIERS or w in ("a", "of", "them", "these") for w in words):
+        # "Patients told us staff were kind, although several said they needed…": some of
+        # those the sentence opened with, the patients
+        opening = _opening_speaker(s)
+        words = [opening] if opening else words
     if any(w in _REGULATOR_SPEAKERS or w.startswith("cqc") for w in words):
         return False
     if any(w in PROVIDER_VOICE for w in words) or not any(w in OTHERS_VOICE for w in words):

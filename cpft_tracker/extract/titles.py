@@ -254,6 +254,15 @@ def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
         # is part of the requirement, so the passive stays ("Ensure … are reviewed by a GP")
         participle = s[after[1][1] : end]
         return f"Ensure {subject} {'are' if _plural(subject) else 'is'} {participle} {remainder}"
+    on = re.match(r"^(?:on|upon)\s+(?P<rest>.*)$", remainder)
+    if len(verbs) > 1 and on:
+        # "Fridge temperatures need to be checked and acted on every day" -> "Check fridge
+        # temperatures and act on them every day": the preposition is the last verb's
+        them = "them" if _plural(subject) else "it"
+        rest = on.group("rest")
+        return f"{' and '.join(verbs[:-1])} {subject} and {verbs[-1]} on {them}" + (
+            f" {rest}" if rest else ""
+        )
     verb = " and ".join(verbs)
     particle = _PARTICLE_RE.match(remainder) or _PHRASAL_RE.match(remainder)
     if particle:
@@ -886,6 +895,11 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             cut = max(s.rfind(";", 0, span[0]), s.rfind(", and", 0, span[0]))
             turned = failure_as_action(s[:cut]) if cut > 0 else None
             span = None if turned else _sentence_subject(s)
+            frame = _REPORTING_FRAME_RE.match(s, span[0], span[1]) if span else None
+            if span and frame:
+                # "The registered manager acknowledged that audits of care records had not
+                # been completed…": the subject of what was acknowledged, not who said it
+                span = (frame.end(), span[1])
         if turned:
             title = turned
         elif span:
@@ -1990,6 +2004,7 @@ _TOLD_VACUOUS_RE = re.compile(
     r"(?:will|would|shall|has|have|had|is|are|was|were)\b)",
     re.I,
 )
+_TOLD_OPENING_RE = re.compile(TOLD_OPENING, re.I)
 # What frames such a sentence names nothing either: a concession set off by commas (", even
 # though a regulation had not been breached,"), a purpose that is improvement itself
 _TOLD_FRAMES_RE = re.compile(
@@ -2086,6 +2101,12 @@ def make_title(
         title = title[: because.start()]  # "Replace the pads because they had passed their
         # expiry date": the reason is the finding, not part of the action
     title = _REGULATOR_NEXT_RE.sub("", _WHAT_TO_DO_RE.sub("", title))
+    if _TOLD_OPENING_RE.match(s):
+        # "Following this inspection, we told the provider that it must take some actions…
+        # and that it should make other improvements, even though a regulation had not been
+        # breached, to help the service improve": the concession and the purpose frame what
+        # CQC told it, they are not part of the action
+        title = _TOLD_FRAMES_RE.sub("", title)
     if len(title) <= CONJOIN_MAX_CHARS:  # its lookahead reads to the end: sane sizes only
         title = _cut_finding_tail(title)
     title = _should_have_title(title)
@@ -2478,6 +2499,11 @@ _FINDING_TAIL_RE = re.compile(
     r"(?:[\w’'-]+\s+){0,6}?(?:showed|agreed|found|had|did|was|were|has\s+been|would)\b)"
     r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     r"|,\s*because\s+.*$"
+    # "…every hour, but in 7 of the 20 records we reviewed this had not happened": a count of
+    # a sample after "but" is the finding
+    r"|,\s*but\s+in\s+(?:\d+|[a-z]+)\s+of\s+(?:the\s+)?\d+\b.*$"
+    # "…virus testing: the team could not tell us how many…": the evidence after a colon
+    r"|:\s+(?:[\w’'-]+\s+){1,4}?(?:could|did|was|were|had)\s+not\b.*$"
     # "…kept up to date, so staff could not be sure what care each patient needed": what the
     # failure led to
     r"|,\s*so\s+(?:[\w’'-]+\s+){1,4}?(?:could|did|were|was|had)\s+not\b.*$"
@@ -2953,6 +2979,11 @@ def _np_is_plural(np: str) -> bool:
 
 
 def failure_as_action(s: str) -> str | None:
+    action = _failure_as_action(s)
+    return _SAMPLE_COUNT_RE.sub("", action) if action else action
+
+
+def _failure_as_action(s: str) -> str | None:
     """ "Care plans did not include the support people needed" -> "Ensure care plans include
     the support people needed"; "Systems to monitor the quality of the service were not
     effective" -> "Ensure systems to monitor the quality of the service are effective";
@@ -2973,7 +3004,40 @@ def failure_as_action(s: str) -> str | None:
     return _one_failure_as_action(t)
 
 
+# "Clients who were prescribed opiate substitutes did not all have a recovery plan…": a
+# quantifier floated after the negation marks where the subject ends, relative clause and all.
+_FLOATED_ALL_RE = re.compile(
+    r"^(?P<np>[A-Z][^,;]{2,120}?)\s+(?:did|do)\s+not\s+all\s+(?P<verb>[a-z]+)\b(?P<rest>.*)$"
+)
+# In such a title, the past of a relative clause said as it should be from now on.
+_RELATIVE_PAST = {
+    "said": "says",
+    "showed": "shows",
+    "included": "includes",
+    "were": "are",
+    "had": "have",
+    "described": "describes",
+    "recorded": "records",
+}
+_RELATIVE_PAST_RE = re.compile(
+    r"\b(that|which|who|what)\s+(said|showed|included|were|had|"
+    r"described|recorded|would)\b"
+)
+
+
+def _relative_present(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        verb = m.group(2)
+        return f"{m.group(1)} {'will' if verb == 'would' else _RELATIVE_PAST[verb]}"
+
+    return _RELATIVE_PAST_RE.sub(one, text)
+
+
 def _one_failure_as_action(t: str) -> str | None:
+    floated = _FLOATED_ALL_RE.match(t)
+    if floated and floated.group("verb") not in ("be", "been", "always"):
+        np = _relative_present(_lower_first(floated.group("np"), True))
+        return f"Ensure all {np} {floated.group('verb')}{_relative_present(floated.group('rest'))}"
     m = _NOT_ALL_RE.match(t)
     if m:
         verb = m.group("verb").lower()
@@ -3306,6 +3370,18 @@ def _need_for_title(title: str) -> str:
     return f"Ensure there {be} {x}"
 
 
+_STATED_FAILURE_RE = re.compile(
+    r"^[A-Z][\w’'-]*\s+(?:[\w’'-]+\s+){0,4}?(?:was|were|did|had|has|have)\s+not\b"
+)
+# "…for six of the 20 operations we reviewed": the sample the finding was counted in, which
+# the action puts right for all.
+_SAMPLE_COUNT_RE = re.compile(
+    r"\s+(?:for|in)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\s+of\s+(?:the\s+)?\d+\s+(?:[\w’'-]+\s+){0,3}?we\s+(?:reviewed|looked\s+at|checked|"
+    r"saw|sampled)\b"
+)
+
+
 def _leadin_verb_title(title: str, leadin: str) -> str:
     m = _LEADIN_VERB_RE.search(leadin)
     first, _, after = title.strip().partition(" ")
@@ -3315,6 +3391,10 @@ def _leadin_verb_title(title: str, leadin: str) -> str:
         return title
     if first == "not" and second == "all":
         return failure_as_action(title) or title  # "Not all vehicles carried…"
+    if _STATED_FAILURE_RE.match(title):
+        # "Risk assessments were not updated when…": a noun that can be a verb ("Risk")
+        # opens a statement, its finite verb and "not" a few words on
+        return failure_as_action(title) or title
     if first in IMPERATIVE_VERBS or first in VERB_OPENERS:
         # "Staff wear personal protective equipment…": "staff" opens a statement, not an
         # imperative, when no object follows it ("Staff the ward with…")

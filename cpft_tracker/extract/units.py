@@ -887,7 +887,9 @@ class _Hyphens:
         return right in HYPHEN_KEPT_BEFORE and len(last) >= 3
 
 
-def _listed_item(block: _Block, joined: str, following: list[_Block]) -> bool:
+def _listed_item(
+    block: _Block, joined: str, following: list[_Block], *, notice: bool = False
+) -> bool:
     """Is this block, right under a lead-in ending in a colon (or under the item before it,
     no blank line between), one item of the list? One line, one sentence, not a lead-in of
     its own; a heading-shaped line only when it names a regulation or an outcome (another
@@ -902,6 +904,10 @@ def _listed_item(block: _Block, joined: str, following: list[_Block]) -> bool:
         # or an action ("Ensure the safe management of medicines" under "We told the provider
         # to make the following improvements:"), capitalised as a heading would be
         named = named or _opens_with_a_verb(joined)
+        # or, under a notice's lead-in, an area named in a few words ("Medicines given
+        # without authority on a T3 form" under "The trust must address the following issues
+        # by 30 September 2015:"): every line of the run is an area, as its first one is
+        named = named or notice and _notice_item(joined)
         return named and not (following and following[0].kind == "bullet")
     if block.kind != "para":
         return False
@@ -939,6 +945,9 @@ def split_units(text: str) -> list[Unit]:
     items = 0  # list items seen under the current lead-in
     notice = False  # the lead-in announces a list of areas ("… the following areas by …:")
     named = True  # every area listed so far is a regulation, an outcome or their title
+    plain_run = False  # an area in plain words was taken from the run right under the lead-in
+    para_list = False  # the lead-in announces "the following" issues, then a blank line: its
+    # items are paragraphs whose bullet marks were lost, each opening with its issue
     due: str | None = None  # the deadline the lead-in states
     clause_items = False  # the lead-in ends in "that:", so its items are clauses
     hyphens: _Hyphens | None = None  # made at the first hyphen at a line end
@@ -974,16 +983,24 @@ def split_units(text: str) -> list[Unit]:
             starts.append(len(joined))
             joined += part
         line_of = [idx + 1 for idx, _ in block.parts]
-        if scope and was_open and _listed_item(block, joined, blocks[n + 1 : n + 2]):
+        if (
+            scope
+            and was_open
+            and not (plain_run and block.kind == "para")  # a sentence after short areas
+            # ("We will return to check…"): the text going on, not one more area
+            and _listed_item(block, joined, blocks[n + 1 : n + 2], notice=notice)
+        ):
             # a line right under the lead-in or the item before it: an item whatever its
             # first word ("The service did not have a system…", "every person has…",
             # "Outcome 14: Supporting workers")
             items += 1
             list_open = True
+            para_list = False  # the items are this run's lines, not the paragraphs after it
             area = _NOTICE_REF_RE.match(joined) or _regulation_title(joined)
             verb_first = block.kind == "heading" and not area and _opens_with_a_verb(joined)
             if scope == "must" and not verb_first and (area or notice and _notice_item(joined)):
                 named = named and bool(area)
+                plain_run = plain_run or not area
                 units.append(Unit(joined, joined, section, line_of[0], "notice", "must", due))
             else:
                 when = due if notice else None
@@ -1002,7 +1019,12 @@ def split_units(text: str) -> list[Unit]:
             notice, scope = False, None
             continue
         if notice and block.kind != "bullet":
-            if (
+            if plain_run and not block.listed:
+                # the run of areas in plain words right under the lead-in was closed by a
+                # blank line: the next short line ("Provider action statement") heads the
+                # text that follows
+                notice, scope = False, None
+            elif (
                 items
                 and units
                 and units[-1].kind == "notice"
@@ -1064,7 +1086,9 @@ def split_units(text: str) -> list[Unit]:
                 due = due_date(joined)
                 notice = keyword == "must" and bool(_NOTICE_LEADIN_RE.search(joined) or due)
                 named = True
+                plain_run = False
                 list_open = joined.endswith(":")
+                para_list = list_open and not notice and bool(_NOTICE_LEADIN_RE.search(joined))
                 units.append(Unit(joined, joined, section, line_of[0], "leadin"))
                 listed_from = len(units)
                 continue
@@ -1079,6 +1103,27 @@ def split_units(text: str) -> list[Unit]:
                     Unit(joined, joined, section, line_of[0], "bullet", scope, None, leadin)
                 )
                 continue
+            spans = _sentence_spans(joined)
+            if (
+                scope
+                and para_list
+                and not block.listed
+                and spans
+                and _find_trigger(joined[:CLASSIFY_CHARS]) is None
+            ):
+                # "…the following issues that the provider needs to improve:", a blank line,
+                # then one paragraph per issue with no bullet mark and no keyword: the issue
+                # is the paragraph's first sentence, the rest its evidence
+                items += 1
+                a, b = spans[0]
+                units.append(
+                    Unit(joined[a:b], joined, section, line_of[0], "bullet", scope, None, leadin)
+                )
+                for a, b in spans[1:]:
+                    line = line_of[bisect_right(starts, a) - 1]
+                    units.append(Unit(joined[a:b], joined, section, line, "sentence"))
+                continue
+            para_list = False
             if scope and items:
                 trig = _find_trigger(joined[:CLASSIFY_CHARS])
                 if trig is not None and trig.keyword in (scope, "must"):
@@ -1087,6 +1132,7 @@ def split_units(text: str) -> list[Unit]:
                     scope = None  # ordinary prose after the list: the list has ended
         elif scope and not joined.endswith(":"):
             items += 1
+            para_list = False  # a bulleted list
             when = due if notice else None
             units.append(Unit(joined, joined, section, line_of[0], "bullet", scope, when, leadin))
             continue

@@ -799,9 +799,10 @@ ACRONYM_FOLLOWERS = frozenset(
 # "All providers must meet…") states the law for everyone, not a finding about this one.
 GENERAL_SUBJECTS = frozenset(
     """providers organisations trusts practices employers registrants persons homes
-    hospitals hospices clinics agencies bodies""".split()
+    hospitals hospices clinics agencies bodies prisons""".split()
     # (a bare plural naming a kind of provider: "Care homes must notify CQC…", "All NHS
-    # bodies must meet the duty of candour"; "the care home", "its hospitals" are this one)
+    # bodies must meet the duty of candour"; "the care home", "its hospitals" are this one;
+    # or of the establishment a provider serves: "All prisons must have arrangements for…")
 )
 # The same classes in the singular, generic after "a", "an", "any", "every" or "each": "A
 # registered person must comply with…", "Any provider must…" (not "the provider must").
@@ -891,6 +892,9 @@ PROVIDER_VOICE = frozenset(
 # Everyone else CQC spoke to: staff (not as the provider's managers), people who use the
 # service and their families. What they said they or the service needed is evidence, not a
 # requirement CQC states.
+# A quantifier standing alone as the one who says ("…, although several said they
+# needed…", "…, and some said…"): some of those the sentence opened with.
+SPEAKING_QUANTIFIERS = frozenset("some several many most others few one".split())
 OTHERS_VOICE = frozenset(
     """staff nurses nurse midwives midwife doctors doctor relatives relative families family
     people person patients patient carers carer residents resident visitors parents
