@@ -485,6 +485,12 @@ def test_she_or_he_reporting_is_whoever_the_sentence_before_named(
             "Attend to some areas of the environment",
         ),
         ("The carpets in two bedrooms needed replacing.", "Replace the carpets in two bedrooms"),
+        # the finding after ", but" is not part of the action, a percentage in it too
+        (
+            "Staff must receive an annual appraisal in line with trust policy, but only 60% had "
+            "done so.",
+            "Ensure staff receive an annual appraisal in line with trust policy",
+        ),
         # a condition's past verb is present in the title ("before staff start work")
         (
             "The practice needed to ensure that all checks were completed before staff started "

@@ -2496,7 +2496,7 @@ _SAME_SENTENCE_FINDING_RE = re.compile(
 _FINDING_TAIL_RE = re.compile(
     r"(?:,\s*(?:and|but)\s+|\s+(?:and|but)\s+)(?:that\s+)?(?:had\b|has\s+been\b|"
     r"(?:planned|intended|arranged|hoped|expected|aimed)\s+to\b|"
-    r"(?:[\w’'-]+\s+){0,6}?(?:showed|agreed|found|had|did|was|were|has\s+been|would)\b)"
+    r"(?:[\w’'%-]+\s+){0,6}?(?:showed|agreed|found|had|did|was|were|has\s+been|would)\b)"
     r"(?![^,;]*\b(?:must|needs?\s+to)\b).*$"
     r"|,\s*because\s+.*$"
     # "…every hour, but in 7 of the 20 records we reviewed this had not happened": a count of
