@@ -725,3 +725,27 @@ def test_a_breach_row_is_one_action_and_its_particulars_are_not_more() -> None:
         "are removed",
         "Operate effective systems to assess and monitor the quality of the service",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # "needed" a participle: the phrase "X needed to do Y" is the subject of "was"
+        ("Information needed to plan care was not always available.", None),
+        ("The changes needed to meet the standard were identified in the action plan.", None),
+        ("The equipment needed to treat patients was available.", None),
+        # "needed" the main verb, "were" an embedded clause's
+        ("Staff needed to ensure the records were accurate.", "Ensure the records are accurate"),
+        (
+            "Leaders needed to improve the way incidents were reviewed.",
+            "Improve the way incidents are reviewed",
+        ),
+        (
+            "Care plans needed to reflect the support people were receiving.",
+            "Ensure care plans reflect the support people are receiving",
+        ),
+    ],
+)
+def test_needed_after_a_noun_that_is_the_subject_of_was(sentence: str, title: str | None) -> None:
+    found = extract_requirements(f"Is the service safe?\n\n{sentence}\n")
+    assert [r.title for r in found] == ([title] if title else [])

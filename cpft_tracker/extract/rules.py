@@ -804,6 +804,9 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         if verb != "be" and _REFLEXIVE_WORK_RE.match(s, ke):
             return None  # "…she needed to complete the audits herself because the post was
             # vacant": what the speaker does in someone's place, her own work
+        if word == "needed" and verb != "be" and _reduced_relative(s, after, clause, before):
+            return None  # "Information needed to plan care was not always available": the
+            # noun phrase "information needed to plan care" is the subject of "was"
         kind = "to_passive" if verb == "be" else "to_active"
         return _Trigger("needs", kind, ks, after[0][2], ks, ke)
 
@@ -895,6 +898,48 @@ def _things_opened(clause: list[str], before: list[tuple[str, int, int]]) -> boo
     head = words[at - 1]
     plural = head == "staff" or (head.endswith("s") and not head.endswith("ss"))
     return plural and head not in PEOPLE_SUBJECTS and bool(clause)
+
+
+# Verbs that take a clause without "that" ("needed to ensure the records were accurate"): a
+# "was" after them may be the clause's, not the sentence's.
+_CLAUSE_VERBS_BASE = frozenset(
+    """ensure make check know show confirm demonstrate tell assure satisfy understand see find
+    prove evidence agree decide consider think feel say explain recognise accept remember ask
+    establish verify monitor record assess review identify""".split()
+)
+_MAIN_BE = frozenset("was were is are".split())
+# What is needed, as a noun: "the changes needed to meet the standard".
+_DEED_NOUNS = frozenset("changes change improvements actions action steps work checks".split())
+_ENDS_NOUN_PHRASE = frozenset(
+    "and but so because which who whom that where when if while whilst although as".split()
+)
+
+
+def _reduced_relative(
+    s: str, after: list[tuple[str, int, int]], clause: list[str], before: list[tuple[str, int, int]]
+) -> bool:
+    """ "The changes needed to meet the standard were identified in the action plan": "needed"
+    after a noun phrase opening the sentence, its infinitive phrase followed, in the same
+    clause, by the sentence's own "was/were" (so the phrase up to there is one subject, and
+    "needed" a participle in it), unless the infinitive takes a clause that "was" may belong
+    to ("needed to ensure the records were accurate")."""
+    if len(clause) != len(before) or not 1 <= len(clause) <= 6:
+        return False
+    if clause[-1] not in RESOURCE_NOUNS and clause[-1] not in _DEED_NOUNS:
+        return False  # who or what needs ("Leaders needed to improve the way incidents were
+        # reviewed"): the main verb, whatever "was" comes later in an embedded clause
+    if any(t in _BE_WORDS or t in ("had", "has", "have", "did", "do", "does") for t in clause):
+        return False
+    if clause[0] in ("they", "it", "he", "she", "we", "this", "these", "there"):
+        return False
+    if len(after) < 2 or after[1][0] in _CLAUSE_VERBS_BASE:
+        return False
+    for tok, _, _ in _tokens_after(s, after[1][2], 12):
+        if not tok[0].isalnum() or tok in _ENDS_NOUN_PHRASE:
+            return False
+        if tok in _MAIN_BE:
+            return True
+    return False
 
 
 def _floor_voices(clause: list[str], reporter: str | None) -> bool:

@@ -2201,7 +2201,9 @@ _PAST_BE_RE = re.compile(
 _HOW_PAST_RE = re.compile(
     r"^(?:improve|review|change|strengthen|consider|monitor|look\s+at)\s+(?:the\s+way|how)\s+"
     r"(?P<np>(?:the|its|their)\s+[a-z][\w’'-]*(?:\s+(?!(?:is|are|was|were|has|have|had|be|been)\b)"
-    r"[a-z][\w’'-]*)?|staff|leaders|managers)\s+"
+    r"[a-z][\w’'-]*)?|staff|leaders|managers|"
+    # a bare plural ("the way incidents were reviewed")
+    r"(?!(?:it|they|he|she|we|this|these|there)\b)[a-z][\w’'-]*s)\s+"
     r"(?P<verb>[a-z]+ed|were|was)\b",
     re.I,
 )
