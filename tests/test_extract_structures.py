@@ -749,3 +749,32 @@ def test_a_breach_row_is_one_action_and_its_particulars_are_not_more() -> None:
 def test_needed_after_a_noun_that_is_the_subject_of_was(sentence: str, title: str | None) -> None:
     found = extract_requirements(f"Is the service safe?\n\n{sentence}\n")
     assert [r.title for r in found] == ([title] if title else [])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # what CQC told the provider, after when it did so
+        (
+            "Following the inspection, we told the trust to make improvements to medicines "
+            "management.",
+            "Make improvements to medicines management",
+        ),
+        (
+            "We told the trust to improve the safety of its wards.",
+            "Improve the safety of the trust's wards",
+        ),
+        # what a warning notice told it, naming nothing more
+        (
+            "We served a warning notice on the provider telling them they must improve.",
+            "Make the improvements CQC has told the provider to make",
+        ),
+        (
+            "We have served a warning notice on the trust telling it that it must improve the way "
+            "it manages medicines.",
+            "Improve the way the trust manages medicines",
+        ),
+    ],
+)
+def test_what_cqc_told_the_provider_in_other_words(sentence: str, title: str) -> None:
+    assert [r.title for r in extract_requirements(sentence)] == [title]

@@ -354,8 +354,10 @@ def breach_title(s: str, section: str | None = None) -> str:
 
 
 _TOLD_LEAD_RE = re.compile(
-    r"^\W*(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?(?:also\s+)?(?:told|asked|required)\s+"
-    r"(?P<who>(?:the\s+)?[\w’'-]+(?:\s+manager)?)\s+to\s+",
+    r"(?:^\W*(?:(?:following|after|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
+    r"(?:inspection|visit|assessment)\s*,?\s*)?(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?"
+    r"(?:also\s+)?(?:told|asked|required)\s+(?P<who>(?:the\s+)?[\w’'-]+(?:\s+manager)?)\s+)"
+    r"to\s+",
     re.I,
 )
 

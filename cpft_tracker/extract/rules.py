@@ -62,6 +62,7 @@ from cpft_tracker.extract.words import (
     STAFF_REPORTERS,
     SUBORDINATORS,
     SUMMARY_BOILERPLATE,
+    TOLD_BY_NOTICE,
     TOLD_OPENING,
     VACUOUS_WORDS,
     VAGUE_ANTECEDENTS,
@@ -2030,10 +2031,13 @@ _FRAMING_RE = re.compile(
 # "We have told the provider to make improvements to how it monitors…": what CQC told the
 # provider to do, with no modal; it names what (the rest is not vacuous).
 _TOLD_TO_RE = re.compile(
-    r"^\W*(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?(?:also\s+)?(?:told|asked|required)\s+"
+    # (after "Following the inspection," too, as TOLD_OPENING reads it)
+    r"(?:^\W*(?:(?:following|after|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
+    r"(?:inspection|visit|assessment)\s*,?\s*)?"
+    r"(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?(?:also\s+)?(?:told|asked|required)\s+"
     r"(?:the\s+)?(?:provider|trust|practice|service|home|registered\s+manager|hospice|clinic)\s+"
-    r"to\s+(?:make\s+(?:urgent\s+|significant\s+|further\s+)?improvements?|improve|take\s+action)"
-    r"\s+(?:to|in|on|with|around|for)\b",
+    + r")to\s+(?:(?:make\s+(?:urgent\s+|significant\s+|further\s+)?improvements?|improve|"
+    r"take\s+action)\s+(?:to|in|on|with|around|for)\b|improve\s+(?:the|its|their|how)\s+\w)",
     re.I,
 )
 _EXTRAPOSED_RE = re.compile(
@@ -2448,7 +2452,9 @@ _TOLD_SUMMARY_RE = re.compile(
     + r"|^\W*(?:(?:following|after)\s+(?:this|the|our)\s+(?:inspection|visit|assessment)\s*,?\s*)?"
     + rf"{_TOLD_PROVIDER}\s+(?:has\s+|had\s+|have\s+)?(?:been|was|were)\s+"
     r"(?:told|asked|advised|informed)\s+(?:by\s+(?:cqc|inspectors|the\s+care\s+quality\s+"
-    r"commission)\s+)?)"
+    r"commission)\s+)?"
+    # …or by a warning notice: "We served a warning notice on the provider telling them…"
+     + "|" + TOLD_BY_NOTICE.replace("(?P<party>", "(?:").replace("(?P<party_with>", "(?:") + r")"
     r"(?:that\s+|where\s+|what\s+)?(?:it|they|the\s+[\w’'-]+)\s+"
     r"(?:must|needs?|needed|should)\b",
     re.I,

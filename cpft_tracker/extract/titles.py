@@ -48,6 +48,7 @@ from cpft_tracker.extract.words import (
     STANDALONE_PRONOUNS,
     SUBORDINATORS,
     TITLE_PRONOUNS,
+    TOLD_BY_NOTICE,
     TOLD_OPENING,
     VERB_OPENERS,
 )
@@ -1991,7 +1992,13 @@ _TOLD_VACUOUS_RE = re.compile(
     r"(?:" + TOLD_OPENING + r"(?P<party>the\s+(?:registered\s+)?[\w’'-]+|it|them)\s+"
     # …or in the passive: "The trust has been told that it must make a number of improvements"
     r"|^\W*(?P<passive>the\s+(?:registered\s+)?[\w’'-]+)\s+(?:has\s+|had\s+|have\s+)?"
-    r"(?:been|was|were)\s+(?:told|asked|advised|informed)\s+(?:by\s+cqc\s+)?)"
+    r"(?:been|was|were)\s+(?:told|asked|advised|informed)\s+(?:by\s+cqc\s+)?"
+    # …or by a warning notice: "We served a warning notice on the provider telling them…"
+    r"|"
+    + TOLD_BY_NOTICE.replace("(?P<party>", "(?P<nparty>").replace(
+        "(?P<party_with>", "(?P<nparty_with>"
+    )
+    + r")"
     r"(?:that\s+|where\s+|what\s+)?(?:it|they|the\s+[\w’'-]+)\s+"
     r"(?P<modal>must|needs?\s+to|needed\s+to|should)\s+"
     r"(?:(?P<improve>improve|make\s+(?:(?P<adj>some|further|significant|urgent|major|"
@@ -2021,7 +2028,9 @@ def _told_vacuous_title(s: str) -> str | None:
     m = _TOLD_VACUOUS_RE.match(_TOLD_FRAMES_RE.sub("", s))
     if m is None:
         return None
-    party = (m.group("party") or m.group("passive")).lower()
+    party = (
+        m.group("party") or m.group("passive") or m.group("nparty") or m.group("nparty_with")
+    ).lower()
     if party in ("it", "them"):
         party = "the provider"
     if m.group("right"):

@@ -301,6 +301,16 @@ TOLD_OPENING = (
     r"(?:have\s+|has\s+|had\s+)?(?:also\s+)?(?:told|asked|advised|informed)\s+"
 )
 
+# "We served a warning notice on the provider telling them…", "We have issued the trust with a
+# warning notice requiring it to…": what the notice told the provider (group ``party``).
+TOLD_BY_NOTICE = (
+    r"^\W*(?:we|cqc|inspectors)\s+(?:have\s+|has\s+|had\s+)?(?:also\s+)?(?:served|issued|sent)\s+"
+    r"(?:(?:an?\s+)?(?:urgent\s+)?(?:section\s+29a?\s+)?warning\s+notice\s+(?:on|to)\s+"
+    r"(?P<party>the\s+(?:registered\s+)?[\w’'-]+)|(?P<party_with>the\s+(?:registered\s+)?[\w’'-]+)"
+    r"\s+with\s+(?:an?\s+)?(?:urgent\s+)?(?:section\s+29a?\s+)?warning\s+notice)\s+"
+    r"(?:telling|requiring|which\s+told|which\s+requires|that\s+requires)\s+(?:it|them)\s+"
+)
+
 BOILERPLATE = (
     # CQC's formula for what special measures are for: "Special measures will give people who
     # use the service the reassurance that the care they get should improve." (the expected
