@@ -485,6 +485,22 @@ def test_she_or_he_reporting_is_whoever_the_sentence_before_named(
             "Attend to some areas of the environment",
         ),
         ("The carpets in two bedrooms needed replacing.", "Replace the carpets in two bedrooms"),
+        (
+            "Leaders had made improvements but needed more time to embed them.",
+            "Ensure leaders have more time to embed the improvements",
+        ),
+        # what ", which needed" follows, with no determiner
+        (
+            "The manager was in the process of updating care plans, which needed more detail "
+            "about people's preferences.",
+            "Ensure care plans have more detail about people's preferences",
+        ),
+        # "this" is the finding before ";", without CQC's frame
+        (
+            "We were concerned that the provider did not always have enough staff to meet "
+            "people's needs; this needs to be addressed.",
+            "Ensure the provider has enough staff to meet people's needs",
+        ),
         # the finding after ", but" is not part of the action, a percentage in it too
         (
             "Staff must receive an annual appraisal in line with trust policy, but only 60% had "

@@ -477,11 +477,19 @@ def _plural(subject: str) -> bool:
 _HEAD_PREPOSITIONS = frozenset("of at in on for from with across within".split())
 
 
-# "…the wards that needed…", "…some of the bedrooms which need…": the noun phrase (from its
-# determiner) that a relative "that/which" right before the keyword follows.
+# "…the wards that needed…", "…some of the bedrooms which need…", "…updating care plans,
+# which needed…": the noun phrase (from its determiner, or its nouns) that a relative
+# "that/which" right before the keyword follows.
+_NP_WORD = r"(?!(?:[a-z]+ing|[a-z]+ed|of|in|to|for|with|on|at|by|and|or|was|were|is|are|had|has)\b)"
 _RELATIVE_ANTECEDENT_RE = re.compile(
     r"\b(?P<np>(?:the|some|two|three|four|several|many|all)\s+(?:of\s+the\s+)?"
-    r"(?:[a-z][\w’'-]*\s+){0,3}?[a-z][\w’'-]*)\s+(?:that|which)\s+$"
+    r"(?:[a-z][\w’'-]*\s+){0,3}?[a-z][\w’'-]*"
+    rf"|{_NP_WORD}[a-z][\w’'-]*(?:\s+{_NP_WORD}[a-z][\w’'-]*){{0,2}}?)\s*,?\s+(?:that|which)\s+$"
+)
+# "We were concerned that…", "We found that…": CQC's frame around a finding.
+_CQC_FRAME_RE = re.compile(
+    r"^\W*(?:we|inspectors)\s+(?:were\s+concerned|found|saw|noted|identified|observed)\s+that\s+",
+    re.I,
 )
 
 
@@ -894,7 +902,8 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
             # needs to improve" -> "Ensure people receive their medicines": "this" is the
             # failure the clause before states
             cut = max(s.rfind(";", 0, span[0]), s.rfind(", and", 0, span[0]))
-            turned = failure_as_action(s[:cut]) if cut > 0 else None
+            finding = _CQC_FRAME_RE.sub("", s[:cut]) if cut > 0 else ""
+            turned = failure_as_action(finding) if finding else None
             span = None if turned else _sentence_subject(s)
             frame = _REPORTING_FRAME_RE.match(s, span[0], span[1]) if span else None
             if span and frame:
@@ -2130,6 +2139,7 @@ def make_title(
     title = _resolve_object_it(title, s, trig, before)
     title = _resolve_one(title, s, trig, before)
     title = _resolve_final_them(title, s)
+    title = _resolve_made_earlier(title, s, trig)
     title = _resolve_own_subject(title, s, trig, before, leadin if bullet else None)
     title = _needed_to_be_title(title)
     # ("This needed to be shared…" has only now become "share this…")
@@ -2477,11 +2487,14 @@ def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, befo
     span = _subject_np(s, trig.key_start)
     if span is None or s[span[0] : span[1]].lower() not in ("this", "these", "that"):
         return title
-    same = _SAME_SENTENCE_FINDING_RE.match(s[: span[0]])
+    same = _SAME_SENTENCE_FINDING_RE.match(s[: span[0]]) or _BEFORE_SEMICOLON_RE.match(s[: span[0]])
     sentences = [same.group("finding")] if same else _sentences_of(before)
     if not sentences:
         return title
-    finding = sentences[-1].rstrip(" .;:")
+    # ("We were concerned that the provider did not always have enough staff…; this needs to
+    # be addressed": the finding without CQC's frame)
+    finding = _CQC_FRAME_RE.sub("", sentences[-1]).rstrip(" .;:")
+    finding = finding[:1].upper() + finding[1:]
     if len(finding.split()) < 3 or finding.endswith("?"):
         return title
     action = _verb_on_finding(title.strip(" ."), finding)
@@ -2497,6 +2510,10 @@ _SAME_SENTENCE_FINDING_RE = re.compile(
     + "|".join(sorted(REPORTING_VERBS | {"conceded", "admitted"}))
     + r")\s+(?:that\s+)?$"
 )
+
+
+# "…did not always have enough staff; this needs to be addressed": the clause before ";".
+_BEFORE_SEMICOLON_RE = re.compile(r"^(?P<finding>[A-Z][^;]{12,}?)\s*;\s*$")
 
 
 # After the action, a clause of the finding: ", and records showed this was not always
@@ -3463,6 +3480,19 @@ def _short_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
         # (the pronoun gives way to the finding: "Embed" + "the provider's new system…")
         return _verb_on_finding(verb if pronoun else title, last)
     return title
+
+
+def _resolve_made_earlier(title: str, s: str, trig: _Trigger | None) -> str:
+    """ "Leaders had made improvements but needed more time to embed them" -> "Ensure leaders
+    have more time to embed the improvements": a pronoun ending the title is what the
+    sentence's earlier clause says was made or brought in."""
+    end = re.search(r"\b(?P<pro>them|these|it)\W*$", title)
+    if end is None or trig is None:
+        return title
+    made = ([None, *_MADE_EARLIER_RE.finditer(s[: trig.key_start])])[-1]
+    if made is None or _plural(made.group("np")) != (end.group("pro").lower() != "it"):
+        return title
+    return title[: end.start()] + "the " + made.group("np")
 
 
 # The thing a clause says the provider made or brought in, ended by a comma or "but": "the
