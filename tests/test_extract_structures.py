@@ -485,6 +485,12 @@ def test_she_or_he_reporting_is_whoever_the_sentence_before_named(
             "Attend to some areas of the environment",
         ),
         ("The carpets in two bedrooms needed replacing.", "Replace the carpets in two bedrooms"),
+        # a rule found not kept: the rule's own subject, not the policy that states it
+        (
+            "The trust policy says that all patients must have a risk assessment within 24 hours "
+            "of admission, but this had not happened for 6 of the 20 patients.",
+            "Ensure all patients have a risk assessment within 24 hours of admission",
+        ),
         (
             "Leaders had made improvements but needed more time to embed them.",
             "Ensure leaders have more time to embed the improvements",

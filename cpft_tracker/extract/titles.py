@@ -3723,6 +3723,13 @@ def _demonstrative_priority_title(title: str, s: str, trig: _Trigger | None, bef
 _BY_WHEN_RE = re.compile(r"^\W*(?P<when>by\s+[^,]{3,40}?),\s*", re.I)
 
 
+_RULE_SOURCE_RE = re.compile(
+    r"(?:[\w’'-]+\s+){1,5}?(?:says|states|said|stated|requires|required|specifies|specified|"
+    r"sets\s+out)\s+(?:that\s+)?(?=\S)",
+    re.I,
+)
+
+
 def _outcome_title(s: str, trig: _Trigger, rest: str) -> str | None:
     """A requirement stated as an outcome: "By September 2019, all registered nurses in the
     emergency department must have completed level 3 training" -> "Ensure all registered
@@ -3731,14 +3738,19 @@ def _outcome_title(s: str, trig: _Trigger, rest: str) -> str | None:
     recovery have up-to-date training". Not the provider ("The trust must have a plan")."""
     when = _BY_WHEN_RE.match(s)
     start = when.end() if when else 0
+    source = _RULE_SOURCE_RE.match(s, start, trig.key_start)
+    if source is not None:
+        start = source.end()  # "The trust policy says that all patients must have…": the
+        # rule's own subject, not the policy that states it
     subject = s[start : trig.key_start].strip()
     words = subject.lower().split()
     if not words or "," in subject or len(words) > 9:
         return None
     if words[0] in ("the", "its", "their") and len(words) <= 2:
         return None  # "The trust must have…": the provider, or a thing of it
-    if not any(w in AGENT_HEADS or w.rstrip("s") in AGENT_HEADS for w in words):
-        return None
+    everyone = words[0] in ("all", "every", "each") and any(w in PEOPLE_SUBJECTS for w in words)
+    if not everyone and not any(w in AGENT_HEADS or w.rstrip("s") in AGENT_HEADS for w in words):
+        return None  # (but "all patients must have a risk assessment…": what each is owed)
     who = _lower_first(subject, True)
     head = words[: next((i for i, w in enumerate(words) if i and w in _HEAD_PREPOSITIONS), None)]
     plural = words[0] not in ("every", "each", "a", "an", "one") and any(
