@@ -699,3 +699,59 @@ def test_field_periods_back_filled_then_kept_agree_with_the_trail(
     for day in (first, clock.date(), last):
         assert not periods.usable(store.conn, cutoff_utc(day))
         assert _reads_at(store, day, True) == _reads_at(store, day, False)
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "key"),
+    [
+        ("UTC", "2026-03-10", "2026-03-10T00:00:00.000000Z"),
+        ("Europe/London", "2026-07-01", "2026-06-30T23:00:00.000000Z"),
+        (
+            "Europe/London",
+            "2026-03-29",
+            "2026-03-29T00:00:00.000000Z",
+        ),  # clocks go forward at 01:00
+        ("America/Sao_Paulo", "2018-11-04", "2018-11-04T03:00:00.000000Z"),  # midnight skipped
+    ],
+)
+def test_a_days_key_is_when_it_starts_and_says_what_happened_after_says(
+    local_tz: Any, zone: str, day: str, key: str
+) -> None:
+    """An event recorded ``--on DAY`` happened after a cut-off exactly when the cut-off is at or
+    before the instant DAY starts locally (its key in ``field_periods``), even where the zone
+    skips that midnight."""
+    from cpft_tracker.store.periods import KEY_FORMAT, day_key
+    from cpft_tracker.store.values import day_ending_at
+
+    local_tz(zone)
+    assert day_key(day) == key
+    start = dt.datetime.strptime(key, KEY_FORMAT).replace(tzinfo=dt.UTC)
+    for minutes in (-1500, -60, -1, 0, 1, 60, 1500):
+        for micro in (-1, 0, 1):
+            cutoff = (start + dt.timedelta(minutes=minutes, microseconds=micro)).strftime(
+                KEY_FORMAT
+            )
+            assert (cutoff <= key) == (day > day_ending_at(cutoff)), (cutoff, key)
+    assert day_key("2026-02-30") is None
+
+
+def test_a_created_at_other_than_its_created_event_sends_as_of_back_to_the_trail(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, local_tz: Any
+) -> None:
+    """The periods leave out the actions created after a cut-off by ``created_at`` alone, which
+    equals the trail's rule only while each action's created event is at its ``created_at``:
+    rebuilt over a plan where one is not, the table is not read, and ``--as-of`` is still right."""
+    from cpft_tracker.store import periods
+
+    store = open_store(db_path)
+    random_history(store, monkeypatch, 3, False, steps=40)
+    assert periods.usable(store.conn, cutoff_utc(dt.date(2026, 1, 5)))
+    with store.write():
+        store.conn.execute(
+            "UPDATE actions SET created_at = '2025-12-01T00:00:00.000000Z' WHERE id = 1"
+        )
+        periods.rebuild(store.conn)
+    day = dt.date(2025, 12, 15)
+    assert not periods.usable(store.conn, cutoff_utc(day))
+    assert _reads_at(store, day, True) == _reads_at(store, day, False)
+    assert [a["ref"] for a in actions_as_of(store, day)] == []  # its created event is later
