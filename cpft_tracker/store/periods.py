@@ -95,8 +95,8 @@ _CREATED_EVENTS = (
 )
 
 # The read (views._as_of_sql): (action, field, old) at T for the fields in a JSON list (3
-# parameters: list, T, T). With ``created`` in the list, a row for it means the action was
-# created after T (gone). Plain SQL; ``json_each`` is translated on PostgreSQL.
+# parameters: list, T, T); no row of an action created after T. Plain SQL; ``json_each`` is
+# translated on PostgreSQL.
 VALUES_AT = (
     "SELECT action_id, field, old FROM field_periods"
     " WHERE field IN (SELECT value FROM json_each(?)) AND until_key >= ? AND from_key < ?"
@@ -231,10 +231,7 @@ def usable(conn: Any, cutoff: str) -> bool:
     """Whether a read at ``cutoff`` may use the periods (else it rebuilds from the trail)."""
     if not canonical(cutoff):
         return False
-    try:
-        _, stored = _zone_row(conn)
-    except Exception:  # noqa: BLE001 - a database without m012 (never: migrated on open)
-        return False
+    _, stored = _zone_row(conn)
     return stored is None or stored == zone()
 
 

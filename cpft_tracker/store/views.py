@@ -10,8 +10,11 @@ action in memory.
 over its columns (owner and report names matched with Python's ``casefold`` by finding
 their few ids first: SQLite's NOCASE folds ASCII only).
 
-**The plan at a cut-off** (``--as-of``) is rebuilt in the same query from the audit
-trail: for each (action, field) changed at or after the cut-off, the OLDEST such event
+**The plan at a cut-off** (``--as-of``) is rebuilt in the same query from
+``field_periods`` (``periods.py``: the value each (action, field) had over each span of
+cut-offs, derived from the audit trail and kept by every write) when it can be trusted
+(``periods.usable``) and the view needs no ``updated_at``, version or email; else from the
+audit trail: for each (action, field) changed at or after the cut-off, the OLDEST such event
 holds in ``old`` the value in force then (``dialect.FIRST_CHANGES_AFTER``); those are
 pivoted to one row per action (``ch``) and put back over the current values. An action
 created after the cut-off is left out; ``updated_at`` is its last event before the first
@@ -126,9 +129,10 @@ _PIVOTED = (*UNDOABLE_FIELDS, "in_source")
 # work after the index walk (bench/NOTES.md, "progress --as-of at scale"). Plain SQL (CASE,
 # max, coalesce, ||, substr) that PostgreSQL reads the same; what is SQLite's own is in the
 # dialect (``FIRST_CHANGES_AFTER``/``_OF``, ``casefold``, ``in_list``, ``placeholders``).
-# The actions created since (``gone``: their ``created`` event happened after the cut-off)
-# are found first, from that field's events only, and their events are left out of the
-# pivot: they are not in the plan then, whatever else changed.
+# From the trail, the actions created since (``gone``: their ``created`` event happened
+# after the cut-off) are found first, from that field's events only, and their events are
+# left out of the pivot: they are not in the plan then, whatever else changed. From
+# ``field_periods`` (``firsts`` is ``periods.VALUES_AT``) neither is needed.
 def _as_of_cte(pivoted: Sequence[str], firsts: str | None) -> str:
     if firsts == periods.VALUES_AT:  # no period of an action holds a cut-off before it was
         # created (periods.py): the actions created since have no row here, and ``p`` leaves
@@ -262,9 +266,9 @@ def _as_of_sql(
 ) -> tuple[str, list[Any]]:
     """The ``WITH`` of a plan rebuilt at UTC ``cutoff`` with the fields ``names``, and its parameters.
 
-    ``periods_read`` (``periods.usable``): the actions created since, and the values then
-    of the fields ``names`` rebuild, are read from ``field_periods`` by a range at the
-    cut-off (``periods.GONE_AT``, ``VALUES_AT``). Else, or when a name needs every event
+    ``periods_read`` (``periods.usable``): the values then of the fields ``names`` rebuild
+    are read from ``field_periods`` by a range at the cut-off (``periods.VALUES_AT``), and
+    the actions created since are left out by their ``created_at`` alone. Else, or when a name needs every event
     since (``_NEEDS_EVERY_EVENT``: whether an action was touched at all, a note too), from
     the trail: only the events of those fields (``FIRST_CHANGES_OF``, an index walk) or
     every event (``FIRST_CHANGES_AFTER``); a view that rebuilds no field (a count of the
