@@ -42,6 +42,11 @@ def replicate(src: Path, dst: Path, times: int) -> dict[str, int]:
         t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")]
         for t in ("reports", "actions", "events")
     }
+    has_periods = bool(
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'field_periods'"
+        ).fetchone()
+    )
     for k in range(2, times + 1):
         conn.execute("BEGIN")
         r_off, a_off, e_off = (k - 1) * r_max, (k - 1) * a_max, (k - 1) * e_max
@@ -74,6 +79,12 @@ def replicate(src: Path, dst: Path, times: int) -> dict[str, int]:
             f"INSERT INTO events ({', '.join(cols['events'])}) "  # noqa: S608
             f"SELECT {', '.join(ev[c] for c in cols['events'])} FROM events WHERE id <= {e_max}"
         )
+        if has_periods:  # m012's derived table: the copies' periods, with their action ids
+            conn.execute(
+                "INSERT INTO field_periods (action_id, field, old, from_key, until_key)"  # noqa: S608
+                f" SELECT action_id + {a_off}, field, old, from_key, until_key FROM field_periods"
+                f" WHERE action_id <= {a_max}"
+            )
         conn.execute("COMMIT")
         print(f"  copy {k}/{times} done", flush=True)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

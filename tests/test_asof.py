@@ -380,37 +380,16 @@ def undo_every_event(store: Store, day: dt.date) -> list[dict[str, Any]]:
     return out
 
 
-@pytest.mark.parametrize(
-    ("seed", "dated"),
-    [
-        (1, False),
-        (2, False),
-        (3, False),
-        (4, False),
-        (5, False),
-        (6, False),
-        (7, True),
-        (8, True),
-        (9, True),
-    ],
-)
-def test_grouped_rebuild_equals_undoing_every_event(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch, local_tz: Any, seed: int, dated: bool
-) -> None:
-    """A random history (owners and their emails, due dates, statuses with evidence, notes,
-    retire/reinstate, titles and statements, requirements leaving and coming back to a
-    re-imported report, reports added later; now and then the clock steps back, as the
-    benchmark's builder does; with ``dated``, some status changes recorded with ``--on``
-    an earlier day): the plan at every day equals the step-by-step undo, and so do the
-    progress figures and the count awaiting review."""
+def random_history(
+    store: Store, monkeypatch: pytest.MonkeyPatch, seed: int, dated: bool, steps: int = 160
+) -> tuple[dt.datetime, list[str]]:
+    """A random history (see ``test_grouped_rebuild_equals_undoing_every_event``) written
+    through the store; gives the clock at its end and the refs."""
     import random
 
-    from cpft_tracker.asof import UNDOABLE_FIELDS
     from cpft_tracker.errors import RuleBroken
-    from cpft_tracker.progress import count_rows, counted_in_sql, figures
 
     rnd = random.Random(seed)
-    store = open_store(db_path)
     clock = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
 
     def tick() -> None:
@@ -455,7 +434,7 @@ def test_grouped_rebuild_equals_undoing_every_event(
     else:
         add_report(store, "A", items["A"])
     refs = [f"A-0{i}" for i in range(1, 7)]
-    for _ in range(160):
+    for _ in range(steps):
         tick()
         ref = rnd.choice(refs)
         op = rnd.randrange(14)
@@ -499,6 +478,37 @@ def test_grouped_rebuild_equals_undoing_every_event(
                     store.accept([ref], by="t")
         except RuleBroken:
             pass
+    return clock, refs
+
+
+@pytest.mark.parametrize(
+    ("seed", "dated"),
+    [
+        (1, False),
+        (2, False),
+        (3, False),
+        (4, False),
+        (5, False),
+        (6, False),
+        (7, True),
+        (8, True),
+        (9, True),
+    ],
+)
+def test_grouped_rebuild_equals_undoing_every_event(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, local_tz: Any, seed: int, dated: bool
+) -> None:
+    """A random history (owners and their emails, due dates, statuses with evidence, notes,
+    retire/reinstate, titles and statements, requirements leaving and coming back to a
+    re-imported report, reports added later; now and then the clock steps back, as the
+    benchmark's builder does; with ``dated``, some status changes recorded with ``--on``
+    an earlier day): the plan at every day equals the step-by-step undo, and so do the
+    progress figures and the count awaiting review."""
+    from cpft_tracker.asof import UNDOABLE_FIELDS
+    from cpft_tracker.progress import count_rows, counted_in_sql, figures
+
+    store = open_store(db_path)
+    clock, refs = random_history(store, monkeypatch, seed, dated)
     fields = {f for (f,) in store.conn.execute("SELECT DISTINCT field FROM events")}
     assert set(UNDOABLE_FIELDS) | {"created", "in_source", "owner_email", "note"} <= fields
     on = store.conn.execute("SELECT count(*) FROM events WHERE occurred_on IS NOT NULL")
@@ -569,3 +579,179 @@ def test_grouped_rebuild_equals_undoing_every_event(
             waiting = filters.replace(review=["awaiting"], include_retired=False)
             assert awaiting == len(filter_actions(undone, waiting, prefixes)), (day, filters)
         day += dt.timedelta(days=1)
+
+
+def _period_rows(store: Store) -> list[tuple[Any, ...]]:
+    rows = store.conn.execute(
+        "SELECT action_id, field, old, from_key, until_key FROM field_periods"
+    ).fetchall()
+    return sorted((tuple(r) for r in rows), key=repr)
+
+
+def _rebuilt_period_rows(store: Store) -> list[tuple[Any, ...]]:
+    """The rows m012's back-fill makes from the trail as it is now (then rolled back)."""
+    from cpft_tracker.store import periods
+
+    store.end_snapshot()  # the reads before left their snapshot open
+    store.conn.execute("BEGIN")
+    try:
+        periods.rebuild(store.conn)
+        return _period_rows(store)
+    finally:
+        store.conn.execute("ROLLBACK")
+
+
+def _reads_at(store: Store, day: dt.date, from_periods: bool) -> list[Any]:
+    """What progress, list and the counts read of the plan at ``day``, from the periods or the trail."""
+    store.periods_read = from_periods
+    try:
+        cutoff = cutoff_utc(day)
+        fields = ["ref", "owner", "due", "status", "evidence", "retired", "title"]
+        fields += ["quality_statement", "review", "in_source"]
+        views = [None, Filters(review=["accepted"]), Filters(status=["blocked", "complete"])]
+        plans = [list(plan_actions(store, f, day, columns=fields)) for f in views]
+        counted, awaiting = store.progress_counts_awaiting(
+            Filters(review=["accepted"], include_retired=False),
+            cutoff=cutoff,
+            today=day.isoformat(),
+            amber_until=(day + dt.timedelta(days=14)).isoformat(),
+            soon_until=(day + dt.timedelta(days=30)).isoformat(),
+        )
+        return [plans, sorted(map(repr, counted)), awaiting, store.count_plan(cutoff=cutoff)]
+    finally:
+        del store.periods_read
+
+
+def _agree_every_day(store: Store, first: dt.date, last: dt.date) -> int:
+    """Every day from ``first`` to ``last``: the periods give what the trail gives; how many days."""
+    from cpft_tracker.store import periods
+
+    days = 0
+    day = first
+    while day <= last:
+        assert periods.usable(store.conn, cutoff_utc(day)), day
+        assert _reads_at(store, day, True) == _reads_at(store, day, False), day
+        day += dt.timedelta(days=1)
+        days += 1
+    return days
+
+
+def test_field_periods_back_filled_then_kept_agree_with_the_trail(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, local_tz: Any
+) -> None:
+    """A plan written by the schema before ``field_periods`` (m001-m011), with changes recorded
+    ``--on`` earlier days in a zone with summer time, gets the table on opening (m012's
+    back-fill), and ``--as-of`` read from it equals the rebuild from the trail on every day;
+    so it does after a change recorded ``--on`` an earlier day since; what the writes kept
+    equals what the back-fill makes; and a change recorded ``--on`` in another zone sends the
+    reads back to the trail (still right)."""
+    from cpft_tracker.store import connection, periods, postgres
+    from cpft_tracker.store.sqlite_dialect import MIGRATIONS
+
+    local_tz("Europe/London")
+    every_pg = postgres.PG_MIGRATIONS
+    monkeypatch.setattr(connection, "MIGRATIONS", MIGRATIONS[:-1])
+    monkeypatch.setattr(postgres, "PG_MIGRATIONS", postgres.PG_MIGRATIONS[:-1])
+    record = periods.record
+    monkeypatch.setattr(periods, "record", lambda conn, **event: None)  # as the last release wrote
+    store = open_store(db_path)
+    clock, refs = random_history(store, monkeypatch, 8, True, steps=120)
+    assert "m012_field_periods" not in store.applied_migrations()
+    dated = store.conn.execute("SELECT count(*) FROM events WHERE occurred_on IS NOT NULL")
+    assert dated.fetchone()[0] > 0
+    store.close()
+    monkeypatch.setattr(connection, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(postgres, "PG_MIGRATIONS", every_pg)
+    monkeypatch.setattr(periods, "record", record)
+
+    store = open_store(db_path)
+    assert store.applied_migrations()[-1] == "m012_field_periods"
+    assert len(_period_rows(store)) > 100
+    first, last = dt.date(2025, 12, 31), clock.date() + dt.timedelta(days=2)
+    assert _agree_every_day(store, first, last) > 30
+
+    # a change recorded now, said to have happened on an earlier day (--on), and one today
+    ref, status = store.conn.execute(
+        "SELECT ref, status FROM actions WHERE retired IS NULL ORDER BY id LIMIT 1"
+    ).fetchone()
+    now = (clock + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    at(monkeypatch, now)
+    row = store.conn.execute(
+        "SELECT e.at, e.occurred_on FROM events e JOIN actions a ON a.id = e.action_id"
+        " WHERE a.ref = ? AND e.field IN ('status', 'evidence', 'created') ORDER BY e.id DESC LIMIT 1",
+        [ref],
+    ).fetchone()
+    from cpft_tracker.store.values import local_day
+
+    on = row[1] or local_day(row[0])
+    again = "blocked" if status != "blocked" else "in-progress"
+    store.set_status([ref], again, by="t", occurred_on=on)
+    store.set_status([ref], "complete", evidence="minutes", by="t", occurred_on=None)
+    assert _agree_every_day(store, first, last + dt.timedelta(days=3)) > 30
+    assert _period_rows(store) == _rebuilt_period_rows(store)
+    assert store.conn.execute("SELECT zone FROM field_periods_zone").fetchone()[0] == periods.zone()
+
+    # the same change recorded --on in another zone: its day's key is another zone's; from
+    # then on every --as-of read is rebuilt from the trail, and still equals the undo
+    local_tz("America/New_York")
+    store.set_status([ref], "in-progress", by="t", occurred_on=local_day(now))
+    assert store.conn.execute("SELECT zone FROM field_periods_zone").fetchone()[0] == ""
+    for day in (first, clock.date(), last):
+        assert not periods.usable(store.conn, cutoff_utc(day))
+        assert _reads_at(store, day, True) == _reads_at(store, day, False)
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "key"),
+    [
+        ("UTC", "2026-03-10", "2026-03-10T00:00:00.000000Z"),
+        ("Europe/London", "2026-07-01", "2026-06-30T23:00:00.000000Z"),
+        (
+            "Europe/London",
+            "2026-03-29",
+            "2026-03-29T00:00:00.000000Z",
+        ),  # clocks go forward at 01:00
+        ("America/Sao_Paulo", "2018-11-04", "2018-11-04T03:00:00.000000Z"),  # midnight skipped
+    ],
+)
+def test_a_days_key_is_when_it_starts_and_says_what_happened_after_says(
+    local_tz: Any, zone: str, day: str, key: str
+) -> None:
+    """An event recorded ``--on DAY`` happened after a cut-off exactly when the cut-off is at or
+    before the instant DAY starts locally (its key in ``field_periods``), even where the zone
+    skips that midnight."""
+    from cpft_tracker.store.periods import KEY_FORMAT, day_key
+    from cpft_tracker.store.values import day_ending_at
+
+    local_tz(zone)
+    assert day_key(day) == key
+    start = dt.datetime.strptime(key, KEY_FORMAT).replace(tzinfo=dt.UTC)
+    for minutes in (-1500, -60, -1, 0, 1, 60, 1500):
+        for micro in (-1, 0, 1):
+            cutoff = (start + dt.timedelta(minutes=minutes, microseconds=micro)).strftime(
+                KEY_FORMAT
+            )
+            assert (cutoff <= key) == (day > day_ending_at(cutoff)), (cutoff, key)
+    assert day_key("2026-02-30") is None
+
+
+def test_a_created_at_other_than_its_created_event_sends_as_of_back_to_the_trail(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, local_tz: Any
+) -> None:
+    """The periods leave out the actions created after a cut-off by ``created_at`` alone, which
+    equals the trail's rule only while each action's created event is at its ``created_at``:
+    rebuilt over a plan where one is not, the table is not read, and ``--as-of`` is still right."""
+    from cpft_tracker.store import periods
+
+    store = open_store(db_path)
+    random_history(store, monkeypatch, 3, False, steps=40)
+    assert periods.usable(store.conn, cutoff_utc(dt.date(2026, 1, 5)))
+    with store.write():
+        store.conn.execute(
+            "UPDATE actions SET created_at = '2025-12-01T00:00:00.000000Z' WHERE id = 1"
+        )
+        periods.rebuild(store.conn)
+    day = dt.date(2025, 12, 15)
+    assert not periods.usable(store.conn, cutoff_utc(day))
+    assert _reads_at(store, day, True) == _reads_at(store, day, False)
+    assert [a["ref"] for a in actions_as_of(store, day)] == []  # its created event is later

@@ -8,7 +8,19 @@ from typing import Any
 from cpft_tracker.errors import RuleBroken
 
 # In the order their references allow (owners' own merged_into is set once all are there).
-TABLES = ("reports", "owners", "actions", "events", "settings", "reminders", "reminder_claims")
+# ``field_periods`` (derived from the events, periods.py) is copied as it is, with the zone its
+# dated keys were computed in.
+TABLES = (
+    "reports",
+    "owners",
+    "actions",
+    "events",
+    "settings",
+    "reminders",
+    "reminder_claims",
+    "field_periods",
+    "field_periods_zone",
+)
 COUNTED = ("reports", "owners", "actions", "events", "settings")
 BATCH = 5_000
 

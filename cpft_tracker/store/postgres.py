@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from cpft_tracker.errors import DatabaseMissing, DatabaseProblem
+from cpft_tracker.store import periods as _periods
 from cpft_tracker.store import sqlite_dialect as sq
 
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -150,9 +151,17 @@ def _pg_list(statements: Sequence[str]) -> list[str]:
     return [s for s in (_pg_statement(x) for x in statements) if s is not None]
 
 
+def _fill_field_periods(conn: PgConnection) -> None:
+    """m012's back-fill (``periods.backfill``), the same Python as SQLite's."""
+    from cpft_tracker.store import periods
+
+    periods.backfill(conn)
+
+
 # Every SQLite migration, by the same name, as PostgreSQL statements. The later ones are the
 # very lists sqlite_dialect runs (M003_REVIEW, M004_MERGE, M005_CHAIN, M007_...), run as they are.
-PG_MIGRATIONS: list[tuple[str, list[str]]] = [
+# A callable in a list is run with the connection (m012's back-fill from the audit trail).
+PG_MIGRATIONS: list[tuple[str, list[Any]]] = [
     (
         "m001_initial",
         [
@@ -185,6 +194,15 @@ PG_MIGRATIONS: list[tuple[str, list[str]]] = [
     ("m009_tracked_figures", _pg_list(sq.M009_TRACKED_FIGURES)),
     ("m010_due_covering", _pg_list(sq.M010_DUE_COVERING)),
     ("m011_event_changes", _pg_list(sq.M011_EVENT_CHANGES)),
+    (
+        "m012_field_periods",
+        [
+            _periods.CREATE_TABLE.replace(" WITHOUT ROWID", ""),
+            _periods.CREATE_ZONE,
+            _fill_field_periods,
+            _periods.CREATE_INDEX,
+        ],
+    ),
 ]
 
 MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS _cpft_migrations (
@@ -623,7 +641,10 @@ def migrate(conn: PgConnection, at: str) -> None:
             if name in done:
                 continue
             for statement in statements:
-                conn.execute(statement)
+                if callable(statement):
+                    statement(conn)
+                else:
+                    conn.execute(statement)
             conn.execute(
                 "INSERT INTO _cpft_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
                 [sq.MIGRATION_SET, name, at],

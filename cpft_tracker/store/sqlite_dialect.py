@@ -351,6 +351,22 @@ def m011_event_changes(db: Any) -> None:
         db.execute(statement)
 
 
+def m012_field_periods(db: Any) -> None:
+    """Each (action, field)'s value over each span of cut-offs, for ``--as-of`` (issue 10).
+
+    ``field_periods`` is derived data (``periods.py``): filled here from the whole audit
+    trail (this back-fill is also how it is rebuilt), then kept by every write
+    (``AuditedWrites._event``). Plain SQL but ``WITHOUT ROWID``, which PostgreSQL's twin
+    leaves out.
+    """
+    from cpft_tracker.store import periods
+
+    db.execute(periods.CREATE_TABLE)
+    db.execute(periods.CREATE_ZONE)
+    periods.backfill(db.conn)
+    db.execute(periods.CREATE_INDEX)
+
+
 # The ordered list of migrations this version knows. Append only.
 MIGRATIONS: list[tuple[str, Any]] = [
     ("m001_initial", m001_initial),
@@ -364,6 +380,7 @@ MIGRATIONS: list[tuple[str, Any]] = [
     ("m009_tracked_figures", m009_tracked_figures),
     ("m010_due_covering", m010_due_covering),
     ("m011_event_changes", m011_event_changes),
+    ("m012_field_periods", m012_field_periods),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -10,8 +10,11 @@ action in memory.
 over its columns (owner and report names matched with Python's ``casefold`` by finding
 their few ids first: SQLite's NOCASE folds ASCII only).
 
-**The plan at a cut-off** (``--as-of``) is rebuilt in the same query from the audit
-trail: for each (action, field) changed at or after the cut-off, the OLDEST such event
+**The plan at a cut-off** (``--as-of``) is rebuilt in the same query from
+``field_periods`` (``periods.py``: the value each (action, field) had over each span of
+cut-offs, derived from the audit trail and kept by every write) when it can be trusted
+(``periods.usable``) and the view needs no ``updated_at``, version or email; else from the
+audit trail: for each (action, field) changed at or after the cut-off, the OLDEST such event
 holds in ``old`` the value in force then (``dialect.FIRST_CHANGES_AFTER``); those are
 pivoted to one row per action (``ch``) and put back over the current values. An action
 created after the cut-off is left out; ``updated_at`` is its last event before the first
@@ -28,6 +31,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
 from cpft_tracker.errors import DatabaseProblem
+from cpft_tracker.store import periods
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.connection import StoreConnection
 from cpft_tracker.store.interface import SORT_FIELDS, Filters, PlanSort
@@ -125,22 +129,29 @@ _PIVOTED = (*UNDOABLE_FIELDS, "in_source")
 # work after the index walk (bench/NOTES.md, "progress --as-of at scale"). Plain SQL (CASE,
 # max, coalesce, ||, substr) that PostgreSQL reads the same; what is SQLite's own is in the
 # dialect (``FIRST_CHANGES_AFTER``/``_OF``, ``casefold``, ``in_list``, ``placeholders``).
-# The actions created since (``gone``: their ``created`` event happened after the cut-off)
-# are found first, from that field's events only, and their events are left out of the
-# pivot: they are not in the plan then, whatever else changed.
+# From the trail, the actions created since (``gone``: their ``created`` event happened
+# after the cut-off) are found first, from that field's events only, and their events are
+# left out of the pivot: they are not in the plan then, whatever else changed. From
+# ``field_periods`` (``firsts`` is ``periods.VALUES_AT``) neither is needed.
 def _as_of_cte(pivoted: Sequence[str], firsts: str | None) -> str:
-    gone = f"gone AS ({dialect.CREATED_AFTER})"
-    if firsts is None:
-        return gone
+    if firsts == periods.VALUES_AT:  # no period of an action holds a cut-off before it was
+        # created (periods.py): the actions created since have no row here, and ``p`` leaves
+        # them out by their created_at
+        gone, keep = "", ""
+    else:
+        gone = f"gone AS ({dialect.CREATED_AFTER})"
+        if firsts is None:
+            return gone
+        gone += ", "
+        keep = " WHERE NOT EXISTS (SELECT 1 FROM gone WHERE gone.action_id = firsts.action_id)"
     return (
-        f"{gone}, firsts AS ({firsts}), "  # noqa: S608 - our SQL only
+        f"{gone}firsts AS ({firsts}), "  # noqa: S608 - our SQL only
         "ch AS (SELECT action_id"
         + "".join(
             f", max(CASE WHEN field = '{f}' THEN coalesce('v' || old, 'n') END) AS {f}_x"
             for f in pivoted
         )
-        + " FROM firsts WHERE NOT EXISTS (SELECT 1 FROM gone WHERE gone.action_id = firsts.action_id)"
-        " GROUP BY action_id)"
+        + f" FROM firsts{keep} GROUP BY action_id)"
     )
 
 
@@ -212,7 +223,9 @@ def _as_of_expr(name: str, with_ch: bool = True) -> str:
     return current
 
 
-def _as_of_plan(names: Sequence[str], first: int, with_ch: bool) -> tuple[str, list[Any]]:
+def _as_of_plan(
+    names: Sequence[str], first: int, with_ch: bool, no_gone: bool = False
+) -> tuple[str, list[Any]]:
     """``p``: the rebuilt plan's fields ``names`` (and ``touched``), and the parameters of
     its ``?`` in order but the last (the cut-off that leaves out actions created since).
 
@@ -238,25 +251,43 @@ def _as_of_plan(names: Sequence[str], first: int, with_ch: bool) -> tuple[str, l
             + ", ".join(cols)
             + f"{touched} FROM {source}"  # noqa: S608
             " WHERE a.created_at < ?"
-            " AND NOT EXISTS (SELECT 1 FROM gone WHERE gone.action_id = a.id))"
+            + (
+                ")"  # created_at is the created event's at (periods.usable): gone is the same
+                if no_gone
+                else " AND NOT EXISTS (SELECT 1 FROM gone WHERE gone.action_id = a.id))"
+            )
         ),
         params,
     )
 
 
-def _as_of_sql(names: Sequence[str], cutoff: str, first: int) -> tuple[str, list[Any]]:
+def _as_of_sql(
+    names: Sequence[str], cutoff: str, first: int, periods_read: bool = False
+) -> tuple[str, list[Any]]:
     """The ``WITH`` of a plan rebuilt at UTC ``cutoff`` with the fields ``names``, and its parameters.
 
-    Only the events of the fields ``names`` rebuild are read (``FIRST_CHANGES_OF``, an index
-    walk), unless a name needs every event since (``_NEEDS_EVERY_EVENT``); a view that
-    rebuilds no field (a count of the plan) reads only the ``created`` events. Fields not in
-    ``names`` are not in ``p``: SQL that reads one fails instead of reading the value now.
+    ``periods_read`` (``periods.usable``): the values then of the fields ``names`` rebuild
+    are read from ``field_periods`` by a range at the cut-off (``periods.VALUES_AT``), and
+    the actions created since are left out by their ``created_at`` alone. Else, or when a name needs every event
+    since (``_NEEDS_EVERY_EVENT``: whether an action was touched at all, a note too), from
+    the trail: only the events of those fields (``FIRST_CHANGES_OF``, an index walk) or
+    every event (``FIRST_CHANGES_AFTER``); a view that rebuilds no field (a count of the
+    plan) reads only the ``created`` rows. Fields not in ``names`` are not in ``p``: SQL that
+    reads one fails instead of reading the value now.
     """
     wanted = list(dict.fromkeys(n for n in ACTION_FIELDS if n in names or n in _ORDER_FIELDS))
     every = bool(_NEEDS_EVERY_EVENT & set(names))
     pivoted = [f for f in _PIVOTED if every or f in wanted]
     day = day_ending_at(cutoff)
-    params: list[Any] = [cutoff, day]  # gone
+    if periods_read and not every:  # one range over field_periods: no gone, no walk
+        plan_names = [*wanted, *(["touched"] if "touched" in names else [])]
+        plan, plan_params = _as_of_plan(plan_names, first, bool(pivoted), no_gone=True)
+        if not pivoted:  # a count of the plan: the actions created before the cut-off
+            return f"WITH {plan}", [*plan_params, cutoff]
+        cte = _as_of_cte(pivoted, periods.VALUES_AT)
+        params: list[Any] = [json.dumps(pivoted), cutoff, cutoff]
+        return f"WITH {cte}, {plan}", [*params, *plan_params, cutoff]
+    params = [cutoff, day]  # gone
     firsts: str | None = None
     if every:
         firsts = dialect.FIRST_CHANGES_AFTER
@@ -357,6 +388,10 @@ _DUE_SUMS = (
 
 class PlanViews(StoreConnection):
     """The plan now or at a cut-off: streamed, counted, and its progress figures, in SQL."""
+
+    # Whether ``--as-of`` may read ``field_periods`` (``periods.usable`` decides each time);
+    # False: every rebuild from the audit trail (the reference, for the tests and bench).
+    periods_read = True
 
     # -- the query ---------------------------------------------------------------
 
@@ -475,12 +510,16 @@ class PlanViews(StoreConnection):
             sql = f"SELECT {_select_list(names)} FROM {source}"  # noqa: S608 - ACTION_FIELDS only
             order = "a.report_id, a.position, a.id"
         else:
-            first = self.conn.execute(
-                "SELECT min(id) FROM events WHERE at >= ?", [cutoff]
-            ).fetchone()[0]
             where, params = self._where_rebuilt(f, cutoff)
             read = [*names, *_fields_read(f, sort)]
-            with_sql, with_params = _as_of_sql(read, cutoff, first or 0)
+            first = None  # the oldest event recorded since: only updated_at and version read it
+            if "updated_at" in read or "version" in read:
+                first = self.conn.execute(
+                    "SELECT min(id) FROM events WHERE at >= ?", [cutoff]
+                ).fetchone()[0]
+            with_sql, with_params = _as_of_sql(
+                read, cutoff, first or 0, self.periods_read and periods.usable(self.conn, cutoff)
+            )
             params = [*with_params, *params]
             sql = (
                 f"{with_sql} SELECT "  # noqa: S608 - names checked above

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from cpft_tracker.errors import NotFound, RuleBroken, UsageProblem
 from cpft_tracker.models import STATUSES
-from cpft_tracker.store import chain
+from cpft_tracker.store import chain, periods
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.interface import Change
 from cpft_tracker.store.reads import PlanReads
@@ -75,6 +75,15 @@ class AuditedWrites(PlanReads):
             "INSERT INTO events (id, action_id, report_id, subject, at, by, field, old, new, note, hash, occurred_on)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [*event.values(), occurred_on],
+        )
+        # the derived as-of table, in the same transaction (periods.py)
+        periods.record(
+            self.conn,
+            action_id=action_id,
+            field=field,
+            old=event["old"],
+            at=at,
+            occurred_on=occurred_on,
         )
 
     def _owner_id(
