@@ -52,6 +52,7 @@ from cpft_tracker.extract.rules import (
     _clause_before,
     _find_trigger,
     _head,
+    _opening_speaker,
     _tokens_before,
     _Trigger,
 )
@@ -73,6 +74,7 @@ from cpft_tracker.extract.units import (
 )
 from cpft_tracker.extract.words import (
     CIRCUMSTANCE_VERBS,
+    DEFINITION_SECTIONS,
     DESCRIPTIVE_SECTIONS,
     IMPERATIVE_VERBS,
     NOUN_DETERMINERS,
@@ -163,6 +165,8 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
             matched = s[trig.start : trig.end] if trig else ""
         else:
             if trig is None or _describes_the_service(s, unit, trig):
+                continue
+            if _defines_a_word(s, unit):
                 continue
             if _states_the_standard(s, unit, trig):
                 continue
@@ -406,6 +410,8 @@ def _find_trigger_in_context(s: str, unit: Unit) -> _Trigger | None:
         trig = _find_trigger(s)
         if trig is None and at > 0:
             return _with_named_speaker(s, unit.context[:at])
+        if trig is not None and at > 0 and _one_more_of_them(s, unit.context[:at]):
+            return None
         return trig
     trig = _find_trigger(opener + s)
     if trig is None:
@@ -463,6 +469,28 @@ def _with_named_speaker(s: str, before: str) -> _Trigger | None:
     return _shifted(trig, by)
 
 
+# A sentence opened by a quantifier standing alone as the one who speaks: "Another said…",
+# "Others told us…", "Some added…".
+_QUANTIFIER_SPEAKER_RE = re.compile(
+    r"^(?P<q>Another|Others|Some|Several|Many|Most|One|A\s+few)\s+(?=(?:also\s+)?(?:said|told|"
+    r"commented|added|felt|thought|described|explained|mentioned|suggested)\b)"
+)
+
+
+def _one_more_of_them(s: str, before: str) -> bool:
+    """ "One relative told us, "…". Another said the home should be…": "Another" is another of
+    those the sentence before opened with (a relative), so what it says is their voice, as
+    "Another relative said…" would be. True when read so the sentence has no requirement."""
+    m = _QUANTIFIER_SPEAKER_RE.match(s)
+    if m is None:
+        return False
+    last = re.split(r"(?<=[.!?”'])\s+|(?<=\.\")\s+", before.strip())[-1]
+    head = _opening_speaker(last)
+    if head is None:
+        return False
+    return _find_trigger(f"{m.group('q')} {head} {s[m.end() :]}") is None
+
+
 def _open_quote(before: str) -> str | None:
     """The quotation mark left open at the end of ``before``, if any."""
     if before.count("\u201c") > before.count("\u201d"):
@@ -483,6 +511,24 @@ def _describes_the_service(s: str, unit: Unit, trig: _Trigger) -> bool:
     # area") describes it too; one that sets an action ("The trust must ensure…") does not.
     verb = s[trig.key_end :].split(maxsplit=1)[:1]
     return trig.keyword == "must" and bool(verb) and verb[0].lower() in CIRCUMSTANCE_VERBS
+
+
+# A rating's name and a colon, then what it means for a service: "Requires improvement: the
+# service isn't performing as well as it should and we have told the service how it must
+# improve." (the key to the ratings, printed in every report of some years)
+_RATING_DEFINITION_RE = re.compile(
+    r"^(?:outstanding|good|requires\s+improvement|inadequate)\s*[:–—-]\s*"
+    r"(?:the|a|this)\s+(?:service|provider|location|organisation)\b",
+    re.I,
+)
+
+
+def _defines_a_word(s: str, unit: Unit) -> bool:
+    """A sentence of a glossary or of the key to the ratings (``DEFINITION_SECTIONS``), or a
+    rating's definition wherever it is printed: what a word means, for any provider."""
+    if _RATING_DEFINITION_RE.match(s):
+        return True
+    return unit.section is not None and unit.section.strip(" :.").lower() in DEFINITION_SECTIONS
 
 
 def _states_the_standard(s: str, unit: Unit, trig: _Trigger) -> bool:

@@ -1072,12 +1072,18 @@ def _reported_thing_subject(clause: list[str]) -> bool:
     return False
 
 
-def _staff_account(s: str) -> bool:
+def _staff_account(s: str, *, in_charge: bool = False) -> bool:
     """The sentence is staff's own account ("Staff said this was because the surgeon needed
-    to leave theatre…"): it opens with a staff noun phrase and a verb of saying."""
-    toks = [m.group(0).lower() for m in _TOKEN_RE.finditer(s, 0, min(len(s), 60))][:4]
-    for i, t in enumerate(toks[:3]):
+    to leave theatre…"): it opens with a staff noun phrase and a verb of saying. With
+    ``in_charge`` the noun may be followed by "in charge" ("The nurse in charge told us…")."""
+    toks = [m.group(0).lower() for m in _TOKEN_RE.finditer(s, 0, min(len(s), 60))][:6]
+    for i, t in enumerate(toks[: 5 if in_charge else 3]):
         if t in _SAYING_VERBS:
+            if in_charge and i > 2 and toks[i - 2 : i] == ["in", "charge"]:
+                # the one in charge of a shift: "nurse" stands for "nurses" here
+                return toks[i - 3] in STAFF_REPORTERS or f"{toks[i - 3]}s" in STAFF_REPORTERS
+            if i > 2:
+                return False
             return i > 0 and toks[i - 1] in STAFF_REPORTERS and toks[i - 1] not in COUNT_WORDS
     return False
 
@@ -1096,11 +1102,27 @@ def _reported_rule_not_kept(s: str, m: re.Match[str], clause: list[str]) -> bool
     and the sentence goes on "but" with what happened instead: the rule found not kept is a
     duty not met, not staff describing their work. A need ("they needed to…") is not a rule,
     and "and" adds to the account ("…, and the duty worker checked…")."""
-    if m.group(0).lower() not in ("must", "should") or not _staff_account(s):
+    if m.group(0).lower() not in ("must", "should"):
+        return False
+    if _AND_THAT_NOT_RE.match(s, m.end()) and _staff_account(s, in_charge=True):
+        # "The nurse in charge told us this should be done every day, and that the night
+        # staff had not known it was their task": the same speaker's second clause says the
+        # rule was not kept, as a "but" would
+        return bool(clause) and clause[-1] in ("they", "staff", "we", "this", "it")
+    if not _staff_account(s):
         return False
     if not clause or clause[-1] not in ("they", "staff", "we"):
         return False
     return bool(_BUT_PRACTICE_RE.search(s, m.end()))
+
+
+# A second that-clause of the same verb of saying, with a negated verb of its own: ", and that
+# the night staff had not known it was their task", ", and that this was not always done".
+_AND_THAT_NOT_RE = re.compile(
+    r"[^.;]*?,\s*and\s+that\s+[^,.;]*?\b(?:had|has|have|was|were|did|does|is|are)\s+"
+    r"(?:not|never)\b",
+    re.I,
+)
 
 
 def _reported_burden(s: str, m: re.Match[str], clause: list[str]) -> bool:
@@ -1395,6 +1417,9 @@ def _find_trigger(s: str) -> _Trigger | None:
             after = _tokens_after(s, m.end(), 2)
             if head in REGULATOR_SUBJECTS or any(t in SUBORDINATORS for t in clause):
                 continue
+            if general and head not in ORGANISATION_WORDS:
+                continue  # "Online services that prescribe medicines must…, and prescribers
+                # should follow…": the law's second clause, as after a general must
             if [t for t, _, _ in _tokens_after(s, m.end(), 4)] == ["be", "able", "to", "expect"]:
                 continue  # "People who use services, their families and carers, should be able
                 # to expect that…": the wording of a standard, whoever its subject
@@ -2248,7 +2273,9 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
             and rest
             and rest[0].isalpha()
             and (rest[0] in ("who", "that", "which") or rest[0].endswith(("ed", "ing")))
-            and not any(w in _DEFINITE_WORDS or _is_possessive(w) for w in rest)
+            # (the relative pronoun itself is not a determiner: "that prescribe medicines")
+            and not any(w in _DEFINITE_WORDS or _is_possessive(w) for w in rest[1:])
+            and not (rest[0] in _DEFINITE_WORDS and rest[0] != "that")
         ):
             return True  # "Services rated inadequate need to be inspected again…": a bare
             # plural narrowed by a participle or a relative is services of that kind (not
@@ -2613,6 +2640,9 @@ def _others_voice(s: str, trig: _Trigger) -> bool:
         return False
     if [t for t, _, _ in _tokens_after(s, trig.key_end, 3)] == ["not", "have", "to"]:
         return False  # "…they should not have to chase the governance team": a burden
+    if trig.keyword in ("must", "should") and _AND_THAT_NOT_RE.match(s, trig.end):
+        return False  # "…told us this should be done every day, and that the night staff had
+        # not known it was their task": a rule of the work reported as not kept
     return not _VOICE_TAKEN_UP_RE.match(s, trig.end)
 
 

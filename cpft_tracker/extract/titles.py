@@ -36,11 +36,13 @@ from cpft_tracker.extract.words import (
     OBJECT_NOUNS,
     OBJECT_STARTERS,
     ORGANISATION_WORDS,
+    OTHERS_VOICE,
     PARTICIPLE_SUFFIXES,
     PEOPLE_SUBJECTS,
     PREPOSITIONS,
     PRONOUN_FOLLOWERS,
     PROVIDER_SUBJECTS,
+    PROVIDER_VOICE,
     REGULATOR_SUBJECTS,
     REPORTING_VERBS,
     SAME_SUBJECT_OPENERS,
@@ -421,9 +423,16 @@ def _thing_subject_title(s: str, trig: _Trigger) -> str | None:
         reported = re.search(
             r"\b(?:identified|recognised|agreed|found|knew)\s+that\s+$", s[: span[0]]
         )
-        if not (reported and owner and subject.lower().startswith("its ")):
+        said = _REPORTED_THE_THING_RE.search(s[: span[0]])
+        head = subject.lower().split()[-1].strip("’'")
+        person = {head, head + "s"} & (PEOPLE_SUBJECTS | OTHERS_VOICE | PROVIDER_VOICE)
+        if said and subject.lower().startswith("the ") and span[0] == said.end() and not person:
+            pass  # "The medical director told us the audits needed to cover antibiotics more
+            # often" -> "Ensure the audits cover…": a thing of the provider's, reported
+        elif not (reported and owner and subject.lower().startswith("its ")):
             return None  # only the sentence's own opening subject ("…, and X needs to" varies)
-        subject = _possessive(owner) + subject[3:]
+        else:
+            subject = _possessive(owner) + subject[3:]
     words = subject.lower().split()
     if not words or words[-1].strip("’'") in AGENT_HEADS or words[0] in TITLE_PRONOUNS:
         return None
@@ -433,6 +442,14 @@ def _thing_subject_title(s: str, trig: _Trigger) -> str | None:
         return None
     form = verb if _plural(subject) else _third_person(verb)
     return f"Ensure {_lower_first(subject, True)} {form}" + (f" {tail}" if tail else "")
+
+
+# A reporting frame opening the sentence, its speaker named by role ("The medical director
+# told us ", "The registered manager said that "), right before a reported subject.
+_REPORTED_THE_THING_RE = re.compile(
+    r"^(?:The|Our)\s+(?:[a-z][\w’'-]*\s+){1,3}?(?:told\s+(?:us|inspectors|me)|said|explained|"
+    r"acknowledged|recognised|agreed)\s+(?:that\s+)?$"
+)
 
 
 # The parts of a provider that are places: "the day centre", "the ward", "the unit".
@@ -2112,6 +2129,7 @@ def make_title(
         title = _pro_form_title(title, s, trig, before) or title
         title = _demonstrative_finding_title(title, s, trig, before)
         title = _demonstrative_priority_title(title, s, trig, before)
+        title = _demonstrative_failure_title(title, before)
     title = _CONSEQUENCE_RE.sub("", title)
     title = _AFTER_INSPECTION_RE.sub("", title)
     because = _BECAUSE_RE.search(title)
@@ -2501,6 +2519,63 @@ def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, befo
     if not where or ":" in action or re.match(r"Ensure (?:every|each|all)\b", action):
         return action  # "Ensure every team has…" says where already
     return action + where
+
+
+# "This should be done every day", "Record this every time": the deed is the one the finding
+# just before says was not done.
+_THIS_PASSIVE_RE = re.compile(
+    r"^(?:This|That|It)\s+(?:should|must|needs|needed|need)\s+(?:to\s+)?(?:always\s+)?be\s+"
+    r"(?P<pp>[a-z]+)\b(?P<rest>[^,;:]*?)(?:,\s*(?:and|but)\b.*)?\W*$"
+)
+_VERB_THIS_RE = re.compile(
+    r"^(?P<verb>[A-Z][a-z]+)\s+(?:this|that|it)\b(?P<rest>[^,;:]*?)(?:,\s*(?:and|but)\b.*)?\W*$"
+)
+# What opens the finding before the clause that says what was not done: "However, on two of
+# the days we looked at, the fridge temperature had not been recorded."
+_FINDING_OPENERS_RE = re.compile(
+    r"^(?:(?:However|But|Also|In\s+addition|Again|At\s+times),\s*)?"
+    r"(?:(?i:on|in|at|during|for|over)\s+[^,]{1,60},\s*)?"
+)
+
+
+def _demonstrative_failure_title(title: str, before: str) -> str:
+    """ "On two of the days we looked at, the fridge temperature had not been recorded. The
+    nurse in charge told us this should be done every day…" -> "Ensure the fridge temperature
+    is recorded every day"; "The service did not always record why a client's medicines had
+    been changed. The registered manager agreed that this needed to be recorded every time." ->
+    "Ensure the service records why … every time": "this" is the deed the finding just before
+    says was not done, turned round, and what the sentence adds (when, how often) stays."""
+    passive = _THIS_PASSIVE_RE.match(title.strip())
+    verb_this = None if passive else _VERB_THIS_RE.match(title.strip())
+    if verb_this and (
+        verb_this.group("verb").lower() in ("ensure", "make", "check", "confirm")
+        or re.match(
+            r"\s+[a-z]+\s+(?:is|are|was|were|has|have|had)\b|\s+(?:is|are|was|were)\b",
+            verb_this.group("rest"),
+        )
+    ):
+        verb_this = None  # "Ensure this is done every time", "Ensure this guidance is
+        # recorded…": a clause after the verb, for the rules that take up "this" there
+    if (passive is None and verb_this is None) or not before.strip():
+        return title
+    finding = _sentences_of(before)[-1].strip()
+    opener = _FINDING_OPENERS_RE.match(finding)
+    if opener and opener.end():
+        finding = finding[opener.end() :]
+        finding = finding[:1].upper() + finding[1:]
+    action = failure_as_action(finding)
+    if action is None:
+        return title
+    if passive:
+        done = passive.group("pp")
+        verb = None if done == "done" else _base_verb(done)
+        rest = passive.group("rest")
+    else:
+        verb = verb_this.group("verb").lower()  # type: ignore[union-attr]
+        rest = verb_this.group("rest")  # type: ignore[union-attr]
+    if verb is not None and not re.search(rf"\b{re.escape(verb)}(?:s|ed|d)?\b", action, re.I):
+        return title  # "Address this": not the deed the finding names
+    return action + rest
 
 
 # "The activities coordinator told us she would like more time with…, and the registered

@@ -141,6 +141,8 @@ def _heading_candidate(line: str) -> bool:
 _COOKIE_RE = re.compile(
     r"\bcookies?\b.*\b(?:we use|accept|reject|settings|optional|essential|analytics)\b|"
     r"\b(?:we use|accept|reject)\b.*\bcookies?\b|"
+    # the banner's first words: "This website uses cookies. Some are needed to make…"
+    r"^(?:this|our|the)\s+(?:web\s*)?(?:site|page|service)\s+uses\s+cookies\b|"
     # the banner's own title: "Cookies on the CQC website", "Cookies on GOV.UK"
     r"^cookies\s+on\b",
     re.I,

@@ -48,6 +48,16 @@ DESCRIPTIVE_SECTIONS = frozenset(
     how we carried out the inspection|details about this location|background to the trust|
     about the trust|about the provider|background to the provider""".split("|")
 )
+# Sections that define words: a glossary, the key to the ratings. What a sentence there says
+# must, should or is needed is what the word means for anyone ("Sepsis Six: six steps that
+# staff should take…", "Requires improvement: the service isn't performing as well as it
+# should…"), never a finding about this provider.
+DEFINITION_SECTIONS = frozenset(
+    entry.strip()
+    for entry in """glossary|glossary of terms|glossary of terms used in this report|definitions|
+    key to terms|rating definitions|what the ratings mean|our ratings explained|
+    ratings explained|how we rate services|key to ratings""".split("|")
+)
 # In such a section a must with the provider as its subject describes its circumstances when
 # its verb is one of these ("The trust must cover a large rural area of 2,500 square miles").
 CIRCUMSTANCE_VERBS = frozenset("cover serve travel operate span contend cope deal work".split())
@@ -826,7 +836,8 @@ GENERIC_DETERMINERS = frozenset("a an any every each".split())
 # named by its kind; "community" is not one, a trust's "Community services must…" being its own).
 CLASS_MODIFIERS = frozenset(
     """registered nhs independent regulated healthcare dental gp general adult social ambulance
-    home residential domiciliary primary acute private voluntary""".split()
+    home residential domiciliary primary acute private voluntary online digital""".split()
+    # ("online" / "digital": "Online services that prescribe medicines must…" is the kind)
 )
 # Professions as a bare plural ("Dentists must follow national guidance…") state the
 # profession's rules, not a finding, when the clause after the must names a rule source.
@@ -910,7 +921,10 @@ OTHERS_VOICE = frozenset(
     people person patients patient carers carer residents resident visitors parents
     colleagues clinicians therapists paramedics crews officers students trainees pharmacists
     volunteers workers members handlers receptionists porters technicians consultants
-    surgeons dentists employees""".split()
+    surgeons dentists employees clients client prisoners prisoner women woman users tenants
+    tenant""".split()
+    # (the people a service is for, by the names other services give them: "clients" of a
+    # substance misuse service, "prisoners", "women" in maternity, "service users")
 )
 
 
