@@ -485,6 +485,13 @@ def test_she_or_he_reporting_is_whoever_the_sentence_before_named(
             "Attend to some areas of the environment",
         ),
         ("The carpets in two bedrooms needed replacing.", "Replace the carpets in two bedrooms"),
+        # "this information" is what the finding says was not shown
+        (
+            "The quality report did not show which actions from inspections were overdue, and "
+            "directors told us they needed this information to hold regional managers to account.",
+            "Ensure directors have information on which actions from inspections are overdue to "
+            "hold regional managers to account",
+        ),
         # a rule found not kept: the rule's own subject, not the policy that states it
         (
             "The trust policy says that all patients must have a risk assessment within 24 hours "
@@ -800,3 +807,82 @@ def test_needed_after_a_noun_that_is_the_subject_of_was(sentence: str, title: st
 )
 def test_what_cqc_told_the_provider_in_other_words(sentence: str, title: str) -> None:
     assert [r.title for r in extract_requirements(sentence)] == [title]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "taken"),
+    [
+        # guidance named in commas before its verb is still the guidance speaking
+        (
+            "The Department of Health's guidance, Positive and Proactive Care, says that staff "
+            "must not deliberately restrain people face down.",
+            False,
+        ),
+        (
+            "The registered manager, Mrs Smith, told us the home must recruit more night staff.",
+            True,
+        ),
+        # the duty restated as the law's, not an action (but a failure of it is)
+        (
+            "The provider must carry out checks on staff before they start work, as the law requires.",
+            False,
+        ),
+        (
+            "The provider must ensure staff are checked before they start work, as the law "
+            "requires, and this had not happened for two staff.",
+            True,
+        ),
+        # one of the people the sentence opens with, speaking
+        (
+            "Prisoners we spoke with said they got the medicines they needed, and one said the "
+            "service should open the hatch earlier on Sundays.",
+            False,
+        ),
+        # a bare plural of a kind of provider states the rule for the kind
+        (
+            "Urgent treatment centres must be GP-led and open at least 12 hours a day.",
+            False,
+        ),
+        ("The centre must ensure it is open 12 hours a day.", True),
+        # what someone knows: an embedded question
+        ("Staff knew which symptoms needed to be escalated at once.", False),
+        ("The provider needed to decide which wards needed refurbishment.", True),
+        # the thing needed, named again in apposition, since provided (or not)
+        (
+            "The manager told us the centre needed a dedicated clinical lead, a post that had "
+            "been filled in January.",
+            False,
+        ),
+        ("The centre needed a dedicated clinical lead, a post that had not been filled.", True),
+        # begun, and seen by CQC
+        (
+            "The manager told us the home needed to make sure weight loss was acted on and had "
+            "started a weekly check, which we saw.",
+            False,
+        ),
+        (
+            "The manager told us the home needed to make sure weight loss was acted on and had "
+            "started a weekly check.",
+            True,
+        ),
+        # the judgement formula of a 2011 review, for all the standards reviewed
+        (
+            "Overall, we found that improvements were needed for the essential standards we reviewed.",
+            False,
+        ),
+    ],
+)
+def test_seen_split_structures_of_rounds_11_and_12(sentence: str, taken: bool) -> None:
+    found = extract_requirements(f"Is the service safe?\n\n{sentence}\n", include_should=True)
+    assert [r.text for r in found] == ([sentence] if taken else [])
+
+
+def test_a_past_inspection_s_should_now_done_is_history() -> None:
+    text = (
+        "Is the service well-led?\n\nAt our last inspection we said the provider should improve "
+        "how it audited call times. The provider now audited every call each week.\n\n"
+        "Is the service safe?\n\nAt our last inspection we said the provider should improve how "
+        "it recorded medicines. The provider had not done so.\n"
+    )
+    found = extract_requirements(text, include_should=True)
+    assert [r.title for r in found] == ["Improve how the provider records medicines"]

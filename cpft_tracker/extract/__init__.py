@@ -565,7 +565,9 @@ _SETTLED_RE = re.compile(
     r"addressed|resolved|made\s+(?:enough|sufficient|the)\s+improvements?|improved|"
     r"made\s+(?:them|these|those|it|this|these\s+changes|the\s+changes)\b|"
     r"introduced|implemented|put\s+in\s+place|carried\s+out|acted\s+on|completed|actioned)\b|\b(?:enough|sufficient)\s+improvements?\s+"
-    r"(?:had|has)\s+been\s+made\b|\b(?:were|was|had\s+been)\s+(?:now\s+)?met\b",
+    r"(?:had|has)\s+been\s+made\b|\b(?:were|was|had\s+been)\s+(?:now\s+)?met\b"
+    # "The provider now audited every call each week": what it does now
+    r"|^(?:the|it|they)\b[^.;]{0,40}?\bnow\s+[a-z]+ed\b",
     re.I,
 )
 

@@ -578,10 +578,18 @@ _NOT_IN_SUBJECT = frozenset("and but or had has have that who which we".split())
 _RESOLVABLE_SPEAKERS = STAFF_REPORTERS | LEADERSHIP_REPORTERS | PROVIDER_SUBJECTS - {"it"}
 
 
+_WE_SPOKE_WITH_RE = re.compile(
+    r"(?<=\w)\s+(?:(?:who|that|whom)\s+)?(?:we|inspectors)\s+(?:spoke|talked)\s+(?:with|to)\b",
+    re.I,
+)
+
+
 def _opening_speaker(s: str) -> str | None:
     """The head of a sentence's opening noun phrase when a verb of saying or knowing follows
     it ("The branch manager acknowledged…" -> "manager"), else None."""
     head = None
+    # ("Prisoners we spoke with said…": the contact clause is not the speaker's name)
+    s = _WE_SPOKE_WITH_RE.sub("", s[:120], count=1)
     for n, m in enumerate(_TOKEN_RE.finditer(s, 0, min(len(s), 80))):
         t = m.group(0).lower()
         if t in REPORTING_VERBS:
@@ -689,6 +697,26 @@ _ACTED_ON_RE = re.compile(
 )
 
 
+_KNOWING_VERBS = frozenset(
+    """knew know knows understood understand understands decided decide identified identify
+    checked check assessed assess considered consider discussed asked explained explain
+    could""".split()
+)
+_WH_OPENERS = frozenset("which what whether how who whom when where".split())
+
+
+def _known_which(clause: list[str]) -> bool:
+    """ "Staff knew which patients needed…", "Leaders decided which wards needed more staff":
+    a wh-word after a verb of knowing or deciding, then at most two words of its subject,
+    opens an embedded question before the need."""
+    for back in (1, 2, 3):
+        if len(clause) <= back or clause[-back] not in _WH_OPENERS:
+            continue
+        subject = clause[len(clause) - back + 1 :]
+        return all(w.isalpha() for w in subject) and clause[-back - 1] in _KNOWING_VERBS
+    return False
+
+
 def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     """Is this need/needs/needed/needing a requirement? Returns the trigger or None."""
     word = m.group("need").lower()
@@ -713,6 +741,9 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     )  # who the subject is, for blocking
     if _their_record_speaks_of_them(s, clause):
         return None  # "Four people…, and their care plans said they needed to be repositioned"
+    if _known_which(clause):
+        return None  # "…they knew which symptoms needed to be escalated at once": what
+        # someone knows, an embedded question, not a need found
     if word == "needed" and prev == "had" and not any(t in REPORTING_VERBS for t in clause):
         return None  # "During the winter of 2018 the hospital had needed to close 6 beds": the
         # past perfect puts the need before the time the report tells of, a circumstance (in
@@ -1168,6 +1199,16 @@ def _advice_to_people(toks: list[tuple[str, int, int]], clause: list[str]) -> li
     return clause
 
 
+# A subject, then its name set off by commas, then the verb of saying: "The Department of
+# Health's guidance, Positive and Proactive Care, says that…".
+_NAMED_SOURCE_RE = re.compile(
+    r"(?:^|[.;:]\s+)(?P<src>[^,;.:]{3,80}),\s*[^,;.:]{2,80},\s*(?:"
+    + "|".join(sorted(DESCRIBING_VERBS))
+    + r")\b[^,;.:]*$",
+    re.I,
+)
+
+
 def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) -> bool:
     """The must/need at ``m`` describes a rule (a policy, guidance, the law) or what someone
     said or knew, rather than a finding. See DESCRIBING_VERBS and RULE_SOURCES."""
@@ -1182,6 +1223,12 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
             continue  # "the state of the kitchen": a noun
         lead = [w for w in clause[:i] if w not in SKIP_BEFORE_KEYWORD]
         if not lead and i == 0:
+            named = _NAMED_SOURCE_RE.search(s, 0, m.start())
+            if named and any(
+                w.lower() in RULE_SOURCES for w in re.findall(r"[\w’'-]+", named.group("src"))
+            ):
+                return True  # "The Department of Health's guidance, Positive and Proactive
+                # Care, says that staff must not…": the rule source, then its name in commas
             speaker = _coordinated_speaker(s, m, clause)
             if speaker is not None:
                 lead = [speaker]  # "Staff knew how to report incidents and told us they must…"
@@ -1581,7 +1628,12 @@ _MET_AFTER_RE = re.compile(
 _CLAUSE_VACUOUS = frozenset("essential standard standards outcome".split())
 # "this standard" is the standard the section is about; "this" alone is the finding before
 # ("…, and this needed improvement"), which names what to improve.
-_THIS_STANDARD_RE = re.compile(r"\bthis\s+(?:essential\s+)?(?:standard|outcome)\b")
+_THIS_STANDARD_RE = re.compile(
+    r"\bthis\s+(?:essential\s+)?(?:standard|outcome)\b"
+    # "…for the essential standards we reviewed": all of them, where, not what
+    r"|\b(?:the|these|all)\s+(?:essential\s+)?(?:standards|outcomes)(?:\s+(?:we|that\s+we)\s+"
+    r"(?:reviewed|looked\s+at|inspected|checked|assessed))?\b"
+)
 
 
 def _vacuous_clause(s: str, trig: _Trigger) -> bool:
@@ -1651,6 +1703,12 @@ def _already_met(s: str, trig: _Trigger) -> bool:
     ):
         return True  # "Managers said they needed to use agency staff…, and this was a cause of
         # incidents": the need reported is a circumstance that explains a problem, not an action
+    if _DONE_AND_SEEN_RE.match(rest):
+        return True  # "…needed to make sure weight loss was acted on and had started a weekly
+        # check, which we saw": begun, and CQC saw it in place
+    if _APPOSITIVE_DONE_RE.match(rest):
+        return True  # "…needed a dedicated clinical lead, a post that had been filled in
+        # January": the thing needed, named again in apposition, since provided
     if _ANAPHOR_SETTLED_RE.match(rest):
         return True  # "…needed to make improvements to how it assessed risks; we found these
         # had been made", "…, and this action has been completed": taken up and done
@@ -1731,6 +1789,17 @@ _FOUND_KEPT_RE = re.compile(
     r"|(?:the|its)\s+(?:[\w'’-]+\s+){0,4}(?:followed|met|did)\s+(?:this|it|these|that|so)"
     r"|(?:the|its)\s+(?:[\w'’-]+\s+){0,4}had\s+\w+ed\s+all\s+(?:\d+|of\s+them)"
     r")\s*\.?$",
+    re.I,
+)
+_DONE_AND_SEEN_RE = re.compile(
+    r"[^;]*?\band\s+had\s+(?:since\s+|already\s+)?(?:started|introduced|begun|set\s+up|"
+    r"put\s+in\s+place|implemented)\b[^;.]*,\s*which\s+we\s+(?:saw|checked|confirmed|observed)\b",
+    re.I,
+)
+_APPOSITIVE_DONE_RE = re.compile(
+    r"[^,;.]*,\s*(?:a|an|the)\s+(?:[a-z]+\s+)?(?:post|role|position|vacancy|job|repair|"
+    r"replacement|change)\s+(?:that|which)\s+(?:had|has)\s+(?:since\s+|now\s+|already\s+)?"
+    r"been\s+(?:filled|recruited\s+to|appointed\s+to|made|done|completed|carried\s+out)\b",
     re.I,
 )
 # A later clause that takes the requirement up by an anaphor ("this", "these", "this action",
@@ -2184,6 +2253,14 @@ _CONTENT_VERBS = frozenset("say says said state states stated require requires".
 _DOCUMENT_WORDS = frozenset("report report's reports actions recommendations review".split())
 
 
+_AS_THE_LAW_REQUIRES_RE = re.compile(
+    r",\s*as\s+(?:the\s+)?(?:law|regulations?|legislation)\s+(?:requires?|says?)\s*\.?\s*$"
+    r"|,\s*as\s+required\s+by\s+(?:law|the\s+regulations?|legislation)\s*\.?\s*$",
+    re.I,
+)
+_FAILURE_WORDS_RE = re.compile(r"\b(?:not|never|failed)\b|n[’']t\b", re.I)
+
+
 def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     """A statement of what the law requires of providers, or of care, in general: the
     subject is a class ("Providers must…", "All providers must…") or a bare mass noun
@@ -2209,6 +2286,14 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     if _LIKE_EVERY_FIRST_RE.match(s, 0, m.start()) or _LEGAL_REQUIREMENT_RE.match(s, 0, m.start()):
         return True  # "As with all providers, the practice must…", "It is a legal
         # requirement that a provider must display its ratings"
+    if (
+        m.group(0).lower() == "must"
+        and _AS_THE_LAW_REQUIRES_RE.search(s, m.end())
+        and not _FAILURE_WORDS_RE.search(s)
+    ):
+        return True  # "The provider must carry out checks on staff before they start work, as
+        # the law requires.": the duty restated, every provider's (not "…as required by law"
+        # inside the action, nor a failure to do it)
     if _LIKE_EVERY_RE.match(s, m.end(), min(len(s), m.end() + 120)):
         return True  # "The trust must comply with the Workforce Race Equality Standard, like
         # every NHS trust, …": the duty is named as every provider's

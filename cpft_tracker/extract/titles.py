@@ -2027,7 +2027,7 @@ _TOLD_VACUOUS_RE = re.compile(
     + r")"
     r"(?:that\s+|where\s+|what\s+)?(?:it|they|the\s+[\w’'-]+)\s+"
     r"(?P<modal>must|needs?\s+to|needed\s+to|should)\s+"
-    r"(?:(?P<improve>improve|make\s+(?:(?P<adj>some|further|significant|urgent|major|"
+    r"(?:(?P<improve>(?:do\s+to\s+)?improve|make\s+(?:(?P<adj>some|further|significant|urgent|major|"
     r"a\s+number\s+of|a\s+range\s+of|several|"
     r"the\s+necessary|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?"
     r"improvements?)|(?:do\s+to\s+)?put\s+(?P<right>things\s+right))"
@@ -2158,6 +2158,7 @@ def make_title(
     title = _resolve_one(title, s, trig, before)
     title = _resolve_final_them(title, s)
     title = _resolve_made_earlier(title, s, trig)
+    title = _resolve_this_information(title, s, before)
     title = _resolve_own_subject(title, s, trig, before, leadin if bullet else None)
     title = _needed_to_be_title(title)
     # ("This needed to be shared…" has only now become "share this…")
@@ -3555,6 +3556,28 @@ def _short_title(title: str, s: str, trig: _Trigger | None, before: str) -> str:
         # (the pronoun gives way to the finding: "Embed" + "the provider's new system…")
         return _verb_on_finding(verb if pronoun else title, last)
     return title
+
+
+# "It did not show which actions from inspections were overdue": the information missing.
+_DID_NOT_SHOW_RE = re.compile(
+    r"\bdid\s+not\s+(?:always\s+)?(?:show|include|say|record|give)\s+"
+    r"(?P<wh>(?:which|what|how|whether|when|who)\b[^,;.]{3,120}?)(?=\s*(?:[,;.]|\band\b|$))",
+    re.I,
+)
+
+
+def _resolve_this_information(title: str, s: str, before: str) -> str:
+    """ "The quality report did not show which actions were overdue, and directors told us
+    they needed this information…" -> "Ensure directors have information on which actions
+    are overdue…": "this information" is what the finding says was not shown."""
+    at = title.find("this information")
+    if at < 0:
+        return title
+    found = ([None, *_DID_NOT_SHOW_RE.finditer(before + " " + s)])[-1]
+    if found is None:
+        return title
+    wh = re.sub(r"\bwere\b", "are", re.sub(r"\bwas\b", "is", found.group("wh")))
+    return title[:at] + "information on " + wh + title[at + len("this information") :]
 
 
 def _resolve_made_earlier(title: str, s: str, trig: _Trigger | None) -> str:

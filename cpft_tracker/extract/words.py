@@ -819,7 +819,7 @@ ACRONYM_FOLLOWERS = frozenset(
 # "All providers must meet…") states the law for everyone, not a finding about this one.
 GENERAL_SUBJECTS = frozenset(
     """providers organisations trusts practices employers registrants persons homes
-    hospitals hospices clinics agencies bodies prisons""".split()
+    hospitals hospices clinics agencies bodies prisons centres surgeries pharmacies""".split()
     # (a bare plural naming a kind of provider: "Care homes must notify CQC…", "All NHS
     # bodies must meet the duty of candour"; "the care home", "its hospitals" are this one;
     # or of the establishment a provider serves: "All prisons must have arrangements for…")
@@ -836,7 +836,8 @@ GENERIC_DETERMINERS = frozenset("a an any every each".split())
 # named by its kind; "community" is not one, a trust's "Community services must…" being its own).
 CLASS_MODIFIERS = frozenset(
     """registered nhs independent regulated healthcare dental gp general adult social ambulance
-    home residential domiciliary primary acute private voluntary online digital""".split()
+    home residential domiciliary primary acute private voluntary online digital urgent
+    treatment walk-in minor injuries""".split()
     # ("online" / "digital": "Online services that prescribe medicines must…" is the kind)
 )
 # Professions as a bare plural ("Dentists must follow national guidance…") state the
