@@ -485,6 +485,11 @@ def test_she_or_he_reporting_is_whoever_the_sentence_before_named(
             "Attend to some areas of the environment",
         ),
         ("The carpets in two bedrooms needed replacing.", "Replace the carpets in two bedrooms"),
+        # "its" is the one the need is for
+        (
+            "There is a need for the practice to improve its uptake of cancer screening.",
+            "Improve the practice's uptake of cancer screening",
+        ),
         # "this information" is what the finding says was not shown
         (
             "The quality report did not show which actions from inspections were overdue, and "

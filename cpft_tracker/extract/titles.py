@@ -1710,6 +1710,9 @@ def _resolve_own_subject(
     review its…", "The trust had a vision, but it needed to…"), and a bullet's is its
     lead-in's ("The hospice should:" / "Continue to develop its…")."""
     span = _subject_np(s, trig.key_start) if trig is not None else None
+    need_for = _NEED_FOR_DOER_RE.match(s)
+    if need_for:
+        span = need_for.span("np")  # "There is a need for the practice to improve its…"
     named = None
     if span and s[span[0] : span[1]].lower() == "it":
         organisation = _organisation_before(s[: span[0]], before)
@@ -1775,6 +1778,14 @@ _TOLD_PASSIVE_RE = re.compile(
     r"^\W*(?P<np>the\s+(?:registered\s+)?[a-z][\w’'-]*)\s+(?:has\s+|had\s+|have\s+)?"
     r"(?:been|was|were)\s+(?:told|asked|advised|informed)\s+(?:by\s+cqc\s+)?(?:that\s+)?"
     r"(?:it|they)",
+    re.I,
+)
+
+
+# "There is a need for the practice to improve its uptake…": who is to do it.
+_NEED_FOR_DOER_RE = re.compile(
+    r"^\W*there\s+(?:is|was|remains|remained)\s+(?:still\s+)?(?:an?\s+)?(?:[a-z]+\s+)?need\s+"
+    r"for\s+(?P<np>the\s+[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*)?)\s+to\s",
     re.I,
 )
 
