@@ -891,3 +891,58 @@ def test_a_past_inspection_s_should_now_done_is_history() -> None:
     )
     found = extract_requirements(text, include_should=True)
     assert [r.title for r in found] == ["Improve how the provider records medicines"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "taken"),
+    [
+        # a review of 4 December: requirements the day's first rules had lost, kept again
+        ("Staff were caring, but the outcomes needed to improve.", True),
+        ("The trust's policy lead, Dr Patel, told us the trust must recruit more nurses.", True),
+        (
+            "The policy lead told us about the plan, and that the trust must recruit more nurses.",
+            True,
+        ),
+        (
+            "The theatre manager told us a second scrub nurse was needed for every procedure "
+            "lasting more than two hours, and this was not always provided.",
+            True,
+        ),
+        ("The trust had identified which wards needed refurbishment.", True),
+        (
+            "The provider must not employ staff before checks are complete, as the law requires.",
+            False,
+        ),
+        # the rule's own second clause is still the rule's
+        (
+            "The Code of Practice says patients must be told their rights, and that this should "
+            "be repeated at intervals.",
+            False,
+        ),
+    ],
+)
+def test_what_a_review_of_the_day_s_rules_found(sentence: str, taken: bool) -> None:
+    found = extract_requirements(f"Is the service safe?\n\n{sentence}\n", include_should=True)
+    assert [r.text for r in found] == ([sentence] if taken else [])
+
+
+def test_a_past_requirement_is_met_only_by_doing_it_now() -> None:
+    text = (
+        "Is the service well-led?\n\nAt our last inspection we said the provider should improve "
+        "how it audited call times. The provider now relied on one coordinator and audits were "
+        "still not done.\n"
+    )
+    found = extract_requirements(text, include_should=True)
+    assert [r.title for r in found] == ["Improve how the provider audits call times"]
+
+
+def test_capitalised_roles_and_names_are_read_as_lower_case_ones() -> None:
+    text = (
+        "Is the service well-led?\n\nThe Registered Manager was visible. She told us she needed "
+        "to recruit two more support workers.\n\nThe Trust had a clear vision and strategy. "
+        "However, this needed to be shared more widely with staff.\n"
+    )
+    assert [r.title for r in extract_requirements(text)] == [
+        "Recruit two more support workers",
+        "Share the Trust's vision and strategy more widely with staff",
+    ]

@@ -77,6 +77,7 @@ from cpft_tracker.extract.words import (
     DEFINITION_SECTIONS,
     DESCRIPTIVE_SECTIONS,
     IMPERATIVE_VERBS,
+    LEADERSHIP_REPORTERS,
     NOUN_DETERMINERS,
     ORGANISATION_WORDS,
     SKIP_BEFORE_KEYWORD,
@@ -436,11 +437,10 @@ _PRONOUN_OPENER_RE = re.compile(r"^(?:She|He)\b")
 # "The principal dentist had…" (a head word of LEADERSHIP_REPORTERS, or a staff noun after
 # "principal", "lead", "registered"…, with at most three words before it).
 _LEADER_OPENER_RE = re.compile(
-    r"(?:^|(?<=[.!?]\s))(?P<who>(?:The|the|Our|our)\s+(?:[a-z][\w-]*\s+){0,3}?(?P<head>[a-z]+))"
+    r"(?P<who>(?:The|the|Our|our)\s+(?:[A-Za-z][\w-]*\s+){0,3}?(?P<head>[A-Za-z]+))"
     r"\s+(?:was|is|had|has|told|said|explained|described|agreed|acknowledged|recognised|"
     r"confirmed|knew|understood)\b"
 )
-_ONE_WHO_RUNS = frozenset("manager leader director executive partner owner chair".split())
 _SENIOR = frozenset("principal lead senior chief head registered".split())
 
 
@@ -455,8 +455,8 @@ def _with_named_speaker(s: str, before: str) -> _Trigger | None:
     m = _LEADER_OPENER_RE.match(last)
     if m is None:
         return None
-    words = m.group("who").split()
-    if not (m.group("head") in _ONE_WHO_RUNS or (len(words) > 2 and words[-2] in _SENIOR)):
+    words = m.group("who").lower().split()
+    if not (words[-1] in LEADERSHIP_REPORTERS or (len(words) > 2 and words[-2] in _SENIOR)):
         return None
     who = m.group("who")
     who = who[0].upper() + who[1:]
@@ -566,8 +566,12 @@ _SETTLED_RE = re.compile(
     r"made\s+(?:them|these|those|it|this|these\s+changes|the\s+changes)\b|"
     r"introduced|implemented|put\s+in\s+place|carried\s+out|acted\s+on|completed|actioned)\b|\b(?:enough|sufficient)\s+improvements?\s+"
     r"(?:had|has)\s+been\s+made\b|\b(?:were|was|had\s+been)\s+(?:now\s+)?met\b"
-    # "The provider now audited every call each week": what it does now
-    r"|^(?:the|it|they)\b[^.;]{0,40}?\bnow\s+[a-z]+ed\b",
+    # "The provider now audited every call each week": what it does now (a verb of doing
+    # the thing, and no failure after it: not "now relied on one coordinator and audits were
+    # still not done")
+    r"|^(?:the|it|they)\b[^.;]{0,40}?\bnow\s+(?:audited|checked|recorded|reviewed|monitored|"
+    r"completed|carried\s+out|kept|held|followed|assessed|ensured|provided|had\s+(?:a|an)\b)"
+    r"(?![^.;]*\b(?:not|never)\b)",
     re.I,
 )
 

@@ -698,9 +698,10 @@ _ACTED_ON_RE = re.compile(
 
 
 _KNOWING_VERBS = frozenset(
-    """knew know knows understood understand understands decided decide identified identify
-    checked check assessed assess considered consider discussed asked explained explain
-    could""".split()
+    """knew know knows understood understand understands decided decide considered consider
+    discussed asked explained explain""".split()
+    # (not "identified", "checked", "assessed": finding which wards needed refurbishment
+    # finds the need, as "identified the wards that needed refurbishment" does)
 )
 _WH_OPENERS = frozenset("which what whether how who whom when where".split())
 
@@ -990,8 +991,6 @@ def _floor_voices(clause: list[str], reporter: str | None) -> bool:
     )
 
 
-# After a reported "they needed to <do>", in the same clause: each time something happens
-# ("when the queue was long", "whenever a dose changed", "each time", "if a fridge failed").
 # "…was needed for every procedure lasting…", "…for each patient who…": every occasion of a
 # kind, named by a noun with a participle or a relative after it.
 _FOR_EVERY_RE = re.compile(
@@ -999,7 +998,14 @@ _FOR_EVERY_RE = re.compile(
     r"(?:[a-z]+ing|[a-z]+ed|who|that|which|with|of|from)\b",
     re.I,
 )
-_BUT_AFTER_RE = re.compile(r"[^.;]*?\b(?:but|however|although)\b", re.I)
+_BUT_AFTER_RE = re.compile(
+    r"[^.;]*?\b(?:but|however|although)\b"
+    # …or a failure said of it ("…, and this was not always provided")
+    r"|[^.;]*?\b(?:was|were|had|has|did|is|are)\s+not\b|[^.;]*?\bnever\b",
+    re.I,
+)
+# After a reported "they needed to <do>", in the same clause: each time something happens
+# ("when the queue was long", "whenever a dose changed", "each time", "if a fridge failed").
 _ROUTINE_RE = re.compile(
     r"[^,;.:]*?\b(?:when|whenever|each\s+time|every\s+time|if)\s+(?!to\b)[\w’'-]+", re.I
 )
@@ -1182,6 +1188,22 @@ _TRAILING_FRAME_RE = re.compile(
 
 # The keyword's clause is a second "that"-clause of a verb before it ("…says X must…, and
 # that this should…").
+# After a rule source's name, these make it a person's job ("the policy lead", "the
+# safeguarding policy officer"), who speaks for themself.
+_ROLE_NOUNS = frozenset(
+    "lead leads manager managers officer officers team coordinator director champion".split()
+)
+
+
+def _names_a_rule(words: list[str]) -> bool:
+    """A subject that names a rule source ("The Code of Practice", "National guidance"), not
+    a person whose job is named after one ("The policy lead")."""
+    return any(
+        w in RULE_SOURCES and (words[n + 1] if n + 1 < len(words) else "") not in _ROLE_NOUNS
+        for n, w in enumerate(words)
+    )
+
+
 _AND_THAT_RE = re.compile(r",?\s+(?:and|or)\s+that\s+[^,;:.]*$", re.I)
 
 
@@ -1224,8 +1246,8 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
         lead = [w for w in clause[:i] if w not in SKIP_BEFORE_KEYWORD]
         if not lead and i == 0:
             named = _NAMED_SOURCE_RE.search(s, 0, m.start())
-            if named and any(
-                w.lower() in RULE_SOURCES for w in re.findall(r"[\w’'-]+", named.group("src"))
+            if named and _names_a_rule(
+                [w.lower() for w in re.findall(r"[\w’'-]+", named.group("src"))]
             ):
                 return True  # "The Department of Health's guidance, Positive and Proactive
                 # Care, says that staff must not…": the rule source, then its name in commas
@@ -1245,11 +1267,12 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
             continue  # "The chief executive told us the trust must improve…"
         if must and reporter not in REGULATOR_SUBJECTS and (lead or i):
             return True  # "Staff told us they must…", "Staff knew they must…"
-    if _AND_THAT_RE.search(s, 0, m.start()):
-        head = s[: _AND_THAT_RE.search(s, 0, m.start()).start()]  # type: ignore[union-attr]
-        words = [t.lower() for t in _TOKEN_RE.findall(head)]
+    if and_that := _AND_THAT_RE.search(s, 0, m.start()):
+        words = [t.lower() for t in _TOKEN_RE.findall(s[: and_that.start()])]
         verbs = [n for n, t in enumerate(words) if t in DESCRIBING_VERBS]
-        if verbs and any(w in RULE_SOURCES for w in words[: verbs[0]]):
+        # the rule source heads the subject before the verb of saying (not "The policy lead
+        # told us …, and that the trust must…": a person)
+        if verbs and _names_a_rule(words[: verbs[0]]):
             return True  # "The Code of Practice says patients must be told…, and that this
             # should be repeated at intervals": a second clause of what the rule says
     if must and _FRONTED_REPORT_RE.match(s, 0, m.start()):
@@ -1631,8 +1654,9 @@ _CLAUSE_VACUOUS = frozenset("essential standard standards outcome".split())
 _THIS_STANDARD_RE = re.compile(
     r"\bthis\s+(?:essential\s+)?(?:standard|outcome)\b"
     # "…for the essential standards we reviewed": all of them, where, not what
-    r"|\b(?:the|these|all)\s+(?:essential\s+)?(?:standards|outcomes)(?:\s+(?:we|that\s+we)\s+"
-    r"(?:reviewed|looked\s+at|inspected|checked|assessed))?\b"
+    r"|\b(?:the|these|all)\s+(?:essential\s+(?:standards|outcomes)(?:\s+(?:we|that\s+we)\s+"
+    r"(?:reviewed|looked\s+at|inspected|checked|assessed))?|(?:standards|outcomes)\s+"
+    r"(?:we|that\s+we)\s+(?:reviewed|looked\s+at|inspected|checked|assessed))\b"
 )
 
 
@@ -2286,10 +2310,11 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     if _LIKE_EVERY_FIRST_RE.match(s, 0, m.start()) or _LEGAL_REQUIREMENT_RE.match(s, 0, m.start()):
         return True  # "As with all providers, the practice must…", "It is a legal
         # requirement that a provider must display its ratings"
+    duty = re.sub(r"^\s*not\b", "", s[m.end() :])  # (the duty's own "must not" is no failure)
     if (
         m.group(0).lower() == "must"
         and _AS_THE_LAW_REQUIRES_RE.search(s, m.end())
-        and not _FAILURE_WORDS_RE.search(s)
+        and not _FAILURE_WORDS_RE.search(s[: m.start()] + " " + duty)
     ):
         return True  # "The provider must carry out checks on staff before they start work, as
         # the law requires.": the duty restated, every provider's (not "…as required by law"

@@ -1244,7 +1244,7 @@ _VERBS_AFTER_PRONOUN = frozenset(
 _NP_LEFT_STOP = frozenset(
     """a an the some several many few all any no each every both most more other their its
     his her our your my such there here not two three four five six seven eight nine ten
-    also only just out up off down over back away""".split()
+    also only just out up off down over back away which what whose whether""".split()
 )
 # The prepositions that open what describes a noun ("the risk of falls", "a plan for night
 # staff"); the description ends at a verb, a conjunction or punctuation, within
@@ -1855,7 +1855,7 @@ _THERE_NO_RE = re.compile(
 # "The service had a clear vision and strategy.": what the provider had, whole ("and" too),
 # its praise left out ("clear", "good"), to be named as the provider's.
 _OWNER_HAD_RE = re.compile(
-    r"(?:^|(?<=[.;]\s))(?P<owner>(?:The|the)\s+(?:trust|provider|service|practice|home|hospital|"
+    r"(?:^|(?<=[.;]\s))(?P<owner>(?:The|the)\s+(?i:trust|provider|service|practice|home|hospital|"
     r"hospice|board|clinic|agency))\s+(?:had|has)\s+(?:an?|one)\s+"
     r"(?:(?:clear|good|new|detailed|comprehensive|well-understood|ambitious)\s+)?"
     r"(?P<np>[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,4}?)(?=\s*[.;]|\s*,\s*(?:but|however)\b|$)"
@@ -3832,7 +3832,8 @@ def _demonstrative_priority_title(title: str, s: str, trig: _Trigger | None, bef
 _BY_WHEN_RE = re.compile(r"^\W*(?P<when>by\s+[^,]{3,40}?),\s*", re.I)
 
 
-_RULE_SOURCE_RE = re.compile(
+# "The trust policy says that…", "The manager said…": who or what states a rule, before it.
+_SAYS_THAT_FRAME_RE = re.compile(
     r"(?:[\w’'-]+\s+){1,5}?(?:says|states|said|stated|requires|required|specifies|specified|"
     r"sets\s+out)\s+(?:that\s+)?(?=\S)",
     re.I,
@@ -3847,7 +3848,7 @@ def _outcome_title(s: str, trig: _Trigger, rest: str) -> str | None:
     recovery have up-to-date training". Not the provider ("The trust must have a plan")."""
     when = _BY_WHEN_RE.match(s)
     start = when.end() if when else 0
-    source = _RULE_SOURCE_RE.match(s, start, trig.key_start)
+    source = _SAYS_THAT_FRAME_RE.match(s, start, trig.key_start)
     if source is not None:
         start = source.end()  # "The trust policy says that all patients must have…": the
         # rule's own subject, not the policy that states it

@@ -1105,14 +1105,8 @@ def split_units(text: str) -> list[Unit]:
                     Unit(joined, joined, section, line_of[0], "bullet", scope, None, leadin)
                 )
                 continue
-            spans = _sentence_spans(joined)
-            if (
-                scope
-                and para_list
-                and not block.listed
-                and spans
-                and _find_trigger(joined[:CLASSIFY_CHARS]) is None
-            ):
+            spans = _sentence_spans(joined) if scope and para_list and not block.listed else []
+            if spans and _find_trigger(joined[:CLASSIFY_CHARS]) is None:
                 # "…the following issues that the provider needs to improve:", a blank line,
                 # then one paragraph per issue with no bullet mark and no keyword: the issue
                 # is the paragraph's first sentence, the rest its evidence
