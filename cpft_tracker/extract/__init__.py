@@ -82,6 +82,7 @@ from cpft_tracker.extract.words import (
     ORGANISATION_WORDS,
     SKIP_BEFORE_KEYWORD,
     STANDARD_JUDGEMENTS,
+    TOLD_WHEN,
     VERB_OPENERS,
 )
 from cpft_tracker.quality_statements import classify
@@ -359,9 +360,8 @@ def breach_title(s: str, section: str | None = None) -> str:
 
 
 _TOLD_LEAD_RE = re.compile(
-    r"(?:^\W*(?:(?:following|after|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
-    r"(?:inspection|visit|assessment)\s*,?\s*)?(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?"
-    r"(?:also\s+)?(?:told|asked|required)\s+(?P<who>(?:the\s+)?[\w’'-]+(?:\s+manager)?)\s+)"
+    r"^\W*" + TOLD_WHEN + r"(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?"
+    r"(?:also\s+)?(?:told|asked|required)\s+(?P<who>(?:the\s+)?[\w’'-]+(?:\s+manager)?)\s+"
     r"to\s+",
     re.I,
 )

@@ -62,10 +62,12 @@ from cpft_tracker.extract.words import (
     STAFF_REPORTERS,
     SUBORDINATORS,
     SUMMARY_BOILERPLATE,
-    TOLD_BY_NOTICE,
     TOLD_OPENING,
+    TOLD_WHEN,
     VACUOUS_WORDS,
     VAGUE_ANTECEDENTS,
+    told_by_notice,
+    told_passive,
 )
 
 # One regex a branch, any of which marks the sentence: a branch anchored at the start
@@ -2150,9 +2152,9 @@ _FRAMING_RE = re.compile(
 # provider to do, with no modal; it names what (the rest is not vacuous).
 _TOLD_TO_RE = re.compile(
     # (after "Following the inspection," too, as TOLD_OPENING reads it)
-    r"(?:^\W*(?:(?:following|after|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
-    r"(?:inspection|visit|assessment)\s*,?\s*)?"
-    r"(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?(?:also\s+)?(?:told|asked|required)\s+"
+    r"(?:^\W*"
+    + TOLD_WHEN
+    + r"(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?(?:also\s+)?(?:told|asked|required)\s+"
     r"(?:the\s+)?(?:provider|trust|practice|service|home|registered\s+manager|hospice|clinic)\s+"
     + r")to\s+(?:(?:make\s+(?:urgent\s+|significant\s+|further\s+)?improvements?|improve|"
     r"take\s+action)\s+(?:to|in|on|with|around|for)\b|improve\s+(?:the|its|their|how)\s+\w)",
@@ -2586,12 +2588,12 @@ _TOLD_SUMMARY_RE = re.compile(
     + TOLD_OPENING
     + rf"(?:{_TOLD_PROVIDER}|it|them)\s+"
     # …or in the passive, as a news item puts it: "The trust has been told it must…"
-    + r"|^\W*(?:(?:following|after)\s+(?:this|the|our)\s+(?:inspection|visit|assessment)\s*,?\s*)?"
-    + rf"{_TOLD_PROVIDER}\s+(?:has\s+|had\s+|have\s+)?(?:been|was|were)\s+"
-    r"(?:told|asked|advised|informed)\s+(?:by\s+(?:cqc|inspectors|the\s+care\s+quality\s+"
-    r"commission)\s+)?"
+    + "|"
+    + told_passive(None, _TOLD_PROVIDER)
     # …or by a warning notice: "We served a warning notice on the provider telling them…"
-     + "|" + TOLD_BY_NOTICE.replace("(?P<party>", "(?:").replace("(?P<party_with>", "(?:") + r")"
+    + "|"
+    + told_by_notice()
+    + r")"
     r"(?:that\s+|where\s+|what\s+)?(?:it|they|the\s+[\w’'-]+)\s+"
     r"(?:must|needs?|needed|should)\b",
     re.I,

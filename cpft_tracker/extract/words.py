@@ -304,22 +304,47 @@ RULE_FRAME_WINDOW = 400
 # "Following this inspection, we have told…", "CQC has also asked…", "The Care Quality
 # Commission (CQC) told…". rules.py (is it a requirement?) and titles.py (what to call it)
 # each go on from here.
-TOLD_OPENING = (
-    r"^\W*(?:(?:following|after|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
+# When the telling happened, before it: "Following this inspection, we told…".
+TOLD_WHEN = (
+    r"(?:(?:following|after|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
     r"(?:inspection|visit|assessment)\s*,?\s*)?"
-    r"(?:we|cqc|inspectors|the\s+care\s+quality\s+commission(?:\s+\(cqc\))?)\s+"
+)
+TOLD_OPENING = (
+    r"^\W*"
+    + TOLD_WHEN
+    + r"(?:we|cqc|inspectors|the\s+care\s+quality\s+commission(?:\s+\(cqc\))?)\s+"
     r"(?:have\s+|has\s+|had\s+)?(?:also\s+)?(?:told|asked|advised|informed)\s+"
 )
+# The party told, as the regulator names it.
+TOLD_PARTY = r"the\s+(?:registered\s+)?[\w’'-]+"
 
-# "We served a warning notice on the provider telling them…", "We have issued the trust with a
-# warning notice requiring it to…": what the notice told the provider (group ``party``).
-TOLD_BY_NOTICE = (
-    r"^\W*(?:we|cqc|inspectors)\s+(?:have\s+|has\s+|had\s+)?(?:also\s+)?(?:served|issued|sent)\s+"
-    r"(?:(?:an?\s+)?(?:urgent\s+)?(?:section\s+29a?\s+)?warning\s+notice\s+(?:on|to)\s+"
-    r"(?P<party>the\s+(?:registered\s+)?[\w’'-]+)|(?P<party_with>the\s+(?:registered\s+)?[\w’'-]+)"
-    r"\s+with\s+(?:an?\s+)?(?:urgent\s+)?(?:section\s+29a?\s+)?warning\s+notice)\s+"
-    r"(?:telling|requiring|which\s+told|which\s+requires|that\s+requires)\s+(?:it|them)\s+"
-)
+
+def told_passive(group: str | None, party: str = TOLD_PARTY) -> str:
+    """ "The trust has been told (by CQC)…": the same report in the passive, up to what it was
+    told; the party told in the named ``group`` (or not captured)."""
+    named = f"(?P<{group}>{party})" if group else f"(?:{party})"
+    return (
+        r"^\W*"
+        + TOLD_WHEN
+        + named
+        + r"\s+(?:has\s+|had\s+|have\s+)?(?:been|was|were)\s+(?:told|asked|advised|informed)\s+"
+        r"(?:by\s+(?:cqc|inspectors|the\s+care\s+quality\s+commission(?:\s+\(cqc\))?)\s+)?"
+    )
+
+
+def told_by_notice(party: str | None = None, party_with: str | None = None) -> str:
+    """ "We served a warning notice on the provider telling them…", "We have issued the trust
+    with a warning notice requiring it to…": what the notice told the provider, the party in
+    the named groups ``party`` / ``party_with`` (or not captured)."""
+    on = f"(?P<{party}>{TOLD_PARTY})" if party else f"(?:{TOLD_PARTY})"
+    with_ = f"(?P<{party_with}>{TOLD_PARTY})" if party_with else f"(?:{TOLD_PARTY})"
+    notice = r"(?:an?\s+)?(?:urgent\s+)?(?:section\s+29a?\s+)?warning\s+notice"
+    return (
+        r"^\W*(?:we|cqc|inspectors)\s+(?:have\s+|has\s+|had\s+)?(?:also\s+)?(?:served|issued|sent)\s+"
+        rf"(?:{notice}\s+(?:on|to)\s+{on}|{with_}\s+with\s+{notice})\s+"
+        r"(?:telling|requiring|which\s+told|which\s+requires|that\s+requires)\s+(?:it|them)\s+"
+    )
+
 
 BOILERPLATE = (
     # CQC's formula for what special measures are for: "Special measures will give people who
