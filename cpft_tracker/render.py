@@ -1453,7 +1453,10 @@ def review_rows(action: Mapping[str, Any]) -> list[tuple[str, str]]:
     state = action.get("review") or "accepted"
     text = REVIEW_WORDS.get(state, state)
     reason = action.get("review_reason")
-    if state == "awaiting":
+    if state == "awaiting" and action.get("retired"):
+        # merged or retired before anyone reviewed it: `review` never offers it again
+        text = f"not reviewed: retired first ({action['retired']})"
+    elif state == "awaiting":
         text += f" ({reason})" if reason else ""
         text += "; not counted until accepted: run cpft-tracker review"
     elif reason:
@@ -1503,6 +1506,22 @@ def print_review_candidate(action: Mapping[str, Any], *, number: int, total: int
         out.print(f"Taken because: {escape(why)}", soft_wrap=True)
     if action.get("review_reason"):
         out.print(f"Worth a look:  {escape(action['review_reason'])}", soft_wrap=True)
+    for other in duplicate_refs(action):
+        # a duplicate is merged, not rejected: say how (review itself offers no merge), the
+        # later action into the earlier one, as import says
+        later, earlier = sorted([str(other), str(action["ref"])], key=_ref_order, reverse=True)
+        out.print(
+            f"[dim]If they are the same: skip here, then run cpft-tracker merge "
+            f"{escape(later)} INTO {escape(earlier)}[/dim]",
+            soft_wrap=True,
+        )
+
+
+def _ref_order(ref: str) -> tuple[str, int]:
+    """ "CPFT-10" -> ("CPFT-", 10): refs in the order they were numbered."""
+    head = ref.rstrip("0123456789")
+    tail = ref[len(head) :]
+    return head, int(tail) if tail else 0
 
 
 def describe_event(event: Mapping[str, Any]) -> str:

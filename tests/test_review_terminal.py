@@ -181,3 +181,19 @@ def test_nothing_to_review(imported: dict[str, str]) -> None:
     term = Terminal([*console_script(), "review"], imported)
     assert term.finish() == 0
     assert "Nothing awaits review." in term.seen
+
+
+def test_a_possible_duplicate_says_how_to_merge_it(terminal: Terminal) -> None:
+    # review offers no merge: the candidate says which command makes the two one action
+    shown = ANSI.sub("", terminal.expect(PROMPT))
+    assert "may state the same thing as CPFT-14" in shown
+    assert "merge CPFT-14 INTO CPFT-10" in shown
+    terminal.type("q")
+    assert terminal.finish() == 0
+
+
+def test_a_merged_action_no_longer_sends_you_to_review(imported: dict[str, str]) -> None:
+    assert run_cli("merge", "CPFT-14", "INTO", "CPFT-10").returncode == 0
+    shown = run_cli("show", "CPFT-14").stdout
+    assert "not reviewed: retired first (merged into CPFT-10)" in shown
+    assert "run cpft-tracker review" not in shown
