@@ -230,3 +230,12 @@ def test_reinstating_a_merged_action_takes_it_back_out(runner: CliRunner) -> Non
     assert "taken back out of CPFT-10" in invoke(runner, "show", "CPFT-14").stdout
     # and it can be merged again
     assert invoke(runner, "merge", "CPFT-14", "INTO", "CPFT-10").exit_code == 0
+
+
+def test_a_merged_action_needs_no_owner(runner: CliRunner) -> None:
+    # "list --unassigned" is what still needs an owner: the action merged away needs none
+    imported(runner)
+    assert invoke(runner, "merge", "CPFT-14", "INTO", "CPFT-10").exit_code == 0
+    result = invoke(runner, "list", "--unassigned", "--format", "json")
+    refs = [a["ref"] for a in json.loads(result.stdout)["actions"]]
+    assert "CPFT-14" not in refs and "CPFT-10" in refs and len(refs) == 13

@@ -77,7 +77,12 @@ OwnerFilter = Annotated[
 ]
 
 
-UnassignedFilter = Annotated[bool, typer.Option("--unassigned", help="Only actions with no owner.")]
+UnassignedFilter = Annotated[
+    bool,
+    typer.Option(
+        "--unassigned", help="Only actions with no owner (retired ones, needing none, left out)."
+    ),
+]
 
 
 OverdueFilter = Annotated[

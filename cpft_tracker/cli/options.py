@@ -186,6 +186,8 @@ def build_filters(
         quality_statement=parse_quality_statement(quality_statement) if quality_statement else None,
         search=search if search and search.strip() else None,
         review=list(review or []),
+        # "what still needs an owner": a retired action needs none
+        include_retired=not unassigned,
     )
 
 
