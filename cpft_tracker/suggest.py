@@ -47,11 +47,19 @@ def nearest_ref(wanted: str, refs: Iterable[str]) -> str | None:
     """The reference a mistyped one most likely meant: the same prefix and number written
     differently first ("CPFT-1", "cpft 01", "CPFT01" -> "CPFT-01"), else the closest by difflib."""
     refs = list(refs)
-    m = _REF_RE.match(wanted)
-    if m:
+    # (a letter typed for a digit in the number: "CPFT-O1", "CPFT-l4")
+    head, sep, tail = wanted.rpartition("-")
+    typed = [wanted, f"{head}{sep}{tail.translate(_DIGIT_LOOKALIKES)}"] if sep else [wanted]
+    for attempt in typed:
+        m = _REF_RE.match(attempt)
+        if not m:
+            continue
         key = (m.group(1).casefold(), int(m.group(2)))
         for ref in refs:
             r = _REF_RE.match(ref)
             if r and (r.group(1).casefold(), int(r.group(2))) == key:
                 return ref
     return nearest(wanted, refs, cutoff=SUGGEST)
+
+
+_DIGIT_LOOKALIKES = str.maketrans("OoIl", "0011")

@@ -125,6 +125,9 @@ def test_nearest_helpers() -> None:
     assert nearest_ref("cpft 010", refs) == "CPFT-10"
     assert nearest_ref("WL3", refs) == "WL-03"
     assert nearest_ref("ZZZZZZ", refs) is None
+    # a letter typed for a digit: O for 0, l or I for 1
+    assert nearest_ref("CPFT-O1", refs + ["CPFT-14"]) == "CPFT-01"
+    assert nearest_ref("CPFT-l0", refs) == "CPFT-10"
     assert nearest("director of nurse", ["Director of Nursing", "Medical Director"]) == (
         "Director of Nursing"
     )
