@@ -186,6 +186,8 @@ def test_owners_merge_moves_every_action_and_keeps_history(plan: None, runner: C
     assert ("owner", None, "Director of Nursng") in changes
     listed = invoke(runner, "owners").stdout
     assert "Nursng" not in listed and "Director of Nursing <dn@nhs.net>: 3 actions" in listed
+    # info counts the owners as owners lists them
+    assert json.loads(invoke(runner, "info", "--format", "json").stdout)["owners"] == 2
     # the merged-away name now means the owner it was merged into
     invoke(runner, "assign", "CPFT-05", "Director of Nursng")
     assert owners_of(runner)["CPFT-05"] == "Director of Nursing"

@@ -149,11 +149,13 @@ class PlanReads(PlanViews):
     # -- reads ---------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        """How many reports, actions, owners and events the database holds."""
+        """How many reports, actions, owners and events the database holds (owners as
+        ``owners`` lists them: not those merged into another)."""
         row = self.conn.execute(
             """SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM actions),
                       (SELECT count(*) FROM actions WHERE retired IS NULL),
-                      (SELECT count(*) FROM owners), (SELECT count(*) FROM events)"""
+                      (SELECT count(*) FROM owners WHERE merged_into IS NULL),
+                      (SELECT count(*) FROM events)"""
         ).fetchone()
         return {
             "reports": row[0],
