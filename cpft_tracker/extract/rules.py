@@ -21,6 +21,7 @@ from cpft_tracker.extract.words import (
     CLAUSE_TAKING_VERBS,
     CONTACT_PRONOUNS,
     COUNT_WORDS,
+    DEFINITION_SECTIONS,
     DESCRIBING_VERBS,
     DONE_PARTICIPLES,
     FRAME_EXEMPT_AFTER,
@@ -2772,3 +2773,101 @@ def reported_by_others(s: str) -> bool:
     return not any(
         _norm_tok(t) in _REGULATOR_SPEAKERS or _norm_tok(t).startswith("cqc") for t in speaker
     )
+
+
+# Rules that read a sentence with the one before it (extract_requirements and
+# _find_trigger_in_context in __init__.py put them to use).
+
+# A sentence that gives a particular of the one before: "In particular, …", "For example, …".
+_PARTICULAR_RE = re.compile(
+    r"^(?:in\s+particular|for\s+example|for\s+instance|specifically|this\s+included)\b", re.I
+)
+
+
+def _shifted(trig: _Trigger, by: int) -> _Trigger:
+    """The same trigger with its offsets moved ``by`` characters."""
+    return _Trigger(
+        trig.keyword,
+        trig.kind,
+        max(0, trig.start + by),
+        trig.end + by,
+        trig.key_start + by,
+        trig.key_end + by,
+    )
+
+
+_PRONOUN_OPENER_RE = re.compile(r"^(?:She|He)\b")
+# The sentence before opens with one who runs the service: "The registered manager was…",
+# "The principal dentist had…" (a head word of LEADERSHIP_REPORTERS, or a staff noun after
+# "principal", "lead", "registered"…, with at most three words before it).
+_LEADER_OPENER_RE = re.compile(
+    r"(?P<who>(?:The|the|Our|our)\s+(?:[A-Za-z][\w-]*\s+){0,3}?(?P<head>[A-Za-z]+))"
+    r"\s+(?:was|is|had|has|told|said|explained|described|agreed|acknowledged|recognised|"
+    r"confirmed|knew|understood)\b"
+)
+_SENIOR = frozenset("principal lead senior chief head registered".split())
+
+
+def _with_named_speaker(s: str, before: str) -> _Trigger | None:
+    """ "She told us she needed to…" read as "The registered manager told us she needed to…"
+    when the sentence just before opens with the registered manager: the pronoun is theirs,
+    and what one who runs the service says it needs is the provider's admission of a gap."""
+    pronoun = _PRONOUN_OPENER_RE.match(s)
+    if pronoun is None:
+        return None
+    last = re.split(r"(?<=[.!?])\s+", before.strip())[-1]
+    m = _LEADER_OPENER_RE.match(last)
+    if m is None:
+        return None
+    words = m.group("who").lower().split()
+    if not (words[-1] in LEADERSHIP_REPORTERS or (len(words) > 2 and words[-2] in _SENIOR)):
+        return None
+    who = m.group("who")
+    who = who[0].upper() + who[1:]
+    trig = _find_trigger(who + s[pronoun.end() :])
+    if trig is None:
+        return None
+    by = pronoun.end() - len(who)
+    if trig.key_start + by < pronoun.end():
+        return None
+    return _shifted(trig, by)
+
+
+# A sentence opened by a quantifier standing alone as the one who speaks: "Another said…",
+# "Others told us…", "Some added…".
+_QUANTIFIER_SPEAKER_RE = re.compile(
+    r"^(?P<q>Another|Others|Some|Several|Many|Most|One|A\s+few)\s+(?=(?:also\s+)?(?:said|told|"
+    r"commented|added|felt|thought|described|explained|mentioned|suggested)\b)"
+)
+
+
+def _one_more_of_them(s: str, before: str) -> bool:
+    """ "One relative told us, "…". Another said the home should be…": "Another" is another of
+    those the sentence before opened with (a relative), so what it says is their voice, as
+    "Another relative said…" would be. True when read so the sentence has no requirement."""
+    m = _QUANTIFIER_SPEAKER_RE.match(s)
+    if m is None:
+        return False
+    last = re.split(r"(?<=[.!?”'])\s+|(?<=\.\")\s+", before.strip())[-1]
+    head = _opening_speaker(last)
+    if head is None:
+        return False
+    return _find_trigger(f"{m.group('q')} {head} {s[m.end() :]}") is None
+
+
+# A rating's name and a colon, then what it means for a service: "Requires improvement: the
+# service isn't performing as well as it should and we have told the service how it must
+# improve." (the key to the ratings, printed in every report of some years)
+_RATING_DEFINITION_RE = re.compile(
+    r"^(?:outstanding|good|requires\s+improvement|inadequate)\s*[:–—-]\s*"
+    r"(?:the|a|this)\s+(?:service|provider|location|organisation)\b",
+    re.I,
+)
+
+
+def _defines_a_word(s: str, section: str | None) -> bool:
+    """A sentence of a glossary or of the key to the ratings (``DEFINITION_SECTIONS``), or a
+    rating's definition wherever it is printed: what a word means, for any provider."""
+    if _RATING_DEFINITION_RE.match(s):
+        return True
+    return section is not None and section.strip(" :.").lower() in DEFINITION_SECTIONS
