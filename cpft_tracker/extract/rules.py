@@ -19,11 +19,16 @@ from cpft_tracker.extract.words import (
     CLASS_MODIFIERS,
     CLAUSE_OPENERS,
     CLAUSE_TAKING_VERBS,
+    CLAUSE_VERBS_BASE,
     CONTACT_PRONOUNS,
+    CONTENT_VERBS,
     COUNT_WORDS,
+    DEED_NOUNS,
     DEFINITION_SECTIONS,
     DESCRIBING_VERBS,
+    DOCUMENT_WORDS,
     DONE_PARTICIPLES,
+    ENDS_NOUN_PHRASE,
     FRAME_EXEMPT_AFTER,
     GENERAL_MASS_NOUNS,
     GENERAL_SINGULARS,
@@ -31,7 +36,9 @@ from cpft_tracker.extract.words import (
     GENERIC_DETERMINERS,
     HEDGING_MODALS,
     IRREGULAR_PARTICIPLES,
+    KNOWING_VERBS,
     LEADERSHIP_REPORTERS,
+    MAIN_BE,
     NEEDING_WINDOW,
     NEGATIONS,
     NOT_INFINITIVE,
@@ -55,9 +62,11 @@ from cpft_tracker.extract.words import (
     REGULATOR_SUBJECTS,
     REPORTING_VERBS,
     RESOURCE_NOUNS,
+    ROLE_NOUNS,
     RULE_FRAME_WINDOW,
     RULE_FRAMES,
     RULE_SOURCES,
+    SENIOR_MODIFIERS,
     SKIP_BEFORE_KEYWORD,
     SPEAKING_QUANTIFIERS,
     STAFF_REPORTERS,
@@ -67,6 +76,7 @@ from cpft_tracker.extract.words import (
     TOLD_WHEN,
     VACUOUS_WORDS,
     VAGUE_ANTECEDENTS,
+    WH_OPENERS,
     told_by_notice,
     told_passive,
 )
@@ -339,11 +349,6 @@ def _reporter(clause: list[str]) -> str | None:
     return _norm_tok(lead[-1])
 
 
-# Before a staff noun in the singular, these make it the one who runs the service ("the
-# principal dentist", "the lead nurse"), whose need is the provider's.
-_SENIOR_MODIFIERS = frozenset("principal lead senior chief head registered".split())
-
-
 def _floor_staff(word: str | None, clause: list[str]) -> bool:
     """Is the reporter's head a member of staff, in the plural ("Staff told us they…",
     "Nurses told us…") or the singular ("The housekeeper told us she needed to cover laundry
@@ -357,7 +362,7 @@ def _floor_staff(word: str | None, clause: list[str]) -> bool:
     if plural not in STAFF_REPORTERS or word not in clause:
         return False
     at = clause.index(word)
-    return not (at and clause[at - 1] in _SENIOR_MODIFIERS)
+    return not (at and clause[at - 1] in SENIOR_MODIFIERS)
 
 
 def _their_record_speaks_of_them(s: str, clause: list[str]) -> bool:
@@ -700,24 +705,15 @@ _ACTED_ON_RE = re.compile(
 )
 
 
-_KNOWING_VERBS = frozenset(
-    """knew know knows understood understand understands decided decide considered consider
-    discussed asked explained explain""".split()
-    # (not "identified", "checked", "assessed": finding which wards needed refurbishment
-    # finds the need, as "identified the wards that needed refurbishment" does)
-)
-_WH_OPENERS = frozenset("which what whether how who whom when where".split())
-
-
 def _known_which(clause: list[str]) -> bool:
     """ "Staff knew which patients needed…", "Leaders decided which wards needed more staff":
     a wh-word after a verb of knowing or deciding, then at most two words of its subject,
     opens an embedded question before the need."""
     for back in (1, 2, 3):
-        if len(clause) <= back or clause[-back] not in _WH_OPENERS:
+        if len(clause) <= back or clause[-back] not in WH_OPENERS:
             continue
         subject = clause[len(clause) - back + 1 :]
-        return all(w.isalpha() for w in subject) and clause[-back - 1] in _KNOWING_VERBS
+        return all(w.isalpha() for w in subject) and clause[-back - 1] in KNOWING_VERBS
     return False
 
 
@@ -936,21 +932,6 @@ def _things_opened(clause: list[str], before: list[tuple[str, int, int]]) -> boo
     return plural and head not in PEOPLE_SUBJECTS and bool(clause)
 
 
-# Verbs that take a clause without "that" ("needed to ensure the records were accurate"): a
-# "was" after them may be the clause's, not the sentence's.
-_CLAUSE_VERBS_BASE = frozenset(
-    """ensure make check know show confirm demonstrate tell assure satisfy understand see find
-    prove evidence agree decide consider think feel say explain recognise accept remember ask
-    establish verify monitor record assess review identify""".split()
-)
-_MAIN_BE = frozenset("was were is are".split())
-# What is needed, as a noun: "the changes needed to meet the standard".
-_DEED_NOUNS = frozenset("changes change improvements actions action steps work checks".split())
-_ENDS_NOUN_PHRASE = frozenset(
-    "and but so because which who whom that where when if while whilst although as".split()
-)
-
-
 def _reduced_relative(
     s: str, after: list[tuple[str, int, int]], clause: list[str], before: list[tuple[str, int, int]]
 ) -> bool:
@@ -961,19 +942,19 @@ def _reduced_relative(
     to ("needed to ensure the records were accurate")."""
     if len(clause) != len(before) or not 1 <= len(clause) <= 6:
         return False
-    if clause[-1] not in RESOURCE_NOUNS and clause[-1] not in _DEED_NOUNS:
+    if clause[-1] not in RESOURCE_NOUNS and clause[-1] not in DEED_NOUNS:
         return False  # who or what needs ("Leaders needed to improve the way incidents were
         # reviewed"): the main verb, whatever "was" comes later in an embedded clause
     if any(t in _BE_WORDS or t in ("had", "has", "have", "did", "do", "does") for t in clause):
         return False
     if clause[0] in ("they", "it", "he", "she", "we", "this", "these", "there"):
         return False
-    if len(after) < 2 or after[1][0] in _CLAUSE_VERBS_BASE:
+    if len(after) < 2 or after[1][0] in CLAUSE_VERBS_BASE:
         return False
     for tok, _, _ in _tokens_after(s, after[1][2], 12):
-        if not tok[0].isalnum() or tok in _ENDS_NOUN_PHRASE:
+        if not tok[0].isalnum() or tok in ENDS_NOUN_PHRASE:
             return False
-        if tok in _MAIN_BE:
+        if tok in MAIN_BE:
             return True
     return False
 
@@ -1191,18 +1172,13 @@ _TRAILING_FRAME_RE = re.compile(
 
 # The keyword's clause is a second "that"-clause of a verb before it ("…says X must…, and
 # that this should…").
-# After a rule source's name, these make it a person's job ("the policy lead", "the
-# safeguarding policy officer"), who speaks for themself.
-_ROLE_NOUNS = frozenset(
-    "lead leads manager managers officer officers team coordinator director champion".split()
-)
 
 
 def _names_a_rule(words: list[str]) -> bool:
     """A subject that names a rule source ("The Code of Practice", "National guidance"), not
     a person whose job is named after one ("The policy lead")."""
     return any(
-        w in RULE_SOURCES and (words[n + 1] if n + 1 < len(words) else "") not in _ROLE_NOUNS
+        w in RULE_SOURCES and (words[n + 1] if n + 1 < len(words) else "") not in ROLE_NOUNS
         for n, w in enumerate(words)
     )
 
@@ -2274,12 +2250,6 @@ def _without_fronted_phrase(clause: list[str]) -> list[str]:
     return clause
 
 
-_CONTENT_VERBS = frozenset("say says said state states stated require requires".split())
-# Documents that say what providers must do, beside the rule sources ("The Ockenden report's
-# immediate and essential actions say every trust must…").
-_DOCUMENT_WORDS = frozenset("report report's reports actions recommendations review".split())
-
-
 _AS_THE_LAW_REQUIRES_RE = re.compile(
     r",\s*as\s+(?:the\s+)?(?:law|regulations?|legislation)\s+(?:requires?|says?)\s*\.?\s*$"
     r"|,\s*as\s+required\s+by\s+(?:law|the\s+regulations?|legislation)\s*\.?\s*$",
@@ -2305,8 +2275,8 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
                 return True  # "…the statutory guidance which providers must consider"
             break
     for i in range(len(clause) - 2, 0, -1):
-        if clause[i] in _CONTENT_VERBS and any(
-            w in RULE_SOURCES or w in _DOCUMENT_WORDS for w in clause[:i]
+        if clause[i] in CONTENT_VERBS and any(
+            w in RULE_SOURCES or w in DOCUMENT_WORDS for w in clause[:i]
         ):
             clause = clause[i + 1 :]  # "The Ockenden report's actions say every trust must…":
             break  # the reported clause's own subject, its "that" left out
@@ -2805,7 +2775,6 @@ _LEADER_OPENER_RE = re.compile(
     r"\s+(?:was|is|had|has|told|said|explained|described|agreed|acknowledged|recognised|"
     r"confirmed|knew|understood)\b"
 )
-_SENIOR = frozenset("principal lead senior chief head registered".split())
 
 
 def _with_named_speaker(s: str, before: str) -> _Trigger | None:
@@ -2820,7 +2789,9 @@ def _with_named_speaker(s: str, before: str) -> _Trigger | None:
     if m is None:
         return None
     words = m.group("who").lower().split()
-    if not (words[-1] in LEADERSHIP_REPORTERS or (len(words) > 2 and words[-2] in _SENIOR)):
+    if not (
+        words[-1] in LEADERSHIP_REPORTERS or (len(words) > 2 and words[-2] in SENIOR_MODIFIERS)
+    ):
         return None
     who = m.group("who")
     who = who[0].upper() + who[1:]

@@ -961,3 +961,51 @@ VAGUE_ANTECEDENTS = frozenset(
     """area areas thing things issue issues aspect aspects matter matters point points
     improvements changes ways parts elements""".split()
 )
+
+
+# Words of rules.py's clause, subject and rule-source checks.
+
+# Verbs before a wh-word that make what follows what is known or decided, not a need found
+# ("knew which wards needed…"; _known_which in rules.py), and the wh-words.
+KNOWING_VERBS = frozenset(
+    """knew know knows understood understand understands decided decide considered consider
+    discussed asked explained explain""".split()
+    # (not "identified", "checked", "assessed": finding which wards needed refurbishment
+    # finds the need, as "identified the wards that needed refurbishment" does)
+)
+WH_OPENERS = frozenset("which what whether how who whom when where".split())
+
+# Verbs that take a clause without "that" ("needed to ensure the records were accurate"): a
+# "was" after them may be the clause's, not the sentence's.
+CLAUSE_VERBS_BASE = frozenset(
+    """ensure make check know show confirm demonstrate tell assure satisfy understand see find
+    prove evidence agree decide consider think feel say explain recognise accept remember ask
+    establish verify monitor record assess review identify""".split()
+)
+# A "was" or "is" that may be the sentence's own verb, not the clause's.
+MAIN_BE = frozenset("was were is are".split())
+# What is needed, as a noun: "the changes needed to meet the standard".
+DEED_NOUNS = frozenset("changes change improvements actions action steps work checks".split())
+# Words that end the noun phrase after a deed noun (_reduced_relative in rules.py).
+ENDS_NOUN_PHRASE = frozenset(
+    "and but so because which who whom that where when if while whilst although as".split()
+)
+
+# After a rule source's name, these make it a person's job ("the policy lead", "the
+# safeguarding policy officer"), who speaks for themself.
+ROLE_NOUNS = frozenset(
+    "lead leads manager managers officer officers team coordinator director champion".split()
+)
+
+# Verbs by which a document or rule source says what providers must do ("…actions say every
+# trust must…").
+CONTENT_VERBS = frozenset("say says said state states stated require requires".split())
+# Documents that say what providers must do, beside the rule sources ("The Ockenden report's
+# immediate and essential actions say every trust must…").
+DOCUMENT_WORDS = frozenset("report report's reports actions recommendations review".split())
+
+# Before a staff noun in the singular, these make it the one who runs the service ("the
+# principal dentist", "the lead nurse"), whose need is the provider's.
+SENIOR_MODIFIERS = frozenset("principal lead senior chief head registered".split())
+# (also the word before the head of "The principal dentist was…" that makes the sentence
+# before a "She told us she needed…" name one who runs the service: _with_named_speaker)
