@@ -49,8 +49,10 @@ from cpft_tracker.extract.words import (
     OBJECT_NOUNS,
     OBJECT_STARTERS,
     OBJECT_TAKERS,
+    OPENING_SPEAKER_QUANTIFIERS,
     ORGANISATION_WORDS,
     OTHERS_VOICE,
+    PART_QUANTIFIERS,
     PEOPLE_NOUNS,
     PEOPLE_POSTMODIFIERS,
     PEOPLE_SUBJECTS,
@@ -891,7 +893,9 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         return _Trigger("needs", "verb_object", ks, ke, ks, ke)
     if (
         word == "needed"
-        and (prev in _DEMONSTRATIVES or (prev in _PART_PRONOUNS and _things_opened(clause, before)))
+        and (
+            prev in _DEMONSTRATIVES or (prev in PART_QUANTIFIERS and _things_opened(clause, before))
+        )
         and (len(before) < 2 or before[-2][0] in CLAUSE_OPENERS or before[-2][0] == "and")
     ):
         # a demonstrative opening its clause is the subject, standing for what the clause
@@ -911,11 +915,6 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     if _subject_blocked(bclause, bhead, people=True):
         return None
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
-
-
-# A quantifier standing alone for part of what the sentence opened with: "People's care plans
-# did not always reflect their needs and some needed updating".
-_PART_PRONOUNS = frozenset("some several many most others".split())
 
 
 def _things_opened(clause: list[str], before: list[tuple[str, int, int]]) -> bool:
@@ -2237,6 +2236,8 @@ _LEGAL_REQUIREMENT_RE = re.compile(
 # A phrase of time or place put before a quantified subject: "Since 1 October 2010 all NHS
 # trusts must be registered…", "Under the regulations, every provider must…".
 _FRONTING_WORDS = frozenset("since from after before until under by in on at as".split())
+# (the quantifiers of a general subject, "every provider": not words.PART_QUANTIFIERS,
+# which stand for some of those named before)
 _QUANTIFIERS = ("all", "every", "any", "each")
 
 
@@ -2805,9 +2806,14 @@ def _with_named_speaker(s: str, before: str) -> _Trigger | None:
 
 
 # A sentence opened by a quantifier standing alone as the one who speaks: "Another said…",
-# "Others told us…", "Some added…".
+# "Others told us…", "Some added…" (OPENING_SPEAKER_QUANTIFIERS, capitalised; "few" as
+# "A few").
 _QUANTIFIER_SPEAKER_RE = re.compile(
-    r"^(?P<q>Another|Others|Some|Several|Many|Most|One|A\s+few)\s+(?=(?:also\s+)?(?:said|told|"
+    r"^(?P<q>"
+    + "|".join(
+        r"A\s+few" if q == "few" else q.capitalize() for q in sorted(OPENING_SPEAKER_QUANTIFIERS)
+    )
+    + r")\s+(?=(?:also\s+)?(?:said|told|"
     r"commented|added|felt|thought|described|explained|mentioned|suggested)\b)"
 )
 

@@ -936,12 +936,30 @@ PROVIDER_VOICE = frozenset(
     partner trustees trustee provider chief head lead executive executives owner matron
     matrons board consultant chair governors""".split()
 )
+# A quantifier standing alone for part of what the sentence opened with: "People's care
+# plans did not always reflect their needs and some needed updating" (rules.py's part
+# pronoun, and the title that names the care plans), "Patients told us…, although several
+# said…". The one table of these quantifiers; the others below are built from it.
+PART_QUANTIFIERS = frozenset("some several many most others".split())
+# A quantifier standing alone as the one who says ("…, although several said they
+# needed…", "…, and some said…", "a few said", "one of them said"): some of those the
+# sentence opened with. "few" and "one" say who speaks ("a few", "one of them"), but not
+# which things a need is of: "few needed updating" says most did not, and "one needed…"
+# is as often the general "one" as one of the things.
+SPEAKING_QUANTIFIERS = PART_QUANTIFIERS | {"few", "one"}
+# The quantifiers that open a sentence as its speaker, "Another said…", "A few told us…":
+# "another" too, which says the speaker is one more of those the sentence before opened
+# with. It is not in SPEAKING_QUANTIFIERS, which reads a speaker inside the sentence, where
+# "another" names no one the sentence opened with.
+OPENING_SPEAKER_QUANTIFIERS = SPEAKING_QUANTIFIERS | {"another"}
+# The words a quantified reporter opens with, dropped to find who "they" are ("Several
+# nurses said that they should not have to…" -> nurses; "Many told inspectors that they…"
+# stands for people named before). Not PART_QUANTIFIERS: these are words before a noun, so
+# "all" and "a number of" are in and "others" (never before a noun) and "one" are out.
+REPORTER_QUANTIFIERS = frozenset("several some many most all few a number of".split())
 # Everyone else CQC spoke to: staff (not as the provider's managers), people who use the
 # service and their families. What they said they or the service needed is evidence, not a
 # requirement CQC states.
-# A quantifier standing alone as the one who says ("…, although several said they
-# needed…", "…, and some said…"): some of those the sentence opened with.
-SPEAKING_QUANTIFIERS = frozenset("some several many most others few one".split())
 OTHERS_VOICE = frozenset(
     """staff nurses nurse midwives midwife doctors doctor relatives relative families family
     people person patients patient carers carer residents resident visitors parents
