@@ -45,6 +45,7 @@ from cpft_tracker.extract.words import (
     PROVIDER_SUBJECTS,
     PROVIDER_VOICE,
     REGULATOR_SUBJECTS,
+    RELATIVE_PAST,
     REPORTER_QUANTIFIERS,
     REPORTING_VERBS,
     SAME_SUBJECT_OPENERS,
@@ -3122,26 +3123,17 @@ def _failure_as_action(s: str) -> str | None:
 _FLOATED_ALL_RE = re.compile(
     r"^(?P<np>[A-Z][^,;]{2,120}?)\s+(?:did|do)\s+not\s+all\s+(?P<verb>[a-z]+)\b(?P<rest>.*)$"
 )
-# In such a title, the past of a relative clause said as it should be from now on.
-_RELATIVE_PAST = {
-    "said": "says",
-    "showed": "shows",
-    "included": "includes",
-    "were": "are",
-    "had": "have",
-    "described": "describes",
-    "recorded": "records",
-}
+# In such a title, the past of a relative clause said as it should be from now on
+# (words.RELATIVE_PAST; "would" becomes "will").
 _RELATIVE_PAST_RE = re.compile(
-    r"\b(that|which|who|what)\s+(said|showed|included|were|had|"
-    r"described|recorded|would)\b"
+    r"\b(that|which|who|what)\s+(" + "|".join([*RELATIVE_PAST, "would"]) + r")\b"
 )
 
 
 def _relative_present(text: str) -> str:
     def one(m: re.Match[str]) -> str:
         verb = m.group(2)
-        return f"{m.group(1)} {'will' if verb == 'would' else _RELATIVE_PAST[verb]}"
+        return f"{m.group(1)} {'will' if verb == 'would' else RELATIVE_PAST[verb]}"
 
     return _RELATIVE_PAST_RE.sub(one, text)
 

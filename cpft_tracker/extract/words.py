@@ -1027,3 +1027,16 @@ DOCUMENT_WORDS = frozenset("report report's reports actions recommendations revi
 SENIOR_MODIFIERS = frozenset("principal lead senior chief head registered".split())
 # (also the word before the head of "The principal dentist was…" that makes the sentence
 # before a "She told us she needed…" name one who runs the service: _with_named_speaker)
+
+
+# titles.py: in a title made from "… did not all have a plan that said …", the past of a
+# relative clause said as it should be from now on ("a plan that says …").
+RELATIVE_PAST = {
+    "said": "says",
+    "showed": "shows",
+    "included": "includes",
+    "were": "are",
+    "had": "have",
+    "described": "describes",
+    "recorded": "records",
+}
