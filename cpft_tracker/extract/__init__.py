@@ -48,13 +48,17 @@ from cpft_tracker.extract.document import document_title, looks_like_cqc_report
 from cpft_tracker.extract.duplicates import possible_duplicates
 from cpft_tracker.extract.review import RULES, confidence_for, needs_review, rule_for
 from cpft_tracker.extract.rules import (
+    _PARTICULAR_RE,
     CLASSIFY_CHARS,
     _clause_before,
+    _defines_a_word,
     _find_trigger,
     _head,
-    _opening_speaker,
+    _one_more_of_them,
+    _shifted,
     _tokens_before,
     _Trigger,
+    _with_named_speaker,
 )
 from cpft_tracker.extract.titles import (
     _base_verb,
@@ -74,10 +78,8 @@ from cpft_tracker.extract.units import (
 )
 from cpft_tracker.extract.words import (
     CIRCUMSTANCE_VERBS,
-    DEFINITION_SECTIONS,
     DESCRIPTIVE_SECTIONS,
     IMPERATIVE_VERBS,
-    LEADERSHIP_REPORTERS,
     NOUN_DETERMINERS,
     ORGANISATION_WORDS,
     SKIP_BEFORE_KEYWORD,
@@ -168,7 +170,7 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
         else:
             if trig is None or _describes_the_service(s, unit, trig):
                 continue
-            if _defines_a_word(s, unit):
+            if _defines_a_word(s, unit.section):
                 continue
             if _states_the_standard(s, unit, trig):
                 continue
@@ -299,12 +301,6 @@ def _breach_rows(units: list[Unit]) -> set[int]:
     return kept
 
 
-# A sentence that gives a particular of the one before: "In particular, …", "For example, …".
-_PARTICULAR_RE = re.compile(
-    r"^(?:in\s+particular|for\s+example|for\s+instance|specifically|this\s+included)\b", re.I
-)
-
-
 def _must_list_heading(heading: str) -> bool:
     """A heading that opens the report's list of what the provider must do ("Action the
     provider MUST take to improve"), whether its items came as bullets or as sentences ("The
@@ -420,77 +416,6 @@ def _find_trigger_in_context(s: str, unit: Unit) -> _Trigger | None:
     return _shifted(trig, -1)
 
 
-def _shifted(trig: _Trigger, by: int) -> _Trigger:
-    """The same trigger with its offsets moved ``by`` characters."""
-    return _Trigger(
-        trig.keyword,
-        trig.kind,
-        max(0, trig.start + by),
-        trig.end + by,
-        trig.key_start + by,
-        trig.key_end + by,
-    )
-
-
-_PRONOUN_OPENER_RE = re.compile(r"^(?:She|He)\b")
-# The sentence before opens with one who runs the service: "The registered manager was…",
-# "The principal dentist had…" (a head word of LEADERSHIP_REPORTERS, or a staff noun after
-# "principal", "lead", "registered"…, with at most three words before it).
-_LEADER_OPENER_RE = re.compile(
-    r"(?P<who>(?:The|the|Our|our)\s+(?:[A-Za-z][\w-]*\s+){0,3}?(?P<head>[A-Za-z]+))"
-    r"\s+(?:was|is|had|has|told|said|explained|described|agreed|acknowledged|recognised|"
-    r"confirmed|knew|understood)\b"
-)
-_SENIOR = frozenset("principal lead senior chief head registered".split())
-
-
-def _with_named_speaker(s: str, before: str) -> _Trigger | None:
-    """ "She told us she needed to…" read as "The registered manager told us she needed to…"
-    when the sentence just before opens with the registered manager: the pronoun is theirs,
-    and what one who runs the service says it needs is the provider's admission of a gap."""
-    pronoun = _PRONOUN_OPENER_RE.match(s)
-    if pronoun is None:
-        return None
-    last = re.split(r"(?<=[.!?])\s+", before.strip())[-1]
-    m = _LEADER_OPENER_RE.match(last)
-    if m is None:
-        return None
-    words = m.group("who").lower().split()
-    if not (words[-1] in LEADERSHIP_REPORTERS or (len(words) > 2 and words[-2] in _SENIOR)):
-        return None
-    who = m.group("who")
-    who = who[0].upper() + who[1:]
-    trig = _find_trigger(who + s[pronoun.end() :])
-    if trig is None:
-        return None
-    by = pronoun.end() - len(who)
-    if trig.key_start + by < pronoun.end():
-        return None
-    return _shifted(trig, by)
-
-
-# A sentence opened by a quantifier standing alone as the one who speaks: "Another said…",
-# "Others told us…", "Some added…".
-_QUANTIFIER_SPEAKER_RE = re.compile(
-    r"^(?P<q>Another|Others|Some|Several|Many|Most|One|A\s+few)\s+(?=(?:also\s+)?(?:said|told|"
-    r"commented|added|felt|thought|described|explained|mentioned|suggested)\b)"
-)
-
-
-def _one_more_of_them(s: str, before: str) -> bool:
-    """ "One relative told us, "…". Another said the home should be…": "Another" is another of
-    those the sentence before opened with (a relative), so what it says is their voice, as
-    "Another relative said…" would be. True when read so the sentence has no requirement."""
-    m = _QUANTIFIER_SPEAKER_RE.match(s)
-    if m is None:
-        return False
-    last = re.split(r"(?<=[.!?”'])\s+|(?<=\.\")\s+", before.strip())[-1]
-    head = _opening_speaker(last)
-    if head is None:
-        return False
-    return _find_trigger(f"{m.group('q')} {head} {s[m.end() :]}") is None
-
-
 def _open_quote(before: str) -> str | None:
     """The quotation mark left open at the end of ``before``, if any."""
     if before.count("\u201c") > before.count("\u201d"):
@@ -511,24 +436,6 @@ def _describes_the_service(s: str, unit: Unit, trig: _Trigger) -> bool:
     # area") describes it too; one that sets an action ("The trust must ensure…") does not.
     verb = s[trig.key_end :].split(maxsplit=1)[:1]
     return trig.keyword == "must" and bool(verb) and verb[0].lower() in CIRCUMSTANCE_VERBS
-
-
-# A rating's name and a colon, then what it means for a service: "Requires improvement: the
-# service isn't performing as well as it should and we have told the service how it must
-# improve." (the key to the ratings, printed in every report of some years)
-_RATING_DEFINITION_RE = re.compile(
-    r"^(?:outstanding|good|requires\s+improvement|inadequate)\s*[:–—-]\s*"
-    r"(?:the|a|this)\s+(?:service|provider|location|organisation)\b",
-    re.I,
-)
-
-
-def _defines_a_word(s: str, unit: Unit) -> bool:
-    """A sentence of a glossary or of the key to the ratings (``DEFINITION_SECTIONS``), or a
-    rating's definition wherever it is printed: what a word means, for any provider."""
-    if _RATING_DEFINITION_RE.match(s):
-        return True
-    return unit.section is not None and unit.section.strip(" :.").lower() in DEFINITION_SECTIONS
 
 
 def _states_the_standard(s: str, unit: Unit, trig: _Trigger) -> bool:

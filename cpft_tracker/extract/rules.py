@@ -19,10 +19,16 @@ from cpft_tracker.extract.words import (
     CLASS_MODIFIERS,
     CLAUSE_OPENERS,
     CLAUSE_TAKING_VERBS,
+    CLAUSE_VERBS_BASE,
     CONTACT_PRONOUNS,
+    CONTENT_VERBS,
     COUNT_WORDS,
+    DEED_NOUNS,
+    DEFINITION_SECTIONS,
     DESCRIBING_VERBS,
+    DOCUMENT_WORDS,
     DONE_PARTICIPLES,
+    ENDS_NOUN_PHRASE,
     FRAME_EXEMPT_AFTER,
     GENERAL_MASS_NOUNS,
     GENERAL_SINGULARS,
@@ -30,7 +36,9 @@ from cpft_tracker.extract.words import (
     GENERIC_DETERMINERS,
     HEDGING_MODALS,
     IRREGULAR_PARTICIPLES,
+    KNOWING_VERBS,
     LEADERSHIP_REPORTERS,
+    MAIN_BE,
     NEEDING_WINDOW,
     NEGATIONS,
     NOT_INFINITIVE,
@@ -41,8 +49,10 @@ from cpft_tracker.extract.words import (
     OBJECT_NOUNS,
     OBJECT_STARTERS,
     OBJECT_TAKERS,
+    OPENING_SPEAKER_QUANTIFIERS,
     ORGANISATION_WORDS,
     OTHERS_VOICE,
+    PART_QUANTIFIERS,
     PEOPLE_NOUNS,
     PEOPLE_POSTMODIFIERS,
     PEOPLE_SUBJECTS,
@@ -54,9 +64,11 @@ from cpft_tracker.extract.words import (
     REGULATOR_SUBJECTS,
     REPORTING_VERBS,
     RESOURCE_NOUNS,
+    ROLE_NOUNS,
     RULE_FRAME_WINDOW,
     RULE_FRAMES,
     RULE_SOURCES,
+    SENIOR_MODIFIERS,
     SKIP_BEFORE_KEYWORD,
     SPEAKING_QUANTIFIERS,
     STAFF_REPORTERS,
@@ -66,6 +78,7 @@ from cpft_tracker.extract.words import (
     TOLD_WHEN,
     VACUOUS_WORDS,
     VAGUE_ANTECEDENTS,
+    WH_OPENERS,
     told_by_notice,
     told_passive,
 )
@@ -338,11 +351,6 @@ def _reporter(clause: list[str]) -> str | None:
     return _norm_tok(lead[-1])
 
 
-# Before a staff noun in the singular, these make it the one who runs the service ("the
-# principal dentist", "the lead nurse"), whose need is the provider's.
-_SENIOR_MODIFIERS = frozenset("principal lead senior chief head registered".split())
-
-
 def _floor_staff(word: str | None, clause: list[str]) -> bool:
     """Is the reporter's head a member of staff, in the plural ("Staff told us they…",
     "Nurses told us…") or the singular ("The housekeeper told us she needed to cover laundry
@@ -356,7 +364,7 @@ def _floor_staff(word: str | None, clause: list[str]) -> bool:
     if plural not in STAFF_REPORTERS or word not in clause:
         return False
     at = clause.index(word)
-    return not (at and clause[at - 1] in _SENIOR_MODIFIERS)
+    return not (at and clause[at - 1] in SENIOR_MODIFIERS)
 
 
 def _their_record_speaks_of_them(s: str, clause: list[str]) -> bool:
@@ -699,24 +707,15 @@ _ACTED_ON_RE = re.compile(
 )
 
 
-_KNOWING_VERBS = frozenset(
-    """knew know knows understood understand understands decided decide considered consider
-    discussed asked explained explain""".split()
-    # (not "identified", "checked", "assessed": finding which wards needed refurbishment
-    # finds the need, as "identified the wards that needed refurbishment" does)
-)
-_WH_OPENERS = frozenset("which what whether how who whom when where".split())
-
-
 def _known_which(clause: list[str]) -> bool:
     """ "Staff knew which patients needed…", "Leaders decided which wards needed more staff":
     a wh-word after a verb of knowing or deciding, then at most two words of its subject,
     opens an embedded question before the need."""
     for back in (1, 2, 3):
-        if len(clause) <= back or clause[-back] not in _WH_OPENERS:
+        if len(clause) <= back or clause[-back] not in WH_OPENERS:
             continue
         subject = clause[len(clause) - back + 1 :]
-        return all(w.isalpha() for w in subject) and clause[-back - 1] in _KNOWING_VERBS
+        return all(w.isalpha() for w in subject) and clause[-back - 1] in KNOWING_VERBS
     return False
 
 
@@ -894,7 +893,9 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
         return _Trigger("needs", "verb_object", ks, ke, ks, ke)
     if (
         word == "needed"
-        and (prev in _DEMONSTRATIVES or (prev in _PART_PRONOUNS and _things_opened(clause, before)))
+        and (
+            prev in _DEMONSTRATIVES or (prev in PART_QUANTIFIERS and _things_opened(clause, before))
+        )
         and (len(before) < 2 or before[-2][0] in CLAUSE_OPENERS or before[-2][0] == "and")
     ):
         # a demonstrative opening its clause is the subject, standing for what the clause
@@ -916,11 +917,6 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     return _Trigger("needs", "verb_object", ks, ke, ks, ke)
 
 
-# A quantifier standing alone for part of what the sentence opened with: "People's care plans
-# did not always reflect their needs and some needed updating".
-_PART_PRONOUNS = frozenset("some several many most others".split())
-
-
 def _things_opened(clause: list[str], before: list[tuple[str, int, int]]) -> bool:
     """The sentence opens with a plural noun phrase naming things or the provider's staff, not
     the people using the service, that "some" can stand for: its head is the last word before
@@ -935,21 +931,6 @@ def _things_opened(clause: list[str], before: list[tuple[str, int, int]]) -> boo
     return plural and head not in PEOPLE_SUBJECTS and bool(clause)
 
 
-# Verbs that take a clause without "that" ("needed to ensure the records were accurate"): a
-# "was" after them may be the clause's, not the sentence's.
-_CLAUSE_VERBS_BASE = frozenset(
-    """ensure make check know show confirm demonstrate tell assure satisfy understand see find
-    prove evidence agree decide consider think feel say explain recognise accept remember ask
-    establish verify monitor record assess review identify""".split()
-)
-_MAIN_BE = frozenset("was were is are".split())
-# What is needed, as a noun: "the changes needed to meet the standard".
-_DEED_NOUNS = frozenset("changes change improvements actions action steps work checks".split())
-_ENDS_NOUN_PHRASE = frozenset(
-    "and but so because which who whom that where when if while whilst although as".split()
-)
-
-
 def _reduced_relative(
     s: str, after: list[tuple[str, int, int]], clause: list[str], before: list[tuple[str, int, int]]
 ) -> bool:
@@ -960,19 +941,19 @@ def _reduced_relative(
     to ("needed to ensure the records were accurate")."""
     if len(clause) != len(before) or not 1 <= len(clause) <= 6:
         return False
-    if clause[-1] not in RESOURCE_NOUNS and clause[-1] not in _DEED_NOUNS:
+    if clause[-1] not in RESOURCE_NOUNS and clause[-1] not in DEED_NOUNS:
         return False  # who or what needs ("Leaders needed to improve the way incidents were
         # reviewed"): the main verb, whatever "was" comes later in an embedded clause
     if any(t in _BE_WORDS or t in ("had", "has", "have", "did", "do", "does") for t in clause):
         return False
     if clause[0] in ("they", "it", "he", "she", "we", "this", "these", "there"):
         return False
-    if len(after) < 2 or after[1][0] in _CLAUSE_VERBS_BASE:
+    if len(after) < 2 or after[1][0] in CLAUSE_VERBS_BASE:
         return False
     for tok, _, _ in _tokens_after(s, after[1][2], 12):
-        if not tok[0].isalnum() or tok in _ENDS_NOUN_PHRASE:
+        if not tok[0].isalnum() or tok in ENDS_NOUN_PHRASE:
             return False
-        if tok in _MAIN_BE:
+        if tok in MAIN_BE:
             return True
     return False
 
@@ -1190,18 +1171,13 @@ _TRAILING_FRAME_RE = re.compile(
 
 # The keyword's clause is a second "that"-clause of a verb before it ("…says X must…, and
 # that this should…").
-# After a rule source's name, these make it a person's job ("the policy lead", "the
-# safeguarding policy officer"), who speaks for themself.
-_ROLE_NOUNS = frozenset(
-    "lead leads manager managers officer officers team coordinator director champion".split()
-)
 
 
 def _names_a_rule(words: list[str]) -> bool:
     """A subject that names a rule source ("The Code of Practice", "National guidance"), not
     a person whose job is named after one ("The policy lead")."""
     return any(
-        w in RULE_SOURCES and (words[n + 1] if n + 1 < len(words) else "") not in _ROLE_NOUNS
+        w in RULE_SOURCES and (words[n + 1] if n + 1 < len(words) else "") not in ROLE_NOUNS
         for n, w in enumerate(words)
     )
 
@@ -2260,6 +2236,8 @@ _LEGAL_REQUIREMENT_RE = re.compile(
 # A phrase of time or place put before a quantified subject: "Since 1 October 2010 all NHS
 # trusts must be registered…", "Under the regulations, every provider must…".
 _FRONTING_WORDS = frozenset("since from after before until under by in on at as".split())
+# (the quantifiers of a general subject, "every provider": not words.PART_QUANTIFIERS,
+# which stand for some of those named before)
 _QUANTIFIERS = ("all", "every", "any", "each")
 
 
@@ -2271,12 +2249,6 @@ def _without_fronted_phrase(clause: list[str]) -> list[str]:
         if clause[i] in _QUANTIFIERS:
             return clause[i:]
     return clause
-
-
-_CONTENT_VERBS = frozenset("say says said state states stated require requires".split())
-# Documents that say what providers must do, beside the rule sources ("The Ockenden report's
-# immediate and essential actions say every trust must…").
-_DOCUMENT_WORDS = frozenset("report report's reports actions recommendations review".split())
 
 
 _AS_THE_LAW_REQUIRES_RE = re.compile(
@@ -2304,8 +2276,8 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
                 return True  # "…the statutory guidance which providers must consider"
             break
     for i in range(len(clause) - 2, 0, -1):
-        if clause[i] in _CONTENT_VERBS and any(
-            w in RULE_SOURCES or w in _DOCUMENT_WORDS for w in clause[:i]
+        if clause[i] in CONTENT_VERBS and any(
+            w in RULE_SOURCES or w in DOCUMENT_WORDS for w in clause[:i]
         ):
             clause = clause[i + 1 :]  # "The Ockenden report's actions say every trust must…":
             break  # the reported clause's own subject, its "that" left out
@@ -2772,3 +2744,107 @@ def reported_by_others(s: str) -> bool:
     return not any(
         _norm_tok(t) in _REGULATOR_SPEAKERS or _norm_tok(t).startswith("cqc") for t in speaker
     )
+
+
+# Rules that read a sentence with the one before it (extract_requirements and
+# _find_trigger_in_context in __init__.py put them to use).
+
+# A sentence that gives a particular of the one before: "In particular, …", "For example, …".
+_PARTICULAR_RE = re.compile(
+    r"^(?:in\s+particular|for\s+example|for\s+instance|specifically|this\s+included)\b", re.I
+)
+
+
+def _shifted(trig: _Trigger, by: int) -> _Trigger:
+    """The same trigger with its offsets moved ``by`` characters."""
+    return _Trigger(
+        trig.keyword,
+        trig.kind,
+        max(0, trig.start + by),
+        trig.end + by,
+        trig.key_start + by,
+        trig.key_end + by,
+    )
+
+
+_PRONOUN_OPENER_RE = re.compile(r"^(?:She|He)\b")
+# The sentence before opens with one who runs the service: "The registered manager was…",
+# "The principal dentist had…" (a head word of LEADERSHIP_REPORTERS, or a staff noun after
+# "principal", "lead", "registered"…, with at most three words before it).
+_LEADER_OPENER_RE = re.compile(
+    r"(?P<who>(?:The|the|Our|our)\s+(?:[A-Za-z][\w-]*\s+){0,3}?(?P<head>[A-Za-z]+))"
+    r"\s+(?:was|is|had|has|told|said|explained|described|agreed|acknowledged|recognised|"
+    r"confirmed|knew|understood)\b"
+)
+
+
+def _with_named_speaker(s: str, before: str) -> _Trigger | None:
+    """ "She told us she needed to…" read as "The registered manager told us she needed to…"
+    when the sentence just before opens with the registered manager: the pronoun is theirs,
+    and what one who runs the service says it needs is the provider's admission of a gap."""
+    pronoun = _PRONOUN_OPENER_RE.match(s)
+    if pronoun is None:
+        return None
+    last = re.split(r"(?<=[.!?])\s+", before.strip())[-1]
+    m = _LEADER_OPENER_RE.match(last)
+    if m is None:
+        return None
+    words = m.group("who").lower().split()
+    if not (
+        words[-1] in LEADERSHIP_REPORTERS or (len(words) > 2 and words[-2] in SENIOR_MODIFIERS)
+    ):
+        return None
+    who = m.group("who")
+    who = who[0].upper() + who[1:]
+    trig = _find_trigger(who + s[pronoun.end() :])
+    if trig is None:
+        return None
+    by = pronoun.end() - len(who)
+    if trig.key_start + by < pronoun.end():
+        return None
+    return _shifted(trig, by)
+
+
+# A sentence opened by a quantifier standing alone as the one who speaks: "Another said…",
+# "Others told us…", "Some added…" (OPENING_SPEAKER_QUANTIFIERS, capitalised; "few" as
+# "A few").
+_QUANTIFIER_SPEAKER_RE = re.compile(
+    r"^(?P<q>"
+    + "|".join(
+        r"A\s+few" if q == "few" else q.capitalize() for q in sorted(OPENING_SPEAKER_QUANTIFIERS)
+    )
+    + r")\s+(?=(?:also\s+)?(?:said|told|"
+    r"commented|added|felt|thought|described|explained|mentioned|suggested)\b)"
+)
+
+
+def _one_more_of_them(s: str, before: str) -> bool:
+    """ "One relative told us, "…". Another said the home should be…": "Another" is another of
+    those the sentence before opened with (a relative), so what it says is their voice, as
+    "Another relative said…" would be. True when read so the sentence has no requirement."""
+    m = _QUANTIFIER_SPEAKER_RE.match(s)
+    if m is None:
+        return False
+    last = re.split(r"(?<=[.!?”'])\s+|(?<=\.\")\s+", before.strip())[-1]
+    head = _opening_speaker(last)
+    if head is None:
+        return False
+    return _find_trigger(f"{m.group('q')} {head} {s[m.end() :]}") is None
+
+
+# A rating's name and a colon, then what it means for a service: "Requires improvement: the
+# service isn't performing as well as it should and we have told the service how it must
+# improve." (the key to the ratings, printed in every report of some years)
+_RATING_DEFINITION_RE = re.compile(
+    r"^(?:outstanding|good|requires\s+improvement|inadequate)\s*[:–—-]\s*"
+    r"(?:the|a|this)\s+(?:service|provider|location|organisation)\b",
+    re.I,
+)
+
+
+def _defines_a_word(s: str, section: str | None) -> bool:
+    """A sentence of a glossary or of the key to the ratings (``DEFINITION_SECTIONS``), or a
+    rating's definition wherever it is printed: what a word means, for any provider."""
+    if _RATING_DEFINITION_RE.match(s):
+        return True
+    return section is not None and section.strip(" :.").lower() in DEFINITION_SECTIONS

@@ -37,6 +37,7 @@ from cpft_tracker.extract.words import (
     OBJECT_STARTERS,
     ORGANISATION_WORDS,
     OTHERS_VOICE,
+    PART_QUANTIFIERS,
     PARTICIPLE_SUFFIXES,
     PEOPLE_SUBJECTS,
     PREPOSITIONS,
@@ -44,6 +45,8 @@ from cpft_tracker.extract.words import (
     PROVIDER_SUBJECTS,
     PROVIDER_VOICE,
     REGULATOR_SUBJECTS,
+    RELATIVE_PAST,
+    REPORTER_QUANTIFIERS,
     REPORTING_VERBS,
     SAME_SUBJECT_OPENERS,
     SKIP_BEFORE_KEYWORD,
@@ -822,7 +825,7 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
                 span, the_thing = (had.start("np"), had.end("np")), True
             elif opening and opening[0] != span[0]:
                 span = opening
-        if span and s[span[0] : span[1]].lower() in ("some", "several", "many", "most", "others"):
+        if span and s[span[0] : span[1]].lower() in PART_QUANTIFIERS:
             # "People's care plans did not always reflect their needs and some needed
             # updating" -> "Update people's care plans": what the quantifier is part of
             opening = _sentence_subject(s)
@@ -836,7 +839,7 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
                 rep
                 and _PEOPLE_RE.search(rep.group(1)) is None
                 and "," not in rep.group(1)
-                and rep.group(1).lower() not in _QUANTIFIERS  # "Many told inspectors that
+                and rep.group(1).lower() not in REPORTER_QUANTIFIERS  # "Many told inspectors that
                 # they…": the quantifier stands for people named before (left to that rule)
             ):
                 span = (0, rep.end(1))
@@ -3120,26 +3123,17 @@ def _failure_as_action(s: str) -> str | None:
 _FLOATED_ALL_RE = re.compile(
     r"^(?P<np>[A-Z][^,;]{2,120}?)\s+(?:did|do)\s+not\s+all\s+(?P<verb>[a-z]+)\b(?P<rest>.*)$"
 )
-# In such a title, the past of a relative clause said as it should be from now on.
-_RELATIVE_PAST = {
-    "said": "says",
-    "showed": "shows",
-    "included": "includes",
-    "were": "are",
-    "had": "have",
-    "described": "describes",
-    "recorded": "records",
-}
+# In such a title, the past of a relative clause said as it should be from now on
+# (words.RELATIVE_PAST; "would" becomes "will").
 _RELATIVE_PAST_RE = re.compile(
-    r"\b(that|which|who|what)\s+(said|showed|included|were|had|"
-    r"described|recorded|would)\b"
+    r"\b(that|which|who|what)\s+(" + "|".join([*RELATIVE_PAST, "would"]) + r")\b"
 )
 
 
 def _relative_present(text: str) -> str:
     def one(m: re.Match[str]) -> str:
         verb = m.group(2)
-        return f"{m.group(1)} {'will' if verb == 'would' else _RELATIVE_PAST[verb]}"
+        return f"{m.group(1)} {'will' if verb == 'would' else RELATIVE_PAST[verb]}"
 
     return _RELATIVE_PAST_RE.sub(one, text)
 
@@ -3622,7 +3616,6 @@ def _participle_adjective_opens(obj: str) -> bool:
     )
 
 
-_QUANTIFIERS = frozenset("several some many most all few a number of".split())
 _REPORTER_BEFORE_RE = re.compile(
     r"(?:^|,\s*(?:and|but)\s+|\band\s+)(?P<who>(?:[\w’'-]+\s+){0,4}?[\w’'-]+)\s+"
     r"(?:said|told\s+us|told\s+inspectors|explained|reported|felt)\s+(?:that\s+)?(?:they|we)\s*$",
@@ -3640,7 +3633,7 @@ def _burden_title(s: str, trig: _Trigger, rest: str) -> str | None:
         return None
     who = s[span[0] : span[1]]
     said = _REPORTED_SUBJECT_RE.match(who)
-    if said and said.group(1).split()[0].lower() not in _QUANTIFIERS:
+    if said and said.group(1).split()[0].lower() not in REPORTER_QUANTIFIERS:
         # "Staff said they should not have to wait…": the reporters are who "they" are
         span = (span[0], span[0] + said.end(1))
         who = s[span[0] : span[1]]
@@ -3649,7 +3642,7 @@ def _burden_title(s: str, trig: _Trigger, rest: str) -> str | None:
         if rep is None:
             return None
         words = rep.group("who").split()
-        while words and words[0].lower() in _QUANTIFIERS:
+        while words and words[0].lower() in REPORTER_QUANTIFIERS:
             words = words[1:]
         if not words:
             return None

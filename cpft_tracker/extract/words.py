@@ -936,12 +936,30 @@ PROVIDER_VOICE = frozenset(
     partner trustees trustee provider chief head lead executive executives owner matron
     matrons board consultant chair governors""".split()
 )
+# A quantifier standing alone for part of what the sentence opened with: "People's care
+# plans did not always reflect their needs and some needed updating" (rules.py's part
+# pronoun, and the title that names the care plans), "Patients told us…, although several
+# said…". The one table of these quantifiers; the others below are built from it.
+PART_QUANTIFIERS = frozenset("some several many most others".split())
+# A quantifier standing alone as the one who says ("…, although several said they
+# needed…", "…, and some said…", "a few said", "one of them said"): some of those the
+# sentence opened with. "few" and "one" say who speaks ("a few", "one of them"), but not
+# which things a need is of: "few needed updating" says most did not, and "one needed…"
+# is as often the general "one" as one of the things.
+SPEAKING_QUANTIFIERS = PART_QUANTIFIERS | {"few", "one"}
+# The quantifiers that open a sentence as its speaker, "Another said…", "A few told us…":
+# "another" too, which says the speaker is one more of those the sentence before opened
+# with. It is not in SPEAKING_QUANTIFIERS, which reads a speaker inside the sentence, where
+# "another" names no one the sentence opened with.
+OPENING_SPEAKER_QUANTIFIERS = SPEAKING_QUANTIFIERS | {"another"}
+# The words a quantified reporter opens with, dropped to find who "they" are ("Several
+# nurses said that they should not have to…" -> nurses; "Many told inspectors that they…"
+# stands for people named before). Not PART_QUANTIFIERS: these are words before a noun, so
+# "all" and "a number of" are in and "others" (never before a noun) and "one" are out.
+REPORTER_QUANTIFIERS = frozenset("several some many most all few a number of".split())
 # Everyone else CQC spoke to: staff (not as the provider's managers), people who use the
 # service and their families. What they said they or the service needed is evidence, not a
 # requirement CQC states.
-# A quantifier standing alone as the one who says ("…, although several said they
-# needed…", "…, and some said…"): some of those the sentence opened with.
-SPEAKING_QUANTIFIERS = frozenset("some several many most others few one".split())
 OTHERS_VOICE = frozenset(
     """staff nurses nurse midwives midwife doctors doctor relatives relative families family
     people person patients patient carers carer residents resident visitors parents
@@ -961,3 +979,64 @@ VAGUE_ANTECEDENTS = frozenset(
     """area areas thing things issue issues aspect aspects matter matters point points
     improvements changes ways parts elements""".split()
 )
+
+
+# Words of rules.py's clause, subject and rule-source checks.
+
+# Verbs before a wh-word that make what follows what is known or decided, not a need found
+# ("knew which wards needed…"; _known_which in rules.py), and the wh-words.
+KNOWING_VERBS = frozenset(
+    """knew know knows understood understand understands decided decide considered consider
+    discussed asked explained explain""".split()
+    # (not "identified", "checked", "assessed": finding which wards needed refurbishment
+    # finds the need, as "identified the wards that needed refurbishment" does)
+)
+WH_OPENERS = frozenset("which what whether how who whom when where".split())
+
+# Verbs that take a clause without "that" ("needed to ensure the records were accurate"): a
+# "was" after them may be the clause's, not the sentence's.
+CLAUSE_VERBS_BASE = frozenset(
+    """ensure make check know show confirm demonstrate tell assure satisfy understand see find
+    prove evidence agree decide consider think feel say explain recognise accept remember ask
+    establish verify monitor record assess review identify""".split()
+)
+# A "was" or "is" that may be the sentence's own verb, not the clause's.
+MAIN_BE = frozenset("was were is are".split())
+# What is needed, as a noun: "the changes needed to meet the standard".
+DEED_NOUNS = frozenset("changes change improvements actions action steps work checks".split())
+# Words that end the noun phrase after a deed noun (_reduced_relative in rules.py).
+ENDS_NOUN_PHRASE = frozenset(
+    "and but so because which who whom that where when if while whilst although as".split()
+)
+
+# After a rule source's name, these make it a person's job ("the policy lead", "the
+# safeguarding policy officer"), who speaks for themself.
+ROLE_NOUNS = frozenset(
+    "lead leads manager managers officer officers team coordinator director champion".split()
+)
+
+# Verbs by which a document or rule source says what providers must do ("…actions say every
+# trust must…").
+CONTENT_VERBS = frozenset("say says said state states stated require requires".split())
+# Documents that say what providers must do, beside the rule sources ("The Ockenden report's
+# immediate and essential actions say every trust must…").
+DOCUMENT_WORDS = frozenset("report report's reports actions recommendations review".split())
+
+# Before a staff noun in the singular, these make it the one who runs the service ("the
+# principal dentist", "the lead nurse"), whose need is the provider's.
+SENIOR_MODIFIERS = frozenset("principal lead senior chief head registered".split())
+# (also the word before the head of "The principal dentist was…" that makes the sentence
+# before a "She told us she needed…" name one who runs the service: _with_named_speaker)
+
+
+# titles.py: in a title made from "… did not all have a plan that said …", the past of a
+# relative clause said as it should be from now on ("a plan that says …").
+RELATIVE_PAST = {
+    "said": "says",
+    "showed": "shows",
+    "included": "includes",
+    "were": "are",
+    "had": "have",
+    "described": "describes",
+    "recorded": "records",
+}
