@@ -485,6 +485,21 @@ def test_she_or_he_reporting_is_whoever_the_sentence_before_named(
             "Attend to some areas of the environment",
         ),
         ("The carpets in two bedrooms needed replacing.", "Replace the carpets in two bedrooms"),
+        # ", which needs to be addressed" takes up the failure before it
+        (
+            "Staff knew how to raise concerns, but not all staff had completed safeguarding "
+            "training, which needs to be addressed.",
+            "Ensure all staff have completed safeguarding training",
+        ),
+        (
+            "Care plans were not always up to date, which needed to be addressed.",
+            "Ensure care plans are up to date",
+        ),
+        # "this" after "There was a lack of …"
+        (
+            "There was a lack of oversight of agency staff, and this needs to improve.",
+            "Ensure there is oversight of agency staff",
+        ),
         # "its" is the one the need is for
         (
             "There is a need for the practice to improve its uptake of cancer screening.",

@@ -236,7 +236,18 @@ def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
     remainder = s[end:].strip()
     if verbs == ["do"] and remainder.lower().startswith("to "):
         return remainder[3:]
+    which = re.search(r",\s*which\s+$", s[: trig.key_start])
+    before_which = _BEFORE_WHICH_RE.match(s[: which.start() + 1]) if which else None
+    if before_which and failure_as_action(before_which.group("finding")):
+        return None  # "…, which needs to be addressed": it takes up the failure before it
     span = _subject_np(s, trig.key_start)
+    if which:
+        # "The provider had a new policy, which needed to be shared with staff": the noun
+        # phrase it follows
+        ante = _RELATIVE_ANTECEDENT_RE.search(s[: trig.key_start])
+        if ante is None:
+            return None
+        span = (ante.start("np"), ante.end("np"))
     if span is None:
         span = _sentence_subject(s)
         if span is None:
@@ -254,7 +265,7 @@ def _passive_title(s: str, trig: _Trigger, rest_from: int) -> str | None:
         # what is to be done is done to the reported clause's subject
     subject = _lower_first(s[span[0] : span[1]], span[0] == 0)
     head = subject.split()[-1].lower() if subject.split() else ""
-    if subject.lower() in ("more", "this", "it", "that") or head in REGULATOR_SUBJECTS:
+    if subject.lower() in ("more", "this", "it", "that", "which") or head in REGULATOR_SUBJECTS:
         return None
     if _BY_AGENT_RE.match(remainder) and len(verbs) == 1:
         # "Blood test results needed to be reviewed by a GP before being filed": who does it
@@ -507,6 +518,21 @@ _RELATIVE_ANTECEDENT_RE = re.compile(
     r"(?:[a-z][\w’'-]*\s+){0,3}?[a-z][\w’'-]*"
     rf"|{_NP_WORD}[a-z][\w’'-]*(?:\s+{_NP_WORD}[a-z][\w’'-]*){{0,2}}?)\s*,?\s+(?:that|which)\s+$"
 )
+# "There was a lack of oversight of agency staff": what was lacking.
+_LACK_OF_RE = re.compile(
+    r"^\W*there\s+(?:was|were|is|are)\s+(?:a\s+|an\s+)?(?:general\s+|clear\s+)?"
+    r"(?:lack|absence)\s+of\s+(?P<x>[^,;.]{3,120})$",
+    re.I,
+)
+
+
+def _lack_as_action(finding: str) -> str | None:
+    """ "There was a lack of oversight of agency staff" -> "Ensure there is oversight of agency
+    staff": what was lacking, as what must be there."""
+    m = _LACK_OF_RE.match(finding.strip().rstrip("."))
+    return f"Ensure there is {m.group('x').strip()}" if m else None
+
+
 # "We were concerned that…", "We found that…": CQC's frame around a finding.
 _CQC_FRAME_RE = re.compile(
     r"^\W*(?:we|inspectors)\s+(?:were\s+concerned|found|saw|noted|identified|observed)\s+that\s+",
@@ -918,14 +944,20 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         # care records": the verb alone says nothing; its subject is what it is about
         span = _subject_np(s, trig.key_start)
         turned = None
-        if span and s[span[0] : span[1]].lower() in TITLE_PRONOUNS:
+        if span and s[span[0] : span[1]].lower() in TITLE_PRONOUNS | {"which"}:
             # "The service did not always make sure people received their medicines; this
-            # needs to improve" -> "Ensure people receive their medicines": "this" is the
-            # failure the clause before states
+            # needs to improve" -> "Ensure people receive their medicines": "this" (or ",
+            # which") is the failure the clause before states
             cut = max(s.rfind(";", 0, span[0]), s.rfind(", and", 0, span[0]))
+            if s[span[0] : span[1]].lower() == "which":
+                cut = s.rfind(",", 0, span[0])
             finding = _CQC_FRAME_RE.sub("", s[:cut]) if cut > 0 else ""
-            turned = failure_as_action(finding) if finding else None
+            # (after ", but": the clause of the failure only)
+            finding = re.split(r",\s+but\s+", finding)[-1]
+            turned = (failure_as_action(finding) or _lack_as_action(finding)) if finding else None
             span = None if turned else _sentence_subject(s)
+            if span and s[span[0] : span[1]].lower() in ("there", "which"):
+                span = None  # "There was…": no thing to name the action on
             frame = _REPORTING_FRAME_RE.match(s, span[0], span[1]) if span else None
             if span and frame:
                 # "The registered manager acknowledged that audits of care records had not
@@ -2502,7 +2534,7 @@ def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, befo
     improve." -> "Ensure pain scores are recorded for children after surgery": a lone verb
     whose subject is "this" stands for the finding just before it (_verb_on_finding)."""
     passive = re.fullmatch(
-        r"(?:This|These|That)\s+(?:needed|needs|need)\s+to\s+be\s+(?P<pp>[a-z]+)"
+        r"(?:This|These|That|[Ww]hich)\s+(?:needed|needs|need)\s+to\s+be\s+(?P<pp>[a-z]+)"
         r"(?P<where>\s+(?:across|in|on|at|throughout)\s+[^,;]+?)?(?:,\s+not\s+only\s+[^,;]+)?\W*",
         title.strip(),
     )
@@ -2514,9 +2546,19 @@ def _demonstrative_finding_title(title: str, s: str, trig: _Trigger | None, befo
     if trig is None or not re.fullmatch(r"[A-Z][a-z]+\W*", title.strip()):
         return title
     span = _subject_np(s, trig.key_start)
-    if span is None or s[span[0] : span[1]].lower() not in ("this", "these", "that"):
+    which = re.search(r",\s*which\s+$", s[: trig.key_start])
+    if which:
+        span = (which.start() + 1, which.start() + 1)  # (what "which" takes up ends there)
+    elif span is None or s[span[0] : span[1]].lower() not in ("this", "these", "that"):
         return title
-    same = _SAME_SENTENCE_FINDING_RE.match(s[: span[0]]) or _BEFORE_SEMICOLON_RE.match(s[: span[0]])
+    same = (
+        _BEFORE_WHICH_RE.match(s[: span[0]])
+        if which
+        else _SAME_SENTENCE_FINDING_RE.match(s[: span[0]])
+        or _BEFORE_SEMICOLON_RE.match(s[: span[0]])
+    )
+    if which and same is None:
+        return title
     sentences = [same.group("finding")] if same else _sentences_of(before)
     if not sentences:
         return title
@@ -2598,6 +2640,9 @@ _SAME_SENTENCE_FINDING_RE = re.compile(
 )
 
 
+# "…, but not all staff had completed safeguarding training, which needs to be addressed":
+# the clause a sentence-relative "which" takes up (after any ", but").
+_BEFORE_WHICH_RE = re.compile(r"^(?:[^;]*?,\s+but\s+)?(?P<finding>[^;]{12,}?),\s*$")
 # "…did not always have enough staff; this needs to be addressed": the clause before ";".
 _BEFORE_SEMICOLON_RE = re.compile(r"^(?P<finding>[A-Z][^;]{12,}?)\s*;\s*$")
 
