@@ -321,7 +321,7 @@ def since_rows(since: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
         return f"Owner: {i['owner']}" if i.get("owner") else "No owner yet"
 
     kinds: list[tuple[str, str, Any]] = [
-        ("New action", "added", owner),
+        ("New to the plan", "added", owner),  # imported, or accepted in review, in the period
         ("Completed", "completed", owner),
         (
             "Newly blocked",

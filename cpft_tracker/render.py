@@ -1808,7 +1808,8 @@ def print_since(since: Mapping[str, Any], *, width: int, wide: bool = False) -> 
     out.print()
     out.print(f"[bold]What moved since the end of {long_date(day)}[/bold]")
     blocks = [
-        ("New actions", since["added"], lambda i: i["title"]),
+        # new to the tracked plan: imported in the period, or accepted in review (or by a merge)
+        ("New to the plan (imported or accepted)", since["added"], lambda i: i["title"]),
         ("Completed", since["completed"], lambda i: i["title"]),
         (
             "Newly blocked",

@@ -580,7 +580,7 @@ EXPECTED_SINCE_MD = r"""### What changed since the end of 1 March 2026
 
 | Change | Ref | Action | Detail |
 | --- | --- | --- | --- |
-| New action | H-01 | Hand hygiene audit | No owner yet |
+| New to the plan | H-01 | Hand hygiene audit | No owner yet |
 | Newly blocked | E-02 | Risk register review | Reason: Waiting for the new risk system |
 | Newly overdue | E-01 | Board assurance framework | Due 1 Mar 2026; Owner: Alice Smith |
 | Due date moved | E-03 | Check &lt;script&gt;alert(1)&lt;/script&gt; &amp; "quotes" \| pipes | 20 Mar 2026 → 27 Mar 2026 |
@@ -738,7 +738,7 @@ def test_xlsx_since_sheet(moved: Store, runner: CliRunner, tmp_path: Path) -> No
     assert rows[0][0] == "What changed since the end of 1 March 2026"
     assert rows[1] == ("Change", "Ref", "Action", "Detail")
     assert rows[2:] == [
-        ("New action", "H-01", "Hand hygiene audit", "No owner yet"),
+        ("New to the plan", "H-01", "Hand hygiene audit", "No owner yet"),
         (
             "Newly blocked",
             "E-02",
