@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 
 from cpft_tracker.errors import UsageProblem
-from cpft_tracker.store.views import UNDOABLE_FIELDS as _UNDOABLE
+from cpft_tracker.store.values import UNDOABLE_FIELDS as _UNDOABLE
 
 TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:

@@ -44,24 +44,15 @@ import os
 import re
 import time
 
+from cpft_tracker.store.values import UNDOABLE_FIELDS
+
 TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
 
 # The fields with periods: every field the as-of rebuild puts back (views._PIVOTED), and created.
-FIELDS = (
-    "created",
-    "owner",
-    "due",
-    "status",
-    "evidence",
-    "retired",
-    "title",
-    "quality_statement",
-    "review",
-    "in_source",
-)
+FIELDS = ("created", *UNDOABLE_FIELDS, "in_source")
 
 KEY_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # as now_utc and asof.cutoff_utc write instants
 _CANONICAL = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")

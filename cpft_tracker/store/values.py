@@ -31,6 +31,20 @@ def now_utc() -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+# Fields whose events carry the value in force before the change in ``old`` (asof.py, the
+# as-of rebuild in views.py, and field_periods in periods.py all put these back).
+UNDOABLE_FIELDS = (
+    "owner",
+    "due",
+    "status",
+    "evidence",
+    "retired",
+    "title",
+    "quality_statement",
+    "review",
+)
+
+
 def day_ending_at(cutoff: str) -> str:
     """The local ISO date whose end is the UTC instant ``cutoff`` (as ``asof.cutoff_utc`` makes it)."""
     moment = dt.datetime.fromisoformat(cutoff.replace("Z", "+00:00"))

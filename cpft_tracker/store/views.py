@@ -35,7 +35,7 @@ from cpft_tracker.store import periods
 from cpft_tracker.store import sqlite_dialect as dialect
 from cpft_tracker.store.connection import StoreConnection
 from cpft_tracker.store.interface import SORT_FIELDS, Filters, PlanSort
-from cpft_tracker.store.values import day_ending_at
+from cpft_tracker.store.values import UNDOABLE_FIELDS, day_ending_at
 
 TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECTURE.md)
 if TYPE_CHECKING:
@@ -108,17 +108,6 @@ REMINDER_FIELDS = (
     "position",
 )
 
-# Fields whose events carry the value in force before the change in ``old`` (asof.py).
-UNDOABLE_FIELDS = (
-    "owner",
-    "due",
-    "status",
-    "evidence",
-    "retired",
-    "title",
-    "quality_statement",
-    "review",
-)
 _PIVOTED = (*UNDOABLE_FIELDS, "in_source")
 
 
