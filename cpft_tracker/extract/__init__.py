@@ -463,6 +463,11 @@ _EARLIER_INSIDE_RE = re.compile(
     r"(?:inspection|visit|assessment|report)\b",
     re.I,
 )
+# …reported as what CQC told, asked or recommended then: "…, we told the provider it must…".
+_EARLIER_TOLD_RE = re.compile(
+    r"\b(?:we|cqc|inspectors)\s+(?:also\s+)?(?:told|asked|said|recommended|required|found)\b",
+    re.I,
+)
 # …in the same sentence: "…; at this inspection we found…"
 _THIS_TIME_RE = re.compile(r"\b(?:at|during|on)\s+this\s+(?:inspection|visit|assessment)\b", re.I)
 # …and the report goes on to say it has been done ("At this inspection we found that it had
@@ -493,6 +498,10 @@ def _earlier_requirement_settled(s: str, unit: Unit, trig: _Trigger) -> bool:
     now = _THIS_TIME_RE.search(s, trig.end)
     if now is not None and _SETTLED_RE.search(s, now.end()):
         return True  # "…it must make improvements; at this inspection we found it had made them."
+    if now is None and _EARLIER_RE.match(s) and _EARLIER_TOLD_RE.search(s, 0, trig.key_start):
+        return True  # "At our previous inspection of The Willows in 2023, we told the provider
+        # it must improve…": what CQC required then (the corpus convention), whether or not
+        # the report goes on to say it was met; what is still to do it states as now
     at = unit.context.find(s)
     if at < 0:
         return False

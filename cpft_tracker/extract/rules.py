@@ -1463,7 +1463,9 @@ def _find_trigger(s: str) -> _Trigger | None:
             clause = _clause_before(_tokens_before(s, m.start()))
             head = _head(clause)
             after = _tokens_after(s, m.end(), 2)
-            if head in REGULATOR_SUBJECTS or any(t in SUBORDINATORS for t in clause):
+            if head in REGULATOR_SUBJECTS or (
+                any(t in SUBORDINATORS for t in clause) and not _rule_after_shortfall(s, m)
+            ):
                 continue
             if general and head not in ORGANISATION_WORDS:
                 continue  # "Online services that prescribe medicines must…, and prescribers
@@ -1482,7 +1484,9 @@ def _find_trigger(s: str) -> _Trigger | None:
                 _general_statement(s, m, clause) and not _duty_not_met(s, m)
             ):
                 continue  # "the standards that people should be able to expect"
-            if any(t == "as" for t in clause[-AS_WINDOW:]) or (prev_is_wh(clause)):
+            if (
+                any(t == "as" for t in clause[-AS_WINDOW:]) or prev_is_wh(clause)
+            ) and not _rule_after_shortfall(s, m):
                 continue
             if _contact_relative(clause):
                 continue  # "…had sent us every notification it should have": a relative
@@ -1512,8 +1516,10 @@ def _find_trigger(s: str) -> _Trigger | None:
             ):
                 continue
             trig = _classify_need(s, m)
-            if trig is not None and _describes_rule(
-                s, m, _clause_before(_tokens_before(s, m.start())), must=False
+            if (
+                trig is not None
+                and _describes_rule(s, m, _clause_before(_tokens_before(s, m.start())), must=False)
+                and not _duty_not_met(s, m)
             ):
                 trig = None
             if trig is not None and (
@@ -2158,7 +2164,54 @@ _DUTY_NOT_MET_RE = re.compile(
 
 
 def _duty_not_met(s: str, m: re.Match[str]) -> bool:
-    return bool(_DUTY_NOT_MET_RE.search(s, m.end()))
+    """The sentence states a duty (the law, guidance, a policy) and, in a clause of its own,
+    finds this provider fell short of it: a gap to close, not the rule restated."""
+    if _DUTY_NOT_MET_RE.search(s, m.end()):
+        return True
+    # "The policy states that all clinical staff must complete level 3 training; only 72% had
+    # done so.", "…should only be used as a last resort, but records did not show…"
+    after = _SHORTFALL_AFTER_RE.search(s, m.end())
+    if after and not (
+        # "…must not restrain people face down, and staff did not": a rule against doing
+        # something, kept; only "but" sets what happened against it
+        _tokens_after(s, m.end(), 1)[:1]
+        and _tokens_after(s, m.end(), 1)[0][0] in ("not", "never")
+        and after.group("join").strip(" ,").lower() not in ("but", "yet")
+    ):
+        return True
+    return _rule_after_shortfall(s, m)
+
+
+def _rule_after_shortfall(s: str, m: re.Match[str]) -> bool:
+    """ "Staffing did not always meet the RCN guidance, which says there should be…", "The
+    coordinator was not always supernumerary, as national guidance says they should be":
+    the shortfall is the main clause, the rule an aside after it."""
+    before = _SHORTFALL_BEFORE_RE.search(s, 0, m.start())
+    if before is None or _BREACH_ROW_RE.match(s):
+        return False  # (a requirement notice's row says how the regulation was not met; it
+        # is the notice's own particulars, read by the breach rows' rule)
+    return any(t.lower() in RULE_SOURCES for t in _TOKEN_RE.findall(before.group(0)))
+
+
+# A clause that finds a shortfall: a negated finite verb, "not always", "only 72% of", "none
+# of", "failed to".
+_SHORTFALL = (
+    r"(?:\b(?:did|does|do|was|were|had|has|have|is|are|could)\s+not\b|\b\w+n[’']t\b"
+    r"|\bnot\s+always\b|\bnever\b|\bnone\s+of\b|\bfailed\s+to\b"
+    r"|\bonly\s+(?:\d+(?:\.\d+)?\s*(?:%|per\s*cent\b)|(?:\d+|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|half|a\s+third|a\s+quarter)\s+of\b))"
+)
+_SHORTFALL_AFTER_RE = re.compile(
+    r"(?P<join>;\s*|,?\s+but\s+|,\s*yet\s+|,\s*and\s+)(?:we\s+found\s+(?:that\s+)?)?"
+    # (not a condition: "…, and where they do not, we act": the law's own sanction)
+    r"(?!(?:where|if|when|whenever|unless|should)\b)[^;.]*?" + _SHORTFALL,
+    re.I,
+)
+_BREACH_ROW_RE = re.compile(r"^\W*how\s+the\s+regulation\s+(?:was|is)\s+not\s+being\s+met\b", re.I)
+_SHORTFALL_BEFORE_RE = re.compile(
+    r"^[^;]*?" + _SHORTFALL + r"[^;]*?,\s*(?:which|as)\b[^,;]*$",
+    re.I,
+)
 
 
 def _not_an_obligation(s: str, m: re.Match[str]) -> bool:

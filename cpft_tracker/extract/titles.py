@@ -8,6 +8,8 @@ from cpft_tracker.extract.rules import (
     _ASIDE_MAIN_RE,
     _ASIDE_OPEN_RE,
     _BE_WORDS,
+    _SHORTFALL_AFTER_RE,
+    _rule_after_shortfall,
     _tokens_after,
     _tokens_before,
     _Trigger,
@@ -48,6 +50,7 @@ from cpft_tracker.extract.words import (
     RELATIVE_PAST,
     REPORTER_QUANTIFIERS,
     REPORTING_VERBS,
+    RULE_SOURCES,
     SAME_SUBJECT_OPENERS,
     SKIP_BEFORE_KEYWORD,
     STANDALONE_PRONOUNS,
@@ -778,6 +781,21 @@ _WHICH_NEEDED_RE = re.compile(
 def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
     """A short action title for a requirement sentence."""
     title: str | None = None
+    adverb = _adverb_before_passive(s, trig)
+    if adverb is not None and trig is not None:
+        # "Medicines should always be stored securely": titled without the adverb ("Store
+        # medicines securely"), then the adverb put back before the action's verb
+        word, end = adverb
+        plain = s[: trig.key_end] + s[end:]
+        ptrig = find_trigger(plain)
+        if ptrig is not None and ptrig.kind == trig.kind:
+            base = _make_title(plain, ptrig, bullet)
+            if word in _DROPPED_ADVERBS:
+                return base
+            ensure = re.match(r"^(?P<lead>Ensure\s+.+?\s(?:is|are))\s(?P<rest>.*)$", base)
+            if ensure:
+                return f"{ensure.group('lead')} {word} {ensure.group('rest')}"
+            return f"{word.capitalize()} {_lower_first(base, True)}"
     which = _WHICH_NEEDED_RE.search(s) if trig is not None else None
     if which and trig is not None and which.start("verb") > trig.key_start > which.end("np"):
         return _finish_title(f"{which.group('verb')} the {which.group('np')}{which.group('tail')}")
@@ -2126,6 +2144,9 @@ def make_title(
     visits to services by members of the board").
     """
     title = None
+    kept = None if bullet or trig is None else _rule_not_kept_title(s, trig)
+    if kept is not None:
+        return kept
     told = None if bullet else _told_vacuous_title(s)
     if told is not None:
         return _second_clause_title(told)
@@ -2212,6 +2233,8 @@ def make_title(
     # "The trust should also…", "The practice must now address…"
     title = re.sub(r"^(?:also|now)\s+(?=[a-z])", "", title, flags=re.I)
     title = _resolve_their(title, s, trig)
+    title = _resolve_their_opening(title, s)
+    title = _resolve_needed_it(title)
     title = _resolve_reflexive(title, s, trig)
     title = _resolve_this_happened(title, s)
     including = _IMPROVEMENTS_INCLUDING_RE.match(title.strip())
@@ -3939,3 +3962,150 @@ def _staff_holder(s: str, trig: _Trigger) -> str | None:
     if words[-1] not in AGENT_HEADS:
         return None
     return _lower_first(subject, True)
+
+
+# "The policy states that all clinical staff must complete…; only 72% had done so": the rule's
+# own clause, after the verb that reports it.
+_RULE_SAYS_RE = re.compile(
+    r"\b(?:says?|said|states?|stated|requires?|required|sets?\s+out|specifies|specified)\s+"
+    r"(?:that\s+)?(?=\S)",
+    re.I,
+)
+# What opens a finding before the failure it reports ("Records showed that…").
+_FINDING_OPENER_RE = re.compile(
+    r"^\W*(?:(?:records|audits?|we|inspectors|the\s+rota|rotas|data)\s+"
+    r"(?:showed|found|saw|confirmed|indicated)\s+(?:that\s+)?)",
+    re.I,
+)
+
+
+def _rule_not_kept_title(s: str, trig: _Trigger) -> str | None:
+    """A rule the sentence finds not kept, as the action of keeping it.
+
+    "The policy states that all clinical staff must complete level 3 safeguarding training;
+    only 72% of clinicians had done so" -> "Ensure all clinical staff complete level 3
+    safeguarding training"; "The labour ward coordinator was not always supernumerary, as
+    national guidance says they should be" -> "Ensure the labour ward coordinator is
+    supernumerary" (the failure turned round). None for any other sentence."""
+    m = re.compile(re.escape(s[trig.key_start : trig.key_end])).match(s, trig.key_start)
+    if m is None:
+        return None
+    if _rule_after_shortfall(s, m):
+        cut = max(s.rfind(", which", 0, m.start()), s.rfind(", as", 0, m.start()))
+        if cut <= 0:
+            return None
+        main = _FINDING_OPENER_RE.sub("", s[:cut]).strip()
+        turned = _failure_as_action(main[:1].upper() + main[1:])
+        if turned is not None:
+            return _finish_title(turned)
+        aside = s[cut:]
+        had = _HAD_NOT_HAD_RE.match(main)
+        gap = _GAPPED_RULE_RE.search(aside)
+        if had and gap:
+            # "…eight of the 22 care workers had not had supervision since October 2010, which
+            # the provider's policy says they should have every two months" -> "Ensure care
+            # workers have supervision every two months"
+            np = _lower_first(had.group("np"), True)
+            return _finish_title(
+                f"Ensure {np} {gap.group('verb')} {had.group('obj')} {gap.group('tail')}"
+            )
+        said = _RULE_SAYS_RE.search(aside)
+        if said and re.match(r"there\s+(?:should|must)\s+be\b", aside[said.end() :], re.I):
+            rule = aside[said.end() :]
+            return _finish_title(_make_title(rule, find_trigger(rule), False))
+        return None
+    said = None
+    for found in _RULE_SAYS_RE.finditer(s, 0, m.start()):
+        said = found  # the last verb of saying before the modal
+    join = _SHORTFALL_AFTER_RE.search(s, m.end())
+    if said is None or join is None or s.find(",", said.end(), m.start()) != -1:
+        return None
+    source = re.findall(r"[\w’'-]+", s[max(0, said.start() - 80) : said.start()].lower())[-6:]
+    if not any(w in RULE_SOURCES for w in source):
+        return None  # "Managers of homes rated requires improvement needed…": no rule said
+    rule = s[said.end() : join.start()].strip()
+    rule = rule[:1].upper() + rule[1:] + "."
+    rtrig = find_trigger(rule)
+    if rtrig is None or rtrig.keyword != trig.keyword:
+        return None
+    return _finish_title(_make_title(rule, rtrig, False))
+
+
+# Adverbs between a modal and a passive "be" ("should always be stored"): kept in the title
+# before its verb, but for these, which add nothing to the action ("should also be").
+_MODAL_ADVERBS = frozenset(
+    "always only routinely regularly consistently promptly never also now further then still"
+    " immediately urgently".split()
+)
+_DROPPED_ADVERBS = frozenset("also now further then still".split())
+
+
+def _adverb_before_passive(s: str, trig: _Trigger | None) -> tuple[str, int] | None:
+    """For "X should always be stored…", the adverb and where it ends, else None."""
+    if trig is None or trig.kind not in ("must", "should"):
+        return None
+    m = re.match(
+        r"\s+(?P<adv>[a-z]+)(?=\s+be\s+[a-z]+(?:ed|en|wn|ne|lt|pt|nt|un|ld)\b)", s[trig.key_end :]
+    )
+    if m is None or m.group("adv") not in _MODAL_ADVERBS:
+        return None
+    return m.group("adv"), trig.key_end + m.end()
+
+
+# A failure to have something ("eight of the 22 care workers had not had supervision since
+# October 2010"), the count and the time it ran from aside.
+_HAD_NOT_HAD_RE = re.compile(
+    r"^(?:(?:\d+|[a-z]+)\s+of\s+(?:the\s+)?\d+\s+)?(?P<np>[^,]+?)\s+(?:had|did|were|was)\s+"
+    r"not\s+(?:always\s+)?(?:had|have|received|receive|been\s+given|got)\s+(?P<obj>[^,]+?)"
+    r"(?:\s+(?:since|in|during|for|over|between|before)\b[^,]*)?$",
+    re.I,
+)
+# The rule after it, its object the failure's: "which the policy says they should have every
+# two months".
+_GAPPED_RULE_RE = re.compile(
+    r"\b(?:says?|said|states?|stated|requires?|required)\s+(?:that\s+)?(?:they|he|she|it)\s+"
+    r"(?:should|must)\s+(?P<verb>have|receive|get)\s+(?P<tail>(?:every|each|at\s+least|once|twice|"
+    r"within)\b[^,;]*?)\W*$",
+    re.I,
+)
+
+
+# "Audits of radiographs were completed, but the practice should act on their findings": the
+# opening noun phrase (plural, a thing) before "but", and the title's "their" after its verb.
+_OPENING_THINGS_BUT_RE = re.compile(
+    r"^\W*(?P<np>[A-Z][\w’'-]*(?:\s+(?:of\s+)?[\w’'-]+){0,4}?)\s+(?:were|are|had\s+been|have\s+been)\b"
+    r"[^;,]*,\s*but\s+the\s+(?:trust|provider|practice|service|home|hospital|hospice|clinic)\b"
+)
+_VERB_THEIR_RE = re.compile(
+    r"^(?P<verb>[A-Z][a-z]+(?:\s+(?:on|to|with|from|of|up\s+on))?)\s+their\s+(?P<noun>[a-z][\w-]*)\b"
+)
+
+
+def _resolve_their_opening(title: str, s: str) -> str:
+    """ "Act on their findings" -> "Act on the findings of audits of radiographs": the owner is
+    the things the sentence opened with, not the provider named after "but" (singular)."""
+    m = _VERB_THEIR_RE.match(title.strip())
+    o = _OPENING_THINGS_BUT_RE.match(s)
+    if m is None or o is None:
+        return title
+    np = o.group("np")
+    head = np.split()[-1].lower()
+    if not head.endswith("s") or head in PEOPLE_SUBJECTS or _lower_first(np, True) == np:
+        return title
+    t = title.strip()
+    return f"{m.group('verb')} the {m.group('noun')} of {_lower_first(np, True)}{t[m.end() :]}"
+
+
+# "Ensure that people identified as needing assistance with meals receive it": "it" is the
+# thing they were said to need.
+_NEEDED_IT_RE = re.compile(
+    r"\b(?P<need>needing|who\s+needed?|who\s+need)\s+(?P<noun>[a-z][\w-]*)\b(?P<mid>[^,;]*?)\s+"
+    r"(?P<verb>receive|get|are\s+given|have)\s+it\b"
+)
+
+
+def _resolve_needed_it(title: str) -> str:
+    m = _NEEDED_IT_RE.search(title)
+    if m is None or m.group("noun") in ("to", "a", "an", "the", "help", "it"):
+        return title
+    return f"{title[: m.end('verb')]} that {m.group('noun')}{title[m.end() :]}"
