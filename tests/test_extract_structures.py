@@ -1053,3 +1053,56 @@ def test_titles_of_adverbs_before_a_passive_and_of_owners_named_earlier(
 ) -> None:
     found = extract_requirements("Is the service safe?\n\n" + sentence + "\n", include_should=True)
     assert [r.title for r in found] == [title]
+
+
+# 4 December, late, from blind v7 promoted to seen: who is told, and when it holds.
+@pytest.mark.parametrize(
+    ("sentence", "keyword"),
+    [
+        # the review's words for every trust, in a relative clause on it
+        (
+            "The programme looks at how services have responded to the findings of the Ockenden "
+            "review, which said that every trust must review its maternity services.",
+            None,
+        ),
+        ("The review said that every trust must review its maternity services.", None),
+        # a leader's admission, reported twice over, is still the leader's
+        (
+            "Leaders told us they knew they needed to improve how they listened to women.",
+            "needs",
+        ),
+        ("Staff told us they knew they needed more training in dementia care.", None),
+        # met in the same sentence
+        (
+            "Instruments must be reprocessed in line with HTM 01-05, and the practice's audits "
+            "showed they were.",
+            None,
+        ),
+        # advice to the public, and to journalists, in a news item's notes
+        (
+            "Families who have concerns about a relative's care should contact the provider in "
+            "the first instance.",
+            None,
+        ),
+        ("Journalists calling outside office hours should use the on-call number.", None),
+        # what people should have or get stays the provider's to give
+        ("People using the service should be involved in planning their care.", "should"),
+        # what a notice does to any provider
+        ("A warning notice tells a provider that it must make improvements by a set date.", None),
+        # a procedure for whenever it happens, its failure said elsewhere (or not)
+        (
+            "If a call back is not made within the time set, the call handler should ring the "
+            "patient again.",
+            None,
+        ),
+        (
+            "Where a child's score rose, staff should escalate to the registrar; in five of the 20 "
+            "records we checked this had not happened.",
+            "should",
+        ),
+        ("When we visited, the provider must make sure the fire doors are closed.", "must"),
+    ],
+)
+def test_who_is_told_and_when_it_holds(sentence: str, keyword: str | None) -> None:
+    found = extract_requirements("Is the service safe?\n\n" + sentence + "\n", include_should=True)
+    assert [r.keyword for r in found] == ([keyword] if keyword else [])

@@ -21,7 +21,7 @@ EXCEPTIONS = {
         "'without a plan to address this': 'this' is the title's own clause (caseloads "
         "exceeding the agreed maximum)"
     ),
-    ("guidance-page-not-report-2023#3", "not-an-action"): (
+    ("guidance-page-not-report-2023#2", "not-an-action"): (
         "a guidance page that import refuses as not a CQC report: its general statements of "
         "the law reach no plan unless forced"
     ),

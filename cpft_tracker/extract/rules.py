@@ -318,6 +318,25 @@ def _quoted_spans(s: str) -> list[tuple[int, int]]:
     return spans
 
 
+# What people using a service should have, get or feel is the provider's to give; what they
+# should do themselves ("contact the provider", "use the on-call number") is advice to them.
+_EXPERIENCE_AFTER_MODAL = frozenset(
+    "be have receive get feel know expect not always never only all also".split()
+)
+
+
+def _advice_to_the_public(clause: list[str], after: list[tuple[str, int, int]]) -> bool:
+    """ "Families who have concerns about a relative's care should contact the provider",
+    "Journalists calling outside office hours should use the on-call number": people (not
+    the provider's) named with what they are, told what to do themselves."""
+    return (
+        _people_head_of(clause)
+        and bool(after)
+        and after[0][0].isalpha()
+        and after[0][0] not in _EXPERIENCE_AFTER_MODAL
+    )
+
+
 def _people_head_of(clause: list[str]) -> bool:
     """The clause opens with a people noun phrase: "(Some) people who …", "Patients on …"."""
     i = 0
@@ -346,6 +365,10 @@ def _reporter(clause: list[str]) -> str | None:
     lead = clause[:i]
     while lead and lead[-1] in SKIP_BEFORE_KEYWORD:
         lead = lead[:-1]
+    if len(lead) >= 3 and lead[-1] in CONTACT_PRONOUNS and lead[-1] != "you":
+        # "Leaders told us they knew they needed to…": the second speaker is the first,
+        # reported; who that is decides
+        return _reporter(lead)
     if not lead or any(t in PEOPLE_SUBJECTS or t in REGULATOR_SUBJECTS for t in lead):
         return None
     return _norm_tok(lead[-1])
@@ -1408,6 +1431,8 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue
             if _screening_tool(s, m):
                 continue  # "MUST scores": the Malnutrition Universal Screening Tool
+            if _conditional_procedure(s, m) and not _duty_not_met(s, m):
+                continue  # "If a call back is not made in time, the call handler must…"
             if _not_an_obligation(s, m):
                 continue  # "It must be noted that…", "This must have been difficult…"
             toks_before = _tokens_before(s, m.start())
@@ -1470,6 +1495,9 @@ def _find_trigger(s: str) -> _Trigger | None:
             if general and head not in ORGANISATION_WORDS:
                 continue  # "Online services that prescribe medicines must…, and prescribers
                 # should follow…": the law's second clause, as after a general must
+            if _conditional_procedure(s, m) and not _duty_not_met(s, m):
+                continue  # "If a person develops symptoms, staff should contact the GP": what
+                # is to happen whenever it does, the procedure (its failure said elsewhere)
             if [t for t, _, _ in _tokens_after(s, m.end(), 4)] == ["be", "able", "to", "expect"]:
                 continue  # "People who use services, their families and carers, should be able
                 # to expect that…": the wording of a standard, whoever its subject
@@ -1480,9 +1508,9 @@ def _find_trigger(s: str) -> _Trigger | None:
                 # and the service did not meet this…": a standard this provider fell short of
                 or (_describes_rule(s, m, clause, must=True) and _duty_not_met(s, m))
             )
-            if (head in PEOPLE_SUBJECTS and not not_kept) or (
-                _general_statement(s, m, clause) and not _duty_not_met(s, m)
-            ):
+            if (
+                (head in PEOPLE_SUBJECTS or _advice_to_the_public(clause, after)) and not not_kept
+            ) or (_general_statement(s, m, clause) and not _duty_not_met(s, m)):
                 continue  # "the standards that people should be able to expect"
             if (
                 any(t == "as" for t in clause[-AS_WINDOW:]) or prev_is_wh(clause)
@@ -1796,6 +1824,11 @@ _FOUND_KEPT_RE = re.compile(
     r"(?:this|that|it)\s+(?:was|had\s+been|has\s+been)\s+(?:done|met|followed|the\s+case)"
     r"|(?:the|its)\s+(?:[\w'’-]+\s+){0,4}(?:followed|met|did)\s+(?:this|it|these|that|so)"
     r"|(?:the|its)\s+(?:[\w'’-]+\s+){0,4}had\s+\w+ed\s+all\s+(?:\d+|of\s+them)"
+    # "…must be reprocessed in line with HTM 01-05, and the practice's audits showed they were"
+    r"|(?:(?:the|its|our)\s+)?(?:[\w'’-]+\s+){0,2}?(?:audits?|records?|checks?|logs?)\s+"
+    r"(?:we\s+(?:saw|checked|reviewed)\s+)?(?:showed|confirmed|demonstrated)\s+(?:that\s+)?"
+    r"(?:it|they|this|these)\s+(?:always\s+)?(?:was|were|had\s+been|did)"
+    r"(?:\s+(?:done|met|followed|completed|carried\s+out))?"
     r")\s*\.?$",
     re.I,
 )
@@ -2312,6 +2345,35 @@ _AS_THE_LAW_REQUIRES_RE = re.compile(
 _FAILURE_WORDS_RE = re.compile(r"\b(?:not|never|failed)\b|n[’']t\b", re.I)
 
 
+# A sentence opening with a condition or a time that may come any day ("If a call back is not
+# made within the time set, …", "Where a person lacks capacity, …"), then the modal's clause:
+# what is to happen whenever it does. Not a condition about this inspection ("When we visited,").
+_CONDITIONAL_OPENING_RE = re.compile(
+    r"^\W*(?:if|when|whenever|where|once)\s+(?![^,;]*\b(?:we|our|inspectors|cqc)\b)[^,;]{3,160},\s*"
+    r"(?:(?:the|all|a|an|any|their|its)\s+)?(?:[\w’'-]+\s+){0,4}?$",
+    re.I,
+)
+
+
+def _conditional_procedure(s: str, m: re.Match[str]) -> bool:
+    return _CONDITIONAL_OPENING_RE.match(s[: m.start()]) is not None
+
+
+# "…tells a provider that it must…": the one told is any provider, indefinite.
+_TELLS_ANY_PROVIDER_RE = re.compile(
+    r"\b(?:tells?|told|requires?|asks?|means)\s+(?:a|an|any)\s+(?:registered\s+)?"
+    r"(?:provider|trust|service|practice|organisation|home|person|manager)\s+"
+    r"(?:that\s+)?(?:it|they|he|she)\s+$",
+    re.I,
+)
+# A rule source or a document, then ", which" and its verb of saying: "…review, which said…".
+_SOURCE_WHICH_RE = re.compile(
+    r"\b(?:" + "|".join(sorted(RULE_SOURCES | DOCUMENT_WORDS)) + r")\s*,\s*which\s+"
+    r"(?:" + "|".join(sorted(CONTENT_VERBS)) + r")\b[^,;]*$",
+    re.I,
+)
+
+
 def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     """A statement of what the law requires of providers, or of care, in general: the
     subject is a class ("Providers must…", "All providers must…") or a bare mass noun
@@ -2329,11 +2391,23 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
                 return True  # "…the statutory guidance which providers must consider"
             break
     for i in range(len(clause) - 2, 0, -1):
-        if clause[i] in CONTENT_VERBS and any(
-            w in RULE_SOURCES or w in DOCUMENT_WORDS for w in clause[:i]
+        if (
+            clause[i] in CONTENT_VERBS
+            and (
+                any(w in RULE_SOURCES or w in DOCUMENT_WORDS for w in clause[:i])
+                # "…the findings of the Ockenden review, which said that every trust must…"
+                or (
+                    clause[:i] == ["which"] and _SOURCE_WHICH_RE.search(s, 0, m.start()) is not None
+                )
+            )
         ):
             clause = clause[i + 1 :]  # "The Ockenden report's actions say every trust must…":
+            if clause[:1] == ["that"]:
+                clause = clause[1:]
             break  # the reported clause's own subject, its "that" left out
+    if _TELLS_ANY_PROVIDER_RE.search(s, 0, m.start()):
+        return True  # "A warning notice tells a provider that it must make improvements by a
+        # set date": what a notice does to any provider it is served on
     if _LIKE_EVERY_FIRST_RE.match(s, 0, m.start()) or _LEGAL_REQUIREMENT_RE.match(s, 0, m.start()):
         return True  # "As with all providers, the practice must…", "It is a legal
         # requirement that a provider must display its ratings"

@@ -26,7 +26,7 @@ PEOPLE_SUBJECTS = frozenset(
     """people person persons patient patients resident residents client clients user users
     relative relatives carer carers family families child children baby babies mother mothers
     woman women man men adult adults individual individuals tenant tenants visitor visitors
-    prisoner prisoners detainee detainees
+    prisoner prisoners detainee detainees journalists reporters readers
     caller callers public population those anyone everyone someone somebody anybody who whom whoever
     he she i you they them he'd she'd they'd i'd""".split()
 )
@@ -98,7 +98,7 @@ NEEDING_WINDOW = 5
 # After a people word, these show it heads the subject: "People who stayed in their rooms
 # needed…", "Patients on the ward needed…" (but "Patient records needed…" is not people).
 PEOPLE_POSTMODIFIERS = frozenset(
-    "who whose with using living at in on receiving from awaiting waiting".split()
+    "who whose with using living at in on receiving from awaiting waiting calling".split()
 )
 
 # Clause boundaries when looking back for a subject.
