@@ -1041,6 +1041,15 @@ def test_a_rule_the_sentence_finds_not_kept(sentence: str, title: str | None) ->
             "Act on the findings of audits of radiographs",
         ),
         (
+            "People using the service should be involved in planning their care.",
+            "Involve people using the service in planning their care",
+        ),
+        (
+            "People who use the service should be given information about how to complain.",
+            "Give people who use the service information about how to complain",
+        ),
+        ("Staff using the system should be trained.", "Train staff using the system"),
+        (
             "The trust needs to ensure that people identified as needing assistance with meals "
             "receive it.",
             "Ensure that people identified as needing assistance with meals receive that "

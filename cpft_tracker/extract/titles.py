@@ -100,6 +100,10 @@ def _base_verb(word: str) -> str | None:
     return None
 
 
+_PEOPLE_PARTICIPLES = frozenset("using receiving living accessing attending awaiting".split())
+_PEOPLE_RELATIVE_VERBS = frozenset("use used receive received attend attended access".split())
+
+
 def _subject_np(s: str, end: int) -> tuple[int, int] | None:
     """Span of the noun phrase right before offset ``end`` ("the success of these interventions")."""
     toks = _tokens_before(s, end, 14)
@@ -152,6 +156,26 @@ def _subject_np(s: str, end: int) -> tuple[int, int] | None:
         if t in NOUN_DETERMINERS or t in ("this", "these", "those", "that", "some", "more", "all"):
             if i > 0 and toks[i - 1][0] in preps:
                 i -= 1
+                continue
+            # "People using the service", "Staff using the system", "People who use the
+            # service": the object of a postmodifier on the subject is not the subject
+            if (
+                i > 1
+                and toks[i - 1][0] in _PEOPLE_PARTICIPLES
+                and toks[i - 2][0].isalpha()
+                and toks[i - 2][0] not in stop_words
+                and toks[i - 2][0] not in NOUN_DETERMINERS
+            ):
+                i -= 1
+                continue
+            if (
+                i > 2
+                and toks[i - 1][0] in _PEOPLE_RELATIVE_VERBS
+                and toks[i - 2][0] == "who"
+                and toks[i - 3][0] in PEOPLE_SUBJECTS
+            ):
+                taken.extend([toks[i - 1], toks[i - 2]])
+                i -= 3
                 continue
             break
         i -= 1
