@@ -2203,7 +2203,7 @@ def _duty_not_met(s: str, m: re.Match[str]) -> bool:
         return True
     # "The policy states that all clinical staff must complete level 3 training; only 72% had
     # done so.", "…should only be used as a last resort, but records did not show…"
-    after = _SHORTFALL_AFTER_RE.search(s, m.end())
+    after = shortfall_join(s, m.end())
     if after and not (
         # "…must not restrain people face down, and staff did not": a rule against doing
         # something, kept; only "but" sets what happened against it
@@ -2219,32 +2219,54 @@ def _rule_after_shortfall(s: str, m: re.Match[str]) -> bool:
     """ "Staffing did not always meet the RCN guidance, which says there should be…", "The
     coordinator was not always supernumerary, as national guidance says they should be":
     the shortfall is the main clause, the rule an aside after it."""
-    before = _SHORTFALL_BEFORE_RE.search(s, 0, m.start())
-    if before is None or _BREACH_ROW_RE.match(s):
+    head = s[: m.start()]
+    comma = head.rfind(",")
+    if ";" in head or comma < 0 or not _WHICH_OR_AS_RE.match(head, comma + 1):
+        return False
+    if _SHORTFALL_RE.search(head, 0, comma) is None or _BREACH_ROW_RE.match(s):
         return False  # (a requirement notice's row says how the regulation was not met; it
         # is the notice's own particulars, read by the breach rows' rule)
-    return any(t.lower() in RULE_SOURCES for t in _TOKEN_RE.findall(before.group(0)))
+    return any(t.lower() in RULE_SOURCES for t in _TOKEN_RE.findall(head))
+
+
+def shortfall_join(s: str, start: int) -> re.Match[str] | None:
+    """The first join after ``start`` ("; ", ", but ", ", and ") that opens a clause finding a
+    shortfall before the sentence or clause ends, or None. Linear in the sentence's length
+    (a sentence may be a whole table run together)."""
+    shortfalls = [x.start() for x in _SHORTFALL_RE.finditer(s, start)]
+    if not shortfalls:
+        return None
+    stops = [x.start() for x in _CLAUSE_STOP_RE.finditer(s, start)]
+    for join in _SHORTFALL_JOIN_RE.finditer(s, start):
+        if join.group("cond"):
+            continue  # a condition: "…, and where they do not, we act": the law's own sanction
+        k = bisect_left(shortfalls, join.end())
+        if k == len(shortfalls):
+            return None
+        stop = bisect_left(stops, join.end())
+        if stop < len(stops) and stops[stop] < shortfalls[k]:
+            continue
+        return join
+    return None
 
 
 # A clause that finds a shortfall: a negated finite verb, "not always", "only 72% of", "none
 # of", "failed to".
-_SHORTFALL = (
-    r"(?:\b(?:did|does|do|was|were|had|has|have|is|are|could)\s+not\b|\b\w+n[’']t\b"
+_SHORTFALL_RE = re.compile(
+    r"\b(?:did|does|do|was|were|had|has|have|is|are|could)\s+not\b|\b\w+n[’']t\b"
     r"|\bnot\s+always\b|\bnever\b|\bnone\s+of\b|\bfailed\s+to\b"
     r"|\bonly\s+(?:\d+(?:\.\d+)?\s*(?:%|per\s*cent\b)|(?:\d+|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|half|a\s+third|a\s+quarter)\s+of\b))"
+    r"eight|nine|ten|half|a\s+third|a\s+quarter)\s+of\b)",
+    re.I,
 )
-_SHORTFALL_AFTER_RE = re.compile(
+_SHORTFALL_JOIN_RE = re.compile(
     r"(?P<join>;\s*|,?\s+but\s+|,\s*yet\s+|,\s*and\s+)(?:we\s+found\s+(?:that\s+)?)?"
-    # (not a condition: "…, and where they do not, we act": the law's own sanction)
-    r"(?!(?:where|if|when|whenever|unless|should)\b)[^;.]*?" + _SHORTFALL,
+    r"(?P<cond>(?:where|if|when|whenever|unless|should)\b)?",
     re.I,
 )
+_CLAUSE_STOP_RE = re.compile(r"[;.]")
+_WHICH_OR_AS_RE = re.compile(r"\s*(?:which|as)\b", re.I)
 _BREACH_ROW_RE = re.compile(r"^\W*how\s+the\s+regulation\s+(?:was|is)\s+not\s+being\s+met\b", re.I)
-_SHORTFALL_BEFORE_RE = re.compile(
-    r"^[^;]*?" + _SHORTFALL + r"[^;]*?,\s*(?:which|as)\b[^,;]*$",
-    re.I,
-)
 
 
 def _not_an_obligation(s: str, m: re.Match[str]) -> bool:

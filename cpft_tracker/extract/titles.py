@@ -8,11 +8,11 @@ from cpft_tracker.extract.rules import (
     _ASIDE_MAIN_RE,
     _ASIDE_OPEN_RE,
     _BE_WORDS,
-    _SHORTFALL_AFTER_RE,
     _rule_after_shortfall,
     _tokens_after,
     _tokens_before,
     _Trigger,
+    shortfall_join,
 )
 from cpft_tracker.extract.rules import (
     _find_trigger as find_trigger,
@@ -4041,7 +4041,7 @@ def _rule_not_kept_title(s: str, trig: _Trigger) -> str | None:
     said = None
     for found in _RULE_SAYS_RE.finditer(s, 0, m.start()):
         said = found  # the last verb of saying before the modal
-    join = _SHORTFALL_AFTER_RE.search(s, m.end())
+    join = shortfall_join(s, m.end())
     if said is None or join is None or s.find(",", said.end(), m.start()) != -1:
         return None
     source = re.findall(r"[\w’'-]+", s[max(0, said.start() - 80) : said.start()].lower())[-6:]
