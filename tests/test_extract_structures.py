@@ -1115,3 +1115,20 @@ def test_titles_of_adverbs_before_a_passive_and_of_owners_named_earlier(
 def test_who_is_told_and_when_it_holds(sentence: str, keyword: str | None) -> None:
     found = extract_requirements("Is the service safe?\n\n" + sentence + "\n", include_should=True)
     assert [r.keyword for r in found] == ([keyword] if keyword else [])
+
+
+# A web page's furniture copied from a browser, and how the regulator's reports are read.
+@pytest.mark.parametrize(
+    ("sentence", "keyword"),
+    [
+        ("You must enable JavaScript to use this site.", None),
+        ("You need to accept these cookies before we can use them.", None),
+        ("Some cookies are needed for the website to work and you cannot turn them off.", None),
+        ("All our inspection reports must be read alongside the provider's response.", None),
+        ("The report should be read in conjunction with the evidence appendix.", None),
+        ("The trust must ensure that this site has enough nurses at night.", "must"),
+    ],
+)
+def test_a_web_page_s_furniture_is_not_a_requirement(sentence: str, keyword: str | None) -> None:
+    found = extract_requirements("Is the service safe?\n\n" + sentence + "\n", include_should=True)
+    assert [r.keyword for r in found] == ([keyword] if keyword else [])

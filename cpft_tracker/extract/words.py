@@ -381,6 +381,17 @@ BOILERPLATE = (
     # The definitions printed before the lists in 2019+ reports: "Action the trust MUST take
     # is necessary to comply with its legal obligations. Action a trust SHOULD take is to…"
     r"^action\s+(?:the|a|an)\s+(?:\w+\s+){1,3}?(?:must|should)\s+take\s+is\b",
+    # A web page's own furniture, copied with the report from a browser: what the reader's
+    # browser or the reader must do to use the site ("You must enable JavaScript to use this
+    # site", "You need to accept these cookies…")
+    r"\b(?:javascript|cookies?|your\s+browser|this\s+web\s?site|our\s+website)\b"
+    r"[^.]*\b(?:must|should|needs?|needed)\b"
+    r"|\b(?:must|should|needs?\s+to)\s+(?:enable|accept|allow|turn\s+on|update|use)\s+"
+    r"(?:javascript|cookies|your\s+browser|this\s+(?:web)?site)\b",
+    # How the regulator's own reports are to be read ("All our inspection reports must be
+    # read alongside…", "The report should be read in conjunction with the evidence appendix")
+    r"\b(?:must|should|needs?\s+to)\s+be\s+read\s+(?:alongside|with|together\s+with|in\s+"
+    r"conjunction\s+with)\b",
 )
 
 # Summaries of the requirements listed elsewhere, naming none of them. Not requirements when
