@@ -1049,6 +1049,24 @@ def test_a_rule_the_sentence_finds_not_kept(sentence: str, title: str | None) ->
             "Give people who use the service information about how to complain",
         ),
         ("Staff using the system should be trained.", "Train staff using the system"),
+        # the finding's past tense, turned round into what must be so from now on
+        (
+            "The provider did not always make sure that people's care plans reflected their "
+            "current needs, and this needs to improve.",
+            "Ensure that people's care plans reflect their current needs",
+        ),
+        (
+            "Staff needed to be more consistent in how they recorded people's fluid intake.",
+            "Ensure staff are more consistent in how staff record people's fluid intake",
+        ),
+        (
+            "The provider must make improvements to how it assessed and recorded risks.",
+            "Make improvements to how the provider assesses and records risks",
+        ),
+        (
+            "The trust must ensure that staff trained in restraint were on every shift.",
+            "Ensure that staff trained in restraint are on every shift",
+        ),
         (
             "The trust needs to ensure that people identified as needing assistance with meals "
             "receive it.",
@@ -1127,6 +1145,7 @@ def test_who_is_told_and_when_it_holds(sentence: str, keyword: str | None) -> No
         ("All our inspection reports must be read alongside the provider's response.", None),
         ("The report should be read in conjunction with the evidence appendix.", None),
         ("The trust must ensure that this site has enough nurses at night.", "must"),
+        ("The service needs to be safe, effective, caring, responsive and well-led.", None),
     ],
 )
 def test_a_web_page_s_furniture_is_not_a_requirement(sentence: str, keyword: str | None) -> None:

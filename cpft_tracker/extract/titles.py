@@ -2397,6 +2397,8 @@ def _present_tense_title(title: str) -> str:
     title = _present_tense_main(title)
     if len(title) > CONJOIN_MAX_CHARS:
         return title
+    title = _past_deed_present(title)
+    title = _HOW_PAST_INSIDE_RE.sub(_how_present, title)
     had = _HAD_PERFECT_RE.match(title) or _HAD_POSSESSION_RE.match(title)
     if had is not None:
         now = "have" if _np_is_plural(had.group("np").strip()) else "has"
@@ -4133,3 +4135,52 @@ def _resolve_needed_it(title: str) -> str:
     if m is None or m.group("noun") in ("to", "a", "an", "the", "help", "it"):
         return title
     return f"{title[: m.end('verb')]} that {m.group('noun')}{title[m.end() :]}"
+
+
+# "Ensure that people's care plans reflected their current needs": a past verb with its object
+# after any plural subject of a few words (the failure's tense, turned round).
+_PAST_DEED_ANY_RE = re.compile(
+    r"^(?:Ensure|Make\s+sure)(?:\s+that)?\s+"
+    r"(?P<np>(?:(?:all|the|its|their|[a-z][\w-]*[’']s)\s+)?(?:[a-z][\w’'-]*\s+){0,2}?"
+    r"[a-z][\w’'-]*[^s\W]s)\s+"
+    r"(?P<verb>[a-z]+ed)\s+(?=(?:their|the|a|an|all|every|each|its|his|her)\b)"
+    # (not a participle after the subject: "…staff trained in restraint were on every shift")
+    r"(?![^,;]*\b(?:are|is|were|was|have|has|had)\b)"
+)
+
+
+def _past_deed_present(title: str) -> str:
+    m = _PAST_DEED_ANY_RE.match(title)
+    if m is None or not _np_is_plural(m.group("np")):
+        return title
+    base = _base_verb(m.group("verb"))
+    if base is None or base == m.group("verb"):
+        return title
+    return title[: m.start("verb")] + base + title[m.end("verb") :]
+
+
+# "…more consistent in how staff recorded people's fluid intake": inside a title, what is done
+# from now on ("how staff record…").
+_HOW_PAST_INSIDE_RE = re.compile(
+    r"(?<=\s)(?P<how>how|the\s+way)\s+(?P<np>staff|leaders|managers|nurses|they|"
+    r"the\s+(?:trust|provider|practice|service|home|hospital|team)|the\s+[a-z]+s)\s+"
+    r"(?P<verb>[a-z]+ed)\b(?:\s+and\s+(?P<verb2>[a-z]+ed)\b)?"
+)
+
+
+def _how_present(m: re.Match[str]) -> str:
+    base = _base_verb(m.group("verb"))
+    if base is None or base == m.group("verb"):
+        return m.group(0)
+    np = m.group("np")
+    plural = np in ("staff", "leaders", "managers", "nurses", "they") or (
+        np.startswith("the ") and np.endswith("s")
+    )
+    form = base if plural else _third_person(base)
+    second = ""
+    if m.group("verb2"):
+        base2 = _base_verb(m.group("verb2"))
+        second = " and " + (
+            m.group("verb2") if base2 is None else base2 if plural else _third_person(base2)
+        )
+    return f"{m.group('how')} {np} {form}{second}"

@@ -388,6 +388,9 @@ BOILERPLATE = (
     r"[^.]*\b(?:must|should|needs?|needed)\b"
     r"|\b(?:must|should|needs?\s+to)\s+(?:enable|accept|allow|turn\s+on|update|use)\s+"
     r"(?:javascript|cookies|your\s+browser|this\s+(?:web)?site)\b",
+    # CQC's five key questions as what any service must be ("The service needs to be safe,
+    # effective, caring, responsive and well-led"): the framework, not a finding
+    r"\b(?:must|should|needs?\s+to)\s+be\s+safe,\s*effective,\s*caring\b",
     # How the regulator's own reports are to be read ("All our inspection reports must be
     # read alongside…", "The report should be read in conjunction with the evidence appendix")
     r"\b(?:must|should|needs?\s+to)\s+be\s+read\s+(?:alongside|with|together\s+with|in\s+"
