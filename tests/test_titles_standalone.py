@@ -315,7 +315,7 @@ PASSAGES = {
         "clinics and improve the way it responded to complaints.\n",
         [
             "Reduce delays in the trust's outpatient clinics and improve the way the trust "
-            "responded to complaints"
+            "responds to complaints"
         ],
     ),
     # a place of the provider that needed to do something with no object keeps its name
