@@ -1151,3 +1151,28 @@ def test_who_is_told_and_when_it_holds(sentence: str, keyword: str | None) -> No
 def test_a_web_page_s_furniture_is_not_a_requirement(sentence: str, keyword: str | None) -> None:
     found = extract_requirements("Is the service safe?\n\n" + sentence + "\n", include_should=True)
     assert [r.keyword for r in found] == ([keyword] if keyword else [])
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "due"),
+    [
+        (
+            "You must become compliant with the following regulations by: 31 March 2012:",
+            "2012-03-31",
+        ),
+        (
+            "You must become compliant with the following regulations by 31 March 2012:",
+            "2012-03-31",
+        ),
+        ("You must make these improvements on or before 12 April 2013:", "2013-04-12"),
+        ("The provider must be compliant by Friday 30 April 2015 in these areas:", "2015-04-30"),
+        ("You must become compliant with the following regulations by 30/04/2015:", "2015-04-30"),
+        ("By 1 May 2012 you must meet the following regulations:", "2012-05-01"),
+    ],
+)
+def test_a_notice_s_deadline_in_the_shapes_notices_write_it(lead_in: str, due: str) -> None:
+    text = f"Warning notice\n\n{lead_in}\n\nRegulation 12 Safe care and treatment\n"
+    found = extract_requirements(text)
+    assert [(r.title, r.due) for r in found] == [
+        ("Safe care and treatment (Regulation 12): meet the regulation's requirements", due)
+    ]

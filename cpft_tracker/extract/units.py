@@ -724,8 +724,13 @@ _NOTICE_LEADIN_RE = re.compile(r"\b(?:the\s+following|listed\s+below|as\s+follow
 _DUE_RE = re.compile(
     # "by 30 June 2013", "by the 30th of June 2013", "until 30 September 2011" ("has been
     # given until…"), "no later than 1 May 2012", "by 5pm on 30 June 2013"
-    r"\b(?:by|until|no\s+later\s+than)\s+(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?\s+on\s+)?"
-    r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+(\d{4})\b"
+    # "on or before 12 April 2013", "by: 31 March 2012", "by Friday 30 April 2015", "by 30/04/2015"
+    r"\b(?:by|until|no\s+later\s+than|on\s+or\s+before)\s*:?\s+"
+    r"(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?\s+on\s+)?(?:the\s+)?"
+    r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(?:the\s+)?"
+    r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+(\d{4})\b"
+    r"|(?P<nd>\d{1,2})/(?P<nm>\d{1,2})/(?P<ny>\d{4})\b)",
+    re.I,
 )
 _MONTHS = {
     m: i
@@ -764,6 +769,11 @@ def due_date(text: str) -> str | None:
     m = _DUE_RE.search(text)
     if not m:
         return None
+    if m.group("nd"):
+        try:  # a UK date, day first
+            return dt.date(int(m.group("ny")), int(m.group("nm")), int(m.group("nd"))).isoformat()
+        except ValueError:
+            return None
     month = _MONTHS.get(m.group(2).lower())
     day, year = int(m.group(1)), int(m.group(3))
     if month is None:
