@@ -1049,6 +1049,24 @@ def test_a_rule_the_sentence_finds_not_kept(sentence: str, title: str | None) ->
             "Give people who use the service information about how to complain",
         ),
         ("Staff using the system should be trained.", "Train staff using the system"),
+        # the party CQC told, for the "its" of what it was told
+        (
+            "We told the trust it must improve its medicines management.",
+            "Improve the trust's medicines management",
+        ),
+        (
+            "The trust was told it must improve its medicines management.",
+            "Improve the trust's medicines management",
+        ),
+        (
+            "The Care Quality Commission (CQC) has told Northgate Hospital NHS Trust it must make "
+            "urgent improvements to the care of patients in its emergency department.",
+            "Make urgent improvements to the care of patients in the trust's emergency department",
+        ),
+        (
+            "CQC has told Oak Lodge care home it must improve its medicines management.",
+            "Improve the home's medicines management",
+        ),
         # the finding's past tense, turned round into what must be so from now on
         (
             "The provider did not always make sure that people's care plans reflected their "

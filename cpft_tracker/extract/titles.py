@@ -1792,6 +1792,8 @@ def _resolve_own_subject(
     if need_for:
         span = need_for.span("np")  # "There is a need for the practice to improve its…"
     named = None
+    if span and s[span[0] : span[1]].lower().endswith(" it"):
+        span = (span[1] - 2, span[1])  # "We told the trust it must…": the told party, then "it"
     if span and s[span[0] : span[1]].lower() == "it":
         organisation = _organisation_before(s[: span[0]], before)
         if organisation is None:
@@ -2792,7 +2794,10 @@ _TWO_PARTICIPLES_RE = re.compile(
 )
 _IT_AFTER_NOUN_RE = re.compile(r"\b(?P<det>the|a)\s+(?P<noun>way|ways|extent|manner)\s+it\b", re.I)
 _TOLD_OBJECT_RE = re.compile(
-    r"\b(?:told|warned|informed|reminded|asked)\s+(?P<obj>(?:the\s+)?[A-Z]?[\w’'-]+(?:\s+[A-Z][\w’'-]+){0,6})"
+    r"\b(?:told|warned|informed|reminded|asked)\s+(?P<obj>(?:the\s+)?[A-Z]?[\w’'-]+(?:\s+[A-Z][\w’'-]+){0,6}"
+    # "…told Oak Lodge care home it…", "…told Dr Smith's practice that it…": the kind after the name
+    r"(?:\s+(?:care\s+home|nursing\s+home|home|practice|surgery|clinic|hospital|hospice|agency|"
+    r"service|centre|trust))?)"
     r"\s+(?:that\s+|what\s+|how\s+|where\s+)?it\b"
 )
 # "We have told the provider what it needs to do to improve…": the action is what follows.
