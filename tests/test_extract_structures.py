@@ -1164,6 +1164,9 @@ def test_who_is_told_and_when_it_holds(sentence: str, keyword: str | None) -> No
         ("The report should be read in conjunction with the evidence appendix.", None),
         ("The trust must ensure that this site has enough nurses at night.", "must"),
         ("The service needs to be safe, effective, caring, responsive and well-led.", None),
+        # what CQC told the provider to do, in the passive, with no modal
+        ("The trust has been told to make improvements to its safeguarding procedures.", "needs"),
+        ("The trust was told to improve.", None),
     ],
 )
 def test_a_web_page_s_furniture_is_not_a_requirement(sentence: str, keyword: str | None) -> None:

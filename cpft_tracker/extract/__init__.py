@@ -356,8 +356,12 @@ def breach_title(s: str, section: str | None = None) -> str:
 
 
 _TOLD_LEAD_RE = re.compile(
-    r"^\W*" + TOLD_WHEN + r"(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?"
+    r"^\W*" + TOLD_WHEN + r"(?:(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?"
     r"(?:also\s+)?(?:told|asked|required)\s+(?P<who>(?:the\s+)?[\w’'-]+(?:\s+manager)?)\s+"
+    # "The trust has been told to…"
+    r"|(?P<told>(?:the\s+)?[\w’'-]+(?:\s+manager)?)\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?"
+    r"(?:been|was|were)\s+(?:told|asked|required)\s+(?:by\s+(?:cqc|inspectors|the\s+care\s+"
+    r"quality\s+commission(?:\s+\(cqc\))?)\s+)?)"
     r"to\s+",
     re.I,
 )
@@ -370,7 +374,7 @@ def told_title(s: str) -> str:
     m = _TOLD_LEAD_RE.match(s)
     if m is None:
         return s.strip().rstrip(".")
-    who = m.group("who")
+    who = m.group("who") or m.group("told")
     if not who.lower().startswith("the "):
         who = "the " + who
     rest = re.sub(r"\bit\b", who.lower(), s[m.end() :].strip().rstrip("."))

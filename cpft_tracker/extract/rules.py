@@ -2169,8 +2169,12 @@ _TOLD_TO_RE = re.compile(
     # (after "Following the inspection," too, as TOLD_OPENING reads it)
     r"(?:^\W*"
     + TOLD_WHEN
-    + r"(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?(?:also\s+)?(?:told|asked|required)\s+"
+    + r"(?:(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?(?:also\s+)?(?:told|asked|required)\s+"
     r"(?:the\s+)?(?:provider|trust|practice|service|home|registered\s+manager|hospice|clinic)\s+"
+    # "The trust has been told to make improvements to…": the same, in the passive
+    r"|(?:the\s+)?(?:provider|trust|practice|service|home|registered\s+manager|hospice|clinic)\s+"
+    r"(?:has\s+|have\s+|had\s+)?(?:also\s+)?(?:been|was|were)\s+(?:told|asked|required)\s+"
+    r"(?:by\s+(?:cqc|inspectors|the\s+care\s+quality\s+commission(?:\s+\(cqc\))?)\s+)?)"
     + r")to\s+(?:(?:make\s+(?:urgent\s+|significant\s+|further\s+)?improvements?|improve|"
     r"take\s+action)\s+(?:to|in|on|with|around|for)\b|improve\s+(?:the|its|their|how)\s+\w)",
     re.I,
