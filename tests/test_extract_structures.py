@@ -1049,6 +1049,23 @@ def test_a_rule_the_sentence_finds_not_kept(sentence: str, title: str | None) ->
             "Give people who use the service information about how to complain",
         ),
         ("Staff using the system should be trained.", "Train staff using the system"),
+        # "one" and "this happened": what the finding said there was none of, or was not done
+        (
+            "There was no clear plan for how the trust would meet the needs of its growing "
+            "population, and the board needed to agree one.",
+            "Agree a clear plan for how the trust will meet the needs of the trust's growing "
+            "population",
+        ),
+        (
+            "There was no business continuity plan, and the manager needed to write one.",
+            "Write a business continuity plan",
+        ),
+        (
+            "The provider did not have effective systems to share learning from incidents, and "
+            "leaders needed to make sure this happened across all teams.",
+            "Ensure the provider has effective systems to share learning from incidents across "
+            "all teams",
+        ),
         # the party CQC told, for the "its" of what it was told
         (
             "We told the trust it must improve its medicines management.",

@@ -2891,7 +2891,15 @@ def _resolve_quantifier_said(title: str, before: str) -> str:
 
 _ONE_RE = re.compile(
     r"\b(?P<verb>[Bb]uy|[Gg]et|[Hh]ave|[Ii]nstall|[Aa]ppoint|[Oo]rder|[Pp]urchase|[Pp]rovide|"
-    r"[Rr]ecruit|[Ee]mploy)\s+one\b(?!\s+of)"
+    r"[Rr]ecruit|[Ee]mploy|[Aa]gree|[Dd]evelop|[Ww]rite|[Pp]roduce|[Ii]ntroduce|[Cc]reate|"
+    r"[Aa]dopt|[Pp]ut\s+in\s+place)\s+one\b(?!\s+of)"
+)
+# "There was no clear plan for how the trust would meet…, and the board needed to agree one":
+# the thing the finding said there was none of.
+_NO_THING_RE = re.compile(
+    r"\bthere\s+(?:was|is|were|are)\s+(?:still\s+)?no\s+(?P<np>(?!one\b)[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,3}?"
+    r"(?:\s+(?:for|of|to)\s+[^,;.]{3,90}?)?)(?=\s*[,.;]|\s+(?:and|but)\b|$)",
+    re.I,
 )
 _A_THING_RE = re.compile(
     r"\b(?:have|had|has|without)\s+(?P<np>an?(?:\s+[a-z][\w’'-]*){1,4}?)"
@@ -2910,7 +2918,16 @@ def _resolve_one(title: str, s: str, trig: _Trigger | None, before: str = "") ->
         return title  # "…or a risk assessment of the decision not to have one": named already
     found = list(_A_THING_RE.finditer(before + " " + s[: trig.key_start]))
     if not found:
-        return title
+        none = list(_NO_THING_RE.finditer(s[: trig.key_start]))
+        if not none:
+            return title
+        np = none[-1].group("np")
+        np = re.sub(r"\bwould\b", "will", np)
+        org = re.search(r"\bthe\s+(trust|provider|practice|home|service|hospital|hospice)\b", np)
+        if org:
+            np = re.sub(r"\bits\b", f"the {org.group(1)}'s", np)
+        article = "an" if np[:1].lower() in "aeiou" else "a"
+        return title[: m.end("verb")] + f" {article} {np}" + title[m.end() :]
     return title[: m.end("verb")] + " " + found[-1].group("np") + title[m.end() :]
 
 
@@ -3483,6 +3500,11 @@ def _resolve_this_done(title: str, before: str) -> str:
     return f"{m.group('lead')}{np} {be} {nd.group('p')}{by}{m.group('rest')}"
 
 
+_THIS_HAPPENED_LEAD_RE = re.compile(
+    r"^(?:Make\s+sure|Ensure)(?:\s+that)?\s+this\s+happen(?:ed|s)?\b"
+)
+
+
 def _resolve_this_happened(title: str, s: str) -> str:
     m = re.search(r"\bthis\s+(?:happened|happens|happen)\b", title)
     if not m:
@@ -3490,7 +3512,14 @@ def _resolve_this_happened(title: str, s: str) -> str:
     this = re.search(r"\bthis\b", s)
     found = list(_NOT_DONE_RE.finditer(s[: this.start()] if this else s))
     if not found:
-        return title
+        # "The provider did not have effective systems to share learning from incidents, and
+        # leaders needed to make sure this happened across all teams": the failure turned round
+        lead = _THIS_HAPPENED_LEAD_RE.match(title)
+        cut = s.find(", and ")
+        turned = _failure_as_action(s[:cut]) if lead and cut > 0 else None
+        if lead is None or turned is None:
+            return title
+        return turned + title[lead.end() :]
     nd = found[-1]
     done = f"{nd.group('np')} {nd.group('be')} {nd.group('p')}"
     return title[: m.start()] + done + title[m.end() :]
