@@ -1066,6 +1066,11 @@ def test_a_rule_the_sentence_finds_not_kept(sentence: str, title: str | None) ->
             "Ensure the provider has effective systems to share learning from incidents across "
             "all teams",
         ),
+        # who said it, after the action in a news item
+        (
+            "The trust must urgently address the shortage of midwives, Professor Baker said.",
+            "Urgently address the shortage of midwives",
+        ),
         # the party CQC told, for the "its" of what it was told
         (
             "We told the trust it must improve its medicines management.",
@@ -1184,6 +1189,21 @@ def test_who_is_told_and_when_it_holds(sentence: str, keyword: str | None) -> No
         # what CQC told the provider to do, in the passive, with no modal
         ("The trust has been told to make improvements to its safeguarding procedures.", "needs"),
         ("The trust was told to improve.", None),
+        # a status, and a requirement settled in the same dated sentence
+        (
+            "The trust should be placed into special measures, the Chief Inspector has recommended.",
+            None,
+        ),
+        (
+            "Last year the trust was told it must improve its A&E department; at this inspection "
+            "we found it had done so.",
+            None,
+        ),
+        (
+            "In March 2025 CQC told the trust it must make urgent improvements to its maternity "
+            "services.",
+            "must",
+        ),
     ],
 )
 def test_a_web_page_s_furniture_is_not_a_requirement(sentence: str, keyword: str | None) -> None:

@@ -467,6 +467,13 @@ _EARLIER_INSIDE_RE = re.compile(
     r"(?:inspection|visit|assessment|report)\b",
     re.I,
 )
+# …or dated ("Last year the trust was told it must…", "In 2023 we told the provider…"), which a
+# news item also writes of what it told the provider now: history only when the same sentence
+# says it was met at this inspection.
+_EARLIER_DATED_RE = re.compile(
+    r"^\W*(?:last\s+year|in\s+(?:[a-z]+\s+)?(?:19|20)\d\d|previously|earlier\s+this\s+year)\b",
+    re.I,
+)
 # …reported as what CQC told, asked or recommended then: "…, we told the provider it must…".
 _EARLIER_TOLD_RE = re.compile(
     r"\b(?:we|cqc|inspectors)\s+(?:also\s+)?(?:told|asked|said|recommended|required|found)\b",
@@ -497,9 +504,12 @@ def _earlier_requirement_settled(s: str, unit: Unit, trig: _Trigger) -> bool:
     found that it had done so.": a requirement of an earlier inspection is history when the
     same paragraph says it was met, or when the next sentence states what is still to do in
     its own words (that sentence is the requirement, not this one)."""
+    now = _THIS_TIME_RE.search(s, trig.end)
+    if _EARLIER_DATED_RE.match(s) and now is not None and _SETTLED_RE.search(s, now.end()):
+        return True  # "Last year the trust was told it must improve its A&E department; at this
+        # inspection we found it had done so." (dated, it is history only when said so)
     if not (_EARLIER_RE.match(s) or _EARLIER_INSIDE_RE.search(s, 0, trig.key_start)):
         return False
-    now = _THIS_TIME_RE.search(s, trig.end)
     if now is not None and _SETTLED_RE.search(s, now.end()):
         return True  # "…it must make improvements; at this inspection we found it had made them."
     if now is None and _EARLIER_RE.match(s) and _EARLIER_TOLD_RE.search(s, 0, trig.key_start):

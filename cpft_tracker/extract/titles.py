@@ -2221,6 +2221,7 @@ def make_title(
         title = _demonstrative_failure_title(title, before)
     title = _CONSEQUENCE_RE.sub("", title)
     title = _AFTER_INSPECTION_RE.sub("", title)
+    title = _ATTRIBUTION_TAIL_RE.sub("", title)
     because = _BECAUSE_RE.search(title)
     if because and len(title[: because.start()].split()) >= 3:
         title = title[: because.start()]  # "Replace the pads because they had passed their
@@ -4218,3 +4219,12 @@ def _how_present(m: re.Match[str]) -> str:
             m.group("verb2") if base2 is None else base2 if plural else _third_person(base2)
         )
     return f"{m.group('how')} {np} {form}{second}"
+
+
+# "…, Professor Baker said.", "…, the Chief Inspector has recommended": who said it, after the
+# action in a news item, is not part of the action.
+_ATTRIBUTION_TAIL_RE = re.compile(
+    r",\s*(?:(?:the|a|an|cqc[’']s)\s+)?(?:[A-Z][\w.’'-]*|chief|deputy|head|director|spokesperson|"
+    r"inspectors?|he|she|they)(?:\s+[\w.’'-]+){0,6}?\s+(?:said|says|added|warned|explained|"
+    r"stressed|has\s+recommended|recommended|has\s+said)\s*\.?\s*$"
+)

@@ -388,6 +388,10 @@ BOILERPLATE = (
     r"[^.]*\b(?:must|should|needs?|needed)\b"
     r"|\b(?:must|should|needs?\s+to)\s+(?:enable|accept|allow|turn\s+on|update|use)\s+"
     r"(?:javascript|cookies|your\s+browser|this\s+(?:web)?site)\b",
+    # Special measures as what the trust "should be placed into": the regime recommended, a
+    # status CQC and NHS bodies decide, not an action the provider takes
+    r"\b(?:should|must|needs?\s+to)\s+(?:now\s+)?(?:be\s+placed|be\s+put|remain|stay)\s+(?:in|into|under)\s+"
+    r"special\s+measures\b",
     # CQC's five key questions as what any service must be ("The service needs to be safe,
     # effective, caring, responsive and well-led"): the framework, not a finding
     r"\b(?:must|should|needs?\s+to)\s+be\s+safe,\s*effective,\s*caring\b",
