@@ -1402,6 +1402,8 @@ def _antecedent(noun: str, context: str) -> str | None:
         prev = ws[i - 1][0].lower() if i else ""
         if prev in ("this", "these", "those", "that", "to") or prev in TITLE_PRONOUNS:
             continue  # the same reference again, or a verb ("it plans to", "to plan")
+        if _modifier_of_a_compound(ws, context, i):
+            continue  # "up-to-date training information": not "training" but "information"
         pre: list[str] = []
         j = i - 1
         quoted = re.search(r"(?:^|\s)([\"“][^\"“”]{2,40}[\"”])\s$", context[: ws[i][1]])
@@ -4076,3 +4078,23 @@ def _reported_thing_title(title: str, s: str) -> str:
     if title.lower() != vp.lower():
         return title
     return f"Ensure {np} {vp}"
+
+
+def _modifier_of_a_compound(ws: list[tuple[str, int, int]], context: str, i: int) -> bool:
+    """The word at ``i`` is a noun modifying the next one ("training" in "up-to-date training
+    information for their own staff"), not a phrase's head: the next word follows after a
+    space and is a noun by its form, not a word that ends the phrase."""
+    if i + 1 >= len(ws) or context[ws[i][2] : ws[i + 1][1]] != " ":
+        return False
+    nxt = ws[i + 1][0]
+    low = nxt.lower()
+    if not nxt.isalpha() or not nxt.islower():
+        return False
+    # a head noun by its form ("information", "assessment", "records"), and not a word that
+    # ends the phrase
+    return (low.endswith(_HEAD_NOUN_ENDINGS) or low in ("records", "data")) and not (
+        low in PREPOSITIONS or low in BOUNDARY_WORDS or low in _VERBISH
+    )
+
+
+_HEAD_NOUN_ENDINGS = ("tion", "tions", "ment", "ments", "ness", "ity", "ance", "ence")
