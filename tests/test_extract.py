@@ -287,6 +287,17 @@ DOCUMENTS = {
     "trust-annex-glossary-2017": CORPUS / "trust-annex-glossary-2017.txt",
     "maternity-focused-pdf-2023": CORPUS / "maternity-focused-pdf-2023.txt",
     "review-compliance-hospice-2011": CORPUS / "review-compliance-hospice-2011.txt",
+    # round 14, report pages written in the ways the corpus had least of (requirements not
+    # opened by must/should, should areas under many headings, several services in one
+    # report, needs in a later clause, a letter's "you", a joint prison inspection, an
+    # assessment page's furniture); annotated before the extractor ran; the 3rd, 6th and 9th
+    # written are in blind/
+    "urgent-treatment-centre-2018": CORPUS / "urgent-treatment-centre-2018.txt",
+    "care-group-several-services-2016": CORPUS / "care-group-several-services-2016.txt",
+    "stroke-unit-long-paragraphs-2016": CORPUS / "stroke-unit-long-paragraphs-2016.txt",
+    "saf-substance-misuse-browser-2024": CORPUS / "saf-substance-misuse-browser-2024.txt",
+    "what-we-found-letter-gp-2021": CORPUS / "what-we-found-letter-gp-2021.txt",
+    "prison-health-joint-inspection-2022": CORPUS / "prison-health-joint-inspection-2022.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 

@@ -59,6 +59,7 @@ from cpft_tracker.extract.rules import (
     _tokens_before,
     _Trigger,
     _with_named_speaker,
+    letter_you_should,
 )
 from cpft_tracker.extract.titles import (
     _base_verb,
@@ -152,6 +153,7 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
     rows = _breach_rows(units)
     # (a few lines are too little to judge what a text is about: an excerpt is taken as it is)
     about_one = len(text) < ABOUT_ONE_MIN_CHARS or _ONE_PROVIDER_RE.search(text) is not None
+    letter = _LETTER_RE.search(text) is not None  # "Dear Dr Okafor": "you" is the provider
     for n, unit in enumerate(units):
         if unit.kind in ("heading", "leadin"):
             continue
@@ -168,6 +170,8 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
                 trig = None
             matched = s[trig.start : trig.end] if trig else ""
         else:
+            if trig is None and letter:
+                s, trig = letter_you_should(s, _before(unit)) or (s, None)
             if trig is None or _describes_the_service(s, unit, trig):
                 continue
             if _defines_a_word(s, unit.section):
@@ -194,7 +198,7 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
         )
         out.append(
             Requirement(
-                text=s,
+                text=unit.text,
                 context=unit.context,
                 section=unit.section,
                 line=unit.line,
@@ -556,6 +560,10 @@ _DONE_AFTER_RE = re.compile(
 # trust", "the provider", "the home", "the registered manager"); a national report on the
 # state of care speaks of providers, leaders and systems in the plural only.
 ABOUT_ONE_MIN_CHARS = 800
+# A letter to the provider: its salutation on a line of its own.
+_LETTER_RE = re.compile(
+    r"^[ \t]*Dear\s+(?:Dr|Mr|Mrs|Ms|Miss|Mx|Professor|Sir|Dame)\b[^\n]{0,40}$", re.M
+)
 _ONE_PROVIDER_RE = re.compile(
     r"\b(?:the|this)\s+(?:trust|provider|practice|home|hospital|hospice|clinic|agency|"
     r"service(?!s)|surgery|unit|ward|registered\s+(?:person|manager|provider)|partners|"

@@ -76,6 +76,7 @@ from cpft_tracker.extract.words import (
     SUMMARY_BOILERPLATE,
     TOLD_OPENING,
     TOLD_WHEN,
+    UNREGISTERED_PARTNERS,
     VACUOUS_WORDS,
     VAGUE_ANTECEDENTS,
     WH_OPENERS,
@@ -657,7 +658,7 @@ def _paid_carers(clause: list[str], head: str | None) -> bool:
 
 def _subject_blocked(clause: list[str], head: str | None, *, people: bool) -> bool:
     """True when the subject is the regulator (or, for need, the people using services)."""
-    if head in REGULATOR_SUBJECTS:
+    if head in REGULATOR_SUBJECTS or _unregistered_partner(clause, head):
         return True
     if (
         people
@@ -761,6 +762,8 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     ):
         return None  # "The practice may need to ask…", "might well need to": a possibility
         # the writer raises, hedged, not something the provider has to do
+    if _stopgap_until(s, clause, ke):
+        return None  # "…would still need to rely on bank staff until the autumn"
     bclause, bhead = _blocking_subject(
         s, clause, head, opens_sentence=len(clause) == len(before)
     )  # who the subject is, for blocking
@@ -1492,6 +1495,8 @@ def _find_trigger(s: str) -> _Trigger | None:
                 any(t in SUBORDINATORS for t in clause) and not _rule_after_shortfall(s, m)
             ):
                 continue
+            if _unregistered_partner(clause, head):
+                continue  # "The prison should review the times of the medicine queues"
             if general and head not in ORGANISATION_WORDS:
                 continue  # "Online services that prescribe medicines must…, and prescribers
                 # should follow…": the law's second clause, as after a general must
@@ -1507,16 +1512,17 @@ def _find_trigger(s: str) -> _Trigger | None:
                 # "National guidance says that women should be assessed within 15 minutes,
                 # and the service did not meet this…": a standard this provider fell short of
                 or (_describes_rule(s, m, clause, must=True) and _duty_not_met(s, m))
+                or _rule_beside_failure(s, m)
             )
             if (
                 (head in PEOPLE_SUBJECTS or _advice_to_the_public(clause, after)) and not not_kept
             ) or (_general_statement(s, m, clause) and not _duty_not_met(s, m)):
                 continue  # "the standards that people should be able to expect"
             if (
-                any(t == "as" for t in clause[-AS_WINDOW:]) or prev_is_wh(clause)
+                (any(t == "as" for t in clause[-AS_WINDOW:]) and not not_kept) or prev_is_wh(clause)
             ) and not _rule_after_shortfall(s, m):
                 continue
-            if _contact_relative(clause):
+            if _contact_relative(clause) and not not_kept:
                 continue  # "…had sent us every notification it should have": a relative
                 # clause on the noun, as in "the support they need"
             if after and (after[0][0] in PEOPLE_SUBJECTS or after[0][0] in ("it", "there")):
@@ -1640,7 +1646,7 @@ def _relative_aside(s: str, m: re.Match[str]) -> str | None:
             return "done"
         return None
     text = main.group("main")
-    if _MAIN_DONE_RE.match(text):
+    if _MAIN_DONE_RE.match(text) and not _done_late(text):
         return "done"
     if _MAIN_FAILED_RE.search(text):
         return "failed"
@@ -1966,8 +1972,9 @@ _ONE_BEING_PROVIDED_RE = re.compile(
 # After a need for a thing ("…needed a second sink for hand washing"), a relative clause on
 # it saying it had been brought into being: ", which had been fitted in May".
 _WHICH_PROVIDED_RE = re.compile(
-    r"[^;.]*?,\s*which\s+(?:had|has|have)\s+(?:already\s+|since\s+|now\s+)?been\s+"
-    r"(?:opened|installed|fitted|bought|purchased|built|recruited|appointed|employed|hired|"
+    # (or taken up by "this" / "it": "…needed a new hand wash sink, and this had been fitted")
+    r"[^;.]*?,\s*(?:which|and\s+(?:this|it|one))\s+(?:had|has|have)\s+(?:already\s+|since\s+|now\s+)?"
+    r"been\s+(?:opened|installed|fitted|bought|purchased|built|recruited|appointed|employed|hired|"
     r"provided|put\s+in\s+place)\b",
     re.I,
 )
@@ -2033,7 +2040,8 @@ def _object_changed(rest: str) -> bool:
 # made"); or a second relative clause on the same noun saying it was done (", and which had
 # been rewritten in June").
 _RELATIVE_DONE_RE = re.compile(
-    r"\s*(?:[\w’'-]+\s+(?:had|has|have)\s+(?:already\s+|now\s+|since\s+)?been\s+"
+    # (no infinitive when the need is passive: "the work it said was needed had been finished")
+    r"\s*(?:(?:[\w’'-]+\s+)?(?:had|has|have)\s+(?:already\s+|now\s+|since\s+)?been\s+"
     r"|[^;.]*?,?\s+and\s+which\s+(?:had|has|have)\s+(?:already\s+|now\s+|since\s+)?been\s+)"
     + _DONE_ALT
     + r"\b"
@@ -2753,7 +2761,7 @@ def _told_summary(s: str, trig: _Trigger) -> bool:
         m is not None
         and m.start() <= trig.key_start < m.end()
         and _LIST_LEADIN_RE.search(s) is None
-    )
+    ) or _told_in_later_clause(s, trig)
 
 
 def _vacuous(s: str) -> bool:
@@ -2871,8 +2879,13 @@ def _others_voice(s: str, trig: _Trigger) -> bool:
         # those the sentence opened with, the patients
         opening = _opening_speaker(s)
         words = [opening] if opening else words
+    elif words == ["another"]:
+        words = _one_then_another(s) or words
     if any(w in _REGULATOR_SPEAKERS or w.startswith("cqc") for w in words):
         return False
+    if words and words[-1] in RULE_SOURCES:
+        return False  # "…the training the provider's policy says they should complete": a
+        # document says it, not a person
     if any(w in PROVIDER_VOICE for w in words) or not any(w in OTHERS_VOICE for w in words):
         return False
     if [t for t, _, _ in _tokens_after(s, trig.key_end, 3)] == ["not", "have", "to"]:
@@ -3001,3 +3014,147 @@ def _defines_a_word(s: str, section: str | None) -> bool:
     if _RATING_DEFINITION_RE.match(s):
         return True
     return section is not None and section.strip(" :.").lower() in DEFINITION_SECTIONS
+
+
+# round 13 (branch round14: report pages written without "must" at the start)
+
+# A clause of its own after the first: ", and …", "; …".
+_LATER_CLAUSE_RE = re.compile(r",\s*and\s+|;\s*", re.I)
+
+
+def _told_in_later_clause(s: str, trig: _Trigger) -> bool:
+    """The regulator's report that it told this provider it must improve, as a clause of its
+    own after the first: "It is essential that the provider addresses this, and we have told
+    it that it must make improvements." (the clause before names what)."""
+    if _LIST_LEADIN_RE.search(s):
+        return False
+    for c in _LATER_CLAUSE_RE.finditer(s, 0, trig.key_start):
+        m = _TOLD_SUMMARY_RE.match(s[c.end() :])
+        if m is not None and c.end() + m.start() <= trig.key_start < c.end() + m.end():
+            return True
+    return False
+
+
+# What a rule source says, right before the keyword's subject: "…, as the national standards
+# say they should be", "…the training the provider's policy says they should complete…".
+_RULE_SAYS_BEFORE_RE = re.compile(
+    r"(?P<lead>,?\s*\bas\s+|\b)(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,5}?(?:"
+    + _RULE_SOURCES_ALT
+    + r")\s+(?:says?|said|states?|stated|requires?|required)\s+(?:that\s+)?"
+    r"(?:they|it|staff|[\w’'-]+)\s*$",
+    re.I,
+)
+_NOTICE_ROW_RE = re.compile(r"^\W*how\s+the\s+regulation\s+(?:was|is)\s+not\s+being\s+met\b", re.I)
+# The sentence's main clause, before the rule, finds a failure: "were not always streamed",
+# "Not all care workers had received…".
+_MAIN_NEGATED_RE = re.compile(r"\b(?:not|never|none)\b|n[’']t\b", re.I)
+
+
+def _rule_beside_failure(s: str, m: re.Match[str]) -> bool:
+    """A rule source's should, in an "as" clause or a relative clause on a noun, whose
+    sentence's main clause before it finds this provider falling short: "Patients were not
+    always streamed within 15 minutes, as the national standards say they should be", "Not
+    all care workers had received the training the provider's policy says they should
+    complete". The standard not kept is the need (kept, "as the system says they should", it
+    is a comparison)."""
+    lo = max(0, m.start() - 160)
+    if _only_when_rule_broken(s, m, lo):
+        return True
+    rule = _RULE_SAYS_BEFORE_RE.search(s, lo, m.start())
+    if rule is None or _NOTICE_ROW_RE.match(s):
+        return False  # (a notice's row is a breach row or the MUST list's evidence: decided
+        # by the table, extract._breach_rows, not here)
+    if re.search(r"\bas\s+[\w-]+\s+as\b", s[max(0, rule.start() - 30) : m.start()]):
+        return False  # "…as often as the provider's own policy said it should": a comparison
+    main = re.split(r"[.;:!?]\s", s[: rule.start()])[-1]  # the rule's own sentence and clause
+    if not main.strip() or main.rstrip()[-1:] in ".;:":
+        return False
+    return _MAIN_NEGATED_RE.search(main) is not None
+
+
+def _done_late(main: str) -> bool:
+    """ "…, which must be completed within seven days, had been completed late for 23 of the
+    60 prisoners": done, but late, is the rule not kept."""
+    done = _MAIN_DONE_RE.match(main)
+    return (
+        done is not None
+        and re.match(r"\s+(?:too\s+|very\s+)?late\b", main[done.end() :]) is not None
+    )
+
+
+def _one_then_another(s: str) -> list[str] | None:
+    """ "One person said the centre should…, and another said…": "another" is one more of
+    those the sentence opened with "One …" ([person]); None when it did not."""
+    if re.match(r"^\W*one\s+(?!of\b)", s, re.I) is None:
+        return None
+    head = _opening_speaker(s)
+    return [head] if head else None
+
+
+def _unregistered_partner(clause: list[str], head: str | None) -> bool:
+    """The subject is a body CQC does not register, beside the provider it reports on: "The
+    prison should review the times of the medicine queues" in a report on a prison's health
+    services (the prison is run by the prison service; the provider is the health care
+    contractor). ``words.UNREGISTERED_PARTNERS``."""
+    if head not in UNREGISTERED_PARTNERS:
+        return False
+    return clause[-2:] == ["the", head]
+
+
+# "you should" in a letter: the letter's addressee, who runs the provider.
+_YOU_SHOULD_RE = re.compile(r"\byou\s+should\b(?!\s+not\s+have\s+to)", re.I)
+# The sentence before asks for a report to CQC ("Please send us a provider action statement…"):
+# what "you should" do next is part of that report.
+_ASKS_FOR_REPORT_RE = re.compile(
+    r"\b(?:please\s+)?(?:send|tell|give|submit)\s+(?:to\s+)?(?:us|cqc)\b[^.]*\.\s*$", re.I
+)
+
+
+def letter_you_should(s: str, before: str) -> tuple[str, _Trigger] | None:
+    """In a letter to the provider, "Until then, you should keep the number of morning calls
+    answered under review." is the provider's should, as "the provider should" would be: the
+    sentence read so, and its trigger; None when it gives none (a condition, a report to
+    CQC: "You should contact us if you need more time.") or the sentence before asks for a
+    report ("Please send us a provider action statement… You should include the date…")."""
+    if _YOU_SHOULD_RE.search(s) is None or _ASKS_FOR_REPORT_RE.search(before):
+        return None
+    if re.search(r"\b(?:contact|write\s+to|email|phone|call)\s+(?:us|me|cqc)\b", s, re.I):
+        return None  # how to reach CQC: procedure
+    recast = _YOU_SHOULD_RE.sub("the provider should", s, count=1)
+    trig = _find_trigger(recast)
+    return (recast, trig) if trig is not None else None
+
+
+# ", which the trust's escalation policy says should happen only in an emergency": a rule
+# source's restriction on the deed the clause before reports.
+_WHICH_RULE_SAYS_RE = re.compile(
+    r",\s*which\s+(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,4}?(?:"
+    + _RULE_SOURCES_ALT
+    + r")\s+(?:says?|states?|requires?)\s+(?:that\s+)?$",
+    re.I,
+)
+_ONLY_AFTER_RE = re.compile(r"\s+(?:happen|occur|be\s+used|be\s+done)\s+only\b", re.I)
+# A count of the occasions it happened on: "on 11 of the 28 nights we reviewed".
+_OCCASIONS_COUNT_RE = re.compile(r"\b\d+\s+of\s+the\s+\d+\s+[a-z]+", re.I)
+
+
+def _only_when_rule_broken(s: str, m: re.Match[str], lo: int) -> bool:
+    """ "…on 11 of the 28 nights we reviewed there were only two, and on those nights the
+    nurse in charge also had to cover the neighbouring ward, which the trust's escalation
+    policy says should happen only in an emergency": the rule allows the deed only in a
+    case, and the sentence counts the occasions it was done as routine. The rule not kept."""
+    rule = _WHICH_RULE_SAYS_RE.search(s, lo, m.start())
+    if rule is None or _ONLY_AFTER_RE.match(s, m.end()) is None:
+        return False
+    return _OCCASIONS_COUNT_RE.search(s, 0, rule.start()) is not None
+
+
+# "…until the autumn", "…until the new nurses start": the time a stop-gap lasts to.
+_UNTIL_RE = re.compile(r"[^.;]*?\buntil\b", re.I)
+
+
+def _stopgap_until(s: str, clause: list[str], end: int) -> bool:
+    """ "…two nurses were due to start in May, and the ward manager said the unit would still
+    need to rely on bank staff until the autumn": "would still need to … until" foresees how
+    long an arrangement in place will go on, a circumstance, not an action to take."""
+    return clause[-2:] == ["would", "still"] and _UNTIL_RE.match(s, end) is not None

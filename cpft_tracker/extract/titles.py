@@ -1443,6 +1443,8 @@ def _antecedent(noun: str, context: str) -> str | None:
         prev = ws[i - 1][0].lower() if i else ""
         if prev in ("this", "these", "those", "that", "to") or prev in TITLE_PRONOUNS:
             continue  # the same reference again, or a verb ("it plans to", "to plan")
+        if _modifier_of_a_compound(ws, context, i):
+            continue  # "up-to-date training information": not "training" but "information"
         pre: list[str] = []
         j = i - 1
         quoted = re.search(r"(?:^|\s)([\"“][^\"“”]{2,40}[\"”])\s$", context[: ws[i][1]])
@@ -2173,9 +2175,16 @@ def make_title(
     kept = None if bullet or trig is None else _rule_not_kept_title(s, trig)
     if kept is not None:
         return kept
-    told = None if bullet else _told_vacuous_title(s)
+    told = None if bullet else _told_vacuous_title(s) or _told_vacuous_later_clause(s)
     if told is not None:
         return _second_clause_title(told)
+    beside = None if bullet else _rule_beside_failure_title(s, trig)
+    if beside is not None:
+        return _finish_title(beside)
+    named = _COMPANY_SUBJECT_RE.match(s)
+    if named is not None:
+        s = "The provider " + s[named.end() :]
+        trig = find_trigger(s)
     aside = _aside_sentence(s, trig)
     if aside is not None:
         s, trig = aside, find_trigger(aside)
@@ -2220,6 +2229,8 @@ def make_title(
         title = _demonstrative_priority_title(title, s, trig, before)
         title = _demonstrative_failure_title(title, before)
     title = _CONSEQUENCE_RE.sub("", title)
+    title = _SECOND_THAT_CLAUSE_RE.sub("", title)
+    title = _STEP_TAKEN_RE.sub("", title)
     title = _AFTER_INSPECTION_RE.sub("", title)
     title = _ATTRIBUTION_TAIL_RE.sub("", title)
     because = _BECAUSE_RE.search(title)
@@ -2284,7 +2295,7 @@ def make_title(
         title = "Improve " + re.sub(r"\b(and|or)\s+in\s+", r"\1 ", where.group("rest"))
     if len(_finish_title(title).split()) < 3:
         title = _short_title(_finish_title(title), s, trig, before)
-    return _finish_title(title)
+    return _finish_title(_reported_thing_title(_finish_title(title), s))
 
 
 # "Reduce the use of restraint and to make sure that…": the second of two actions keeps no
@@ -4228,3 +4239,149 @@ _ATTRIBUTION_TAIL_RE = re.compile(
     r"inspectors?|he|she|they)(?:\s+[\w.’'-]+){0,6}?\s+(?:said|says|added|warned|explained|"
     r"stressed|has\s+recommended|recommended|has\s+said)\s*\.?\s*$"
 )
+
+# round 13 (branch round14: report pages written without "must" at the start)
+
+_LATER_TOLD_CLAUSE_RE = re.compile(r",\s*and\s+(?=(?:we|cqc)\s+(?:have\s+|has\s+)?told\b)", re.I)
+
+
+def _told_vacuous_later_clause(s: str) -> str | None:
+    """ "It is essential that the provider addresses this, and we have told it that it must
+    make improvements.": the told clause after ", and" names the action as it would alone."""
+    m = _LATER_TOLD_CLAUSE_RE.search(s)
+    if m is None:
+        return None
+    clause = s[m.end() :]
+    return _told_vacuous_title(clause[:1].upper() + clause[1:])
+
+
+# "…, as the national standards say they should be" / "the training the provider's policy says
+# they should complete": what a rule source says, after the failure the sentence states.
+_AS_RULE_SAYS_RE = re.compile(
+    r",?\s+as\s+(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,5}?(?:"
+    + "|".join(sorted(RULE_SOURCES))
+    + r")\s+(?:says?|states?|requires?)\s+(?:that\s+)?(?:they|it)\s+should(?:\s+be)?\s*[.]?$",
+    re.I,
+)
+# "…eight of the 22 care workers had not had supervision since October 2010, which the
+# provider's policy says they should have every two months": the rule on what they lacked.
+_WHICH_RULE_SAYS_RE = re.compile(
+    r"(?:^|\bthat\s+)(?:[\w-]+\s+of\s+(?:the\s+)?\d+\s+)?(?P<np>[\w’'-]+(?:\s+[\w’'-]+)?)\s+"
+    r"had\s+not\s+(?:had|received|been\s+given)\s+(?P<obj>[\w’'-]+(?:\s+[\w’'-]+){0,3}?)"
+    r"(?:\s+(?:since|for|in)\s+[^,]+)?,\s*which\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}?(?:"
+    + "|".join(sorted(RULE_SOURCES))
+    + r")\s+(?:says?|states?|requires?)\s+(?:that\s+)?they\s+should\s+(?P<verb>have|receive)\s+"
+    r"(?P<rest>[^.;,]+)\.?$",
+    re.I,
+)
+# "…the nurse in charge also had to cover the neighbouring ward, which the trust's escalation
+# policy says should happen only in an emergency": the deed, restricted to the rule's case.
+_ONLY_IN_CASE_RE = re.compile(
+    r"(?:^|,\s*(?:and|but)\s+)(?:on\s+(?:those|these)\s+[a-z]+\s+)?(?P<np>the\s+[\w’' -]+?)\s+"
+    r"(?:also\s+|often\s+|sometimes\s+)?had\s+to\s+(?P<vp>[a-z]+\s+[^,;]+?),\s*which\s+"
+    r"(?:the\s+|its\s+)?(?:[\w’'-]+\s+){0,4}?(?:"
+    + "|".join(sorted(RULE_SOURCES))
+    + r")\s+(?:says?|states?)\s+(?:that\s+)?should\s+(?:happen|occur)\s+(?P<only>only\s+[^.;]+)\.?$",
+    re.I,
+)
+# A subject's relative clause of what its people did ("Patients who walked in"): set aside
+# when the failure is turned round (its past would read as the past in the action).
+_SUBJECT_WHO_PAST_RE = re.compile(
+    r"^(?P<np>[A-Z][\w’'-]*(?:\s+[\w’'-]+)?)\s+who\s+[a-z]+ed(?:\s+in|\s+out)?\s+"
+)
+
+
+def _rule_beside_failure_title(s: str, trig: _Trigger | None) -> str | None:
+    """The failure, turned round, when the should is a rule source's that the sentence finds
+    not kept: "Patients who walked in were not always streamed within 15 minutes of arrival, as
+    the national standards say they should be" -> "Ensure patients are streamed within 15
+    minutes of arrival"; "Not all care workers had received the training the provider's policy
+    says they should complete…" -> "Ensure all care workers have received the training…"."""
+    if trig is None or trig.keyword != "should":
+        return None
+    t = _collapse(s).strip()
+    only = _ONLY_IN_CASE_RE.search(t)
+    if only is not None:
+        verb, _, obj = only.group("vp").partition(" ")
+        np = only.group("np")
+        return f"Ensure {np} {_third_person(verb)} {obj} {only.group('only')}"
+    which = _WHICH_RULE_SAYS_RE.search(t)
+    if which is not None:
+        np = _lower_first(which.group("np"), True)
+        return f"Ensure {np} {which.group('verb')} {which.group('obj')} {which.group('rest')}"
+    m = _AS_RULE_SAYS_RE.search(t)
+    if m is not None:
+        t = t[: m.start()]
+    elif not re.match(r"^not\s+all\b", t, re.I):
+        return None
+    action = failure_as_action(t)
+    if action is None:
+        who = _SUBJECT_WHO_PAST_RE.match(t)
+        if who is not None:
+            action = failure_as_action(who.group("np") + " " + t[who.end() :])
+    return action
+
+
+# A company's registered name as the subject: "Meridian Secure Health Limited should reduce…"
+# is the provider ("Reduce…", not "Ensure meridian Secure Health Limited reduces…").
+_COMPANY_SUBJECT_RE = re.compile(
+    r"^(?:[A-Z][\w’'&-]*\s+){1,6}(?:Limited|Ltd|plc|PLC|LLP|CIC)\s+(?=(?:must|should|needs?|needed)\b)"
+)
+
+# A second that-clause of the verb of saying, on what happened or will happen: "You explained
+# that the practice needed to change its telephone system, and that a new system would be
+# installed in June" -> "Change the practice's telephone system" (the step is not the action).
+_SECOND_THAT_CLAUSE_RE = re.compile(
+    r",\s*and\s+that\s+[^,;]*?\b(?:would|will|had|has|was|were)\s+(?:be\s+|been\s+)?[a-z]+(?:ed|en|n)\b.*$"
+)
+
+# A clause after the action saying a step was taken or that CQC has acted: "Reduce the number
+# of patients who left before being seen, and a pilot of text updates had started in
+# September", "Make sure every plan covers unplanned exits, and we have told the provider to
+# take action": not part of the action.
+_STEP_TAKEN_RE = re.compile(
+    r",\s*and\s+(?:(?:a|an|the)\s+[\w’' -]{1,60}?\s+(?:had|has|was|were)\s+(?:been\s+)?"
+    r"(?:started|begun|introduced|planned|drafted|set\s+up|agreed)\b"
+    r"|we\s+have\s+told\s+the\s+(?:provider|trust|service)\s+to\s+take\s+action\b)[^;]*$",
+    re.I,
+)
+# "The branch manager recognised that rotas needed to allow travel time": a thing's need
+# after a reporting verb and "that", named by a bare plural.
+_REPORTED_THING_RE = re.compile(
+    r"\bthat\s+(?P<np>[a-z][\w-]*s)\s+(?:needed|need|needs)\s+to\s+(?P<vp>[a-z][^,;.]*)"
+)
+
+
+def _reported_thing_title(title: str, s: str) -> str:
+    """A thing's need reported ("…recognised that rotas needed to allow travel time") keeps
+    the thing: "Ensure rotas allow travel time", not "Allow travel time" (the bare plural
+    was read as the reporters)."""
+    m = _REPORTED_THING_RE.search(s)
+    if m is None:
+        return title
+    np, vp = m.group("np"), m.group("vp")
+    if np in OTHERS_VOICE or np in PEOPLE_SUBJECTS or np in PROVIDER_SUBJECTS:
+        return title
+    if title.lower() != vp.lower():
+        return title
+    return f"Ensure {np} {vp}"
+
+
+def _modifier_of_a_compound(ws: list[tuple[str, int, int]], context: str, i: int) -> bool:
+    """The word at ``i`` is a noun modifying the next one ("training" in "up-to-date training
+    information for their own staff"), not a phrase's head: the next word follows after a
+    space and is a noun by its form, not a word that ends the phrase."""
+    if i + 1 >= len(ws) or context[ws[i][2] : ws[i + 1][1]] != " ":
+        return False
+    nxt = ws[i + 1][0]
+    low = nxt.lower()
+    if not nxt.isalpha() or not nxt.islower():
+        return False
+    # a head noun by its form ("information", "assessment", "records"), and not a word that
+    # ends the phrase
+    return (low.endswith(_HEAD_NOUN_ENDINGS) or low in ("records", "data")) and not (
+        low in PREPOSITIONS or low in BOUNDARY_WORDS or low in _VERBISH
+    )
+
+
+_HEAD_NOUN_ENDINGS = ("tion", "tions", "ment", "ments", "ness", "ity", "ance", "ence")

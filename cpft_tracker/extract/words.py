@@ -355,7 +355,7 @@ BOILERPLATE = (
     # "The provider must send CQC a report that says what action they are going to take…",
     # "The trust needs to tell us by 16 September what action it has taken…" (not "notify",
     # the legal duty a finding may say was not met)
-    r"\b(?:must|should|needs?\s+to|is\s+required\s+to)\s+(?:also\s+)?"
+    r"\b(?:must|should|needs?\s+to|is\s+required\s+to)\s+(?:also\s+|then\s+)?"
     r"(?:send|tell|give|submit)\s+(?:to\s+)?(?:cqc|us|the\s+commission|"
     r"the\s+care\s+quality\s+commission)\b",
     # The law on registration, as a page explains it: "The service must be registered with
@@ -1058,3 +1058,11 @@ RELATIVE_PAST = {
     "described": "describes",
     "recorded": "records",
 }
+
+
+# round 13 (branch round14: report pages written without "must" at the start)
+
+# Bodies CQC does not register, named beside the provider a report is on: in a report on a
+# prison's health services, "the prison" is the establishment the prison service runs, not
+# the health care provider ("The prison should review the times of the medicine queues").
+UNREGISTERED_PARTNERS = frozenset("prison".split())
