@@ -478,6 +478,12 @@ _EARLIER_DATED_RE = re.compile(
     r"^\W*(?:last\s+year|in\s+(?:[a-z]+\s+)?(?:19|20)\d\d|previously|earlier\s+this\s+year)\b",
     re.I,
 )
+# …in the past perfect: "CQC had told the home…", "we had repeatedly asked the provider…".
+_HAD_TOLD_RE = re.compile(
+    r"\b(?:cqc|we|inspectors)\s+had\s+(?:(?:already|previously|repeatedly|twice|also)\s+)?"
+    r"(?:told|asked|warned|required)\b",
+    re.I,
+)
 # …reported as what CQC told, asked or recommended then: "…, we told the provider it must…".
 _EARLIER_TOLD_RE = re.compile(
     r"\b(?:we|cqc|inspectors)\s+(?:also\s+)?(?:told|asked|said|recommended|required|found)\b",
@@ -508,6 +514,9 @@ def _earlier_requirement_settled(s: str, unit: Unit, trig: _Trigger) -> bool:
     found that it had done so.": a requirement of an earlier inspection is history when the
     same paragraph says it was met, or when the next sentence states what is still to do in
     its own words (that sentence is the requirement, not this one)."""
+    if _HAD_TOLD_RE.search(s, 0, trig.key_start):
+        return True  # "Mr Marsh said CQC had told Mrs Penhaligon on several occasions during
+        # 2009 that the home must…": told before the time the text reports, a past requirement
     now = _THIS_TIME_RE.search(s, trig.end)
     if _EARLIER_DATED_RE.match(s) and now is not None and _SETTLED_RE.search(s, now.end()):
         return True  # "Last year the trust was told it must improve its A&E department; at this

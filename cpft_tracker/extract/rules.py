@@ -326,10 +326,34 @@ _EXPERIENCE_AFTER_MODAL = frozenset(
 )
 
 
-def _advice_to_the_public(clause: list[str], after: list[tuple[str, int, int]]) -> bool:
+def _advice_to_the_public(
+    clause: list[str],
+    after: list[tuple[str, int, int]],
+    s: str = "",
+    m: re.Match[str] | None = None,
+) -> bool:
     """ "Families who have concerns about a relative's care should contact the provider",
     "Journalists calling outside office hours should use the on-call number": people (not
     the provider's) named with what they are, told what to do themselves."""
+    if m is not None:
+        toks = _tokens_before(s, m.start())
+        words = [t for t, _, _ in toks]
+        if "that" in words[:6] and any(w in _SAYING_VERBS or w == "added" for w in words[:6]):
+            words = words[words.index("that") + 1 :]  # "He said that anyone running…"
+        if "," not in words and ";" not in words and words != clause:
+            # the whole subject, a relative clause and all ("Members of the public who are
+            # worried about the care they or a relative are receiving should…"), or the
+            # subject of a predicate joined by "and" ("Patients registered with the practice
+            # do not need to…, and should continue…")
+            if _advice_to_the_public(words, after):
+                return True
+        elided = _with_elided_subject(toks, clause)
+        if elided != clause and _advice_to_the_public(elided, after):
+            return True
+    if clause[:1] in (["anyone"], ["anybody"], ["everyone"], ["everybody"], ["whoever"]) and (
+        len(clause) > 1
+    ):
+        return True  # "anyone running a care home should be in no doubt…": anyone at all
     return (
         _people_head_of(clause)
         and bool(after)
@@ -338,11 +362,43 @@ def _advice_to_the_public(clause: list[str], after: list[tuple[str, int, int]]) 
     )
 
 
+def _other_body(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    """ "NHS England should make sure that patients continue to receive services…", "the
+    government needs to set out…", "commissioners should pay rates…", "integrated care systems
+    should…", "other hospitals in the region should…", "Devon County Council and NHS Devon
+    needed to…": the subject is another body, or other providers, whose duties are not this
+    plan's (not "Commissioners and the provider needed to…", which names this one)."""
+    words = [t for t in clause if t not in SKIP_BEFORE_KEYWORD]
+    if "that" in words[:5]:
+        words = words[words.index("that") + 1 :]  # "She added that other hospitals…"
+    if words[:1] == ["other"] and len(words) >= 2 and _norm_tok(words[1]) in _OTHER_PROVIDERS:
+        return True
+    lead = s[max(0, m.start() - 120) : m.start()]
+    np = _OTHER_BODY_NP_RE.search(lead)
+    return np is not None and not _THIS_PROVIDER_IN_RE.search(np.group(0))
+
+
+_OTHER_PROVIDERS = frozenset("hospitals trusts providers services homes practices".split())
+# The subject, right before the modal, is another body by its name: "NHS England", "the
+# government", "commissioners", "integrated care systems/boards", "Devon County Council (and
+# NHS Devon)".
+_OTHER_BODY_NP_RE = re.compile(
+    r"(?:^|[.;:]\s+|,\s+(?:and|but)\s+|\b(?:said|says|added|recommends|recommended)\s+(?:that\s+)?)"
+    r"(?:[Tt]he\s+)?(?:(?:NHS\s+England|NHS\s+Improvement|[Gg]overnment|[Cc]ommissioners|"
+    r"[Ii]ntegrated\s+care\s+(?:systems?|boards?)|(?:[A-Z][a-z]+\s+){1,3}(?:County|City|Borough|District)\s+"
+    r"Council|NHS\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?:\s+and\s+)?){1,3}\s*"
+    r"(?:(?:will|would|also|now|still|urgently)\s+)*$",
+)
+_THIS_PROVIDER_IN_RE = re.compile(r"\b(?:provider|trust|practice|home|service)\b", re.I)
+
+
 def _people_head_of(clause: list[str]) -> bool:
     """The clause opens with a people noun phrase: "(Some) people who …", "Patients on …"."""
     i = 0
     while i < len(clause) and (clause[i] in NOUN_DETERMINERS or clause[i] in NOUN_MODIFIERS):
         i += 1
+    if clause[i : i + 4] == ["members", "of", "the", "public"]:
+        return True  # "Members of the public who are worried…"
     if i >= len(clause) or clause[i] not in PEOPLE_SUBJECTS or clause[i] in ("who", "whom"):
         return False
     return i + 1 < len(clause) and clause[i + 1] in PEOPLE_POSTMODIFIERS
@@ -370,6 +426,8 @@ def _reporter(clause: list[str]) -> str | None:
         # "Leaders told us they knew they needed to…": the second speaker is the first,
         # reported; who that is decides
         return _reporter(lead)
+    if lead[-2:] in (["nominated", "individual"], ["registered", "person"]):
+        return "manager"  # "The nominated individual told us they needed…": the provider's
     if not lead or any(t in PEOPLE_SUBJECTS or t in REGULATOR_SUBJECTS for t in lead):
         return None
     return _norm_tok(lead[-1])
@@ -474,6 +532,14 @@ def _contact_relative(clause: list[str]) -> bool:
         toks.pop()
     if len(toks) < 3 or toks[-1] not in CONTACT_PRONOUNS:
         return False
+    if (
+        len(toks) >= 6
+        and toks[-2] in ("it", "them")
+        and toks[-3] in ("told", "asked")
+        and toks[-4] in REGULATOR_SUBJECTS
+        and toks[-6] in NOUN_DETERMINERS
+    ):
+        return True  # "…the improvements we told it it must make": the told thing is the noun
     for n in (1, 2):
         if len(toks) < n + 2:
             break
@@ -1295,7 +1361,14 @@ def _describes_rule(s: str, m: re.Match[str], clause: list[str], *, must: bool) 
     provider_subject = (
         len(clause) >= 2 and clause[-2] == "the" and _norm_tok(clause[-1]) in PROVIDER_SUBJECTS
     )
-    if not provider_subject and _TRAILING_FRAME_RE.search(s[m.end() : m.end() + RULE_FRAME_WINDOW]):
+    if (
+        not provider_subject
+        and _TRAILING_FRAME_RE.search(s[m.end() : m.end() + RULE_FRAME_WINDOW])
+        # (not what CQC told the provider, giving the guidance as its reason: "We told the
+        # practice that it should carry out audits every six months, as national guidance
+        # recommends")
+        and not _TOLD_OPENING_PLAIN_RE.match(s)
+    ):
         if _own_rule_not_kept(s, m):
             return False
         return True  # "Midwives must complete …, according to the trust's training policy."
@@ -1327,6 +1400,14 @@ def _coordinated_speaker(s: str, m: re.Match[str], clause: list[str]) -> str | N
     if at < 0 or before[at][0] != "and":
         return None
     return _opening_speaker(s)
+
+
+_TOLD_OPENING_PLAIN_RE = re.compile(TOLD_OPENING, re.I)
+_AWARE_OF_NEED_RE = re.compile(
+    r"\b(?:(?:were|was)\s+(?:aware\s+of|alert\s+to)|recognised|recognized|acknowledged|"
+    r"accepted|understood)\s+the\s+(?P<need>need)\s+to\s+(?=[a-z])",
+    re.I,
+)
 
 
 # "…, as the trust's own policy required": measured against the provider's own rule.
@@ -1463,7 +1544,9 @@ def _find_trigger(s: str) -> _Trigger | None:
             if _embedded_question(clause):
                 continue  # "…knew what they must do if they had a concern"
             not_kept = _reported_rule_not_kept(s, m, clause) or aside == "failed"
-            if _subject_blocked(clause, head, people=False) and not not_kept:
+            if (_subject_blocked(clause, head, people=False) or _other_body(s, m, clause)) and (
+                not not_kept
+            ):
                 continue
             if (
                 # a predicate joined by "and" with no subject of its own is said by the
@@ -1491,8 +1574,10 @@ def _find_trigger(s: str) -> _Trigger | None:
             clause = _clause_before(_tokens_before(s, m.start()))
             head = _head(clause)
             after = _tokens_after(s, m.end(), 2)
-            if head in REGULATOR_SUBJECTS or (
-                any(t in SUBORDINATORS for t in clause) and not _rule_after_shortfall(s, m)
+            if (
+                head in REGULATOR_SUBJECTS
+                or _other_body(s, m, clause)
+                or (any(t in SUBORDINATORS for t in clause) and not _rule_after_shortfall(s, m))
             ):
                 continue
             if _unregistered_partner(clause, head):
@@ -1515,7 +1600,8 @@ def _find_trigger(s: str) -> _Trigger | None:
                 or _rule_beside_failure(s, m)
             )
             if (
-                (head in PEOPLE_SUBJECTS or _advice_to_the_public(clause, after)) and not not_kept
+                (head in PEOPLE_SUBJECTS or _advice_to_the_public(clause, after, s, m))
+                and not not_kept
             ) or (_general_statement(s, m, clause) and not _duty_not_met(s, m)):
                 continue  # "the standards that people should be able to expect"
             if (
@@ -1549,7 +1635,17 @@ def _find_trigger(s: str) -> _Trigger | None:
                 and not _definite_thing_to_change(s, m, need_clause)
             ):
                 continue
+            perfect = [t for t, _, _ in _tokens_after(s, m.end(), 3)]
+            if (
+                perfect[:2] == ["to", "have"]
+                and len(perfect) == 3
+                and perfect[2].endswith(("ed", "en", "wn", "ne"))
+            ):
+                continue  # "…the risk was one the provider needed to have identified": a past
+                # failure, as "should have been" (nothing to do from now on is named)
             trig = _classify_need(s, m)
+            if trig is not None and _other_body(s, m, need_clause):
+                trig = None  # "the government needs to set out a long-term plan…"
             if (
                 trig is not None
                 and _describes_rule(s, m, _clause_before(_tokens_before(s, m.start())), must=False)
@@ -1568,6 +1664,20 @@ def _find_trigger(s: str) -> _Trigger | None:
             tm = None  # "shows why there is a need for…", "where there was a need"
         if tm and not _in_spans(tm.start(), quoted):
             found["needs"] = _Trigger("needs", "there", tm.start(), tm.end(), tm.start(), tm.end())
+    if "needs" not in found and "must" not in found:
+        aware = _AWARE_OF_NEED_RE.search(s)
+        knower = _head(_clause_before(_tokens_before(s, aware.start()))) if aware else None
+        if aware and knower in (LEADERSHIP_REPORTERS | PROVIDER_SUBJECTS) - {"it"}:
+            # "Leaders were aware of the need to reduce ambulance handover delays": the
+            # provider's leaders know of a gap, as "Leaders knew they needed to…"
+            found["needs"] = _Trigger(
+                "needs",
+                "to_active",
+                aware.start("need"),
+                aware.end(),
+                aware.start("need"),
+                aware.end("need"),
+            )
     if "needs" not in found and "must" not in found:
         tm = _TOLD_TO_RE.match(s)
         if tm and not _vacuous(s):
@@ -1714,11 +1824,36 @@ def _vacuous_main(s: str, trig: _Trigger) -> bool:
     return _vacuous(s[: m.start()] + ".")
 
 
+# "…needed to bring in a new system for recording…, and had started using an electronic system
+# the week before": the step taken is the thing needed, named by the same noun.
+_NEEDED_THING_RE = re.compile(
+    r"\bneeded\s+to\s+(?:bring\s+in|introduce|set\s+up|put\s+in\s+place|start|improve|develop|"
+    r"create|get)\s+(?P<obj>[^,;.]{3,120}?)\s*,\s*and\s+(?:that\s+)?(?:(?:it|he|she|they|the\s+[\w’'-]+)\s+)?"
+    r"had\s+(?:since\s+|already\s+|now\s+)?(?:started\s+using|introduced|brought\s+in|set\s+up|"
+    r"put\s+in\s+place|begun\s+using|started|provided|arranged)\s+(?P<step>[^,;.]{3,120})",
+    re.I,
+)
+_THING_NOUNS = frozenset(
+    "system systems training process tool form forms policy procedure chart charts audit audits"
+    " rota plan plans checklist register".split()
+)
+
+
+def _step_is_the_need(s: str, trig: _Trigger) -> bool:
+    m = _NEEDED_THING_RE.search(s, max(0, trig.key_start - 1))
+    if m is None or m.start() > trig.key_start + 1:
+        return False
+    wanted = {w for w in re.findall(r"[a-z]+", m.group("obj").lower()) if w in _THING_NOUNS}
+    return bool(wanted & set(re.findall(r"[a-z]+", m.group("step").lower())))
+
+
 def _already_met(s: str, trig: _Trigger) -> bool:
     """ "X should be completed for every patient, and audits showed it was": the standard
     is stated and found met. For a need reported by someone ("The registered manager said
     more staff were needed … and had increased the rota"), the reporter has acted on it."""
     rest = s[trig.end :]
+    if _step_is_the_need(s, trig):
+        return True
     if _FOUND_KEPT_RE.match(rest):
         return True  # "…decisions must be made in their best interests, and the home followed
         # this", "…must record the justification for each X-ray, and this was done"
@@ -1835,6 +1970,12 @@ _FOUND_KEPT_RE = re.compile(
     r"(?:we\s+(?:saw|checked|reviewed)\s+)?(?:showed|confirmed|demonstrated)\s+(?:that\s+)?"
     r"(?:it|they|this|these)\s+(?:always\s+)?(?:was|were|had\s+been|did)"
     r"(?:\s+(?:done|met|followed|completed|carried\s+out))?"
+    # "…, and found at its next inspection that this had been done"
+    r"|(?:(?:we|cqc|inspectors)\s+)?found\s+(?:[^,;.]{0,50}?\s+)?that\s+(?:this|it|these|they)\s+"
+    r"(?:had|has|have)\s+been\s+(?:done|made|completed|carried\s+out|met)"
+    # "…, and staff told us this was the case"
+    r"|(?:staff|people|relatives|patients|records|we)\s+(?:told\s+us|said|confirmed|showed)\s+"
+    r"(?:that\s+)?(?:this|it)\s+was\s+(?:the\s+case|so|true)"
     r")\s*\.?$",
     re.I,
 )
@@ -2273,7 +2414,9 @@ _SHORTFALL_RE = re.compile(
 )
 _SHORTFALL_JOIN_RE = re.compile(
     r"(?P<join>;\s*|,?\s+but\s+|,\s*yet\s+|,\s*and\s+)(?:we\s+found\s+(?:that\s+)?)?"
-    r"(?P<cond>(?:where|if|when|whenever|unless|should)\b)?",
+    # (not a condition, nor what the regulator will do: "…, and that CQC would continue to use
+    # its powers where they did not")
+    r"(?P<cond>(?:where|if|when|whenever|unless|should|(?:that\s+)?(?:cqc|we)\s+(?:will|would|can|could|may))\b)?",
     re.I,
 )
 _CLAUSE_STOP_RE = re.compile(r"[;.]")
@@ -2474,6 +2617,14 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
     quantified = bool(clause) and clause[0] in ("all", "every", "any", "each")
     if words and words[0] in ("all", "every", "any"):
         words = words[1:]
+    if (
+        quantified
+        and 1 <= len(words) <= 3
+        and len(words) == len(clause) - 1
+        and words[-1] in (_KINDS_OF_PROVIDER | GENERAL_SINGULARS | GENERAL_SUBJECTS)
+        and all(w.isalpha() for w in words)
+    ):
+        return True  # "Every care home must have a registered manager", "Any dental practice…"
     if words == ["registered", "managers"] and len(clause) == 2:
         return True  # "Registered managers must notify CQC…": the role, in general
     if quantified and words and (words[0] in GENERAL_SINGULARS or words[0] in GENERAL_SUBJECTS):
@@ -2786,7 +2937,9 @@ _VACUOUS_FRAMES_RE = re.compile(
     r"^\W*(?:following|after|during|at\s+the\s+end\s+of)\s+(?:this|the|our)\s+"
     r"(?:inspection|visit|assessment)\s*,"
     r"|,\s*(?:even\s+)?(?:though|although|while|whilst)\s+[^,;]*,"
-    r"|\bto\s+help\s+(?:the\s+)?(?:service|provider|trust|practice|home)\s+(?:to\s+)?improve\b",
+    r"|\bto\s+help\s+(?:the\s+)?(?:service|provider|trust|practice|home)\s+(?:to\s+)?improve\b"
+    # "We have found evidence that the provider needs to make improvements": what was found
+    r"|\bevidence\s+(?=that\b)",
     re.I,
 )
 

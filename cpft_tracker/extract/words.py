@@ -98,7 +98,8 @@ NEEDING_WINDOW = 5
 # After a people word, these show it heads the subject: "People who stayed in their rooms
 # needed…", "Patients on the ward needed…" (but "Patient records needed…" is not people).
 PEOPLE_POSTMODIFIERS = frozenset(
-    "who whose with using living at in on receiving from awaiting waiting calling".split()
+    "who whose with using living at in on receiving from awaiting waiting calling of registered"
+    " running worried concerned".split()
 )
 
 # Clause boundaries when looking back for a subject.
@@ -392,6 +393,14 @@ BOILERPLATE = (
     # status CQC and NHS bodies decide, not an action the provider takes
     r"\b(?:should|must|needs?\s+to)\s+(?:now\s+)?(?:be\s+placed|be\s+put|remain|stay)\s+(?:in|into|under)\s+"
     r"special\s+measures\b",
+    # CQC's process, explained: a notice's deadline as "a set date", what a power "is used
+    # where…" ("…, which tells the provider it must become compliant by a set date", "Urgent
+    # conditions are used where … the provider needs to take action immediately")
+    r"\b(?:must|should|needs?\s+to)\b[^.;]*\bby\s+a\s+(?:set|specified|given|certain)\s+date\b",
+    r"\b(?:are|is|can\s+be|may\s+be)\s+(?:used|issued|imposed|served)\s+(?:where|when|if)\b[^.]*"
+    r"\b(?:must|should|needs?)\b",
+    # "The trust should note that…": the writer's aside to the reader, as "It should be noted"
+    r"\b(?:should|must)\s+(?:note|be\s+aware|bear\s+in\s+mind)\s+that\b",
     # CQC's five key questions as what any service must be ("The service needs to be safe,
     # effective, caring, responsive and well-led"): the framework, not a finding
     r"\b(?:must|should|needs?\s+to)\s+be\s+safe,\s*effective,\s*caring\b",
