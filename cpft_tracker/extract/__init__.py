@@ -59,6 +59,7 @@ from cpft_tracker.extract.rules import (
     _tokens_before,
     _Trigger,
     _with_named_speaker,
+    notes_to_editors_lines,
 )
 from cpft_tracker.extract.titles import (
     _base_verb,
@@ -152,9 +153,10 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
     rows = _breach_rows(units)
     # (a few lines are too little to judge what a text is about: an excerpt is taken as it is)
     about_one = len(text) < ABOUT_ONE_MIN_CHARS or _ONE_PROVIDER_RE.search(text) is not None
+    notes = notes_to_editors_lines(text)
     for n, unit in enumerate(units):
-        if unit.kind in ("heading", "leadin"):
-            continue
+        if unit.kind in ("heading", "leadin") or (notes and notes[0] < unit.line <= notes[1]):
+            continue  # (after a press release's "Notes to editors": CQC, the law, the press)
         s = unit.text
         trig = _find_trigger_in_context(s, unit)
         if n in rows:

@@ -1545,7 +1545,7 @@ def _find_trigger(s: str) -> _Trigger | None:
                 _vacuous(s) or _vacuous_clause(s, found[key]) or _vacuous_main(s, found[key])
             ) and not _told_summary(s, found[key]):
                 return None  # "Improvements are needed.": names nothing to improve
-            if _already_met(s, found[key]):
+            if _already_met(s, found[key]) or _other_body_finding(s, found[key]):
                 return None  # "…should be completed for every patient, and audits showed it was."
             if found[key].kind != "told_to" and _others_voice(s, found[key]):
                 return None  # "Staff told us they needed more training…", "A relative said
@@ -2848,3 +2848,61 @@ def _defines_a_word(s: str, section: str | None) -> bool:
     if _RATING_DEFINITION_RE.match(s):
         return True
     return section is not None and section.strip(" :.").lower() in DEFINITION_SECTIONS
+
+
+# round 13
+
+# The line that opens a press release's notes for journalists ("Notes to editors",
+# "Notes to editors:", "Editors' notes"): what follows it is about CQC, the law and the press
+# office, for any provider ("All providers … must register with CQC", "Journalists who need
+# to contact the press office out of hours should call…"), never this provider's action.
+_NOTES_TO_EDITORS_RE = re.compile(
+    r"^[ \t]*(?:notes?\s+(?:to|for)\s+editors|editors['’]?\s+notes)[ \t]*:?[ \t]*$", re.I | re.M
+)
+
+
+def notes_to_editors_lines(text: str) -> tuple[int, int] | None:
+    """The 1-based lines (first, last) of a press release's notes to editors: from the
+    "Notes to editors" line to the next line standing alone between blank lines (the headline
+    of the next item in a page of several, "Trust placed in special measures"), or to the end.
+    """
+    m = _NOTES_TO_EDITORS_RE.search(text)
+    if m is None:
+        return None
+    lines = text.split("\n")
+    first = text.count("\n", 0, m.start()) + 1
+    for at in range(first + 1, len(lines) - 1):  # 0-based index of a line after the notes line
+        line = lines[at].strip()
+        if (
+            line
+            and not lines[at - 1].strip()
+            and not lines[at + 1].strip()
+            and len(line) < 80
+            and not line.endswith((".", ":"))
+        ):
+            return first, at  # (the 1-based line before the standalone one)
+    return first, len(lines)
+
+
+# What another body's inspection, investigation or review found ("The Healthcare
+# Commission's inspection in November 2009 found that the trust needed to improve…", "NHS
+# England's review found that…"): a finding of someone else's, reported as background, not
+# this report's requirement. The owner is a proper name other than CQC's; "The trust's own
+# review found…" and "Our inspection found…" are not this.
+_OTHER_BODY_FINDING_RE = re.compile(
+    r"^(?:(?:in|by|at)\s+[\w ]{3,25},\s*)?(?:the\s+)?"
+    r"(?P<owner>[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|of|for|and))*)(?:'s|’s)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:inspection|investigation|review|report|visit|audit|health\s+check)"
+    r"\b[^;:]*?\bfound\s+(?:that\s+)?",
+)
+_OWN_BODIES = frozenset(("care quality commission", "cqc", "commission"))
+
+
+def _other_body_finding(s: str, trig: _Trigger) -> bool:
+    m = _OTHER_BODY_FINDING_RE.match(s)
+    return (
+        m is not None
+        and m.end() <= trig.key_start
+        and m.group("owner").lower() not in _OWN_BODIES
+        and not m.group("owner").lower().endswith(("trust", "practice", "provider", "home"))
+    )

@@ -900,7 +900,7 @@ VACUOUS_WORDS = frozenset(
     change changes work further significant significantly some more necessary required
     urgent urgently needed need needs must should be been is are was were will to the a
     an it its they their we us told also that provider trust service practice home
-    location registered manager compliance compliant achieve comply legal requirement
+    location registered manager compliance compliant achieve achieved comply legal requirement
     requirements regulation regulations in on of and however there areas area where for
     identified found number several have has had obligations services with meet meeting""".split()
     # (numbers are not words here: "We told the trust that it must take 14 actions to comply
