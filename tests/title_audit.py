@@ -146,7 +146,7 @@ _ONE_RE = re.compile(
 # Verbs the "-ed" test cannot see ("restarted", "decided", "bought" are not in the participle
 # table): checked by hand in the tuning corpus's titles.
 _MORE_VERBS = frozenset(
-    "reset restart decide become buy supply service cover visit book return fit bring".split()
+    "reset restart decide become buy supply service cover visit book return fit bring rewrite".split()
 )
 _ADVERBS = frozenset("further now also urgently promptly".split())
 _NOT_VERBS = frozenset("the a an and or but many more some all this these that there".split())

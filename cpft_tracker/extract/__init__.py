@@ -64,6 +64,7 @@ from cpft_tracker.extract.rules import (
 from cpft_tracker.extract.titles import (
     _base_verb,
     _third_person,
+    breach_subject_it,
     failure_as_action,
     make_title,
     notice_title,
@@ -346,7 +347,7 @@ def breach_title(s: str, section: str | None = None) -> str:
         rest = _THAT_WAS_RE.sub(
             lambda w: w.group(1) + ("is" if w.group(2) == "was" else "are"), m.group("rest")
         )
-        return (base[:1].upper() + base[1:] + " " + rest).rstrip(" .")
+        return breach_subject_it((base[:1].upper() + base[1:] + " " + rest).rstrip(" ."), row)
     action = failure_as_action(row)
     if action is not None:
         return action

@@ -724,7 +724,7 @@ _NOTICE_LEADIN_RE = re.compile(r"\b(?:the\s+following|listed\s+below|as\s+follow
 _DUE_RE = re.compile(
     # "by 30 June 2013", "by the 30th of June 2013", "until 30 September 2011" ("has been
     # given until…"), "no later than 1 May 2012", "by 5pm on 30 June 2013"
-    r"\b(?:by|until|no\s+later\s+than)\s+(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?\s+on\s+)?"
+    r"\b(?:[Bb]y|until|no\s+later\s+than)\s+(?:\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?\s+on\s+)?"
     r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+(\d{4})\b"
 )
 _MONTHS = {
