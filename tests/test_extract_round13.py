@@ -42,6 +42,7 @@ ROUND_13_TEXTS: list[tuple[str, str | None]] = [
         "needs",
     ),
     ("The trust's own review found that it needed to improve cleaning on four wards.", "needs"),
+    ("Westfield Hospital's own audit found that staff needed to record fluid intake.", "needs"),
     # the judgement formula names nothing, whatever clause it follows
     (
         "We judged that this has a moderate impact on people using the service and action was "
@@ -82,6 +83,9 @@ ROUND_13_TEXTS: list[tuple[str, str | None]] = [
         "However, the strategy for surgery needed to be aligned with the trust's financial plan.",
         "needs",
     ),
+    # (and the provider's own people working with it, and a part of the provider)
+    ("The ward manager needed to work with the trust to agree a staffing plan.", "needs"),
+    ("Ward staff needed to liaise more closely with the hospital pharmacy team.", "needs"),
     # reported, "had needed" over a span of the past is how things have been
     (
         "The senior partner told inspectors that the practice had needed to rely on locum GPs "

@@ -2910,12 +2910,22 @@ _OWN_BODIES = frozenset(("care quality commission", "cqc", "commission"))
 
 def _other_body_finding(s: str, trig: _Trigger) -> bool:
     m = _OTHER_BODY_FINDING_RE.match(s)
-    return (
-        m is not None
-        and m.end() <= trig.key_start
-        and m.group("owner").lower() not in _OWN_BODIES
-        and not m.group("owner").lower().endswith(("trust", "practice", "provider", "home"))
-    )
+    if m is None or m.end() > trig.key_start:
+        return False
+    owner = m.group("owner").lower().split()
+    if " ".join(owner) in _OWN_BODIES or any(
+        w in ORGANISATION_WORDS or w in _OWN_PLACE_WORDS for w in owner
+    ):
+        return False  # "Westfield Hospital's own audit found…", "The Trust's review…"
+    # a single capitalised word opening the sentence is a common noun ("Inspectors' visit
+    # found…", "Managers' audit found…") unless it is an acronym ("NHSE's review found…")
+    return len(owner) > 1 or m.group("owner").isupper()
+
+
+_OWN_PLACE_WORDS = frozenset(
+    "surgery centre unit ward ltd limited partnership services inspectors our managers "
+    "leaders staff".split()
+)
 
 
 # A need to do a deed followed, in a clause joined by "and (that)", by its subject having
@@ -2955,15 +2965,23 @@ def _settled_or_others(s: str, trig: _Trigger) -> bool:
 # reduce handover times") is someone else's: the provider is not its own partner. Not a
 # passive, nor the provider's possession ("needed to be aligned with the trust's plan").
 _WITH_THE_PROVIDER_RE = re.compile(
-    r"\s+to\s+(?!be\b)[a-z]+\b[^,;.]*?\b(?:with|alongside)\s+the\s+(?P<org>[a-z]+)\b(?![’'])",
+    r"\s+to\s+(?!be\b)[a-z]+\b[^,;.]*?\b(?:with|alongside)\s+the\s+(?P<org>[a-z]+)\b"
+    # the provider itself, not a part of it ("the hospital pharmacy team", "the trust's plan")
+    r"(?=\s*(?:[,.;]|$)|\s+(?:to|in|on|and|so|over|about|for)\b)",
     re.I,
 )
 
 
 def _partner_of_provider(s: str, m: re.Match[str], clause: list[str]) -> bool:
     head = _head(clause)
-    if head is None or head in ORGANISATION_WORDS or head in ("it", "they", "we", "staff"):
-        return False
+    if (
+        head is None
+        or head in ORGANISATION_WORDS
+        or head in PROVIDER_VOICE
+        or head in STAFF_REPORTERS
+        or head in ("it", "they", "we", "he", "she", "staff")
+    ):
+        return False  # (the provider's own people working with it are its own action)
     w = _WITH_THE_PROVIDER_RE.match(s, m.end())
     return w is not None and w.group("org").lower() in ORGANISATION_WORDS
 
