@@ -30,6 +30,12 @@ ROUND_13_TEXTS: list[tuple[str, str | None]] = [
         "are enough nurses on the medical wards at night.\n",
         "must",
     ),
+    # the subject runs across the "and" inside its prepositional phrase: the class
+    ("All providers of health and adult social care must register with CQC.", None),
+    ("Providers of health and social care need to register with CQC.", None),
+    # (its other side: one provider so described, and two subjects joined by "and")
+    ("The provider of health and social care services must review its plan.", "must"),
+    ("The trust and its partners must agree a discharge plan.", "must"),
     # what another body's inspection found is background
     (
         "The Healthcare Commission's inspection in November 2009 found that the trust needed "

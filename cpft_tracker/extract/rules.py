@@ -246,7 +246,7 @@ def _with_elided_subject(toks: list[tuple[str, int, int]], clause: list[str]) ->
     because it is coordinated with the one before ("Providers are required to tell us about
     deaths, and must do so without delay"), that earlier clause's subject."""
     if any(t not in SKIP_BEFORE_KEYWORD for t in clause):
-        return clause
+        return _across_and_of(toks, clause)
     at = len(toks) - len(clause) - 1
     if at < 1 or toks[at][0] not in ("and", "or"):
         return clause
@@ -3041,3 +3041,19 @@ def _rule_after_failure(s: str, m: re.Match[str], clause: list[str]) -> bool:
     if last is None or not _MAIN_FAILURE_RE.search(s, 0, last.start()):
         return False
     return _describes_rule(s, m, clause, must=True)
+
+
+def _across_and_of(toks: list[tuple[str, int, int]], clause: list[str]) -> list[str]:
+    """ "All providers of health and adult social care must register with CQC": the clause
+    before the keyword was cut at the "and" inside the prepositional phrase; the subject is
+    the whole noun phrase, "all providers of health and adult social care" (not "adult social
+    care"). Only when the words before the "and" end in a preposition and one word ("providers
+    of health"), so two subjects joined by "and" ("Staff and managers must…", "The trust and
+    its partners must…") stay as they were."""
+    at = len(toks) - len(clause) - 1
+    if at < 3 or toks[at][0] != "and":
+        return clause
+    earlier = _clause_before(toks[:at])
+    if len(earlier) >= 3 and earlier[-2] in ("of", "for") and earlier[-1].isalpha():
+        return [*earlier, "and", *clause]
+    return clause
