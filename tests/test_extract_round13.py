@@ -36,6 +36,17 @@ ROUND_13_TEXTS: list[tuple[str, str | None]] = [
     # (its other side: one provider so described, and two subjects joined by "and")
     ("The provider of health and social care services must review its plan.", "must"),
     ("The trust and its partners must agree a discharge plan.", "must"),
+    # a quantified subject after a verb of saying opens a reported clause of its own
+    ("Ms Smith said all trusts needed to learn from the findings.", None),
+    # (its other side: the provider as the reported subject)
+    ("The chief executive said the trust needed to do more to listen to staff.", "needs"),
+    # a report sent to CQC, the thing sent before "to", is procedure; so is anyone's advice
+    ("Under the conditions, the provider must submit monthly reports to CQC.", None),
+    ("The provider must now send CQC an action plan.", None),
+    ("Anyone who needs advice about a care home should contact their local council.", None),
+    # (its other side: sent to someone else, and the provider as the subject)
+    ("The provider must send discharge summaries to GPs within 24 hours.", "must"),
+    ("The home should give people who need advice the council's contact details.", "should"),
     # what another body's inspection found is background
     (
         "The Healthcare Commission's inspection in November 2009 found that the trust needed "

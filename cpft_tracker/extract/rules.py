@@ -1380,7 +1380,7 @@ def _find_trigger(s: str) -> _Trigger | None:
         # and most sentences of a report have neither. Asked first, it spares them the
         # boilerplate searches, which are the costliest part of this function.
         return None
-    if _GENERIC_CONDITION_RE.match(s):
+    if _GENERIC_CONDITION_RE.match(s) or _addressed_elsewhere(s):
         return None  # "Where a provider is not meeting them, CQC can…": the law in general
     if _DOCUMENT_POINTER_RE.match(s):
         return None  # "The table below shows…": the document's own signpost
@@ -2286,9 +2286,10 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
                 return True  # "…the statutory guidance which providers must consider"
             break
     for i in range(len(clause) - 2, 0, -1):
-        if clause[i] in CONTENT_VERBS and any(
-            w in RULE_SOURCES or w in DOCUMENT_WORDS for w in clause[:i]
-        ):
+        if (
+            clause[i] in CONTENT_VERBS
+            and any(w in RULE_SOURCES or w in DOCUMENT_WORDS for w in clause[:i])
+        ) or _quantified_report(clause, i):
             clause = clause[i + 1 :]  # "The Ockenden report's actions say every trust must…":
             break  # the reported clause's own subject, its "that" left out
     if _LIKE_EVERY_FIRST_RE.match(s, 0, m.start()) or _LEGAL_REQUIREMENT_RE.match(s, 0, m.start()):
@@ -3057,3 +3058,28 @@ def _across_and_of(toks: list[tuple[str, int, int]], clause: list[str]) -> list[
     if len(earlier) >= 3 and earlier[-2] in ("of", "for") and earlier[-1].isalpha():
         return [*earlier, "and", *clause]
     return clause
+
+
+def _quantified_report(clause: list[str], i: int) -> bool:
+    """ "Ms Smith said all trusts needed to learn from the findings": a verb of saying with a
+    quantified subject right after it ("all", "every", "any") opens a reported clause of its
+    own, its "that" left out, as a document's verb does."""
+    return clause[i] in _SAYING_VERBS and clause[i + 1 : i + 2] in (["all"], ["every"], ["any"])
+
+
+# Procedure addressed to CQC with the thing sent before "to": "Under the conditions, the
+# provider must submit monthly reports to CQC", "…should send a copy of the plan to us"; a
+# report the provider "must now send CQC" is the same.
+_SENT_TO_CQC_RE = re.compile(
+    r"\b(?:must|should|needs?\s+to|is\s+required\s+to)\s+(?:(?:also|now|then|therefore)\s+)?"
+    r"(?:send|submit|give|provide|return)\s+(?:(?:cqc|us)\s+|(?:[\w’'-]+\s+){1,6}?to\s+"
+    r"(?:cqc|us|the\s+(?:care\s+quality\s+)?commission)\b)",
+    re.I,
+)
+# "Anyone who needs advice about a care home should contact their local council": a free-choice
+# pronoun opening the sentence is anyone at all, the public, not this provider.
+_ANYONE_RE = re.compile(r"^\W*(?:anyone|anybody|whoever)\b", re.I)
+
+
+def _addressed_elsewhere(s: str) -> bool:
+    return _SENT_TO_CQC_RE.search(s) is not None or _ANYONE_RE.match(s) is not None
