@@ -47,6 +47,19 @@ ROUND_13_TEXTS: list[tuple[str, str | None]] = [
     # (its other side: sent to someone else, and the provider as the subject)
     ("The provider must send discharge summaries to GPs within 24 hours.", "must"),
     ("The home should give people who need advice the council's contact details.", "should"),
+    # one who runs the service saying a need that names nothing names nothing
+    (
+        "The trust's new chief executive, who joined in April, said she knew the trust needed "
+        "to change.",
+        None,
+    ),
+    ("The registered manager acknowledged that the home needed to improve.", None),
+    # (its other side: a need that names what, and CQC's chief inspector telling the trust)
+    (
+        "The registered manager acknowledged that the home needed to improve its accident records.",
+        "needs",
+    ),
+    ("The chief inspector said the trust must improve.", "must"),
     # what another body's inspection found is background
     (
         "The Healthcare Commission's inspection in November 2009 found that the trust needed "

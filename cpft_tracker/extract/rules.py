@@ -2958,7 +2958,12 @@ def _same_deed_done(s: str, trig: _Trigger) -> bool:
 def _settled_or_others(s: str, trig: _Trigger) -> bool:
     """Round 13's ways a need is not this provider's open action: another body's finding,
     or the same deed since done."""
-    return _other_body_finding(s, trig) or _same_deed_done(s, trig) or _time_asked_for(s, trig)
+    return (
+        _other_body_finding(s, trig)
+        or _same_deed_done(s, trig)
+        or _time_asked_for(s, trig)
+        or _reported_clause_vacuous(s, trig)
+    )
 
 
 # A need whose subject is to act "with the trust" (the provider named as its partner after an
@@ -3083,3 +3088,32 @@ _ANYONE_RE = re.compile(r"^\W*(?:anyone|anybody|whoever)\b", re.I)
 
 def _addressed_elsewhere(s: str) -> bool:
     return _SENT_TO_CQC_RE.search(s) is not None or _ANYONE_RE.match(s) is not None
+
+
+# The last verb of saying or knowing before the keyword, and its "that": what follows is the
+# reported clause ("…said she knew the trust needed to change.").
+_REPORTING_FRAME_RE = re.compile(
+    r"\b(?:said|told\s+(?:us|inspectors|cqc)|knew|accepted|acknowledged|agreed|recognised|"
+    r"recognized|admitted|conceded)\s+(?:that\s+)?",
+    re.I,
+)
+
+
+def _reported_clause_vacuous(s: str, trig: _Trigger) -> bool:
+    """ "The trust's new chief executive, who joined in April, said she knew the trust needed
+    to change.": one who runs the service saying a need that names nothing to improve, as
+    "Improvements are needed." does in the report's own voice. Not CQC's report of what it
+    told the provider ("We told the trust it must improve", "The chief inspector said the
+    trust must improve"), which is the requirement."""
+    last = None
+    for f in _REPORTING_FRAME_RE.finditer(s, 0, trig.key_start):
+        last = f
+    if last is None or _told_summary(s, trig):
+        return False
+    speaker = {w.lower().strip("’'s") for w in re.findall(r"[\w’']+", s[: last.start()])}
+    if not speaker & PROVIDER_VOICE or speaker & _CQC_IN_SPEAKER:
+        return False  # (the chief inspector saying "the trust must improve" is CQC's telling)
+    return _vacuous(s[last.end() :])
+
+
+_CQC_IN_SPEAKER = frozenset("inspector inspectors cqc commission regulator".split())
