@@ -298,6 +298,17 @@ DOCUMENTS = {
     "saf-substance-misuse-browser-2024": CORPUS / "saf-substance-misuse-browser-2024.txt",
     "what-we-found-letter-gp-2021": CORPUS / "what-we-found-letter-gp-2021.txt",
     "prison-health-joint-inspection-2022": CORPUS / "prison-health-joint-inspection-2022.txt",
+    # round 13, news items, press releases and notices (2012-2015) and 2010-2012 registration
+    # and review pages; annotated before the extractor ran; the 3rd, 6th and 9th written are
+    # in blind/
+    "news-notice-of-proposal-care-home-2014": CORPUS / "news-notice-of-proposal-care-home-2014.txt",
+    "news-gp-special-measures-2015": CORPUS / "news-gp-special-measures-2015.txt",
+    "notice-of-proposal-conditions-letter-2014": CORPUS
+    / "notice-of-proposal-conditions-letter-2014.txt",
+    "review-compliance-domiciliary-concerns-2012": CORPUS
+    / "review-compliance-domiciliary-concerns-2012.txt",
+    "news-ambulance-review-2012": CORPUS / "news-ambulance-review-2012.txt",
+    "registration-conditions-trust-2010": CORPUS / "registration-conditions-trust-2010.txt",
 }
 KEYWORD_WORDS = ("must", "should", "need", "needs", "needed", "needing")
 

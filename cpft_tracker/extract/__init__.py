@@ -60,10 +60,12 @@ from cpft_tracker.extract.rules import (
     _Trigger,
     _with_named_speaker,
     letter_you_should,
+    notes_to_editors_lines,
 )
 from cpft_tracker.extract.titles import (
     _base_verb,
     _third_person,
+    breach_subject_it,
     failure_as_action,
     make_title,
     notice_title,
@@ -154,9 +156,10 @@ def extract_requirements(text: str, *, include_should: bool = False) -> list[Req
     # (a few lines are too little to judge what a text is about: an excerpt is taken as it is)
     about_one = len(text) < ABOUT_ONE_MIN_CHARS or _ONE_PROVIDER_RE.search(text) is not None
     letter = _LETTER_RE.search(text) is not None  # "Dear Dr Okafor": "you" is the provider
+    notes = notes_to_editors_lines(text)
     for n, unit in enumerate(units):
-        if unit.kind in ("heading", "leadin"):
-            continue
+        if unit.kind in ("heading", "leadin") or (notes and notes[0] < unit.line <= notes[1]):
+            continue  # (after a press release's "Notes to editors": CQC, the law, the press)
         s = unit.text
         trig = _find_trigger_in_context(s, unit)
         if n in rows:
@@ -348,7 +351,7 @@ def breach_title(s: str, section: str | None = None) -> str:
         rest = _THAT_WAS_RE.sub(
             lambda w: w.group(1) + ("is" if w.group(2) == "was" else "are"), m.group("rest")
         )
-        return (base[:1].upper() + base[1:] + " " + rest).rstrip(" .")
+        return breach_subject_it((base[:1].upper() + base[1:] + " " + rest).rstrip(" ."), row)
     action = failure_as_action(row)
     if action is not None:
         return action

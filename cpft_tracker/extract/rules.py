@@ -247,7 +247,7 @@ def _with_elided_subject(toks: list[tuple[str, int, int]], clause: list[str]) ->
     because it is coordinated with the one before ("Providers are required to tell us about
     deaths, and must do so without delay"), that earlier clause's subject."""
     if any(t not in SKIP_BEFORE_KEYWORD for t in clause):
-        return clause
+        return _across_and_of(toks, clause)
     at = len(toks) - len(clause) - 1
     if at < 1 or toks[at][0] not in ("and", "or"):
         return clause
@@ -838,7 +838,11 @@ def _classify_need(s: str, m: re.Match[str]) -> _Trigger | None:
     if _known_which(clause):
         return None  # "…they knew which symptoms needed to be escalated at once": what
         # someone knows, an embedded question, not a need found
-    if word == "needed" and prev == "had" and not any(t in REPORTING_VERBS for t in clause):
+    if (
+        word == "needed"
+        and prev == "had"
+        and (not any(t in REPORTING_VERBS for t in clause) or _over_a_past_span(s, ke))
+    ):
         return None  # "During the winter of 2018 the hospital had needed to close 6 beds": the
         # past perfect puts the need before the time the report tells of, a circumstance (in
         # reported speech it is the speaker's "needed", shifted back: "she had needed to…")
@@ -1221,9 +1225,9 @@ def _reported_rule_not_kept(s: str, m: re.Match[str], clause: list[str]) -> bool
         # staff had not known it was their task": the same speaker's second clause says the
         # rule was not kept, as a "but" would
         return bool(clause) and clause[-1] in ("they", "staff", "we", "this", "it")
-    if not _staff_account(s):
+    if not _staff_account(s, in_charge=True):
         return False
-    if not clause or clause[-1] not in ("they", "staff", "we"):
+    if not clause or not _staff_rule_subject(clause):
         return False
     return bool(_BUT_PRACTICE_RE.search(s, m.end()))
 
@@ -1483,7 +1487,7 @@ def _find_trigger(s: str) -> _Trigger | None:
         # and most sentences of a report have neither. Asked first, it spares them the
         # boilerplate searches, which are the costliest part of this function.
         return None
-    if _GENERIC_CONDITION_RE.match(s):
+    if _GENERIC_CONDITION_RE.match(s) or _addressed_elsewhere(s):
         return None  # "Where a provider is not meeting them, CQC can…": the law in general
     if _DOCUMENT_POINTER_RE.match(s):
         return None  # "The table below shows…": the document's own signpost
@@ -1543,7 +1547,11 @@ def _find_trigger(s: str) -> _Trigger | None:
                 continue  # "…and, if CQC does not see enough improvement, they must be…"
             if _embedded_question(clause):
                 continue  # "…knew what they must do if they had a concern"
-            not_kept = _reported_rule_not_kept(s, m, clause) or aside == "failed"
+            not_kept = (
+                _reported_rule_not_kept(s, m, clause)
+                or aside == "failed"
+                or _rule_after_failure(s, m, clause)
+            )
             if (_subject_blocked(clause, head, people=False) or _other_body(s, m, clause)) and (
                 not not_kept
             ):
@@ -1598,6 +1606,7 @@ def _find_trigger(s: str) -> _Trigger | None:
                 # and the service did not meet this…": a standard this provider fell short of
                 or (_describes_rule(s, m, clause, must=True) and _duty_not_met(s, m))
                 or _rule_beside_failure(s, m)
+                or _rule_after_failure(s, m, clause)
             )
             if (
                 (head in PEOPLE_SUBJECTS or _advice_to_the_public(clause, after, s, m))
@@ -1646,10 +1655,12 @@ def _find_trigger(s: str) -> _Trigger | None:
             trig = _classify_need(s, m)
             if trig is not None and _other_body(s, m, need_clause):
                 trig = None  # "the government needs to set out a long-term plan…"
-            if (
-                trig is not None
-                and _describes_rule(s, m, _clause_before(_tokens_before(s, m.start())), must=False)
-                and not _duty_not_met(s, m)
+            if trig is not None and (
+                (
+                    _describes_rule(s, m, _clause_before(_tokens_before(s, m.start())), must=False)
+                    and not _duty_not_met(s, m)
+                )
+                or _partner_of_provider(s, m, need_clause)
             ):
                 trig = None
             if trig is not None and (
@@ -1695,7 +1706,7 @@ def _find_trigger(s: str) -> _Trigger | None:
                 _vacuous(s) or _vacuous_clause(s, found[key]) or _vacuous_main(s, found[key])
             ) and not _told_summary(s, found[key]):
                 return None  # "Improvements are needed.": names nothing to improve
-            if _already_met(s, found[key]):
+            if _already_met(s, found[key]) or _settled_or_others(s, found[key]):
                 return None  # "…should be completed for every patient, and audits showed it was."
             if found[key].kind != "told_to" and _others_voice(s, found[key]):
                 return None  # "Staff told us they needed more training…", "A relative said
@@ -2569,14 +2580,18 @@ def _general_statement(s: str, m: re.Match[str], clause: list[str]) -> bool:
             break
     for i in range(len(clause) - 2, 0, -1):
         if (
-            clause[i] in CONTENT_VERBS
-            and (
-                any(w in RULE_SOURCES or w in DOCUMENT_WORDS for w in clause[:i])
-                # "…the findings of the Ockenden review, which said that every trust must…"
-                or (
-                    clause[:i] == ["which"] and _SOURCE_WHICH_RE.search(s, 0, m.start()) is not None
+            (
+                clause[i] in CONTENT_VERBS
+                and (
+                    any(w in RULE_SOURCES or w in DOCUMENT_WORDS for w in clause[:i])
+                    # "…the findings of the Ockenden review, which said that every trust must…"
+                    or (
+                        clause[:i] == ["which"]
+                        and _SOURCE_WHICH_RE.search(s, 0, m.start()) is not None
+                    )
                 )
             )
+            or _quantified_report(clause, i)
         ):
             clause = clause[i + 1 :]  # "The Ockenden report's actions say every trust must…":
             if clause[:1] == ["that"]:
@@ -3311,3 +3326,261 @@ def _stopgap_until(s: str, clause: list[str], end: int) -> bool:
     need to rely on bank staff until the autumn": "would still need to … until" foresees how
     long an arrangement in place will go on, a circumstance, not an action to take."""
     return clause[-2:] == ["would", "still"] and _UNTIL_RE.match(s, end) is not None
+
+
+# round 13
+
+# The line that opens a press release's notes for journalists ("Notes to editors",
+# "Notes to editors:", "Editors' notes"): what follows it is about CQC, the law and the press
+# office, for any provider ("All providers … must register with CQC", "Journalists who need
+# to contact the press office out of hours should call…"), never this provider's action.
+_NOTES_TO_EDITORS_RE = re.compile(
+    r"^[ \t]*(?:notes?\s+(?:to|for)\s+editors|editors['’]?\s+notes)[ \t]*:?[ \t\r]*$", re.I | re.M
+)
+
+
+def notes_to_editors_lines(text: str) -> tuple[int, int] | None:
+    """The 1-based lines (first, last) of a press release's notes to editors: from the
+    "Notes to editors" line to the next line standing alone between blank lines (the headline
+    of the next item in a page of several, "Trust placed in special measures"), or to the end.
+    """
+    m = _NOTES_TO_EDITORS_RE.search(text)
+    if m is None:
+        return None
+    lines = text.split("\n")
+    first = text.count("\n", 0, m.start()) + 1
+    for at in range(first + 1, len(lines) - 1):  # 0-based index of a line after the notes line
+        line = lines[at].strip()
+        if (
+            line
+            and not lines[at - 1].strip()
+            and not lines[at + 1].strip()
+            and len(line) < 80
+            and not line.endswith((".", ":"))
+        ):
+            return first, at  # (the 1-based line before the standalone one)
+    return first, len(lines)
+
+
+# What another body's inspection, investigation or review found ("The Healthcare
+# Commission's inspection in November 2009 found that the trust needed to improve…", "NHS
+# England's review found that…"): a finding of someone else's, reported as background, not
+# this report's requirement. The owner is a proper name other than CQC's; "The trust's own
+# review found…" and "Our inspection found…" are not this.
+_OTHER_BODY_FINDING_RE = re.compile(
+    r"^(?:(?:in|by|at)\s+[\w ]{3,25},\s*)?(?:the\s+)?"
+    r"(?P<owner>[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|of|for|and))*)(?:'s|’s)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:inspection|investigation|review|report|visit|audit|health\s+check)"
+    r"\b[^;:]*?\bfound\s+(?:that\s+)?",
+)
+_OWN_BODIES = frozenset(("care quality commission", "cqc", "commission"))
+
+
+def _other_body_finding(s: str, trig: _Trigger) -> bool:
+    m = _OTHER_BODY_FINDING_RE.match(s)
+    if m is None or m.end() > trig.key_start:
+        return False
+    owner = m.group("owner").lower().split()
+    if " ".join(owner) in _OWN_BODIES or any(
+        w in ORGANISATION_WORDS or w in _OWN_PLACE_WORDS for w in owner
+    ):
+        return False  # "Westfield Hospital's own audit found…", "The Trust's review…"
+    # a single capitalised word opening the sentence is a common noun ("Inspectors' visit
+    # found…", "Managers' audit found…") unless it is an acronym ("NHSE's review found…")
+    return len(owner) > 1 or m.group("owner").isupper()
+
+
+_OWN_PLACE_WORDS = frozenset(
+    "surgery centre unit ward ltd limited partnership services inspectors our managers "
+    "leaders staff".split()
+)
+
+
+# A need to do a deed followed, in a clause joined by "and (that)", by its subject having
+# done that same deed ("…agreed that it needed to recruit more paramedics, and that it had
+# already recruited 24, who started in June"): met. Not a part of it ("had recruited only
+# two", "two of the four"), nor another deed ("…and had begun advertising").
+_SAME_DEED_DONE_RE = re.compile(
+    r"\s+(?P<verb>[a-z]+)\b[^;.]*?,?\s+and\s+(?:that\s+)?(?:it|they|he|she|we|the\s+[\w’'-]+)\s+"
+    r"(?:had|has|have)\s+(?:already\s+|since\s+|now\s+)?(?P<done>[a-z]+ed)\b(?P<after>[^;]*)",
+    re.I,
+)
+_PART_DONE_RE = re.compile(
+    r"^\s*(?:only|some|part)\b|\bof\s+(?:the\s+|its\s+)?(?:\d+|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|twelve|twenty)\b|,\s*but\b",
+    re.I,
+)
+
+
+def _same_deed_done(s: str, trig: _Trigger) -> bool:
+    if trig.kind != "to_active":
+        return False
+    m = _SAME_DEED_DONE_RE.match(s, trig.end)
+    if m is None or _PART_DONE_RE.search(m.group("after")):
+        return False
+    verb, done = m.group("verb").lower(), m.group("done").lower()
+    return done in (verb + "ed", verb + "d", verb + verb[-1:] + "ed")
+
+
+def _settled_or_others(s: str, trig: _Trigger) -> bool:
+    """Round 13's ways a need is not this provider's open action: another body's finding,
+    or the same deed since done."""
+    return (
+        _other_body_finding(s, trig)
+        or _same_deed_done(s, trig)
+        or _time_asked_for(s, trig)
+        or _reported_clause_vacuous(s, trig)
+    )
+
+
+# A need whose subject is to act "with the trust" (the provider named as its partner after an
+# active verb: "…, and that hospitals and commissioners needed to work with the trust to
+# reduce handover times") is someone else's: the provider is not its own partner. Not a
+# passive, nor the provider's possession ("needed to be aligned with the trust's plan").
+_WITH_THE_PROVIDER_RE = re.compile(
+    r"\s+to\s+(?!be\b)[a-z]+\b[^,;.]*?\b(?:with|alongside)\s+the\s+(?P<org>[a-z]+)\b"
+    # the provider itself, not a part of it ("the hospital pharmacy team", "the trust's plan")
+    r"(?=\s*(?:[,.;]|$)|\s+(?:to|in|on|and|so|over|about|for)\b)",
+    re.I,
+)
+
+
+def _partner_of_provider(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    head = _head(clause)
+    if (
+        head is None
+        or head in ORGANISATION_WORDS
+        or head in PROVIDER_VOICE
+        or head in STAFF_REPORTERS
+        or head in ("it", "they", "we", "he", "she", "staff")
+    ):
+        return False  # (the provider's own people working with it are its own action)
+    w = _WITH_THE_PROVIDER_RE.match(s, m.end())
+    return w is not None and w.group("org").lower() in ORGANISATION_WORDS
+
+
+# "…told inspectors that the practice had needed to rely on locum GPs for much of the past
+# year": reported, "had needed" over a span of the past up to the telling is how things have
+# been (the speaker's "has needed … for the past year"), a circumstance, as the past perfect
+# is outside reported speech; "…told us she had needed to recruit…" alone is still a need.
+_PAST_SPAN_RE = re.compile(
+    r"[^,;.]*?\b(?:for|over|during|throughout)\s+(?:(?:much|most|all|part)\s+of\s+)?the\s+"
+    r"(?:past|last|previous)\b",
+    re.I,
+)
+
+
+def _over_a_past_span(s: str, at: int) -> bool:
+    return _PAST_SPAN_RE.match(s, at) is not None
+
+
+# "The trust's own declaration said that it needed more time to reach full compliance with
+# screening": a need for more time to meet what is already required is a request for longer
+# (the requirement is the thing to be met, stated where it is set), not an action of its own;
+# "needed more time to supervise staff" (time as a resource for a task) is still a need.
+_TIME_ASKED_RE = re.compile(
+    r"\s+(?:a\s+little\s+|some\s+)?(?:more|extra|further|additional|longer)\s+time\s+"
+    r"(?:to|in\s+which\s+to)\s+(?:reach|achieve|meet|complete|finish|comply|become|bring|"
+    r"fulfil|satisfy)\b",
+    re.I,
+)
+
+
+def _time_asked_for(s: str, trig: _Trigger) -> bool:
+    return _TIME_ASKED_RE.match(s, trig.key_end) is not None
+
+
+def _staff_rule_subject(clause: list[str]) -> bool:
+    """The subject of a rule staff report: themselves ("they", "staff", "we"), or staff of a
+    kind ("The nurse in charge said agency nurses must be shown the procedure…, but…")."""
+    return clause[-1] in ("they", "staff", "we") or clause[-1] in STAFF_REPORTERS
+
+
+# A failure found in the main clause, then the rule it broke in a clause of concession after
+# it ("Nine of the 14 care plans had not been reviewed in the last year, although the agency's
+# own policy states that care plans should be reviewed every six months"): the rule not kept,
+# a duty not met, as when the failure follows the rule.
+_CONCESSION_RE = re.compile(r",\s*(?:although|though|even\s+though|whereas)\s+", re.I)
+_MAIN_FAILURE_RE = re.compile(
+    r"\b(?:had|has|have|was|were|is|are|did|does|do)\s+(?:not|never)\b|\bn[’']t\b|\bfailed\b",
+    re.I,
+)
+
+
+def _rule_after_failure(s: str, m: re.Match[str], clause: list[str]) -> bool:
+    last = None
+    for c in _CONCESSION_RE.finditer(s, 0, m.start()):
+        last = c
+    if last is None or not _MAIN_FAILURE_RE.search(s, 0, last.start()):
+        return False
+    return _describes_rule(s, m, clause, must=True)
+
+
+def _across_and_of(toks: list[tuple[str, int, int]], clause: list[str]) -> list[str]:
+    """ "All providers of health and adult social care must register with CQC": the clause
+    before the keyword was cut at the "and" inside the prepositional phrase; the subject is
+    the whole noun phrase, "all providers of health and adult social care" (not "adult social
+    care"). Only when the words before the "and" end in a preposition and one word ("providers
+    of health"), so two subjects joined by "and" ("Staff and managers must…", "The trust and
+    its partners must…") stay as they were."""
+    at = len(toks) - len(clause) - 1
+    if at < 3 or toks[at][0] != "and":
+        return clause
+    earlier = _clause_before(toks[:at])
+    if len(earlier) >= 3 and earlier[-2] in ("of", "for") and earlier[-1].isalpha():
+        return [*earlier, "and", *clause]
+    return clause
+
+
+def _quantified_report(clause: list[str], i: int) -> bool:
+    """ "Ms Smith said all trusts needed to learn from the findings": a verb of saying with a
+    quantified subject right after it ("all", "every", "any") opens a reported clause of its
+    own, its "that" left out, as a document's verb does."""
+    return clause[i] in _SAYING_VERBS and clause[i + 1 : i + 2] in (["all"], ["every"], ["any"])
+
+
+# Procedure addressed to CQC with the thing sent before "to": "Under the conditions, the
+# provider must submit monthly reports to CQC", "…should send a copy of the plan to us"; a
+# report the provider "must now send CQC" is the same.
+_SENT_TO_CQC_RE = re.compile(
+    r"\b(?:must|should|needs?\s+to|is\s+required\s+to)\s+(?:(?:also|now|then|therefore)\s+)?"
+    r"(?:send|submit|give|provide|return)\s+(?:(?:cqc|us)\s+|(?:[\w’'-]+\s+){1,6}?to\s+"
+    r"(?:cqc|us|the\s+(?:care\s+quality\s+)?commission)\b)",
+    re.I,
+)
+# "Anyone who needs advice about a care home should contact their local council": a free-choice
+# pronoun opening the sentence is anyone at all, the public, not this provider.
+_ANYONE_RE = re.compile(r"^\W*(?:anyone|anybody|whoever)\b", re.I)
+
+
+def _addressed_elsewhere(s: str) -> bool:
+    return _SENT_TO_CQC_RE.search(s) is not None or _ANYONE_RE.match(s) is not None
+
+
+# The last verb of saying or knowing before the keyword, and its "that": what follows is the
+# reported clause ("…said she knew the trust needed to change.").
+_REPORTING_FRAME_RE = re.compile(
+    r"\b(?:said|told\s+(?:us|inspectors|cqc)|knew|accepted|acknowledged|agreed|recognised|"
+    r"recognized|admitted|conceded)\s+(?:that\s+)?",
+    re.I,
+)
+
+
+def _reported_clause_vacuous(s: str, trig: _Trigger) -> bool:
+    """ "The trust's new chief executive, who joined in April, said she knew the trust needed
+    to change.": one who runs the service saying a need that names nothing to improve, as
+    "Improvements are needed." does in the report's own voice. Not CQC's report of what it
+    told the provider ("We told the trust it must improve", "The chief inspector said the
+    trust must improve"), which is the requirement."""
+    last = None
+    for f in _REPORTING_FRAME_RE.finditer(s, 0, trig.key_start):
+        last = f
+    if last is None or _told_summary(s, trig):
+        return False
+    speaker = {w.lower().strip("’'s") for w in re.findall(r"[\w’']+", s[: last.start()])}
+    if not speaker & PROVIDER_VOICE or speaker & _CQC_IN_SPEAKER:
+        return False  # (the chief inspector saying "the trust must improve" is CQC's telling)
+    return _vacuous(s[last.end() :])
+
+
+_CQC_IN_SPEAKER = frozenset("inspector inspectors cqc commission regulator".split())

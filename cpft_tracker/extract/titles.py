@@ -2293,6 +2293,7 @@ def make_title(
     where = re.match(r"^improve\s*,\s*in\s+(?P<rest>\S.*)$", title, re.I)
     if where:
         title = "Improve " + re.sub(r"\b(and|or)\s+in\s+", r"\1 ", where.group("rest"))
+    title = _round13_title(title, s)
     if len(_finish_title(title).split()) < 3:
         title = _short_title(_finish_title(title), s, trig, before)
     return _finish_title(_reported_thing_title(_finish_title(title), s))
@@ -4385,3 +4386,86 @@ def _modifier_of_a_compound(ws: list[tuple[str, int, int]], context: str, i: int
 
 
 _HEAD_NOUN_ENDINGS = ("tion", "tions", "ment", "ments", "ness", "ity", "ance", "ence")
+
+
+# round 13
+
+# "The registered provider must, from the date this condition takes effect, keep an electronic
+# record…" -> "Keep an electronic record … from the date the condition takes effect": a
+# phrase of time set off by commas before the verb goes after the action, its "this" the
+# condition the notice is about.
+_FRONTED_TIME_RE = re.compile(
+    r"^(?P<time>(?:from|until|within|after|before|during)\s+[^,;]{3,80}?),\s+"
+    r"(?P<rest>[a-z]+\b[^,;]*)$",
+    re.I,
+)
+# "…, and that hospitals and commissioners needed to work with the trust to reduce…": a
+# second reported clause about others working with the provider is theirs, not the action.
+_OTHERS_WITH_PROVIDER_TAIL_RE = re.compile(
+    r",?\s+and\s+that\s+[a-z][^,;]*?\b(?:needed|need|must|should)\s+to\s+[a-z]+\b[^,;]*?\b"
+    r"(?:with|alongside)\s+the\s+(?:trust|provider|practice|home|service|hospital)\b(?![’']).*$",
+    re.I,
+)
+# "Ensure the matron for medicine said staff has more training…": the reporting frame the
+# need's clause opened with is not part of the thing needed.
+_ENSURE_REPORTED_RE = re.compile(
+    r"^(?P<ensure>Ensure\s+)(?:the\s+)?(?!(?:[\w’'-]+\s+){0,4}?(?:is|are|was|were|be|been)\s)"
+    r"[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,4}?\s+(?:said|told\s+(?:us|inspectors)|explained)\s+"
+    r"(?:that\s+)?(?P<rest>\S.*)$",
+    re.I,
+)
+# "…on every ward, not only on those where it was first introduced": the contrast restates
+# where it is done already; "…a practice manager…, a post that had been vacant since
+# November": an apposition saying what was found. Neither is part of the action.
+_FINDING_APPOSITION_RE = re.compile(
+    r",\s+(?:not\s+only\s+(?:on|in|at|for)\b|a\s+(?:post|role|position|vacancy)\s+(?:that|which)\s+"
+    r"(?:had|has)\s+been\b).*$",
+    re.I,
+)
+# "…from rural areas, following an unannounced review of its services in April": when CQC
+# looked is not part of the action.
+_FOLLOWING_REVIEW_RE = re.compile(
+    r",\s+(?:following|after)\s+(?:an?|its|our|the|this)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:inspection|review|visit)\b[^,;]*$",
+    re.I,
+)
+# "…and CQC has told the trust it must take action on both": "both" is the two named before
+# it in the sentence ("the standards on the care and welfare of people who use services and
+# on staffing").
+_BOTH_RE = re.compile(r"\bon\s+both$", re.I)
+_NAMED_PAIR_RE = re.compile(
+    r"\bthe\s+(?P<pair>(?:standards?|areas?|outcomes?|regulations?)\s+(?:on|of|for)\s+[^,;]+?"
+    r"\s+and\s+(?:on\s+|of\s+|for\s+)?[^,;]+?)(?=,|;|\.|$)",
+    re.I,
+)
+
+
+def _round13_title(title: str, s: str) -> str:
+    fronted = _FRONTED_TIME_RE.match(title)
+    if fronted is not None:
+        time = re.sub(r"\bthis\s+(?=condition|notice)", "the ", fronted.group("time"), flags=re.I)
+        rest = fronted.group("rest")
+        title = rest[:1].upper() + rest[1:] + " " + time[:1].lower() + time[1:]
+    title = _OTHERS_WITH_PROVIDER_TAIL_RE.sub("", title)
+    reported = _ENSURE_REPORTED_RE.match(title)
+    if reported is not None:
+        rest = re.sub(r"^staff\s+has\b", "staff have", reported.group("rest"))
+        title = reported.group("ensure") + rest
+    title = _FOLLOWING_REVIEW_RE.sub("", title)
+    cut = _FINDING_APPOSITION_RE.search(title)
+    if cut is not None and len(title[: cut.start()].split()) >= 3:
+        title = title[: cut.start()]
+    if _BOTH_RE.search(title):
+        pair = _NAMED_PAIR_RE.search(s)
+        if pair is not None:
+            title = _BOTH_RE.sub("on the " + pair.group("pair"), title)
+    return title
+
+
+def breach_subject_it(title: str, row: str) -> str:
+    """A breach row's "it" is its subject, the provider: "The provider did not use the
+    information it had about missed calls…" -> "Use the information the provider had…"."""
+    m = re.match(r"^\W*the\s+(provider|registered\s+person|trust|practice|home)\b", row, re.I)
+    if m is None:
+        return title
+    return re.sub(r"\bit\s+(?=had|has|held|kept|received)\b", f"the {m.group(1).lower()} ", title)

@@ -365,8 +365,10 @@ BOILERPLATE = (
     r"\b(?:must|needs?\s+to|should)\s+be\s+registered\s+with\s+(?:cqc|the\s+care\s+quality\s+"
     r"commission|us)\s+(?:\(cqc\)\s+)?(?:to|before|in\s+order\s+to)\s+(?:provide|carry|offer)\b",
     # "The provider's report should be sent to us within 14 days…", "…should be sent within
-    # 28 days of this report being received"
-    r"\b(?:should|must)\s+be\s+sent\s+(?:to\s+(?:cqc|us|the\s+commission)|within\s+\d+\s+"
+    # 28 days of this report being received"; a letter's own address is its sender's, CQC's
+    # ("Representations should be sent to the address at the top of this letter")
+    r"\b(?:should|must)\s+be\s+sent\s+(?:to\s+(?:cqc|us|the\s+commission|the\s+address\s+"
+    r"(?:at\s+the\s+top\s+of|on|above\s+in)\s+this\s+(?:letter|notice))|within\s+\d+\s+"
     r"(?:working\s+)?days)\b",
     # The title of an essential standard (2010-2015) is a should-statement about people:
     # "Outcome 13: There should be enough members of staff to keep people safe…"
@@ -927,7 +929,7 @@ VACUOUS_WORDS = frozenset(
     change changes work further significant significantly some more necessary required
     urgent urgently needed need needs must should be been is are was were will to the a
     an it its they their we us told also that provider trust service practice home
-    location registered manager compliance compliant achieve comply legal requirement
+    location registered manager compliance compliant achieve achieved comply legal requirement
     requirements regulation regulations in on of and however there areas area where for
     identified found number several have has had obligations services with meet meeting""".split()
     # (numbers are not words here: "We told the trust that it must take 14 actions to comply
