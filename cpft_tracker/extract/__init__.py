@@ -87,6 +87,7 @@ from cpft_tracker.extract.words import (
     ORGANISATION_WORDS,
     SKIP_BEFORE_KEYWORD,
     STANDARD_JUDGEMENTS,
+    TOLD_PASSIVE_VERB,
     TOLD_WHEN,
     VERB_OPENERS,
 )
@@ -366,10 +367,7 @@ _TOLD_LEAD_RE = re.compile(
     r"^\W*" + TOLD_WHEN + r"(?:(?:we|cqc|inspectors)\s+(?:have\s+|has\s+)?"
     r"(?:also\s+)?(?:told|asked|required)\s+(?P<who>(?:the\s+)?[\w’'-]+(?:\s+manager)?)\s+"
     # "The trust has been told to…"
-    r"|(?P<told>(?:the\s+)?[\w’'-]+(?:\s+manager)?)\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?"
-    r"(?:been|was|were)\s+(?:told|asked|required)\s+(?:by\s+(?:cqc|inspectors|the\s+care\s+"
-    r"quality\s+commission(?:\s+\(cqc\))?)\s+)?)"
-    r"to\s+",
+    r"|(?P<told>(?:the\s+)?[\w’'-]+(?:\s+manager)?)\s+" + TOLD_PASSIVE_VERB + r")to\s+",
     re.I,
 )
 
@@ -487,9 +485,18 @@ _HAD_TOLD_RE = re.compile(
     r"(?:told|asked|warned|required)\b",
     re.I,
 )
-# …reported as what CQC told, asked or recommended then: "…, we told the provider it must…".
+# …reported as what CQC told, asked, said, recommended or required then: "…, we told the
+# provider it must…" (not what it found: "At the last inspection we found staff were not
+# trained, and the provider must…" is this report's finding and action).
 _EARLIER_TOLD_RE = re.compile(
-    r"\b(?:we|cqc|inspectors)\s+(?:also\s+)?(?:told|asked|said|recommended|required|found)\b",
+    r"\b(?:we|cqc|inspectors)\s+(?:also\s+)?(?:told|asked|said|recommended|required)\b",
+    re.I,
+)
+# …that the sentence itself says is still to do: "…, and this has still not happened", "…the
+# provider still needs to…".
+_STILL_UNMET_RE = re.compile(
+    r"\bstill\s+(?:not|needs?|needed|must|has\s+not|had\s+not)\b|\bnot\s+yet\b"
+    r"|\b(?:has|had)\s+not\s+(?:yet\s+)?(?:happened|been\s+(?:done|made|met|addressed))\b",
     re.I,
 )
 # …in the same sentence: "…; at this inspection we found…"
@@ -513,10 +520,12 @@ _SETTLED_RE = re.compile(
 
 
 def _earlier_requirement_settled(s: str, unit: Unit, trig: _Trigger) -> bool:
-    """ "At our last inspection we told the trust it must improve X. At this inspection we
-    found that it had done so.": a requirement of an earlier inspection is history when the
-    same paragraph says it was met, or when the next sentence states what is still to do in
-    its own words (that sentence is the requirement, not this one)."""
+    """A requirement of an earlier inspection, history rather than this plan's action: what
+    CQC told, asked or recommended then ("At our last inspection we told the trust it must
+    improve X."), unless the same sentence says how it stands now or that it is still not
+    done; a dated one ("Last year…", "In 2023…") only when the sentence says it was met; and
+    one the paragraph goes on to say was met, or whose next sentence states what is still to
+    do in its own words (that sentence is the requirement, not this one)."""
     if _HAD_TOLD_RE.search(s, 0, trig.key_start):
         return True  # "Mr Marsh said CQC had told Mrs Penhaligon on several occasions during
         # 2009 that the home must…": told before the time the text reports, a past requirement
@@ -528,7 +537,14 @@ def _earlier_requirement_settled(s: str, unit: Unit, trig: _Trigger) -> bool:
         return False
     if now is not None and _SETTLED_RE.search(s, now.end()):
         return True  # "…it must make improvements; at this inspection we found it had made them."
-    if now is None and _EARLIER_RE.match(s) and _EARLIER_TOLD_RE.search(s, 0, trig.key_start):
+    told = _EARLIER_TOLD_RE.search(s, 0, trig.key_start)
+    if (
+        now is None
+        and _EARLIER_RE.match(s)
+        and told is not None
+        and not re.search(r"[;]|,\s+(?:and|but)\s", s[told.end() : trig.key_start])
+        and not _STILL_UNMET_RE.search(s, 0)
+    ):
         return True  # "At our previous inspection of The Willows in 2023, we told the provider
         # it must improve…": what CQC required then (the corpus convention), whether or not
         # the report goes on to say it was met; what is still to do it states as now

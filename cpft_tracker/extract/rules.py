@@ -75,6 +75,7 @@ from cpft_tracker.extract.words import (
     SUBORDINATORS,
     SUMMARY_BOILERPLATE,
     TOLD_OPENING,
+    TOLD_PASSIVE_VERB,
     TOLD_WHEN,
     UNREGISTERED_PARTNERS,
     VACUOUS_WORDS,
@@ -320,9 +321,10 @@ def _quoted_spans(s: str) -> list[tuple[int, int]]:
 
 
 # What people using a service should have, get or feel is the provider's to give; what they
-# should do themselves ("contact the provider", "use the on-call number") is advice to them.
-_EXPERIENCE_AFTER_MODAL = frozenset(
-    "be have receive get feel know expect not always never only all also".split()
+# should do themselves ("contact the provider", "speak to the ward manager") is advice to them.
+_PUBLIC_DEEDS = frozenset(
+    """contact call ring phone telephone email write speak talk raise complain visit tell share
+    report ask seek go look check get use""".split()
 )
 
 
@@ -345,21 +347,30 @@ def _advice_to_the_public(
             # worried about the care they or a relative are receiving should…"), or the
             # subject of a predicate joined by "and" ("Patients registered with the practice
             # do not need to…, and should continue…")
+            if _people_head_of(words) and _public_deed(after, s, m):
+                return True
             if _advice_to_the_public(words, after):
                 return True
         elided = _with_elided_subject(toks, clause)
-        if elided != clause and _advice_to_the_public(elided, after):
+        if elided != clause and (
+            _advice_to_the_public(elided, after)
+            or (_people_head_of(elided) and _public_deed(after, s, m))
+        ):
             return True
     if clause[:1] in (["anyone"], ["anybody"], ["everyone"], ["everybody"], ["whoever"]) and (
         len(clause) > 1
     ):
         return True  # "anyone running a care home should be in no doubt…": anyone at all
-    return (
-        _people_head_of(clause)
-        and bool(after)
-        and after[0][0].isalpha()
-        and after[0][0] not in _EXPERIENCE_AFTER_MODAL
-    )
+    return _people_head_of(clause) and bool(after) and _public_deed(after, s, m)
+
+
+def _public_deed(after: list[tuple[str, int, int]], s: str, m: re.Match[str] | None) -> bool:
+    """The verb after the modal is something the public does ("contact", "speak", "use"),
+    also after "continue to" ("…should continue to attend their appointments")."""
+    if after[0][0] == "continue" and m is not None:
+        more = [t for t, _, _ in _tokens_after(s, m.end(), 3)]
+        return len(more) == 3 and more[1] == "to" and more[2] in _PUBLIC_DEEDS | {"attend"}
+    return after[0][0] in _PUBLIC_DEEDS
 
 
 def _other_body(s: str, m: re.Match[str], clause: list[str]) -> bool:
@@ -424,8 +435,10 @@ def _reporter(clause: list[str]) -> str | None:
         lead = lead[:-1]
     if len(lead) >= 3 and lead[-1] in CONTACT_PRONOUNS and lead[-1] != "you":
         # "Leaders told us they knew they needed to…": the second speaker is the first,
-        # reported; who that is decides
-        return _reporter(lead)
+        # reported, when that is one who runs the service (staff who "felt they needed…"
+        # stay staff, as the reported-speech convention reads them)
+        inner = _reporter(lead)
+        return inner if inner in LEADERSHIP_REPORTERS else None
     if lead[-2:] in (["nominated", "individual"], ["registered", "person"]):
         return "manager"  # "The nominated individual told us they needed…": the provider's
     if not lead or any(t in PEOPLE_SUBJECTS or t in REGULATOR_SUBJECTS for t in lead):
@@ -2333,8 +2346,8 @@ _TOLD_TO_RE = re.compile(
     r"(?:the\s+)?(?:provider|trust|practice|service|home|registered\s+manager|hospice|clinic)\s+"
     # "The trust has been told to make improvements to…": the same, in the passive
     r"|(?:the\s+)?(?:provider|trust|practice|service|home|registered\s+manager|hospice|clinic)\s+"
-    r"(?:has\s+|have\s+|had\s+)?(?:also\s+)?(?:been|was|were)\s+(?:told|asked|required)\s+"
-    r"(?:by\s+(?:cqc|inspectors|the\s+care\s+quality\s+commission(?:\s+\(cqc\))?)\s+)?)"
+    + TOLD_PASSIVE_VERB
+    + r")"
     + r")to\s+(?:(?:make\s+(?:urgent\s+|significant\s+|further\s+)?improvements?|improve|"
     r"take\s+action)\s+(?:to|in|on|with|around|for)\b|improve\s+(?:the|its|their|how)\s+\w)",
     re.I,
@@ -2368,15 +2381,53 @@ def _duty_not_met(s: str, m: re.Match[str]) -> bool:
     # "The policy states that all clinical staff must complete level 3 training; only 72% had
     # done so.", "…should only be used as a last resort, but records did not show…"
     after = shortfall_join(s, m.end())
-    if after and not (
-        # "…must not restrain people face down, and staff did not": a rule against doing
-        # something, kept; only "but" sets what happened against it
-        _tokens_after(s, m.end(), 1)[:1]
-        and _tokens_after(s, m.end(), 1)[0][0] in ("not", "never")
-        and after.group("join").strip(" ,").lower() not in ("but", "yet")
-    ):
-        return True
+    if after is not None:
+        contrast = after.group("join").strip(" ,").lower() in ("but", "yet")
+        first = _tokens_after(s, m.end(), 1)
+        found = s[after.end() : after.end() + 200]
+        stop = _CLAUSE_STOP_RE.search(found)
+        found = found[: stop.start()] if stop else found
+        if not contrast and first and first[0][0] in ("not", "never", "only"):
+            pass  # "…must not restrain people face down, and staff did not", "…should only be
+            # used as a last resort, and staff did not use it routinely": a rule against
+            # doing something, kept; only "but" sets what happened against it
+        elif _KEPT_DOUBLE_NEGATIVE_RE.search(found):
+            pass  # "…, and we found no incidents that had not been reported": kept
+        elif (
+            contrast
+            or _ABOUT_THE_RULE_RE.search(found)
+            or _shares_a_word(s[m.end() : after.start()], found)
+        ):
+            return True
+        # (else a shortfall about something else: "National guidance says patients must be
+        # seen within four hours, and the trust's new building was not yet open")
     return _rule_after_shortfall(s, m)
+
+
+# In the clause that finds the shortfall: a double negative that finds the rule kept ("we found
+# no incidents that had not been reported", "we did not see any staff fail to…").
+_KEPT_DOUBLE_NEGATIVE_RE = re.compile(
+    r"(?:^|\b(?:found|saw|were|was|there\s+were|there\s+was)\s+)no\b|\bdid\s+not\s+(?:see|find|identify|"
+    r"observe)\s+any\b|\bnone\s+of\s+(?:them|the)\b[^,;]*\b(?:felt|said|told|reported)\b",
+    re.I,
+)
+# …or a word pointing back at the rule ("only 72% had done so", "this did not happen").
+_ABOUT_THE_RULE_RE = re.compile(
+    r"\b(?:so|this|that|it|these|they|them|done|did\s+(?:not|so)|had\s+not|happen(?:ed)?)\b", re.I
+)
+_STOP_CONTENT = frozenset(
+    "the and that with from this have been were was their there which they staff every all".split()
+)
+
+
+def _shares_a_word(rule: str, found: str) -> bool:
+    """The clause of the shortfall names a content word of the rule's ("…must record fridge
+    temperatures daily, and temperatures were not recorded on 9 days")."""
+
+    def words(t: str) -> set[str]:
+        return {w.lower().rstrip("s") for w in _TOKEN_RE.findall(t) if len(w) > 3} - _STOP_CONTENT
+
+    return bool(words(rule) & words(found))
 
 
 def _rule_after_shortfall(s: str, m: re.Match[str]) -> bool:
@@ -2387,6 +2438,12 @@ def _rule_after_shortfall(s: str, m: re.Match[str]) -> bool:
     comma = head.rfind(",")
     if ";" in head or comma < 0 or not _WHICH_OR_AS_RE.match(head, comma + 1):
         return False
+    after = _tokens_after(s, m.end(), 1)
+    if after and after[0][0] in ("not", "never"):
+        return False  # "Patients were not kept waiting, as the guidance says they should not
+        # be": a rule against, and a finding that it did not happen: kept
+    if _NOT_FOUND_OPENING_RE.match(head):
+        return False  # "We did not find any concerns with medicines, which the policy says…"
     if _SHORTFALL_RE.search(head, 0, comma) is None or _BREACH_ROW_RE.match(s):
         return False  # (a requirement notice's row says how the regulation was not met; it
         # is the notice's own particulars, read by the breach rows' rule)
@@ -2432,6 +2489,11 @@ _SHORTFALL_JOIN_RE = re.compile(
 )
 _CLAUSE_STOP_RE = re.compile(r"[;.]")
 _WHICH_OR_AS_RE = re.compile(r"\s*(?:which|as)\b", re.I)
+_NOT_FOUND_OPENING_RE = re.compile(
+    r"^\W*(?:we|inspectors)\s+(?:did\s+not|didn[’']t)\s+(?:find|see|identify)\b|^\W*(?:we\s+found|there\s+"
+    r"(?:were|was))\s+no\b",
+    re.I,
+)
 _BREACH_ROW_RE = re.compile(r"^\W*how\s+the\s+regulation\s+(?:was|is)\s+not\s+being\s+met\b", re.I)
 
 
@@ -2544,12 +2606,22 @@ _CONDITIONAL_OPENING_RE = re.compile(
 
 
 def _conditional_procedure(s: str, m: re.Match[str]) -> bool:
-    return _CONDITIONAL_OPENING_RE.match(s[: m.start()]) is not None
+    """What a role is to do whenever a condition arises ("If a person develops symptoms, staff
+    should contact the GP"); not the provider's or its leaders' own duty under a condition
+    ("Where people are unable to consent, the registered person must act…", "Once the new
+    manager is in post, they must review…")."""
+    if _CONDITIONAL_OPENING_RE.match(s[: m.start()]) is None:
+        return False
+    clause = _clause_before(_tokens_before(s, m.start()))
+    head = _head(clause)
+    if head in ORGANISATION_WORDS or head in LEADERSHIP_REPORTERS or head in ("person", "they"):
+        return False
+    return head not in PROVIDER_SUBJECTS
 
 
 # "…tells a provider that it must…": the one told is any provider, indefinite.
 _TELLS_ANY_PROVIDER_RE = re.compile(
-    r"\b(?:tells?|told|requires?|asks?|means)\s+(?:a|an|any)\s+(?:registered\s+)?"
+    r"\b(?:tells|requires|asks|means)\s+(?:a|an|any)\s+(?:registered\s+)?"
     r"(?:provider|trust|service|practice|organisation|home|person|manager)\s+"
     r"(?:that\s+)?(?:it|they|he|she)\s+$",
     re.I,
@@ -3226,6 +3298,10 @@ def _rule_beside_failure(s: str, m: re.Match[str]) -> bool:
     complete". The standard not kept is the need (kept, "as the system says they should", it
     is a comparison)."""
     lo = max(0, m.start() - 160)
+    negated = _tokens_after(s, m.end(), 1)
+    if negated and negated[0][0] in ("not", "never"):
+        return False  # "Patients were not kept waiting, as the guidance says they should not
+        # be": a rule against, found not broken
     if _only_when_rule_broken(s, m, lo):
         return True
     rule = _RULE_SAYS_BEFORE_RE.search(s, lo, m.start())

@@ -810,6 +810,22 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         # "Medicines should always be stored securely": titled without the adverb ("Store
         # medicines securely"), then the adverb put back before the action's verb
         word, end = adverb
+        span = _subject_np(s, trig.key_start)
+        rest_after = s[end:].strip()  # "be used after a risk assessment."
+        if re.search(r"\bthere\s+$", s[: trig.key_start], re.I):
+            # "There should always be trained staff on duty" -> "Ensure there are always…"
+            plain = s[: trig.key_end] + s[end:]
+            base = _make_title(plain, find_trigger(plain), bullet)
+            there = re.match(r"^(Ensure\s+(?:that\s+)?there\s+(?:is|are))\s", base)
+            return f"{there.group(1)} {word} {base[there.end() :]}" if there else base
+        if span is not None and (word == "only" or re.search(r"^be\s+\w+\s+by\b", rest_after)):
+            # "Bed rails should only be used after a risk assessment" -> "Ensure bed rails are
+            # only used after…"; "…should always be given by trained staff" -> "Ensure … are
+            # always given by trained staff": the passive kept, so the adverb and the agent
+            # stay where they mean what they meant
+            np = _lower_first(s[span[0] : span[1]], span[0] == 0)
+            be = "are" if _plural(np) else "is"
+            return _finish_title(f"Ensure {np} {be} {word} {rest_after[3:]}")
         plain = s[: trig.key_end] + s[end:]
         ptrig = find_trigger(plain)
         if ptrig is not None and ptrig.kind == trig.kind:
@@ -825,6 +841,18 @@ def _make_title(s: str, trig: _Trigger | None, bullet: bool) -> str:
         return _finish_title(f"{which.group('verb')} the {which.group('np')}{which.group('tail')}")
     if trig is None:
         title = s  # a verb-first bullet under a lead-in: it already reads as an action
+    elif trig.kind in ("must", "should") and (there := _THERE_MODAL_BE_RE.search(s)):
+        # "There should be trained staff on duty", "There must be enough nurses…": what there
+        # must be (not "trained" as a verb's passive)
+        what = there.group("what").rstrip(" .")
+        first = what.split()[0].lower() if what.split() else ""
+        plural = first in ("enough", "sufficient", "more", "two", "three", "four", "several") or (
+            first not in ("a", "an", "one", "the", "no")
+            and _plural(what.split(" on ")[0].split(" for ")[0])
+        )
+        if first in ("sufficient", "enough", "more") and len(what.split()) > 1:
+            plural = _plural(what.split()[1]) or what.split()[1].lower() == "staff"
+        title = f"Ensure there {'are' if plural else 'is'} {what}"
     elif trig.kind in ("must", "should"):
         rest = s[trig.key_end :].lstrip()
         low = rest.lower()
@@ -1063,7 +1091,9 @@ _SAID_FRAME_RE = re.compile(
 # "…must make urgent improvements to its emergency department after an inspection in March":
 # when CQC looked, not part of what is to be done.
 _AFTER_INSPECTION_RE = re.compile(
-    r"\s+(?:after|following)\s+(?:an?|its|our|the|their|a\s+recent)\s+(?:[\w-]+\s+){0,2}?"
+    r"\s+(?:after|following)\s+(?:an?|its|our|the|their|a\s+recent)\s+"
+    # (not a care assessment: "…only used after a risk assessment")
+    r"(?:(?!(?:risk|needs|capacity|falls|clinical|health|mental|nutritional|care|pain)\b)[\w-]+\s+){0,2}?"
     r"(?:inspection|visit|assessment)(?:\s+(?:in|on|of|at)\s+[^,;]*)?[.]?$",
     re.I,
 )
@@ -2939,7 +2969,7 @@ def _resolve_one(title: str, s: str, trig: _Trigger | None, before: str = "") ->
         org = re.search(r"\bthe\s+(trust|provider|practice|home|service|hospital|hospice)\b", np)
         if org:
             np = re.sub(r"\bits\b", f"the {org.group(1)}'s", np)
-        article = "an" if np[:1].lower() in "aeiou" else "a"
+        article = _indefinite_article(np)
         return title[: m.end("verb")] + f" {article} {np}" + title[m.end() :]
     return title[: m.end("verb")] + " " + found[-1].group("np") + title[m.end() :]
 
@@ -4220,9 +4250,7 @@ def _how_present(m: re.Match[str]) -> str:
     if base is None or base == m.group("verb"):
         return m.group(0)
     np = m.group("np")
-    plural = np in ("staff", "leaders", "managers", "nurses", "they") or (
-        np.startswith("the ") and np.endswith("s")
-    )
+    plural = np == "they" or _np_is_plural(np)
     form = base if plural else _third_person(base)
     second = ""
     if m.group("verb2"):
@@ -4469,3 +4497,19 @@ def breach_subject_it(title: str, row: str) -> str:
     if m is None:
         return title
     return re.sub(r"\bit\s+(?=had|has|held|kept|received)\b", f"the {m.group(1).lower()} ", title)
+
+
+# "There should be trained staff on duty": the modal's subject is "there".
+_THERE_MODAL_BE_RE = re.compile(
+    r"^\W*there\s+(?:should|must)\s+(?:also\s+|always\s+)?be\s+(?P<what>(?!able\b)[^;]{3,})$", re.I
+)
+
+
+def _indefinite_article(word: str) -> str:
+    """ "a" or "an" by the sound the phrase opens with ("an hourly check", "a usable one")."""
+    low = word.lower()
+    if re.match(r"(?:hour|honest|honou?r|heir)", low):
+        return "an"
+    if re.match(r"(?:uni|use|usa|usu|ur[aeio]|eu|one\b|once\b)", low):
+        return "a"
+    return "an" if low[:1] in "aeiou" else "a"

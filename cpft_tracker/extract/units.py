@@ -765,7 +765,9 @@ _DEADLINE_LINE_RE = re.compile(r"^(?:by|before|no\s+later\s+than)\s+[^.;:]{4,40}
 
 
 def due_date(text: str) -> str | None:
-    """The ISO date of the first "by <day> <month> <year>" in the text, or None."""
+    """The ISO date of the first deadline in the text ("by 30 June 2013", "until…", "no later
+    than…", "on or before…", "by: …", "by Friday 30 April 2015", "by 30/04/2015" read day
+    first), or None."""
     m = _DUE_RE.search(text)
     if not m:
         return None

@@ -26,7 +26,7 @@ PEOPLE_SUBJECTS = frozenset(
     """people person persons patient patients resident residents client clients user users
     relative relatives carer carers family families child children baby babies mother mothers
     woman women man men adult adults individual individuals tenant tenants visitor visitors
-    prisoner prisoners detainee detainees journalists reporters readers
+    prisoner prisoners detainee detainees journalists
     caller callers public population those anyone everyone someone somebody anybody who whom whoever
     he she i you they them he'd she'd they'd i'd""".split()
 )
@@ -320,6 +320,15 @@ TOLD_OPENING = (
 TOLD_PARTY = r"the\s+(?:registered\s+)?[\w’'-]+"
 
 
+# The regulator as the agent of a passive telling: "…has been told (by CQC)…".
+BY_REGULATOR = r"(?:by\s+(?:cqc|inspectors|the\s+care\s+quality\s+commission(?:\s+\(cqc\))?)\s+)?"
+# The passive of telling, from its auxiliary to its agent: "has been told (by CQC) ".
+TOLD_PASSIVE_VERB = (
+    r"(?:has\s+|had\s+|have\s+)?(?:also\s+)?(?:been|was|were)\s+(?:told|asked|required)\s+"
+    + BY_REGULATOR
+)
+
+
 def told_passive(group: str | None, party: str = TOLD_PARTY) -> str:
     """ "The trust has been told (by CQC)…": the same report in the passive, up to what it was
     told; the party told in the named ``group`` (or not captured)."""
@@ -329,7 +338,7 @@ def told_passive(group: str | None, party: str = TOLD_PARTY) -> str:
         + TOLD_WHEN
         + named
         + r"\s+(?:has\s+|had\s+|have\s+)?(?:been|was|were)\s+(?:told|asked|advised|informed)\s+"
-        r"(?:by\s+(?:cqc|inspectors|the\s+care\s+quality\s+commission(?:\s+\(cqc\))?)\s+)?"
+        + BY_REGULATOR
     )
 
 
@@ -387,8 +396,7 @@ BOILERPLATE = (
     # A web page's own furniture, copied with the report from a browser: what the reader's
     # browser or the reader must do to use the site ("You must enable JavaScript to use this
     # site", "You need to accept these cookies…")
-    r"\b(?:javascript|cookies?|your\s+browser|this\s+web\s?site|our\s+website)\b"
-    r"[^.]*\b(?:must|should|needs?|needed)\b"
+    r"\b(?:javascript|cookies?|your\s+browser)\b[^.]{0,200}?\b(?:must|should|needs?|needed)\b"
     r"|\b(?:must|should|needs?\s+to)\s+(?:enable|accept|allow|turn\s+on|update|use)\s+"
     r"(?:javascript|cookies|your\s+browser|this\s+(?:web)?site)\b",
     # Special measures as what the trust "should be placed into": the regime recommended, a
@@ -408,8 +416,8 @@ BOILERPLATE = (
     r"\b(?:must|should|needs?\s+to)\s+be\s+safe,\s*effective,\s*caring\b",
     # How the regulator's own reports are to be read ("All our inspection reports must be
     # read alongside…", "The report should be read in conjunction with the evidence appendix")
-    r"\b(?:must|should|needs?\s+to)\s+be\s+read\s+(?:alongside|with|together\s+with|in\s+"
-    r"conjunction\s+with)\b",
+    r"\b(?:reports?|findings|appendix)\s+(?:must|should|needs?\s+to)\s+be\s+read\s+(?:alongside|"
+    r"with|together\s+with|in\s+conjunction\s+with)\b",
 )
 
 # Summaries of the requirements listed elsewhere, naming none of them. Not requirements when
