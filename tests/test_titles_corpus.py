@@ -41,7 +41,13 @@ EXCEPTIONS = {
 # The same on tests/corpus/seen/ (28 documents promoted from the blind split, never tuned on
 # for titles before the round "Titles on the seen split" in tests/corpus/README.md, where 11
 # of its 195 titles had hard findings). Each allowance is a judgement call, said why.
+_OPEN_NOTICE = (
+    "a notice whose lead-in has no keyword and whose deadline sentence follows the list: the "
+    "convention is left open (seen/README.md, 'Two of round 16's'), and the titles with it"
+)
 SEEN_EXCEPTIONS = {
+    ("warning-notices-and-summaries-2010-2024-r16#1", "pronoun"): _OPEN_NOTICE,
+    ("warning-notices-and-summaries-2010-2024-r16#7", "not-an-action"): _OPEN_NOTICE,
     ("prison-healthcare-2018#2", "pronoun"): (
         "'…officers should supervise medicine queues; this is a matter for the prison, but "
         "health staff should raise it each time it happens': 'it' is a lapse the sentence "

@@ -146,7 +146,7 @@ _ONE_RE = re.compile(
 # Verbs the "-ed" test cannot see ("restarted", "decided", "bought" are not in the participle
 # table): checked by hand in the tuning corpus's titles.
 _MORE_VERBS = frozenset(
-    "reset restart decide become buy supply service cover visit book return fit bring have find rewrite".split()
+    "reset restart decide become buy supply service cover visit book return fit bring have find rewrite pay".split()
 )
 _ADVERBS = frozenset(
     "further now also urgently promptly always only routinely regularly consistently never"

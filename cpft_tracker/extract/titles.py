@@ -2218,6 +2218,9 @@ def make_title(
     aside = _aside_sentence(s, trig)
     if aside is not None:
         s, trig = aside, find_trigger(aside)
+    if bullet and trig is None and (ref := regulation_reference(s)) is not None and ref[2]:
+        return notice_title(s)  # "Regulation 14: Meeting nutritional needs" listed under a
+        # lead-in: titled on its name, as a notice's area is
     if bullet and trig is None:
         listed = _question_item_title(s) or _listed_np_title(s)
         if listed:
@@ -2292,6 +2295,7 @@ def make_title(
     title = _resolve_this_information(title, s, before)
     title = _resolve_own_subject(title, s, trig, before, leadin if bullet else None)
     title = _needed_to_be_title(title)
+    title = _reported_failure_pointed_at(title, s)
     # ("This needed to be shared…" has only now become "share this…")
     opened = title[:1].upper() + title[1:]
     if (pointed := _resolve_pointing_object(opened, s, trig, before)) != opened:
@@ -4513,3 +4517,23 @@ def _indefinite_article(word: str) -> str:
     if re.match(r"(?:uni|use|usa|usu|ur[aeio]|eu|one\b|once\b)", low):
         return "a"
     return "an" if low[:1] in "aeiou" else "a"
+
+
+# "…had also found that medicines fridges on two wards had not been checked every day, and that
+# the trust needed to address this": the failure reported first, which "this" points at.
+_REPORTED_FAILURE_RE = re.compile(
+    r"\bthat\s+(?P<failure>[^,;]+?\b(?:not|never)\b[^,;]+?),\s+and\s+that\s+", re.I
+)
+
+
+def _reported_failure_pointed_at(title: str, s: str) -> str:
+    if not re.match(
+        r"^(?:address|improve|tackle|resolve|fix|rectify|remedy)\s+(?:this|it)\W*$", title, re.I
+    ):
+        return title
+    m = _REPORTED_FAILURE_RE.search(s)
+    if m is None:
+        return title
+    failure = m.group("failure")
+    turned = _failure_as_action(failure[:1].upper() + failure[1:])
+    return turned or title
