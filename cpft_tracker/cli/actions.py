@@ -328,10 +328,10 @@ def merge(
     """
     from cpft_tracker.store import who
 
-    if into.strip().upper() != "INTO":
-        raise UsageProblem(
-            f"Write the word INTO between the two references, e.g. cpft-tracker merge {source} INTO {target}."
-        )
+    if into.strip().upper() != "INTO" or target.strip().upper() == "INTO":
+        from cpft_tracker.cli.errors import into_problem
+
+        raise UsageProblem(into_problem("cpft-tracker merge", [source, into, target]))
     store = open_store()
     changes = store.merge(source, target, note=note, by=who(by))
     kept, gone = changes[-1].ref, changes[-1].new

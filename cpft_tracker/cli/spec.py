@@ -54,7 +54,7 @@ SPECS: dict[str, dict[str, Any]] = {
                 },
             ],
         },
-        "sources": {"cli/convert.py": 1267227787, "cli/toplevel.py": 1997532311},
+        "sources": {"cli/convert.py": 2971841429, "cli/toplevel.py": 1997532311},
         "target": "cpft_tracker.cli.toplevel:main_options",
     },
     "accept": {
@@ -116,7 +116,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
             "cli/review.py": 743320806,
@@ -252,8 +252,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 2942517826,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
         },
@@ -306,7 +306,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/maintenance.py": 990503685,
         },
@@ -351,7 +351,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/maintenance.py": 990503685,
         },
@@ -411,8 +411,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 2942517826,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
         },
@@ -450,7 +450,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/completion.py": 795115151, "cli/convert.py": 1267227787},
+        "sources": {"cli/completion.py": 795115151, "cli/convert.py": 2971841429},
         "target": "cpft_tracker.cli.completion:completion",
     },
     "copy": {
@@ -496,7 +496,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/maintenance.py": 990503685,
         },
@@ -590,8 +590,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 2942517826,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
         },
@@ -687,8 +687,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 2942517826,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
         },
@@ -974,7 +974,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/board.py": 1459904935,
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
         },
         "target": "cpft_tracker.cli.board:export",
@@ -1054,7 +1054,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/reading.py": 1523335733,
         },
@@ -1213,7 +1213,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/importing.py": 2749824009,
             "cli/options.py": 4113154636,
@@ -1249,7 +1249,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/maintenance.py": 990503685,
         },
@@ -1295,7 +1295,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/maintenance.py": 990503685,
         },
@@ -1583,7 +1583,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/reading.py": 1523335733,
         },
@@ -1676,8 +1676,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 2942517826,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
         },
@@ -1772,8 +1772,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 2942517826,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
         },
@@ -2040,10 +2040,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "params": [],
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
-            "cli/owners.py": 101738845,
+            "cli/owners.py": 1854588890,
         },
         "target": "cpft_tracker.cli.owners:owners_app",
     },
@@ -2284,7 +2284,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "params": [],
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
             "cli/plan.py": 642170940,
@@ -2456,7 +2456,7 @@ SPECS: dict[str, dict[str, Any]] = {
         },
         "sources": {
             "cli/board.py": 1459904935,
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
         },
         "target": "cpft_tracker.cli.board:progress",
@@ -2473,7 +2473,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/reading.py": 1523335733,
         },
@@ -2535,8 +2535,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 2942517826,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
         },
@@ -2606,7 +2606,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
             "cli/review.py": 743320806,
@@ -2916,7 +2916,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/convert.py": 1267227787, "cli/remind.py": 1295582603},
+        "sources": {"cli/convert.py": 2971841429, "cli/remind.py": 1295582603},
         "target": "cpft_tracker.cli.remind:remind",
     },
     "reports": {
@@ -2931,7 +2931,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/reading.py": 1523335733,
         },
@@ -2987,7 +2987,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/maintenance.py": 990503685,
             "cli/options.py": 4113154636,
@@ -3053,8 +3053,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 2942517826,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
         },
@@ -3132,8 +3132,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 2942517826,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
         },
@@ -3194,7 +3194,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
             "cli/review.py": 743320806,
@@ -3263,7 +3263,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/maintenance.py": 990503685,
             "cli/options.py": 4113154636,
@@ -3330,7 +3330,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/reading.py": 1523335733,
         },
@@ -3460,8 +3460,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 2942517826,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
         },
@@ -3525,8 +3525,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 2942517826,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/options.py": 4113154636,
         },
