@@ -317,11 +317,11 @@ def into_problem(command_path: str, words: list[str]) -> str:
         return f"Give two {things} with the word INTO between them, e.g. {form(*example)}."
     # three or more: one merge at a time, into the one after INTO (else the earliest ref)
     if len(at) == 1 and at[0] == len(words) - 2:
-        kept, gone = words[-1], named[:-1]
+        into, others = words[-1], named[:-1]
     else:
         ordered = named if owners else sorted(named, key=_ref_order)
-        kept, gone = ordered[0], ordered[1:]
-    steps = ", then ".join(typed(g, kept) for g in gone)
+        into, others = ordered[0], ordered[1:]
+    steps = ", then ".join(typed(g, into) for g in others)
     return f"Merge two at a time, into the {thing} after INTO: {steps}."
 
 
