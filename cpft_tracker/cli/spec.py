@@ -308,7 +308,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
+            "cli/maintenance.py": 2796066908,
         },
         "target": "cpft_tracker.cli.maintenance:backup",
     },
@@ -353,7 +353,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
+            "cli/maintenance.py": 2796066908,
         },
         "target": "cpft_tracker.cli.maintenance:check",
     },
@@ -498,7 +498,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
+            "cli/maintenance.py": 2796066908,
         },
         "target": "cpft_tracker.cli.maintenance:copy",
     },
@@ -1251,7 +1251,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
+            "cli/maintenance.py": 2796066908,
         },
         "target": "cpft_tracker.cli.maintenance:info",
     },
@@ -1297,7 +1297,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
+            "cli/maintenance.py": 2796066908,
         },
         "target": "cpft_tracker.cli.maintenance:init",
     },
@@ -2941,16 +2941,17 @@ SPECS: dict[str, dict[str, Any]] = {
         "node": {
             "context": None,
             "function": "cpft_tracker.cli.maintenance:restore",
-            "help": "Put a backup in place of the database, keeping the damaged file and "
-            "its -wal beside it.\n"
+            "help": "Put a backup in place of the database, keeping the file it replaces "
+            "and its -wal beside it.\n"
             "\n"
             "Checks the backup first (integrity, the audit chain and its "
             "history) and refuses while\n"
             "anyone has the database open. The file it replaces is kept, with "
             "its -wal and -shm\n"
-            "files, beside it as <database>.damaged-YYYYmmdd-HHMMSS; then the "
-            "restored plan is\n"
-            "checked.\n"
+            "files, beside it as <database>.before-restore-YYYYmmdd-HHMMSS when "
+            "it passes its check,\n"
+            "else as <database>.damaged-YYYYmmdd-HHMMSS; then the restored plan "
+            "is checked.\n"
             "\n"
             "Example: cpft-tracker restore plan-backup.db",
             "params": [
@@ -2989,7 +2990,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
+            "cli/maintenance.py": 2796066908,
             "cli/options.py": 4113154636,
         },
         "target": "cpft_tracker.cli.maintenance:restore",
@@ -3265,7 +3266,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "sources": {
             "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
+            "cli/maintenance.py": 2796066908,
             "cli/options.py": 4113154636,
         },
         "target": "cpft_tracker.cli.maintenance:settings",
