@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not impo
         On,
         Refs,
     )
+    from cpft_tracker.models import STATUS_WORDS  # the help lists the statuses from models.py
 
 
 def assign(
@@ -136,9 +137,7 @@ def due(
 
 def status(
     refs: Refs,
-    new_status: Annotated[
-        str, typer.Argument(metavar="STATUS", help="not-started, in-progress, blocked or complete.")
-    ],
+    new_status: Annotated[str, typer.Argument(metavar="STATUS", help=f"{STATUS_WORDS}.")],
     note: Note = None,
     evidence: Annotated[
         str | None,

@@ -63,11 +63,11 @@ def window_days(store: Any, option: int | None) -> int:
 
 def parse_status(text: str) -> str:
     """A status from the command line, or a usage error that lists the statuses."""
-    from cpft_tracker.models import STATUSES, normalise_status
+    from cpft_tracker.models import STATUS_WORDS, normalise_status
 
     status = normalise_status(text)
     if status is None:
-        raise UsageProblem(f"'{text}' is not a status. Use one of: {', '.join(STATUSES)}.")
+        raise UsageProblem(f"'{text}' is not a status. Use one of: {STATUS_WORDS}.")
     return status
 
 
