@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 STATUSES: tuple[str, ...] = ("not-started", "in-progress", "blocked", "complete")
 RAGS: tuple[str, ...] = ("blue", "green", "amber", "red")
 DEFAULT_WINDOW_DAYS = 14
+# The look-ahead window's range, for the 'window' setting, --window and remind --within alike
+# (ten years: bounded so no date arithmetic can overflow; issue 14, finding 11).
+MAX_WINDOW_DAYS = 3650
 KEYWORDS: tuple[str, ...] = ("must", "needs", "should")
 
 

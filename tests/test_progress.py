@@ -243,7 +243,8 @@ def test_settings_refuses_bad_values(plan: Store, runner: CliRunner) -> None:
     assert bad.exit_code == 2
     assert (
         bad.stderr
-        == "Error: The window is a whole number of days from 0 to 365, e.g. 14 (not 'two weeks').\n"
+        == "Error: settings window must be a whole number of days from 0 to 3650 (the look-ahead "
+        "window), e.g. settings window 14 (not 'two weeks').\n"
     )
     unknown = runner.invoke(app, ["settings", "colour", "red"])
     assert (unknown.exit_code, unknown.stderr) == (

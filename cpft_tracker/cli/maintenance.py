@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cpft_tracker.cli.options import check_format, db_path, open_store
+from cpft_tracker.cli.options import check_format, checked_window, db_path, open_store
 from cpft_tracker.cli.output import say, show_line
 from cpft_tracker.errors import (
     DatabaseMissing,
@@ -143,12 +143,7 @@ def _checked_setting(key: str, value: str) -> str:
     from cpft_tracker.textsafe import visible
 
     if key == "window":
-        days = value.strip()
-        if not days.isdigit() or int(days) > 365:
-            raise UsageProblem(
-                f"The window is a whole number of days from 0 to 365, e.g. 14 (not '{value}')."
-            )
-        return str(int(days))
+        return str(checked_window(value, "settings window"))
     name = " ".join(value.split(" ")).strip()
     if len(name) > MAX_PROVIDER_LENGTH or visible(name) != name:
         raise UsageProblem(
