@@ -92,12 +92,66 @@ def console(*, stderr: bool = False) -> Console:
             self.quiet = True
             raise BrokenPipeError
 
+    on_terminal = _on_terminal(sys.stderr if stderr else sys.stdout)
     return _Console(
         stderr=stderr,
+        file=None if on_terminal else Unpadded(stderr=stderr),  # type: ignore[arg-type]
         no_color=bool(os.environ.get("NO_COLOR")) or None,
         highlight=False,
         soft_wrap=False,
     )
+
+
+def _on_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # a closed or unusual stream: treat it as a pipe
+        return False
+
+
+def screen_lines(lines: Iterable[str]) -> str:
+    """Drawn lines as written to stdout, each ending in a newline: as drawn on a terminal, and
+    without the spaces that pad them to their columns' widths in a pipe or a file (as
+    ``Unpadded`` writes rich's own output there)."""
+    if _on_terminal(sys.stdout):
+        return "".join(f"{line}\n" for line in lines)
+    return "".join(f"{line.rstrip(' ')}\n" for line in lines)
+
+
+class Unpadded:
+    """stdout (or stderr) for a rich console drawing into a pipe or a file: each line without
+    the spaces rich pads it with to the table's width (``list --wide | grep``, ``diff`` and
+    ``git diff`` of a saved table see no trailing spaces). Text is otherwise as written; the
+    stream is looked up at each write (tests swap it), and the spaces at the end of a write
+    that has not finished its line are held until the next write shows whether the line ends
+    there."""
+
+    _trailing: Any = None  # spaces (then any colour codes) at a line's end: compiled at first use
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._spaces = ""
+
+    @property
+    def _stream(self) -> Any:
+        return sys.stderr if self._stderr else sys.stdout
+
+    def write(self, text: str) -> int:
+        body = self._spaces + text
+        line_end = body.rfind("\n") + 1
+        finished, rest = body[:line_end], body[line_end:]
+        kept = rest.rstrip(" ")
+        self._spaces = rest[len(kept) :]
+        if Unpadded._trailing is None:
+            Unpadded._trailing = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+        self._stream.write(Unpadded._trailing.sub(r"\1", finished) + kept)
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding...: the stream's
+        return getattr(self._stream, name)
 
 
 def utc_now_iso() -> str:
@@ -1061,7 +1115,7 @@ def _print_action_rows(
         if not lines:
             return
         if not styled:
-            write_stdout("\n".join(lines) + "\n")
+            write_stdout(screen_lines(lines))
         else:
             out.print(
                 Text("\n".join(lines), spans=spans, no_wrap=True, overflow="ignore"),
@@ -1193,7 +1247,7 @@ def _print_lines(out: Console, lines: Sequence[_Line]) -> None:
         if not block:
             return
         if plain:
-            write_stdout("".join("".join(text for text, _ in line) + "\n" for line in block))
+            write_stdout(screen_lines("".join(text for text, _ in line) for line in block))
         else:
             out.print(_text_of(block), soft_wrap=True)
         block.clear()
