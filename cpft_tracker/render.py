@@ -20,6 +20,7 @@ from json.encoder import encode_basestring as _json_str  # C implementation when
 from cpft_tracker.board import (
     NO_STATEMENT,
     RAG_WORDS,
+    SETTLED_IN_REVIEW,
     STORY_FIELDS,
     BoardStory,
     blocked_reason,
@@ -27,6 +28,8 @@ from cpft_tracker.board import (
     event_day,
     local_day,
     long_date,
+    settled_counts,
+    settled_detail,
     short_date,
     story_fields,
     update_text,
@@ -1883,6 +1886,11 @@ def print_since(since: Mapping[str, Any], *, width: int, wide: bool = False) -> 
         ),
         ("Retired", since.get("retired", []), lambda i: f"{i['title']}: {i['reason']}"),
         ("Merged", since.get("merged", []), lambda i: f"{i['title']}: merged into {i['into']}"),
+        (
+            SETTLED_IN_REVIEW,
+            since.get("settled_in_review", []),
+            lambda i: f"{i['title']}: {settled_detail(i)}",
+        ),
         ("Notes", since["notes"], lambda i: f"{i['at'][:10]} {i['by']}: {i['text']}"),
     ]
     if not any(items for _, items, _ in blocks):
@@ -1891,7 +1899,8 @@ def print_since(since: Mapping[str, Any], *, width: int, wide: bool = False) -> 
     for label, items, describe in blocks:
         if not items:
             continue
-        out.print(Text(f"{label} ({len(items)})", style="bold"))
+        count = settled_counts(items) if label == SETTLED_IN_REVIEW else str(len(items))
+        out.print(Text(f"{label} ({count})", style="bold"))
         for item in items:
             lead = f"  {item['ref']}  "
             text = " ".join(visible(describe(item)).split())

@@ -202,6 +202,7 @@ def build_filters(
 # The review states progress and the board paper count: candidates awaiting review are
 # counted apart ("2 actions awaiting review"), rejected ones are not requirements at all.
 TRACKED = ["accepted"]
+UNTRACKED = ["awaiting", "rejected"]  # the others: what --since says was settled in review
 
 
 def plan_view(
