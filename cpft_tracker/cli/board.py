@@ -308,9 +308,7 @@ def export(
             report=report,
             review=TRACKED if board_paper else None,
             as_of_day=as_of_day,
-            whole_plan=not any(
-                (status, owner, unassigned, overdue, due_before, quality_statement)
-            ),
+            whole_plan=not any((status, owner, unassigned, overdue, due_before, quality_statement)),
         )
         if since_day is not None
         else None

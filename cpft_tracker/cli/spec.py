@@ -977,7 +977,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 2834384727,
+            "cli/board.py": 1102357230,
             "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
         },
@@ -2461,7 +2461,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 2834384727,
+            "cli/board.py": 1102357230,
             "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
         },
