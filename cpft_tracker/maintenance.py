@@ -378,34 +378,33 @@ def _replaced_problems(path: Path) -> str | None:
     import secrets
 
     probe = path.with_name(f".{path.name}.check-{secrets.token_hex(6)}")
-    made: list[Path] = []
     try:
-        for suffix in ("", "-wal", "-journal"):
-            original = Path(f"{path}{suffix}")
-            if suffix and not original.exists():
-                continue
-            copy = Path(f"{probe}{suffix}")
-            fd = os.open(
-                copy, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600
-            )
-            made.append(copy)
-            with os.fdopen(fd, "wb") as out, original.open("rb") as src:
-                shutil.copyfileobj(src, out, 1 << 20)
+        try:
+            for suffix in ("", "-wal", "-journal"):
+                original = Path(f"{path}{suffix}")
+                if suffix and not original.exists():
+                    continue
+                flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
+                fd = os.open(f"{probe}{suffix}", flags, 0o600)
+                with os.fdopen(fd, "wb") as out, original.open("rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+        except OSError:  # the copy could not be made (a full disk...): not known to be damaged
+            return None
         try:
             store = Store.open(probe, readonly=True)
-        except TrackerError:  # not a database, damaged, from a newer version
+        except (TrackerError, sqlite3.Error):  # not a database, damaged, from a newer version
             return "it does not open as a cpft-tracker database"
         try:
             report = check(store)
         finally:
             store.close()
         return ", ".join(f.name for f in report.problems)
-    except (OSError, sqlite3.Error):
-        return None
+    except Exception as exc:  # noqa: BLE001 - a damaged file may fail in any way: never block the restore
+        return f"its check could not finish: {type(exc).__name__}"
     finally:
-        for extra in (*made, *(Path(f"{probe}{s}") for s in SIDE_FILES)):
+        for suffix in ("", *SIDE_FILES):
             with contextlib.suppress(OSError):
-                extra.unlink()
+                Path(f"{probe}{suffix}").unlink()
 
 
 def _move_aside(path: Path, now: dt.datetime, word: str = "damaged") -> list[Path]:

@@ -143,6 +143,7 @@ def test_restore_after_a_crash_gives_the_backup_and_keeps_the_replaced_pair(
     finally:
         conn.close()
     assert not list(db.parent.glob(".tracker.db.restore-*"))
+    assert not list(db.parent.glob(".tracker.db.check-*"))  # the copy it checked is gone
 
 
 def test_restore_over_a_plan_that_fails_its_check_keeps_it_as_damaged(
@@ -168,6 +169,7 @@ def test_restore_over_a_plan_that_fails_its_check_keeps_it_as_damaged(
     finally:
         kept.close()
     assert cli(["check"], base_env(db)).returncode == 0
+    assert not list(db.parent.glob(".tracker.db.check-*"))
 
 
 def _unchanged(db: Path) -> tuple[str, list[str]]:
