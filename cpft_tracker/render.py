@@ -125,36 +125,45 @@ class Unpadded:
     """stdout (or stderr) for a rich console drawing into a pipe or a file: each line without
     the spaces rich pads it with to the table's width (``list --wide | grep``, ``diff`` and
     ``git diff`` of a saved table see no trailing spaces). Text is otherwise as written; the
-    stream is looked up at each write (tests swap it), and the spaces at the end of a write
-    that has not finished its line are held until the next write shows whether the line ends
-    there."""
+    spaces at the end of a write that has not finished its line are held until the next
+    write shows whether the line ends there. The stream is looked up at each use (a test or
+    the pager may swap it); what rich asks of it at every print (``rich_proxied_file``,
+    ``isatty``, ``encoding``) is answered here, not by a failed lookup and ``__getattr__``
+    (~1 µs a print)."""
 
     _trailing: Any = None  # spaces (then any colour codes) at a line's end: compiled at first use
 
     def __init__(self, *, stderr: bool = False) -> None:
         self._stderr = stderr
         self._spaces = ""
+        self.rich_proxied_file = self  # rich's Console.file unwraps a proxy by this name
 
-    @property
     def _stream(self) -> Any:
         return sys.stderr if self._stderr else sys.stdout
 
     def write(self, text: str) -> int:
-        body = self._spaces + text
-        line_end = body.rfind("\n") + 1
-        finished, rest = body[:line_end], body[line_end:]
-        kept = rest.rstrip(" ")
-        self._spaces = rest[len(kept) :]
-        if Unpadded._trailing is None:
-            Unpadded._trailing = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
-        self._stream.write(Unpadded._trailing.sub(r"\1", finished) + kept)
+        body = self._spaces + text if self._spaces else text
+        kept = body.rstrip(" ")
+        self._spaces = body[len(kept) :]
+        if " \n" in kept or " \x1b[" in kept:
+            if Unpadded._trailing is None:
+                Unpadded._trailing = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+            kept = Unpadded._trailing.sub(r"\1", kept)
+        self._stream().write(kept)
         return len(text)
 
     def flush(self) -> None:
-        self._stream.flush()
+        self._stream().flush()
 
-    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding...: the stream's
-        return getattr(self._stream, name)
+    def isatty(self) -> bool:
+        return _on_terminal(self._stream())
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._stream(), "encoding", None) or "utf-8"
+
+    def __getattr__(self, name: str) -> Any:  # fileno and the rest: the stream's
+        return getattr(self._stream(), name)
 
 
 def utc_now_iso() -> str:
