@@ -314,6 +314,33 @@ def since_heading(since: Mapping[str, Any]) -> str:
     return f"What changed since the end of {long_date(dt.date.fromisoformat(since['since']))}"
 
 
+# Candidates that were awaiting review and were rejected, merged or retired in the period:
+# never on the plan, so under no other heading of "what changed" (progress.changes_since).
+SETTLED_IN_REVIEW = "Settled in review, not added to the plan"
+
+
+def settled_detail(item: Mapping[str, Any]) -> str:
+    """How a candidate was settled: 'Rejected in review: describes …', 'Merged into CPFT-10
+    while awaiting review', 'Retired while awaiting review: …'."""
+    if item.get("outcome") == "merged":
+        return f"Merged into {item['into']} while awaiting review"
+    reason = str(item.get("reason") or "")
+    if item.get("outcome") == "rejected":
+        why = re.sub(r"^\s*not a requirement\s*:?\s*", "", reason, flags=re.IGNORECASE)
+        return f"Rejected in review: {why}" if why else "Rejected in review"
+    return f"Retired while awaiting review: {reason}"
+
+
+def settled_counts(items: Sequence[Mapping[str, Any]]) -> str:
+    """'2: 1 rejected, 1 merged' (each outcome that occurs, in that order)."""
+    counts = [
+        f"{n} {outcome}"
+        for outcome in ("rejected", "merged", "retired")
+        if (n := sum(1 for i in items if i.get("outcome") == outcome))
+    ]
+    return f"{len(items)}: {', '.join(counts)}"
+
+
 def since_rows(since: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
     """The "what changed since" section as (change, ref, whole title, detail) rows, by kind."""
 
@@ -341,6 +368,7 @@ def since_rows(since: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
             "merged",
             lambda i: f"Merged into {i['into']}" if i.get("into") else i["reason"],
         ),
+        (SETTLED_IN_REVIEW, "settled_in_review", settled_detail),
     ]
     return [
         (label, str(item["ref"]), str(item["title"]), describe(item))

@@ -24,6 +24,7 @@ import datetime as dt
 import errno
 import heapq
 import os
+import shutil
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -193,6 +194,9 @@ class RestoreResult:
     events: int
     chain_head: tuple[int, str | None] | None
     kept: list[Path] = field(default_factory=list)  # the replaced file, then its side files
+    # why the replaced file was named .damaged- (its failed checks); "" when it passed its check
+    # and None when it could not be checked (both named .before-restore-)
+    replaced_problems: str | None = ""
 
 
 def restore(
@@ -207,9 +211,11 @@ def restore(
     2. The database is held (``store.sole_use``) so that nobody can read or write it
        meanwhile; if anyone has it open, nothing is done.
     3. The database and its ``-wal``/``-shm``/``-journal`` files are moved aside TOGETHER as
-       ``PATH.damaged-YYYYmmdd-HHMMSS`` (+ the same suffixes), so the damaged file still
-       opens with every commit its ``-wal`` held, and no old ``-wal`` is ever applied on top
-       of the backup (what copying the backup over the file did).
+       ``PATH.before-restore-YYYYmmdd-HHMMSS`` when it passes ``check`` (a healthy plan
+       replaced, e.g. to undo a mistaken import), else ``PATH.damaged-YYYYmmdd-HHMMSS``
+       (+ the same suffixes), so the file still opens with every commit its ``-wal`` held,
+       and no old ``-wal`` is ever applied on top of the backup (what copying the backup
+       over the file did). Which it is was checked just before the database was held.
     4. The checked copy is renamed over ``PATH`` (atomic), and the restore is recorded in
        its audit trail.
     """
@@ -263,9 +269,12 @@ def restore(
     try:
         counts, head = _verify_staged(staged, source)
         kept: list[Path] = []
+        problems: str | None = ""
         if path.exists() or path.is_symlink():
             with sole_use(path):
-                kept = _move_aside(path, now or dt.datetime.now())
+                problems = _replaced_problems(path)
+                word = "damaged" if problems else "before-restore"
+                kept = _move_aside(path, now or dt.datetime.now(), word)
                 os.replace(staged, path)
         else:
             os.replace(staged, path)
@@ -276,7 +285,13 @@ def restore(
         raise
     safefiles.fsync_folder(path.parent)
     result = RestoreResult(
-        path=path, backup=source, actions=counts[0], events=counts[1], chain_head=head, kept=kept
+        path=path,
+        backup=source,
+        actions=counts[0],
+        events=counts[1],
+        chain_head=head,
+        kept=kept,
+        replaced_problems=problems,
     )
     store = Store.open(path)
     try:
@@ -353,17 +368,57 @@ def _verify_staged(
     return (counts["actions"], counts["events"]), report.chain_head
 
 
-def _move_aside(path: Path, now: dt.datetime) -> list[Path]:
-    """Move ``path`` and its side files to ``PATH.damaged-STAMP`` (+ suffixes); what moved, db first.
+def _replaced_problems(path: Path) -> str | None:
+    """What ``check`` finds wrong with the database about to be replaced: "" when it passes,
+    the failed checks' names when not, None when it could not be checked (then it is not
+    called damaged). Checked on a private copy of the file and its -wal/-journal, taken while
+    the database is held (``sole_use``: nobody is writing, and SQLite must not open ``path``
+    itself in this process), so the file kept is exactly as it was: opening it would fold its
+    -wal in or upgrade it."""
+    import secrets
+
+    probe = path.with_name(f".{path.name}.check-{secrets.token_hex(6)}")
+    try:
+        try:
+            for suffix in ("", "-wal", "-journal"):
+                original = Path(f"{path}{suffix}")
+                if suffix and not original.exists():
+                    continue
+                flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
+                fd = os.open(f"{probe}{suffix}", flags, 0o600)
+                with os.fdopen(fd, "wb") as out, original.open("rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+        except OSError:  # the copy could not be made (a full disk...): not known to be damaged
+            return None
+        try:
+            store = Store.open(probe, readonly=True)
+        except (TrackerError, sqlite3.Error):  # not a database, damaged, from a newer version
+            return "it does not open as a cpft-tracker database"
+        try:
+            report = check(store)
+        finally:
+            store.close()
+        return ", ".join(f.name for f in report.problems)
+    except Exception as exc:  # noqa: BLE001 - a damaged file may fail in any way: never block the restore
+        return f"its check could not finish: {type(exc).__name__}"
+    finally:
+        for suffix in ("", *SIDE_FILES):
+            with contextlib.suppress(OSError):
+                Path(f"{probe}{suffix}").unlink()
+
+
+def _move_aside(path: Path, now: dt.datetime, word: str = "damaged") -> list[Path]:
+    """Move ``path`` and its side files to ``PATH.WORD-STAMP`` (+ suffixes), WORD ``damaged``
+    or ``before-restore``; what moved, db first.
 
     The database is linked to its new name first (the live name keeps a file until the
     backup replaces it), then each side file is renamed beside it.
     """
     stamp = now.strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    aside = path.with_name(f"{path.name}.{word}-{stamp}")
     n = 2
     while any(Path(f"{aside}{s}").exists() for s in ("", *SIDE_FILES)):
-        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+        aside = path.with_name(f"{path.name}.{word}-{stamp}-{n}")
         n += 1
     try:
         os.link(path, aside)

@@ -23,19 +23,40 @@ if TYPE_CHECKING:
 STATUSES: tuple[str, ...] = ("not-started", "in-progress", "blocked", "complete")
 RAGS: tuple[str, ...] = ("blue", "green", "amber", "red")
 DEFAULT_WINDOW_DAYS = 14
+# The look-ahead window's range, for the 'window' setting, --window and remind --within alike
+# (ten years: bounded so no date arithmetic can overflow; issue 14, finding 11).
+MAX_WINDOW_DAYS = 3650
 KEYWORDS: tuple[str, ...] = ("must", "needs", "should")
 
 
+# The other words a status may be given by (on the command line and in a plan file), in the
+# order of STATUSES. The one place they are defined: normalise_status reads them, and
+# STATUS_WORDS (status --help, the "is not a status" messages, the README) lists them.
+STATUS_ALIASES: dict[str, str] = {
+    "open": "not-started",
+    "started": "in-progress",
+    "done": "complete",
+    "completed": "complete",
+}
+
+
+def _status_words() -> str:
+    words = []
+    for status in STATUSES:
+        also = [alias for alias, meant in STATUS_ALIASES.items() if meant == status]
+        words.append(f"{status} (or {', '.join(also)})" if also else status)
+    return f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+# "not-started (or open), in-progress (or started), blocked or complete (or done, completed)"
+STATUS_WORDS = _status_words()
+
+
 def normalise_status(text: str) -> str | None:
-    """The canonical status a user meant ("In progress", "in_progress", "done"), or None."""
+    """The canonical status a user meant ("In progress", "in_progress", "done"), or None:
+    any case, spaces or underscores for the hyphen, or one of STATUS_ALIASES."""
     value = "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
-    aliases = {
-        "done": "complete",
-        "completed": "complete",
-        "started": "in-progress",
-        "open": "not-started",
-    }
-    value = aliases.get(value, value)
+    value = STATUS_ALIASES.get(value, value)
     return value if value in STATUSES else None
 
 

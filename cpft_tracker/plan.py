@@ -243,7 +243,7 @@ def plan_edits(
     one of them is a problem (a likely typo), as for ``assign`` without ``--new-owner``.
     """
     from cpft_tracker.dates import parse_date
-    from cpft_tracker.models import STATUSES, normalise_status
+    from cpft_tracker.models import STATUS_WORDS, normalise_status
     from cpft_tracker.store import check_email
 
     edits: list[dict[str, Any]] = []
@@ -360,7 +360,7 @@ def plan_edits(
             value = normalise_status(cells["status"]) if cells["status"].strip() else None
             if value is None:
                 wrong.append(
-                    f"status '{cells['status']}' is not a status (use one of: {', '.join(STATUSES)})"
+                    f"status '{cells['status']}' is not a status (use one of: {STATUS_WORDS})"
                 )
             elif value != status:
                 if action.get("retired"):

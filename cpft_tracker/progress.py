@@ -269,6 +269,8 @@ def changes_since(
     *,
     since: dt.date,
     today: dt.date,
+    untracked_before: Iterable[Mapping[str, Any]] = (),
+    untracked_after: Iterable[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """What moved between the plan at the end of ``since`` and the plan at the end of ``today``.
 
@@ -280,6 +282,14 @@ def changes_since(
     ``due_changes`` (due date set, moved or cleared), ``retired`` (retired in the period,
     with the ``reason``), ``merged`` (retired as "merged into X": ``into`` is X), ``notes``
     (progress notes and notes given with a status change, oldest first).
+
+    ``settled_in_review``: when ``before``/``after`` are the tracked plan only (progress and
+    the board paper count accepted actions), the candidates that were awaiting review (or
+    came in the period) and were rejected, merged or retired in it, so never added to the
+    plan: ``untracked_before``/``untracked_after`` are the other actions (with ``review``)
+    then and now. Each with ``outcome`` ("rejected", "merged" or "retired"), the ``reason``
+    it was retired with and ``into`` (the action a merge went into, else null). One that
+    was tracked at ``since`` and rejected after is listed under ``retired``: it left the plan.
     """
     then = {r["ref"]: r for r in before}
     events = list(notes)
@@ -298,8 +308,21 @@ def changes_since(
         "due_changes": [],
         "retired": [],
         "merged": [],
+        "settled_in_review": [],
         "notes": [],
     }
+    earlier = {r["ref"]: r for r in untracked_before}
+    for r in untracked_after:
+        old = earlier.get(r["ref"])
+        if not r.get("retired") or (old is not None and old.get("retired")):
+            continue  # still awaiting review, or settled before the period
+        into = merged_into(r["retired"])
+        item = {**_brief(r), "reason": r["retired"]}
+        if r["ref"] in then:  # on the plan at the since-date: it has left the plan
+            out["merged" if into else "retired"].append({**item, "into": into} if into else item)
+            continue
+        outcome = "merged" if into else "rejected" if r.get("review") == "rejected" else "retired"
+        out["settled_in_review"].append({**item, "outcome": outcome, "into": into})
     for r in after:
         old = then.get(r["ref"])
         if old is None:

@@ -20,6 +20,7 @@ from json.encoder import encode_basestring as _json_str  # C implementation when
 from cpft_tracker.board import (
     NO_STATEMENT,
     RAG_WORDS,
+    SETTLED_IN_REVIEW,
     STORY_FIELDS,
     BoardStory,
     blocked_reason,
@@ -27,6 +28,8 @@ from cpft_tracker.board import (
     event_day,
     local_day,
     long_date,
+    settled_counts,
+    settled_detail,
     short_date,
     story_fields,
     update_text,
@@ -92,12 +95,75 @@ def console(*, stderr: bool = False) -> Console:
             self.quiet = True
             raise BrokenPipeError
 
+    on_terminal = _on_terminal(sys.stderr if stderr else sys.stdout)
     return _Console(
         stderr=stderr,
+        file=None if on_terminal else Unpadded(stderr=stderr),  # type: ignore[arg-type]
         no_color=bool(os.environ.get("NO_COLOR")) or None,
         highlight=False,
         soft_wrap=False,
     )
+
+
+def _on_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # a closed or unusual stream: treat it as a pipe
+        return False
+
+
+def screen_lines(lines: Iterable[str]) -> str:
+    """Drawn lines as written to stdout, each ending in a newline: as drawn on a terminal, and
+    without the spaces that pad them to their columns' widths in a pipe or a file (as
+    ``Unpadded`` writes rich's own output there)."""
+    if _on_terminal(sys.stdout):
+        return "".join(f"{line}\n" for line in lines)
+    return "".join(f"{line.rstrip(' ')}\n" for line in lines)
+
+
+class Unpadded:
+    """stdout (or stderr) for a rich console drawing into a pipe or a file: each line without
+    the spaces rich pads it with to the table's width (``list --wide | grep``, ``diff`` and
+    ``git diff`` of a saved table see no trailing spaces). Text is otherwise as written; the
+    spaces at the end of a write that has not finished its line are held until the next
+    write shows whether the line ends there. The stream is looked up at each use (a test or
+    the pager may swap it); what rich asks of it at every print (``rich_proxied_file``,
+    ``isatty``, ``encoding``) is answered here, not by a failed lookup and ``__getattr__``
+    (~1 µs a print)."""
+
+    _trailing: Any = None  # spaces (then any colour codes) at a line's end: compiled at first use
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._spaces = ""
+        self.rich_proxied_file = self  # rich's Console.file unwraps a proxy by this name
+
+    def _stream(self) -> Any:
+        return sys.stderr if self._stderr else sys.stdout
+
+    def write(self, text: str) -> int:
+        body = self._spaces + text if self._spaces else text
+        kept = body.rstrip(" ")
+        self._spaces = body[len(kept) :]
+        if " \n" in kept or " \x1b[" in kept:
+            if Unpadded._trailing is None:
+                Unpadded._trailing = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+            kept = Unpadded._trailing.sub(r"\1", kept)
+        self._stream().write(kept)
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream().flush()
+
+    def isatty(self) -> bool:
+        return _on_terminal(self._stream())
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._stream(), "encoding", None) or "utf-8"
+
+    def __getattr__(self, name: str) -> Any:  # fileno and the rest: the stream's
+        return getattr(self._stream(), name)
 
 
 def utc_now_iso() -> str:
@@ -1061,7 +1127,7 @@ def _print_action_rows(
         if not lines:
             return
         if not styled:
-            write_stdout("\n".join(lines) + "\n")
+            write_stdout(screen_lines(lines))
         else:
             out.print(
                 Text("\n".join(lines), spans=spans, no_wrap=True, overflow="ignore"),
@@ -1193,7 +1259,7 @@ def _print_lines(out: Console, lines: Sequence[_Line]) -> None:
         if not block:
             return
         if plain:
-            write_stdout("".join("".join(text for text, _ in line) + "\n" for line in block))
+            write_stdout(screen_lines("".join(text for text, _ in line) for line in block))
         else:
             out.print(_text_of(block), soft_wrap=True)
         block.clear()
@@ -1829,6 +1895,11 @@ def print_since(since: Mapping[str, Any], *, width: int, wide: bool = False) -> 
         ),
         ("Retired", since.get("retired", []), lambda i: f"{i['title']}: {i['reason']}"),
         ("Merged", since.get("merged", []), lambda i: f"{i['title']}: merged into {i['into']}"),
+        (
+            SETTLED_IN_REVIEW,
+            since.get("settled_in_review", []),
+            lambda i: f"{i['title']}: {settled_detail(i)}",
+        ),
         ("Notes", since["notes"], lambda i: f"{i['at'][:10]} {i['by']}: {i['text']}"),
     ]
     if not any(items for _, items, _ in blocks):
@@ -1837,7 +1908,8 @@ def print_since(since: Mapping[str, Any], *, width: int, wide: bool = False) -> 
     for label, items, describe in blocks:
         if not items:
             continue
-        out.print(Text(f"{label} ({len(items)})", style="bold"))
+        count = settled_counts(items) if label == SETTLED_IN_REVIEW else str(len(items))
+        out.print(Text(f"{label} ({count})", style="bold"))
         for item in items:
             lead = f"  {item['ref']}  "
             text = " ".join(visible(describe(item)).split())

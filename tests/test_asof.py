@@ -199,10 +199,10 @@ def test_list_table_says_which_date(history: Store, runner: CliRunner) -> None:
     result = runner.invoke(app, ["list", "--as-of", "2026-01-15"])
     assert result.exit_code == 0
     assert result.stdout == (
-        "Ref   BRAG     Status       Due         Owner         Title                        \n"
+        "Ref   BRAG     Status       Due         Owner         Title\n"
         "A-01  Amber    not-started  -           Alice Smith   Stabilise the leadership team\n"
-        "A-02  Amber    not-started  -           (unassigned)  Speak-up guardian            \n"
-        "A-03  Amber    not-started  -           (unassigned)  Board assurance framework    \n"
+        "A-02  Amber    not-started  -           (unassigned)  Speak-up guardian\n"
+        "A-03  Amber    not-started  -           (unassigned)  Board assurance framework\n"
     )
     assert result.stderr == "3 actions as the plan stood at the end of 15 January 2026.\n"
     empty = runner.invoke(app, ["list", "--as-of", "2026-01-01"])

@@ -161,7 +161,7 @@ def test_unknown_status(runner: CliRunner, db_path: Path, loaded: list[str]) -> 
         db_path,
         ["status", loaded[0], "done-ish"],
         2,
-        "not-started, in-progress, blocked, complete",
+        "not-started (or open), in-progress (or started), blocked or complete (or done, completed)",
     )
 
 

@@ -11,7 +11,14 @@ import pytest
 from click.testing import CliRunner
 
 from cpft_tracker.cli import app
-from tests.conftest import BUNDLED_REPORT, db_execute, db_snapshot, json_actions, run_cli
+from tests.conftest import (
+    BUNDLED_REPORT,
+    db_execute,
+    db_snapshot,
+    json_actions,
+    run_cli,
+    setup_cli,
+)
 
 
 def invoke(runner: CliRunner, *args: str, env: dict[str, str] | None = None):
@@ -191,6 +198,60 @@ def test_merge_refusals_change_nothing(runner: CliRunner, db_path: Path) -> None
     into_merged = invoke(runner, "merge", "CPFT-09", "INTO", "CPFT-14")
     assert into_merged.stderr.startswith("Error: CPFT-14 is retired (merged into CPFT-10)")
     assert "Merge into CPFT-10 instead." in into_merged.stderr
+
+
+MERGE_WRONGLY = [
+    # INTO forgotten: the right form, which way round (the earlier ref keeps both)
+    (
+        ["CPFT-10", "CPFT-14"],
+        "Error: Say which way round with the word INTO: 'cpft-tracker merge CPFT-14 INTO CPFT-10' "
+        "keeps CPFT-10 (both sentences and histories) and retires CPFT-14; "
+        "'cpft-tracker merge CPFT-10 INTO CPFT-14' is the other way round.",
+    ),
+    (
+        ["CPFT-14", "INTO"],
+        "Error: Name the action that keeps both after INTO, e.g. 'cpft-tracker merge CPFT-14 INTO "
+        "CPFT-10' keeps CPFT-10 (both sentences and histories) and retires CPFT-14.",
+    ),
+    (
+        ["CPFT-09", "CPFT-14", "CPFT-10"],
+        "Error: Merge two at a time, into the action after INTO: 'cpft-tracker merge CPFT-10 INTO "
+        "CPFT-09', then 'cpft-tracker merge CPFT-14 INTO CPFT-09'.",
+    ),
+    (
+        ["CPFT-14", "CPFT-10", "INTO", "CPFT-09"],
+        "Error: Merge two at a time, into the action after INTO: 'cpft-tracker merge CPFT-14 INTO "
+        "CPFT-09', then 'cpft-tracker merge CPFT-10 INTO CPFT-09'.",
+    ),
+    (["CPFT-14", "CPFT-10", "INTO"], "Error: Say which way round with the word INTO: "),
+    (["CPFT-14"], "Error: Say which action CPFT-14 is merged into, with the word INTO, e.g. "),
+    ([], "Error: Give two references with the word INTO between them, e.g. "),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), MERGE_WRONGLY)
+def test_merge_typed_otherwise_shows_the_right_form(
+    runner: CliRunner, db_path: Path, args: list[str], message: str
+) -> None:
+    imported(runner)
+    before = db_snapshot(db_path)
+    result = invoke(runner, "merge", *args, "--note", "same finding")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message), result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert "Missing argument" not in result.stderr
+    assert db_snapshot(db_path) == before
+
+
+def test_merge_without_into_from_a_script(db_path: Path) -> None:
+    """The same line from a real process, whichever way the command line is read (two words
+    go to click, three are read straight from the command's description)."""
+    setup_cli("import", str(BUNDLED_REPORT))
+    before = db_snapshot(db_path)
+    for args, message in (MERGE_WRONGLY[0], MERGE_WRONGLY[2]):
+        done = run_cli("merge", *args)
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", message + "\n")
+    assert db_snapshot(db_path) == before
 
 
 @pytest.mark.sqlite_only(

@@ -51,6 +51,33 @@ def test_the_readme_command_table_lists_every_command() -> None:
     assert not missing, f"README's command table does not list: {missing}"
 
 
+# -- statuses: every word accepted is listed where statuses are -----------------------------
+
+
+def test_every_status_word_accepted_is_listed_in_the_readme_help_and_the_error(
+    runner: CliRunner, db_path: Path, loaded: list[str]
+) -> None:
+    from cpft_tracker.models import STATUS_ALIASES, STATUSES
+
+    row = next(line for line in README.splitlines() if line.startswith("| `status REF"))
+    for word in (*STATUSES, *STATUS_ALIASES):
+        assert f"`{word}`" in row, word
+    helped = " ".join(runner.invoke(app, ["status", "--help"]).stdout.split())
+    listed = (
+        "not-started (or open), in-progress (or started), blocked or complete (or done, completed)"
+    )
+    assert listed in helped
+    assert refused(runner, db_path, ["status", loaded[0], "finished"], 2) == (
+        f"Error: 'finished' is not a status. Use one of: {listed}.\n"
+    )
+    # and each alias does what the list says
+    for alias, meant in STATUS_ALIASES.items():
+        args = ["status", loaded[1], alias, "--evidence", "Board minutes, item 7"]
+        assert runner.invoke(app, args).exit_code == 0
+        shown = json.loads(runner.invoke(app, ["list", "--format", "json"]).stdout)["actions"]
+        assert {a["ref"]: a["status"] for a in shown}[loaded[1]] == meant, alias
+
+
 # -- JSON examples in the docs have the keys the tool prints --------------------------------
 
 
@@ -152,7 +179,8 @@ def test_merge_without_into_shows_how_it_is_written(
     runner: CliRunner, db_path: Path, loaded: list[str]
 ) -> None:
     err = refused(runner, db_path, ["merge", loaded[2], loaded[3]], 2)
-    assert "For example: cpft-tracker merge CPFT-14 INTO CPFT-10." in err
+    assert f"'cpft-tracker merge {loaded[3]} INTO {loaded[2]}' keeps {loaded[2]}" in err
+    assert "Missing argument" not in err
 
 
 @pytest.mark.sqlite_only(reason="backup writes a copy of the SQLite file")

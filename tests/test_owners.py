@@ -195,6 +195,14 @@ def test_owners_merge_moves_every_action_and_keeps_history(plan: None, runner: C
     assert same.exit_code == 1
     word = invoke(runner, "owners", "merge", "A", "TO", "B")
     assert word.exit_code == 2 and word.stderr.startswith("Error: Write the word INTO")
+    forgotten = invoke(runner, "owners", "merge", "Director of Nursng", "Director of Nursing")
+    assert forgotten.exit_code == 2
+    assert forgotten.stderr == (
+        "Error: Say which way round with the word INTO: 'cpft-tracker owners merge \"Director of "
+        'Nursng" INTO "Director of Nursing"\' gives Director of Nursng\'s actions to Director of '
+        'Nursing; \'cpft-tracker owners merge "Director of Nursing" INTO "Director of Nursng"\' '
+        "is the other way round.\n"
+    )
 
 
 def test_owners_email_changes_it_on_all_their_actions(

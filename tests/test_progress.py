@@ -243,7 +243,8 @@ def test_settings_refuses_bad_values(plan: Store, runner: CliRunner) -> None:
     assert bad.exit_code == 2
     assert (
         bad.stderr
-        == "Error: The window is a whole number of days from 0 to 365, e.g. 14 (not 'two weeks').\n"
+        == "Error: settings window must be a whole number of days from 0 to 3650 (the look-ahead "
+        "window), e.g. settings window 14 (not 'two weeks').\n"
     )
     unknown = runner.invoke(app, ["settings", "colour", "red"])
     assert (unknown.exit_code, unknown.stderr) == (
@@ -335,6 +336,7 @@ def test_since_lists_what_moved(plan: Store, runner: CliRunner) -> None:
         ],
         "retired": [],
         "merged": [],
+        "settled_in_review": [],
         "notes": [
             {
                 "ref": "P-01",
@@ -403,6 +405,70 @@ def test_since_counts_retirements_and_merges_in_the_period(
         "Retired (1)\n  P-05  Nobody owns this: No longer needed: the service closed\n"
         "Merged (1)\n  P-03  Due the day after the window: merged into P-01\n"
     ) in screen
+
+
+def test_since_says_what_was_settled_in_review(
+    plan: Store, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A candidate awaiting review that is rejected or merged never joins the plan: it was
+    under no heading at all. Now it is "Settled in review, not added to the plan", with
+    counts; one accepted before the since-date and rejected after has left the plan
+    (Retired); one settled before the since-date is not listed."""
+    at(monkeypatch, "2026-02-20T09:00:00Z")
+    add_report(plan, "Q", [("Improve this", GOV), ("Address these", GOV), ("Embed it", None)])
+    add_report(plan, "R", [("Settled before", GOV)])
+    plan.reject(["R-01"], "a description, not a requirement", by="Gov Lead")
+    at(monkeypatch, "2026-03-07T09:00:00Z")
+    plan.reject(["Q-01"], "describes what the trust already does", by="Gov Lead")
+    plan.merge("Q-02", "P-01", by="Gov Lead")
+    plan.reject(["P-06"], "describes what staff said", by="Gov Lead")  # was on the plan
+    monkeypatch.delenv("CPFT_TRACKER_NOW")
+    since = progress_json(runner, "--since", "2026-03-01")["since"]
+    assert since["settled_in_review"] == [
+        {
+            "ref": "Q-01",
+            "title": "Improve this",
+            "owner": None,
+            "reason": "not a requirement: describes what the trust already does",
+            "outcome": "rejected",
+            "into": None,
+        },
+        {
+            "ref": "Q-02",
+            "title": "Address these",
+            "owner": None,
+            "reason": "merged into P-01",
+            "outcome": "merged",
+            "into": "P-01",
+        },
+    ]
+    assert [i["ref"] for i in since["retired"]] == ["P-06"]
+    assert since["added"] == [] and since["merged"] == []
+    screen = runner.invoke(app, ["progress", "--by", "status", "--since", "2026-03-01"]).stdout
+    assert (
+        "Settled in review, not added to the plan (2: 1 rejected, 1 merged)\n"
+        "  Q-01  Improve this: Rejected in review: describes what the trust already does\n"
+        "  Q-02  Address these: Merged into P-01 while awaiting review\n"
+    ) in screen
+    assert "R-01" not in screen and "Q-03" not in screen  # settled before; still awaiting
+    # the board paper says the same in its "what changed" table
+    paper = runner.invoke(app, ["export", "--format", "markdown", "--since", "2026-03-01"]).stdout
+    assert (
+        "| Settled in review, not added to the plan | Q-01 | Improve this | Rejected in review: "
+        "describes what the trust already does |\n"
+        "| Settled in review, not added to the plan | Q-02 | Address these | Merged into P-01 "
+        "while awaiting review |\n"
+    ) in paper
+    html = runner.invoke(app, ["export", "--format", "html", "--since", "2026-03-01"]).stdout
+    assert "<td>Settled in review, not added to the plan</td>" in html
+    # as the plan stood before they were settled, nothing was
+    early = progress_json(runner, "--as-of", "2026-03-06", "--since", "2026-03-01")["since"]
+    assert early["settled_in_review"] == []
+    # export --format json lists every action: there a merge is a merge, a rejection retired
+    everything = as_json(runner.invoke(app, ["export", "--since", "2026-03-01"]).stdout)["since"]
+    assert everything["settled_in_review"] == []
+    assert [i["ref"] for i in everything["merged"]] == ["Q-02"]
+    assert [i["ref"] for i in everything["retired"]] == ["P-06", "Q-01"]
 
 
 def test_since_with_as_of_and_nothing_moved(plan: Store, runner: CliRunner) -> None:

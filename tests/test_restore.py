@@ -92,9 +92,11 @@ def test_copying_the_backup_over_the_file_applies_the_old_wal(crashed: tuple[Pat
     assert statuses["CPFT-02"] == "in-progress"  # not what the backup holds
 
 
-def test_restore_after_a_crash_gives_the_backup_and_keeps_the_damaged_pair(
+def test_restore_after_a_crash_gives_the_backup_and_keeps_the_replaced_pair(
     crashed: tuple[Path, Path],
 ) -> None:
+    """A crash's leftover -wal holds whole commits: the plan it replaces passes its check, so it
+    is kept as PATH.before-restore-STAMP (not called damaged), with every change it held."""
     db, backup = crashed
     wanted = export_json(backup)
     backup_bytes = digest(backup)
@@ -117,11 +119,12 @@ def test_restore_after_a_crash_gives_the_backup_and_keeps_the_damaged_pair(
     assert "restored from backup" in history.stdout
     assert digest(backup) == backup_bytes  # the backup itself was not touched
 
-    [damaged] = sorted(db.parent.glob("tracker.db.damaged-*[0-9]"))
+    assert not list(db.parent.glob("tracker.db.damaged-*"))
+    [damaged] = sorted(db.parent.glob("tracker.db.before-restore-*[0-9]"))
     assert Path(f"{damaged}-wal").exists()  # side by side, under the names SQLite looks for
     assert digest(Path(f"{damaged}-wal")) == wal_bytes
     assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
-    assert f"kept as {damaged}" in proc.stderr
+    assert f"The file it replaced passed its check and was kept as {damaged}, with " in proc.stderr
     conn = sqlite3.connect(str(damaged))
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -140,6 +143,33 @@ def test_restore_after_a_crash_gives_the_backup_and_keeps_the_damaged_pair(
     finally:
         conn.close()
     assert not list(db.parent.glob(".tracker.db.restore-*"))
+    assert not list(db.parent.glob(".tracker.db.check-*"))  # the copy it checked is gone
+
+
+def test_restore_over_a_plan_that_fails_its_check_keeps_it_as_damaged(
+    crashed: tuple[Path, Path],
+) -> None:
+    db, backup = crashed
+    conn = sqlite3.connect(str(db), isolation_level=None)
+    conn.execute("UPDATE actions SET status = 'complete' WHERE ref = 'CPFT-04'")  # no event
+    conn.close()
+    assert cli(["check"], base_env(db)).returncode == 1
+    proc = cli(["restore", str(backup)], base_env(db))
+    assert proc.returncode == 0, proc.stderr
+    assert not list(db.parent.glob("tracker.db.before-restore-*"))
+    [damaged] = sorted(db.parent.glob("tracker.db.damaged-*[0-9]"))
+    assert f"The file it replaced failed its check (history) and was kept as {damaged}" in (
+        proc.stderr
+    )
+    kept = sqlite3.connect(str(damaged))
+    try:  # kept as it was, for investigation
+        assert kept.execute("SELECT status FROM actions WHERE ref = 'CPFT-04'").fetchone() == (
+            "complete",
+        )
+    finally:
+        kept.close()
+    assert cli(["check"], base_env(db)).returncode == 0
+    assert not list(db.parent.glob(".tracker.db.check-*"))
 
 
 def _unchanged(db: Path) -> tuple[str, list[str]]:

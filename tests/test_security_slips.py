@@ -48,7 +48,7 @@ def test_an_smtp_timeout_no_server_could_use_is_a_usage_error(
 @pytest.mark.parametrize(
     ("args", "starts"),
     [
-        (("list", "--window", "3000000"), "--window must be a whole number of days from 0 to 365"),
+        (("list", "--window", "3000000"), "--window must be a whole number of days from 0 to 3650"),
         (("progress", "--window", "3000000"), "--window must be a whole number of days"),
         (("export", "--window", "3000000"), "--window must be a whole number of days"),
         (("show", "CPFT-01", "--window", "3000000"), "--window must be a whole number of days"),
@@ -77,9 +77,32 @@ def test_numbers_out_of_range_are_usage_errors(
 
 
 def test_the_largest_window_still_works(plan: Path) -> None:
-    for args in (("progress", "--window", "365"), ("remind", "--within", "3650")):
+    for args in (
+        ("progress", "--window", "3650"),
+        ("remind", "--within", "3650"),
+        ("settings", "window", "3650"),
+    ):
         proc = run_cli(*args)
         assert proc.returncode == 0, proc.stderr
+
+
+def test_one_window_range_and_one_message_for_the_setting_window_and_within(plan: Path) -> None:
+    """settings window, --window and remind --within are one look-ahead window: one range
+    (0 to 3650 days; the setting used to stop at 365, --within at 3650), one message."""
+    before = db_snapshot(plan)
+    for args in (
+        ("settings", "window", "3651"),
+        ("progress", "--window", "3651"),
+        ("remind", "--within", "3651"),
+    ):
+        name = " ".join(args[:2]) if args[0] == "settings" else args[1]
+        proc = run_cli(*args)
+        assert (proc.returncode, proc.stdout) == (2, ""), proc.stderr
+        assert proc.stderr == (
+            f"Error: {name} must be a whole number of days from 0 to 3650 (the look-ahead "
+            f"window), e.g. {name} 14 (not '3651').\n"
+        )
+    assert db_snapshot(plan) == before
 
 
 def _template(tmp_path: Path) -> str:

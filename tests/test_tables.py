@@ -183,6 +183,37 @@ def test_no_pager_when_piped(plan: list[dict[str, Any]], tmp_path: Path) -> None
     assert not marker.exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "columns"),
+    [
+        (["list"], 80),
+        (["list"], 40),  # titles under their actions
+        (["list", "--wide"], 80),
+        (["owners"], 80),
+        (["progress"], 80),
+        (["progress"], 50),  # short headings, a key
+        (["progress", "--wide", "--since", "2026-02-01"], 80),
+        (["history"], 80),
+        (["show", "RHFT-07"], 80),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else str(v),
+)
+def test_in_a_pipe_no_line_ends_in_spaces(
+    plan: list[dict[str, Any]], args: list[str], columns: int
+) -> None:
+    """`list --wide | grep`, a table saved and diffed: the cells' padding is not kept at the
+    end of a line (on a terminal rich's layout is unchanged)."""
+    done = cli(*args, columns=columns)
+    assert done.returncode == 0, done.stderr
+    padded = [line for line in done.stdout.splitlines() if line != line.rstrip()]
+    assert padded == [], padded
+    assert len(done.stdout.splitlines()) >= 2
+    coloured = cli(*args, columns=columns, FORCE_COLOR="1")
+    assert "\x1b[" in coloured.stdout or args[0] in ("owners", "history", "show")
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured.stdout)
+    assert [line for line in plain.splitlines() if line != line.rstrip()] == []
+
+
 # -- in a real terminal ----------------------------------------------------------------
 
 

@@ -128,7 +128,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "restore": (
         "cpft_tracker.cli.maintenance:restore",
-        "Put a backup in place of the database, keeping the damaged file and its -wal beside it.",
+        "Put a backup in place of the database, keeping the file it replaces and its -wal beside it.",
     ),
     "check": (
         "cpft_tracker.cli.maintenance:check",

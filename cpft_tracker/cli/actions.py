@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not impo
         On,
         Refs,
     )
+    from cpft_tracker.models import STATUS_WORDS  # the help lists the statuses from models.py
 
 
 def assign(
@@ -136,9 +137,7 @@ def due(
 
 def status(
     refs: Refs,
-    new_status: Annotated[
-        str, typer.Argument(metavar="STATUS", help="not-started, in-progress, blocked or complete.")
-    ],
+    new_status: Annotated[str, typer.Argument(metavar="STATUS", help=f"{STATUS_WORDS}.")],
     note: Note = None,
     evidence: Annotated[
         str | None,
@@ -328,10 +327,10 @@ def merge(
     """
     from cpft_tracker.store import who
 
-    if into.strip().upper() != "INTO":
-        raise UsageProblem(
-            f"Write the word INTO between the two references, e.g. cpft-tracker merge {source} INTO {target}."
-        )
+    if into.strip().upper() != "INTO" or target.strip().upper() == "INTO":
+        from cpft_tracker.cli.errors import into_problem
+
+        raise UsageProblem(into_problem("cpft-tracker merge", [source, into, target]))
     store = open_store()
     changes = store.merge(source, target, note=note, by=who(by))
     kept, gone = changes[-1].ref, changes[-1].new

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from cpft_tracker.cli.options import (
     TRACKED,
+    UNTRACKED,
     build_filters,
     check_format,
     open_store,
@@ -92,10 +93,14 @@ def _changes_since(
     *,
     report: str | None,
     review: list[str] | None = None,
+    as_of_day: Any = None,
+    whole_plan: bool = True,
 ) -> dict[str, Any]:
-    """What changed among ``rows`` (the plan shown) after the end of ``since_day``, from the
-    plan rebuilt then and the audit trail in between (``progress.changes_since``).
-    ``review``: the review states the plan shown counts (TRACKED for the board)."""
+    """What changed among ``rows`` (the plan shown: now, or at the end of ``as_of_day``)
+    after the end of ``since_day``, from the plan rebuilt then and the audit trail in between
+    (``progress.changes_since``). ``review``: the review states the plan shown counts
+    (TRACKED for the board: then what was settled in review is listed too, unless the plan
+    shown is filtered by more than its report: ``whole_plan`` false)."""
     from cpft_tracker.asof import cutoff_utc, plan_actions
     from cpft_tracker.progress import CHANGES_FIELDS, changes_since
 
@@ -109,7 +114,15 @@ def _changes_since(
         )
         if e["ref"] in refs
     ]
-    return changes_since(before, rows, notes, since=since_day, today=today)
+    untracked: dict[str, Any] = {}
+    if review == TRACKED and whole_plan:  # the tracked plan: what was settled in review
+        others = build_filters(today=today, report=report, review=UNTRACKED)
+        columns = (*CHANGES_FIELDS, "review")
+        untracked = {
+            "untracked_before": plan_actions(store, others, since_day, columns=columns),
+            "untracked_after": plan_actions(store, others, as_of_day, columns=columns),
+        }
+    return changes_since(before, rows, notes, since=since_day, today=today, **untracked)
 
 
 def progress(
@@ -172,7 +185,7 @@ def progress(
     figures["since"] = None
     if since_day is not None:
         figures["since"] = _changes_since(
-            store, rows, since_day, today, report=report, review=TRACKED
+            store, rows, since_day, today, report=report, review=TRACKED, as_of_day=as_of_day
         )
     if fmt == "json":
         write_stdout(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
@@ -294,6 +307,8 @@ def export(
             today,
             report=report,
             review=TRACKED if board_paper else None,
+            as_of_day=as_of_day,
+            whole_plan=not any((status, owner, unassigned, overdue, due_before, quality_statement)),
         )
         if since_day is not None
         else None

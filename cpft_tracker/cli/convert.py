@@ -159,6 +159,14 @@ def _format_help(
 class DeclaredCommand(click.Command):
     """A command built from a typer declaration; help in typer's layout."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """As click's, keeping the words as typed for a usage error's message (cli/errors.py:
+        ``merge CPFT-01 CPFT-02`` is told the right form, not "Missing argument")."""
+        from cpft_tracker.cli.errors import TYPED
+
+        ctx.meta[TYPED] = list(args)
+        return super().parse_args(ctx, args)
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Usage, the help text, "Arguments:" and "Options:", the epilog."""
         _format_help(self, ctx, formatter)

@@ -28,6 +28,7 @@ TYPE_CHECKING = False  # typing is for mypy only, not imported to run (ARCHITECT
 if TYPE_CHECKING:
     from typing import Any
 
+TYPED = "cpft_tracker.typed"  # a command context's meta: its command line as typed
 STOPPED = "Stopped. Nothing was half-saved: each change is saved whole or not at all."
 
 
@@ -119,6 +120,15 @@ def run_safely(call: Any) -> int:
             else str(_state.get("command_path") or "cpft-tracker")
         )
         text = exc.format_message().replace("\n", " ").strip()
+        typed = exc.ctx.meta.get(TYPED) if exc.ctx is not None else None
+        if (
+            typed is not None
+            and type(exc) in (click.UsageError, click.MissingParameter)
+            and "INTO" in [p.metavar for p in exc.ctx.command.params]
+        ):
+            # `merge CPFT-01 CPFT-02`, `merge CPFT-01 INTO`: the right form, which way round
+            fail(into_problem(where, positional_words(exc.ctx.command, typed)))
+            return 2
         if isinstance(exc, click.NoSuchOption):
             # our words, whatever click 8 release is installed (8.5: "No such option '-x'.
             # (Did you mean one of: '--a', '--b'?)")
@@ -226,6 +236,93 @@ def plain_number_problem(message: str, param: Any) -> str | None:
     if least:
         return f"{name}{envvar} must be {least.group(1)} or more"
     return None
+
+
+def positional_words(command: Any, args: list[str]) -> list[str]:
+    """The words of a command line that are arguments, not options or their values (what
+    the user typed for ``REF INTO REF``, before click decided which is missing)."""
+    takes_value = {
+        opt
+        for p in command.params
+        if p.param_type_name == "option" and not p.is_flag
+        for opt in (*p.opts, *p.secondary_opts)
+    }
+    words: list[str] = []
+    skip = literal = False
+    for word in args:
+        if literal:
+            words.append(word)
+        elif skip:
+            skip = False
+        elif word == "--":
+            literal = True
+        elif word in takes_value:
+            skip = True
+        elif not (word.startswith("-") and len(word) > 1):
+            words.append(word)
+    return words
+
+
+def _ref_order(ref: str) -> tuple[str, int, str]:
+    """CPFT-2 before CPFT-10 (a ref's prefix, then its number)."""
+    prefix, _, number = ref.upper().rpartition("-")
+    return (prefix, int(number), ref) if number.isdigit() else (ref.upper(), 0, ref)
+
+
+def into_problem(command_path: str, words: list[str]) -> str:
+    """What to say when ``merge REF INTO REF`` (or ``owners merge A INTO B``) was typed
+    otherwise: ``words`` are the arguments as typed. One line that shows the right form and
+    which way round it works (the one after INTO keeps both; the one before is merged away).
+    Of two refs typed without INTO, the form shown keeps the earlier one, as ``import``'s
+    "CPFT-14 may repeat CPFT-10" does."""
+    owners = command_path.split()[-2:-1] == ["owners"]
+
+    def q(name: str) -> str:
+        return f'"{name}"' if owners else name
+
+    def typed(gone: str, kept: str) -> str:
+        return f"'{command_path} {q(gone)} INTO {q(kept)}'"
+
+    def form(gone: str, kept: str) -> str:
+        if owners:
+            return f"{typed(gone, kept)} gives {gone}'s actions to {kept}"
+        return f"{typed(gone, kept)} keeps {kept} (both sentences and histories) and retires {gone}"
+
+    example = ("Director of Nursng", "Director of Nursing") if owners else ("CPFT-14", "CPFT-10")
+    things = "owners" if owners else "references"
+    thing = "owner" if owners else "action"
+    after = "who takes the actions" if owners else "that keeps both"
+    before = "to merge away" if owners else "to retire"
+    at = [i for i, w in enumerate(words) if w.strip().upper() == "INTO"]
+    named = [w for w in words if w.strip().upper() != "INTO"]
+    if not at and len(words) == 3 and (owners or not any(c.isdigit() for c in words[1])):
+        # `merge CPFT-14 to CPFT-10`: the middle word is not INTO
+        return f"Write the word INTO between the two {things}, e.g. {form(words[0], words[2])}."
+    if len(named) == 2:
+        if owners:
+            gone, kept = named
+        else:
+            kept, gone = sorted(named, key=_ref_order)
+        return (
+            f"Say which way round with the word INTO: {form(gone, kept)}; "
+            f"{typed(kept, gone)} is the other way round."
+        )
+    if len(named) == 1:
+        if at and at[0] < words.index(named[0]):  # `merge INTO CPFT-10`
+            return f"Name the {thing} {before} before INTO, e.g. {form(example[0], named[0])}."
+        if at:  # `merge CPFT-14 INTO`
+            return f"Name the {thing} {after} after INTO, e.g. {form(named[0], example[1])}."
+        return f"Say which {thing} {named[0]} is merged into, with the word INTO, e.g. {form(named[0], example[1])}."
+    if not named:
+        return f"Give two {things} with the word INTO between them, e.g. {form(*example)}."
+    # three or more: one merge at a time, into the one after INTO (else the earliest ref)
+    if len(at) == 1 and at[0] == len(words) - 2:
+        into, others = words[-1], named[:-1]
+    else:
+        ordered = named if owners else sorted(named, key=_ref_order)
+        into, others = ordered[0], ordered[1:]
+    steps = ", then ".join(typed(g, into) for g in others)
+    return f"Merge two at a time, into the {thing} after INTO: {steps}."
 
 
 def example_of(help_text: str) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cpft_tracker.cli.options import check_format, db_path, open_store
+from cpft_tracker.cli.options import check_format, checked_window, db_path, open_store
 from cpft_tracker.cli.output import say, show_line
 from cpft_tracker.errors import (
     DatabaseMissing,
@@ -143,12 +143,7 @@ def _checked_setting(key: str, value: str) -> str:
     from cpft_tracker.textsafe import visible
 
     if key == "window":
-        days = value.strip()
-        if not days.isdigit() or int(days) > 365:
-            raise UsageProblem(
-                f"The window is a whole number of days from 0 to 365, e.g. 14 (not '{value}')."
-            )
-        return str(int(days))
+        return str(checked_window(value, "settings window"))
     name = " ".join(value.split(" ")).strip()
     if len(name) > MAX_PROVIDER_LENGTH or visible(name) != name:
         raise UsageProblem(
@@ -253,12 +248,12 @@ def restore(
     ],
     by: By = None,
 ) -> None:
-    """Put a backup in place of the database, keeping the damaged file and its -wal beside it.
+    """Put a backup in place of the database, keeping the file it replaces and its -wal beside it.
 
     Checks the backup first (integrity, the audit chain and its history) and refuses while
     anyone has the database open. The file it replaces is kept, with its -wal and -shm
-    files, beside it as <database>.damaged-YYYYmmdd-HHMMSS; then the restored plan is
-    checked.
+    files, beside it as <database>.before-restore-YYYYmmdd-HHMMSS when it passes its check,
+    else as <database>.damaged-YYYYmmdd-HHMMSS; then the restored plan is checked.
 
     Example: cpft-tracker restore plan-backup.db
     """
@@ -276,9 +271,16 @@ def restore(
     if result.kept:
         beside = [p.name for p in result.kept[1:]]
         with_files = f", with {' and '.join(beside)} beside it" if beside else ""
+        verdict = (
+            "could not be checked"
+            if result.replaced_problems is None
+            else f"failed its check ({result.replaced_problems})"
+            if result.replaced_problems
+            else "passed its check"
+        )
         say(
-            f"The file it replaced was kept as {result.kept[0]}{with_files}: to look at it, "
-            f"use --db {result.kept[0]} (it opens with every change it held)."
+            f"The file it replaced {verdict} and was kept as {result.kept[0]}{with_files}: "
+            f"to look at it, use --db {result.kept[0]} (it opens with every change it held)."
         )
     store = open_store(readonly=True)
     try:

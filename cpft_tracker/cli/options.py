@@ -16,9 +16,7 @@ if TYPE_CHECKING:
 
 _state: dict[str, Any] = {"db": None, "db_path": None}
 
-# The largest look-ahead window (as the 'window' setting allows) and --limit.
-MAX_WINDOW_DAYS = 365
-MAX_LIMIT = 1_000_000
+MAX_LIMIT = 1_000_000  # the largest --limit
 
 
 def db_path() -> Path:
@@ -37,6 +35,21 @@ def open_store(*, create: bool = False, readonly: bool = False, group: int | Non
     return Store.open(db_path(), create=create, readonly=readonly, group=group)
 
 
+def checked_window(days: int | str, name: str) -> int:
+    """A look-ahead window given as --window, remind --within or 'settings window', or the one
+    usage error all three give: one range (models.MAX_WINDOW_DAYS), one message."""
+    from cpft_tracker.models import MAX_WINDOW_DAYS
+
+    text = str(days).strip()
+    number = int(text) if text.lstrip("-").isdigit() else None
+    if number is None or not 0 <= number <= MAX_WINDOW_DAYS:
+        raise UsageProblem(
+            f"{name} must be a whole number of days from 0 to {MAX_WINDOW_DAYS} (the look-ahead "
+            f"window), e.g. {name} 14 (not '{days}')."
+        )
+    return number
+
+
 def today_date() -> Any:
     """Today's local date (CPFT_TRACKER_TODAY overrides it for tests and rehearsals)."""
     from cpft_tracker.dates import today
@@ -50,24 +63,19 @@ def window_days(store: Any, option: int | None) -> int:
     from cpft_tracker.models import DEFAULT_WINDOW_DAYS
 
     if option is not None:
-        if not 0 <= option <= MAX_WINDOW_DAYS:
-            # before: --window 3000000 overflowed the date arithmetic (issue 14, finding 11)
-            raise UsageProblem(
-                f"--window must be a whole number of days from 0 to {MAX_WINDOW_DAYS}, "
-                "e.g. --window 14."
-            )
-        return option
+        # before: --window 3000000 overflowed the date arithmetic (issue 14, finding 11)
+        return checked_window(option, "--window")
     stored = store.setting("warning_window_days")
     return int(stored) if stored and stored.isdigit() else DEFAULT_WINDOW_DAYS
 
 
 def parse_status(text: str) -> str:
     """A status from the command line, or a usage error that lists the statuses."""
-    from cpft_tracker.models import STATUSES, normalise_status
+    from cpft_tracker.models import STATUS_WORDS, normalise_status
 
     status = normalise_status(text)
     if status is None:
-        raise UsageProblem(f"'{text}' is not a status. Use one of: {', '.join(STATUSES)}.")
+        raise UsageProblem(f"'{text}' is not a status. Use one of: {STATUS_WORDS}.")
     return status
 
 
@@ -194,6 +202,7 @@ def build_filters(
 # The review states progress and the board paper count: candidates awaiting review are
 # counted apart ("2 actions awaiting review"), rejected ones are not requirements at all.
 TRACKED = ["accepted"]
+UNTRACKED = ["awaiting", "rejected"]  # the others: what --since says was settled in review
 
 
 def plan_view(

@@ -87,11 +87,10 @@ def owners_merge(
     """
     from cpft_tracker.store import who
 
-    if into.strip().upper() != "INTO":
-        raise UsageProblem(
-            "Write the word INTO between the two owners, e.g. "
-            f"cpft-tracker owners merge '{source}' INTO '{target}'."
-        )
+    if into.strip().upper() != "INTO" or target.strip().upper() == "INTO":
+        from cpft_tracker.cli.errors import into_problem
+
+        raise UsageProblem(into_problem("cpft-tracker owners merge", [source, into, target]))
     store = open_store()
     changes = store.merge_owners(source, target, note=note, by=who(by))
     first = changes[0]

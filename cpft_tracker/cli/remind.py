@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from cpft_tracker.cli.options import (
     check_format,
+    checked_window,
     open_store,
     today_date,
     window_days,
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # the declarations: read by cli/convert.py and mypy, not impo
     import typer
 
 ENV = "CPFT_TRACKER_"
-MAX_DAYS = 3650  # ten years: the most any of --within, --every, --escalate-after means
+MAX_DAYS = 3650  # ten years: the most --every and --escalate-after mean (--within: the window's)
 
 
 def _opt(
@@ -176,10 +177,8 @@ def remind(
 
     fmt = check_format(fmt, ("text", "json"))
     # bounded, so no date arithmetic can overflow (issue 14, finding 11)
-    if within is not None and not 0 <= within <= MAX_DAYS:
-        raise UsageProblem(
-            f"--within must be a whole number of days from 0 to {MAX_DAYS}, e.g. --within 7."
-        )
+    if within is not None:
+        within = checked_window(within, "--within")
     if not 1 <= every <= MAX_DAYS:
         raise UsageProblem(
             f"--every must be a whole number of days from 1 to {MAX_DAYS}, e.g. --every 3 to "

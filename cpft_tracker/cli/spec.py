@@ -54,7 +54,7 @@ SPECS: dict[str, dict[str, Any]] = {
                 },
             ],
         },
-        "sources": {"cli/convert.py": 1267227787, "cli/toplevel.py": 1997532311},
+        "sources": {"cli/convert.py": 2971841429, "cli/toplevel.py": 1997532311},
         "target": "cpft_tracker.cli.toplevel:main_options",
     },
     "accept": {
@@ -116,9 +116,9 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
             "cli/review.py": 743320806,
         },
         "target": "cpft_tracker.cli.review:accept",
@@ -252,10 +252,11 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 3073660103,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
+            "models.py": 1661285468,
         },
         "target": "cpft_tracker.cli.actions:assign",
     },
@@ -306,9 +307,9 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
+            "cli/maintenance.py": 355882777,
         },
         "target": "cpft_tracker.cli.maintenance:backup",
     },
@@ -351,9 +352,9 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
+            "cli/maintenance.py": 355882777,
         },
         "target": "cpft_tracker.cli.maintenance:check",
     },
@@ -411,10 +412,11 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 3073660103,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
+            "models.py": 1661285468,
         },
         "target": "cpft_tracker.cli.actions:classify",
     },
@@ -450,7 +452,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/completion.py": 795115151, "cli/convert.py": 1267227787},
+        "sources": {"cli/completion.py": 795115151, "cli/convert.py": 2971841429},
         "target": "cpft_tracker.cli.completion:completion",
     },
     "copy": {
@@ -496,9 +498,9 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
+            "cli/maintenance.py": 355882777,
         },
         "target": "cpft_tracker.cli.maintenance:copy",
     },
@@ -590,10 +592,11 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 3073660103,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
+            "models.py": 1661285468,
         },
         "target": "cpft_tracker.cli.actions:due",
     },
@@ -687,10 +690,11 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 3073660103,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
+            "models.py": 1661285468,
         },
         "target": "cpft_tracker.cli.actions:evidence",
     },
@@ -973,8 +977,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 1459904935,
-            "cli/convert.py": 1267227787,
+            "cli/board.py": 1102357230,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
         },
         "target": "cpft_tracker.cli.board:export",
@@ -1054,7 +1058,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/reading.py": 1523335733,
         },
@@ -1213,10 +1217,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/importing.py": 2749824009,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
         },
         "target": "cpft_tracker.cli.importing:import_",
     },
@@ -1249,9 +1253,9 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
+            "cli/maintenance.py": 355882777,
         },
         "target": "cpft_tracker.cli.maintenance:info",
     },
@@ -1295,9 +1299,9 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
+            "cli/maintenance.py": 355882777,
         },
         "target": "cpft_tracker.cli.maintenance:init",
     },
@@ -1583,7 +1587,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/reading.py": 1523335733,
         },
@@ -1676,10 +1680,11 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 3073660103,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
+            "models.py": 1661285468,
         },
         "target": "cpft_tracker.cli.actions:merge",
     },
@@ -1772,10 +1777,11 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 3073660103,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
+            "models.py": 1661285468,
         },
         "target": "cpft_tracker.cli.actions:note",
     },
@@ -2040,10 +2046,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "params": [],
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
-            "cli/owners.py": 101738845,
+            "cli/options.py": 3339630033,
+            "cli/owners.py": 1854588890,
         },
         "target": "cpft_tracker.cli.owners:owners_app",
     },
@@ -2284,9 +2290,9 @@ SPECS: dict[str, dict[str, Any]] = {
             "params": [],
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
             "cli/plan.py": 642170940,
         },
         "target": "cpft_tracker.cli.plan:plan_app",
@@ -2455,8 +2461,8 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/board.py": 1459904935,
-            "cli/convert.py": 1267227787,
+            "cli/board.py": 1102357230,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
         },
         "target": "cpft_tracker.cli.board:progress",
@@ -2473,7 +2479,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/reading.py": 1523335733,
         },
@@ -2535,10 +2541,11 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 3073660103,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
+            "models.py": 1661285468,
         },
         "target": "cpft_tracker.cli.actions:reinstate",
     },
@@ -2606,9 +2613,9 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
             "cli/review.py": 743320806,
         },
         "target": "cpft_tracker.cli.review:reject",
@@ -2916,7 +2923,7 @@ SPECS: dict[str, dict[str, Any]] = {
             ],
             "short_help": None,
         },
-        "sources": {"cli/convert.py": 1267227787, "cli/remind.py": 1295582603},
+        "sources": {"cli/convert.py": 2971841429, "cli/remind.py": 2910720496},
         "target": "cpft_tracker.cli.remind:remind",
     },
     "reports": {
@@ -2931,7 +2938,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/reading.py": 1523335733,
         },
@@ -2941,16 +2948,17 @@ SPECS: dict[str, dict[str, Any]] = {
         "node": {
             "context": None,
             "function": "cpft_tracker.cli.maintenance:restore",
-            "help": "Put a backup in place of the database, keeping the damaged file and "
-            "its -wal beside it.\n"
+            "help": "Put a backup in place of the database, keeping the file it replaces "
+            "and its -wal beside it.\n"
             "\n"
             "Checks the backup first (integrity, the audit chain and its "
             "history) and refuses while\n"
             "anyone has the database open. The file it replaces is kept, with "
             "its -wal and -shm\n"
-            "files, beside it as <database>.damaged-YYYYmmdd-HHMMSS; then the "
-            "restored plan is\n"
-            "checked.\n"
+            "files, beside it as <database>.before-restore-YYYYmmdd-HHMMSS when "
+            "it passes its check,\n"
+            "else as <database>.damaged-YYYYmmdd-HHMMSS; then the restored plan "
+            "is checked.\n"
             "\n"
             "Example: cpft-tracker restore plan-backup.db",
             "params": [
@@ -2987,10 +2995,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
-            "cli/options.py": 4113154636,
+            "cli/maintenance.py": 355882777,
+            "cli/options.py": 3339630033,
         },
         "target": "cpft_tracker.cli.maintenance:restore",
     },
@@ -3053,10 +3061,11 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 3073660103,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
+            "models.py": 1661285468,
         },
         "target": "cpft_tracker.cli.actions:retire",
     },
@@ -3132,10 +3141,11 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 3073660103,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
+            "models.py": 1661285468,
         },
         "target": "cpft_tracker.cli.actions:retitle",
     },
@@ -3194,9 +3204,9 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
             "cli/review.py": 743320806,
         },
         "target": "cpft_tracker.cli.review:review",
@@ -3263,10 +3273,10 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/maintenance.py": 990503685,
-            "cli/options.py": 4113154636,
+            "cli/maintenance.py": 355882777,
+            "cli/options.py": 3339630033,
         },
         "target": "cpft_tracker.cli.maintenance:settings",
     },
@@ -3330,7 +3340,7 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/convert.py": 1267227787,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
             "cli/reading.py": 1523335733,
         },
@@ -3359,7 +3369,8 @@ SPECS: dict[str, dict[str, Any]] = {
                 },
                 {
                     "default": None,
-                    "help": "not-started, in-progress, blocked or complete.",
+                    "help": "not-started (or open), in-progress (or started), blocked "
+                    "or complete (or done, completed).",
                     "kind": "argument",
                     "list": False,
                     "metavar": "STATUS",
@@ -3460,10 +3471,11 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 3073660103,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
+            "models.py": 1661285468,
         },
         "target": "cpft_tracker.cli.actions:status",
     },
@@ -3525,10 +3537,11 @@ SPECS: dict[str, dict[str, Any]] = {
             "short_help": None,
         },
         "sources": {
-            "cli/actions.py": 4153563839,
-            "cli/convert.py": 1267227787,
+            "cli/actions.py": 3073660103,
+            "cli/convert.py": 2971841429,
             "cli/declarations.py": 1573836116,
-            "cli/options.py": 4113154636,
+            "cli/options.py": 3339630033,
+            "models.py": 1661285468,
         },
         "target": "cpft_tracker.cli.actions:unassign",
     },
