@@ -468,7 +468,14 @@ def _blocks(text: str) -> list[_Block]:
                         )
                     )
                     or last in _HEADING_END_WORDS
-                    or (cur.kind == "bullet" and raw[i][:1] in (" ", "\t") and not bullet)
+                    or (
+                        # indented further than the bullet's own mark: its text wrapped (a
+                        # whole copy indented alike is not: "  - Regulation 21…" / "  The…")
+                        cur.kind == "bullet"
+                        and raw[i][:1] in (" ", "\t")
+                        and not bullet
+                        and len(raw[i]) - len(raw[i].lstrip()) > (bullet_indent or 0)
+                    )
                 )
             if (
                 continuing
