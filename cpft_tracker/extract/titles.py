@@ -4106,16 +4106,6 @@ def _rule_not_kept_title(s: str, trig: _Trigger) -> str | None:
         if turned is not None:
             return _finish_title(turned)
         aside = s[cut:]
-        had = _HAD_NOT_HAD_RE.match(main)
-        gap = _GAPPED_RULE_RE.search(aside)
-        if had and gap:
-            # "…eight of the 22 care workers had not had supervision since October 2010, which
-            # the provider's policy says they should have every two months" -> "Ensure care
-            # workers have supervision every two months"
-            np = _lower_first(had.group("np"), True)
-            return _finish_title(
-                f"Ensure {np} {gap.group('verb')} {had.group('obj')} {gap.group('tail')}"
-            )
         said = _RULE_SAYS_RE.search(aside)
         if said and re.match(r"there\s+(?:should|must)\s+be\b", aside[said.end() :], re.I):
             rule = aside[said.end() :]
@@ -4157,24 +4147,6 @@ def _adverb_before_passive(s: str, trig: _Trigger | None) -> tuple[str, int] | N
     if m is None or m.group("adv") not in _MODAL_ADVERBS:
         return None
     return m.group("adv"), trig.key_end + m.end()
-
-
-# A failure to have something ("eight of the 22 care workers had not had supervision since
-# October 2010"), the count and the time it ran from aside.
-_HAD_NOT_HAD_RE = re.compile(
-    r"^(?:(?:\d+|[a-z]+)\s+of\s+(?:the\s+)?\d+\s+)?(?P<np>[^,]+?)\s+(?:had|did|were|was)\s+"
-    r"not\s+(?:always\s+)?(?:had|have|received|receive|been\s+given|got)\s+(?P<obj>[^,]+?)"
-    r"(?:\s+(?:since|in|during|for|over|between|before)\b[^,]*)?$",
-    re.I,
-)
-# The rule after it, its object the failure's: "which the policy says they should have every
-# two months".
-_GAPPED_RULE_RE = re.compile(
-    r"\b(?:says?|said|states?|stated|requires?|required)\s+(?:that\s+)?(?:they|he|she|it)\s+"
-    r"(?:should|must)\s+(?P<verb>have|receive|get)\s+(?P<tail>(?:every|each|at\s+least|once|twice|"
-    r"within)\b[^,;]*?)\W*$",
-    re.I,
-)
 
 
 # "Audits of radiographs were completed, but the practice should act on their findings": the
